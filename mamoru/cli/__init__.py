@@ -1,0 +1,1 @@
+"""The `mamoru` command: one module per command group, registered in `main.py`."""

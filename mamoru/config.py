@@ -1,0 +1,160 @@
+"""Settings: one object read from `MAMORU_*` environment variables and an optional `mamoru.toml`.
+
+Precedence: environment > TOML file > defaults. The TOML file is `$MAMORU_CONFIG`, else `./mamoru.toml`
+when it exists; its keys are the field names below (lower case, without the `MAMORU_` prefix).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ENV_PREFIX = "MAMORU_"
+PLATFORMS = ("youtube", "tiktok", "instagram", "x", "niconico", "bilibili")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, in one place. Paths are absolute once loaded."""
+
+    home: Path = Path("mamoru-data")
+    database_url: str = ""  # empty: SQLite in the home
+    redis_url: str = ""  # empty: the embedded redis-server started by `mamoru up` / `mamoru demo`
+    allowed_private_hosts: tuple[str, ...] = ()  # hosts or CIDRs exempt from the public-address rule
+    user_agent: str = "Mamoru/0.1 (+{contact_url})"
+    contact_url: str = "https://github.com/mamoru-project/mamoru"
+    # fetch caps
+    max_filesize_mb: int = 200
+    max_duration_s: int = 600
+    max_height: int = 1080
+    keep_media: bool = False
+    # matching
+    match_threshold: float | None = None  # None: the matcher's calibrated default
+    analyze_fps: float = 1.0
+    # web
+    web_host: str = "127.0.0.1"
+    web_port: int = 8765
+    secret_key: str = ""
+    # platform hosts (pages/feeds and APIs), overridable so tests point spiders at 127.0.0.1
+    youtube_api_key: str = ""
+    youtube_daily_quota: int = 10000
+    platform_base_urls: dict[str, str] = field(default_factory=dict)
+    platform_api_urls: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'mamoru.db'}"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.home / "media"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.home / "evidence"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def references_dir(self) -> Path:
+        return self.home / "references"
+
+    @property
+    def index_path(self) -> Path:
+        return self.home / "references.idx"
+
+    def ensure_dirs(self) -> None:
+        for path in (self.home, self.media_dir, self.evidence_dir, self.reports_dir, self.references_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+DEFAULT_BASE_URLS = {
+    "youtube": "https://www.youtube.com",
+    "tiktok": "https://www.tiktok.com",
+    "instagram": "https://www.instagram.com",
+    "x": "https://x.com",
+    "niconico": "https://www.nicovideo.jp",
+    "bilibili": "https://www.bilibili.com",
+}
+DEFAULT_API_URLS = {
+    "youtube": "https://www.googleapis.com/youtube/v3",
+    "tiktok": "https://www.tiktok.com/api",
+    "instagram": "https://www.instagram.com/api/v1",
+    "x": "https://api.x.com",
+    "niconico": "https://snapshot.search.nicovideo.jp/api/v2/snapshot",
+    "bilibili": "https://api.bilibili.com",
+}
+
+
+def _coerce(raw: object, default: object, name: str) -> object:
+    """Turn a string (env) or TOML value into the type of the field's default."""
+    if isinstance(default, bool):
+        if isinstance(raw, bool):
+            return raw
+        value = str(raw).strip().lower()
+        if value in {"1", "true", "yes", "on"}:
+            return True
+        if value in {"0", "false", "no", "off", ""}:
+            return False
+        raise ValueError(f"setting {name}: expected true/false, got {raw!r}")
+    if isinstance(default, tuple):
+        if isinstance(raw, (list, tuple)):
+            return tuple(str(v).strip() for v in raw if str(v).strip())
+        return tuple(v.strip() for v in str(raw).split(",") if v.strip())
+    if isinstance(default, Path):
+        return Path(str(raw)).expanduser()
+    try:
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float) or (default is None and name == "match_threshold"):
+            return None if str(raw).strip() == "" else float(raw)
+    except ValueError:
+        raise ValueError(f"setting {name}: expected a number, got {raw!r}") from None
+    return str(raw)
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build Settings from defaults, the TOML file and the environment."""
+    env = dict(os.environ if env is None else env)
+    values: dict[str, object] = {}
+    toml_path = Path(env.get("MAMORU_CONFIG", "mamoru.toml"))
+    if toml_path.is_file():
+        with toml_path.open("rb") as fh:
+            values.update(tomllib.load(fh))
+    defaults = Settings()
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    for name in fields:
+        key = ENV_PREFIX + name.upper()
+        if key in env:
+            values[name] = env[key]
+    base_urls = dict(DEFAULT_BASE_URLS)
+    api_urls = dict(DEFAULT_API_URLS)
+    base_urls.update(values.pop("platform_base_urls", {}) or {})
+    api_urls.update(values.pop("platform_api_urls", {}) or {})
+    for platform in PLATFORMS:
+        base = env.get(f"{ENV_PREFIX}{platform.upper()}_BASE_URL")
+        api = env.get(f"{ENV_PREFIX}{platform.upper()}_API_URL")
+        if base:
+            base_urls[platform] = base.rstrip("/")
+        if api:
+            api_urls[platform] = api.rstrip("/")
+    kwargs: dict[str, object] = {}
+    for name, raw in values.items():
+        if name not in fields:
+            raise ValueError(f"unknown setting {name!r} in {toml_path}")
+        kwargs[name] = _coerce(raw, getattr(defaults, name), name)
+    home = Path(kwargs.get("home", defaults.home)).expanduser().resolve()  # type: ignore[arg-type]
+    kwargs["home"] = home
+    return Settings(**kwargs, platform_base_urls=base_urls, platform_api_urls=api_urls)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once; tests call `get_settings.cache_clear()`)."""
+    return load_settings()

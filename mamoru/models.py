@@ -1,0 +1,232 @@
+"""The tables (SQLAlchemy 2 declarative). Change them only together with an Alembic revision."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True), dict: JSON, list: JSON}
+
+
+class ClipStatus(str, enum.Enum):
+    new = "new"
+    fetching = "fetching"
+    fetched = "fetched"
+    analyzing = "analyzing"
+    done = "done"
+    failed = "failed"
+    skipped = "skipped"
+
+
+TERMINAL_STATUSES = (ClipStatus.done.value, ClipStatus.failed.value, ClipStatus.skipped.value)
+
+
+class TriageState(str, enum.Enum):
+    pending = "pending"
+    confirmed = "confirmed"
+    dismissed = "dismissed"
+    escalated = "escalated"
+
+
+class Role(str, enum.Enum):
+    admin = "admin"
+    analyst = "analyst"
+    rights_holder = "rights_holder"
+
+
+class WatchKind(str, enum.Enum):
+    search = "search"
+    hashtag = "hashtag"
+    account = "account"
+    feed = "feed"
+    sitemap = "sitemap"
+    page = "page"
+
+
+class RightsHolder(Base):
+    __tablename__ = "rights_holders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    works: Mapped[list[Work]] = relationship(back_populates="rights_holder", cascade="all, delete-orphan")
+
+
+class Work(Base):
+    """A franchise (One Piece, Pokémon...), named in English and Japanese."""
+
+    __tablename__ = "works"
+    __table_args__ = (UniqueConstraint("rights_holder_id", "name_en"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rights_holder_id: Mapped[int] = mapped_column(ForeignKey("rights_holders.id", ondelete="CASCADE"))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ja: Mapped[str | None] = mapped_column(String(200))
+    rights_holder: Mapped[RightsHolder] = relationship(back_populates="works")
+    characters: Mapped[list[Character]] = relationship(back_populates="work", cascade="all, delete-orphan")
+
+
+class Character(Base):
+    """A character of a work, with aliases (kanji, kana, romaji, English, nicknames)."""
+
+    __tablename__ = "characters"
+    __table_args__ = (UniqueConstraint("work_id", "name_en"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ja: Mapped[str | None] = mapped_column(String(200))
+    aliases: Mapped[list] = mapped_column(default=list)
+    work: Mapped[Work] = relationship(back_populates="characters")
+    references: Mapped[list[Reference]] = relationship(back_populates="character", cascade="all, delete-orphan")
+
+
+class Reference(Base):
+    """One piece of reference art; `name` is its file stem, as the matcher reports it."""
+
+    __tablename__ = "references"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    character_id: Mapped[int] = mapped_column(ForeignKey("characters.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    phash: Mapped[str | None] = mapped_column(String(16))
+    dhash: Mapped[str | None] = mapped_column(String(16))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    character: Mapped[Character] = relationship(back_populates="references")
+
+
+class Watchlist(Base):
+    __tablename__ = "watchlists"
+    __table_args__ = (UniqueConstraint("rights_holder_id", "platform", "kind", "value"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rights_holder_id: Mapped[int] = mapped_column(ForeignKey("rights_holders.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(Text)
+    schedule_minutes: Mapped[int] = mapped_column(Integer, default=360)
+    max_duration_s: Mapped[int | None] = mapped_column(Integer, default=180)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_run_at: Mapped[datetime | None] = mapped_column()
+    last_outcome: Mapped[dict | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Clip(Base):
+    __tablename__ = "clips"
+    __table_args__ = (UniqueConstraint("platform", "platform_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    platform_id: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(Text)  # canonical URL, handed to yt-dlp
+    page_url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    uploader_id: Mapped[str | None] = mapped_column(String(200))
+    uploader_name: Mapped[str | None] = mapped_column(Text)
+    posted_at: Mapped[datetime | None] = mapped_column()
+    discovered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    duration: Mapped[float | None] = mapped_column(Float)
+    hashtags: Mapped[list] = mapped_column(default=list)
+    view_count: Mapped[int | None] = mapped_column(Integer)
+    thumbnail_url: Mapped[str | None] = mapped_column(Text)
+    media_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ClipStatus.new.value, index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    watchlist_id: Mapped[int | None] = mapped_column(ForeignKey("watchlists.id", ondelete="SET NULL"))
+    spider: Mapped[str | None] = mapped_column(String(64))
+    source_url: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[dict | None] = mapped_column()  # fetch evidence: info JSON path, format, size
+    findings: Mapped[list[Finding]] = relationship(back_populates="clip", cascade="all, delete-orphan")
+
+
+class Keyframe(Base):
+    __tablename__ = "keyframes"
+    __table_args__ = (UniqueConstraint("clip_id", "t"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
+    t: Mapped[float] = mapped_column(Float)
+    phash: Mapped[str] = mapped_column(String(16))
+    thumbnail_path: Mapped[str | None] = mapped_column(Text)
+
+
+class Finding(Base):
+    """A reference seen in a clip, with the matcher's evidence and the analysts' decision."""
+
+    __tablename__ = "findings"
+    __table_args__ = (UniqueConstraint("clip_id", "reference_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
+    reference_id: Mapped[int] = mapped_column(ForeignKey("references.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(64))
+    spans: Mapped[list] = mapped_column(default=list)
+    best_t: Mapped[float] = mapped_column(Float)
+    best_box: Mapped[list | None] = mapped_column()
+    distance: Mapped[int | None] = mapped_column(Integer)  # pHash bits between best frame and reference
+    clip_share: Mapped[float | None] = mapped_column(Float)
+    reference_share: Mapped[float | None] = mapped_column(Float)
+    thumbnail_path: Mapped[str | None] = mapped_column(Text)
+    index_version: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default=TriageState.pending.value, index=True)
+    analyst_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    clip: Mapped[Clip] = relationship(back_populates="findings")
+    reference: Mapped[Reference] = relationship()
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("rights_holder_id", "week"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rights_holder_id: Mapped[int] = mapped_column(ForeignKey("rights_holders.id", ondelete="CASCADE"))
+    week: Mapped[str] = mapped_column(String(8))  # ISO week, e.g. 2026-W47
+    files: Mapped[list] = mapped_column(default=list)  # [{"format", "path", "sha256", "bytes"}]
+    generated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    rights_holder_id: Mapped[int | None] = mapped_column(ForeignKey("rights_holders.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict | None] = mapped_column()
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

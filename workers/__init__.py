@@ -1,0 +1,1 @@
+"""Celery workers: the glue between crawler, matcher, database and reports."""
