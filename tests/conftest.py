@@ -1,0 +1,65 @@
+"""Shared fixtures: a fresh data home with a migrated SQLite database for each test that asks."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+
+from mamoru.config import get_settings, load_settings
+from mamoru.db import session_scope, upgrade
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_FIXTURES = REPO.parent / "shared" / "fixtures" / "platforms"
+
+
+@pytest.fixture
+def mamoru_env(tmp_path, monkeypatch):
+    """Point MAMORU_HOME at a temporary folder and drop any cached settings."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("MAMORU_HOME", str(home))
+    monkeypatch.delenv("MAMORU_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MAMORU_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def settings(mamoru_env):
+    """Settings for a fresh home whose SQLite database is migrated to head."""
+    s = load_settings()
+    upgrade(s)
+    return s
+
+
+@pytest.fixture
+def session(settings):
+    with session_scope(settings) as s:
+        yield s
+
+
+@pytest.fixture
+def platform_fixtures() -> Path:
+    """The recorded real platform documents in ../shared/fixtures/platforms (skip when absent)."""
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip(f"recorded platform documents not found at {SHARED_FIXTURES} (../shared is absent)")
+    return SHARED_FIXTURES
+
+
+@pytest.fixture(autouse=True)
+def _no_error_logs(caplog, request):
+    """Fail a test that logs at ERROR unless it is marked `allow_error_logs` (as PySceneDetect does)."""
+    yield
+    if request.node.get_closest_marker("allow_error_logs"):
+        return
+    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
+    assert not errors, "unexpected ERROR log lines: " + "; ".join(r.getMessage() for r in errors)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "allow_error_logs: the test expects ERROR log lines")
+    os.environ.setdefault("MAMORU_TEST", "1")
