@@ -1,0 +1,64 @@
+"""What the demo platform serves: its rights holder, references, and clips with ground truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import skimage
+
+SKIMAGE_DATA = Path(skimage.__file__).with_name("data")
+DEMO_HOLDER = "Demo Rights Holder K.K."
+
+
+@dataclass(frozen=True)
+class DemoReference:
+    name: str
+    image: str  # file in skimage/data
+    work: str
+    work_ja: str
+    character: str
+    character_ja: str
+
+    @property
+    def path(self) -> Path:
+        return SKIMAGE_DATA / self.image
+
+
+@dataclass(frozen=True)
+class DemoClip:
+    """One clip of the demo site; `shows` names the reference it shows (None: unrelated)."""
+
+    id: str
+    title: str
+    uploader: str
+    family: str
+    image: str
+    shows: str | None
+    hashtags: tuple[str, ...] = field(default=())
+    caption: str | None = None
+
+
+REFERENCES = (
+    DemoReference("astronaut", "astronaut.png", "Space Pioneers", "宇宙の開拓者", "Commander Eileen", "アイリーン司令官"),
+    DemoReference("rocket", "rocket.jpg", "Space Pioneers", "宇宙の開拓者", "Falcon", "ファルコン"),
+    DemoReference("coffee", "coffee.png", "Café Tales", "カフェ物語", "Latte", "ラテ"),
+    DemoReference("chelsea", "chelsea.png", "Café Tales", "カフェ物語", "Chelsea the Cat", "猫のチェルシー"),
+)
+
+CLIPS = (
+    DemoClip("v1001", "宇宙の開拓者 AI remake full scene", "sora_fan", "full", "astronaut.png", "astronaut",
+             ("宇宙の開拓者", "sora")),
+    DemoClip("v1002", "Latte close-up (AI) #カフェ物語", "clipfarm", "crop", "coffee.png", "coffee",
+             ("カフェ物語", "ai")),
+    DemoClip("v1003", "reacting to Chelsea the Cat", "react_guy", "pip", "chelsea.png", "chelsea",
+             ("reaction",)),
+    DemoClip("v1004", "Falcon launch but mirrored", "mirrorman", "mirror", "rocket.jpg", "rocket",
+             ("宇宙の開拓者",)),
+    DemoClip("v1005", "Commander Eileen says hi", "sora_fan", "caption", "astronaut.png", "astronaut",
+             ("sora", "anime"), caption="AI generated #sora"),
+    DemoClip("v2001", "my camera vlog", "daily_vlogs", "full", "camera.png", None, ("vlog",)),
+    DemoClip("v2002", "deep space timelapse", "astro_club", "full", "hubble_deep_field.jpg", None, ("space",)),
+    DemoClip("v2003", "<script>alert('x')</script>=HYPERLINK(\"http://evil\") ../../etc/passwd", "<b>troll</b>",
+             "full", "retina.jpg", None, ("medical",)),
+)
