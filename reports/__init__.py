@@ -1,0 +1,93 @@
+"""Weekly evidence reports for rights holders (build + render) and the web app (reports.web)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from mamoru.config import Settings
+from mamoru.db import session_scope
+from mamoru.models import Report, RightsHolder
+from reports.build import IsoWeek, build_weekly_report
+from reports.render import FORMATS, slugify
+
+__all__ = ["FORMATS", "IsoWeek", "build_weekly_report", "holder_slug", "report_dir", "write_weekly_report"]
+
+
+def holder_slug(holder: RightsHolder) -> str:
+    """Folder name for a holder: ASCII slug of the name plus the id (names in kanji slug to 'holder')."""
+    return f"{slugify(holder.name, 'holder')}-{holder.id}"
+
+
+def report_dir(settings: Settings, holder: RightsHolder, week: str) -> Path:
+    return settings.reports_dir / holder_slug(holder) / week
+
+
+def _write(path: Path, data: bytes, fmt: str, **extra) -> dict:
+    """Write atomically (readers never see half a file) and describe the file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return {"format": fmt, "path": str(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+            **extra}
+
+
+def write_weekly_report(settings: Settings, holder_id: int, week: str,
+                        formats: tuple[str, ...] | list[str] = ("json", "csv")) -> list[dict]:
+    """Build holder `holder_id`'s report for ISO `week`, write `formats`, upsert its Report row.
+
+    Files go to settings.reports_dir/<holder slug>/<week>/. The Report row (unique per holder and week)
+    keeps one entry per file: formats written now replace earlier entries of the same format; entries of
+    other formats stay while their file exists. Returns the entries written now.
+    """
+    wk = str(IsoWeek.parse(week))
+    wanted = [f.strip().lower() for f in formats if f.strip()]
+    unknown = sorted(set(wanted) - set(FORMATS))
+    if unknown or not wanted:
+        raise ValueError(f"unknown report format(s) {unknown}; choose from {', '.join(FORMATS)}")
+    from reports import render
+
+    with session_scope(settings) as session:
+        holder = session.get(RightsHolder, holder_id)
+        if holder is None:
+            raise LookupError(f"no rights holder with id {holder_id}")
+        data = build_weekly_report(session, holder_id, wk)
+        folder = report_dir(settings, holder, wk)
+        stem = f"mamoru-{holder_slug(holder)}-{wk}"
+        generated = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+        written: list[dict] = []
+        html_text = None
+        for fmt in dict.fromkeys(wanted):
+            if fmt == "json":
+                written.append(_write(folder / f"{stem}.json", render.render_json(data), fmt))
+            elif fmt == "csv":
+                written.append(_write(folder / f"{stem}.csv", render.render_csv(data), fmt))
+            elif fmt in ("html", "pdf"):
+                if html_text is None:
+                    html_text = render.render_html(data, for_pdf=False)
+                if fmt == "html":
+                    written.append(_write(folder / f"{stem}.html", html_text.encode("utf-8"), fmt))
+                else:
+                    written.append(_write(folder / f"{stem}.pdf", render.render_pdf(data), fmt))
+            elif fmt == "notices":
+                shutil.rmtree(folder / "notices", ignore_errors=True)  # uploaders no longer listed go
+                for notice in render.render_notices(data):
+                    written.append(_write(folder / "notices" / notice["filename"], notice["text"].encode("utf-8"),
+                                          fmt, lang=notice["lang"], platform=notice["platform"],
+                                          uploader=notice["uploader"]))
+        for entry in written:
+            entry["generated_at"] = generated
+        report = session.scalar(select(Report).where(Report.rights_holder_id == holder_id, Report.week == wk))
+        if report is None:
+            report = Report(rights_holder_id=holder_id, week=wk, files=[])
+            session.add(report)
+        kept = [f for f in (report.files or []) if f.get("format") not in wanted and Path(f["path"]).is_file()]
+        report.files = kept + written
+        report.generated_at = datetime.now(UTC)
+    return written

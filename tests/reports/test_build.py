@@ -1,0 +1,120 @@
+"""Weekly report data and its JSON/CSV files, on rows built by reports.sample."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from mamoru.db import session_scope
+from mamoru.models import Report
+from reports import write_weekly_report
+from reports.build import IsoWeek, build_weekly_report
+from reports.render import CSV_COLUMNS, csv_safe
+from reports.sample import HOSTILE_TITLE, HOSTILE_UPLOADER, seed_sample
+
+WEEK = "2026-W47"
+
+
+@pytest.fixture
+def sample(settings):
+    with session_scope(settings) as s:
+        return seed_sample(s, settings, week=WEEK)
+
+
+def test_iso_week_bounds_and_validation():
+    wk = IsoWeek.parse("2026-W47")
+    assert wk.start.isoformat() == "2026-11-16T00:00:00+00:00"
+    assert wk.end.isoformat() == "2026-11-23T00:00:00+00:00"
+    assert str(wk.shift(-1)) == "2026-W46" and str(IsoWeek.parse("2027-W01").shift(-1)) == "2026-W53"
+    for bad in ("2026-47", "2026-W54x", "2025-W53", "../etc"):
+        with pytest.raises(ValueError):
+            IsoWeek.parse(bad)
+
+
+def test_build_counts_lists_confirmed_and_trend(settings, sample):
+    with session_scope(settings) as s:
+        data = build_weekly_report(s, sample.holders[0], WEEK)
+    t = data["totals"]
+    assert (t["confirmed"], t["pending"], t["dismissed"], t["escalated"], t["findings"]) == (3, 2, 1, 1, 7)
+    assert len(data["findings"]) == 3 and all(e["state"] == "confirmed" for e in data["findings"])
+    assert {e["finding_id"] for e in data["findings"]} == set(sample.findings["confirmed"][:3])
+    assert [w["week"] for w in data["trend"]][-1] == WEEK and len(data["trend"]) == 9
+    assert [w["confirmed"] for w in data["trend"]][-4:] == [1, 1, 1, 3]
+    assert t["confirmed_previous_week"] == 1
+    assert sum(p["confirmed"] for p in data["by_platform"]) == 3
+    assert sum(p["pending"] for p in data["by_platform"]) == 2
+    assert data["top_clips"][0]["view_count"] >= data["top_clips"][-1]["view_count"]
+    entry = data["findings"][0]
+    assert entry["spans"] == [{"start": 3.0, "end": 7.5}, {"start": 12.0, "end": 14.0}]
+    assert entry["clip"]["first_seen_at"].endswith("Z") and entry["clip"]["media_sha256"]
+    # the other holder's findings never leak in
+    other_refs = set()
+    with session_scope(settings) as s:
+        other = build_weekly_report(s, sample.holders[1], WEEK)
+        other_refs = {e["finding_id"] for e in other["findings"]}
+    assert not other_refs & {e["finding_id"] for e in data["findings"]}
+
+
+def test_week_membership_is_by_finding_creation(settings, sample):
+    with session_scope(settings) as s:
+        previous = build_weekly_report(s, sample.holders[0], "2026-W46")
+        empty = build_weekly_report(s, sample.holders[0], "2026-W48")
+    assert previous["totals"]["confirmed"] == 1
+    assert empty["totals"]["findings"] == 0 and empty["findings"] == []
+
+
+def test_write_json_and_csv_files_and_upsert(settings, sample):
+    holder = sample.holders[0]
+    files = write_weekly_report(settings, holder, WEEK)
+    assert [f["format"] for f in files] == ["json", "csv"]
+    for f in files:
+        path = Path(f["path"])
+        assert path.is_file() and path.parent == settings.reports_dir / f"kumo-studio-{holder}" / WEEK
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == f["sha256"] and path.stat().st_size == f["bytes"]
+    data = json.loads(Path(files[0]["path"]).read_text("utf-8"))
+    assert data["schema"] == "mamoru.weekly-report/1" and data["week"]["id"] == WEEK
+    assert data["rights_holder"]["name"] == "Kumo Studio 雲スタジオ"
+
+    again = write_weekly_report(settings, holder, WEEK, formats=("json",))
+    with session_scope(settings) as s:
+        assert s.scalar(select(func.count(Report.id))) == 1
+        report = s.scalar(select(Report))
+        assert {f["format"] for f in report.files} == {"json", "csv"}
+        assert next(f for f in report.files if f["format"] == "json")["sha256"] == again[0]["sha256"]
+
+
+def test_csv_neutralises_formulas_and_keeps_text(settings, sample):
+    files = write_weekly_report(settings, sample.holders[0], WEEK, formats=["csv"])
+    raw = Path(files[0]["path"]).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert tuple(rows[0].keys()) == CSV_COLUMNS and len(rows) == 3
+    hostile = [r for r in rows if "HYPERLINK" in r["title"] or "cmd" in r["uploader_name"]]
+    assert hostile, "sample has hostile rows"
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    assert any(r["uploader_name"] == "'" + HOSTILE_UPLOADER for r in rows)
+    assert any(r["title"] == HOSTILE_TITLE for r in rows)  # starts with "<": no prefix needed
+    assert any("空の海賊" in r["work_ja"] for r in rows)
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("=1+2", "'=1+2"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("plain", "plain"), (None, ""), (-1.5, -1.5), ("a=b", "a=b"),
+])
+def test_csv_safe(value, expected):
+    assert csv_safe(value) == expected
+
+
+def test_unknown_format_and_holder(settings, sample):
+    with pytest.raises(ValueError):
+        write_weekly_report(settings, sample.holders[0], WEEK, formats=("docx",))
+    with pytest.raises(LookupError):
+        write_weekly_report(settings, 9999, WEEK)
