@@ -34,8 +34,12 @@ def cli(verbose: bool) -> None:
 # --- command registration: one line per command module --------------------------------------
 from mamoru.cli.core import init, refs  # noqa: E402
 
+from mamoru.cli.ops import beat, demo, up, worker  # noqa: E402
+
 cli.add_command(init)
 cli.add_command(refs)
+for _command in (demo, up, worker, beat):
+    cli.add_command(_command)
 
 
 def main() -> None:

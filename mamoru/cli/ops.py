@@ -1,0 +1,83 @@
+"""Running Mamoru: `demo`, `up`, `worker`, `beat`."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import click
+
+from mamoru.config import get_settings
+
+
+@click.command()
+@click.option("--serve", is_flag=True, help="Keep the demo stack running after the summary (Ctrl-C stops it).")
+def demo(serve: bool) -> None:
+    """Run the whole monitoring job against the demo platform on 127.0.0.1.
+
+    Starts an embedded Redis, a Celery worker and beat, and the demo site; registers a demo rights
+    holder, its reference art and a watchlist; crawls, fetches, analyses and reports; prints a summary.
+    Running it twice changes no rows.
+    """
+    from mamoru.demo.run import run_demo
+    from mamoru.up import StackError
+
+    try:
+        outcome = run_demo(keep_running=serve)
+    except KeyboardInterrupt:
+        click.echo("interrupted: every child process was stopped", err=True)
+        sys.exit(130)
+    except StackError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not outcome.all_as_expected:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--no-beat", is_flag=True, help="Do not start the beat scheduler.")
+@click.option("-c", "--concurrency", default=2, show_default=True, help="Worker processes.")
+def up(no_beat: bool, concurrency: int) -> None:
+    """Run Mamoru on this machine: embedded Redis (unless MAMORU_REDIS_URL is set), worker and beat."""
+    from mamoru.db import upgrade
+    from mamoru.up import EmbeddedStack, StackError
+
+    settings = get_settings()
+    upgrade(settings)
+    try:
+        with EmbeddedStack(settings) as stack:
+            click.echo(f"Redis: {stack.start_redis()}")
+            stack.start_worker(concurrency=concurrency)
+            if not no_beat:
+                stack.start_beat()
+            click.echo(f"running; logs in {stack.log_dir}; Ctrl-C stops everything")
+            while True:
+                stack.check_alive()
+                time.sleep(1)
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    except StackError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _celery(argv: list[str]) -> None:
+    settings = get_settings()
+    if not settings.redis_url:
+        raise click.ClickException("MAMORU_REDIS_URL is not set: point it at Redis, or use `mamoru up`")
+    os.execv(sys.executable, [sys.executable, "-m", "celery", "-A", "workers.celery:app", *argv])
+
+
+@click.command()
+@click.option("-Q", "--queues", default="io,cpu", show_default=True, help="Queues to consume (io, cpu).")
+@click.option("-c", "--concurrency", default=2, show_default=True, help="Worker processes.")
+def worker(queues: str, concurrency: int) -> None:
+    """Run a Celery worker on the Redis at MAMORU_REDIS_URL (fetch, analyze, crawl, report)."""
+    _celery(["worker", "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO"])
+
+
+@click.command()
+def beat() -> None:
+    """Run the scheduler: due watchlists every minute, weekly reports Mondays 00:00 UTC."""
+    schedule = get_settings().home / "celerybeat-schedule"
+    schedule.parent.mkdir(parents=True, exist_ok=True)
+    _celery(["beat", "--loglevel", "INFO", "-s", str(schedule)])

@@ -1,0 +1,197 @@
+"""`mamoru demo`: the whole monitoring job on this machine, against the demo platform on 127.0.0.1.
+
+Starts an embedded Redis, a Celery worker and beat, and the demo site; registers the demo rights holder,
+its reference art and a watchlist; then crawl -> fetch -> analyze -> report, and a summary.
+Everything is an upsert, so running it twice leaves the same rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import select
+
+from mamoru.config import Settings, get_settings
+from mamoru.db import session_scope, upgrade
+from mamoru.demo.catalog import CLIPS, DEMO_HOLDER, REFERENCES
+from mamoru.demo.generate import ensure_media
+from mamoru.demo.server import DemoServer
+from mamoru.models import TERMINAL_STATUSES, Clip, Finding, Reference, Watchlist
+from mamoru.up import EmbeddedStack, StackError
+
+log = logging.getLogger("mamoru.demo")
+LOOPBACK = "127.0.0.1"
+PIPELINE_TIMEOUT_S = 15 * 60
+
+
+@dataclass
+class DemoOutcome:
+    holder_id: int
+    week: str
+    clips: list[dict] = field(default_factory=list)  # one row per demo clip, with its findings
+    report_files: list[dict] = field(default_factory=list)
+    as_expected: int = 0
+
+    @property
+    def all_as_expected(self) -> bool:
+        return self.as_expected == len(CLIPS)
+
+
+def demo_settings() -> Settings:
+    """The demo downloads from 127.0.0.1, so it allowlists loopback for itself and its children."""
+    allowed = [h for h in os.environ.get("MAMORU_ALLOWED_PRIVATE_HOSTS", "").split(",") if h.strip()]
+    if LOOPBACK not in allowed:
+        os.environ["MAMORU_ALLOWED_PRIVATE_HOSTS"] = ",".join([*allowed, LOOPBACK])
+    get_settings.cache_clear()
+    return get_settings()
+
+
+def register_demo_catalog(settings: Settings, feed_url: str) -> tuple[int, int]:
+    """Upsert the demo rights holder, its references (and index) and its feed watchlist."""
+    from workers.catalog import add_reference, get_or_create_holder, rebuild_index
+
+    with session_scope(settings) as session:
+        holder = get_or_create_holder(session, DEMO_HOLDER)
+        before = {(r.name, r.sha256) for r in session.scalars(select(Reference))}
+        for ref in REFERENCES:
+            add_reference(session, settings, holder=DEMO_HOLDER, work=ref.work, work_ja=ref.work_ja,
+                          character=ref.character, character_ja=ref.character_ja, image=ref.path)
+        session.flush()
+        after = {(r.name, r.sha256) for r in session.scalars(select(Reference))}
+        watchlist = session.scalar(select(Watchlist).where(
+            Watchlist.rights_holder_id == holder.id, Watchlist.platform == "web", Watchlist.kind == "feed",
+            Watchlist.value.like(f"http://{LOOPBACK}:%/feed.rss")))
+        if watchlist is None:
+            watchlist = Watchlist(rights_holder_id=holder.id, platform="web", kind="feed", value=feed_url)
+            session.add(watchlist)
+        watchlist.value = feed_url  # the demo site's port changes between runs
+        watchlist.enabled = True
+        watchlist.last_run_at = datetime.now(UTC)  # the demo runs it now; beat need not
+        session.flush()
+        holder_id, watchlist_id = holder.id, watchlist.id
+    if before != after or not settings.index_path.exists():
+        index = rebuild_index(settings)
+        log.info("reference index built: %d references (version %s)", len(index.names), index.version)
+    return holder_id, watchlist_id
+
+
+def wait_for_clips(settings: Settings, clip_ids: list[int], stack: EmbeddedStack, console: Console) -> None:
+    """Poll the clips' states until each is done, failed or skipped, with a progress bar."""
+    seen: dict[int, str] = {}
+    deadline = time.monotonic() + PIPELINE_TIMEOUT_S
+    columns = (TextColumn("[bold]fetch + analyze"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        bar = progress.add_task("clips", total=len(clip_ids))
+        while True:
+            with session_scope(settings) as session:
+                rows = session.execute(select(Clip.id, Clip.platform_id, Clip.status, Clip.reason)
+                                       .where(Clip.id.in_(clip_ids))).all()
+            for clip_id, platform_id, status, reason in rows:
+                if seen.get(clip_id) != status:
+                    seen[clip_id] = status
+                    suffix = f" ({reason})" if reason else ""
+                    progress.console.log(f"clip {platform_id}: {status}{suffix}")
+            finished = sum(1 for _, _, status, _ in rows if status in TERMINAL_STATUSES)
+            progress.update(bar, completed=finished)
+            if finished == len(clip_ids):
+                return
+            stack.check_alive()
+            if time.monotonic() > deadline:
+                raise StackError(f"pipeline did not finish in {PIPELINE_TIMEOUT_S} s; see {stack.log_dir}")
+            time.sleep(0.5)
+
+
+def collect_outcome(settings: Settings, holder_id: int, week: str, report_files: list[dict]) -> DemoOutcome:
+    outcome = DemoOutcome(holder_id=holder_id, week=week, report_files=report_files)
+    truth = {c.id: c.shows for c in CLIPS}
+    with session_scope(settings) as session:
+        clips = {c.platform_id: c for c in session.scalars(select(Clip).where(Clip.platform_id.in_(truth)))}
+        for demo_clip in CLIPS:
+            clip = clips.get(demo_clip.id)
+            findings = []
+            if clip is not None:
+                findings = [(f.reference.name, f.score) for f in
+                            session.scalars(select(Finding).where(Finding.clip_id == clip.id)
+                                            .order_by(Finding.score.desc()))]
+            flagged = [name for name, _ in findings]
+            expected = [demo_clip.shows] if demo_clip.shows else []
+            ok = clip is not None and clip.status == "done" and flagged == expected
+            outcome.as_expected += ok
+            outcome.clips.append({"id": demo_clip.id, "family": demo_clip.family, "title": demo_clip.title,
+                                  "status": clip.status if clip else "missing",
+                                  "reason": clip.reason if clip else None,
+                                  "findings": findings, "expected": demo_clip.shows, "ok": ok})
+    return outcome
+
+
+def print_summary(console: Console, outcome: DemoOutcome) -> None:
+    table = Table(title=f"Mamoru demo: {len(outcome.clips)} clips on the demo platform")
+    for column in ("clip", "family", "status", "findings (reference: score)", "shows", "as expected"):
+        table.add_column(column)
+    for row in outcome.clips:
+        found = ", ".join(f"{name}: {score:.2f}" for name, score in row["findings"]) or "-"
+        status = row["status"] + (f" ({row['reason']})" if row["reason"] else "")
+        table.add_row(row["id"], row["family"], status, found, row["expected"] or "(nothing)",
+                      "[green]yes" if row["ok"] else "[red]NO")
+    console.print(table)
+    per_ref: dict[str, int] = {}
+    for row in outcome.clips:
+        for name, _ in row["findings"]:
+            per_ref[name] = per_ref.get(name, 0) + 1
+    analysed = sum(1 for row in outcome.clips if row["status"] == "done")
+    console.print(f"clips found: {len(outcome.clips)}, analysed: {analysed}, "
+                  f"findings per reference: {dict(sorted(per_ref.items()))}")
+    for f in outcome.report_files:
+        console.print(f"report ({f['format']}): {f['path']}")
+    verdict = "[green]every clip as expected" if outcome.all_as_expected else "[red]some clips NOT as expected"
+    console.print(f"demo verdicts: {outcome.as_expected}/{len(outcome.clips)} as expected: {verdict}")
+
+
+def run_demo(console: Console | None = None, keep_running: bool = False) -> DemoOutcome:
+    from workers.celery import make_app
+
+    console = console or Console()
+    settings = demo_settings()
+    console.log(f"data home: {settings.home}")
+    console.log(f"database at revision {upgrade(settings)}: {settings.db_url}")
+    console.log("preparing demo clips (generated once from scikit-image's sample images)")
+    ensure_media(settings.home / "demo-media")
+    with DemoServer(settings.home / "demo-media", host=LOOPBACK) as site, EmbeddedStack(settings) as stack:
+        console.log(f"demo platform at {site.base_url}")
+        redis_url = stack.start_redis()
+        console.log(f"embedded Redis at {redis_url}")
+        stack.start_worker()
+        stack.start_beat()
+        holder_id, watchlist_id = register_demo_catalog(settings, f"{site.base_url}/feed.rss")
+        console.log(f"rights holder {DEMO_HOLDER!r} registered with {len(REFERENCES)} references; "
+                    f"watchlist {watchlist_id} follows {site.base_url}/feed.rss")
+        app = make_app(redis_url)
+        console.log("crawling the demo feed")
+        crawl = app.send_task("crawl_watchlist", args=[watchlist_id]).get(timeout=PIPELINE_TIMEOUT_S)
+        if crawl.get("stopped"):
+            console.log(f"[yellow]crawl stopped: {crawl['stopped']}")
+        console.log(f"crawl found {crawl.get('items')} clips ({crawl.get('new')} new); "
+                    f"{len(crawl['fetch_clip_ids'])} to fetch and analyze")
+        with session_scope(settings) as session:
+            clip_ids = session.scalars(select(Clip.id).where(Clip.watchlist_id == watchlist_id)).all()
+        wait_for_clips(settings, list(clip_ids), stack, console)
+        year, week_no, _ = datetime.now(UTC).isocalendar()
+        week = f"{year}-W{week_no:02d}"
+        console.log(f"building the weekly report for {week}")
+        files = app.send_task("build_weekly_report", args=[holder_id, week, ["json", "csv"]]).get(
+            timeout=PIPELINE_TIMEOUT_S)
+        outcome = collect_outcome(settings, holder_id, week, files)
+        print_summary(console, outcome)
+        if keep_running:
+            console.log("the demo stack keeps running: Ctrl-C stops it")
+            while True:
+                stack.check_alive()
+                time.sleep(1)
+    return outcome

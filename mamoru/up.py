@@ -1,0 +1,153 @@
+"""The embedded one-machine setup: a redis-server, a Celery worker and beat as child processes.
+
+Each child gets the parent's MAMORU_* settings plus MAMORU_REDIS_URL; its log goes to <home>/logs/.
+`stop()` ends them all (SIGTERM, then SIGKILL after a grace period); it is safe to call twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mamoru.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class StackError(RuntimeError):
+    """Something the embedded stack needs is missing or did not start."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(host: str, port: int, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise StackError(f"process exited with code {proc.returncode} before listening on {host}:{port}")
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise StackError(f"nothing listening on {host}:{port} after {timeout:.0f} s")
+
+
+@dataclass
+class Child:
+    name: str
+    proc: subprocess.Popen
+    log_path: Path
+
+
+@dataclass
+class EmbeddedStack:
+    """Starts and stops the processes of one machine's Mamoru."""
+
+    settings: Settings
+    children: list[Child] = field(default_factory=list)
+    redis_url: str = ""
+
+    @property
+    def log_dir(self) -> Path:
+        path = self.settings.home / "logs"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def child_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["MAMORU_HOME"] = str(self.settings.home)
+        if self.settings.database_url:
+            env["MAMORU_DATABASE_URL"] = self.settings.database_url
+        if self.settings.allowed_private_hosts:
+            env["MAMORU_ALLOWED_PRIVATE_HOSTS"] = ",".join(self.settings.allowed_private_hosts)
+        if self.redis_url:
+            env["MAMORU_REDIS_URL"] = self.redis_url
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        return env
+
+    def _spawn(self, name: str, argv: list[str]) -> Child:
+        log_path = self.log_dir / f"{name}.log"
+        out = log_path.open("ab")
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=self.child_env(), cwd=os.getcwd(), start_new_session=True)
+        out.close()
+        child = Child(name, proc, log_path)
+        self.children.append(child)
+        log.info("started %s (pid %d), log: %s", name, proc.pid, log_path)
+        return child
+
+    def start_redis(self) -> str:
+        """Use MAMORU_REDIS_URL when set; otherwise start redis-server on a free loopback port."""
+        if self.settings.redis_url:
+            self.redis_url = self.settings.redis_url
+            log.info("using Redis at %s", self.redis_url)
+            return self.redis_url
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise StackError("redis-server is not installed: apt-get install -y redis-server "
+                             "(or set MAMORU_REDIS_URL to a running Redis)")
+        port = free_port()
+        data = self.settings.home / "redis"
+        data.mkdir(parents=True, exist_ok=True)
+        child = self._spawn("redis", [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data),
+                                      "--appendonly", "yes", "--save", "", "--protected-mode", "yes"])
+        wait_for_port("127.0.0.1", port, timeout=15, proc=child.proc)
+        self.redis_url = f"redis://127.0.0.1:{port}/0"
+        return self.redis_url
+
+    def start_worker(self, concurrency: int = 2, queues: str = "io,cpu", name: str = "worker") -> Child:
+        return self._spawn(name, [sys.executable, "-m", "celery", "-A", "workers.celery:app", "worker",
+                                  "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO",
+                                  "-n", f"{name}@%h", "--without-gossip", "--without-mingle"])
+
+    def start_beat(self) -> Child:
+        schedule = self.settings.home / "celerybeat-schedule"
+        return self._spawn("beat", [sys.executable, "-m", "celery", "-A", "workers.celery:app", "beat",
+                                    "--loglevel", "INFO", "-s", str(schedule)])
+
+    def check_alive(self) -> None:
+        for child in self.children:
+            if child.proc.poll() is not None:
+                raise StackError(f"{child.name} exited with code {child.proc.returncode}; see {child.log_path}")
+
+    def stop(self, grace: float = 10.0) -> None:
+        """Stop children in reverse order of start: TERM, wait, then KILL what is left."""
+        for child in reversed(self.children):
+            if child.proc.poll() is None:
+                try:
+                    os.killpg(child.proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        deadline = time.monotonic() + grace
+        for child in reversed(self.children):
+            try:
+                child.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("%s did not stop in %.0f s: killing it", child.name, grace)
+                try:
+                    os.killpg(child.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                child.proc.wait()
+        if self.children:
+            log.info("stopped %s", ", ".join(c.name for c in reversed(self.children)))
+        self.children.clear()
+
+    def __enter__(self) -> EmbeddedStack:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,50 @@
+"""Beat: dispatch due watchlists every minute (read from the database, so new ones need no restart),
+and last week's reports every Monday 00:00 UTC."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from celery import shared_task
+from celery.schedules import crontab
+from sqlalchemy import select
+
+from mamoru.db import session_scope
+from mamoru.models import Watchlist
+from workers.celery import app
+
+log = logging.getLogger(__name__)
+
+app.conf.beat_schedule = {
+    "dispatch-due-watchlists": {"task": "dispatch_due_watchlists", "schedule": 60.0},
+    "weekly-reports": {"task": "build_weekly_reports", "schedule": crontab(minute=0, hour=0, day_of_week="mon")},
+}
+
+
+def is_due(watchlist: Watchlist, now: datetime) -> bool:
+    if not watchlist.enabled:
+        return False
+    if watchlist.last_run_at is None:
+        return True
+    last = watchlist.last_run_at
+    if last.tzinfo is None:  # SQLite returns naive datetimes; we store UTC
+        last = last.replace(tzinfo=UTC)
+    return now - last >= timedelta(minutes=watchlist.schedule_minutes)
+
+
+@shared_task(name="dispatch_due_watchlists")
+def dispatch_due_watchlists() -> list[int]:
+    from workers.tasks import crawl_watchlist
+
+    now = datetime.now(UTC)
+    with session_scope() as session:
+        due = []
+        for watchlist in session.scalars(select(Watchlist)):
+            if is_due(watchlist, now):
+                watchlist.last_run_at = now  # claimed at dispatch: the next tick will not queue it again
+                due.append(watchlist.id)
+    for watchlist_id in due:
+        log.info("watchlist %s is due: queueing its crawl", watchlist_id)
+        crawl_watchlist.delay(watchlist_id)
+    return due
