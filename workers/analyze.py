@@ -31,7 +31,7 @@ def load_index(settings: Settings) -> matcher.ReferenceIndex:
     return _index_cache[str(path)][1]
 
 
-def store_result(session: Session, settings: Settings, clip: Clip, result: matcher.ClipResult,
+def store_result(session: Session, settings: Settings, clip: Clip, result: matcher.ScanResult,
                  index_version: str) -> list[Finding]:
     """Upsert keyframes and findings for CLIP; a rerun replaces the matcher's part and keeps decisions."""
     session.execute(delete(Keyframe).where(Keyframe.clip_id == clip.id))
@@ -70,6 +70,6 @@ def store_result(session: Session, settings: Settings, clip: Clip, result: match
     return kept
 
 
-def analyze_file(path: Path, settings: Settings) -> tuple[matcher.ClipResult, str]:
+def analyze_file(path: Path, settings: Settings) -> tuple[matcher.ScanResult, str]:
     index = load_index(settings)
     return matcher.scan_video(path, index, threshold=settings.match_threshold), index.version

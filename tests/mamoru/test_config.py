@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest
+
+from mamoru.config import load_settings
+
+
+def test_defaults_put_everything_in_the_home(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    s = load_settings({})
+    assert s.home == (tmp_path / "mamoru-data").resolve()
+    assert s.db_url == f"sqlite:///{s.home / 'mamoru.db'}"
+    assert s.allowed_private_hosts == ()
+    assert s.platform_base_urls["tiktok"] == "https://www.tiktok.com"
+
+
+def test_environment_overrides_toml(tmp_path):
+    toml = tmp_path / "m.toml"
+    toml.write_text('max_filesize_mb = 50\nkeep_media = true\nallowed_private_hosts = ["10.0.0.0/8"]\n'
+                    '[platform_base_urls]\nniconico = "http://127.0.0.1:9/nico"\n')
+    s = load_settings({"MAMORU_CONFIG": str(toml), "MAMORU_MAX_FILESIZE_MB": "7",
+                       "MAMORU_HOME": str(tmp_path / "h"), "MAMORU_TIKTOK_BASE_URL": "http://127.0.0.1:8/"})
+    assert s.max_filesize_mb == 7
+    assert s.keep_media is True
+    assert s.allowed_private_hosts == ("10.0.0.0/8",)
+    assert s.platform_base_urls["niconico"] == "http://127.0.0.1:9/nico"
+    assert s.platform_base_urls["tiktok"] == "http://127.0.0.1:8"
+    assert s.home == Path(tmp_path / "h").resolve()
+
+
+def test_bad_values_say_which_setting(tmp_path):
+    with pytest.raises(ValueError, match="max_filesize_mb"):
+        load_settings({"MAMORU_MAX_FILESIZE_MB": "lots", "MAMORU_HOME": str(tmp_path)})
+    with pytest.raises(ValueError, match="keep_media"):
+        load_settings({"MAMORU_KEEP_MEDIA": "perhaps", "MAMORU_HOME": str(tmp_path)})
+    toml = tmp_path / "bad.toml"
+    toml.write_text("no_such_setting = 1\n")
+    with pytest.raises(ValueError, match="no_such_setting"):
+        load_settings({"MAMORU_CONFIG": str(toml)})
