@@ -1,0 +1,106 @@
+"""`mamoru demo` end to end: a real redis-server, real Celery worker and beat processes, the demo site,
+Scrapy, yt-dlp and the matcher; exactly the clips that show reference art are flagged, with the right
+reference, and a second run leaves the same rows. Repeated on PostgreSQL when one is available."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session
+
+from mamoru.demo.catalog import CLIPS, REFERENCES
+from mamoru.models import (
+    Character,
+    Clip,
+    Finding,
+    Keyframe,
+    Reference,
+    Report,
+    RightsHolder,
+    Watchlist,
+    Work,
+)
+
+pytestmark = pytest.mark.integration
+
+if shutil.which("redis-server") is None:
+    pytest.skip("redis-server is not installed (scripts/setup.sh installs it)", allow_module_level=True)
+
+
+def run_demo(home: Path, database_url: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAMORU_")}
+    env.update(MAMORU_HOME=str(home), COLUMNS="160")
+    if database_url:
+        env["MAMORU_DATABASE_URL"] = database_url
+    proc = subprocess.run([sys.executable, "-m", "mamoru.cli.main", "demo"], env=env, cwd=home.parent,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, f"demo failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    return proc
+
+
+def snapshot(url: str) -> dict:
+    """The rows the demo leaves, without timestamps."""
+    engine = create_engine(url)
+    with Session(engine) as s:
+        flagged = s.execute(select(Clip.platform_id, Reference.name).join(Finding.clip)
+                            .join(Finding.reference)).all()
+        snap = {
+            "clips": sorted(s.execute(select(Clip.platform, Clip.platform_id, Clip.status, Clip.reason)).all()),
+            "findings": sorted(flagged),
+            "counts": {model.__tablename__: s.scalar(select(func.count()).select_from(model))
+                       for model in (RightsHolder, Work, Character, Reference, Watchlist, Clip, Finding,
+                                     Keyframe, Report)},
+        }
+    engine.dispose()
+    return snap
+
+
+def check_demo_rows(snap: dict) -> None:
+    expected = sorted((c.id, c.shows) for c in CLIPS if c.shows)
+    assert snap["findings"] == expected
+    assert [(platform, pid, status) for platform, pid, status, _ in snap["clips"]] == \
+        sorted(("web", c.id, "done") for c in CLIPS)
+    assert snap["counts"]["references"] == len(REFERENCES)
+    assert snap["counts"]["watchlists"] == 1
+    assert snap["counts"]["reports"] == 1
+
+
+def test_demo_twice_on_sqlite(tmp_path):
+    home = tmp_path / "home"
+    first = run_demo(home)
+    assert "demo verdicts: 8/8 as expected" in first.stdout
+    url = f"sqlite:///{home / 'mamoru.db'}"
+    snap = snapshot(url)
+    check_demo_rows(snap)
+    report_dir = home / "reports"
+    assert list(report_dir.rglob("*.json")) and list(report_dir.rglob("*.csv"))
+    # evidence: yt-dlp's info JSON for every clip, a matched-frame thumbnail for every finding
+    assert len(list((home / "evidence").glob("*/info.json"))) == len(CLIPS)
+    assert len(list((home / "evidence").glob("*/*.jpg"))) == len(snap["findings"])
+    run_demo(home)
+    assert snapshot(url) == snap
+
+
+def test_demo_on_postgresql(tmp_path):
+    base = os.environ.get("MAMORU_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("MAMORU_TEST_POSTGRES_URL is not set (scripts/test.sh starts PostgreSQL and sets it)")
+    name = f"mamoru_demo_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'create database "{name}"'))
+    url = base.rsplit("/", 1)[0] + "/" + name
+    try:
+        run_demo(tmp_path / "home", database_url=url)
+        check_demo_rows(snapshot(url))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'drop database "{name}" with (force)'))
+        admin.dispose()
