@@ -74,7 +74,7 @@ def write_weekly_report(settings: Settings, holder_id: int, week: str,
                 if fmt == "html":
                     written.append(_write(folder / f"{stem}.html", html_text.encode("utf-8"), fmt))
                 else:
-                    written.append(_write(folder / f"{stem}.pdf", render.render_pdf(data), fmt))
+                    written.append(_write(folder / f"{stem}.pdf", render.render_pdf(data, html_text), fmt))
             elif fmt == "notices":
                 shutil.rmtree(folder / "notices", ignore_errors=True)  # uploaders no longer listed go
                 for notice in render.render_notices(data):

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
 import unicodedata
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from reports.images import data_uri, frame_with_box, thumbnail
 
 FORMATS = ("json", "csv", "html", "pdf", "notices")
 CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -68,3 +76,122 @@ def slugify(text: str | None, fallback: str = "x", max_len: int = 48) -> str:
     text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:max_len].strip("-")
     return slug or fallback
+
+
+# --- HTML and PDF ----------------------------------------------------------------------------------
+
+TEMPLATES = Path(__file__).with_name("templates")
+SAFE_URL_SCHEMES = ("http://", "https://")
+PLATFORM_NAMES = {
+    "youtube": "YouTube (Google LLC)",
+    "tiktok": "TikTok",
+    "instagram": "Instagram (Meta Platforms, Inc.)",
+    "x": "X (X Corp.)",
+    "niconico": "ニコニコ動画（株式会社ドワンゴ）",
+    "bilibili": "bilibili",
+}
+
+
+def safe_url(url: object) -> str | None:
+    """Only http(s) URLs become links (never javascript:, data: or relative)."""
+    if isinstance(url, str) and url.strip().lower().startswith(SAFE_URL_SCHEMES):
+        return url.strip()
+    return None
+
+
+def oneline(text: object) -> str:
+    """Untrusted text on one line of a plain-text notice: control characters and line breaks become spaces."""
+    text = "" if text is None else str(text)
+    return re.sub(r"\s+", " ", "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)).strip()
+
+
+def spans_text(spans: list[dict]) -> str:
+    return ", ".join(f"{s['start']:.1f}-{s['end']:.1f} s" for s in spans) or "(time not recorded)"
+
+
+@lru_cache(maxsize=1)
+def html_env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["safe_url"] = safe_url
+    return env
+
+
+@lru_cache(maxsize=1)
+def text_env() -> jinja2.Environment:
+    # Plain text: no HTML escaping, and every untrusted value goes through `oneline`.
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
+                             keep_trailing_newline=True)
+    env.filters["oneline"] = oneline
+    env.filters["spans_text"] = spans_text
+    return env
+
+
+class EvidenceImages:
+    """Evidence images as data URIs; reference thumbnails are made once per reference."""
+
+    def __init__(self) -> None:
+        self._refs: dict[int, str | None] = {}
+
+    def frame(self, entry: dict) -> str | None:
+        return data_uri(frame_with_box(entry["evidence"]["frame_path"], entry["best_box"]))
+
+    def reference(self, entry: dict) -> str | None:
+        rid = entry["reference"]["id"]
+        if rid not in self._refs:
+            self._refs[rid] = data_uri(thumbnail(entry["evidence"]["reference_path"]))
+        return self._refs[rid]
+
+
+def render_html(report: dict, *, for_pdf: bool = False, images: bool = True) -> str:
+    """The self-contained report page: charts and evidence images embedded as data URIs."""
+    from mamoru import __version__
+    from reports.charts import report_charts
+
+    return html_env().get_template("report.html").render(
+        r=report, charts=report_charts(report), images=EvidenceImages() if images else None,
+        version=__version__, for_pdf=for_pdf)
+
+
+def render_pdf(report: dict, html_text: str | None = None) -> bytes:
+    """The report page printed by WeasyPrint; only data: URLs are fetched (no network, no files)."""
+    import weasyprint
+    from weasyprint.urls import URLFetcher
+
+    html_text = html_text or render_html(report, for_pdf=True)
+    fetcher = URLFetcher(allowed_protocols=["data"])
+    return weasyprint.HTML(string=html_text, url_fetcher=fetcher).write_pdf()
+
+
+# --- notice drafts ----------------------------------------------------------------------------------
+
+def render_notices(report: dict, today: date | None = None) -> list[dict]:
+    """An English DMCA-style notice and a Japanese 送信防止措置依頼書 per platform and uploader."""
+    today = today or datetime.now(UTC).date()
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for entry in report["findings"]:
+        clip = entry["clip"]
+        key = (clip["platform"], clip["uploader_id"] or clip["uploader_name"] or "unknown")
+        groups.setdefault(key, []).append(entry)
+    out = []
+    env = text_env()
+    for (platform, uploader), items in sorted(groups.items()):
+        first = items[0]["clip"]
+        label = " ".join(x for x in (first["uploader_name"], f"({first['uploader_id']})" if first["uploader_id"]
+                                     else None) if x) or uploader
+        works = sorted({f"{e['work']['name_en']}: character {e['character']['name_en']}"
+                        + (f" ({e['character']['name_ja']})" if e["character"]["name_ja"] else "") for e in items})
+        context = {
+            "holder": report["rights_holder"], "platform": platform,
+            "platform_name": PLATFORM_NAMES.get(platform, platform), "uploader_label": label, "items": items,
+            "works": works, "today": today.isoformat(),
+            "today_ja": f"{today.year}年{today.month}月{today.day}日",
+            "first_seen": min(e["clip"]["first_seen_at"] or "" for e in items)[:10],
+        }
+        digest = hashlib.sha256(f"{platform}\0{uploader}".encode()).hexdigest()[:8]
+        stem = f"{slugify(platform, 'platform', 16)}-{slugify(uploader, 'uploader', 32)}-{digest}"
+        for lang in ("en", "ja"):
+            text = env.get_template(f"notice_{lang}.txt").render(**context)
+            out.append({"lang": lang, "platform": platform, "uploader": uploader,
+                        "filename": f"{stem}.{lang}.txt", "text": text})
+    return out
