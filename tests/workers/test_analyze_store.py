@@ -1,0 +1,65 @@
+"""The analyze glue stores the matcher's verdict as findings and keyframes, idempotently."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from mamoru.demo.catalog import CLIPS, DEMO_HOLDER, REFERENCES
+from mamoru.demo.generate import write_clip
+from mamoru.models import Clip, Finding, Keyframe, TriageState
+from workers.analyze import analyze_file, store_result
+from workers.catalog import add_reference, rebuild_index
+
+
+@pytest.fixture
+def catalogued(settings, session):
+    for ref in REFERENCES:
+        add_reference(session, settings, holder=DEMO_HOLDER, work=ref.work, character=ref.character, image=ref.path)
+    session.commit()
+    rebuild_index(settings)
+    return settings
+
+
+def make_clip(session, platform_id: str) -> Clip:
+    clip = Clip(platform="web", platform_id=platform_id, url=f"http://127.0.0.1/v/{platform_id}")
+    session.add(clip)
+    session.flush()
+    return clip
+
+
+def test_findings_upserted_and_decisions_kept(catalogued, session, tmp_path):
+    demo = next(c for c in CLIPS if c.family == "pip")
+    video = tmp_path / "clip.mp4"
+    write_clip(demo, video)
+    clip = make_clip(session, demo.id)
+    result, version = analyze_file(video, catalogued)
+    findings = store_result(session, catalogued, clip, result, version)
+    assert [f.reference.name for f in findings] == [demo.shows]
+    finding = findings[0]
+    assert 0 < finding.score <= 1 and finding.spans and Path(finding.thumbnail_path).is_file()
+    assert finding.index_version == version
+    finding.state = TriageState.confirmed.value
+    session.flush()
+    keyframes = session.scalar(select(func.count()).select_from(Keyframe))
+    assert keyframes == result.frames == len(result.keyframes)
+    store_result(session, catalogued, clip, result, version)  # a rerun (e.g. a redelivered task)
+    assert session.scalar(select(func.count()).select_from(Finding)) == 1
+    assert session.scalar(select(func.count()).select_from(Keyframe)) == keyframes
+    assert session.scalar(select(Finding.state)) == TriageState.confirmed.value
+
+
+def test_reference_index_reloads_when_file_changes(catalogued, session):
+    from workers.analyze import load_index
+
+    first = load_index(catalogued)
+    assert sorted(first.names) == sorted(r.name for r in REFERENCES)
+    only = REFERENCES[0]
+    import matcher
+
+    index = matcher.ReferenceIndex.build([only.path])
+    index.save(catalogued.index_path)
+    import os
+
+    os.utime(catalogued.index_path, (1, 1))  # a different mtime, whatever the clock's resolution
+    assert load_index(catalogued).names == [only.name]
