@@ -1,0 +1,61 @@
+"""Every tunable of the matcher in one place, named, with the reason next to it."""
+
+from __future__ import annotations
+
+# --- index file -------------------------------------------------------------------------------
+INDEX_FORMAT = "mamoru-matcher-index"
+INDEX_FORMAT_VERSION = 1
+ALGORITHM_VERSION = "m1"  # bump when hashing/features change: stored indexes must be rebuilt
+
+# --- references -------------------------------------------------------------------------------
+REF_FEATURE_SIDE = 512        # long side of the reference image the features are computed on
+REF_MIN_SIDE = 96             # sprites are upscaled (nearest) to at least this so features exist
+REF_FEATURES = 700            # ORB keypoints per reference variant
+REF_CROP_VARIANTS = (0.85, 0.7, 0.55)  # centre crops hashed at index time (uploaders crop)
+FLATTEN_BACKGROUND = (255, 255, 255)   # transparent pixels become white (how most uploads show them)
+
+# --- video -----------------------------------------------------------------------------------
+ANALYSIS_LONG_SIDE = 960      # frames are analysed at this long side (1080x1920 -> 540x960)
+SAMPLE_FPS = 2.0              # at least this many analysed frames a second (the issue asks >= 1)
+SCENE_FPS = 6.0               # frames looked at (tiny, grey) to detect scene changes
+SCENE_CUT = 18.0              # mean abs difference (0..255) of 32x32 grey thumbnails that is a cut
+MAX_FRAMES = 240              # cap of analysed frames per clip
+STATIC_SKIP = 3.0             # a frame this close (mean abs diff) to the last analysed one reuses its result
+TRUNCATED_SHARE = 0.5         # decoded less than this share of the declared duration -> truncated
+
+# --- candidates --------------------------------------------------------------------------------
+PHASH_CANDIDATE = 12          # Hamming distance (of 64) at which a hashed region proposes a reference
+PHASH_STRONG = 6              # ... and at which a hash alone (confirmed by dHash) is evidence
+DHASH_CONFIRM = 10
+HASH_TOP = 8                  # candidates kept per region from the Hamming search
+WINDOW_SCALES = (0.9, 0.7, 0.5, 0.35, 0.25)  # sub-region window widths, as a share of content width
+WINDOW_STEP = 0.25            # window stride as a share of the window size
+
+# --- verification ------------------------------------------------------------------------------
+FRAME_FEATURES = 1500         # ORB keypoints per analysed frame
+RATIO = 0.8                   # Lowe ratio test
+VOTE_MIN = 6                  # ratio-test matches a reference needs before RANSAC is tried
+VERIFY_TOP = 6                # references verified per frame
+RANSAC_PX = 6.0               # reprojection error in reference pixels (REF_FEATURE_SIDE scale)
+MIN_INLIERS = 10
+MIN_BOX_SIDE = 24             # a matched region smaller than this (analysis px) is noise
+
+# --- verdict ------------------------------------------------------------------------------------
+DEFAULT_THRESHOLD = 0.5       # one threshold for every reference: scores are calibrated to it
+FRAME_HIT = 0.35              # a frame counts toward spans from this frame score up
+THUMB_HEIGHT = 480
+COVERAGE_FULL = 0.2           # inliers / visible reference keypoints at which coverage counts fully
+MIN_SPREAD = 0.02             # inliers' bounding box must cover this share of the reference area
+DECODE_THREADS = 1            # one core per clip; run more clips in parallel to use more cores
+CONTENT_MIN_ENERGY = 1.5      # mean abs gradient under which a row/column is a bar or fill
+CONTENT_REL_ENERGY = 0.12     # ... or under this share of the frame's 90th percentile (blurred fill)
+CONTENT_MIN_STD = 4.0         # a row/column flatter than this (grey levels) is a bar
+# --- region proposals ---------------------------------------------------------------------------
+EDGE_STEP = 16                # grey-level step across a pasted picture's border
+PROPOSAL_MIN_SIDE = 0.12      # proposals' sides at least this share of the frame's side
+PROPOSAL_MAX_AREA = 0.8       # bigger ones are the content region's job
+PROPOSAL_SIDE_SUPPORT = 0.6   # share of each side that must lie on an edge
+MAX_LINES = 14
+MAX_PROPOSALS = 6
+REGION_FEATURE_SIDE = 480     # a proposal is rescaled to this long side before ORB
+REGION_FEATURES = 800

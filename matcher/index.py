@@ -1,0 +1,200 @@
+"""The reference index: hashes (Hamming search) and ORB keypoints of every reference, in one file.
+
+The file is a NumPy .npz without pickles; `version` is a digest of its content and of the algorithm
+version, so a worker reloads when it changes and an index built by another algorithm is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import cv2
+import numpy as np
+
+from matcher import constants as C
+from matcher.errors import IndexFileError, MatcherError
+from matcher.hashing import grey, hamming, region_hashes
+from matcher.references import hash_variants, load_reference
+from matcher.verify import features
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
+
+
+class HammingIndex:
+    """Brute-force vectorised Hamming search (xor + popcount over uint64); ~1M hashes in milliseconds."""
+
+    def __init__(self, hashes: np.ndarray):
+        self.hashes = np.ascontiguousarray(hashes, dtype=np.uint64)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def query(self, queries: np.ndarray, max_distance: int, top: int = C.HASH_TOP) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each query hash: (row indices, distances) within max_distance, nearest first, at most `top`."""
+        out = []
+        if len(self.hashes) == 0:
+            return [(np.empty(0, np.int64), np.empty(0, np.uint8)) for _ in queries]
+        for q in np.asarray(queries, dtype=np.uint64):
+            d = hamming(self.hashes, q)
+            rows = np.flatnonzero(d <= max_distance)
+            if len(rows) > top:
+                rows = rows[np.argpartition(d[rows], top - 1)[:top]]
+            rows = rows[np.argsort(d[rows], kind="stable")]
+            out.append((rows, d[rows]))
+        return out
+
+    def nearest(self, queries: np.ndarray, chunk: int = 64) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest row and its distance for each query (batched: chunk x N distance blocks)."""
+        q = np.asarray(queries, dtype=np.uint64)
+        rows = np.empty(len(q), np.int64)
+        dist = np.empty(len(q), np.uint8)
+        for i in range(0, len(q), chunk):
+            block = hamming(self.hashes[None, :], q[i:i + chunk, None])
+            rows[i:i + chunk] = block.argmin(axis=1)
+            dist[i:i + chunk] = block[np.arange(len(block)), rows[i:i + chunk]]
+        return rows, dist
+
+
+def _collect(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.suffix.lower() in IMAGE_SUFFIXES and q.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+class ReferenceIndex:
+    """Everything scan_video needs about the references; build from images, save, load."""
+
+    def __init__(self, names: list[str], sizes: np.ndarray, phash: np.ndarray, dhash: np.ndarray,
+                 hash_model: np.ndarray, hash_variant: np.ndarray, kp_xy: np.ndarray, kp_desc: np.ndarray,
+                 kp_offsets: np.ndarray, version: str | None = None):
+        self.names = list(names)
+        self.sizes = np.asarray(sizes, np.int32).reshape(-1, 2)          # (R, 2) feature-scale (w, h)
+        self.phash = np.asarray(phash, np.uint64)
+        self.dhash = np.asarray(dhash, np.uint64)
+        self.hash_model = np.asarray(hash_model, np.int32)                # ref * 2 + mirrored
+        self.hash_variant = np.asarray(hash_variant, np.int16)
+        self.kp_xy = np.asarray(kp_xy, np.float32).reshape(-1, 2)
+        self.kp_desc = np.asarray(kp_desc, np.uint8).reshape(-1, 32)
+        self.kp_offsets = np.asarray(kp_offsets, np.int64)               # (2R + 1,) model m -> rows
+        self.hash_index = HammingIndex(self.phash)
+        self.version = version or self._digest()
+        self._kp_model = np.repeat(np.arange(len(self.kp_offsets) - 1, dtype=np.int32), np.diff(self.kp_offsets))
+        self._bf = cv2.BFMatcher(cv2.NORM_HAMMING)
+
+    # --- building -------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, paths: Sequence[str | os.PathLike]) -> "ReferenceIndex":
+        """Index image files (or folders of them); the reference name is the file stem."""
+        files = _collect(paths)
+        if not files:
+            raise MatcherError("no reference images given")
+        names, sizes, ph, dh, hm, hv, xy, desc, offsets = [], [], [], [], [], [], [], [], [0]
+        seen: set[str] = set()
+        for path in files:
+            ref = load_reference(path)
+            if ref.name in seen:
+                raise MatcherError(f"two references are named {ref.name!r}: names are file stems and must be unique")
+            seen.add(ref.name)
+            r = len(names)
+            names.append(ref.name)
+            h, w = ref.bgr.shape[:2]
+            sizes.append((w, h))
+            g = grey(ref.bgr)
+            gm = g[:, ::-1].copy()
+            variants = hash_variants(ref.bgr)
+            for mirrored in (False, True):
+                img = gm if mirrored else g
+                boxes = [b for (_, b, m) in variants if m == mirrored]
+                codes = [c for (c, _, m) in variants if m == mirrored]
+                p, d = region_hashes(img, boxes)
+                ph.extend(p.tolist()); dh.extend(d.tolist())
+                hm.extend([r * 2 + int(mirrored)] * len(boxes)); hv.extend(codes)
+                mask = ref.mask[:, ::-1].copy() if mirrored else ref.mask
+                if mask.min() == 0:
+                    mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
+                else:
+                    mask = None
+                k_xy, k_desc = features(img, C.REF_FEATURES, mask)
+                xy.append(k_xy); desc.append(k_desc)
+                offsets.append(offsets[-1] + len(k_xy))
+        return cls(names, np.array(sizes), np.array(ph, np.uint64), np.array(dh, np.uint64), np.array(hm),
+                   np.array(hv), np.concatenate(xy), np.concatenate(desc), np.array(offsets))
+
+    def _digest(self) -> str:
+        h = hashlib.sha256()
+        h.update(f"{C.INDEX_FORMAT}/{C.INDEX_FORMAT_VERSION}/{C.ALGORITHM_VERSION}".encode())
+        h.update(json.dumps(self.names).encode())
+        for a in (self.sizes, self.phash, self.dhash, self.hash_model, self.hash_variant, self.kp_xy,
+                  self.kp_desc, self.kp_offsets):
+            h.update(np.ascontiguousarray(a).tobytes())
+        return f"{C.ALGORITHM_VERSION}-{h.hexdigest()[:16]}"
+
+    # --- persistence -----------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> None:
+        """Write atomically (temp file + rename) so a worker never loads half a file."""
+        path = Path(path)
+        meta = {"format": C.INDEX_FORMAT, "format_version": C.INDEX_FORMAT_VERSION,
+                "algorithm": C.ALGORITHM_VERSION, "version": self.version, "names": self.names}
+        buf = io.BytesIO()
+        np.savez(buf, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), sizes=self.sizes,
+                 phash=self.phash, dhash=self.dhash, hash_model=self.hash_model, hash_variant=self.hash_variant,
+                 kp_xy=self.kp_xy, kp_desc=self.kp_desc, kp_offsets=self.kp_offsets)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".index-", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(buf.getvalue())
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "ReferenceIndex":
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(bytes(z["meta"]).decode())
+                arrays = {k: z[k] for k in ("sizes", "phash", "dhash", "hash_model", "hash_variant", "kp_xy",
+                                            "kp_desc", "kp_offsets")}
+        except FileNotFoundError:
+            raise IndexFileError(f"{path}: no such index file") from None
+        except (OSError, ValueError, KeyError, json.JSONDecodeError) as e:
+            raise IndexFileError(f"{path}: not a matcher index ({type(e).__name__})") from None
+        if meta.get("format") != C.INDEX_FORMAT or meta.get("format_version") != C.INDEX_FORMAT_VERSION:
+            raise IndexFileError(f"{path}: not a matcher index of format version {C.INDEX_FORMAT_VERSION}")
+        if meta.get("algorithm") != C.ALGORITHM_VERSION:
+            raise IndexFileError(f"{path}: built by matcher algorithm {meta.get('algorithm')}, this is "
+                                 f"{C.ALGORITHM_VERSION}; rebuild the index")
+        return cls(meta["names"], version=meta["version"], **arrays)
+
+    # --- access ----------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def model_features(self, model: int) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.kp_offsets[model], self.kp_offsets[model + 1]
+        return self.kp_xy[a:b], self.kp_desc[a:b]
+
+    def keypoint_votes(self, frame_desc: np.ndarray) -> np.ndarray:
+        """Ratio-test nearest-neighbour votes of a frame's descriptors per model -> (2R,) counts."""
+        n_models = len(self.kp_offsets) - 1
+        votes = np.zeros(n_models, np.int32)
+        if len(frame_desc) == 0 or len(self.kp_desc) < 2:
+            return votes
+        knn = self._bf.knnMatch(frame_desc, self.kp_desc, k=2)
+        for pair in knn:
+            if len(pair) < 2:
+                continue
+            a, b = pair
+            ma, mb = self._kp_model[a.trainIdx], self._kp_model[b.trainIdx]
+            # the runner-up from the same reference (either way round) is no rival
+            if a.distance < C.RATIO * b.distance or (ma >> 1) == (mb >> 1):
+                votes[ma] += 1
+        return votes

@@ -1,0 +1,161 @@
+"""scan_video: the facade that runs video -> candidates -> verification -> verdict for one clip."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from matcher import constants as C
+from matcher.hashing import grey, hamming, phash_hex, region_hashes
+from matcher.index import ReferenceIndex
+from matcher.verdict import FrameHit, Match, ScanResult, clip_score, spans_of, thumbnail
+from matcher.verify import Verification, features, verify
+from matcher.regions import _iou, content_box, rectangle_proposals
+from matcher.video import FrameReader
+
+
+@dataclass
+class _Best:
+    score: float
+    hit: FrameHit
+    bgr: np.ndarray
+
+
+def hash_score(distance: int) -> float:
+    """A strong pHash hit (confirmed by dHash) alone: 0.55 at PHASH_STRONG, 0.95 at 0."""
+    return float(0.55 + 0.4 * (1.0 - distance / max(1, C.PHASH_STRONG)))
+
+
+def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, offset: tuple[int, int],
+                   frame_size: tuple[int, int], best_v: dict[int, Verification]) -> None:
+    """Verify candidate models against features of a (possibly rescaled) region; keep the best per reference."""
+    for model in sorted(models):
+        r_xy, r_desc = idx.model_features(model)
+        ref = model >> 1
+        v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf)
+        if v is None or v.score <= 0:
+            continue
+        if scale != 1.0 or offset != (0, 0):
+            quad = v.quad / scale + np.float32(offset)
+            x0, y0 = np.clip(quad.min(axis=0), 0, frame_size).astype(int)
+            x1, y1 = np.clip(np.ceil(quad.max(axis=0)), 0, frame_size).astype(int)
+            v.quad, v.box = quad, (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
+        if ref not in best_v or v.score > best_v[ref].score:
+            best_v[ref] = v
+
+
+def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameHit]:
+    """All references found in one frame, at most one hit per reference (its best)."""
+    g = grey(bgr)
+    fh, fw = g.shape
+    full = (0, 0, fw, fh)
+    cbox = content_box(bgr)
+    boxes = [full]
+    if cbox != full:
+        boxes.append(cbox)
+    proposals = [b for b in rectangle_proposals(bgr) if all(_iou(b, o) < 0.9 for o in boxes)]
+    boxes.extend(proposals)
+    ph, dh = region_hashes(g, boxes)
+    hash_hits: dict[int, tuple[int, tuple[int, int, int, int]]] = {}   # model -> (distance, box)
+    region_candidates: dict[int, set[int]] = {i: set() for i in range(len(boxes))}
+    for i, ((rows, dists), box, dq) in enumerate(zip(idx.hash_index.query(ph, C.PHASH_CANDIDATE), boxes, dh)):
+        for row, d in zip(rows.tolist(), dists.tolist()):
+            model = int(idx.hash_model[row])
+            region_candidates[i].add(model)
+            if d <= C.PHASH_STRONG and int(hamming(idx.dhash[row:row + 1], dq)[0]) <= C.DHASH_CONFIRM:
+                if model not in hash_hits or d < hash_hits[model][0]:
+                    hash_hits[model] = (d, box)
+    best_v: dict[int, Verification] = {}
+    xy, desc = features(g, C.FRAME_FEATURES)
+    candidates = set(region_candidates[0]) | (region_candidates.get(1, set()) if cbox != full else set())
+    if len(desc):
+        votes = idx.keypoint_votes(desc)
+        order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
+        candidates.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
+    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), (fw, fh), best_v)
+    # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
+    first_prop = len(boxes) - len(proposals)
+    for i in range(first_prop, len(boxes)):
+        x, y, w, h = boxes[i]
+        s = C.REGION_FEATURE_SIDE / max(w, h)
+        if s <= 1.2:
+            continue
+        crop = cv2.resize(g[y:y + h, x:x + w], (round(w * s), round(h * s)), interpolation=cv2.INTER_CUBIC)
+        rxy, rdesc = features(crop, C.REGION_FEATURES)
+        if not len(rdesc):
+            continue
+        cand = set(region_candidates[i])
+        votes = idx.keypoint_votes(rdesc)
+        order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
+        cand.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
+        _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), (fw, fh), best_v)
+    hits: dict[int, FrameHit] = {}
+    for ref, v in best_v.items():
+        hits[ref] = FrameHit(t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),
+                             v.reference_share, v.quad, v.inliers)
+    for model, (d, box) in hash_hits.items():
+        ref = model >> 1
+        s = hash_score(d)
+        if ref in hits:
+            h = hits[ref]
+            combined = 1.0 - (1.0 - h.score) * (1.0 - s)
+            hits[ref] = FrameHit(t, ref, combined, h.box, "phash+" + h.method, h.reference_share, h.quad, h.inliers)
+        else:
+            hits[ref] = FrameHit(t, ref, s, box, "phash" + ("-mirror" if model & 1 else ""), 1.0, None, 0)
+    return list(hits.values())
+
+
+def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float | None = None,
+               top: int | None = None, sample_fps: float = C.SAMPLE_FPS, max_frames: int = C.MAX_FRAMES,
+               threads: int = C.DECODE_THREADS) -> ScanResult:
+    """Find the index's references in a video. threshold None = DEFAULT_THRESHOLD, 0 = keep every match."""
+    thr = C.DEFAULT_THRESHOLD if threshold is None else float(threshold)
+    reader = FrameReader(path, sample_fps=sample_fps, max_frames=max_frames, threads=threads)
+    sample_times: list[float] = []
+    keyframes: list[tuple[float, str]] = []
+    by_ref: dict[int, list[FrameHit]] = {}
+    best: dict[int, _Best] = {}
+    prev_tiny = None
+    prev_hits: list[FrameHit] = []
+    for sf in reader:
+        sample_times.append(sf.t)
+        keyframes.append((sf.t, phash_hex(Image.fromarray(cv2.cvtColor(sf.bgr, cv2.COLOR_BGR2RGB)))))
+        tiny = cv2.resize(grey(sf.bgr), (32, 32), interpolation=cv2.INTER_AREA).astype(np.int16)
+        if prev_tiny is not None and float(np.abs(tiny - prev_tiny).mean()) < C.STATIC_SKIP:
+            hits = [FrameHit(sf.t, h.reference, h.score, h.box, h.method, h.reference_share, h.quad, h.inliers)
+                    for h in prev_hits]
+        else:
+            hits = analyse_frame(sf.bgr, sf.t, index)
+            prev_tiny = tiny
+        prev_hits = hits
+        for h in hits:
+            by_ref.setdefault(h.reference, []).append(h)
+            if h.reference not in best or h.score > best[h.reference].score:
+                best[h.reference] = _Best(h.score, h, sf.bgr)
+    duration = reader.duration
+    matches: list[Match] = []
+    for ref, hits in by_ref.items():
+        score = clip_score([h.score for h in hits])
+        if thr > 0 and score < thr:
+            continue
+        b = best[ref].hit
+        span_hits = [h.t for h in hits if h.score >= C.FRAME_HIT] or [b.t]
+        spans = spans_of(span_hits, sample_times, duration)
+        shown = sum(e - s for s, e in spans)
+        matches.append(Match(reference=index.names[ref], score=round(score, 4), spans=spans, best_t=b.t,
+                             best_box=b.box, method=b.method, clip_share=round(min(1.0, shown / duration) if duration else 0.0, 4),
+                             reference_share=round(b.reference_share, 4), frames_matched=len(span_hits),
+                             inliers=b.inliers, thumbnail_jpeg=b""))
+    matches.sort(key=lambda m: (-m.score, m.reference))
+    if top is not None:
+        matches = matches[: max(0, int(top))]
+    name_to_ref = {n: i for i, n in enumerate(index.names)}
+    for m in matches:
+        bb = best[name_to_ref[m.reference]]
+        m.thumbnail_jpeg = thumbnail(bb.bgr, bb.hit.quad, bb.hit.box)
+    return ScanResult(duration=duration, frames=len(sample_times), matches=matches, keyframes=keyframes,
+                      decoded=reader.decoded)

@@ -1,0 +1,139 @@
+"""Local features (ORB) and geometric verification (RANSAC homography) of candidate references.
+
+Verification decides partial, scaled, rotated, perspective and picture-in-picture copies, and rejects
+near-misses: a copy matches densely over the part of the reference that is visible, while another
+pose of the same character shares only a few details (low coverage) or no consistent geometry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from matcher import constants as C
+
+_ORB_CACHE: dict[int, cv2.ORB] = {}
+
+
+def orb(n: int) -> cv2.ORB:
+    if n not in _ORB_CACHE:
+        _ORB_CACHE[n] = cv2.ORB_create(nfeatures=n, scaleFactor=1.2, nlevels=8, edgeThreshold=15,
+                                       patchSize=31, fastThreshold=10)
+    return _ORB_CACHE[n]
+
+
+def features(grey_img: np.ndarray, n: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """ORB keypoints -> (xy float32 (N, 2), descriptors uint8 (N, 32))."""
+    kps, desc = orb(n).detectAndCompute(grey_img, mask)
+    if desc is None or not kps:
+        return np.empty((0, 2), np.float32), np.empty((0, 32), np.uint8)
+    return np.array([k.pt for k in kps], np.float32), desc
+
+
+@dataclass
+class Verification:
+    model: int              # reference * 2 + mirrored
+    inliers: int
+    matches: int
+    coverage: float         # inliers / reference keypoints that land inside the frame
+    reference_share: float  # share of the reference's area visible inside the frame
+    quad: np.ndarray        # the reference's corners on the frame (4, 2)
+    box: tuple[int, int, int, int]
+    score: float
+
+
+def feature_score(inliers: int, coverage: float) -> float:
+    """Map inliers and coverage to [0, 1]; 0.5 is the calibrated decision point (DEFAULT_THRESHOLD)."""
+    if inliers < C.MIN_INLIERS:
+        return 0.0
+    s_n = 1.0 - np.exp(-(inliers - C.MIN_INLIERS + 4) / 10.0)   # 10 -> 0.33, 20 -> 0.75, 30 -> 0.91
+    s_c = min(1.0, coverage / C.COVERAGE_FULL)
+    return float(np.clip(s_n * (0.35 + 0.65 * s_c), 0.0, 1.0))
+
+
+def _good_quad(quad: np.ndarray, frame_w: int, frame_h: int) -> bool:
+    q = quad.astype(np.float32)
+    if not np.all(np.isfinite(q)):
+        return False
+    if not cv2.isContourConvex(q.reshape(-1, 1, 2)):
+        return False
+    area = cv2.contourArea(q)
+    if area < C.MIN_BOX_SIDE ** 2:
+        return False
+    sides = np.linalg.norm(q - np.roll(q, 1, axis=0), axis=1)
+    if sides.min() < 1 or sides.max() / sides.min() > 12:
+        return False
+    # opposite sides of a (mildly) perspective copy stay within a factor of each other
+    if max(sides[0], sides[2]) / max(1e-6, min(sides[0], sides[2])) > 3.0:
+        return False
+    if max(sides[1], sides[3]) / max(1e-6, min(sides[1], sides[3])) > 3.0:
+        return False
+    return True
+
+
+def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.ndarray,
+           ref_desc: np.ndarray, ref_size: tuple[int, int], frame_size: tuple[int, int],
+           matcher: cv2.BFMatcher | None = None) -> Verification | None:
+    """Match a frame against one reference model and fit a homography; None when it does not hold."""
+    if len(frame_desc) < C.MIN_INLIERS or len(ref_desc) < C.MIN_INLIERS:
+        return None
+    bf = matcher or cv2.BFMatcher(cv2.NORM_HAMMING)
+    knn = bf.knnMatch(ref_desc, frame_desc, k=2)
+    src, dst = [], []
+    for pair in knn:
+        if len(pair) == 2 and pair[0].distance < C.RATIO * pair[1].distance:
+            src.append(ref_xy[pair[0].queryIdx])
+            dst.append(frame_xy[pair[0].trainIdx])
+        elif len(pair) == 1:
+            src.append(ref_xy[pair[0].queryIdx])
+            dst.append(frame_xy[pair[0].trainIdx])
+    if len(src) < C.MIN_INLIERS:
+        return None
+    src_a = np.float32(src)
+    dst_a = np.float32(dst)
+    # a similarity (scale, rotation, shift) first: robust with few inliers; then a homography for
+    # perspective copies, kept only when it is a sane quadrilateral that explains at least as much
+    A, inl = cv2.estimateAffinePartial2D(src_a, dst_a, method=cv2.RANSAC, ransacReprojThreshold=C.RANSAC_PX,
+                                         maxIters=2000, confidence=0.995)
+    if A is None or inl is None or int(inl.sum()) < C.MIN_INLIERS:
+        return None
+    H = np.vstack([A, [0.0, 0.0, 1.0]])
+    Hp, inl_p = cv2.findHomography(src_a, dst_a, cv2.RANSAC, C.RANSAC_PX, maxIters=2000, confidence=0.995)
+    if Hp is not None and inl_p is not None and int(inl_p.sum()) > int(inl.sum()):
+        corners_p = cv2.perspectiveTransform(np.float32([[0, 0], [ref_size[0], 0], [ref_size[0], ref_size[1]],
+                                                         [0, ref_size[1]]]).reshape(-1, 1, 2), Hp).reshape(4, 2)
+        if _good_quad(corners_p, *frame_size):
+            H, inl = Hp, inl_p
+    inl = inl.ravel().astype(bool)
+    # one frame point used by many reference points is a degenerate cluster, count it once
+    n_in = len(np.unique(np.round(dst_a[inl]).astype(np.int32), axis=0))
+    if n_in < C.MIN_INLIERS:
+        return None
+    rw, rh = ref_size
+    fw, fh = frame_size
+    corners = np.float32([[0, 0], [rw, 0], [rw, rh], [0, rh]]).reshape(-1, 1, 2)
+    quad = cv2.perspectiveTransform(corners, H).reshape(4, 2)
+    if not _good_quad(quad, fw, fh):
+        return None
+    # inliers must be spread over the reference, not bunched in one corner
+    sp = src_a[inl]
+    spread = (np.ptp(sp[:, 0]) / rw) * (np.ptp(sp[:, 1]) / rh)
+    if spread < C.MIN_SPREAD:
+        return None
+    proj = cv2.perspectiveTransform(ref_xy.reshape(-1, 1, 2).astype(np.float32), H).reshape(-1, 2)
+    inside = (proj[:, 0] >= 0) & (proj[:, 0] < fw) & (proj[:, 1] >= 0) & (proj[:, 1] < fh)
+    visible = max(1, int(inside.sum()))
+    coverage = n_in / visible
+    frame_poly = np.float32([[0, 0], [fw, 0], [fw, fh], [0, fh]])
+    clipped, _ = cv2.intersectConvexConvex(quad.astype(np.float32), frame_poly)
+    quad_area = max(1e-6, cv2.contourArea(quad.astype(np.float32)))
+    ref_share = float(np.clip(clipped / quad_area, 0.0, 1.0))
+    x0, y0 = np.floor(np.clip(quad.min(axis=0), 0, [fw, fh])).astype(int)
+    x1, y1 = np.ceil(np.clip(quad.max(axis=0), 0, [fw, fh])).astype(int)
+    box = (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
+    if box[2] < C.MIN_BOX_SIDE or box[3] < C.MIN_BOX_SIDE:
+        return None
+    return Verification(model=model, inliers=n_in, matches=len(src), coverage=float(coverage),
+                        reference_share=ref_share, quad=quad, box=box, score=feature_score(n_in, coverage))

@@ -1,0 +1,211 @@
+"""Video input (PyAV) and frame selection: scene changes plus at least SAMPLE_FPS frames a second.
+
+Decoding dominates the cost, so: non-reference frames are skipped by the decoder when the stream has
+enough frames without them, scene detection looks at tiny grey thumbnails, and only selected frames
+are converted to colour at analysis size.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import av
+import cv2
+import numpy as np
+
+from matcher import constants as C
+from matcher.errors import VideoError
+
+
+@dataclass
+class VideoInfo:
+    duration: float
+    width: int
+    height: int
+    fps: float
+    codec: str
+
+
+@dataclass
+class SelectedFrame:
+    t: float
+    bgr: np.ndarray       # analysis size, display orientation
+    scene_cut: bool
+
+
+def _one_line(e: BaseException) -> str:
+    s = str(e).strip().splitlines()
+    return s[0] if s else type(e).__name__
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if not path.exists():
+        raise VideoError(f"{path}: no such file")
+    if path.is_dir():
+        raise VideoError(f"{path}: is a directory")
+    if path.stat().st_size == 0:
+        raise VideoError(f"{path}: empty file (0 bytes)")
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except av.error.InvalidDataError:
+        raise VideoError(f"{path}: not a video FFmpeg can read (invalid data; corrupt, truncated or another format)") from None
+    except av.FFmpegError as e:
+        raise VideoError(f"{path}: cannot open ({_one_line(e)})") from None
+    if not container.streams.video:
+        container.close()
+        raise VideoError(f"{path}: no video stream (audio-only or not a video)")
+    return container
+
+
+def _rotate(bgr: np.ndarray, rotation: int) -> np.ndarray:
+    r = int(round(rotation / 90.0)) % 4
+    if r == 1:
+        return cv2.rotate(bgr, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    if r == 2:
+        return cv2.rotate(bgr, cv2.ROTATE_180)
+    if r == 3:
+        return cv2.rotate(bgr, cv2.ROTATE_90_CLOCKWISE)
+    return bgr
+
+
+def _analysis_size(w: int, h: int, long_side: int) -> tuple[int, int]:
+    s = min(1.0, long_side / max(w, h))
+    return max(2, int(round(w * s / 2)) * 2), max(2, int(round(h * s / 2)) * 2)
+
+
+def probe(path: str | os.PathLike) -> VideoInfo:
+    path = Path(path)
+    with _open(path) as c:
+        s = c.streams.video[0]
+        return VideoInfo(duration=_duration(c, s), width=s.codec_context.width, height=s.codec_context.height,
+                         fps=float(s.average_rate or 0) or 0.0, codec=s.codec_context.name)
+
+
+def _duration(container, stream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return 0.0
+
+
+class FrameReader:
+    """Iterate the selected frames of a video; after iteration, `duration`, `decoded`, `info` are set."""
+
+    def __init__(self, path: str | os.PathLike, sample_fps: float = C.SAMPLE_FPS, max_frames: int = C.MAX_FRAMES,
+                 long_side: int = C.ANALYSIS_LONG_SIDE, threads: int = C.DECODE_THREADS, skip_nonref: bool = True):
+        self.path = Path(path)
+        self.sample_fps = sample_fps
+        self.max_frames = max_frames
+        self.long_side = long_side
+        self.threads = threads
+        self.skip_nonref = skip_nonref
+        self.decoded = 0
+        self.duration = 0.0
+        self.info: VideoInfo | None = None
+
+    def __iter__(self) -> Iterator[SelectedFrame]:
+        container = _open(self.path)
+        try:
+            yield from self._frames(container)
+        finally:
+            container.close()
+
+    def _frames(self, container) -> Iterator[SelectedFrame]:
+        stream = container.streams.video[0]
+        cc = stream.codec_context
+        cc.thread_count = self.threads
+        cc.thread_type = "FRAME" if self.threads != 1 else "SLICE"
+        declared = _duration(container, stream)
+        fps = float(stream.average_rate or 0) or 0.0
+        # Skipping non-reference frames halves decoding for B-frame streams; only when frames are dense
+        # enough that what is left still gives the sample rate.
+        if self.skip_nonref and fps >= 4 * self.sample_fps:
+            cc.skip_frame = "NONREF"
+        self.info = VideoInfo(duration=declared, width=cc.width, height=cc.height, fps=fps, codec=cc.name)
+        step = 1.0 / self.sample_fps
+        scene_step = 1.0 / C.SCENE_FPS
+        last_sel = -1e9
+        last_look = -1e9
+        prev_tiny = None
+        selected = 0
+        t0 = None
+        last_t = 0.0
+        size = None
+        try:
+            for frame in container.decode(stream):
+                self.decoded += 1
+                if frame.pts is None:
+                    t = last_t + (1.0 / fps if fps else 0.04)
+                else:
+                    t = float(frame.pts * stream.time_base)
+                if t0 is None:
+                    t0 = t
+                t -= t0
+                last_t = t
+                if t - last_look < scene_step * 0.999 and t - last_sel < step * 0.999:
+                    continue
+                last_look = t
+                tiny = frame.reformat(width=32, height=32, format="gray").to_ndarray().astype(np.int16)
+                cut = prev_tiny is not None and float(np.abs(tiny - prev_tiny).mean()) > C.SCENE_CUT
+                prev_tiny = tiny
+                if not cut and t - last_sel < step * 0.999:
+                    continue
+                if size is None:
+                    size = _analysis_size(frame.width, frame.height, self.long_side)
+                bgr = frame.reformat(width=size[0], height=size[1], format="bgr24",
+                                     interpolation="AREA").to_ndarray()
+                rot = getattr(frame, "rotation", 0) or 0
+                if rot:
+                    bgr = _rotate(bgr, rot)
+                last_sel = t
+                selected += 1
+                yield SelectedFrame(t=round(t, 3), bgr=bgr, scene_cut=cut)
+                if selected >= self.max_frames:
+                    break
+        except av.FFmpegError as e:
+            if self.decoded == 0:
+                raise VideoError(f"{self.path}: no decodable video frames ({_one_line(e)})") from None
+            raise VideoError(f"{self.path}: corrupt or truncated video at {last_t:.2f} s ({_one_line(e)})") from None
+        if self.decoded == 0:
+            raise VideoError(f"{self.path}: no decodable video frames (corrupt or truncated)")
+        frame_dur = 1.0 / fps if fps else 0.0
+        self.duration = round(max(last_t + frame_dur, 0.0), 3)
+        if declared > 2.0 and selected < self.max_frames and self.duration < C.TRUNCATED_SHARE * declared:
+            raise VideoError(f"{self.path}: truncated video (decoded {self.duration:.2f} s of {declared:.2f} s)")
+        if declared > 0 and abs(declared - self.duration) < 0.5:
+            self.duration = round(declared, 3)
+
+
+def content_box(bgr: np.ndarray) -> tuple[int, int, int, int]:
+    """The picture inside black bars, solid borders or blurred fill: (x, y, w, h) on the frame."""
+    g = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    h, w = g.shape
+    dx = np.abs(np.diff(g, axis=1))
+    dy = np.abs(np.diff(g, axis=0))
+    row = dx.mean(axis=1)
+    row[:-1] += dy.mean(axis=1)
+    col = dy.mean(axis=0)
+    col[:-1] += dx.mean(axis=0)
+    row_std = g.std(axis=1)
+    col_std = g.std(axis=0)
+
+    def span(energy: np.ndarray, std: np.ndarray) -> tuple[int, int]:
+        n = len(energy)
+        k = max(1, n // 100)
+        e = np.convolve(energy, np.ones(k) / k, mode="same")
+        thr = max(C.CONTENT_MIN_ENERGY, C.CONTENT_REL_ENERGY * float(np.percentile(e, 90)))
+        active = (e > thr) & (std > C.CONTENT_MIN_STD)
+        idx = np.flatnonzero(active)
+        if len(idx) == 0:
+            return 0, n
+        return int(idx[0]), int(idx[-1]) + 1
+
+    y0, y1 = span(row, row_std)
+    x0, x1 = span(col, col_std)
+    if (y1 - y0) * (x1 - x0) < 0.15 * h * w or (y1 - y0) < 16 or (x1 - x0) < 16:
+        return 0, 0, w, h
+    return x0, y0, x1 - x0, y1 - y0

@@ -1,0 +1,52 @@
+"""Fixtures for the matcher: scikit-image's sample pictures as references, small clips made on the fly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import skimage
+
+import matcher
+from matcher import synth
+
+DATA = Path(skimage.__file__).parent / "data"
+REFERENCES = ["astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg"]
+SMALL_W, SMALL_H = 360, 640
+
+
+def read(name: str) -> np.ndarray:
+    img = cv2.imread(str(DATA / name), cv2.IMREAD_COLOR)
+    assert img is not None, name
+    return img
+
+
+@pytest.fixture(scope="session")
+def ref_paths() -> list[Path]:
+    return [DATA / n for n in REFERENCES]
+
+
+@pytest.fixture(scope="session")
+def index(ref_paths) -> matcher.ReferenceIndex:
+    return matcher.ReferenceIndex.build(ref_paths)
+
+
+@pytest.fixture(scope="session")
+def clip_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("clips")
+
+
+@pytest.fixture(scope="session")
+def make_clip(clip_dir):
+    """make_clip(name, frame_or_frames, seconds=2, fps=6) -> path of a small H.264 clip (cached per session)."""
+
+    def make(name: str, frames, seconds: float = 2.0, fps: int = 6, **kw) -> Path:
+        path = clip_dir / f"{name}.mp4"
+        if not path.exists():
+            frames = frames if isinstance(frames, list) or callable(frames) else [frames]
+            synth.write_clip(path, frames, seconds=seconds, fps=fps, w=SMALL_W, h=SMALL_H, **kw)
+        return path
+
+    return make
