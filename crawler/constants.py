@@ -1,0 +1,36 @@
+"""The crawler's constants, in one place."""
+
+from __future__ import annotations
+
+# Fields of one clip item, in the order `mamoru discover --json` prints them.
+ITEM_FIELDS = (
+    "platform", "platform_id", "canonical_url", "page_url", "title", "description", "uploader_id",
+    "uploader_name", "published_at", "duration", "hashtags", "view_count", "thumbnail_url", "source_url",
+)
+# Provenance carried on the item but not printed by discover.
+PROVENANCE_FIELDS = ("watchlist_id", "spider")
+
+DEFAULT_MAX_DURATION_S = 180  # the "short" filter's default; YouTube Shorts run up to 3 minutes
+YOUTUBE_SHORTS_MAX_S = 180
+# YouTube Data API v3 quota costs in units (developers.google.com/youtube/v3/determine_quota_cost).
+YOUTUBE_UNITS = {"search.list": 100, "videos.list": 1}
+YOUTUBE_SEARCH_MAX_PAGES = 2  # 50 results a page; each page costs 100 units
+MAX_FOLLOWED_LINKS = 50  # pages followed from one feed/listing to look for videos
+
+# Query parameters that only track who shared what; dropped from canonical URLs.
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "igsh", "si", "feature", "ref", "ref_src",
+    "ref_url", "is_from_webapp", "sender_device", "sender_web_id", "share_app_id", "share_item_id",
+    "share_link_id", "social_sharing", "spm_id_from", "vd_source", "from_spmid", "share_source",
+    "share_medium", "share_plat", "share_session_id", "share_tag", "share_from", "unique_k", "bbid", "ts",
+    "cp", "_r", "_t", "mc_cid", "mc_eid", "_hsenc", "_hsmi",
+})
+TRACKING_PREFIXES = ("utm_", "share_", "pk_", "mtm_")
+
+# Schemes never taken as media or pages.
+UNSAFE_MEDIA_SCHEMES = ("blob:", "data:", "javascript:", "about:", "file:", "mailto:")
+
+# Backoff on HTTP 429 and platform "rate limited" answers.
+BACKOFF_BASE_S = 5.0
+BACKOFF_MAX_S = 120.0
+BACKOFF_MAX_TRIES = 3

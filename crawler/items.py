@@ -1,0 +1,47 @@
+"""The one item the crawler emits: a clip, as the platforms describe it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import scrapy
+
+from crawler.constants import ITEM_FIELDS, PROVENANCE_FIELDS
+from crawler.parsing import iso_utc
+
+
+class ClipItem(scrapy.Item):
+    """A discovered short video. `canonical_url` (public host, no tracking) is what yt-dlp gets."""
+
+    platform = scrapy.Field()
+    platform_id = scrapy.Field()
+    canonical_url = scrapy.Field()
+    page_url = scrapy.Field()
+    title = scrapy.Field()
+    description = scrapy.Field()
+    uploader_id = scrapy.Field()
+    uploader_name = scrapy.Field()
+    published_at = scrapy.Field()  # aware UTC datetime or None
+    duration = scrapy.Field()  # seconds (float) or None when the document does not say
+    hashtags = scrapy.Field()
+    view_count = scrapy.Field()
+    thumbnail_url = scrapy.Field()
+    source_url = scrapy.Field()  # the document the clip was found in
+    watchlist_id = scrapy.Field()
+    spider = scrapy.Field()
+
+
+def item_to_json(item: ClipItem | dict) -> dict:
+    """The item's public fields as JSON-able values (`mamoru discover --json`)."""
+    out = {}
+    for name in ITEM_FIELDS:
+        value = item.get(name)
+        if isinstance(value, datetime):
+            value = iso_utc(value)
+        if name == "hashtags":
+            value = list(value or [])
+        out[name] = value
+    return out
+
+
+__all__ = ["ClipItem", "item_to_json", "ITEM_FIELDS", "PROVENANCE_FIELDS"]

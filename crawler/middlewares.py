@@ -1,0 +1,114 @@
+"""Downloader middlewares: the public-address rule on every request (redirects included) and backoff
+on HTTP 429 / platform "rate limited" answers."""
+
+from __future__ import annotations
+
+import logging
+import random
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+
+from crawler.constants import BACKOFF_BASE_S, BACKOFF_MAX_S, BACKOFF_MAX_TRIES
+from crawler.urlsafety import UnsafeURLError, check_url
+from mamoru.models import utcnow
+
+logger = logging.getLogger("crawler.urlsafety")
+backoff_logger = logging.getLogger("crawler.backoff")
+
+
+class URLSafetyMiddleware:
+    """Refuse requests to non-http(s) URLs and non-public addresses (unless allow-listed), whether the
+    spider asked for them or a redirect led there. One WARNING line per refusal."""
+
+    def __init__(self, crawler) -> None:  # noqa: ANN001
+        self.settings = crawler.settings["MAMORU_SETTINGS"]
+        self.stats = crawler.stats
+        self._verdicts: dict[tuple[str, str], str | None] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider=None):  # noqa: ANN001, ANN201
+        parts = urlsplit(request.url)
+        key = (parts.scheme.lower(), (parts.hostname or "").lower())
+        if key not in self._verdicts:
+            try:
+                check_url(request.url, self.settings)
+                self._verdicts[key] = None
+            except UnsafeURLError as exc:  # keep the reason, not the URL: the verdict is per host
+                self._verdicts[key] = str(exc).split(": ", 1)[-1]
+        reason = self._verdicts[key]
+        if reason is None:
+            return None
+        via = request.meta.get("redirect_urls")
+        if via:
+            message = f"refused redirect from {via[0][:200]!r} to {request.url[:200]!r}: {reason}"
+        else:
+            message = f"refused {request.url[:200]!r}: {reason}"
+        logger.warning("%s", message)
+        self.stats.inc_value("mamoru/refused")
+        raise IgnoreRequest(message)
+
+
+def _retry_after(response: Response) -> float | None:
+    value = response.headers.get(b"Retry-After")
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        try:
+            return max(0.0, (parsedate_to_datetime(text) - utcnow()).total_seconds())
+        except (TypeError, ValueError, IndexError):
+            return None
+
+
+def backoff(crawler, request: Request, response: Response | None, reason: str) -> Request | None:  # noqa: ANN001
+    """Slow the request's download slot down and return the request to retry, or None after the last
+    try. Counted in stats (`mamoru/rate_limited`) and reported on the watchlist run."""
+    settings = crawler.settings
+    base = settings.getfloat("MAMORU_BACKOFF_BASE", BACKOFF_BASE_S)
+    cap = settings.getfloat("MAMORU_BACKOFF_MAX", BACKOFF_MAX_S)
+    tries = request.meta.get("mamoru_backoff", 0)
+    crawler.stats.inc_value("mamoru/rate_limited")
+    if tries >= settings.getint("MAMORU_BACKOFF_TRIES", BACKOFF_MAX_TRIES):
+        backoff_logger.warning("rate limited (%s) on %s: gave up after %d tries", reason, request.url, tries + 1)
+        crawler.stats.inc_value("mamoru/rate_limited_gave_up")
+        return None
+    delay = base * (2 ** tries) * (0.5 + random.random() / 2)
+    hinted = _retry_after(response) if response is not None else None
+    if hinted is not None:
+        delay = max(delay, hinted)
+    delay = min(delay, cap)
+    downloader = crawler.engine.downloader
+    slot = downloader.slots.get(downloader.get_slot_key(request))
+    if slot is not None:
+        slot.delay = max(slot.delay, delay)
+    backoff_logger.warning("rate limited (%s) on %s: waiting %.1f s before retry %d", reason, request.url, delay,
+                           tries + 1)
+    meta = {**request.meta, "mamoru_backoff": tries + 1}
+    return request.replace(dont_filter=True, meta=meta, priority=request.priority - 1)
+
+
+class BackoffMiddleware:
+    """HTTP 429 (and 503 with Retry-After): wait (Retry-After or exponential), then retry."""
+
+    def __init__(self, crawler) -> None:  # noqa: ANN001
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider=None):  # noqa: ANN001, ANN201
+        if response.status == 429 or (response.status == 503 and b"Retry-After" in response.headers):
+            retry = backoff(self.crawler, request, response, f"HTTP {response.status}")
+            if retry is not None:
+                return retry
+        return response

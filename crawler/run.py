@@ -1,0 +1,184 @@
+"""Run one crawl in this process: for a watchlist (database) or for `mamoru discover` (no database).
+
+Scrapy runs on Twisted, whose reactor cannot restart: each function here runs one crawl per process.
+Workers call `python -m crawler.run --watchlist ID` in a child process; its last stdout line is the
+outcome as JSON:
+    {"items": seen, "new": new, "errors": n, "stopped": null | "<reason>", "fetch_clip_ids": [...],
+     "rate_limited": n, "refused": n, "too_long": n, "unknown_duration": n, "notes": [...]}
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from crawler.constants import DEFAULT_MAX_DURATION_S
+from crawler.items import item_to_json
+from crawler.platforms import WEB, locate
+from crawler.spiders.base import KINDS, UnsupportedTarget
+from mamoru.config import PLATFORMS, Settings
+
+logger = logging.getLogger(__name__)
+
+
+def resolve_target(settings: Settings, platform: str | None, kind: str | None, value: str) -> tuple[str, str, str]:
+    """(platform, kind, value) for a watchlist or a discover call; a bare URL picks its platform and
+    kind (page, or feed/sitemap, which the web spider tells apart from the document)."""
+    if platform is None:
+        platform = locate(value, settings)[0] if "://" in value else WEB
+    if platform not in (WEB, *PLATFORMS):
+        raise UnsupportedTarget(f"unknown platform {platform!r} (one of web, {', '.join(PLATFORMS)})")
+    kind = kind or "page"
+    if kind not in KINDS:
+        raise UnsupportedTarget(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
+    return platform, kind, value
+
+
+def spider_class(platform: str):  # noqa: ANN201
+    from crawler.spiders import spider_classes
+
+    return spider_classes()[platform]
+
+
+def run_crawl(settings: Settings, platform: str, kind: str, value: str, *, watchlist_id: int | None = None,
+              max_duration: float | None = DEFAULT_MAX_DURATION_S, persist: bool = False,
+              overrides: dict[str, Any] | None = None,
+              on_item: Callable[[dict], None] | None = None) -> dict:
+    """Run one spider to completion in this process; return the outcome dict (see module doc)."""
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.settings import build_settings
+
+    platform, kind, value = resolve_target(settings, platform, kind, value)
+    cls = spider_class(platform)
+    cls.check_target(kind, value)
+    scrapy_settings = build_settings(settings, overrides, persist=persist)
+    # Scrapy logs to stderr through its own root handler unless the caller (the CLI) set logging up
+    process = CrawlerProcess(scrapy_settings, install_root_handler=not logging.getLogger().handlers)
+    crawler = process.create_crawler(cls)
+    seen: list[int] = [0]
+
+    def _scraped(item, response=None, spider=None):  # noqa: ANN001, ANN202
+        seen[0] += 1
+        if on_item is not None:
+            on_item(item)
+
+    crawler.signals.connect(_scraped, signal=signals.item_scraped)
+    process.crawl(crawler, kind=kind, value=value, watchlist_id=watchlist_id, max_duration=max_duration)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return outcome_from_stats(stats, seen[0])
+
+
+def outcome_from_stats(stats: dict, items: int) -> dict:
+    reason = stats.get("finish_reason")
+    errors = (int(stats.get("log_count/ERROR", 0)) + int(stats.get("httperror/response_ignored_count", 0))
+              + int(stats.get("mamoru/refused", 0)))
+    return {
+        "items": items,
+        "new": int(stats.get("mamoru/new", 0)),
+        "errors": errors,
+        "stopped": None if reason in (None, "finished") else str(reason),
+        "fetch_clip_ids": list(stats.get("mamoru/fetch_clip_ids", [])),
+        "rate_limited": int(stats.get("mamoru/rate_limited", 0)),
+        "refused": int(stats.get("mamoru/refused", 0)),
+        "too_long": int(stats.get("mamoru/too_long", 0)),
+        "unknown_duration": int(stats.get("mamoru/unknown_duration", 0)),
+        "notes": list(stats.get("mamoru/notes", [])),
+    }
+
+
+def run_watchlist_crawl(settings: Settings, watchlist_id: int, overrides: dict[str, Any] | None = None) -> dict:
+    """Crawl one watchlist in this process: upsert its clips, record the run on the watchlist, return the
+    outcome. Call it in a fresh process (the Twisted reactor cannot restart)."""
+    from mamoru.db import session_scope
+    from mamoru.models import Watchlist, utcnow
+
+    with session_scope(settings) as session:
+        watchlist = session.get(Watchlist, watchlist_id)
+        if watchlist is None:
+            raise LookupError(f"no watchlist {watchlist_id}")
+        platform, kind, value, max_duration = (watchlist.platform, watchlist.kind, watchlist.value,
+                                               watchlist.max_duration_s)
+    try:
+        outcome = run_crawl(settings, platform, kind, value, watchlist_id=watchlist_id, max_duration=max_duration,
+                            persist=True, overrides=overrides)
+    except UnsupportedTarget as exc:
+        outcome = {"items": 0, "new": 0, "errors": 1, "stopped": str(exc), "fetch_clip_ids": [],
+                   "rate_limited": 0, "refused": 0, "too_long": 0, "unknown_duration": 0, "notes": [str(exc)]}
+    with session_scope(settings) as session:
+        watchlist = session.get(Watchlist, watchlist_id)
+        if watchlist is not None:
+            watchlist.last_run_at = utcnow()
+            watchlist.last_outcome = outcome
+    return outcome
+
+
+def run_discover(settings: Settings, value: str, *, platform: str | None = None, kind: str | None = None,
+                 max_duration: float | None = None, overrides: dict[str, Any] | None = None,
+                 on_item: Callable[[dict], None] | None = None) -> tuple[list[dict], dict]:
+    """One crawl without the database: (items as JSON-able dicts, outcome). No duration filter unless
+    max_duration is given, so an analyst sees everything Mamoru would find."""
+    items: list[dict] = []
+
+    def _collect(item) -> None:  # noqa: ANN001
+        data = item_to_json(item)
+        items.append(data)
+        if on_item is not None:
+            on_item(data)
+
+    outcome = run_crawl(settings, platform, kind, value, max_duration=max_duration, overrides=overrides,
+                        on_item=_collect)
+    return items, outcome
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, Any]:
+    """`-s KEY=VALUE` pairs; values are JSON when they parse as JSON (numbers, booleans), else text."""
+    out: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, raw = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"-s expects KEY=VALUE, got {pair!r}")
+        try:
+            out[key.strip()] = json.loads(raw)
+        except ValueError:
+            out[key.strip()] = raw
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__.split("\n")[0])
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--watchlist", type=int, help="crawl this watchlist id (database)")
+    target.add_argument("--discover", metavar="VALUE", help="a URL, or a term/tag/account with --platform/--kind")
+    parser.add_argument("--platform", choices=(WEB, *PLATFORMS))
+    parser.add_argument("--kind", choices=KINDS)
+    parser.add_argument("--max-duration", type=float, default=None)
+    parser.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Scrapy setting for this run")
+    args = parser.parse_args(argv)
+    from mamoru.config import get_settings
+
+    settings = get_settings()
+    overrides = parse_overrides(args.overrides) or None
+    if args.watchlist is not None:
+        outcome = run_watchlist_crawl(settings, args.watchlist, overrides)
+    else:
+        try:
+            _, outcome = run_discover(settings, args.discover, platform=args.platform, kind=args.kind,
+                                      max_duration=args.max_duration, overrides=overrides,
+                                      on_item=lambda d: print(json.dumps(d, ensure_ascii=False), flush=True))
+        except UnsupportedTarget as exc:
+            outcome = {"items": 0, "new": 0, "errors": 1, "stopped": str(exc), "fetch_clip_ids": [], "notes": [str(exc)]}
+    sys.stdout.write(json.dumps(outcome, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

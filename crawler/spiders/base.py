@@ -1,0 +1,163 @@
+"""The base spider: targets (kind + value), item building, notes to the user, follow caps."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.constants import DEFAULT_MAX_DURATION_S, MAX_FOLLOWED_LINKS
+from crawler.extract import page_canonical, page_records, web_platform_id
+from crawler.items import ClipItem
+from crawler.parsing import clean_multiline, clean_text, merge_tags, strip_tracking
+from crawler.platforms import WEB, canonical_url, locate, public_page_url, video_ref
+from mamoru.config import Settings
+
+logger = logging.getLogger(__name__)
+KINDS = ("search", "hashtag", "account", "feed", "sitemap", "page")
+
+
+class UnsupportedTarget(ValueError):
+    """This platform cannot serve this kind of watchlist (the message says why and what to do)."""
+
+
+class ClipSpider(scrapy.Spider):
+    """Shared logic. Subclasses set `platform` and implement `start_<kind>(value)` for the kinds they
+    support, each returning requests; `parse_*` callbacks yield `ClipItem`s via `clip()`."""
+
+    platform = WEB
+    name = "base"
+    unsupported: dict[str, str] = {}  # kind -> why the platform makes it impossible (told to the user)
+
+    def __init__(self, kind: str = "page", value: str = "", watchlist_id: int | None = None,
+                 max_duration: float | None = DEFAULT_MAX_DURATION_S, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if kind not in KINDS:
+            raise UnsupportedTarget(f"unknown watchlist kind {kind!r} (one of {', '.join(KINDS)})")
+        self.kind = kind
+        self.value = value
+        self.watchlist_id = int(watchlist_id) if watchlist_id not in (None, "") else None
+        self.max_duration = max_duration
+        self.notes: list[str] = []
+        self.followed = 0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):  # noqa: ANN001, ANN206
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.msettings = crawler.settings["MAMORU_SETTINGS"]
+        return spider
+
+    @classmethod
+    def check_target(cls, kind: str, value: str) -> None:
+        """Raise UnsupportedTarget before any crawl when the platform cannot serve kind."""
+        if kind in cls.unsupported:
+            raise UnsupportedTarget(f"{cls.platform} {kind}: {cls.unsupported[kind]}")
+        if not hasattr(cls, f"start_{kind}"):
+            raise UnsupportedTarget(f"{cls.platform} has no {kind} watchlists")
+        if not str(value).strip():
+            raise UnsupportedTarget(f"{cls.platform} {kind}: empty value")
+
+    async def start(self):  # noqa: ANN201
+        self.check_target(self.kind, self.value)
+        for request in getattr(self, f"start_{self.kind}")(self.value.strip()):
+            yield request
+
+    # --- helpers for subclasses ------------------------------------------------------------------
+    @property
+    def settings_(self) -> Settings:
+        return self.msettings
+
+    def note(self, message: str) -> None:
+        """Something the user must know (a platform limit, a stop): logged once and reported."""
+        if message not in self.notes:
+            self.notes.append(message)
+            logger.warning("%s: %s", self.platform, message)
+            self.crawler.stats.set_value("mamoru/notes", list(self.notes))
+
+    def may_follow(self) -> bool:
+        if self.followed >= MAX_FOLLOWED_LINKS:
+            return False
+        self.followed += 1
+        return True
+
+    def clip(self, source: Response | str, platform: str, platform_id: str, *, user: str | None = None,
+             canonical: str | None = None, **fields: Any) -> ClipItem:
+        """A ClipItem with cleaned fields and provenance; canonical URL on the public host."""
+        source_url = source if isinstance(source, str) else source.url
+        if canonical is None:
+            canonical = canonical_url(platform, platform_id, user) if platform != WEB else None
+        item = ClipItem(
+            platform=platform,
+            platform_id=str(platform_id),
+            canonical_url=canonical,
+            page_url=fields.get("page_url") or canonical,
+            title=clean_text(fields.get("title")),
+            description=clean_multiline(fields.get("description")),
+            uploader_id=clean_text(fields.get("uploader_id")),
+            uploader_name=clean_text(fields.get("uploader_name")),
+            published_at=fields.get("published_at"),
+            duration=fields.get("duration"),
+            hashtags=merge_tags(fields.get("hashtags")),
+            view_count=fields.get("view_count"),
+            thumbnail_url=fields.get("thumbnail_url"),
+            source_url=public_page_url(source_url, self.msettings),
+            watchlist_id=self.watchlist_id,
+            spider=self.name,
+        )
+        if item["page_url"]:
+            item["page_url"] = public_page_url(item["page_url"], self.msettings)
+        return item
+
+    def clip_from_link(self, source: Response | str, url: str, **fields: Any) -> ClipItem | None:
+        """An item for a link to a known platform's video page (ids from the URL), else None."""
+        ref = video_ref(url, self.msettings)
+        if ref is None:
+            return None
+        platform, pid, user = ref
+        return self.clip(source, platform, pid, user=user, **fields)
+
+    def web_clip(self, source: Response | str, page_url: str, record: dict) -> ClipItem | None:
+        """An item for a video on any site: canonical = its page URL (yt-dlp's generic extractor reads
+        og:video / JSON-LD there), or the video file itself when the page has several videos."""
+        known = self.clip_from_link(source, page_url, **_fields(record))
+        if known is not None:
+            return known
+        canonical = strip_tracking(page_url)
+        return self.clip(source, WEB, web_platform_id(canonical), canonical=canonical,
+                         **{**_fields(record), "page_url": record.get("page_url") or canonical})
+
+    def page_clips(self, response: Response) -> Iterator[ClipItem]:
+        """Items for the videos of an HTML page (any site or a platform page with standard markup)."""
+        records = page_records(response.selector, response.url)
+        page = page_canonical(response.selector, response.url)
+        if len(records) == 1:
+            item = self.web_clip(response, page, records[0])
+            if item is not None:
+                yield item
+            return
+        for record in records:
+            target = record.get("link") if record.get("link") and record.get("link") != page else None
+            target = target or record.get("content_url") or record.get("embed_url")
+            if target:
+                item = self.web_clip(response, target, {**record, "page_url": page})
+                if item is not None:
+                    yield item
+
+    def follow_all_capped(self, response: Response, urls: Iterable[str], callback, **meta: Any):  # noqa: ANN001
+        for url in urls:
+            if not self.may_follow():
+                self.note(f"stopped following links after {MAX_FOLLOWED_LINKS} pages")
+                return
+            yield response.follow(url, callback=callback, meta=meta)
+
+    def platform_of(self, url: str) -> str:
+        return locate(url, self.msettings)[0]
+
+
+def _fields(record: dict) -> dict:
+    keys = ("title", "description", "uploader_id", "uploader_name", "published_at", "duration", "hashtags",
+            "view_count", "thumbnail_url", "page_url")
+    return {k: record.get(k) for k in keys if record.get(k) is not None}
