@@ -37,11 +37,15 @@ from mamoru.cli.core import init, refs  # noqa: E402
 from mamoru.cli.ops import beat, demo, up, worker  # noqa: E402
 from mamoru.cli.report import report  # noqa: E402
 from mamoru.cli.web import web  # noqa: E402
+from mamoru.cli.watch import watch  # noqa: E402
+from mamoru.cli.discover import discover  # noqa: E402
 
 cli.add_command(init)
 cli.add_command(refs)
 cli.add_command(report)
 cli.add_command(web)
+cli.add_command(watch)
+cli.add_command(discover)
 for _command in (demo, up, worker, beat):
     cli.add_command(_command)
 
