@@ -1,0 +1,282 @@
+"""JSON API under /api/ with the same authorisation as the pages (OpenAPI at /api/docs)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mamoru.models import RightsHolder, Watchlist
+from reports.build import IsoWeek
+from reports.web.app import admin_user, check_csrf, current_user, get_db, staff_user, web_session
+from reports.web.manage import (
+    add_watchlist,
+    audit_json,
+    create_holder,
+    create_user,
+    list_audit,
+    list_references,
+    list_users,
+    list_watchlists,
+    reference_json,
+    run_watchlist_now,
+    set_watchlist_enabled,
+    watchlist_json,
+)
+from reports.web.pages import report_file, set_cookie, do_login
+from reports.web.queries import (
+    DECISIONS,
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    CurrentUser,
+    FindingFilters,
+    NotFound,
+    decide,
+    finding_json,
+    get_finding,
+    get_report,
+    list_findings,
+    list_reports,
+    record,
+    report_json,
+)
+from reports.web.sessions import COOKIE_NAME, WebSession
+from reports.web.uploads import MAX_UPLOAD_BYTES, UploadError, store_reference
+
+
+def api_csrf(request: Request, sess: WebSession | None = Depends(web_session)) -> None:
+    check_csrf(request, request.headers.get("x-csrf-token"))
+
+
+router = APIRouter(prefix="/api")
+writes = [Depends(api_csrf)]
+
+
+class LoginIn(BaseModel):
+    email: str
+    password: str
+
+
+class DecisionIn(BaseModel):
+    action: str = Field(description="confirm, dismiss, escalate or reopen")
+    note: str | None = None
+
+
+class BulkDecisionIn(DecisionIn):
+    ids: list[int] = Field(max_length=500)
+
+
+class ReportIn(BaseModel):
+    rights_holder_id: int
+    week: str = Field(description="ISO week, e.g. 2026-W47")
+    formats: list[str] = ["json", "csv", "html", "pdf", "notices"]
+
+
+class HolderIn(BaseModel):
+    name: str
+    contact_email: str | None = None
+
+
+class UserIn(BaseModel):
+    email: str
+    password: str
+    role: str
+    rights_holder_id: int | None = None
+
+
+class WatchlistIn(BaseModel):
+    rights_holder_id: int
+    platform: str
+    kind: str
+    value: str
+    schedule_minutes: int = 360
+
+
+def _me(user: CurrentUser) -> dict:
+    return {"id": user.id, "email": user.email, "role": user.role, "rights_holder_id": user.rights_holder_id}
+
+
+@router.post("/session", tags=["session"], summary="Log in; returns the CSRF token for later POSTs")
+def api_login(body: LoginIn, request: Request, db: Session = Depends(get_db),
+              sess: WebSession | None = Depends(web_session)):
+    # JSON bodies cannot be sent cross-site without a CORS preflight, so log-in needs no CSRF token here.
+    user, new_sess, error = do_login(request, db, body.email, body.password)
+    if user is None:
+        return JSONResponse({"detail": error}, status_code=429 if "Too many" in error else 401)
+    response = JSONResponse({"user": _me(CurrentUser(user.id, user.email, user.role, user.rights_holder_id)),
+                             "csrf_token": new_sess.csrf})
+    set_cookie(response, new_sess)
+    return response
+
+
+@router.delete("/session", tags=["session"], dependencies=writes)
+def api_logout(request: Request, sess: WebSession | None = Depends(web_session)):
+    if sess:
+        request.app.state.sessions.delete(sess.token)
+    response = JSONResponse({"ok": True})
+    response.delete_cookie(COOKIE_NAME, path="/")
+    return response
+
+
+@router.get("/me", tags=["session"])
+def api_me(request: Request, user: CurrentUser = Depends(current_user)):
+    return {**_me(user), "csrf_token": request.state.web_session.csrf}
+
+
+@router.get("/findings", tags=["findings"],
+            summary="Findings visible to you (rights holders: their confirmed ones), filtered and sorted")
+def api_findings(request: Request, limit: int = PAGE_SIZE, offset: int = 0,
+                 user: CurrentUser = Depends(current_user), db: Session = Depends(get_db)):
+    default = "pending" if user.is_staff else "confirmed"
+    flt = FindingFilters.from_params(request.query_params, default_state=default)
+    rows, total = list_findings(db, user, flt, limit=min(max(limit, 1), MAX_PAGE_SIZE), offset=offset)
+    return {"total": total, "limit": limit, "offset": offset, "filters": flt.as_params(),
+            "findings": [finding_json(r) for r in rows]}
+
+
+@router.get("/findings/{finding_id}", tags=["findings"])
+def api_finding(finding_id: int, user: CurrentUser = Depends(current_user), db: Session = Depends(get_db)):
+    return finding_json(get_finding(db, user, finding_id))
+
+
+@router.post("/findings/{finding_id}/decision", tags=["findings"], dependencies=writes)
+def api_decide(finding_id: int, body: DecisionIn, user: CurrentUser = Depends(staff_user),
+               db: Session = Depends(get_db)):
+    get_finding(db, user, finding_id)
+    if body.action not in DECISIONS:
+        raise HTTPException(422, f"action must be one of {', '.join(DECISIONS)}")
+    decide(db, user, [finding_id], body.action, body.note)
+    return finding_json(get_finding(db, user, finding_id))
+
+
+@router.post("/findings/bulk", tags=["findings"], dependencies=writes)
+def api_bulk(body: BulkDecisionIn, user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db)):
+    if body.action not in DECISIONS:
+        raise HTTPException(422, f"action must be one of {', '.join(DECISIONS)}")
+    return {"changed": decide(db, user, body.ids, body.action, body.note)}
+
+
+@router.get("/reports", tags=["reports"])
+def api_reports(holder: int | None = None, user: CurrentUser = Depends(current_user),
+                db: Session = Depends(get_db)):
+    return {"reports": [report_json(r, h) for r, h in list_reports(db, user, holder)]}
+
+
+@router.get("/reports/{report_id}", tags=["reports"])
+def api_report(report_id: int, user: CurrentUser = Depends(current_user), db: Session = Depends(get_db)):
+    return report_json(*get_report(db, user, report_id))
+
+
+@router.get("/reports/{report_id}/files/{n}", tags=["reports"], summary="Download one file of a report")
+def api_report_file(request: Request, report_id: int, n: int, user: CurrentUser = Depends(current_user),
+                    db: Session = Depends(get_db)):
+    return report_file(request, report_id, n, user, db)
+
+
+@router.post("/reports", tags=["reports"], dependencies=writes, summary="Build (or rebuild) a weekly report")
+def api_report_build(body: ReportIn, request: Request, user: CurrentUser = Depends(staff_user),
+                     db: Session = Depends(get_db)):
+    from reports import write_weekly_report
+
+    try:
+        IsoWeek.parse(body.week)
+        files = write_weekly_report(request.app.state.settings, body.rights_holder_id, body.week,
+                                    formats=body.formats)
+    except LookupError:
+        raise NotFound from None
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    record(db, user.id, "report_generated", "rights_holder", body.rights_holder_id, week=body.week,
+           files=[{"format": f["format"], "sha256": f["sha256"]} for f in files])
+    return {"files": [{k: f[k] for k in ("format", "sha256", "bytes")} for f in files]}
+
+
+@router.get("/holders", tags=["admin"])
+def api_holders(user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db)):
+    return {"holders": [{"id": h.id, "name": h.name, "contact_email": h.contact_email}
+                        for h in db.scalars(select(RightsHolder).order_by(RightsHolder.name))]}
+
+
+@router.post("/holders", tags=["admin"], dependencies=writes, status_code=201)
+def api_holder_create(body: HolderIn, user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+    try:
+        h = create_holder(db, user, body.name, body.contact_email)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return {"id": h.id, "name": h.name, "contact_email": h.contact_email}
+
+
+@router.get("/users", tags=["admin"])
+def api_users(user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+    return {"users": [{"id": u.id, "email": u.email, "role": u.role, "rights_holder_id": u.rights_holder_id,
+                       "rights_holder": name} for u, name in list_users(db)]}
+
+
+@router.post("/users", tags=["admin"], dependencies=writes, status_code=201)
+def api_user_create(body: UserIn, user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+    try:
+        u = create_user(db, user, body.email, body.password, body.role, body.rights_holder_id)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return {"id": u.id, "email": u.email, "role": u.role, "rights_holder_id": u.rights_holder_id}
+
+
+@router.get("/references", tags=["admin"])
+def api_references(user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+    return {"references": [reference_json(item) for item in list_references(db)]}
+
+
+@router.post("/references", tags=["admin"], dependencies=writes, status_code=201)
+async def api_reference_upload(request: Request, rights_holder_id: int = Form(...), work: str = Form(...),
+                               character: str = Form(...), work_ja: str = Form(""), character_ja: str = Form(""),
+                               image: UploadFile = File(...), user: CurrentUser = Depends(admin_user),
+                               db: Session = Depends(get_db)):
+    data = await image.read(MAX_UPLOAD_BYTES + 1)
+    hooks = request.app.state.hooks
+    try:
+        ref = store_reference(db, request.app.state.settings, holder_id=rights_holder_id, work=work,
+                              character=character, data=data, filename=image.filename, work_ja=work_ja,
+                              character_ja=character_ja, add_reference=hooks.get("add_reference"))
+    except UploadError as exc:
+        raise HTTPException(422, str(exc)) from None
+    record(db, user.id, "reference_added", "reference", ref.id, name=ref.name, sha256=ref.sha256)
+    db.commit()
+    if hooks.get("rebuild_index"):
+        hooks["rebuild_index"](request.app.state.settings)
+    return {"id": ref.id, "name": ref.name, "sha256": ref.sha256, "phash": ref.phash}
+
+
+@router.get("/watchlists", tags=["admin"])
+def api_watchlists(user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+    return {"watchlists": [watchlist_json(w, name) for w, name in list_watchlists(db)]}
+
+
+@router.post("/watchlists", tags=["admin"], dependencies=writes, status_code=201)
+def api_watchlist_add(body: WatchlistIn, user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+    try:
+        w = add_watchlist(db, user, **body.model_dump())
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return watchlist_json(w)
+
+
+@router.post("/watchlists/{watch_id}/{action}", tags=["admin"], dependencies=writes,
+             summary="pause, resume or run a watchlist now")
+def api_watchlist_action(request: Request, watch_id: int, action: str, user: CurrentUser = Depends(admin_user),
+                         db: Session = Depends(get_db)):
+    if action in ("pause", "resume"):
+        return watchlist_json(set_watchlist_enabled(db, user, watch_id, action == "resume"))
+    if action == "run":
+        outcome = run_watchlist_now(db, user, watch_id, request.app.state.hooks.get("run_watchlist"))
+        return {"outcome": outcome, **watchlist_json(db.get(Watchlist, watch_id))}
+    raise HTTPException(404, "unknown action")
+
+
+@router.get("/audit", tags=["admin"])
+def api_audit(action: str | None = None, object_type: str | None = None, object_id: int | None = None,
+              limit: int = 200, offset: int = 0, user: CurrentUser = Depends(admin_user),
+              db: Session = Depends(get_db)):
+    return {"events": [audit_json(e, email) for e, email in list_audit(
+        db, action=action, object_type=object_type, object_id=object_id, limit=limit, offset=offset)]}

@@ -1,0 +1,157 @@
+"""FastAPI app factory: `create_app(settings)`; pages in pages.py/admin.py, JSON in api.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mamoru import __version__
+from mamoru.config import Settings
+from mamoru.db import session_scope
+from reports.render import safe_url
+from reports.web.queries import CurrentUser, NotFound, load_user
+from reports.web.sessions import COOKIE_NAME, FileSessionStore, WebSession, csrf_ok
+
+HERE = Path(__file__).parent
+CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+class LoginRequired(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+def create_app(settings: Settings, *, add_reference: Callable | None = None,
+               rebuild_index: Callable | None = None, run_watchlist: Callable | None = None) -> FastAPI:
+    """The web app for `settings`. Hooks come from the layer above (the CLI): adding reference art
+    and rebuilding the matcher index, and starting a crawl now; without them the app still works
+    (art is stored and hashed; 'run now' marks the watchlist due for the next beat tick)."""
+    app = FastAPI(title="Mamoru", version=__version__, openapi_url="/api/openapi.json", docs_url="/api/docs",
+                  redoc_url=None,
+                  description="Mamoru's JSON API. Log in with POST /api/session (or the /login page); "
+                              "send the session's CSRF token as X-CSRF-Token on every POST.")
+    app.state.settings = settings
+    app.state.sessions = FileSessionStore(settings.home / "web-sessions")
+    app.state.hooks = {"add_reference": add_reference, "rebuild_index": rebuild_index,
+                       "run_watchlist": run_watchlist}
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters["safe_url"] = safe_url
+    templates.env.globals["version"] = __version__
+    app.state.templates = templates
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
+        response = await call_next(request)
+        if not request.url.path.startswith("/api/docs"):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.url.path.startswith(("/api/", "/login", "/findings", "/reports", "/triage", "/portal",
+                                        "/admin")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired):  # noqa: ANN202
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "log in first"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden):  # noqa: ANN202
+        return _error(request, 403, "Your role does not allow this.")
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound):  # noqa: ANN202
+        return _error(request, 404, "Not found.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN202
+        return _error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):  # noqa: ANN202
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.errors()}, status_code=422)
+        return _error(request, 400, "The form had missing or invalid values.")
+
+    def _error(request: Request, status: int, message: str):  # noqa: ANN202
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=status)
+        return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
+                                                                  "user": None, "csrf": ""},
+                                          status_code=status)
+
+    from reports.web import admin, api, pages
+
+    app.include_router(pages.router)
+    app.include_router(admin.router)
+    app.include_router(api.router)
+    return app
+
+
+# --- dependencies shared by the routers ------------------------------------------------------------
+
+def get_db(request: Request) -> Iterator[Session]:
+    with session_scope(request.app.state.settings) as session:
+        yield session
+
+
+def web_session(request: Request) -> WebSession | None:
+    store: FileSessionStore = request.app.state.sessions
+    sess = store.load(request.cookies.get(COOKIE_NAME))
+    if sess is not None:
+        store.touch(sess)
+    request.state.web_session = sess
+    return sess
+
+
+def current_user(request: Request, db: Session = Depends(get_db),
+                 sess: WebSession | None = Depends(web_session)) -> CurrentUser:
+    user = load_user(db, sess.user_id) if sess else None
+    if user is None:
+        raise LoginRequired
+    request.state.user = user
+    return user
+
+
+def staff_user(user: CurrentUser = Depends(current_user)) -> CurrentUser:
+    if not user.is_staff:
+        raise Forbidden
+    return user
+
+
+def admin_user(user: CurrentUser = Depends(current_user)) -> CurrentUser:
+    if not user.is_admin:
+        raise Forbidden
+    return user
+
+
+def check_csrf(request: Request, supplied: str | None) -> None:
+    """Every state-changing request carries the session's CSRF token (form field or X-CSRF-Token)."""
+    supplied = supplied or request.headers.get("x-csrf-token")
+    if not csrf_ok(getattr(request.state, "web_session", None), supplied):
+        raise HTTPException(status_code=403, detail="missing or wrong CSRF token; reload the page")
+
+
+def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    sess = getattr(request.state, "web_session", None)
+    context.setdefault("user", getattr(request.state, "user", None))
+    context.setdefault("csrf", sess.csrf if sess else "")
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)

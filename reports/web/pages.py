@@ -1,0 +1,311 @@
+"""Server-rendered pages: log-in, triage desk, finding page, portal and report downloads."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from collections import defaultdict, deque
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mamoru.models import AuditEvent, Finding, Reference, TriageState, User
+from reports.build import IsoWeek, normalise_spans, weeks_with_findings
+from reports.images import frame_with_box, thumbnail
+from reports.web.app import check_csrf, current_user, get_db, render, staff_user, web_session
+from reports.web.queries import (
+    DECISIONS,
+    PAGE_SIZE,
+    CurrentUser,
+    FindingFilters,
+    NotFound,
+    decide,
+    filter_choices,
+    get_finding,
+    get_report,
+    list_findings,
+    list_reports,
+    record,
+)
+from reports.web.sessions import COOKIE_NAME, WebSession
+from reports.web.users import authenticate
+
+router = APIRouter(include_in_schema=False)
+LOGIN_WINDOW_S = 900
+LOGIN_MAX_FAILURES = 10  # per e-mail and window; then log-in answers 429
+_failures: dict[str, deque] = defaultdict(deque)
+MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json",
+               "html": "text/html; charset=utf-8", "notices": "text/plain; charset=utf-8"}
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only local paths (never //host or scheme URLs) are followed after log-in or a decision."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def set_cookie(response: Response, sess: WebSession) -> None:
+    response.set_cookie(COOKIE_NAME, sess.token, httponly=True, samesite="lax", path="/")
+
+
+def within(path: str | None, root: Path) -> Path | None:
+    """The file at `path` if it exists inside `root` (no serving of arbitrary files)."""
+    if not path:
+        return None
+    p = Path(path).resolve()
+    return p if p.is_file() and p.is_relative_to(root.resolve()) else None
+
+
+# --- log-in ------------------------------------------------------------------------------------------
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/", sess: WebSession | None = Depends(web_session)):
+    response_sess = sess or request.app.state.sessions.new()
+    request.state.web_session = response_sess
+    response = render(request, "login.html", next=safe_next(next), error=None, user=None)
+    if sess is None:
+        set_cookie(response, response_sess)
+    return response
+
+
+def _throttled(email: str) -> bool:
+    q = _failures[email]
+    while q and time.time() - q[0] > LOGIN_WINDOW_S:
+        q.popleft()
+    return len(q) >= LOGIN_MAX_FAILURES
+
+
+def do_login(request: Request, db: Session, email: str, password: str) -> tuple[User | None, WebSession | None,
+                                                                                   str | None]:
+    key = email.strip().lower()
+    if _throttled(key):
+        return None, None, "Too many failed log-ins; wait a few minutes."
+    user = authenticate(db, email, password)
+    if user is None:
+        _failures[key].append(time.time())
+        record(db, None, "login_failed", "user", None, email=key[:320])
+        return None, None, "Wrong e-mail or password."
+    _failures.pop(key, None)
+    old = getattr(request.state, "web_session", None)
+    if old is not None:
+        request.app.state.sessions.delete(old.token)  # a fresh token at log-in: no session fixation
+    sess = request.app.state.sessions.new(user_id=user.id)
+    record(db, user.id, "login", "user", user.id)
+    return user, sess, None
+
+
+@router.post("/login")
+def login(request: Request, email: str = Form(""), password: str = Form(""), next: str = Form("/"),
+          csrf_token: str = Form(""), db: Session = Depends(get_db),
+          sess: WebSession | None = Depends(web_session)):
+    check_csrf(request, csrf_token)
+    user, new_sess, error = do_login(request, db, email, password)
+    if user is None:
+        return render(request, "login.html", status_code=429 if "Too many" in error else 400,
+                      next=safe_next(next), error=error, user=None, email=email)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    set_cookie(response, new_sess)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: str = Form(""), db: Session = Depends(get_db),
+           sess: WebSession | None = Depends(web_session)):
+    check_csrf(request, csrf_token)
+    if sess:
+        if sess.user_id:
+            record(db, sess.user_id, "logout", "user", sess.user_id)
+        request.app.state.sessions.delete(sess.token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE_NAME, path="/")
+    return response
+
+
+@router.get("/")
+def home(user: CurrentUser = Depends(current_user)):
+    return RedirectResponse("/triage" if user.is_staff else "/portal", status_code=303)
+
+
+# --- triage desk -------------------------------------------------------------------------------------
+
+@router.get("/triage")
+def triage(request: Request, page: int = 1, user: CurrentUser = Depends(staff_user),
+           db: Session = Depends(get_db)):
+    flt = FindingFilters.from_params(request.query_params)
+    page = max(1, page)
+    rows, total = list_findings(db, user, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    params = flt.as_params()
+    return render(request, "triage.html", rows=rows, total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
+                  flt=flt, choices=filter_choices(db), states=[s.value for s in TriageState],
+                  here=request.url.path + ("?" + request.url.query if request.url.query else ""),
+                  page_url=lambda p: "/triage?" + urlencode({**params, "page": p}))
+
+
+@router.post("/triage/bulk")
+def triage_bulk(request: Request, ids: list[int] = Form(default=[]), action: str = Form(""),
+                note: str = Form(""), next: str = Form("/triage"), csrf_token: str = Form(""),
+                user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db)):
+    check_csrf(request, csrf_token)
+    if action not in DECISIONS or not ids:
+        return RedirectResponse(safe_next(next, "/triage"), status_code=303)
+    decide(db, user, ids[:500], action, note)
+    return RedirectResponse(safe_next(next, "/triage"), status_code=303)
+
+
+# --- finding page ------------------------------------------------------------------------------------
+
+def _clip_media(clip, settings) -> Path | None:
+    evidence = clip.evidence or {}
+    for key in ("media_path", "path", "file", "filepath"):
+        p = within(evidence.get(key) if isinstance(evidence, dict) else None, settings.home)
+        if p is not None and p.suffix.lower() in (".mp4", ".webm", ".mov", ".m4v"):
+            return p
+    return None
+
+
+@router.get("/findings")
+def findings_list(request: Request, page: int = 1, user: CurrentUser = Depends(current_user),
+                  db: Session = Depends(get_db)):
+    default_state = None if user.is_staff else TriageState.confirmed.value
+    flt = FindingFilters.from_params(request.query_params, default_state=default_state)
+    flt.sort = request.query_params.get("sort") or "newest"
+    page = max(1, page)
+    rows, total = list_findings(db, user, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    params = flt.as_params()
+    return render(request, "findings.html", rows=rows, total=total, page=page,
+                  pages=max(1, -(-total // PAGE_SIZE)), flt=flt,
+                  page_url=lambda p: "/findings?" + urlencode({**params, "page": p}))
+
+
+@router.get("/findings/{finding_id}")
+def finding_page(request: Request, finding_id: int, next: str = "", user: CurrentUser = Depends(current_user),
+                 db: Session = Depends(get_db)):
+    row = get_finding(db, user, finding_id)
+    finding, clip, ref, character, work, holder = row
+    spans = normalise_spans(finding.spans)
+    media = _clip_media(clip, request.app.state.settings)
+    history = db.execute(select(AuditEvent, User.email).outerjoin(User, AuditEvent.user_id == User.id)
+                         .where(AuditEvent.object_type == "finding", AuditEvent.object_id == finding.id)
+                         .order_by(AuditEvent.at.desc()).limit(50)).all() if user.is_staff else []
+    siblings = db.scalars(select(Finding).where(Finding.clip_id == clip.id, Finding.id != finding.id)).all() \
+        if user.is_staff else []
+    return render(request, "finding.html", f=finding, clip=clip, ref=ref, character=character, work=work,
+                  holder=holder, spans=spans, media=media is not None, history=history, siblings=siblings,
+                  next=safe_next(next, "/triage"))
+
+
+@router.post("/findings/{finding_id}/decision")
+def finding_decision(request: Request, finding_id: int, action: str = Form(""), note: str = Form(""),
+                     next: str = Form(""), csrf_token: str = Form(""),
+                     user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db)):
+    check_csrf(request, csrf_token)
+    get_finding(db, user, finding_id)
+    if action not in DECISIONS:
+        return RedirectResponse(f"/findings/{finding_id}", status_code=303)
+    decide(db, user, [finding_id], action, note)
+    return RedirectResponse(safe_next(next, f"/findings/{finding_id}"), status_code=303)
+
+
+@router.get("/findings/{finding_id}/frame.jpg")
+def finding_frame(request: Request, finding_id: int, size: int = 480, user: CurrentUser = Depends(current_user),
+                  db: Session = Depends(get_db)):
+    finding = get_finding(db, user, finding_id)[0]
+    path = within(finding.thumbnail_path, request.app.state.settings.home)
+    data = frame_with_box(path, finding.best_box, max_side=max(64, min(size, 1280))) if path else None
+    if data is None:
+        raise NotFound
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.get("/references/{reference_id}/image")
+def reference_image(request: Request, reference_id: int, size: int = 480, user: CurrentUser = Depends(current_user),
+                    db: Session = Depends(get_db)):
+    ref = db.get(Reference, reference_id)
+    if ref is None:
+        raise NotFound
+    if not user.is_staff:  # a holder sees only its own art
+        from mamoru.models import Character, Work
+
+        holder = db.scalar(select(Work.rights_holder_id).join(Character).where(Character.id == ref.character_id))
+        if holder != user.rights_holder_id:
+            raise NotFound
+    path = within(ref.path, request.app.state.settings.home)
+    data = thumbnail(path, max_side=max(64, min(size, 1280))) if path else None
+    if data is None:
+        raise NotFound
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.get("/findings/{finding_id}/media")
+def finding_media(request: Request, finding_id: int, user: CurrentUser = Depends(current_user),
+                  db: Session = Depends(get_db)):
+    clip = get_finding(db, user, finding_id)[1]
+    media = _clip_media(clip, request.app.state.settings)
+    if media is None:
+        raise NotFound
+    return FileResponse(media, media_type="video/mp4" if media.suffix != ".webm" else "video/webm")
+
+
+# --- portal and reports ------------------------------------------------------------------------------
+
+@router.get("/portal")
+def portal(request: Request, user: CurrentUser = Depends(current_user), db: Session = Depends(get_db)):
+    if user.is_staff:
+        return RedirectResponse("/reports", status_code=303)
+    reports = list_reports(db, user)
+    flt = FindingFilters(state=TriageState.confirmed.value, sort="newest")
+    rows, total = list_findings(db, user, flt, limit=20)
+    return render(request, "portal.html", reports=reports, rows=rows, total=total)
+
+
+@router.get("/reports")
+def reports_page(request: Request, holder: int | None = None, user: CurrentUser = Depends(current_user),
+                 db: Session = Depends(get_db)):
+    weeks = []
+    if user.is_staff:
+        weeks = [str(IsoWeek.of(datetime.now(UTC)).shift(-i)) for i in range(12)]
+    elif user.rights_holder_id:
+        weeks = weeks_with_findings(db, user.rights_holder_id)
+    return render(request, "reports.html", reports=list_reports(db, user, holder),
+                  choices=filter_choices(db) if user.is_staff else None, weeks=weeks)
+
+
+@router.post("/reports/generate")
+def reports_generate(request: Request, holder: int = Form(...), week: str = Form(...),
+                     formats: list[str] = Form(default=["json", "csv", "html", "pdf", "notices"]),
+                     csrf_token: str = Form(""), user: CurrentUser = Depends(staff_user),
+                     db: Session = Depends(get_db)):
+    check_csrf(request, csrf_token)
+    from reports import FORMATS, write_weekly_report
+
+    try:
+        IsoWeek.parse(week)
+        wanted = [f for f in formats if f in FORMATS] or ["json", "csv"]
+        files = write_weekly_report(request.app.state.settings, holder, week, formats=wanted)
+    except (ValueError, LookupError) as exc:
+        return render(request, "error.html", status_code=400, status=400, message=str(exc))
+    record(db, user.id, "report_generated", "rights_holder", holder, week=week,
+           files=[{"format": f["format"], "sha256": f["sha256"]} for f in files])
+    return RedirectResponse("/reports", status_code=303)
+
+
+@router.get("/reports/{report_id}/files/{n}")
+def report_file(request: Request, report_id: int, n: int, user: CurrentUser = Depends(current_user),
+                db: Session = Depends(get_db)):
+    report, _holder = get_report(db, user, report_id)
+    files = report.files or []
+    if not 0 <= n < len(files):
+        raise NotFound
+    entry = files[n]
+    path = within(entry.get("path"), request.app.state.settings.reports_dir)
+    if path is None:
+        raise NotFound
+    record(db, user.id, "report_downloaded", "report", report.id, format=entry.get("format"), file=path.name)
+    return FileResponse(path, media_type=MEDIA_TYPES.get(entry.get("format"), "application/octet-stream"),
+                        filename=path.name, content_disposition_type="attachment",
+                        headers={"X-Content-SHA256": entry.get("sha256", "")})

@@ -1,0 +1,115 @@
+"""Checks on uploaded reference art: type, size and decompression-bomb limits."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import warnings
+from pathlib import Path
+
+from PIL import Image
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mamoru.config import Settings
+from mamoru.models import Character, Reference, RightsHolder, Work
+
+MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MIN_SIDE = 32
+ALLOWED_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "GIF": ".gif"}
+
+
+class UploadError(ValueError):
+    pass
+
+
+def check_image(data: bytes) -> tuple[str, int, int]:
+    """(format, width, height) of an acceptable image; UploadError otherwise. Never decodes a bomb."""
+    if not data:
+        raise UploadError("empty file")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadError(f"file larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                fmt, (w, h) = img.format, img.size
+                if fmt not in ALLOWED_FORMATS:
+                    raise UploadError(f"type {fmt or 'unknown'} not accepted: PNG, JPEG, WebP or GIF")
+                if w * h > MAX_PIXELS:
+                    raise UploadError(f"image too large: {w}x{h} pixels")
+                if min(w, h) < MIN_SIDE:
+                    raise UploadError(f"image too small: {w}x{h} pixels")
+                img.verify()
+            with Image.open(io.BytesIO(data)) as img:
+                img.load()  # a full decode catches truncated files
+    except UploadError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadError("image rejected: too many pixels (decompression bomb)") from None
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for junk input
+        raise UploadError(f"not a readable image ({type(exc).__name__})") from None
+    return fmt, w, h
+
+
+def safe_stem(filename: str | None, digest: str) -> str:
+    stem = Path(filename or "").stem
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:80]
+    return stem or f"ref-{digest[:12]}"
+
+
+def store_reference(session: Session, settings: Settings, *, holder_id: int, work: str, character: str,
+                    data: bytes, filename: str | None, work_ja: str | None = None,
+                    character_ja: str | None = None, add_reference=None) -> Reference:
+    """Check and store uploaded art for holder/work/character (created as needed)."""
+    fmt, w, h = check_image(data)
+    holder = session.get(RightsHolder, holder_id)
+    if holder is None:
+        raise UploadError("unknown rights holder")
+    work, character = work.strip()[:200], character.strip()[:200]
+    if not work or not character:
+        raise UploadError("work and character are required")
+    digest = hashlib.sha256(data).hexdigest()
+    stem = safe_stem(filename, digest)
+    existing = session.scalar(select(Reference).where(Reference.name == stem, Reference.sha256 != digest))
+    if existing is not None:
+        stem = f"{stem}-{digest[:8]}"
+    settings.references_dir.mkdir(parents=True, exist_ok=True)
+    if add_reference is not None:
+        staging = settings.home / "uploads"
+        staging.mkdir(parents=True, exist_ok=True)
+        tmp = staging / f"{stem}{ALLOWED_FORMATS[fmt]}"
+        tmp.write_bytes(data)
+        try:
+            return add_reference(session, settings, holder=holder.name, work=work, character=character,
+                                 image=tmp, work_ja=work_ja or None, character_ja=character_ja or None)
+        finally:
+            tmp.unlink(missing_ok=True)
+    # Without the catalog hook: store the file and its hashes; the index is rebuilt by `mamoru refs`.
+    import imagehash
+
+    work_row = session.scalar(select(Work).where(Work.rights_holder_id == holder.id, Work.name_en == work))
+    if work_row is None:
+        work_row = Work(rights_holder_id=holder.id, name_en=work, name_ja=work_ja or None)
+        session.add(work_row)
+        session.flush()
+    char_row = session.scalar(select(Character).where(Character.work_id == work_row.id,
+                                                      Character.name_en == character))
+    if char_row is None:
+        char_row = Character(work_id=work_row.id, name_en=character, name_ja=character_ja or None, aliases=[])
+        session.add(char_row)
+        session.flush()
+    ref = session.scalar(select(Reference).where(Reference.sha256 == digest))
+    path = settings.references_dir / f"{stem}{ALLOWED_FORMATS[fmt]}"
+    path.write_bytes(data)
+    with Image.open(path) as img:
+        rgb = img.convert("RGB")
+        phash, dhash = str(imagehash.phash(rgb)), str(imagehash.dhash(rgb))
+    if ref is None:
+        ref = Reference(name=stem, sha256=digest, path=str(path), character_id=char_row.id)
+        session.add(ref)
+    ref.character_id, ref.path, ref.phash, ref.dhash, ref.width, ref.height = char_row.id, str(path), phash, dhash, w, h
+    session.flush()
+    return ref
