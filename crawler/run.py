@@ -83,7 +83,7 @@ def outcome_from_stats(stats: dict, items: int) -> dict:
         "items": items,
         "new": int(stats.get("mamoru/new", 0)),
         "errors": errors,
-        "stopped": None if reason in (None, "finished") else str(reason),
+        "stopped": stats.get("mamoru/stopped") or (None if reason in (None, "finished") else str(reason)),
         "fetch_clip_ids": list(stats.get("mamoru/fetch_clip_ids", [])),
         "rate_limited": int(stats.get("mamoru/rate_limited", 0)),
         "refused": int(stats.get("mamoru/refused", 0)),

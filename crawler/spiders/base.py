@@ -77,6 +77,23 @@ class ClipSpider(scrapy.Spider):
             logger.warning("%s: %s", self.platform, message)
             self.crawler.stats.set_value("mamoru/notes", list(self.notes))
 
+    def stop(self, reason: str, *, now: bool = True) -> None:
+        """Stop the crawl with a reason the user sees (outcome "stopped" and a note); `now=False` from
+        `start_*` (which then yields nothing)."""
+        from scrapy.exceptions import CloseSpider
+
+        self.note(reason)
+        self.crawler.stats.set_value("mamoru/stopped", reason)
+        if now:
+            raise CloseSpider("mamoru_stopped")
+
+    def retry_rate_limited(self, response: Response, reason: str):  # noqa: ANN201
+        """A platform answered "rate limited" in its body: back off and return the retry request (or
+        None after the last try)."""
+        from crawler.middlewares import backoff
+
+        return backoff(self.crawler, response.request, response, reason)
+
     def may_follow(self) -> bool:
         if self.followed >= MAX_FOLLOWED_LINKS:
             return False

@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 FILES = Path(__file__).with_name("files")
 REPO = Path(__file__).resolve().parents[2]
@@ -33,13 +34,17 @@ class FixtureServer:
 
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
+        self.handlers: dict[str, object] = {}  # path -> fn(query: dict[str, str]) -> Route
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
                 server.requests.append((self.path, dict(self.headers)))
-                route = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
+                path, _, query = self.path.partition("?")
+                route = server.routes.get(self.path) or server.routes.get(path)
+                if path in server.handlers:
+                    route = server.handlers[path](dict(parse_qsl(query)))
                 if route is not None and route.times is not None:
                     if route.times <= 0:
                         route = route.then
