@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from reports.images import data_uri, frame_with_box, thumbnail
+from reports.images import data_uri, frame_image, thumbnail
 
 FORMATS = ("json", "csv", "html", "pdf", "notices")
 CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -134,7 +134,7 @@ class EvidenceImages:
         self._refs: dict[int, str | None] = {}
 
     def frame(self, entry: dict) -> str | None:
-        return data_uri(frame_with_box(entry["evidence"]["frame_path"], entry["best_box"]))
+        return data_uri(frame_image(entry["evidence"]["frame_path"]))
 
     def reference(self, entry: dict) -> str | None:
         rid = entry["reference"]["id"]

@@ -50,13 +50,15 @@ def draw_reference(path: Path, seed: int, size: int = 256) -> Path:
 
 
 def draw_frame(path: Path, reference: Path, box: tuple[int, int, int, int], size=(360, 640)) -> Path:
-    """A vertical video frame with the reference pasted at `box` (x0, y0, x1, y1)."""
+    """A vertical video frame with the reference pasted at `box` (x, y, w, h), outlined in red as the
+    analyser draws the matched region on the evidence thumbnail it keeps."""
     frame = Image.new("RGB", size, (30, 40, 60))
     d = ImageDraw.Draw(frame)
     for y in range(0, size[1], 40):
         d.line((0, y, size[0], y + 20), fill=(50, 70, 90), width=3)
     with Image.open(reference) as ref:
-        frame.paste(ref.convert("RGB").resize((box[2] - box[0], box[3] - box[1])), box[:2])
+        frame.paste(ref.convert("RGB").resize((box[2], box[3])), box[:2])
+    d.rectangle((box[0], box[1], box[0] + box[2], box[1] + box[3]), outline=(255, 0, 0), width=4)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.save(path, quality=85)
     return path
@@ -118,7 +120,7 @@ def seed_sample(session: Session, settings: Settings, *, week: str = "2026-W47",
                 session.flush()
                 ids.clips.append(clip.id)
                 ref = refs[n_clip % len(refs)]
-                box = (60, 200, 300, 440)
+                box = (60, 200, 240, 240)
                 thumb = settings.evidence_dir / f"clip{clip.id}" / f"frame-{ref.id}.jpg"
                 if images:
                     draw_frame(thumb, Path(ref.path), box)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from mamoru.models import AuditEvent, Finding, Reference, TriageState, User
 from reports.build import IsoWeek, normalise_spans, weeks_with_findings
-from reports.images import frame_with_box, thumbnail
+from reports.images import frame_image, thumbnail
 from reports.web.app import check_csrf, current_user, get_db, render, staff_user, web_session
 from reports.web.queries import (
     DECISIONS,
@@ -216,7 +216,7 @@ def finding_frame(request: Request, finding_id: int, size: int = 480, user: Curr
                   db: Session = Depends(get_db)):
     finding = get_finding(db, user, finding_id)[0]
     path = within(finding.thumbnail_path, request.app.state.settings.home)
-    data = frame_with_box(path, finding.best_box, max_side=max(64, min(size, 1280))) if path else None
+    data = frame_image(path, max_side=max(64, min(size, 1280))) if path else None
     if data is None:
         raise NotFound
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})

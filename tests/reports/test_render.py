@@ -12,7 +12,6 @@ import pytest
 from mamoru.db import session_scope
 from reports import write_weekly_report
 from reports.build import build_weekly_report
-from reports.images import box_pixels
 from reports.render import oneline, render_html, render_notices, safe_url
 from reports.sample import seed_sample
 
@@ -48,12 +47,6 @@ def test_safe_url_and_oneline():
     assert safe_url("javascript:alert(1)") is None and safe_url("data:text/html,x") is None
     assert safe_url("https://www.tiktok.com/@a/video/1") == "https://www.tiktok.com/@a/video/1"
     assert oneline("a\r\nSubject: evil\x00b") == "a Subject: evil b"
-
-
-def test_box_pixels_accepts_pixels_and_shares():
-    assert box_pixels([10, 20, 110, 220], 360, 640) == (10, 20, 110, 220)
-    assert box_pixels([0.1, 0.5, 0.6, 1.0], 100, 200) == (10, 100, 60, 200)
-    assert box_pixels(None, 10, 10) is None and box_pixels([5, 5, 5, 5], 10, 10) is None
 
 
 def test_notices_per_platform_and_uploader(report):
