@@ -342,6 +342,7 @@ def sitemap_records(sel: Selector, sitemap_url: str) -> tuple[list[Record], list
             title = clean_text(get("title/text()"))
             records.append({
                 "link": loc,
+                "several": len(videos) > 1,  # several videos on one page: each is known by its own file
                 "content_url": absolute_url(sitemap_url, get("content_loc/text()")),
                 "player_url": absolute_url(sitemap_url, get("player_loc/text()")),
                 "title": title,
@@ -367,3 +368,32 @@ def robots_sitemaps(text: str, robots_url: str) -> list[str]:
             if url:
                 urls.append(url)
     return urls
+
+
+# --- embedded application state ------------------------------------------------------------------
+
+def json_after(text: str, marker: str) -> dict | None:
+    """The JSON object assigned right after `marker` in a script (`window.__INITIAL_STATE__ = {...};`)."""
+    start = text.find(marker)
+    if start < 0:
+        return None
+    start = text.find("{", start)
+    if start < 0:
+        return None
+    try:
+        obj, _ = json.JSONDecoder().raw_decode(text[start:])
+    except ValueError:
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+def json_script(sel: Selector, script_id: str) -> dict | None:
+    """The JSON of `<script id="script_id" type="application/json">`."""
+    raw = sel.xpath(f'//script[@id="{script_id}"]/text()').get()
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None

@@ -170,6 +170,18 @@ class ClipSpider(scrapy.Spider):
                 return
             yield response.follow(url, callback=callback, meta=meta)
 
+    def link_url(self, response: Response, href: str) -> str:
+        """href made absolute; a root-relative link on a platform page stays under that platform's base
+        URL (which may carry a path when a test serves the platform from 127.0.0.1)."""
+        href = href.strip()
+        if href.startswith("/") and not href.startswith("//"):
+            platform = self.platform_of(response.url)
+            if platform != WEB:
+                from crawler.platforms import base_url
+
+                return base_url(self.msettings, platform) + href
+        return response.urljoin(href)
+
     def platform_of(self, url: str) -> str:
         return locate(url, self.msettings)[0]
 

@@ -1,18 +1,65 @@
-"""Instagram (work in progress)."""
+"""Instagram: post and reel pages (meta tags and ids; a logged-out page carries little more), profile
+pages as far as the served HTML goes. Instagram shows profiles' posts, hashtags and search only to
+logged-in clients, so those are links-in-page at best and said so."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from scrapy import Request
+
+from crawler.extract import page_records
+from crawler.parsing import first, hashtags_in
+from crawler.platforms import base_url, video_ref
 from crawler.spiders.base import ClipSpider
+
+LOGIN = "Instagram shows {what} only to logged-in clients; Mamoru does not log in"
 
 
 class InstagramSpider(ClipSpider):
     name = "instagram"
     platform = "instagram"
+    unsupported = {"search": LOGIN.format(what="search results") + "; watch post/reel URLs (kind page)",
+                   "hashtag": LOGIN.format(what="hashtag pages") + "; watch post/reel URLs (kind page)"}
+    limits = {"account": LOGIN.format(what="a profile's posts") + ": only links present in the page are taken"}
 
     def start_page(self, value: str):  # noqa: ANN201
-        from scrapy import Request
-
         yield Request(value, callback=self.parse_page)
 
+    def start_account(self, value: str):  # noqa: ANN201
+        if "://" in value:
+            yield Request(value, callback=self.parse_page)
+            return
+        user = value.lstrip("@").strip().strip("/")
+        yield Request(f"{base_url(self.msettings, 'instagram')}/{quote(user, safe='._')}/", callback=self.parse_page)
+
     def parse_page(self, response):  # noqa: ANN001, ANN201
-        yield from self.page_clips(response)
+        sel = response.selector
+        meta = lambda name: sel.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content').get()  # noqa: E731
+        canonical = response.urljoin(first(sel.xpath('//link[@rel="canonical"]/@href').get(), meta("og:url"),
+                                           response.url))
+        ref = video_ref(canonical, self.msettings) or video_ref(response.url, self.msettings)
+        if ref is not None and ref[0] == "instagram":
+            is_video = (meta("og:type") or "").startswith("video") or meta("og:video") or meta("og:video:type") or \
+                "/reel" in canonical or "/tv/" in canonical
+            if not is_video:
+                return  # a photo post
+            records = page_records(sel, response.url)
+            record = records[0] if len(records) == 1 else {}
+            title = first(record.get("title"), meta("og:title"))
+            description = first(record.get("description"), meta("og:description"))
+            yield self.clip(response, "instagram", ref[1], title=title, description=description,
+                            uploader_id=first(meta("instapp:owner_user_id"), record.get("uploader_id")),
+                            uploader_name=record.get("uploader_name"), published_at=record.get("published_at"),
+                            duration=record.get("duration"), hashtags=hashtags_in(title, description),
+                            view_count=record.get("view_count"),
+                            thumbnail_url=first(record.get("thumbnail_url"), meta("og:image") or None))
+            return
+        seen = set()
+        for href in sel.xpath("//a/@href").getall():
+            link = video_ref(self.link_url(response, href), self.msettings)
+            if link and link[0] == "instagram" and link[1] not in seen:
+                seen.add(link[1])
+                yield self.clip(response, "instagram", link[1])
+        if not seen:
+            self.note(LOGIN.format(what="a profile's posts") + f"; no post links in {response.url}")

@@ -82,8 +82,11 @@ class WebSpider(ClipSpider):
         if root in ("urlset", "sitemapindex"):
             records, pages, children = sitemap_records(sel, response.url)
             for record in records:
-                item = self.web_clip(response, record.get("link") or record["content_url"], record) if (
-                    record.get("link") or record.get("content_url")) else None
+                target = record.get("link") or record.get("content_url")
+                if record.get("several") and record.get("content_url"):
+                    target = record["content_url"]
+                    record = {**record, "page_url": record.get("link")}
+                item = self.web_clip(response, target, record) if target else None
                 if item is not None:
                     yield item
             for url in children:

@@ -11,26 +11,13 @@ from urllib.parse import urlencode
 from scrapy import Request
 
 from crawler.constants import YOUTUBE_SEARCH_MAX_PAGES, YOUTUBE_UNITS
-from crawler.extract import feed_records, xml_selector
+from crawler.extract import feed_records, json_after, xml_selector
 from crawler.parsing import first, hashtags_in, parse_count, parse_datetime, parse_duration
 from crawler.platforms import api_url, base_url
 from crawler.quota import QuotaBudget
 from crawler.spiders.base import ClipSpider
 
 _CHANNEL_ID = re.compile(r"UC[0-9A-Za-z_-]{22}")
-
-
-def _json_after(text: str, marker: str) -> dict | None:
-    """The JSON object assigned after `marker` in a script (ytInitialPlayerResponse = {...};)."""
-    start = text.find(marker)
-    if start < 0:
-        return None
-    start = text.find("{", start)
-    try:
-        obj, _ = json.JSONDecoder().raw_decode(text[start:])
-    except ValueError:
-        return None
-    return obj if isinstance(obj, dict) else None
 
 
 class YoutubeSpider(ClipSpider):
@@ -236,7 +223,7 @@ class YoutubeSpider(ClipSpider):
 
     # --- watch and shorts pages -----------------------------------------------------------------------
     def parse_watch_page(self, response):  # noqa: ANN001, ANN201
-        player = _json_after(response.text, "ytInitialPlayerResponse")
+        player = json_after(response.text, "ytInitialPlayerResponse")
         details = (player or {}).get("videoDetails") or {}
         micro = ((player or {}).get("microformat") or {}).get("playerMicroformatRenderer") or {}
         ref = self.clip_from_link(response, response.url)
