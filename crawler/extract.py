@@ -23,6 +23,7 @@ from crawler.parsing import (
     parse_count,
     parse_datetime,
     parse_duration,
+    strip_tags,
     strip_tracking,
 )
 
@@ -292,9 +293,10 @@ def feed_records(sel: Selector, feed_url: str) -> list[Record]:
                 if content_url:
                     break
         title = clean_text(first(get("title/text()"), get(".//group/title/text()")))
-        description = clean_multiline(first(get(".//group/description/text()"), get("description/text()"),
-                                            get("summary/text()"), get("content/text()"),
-                                            get("encoded/text()")))
+        # media:description is plain text; RSS description / Atom summary and content are HTML
+        description = first(clean_multiline(get(".//group/description/text()")),
+                            strip_tags(first(get("description/text()"), get("summary/text()"),
+                                             get("content/text()"), get("encoded/text()"))))
         records.append({
             "link": link,
             "content_url": content_url,

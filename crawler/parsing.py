@@ -122,17 +122,11 @@ def parse_count(value: object) -> int | None:
 
 
 def clean_text(value: object) -> str | None:
-    """Plain text: entities unescaped (twice-escaped too), tags removed, whitespace collapsed."""
+    """Plain one-line text: entities unescaped once (APIs such as YouTube's escape titles), whitespace
+    collapsed. Angle brackets are text here: a title "<b>x</b>" stays so (see `strip_tags`)."""
     if value is None:
         return None
-    text = str(value)
-    for _ in range(2):
-        unescaped = html.unescape(text)
-        if unescaped == text:
-            break
-        text = unescaped
-    text = _TAGS.sub("", text)
-    text = _SPACE.sub(" ", text).strip()
+    text = _SPACE.sub(" ", html.unescape(str(value))).strip()
     return text or None
 
 
@@ -140,9 +134,19 @@ def clean_multiline(value: object) -> str | None:
     """Like clean_text, but keeps line breaks (descriptions)."""
     if value is None:
         return None
-    text = html.unescape(html.unescape(str(value)))
-    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+    lines = [_SPACE.sub(" ", line).strip() for line in html.unescape(str(value)).splitlines()]
+    text = "\n".join(line for line in lines if line)
+    return text or None
+
+
+def strip_tags(value: object) -> str | None:
+    """Text of an HTML fragment (RSS descriptions, search-hit highlights like <em class="keyword">):
+    <br> and </p> become line breaks, other tags go, entities are unescaped."""
+    if value is None:
+        return None
+    text = re.sub(r"<br\s*/?>|</p\s*>", "\n", str(value), flags=re.I)
     text = _TAGS.sub("", text)
+    text = html.unescape(text)
     lines = [_SPACE.sub(" ", line).strip() for line in text.splitlines()]
     text = "\n".join(line for line in lines if line)
     return text or None

@@ -11,7 +11,15 @@ from urllib.parse import urlencode
 from scrapy import Request
 
 from crawler.extract import json_after
-from crawler.parsing import absolute_url, hashtags_in, merge_tags, parse_count, parse_datetime, parse_duration
+from crawler.parsing import (
+    absolute_url,
+    hashtags_in,
+    merge_tags,
+    parse_count,
+    parse_datetime,
+    parse_duration,
+    strip_tags,
+)
 from crawler.platforms import api_url, video_ref
 from crawler.spiders.base import ClipSpider
 
@@ -67,8 +75,8 @@ class BilibiliSpider(ClipSpider):
             vid = video.get("bvid") or (f"av{video['aid']}" if video.get("aid") else None)
             if not vid:
                 continue
-            description = video.get("description")
-            yield self.clip(response, "bilibili", vid, title=video.get("title"), description=description,
+            description = strip_tags(video.get("description"))
+            yield self.clip(response, "bilibili", vid, title=strip_tags(video.get("title")), description=description,
                             uploader_id=None if video.get("mid") is None else str(video["mid"]),
                             uploader_name=video.get("author"), published_at=parse_datetime(video.get("pubdate")),
                             duration=parse_duration(video.get("duration")),

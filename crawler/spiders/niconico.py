@@ -11,7 +11,16 @@ from parsel import Selector
 from scrapy import Request
 
 from crawler.extract import feed_records, xml_selector
-from crawler.parsing import clean_text, first, hashtags_in, merge_tags, parse_count, parse_datetime, parse_duration
+from crawler.parsing import (
+    clean_text,
+    first,
+    hashtags_in,
+    merge_tags,
+    parse_count,
+    parse_datetime,
+    parse_duration,
+    strip_tags,
+)
 from crawler.platforms import api_url, base_url, video_ref
 from crawler.spiders.base import ClipSpider
 
@@ -72,7 +81,7 @@ class NiconicoSpider(ClipSpider):
             if not vid:
                 continue
             tags = (video.get("tags") or "").split()
-            description = video.get("description")
+            description = strip_tags(video.get("description"))  # the API's descriptions are HTML
             uploader = video.get("userId") or video.get("channelId")
             yield self.clip(response, "niconico", vid, title=video.get("title"), description=description,
                             uploader_id=None if uploader is None else str(uploader),

@@ -13,6 +13,7 @@ from crawler.parsing import (
     parse_count,
     parse_datetime,
     parse_duration,
+    strip_tags,
     strip_tracking,
 )
 from crawler.platforms import canonical_url, locate, video_ref
@@ -50,8 +51,10 @@ def test_dates(raw, expected):
 def test_counts_text_hashtags():
     assert [parse_count(v) for v in (123, "1,234", "1.2K", "3万", "", "x", -1, None)] == [
         123, 1234, 1200, 30000, None, None, None, None]
-    assert clean_text("梦然-《<em class=\"keyword\">少年</em>》官方版") == "梦然-《少年》官方版"
-    assert clean_text("Tom &amp;amp; Jerry\n  &lt;3") == "Tom & Jerry <3"
+    assert strip_tags("梦然-《<em class=\"keyword\">少年</em>》官方版") == "梦然-《少年》官方版"
+    assert strip_tags("a<br>b &amp; c") == "a\nb & c"
+    assert clean_text("Tom &amp; Jerry\n  &lt;3") == "Tom & Jerry <3"
+    assert clean_text("<script>alert('x')</script> <b>troll</b>") == "<script>alert('x')</script> <b>troll</b>"
     assert hashtags_in("踊ってみた #鬼滅の刃 #anime ＃ワンピース a#b https://x.com/#frag &#39;") == [
         "鬼滅の刃", "anime", "ワンピース"]
 
