@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from crawler.parsing import clean_text, is_http_url, parse_count
-from crawler.platforms import PUBLIC_HOSTS
 from mamoru.db import session_scope
 from mamoru.models import Clip, ClipStatus, utcnow
 

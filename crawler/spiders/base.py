@@ -14,7 +14,6 @@ from crawler.extract import page_canonical, page_records, web_platform_id
 from crawler.items import ClipItem
 from crawler.parsing import clean_multiline, clean_text, merge_tags, strip_tracking
 from crawler.platforms import WEB, canonical_url, locate, public_page_url, video_ref
-from mamoru.config import Settings
 
 logger = logging.getLogger(__name__)
 KINDS = ("search", "hashtag", "account", "feed", "sitemap", "page")
@@ -66,10 +65,6 @@ class ClipSpider(scrapy.Spider):
             yield request
 
     # --- helpers for subclasses ------------------------------------------------------------------
-    @property
-    def settings_(self) -> Settings:
-        return self.msettings
-
     def note(self, message: str) -> None:
         """Something the user must know (a platform limit, a stop): logged once and reported."""
         if message not in self.notes:

@@ -52,7 +52,7 @@ def watch_add(holder: str, platform: str, kind: str, every_minutes: int, max_dur
         if existing is not None:
             raise click.ClickException(f"watchlist {existing.id} already watches {platform} {kind} {value!r}")
         row = Watchlist(rights_holder_id=holder_row.id, platform=platform, kind=kind, value=value,
-                        schedule_minutes=every_minutes, max_duration_s=max_duration or None, enabled=True)
+                        schedule_minutes=every_minutes, max_duration_s=max_duration, enabled=True)  # 0: no limit
         session.add(row)
         session.flush()
         click.echo(f"watchlist {row.id}: {platform} {kind} {value!r} for {holder}, every {every_minutes} min")

@@ -112,3 +112,30 @@ def test_cli_module_prints_outcome_last(settings, server):
     result = _run(settings, wl)
     assert result.returncode == 0
     assert set(result.outcome) >= {"items", "new", "errors", "stopped", "fetch_clip_ids"}
+
+
+def test_dedupe_across_watchlists_and_429_reported_on_the_run(settings, server):
+    demo_site(server)
+    feed = server.routes["/feed.rss"]
+    server.add("/feed.rss", "slow down", "text/plain", status=429, headers={"Retry-After": "0"}, times=1, then=feed)
+    by_feed = _watchlist(settings, "feed", f"{server.base}/feed.rss", max_duration=0)
+    by_sitemap = _watchlist(settings, "sitemap", f"{server.base}/sitemap.xml", max_duration=0)
+    first = _run(settings, by_feed)
+    second = _run(settings, by_sitemap)
+    assert first.outcome["new"] == 2 and second.outcome["new"] == 0 and second.outcome["items"] == 2
+    with session_scope(settings) as session:
+        clips = session.scalars(select(Clip)).all()
+        assert len(clips) == 2 and {c.watchlist_id for c in clips} == {by_feed}  # found first by the feed
+        assert session.get(Watchlist, by_feed).last_outcome["rate_limited"] == 1
+
+
+def test_polite_settings():
+    from crawler.settings import build_settings
+    from mamoru.config import Settings
+
+    s = build_settings(Settings(contact_url="https://example.org/contact"))
+    assert s.getbool("ROBOTSTXT_OBEY") and s.getbool("AUTOTHROTTLE_ENABLED")
+    assert s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2 and s.getint("CLOSESPIDER_ERRORCOUNT") > 0
+    assert 0 < s.getint("DOWNLOAD_MAXSIZE") <= 64 * 1024 * 1024
+    assert s.get("USER_AGENT") == "Mamoru/0.1.0 (+https://example.org/contact)"
+    assert list(s.getdict("DOWNLOADER_MIDDLEWARES"))[0] == "crawler.middlewares.URLSafetyMiddleware"
