@@ -4,7 +4,8 @@ Scrapy runs on Twisted, whose reactor cannot restart: each function here runs on
 Workers call `python -m crawler.run --watchlist ID` in a child process; its last stdout line is the
 outcome as JSON:
     {"items": seen, "new": new, "errors": n, "stopped": null | "<reason>", "fetch_clip_ids": [...],
-     "rate_limited": n, "refused": n, "too_long": n, "unknown_duration": n, "notes": [...]}
+     "rate_limited": n, "refused": n, "too_long": n, "unknown_duration": n, "robots_forbidden": n,
+     "notes": [...]}
 """
 
 from __future__ import annotations
@@ -89,7 +90,10 @@ def outcome_from_stats(stats: dict, items: int) -> dict:
         "refused": int(stats.get("mamoru/refused", 0)),
         "too_long": int(stats.get("mamoru/too_long", 0)),
         "unknown_duration": int(stats.get("mamoru/unknown_duration", 0)),
-        "notes": list(stats.get("mamoru/notes", [])),
+        "robots_forbidden": int(stats.get("robotstxt/forbidden", 0)),
+        "notes": list(stats.get("mamoru/notes", [])) + (
+            [f"{stats['robotstxt/forbidden']} requests not made: forbidden by the site's robots.txt"]
+            if stats.get("robotstxt/forbidden") else []),
     }
 
 

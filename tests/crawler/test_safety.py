@@ -60,6 +60,7 @@ def test_robots_txt_obeyed_and_user_agent_names_mamoru(server, discover):
     result = discover(f"{server.base}/v/-k9Xq2", env={"MAMORU_CONTACT_URL": "https://example.org/abuse"})
     assert result.items == []
     assert "/v/-k9Xq2" not in server.paths() and "/robots.txt" in server.paths()
+    assert result.outcome["robots_forbidden"] == 1 and "robots.txt" in result.outcome["notes"][0]
     agents = {headers.get("User-Agent") for _, headers in server.requests}
     assert agents == {f"Mamoru/0.1.0 (+https://example.org/abuse)"}
 
