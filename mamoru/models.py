@@ -154,13 +154,29 @@ class Clip(Base):
     media_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16), default=ClipStatus.new.value, index=True)
     reason: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(32), index=True)  # short key of `reason`
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fetched_at: Mapped[datetime | None] = mapped_column()
+    analyzed_at: Mapped[datetime | None] = mapped_column()
+    # the task working on the clip and until when: a redelivered copy of it may take over, others wait
+    lease_owner: Mapped[str | None] = mapped_column(String(200))  # "<task id> <worker node>"
+    lease_until: Mapped[datetime | None] = mapped_column()
     watchlist_id: Mapped[int | None] = mapped_column(ForeignKey("watchlists.id", ondelete="SET NULL"))
     spider: Mapped[str | None] = mapped_column(String(64))
     source_url: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[dict | None] = mapped_column()  # fetch evidence: info JSON path, format, size
     findings: Mapped[list[Finding]] = relationship(back_populates="clip", cascade="all, delete-orphan")
+
+
+class Media(Base):
+    """Downloaded media by content: the first clip to fetch it analyses it for every clip that shares it."""
+
+    __tablename__ = "media"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    clip_id: Mapped[int | None] = mapped_column(ForeignKey("clips.id", ondelete="SET NULL"))
+    bytes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Keyframe(Base):

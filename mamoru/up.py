@@ -1,7 +1,10 @@
-"""The embedded one-machine setup: a redis-server, a Celery worker and beat as child processes.
+"""The embedded one-machine setup: a redis-server, Celery worker(s), beat, and optionally the web app
+and Flower, as child processes.
 
 Each child gets the parent's MAMORU_* settings plus MAMORU_REDIS_URL; its log goes to <home>/logs/.
-`stop()` ends them all (SIGTERM, then SIGKILL after a grace period); it is safe to call twice.
+Redis keeps an append-only file in <home>/redis, so queued tasks survive its restart. `stop()` ends
+them all (SIGTERM, then SIGKILL after a grace period); it is safe to call twice. `kill()` and
+`restart()` exist for operators and for the fault tests.
 """
 
 from __future__ import annotations
@@ -24,6 +27,14 @@ log = logging.getLogger(__name__)
 
 class StackError(RuntimeError):
     """Something the embedded stack needs is missing or did not start."""
+
+
+def find_redis_url(settings: Settings) -> str | None:
+    """MAMORU_REDIS_URL, else the URL of the embedded Redis last started in this home."""
+    if settings.redis_url:
+        return settings.redis_url
+    path = settings.home / "redis" / "url"
+    return path.read_text().strip() if path.is_file() else None
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -50,6 +61,7 @@ class Child:
     name: str
     proc: subprocess.Popen
     log_path: Path
+    argv: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -84,9 +96,37 @@ class EmbeddedStack:
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 env=self.child_env(), cwd=os.getcwd(), start_new_session=True)
         out.close()
-        child = Child(name, proc, log_path)
+        child = Child(name, proc, log_path, list(argv))
         self.children.append(child)
         log.info("started %s (pid %d), log: %s", name, proc.pid, log_path)
+        return child
+
+    def child(self, name: str) -> Child:
+        for child in self.children:
+            if child.name == name:
+                return child
+        raise StackError(f"no child process named {name!r}")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Send SIG to the child's whole process group (a worker and its pool), and reap it."""
+        child = self.child(name)
+        try:
+            os.killpg(child.proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        child.proc.wait(timeout=30)
+        log.warning("%s (pid %d) ended by signal %d", name, child.proc.pid, sig)
+
+    def restart(self, name: str) -> Child:
+        """Start a child again with the same command line (a killed Redis reloads its append-only file)."""
+        old = self.child(name)
+        if old.proc.poll() is None:
+            self.kill(name, signal.SIGTERM)
+        self.children.remove(old)
+        child = self._spawn(name, old.argv)
+        if name == "redis":
+            port = int(self.redis_url.rsplit(":", 1)[1].split("/")[0])
+            wait_for_port("127.0.0.1", port, timeout=30, proc=child.proc)
         return child
 
     def start_redis(self) -> str:
@@ -103,15 +143,38 @@ class EmbeddedStack:
         data = self.settings.home / "redis"
         data.mkdir(parents=True, exist_ok=True)
         child = self._spawn("redis", [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data),
-                                      "--appendonly", "yes", "--save", "", "--protected-mode", "yes"])
+                                      "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+                                      "--protected-mode", "yes"])
         wait_for_port("127.0.0.1", port, timeout=15, proc=child.proc)
         self.redis_url = f"redis://127.0.0.1:{port}/0"
+        (data / "url").write_text(self.redis_url + "\n")  # for `mamoru status` and `mamoru retry`
         return self.redis_url
 
     def start_worker(self, concurrency: int = 2, queues: str = "io,cpu", name: str = "worker") -> Child:
         return self._spawn(name, [sys.executable, "-m", "celery", "-A", "workers.celery:app", "worker",
                                   "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO",
                                   "-n", f"{name}@%h", "--without-gossip", "--without-mingle"])
+
+    def start_flower(self, port: int = 5555) -> Child | None:
+        """Flower (task monitor) on 127.0.0.1:PORT when the flower package is installed; None otherwise."""
+        import importlib.util
+
+        if importlib.util.find_spec("flower") is None:
+            log.warning("flower is not installed: pip install flower (it is a dependency of mamoru)")
+            return None
+        child = self._spawn("flower", [sys.executable, "-m", "celery", "-A", "workers.celery:app", "flower",
+                                       "--address=127.0.0.1", f"--port={port}"])
+        wait_for_port("127.0.0.1", port, timeout=30, proc=child.proc)
+        return child
+
+    def start_web(self, port: int | None = None) -> Child:
+        """The web app (triage desk, portal, API) on the settings' host and PORT."""
+        argv = [sys.executable, "-m", "mamoru.cli.main", "web"]
+        if port is not None:
+            argv += ["--port", str(port)]
+        child = self._spawn("web", argv)
+        wait_for_port(self.settings.web_host, port or self.settings.web_port, timeout=60, proc=child.proc)
+        return child
 
     def start_beat(self) -> Child:
         schedule = self.settings.home / "celerybeat-schedule"

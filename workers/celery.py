@@ -1,6 +1,13 @@
-"""The Celery app: Redis broker and result backend, one config dict, queues for I/O and CPU work."""
+"""The Celery app: Redis broker and result backend, one config dict, queues for I/O and CPU work.
+
+Delivery is at least once: tasks are acknowledged after they run (`acks_late`), a task whose worker
+process dies is put back (`reject_on_worker_lost`), and every task is idempotent, so a second copy of a
+message changes nothing. The database, not the broker, says where each clip is.
+"""
 
 from __future__ import annotations
+
+import os
 
 from celery import Celery
 
@@ -8,10 +15,31 @@ from mamoru.config import get_settings
 
 IO_QUEUE = "io"
 CPU_QUEUE = "cpu"
-TASK_SOFT_TIME_LIMIT = 15 * 60
-TASK_TIME_LIMIT = 20 * 60
+QUEUES = (IO_QUEUE, CPU_QUEUE)
+
+
+def _env_seconds(name: str, default: int) -> int:
+    """Operational timings, overridable by environment (the fault tests shorten them)."""
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+# hard limit: the worker process running a task is killed after this long
+TASK_TIME_LIMIT = _env_seconds("MAMORU_TASK_TIME_LIMIT_S", 20 * 60)
+# soft limit: the task gets SoftTimeLimitExceeded and records why it stopped
+TASK_SOFT_TIME_LIMIT = TASK_TIME_LIMIT * 3 // 4
+# one download, whole: a response that never ends is cut here (well inside the soft limit)
+FETCH_TIMEOUT_S = _env_seconds("MAMORU_FETCH_TIMEOUT_S", min(10 * 60, TASK_SOFT_TIME_LIMIT * 2 // 3))
+# a crawl runs in a child process with its own timeout, and its task gets a bit longer
+CRAWL_TIMEOUT_S = _env_seconds("MAMORU_CRAWL_TIMEOUT_S", 15 * 60)
+CRAWL_TIME_LIMIT = CRAWL_TIMEOUT_S + 120
+# a clip being fetched or analysed is leased to its task for this long; then another copy may take over
+LEASE_S = max(TASK_TIME_LIMIT, CRAWL_TIME_LIMIT) + 60
 # Redis re-delivers an unacknowledged task after this long: it must exceed the longest task.
-VISIBILITY_TIMEOUT = 2 * TASK_TIME_LIMIT
+VISIBILITY_TIMEOUT = 2 * LEASE_S
+# a clip waiting this long with no task on it (a message lost with a broker's disk) is queued again
+STALL_AFTER_S = _env_seconds("MAMORU_STALL_AFTER_S", 30 * 60)
+SWEEP_EVERY_S = max(5, min(300, STALL_AFTER_S // 3))
 
 
 def make_app(redis_url: str | None = None) -> Celery:
@@ -31,6 +59,7 @@ def make_app(redis_url: str | None = None) -> Celery:
             "crawl_watchlist": {"queue": IO_QUEUE},
             "fetch_clip": {"queue": IO_QUEUE},
             "dispatch_due_watchlists": {"queue": IO_QUEUE},
+            "requeue_stalled_clips": {"queue": IO_QUEUE},
             "analyze_clip": {"queue": CPU_QUEUE},
             "build_weekly_report": {"queue": CPU_QUEUE},
             "build_weekly_reports": {"queue": CPU_QUEUE},
@@ -38,6 +67,15 @@ def make_app(redis_url: str | None = None) -> Celery:
         broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
         result_backend_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
         broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,  # a worker waits for Redis to come back, however long
+        # a message sent while Redis restarts is retried for about a minute before the send fails
+        task_publish_retry=True,
+        task_publish_retry_policy={"max_retries": 40, "interval_start": 0.2, "interval_step": 0.5,
+                                   "interval_max": 2.0},
+        # a task keeps running through a lost broker connection; its state is in the database, and
+        # the copy of its message that Redis re-delivers later finds the clip finished and does nothing
+        worker_cancel_long_running_tasks_on_connection_loss=False,
+        redis_backend_health_check_interval=10,
         result_expires=7 * 24 * 3600,
         timezone="UTC",
         enable_utc=True,

@@ -1,14 +1,25 @@
-"""Download one clip with yt-dlp, within the caps in settings, to a folder of its own."""
+"""Download one clip with yt-dlp, within the caps in settings, to a folder of its own.
+
+Every request yt-dlp makes (page, manifest, media, fragment) and every redirect hop goes through the
+crawler's address rule (`crawler.urlsafety.check_url`) before a connection is opened. A download is cut
+when it passes the size cap (also when the server sends no length) or runs longer than FETCH_TIMEOUT_S.
+Errors come out as FetchError with a short code, a one-line reason and whether a retry may help.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import yt_dlp
+from celery.exceptions import SoftTimeLimitExceeded
+from yt_dlp.networking._urllib import UrllibRH
 from yt_dlp.utils import DownloadError, match_filter_func
 
 from mamoru.config import Settings
@@ -16,16 +27,24 @@ from mamoru.config import Settings
 log = logging.getLogger(__name__)
 
 MEDIA_EXTENSIONS = {".mp4", ".webm", ".mkv", ".mov", ".m4v", ".flv", ".ts", ".3gp", ".avi"}
+# protocols whose requests all go through yt-dlp's own HTTP handler (and so through the address rule)
+SAFE_PROTOCOLS = {"http", "https", "m3u8_native", "http_dash_segments", "m3u8"}
 TRANSIENT_MARKERS = ("timed out", "timeout", "429", "too many requests", "http error 5", "connection reset",
-                     "connection refused", "temporary failure", "remote end closed", "incomplete read")
+                     "connection refused", "temporary failure", "remote end closed", "incomplete read",
+                     "connection aborted", "broken pipe", "name resolution")
+GONE_MARKERS = ("http error 404", "http error 410", "video unavailable", "has been removed", "private video",
+                "this video is not available", "no longer available")
+SNIFF_BYTES = 512
+HTML_SIGNATURES = (b"<!doctype", b"<html", b"<head", b"<body", b"<?xml", b"<script", b"{")
 
 
 class FetchError(Exception):
-    """A download that did not succeed; `permanent` errors are not retried."""
+    """A download that did not succeed: `code` names the kind, `permanent` errors are not retried."""
 
-    def __init__(self, reason: str, permanent: bool):
-        super().__init__(reason)
+    def __init__(self, reason: str, permanent: bool, code: str = "fetch_error"):
+        super().__init__(one_line(reason))
         self.permanent = permanent
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -67,9 +86,101 @@ def one_line(text: str, limit: int = 300) -> str:
 
 
 def classify(message: str) -> FetchError:
-    lowered = message.lower()
-    transient = any(marker in lowered for marker in TRANSIENT_MARKERS)
-    return FetchError(one_line(message.removeprefix("ERROR: ")), permanent=not transient)
+    """A yt-dlp error message as a FetchError: transient (retry) or permanent, with a code."""
+    text = one_line(message.removeprefix("ERROR: "))
+    lowered = text.lower()
+    if any(marker in lowered for marker in GONE_MARKERS):
+        return FetchError(text, permanent=True, code="gone")
+    if "unsupported url" in lowered or "no video formats" in lowered or "no video could be found" in lowered:
+        return FetchError(text, permanent=True, code="unsupported")
+    if any(marker in lowered for marker in TRANSIENT_MARKERS):
+        return FetchError(text, permanent=False, code="network")
+    if "http error 4" in lowered:
+        return FetchError(text, permanent=True, code="http_error")
+    return FetchError(text, permanent=True, code="fetch_error")
+
+
+class _Guard:
+    """What one download may do: the address rule on each request and hop, a size cap and a deadline.
+
+    yt-dlp wraps exceptions from its handlers and hooks into its own, so the first refusal is also kept
+    here and reported as such, whatever yt-dlp made of it."""
+
+    def __init__(self, settings: Settings, deadline_s: float):
+        self.settings = settings
+        self.max_bytes = settings.max_filesize_mb * 1024 * 1024
+        self.deadline = time.monotonic() + deadline_s
+        self.deadline_s = deadline_s
+        self.refusal: FetchError | None = None
+
+    def refuse(self, error: FetchError) -> FetchError:
+        if self.refusal is None:
+            self.refusal = error
+        return error
+
+    def check_url(self, url: str, hop: str = "") -> None:
+        from crawler.urlsafety import UnsafeURLError, check_url
+
+        try:
+            check_url(url, self.settings)
+        except UnsafeURLError as exc:
+            raise self.refuse(FetchError(f"{hop}{exc}", permanent=True, code="unsafe_url")) from None
+
+    def progress(self, status: dict) -> None:
+        done = status.get("downloaded_bytes") or 0
+        if done > self.max_bytes:
+            raise self.refuse(FetchError(
+                f"over the {self.settings.max_filesize_mb} MB size cap: more than {done} bytes sent",
+                permanent=True, code="too_large"))
+        if time.monotonic() > self.deadline:
+            raise self.refuse(FetchError(
+                f"download took longer than {self.deadline_s:.0f} s ({done} bytes received); stopped",
+                permanent=True, code="timeout"))
+
+
+class GuardedUrllibRH(UrllibRH):
+    """yt-dlp's urllib handler with the address rule on the request and on every redirect hop."""
+
+    guard: _Guard | None = None
+
+    def _send(self, request):  # noqa: ANN001, ANN202
+        if self.guard is not None:
+            self.guard.check_url(request.url)
+            if time.monotonic() > self.guard.deadline:
+                raise self.guard.refuse(FetchError(
+                    f"download took longer than {self.guard.deadline_s:.0f} s; stopped",
+                    permanent=True, code="timeout"))
+        return super()._send(request)
+
+    def _create_instance(self, proxies, cookiejar, legacy_ssl_support=None):  # noqa: ANN001, ANN202
+        opener = super()._create_instance(proxies, cookiejar, legacy_ssl_support=legacy_ssl_support)
+        guard = self.guard
+        for handler in opener.handlers:
+            if isinstance(handler, urllib.request.HTTPRedirectHandler) and guard is not None:
+                follow = handler.redirect_request
+
+                @functools.wraps(follow)
+                def checked(req, fp, code, msg, headers, newurl, _follow=follow):  # noqa: ANN001, ANN202
+                    guard.check_url(newurl, hop=f"redirect from {req.full_url[:200]!r}: ")
+                    return _follow(req, fp, code, msg, headers, newurl)
+
+                handler.redirect_request = checked
+        return opener
+
+
+class GuardedYoutubeDL(yt_dlp.YoutubeDL):
+    """YoutubeDL that sends every request through GuardedUrllibRH alone (no other HTTP stack)."""
+
+    def __init__(self, params: dict, guard: _Guard):
+        self._guard = guard
+        super().__init__(params)
+
+    @functools.cached_property
+    def _request_director(self):  # noqa: ANN202
+        director = self.build_request_director([GuardedUrllibRH])
+        for handler in director.handlers.values():
+            handler.guard = self._guard
+        return director
 
 
 def ytdlp_options(settings: Settings, dest: Path) -> dict:
@@ -87,50 +198,82 @@ def ytdlp_options(settings: Settings, dest: Path) -> dict:
         "socket_timeout": 30,
         "retries": 1,
         "fragment_retries": 1,
+        "extractor_retries": 0,
+        "hls_prefer_native": True,
         "restrictfilenames": True,
         "logger": _YtdlpLog(),
         "http_headers": {"User-Agent": settings.user_agent.format(contact_url=settings.contact_url)},
     }
 
 
-def download(url: str, dest: Path, settings: Settings) -> FetchResult:
-    """Download URL into DEST (created), returning the file, its sha256 and yt-dlp's info."""
-    from crawler.urlsafety import UnsafeURLError, check_url
+def sniff(path: Path) -> FetchError | None:
+    """A file that is not media at all (an HTML page or JSON served as video/mp4), caught by its bytes."""
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES).lstrip().lower()
+    if head.startswith(HTML_SIGNATURES):
+        kind = "an HTML page" if b"<" in head[:1] else "a JSON document"
+        return FetchError(f"not a video: the server sent {kind} ({path.stat().st_size} bytes) as media",
+                          permanent=True, code="not_video")
+    return None
 
-    try:
-        check_url(url, settings)
-    except UnsafeURLError as exc:
-        raise FetchError(str(exc), permanent=True) from None
+
+def download(url: str, dest: Path, settings: Settings, timeout_s: float | None = None) -> FetchResult:
+    """Download URL into DEST (created), returning the file, its sha256 and yt-dlp's info."""
+    from workers.celery import FETCH_TIMEOUT_S
+
+    guard = _Guard(settings, FETCH_TIMEOUT_S if timeout_s is None else timeout_s)
+    guard.check_url(url)
     dest.mkdir(parents=True, exist_ok=True)
-    with yt_dlp.YoutubeDL(ytdlp_options(settings, dest)) as ydl:
+    options = ytdlp_options(settings, dest)
+    options["progress_hooks"] = [guard.progress]
+    options["socket_timeout"] = min(options["socket_timeout"], max(1.0, guard.deadline_s))
+    with GuardedYoutubeDL(options, guard) as ydl:
         try:
             info = ydl.extract_info(url, download=False)
             if info is None:
-                raise FetchError("over a cap: duration exceeds the limit or no format fits", permanent=True)
+                raise FetchError(f"over a cap: longer than {settings.max_duration_s} s, or no format fits",
+                                 permanent=True, code="too_long")
             if info.get("_type") == "playlist":
                 entries = [e for e in info.get("entries") or [] if e]
                 if not entries:
-                    raise FetchError("no video found at this URL", permanent=True)
+                    raise FetchError("no video found at this URL", permanent=True, code="unsupported")
                 info = entries[0]
             for fmt in info.get("requested_formats") or [info]:
+                protocol = fmt.get("protocol") or "https"
+                if protocol not in SAFE_PROTOCOLS:
+                    raise FetchError(f"format {fmt.get('format_id')} uses protocol {protocol!r}, which is not "
+                                     "fetched (http(s) and HLS/DASH over http only)", permanent=True,
+                                     code="unsupported")
                 if fmt.get("url"):
-                    check_url(fmt["url"], settings)
+                    guard.check_url(fmt["url"])
             ydl.process_info(info)
-        except UnsafeURLError as exc:
-            raise FetchError(str(exc), permanent=True) from None
+        except FetchError as exc:
+            raise guard.refusal or exc from None
         except DownloadError as exc:
-            raise classify(str(exc)) from None
+            raise guard.refusal or classify(str(exc)) from None
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception as exc:  # noqa: BLE001  yt-dlp lets some errors of its handlers through raw
+            if guard.refusal is not None:
+                raise guard.refusal from None
+            raise classify(f"{type(exc).__name__}: {exc}") from None
+        if guard.refusal is not None:
+            raise guard.refusal
         sanitized = ydl.sanitize_info(info)
     files = [p for p in dest.iterdir() if p.suffix.lower() in MEDIA_EXTENSIONS and p.is_file()]
     if not files:
         raise FetchError(f"nothing downloaded: over the {settings.max_filesize_mb} MB size cap or no media",
-                         permanent=True)
+                         permanent=True, code="too_large")
     path = max(files, key=lambda p: p.stat().st_size)
     size = path.stat().st_size
     if size == 0:
-        raise FetchError("downloaded file is empty (0 bytes)", permanent=True)
-    if size > settings.max_filesize_mb * 1024 * 1024:
-        raise FetchError(f"file of {size} bytes is over the {settings.max_filesize_mb} MB size cap", permanent=True)
+        raise FetchError("downloaded file is empty (0 bytes)", permanent=True, code="empty")
+    if size > guard.max_bytes:
+        raise FetchError(f"file of {size} bytes is over the {settings.max_filesize_mb} MB size cap",
+                         permanent=True, code="too_large")
+    not_media = sniff(path)
+    if not_media is not None:
+        raise not_media
     info_path = dest / "info.json"
     info_path.write_text(json.dumps(sanitized, ensure_ascii=False, default=str, indent=1))
     return FetchResult(path=path, sha256=sha256_of(path), size=size, info_path=info_path, info=sanitized)

@@ -1,5 +1,5 @@
 """Beat: dispatch due watchlists every minute (read from the database, so new ones need no restart),
-and last week's reports every Monday 00:00 UTC."""
+last week's reports every Monday 00:00 UTC, and the stalled-clip sweep every few minutes."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from sqlalchemy import select
 
 from mamoru.db import session_scope
 from mamoru.models import Watchlist
-from workers.celery import app
+from workers.celery import SWEEP_EVERY_S, app
 
 log = logging.getLogger(__name__)
 
 app.conf.beat_schedule = {
     "dispatch-due-watchlists": {"task": "dispatch_due_watchlists", "schedule": 60.0},
     "weekly-reports": {"task": "build_weekly_reports", "schedule": crontab(minute=0, hour=0, day_of_week="mon")},
+    "requeue-stalled-clips": {"task": "requeue_stalled_clips", "schedule": float(SWEEP_EVERY_S)},
 }
 
 

@@ -1,47 +1,157 @@
 """The pipeline's tasks: crawl a watchlist -> fetch a clip -> analyze it; build weekly reports.
 
 Tasks take ids, re-read state, and are idempotent: running one twice leaves the same rows.
+A clip moves new -> fetching -> fetched -> analyzing -> done | failed | skipped. A task starts work on a
+clip by leasing it in one conditional UPDATE: the state must be the one it expects, and the clip not
+leased to another live task. A redelivered copy of the same message (same task id) may take over at
+once; a restarted worker takes back what its killed predecessor held (`worker_ready`); anything else
+waits for the lease to run out. Every end state carries one reason and a short reason code.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import random
 import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import kombu.exceptions
+import redis.exceptions
+import sqlalchemy.exc
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from sqlalchemy import select
+from celery.signals import worker_ready
+from sqlalchemy import and_, or_, select, update
 
-from mamoru.config import get_settings
+from mamoru.config import Settings, get_settings
 from mamoru.db import session_scope
-from mamoru.models import TERMINAL_STATUSES, Clip, ClipStatus, RightsHolder, Watchlist, utcnow
+from mamoru.models import (
+    TERMINAL_STATUSES,
+    Clip,
+    ClipStatus,
+    Finding,
+    Keyframe,
+    Media,
+    RightsHolder,
+    TriageState,
+    Watchlist,
+    utcnow,
+)
+from workers.celery import CRAWL_TIME_LIMIT, CRAWL_TIMEOUT_S, LEASE_S, STALL_AFTER_S
 from workers.celery import app  # noqa: F401  (binds shared tasks to our app)
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 4
-CRAWL_TIMEOUT_S = 30 * 60
+MAX_ATTEMPTS = 6  # leases of one clip (fetches and analyses) before it is given up
+FETCH_RETRIES = 4  # retries of a transient download error (timeouts, 429, 5xx)
+INFRA_RETRIES = 8  # retries when the database or the broker is briefly away
+BACKOFF_BASE_S = 5.0
+BACKOFF_MAX_S = 600.0
+# errors of the machinery, not of the clip: retried with backoff, never recorded as the clip's fault
+INFRA_ERRORS = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, kombu.exceptions.OperationalError,
+                redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, ConnectionError)
+# reason codes that are a policy decision (skipped), not a broken clip (failed)
+SKIP_CODES = frozenset({"unsafe_url", "too_large", "too_long", "unsupported"})
+WORKING = {ClipStatus.fetching.value: ClipStatus.new.value, ClipStatus.analyzing.value: ClipStatus.fetched.value}
 
 
-def set_status(clip: Clip, status: ClipStatus, reason: str | None = None) -> None:
+def backoff(retries: int) -> float:
+    """Exponential backoff with jitter (0.5x to 1.5x), so retries of many clips do not arrive together."""
+    return min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2**retries) * random.uniform(0.5, 1.5)
+
+
+def set_status(clip: Clip, status: ClipStatus, reason: str | None = None, code: str | None = None) -> None:
     clip.status = status.value
     clip.reason = reason
+    clip.reason_code = code
     clip.status_changed_at = utcnow()
+    if status.value not in WORKING:
+        clip.lease_owner = None
+        clip.lease_until = None
 
 
-def _fail(clip_id: int, status: ClipStatus, reason: str) -> None:
+def finish(clip_id: int, status: ClipStatus, reason: str, code: str) -> str:
+    """Record a final failure (or skip) with its one reason."""
     with session_scope() as session:
         clip = session.get(Clip, clip_id)
         if clip is not None:
-            set_status(clip, status, reason)
-    log.warning("clip %s %s: %s", clip_id, status.value, reason)
+            set_status(clip, status, reason, code)
+    log.warning("clip %s %s (%s): %s", clip_id, status.value, code, reason)
+    return status.value
 
 
-@shared_task(name="crawl_watchlist", bind=True)
+def end_status(code: str) -> ClipStatus:
+    return ClipStatus.skipped if code in SKIP_CODES else ClipStatus.failed
+
+
+def lease_owner(task) -> str:  # noqa: ANN001
+    return f"{task.request.id or 'local'} {task.request.hostname or 'local'}"
+
+
+def lease(clip_id: int, working: str, owner: str) -> tuple[bool, str, int]:
+    """Lease the clip for a step: (leased, status now, attempts). A clip out of attempts is failed here."""
+    ready = WORKING[working]
+    task_id = owner.split(" ", 1)[0]
+    now = utcnow()
+    with session_scope() as session:
+        clip = session.get(Clip, clip_id)
+        if clip is None:
+            return False, "gone", 0
+        if clip.status in (ready, working) and clip.attempts >= MAX_ATTEMPTS:
+            last = f"; last: {clip.reason}" if clip.reason else ""
+            set_status(clip, ClipStatus.failed, f"gave up after {clip.attempts} attempts{last}", "gave_up")
+            log.warning("clip %s failed: gave up after %d attempts", clip_id, clip.attempts)
+            return False, ClipStatus.failed.value, clip.attempts
+        result = session.execute(
+            update(Clip)
+            .where(Clip.id == clip_id, or_(
+                Clip.status == ready,
+                and_(Clip.status == working, or_(Clip.lease_until.is_(None), Clip.lease_until < now,
+                                                 Clip.lease_owner.like(f"{task_id} %")))))
+            .values(status=working, lease_owner=owner[:200], lease_until=now + timedelta(seconds=LEASE_S),
+                    attempts=Clip.attempts + 1, status_changed_at=now)
+            .execution_options(synchronize_session=False))
+        session.expire_all()
+        clip = session.get(Clip, clip_id)
+        return result.rowcount == 1, clip.status, clip.attempts
+
+
+def note_retry(clip_id: int, reason: str) -> None:
+    """Keep the clip's state and lease, and say why it waits (seen by `mamoru status`)."""
+    with session_scope() as session:
+        clip = session.get(Clip, clip_id)
+        if clip is not None:
+            clip.reason = reason
+
+
+def _media_dir(settings: Settings, clip_id: int) -> Path:
+    return settings.media_dir / str(clip_id)
+
+
+def drop_media(settings: Settings, clip_id: int) -> None:
+    """Retention: media goes once analysed, unless keep_media; evidence (info JSON, thumbnails) stays."""
+    if not settings.keep_media:
+        shutil.rmtree(_media_dir(settings, clip_id), ignore_errors=True)
+
+
+def retry_infra(task, clip_id: int | None, exc: Exception):  # noqa: ANN001, ANN201
+    """The database or broker hiccupped: retry later; give up (recorded) after INFRA_RETRIES."""
+    if task.request.retries < INFRA_RETRIES:
+        log.warning("%s(%s): %s: %s; retrying", task.name, clip_id, type(exc).__name__, exc)
+        return task.retry(countdown=backoff(task.request.retries), exc=exc)
+    if clip_id is not None:
+        finish(clip_id, ClipStatus.failed, f"infrastructure kept failing: {type(exc).__name__}: {exc}", "internal")
+    raise exc
+
+
+# --- crawl ------------------------------------------------------------------------------------------
+
+
+@shared_task(name="crawl_watchlist", bind=True, soft_time_limit=CRAWL_TIME_LIMIT - 60, time_limit=CRAWL_TIME_LIMIT)
 def crawl_watchlist(self, watchlist_id: int) -> dict:
     """Run the watchlist's spider in a child process, then enqueue fetches for the clips it found."""
     with session_scope() as session:
@@ -49,19 +159,23 @@ def crawl_watchlist(self, watchlist_id: int) -> dict:
         if watchlist is None:
             return {"error": f"watchlist {watchlist_id} does not exist"}
         watchlist.last_run_at = utcnow()  # claims this run, so beat does not start another meanwhile
-    proc = subprocess.run([sys.executable, "-m", "crawler.run", "--watchlist", str(watchlist_id)],
-                          capture_output=True, text=True, timeout=CRAWL_TIMEOUT_S)
-    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    try:
+        proc = subprocess.run([sys.executable, "-m", "crawler.run", "--watchlist", str(watchlist_id)],
+                              capture_output=True, text=True, timeout=CRAWL_TIMEOUT_S)
+        stdout, stderr, code = proc.stdout, proc.stderr, proc.returncode
+    except subprocess.TimeoutExpired as exc:
+        stdout, stderr, code = "", f"timed out after {CRAWL_TIMEOUT_S} s {exc.stderr or ''}", "timeout"
+    lines = [line for line in (stdout or "").splitlines() if line.strip()]
     try:
         outcome = json.loads(lines[-1])
     except (IndexError, json.JSONDecodeError):
-        tail = " | ".join(proc.stderr.strip().splitlines()[-3:])
-        outcome = {"items": 0, "new": 0, "errors": 1, "stopped": f"crawler exited {proc.returncode}: {tail}",
+        tail = " | ".join(str(stderr).strip().splitlines()[-3:])
+        outcome = {"items": 0, "new": 0, "errors": 1, "stopped": f"crawler exited {code}: {tail}",
                    "fetch_clip_ids": []}
         log.error("crawl of watchlist %s failed: %s", watchlist_id, outcome["stopped"])
     with session_scope() as session:
         pending = session.scalars(select(Clip.id).where(
-            Clip.watchlist_id == watchlist_id, Clip.status.not_in(TERMINAL_STATUSES))).all()
+            Clip.watchlist_id == watchlist_id, Clip.status == ClipStatus.new.value)).all()
     clip_ids = sorted(set(outcome.get("fetch_clip_ids", [])) | set(pending))
     for clip_id in clip_ids:
         fetch_clip.delay(clip_id)
@@ -71,55 +185,100 @@ def crawl_watchlist(self, watchlist_id: int) -> dict:
     return outcome
 
 
-@shared_task(name="fetch_clip", bind=True, max_retries=MAX_ATTEMPTS)
+# --- fetch ------------------------------------------------------------------------------------------
+
+
+@shared_task(name="fetch_clip", bind=True, max_retries=max(FETCH_RETRIES, INFRA_RETRIES), ignore_result=True)
 def fetch_clip(self, clip_id: int) -> str:
-    """Download the clip (yt-dlp, capped), keep its info JSON as evidence, then queue analysis."""
+    """Download the clip (yt-dlp, capped), keep its info JSON as evidence, then queue analysis once per
+    distinct media (sha256): a clip whose media another clip already has is linked to that clip's result."""
+    try:
+        return _fetch(self, clip_id)
+    except INFRA_ERRORS as exc:
+        return retry_infra(self, clip_id, exc)
+
+
+def _fetch(task, clip_id: int) -> str:  # noqa: ANN001
     from workers.fetch import FetchError, download
 
     settings = get_settings()
+    leased, status, attempts = lease(clip_id, ClipStatus.fetching.value, lease_owner(task))
+    if not leased:
+        return status  # finished, in analysis, or in another live task's hands: nothing to do here
     with session_scope() as session:
-        clip = session.get(Clip, clip_id)
-        if clip is None:
-            return "gone"
-        if clip.status in TERMINAL_STATUSES:
-            return clip.status  # already decided: a duplicate message changes nothing
-        set_status(clip, ClipStatus.fetching)
-        clip.attempts += 1
-        url = clip.url
-    dest = settings.media_dir / str(clip_id)
+        url = session.get(Clip, clip_id).url
+    dest = _media_dir(settings, clip_id)
     shutil.rmtree(dest, ignore_errors=True)  # a killed earlier attempt may have left a part file
     try:
         result = download(url, dest, settings)
     except FetchError as exc:
-        if not exc.permanent and self.request.retries < MAX_ATTEMPTS:
+        shutil.rmtree(dest, ignore_errors=True)
+        if not exc.permanent and task.request.retries < FETCH_RETRIES:
+            note_retry(clip_id, f"fetch: retry {task.request.retries + 1} of {FETCH_RETRIES} after: {exc}")
             log.info("clip %s: transient fetch error, retrying: %s", clip_id, exc)
-            raise self.retry(countdown=_backoff(self.request.retries)) from None
-        _fail(clip_id, ClipStatus.failed, f"fetch: {exc}")
-        return ClipStatus.failed.value
+            raise task.retry(countdown=backoff(task.request.retries)) from None
+        code = exc.code if exc.permanent else "network"
+        return finish(clip_id, end_status(code), f"fetch: {exc}", code)
     except SoftTimeLimitExceeded:
-        _fail(clip_id, ClipStatus.failed, "fetch: took longer than the task time limit")
-        return ClipStatus.failed.value
+        shutil.rmtree(dest, ignore_errors=True)
+        return finish(clip_id, ClipStatus.failed, "fetch: took longer than the task time limit", "timeout")
     evidence = settings.evidence_dir / str(clip_id)
     evidence.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(result.info_path, evidence / "info.json")
+    owner_id = claim_media(result.sha256, clip_id, result.size)
     with session_scope() as session:
         clip = session.get(Clip, clip_id)
         clip.media_sha256 = result.sha256
-        clip.evidence = {"info_json": str(evidence / "info.json"), "bytes": result.size,
+        clip.evidence = {"info_json": str(evidence / "info.json"), "bytes": result.size, "sha256": result.sha256,
                          "media_path": str(result.path), "format": result.info.get("format_id"),
-                         "extractor": result.info.get("extractor")}
+                         "extractor": result.info.get("extractor"), "webpage_url": result.info.get("webpage_url")}
         if clip.duration is None and result.info.get("duration"):
             clip.duration = float(result.info["duration"])
-        set_status(clip, ClipStatus.fetched)
+        clip.fetched_at = utcnow()
+        reason = None if owner_id == clip_id else f"same media as clip {owner_id}: waiting for its analysis"
+        set_status(clip, ClipStatus.fetched, reason)
+    if owner_id != clip_id:
+        drop_media(settings, clip_id)  # the owner's copy is the one analysed
+        link_duplicate(clip_id, owner_id)
+        return ClipStatus.fetched.value
     analyze_clip.delay(clip_id)
     return ClipStatus.fetched.value
 
 
-@shared_task(name="analyze_clip", bind=True, max_retries=2)
+def claim_media(sha256: str, clip_id: int, size: int) -> int:
+    """The clip that analyses this media for all: the first to fetch it, unless that one failed or is gone."""
+    for _ in range(3):
+        try:
+            with session_scope() as session:
+                media = session.get(Media, sha256)
+                if media is None:
+                    session.add(Media(sha256=sha256, clip_id=clip_id, bytes=size))
+                    return clip_id
+                owner = session.get(Clip, media.clip_id) if media.clip_id is not None else None
+                if owner is None or owner.id == clip_id or owner.status in (ClipStatus.failed.value,
+                                                                             ClipStatus.skipped.value):
+                    media.clip_id = clip_id
+                    return clip_id
+                return owner.id
+        except sqlalchemy.exc.IntegrityError:
+            continue  # another clip inserted the same media just now: read its row
+    raise RuntimeError(f"could not record media {sha256}")
+
+
+# --- analyze ----------------------------------------------------------------------------------------
+
+
+@shared_task(name="analyze_clip", bind=True, max_retries=INFRA_RETRIES, ignore_result=True)
 def analyze_clip(self, clip_id: int) -> str:
     """Match the fetched media against the reference index and store findings with evidence."""
+    try:
+        return _analyze(self, clip_id)
+    except INFRA_ERRORS as exc:
+        return retry_infra(self, clip_id, exc)
+
+
+def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
     import matcher
-    from pathlib import Path
 
     from workers.analyze import analyze_file, store_result
 
@@ -128,42 +287,173 @@ def analyze_clip(self, clip_id: int) -> str:
         clip = session.get(Clip, clip_id)
         if clip is None:
             return "gone"
-        if clip.status == ClipStatus.done.value:
-            return clip.status
-        media = Path((clip.evidence or {}).get("media_path", ""))
-        if not media.is_file():
-            # the media is gone (deleted after a finished analysis, or never fetched): fetch again
-            set_status(clip, ClipStatus.new, "media missing before analysis; fetching again")
+        media = session.get(Media, clip.media_sha256) if clip.media_sha256 else None
+        owner_id = media.clip_id if media is not None else clip_id
+    if owner_id not in (None, clip_id):
+        return link_duplicate(clip_id, owner_id)
+    leased, status, attempts = lease(clip_id, ClipStatus.analyzing.value, lease_owner(task))
+    if not leased:
+        return status
+    with session_scope() as session:
+        clip = session.get(Clip, clip_id)
+        path = Path((clip.evidence or {}).get("media_path", ""))
+        if not path.is_file():
+            # the media is gone (a wiped media folder, or a fetch on another machine): fetch it again
+            set_status(clip, ClipStatus.new, "media missing before analysis; fetching again", "media_missing")
             session.commit()
             fetch_clip.delay(clip_id)
             return ClipStatus.new.value
-        set_status(clip, ClipStatus.analyzing)
     try:
-        result, version = analyze_file(media, settings)
+        result, version = analyze_file(path, settings)
     except matcher.MatcherError as exc:
-        _fail(clip_id, ClipStatus.failed, f"analyze: {exc}")
-        _drop_media(settings, clip_id)
+        code = "corrupt" if isinstance(exc, matcher.VideoError) else "analyze_error"
+        finish(clip_id, ClipStatus.failed, f"analyze: {exc}", code)
+        drop_media(settings, clip_id)
+        settle_duplicates(clip_id)
+        return ClipStatus.failed.value
+    except SoftTimeLimitExceeded:
+        finish(clip_id, ClipStatus.failed, "analyze: took longer than the task time limit", "timeout")
+        drop_media(settings, clip_id)
+        settle_duplicates(clip_id)
         return ClipStatus.failed.value
     with session_scope() as session:
         clip = session.get(Clip, clip_id)
         findings = store_result(session, settings, clip, result, version)
         if clip.duration is None:
             clip.duration = result.duration
+        clip.analyzed_at = utcnow()
+        clip.evidence = {**(clip.evidence or {}), "media_kept": bool(settings.keep_media),
+                         "index_version": version, "frames": result.frames}
         set_status(clip, ClipStatus.done)
-    log.info("clip %s analysed: %d frames, %d findings", clip_id, result.frames, len(findings))
-    _drop_media(settings, clip_id)
+    log.info("clip %s analysed: %d frames, %d findings (attempt %d)", clip_id, result.frames, len(findings),
+             attempts)
+    drop_media(settings, clip_id)
+    settle_duplicates(clip_id)
     return ClipStatus.done.value
 
 
-def _drop_media(settings, clip_id: int) -> None:  # noqa: ANN001
-    if not settings.keep_media:
-        shutil.rmtree(settings.media_dir / str(clip_id), ignore_errors=True)
+def settle_duplicates(owner_id: int) -> None:
+    """Give every clip waiting on OWNER's media the owner's result."""
+    with session_scope() as session:
+        sha = session.scalar(select(Clip.media_sha256).where(Clip.id == owner_id))
+        if sha is None:
+            return
+        waiting = session.scalars(select(Clip.id).where(
+            Clip.media_sha256 == sha, Clip.id != owner_id,
+            Clip.status.in_((ClipStatus.fetched.value, ClipStatus.analyzing.value)))).all()
+    for clip_id in waiting:
+        link_duplicate(clip_id, owner_id)
 
 
-def _backoff(retries: int) -> float:
-    import random
+def link_duplicate(clip_id: int, owner_id: int) -> str:
+    """CLIP has the same media as OWNER: copy the owner's keyframes, findings and thumbnails when it is
+    done (upserts, decisions kept), take its failure when it failed, otherwise wait for it."""
+    settings = get_settings()
+    try:
+        with session_scope() as session:
+            clip = session.get(Clip, clip_id)
+            owner = session.get(Clip, owner_id)
+            if clip is None or clip.status in TERMINAL_STATUSES:
+                return clip.status if clip else "gone"
+            if owner is None:
+                return clip.status
+            if owner.status in (ClipStatus.failed.value, ClipStatus.skipped.value):
+                set_status(clip, ClipStatus(owner.status), f"same media as clip {owner_id}: {owner.reason}",
+                           owner.reason_code)
+                return clip.status
+            if owner.status != ClipStatus.done.value:
+                return clip.status  # the owner's analysis will settle this clip when it ends
+            _copy_result(session, settings, owner, clip)
+            clip.analyzed_at = utcnow()
+            clip.evidence = {**(clip.evidence or {}), "same_media_as": owner_id,
+                             "index_version": (owner.evidence or {}).get("index_version")}
+            if clip.duration is None:
+                clip.duration = owner.duration
+            set_status(clip, ClipStatus.done)
+            log.info("clip %s: same media as clip %s; its result linked, not analysed again", clip_id, owner_id)
+            return clip.status
+    except sqlalchemy.exc.IntegrityError:
+        log.info("clip %s: linked concurrently by another task", clip_id)
+        return ClipStatus.done.value
 
-    return min(600.0, 5.0 * 2**retries) * random.uniform(0.5, 1.5)
+
+def _copy_result(session, settings: Settings, owner: Clip, clip: Clip) -> None:  # noqa: ANN001
+    session.query(Keyframe).filter(Keyframe.clip_id == clip.id).delete(synchronize_session=False)
+    for kf in session.scalars(select(Keyframe).where(Keyframe.clip_id == owner.id)):
+        session.add(Keyframe(clip_id=clip.id, t=kf.t, phash=kf.phash, thumbnail_path=kf.thumbnail_path))
+    existing = {f.reference_id: f for f in session.scalars(select(Finding).where(Finding.clip_id == clip.id))}
+    evidence = settings.evidence_dir / str(clip.id)
+    for src in session.scalars(select(Finding).where(Finding.clip_id == owner.id)):
+        finding = existing.pop(src.reference_id, None) or Finding(clip_id=clip.id, reference_id=src.reference_id)
+        thumb = None
+        if src.thumbnail_path and Path(src.thumbnail_path).is_file():
+            evidence.mkdir(parents=True, exist_ok=True)
+            thumb = evidence / Path(src.thumbnail_path).name
+            shutil.copyfile(src.thumbnail_path, thumb)
+        for column in ("score", "method", "spans", "best_t", "best_box", "distance", "clip_share",
+                       "reference_share", "index_version"):
+            setattr(finding, column, getattr(src, column))
+        finding.thumbnail_path = str(thumb) if thumb else src.thumbnail_path
+        finding.updated_at = utcnow()
+        session.add(finding)
+    for stale in existing.values():
+        if stale.state == TriageState.pending.value:
+            session.delete(stale)
+    session.flush()
+
+
+# --- recovery ---------------------------------------------------------------------------------------
+
+
+def recover_node(node: str) -> list[int]:
+    """Clips leased to tasks of NODE, a worker name now starting again: those tasks died with it."""
+    from workers.celery import app as celery_app
+
+    now = utcnow()
+    with session_scope() as session:
+        rows = session.execute(select(Clip.id, Clip.status).where(
+            Clip.status.in_(tuple(WORKING)), Clip.lease_owner.like(f"% {node}"))).all()
+        for clip_id, _ in rows:
+            session.execute(update(Clip).where(Clip.id == clip_id).values(lease_until=now - timedelta(seconds=1),
+                                                                          reason="taken back after a worker restart"))
+    for clip_id, status in rows:
+        name = "fetch_clip" if status == ClipStatus.fetching.value else "analyze_clip"
+        celery_app.send_task(name, args=[clip_id])
+        log.warning("clip %s was %s on %s when it stopped: queued %s again", clip_id, status, node, name)
+    return [clip_id for clip_id, _ in rows]
+
+
+@worker_ready.connect
+def _take_back_on_start(sender=None, **_kwargs) -> None:  # noqa: ANN001
+    node = getattr(sender, "hostname", None)
+    if node:
+        try:
+            recover_node(node)
+        except Exception:  # noqa: BLE001  recovery must never stop a worker from starting
+            log.exception("could not take back the clips of %s", node)
+
+
+@shared_task(name="requeue_stalled_clips", ignore_result=True)
+def requeue_stalled_clips(stall_after_s: int | None = None) -> list[int]:
+    """Beat's safety net: a clip that waits with no task on it (its message lost with a broker's data),
+    or whose lease ran out, is queued again. Extra copies of a message are harmless: leases sort them."""
+    now = utcnow()
+    cutoff = now - timedelta(seconds=STALL_AFTER_S if stall_after_s is None else stall_after_s)
+    with session_scope() as session:
+        rows = session.execute(select(Clip.id, Clip.status).where(or_(
+            and_(Clip.status.in_((ClipStatus.new.value, ClipStatus.fetched.value)), Clip.status_changed_at < cutoff),
+            and_(Clip.status.in_(tuple(WORKING)), Clip.lease_until < now)))).all()
+        for clip_id, _ in rows:
+            session.execute(update(Clip).where(Clip.id == clip_id).values(status_changed_at=now))
+    for clip_id, status in rows:
+        task = fetch_clip if status in (ClipStatus.new.value, ClipStatus.fetching.value) else analyze_clip
+        task.delay(clip_id)
+    if rows:
+        log.warning("requeued %d stalled clips: %s", len(rows), [c for c, _ in rows])
+    return [clip_id for clip_id, _ in rows]
+
+
+# --- reports ----------------------------------------------------------------------------------------
 
 
 @shared_task(name="build_weekly_report")

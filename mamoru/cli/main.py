@@ -39,6 +39,7 @@ from mamoru.cli.report import report  # noqa: E402
 from mamoru.cli.web import web  # noqa: E402
 from mamoru.cli.watch import watch  # noqa: E402
 from mamoru.cli.discover import discover  # noqa: E402
+from mamoru.cli.status import retry, status  # noqa: E402
 
 cli.add_command(init)
 cli.add_command(refs)
@@ -46,6 +47,8 @@ cli.add_command(report)
 cli.add_command(web)
 cli.add_command(watch)
 cli.add_command(discover)
+for _command in (status, retry):
+    cli.add_command(_command)
 for _command in (demo, up, worker, beat):
     cli.add_command(_command)
 

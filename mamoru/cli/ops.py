@@ -36,9 +36,14 @@ def demo(serve: bool) -> None:
 
 @click.command()
 @click.option("--no-beat", is_flag=True, help="Do not start the beat scheduler.")
+@click.option("--no-web", is_flag=True, help="Do not start the web app.")
+@click.option("--flower", is_flag=True, help="Also start Flower (task monitor) on 127.0.0.1.")
+@click.option("--flower-port", default=5555, show_default=True, help="Flower's port on 127.0.0.1.")
 @click.option("-c", "--concurrency", default=2, show_default=True, help="Worker processes.")
-def up(no_beat: bool, concurrency: int) -> None:
-    """Run Mamoru on this machine: embedded Redis (unless MAMORU_REDIS_URL is set), worker and beat."""
+def up(no_beat: bool, no_web: bool, flower: bool, flower_port: int, concurrency: int) -> None:
+    """Run Mamoru on this machine: embedded Redis (unless MAMORU_REDIS_URL is set), worker, beat, web app."""
+    import importlib.util
+
     from mamoru.db import upgrade
     from mamoru.up import EmbeddedStack, StackError
 
@@ -50,6 +55,17 @@ def up(no_beat: bool, concurrency: int) -> None:
             stack.start_worker(concurrency=concurrency)
             if not no_beat:
                 stack.start_beat()
+            if not no_web:
+                if importlib.util.find_spec("uvicorn") is None:
+                    click.echo("web app not started: install the web extra (pip install 'mamoru[web]')", err=True)
+                else:
+                    stack.start_web()
+                    click.echo(f"web app: http://{settings.web_host}:{settings.web_port}/")
+            if flower:
+                if stack.start_flower(flower_port) is None:
+                    click.echo("Flower not started: pip install flower", err=True)
+                else:
+                    click.echo(f"Flower: http://127.0.0.1:{flower_port}/")
             click.echo(f"running; logs in {stack.log_dir}; Ctrl-C stops everything")
             while True:
                 stack.check_alive()
@@ -70,9 +86,12 @@ def _celery(argv: list[str]) -> None:
 @click.command()
 @click.option("-Q", "--queues", default="io,cpu", show_default=True, help="Queues to consume (io, cpu).")
 @click.option("-c", "--concurrency", default=2, show_default=True, help="Worker processes.")
-def worker(queues: str, concurrency: int) -> None:
+@click.option("-n", "--name", default="worker", show_default=True,
+              help="Node name, unique on this host: a restarted worker of the same name takes back its "
+                   "predecessor's unfinished clips at once.")
+def worker(queues: str, concurrency: int, name: str) -> None:
     """Run a Celery worker on the Redis at MAMORU_REDIS_URL (fetch, analyze, crawl, report)."""
-    _celery(["worker", "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO"])
+    _celery(["worker", "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO", "-n", f"{name}@%h"])
 
 
 @click.command()
