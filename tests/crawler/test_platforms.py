@@ -175,3 +175,46 @@ def test_google_video_sitemap(server, discover, platform_fixtures):
     # two videos on one landing page: each keeps its own identity (its file), the page is its page_url
     assert by_title["Grilling steaks for winter"]["platform_id"] == "streamserver.example.com/video345.mp4"
     assert steak["page_url"] == "https://www.example.com/videos/some_video_landing_page.html"
+
+
+def test_more_kinds_end_to_end(server, env, discover):
+    """The remaining platform/kind pairs, on small documents of the platforms' shapes."""
+    nico_rss = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>タグ ボカロ</title>
+      <item><title>初音ミク オリジナル曲</title><link>https://www.nicovideo.jp/watch/sm40000001?ref=rss_tag_rss2</link>
+      <pubDate>Sun, 28 Mar 2021 12:57:46 +0900</pubDate><description><![CDATA[<p class="nico-info"><strong
+      class="nico-info-length">0:59</strong></p>]]></description></item></channel></rss>"""
+    server.add("/nico/tag/%E3%83%9C%E3%82%AB%E3%83%AD", nico_rss, "application/rss+xml; charset=utf-8")
+    result = discover(f"{server.base}/nico/tag/ボカロ?rss=2.0", env=env)  # raw Japanese in the URL
+    [item] = result.items
+    assert (item["platform_id"], item["title"], item["duration"]) == ("sm40000001", "初音ミク オリジナル曲", 59.0)
+    server.add("/nico/user/123/video", nico_rss, "application/rss+xml; charset=utf-8")
+    assert [i["platform_id"] for i in discover("123", platform="niconico", kind="account", env=env).items] == [
+        "sm40000001"]
+
+    state = {"videoData": {"bvid": "BV1xx411c7mD", "title": "鬼滅の刃 MAD", "desc": "说明 #鬼灭之刃",
+                           "owner": {"mid": 42, "name": "UP主"}, "pubdate": 1700000000, "duration": 61,
+                           "stat": {"view": 5}, "pic": "http://i0.hdslb.com/x.jpg"},
+             "tags": [{"tag_name": "鬼灭之刃"}]}
+    server.add("/bili/video/BV1xx411c7mD/", "<html><script>window.__INITIAL_STATE__="
+               + json.dumps(state, ensure_ascii=False) + ";(function(){})();</script></html>")
+    [item] = discover(f"{server.base}/bili/video/BV1xx411c7mD/?spm_id_from=333", env=env).items
+    assert (item["platform_id"], item["duration"], item["uploader_name"], item["hashtags"]) == (
+        "BV1xx411c7mD", 61.0, "UP主", ["鬼灭之刃"])
+    assert item["canonical_url"] == "https://www.bilibili.com/video/BV1xx411c7mD"
+
+    server.add("/ig/someone/", '<html><a href="/someone/reel/C-abc_1/">r</a><a href="/p/Cxyz/">p</a></html>')
+    assert [i["platform_id"] for i in discover("@someone", platform="instagram", kind="account", env=env).items] == [
+        "C-abc_1", "Cxyz"]
+
+    server.add("/x/someone/status/1900000000000000001", "<html><head><title>X</title></head><body></body></html>")
+    result = discover(f"{server.base}/x/someone/status/1900000000000000001", env=env)
+    assert result.items == [] and "JavaScript app" in result.outcome["notes"][0] and result.outcome["errors"] == 0
+
+    watch = ('<html><head><link rel="canonical" href="https://www.nicovideo.jp/watch/sm9">'
+             '<script type="application/ld+json">{"@type": "VideoObject", "name": "新・豪血寺一族 -煩悩解放 - レッツゴー！陰陽師",'
+             ' "duration": "PT5M19S", "uploadDate": "2007-03-06T00:33:00+09:00", "thumbnailUrl": "https://nicovideo.cdn.nimg.jp/thumbnails/9/9"}'
+             "</script></head></html>")
+    server.add("/nico/watch/sm9", watch)
+    [item] = discover(f"{server.base}/nico/watch/sm9", env=env).items
+    assert (item["platform"], item["platform_id"], item["duration"]) == ("niconico", "sm9", 319.0)
+    assert item["title"] == "新・豪血寺一族 -煩悩解放 - レッツゴー！陰陽師"
