@@ -6,6 +6,7 @@ plus `content_url`/`link`; spiders turn records into items.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
@@ -42,7 +43,10 @@ def web_platform_id(canonical: str) -> str:
     parts = urlsplit(strip_tracking(canonical))
     host = (parts.hostname or "").lower()
     host = host[4:] if host.startswith("www.") else host
-    return host + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    pid = host + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if len(pid) > 200:  # the column holds 200: keep a readable head and a digest of the whole
+        pid = pid[:150] + "~" + hashlib.sha256(pid.encode("utf-8")).hexdigest()[:32]
+    return pid
 
 
 # --- HTML pages ----------------------------------------------------------------------------------

@@ -49,6 +49,8 @@ class ValidatePipeline:
             a["published_at"] = None
         a["view_count"] = parse_count(a.get("view_count"))
         a["title"] = clean_text(a.get("title"))
+        if a.get("uploader_id") and len(str(a["uploader_id"])) > 200:  # the column holds 200
+            a["uploader_id"] = str(a["uploader_id"])[:200]
         a["hashtags"] = [str(t) for t in (a.get("hashtags") or [])]
         return item
 

@@ -68,3 +68,9 @@ def test_sitemap_index_and_plain_sitemap():
 def test_web_platform_id_is_stable_across_ports_and_tracking():
     assert web_platform_id("http://127.0.0.1:8001/v/-abc?utm_source=rss") == web_platform_id("http://127.0.0.1:9999/v/-abc")
     assert web_platform_id("https://www.example.com/watch?id=5&fbclid=x") == "example.com/watch?id=5"
+
+
+def test_long_web_ids_fit_the_column_and_stay_stable():
+    url = "https://example.com/" + "a" * 300
+    assert len(web_platform_id(url)) <= 200 and web_platform_id(url) == web_platform_id(url + "?utm_source=x")
+    assert web_platform_id(url) != web_platform_id(url + "b")
