@@ -64,6 +64,10 @@ class TiktokSpider(ClipSpider):
             if ref and ref[0] == "tiktok" and ref[1] not in seen:
                 seen.add(ref[1])
                 yield self.clip(response, "tiktok", ref[1], user=ref[2])
+        detail_state = scope.get("webapp.video-detail") or {}
+        if not seen and detail_state.get("statusCode") not in (None, 0):  # gone, private, region-locked
+            self.note(f"TikTok says {detail_state.get('statusMsg') or detail_state.get('statusCode')} for {response.url}")
+            return
         if not seen:
             ref = video_ref(response.url, self.msettings)
             if ref is not None:  # a video page without the state: what its meta tags say
