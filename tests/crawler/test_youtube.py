@@ -119,3 +119,12 @@ def test_handle_page_leads_to_feed_and_watch_page(server, youtube, discover):
     assert item["canonical_url"] == "https://www.youtube.com/watch?v=-dash1234_x"
     assert item["page_url"] == "https://www.youtube.com/shorts/-dash1234_x"
     assert item["hashtags"] == ["ワンピース", "shorts"] and item["published_at"] == "2025-05-01T08:02:03Z"
+
+
+def test_stops_after_n_errors(server, youtube, discover):
+    """A broken answer is an error (counted, logged); CLOSESPIDER_ERRORCOUNT stops the crawl after N."""
+    server.handlers["/yt-api/search"] = lambda query: Route(b"<html>maintenance</html>", content_type="text/html")
+    result = discover("ワンピース", platform="youtube", kind="search", env=youtube,
+                      extra=["-s", "CLOSESPIDER_ERRORCOUNT=1"])
+    assert result.returncode == 0 and result.items == []
+    assert result.outcome["stopped"] == "closespider_errorcount" and result.outcome["errors"] >= 1
