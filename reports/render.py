@@ -82,6 +82,7 @@ def slugify(text: str | None, fallback: str = "x", max_len: int = 48) -> str:
 
 TEMPLATES = Path(__file__).with_name("templates")
 SAFE_URL_SCHEMES = ("http://", "https://")
+DETAILED_FINDINGS = 200  # HTML/PDF: this many findings with evidence images, the rest as table rows
 PLATFORM_NAMES = {
     "youtube": "YouTube (Google LLC)",
     "tiktok": "TikTok",
@@ -148,9 +149,11 @@ def render_html(report: dict, *, for_pdf: bool = False, images: bool = True) -> 
     from mamoru import __version__
     from reports.charts import report_charts
 
+    findings = report["findings"]
     return html_env().get_template("report.html").render(
         r=report, charts=report_charts(report), images=EvidenceImages() if images else None,
-        version=__version__, for_pdf=for_pdf)
+        detailed=findings[:DETAILED_FINDINGS], rest=findings[DETAILED_FINDINGS:], version=__version__,
+        for_pdf=for_pdf)
 
 
 def render_pdf(report: dict, html_text: str | None = None) -> bytes:

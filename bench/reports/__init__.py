@@ -1,0 +1,1 @@
+"""Report and triage-desk benchmarks: `python -m bench.reports`."""
