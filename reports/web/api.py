@@ -133,12 +133,12 @@ def api_findings(request: Request, limit: int = PAGE_SIZE, offset: int = 0,
     flt = FindingFilters.from_params(request.query_params, default_state=default)
     rows, total = list_findings(db, user, flt, limit=min(max(limit, 1), MAX_PAGE_SIZE), offset=offset)
     return {"total": total, "limit": limit, "offset": offset, "filters": flt.as_params(),
-            "findings": [finding_json(r) for r in rows]}
+            "findings": [finding_json(r, user) for r in rows]}
 
 
 @router.get("/findings/{finding_id}", tags=["findings"])
 def api_finding(finding_id: int, user: CurrentUser = Depends(current_user), db: Session = Depends(get_db)):
-    return finding_json(get_finding(db, user, finding_id))
+    return finding_json(get_finding(db, user, finding_id), user)
 
 
 @router.post("/findings/{finding_id}/decision", tags=["findings"], dependencies=writes)
@@ -148,7 +148,7 @@ def api_decide(finding_id: int, body: DecisionIn, user: CurrentUser = Depends(st
     if body.action not in DECISIONS:
         raise HTTPException(422, f"action must be one of {', '.join(DECISIONS)}")
     decide(db, user, [finding_id], body.action, body.note)
-    return finding_json(get_finding(db, user, finding_id))
+    return finding_json(get_finding(db, user, finding_id), user)
 
 
 @router.post("/findings/bulk", tags=["findings"], dependencies=writes)

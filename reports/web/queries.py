@@ -181,11 +181,14 @@ def get_finding(session: Session, user: CurrentUser, finding_id: int) -> tuple:
     return tuple(row)
 
 
-def finding_json(row: tuple) -> dict:
+def finding_json(row: tuple, user: CurrentUser | None = None) -> dict:
+    """A finding for the API. Analysts' notes reach rights holders (as in reports); analyst ids do not."""
     finding, clip, ref, character, work, holder = row
     out = finding_entry(finding, clip, ref, character, work)
     out["rights_holder"] = {"id": holder.id, "name": holder.name}
     out["analyst_id"] = finding.analyst_id
+    if user is None or not user.is_staff:
+        out["analyst_id"] = None
     out["evidence"] = {"frame_url": f"/findings/{finding.id}/frame.jpg",
                        "reference_url": f"/references/{ref.id}/image"}
     return out
