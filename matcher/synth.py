@@ -106,3 +106,112 @@ def write_clip(path: str | Path, frame_fn: Callable[[int], np.ndarray] | Sequenc
         for p in s.encode():
             out.mux(p)
     return path
+
+
+def rotate(img: np.ndarray, degrees: float, fill=(0, 0, 0)) -> np.ndarray:
+    h, w = img.shape[:2]
+    M = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(img, M, (w, h), flags=cv2.INTER_LINEAR, borderValue=fill)
+
+
+def perspective(img: np.ndarray, amount: float = 0.12, seed: int = 0, fill=(0, 0, 0)) -> np.ndarray:
+    h, w = img.shape[:2]
+    rng = np.random.default_rng(seed)
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    jitter = rng.uniform(0, amount, (4, 2)) * [w, h]
+    dst = np.float32([[jitter[0, 0], jitter[0, 1]], [w - jitter[1, 0], jitter[1, 1]],
+                      [w - jitter[2, 0], h - jitter[2, 1]], [jitter[3, 0], h - jitter[3, 1]]])
+    M = cv2.getPerspectiveTransform(src, dst)
+    return cv2.warpPerspective(img, M, (w, h), flags=cv2.INTER_LINEAR, borderValue=fill)
+
+
+def emoji(frame: np.ndarray, cx: int, cy: int, r: int) -> np.ndarray:
+    cv2.circle(frame, (cx, cy), r, (0, 215, 255), -1, cv2.LINE_AA)
+    cv2.circle(frame, (cx - r // 3, cy - r // 4), max(2, r // 7), (40, 40, 40), -1, cv2.LINE_AA)
+    cv2.circle(frame, (cx + r // 3, cy - r // 4), max(2, r // 7), (40, 40, 40), -1, cv2.LINE_AA)
+    cv2.ellipse(frame, (cx, cy + r // 6), (r // 2, r // 3), 0, 10, 170, (40, 40, 40), max(2, r // 10), cv2.LINE_AA)
+    return frame
+
+
+def meme_text(frame: np.ndarray, text: str, y: int) -> np.ndarray:
+    h, w = frame.shape[:2]
+    scale = w / 330
+    (tw, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, scale, 3)
+    x = max(4, (w - tw) // 2)
+    cv2.putText(frame, text, (x, y), cv2.FONT_HERSHEY_DUPLEX, scale, (0, 0, 0), max(6, round(scale * 6)), cv2.LINE_AA)
+    cv2.putText(frame, text, (x, y), cv2.FONT_HERSHEY_DUPLEX, scale, (255, 255, 255), max(2, round(scale * 2)), cv2.LINE_AA)
+    return frame
+
+
+def phone_screenshot(img: np.ndarray, w: int = W, h: int = H, seed: int = 0, mask: np.ndarray | None = None) -> np.ndarray:
+    """A social app screenshot: status bar, header, the picture in a post, buttons and text lines."""
+    rng = np.random.default_rng(seed)
+    dark = bool(rng.integers(0, 2))
+    bg, fg = ((18, 18, 18), (230, 230, 230)) if dark else ((255, 255, 255), (30, 30, 30))
+    out = np.full((h, w, 3), bg, np.uint8)
+    s = w / 720
+    cv2.putText(out, "9:41", (round(30 * s), round(45 * s)), cv2.FONT_HERSHEY_SIMPLEX, 1.1 * s, fg, 2, cv2.LINE_AA)
+    cv2.rectangle(out, (w - round(110 * s), round(22 * s)), (w - round(40 * s), round(48 * s)), fg, 2)
+    cv2.circle(out, (round(70 * s), round(130 * s)), round(36 * s), (int(rng.integers(0, 255)), 120, 200), -1)
+    cv2.putText(out, "user_%d" % rng.integers(100, 999), (round(125 * s), round(140 * s)), cv2.FONT_HERSHEY_SIMPLEX,
+                1.0 * s, fg, 2, cv2.LINE_AA)
+    top = round(190 * s)
+    pw = round(w * rng.uniform(0.85, 1.0))
+    pic = fit(img, pw, round(h * 0.55))
+    pm = None if mask is None else cv2.resize(mask, (pic.shape[1], pic.shape[0]), interpolation=cv2.INTER_NEAREST)
+    paste(out, pic, (w - pic.shape[1]) // 2, top, pm)
+    y = top + pic.shape[0] + round(30 * s)
+    for i in range(3):
+        cv2.circle(out, (round((50 + 80 * i) * s), y + round(20 * s)), round(20 * s), fg, 2)
+    y += round(80 * s)
+    while y < h - round(40 * s):
+        cv2.rectangle(out, (round(30 * s), y), (round(30 * s + rng.uniform(0.4, 0.9) * (w - 60 * s)), y + round(16 * s)),
+                      (120, 120, 120), -1)
+        y += round(40 * s)
+    return out
+
+
+def web_screenshot(img: np.ndarray, w: int = W, h: int = H, seed: int = 0, mask: np.ndarray | None = None) -> np.ndarray:
+    """A desktop page photographed into a vertical clip: browser bar, text blocks, the picture on the side."""
+    rng = np.random.default_rng(seed)
+    page_w, page_h = 1280, 900
+    page = np.full((page_h, page_w, 3), 248, np.uint8)
+    cv2.rectangle(page, (0, 0), (page_w, 60), (225, 225, 225), -1)
+    cv2.rectangle(page, (140, 14), (page_w - 40, 46), (255, 255, 255), -1)
+    cv2.putText(page, "https://example.org/fan-art", (155, 40), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (60, 60, 60), 1, cv2.LINE_AA)
+    pic = fit(img, 560, 640)
+    pm = None if mask is None else cv2.resize(mask, (pic.shape[1], pic.shape[0]), interpolation=cv2.INTER_NEAREST)
+    paste(page, pic, 660, 110, pm)
+    y = 120
+    while y < page_h - 30:
+        cv2.rectangle(page, (40, y), (40 + int(rng.uniform(300, 580)), y + 14), (150, 150, 150), -1)
+        y += 34
+    return letterbox(page, w, h)
+
+
+def degrade(img: np.ndarray, kind: str, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    if kind == "blur":
+        return cv2.GaussianBlur(img, (0, 0), 2.5)
+    if kind == "noise":
+        return np.clip(img.astype(np.float32) + rng.normal(0, 18, img.shape), 0, 255).astype(np.uint8)
+    if kind == "pixelate":
+        h, w = img.shape[:2]
+        small = cv2.resize(img, (max(1, w // 10), max(1, h // 10)), interpolation=cv2.INTER_AREA)
+        return cv2.resize(small, (w, h), interpolation=cv2.INTER_NEAREST)
+    raise ValueError(kind)
+
+
+def recolour(img: np.ndarray, kind: str) -> np.ndarray:
+    if kind == "grey":
+        return cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    if kind == "hue":
+        hsv = cv2.cvtColor(img, cv2.COLOR_BGR2HSV)
+        hsv[..., 0] = (hsv[..., 0].astype(np.int16) + 50) % 180
+        return cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)
+    if kind == "warm":
+        out = img.astype(np.float32) * [0.75, 0.95, 1.2] + 15
+        return np.clip(out, 0, 255).astype(np.uint8)
+    if kind == "contrast":
+        return np.clip((img.astype(np.float32) - 128) * 1.5 + 140, 0, 255).astype(np.uint8)
+    raise ValueError(kind)

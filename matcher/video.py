@@ -178,34 +178,3 @@ class FrameReader:
             raise VideoError(f"{self.path}: truncated video (decoded {self.duration:.2f} s of {declared:.2f} s)")
         if declared > 0 and abs(declared - self.duration) < 0.5:
             self.duration = round(declared, 3)
-
-
-def content_box(bgr: np.ndarray) -> tuple[int, int, int, int]:
-    """The picture inside black bars, solid borders or blurred fill: (x, y, w, h) on the frame."""
-    g = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)
-    h, w = g.shape
-    dx = np.abs(np.diff(g, axis=1))
-    dy = np.abs(np.diff(g, axis=0))
-    row = dx.mean(axis=1)
-    row[:-1] += dy.mean(axis=1)
-    col = dy.mean(axis=0)
-    col[:-1] += dx.mean(axis=0)
-    row_std = g.std(axis=1)
-    col_std = g.std(axis=0)
-
-    def span(energy: np.ndarray, std: np.ndarray) -> tuple[int, int]:
-        n = len(energy)
-        k = max(1, n // 100)
-        e = np.convolve(energy, np.ones(k) / k, mode="same")
-        thr = max(C.CONTENT_MIN_ENERGY, C.CONTENT_REL_ENERGY * float(np.percentile(e, 90)))
-        active = (e > thr) & (std > C.CONTENT_MIN_STD)
-        idx = np.flatnonzero(active)
-        if len(idx) == 0:
-            return 0, n
-        return int(idx[0]), int(idx[-1]) + 1
-
-    y0, y1 = span(row, row_std)
-    x0, x1 = span(col, col_std)
-    if (y1 - y0) * (x1 - x0) < 0.15 * h * w or (y1 - y0) < 16 or (x1 - x0) < 16:
-        return 0, 0, w, h
-    return x0, y0, x1 - x0, y1 - y0
