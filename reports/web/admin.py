@@ -35,7 +35,7 @@ def _back(path: str, message: str | None = None, error: str | None = None) -> Re
 
 @router.get("/users")
 def users_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(admin_user),
-               db: Session = Depends(get_db)):
+               db: Session = Depends(get_db, scope="function")):
     return render(request, "admin_users.html", users=list_users(db), choices=filter_choices(db),
                   roles=[r.value for r in Role], ok=ok, error=error)
 
@@ -43,7 +43,7 @@ def users_page(request: Request, ok: str = "", error: str = "", user: CurrentUse
 @router.post("/users")
 def users_create(request: Request, email: str = Form(""), password: str = Form(""), role: str = Form(""),
                  rights_holder_id: str = Form(""), csrf_token: str = Form(""),
-                 user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+                 user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     try:
         created = create_user(db, user, email, password, role,
@@ -55,7 +55,7 @@ def users_create(request: Request, email: str = Form(""), password: str = Form("
 
 @router.get("/holders")
 def holders_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(admin_user),
-                 db: Session = Depends(get_db)):
+                 db: Session = Depends(get_db, scope="function")):
     from sqlalchemy import select
 
     from mamoru.models import RightsHolder
@@ -67,7 +67,7 @@ def holders_page(request: Request, ok: str = "", error: str = "", user: CurrentU
 @router.post("/holders")
 def holders_create(request: Request, name: str = Form(""), contact_email: str = Form(""),
                    csrf_token: str = Form(""), user: CurrentUser = Depends(admin_user),
-                   db: Session = Depends(get_db)):
+                   db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     try:
         holder = create_holder(db, user, name, contact_email)
@@ -78,7 +78,7 @@ def holders_create(request: Request, name: str = Form(""), contact_email: str = 
 
 @router.get("/references")
 def references_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(admin_user),
-                    db: Session = Depends(get_db)):
+                    db: Session = Depends(get_db, scope="function")):
     return render(request, "admin_references.html", refs=list_references(db), choices=filter_choices(db),
                   ok=ok, error=error, max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
 
@@ -87,7 +87,7 @@ def references_page(request: Request, ok: str = "", error: str = "", user: Curre
 async def references_upload(request: Request, holder: int = Form(...), work: str = Form(""),
                             work_ja: str = Form(""), character: str = Form(""), character_ja: str = Form(""),
                             image: UploadFile = File(...), csrf_token: str = Form(""),
-                            user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+                            user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     data = await image.read(MAX_UPLOAD_BYTES + 1)
     hooks = request.app.state.hooks
@@ -110,7 +110,7 @@ async def references_upload(request: Request, holder: int = Form(...), work: str
 
 @router.get("/watchlists")
 def watchlists_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(admin_user),
-                    db: Session = Depends(get_db)):
+                    db: Session = Depends(get_db, scope="function")):
     return render(request, "admin_watchlists.html", watchlists=list_watchlists(db), choices=filter_choices(db),
                   platforms=PLATFORMS, kinds=[k.value for k in WatchKind], ok=ok, error=error)
 
@@ -119,7 +119,7 @@ def watchlists_page(request: Request, ok: str = "", error: str = "", user: Curre
 def watchlists_add(request: Request, rights_holder_id: int = Form(...), platform: str = Form(""),
                    kind: str = Form(""), value: str = Form(""), schedule_minutes: int = Form(360),
                    csrf_token: str = Form(""), user: CurrentUser = Depends(admin_user),
-                   db: Session = Depends(get_db)):
+                   db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     try:
         add_watchlist(db, user, rights_holder_id=rights_holder_id, platform=platform, kind=kind, value=value,
@@ -131,7 +131,7 @@ def watchlists_add(request: Request, rights_holder_id: int = Form(...), platform
 
 @router.post("/watchlists/{watch_id}/{action}")
 def watchlists_action(request: Request, watch_id: int, action: str, csrf_token: str = Form(""),
-                      user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+                      user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     if action in ("pause", "resume"):
         set_watchlist_enabled(db, user, watch_id, action == "resume")
@@ -144,7 +144,7 @@ def watchlists_action(request: Request, watch_id: int, action: str, csrf_token: 
 
 @router.get("/audit")
 def audit_page(request: Request, action: str = "", object_type: str = "", page: int = 1,
-               user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+               user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     page = max(1, page)
     events = list_audit(db, action=action or None, object_type=object_type or None, offset=(page - 1) * 200)
     return render(request, "admin_audit.html", events=events, action=action, object_type=object_type, page=page)

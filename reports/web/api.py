@@ -99,7 +99,7 @@ def _me(user: CurrentUser) -> dict:
 
 
 @router.post("/session", tags=["session"], summary="Log in; returns the CSRF token for later POSTs")
-def api_login(body: LoginIn, request: Request, db: Session = Depends(get_db),
+def api_login(body: LoginIn, request: Request, db: Session = Depends(get_db, scope="function"),
               sess: WebSession | None = Depends(web_session)):
     # JSON bodies cannot be sent cross-site without a CORS preflight, so log-in needs no CSRF token here.
     user, new_sess, error = do_login(request, db, body.email, body.password)
@@ -128,7 +128,7 @@ def api_me(request: Request, user: CurrentUser = Depends(current_user)):
 @router.get("/findings", tags=["findings"],
             summary="Findings visible to you (rights holders: their confirmed ones), filtered and sorted")
 def api_findings(request: Request, limit: int = PAGE_SIZE, offset: int = 0,
-                 user: CurrentUser = Depends(current_user), db: Session = Depends(get_db)):
+                 user: CurrentUser = Depends(current_user), db: Session = Depends(get_db, scope="function")):
     default = "pending" if user.is_staff else "confirmed"
     flt = FindingFilters.from_params(request.query_params, default_state=default)
     rows, total = list_findings(db, user, flt, limit=min(max(limit, 1), MAX_PAGE_SIZE), offset=offset)
@@ -137,13 +137,13 @@ def api_findings(request: Request, limit: int = PAGE_SIZE, offset: int = 0,
 
 
 @router.get("/findings/{finding_id}", tags=["findings"])
-def api_finding(finding_id: int, user: CurrentUser = Depends(current_user), db: Session = Depends(get_db)):
+def api_finding(finding_id: int, user: CurrentUser = Depends(current_user), db: Session = Depends(get_db, scope="function")):
     return finding_json(get_finding(db, user, finding_id), user)
 
 
 @router.post("/findings/{finding_id}/decision", tags=["findings"], dependencies=writes)
 def api_decide(finding_id: int, body: DecisionIn, user: CurrentUser = Depends(staff_user),
-               db: Session = Depends(get_db)):
+               db: Session = Depends(get_db, scope="function")):
     get_finding(db, user, finding_id)
     if body.action not in DECISIONS:
         raise HTTPException(422, f"action must be one of {', '.join(DECISIONS)}")
@@ -152,7 +152,7 @@ def api_decide(finding_id: int, body: DecisionIn, user: CurrentUser = Depends(st
 
 
 @router.post("/findings/bulk", tags=["findings"], dependencies=writes)
-def api_bulk(body: BulkDecisionIn, user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db)):
+def api_bulk(body: BulkDecisionIn, user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db, scope="function")):
     if body.action not in DECISIONS:
         raise HTTPException(422, f"action must be one of {', '.join(DECISIONS)}")
     return {"changed": decide(db, user, body.ids, body.action, body.note)}
@@ -160,24 +160,24 @@ def api_bulk(body: BulkDecisionIn, user: CurrentUser = Depends(staff_user), db: 
 
 @router.get("/reports", tags=["reports"])
 def api_reports(holder: int | None = None, user: CurrentUser = Depends(current_user),
-                db: Session = Depends(get_db)):
+                db: Session = Depends(get_db, scope="function")):
     return {"reports": [report_json(r, h) for r, h in list_reports(db, user, holder)]}
 
 
 @router.get("/reports/{report_id}", tags=["reports"])
-def api_report(report_id: int, user: CurrentUser = Depends(current_user), db: Session = Depends(get_db)):
+def api_report(report_id: int, user: CurrentUser = Depends(current_user), db: Session = Depends(get_db, scope="function")):
     return report_json(*get_report(db, user, report_id))
 
 
 @router.get("/reports/{report_id}/files/{n}", tags=["reports"], summary="Download one file of a report")
 def api_report_file(request: Request, report_id: int, n: int, user: CurrentUser = Depends(current_user),
-                    db: Session = Depends(get_db)):
+                    db: Session = Depends(get_db, scope="function")):
     return report_file(request, report_id, n, user, db)
 
 
 @router.post("/reports", tags=["reports"], dependencies=writes, summary="Build (or rebuild) a weekly report")
 def api_report_build(body: ReportIn, request: Request, user: CurrentUser = Depends(staff_user),
-                     db: Session = Depends(get_db)):
+                     db: Session = Depends(get_db, scope="function")):
     from reports import write_weekly_report
 
     try:
@@ -194,13 +194,13 @@ def api_report_build(body: ReportIn, request: Request, user: CurrentUser = Depen
 
 
 @router.get("/holders", tags=["admin"])
-def api_holders(user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db)):
+def api_holders(user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db, scope="function")):
     return {"holders": [{"id": h.id, "name": h.name, "contact_email": h.contact_email}
                         for h in db.scalars(select(RightsHolder).order_by(RightsHolder.name))]}
 
 
 @router.post("/holders", tags=["admin"], dependencies=writes, status_code=201)
-def api_holder_create(body: HolderIn, user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+def api_holder_create(body: HolderIn, user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     try:
         h = create_holder(db, user, body.name, body.contact_email)
     except ValueError as exc:
@@ -209,13 +209,13 @@ def api_holder_create(body: HolderIn, user: CurrentUser = Depends(admin_user), d
 
 
 @router.get("/users", tags=["admin"])
-def api_users(user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+def api_users(user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     return {"users": [{"id": u.id, "email": u.email, "role": u.role, "rights_holder_id": u.rights_holder_id,
                        "rights_holder": name} for u, name in list_users(db)]}
 
 
 @router.post("/users", tags=["admin"], dependencies=writes, status_code=201)
-def api_user_create(body: UserIn, user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+def api_user_create(body: UserIn, user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     try:
         u = create_user(db, user, body.email, body.password, body.role, body.rights_holder_id)
     except ValueError as exc:
@@ -224,7 +224,7 @@ def api_user_create(body: UserIn, user: CurrentUser = Depends(admin_user), db: S
 
 
 @router.get("/references", tags=["admin"])
-def api_references(user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+def api_references(user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     return {"references": [reference_json(item) for item in list_references(db)]}
 
 
@@ -232,7 +232,7 @@ def api_references(user: CurrentUser = Depends(admin_user), db: Session = Depend
 async def api_reference_upload(request: Request, rights_holder_id: int = Form(...), work: str = Form(...),
                                character: str = Form(...), work_ja: str = Form(""), character_ja: str = Form(""),
                                image: UploadFile = File(...), user: CurrentUser = Depends(admin_user),
-                               db: Session = Depends(get_db)):
+                               db: Session = Depends(get_db, scope="function")):
     data = await image.read(MAX_UPLOAD_BYTES + 1)
     hooks = request.app.state.hooks
     try:
@@ -249,12 +249,12 @@ async def api_reference_upload(request: Request, rights_holder_id: int = Form(..
 
 
 @router.get("/watchlists", tags=["admin"])
-def api_watchlists(user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+def api_watchlists(user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     return {"watchlists": [watchlist_json(w, name) for w, name in list_watchlists(db)]}
 
 
 @router.post("/watchlists", tags=["admin"], dependencies=writes, status_code=201)
-def api_watchlist_add(body: WatchlistIn, user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db)):
+def api_watchlist_add(body: WatchlistIn, user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     try:
         w = add_watchlist(db, user, **body.model_dump())
     except ValueError as exc:
@@ -265,7 +265,7 @@ def api_watchlist_add(body: WatchlistIn, user: CurrentUser = Depends(admin_user)
 @router.post("/watchlists/{watch_id}/{action}", tags=["admin"], dependencies=writes,
              summary="pause, resume or run a watchlist now")
 def api_watchlist_action(request: Request, watch_id: int, action: str, user: CurrentUser = Depends(admin_user),
-                         db: Session = Depends(get_db)):
+                         db: Session = Depends(get_db, scope="function")):
     if action in ("pause", "resume"):
         return watchlist_json(set_watchlist_enabled(db, user, watch_id, action == "resume"))
     if action == "run":
@@ -277,6 +277,6 @@ def api_watchlist_action(request: Request, watch_id: int, action: str, user: Cur
 @router.get("/audit", tags=["admin"])
 def api_audit(action: str | None = None, object_type: str | None = None, object_id: int | None = None,
               limit: int = 200, offset: int = 0, user: CurrentUser = Depends(admin_user),
-              db: Session = Depends(get_db)):
+              db: Session = Depends(get_db, scope="function")):
     return {"events": [audit_json(e, email) for e, email in list_audit(
         db, action=action, object_type=object_type, object_id=object_id, limit=limit, offset=offset)]}

@@ -122,7 +122,7 @@ def web_session(request: Request) -> WebSession | None:
     return sess
 
 
-def current_user(request: Request, db: Session = Depends(get_db),
+def current_user(request: Request, db: Session = Depends(get_db, scope="function"),
                  sess: WebSession | None = Depends(web_session)) -> CurrentUser:
     user = load_user(db, sess.user_id) if sess else None
     if user is None:

@@ -101,7 +101,7 @@ def do_login(request: Request, db: Session, email: str, password: str) -> tuple[
 
 @router.post("/login")
 def login(request: Request, email: str = Form(""), password: str = Form(""), next: str = Form("/"),
-          csrf_token: str = Form(""), db: Session = Depends(get_db),
+          csrf_token: str = Form(""), db: Session = Depends(get_db, scope="function"),
           sess: WebSession | None = Depends(web_session)):
     check_csrf(request, csrf_token)
     user, new_sess, error = do_login(request, db, email, password)
@@ -114,7 +114,7 @@ def login(request: Request, email: str = Form(""), password: str = Form(""), nex
 
 
 @router.post("/logout")
-def logout(request: Request, csrf_token: str = Form(""), db: Session = Depends(get_db),
+def logout(request: Request, csrf_token: str = Form(""), db: Session = Depends(get_db, scope="function"),
            sess: WebSession | None = Depends(web_session)):
     check_csrf(request, csrf_token)
     if sess:
@@ -135,7 +135,7 @@ def home(user: CurrentUser = Depends(current_user)):
 
 @router.get("/triage")
 def triage(request: Request, page: int = 1, user: CurrentUser = Depends(staff_user),
-           db: Session = Depends(get_db)):
+           db: Session = Depends(get_db, scope="function")):
     flt = FindingFilters.from_params(request.query_params)
     page = max(1, page)
     rows, total = list_findings(db, user, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
@@ -149,7 +149,7 @@ def triage(request: Request, page: int = 1, user: CurrentUser = Depends(staff_us
 @router.post("/triage/bulk")
 def triage_bulk(request: Request, ids: list[int] = Form(default=[]), action: str = Form(""),
                 note: str = Form(""), next: str = Form("/triage"), csrf_token: str = Form(""),
-                user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db)):
+                user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     if action not in DECISIONS or not ids:
         return RedirectResponse(safe_next(next, "/triage"), status_code=303)
@@ -170,7 +170,7 @@ def _clip_media(clip, settings) -> Path | None:
 
 @router.get("/findings")
 def findings_list(request: Request, page: int = 1, user: CurrentUser = Depends(current_user),
-                  db: Session = Depends(get_db)):
+                  db: Session = Depends(get_db, scope="function")):
     default_state = None if user.is_staff else TriageState.confirmed.value
     flt = FindingFilters.from_params(request.query_params, default_state=default_state)
     flt.sort = request.query_params.get("sort") or "newest"
@@ -184,7 +184,7 @@ def findings_list(request: Request, page: int = 1, user: CurrentUser = Depends(c
 
 @router.get("/findings/{finding_id}")
 def finding_page(request: Request, finding_id: int, next: str = "", user: CurrentUser = Depends(current_user),
-                 db: Session = Depends(get_db)):
+                 db: Session = Depends(get_db, scope="function")):
     row = get_finding(db, user, finding_id)
     finding, clip, ref, character, work, holder = row
     spans = normalise_spans(finding.spans)
@@ -202,7 +202,7 @@ def finding_page(request: Request, finding_id: int, next: str = "", user: Curren
 @router.post("/findings/{finding_id}/decision")
 def finding_decision(request: Request, finding_id: int, action: str = Form(""), note: str = Form(""),
                      next: str = Form(""), csrf_token: str = Form(""),
-                     user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db)):
+                     user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     get_finding(db, user, finding_id)
     if action not in DECISIONS:
@@ -213,7 +213,7 @@ def finding_decision(request: Request, finding_id: int, action: str = Form(""), 
 
 @router.get("/findings/{finding_id}/frame.jpg")
 def finding_frame(request: Request, finding_id: int, size: int = 480, user: CurrentUser = Depends(current_user),
-                  db: Session = Depends(get_db)):
+                  db: Session = Depends(get_db, scope="function")):
     finding = get_finding(db, user, finding_id)[0]
     path = within(finding.thumbnail_path, request.app.state.settings.home)
     data = frame_image(path, max_side=max(64, min(size, 1280))) if path else None
@@ -224,7 +224,7 @@ def finding_frame(request: Request, finding_id: int, size: int = 480, user: Curr
 
 @router.get("/references/{reference_id}/image")
 def reference_image(request: Request, reference_id: int, size: int = 480, user: CurrentUser = Depends(current_user),
-                    db: Session = Depends(get_db)):
+                    db: Session = Depends(get_db, scope="function")):
     ref = db.get(Reference, reference_id)
     if ref is None:
         raise NotFound
@@ -243,7 +243,7 @@ def reference_image(request: Request, reference_id: int, size: int = 480, user: 
 
 @router.get("/findings/{finding_id}/media")
 def finding_media(request: Request, finding_id: int, user: CurrentUser = Depends(current_user),
-                  db: Session = Depends(get_db)):
+                  db: Session = Depends(get_db, scope="function")):
     clip = get_finding(db, user, finding_id)[1]
     media = _clip_media(clip, request.app.state.settings)
     if media is None:
@@ -254,7 +254,7 @@ def finding_media(request: Request, finding_id: int, user: CurrentUser = Depends
 # --- portal and reports ------------------------------------------------------------------------------
 
 @router.get("/portal")
-def portal(request: Request, user: CurrentUser = Depends(current_user), db: Session = Depends(get_db)):
+def portal(request: Request, user: CurrentUser = Depends(current_user), db: Session = Depends(get_db, scope="function")):
     if user.is_staff:
         return RedirectResponse("/reports", status_code=303)
     reports = list_reports(db, user)
@@ -265,7 +265,7 @@ def portal(request: Request, user: CurrentUser = Depends(current_user), db: Sess
 
 @router.get("/reports")
 def reports_page(request: Request, holder: int | None = None, user: CurrentUser = Depends(current_user),
-                 db: Session = Depends(get_db)):
+                 db: Session = Depends(get_db, scope="function")):
     weeks = []
     if user.is_staff:
         weeks = [str(IsoWeek.of(datetime.now(UTC)).shift(-i)) for i in range(12)]
@@ -279,7 +279,7 @@ def reports_page(request: Request, holder: int | None = None, user: CurrentUser 
 def reports_generate(request: Request, holder: int = Form(...), week: str = Form(...),
                      formats: list[str] = Form(default=["json", "csv", "html", "pdf", "notices"]),
                      csrf_token: str = Form(""), user: CurrentUser = Depends(staff_user),
-                     db: Session = Depends(get_db)):
+                     db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     from reports import FORMATS, write_weekly_report
 
@@ -296,7 +296,7 @@ def reports_generate(request: Request, holder: int = Form(...), week: str = Form
 
 @router.get("/reports/{report_id}/files/{n}")
 def report_file(request: Request, report_id: int, n: int, user: CurrentUser = Depends(current_user),
-                db: Session = Depends(get_db)):
+                db: Session = Depends(get_db, scope="function")):
     report, _holder = get_report(db, user, report_id)
     files = report.files or []
     if not 0 <= n < len(files):

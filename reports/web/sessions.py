@@ -17,6 +17,8 @@ from pathlib import Path
 
 COOKIE_NAME = "mamoru_session"
 IDLE_SECONDS = 12 * 3600
+ANONYMOUS_IDLE_SECONDS = 3600  # sessions made by the log-in page before anyone logs in
+PURGE_EVERY = 200  # new sessions between sweeps of expired session files
 ABSOLUTE_SECONDS = 7 * 24 * 3600
 
 
@@ -43,9 +45,26 @@ class FileSessionStore:
         return self.folder / (hashlib.sha256(token.encode()).hexdigest() + ".json")
 
     def new(self, user_id: int | None = None) -> WebSession:
+        self._made = getattr(self, "_made", 0) + 1
+        if self._made % PURGE_EVERY == 1:
+            self.purge()
         sess = WebSession(token=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32), user_id=user_id)
         self.save(sess)
         return sess
+
+    def purge(self) -> int:
+        """Delete expired session files (idle or too old); returns how many."""
+        now, removed = time.time(), 0
+        for path in self.folder.glob("*.json"):
+            try:
+                data = json.loads(path.read_text())
+                idle = IDLE_SECONDS if data.get("user_id") else ANONYMOUS_IDLE_SECONDS
+                if now - data["seen"] > idle or now - data["created"] > ABSOLUTE_SECONDS:
+                    path.unlink()
+                    removed += 1
+            except (OSError, ValueError, KeyError):
+                path.unlink(missing_ok=True)
+        return removed
 
     def load(self, token: str | None) -> WebSession | None:
         if not token or len(token) > 100:
@@ -56,7 +75,8 @@ class FileSessionStore:
             return None
         sess = WebSession(token=token, **{k: v for k, v in data.items() if k != "token"})
         now = time.time()
-        if now - sess.seen > IDLE_SECONDS or now - sess.created > ABSOLUTE_SECONDS:
+        idle = IDLE_SECONDS if sess.user_id else ANONYMOUS_IDLE_SECONDS
+        if now - sess.seen > idle or now - sess.created > ABSOLUTE_SECONDS:
             self.delete(token)
             return None
         return sess

@@ -32,23 +32,27 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def validate_user(email: str, password: str | None, role: str, rights_holder_id: int | None) -> None:
+def validate_user(email: str, password: str | None, role: str, rights_holder_id: int | None,
+                  min_length: int = MIN_PASSWORD_LENGTH) -> None:
     if "@" not in email or len(email) > 320 or any(ch.isspace() for ch in email):
         raise ValueError("a valid e-mail address is required")
     if role not in {r.value for r in Role}:
         raise ValueError(f"role must be one of {', '.join(r.value for r in Role)}")
     if role == Role.rights_holder.value and not rights_holder_id:
         raise ValueError("a rights_holder user needs its rights holder")
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+    if password is not None and len(password) < max(1, min_length):
+        raise ValueError(f"passwords need at least {max(1, min_length)} characters")
 
 
 def ensure_user(session: Session, email: str, password: str, role: str,
                 rights_holder_id: int | None = None) -> User:
-    """Create the user, or bring an existing one (same e-mail) to this password, role and holder."""
+    """Create the user, or bring an existing one (same e-mail) to this password, role and holder.
+
+    For set-up code (demo log-ins): any non-empty password; the admin pages and API ask for 8 characters.
+    """
     email = normalise_email(email)
     role = Role(role).value
-    validate_user(email, password, role, rights_holder_id)
+    validate_user(email, password, role, rights_holder_id, min_length=1)
     if rights_holder_id is not None and session.get(RightsHolder, rights_holder_id) is None:
         raise ValueError(f"no rights holder with id {rights_holder_id}")
     holder = rights_holder_id if role == Role.rights_holder.value else None
