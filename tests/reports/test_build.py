@@ -118,3 +118,43 @@ def test_unknown_format_and_holder(settings, sample):
         write_weekly_report(settings, sample.holders[0], WEEK, formats=("docx",))
     with pytest.raises(LookupError):
         write_weekly_report(settings, 9999, WEEK)
+
+
+def _check(value, schema, path="$"):
+    """A small JSON Schema subset (type, enum, const, required, properties, items, min/maxItems, pattern)."""
+    import re as _re
+
+    types = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float), "null": type(None)}
+    errors = []
+    if "type" in schema:
+        allowed = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        ok = any(isinstance(value, types[t]) and not (t in ("integer", "number") and isinstance(value, bool))
+                 for t in allowed)
+        if not ok:
+            return [f"{path}: {type(value).__name__} not {allowed}"]
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append(f"{path}: {value!r} not in {schema['enum']}")
+    if "const" in schema and value != schema["const"]:
+        errors.append(f"{path}: {value!r} != {schema['const']!r}")
+    if "pattern" in schema and isinstance(value, str) and not _re.search(schema["pattern"], value):
+        errors.append(f"{path}: {value!r} !~ {schema['pattern']}")
+    if isinstance(value, dict):
+        errors += [f"{path}: missing {k}" for k in schema.get("required", []) if k not in value]
+        for k, sub in schema.get("properties", {}).items():
+            if k in value:
+                errors += _check(value[k], sub, f"{path}.{k}")
+    if isinstance(value, list):
+        if len(value) < schema.get("minItems", 0) or len(value) > schema.get("maxItems", 1 << 30):
+            errors.append(f"{path}: {len(value)} items")
+        for i, item in enumerate(value):
+            errors += _check(item, schema.get("items", {}), f"{path}[{i}]")
+    return errors
+
+
+def test_json_matches_the_published_schema(settings, sample):
+    schema = json.loads((Path(__file__).resolve().parents[2] / "reports" / "weekly-report.schema.json").read_text())
+    files = write_weekly_report(settings, sample.holders[0], WEEK, formats=("json",))
+    data = json.loads(Path(files[0]["path"]).read_text("utf-8"))
+    assert data["findings"] and data["top_clips"]
+    assert _check(data, schema) == []
+    assert _check({"schema": "other"}, schema)  # the checker does find problems
