@@ -39,7 +39,7 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     """The web app for `settings`. Hooks come from the layer above (the CLI): adding reference art
     and rebuilding the matcher index, and starting a crawl now; without them the app still works
     (art is stored and hashed; 'run now' marks the watchlist due for the next beat tick)."""
-    app = FastAPI(title="Mamoru", version=__version__, openapi_url="/api/openapi.json", docs_url="/api/docs",
+    app = FastAPI(title="Mamoru", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None,
                   description="Mamoru's JSON API. Log in with POST /api/session (or the /login page); "
                               "send the session's CSRF token as X-CSRF-Token on every POST.")
@@ -52,6 +52,7 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     templates.env.globals["version"] = __version__
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _mount_docs(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
@@ -104,6 +105,26 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     app.include_router(admin.router)
     app.include_router(api.router)
     return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI at /api/docs, from the swagger-ui-bundle package when installed (no CDN needed)."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    assets = {}
+    try:
+        import swagger_ui_bundle
+
+        app.mount("/api/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+        assets = {"swagger_js_url": "/api/docs-assets/swagger-ui-bundle.js",
+                  "swagger_css_url": "/api/docs-assets/swagger-ui.css",
+                  "swagger_favicon_url": "/api/docs-assets/favicon-32x32.png"}
+    except ImportError:
+        pass
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs():  # noqa: ANN202
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="Mamoru API", **assets)
 
 
 # --- dependencies shared by the routers ------------------------------------------------------------

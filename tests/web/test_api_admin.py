@@ -154,3 +154,12 @@ async def test_admin_creates_users_and_holders(browser_for, world):
     r = await b.post("/admin/holders", {"name": "<b>Bold</b> Holder", "contact_email": "a@b.test"})
     assert "ok=" in r.headers["location"]
     assert "&lt;b&gt;Bold&lt;/b&gt; Holder" in (await b.page("/admin/holders")).text
+
+
+async def test_api_docs_are_served_without_a_cdn(browser_for):
+    b = await browser_for()
+    html = (await b.client.get("/api/docs")).text
+    assert "/api/openapi.json" in html
+    pytest.importorskip("swagger_ui_bundle")
+    assert "cdn." not in html and "/api/docs-assets/swagger-ui-bundle.js" in html
+    assert (await b.client.get("/api/docs-assets/swagger-ui-bundle.js")).status_code == 200
