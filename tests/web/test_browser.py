@@ -39,7 +39,7 @@ def live_server(world):
     """uvicorn serving the app on a free 127.0.0.1 port, in a thread of this process."""
     import uvicorn
 
-    write_weekly_report(world.settings, world.ids.holders[0], "2026-W47", formats=("json", "csv", "html", "pdf"))
+    write_weekly_report(world.settings, world.ids.holders[0], "2026-W47", formats=("json", "csv", "html", "pdf", "notices"))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(world.settings), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="off"))
