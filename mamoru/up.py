@@ -71,6 +71,7 @@ class EmbeddedStack:
     settings: Settings
     children: list[Child] = field(default_factory=list)
     redis_url: str = ""
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. shorter task limits for tests
 
     @property
     def log_dir(self) -> Path:
@@ -88,6 +89,7 @@ class EmbeddedStack:
         if self.redis_url:
             env["MAMORU_REDIS_URL"] = self.redis_url
         env.setdefault("PYTHONUNBUFFERED", "1")
+        env.update(self.extra_env)
         return env
 
     def _spawn(self, name: str, argv: list[str]) -> Child:

@@ -40,6 +40,33 @@ VISIBILITY_TIMEOUT = 2 * LEASE_S
 # a clip waiting this long with no task on it (a message lost with a broker's disk) is queued again
 STALL_AFTER_S = _env_seconds("MAMORU_STALL_AFTER_S", 30 * 60)
 SWEEP_EVERY_S = max(5, min(300, STALL_AFTER_S // 3))
+# first retry after about this long (doubling, with jitter); tests shorten it
+RETRY_BACKOFF_S = float(os.environ.get("MAMORU_RETRY_BACKOFF_S", "").strip() or 5.0)
+
+
+def _guard_kombu_redis_channel() -> None:
+    """Work around a kombu 5.x bug: when a worker loses Redis, closing the dead channel tries to put its
+    unacknowledged messages back through a connection that is already gone, and raises AttributeError
+    instead of a connection error, which kills the worker ("Unrecoverable error ... 'hostname'").
+    Raised as a connection error, it is ignored as kombu intends; Redis still holds those messages and
+    re-delivers them after the visibility timeout (and the stalled-clip sweep covers the clips sooner)."""
+    import redis.exceptions
+    from kombu.transport import redis as kombu_redis
+
+    original = kombu_redis.Channel._connparams
+    if getattr(original, "_mamoru_guard", False):
+        return
+
+    def _connparams(self, asynchronous=False):  # noqa: ANN001, ANN202
+        if getattr(self.connection, "client", None) is None:
+            raise redis.exceptions.ConnectionError("this channel's broker connection is already closed")
+        return original(self, asynchronous=asynchronous)
+
+    _connparams._mamoru_guard = True
+    kombu_redis.Channel._connparams = _connparams
+
+
+_guard_kombu_redis_channel()
 
 
 def make_app(redis_url: str | None = None) -> Celery:

@@ -91,6 +91,8 @@ def classify(message: str) -> FetchError:
     lowered = text.lower()
     if any(marker in lowered for marker in GONE_MARKERS):
         return FetchError(text, permanent=True, code="gone")
+    if "did not get any data blocks" in lowered:
+        return FetchError(f"the server sent an empty file (0 bytes): {text}", permanent=True, code="empty")
     if "unsupported url" in lowered or "no video formats" in lowered or "no video could be found" in lowered:
         return FetchError(text, permanent=True, code="unsupported")
     if any(marker in lowered for marker in TRANSIENT_MARKERS):

@@ -41,7 +41,7 @@ from mamoru.models import (
     Watchlist,
     utcnow,
 )
-from workers.celery import CRAWL_TIME_LIMIT, CRAWL_TIMEOUT_S, LEASE_S, STALL_AFTER_S
+from workers.celery import CRAWL_TIME_LIMIT, CRAWL_TIMEOUT_S, LEASE_S, RETRY_BACKOFF_S, STALL_AFTER_S
 from workers.celery import app  # noqa: F401  (binds shared tasks to our app)
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6  # leases of one clip (fetches and analyses) before it is given up
 FETCH_RETRIES = 4  # retries of a transient download error (timeouts, 429, 5xx)
 INFRA_RETRIES = 8  # retries when the database or the broker is briefly away
-BACKOFF_BASE_S = 5.0
+BACKOFF_BASE_S = RETRY_BACKOFF_S
 BACKOFF_MAX_S = 600.0
 # errors of the machinery, not of the clip: retried with backoff, never recorded as the clip's fault
 INFRA_ERRORS = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, kombu.exceptions.OperationalError,
