@@ -8,9 +8,11 @@ The figures (faults injected, clips lost, findings duplicated) are printed: run 
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -257,6 +259,15 @@ def test_bad_inputs_end_with_one_reason_while_the_rest_finish(pipeline, site):
     assert not [p for p in (home / "media").rglob("*") if p.is_file()], "media left after analysis"
     print(f"\nFAULTS bad inputs: {len(bad)} injected, {len(bad)} ended with one reason, "
           f"{len(good)}/{len(good)} other clips done")
+
+    # `mamoru retry --failed --reason gone` queues exactly those clips again, with a fresh attempt count
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAMORU_")} | pipeline.env
+    proc = subprocess.run([sys.executable, "-m", "mamoru.cli.main", "retry", "--failed", "--reason", "gone"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and f"1 clips queued for fetch again: [{bad['gone.mp4']}]" in proc.stdout, proc
+    again = pipeline.wait_until([bad["gone.mp4"]], timeout=60)
+    assert again[bad["gone.mp4"]][:2] == ("failed", "gone") and pipeline.clip(bad["gone.mp4"]).attempts == 1
+    assert site.hits["/gone.mp4"] == 2
 
 
 def test_same_media_under_two_urls_is_analysed_once(pipeline, site):
