@@ -25,8 +25,8 @@ TRUNCATED_SHARE = 0.5         # decoded less than this share of the declared dur
 
 # --- candidates --------------------------------------------------------------------------------
 PHASH_CANDIDATE = 12          # Hamming distance (of 64) at which a hashed region proposes a reference
-PHASH_STRONG = 6              # ... and at which a hash alone (confirmed by dHash) is evidence
-DHASH_CONFIRM = 10
+HASH_APPEAR_LOW, HASH_APPEAR_FULL = 0.55, 0.85  # appearance share needed by a hash-only match
+DHASH_CANDIDATE = 8           # ... or dHash distance
 HASH_TOP = 8                  # candidates kept per region from the Hamming search
 WINDOW_SCALES = (0.9, 0.7, 0.5, 0.35, 0.25)  # sub-region window widths, as a share of content width
 WINDOW_STEP = 0.25            # window stride as a share of the window size
@@ -59,3 +59,14 @@ MAX_LINES = 14
 MAX_PROPOSALS = 6
 REGION_FEATURE_SIDE = 480     # a proposal is rescaled to this long side before ORB
 REGION_FEATURES = 800
+FEATURE_OVERSAMPLE = 3        # detect this many times the keypoints wanted, then spread them over a grid
+FEATURE_CELLS = 24            # grid cells for that spreading
+# --- appearance check (dense, after geometry) ----------------------------------------------------
+THUMB_SIDE = 48               # references are kept as THUMB_SIDE x THUMB_SIDE grey thumbnails
+APPEAR_GRID = 6               # compared cell by cell on this grid
+APPEAR_NCC = 0.5              # a cell agrees when its normalised cross-correlation reaches this
+APPEAR_MIN_STD = 4.0          # cells flatter than this in the reference say nothing
+APPEAR_LOW, APPEAR_FULL = 0.4, 0.7   # agreeing share of cells: no credit at LOW, full credit at FULL
+CONTENT_EDGE = 40.0            # a step this sharp (grey levels between neighbours) is picture, not blurred fill
+HASH_MIN_CELLS = 6            # a hash-only match needs this many comparable cells
+REGION_MIN_STD = 8.0          # a flat proposal (a letterbox bar) is not a picture

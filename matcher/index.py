@@ -21,7 +21,7 @@ from matcher import constants as C
 from matcher.errors import IndexFileError, MatcherError
 from matcher.hashing import grey, hamming, region_hashes
 from matcher.references import hash_variants, load_reference
-from matcher.verify import features
+from matcher.verify import features, thumbnail_of
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
 
@@ -76,7 +76,7 @@ class ReferenceIndex:
 
     def __init__(self, names: list[str], sizes: np.ndarray, phash: np.ndarray, dhash: np.ndarray,
                  hash_model: np.ndarray, hash_variant: np.ndarray, kp_xy: np.ndarray, kp_desc: np.ndarray,
-                 kp_offsets: np.ndarray, version: str | None = None):
+                 kp_offsets: np.ndarray, thumbs: np.ndarray, thumb_masks: np.ndarray, version: str | None = None):
         self.names = list(names)
         self.sizes = np.asarray(sizes, np.int32).reshape(-1, 2)          # (R, 2) feature-scale (w, h)
         self.phash = np.asarray(phash, np.uint64)
@@ -86,7 +86,10 @@ class ReferenceIndex:
         self.kp_xy = np.asarray(kp_xy, np.float32).reshape(-1, 2)
         self.kp_desc = np.asarray(kp_desc, np.uint8).reshape(-1, 32)
         self.kp_offsets = np.asarray(kp_offsets, np.int64)               # (2R + 1,) model m -> rows
+        self.thumbs = np.asarray(thumbs, np.uint8).reshape(-1, C.THUMB_SIDE, C.THUMB_SIDE)
+        self.thumb_masks = np.asarray(thumb_masks, np.uint8).reshape(-1, C.THUMB_SIDE, C.THUMB_SIDE)
         self.hash_index = HammingIndex(self.phash)
+        self.dhash_index = HammingIndex(self.dhash)
         self.version = version or self._digest()
         self._kp_model = np.repeat(np.arange(len(self.kp_offsets) - 1, dtype=np.int32), np.diff(self.kp_offsets))
         self._bf = cv2.BFMatcher(cv2.NORM_HAMMING)
@@ -99,6 +102,7 @@ class ReferenceIndex:
         if not files:
             raise MatcherError("no reference images given")
         names, sizes, ph, dh, hm, hv, xy, desc, offsets = [], [], [], [], [], [], [], [], [0]
+        thumbs, tmasks = [], []
         seen: set[str] = set()
         for path in files:
             ref = load_reference(path)
@@ -111,6 +115,9 @@ class ReferenceIndex:
             sizes.append((w, h))
             g = grey(ref.bgr)
             gm = g[:, ::-1].copy()
+            th, tm = thumbnail_of(g, ref.mask if ref.mask.min() == 0 else None)
+            thumbs.append(th)
+            tmasks.append(tm)
             variants = hash_variants(ref.bgr)
             for mirrored in (False, True):
                 img = gm if mirrored else g
@@ -128,14 +135,15 @@ class ReferenceIndex:
                 xy.append(k_xy); desc.append(k_desc)
                 offsets.append(offsets[-1] + len(k_xy))
         return cls(names, np.array(sizes), np.array(ph, np.uint64), np.array(dh, np.uint64), np.array(hm),
-                   np.array(hv), np.concatenate(xy), np.concatenate(desc), np.array(offsets))
+                   np.array(hv), np.concatenate(xy), np.concatenate(desc), np.array(offsets), np.array(thumbs),
+                   np.array(tmasks))
 
     def _digest(self) -> str:
         h = hashlib.sha256()
         h.update(f"{C.INDEX_FORMAT}/{C.INDEX_FORMAT_VERSION}/{C.ALGORITHM_VERSION}".encode())
         h.update(json.dumps(self.names).encode())
         for a in (self.sizes, self.phash, self.dhash, self.hash_model, self.hash_variant, self.kp_xy,
-                  self.kp_desc, self.kp_offsets):
+                  self.kp_desc, self.kp_offsets, self.thumbs, self.thumb_masks):
             h.update(np.ascontiguousarray(a).tobytes())
         return f"{C.ALGORITHM_VERSION}-{h.hexdigest()[:16]}"
 
@@ -148,7 +156,8 @@ class ReferenceIndex:
         buf = io.BytesIO()
         np.savez(buf, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), sizes=self.sizes,
                  phash=self.phash, dhash=self.dhash, hash_model=self.hash_model, hash_variant=self.hash_variant,
-                 kp_xy=self.kp_xy, kp_desc=self.kp_desc, kp_offsets=self.kp_offsets)
+                 kp_xy=self.kp_xy, kp_desc=self.kp_desc, kp_offsets=self.kp_offsets, thumbs=self.thumbs,
+                 thumb_masks=self.thumb_masks)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".index-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
@@ -162,7 +171,7 @@ class ReferenceIndex:
             with np.load(path, allow_pickle=False) as z:
                 meta = json.loads(bytes(z["meta"]).decode())
                 arrays = {k: z[k] for k in ("sizes", "phash", "dhash", "hash_model", "hash_variant", "kp_xy",
-                                            "kp_desc", "kp_offsets")}
+                                            "kp_desc", "kp_offsets", "thumbs", "thumb_masks")}
         except FileNotFoundError:
             raise IndexFileError(f"{path}: no such index file") from None
         except (OSError, ValueError, KeyError, json.JSONDecodeError) as e:
@@ -181,6 +190,13 @@ class ReferenceIndex:
     def model_features(self, model: int) -> tuple[np.ndarray, np.ndarray]:
         a, b = self.kp_offsets[model], self.kp_offsets[model + 1]
         return self.kp_xy[a:b], self.kp_desc[a:b]
+
+    def thumb(self, model: int) -> tuple[np.ndarray, np.ndarray]:
+        """Grey thumbnail and mask of a model (the mirrored model's are flipped)."""
+        r = model >> 1
+        if model & 1:
+            return self.thumbs[r][:, ::-1], self.thumb_masks[r][:, ::-1]
+        return self.thumbs[r], self.thumb_masks[r]
 
     def keypoint_votes(self, frame_desc: np.ndarray) -> np.ndarray:
         """Ratio-test nearest-neighbour votes of a frame's descriptors per model -> (2R,) counts."""

@@ -90,9 +90,21 @@ def load_reference(path: str | Path) -> ReferenceImage:
     return ReferenceImage(name=Path(path).stem, bgr=bgr, mask=mask, original_size=original)
 
 
+def variant_box(w: int, h: int, code: int) -> tuple[int, int, int, int]:
+    """The region (x, y, w, h) of a w x h reference that hash variant `code` covers."""
+    for c, box, _ in _variants(w, h):
+        if c == code:
+            return box
+    raise ValueError(code)
+
+
 def hash_variants(bgr: np.ndarray) -> list[tuple[int, tuple[int, int, int, int], bool]]:
     """(variant code, box, mirrored) of the regions hashed at index time: whole and centre crops, both ways."""
     h, w = bgr.shape[:2]
+    return _variants(w, h)
+
+
+def _variants(w: int, h: int) -> list[tuple[int, tuple[int, int, int, int], bool]]:
     out = []
     code = 0
     for mirrored in (False, True):

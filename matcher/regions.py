@@ -15,35 +15,49 @@ from matcher import constants as C
 Box = tuple[int, int, int, int]
 
 
-def content_box(bgr: np.ndarray) -> Box:
-    """The picture inside black bars, solid borders or blurred fill: (x, y, w, h) on the frame."""
+def content_boxes(bgr: np.ndarray) -> list[Box]:
+    """Where the picture is, inside bars: [inside solid bars (black, white, any flat colour)] and, when
+    the rows or columns around it are blurred fill, [inside the fill too]. Each (x, y, w, h)."""
     g = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY).astype(np.float32) if bgr.ndim == 3 else bgr.astype(np.float32)
     h, w = g.shape
-    dx = np.abs(np.diff(g, axis=1))
-    dy = np.abs(np.diff(g, axis=0))
+    row_std, col_std = g.std(axis=1), g.std(axis=0)
+
+    def flat_span(std: np.ndarray) -> tuple[int, int]:
+        idx = np.flatnonzero(std > C.CONTENT_MIN_STD)
+        return (0, len(std)) if len(idx) == 0 else (int(idx[0]), int(idx[-1]) + 1)
+
+    y0, y1 = flat_span(row_std)
+    x0, x1 = flat_span(col_std)
+    if (y1 - y0) < 16 or (x1 - x0) < 16 or (y1 - y0) * (x1 - x0) < 0.05 * h * w:
+        y0, y1, x0, x1 = 0, h, 0, w
+    out: list[Box] = [(x0, y0, x1 - x0, y1 - y0)]
+    inner = g[y0:y1, x0:x1]
+    dx = np.abs(np.diff(inner, axis=1))
+    dy = np.abs(np.diff(inner, axis=0))
     row = dx.mean(axis=1)
     row[:-1] += dy.mean(axis=1)
     col = dy.mean(axis=0)
     col[:-1] += dx.mean(axis=0)
-    row_std = g.std(axis=1)
-    col_std = g.std(axis=0)
 
-    def span(energy: np.ndarray, std: np.ndarray) -> tuple[int, int]:
+    def busy_span(energy: np.ndarray) -> tuple[int, int]:
         n = len(energy)
         k = max(1, n // 100)
         e = np.convolve(energy, np.ones(k) / k, mode="same")
         thr = max(C.CONTENT_MIN_ENERGY, C.CONTENT_REL_ENERGY * float(np.percentile(e, 90)))
-        active = (e > thr) & (std > C.CONTENT_MIN_STD)
-        idx = np.flatnonzero(active)
-        if len(idx) == 0:
-            return 0, n
-        return int(idx[0]), int(idx[-1]) + 1
+        idx = np.flatnonzero(e > thr)
+        return (0, n) if len(idx) == 0 else (int(idx[0]), int(idx[-1]) + 1)
 
-    y0, y1 = span(row, row_std)
-    x0, x1 = span(col, col_std)
-    if (y1 - y0) * (x1 - x0) < 0.15 * h * w or (y1 - y0) < 16 or (x1 - x0) < 16:
-        return 0, 0, w, h
-    return x0, y0, x1 - x0, y1 - y0
+    by0, by1 = busy_span(row)
+    bx0, bx1 = busy_span(col)
+    ih, iw = inner.shape
+    if (by1 - by0) * (bx1 - bx0) >= 0.2 * ih * iw and (by1 - by0, bx1 - bx0) != (ih, iw):
+        out.append((x0 + bx0, y0 + by0, bx1 - bx0, by1 - by0))
+    return out
+
+
+def content_box(bgr: np.ndarray) -> Box:
+    """The innermost content region (see content_boxes)."""
+    return content_boxes(bgr)[-1]
 
 
 def _positions(mask_sum: np.ndarray, min_len: int) -> list[int]:

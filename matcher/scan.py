@@ -12,9 +12,10 @@ from PIL import Image
 from matcher import constants as C
 from matcher.hashing import grey, hamming, phash_hex, region_hashes
 from matcher.index import ReferenceIndex
+from matcher.references import variant_box
 from matcher.verdict import FrameHit, Match, ScanResult, clip_score, spans_of, thumbnail
-from matcher.verify import Verification, features, verify
-from matcher.regions import _iou, content_box, rectangle_proposals
+from matcher.verify import Verification, appearance, appearance_factor, features, verify
+from matcher.regions import _iou, content_boxes, rectangle_proposals
 from matcher.video import FrameReader
 
 
@@ -25,13 +26,16 @@ class _Best:
     bgr: np.ndarray
 
 
-def hash_score(distance: int) -> float:
-    """A strong pHash hit (confirmed by dHash) alone: 0.55 at PHASH_STRONG, 0.95 at 0."""
-    return float(0.55 + 0.4 * (1.0 - distance / max(1, C.PHASH_STRONG)))
+def hash_score(dp: int, dd: int, share: float) -> float:
+    """A hashed region (the content region, a rectangle) that is close to a reference and whose pixels
+    agree with it cell by cell; the appearance share decides, the hash distance grades."""
+    conf = max(1.0 - dp / 24.0, 1.0 - dd / 20.0, 0.0)
+    app = float(np.clip((share - C.HASH_APPEAR_LOW) / (C.HASH_APPEAR_FULL - C.HASH_APPEAR_LOW), 0.0, 1.0))
+    return app * (0.5 + 0.5 * conf)
 
 
 def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, offset: tuple[int, int],
-                   frame_size: tuple[int, int], best_v: dict[int, Verification]) -> None:
+                   frame_grey: np.ndarray, best_v: dict[int, Verification]) -> None:
     """Verify candidate models against features of a (possibly rescaled) region; keep the best per reference."""
     for model in sorted(models):
         r_xy, r_desc = idx.model_features(model)
@@ -39,11 +43,18 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
         v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf)
         if v is None or v.score <= 0:
             continue
+        frame_size = (frame_grey.shape[1], frame_grey.shape[0])
         if scale != 1.0 or offset != (0, 0):
+            v.H = np.array([[1 / scale, 0, offset[0]], [0, 1 / scale, offset[1]], [0, 0, 1]]) @ v.H
             quad = v.quad / scale + np.float32(offset)
             x0, y0 = np.clip(quad.min(axis=0), 0, frame_size).astype(int)
             x1, y1 = np.clip(np.ceil(quad.max(axis=0)), 0, frame_size).astype(int)
             v.quad, v.box = quad, (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
+        th, tm = idx.thumb(model)
+        v.appearance = appearance(frame_grey, v.H, tuple(idx.sizes[ref]), th, tm)
+        v.score *= appearance_factor(v.appearance)
+        if v.score <= 0:
+            continue
         if ref not in best_v or v.score > best_v[ref].score:
             best_v[ref] = v
 
@@ -53,30 +64,38 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     g = grey(bgr)
     fh, fw = g.shape
     full = (0, 0, fw, fh)
-    cbox = content_box(bgr)
     boxes = [full]
-    if cbox != full:
-        boxes.append(cbox)
-    proposals = [b for b in rectangle_proposals(bgr) if all(_iou(b, o) < 0.9 for o in boxes)]
+    for b in content_boxes(bgr):
+        if all(_iou(b, o) < 0.97 for o in boxes):
+            boxes.append(b)
+    n_content = len(boxes)
+    proposals = [b for b in rectangle_proposals(bgr) if all(_iou(b, o) < 0.9 for o in boxes)
+                 and g[b[1]:b[1] + b[3], b[0]:b[0] + b[2]].std() >= C.REGION_MIN_STD]
     boxes.extend(proposals)
     ph, dh = region_hashes(g, boxes)
-    hash_hits: dict[int, tuple[int, tuple[int, int, int, int]]] = {}   # model -> (distance, box)
+    # model -> (pHash distance, dHash distance, box) of the closest hashed region
+    hash_hits: dict[int, tuple[int, int, tuple[int, int, int, int], int]] = {}
     region_candidates: dict[int, set[int]] = {i: set() for i in range(len(boxes))}
-    for i, ((rows, dists), box, dq) in enumerate(zip(idx.hash_index.query(ph, C.PHASH_CANDIDATE), boxes, dh)):
-        for row, d in zip(rows.tolist(), dists.tolist()):
+    p_res = idx.hash_index.query(ph, C.PHASH_CANDIDATE)
+    d_res = idx.dhash_index.query(dh, C.DHASH_CANDIDATE)
+    for i, box in enumerate(boxes):
+        rows = set(p_res[i][0].tolist()) | set(d_res[i][0].tolist())
+        for row in rows:
             model = int(idx.hash_model[row])
             region_candidates[i].add(model)
-            if d <= C.PHASH_STRONG and int(hamming(idx.dhash[row:row + 1], dq)[0]) <= C.DHASH_CONFIRM:
-                if model not in hash_hits or d < hash_hits[model][0]:
-                    hash_hits[model] = (d, box)
+            dp = int(hamming(idx.phash[row:row + 1], ph[i])[0])
+            dd = int(hamming(idx.dhash[row:row + 1], dh[i])[0])
+            old = hash_hits.get(model)
+            if old is None or min(dp / 24, dd / 20) < min(old[0] / 24, old[1] / 20):
+                hash_hits[model] = (dp, dd, box, int(idx.hash_variant[row]))
     best_v: dict[int, Verification] = {}
     xy, desc = features(g, C.FRAME_FEATURES)
-    candidates = set(region_candidates[0]) | (region_candidates.get(1, set()) if cbox != full else set())
+    candidates = set().union(*(region_candidates[i] for i in range(n_content)))
     if len(desc):
         votes = idx.keypoint_votes(desc)
         order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
         candidates.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
-    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), (fw, fh), best_v)
+    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v)
     # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
     first_prop = len(boxes) - len(proposals)
     for i in range(first_prop, len(boxes)):
@@ -92,14 +111,22 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         votes = idx.keypoint_votes(rdesc)
         order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
         cand.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
-        _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), (fw, fh), best_v)
+        _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v)
     hits: dict[int, FrameHit] = {}
     for ref, v in best_v.items():
         hits[ref] = FrameHit(t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),
                              v.reference_share, v.quad, v.inliers)
-    for model, (d, box) in hash_hits.items():
+    for model, (dp, dd, box, variant) in hash_hits.items():
         ref = model >> 1
-        s = hash_score(d)
+        rw, rh = (int(v) for v in idx.sizes[ref])
+        vx, vy, vw, vh = variant_box(rw, rh, variant)
+        bx, by, bw, bh = box
+        sx, sy = bw / vw, bh / vh
+        Hb = np.array([[sx, 0, bx - vx * sx], [0, sy, by - vy * sy], [0, 0, 1]], np.float64)
+        th, tm = idx.thumb(model)
+        s = hash_score(dp, dd, appearance(g, Hb, (rw, rh), th, tm, min_cells=C.HASH_MIN_CELLS))
+        if s <= 0:
+            continue
         if ref in hits:
             h = hits[ref]
             combined = 1.0 - (1.0 - h.score) * (1.0 - s)

@@ -25,8 +25,34 @@ def orb(n: int) -> cv2.ORB:
 
 
 def features(grey_img: np.ndarray, n: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """ORB keypoints -> (xy float32 (N, 2), descriptors uint8 (N, 32))."""
-    kps, desc = orb(n).detectAndCompute(grey_img, mask)
+    """ORB keypoints spread over a grid -> (xy float32 (N, 2), descriptors uint8 (N, 32)).
+
+    Plain ORB keeps the strongest corners of the whole image, so captions, text and busy
+    backgrounds take every keypoint; a per-cell quota leaves some for the art.
+    """
+    h, w = grey_img.shape[:2]
+    kps = orb(n * C.FEATURE_OVERSAMPLE).detect(grey_img, mask)
+    if not kps:
+        return np.empty((0, 2), np.float32), np.empty((0, 32), np.uint8)
+    if len(kps) > n:
+        gx = max(1, round((C.FEATURE_CELLS * w / h) ** 0.5))
+        gy = max(1, round(C.FEATURE_CELLS / gx))
+        pts = np.array([k.pt for k in kps], np.float32)
+        resp = np.array([k.response for k in kps], np.float32)
+        cell = (np.minimum(gy - 1, (pts[:, 1] * gy / h).astype(int)) * gx
+                + np.minimum(gx - 1, (pts[:, 0] * gx / w).astype(int)))
+        order = np.lexsort((-resp, cell))          # by cell, strongest first inside each cell
+        rank = np.empty(len(kps), np.int64)
+        cs = cell[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(cs)) + 1]
+        counts = np.diff(np.r_[starts, len(cs)])
+        rank[order] = np.arange(len(cs)) - np.repeat(starts, counts)
+        quota = max(4, int(1.5 * n / (gx * gy)))
+        keep = np.flatnonzero(rank < quota)
+        if len(keep) > n:
+            keep = keep[np.argsort(-resp[keep])[:n]]
+        kps = [kps[i] for i in keep]
+    kps, desc = orb(n * C.FEATURE_OVERSAMPLE).compute(grey_img, kps)
     if desc is None or not kps:
         return np.empty((0, 2), np.float32), np.empty((0, 32), np.uint8)
     return np.array([k.pt for k in kps], np.float32), desc
@@ -42,6 +68,8 @@ class Verification:
     quad: np.ndarray        # the reference's corners on the frame (4, 2)
     box: tuple[int, int, int, int]
     score: float
+    H: np.ndarray | None = None       # reference (feature scale) -> frame
+    appearance: float = 1.0
 
 
 def feature_score(inliers: int, coverage: float) -> float:
@@ -136,4 +164,68 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
     if box[2] < C.MIN_BOX_SIDE or box[3] < C.MIN_BOX_SIDE:
         return None
     return Verification(model=model, inliers=n_in, matches=len(src), coverage=float(coverage),
-                        reference_share=ref_share, quad=quad, box=box, score=feature_score(n_in, coverage))
+                        reference_share=ref_share, quad=quad, box=box, score=feature_score(n_in, coverage), H=H)
+
+
+def thumbnail_of(grey_ref: np.ndarray, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The reference as a THUMB_SIDE square grey thumbnail and its opacity mask (aspect is not kept)."""
+    t = C.THUMB_SIDE
+    th = cv2.resize(grey_ref, (t, t), interpolation=cv2.INTER_AREA)
+    m = np.full((t, t), 255, np.uint8) if mask is None else cv2.resize(mask, (t, t), interpolation=cv2.INTER_AREA)
+    return th, m
+
+
+def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int], thumb: np.ndarray,
+               thumb_mask: np.ndarray, min_cells: int = 3) -> float:
+    """Share of the reference's textured, visible cells whose pixels agree with the frame under H.
+
+    Geometry alone accepts a near-miss that shares a template (the frame of a card, a logo, the text
+    box); comparing the pixels cell by cell rejects it, because the art inside does not agree.
+    """
+    t = C.THUMB_SIDE
+    rw, rh = ref_size
+    S = np.array([[rw / t, 0, 0], [0, rh / t, 0], [0, 0, 1]], np.float64)
+    Ht = H @ S                                        # thumbnail -> frame
+    # shrink the frame first when the copy is much larger than the thumbnail (no aliasing)
+    corners = cv2.perspectiveTransform(np.float32([[0, 0], [t, 0], [t, t], [0, t]]).reshape(-1, 1, 2), Ht)
+    side = float(np.sqrt(max(1.0, cv2.contourArea(corners.reshape(4, 2)))))
+    f = side / t
+    img = frame_grey
+    if f > 2.0:
+        k = 1.0 / (f / 1.5)
+        img = cv2.resize(frame_grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+        Ht = np.diag([k, k, 1.0]) @ Ht
+    warped = cv2.warpPerspective(img, Ht, (t, t), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    valid = cv2.warpPerspective(np.full(img.shape[:2], 255, np.uint8), Ht, (t, t),
+                                flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
+    g = C.APPEAR_GRID
+    c = t // g
+    agree = total = covered = 0
+    for i in range(g):
+        for j in range(g):
+            sl = (slice(i * c, (i + 1) * c), slice(j * c, (j + 1) * c))
+            if valid[sl].mean() < 200 or thumb_mask[sl].mean() < 200:
+                continue
+            a = thumb[sl].astype(np.float32)
+            b = warped[sl].astype(np.float32)
+            sa, sb = float(a.std()), float(b.std())
+            if sa < C.APPEAR_MIN_STD:
+                # blank in the reference: blank on the frame agrees, drawn-on disagrees
+                total += 1
+                agree += sb < 2 * C.APPEAR_MIN_STD
+                continue
+            if sb < 2.0:
+                covered += 1   # flat on the frame: covered by a caption bar or sticker, says little
+                continue
+            total += 1
+            ncc = float(((a - a.mean()) * (b - b.mean())).mean() / (sa * sb))
+            agree += ncc >= C.APPEAR_NCC
+    if total < min_cells:
+        return 1.0 if min_cells <= 3 and total == 0 and covered == 0 else (agree / total if total else 0.0)
+    # a copy may be partly covered, but not mostly: covered cells count against it beyond 40 %
+    return agree / max(total, 0.6 * (total + covered))
+
+
+def appearance_factor(share: float) -> float:
+    return float(np.clip((share - C.APPEAR_LOW) / (C.APPEAR_FULL - C.APPEAR_LOW), 0.0, 1.0))

@@ -13,44 +13,6 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "out" / "accuracy"
 
-_state: dict = {}
-
-
-def _init(index_path: str, ref_files: list[str], baselines: bool) -> None:
-    import cv2
-
-    import matcher
-    from bench.accuracy.baselines import PhashBaseline, SiftBaseline
-
-    cv2.setNumThreads(1)
-    _state["index"] = matcher.ReferenceIndex.load(index_path)
-    if baselines:
-        names = {Path(p).stem: p for p in ref_files}
-        _state["phash"] = PhashBaseline(names)
-        _state["sift"] = SiftBaseline(names)
-
-
-def _run(clip: dict) -> dict:
-    import matcher
-    from bench.accuracy.baselines import frames_1fps
-
-    out = {"name": clip["name"]}
-    t = time.perf_counter()
-    try:
-        res = matcher.scan_video(clip["path"], _state["index"], threshold=0)
-        out["matcher"] = {m.reference: m.score for m in res.matches}
-        out["error"] = None
-    except matcher.MatcherError as e:
-        out["matcher"] = {}
-        out["error"] = str(e)
-    out["seconds"] = time.perf_counter() - t
-    if "phash" in _state:
-        frames = frames_1fps(clip["path"])
-        out["phash"] = _state["phash"].scan(frames)
-        out["sift"] = _state["sift"].scan(frames)
-    return out
-
-
 def metrics(clips: list[dict], preds: dict[str, dict[str, float]], threshold: float) -> dict:
     """Micro-averaged figures over (clip, reference) pairs."""
     pairs = []   # (score, is_true)
@@ -122,8 +84,10 @@ def main() -> None:
     print(f"index: {len(idx.names)} references, {len(idx.phash)} hashes, {len(idx.kp_desc)} keypoints, "
           f"built in {time.perf_counter() - t_build:.1f} s")
     baselines = not args.no_baselines
-    with mp.get_context("fork").Pool(args.jobs, _init, (str(index_path), manifest["refs"], baselines)) as pool:
-        results = pool.map(_run, clips, chunksize=1)
+    from bench.accuracy.runner import init_worker, run_clip
+
+    with mp.get_context("spawn").Pool(args.jobs, init_worker, (str(index_path), manifest["refs"], baselines)) as pool:
+        results = pool.map(run_clip, clips, chunksize=1)
     errors = [r for r in results if r["error"]]
     for r in errors:
         print("error:", r["error"])

@@ -21,6 +21,9 @@ from PIL import Image
 from matcher import synth as S
 
 SK = Path(skimage.__file__).parent / "data"
+SITE = Path(skimage.__file__).parent.parent
+NX = SITE / "networkx" / "drawing" / "tests" / "baseline"
+PW = SITE / "playwright" / "driver" / "package" / "lib" / "server" / "chromium" / "appIcon.png"
 MPL = Path(matplotlib.__file__).parent / "mpl-data"
 W, H = S.W, S.H
 FPS, SECONDS = 12, 4.0
@@ -67,7 +70,7 @@ REFS = [
     Ref("page", "graphic", SK / "page.png"),
     Ref("colorwheel", "graphic", SK / "color.png"),
     Ref("phantom", "graphic", SK / "phantom.png"),
-    Ref("dots", "graphic", Path(np.__file__).parent.parent / "scipy" / "ndimage" / "tests" / "dots.png"),
+    Ref("dots", "graphic", SITE / "scipy" / "ndimage" / "tests" / "dots.png"),
     Ref("microaneurysms", "photo", SK / "microaneurysms.png"),
     Ref("horse", "sprite", SK / "horse.png"),
     Ref("skimage_logo", "logo", SK / "logo.png"),
@@ -77,27 +80,25 @@ REFS = [
     Ref("icon_save", "sprite", MPL / "images" / "filesave_large.png"),
     Ref("icon_zoom", "sprite", MPL / "images" / "zoom_to_rect_large.png"),
     Ref("no_time_for_that", "pixel", SK / "no_time_for_that_tiny.gif", ".gif", "first frame"),
-    Ref("pixel_cat", "pixel", SK / "chelsea.png", ".png", "48x32, 12 colours, transparent background"),
-    Ref("pixel_rocket", "pixel", SK / "rocket.jpg", ".png", "40x27, 16 colours"),
-    Ref("card_coffee", "card", SK / "coffee.png", ".png", "drawn into the benchmark's card template"),
-    Ref("card_astronaut", "card", SK / "astronaut.png", ".png", "drawn into the benchmark's card template"),
-    Ref("card_coins", "card", SK / "coins.png", ".png", "drawn into the benchmark's card template"),
+    Ref("pixel_labels", "pixel", NX / "test_display_labels_and_colors.png", ".png", "48x36, 12 colours"),
+    Ref("pixel_house", "pixel", NX / "test_house_with_colors.png", ".png", "40x30, 16 colours"),
+    Ref("card_graph", "card", NX / "test_display_complex.png", ".png", "drawn into the benchmark's card template"),
+    Ref("card_path", "card", NX / "test_display_shortest_path.png", ".png", "drawn into the benchmark's card template"),
+    Ref("card_appicon", "card", PW, ".png", "drawn into the benchmark's card template"),
 ]
 
 # shown in clips but not references
-DISTRACTOR_IMAGES = [SK / "brick.png", SK / "gravel.png", SK / "grass.png", SK / "moon.png", SK / "chessboard_RGB.png",
-                     SK / "hubble_deep_field.jpg"]
+DISTRACTOR_IMAGES = [SK / "brick.png", SK / "gravel.png", SK / "grass.png", SK / "moon.png", SK / "chessboard_RGB.png"]
 NEAR_MISS = {  # near-miss image -> the reference it resembles
     "icon_back": ("icon_home", MPL / "images" / "back_large.png"),
     "icon_forward": ("icon_home", MPL / "images" / "forward_large.png"),
     "icon_help": ("icon_save", MPL / "images" / "help_large.png"),
     "icon_move": ("icon_zoom", MPL / "images" / "move_large.png"),
     "icon_subplots": ("icon_save", MPL / "images" / "subplots_large.png"),
-    "card_moon": ("card_coffee", SK / "moon.png"),
-    "card_gravel": ("card_astronaut", SK / "gravel.png"),
-    "card_brick": ("card_coins", SK / "brick.png"),
+    "card_moon": ("card_graph", SK / "moon.png"),
+    "card_gravel": ("card_path", SK / "gravel.png"),
+    "card_brick": ("card_appicon", SK / "brick.png"),
     "hubble_right": ("hubble_left", SK / "hubble_deep_field.jpg"),
-    "pixel_dog": ("pixel_cat", SK / "coffee.png"),
 }
 
 
@@ -105,6 +106,12 @@ def _read_rgba(path: Path) -> np.ndarray:
     with Image.open(path) as im:
         im.seek(0)
         return np.asarray(im.convert("RGBA")).copy()
+
+
+def flat_bgr(rgba: np.ndarray) -> np.ndarray:
+    a = rgba[..., 3:4].astype(np.float32) / 255
+    rgb = (rgba[..., :3] * a + 255 * (1 - a)).astype(np.uint8)
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 
 
 def card(art_rgb: np.ndarray, title: str) -> np.ndarray:
@@ -139,12 +146,12 @@ def make_reference_rgba(ref: Ref) -> np.ndarray:
     src = _read_rgba(ref.source)
     if ref.name == "hubble_left":
         return src[:, : int(src.shape[1] * 0.55)]
-    if ref.name == "pixel_cat":
-        return pixel_art(src, (48, 32), 12, transparent_bg=False)
-    if ref.name == "pixel_rocket":
-        return pixel_art(src, (40, 27), 16)
+    if ref.name == "pixel_labels":
+        return pixel_art(src, (48, 36), 12)
+    if ref.name == "pixel_house":
+        return pixel_art(src, (40, 30), 16)
     if ref.kind == "card":
-        rgb = card(cv2.cvtColor(src[..., :3], cv2.COLOR_RGB2BGR), ref.name.split("_", 1)[1].upper())
+        rgb = card(flat_bgr(src), ref.name.split("_", 1)[1].upper())
         return np.dstack([cv2.cvtColor(rgb, cv2.COLOR_BGR2RGB), np.full(rgb.shape[:2], 255, np.uint8)])
     return src
 
@@ -154,10 +161,8 @@ def make_near_miss_rgba(name: str, path: Path) -> np.ndarray:
     if name == "hubble_right":
         return src[:, int(src.shape[1] * 0.58):]
     if name.startswith("card_"):
-        rgb = card(cv2.cvtColor(src[..., :3], cv2.COLOR_RGB2BGR), name.split("_", 1)[1].upper())
+        rgb = card(flat_bgr(src), name.split("_", 1)[1].upper())
         return np.dstack([cv2.cvtColor(rgb, cv2.COLOR_BGR2RGB), np.full(rgb.shape[:2], 255, np.uint8)])
-    if name == "pixel_dog":
-        return pixel_art(src, (48, 32), 12)
     return src
 
 

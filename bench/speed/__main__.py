@@ -1,0 +1,146 @@
+"""`python -m bench.speed [--quick]`: time `mamoru scan` on a 30 s 1080x1920 H.264 clip against
+`ffmpeg -threads 1 -i CLIP -f null -` on the same clip in the same run (both pinned to one CPU),
+frames per second, peak memory (also with a 10,000-reference index), and Hamming-search queries/s."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+OUT = Path(__file__).resolve().parent.parent / "out" / "speed"
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def make_clip(path: Path, seconds: int = 30, fps: int = 30, w: int = 1080, h: int = 1920) -> Path:
+    """A slideshow with slow zooms and a cut every 5 s, one shot showing a reference picture-in-picture."""
+    import cv2
+    import skimage
+
+    from matcher import synth as S
+
+    if path.exists():
+        return path
+    data = Path(skimage.__file__).parent / "data"
+    shots = ["grass.png", "hubble_deep_field.jpg", "brick.png", "moon.png", "gravel.png", "retina.jpg"]
+    imgs = [cv2.resize(cv2.imread(str(data / s), cv2.IMREAD_COLOR), (w, h), interpolation=cv2.INTER_LINEAR) for s in shots]
+    coffee = cv2.imread(str(data / "coffee.png"), cv2.IMREAD_COLOR)
+    imgs[2] = S.pip(coffee, imgs[2], 0.4, (0.5, 0.3), w=w, h=h)
+    per = 5 * fps
+
+    def frame(i: int) -> np.ndarray:
+        base = imgs[(i // per) % len(imgs)]
+        z = 1.0 + 0.15 * (i % per) / per
+        M = cv2.getRotationMatrix2D((w / 2, h / 2), 0, z)
+        return cv2.warpAffine(base, M, (w, h), flags=cv2.INTER_LINEAR)
+
+    tmp = path.with_suffix(".tmp.mp4")
+    S.write_clip(tmp, frame, seconds=seconds, fps=fps, w=w, h=h, crf=23)
+    tmp.rename(path)
+    return path
+
+
+def pinned(cmd: list[str]) -> list[str]:
+    return (["taskset", "-c", "0"] + cmd) if shutil.which("taskset") else cmd
+
+
+def timed(cmd: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (MiB) of the child, its stdout."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO)
+    out = p.stdout.read().decode()
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode:
+        raise SystemExit(f"failed ({p.returncode}): {' '.join(cmd)}")
+    return time.perf_counter() - t, ru.ru_maxrss // 1024, out
+
+
+def big_index(real, n_refs: int):
+    """The real index padded to n_refs references with random keypoints and hashes: the same arrays,
+    sizes and search work as n_refs real pictures (building 10,000 real ones takes minutes)."""
+    import matcher
+    from matcher import constants as C
+
+    rng = np.random.default_rng(0)
+    extra = n_refs - len(real.names)
+    per_model = C.REF_FEATURES
+    n_hash = len(real.phash) // max(1, len(real.names))
+    names = real.names + [f"pad{i:05d}" for i in range(extra)]
+    sizes = np.vstack([real.sizes, np.tile([[512, 384]], (extra, 1))])
+    phash = np.concatenate([real.phash, rng.integers(0, 2**63, extra * n_hash, dtype=np.int64).astype(np.uint64)])
+    dhash = np.concatenate([real.dhash, rng.integers(0, 2**63, extra * n_hash, dtype=np.int64).astype(np.uint64)])
+    models_per_ref = (len(real.kp_offsets) - 1) // len(real.names)
+    hm = np.concatenate([real.hash_model, np.repeat(np.arange(len(real.names), n_refs) * models_per_ref, n_hash)])
+    hv = np.concatenate([real.hash_variant, np.tile(np.arange(n_hash), extra)])
+    n_kp = extra * models_per_ref * per_model
+    kp_xy = np.concatenate([real.kp_xy, rng.uniform(0, 384, (n_kp, 2)).astype(np.float32)])
+    kp_desc = np.concatenate([real.kp_desc, rng.integers(0, 256, (n_kp, 32), dtype=np.uint8)])
+    offs = np.concatenate([real.kp_offsets, real.kp_offsets[-1] + per_model * np.arange(1, extra * models_per_ref + 1)])
+    return matcher.ReferenceIndex(names, sizes, phash, dhash, hm, hv, kp_xy, kp_desc, offs)
+
+
+def hamming_qps(n: int, queries: int = 200) -> float:
+    from matcher.index import HammingIndex
+
+    rng = np.random.default_rng(1)
+    idx = HammingIndex(rng.integers(0, 2**63, n, dtype=np.int64).astype(np.uint64))
+    q = rng.integers(0, 2**63, queries, dtype=np.int64).astype(np.uint64)
+    idx.query(q[:5], 10)
+    t = time.perf_counter()
+    idx.query(q, 10)
+    return queries / (time.perf_counter() - t)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench.speed", description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="1,000 references instead of 10,000 for the memory run")
+    ap.add_argument("--clip", type=Path, default=None, help="another clip instead of the generated one")
+    args = ap.parse_args()
+    import matcher
+    import skimage
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    clip = args.clip or make_clip(OUT / "clip_1080x1920_30s.mp4")
+    data = Path(skimage.__file__).parent / "data"
+    idx = matcher.ReferenceIndex.build([data / n for n in ("astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg")])
+    small = OUT / "index_4.npz"
+    idx.save(small)
+    n_big = 1000 if args.quick else 10000
+    big = OUT / f"index_{n_big}.npz"
+    if not big.exists() or matcher.ReferenceIndex.load(big).names[:4] != idx.names:
+        big_index(idx, n_big).save(big)
+    scan_cmd = [sys.executable, "-c", "from mamoru.cli.scan import scan; scan()", str(clip), "--json"]
+    print(f"clip: {clip} ({clip.stat().st_size / 1e6:.1f} MB)")
+    t_ff, _, _ = timed(pinned(["ffmpeg", "-nostdin", "-v", "error", "-threads", "1", "-i", str(clip), "-f", "null", "-"]))
+    t_scan, rss, out = timed(pinned(scan_cmd + ["--refs", str(small)]))
+    row = json.loads(out.strip().splitlines()[-1])
+    t_ff2, _, _ = timed(pinned(["ffmpeg", "-nostdin", "-v", "error", "-threads", "1", "-i", str(clip), "-f", "null", "-"]))
+    t_ff = min(t_ff, t_ff2)
+    # in-process: the library alone, without interpreter start-up and imports
+    os.sched_setaffinity(0, {0}) if hasattr(os, "sched_setaffinity") else None
+    t = time.perf_counter()
+    res = matcher.scan_video(clip, idx)
+    t_lib = time.perf_counter() - t
+    print(f"ffmpeg -threads 1 decode:     {t_ff:6.2f} s")
+    print(f"mamoru scan (one CPU):        {t_scan:6.2f} s   ratio {t_scan / t_ff:.2f}   peak RSS {rss} MiB   "
+          f"{row['frames']} frames analysed, matches {[m['reference'] for m in row['matches']]}")
+    print(f"scan_video in-process:        {t_lib:6.2f} s   ratio {t_lib / t_ff:.2f}   "
+          f"{res.decoded} frames decoded ({res.decoded / t_lib:.0f} fps), {res.frames} analysed ({res.frames / t_lib:.1f} fps)")
+    t_big, rss_big, out_big = timed(pinned(scan_cmd + ["--refs", str(big)]))
+    row = json.loads(out_big.strip().splitlines()[-1])
+    print(f"mamoru scan, {n_big} references: {t_big:6.2f} s   ratio {t_big / t_ff:.2f}   peak RSS {rss_big} MiB   "
+          f"matches {[m['reference'] for m in row['matches']]}")
+    for n in (10_000, 100_000, 1_000_000):
+        print(f"Hamming search, {n:>9,} hashes: {hamming_qps(n):10,.0f} queries/s (one query at a time, radius 10)")
+
+
+if __name__ == "__main__":
+    main()
