@@ -5,7 +5,7 @@ from __future__ import annotations
 # --- index file -------------------------------------------------------------------------------
 INDEX_FORMAT = "mamoru-matcher-index"
 INDEX_FORMAT_VERSION = 1
-ALGORITHM_VERSION = "m1"  # bump when hashing/features change: stored indexes must be rebuilt
+ALGORITHM_VERSION = "m2"  # bump when hashing/features change: stored indexes must be rebuilt
 
 # --- references -------------------------------------------------------------------------------
 REF_FEATURE_SIDE = 512        # long side of the reference image the features are computed on
@@ -62,11 +62,13 @@ REGION_FEATURES = 800
 FEATURE_OVERSAMPLE = 3        # detect this many times the keypoints wanted, then spread them over a grid
 FEATURE_CELLS = 24            # grid cells for that spreading
 # --- appearance check (dense, after geometry) ----------------------------------------------------
-THUMB_SIDE = 48               # references are kept as THUMB_SIDE x THUMB_SIDE grey thumbnails
-APPEAR_GRID = 6               # compared cell by cell on this grid
+THUMB_SIDE = 64               # references are kept as THUMB_SIDE x THUMB_SIDE grey thumbnails
+APPEAR_GRID = 8               # compared cell by cell on this grid
 APPEAR_NCC = 0.5              # a cell agrees when its normalised cross-correlation reaches this
-APPEAR_MIN_STD = 4.0          # cells flatter than this in the reference say nothing
-APPEAR_LOW, APPEAR_FULL = 0.4, 0.7   # agreeing share of cells: no credit at LOW, full credit at FULL
+APPEAR_MIN_STD = 2.0          # cells with less detail than this (high-pass std) in the reference are blank
+APPEAR_FLAT = 1.2             # ... and on the frame, covered (a caption bar, a sticker)
+EVIDENCE_LOW, EVIDENCE_FULL = 1.05, 1.35  # appearance share + inlier spread: no credit, full credit
 CONTENT_EDGE = 40.0            # a step this sharp (grey levels between neighbours) is picture, not blurred fill
 HASH_MIN_CELLS = 6            # a hash-only match needs this many comparable cells
 REGION_MIN_STD = 8.0          # a flat proposal (a letterbox bar) is not a picture
+SPREAD_GRID = 4               # reference cells for the inlier spread

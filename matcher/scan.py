@@ -14,7 +14,7 @@ from matcher.hashing import grey, hamming, phash_hex, region_hashes
 from matcher.index import ReferenceIndex
 from matcher.references import variant_box
 from matcher.verdict import FrameHit, Match, ScanResult, clip_score, spans_of, thumbnail
-from matcher.verify import Verification, appearance, appearance_factor, features, verify
+from matcher.verify import Verification, appearance, evidence_factor, features, verify
 from matcher.regions import _iou, content_boxes, rectangle_proposals
 from matcher.video import FrameReader
 
@@ -52,7 +52,7 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
             v.quad, v.box = quad, (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
         th, tm = idx.thumb(model)
         v.appearance = appearance(frame_grey, v.H, tuple(idx.sizes[ref]), th, tm)
-        v.score *= appearance_factor(v.appearance)
+        v.score *= evidence_factor(v.appearance, v.spread)
         if v.score <= 0:
             continue
         if ref not in best_v or v.score > best_v[ref].score:

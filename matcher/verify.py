@@ -70,6 +70,7 @@ class Verification:
     score: float
     H: np.ndarray | None = None       # reference (feature scale) -> frame
     appearance: float = 1.0
+    spread: float = 1.0               # share of keypoint-rich reference cells that hold an inlier
 
 
 def feature_score(inliers: int, coverage: float) -> float:
@@ -154,6 +155,17 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
     inside = (proj[:, 0] >= 0) & (proj[:, 0] < fw) & (proj[:, 1] >= 0) & (proj[:, 1] < fh)
     visible = max(1, int(inside.sum()))
     coverage = n_in / visible
+    # where on the reference the inliers are: a near-miss that shares a template (a card frame, a
+    # logo) matches only there, while a copy matches wherever the reference has keypoints
+    gs = C.SPREAD_GRID
+    cx = np.minimum(gs - 1, (ref_xy[:, 0] * gs / rw).astype(int))
+    cy = np.minimum(gs - 1, (ref_xy[:, 1] * gs / rh).astype(int))
+    cells_all = np.bincount((cy * gs + cx)[inside], minlength=gs * gs)
+    icx = np.minimum(gs - 1, (sp[:, 0] * gs / rw).astype(int))
+    icy = np.minimum(gs - 1, (sp[:, 1] * gs / rh).astype(int))
+    cells_in = np.bincount(icy * gs + icx, minlength=gs * gs)
+    rich = cells_all >= max(4, 0.5 * cells_all[cells_all > 0].mean()) if (cells_all > 0).any() else cells_all > 0
+    cell_spread = float((cells_in[rich] > 0).mean()) if rich.any() else 0.0
     frame_poly = np.float32([[0, 0], [fw, 0], [fw, fh], [0, fh]])
     clipped, _ = cv2.intersectConvexConvex(quad.astype(np.float32), frame_poly)
     quad_area = max(1e-6, cv2.contourArea(quad.astype(np.float32)))
@@ -164,7 +176,7 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
     if box[2] < C.MIN_BOX_SIDE or box[3] < C.MIN_BOX_SIDE:
         return None
     return Verification(model=model, inliers=n_in, matches=len(src), coverage=float(coverage),
-                        reference_share=ref_share, quad=quad, box=box, score=feature_score(n_in, coverage), H=H)
+                        reference_share=ref_share, quad=quad, box=box, score=feature_score(n_in, coverage), H=H, spread=cell_spread)
 
 
 def thumbnail_of(grey_ref: np.ndarray, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -199,33 +211,45 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
                                  borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     valid = cv2.warpPerspective(np.full(img.shape[:2], 255, np.uint8), Ht, (t, t),
                                 flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
+    # compare detail, not shading: a smooth gradient agrees with anything on raw pixels
+    th_hp = thumb.astype(np.float32) - cv2.blur(thumb.astype(np.float32), (5, 5))
+    wa_hp = warped.astype(np.float32) - cv2.blur(warped.astype(np.float32), (5, 5))
     g = C.APPEAR_GRID
     c = t // g
-    agree = total = covered = 0
+    agree = total = covered = compared = compared_agree = 0
     for i in range(g):
         for j in range(g):
             sl = (slice(i * c, (i + 1) * c), slice(j * c, (j + 1) * c))
             if valid[sl].mean() < 200 or thumb_mask[sl].mean() < 200:
                 continue
-            a = thumb[sl].astype(np.float32)
-            b = warped[sl].astype(np.float32)
+            a = th_hp[sl]
+            b = wa_hp[sl]
             sa, sb = float(a.std()), float(b.std())
             if sa < C.APPEAR_MIN_STD:
                 # blank in the reference: blank on the frame agrees, drawn-on disagrees
                 total += 1
                 agree += sb < 2 * C.APPEAR_MIN_STD
                 continue
-            if sb < 2.0:
+            if sb < C.APPEAR_FLAT:
                 covered += 1   # flat on the frame: covered by a caption bar or sticker, says little
                 continue
             total += 1
+            compared += 1
             ncc = float(((a - a.mean()) * (b - b.mean())).mean() / (sa * sb))
             agree += ncc >= C.APPEAR_NCC
+            compared_agree += ncc >= C.APPEAR_NCC
+    if min_cells > 3 and (compared < min_cells or compared_agree < min_cells // 2):
+        return 0.0   # too little detail compared to call it a match on appearance alone
     if total < min_cells:
-        return 1.0 if min_cells <= 3 and total == 0 and covered == 0 else (agree / total if total else 0.0)
+        return 1.0 if total == 0 and covered == 0 else (agree / total if total else 0.0)
     # a copy may be partly covered, but not mostly: covered cells count against it beyond 40 %
     return agree / max(total, 0.6 * (total + covered))
 
 
-def appearance_factor(share: float) -> float:
-    return float(np.clip((share - C.APPEAR_LOW) / (C.APPEAR_FULL - C.APPEAR_LOW), 0.0, 1.0))
+def evidence_factor(appearance_share: float, spread: float) -> float:
+    """How far pixels (appearance) and inlier placement (spread) back a geometric match, in [0, 1].
+
+    Either alone overlaps between degraded copies and template near-misses; their sum separates them.
+    """
+    e = appearance_share + spread
+    return float(np.clip((e - C.EVIDENCE_LOW) / (C.EVIDENCE_FULL - C.EVIDENCE_LOW), 0.0, 1.0))
