@@ -93,6 +93,7 @@ class ReferenceIndex:
         self.version = version or self._digest()
         self._kp_model = np.repeat(np.arange(len(self.kp_offsets) - 1, dtype=np.int32), np.diff(self.kp_offsets))
         self._bf = cv2.BFMatcher(cv2.NORM_HAMMING)
+        self._flann = None
 
     # --- building -------------------------------------------------------------------------------
     @classmethod
@@ -198,19 +199,40 @@ class ReferenceIndex:
             return self.thumbs[r][:, ::-1], self.thumb_masks[r][:, ::-1]
         return self.thumbs[r], self.thumb_masks[r]
 
+    def match_frame(self, frame_desc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Nearest index keypoint of each frame descriptor that passes the ratio test
+        -> (frame rows, index rows, model of each). One search serves votes and verification."""
+        empty = np.empty(0, np.int64)
+        if len(frame_desc) == 0 or len(self.kp_desc) < 2:
+            return empty, empty, empty
+        if self._flann is None and len(self.kp_desc) > C.LSH_ABOVE:
+            self._flann = cv2.FlannBasedMatcher(dict(algorithm=6, table_number=C.LSH_TABLES, key_size=C.LSH_KEY,
+                                                     multi_probe_level=1), dict(checks=C.LSH_CHECKS))
+            self._flann.add([self.kp_desc])
+            self._flann.train()
+        if self._flann is None:
+            knn = self._bf.knnMatch(frame_desc, self.kp_desc, k=2)
+        else:
+            knn = self._flann.knnMatch(frame_desc, k=2)
+        q, t, m = [], [], []
+        for pair in knn:
+            if not pair:
+                continue
+            a = pair[0]
+            ma = self._kp_model[a.trainIdx]
+            if len(pair) > 1:
+                b = pair[1]
+                # the runner-up from the same reference (either way round) is no rival
+                if not (a.distance < C.RATIO * b.distance or (ma >> 1) == (self._kp_model[b.trainIdx] >> 1)):
+                    continue
+            if a.distance > C.MAX_DESC_DISTANCE:
+                continue
+            q.append(a.queryIdx)
+            t.append(a.trainIdx)
+            m.append(ma)
+        return np.array(q, np.int64), np.array(t, np.int64), np.array(m, np.int64)
+
     def keypoint_votes(self, frame_desc: np.ndarray) -> np.ndarray:
         """Ratio-test nearest-neighbour votes of a frame's descriptors per model -> (2R,) counts."""
-        n_models = len(self.kp_offsets) - 1
-        votes = np.zeros(n_models, np.int32)
-        if len(frame_desc) == 0 or len(self.kp_desc) < 2:
-            return votes
-        knn = self._bf.knnMatch(frame_desc, self.kp_desc, k=2)
-        for pair in knn:
-            if len(pair) < 2:
-                continue
-            a, b = pair
-            ma, mb = self._kp_model[a.trainIdx], self._kp_model[b.trainIdx]
-            # the runner-up from the same reference (either way round) is no rival
-            if a.distance < C.RATIO * b.distance or (ma >> 1) == (mb >> 1):
-                votes[ma] += 1
-        return votes
+        _, _, m = self.match_frame(frame_desc)
+        return np.bincount(m, minlength=len(self.kp_offsets) - 1).astype(np.int32)

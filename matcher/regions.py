@@ -75,6 +75,15 @@ def _positions(mask_sum: np.ndarray, min_len: int) -> list[int]:
 
 def rectangle_proposals(bgr: np.ndarray, limit: int = C.MAX_PROPOSALS) -> list[Box]:
     """Axis-aligned rectangles whose four sides are mostly on straight edges, best supported first."""
+    H0, W0 = bgr.shape[:2]
+    f = max(1, int(max(H0, W0) // C.PROPOSAL_SIDE))
+    if f > 1:
+        small = cv2.resize(bgr, (W0 // f, H0 // f), interpolation=cv2.INTER_AREA)
+        out = []
+        for x, y, w, h in rectangle_proposals(small, limit):
+            x1, y1 = min(W0, (x + w) * f), min(H0, (y + h) * f)
+            out.append((x * f, y * f, x1 - x * f, y1 - y * f))
+        return out
     h, w = bgr.shape[:2]
     g = bgr.astype(np.int16) if bgr.ndim == 3 else bgr.astype(np.int16)[:, :, None]
     # steps over two pixels (a resized border is soft), kept only where they run straight for a while
@@ -97,37 +106,42 @@ def rectangle_proposals(bgr: np.ndarray, limit: int = C.MAX_PROPOSALS) -> list[B
     ys = sorted(set([0, h] + ys))
     if len(xs) < 2 or len(ys) < 2:
         return []
-    cv_ = np.vstack([np.zeros((1, w), np.int32), np.cumsum(ev, axis=0, dtype=np.int32)])  # along y
-    ch_ = np.hstack([np.zeros((h, 1), np.int32), np.cumsum(eh, axis=1, dtype=np.int32)])  # along x
-
-    def vsupport(x: int, y0: int, y1: int) -> float:
-        if x <= 0 or x >= w:
-            return 1.0  # the frame border counts as an edge (a picture flush with the frame)
-        best = max(cv_[y1, j] - cv_[y0, j] for j in range(max(0, x - 1), min(w, x + 2)))
-        return best / max(1, y1 - y0)
-
-    def hsupport(y: int, x0: int, x1: int) -> float:
-        if y <= 0 or y >= h:
-            return 1.0
-        best = max(ch_[i, x1] - ch_[i, x0] for i in range(max(0, y - 1), min(h, y + 2)))
-        return best / max(1, x1 - x0)
-
+    X = np.array(xs)
+    Y = np.array(ys)
+    # edge support of every candidate side at once: V[x, a, b] = share of rows a..b on an edge at x
+    cv_ = np.vstack([np.zeros((1, w), np.int32), np.cumsum(ev, axis=0, dtype=np.int32)])
+    ch_ = np.hstack([np.zeros((h, 1), np.int32), np.cumsum(eh, axis=1, dtype=np.int32)])
+    xcols = np.clip(X[:, None] + np.array([-1, 0, 1])[None, :], 0, w - 1)          # (nx, 3)
+    runs_v = cv_[Y][:, xcols]                                                        # (ny, nx, 3)
+    V = (runs_v[None, :, :, :] - runs_v[:, None, :, :]).max(axis=3)                  # (ny a, ny b, nx)
+    V = V / np.maximum(1, (Y[None, :] - Y[:, None]))[:, :, None]
+    V[:, :, (X <= 0) | (X >= w)] = 1.0   # the frame border counts as an edge (a picture flush with it)
+    yrows = np.clip(Y[:, None] + np.array([-1, 0, 1])[None, :], 0, h - 1)
+    runs_h = ch_[yrows][:, :, X]                                                     # (ny, 3, nx)
+    Hs = (runs_h[:, :, None, :] - runs_h[:, :, :, None]).max(axis=1)                 # (ny, nx a, nx b)
+    Hs = Hs / np.maximum(1, (X[None, :] - X[:, None]))[None, :, :]
+    Hs[(Y <= 0) | (Y >= h)] = 1.0
+    ia, ib = np.triu_indices(len(X), 1)
+    ja, jb = np.triu_indices(len(Y), 1)
+    wx = X[ib] - X[ia]
+    hy = Y[jb] - Y[ja]
+    okx = wx >= min_h
+    oky = hy >= min_v
+    ia, ib, wx = ia[okx], ib[okx], wx[okx]
+    ja, jb, hy = ja[oky], jb[oky], hy[oky]
+    if not len(ia) or not len(ja):
+        return []
+    left = V[ja[:, None], jb[:, None], ia[None, :]]                                 # (nyp, nxp)
+    right = V[ja[:, None], jb[:, None], ib[None, :]]
+    top = Hs[ja[:, None], ia[None, :], ib[None, :]]
+    bottom = Hs[jb[:, None], ia[None, :], ib[None, :]]
+    sides = np.stack([left, right, top, bottom])
+    area = (hy[:, None] * wx[None, :]) / (w * h)
+    ok = (sides.min(axis=0) >= C.PROPOSAL_SIDE_SUPPORT) & (area <= C.PROPOSAL_MAX_AREA)
+    score = sides.mean(axis=0) + 0.1 * area
     found: list[tuple[float, Box]] = []
-    for i, x0 in enumerate(xs):
-        for x1 in xs[i + 1:]:
-            if x1 - x0 < min_h:
-                continue
-            for j, y0 in enumerate(ys):
-                for y1 in ys[j + 1:]:
-                    if y1 - y0 < min_v:
-                        continue
-                    area = (x1 - x0) * (y1 - y0) / (w * h)
-                    if area > C.PROPOSAL_MAX_AREA:
-                        continue
-                    sides = (vsupport(x0, y0, y1), vsupport(x1, y0, y1), hsupport(y0, x0, x1), hsupport(y1, x0, x1))
-                    if min(sides) < C.PROPOSAL_SIDE_SUPPORT:
-                        continue
-                    found.append((sum(sides) / 4 + 0.1 * area, (x0, y0, x1 - x0, y1 - y0)))
+    for r, c in zip(*np.nonzero(ok)):
+        found.append((float(score[r, c]), (int(X[ia[c]]), int(Y[ja[r]]), int(wx[c]), int(hy[r]))))
     found.sort(key=lambda f: -f[0])
     out: list[Box] = []
     for _, b in found:

@@ -14,7 +14,8 @@ from matcher.hashing import grey, hamming, phash_hex, region_hashes
 from matcher.index import ReferenceIndex
 from matcher.references import variant_box
 from matcher.verdict import FrameHit, Match, ScanResult, clip_score, spans_of, thumbnail
-from matcher.verify import Verification, appearance, evidence_factor, features, verify
+from matcher.verify import (Verification, appearance, evidence_factor, features, overlay_rows, spread_excluding,
+                            verify)
 from matcher.regions import _iou, content_boxes, rectangle_proposals
 from matcher.video import FrameReader
 
@@ -35,12 +36,20 @@ def hash_score(dp: int, dd: int, share: float) -> float:
 
 
 def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, offset: tuple[int, int],
-                   frame_grey: np.ndarray, best_v: dict[int, Verification]) -> None:
-    """Verify candidate models against features of a (possibly rescaled) region; keep the best per reference."""
+                   frame_grey: np.ndarray, best_v: dict[int, Verification], matched=None, bands=None) -> None:
+    """Verify candidate models against features of a (possibly rescaled) region; keep the best per reference.
+
+    matched: the index search's (frame rows, index rows, models); models with enough pairs there are
+    verified on them, the others (hash candidates) get a search of their own."""
     for model in sorted(models):
         r_xy, r_desc = idx.model_features(model)
         ref = model >> 1
-        v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf)
+        pairs = None
+        if matched is not None:
+            sel = matched[2] == model
+            if sel.sum() >= C.MIN_INLIERS:
+                pairs = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
+        v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf, pairs)
         if v is None or v.score <= 0:
             continue
         frame_size = (frame_grey.shape[1], frame_grey.shape[0])
@@ -51,7 +60,10 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
             x1, y1 = np.clip(np.ceil(quad.max(axis=0)), 0, frame_size).astype(int)
             v.quad, v.box = quad, (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
         th, tm = idx.thumb(model)
-        v.appearance = appearance(frame_grey, v.H, tuple(idx.sizes[ref]), th, tm)
+        covered = np.zeros((C.APPEAR_GRID, C.APPEAR_GRID), bool)
+        v.appearance = appearance(frame_grey, v.H, tuple(idx.sizes[ref]), th, tm, covered_out=covered,
+                                  overlay_rows=bands)
+        v.spread = spread_excluding(v, covered)
         v.score *= evidence_factor(v.appearance, v.spread)
         if v.score <= 0:
             continue
@@ -91,11 +103,14 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     best_v: dict[int, Verification] = {}
     xy, desc = features(g, C.FRAME_FEATURES)
     candidates = set().union(*(region_candidates[i] for i in range(n_content)))
+    matched = None
     if len(desc):
-        votes = idx.keypoint_votes(desc)
+        matched = idx.match_frame(desc)
+        votes = np.bincount(matched[2], minlength=len(idx.kp_offsets) - 1)
         order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
         candidates.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
-    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v)
+    bands = overlay_rows(g)
+    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands)
     # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
     first_prop = len(boxes) - len(proposals)
     for i in range(first_prop, len(boxes)):
@@ -108,10 +123,11 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         if not len(rdesc):
             continue
         cand = set(region_candidates[i])
-        votes = idx.keypoint_votes(rdesc)
+        rmatched = idx.match_frame(rdesc)
+        votes = np.bincount(rmatched[2], minlength=len(idx.kp_offsets) - 1)
         order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
         cand.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
-        _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v)
+        _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v, rmatched, bands)
     hits: dict[int, FrameHit] = {}
     for ref, v in best_v.items():
         hits[ref] = FrameHit(t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),

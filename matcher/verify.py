@@ -71,6 +71,9 @@ class Verification:
     H: np.ndarray | None = None       # reference (feature scale) -> frame
     appearance: float = 1.0
     spread: float = 1.0               # share of keypoint-rich reference cells that hold an inlier
+    cells_all: np.ndarray | None = None
+    cells_in: np.ndarray | None = None
+    rich: np.ndarray | None = None
 
 
 def feature_score(inliers: int, coverage: float) -> float:
@@ -104,13 +107,21 @@ def _good_quad(quad: np.ndarray, frame_w: int, frame_h: int) -> bool:
 
 def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.ndarray,
            ref_desc: np.ndarray, ref_size: tuple[int, int], frame_size: tuple[int, int],
-           matcher: cv2.BFMatcher | None = None) -> Verification | None:
-    """Match a frame against one reference model and fit a homography; None when it does not hold."""
+           matcher: cv2.BFMatcher | None = None, pairs: tuple[np.ndarray, np.ndarray] | None = None
+           ) -> Verification | None:
+    """Match a frame against one reference model and fit a homography; None when it does not hold.
+
+    pairs: (frame rows, reference rows) already matched by the index search; else matched here."""
     if len(frame_desc) < C.MIN_INLIERS or len(ref_desc) < C.MIN_INLIERS:
         return None
-    bf = matcher or cv2.BFMatcher(cv2.NORM_HAMMING)
-    knn = bf.knnMatch(ref_desc, frame_desc, k=2)
     src, dst = [], []
+    if pairs is not None:
+        src = list(ref_xy[pairs[1]])
+        dst = list(frame_xy[pairs[0]])
+        knn = []
+    else:
+        bf = matcher or cv2.BFMatcher(cv2.NORM_HAMMING)
+        knn = bf.knnMatch(ref_desc, frame_desc, k=2)
     for pair in knn:
         if len(pair) == 2 and pair[0].distance < C.RATIO * pair[1].distance:
             src.append(ref_xy[pair[0].queryIdx])
@@ -176,7 +187,8 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
     if box[2] < C.MIN_BOX_SIDE or box[3] < C.MIN_BOX_SIDE:
         return None
     return Verification(model=model, inliers=n_in, matches=len(src), coverage=float(coverage),
-                        reference_share=ref_share, quad=quad, box=box, score=feature_score(n_in, coverage), H=H, spread=cell_spread)
+                        reference_share=ref_share, quad=quad, box=box, score=feature_score(n_in, coverage), H=H, spread=cell_spread,
+                        cells_all=cells_all, cells_in=cells_in, rich=rich)
 
 
 def thumbnail_of(grey_ref: np.ndarray, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -188,7 +200,8 @@ def thumbnail_of(grey_ref: np.ndarray, mask: np.ndarray | None) -> tuple[np.ndar
 
 
 def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int], thumb: np.ndarray,
-               thumb_mask: np.ndarray, min_cells: int = 3) -> float:
+               thumb_mask: np.ndarray, min_cells: int = 3, covered_out: np.ndarray | None = None,
+               overlay_rows: np.ndarray | None = None) -> float:
     """Share of the reference's textured, visible cells whose pixels agree with the frame under H.
 
     Geometry alone accepts a near-miss that shares a template (the frame of a card, a logo, the text
@@ -198,6 +211,7 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
     rw, rh = ref_size
     S = np.array([[rw / t, 0, 0], [0, rh / t, 0], [0, 0, 1]], np.float64)
     Ht = H @ S                                        # thumbnail -> frame
+    Ht0 = Ht
     # shrink the frame first when the copy is much larger than the thumbnail (no aliasing)
     corners = cv2.perspectiveTransform(np.float32([[0, 0], [t, 0], [t, t], [0, t]]).reshape(-1, 1, 2), Ht)
     side = float(np.sqrt(max(1.0, cv2.contourArea(corners.reshape(4, 2)))))
@@ -216,6 +230,12 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
     wa_hp = warped.astype(np.float32) - cv2.blur(warped.astype(np.float32), (5, 5))
     g = C.APPEAR_GRID
     c = t // g
+    band = np.zeros((g, g), bool)
+    if overlay_rows is not None and overlay_rows.any():
+        centres = np.float32([[(j + 0.5) * c, (i + 0.5) * c] for i in range(g) for j in range(g)]).reshape(-1, 1, 2)
+        fy = cv2.perspectiveTransform(centres, Ht0).reshape(g, g, 2)[..., 1]
+        fy = np.clip(np.round(fy).astype(int), 0, len(overlay_rows) - 1)
+        band = overlay_rows[fy]
     agree = total = covered = compared = compared_agree = 0
     for i in range(g):
         for j in range(g):
@@ -225,13 +245,19 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
             a = th_hp[sl]
             b = wa_hp[sl]
             sa, sb = float(a.std()), float(b.std())
-            if sa < C.APPEAR_MIN_STD:
+            raw = warped[sl]
+            uniform = float((np.abs(raw.astype(np.int16) - int(np.median(raw))) <= C.OVERLAY_TOL).mean())
+            if sa < C.APPEAR_MIN_STD and not band[i, j]:
                 # blank in the reference: blank on the frame agrees, drawn-on disagrees
                 total += 1
                 agree += sb < 2 * C.APPEAR_MIN_STD
                 continue
-            if sb < C.APPEAR_FLAT:
-                covered += 1   # flat on the frame: covered by a caption bar or sticker, says little
+            if band[i, j] or sb < C.APPEAR_FLAT or (uniform >= C.OVERLAY_UNIFORM and thumb_uniform(thumb[sl]) < C.OVERLAY_UNIFORM):
+                # flat on the frame, or mostly one tone (a caption bar with its text, a sticker)
+                # where the reference is not: covered, says little
+                covered += 1
+                if covered_out is not None:
+                    covered_out[i, j] = True
                 continue
             total += 1
             compared += 1
@@ -244,6 +270,31 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
         return 1.0 if total == 0 and covered == 0 else (agree / total if total else 0.0)
     # a copy may be partly covered, but not mostly: covered cells count against it beyond 40 %
     return agree / max(total, 0.6 * (total + covered))
+
+
+def overlay_rows(grey_frame: np.ndarray) -> np.ndarray:
+    """Rows of the frame that are mostly one tone across its width: caption bars (and letterbox bars)."""
+    g = grey_frame[:, ::2].astype(np.int16)
+    med = np.median(g, axis=1, keepdims=True)
+    rows = (np.abs(g - med) <= C.OVERLAY_TOL).mean(axis=1) >= C.OVERLAY_ROW
+    # only bands, not single uniform lines inside a picture
+    k = max(3, grey_frame.shape[0] // 100)
+    return np.convolve(rows.astype(np.float32), np.ones(k) / k, mode="same") >= 0.99
+
+
+def thumb_uniform(cell: np.ndarray) -> float:
+    return float((np.abs(cell.astype(np.int16) - int(np.median(cell))) <= C.OVERLAY_TOL).mean())
+
+
+def spread_excluding(v: "Verification", covered: np.ndarray) -> float:
+    """Inlier spread over the reference cells that are not covered on the frame."""
+    if v.cells_all is None:
+        return v.spread
+    gs = C.SPREAD_GRID
+    k = covered.shape[0] // gs
+    cov = covered.reshape(gs, k, gs, k).mean(axis=(1, 3)).ravel() >= 0.5
+    rich = v.rich & ~cov
+    return float((v.cells_in[rich] > 0).mean()) if rich.any() else v.spread
 
 
 def evidence_factor(appearance_share: float, spread: float) -> float:

@@ -84,7 +84,9 @@ def big_index(real, n_refs: int):
     kp_xy = np.concatenate([real.kp_xy, rng.uniform(0, 384, (n_kp, 2)).astype(np.float32)])
     kp_desc = np.concatenate([real.kp_desc, rng.integers(0, 256, (n_kp, 32), dtype=np.uint8)])
     offs = np.concatenate([real.kp_offsets, real.kp_offsets[-1] + per_model * np.arange(1, extra * models_per_ref + 1)])
-    return matcher.ReferenceIndex(names, sizes, phash, dhash, hm, hv, kp_xy, kp_desc, offs)
+    thumbs = np.concatenate([real.thumbs, rng.integers(0, 256, (extra,) + real.thumbs.shape[1:], dtype=np.uint8)])
+    tmasks = np.concatenate([real.thumb_masks, np.full((extra,) + real.thumbs.shape[1:], 255, np.uint8)])
+    return matcher.ReferenceIndex(names, sizes, phash, dhash, hm, hv, kp_xy, kp_desc, offs, thumbs, tmasks)
 
 
 def hamming_qps(n: int, queries: int = 200) -> float:
