@@ -183,6 +183,14 @@ class EmbeddedStack:
         return self._spawn("beat", [sys.executable, "-m", "celery", "-A", "workers.celery:app", "beat",
                                     "--loglevel", "INFO", "-s", str(schedule)])
 
+    def start_web(self, port: int | None = None) -> str:
+        """Serve the web app (`mamoru web`) on 127.0.0.1; returns its address once it listens."""
+        port = port or free_port()
+        child = self._spawn("web", [sys.executable, "-m", "mamoru.cli.main", "web", "--host", "127.0.0.1",
+                                    "--port", str(port)])
+        wait_for_port("127.0.0.1", port, timeout=30, proc=child.proc)
+        return f"http://127.0.0.1:{port}/"
+
     def check_alive(self) -> None:
         for child in self.children:
             if child.proc.poll() is not None:
