@@ -29,6 +29,10 @@ from mamoru.up import EmbeddedStack, StackError
 log = logging.getLogger("mamoru.demo")
 LOOPBACK = "127.0.0.1"
 PIPELINE_TIMEOUT_S = 15 * 60
+REPORT_FORMATS = ["json", "csv", "html", "pdf", "notices"]
+DEMO_PASSWORD = "mamoru-demo"
+DEMO_USERS = (("admin@mamoru.demo", "admin"), ("analyst@mamoru.demo", "analyst"),
+              ("holder@mamoru.demo", "rights_holder"))
 
 
 @dataclass
@@ -76,6 +80,10 @@ def register_demo_catalog(settings: Settings, feed_url: str) -> tuple[int, int]:
         watchlist.last_run_at = datetime.now(UTC)  # the demo runs it now; beat need not
         session.flush()
         holder_id, watchlist_id = holder.id, watchlist.id
+        from reports.web.users import ensure_user
+
+        for email, role in DEMO_USERS:
+            ensure_user(session, email, DEMO_PASSWORD, role, holder_id if role == "rights_holder" else None)
     if before != after or not settings.index_path.exists():
         index = rebuild_index(settings)
         log.info("reference index built: %d references (version %s)", len(index.names), index.version)
@@ -97,7 +105,7 @@ def wait_for_clips(settings: Settings, clip_ids: list[int], stack: EmbeddedStack
                 if seen.get(clip_id) != status:
                     seen[clip_id] = status
                     suffix = f" ({reason})" if reason else ""
-                    progress.console.log(f"clip {platform_id}: {status}{suffix}")
+                    progress.console.log(f"clip {demo_clip_id(platform_id)}: {status}{suffix}")
             finished = sum(1 for _, _, status, _ in rows if status in TERMINAL_STATUSES)
             progress.update(bar, completed=finished)
             if finished == len(clip_ids):
@@ -108,11 +116,17 @@ def wait_for_clips(settings: Settings, clip_ids: list[int], stack: EmbeddedStack
             time.sleep(0.5)
 
 
-def collect_outcome(settings: Settings, holder_id: int, week: str, report_files: list[dict]) -> DemoOutcome:
+def demo_clip_id(platform_id: str) -> str:
+    """The demo clip id in a generic site's platform id (`127.0.0.1/v/v1001` -> `v1001`)."""
+    return platform_id.rsplit("/", 1)[-1]
+
+
+def collect_outcome(settings: Settings, holder_id: int, watchlist_id: int, week: str,
+                    report_files: list[dict]) -> DemoOutcome:
     outcome = DemoOutcome(holder_id=holder_id, week=week, report_files=report_files)
-    truth = {c.id: c.shows for c in CLIPS}
     with session_scope(settings) as session:
-        clips = {c.platform_id: c for c in session.scalars(select(Clip).where(Clip.platform_id.in_(truth)))}
+        clips = {demo_clip_id(c.platform_id): c for c in session.scalars(
+            select(Clip).where(Clip.watchlist_id == watchlist_id))}
         for demo_clip in CLIPS:
             clip = clips.get(demo_clip.id)
             findings = []
@@ -154,6 +168,11 @@ def print_summary(console: Console, outcome: DemoOutcome) -> None:
     console.print(f"demo verdicts: {outcome.as_expected}/{len(outcome.clips)} as expected: {verdict}")
 
 
+def print_logins(console: Console, address: str) -> None:
+    logins = ", ".join(f"{email} ({role})" for email, role in DEMO_USERS)
+    console.print(f"web app: {address}  log in as {logins}, password {DEMO_PASSWORD!r}", markup=False)
+
+
 def run_demo(console: Console | None = None, keep_running: bool = False) -> DemoOutcome:
     from workers.celery import make_app
 
@@ -185,13 +204,19 @@ def run_demo(console: Console | None = None, keep_running: bool = False) -> Demo
         year, week_no, _ = datetime.now(UTC).isocalendar()
         week = f"{year}-W{week_no:02d}"
         console.log(f"building the weekly report for {week}")
-        files = app.send_task("build_weekly_report", args=[holder_id, week, ["json", "csv"]]).get(
+        files = app.send_task("build_weekly_report", args=[holder_id, week, REPORT_FORMATS]).get(
             timeout=PIPELINE_TIMEOUT_S)
-        outcome = collect_outcome(settings, holder_id, week, files)
+        outcome = collect_outcome(settings, holder_id, watchlist_id, week, files)
         print_summary(console, outcome)
         if keep_running:
+            address = stack.start_web(settings.web_port)
+            print_logins(console, address)
             console.log("the demo stack keeps running: Ctrl-C stops it")
             while True:
                 stack.check_alive()
                 time.sleep(1)
+    if not keep_running:
+        console.print(f"browse the findings: MAMORU_HOME={settings.home} mamoru web "
+                      f"(or `mamoru demo --serve`), then open http://127.0.0.1:{settings.web_port}/")
+        print_logins(console, f"http://127.0.0.1:{settings.web_port}/")
     return outcome

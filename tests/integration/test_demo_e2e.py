@@ -63,10 +63,10 @@ def snapshot(url: str) -> dict:
 
 
 def check_demo_rows(snap: dict) -> None:
-    expected = sorted((c.id, c.shows) for c in CLIPS if c.shows)
+    expected = sorted((f"127.0.0.1/v/{c.id}", c.shows) for c in CLIPS if c.shows)
     assert snap["findings"] == expected
     assert [(platform, pid, status) for platform, pid, status, _ in snap["clips"]] == \
-        sorted(("web", c.id, "done") for c in CLIPS)
+        sorted(("web", f"127.0.0.1/v/{c.id}", "done") for c in CLIPS)
     assert snap["counts"]["references"] == len(REFERENCES)
     assert snap["counts"]["watchlists"] == 1
     assert snap["counts"]["reports"] == 1
