@@ -71,6 +71,31 @@ def _collect(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return out
 
 
+def _memmap_npz_member(path: Path, name: str) -> np.ndarray:
+    """Map an array stored uncompressed in an .npz without reading it: pages load on use, so an index
+    of 10,000 references costs memory only for the candidates a clip touches."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(f"{name}.npy")
+        if info.compress_type != zipfile.ZIP_STORED:
+            with zf.open(info) as f:
+                return np.lib.format.read_array(f, allow_pickle=False)
+        with open(path, "rb") as raw:
+            raw.seek(info.header_offset)
+            local = raw.read(30)
+            n_name, n_extra = int.from_bytes(local[26:28], "little"), int.from_bytes(local[28:30], "little")
+            start = info.header_offset + 30 + n_name + n_extra
+            raw.seek(start)
+            version = np.lib.format.read_magic(raw)
+            reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, fortran, dtype = reader(raw)
+            data_start = raw.tell()
+    if not shape or int(np.prod(shape)) == 0:
+        return np.zeros(shape, dtype)
+    return np.memmap(path, dtype=dtype, mode="r", offset=data_start, shape=shape, order="F" if fortran else "C")
+
+
 class ReferenceIndex:
     """Everything scan_video needs about the references; build from images, save, load."""
 
@@ -83,15 +108,24 @@ class ReferenceIndex:
         self.dhash = np.asarray(dhash, np.uint64)
         self.hash_model = np.asarray(hash_model, np.int32)                # ref * 2 + mirrored
         self.hash_variant = np.asarray(hash_variant, np.int16)
-        self.kp_xy = np.asarray(kp_xy, np.float32).reshape(-1, 2)
-        self.kp_desc = np.asarray(kp_desc, np.uint8).reshape(-1, 32)
+        self.kp_xy = kp_xy if isinstance(kp_xy, np.memmap) else np.asarray(kp_xy, np.float32).reshape(-1, 2)
+        self.kp_desc = kp_desc if isinstance(kp_desc, np.memmap) else np.asarray(kp_desc, np.uint8).reshape(-1, 32)
         self.kp_offsets = np.asarray(kp_offsets, np.int64)               # (2R + 1,) model m -> rows
         self.thumbs = np.asarray(thumbs, np.uint8).reshape(-1, C.THUMB_SIDE, C.THUMB_SIDE)
         self.thumb_masks = np.asarray(thumb_masks, np.uint8).reshape(-1, C.THUMB_SIDE, C.THUMB_SIDE)
         self.hash_index = HammingIndex(self.phash)
         self.dhash_index = HammingIndex(self.dhash)
         self.version = version or self._digest()
-        self._kp_model = np.repeat(np.arange(len(self.kp_offsets) - 1, dtype=np.int32), np.diff(self.kp_offsets))
+        # the coarse search runs over the strongest VOTE_FEATURES keypoints of each model (in memory);
+        # verification reads a candidate's full list (memory-mapped from the file when loaded)
+        counts = np.diff(self.kp_offsets)
+        per_model = max(C.VOTE_MIN_PER_MODEL, C.VOTE_BUDGET // max(1, len(counts)))
+        take = np.minimum(counts, per_model)
+        self._vote_rows = (np.repeat(self.kp_offsets[:-1] - np.r_[0, np.cumsum(take)[:-1]], take)
+                           + np.arange(int(take.sum()))).astype(np.int64)
+        self._vote_desc = np.ascontiguousarray(self.kp_desc[self._vote_rows])
+        self.vote_subset = bool((take < counts).any())
+        self._kp_model = np.repeat(np.arange(len(counts), dtype=np.int32), take)
         self._bf = cv2.BFMatcher(cv2.NORM_HAMMING)
         self._flann = None
 
@@ -171,8 +205,10 @@ class ReferenceIndex:
         try:
             with np.load(path, allow_pickle=False) as z:
                 meta = json.loads(bytes(z["meta"]).decode())
-                arrays = {k: z[k] for k in ("sizes", "phash", "dhash", "hash_model", "hash_variant", "kp_xy",
-                                            "kp_desc", "kp_offsets", "thumbs", "thumb_masks")}
+                arrays = {k: z[k] for k in ("sizes", "phash", "dhash", "hash_model", "hash_variant",
+                                            "kp_offsets", "thumbs", "thumb_masks")}
+            for k in ("kp_xy", "kp_desc"):
+                arrays[k] = _memmap_npz_member(path, k)
         except FileNotFoundError:
             raise IndexFileError(f"{path}: no such index file") from None
         except (OSError, ValueError, KeyError, json.JSONDecodeError) as e:
@@ -190,7 +226,7 @@ class ReferenceIndex:
 
     def model_features(self, model: int) -> tuple[np.ndarray, np.ndarray]:
         a, b = self.kp_offsets[model], self.kp_offsets[model + 1]
-        return self.kp_xy[a:b], self.kp_desc[a:b]
+        return np.asarray(self.kp_xy[a:b]), np.ascontiguousarray(self.kp_desc[a:b])
 
     def thumb(self, model: int) -> tuple[np.ndarray, np.ndarray]:
         """Grey thumbnail and mask of a model (the mirrored model's are flipped)."""
@@ -203,17 +239,18 @@ class ReferenceIndex:
         """Nearest index keypoint of each frame descriptor that passes the ratio test
         -> (frame rows, index rows, model of each). One search serves votes and verification."""
         empty = np.empty(0, np.int64)
-        if len(frame_desc) == 0 or len(self.kp_desc) < 2:
+        if len(frame_desc) == 0 or len(self._vote_desc) < 2:
             return empty, empty, empty
-        if self._flann is None and len(self.kp_desc) > C.LSH_ABOVE:
+        if self._flann is None and len(self._vote_desc) > C.LSH_ABOVE:
             self._flann = cv2.FlannBasedMatcher(dict(algorithm=6, table_number=C.LSH_TABLES, key_size=C.LSH_KEY,
                                                      multi_probe_level=1), dict(checks=C.LSH_CHECKS))
-            self._flann.add([self.kp_desc])
+            self._flann.add([self._vote_desc])
             self._flann.train()
         if self._flann is None:
-            knn = self._bf.knnMatch(frame_desc, self.kp_desc, k=2)
+            knn = self._bf.knnMatch(frame_desc, self._vote_desc, k=2)
         else:
-            knn = self._flann.knnMatch(frame_desc, k=2)
+            # approximate search is ~1 ms a descriptor: the frame's strongest ones only
+            knn = self._flann.knnMatch(np.ascontiguousarray(frame_desc[: C.LSH_QUERY]), k=2)
         q, t, m = [], [], []
         for pair in knn:
             if not pair:
@@ -228,7 +265,7 @@ class ReferenceIndex:
             if a.distance > C.MAX_DESC_DISTANCE:
                 continue
             q.append(a.queryIdx)
-            t.append(a.trainIdx)
+            t.append(self._vote_rows[a.trainIdx])
             m.append(ma)
         return np.array(q, np.int64), np.array(t, np.int64), np.array(m, np.int64)
 

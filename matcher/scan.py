@@ -45,7 +45,8 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
         r_xy, r_desc = idx.model_features(model)
         ref = model >> 1
         pairs = None
-        if matched is not None:
+        if matched is not None and not idx.vote_subset:
+            # the coarse search saw all of this model's keypoints: its pairs are the matches
             sel = matched[2] == model
             if sel.sum() >= C.MIN_INLIERS:
                 pairs = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])

