@@ -42,17 +42,20 @@ class Pipeline:
         """Start redis-server and each (name, queues, concurrency) worker; wait until they consume."""
         self.stack = EmbeddedStack(self.settings, extra_env=dict(self.env))
         self.stack.start_redis()
+        offsets = {}
         for name, queues, concurrency in workers:
+            log_path = self.stack.log_dir / f"{name}.log"
+            offsets[name] = log_path.stat().st_size if log_path.exists() else 0
             self.stack.start_worker(concurrency=concurrency, queues=queues, name=name)
         if beat:
             self.stack.start_beat()
         for name, _, _ in workers:
-            self.wait_worker_ready(name)
+            self.wait_worker_ready(name, offsets[name])
         return self
 
-    def wait_worker_ready(self, name: str, timeout: float = 90) -> None:
+    def wait_worker_ready(self, name: str, start: int = 0, timeout: float = 90) -> None:
+        """Wait for "<name>@host ready." in the worker's log after byte START."""
         log_path = self.stack.child(name).log_path
-        start = log_path.stat().st_size if log_path.exists() else 0
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.stack.check_alive()

@@ -24,7 +24,7 @@ import redis.exceptions
 import sqlalchemy.exc
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_ready
 from sqlalchemy import and_, or_, select, update
 
 from mamoru.config import Settings, get_settings
@@ -421,6 +421,20 @@ def recover_node(node: str) -> list[int]:
         celery_app.send_task(name, args=[clip_id])
         log.warning("clip %s was %s on %s when it stopped: queued %s again", clip_id, status, node, name)
     return [clip_id for clip_id, _ in rows]
+
+
+@worker_init.connect
+def _preload(**_kwargs) -> None:
+    """Import yt-dlp and the matcher, and load the reference index, in the worker's main process before it
+    forks its pool: each pool process starts warm instead of paying for them on its first clip."""
+    import matcher  # noqa: F401
+    import workers.fetch  # noqa: F401
+    from workers.analyze import load_index
+
+    try:
+        load_index(get_settings())
+    except (FileNotFoundError, matcher.MatcherError) as exc:
+        log.info("reference index not preloaded: %s", exc)
 
 
 @worker_ready.connect

@@ -50,3 +50,73 @@ def test_size_cap(site, loopback_settings, tmp_path):
     tiny = dataclasses.replace(loopback_settings, max_filesize_mb=0)
     with pytest.raises(FetchError, match="size cap"):
         download(f"{site.base_url}/media/{CLIPS[0].id}.mp4", tmp_path / "dl", tiny)
+
+
+class _Redirector:
+    """Serves 302 to a given address on /go, and an endless body on /endless; counts requests."""
+
+    def __init__(self, host: str, target: str = ""):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.hits = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # noqa: N802
+                outer.hits += 1
+                if self.path == "/go":
+                    self.send_response(302)
+                    self.send_header("Location", target)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "video/mp4")
+                self.end_headers()
+                try:
+                    while True:
+                        self.wfile.write(b"\0" * 4096)
+                        self.wfile.flush()
+                        import time
+
+                        time.sleep(0.05)
+                except OSError:
+                    pass
+
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://{host}:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.mark.parametrize("target", ["other-loopback", "http://169.254.169.254/latest/meta-data/"])
+def test_each_redirect_hop_obeys_the_address_rule(loopback_settings, tmp_path, target):
+    other = _Redirector("127.0.0.2")
+    site = _Redirector("127.0.0.1", other.base + "/clip.mp4" if target == "other-loopback" else target)
+    try:
+        with pytest.raises(FetchError) as err:
+            download(site.base + "/go", tmp_path / "dl", loopback_settings)
+    finally:
+        site.close()
+        other.close()
+    assert err.value.permanent and err.value.code == "unsafe_url"
+    assert "redirect from" in str(err.value) and ("127.0.0.2" in str(err.value) or "169.254" in str(err.value))
+    assert other.hits == 0
+
+
+def test_a_response_that_never_ends_is_cut_at_the_deadline(loopback_settings, tmp_path):
+    site = _Redirector("127.0.0.1")
+    try:
+        with pytest.raises(FetchError) as err:
+            download(site.base + "/endless.mp4", tmp_path / "dl", loopback_settings, timeout_s=2)
+    finally:
+        site.close()
+    assert err.value.permanent and err.value.code == "timeout", err.value
