@@ -176,7 +176,7 @@ def print_logins(console: Console, address: str) -> None:
 def run_demo(console: Console | None = None, keep_running: bool = False) -> DemoOutcome:
     from workers.celery import make_app
 
-    console = console or Console()
+    console = console or Console(soft_wrap=True)
     settings = demo_settings()
     console.log(f"data home: {settings.home}")
     console.log(f"database at revision {upgrade(settings)}: {settings.db_url}")
