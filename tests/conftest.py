@@ -43,6 +43,26 @@ def session(settings):
 
 
 @pytest.fixture
+def postgres_url():
+    """A fresh, empty database on the PostgreSQL server named by MAMORU_TEST_POSTGRES_URL (skip if unset)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    base = os.environ.get("MAMORU_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("MAMORU_TEST_POSTGRES_URL is not set (scripts/test.sh starts PostgreSQL and sets it)")
+    name = f"mamoru_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'create database "{name}"'))
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'drop database "{name}" with (force)'))
+    admin.dispose()
+
+
+@pytest.fixture
 def platform_fixtures() -> Path:
     """The recorded real platform documents in ../shared/fixtures/platforms (skip when absent)."""
     if not SHARED_FIXTURES.is_dir():

@@ -8,11 +8,10 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from mamoru.demo.catalog import CLIPS, REFERENCES
@@ -88,19 +87,6 @@ def test_demo_twice_on_sqlite(tmp_path):
     assert snapshot(url) == snap
 
 
-def test_demo_on_postgresql(tmp_path):
-    base = os.environ.get("MAMORU_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("MAMORU_TEST_POSTGRES_URL is not set (scripts/test.sh starts PostgreSQL and sets it)")
-    name = f"mamoru_demo_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'create database "{name}"'))
-    url = base.rsplit("/", 1)[0] + "/" + name
-    try:
-        run_demo(tmp_path / "home", database_url=url)
-        check_demo_rows(snapshot(url))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'drop database "{name}" with (force)'))
-        admin.dispose()
+def test_demo_on_postgresql(tmp_path, postgres_url):
+    run_demo(tmp_path / "home", database_url=postgres_url)
+    check_demo_rows(snapshot(postgres_url))

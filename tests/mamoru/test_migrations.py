@@ -1,8 +1,5 @@
 """Alembic migrations create the schema the models describe, on SQLite and on a real PostgreSQL."""
 
-import os
-import uuid
-
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
@@ -43,21 +40,6 @@ def test_models_match_migrations(tmp_path):
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert diff == []
-
-
-@pytest.fixture
-def postgres_url():
-    url = os.environ.get("MAMORU_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("MAMORU_TEST_POSTGRES_URL is not set (scripts/test.sh starts PostgreSQL and sets it)")
-    schema_db = f"mamoru_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'create database "{schema_db}"'))
-    yield url.rsplit("/", 1)[0] + "/" + schema_db
-    with admin.connect() as conn:
-        conn.execute(text(f'drop database "{schema_db}" with (force)'))
-    admin.dispose()
 
 
 @pytest.mark.integration
