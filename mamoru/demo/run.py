@@ -49,7 +49,9 @@ class DemoOutcome:
 
 
 def demo_settings() -> Settings:
-    """The demo downloads from 127.0.0.1, so it allowlists loopback for itself and its children."""
+    """The demo downloads from 127.0.0.1, so it allowlists loopback for itself and its children; it keeps
+    the (small) media so the web app can play each clip at its matched span."""
+    os.environ.setdefault("MAMORU_KEEP_MEDIA", "true")
     allowed = [h for h in os.environ.get("MAMORU_ALLOWED_PRIVATE_HOSTS", "").split(",") if h.strip()]
     if LOOPBACK not in allowed:
         os.environ["MAMORU_ALLOWED_PRIVATE_HOSTS"] = ",".join([*allowed, LOOPBACK])

@@ -25,6 +25,10 @@ def posted_at(clip: DemoClip) -> datetime:
     return EPOCH + timedelta(hours=7 * CLIPS.index(clip))
 
 
+def description(clip: DemoClip) -> str:
+    return f"{clip.title} " + " ".join(f"#{t}" for t in clip.hashtags)
+
+
 class DemoSite:
     """Renders the documents of the site; `base` is the address it is reached at."""
 
@@ -68,7 +72,7 @@ class DemoSite:
     def video(self, clip: DemoClip) -> str:
         ld = {
             "@context": "https://schema.org", "@type": "VideoObject", "identifier": clip.id,
-            "name": clip.title, "description": f"{clip.title} " + " ".join(f"#{t}" for t in clip.hashtags),
+            "name": clip.title, "description": description(clip),
             "contentUrl": self.media_url(clip), "thumbnailUrl": self.thumb_url(clip),
             "uploadDate": posted_at(clip).isoformat(), "duration": f"PT{SECONDS}S", "width": 720, "height": 1280,
             "author": {"@type": "Person", "name": clip.uploader, "url": f"{self.base}/@{quote(clip.uploader)}"},
@@ -97,6 +101,7 @@ class DemoSite:
         for c in CLIPS:
             items.append(
                 f"<item><title>{xml_escape(c.title)}</title><link>{self.page_url(c)}</link>"
+                f"<description>{xml_escape(description(c))}</description>"
                 f"<guid isPermaLink=\"true\">{self.page_url(c)}</guid>"
                 f"<pubDate>{posted_at(c).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>"
                 f"<dc:creator>{xml_escape(c.uploader)}</dc:creator>"
