@@ -169,15 +169,6 @@ class EmbeddedStack:
         wait_for_port("127.0.0.1", port, timeout=30, proc=child.proc)
         return child
 
-    def start_web(self, port: int | None = None) -> Child:
-        """The web app (triage desk, portal, API) on the settings' host and PORT."""
-        argv = [sys.executable, "-m", "mamoru.cli.main", "web"]
-        if port is not None:
-            argv += ["--port", str(port)]
-        child = self._spawn("web", argv)
-        wait_for_port(self.settings.web_host, port or self.settings.web_port, timeout=60, proc=child.proc)
-        return child
-
     def start_beat(self) -> Child:
         schedule = self.settings.home / "celerybeat-schedule"
         return self._spawn("beat", [sys.executable, "-m", "celery", "-A", "workers.celery:app", "beat",

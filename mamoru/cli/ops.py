@@ -49,6 +49,7 @@ def up(no_beat: bool, no_web: bool, flower: bool, flower_port: int, concurrency:
 
     settings = get_settings()
     upgrade(settings)
+    _stop_on_sigterm()
     try:
         with EmbeddedStack(settings) as stack:
             click.echo(f"Redis: {stack.start_redis()}")
@@ -59,8 +60,7 @@ def up(no_beat: bool, no_web: bool, flower: bool, flower_port: int, concurrency:
                 if importlib.util.find_spec("uvicorn") is None:
                     click.echo("web app not started: install the web extra (pip install 'mamoru[web]')", err=True)
                 else:
-                    stack.start_web()
-                    click.echo(f"web app: http://{settings.web_host}:{settings.web_port}/")
+                    click.echo(f"web app: {stack.start_web(settings.web_port)}")
             if flower:
                 if stack.start_flower(flower_port) is None:
                     click.echo("Flower not started: pip install flower", err=True)
@@ -74,6 +74,16 @@ def up(no_beat: bool, no_web: bool, flower: bool, flower_port: int, concurrency:
         click.echo("stopped")
     except StackError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service manager, `timeout`) stops the children like Ctrl-C does, instead of orphaning them."""
+    import signal
+
+    def _interrupt(signum, frame):  # noqa: ANN001, ANN202
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _interrupt)
 
 
 def _celery(argv: list[str]) -> None:
