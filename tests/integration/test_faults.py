@@ -189,6 +189,7 @@ def media(tmp_path_factory) -> dict[str, Path]:
     files["loop2"] = loop_clip(files["v1001"], folder / "loop2.mp4", 2)
     files["loop3"] = loop_clip(files["v1001"], folder / "loop3.mp4", 3)
     files["long"] = loop_clip(files["v1001"], folder / "long.mp4", 8)  # 32 s: analysis takes seconds
+    files["long7"] = loop_clip(files["v1001"], folder / "long7.mp4", 7)
     return files
 
 
@@ -297,27 +298,47 @@ def test_same_media_under_two_urls_is_analysed_once(pipeline, site):
 # --- process faults ---------------------------------------------------------------------------------
 
 
+def pool_processes(pid: int) -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _ppid(p) == pid]
+
+
+def _ppid(proc_dir: Path) -> int | None:
+    try:
+        return int((proc_dir / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def test_worker_sigkilled_in_analyze_is_analysed_again_once(tmp_path, site):
+    """Twice: the whole worker (main process and pool) killed, then restarted under the same name; and
+    only the pool process running the analysis killed (Celery puts the message back itself)."""
     with Pipeline(tmp_path / "home", env=dict(FAULT_ENV)) as p:
         p.add_references()
         p.start(workers=[("worker", "io,cpu", 1)])
-        clip_id = p.add_clip(site.url("ok/long.mp4"))
-        p.fetch([clip_id])
-        p.wait_until([clip_id], {"analyzing"}, timeout=120)
-        p.stack.kill("worker", signal.SIGKILL)  # the worker and its pool, in the middle of the analysis
-        killed = p.clip(clip_id)
-        assert killed.status == "analyzing", f"the analysis ended before the kill: {killed.status}"
-        assert p.counts(clip_id)["findings"] == 0
-        p.stack.restart("worker")
-        states = p.wait_until([clip_id], timeout=180)
-        clip = p.clip(clip_id)
-        assert states[clip_id][0] == "done", states
-        assert clip.attempts == 3, "one fetch, the killed analysis, the analysis after restart"
-        counts = p.counts(clip_id)
-        assert p.findings(clip_id) == [("astronaut", p.findings(clip_id)[0][1])]
-        assert counts["keyframes"] == counts["distinct_keyframes"] == clip.evidence["frames"] > 0
-        print(f"\nFAULTS worker SIGKILL in analyze: 1 injected, clips lost 0, findings {counts['findings']} "
-              f"(duplicated {counts['findings'] - 1}), keyframes {counts['keyframes']} (duplicated 0)")
+        for victim, path in (("worker", "ok/long.mp4"), ("pool process", "ok/long7.mp4")):
+            clip_id = p.add_clip(site.url(path))
+            p.fetch([clip_id])
+            p.wait_until([clip_id], {"analyzing"}, timeout=120)
+            if victim == "worker":
+                p.stack.kill("worker", signal.SIGKILL)  # the worker and its pool, in the middle of the analysis
+            else:
+                for pid in pool_processes(p.stack.child("worker").proc.pid):
+                    os.kill(pid, signal.SIGKILL)
+            killed = p.clip(clip_id)
+            assert killed.status == "analyzing", f"the analysis ended before the kill: {killed.status}"
+            assert p.counts(clip_id)["findings"] == 0
+            if victim == "worker":
+                p.stack.restart("worker")
+            states = p.wait_until([clip_id], timeout=180)
+            clip = p.clip(clip_id)
+            assert states[clip_id][0] == "done", states
+            assert clip.attempts == 3, "one fetch, the killed analysis, the analysis after the kill"
+            counts = p.counts(clip_id)
+            assert [name for name, _ in p.findings(clip_id)] == ["astronaut"]
+            assert counts["keyframes"] == counts["distinct_keyframes"] == clip.evidence["frames"] > 0
+            print(f"\nFAULTS SIGKILL of the {victim} in analyze: 1 injected, clips lost 0, findings "
+                  f"{counts['findings']} (duplicated {counts['findings'] - 1}), keyframes {counts['keyframes']} "
+                  "(duplicated 0)")
 
 
 def test_redis_killed_and_restarted_mid_run_loses_and_duplicates_nothing(tmp_path, site):
