@@ -9,10 +9,11 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from mamoru.db import session_scope
 from mamoru.demo.catalog import CLIPS, DEMO_HOLDER
@@ -32,11 +33,30 @@ def table_counts(settings) -> dict[str, int]:  # noqa: ANN001
         return {m.__tablename__: session.scalar(select(func.count()).select_from(m)) for m in (Clip, Finding, Keyframe)}
 
 
-def test_crawl_fetch_analyze_report_on_a_loopback_site(tmp_path_factory):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_env(request):
+    """No setting for SQLite in the home; a fresh database on the test PostgreSQL when there is one."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    base = os.environ.get("MAMORU_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("MAMORU_TEST_POSTGRES_URL is not set (scripts/test.sh starts PostgreSQL and sets it)")
+    name = f"mamoru_chain_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'create database "{name}"'))
+    yield {"MAMORU_DATABASE_URL": base.rsplit("/", 1)[0] + "/" + name}
+    with admin.connect() as conn:
+        conn.execute(text(f'drop database "{name}" with (force)'))
+    admin.dispose()
+
+
+def test_crawl_fetch_analyze_report_on_a_loopback_site(tmp_path_factory, database_env):
     media = tmp_path_factory.getbasetemp() / "demo-media"
     ensure_media(media)
     home = tmp_path_factory.mktemp("chain") / "home"
-    with DemoServer(media) as site, Pipeline(home) as p:
+    with DemoServer(media) as site, Pipeline(home, env=dict(database_env)) as p:
         p.add_references()
         p.start(workers=[("worker", "io,cpu", 2)])
         with session_scope(p.settings) as session:
