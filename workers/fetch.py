@@ -189,7 +189,10 @@ def ytdlp_options(settings: Settings, dest: Path) -> dict:
     height = settings.max_height
     return {
         "outtmpl": str(dest / "media.%(ext)s"),
-        "format": f"bv*[height<={height}]+ba/b[height<={height}]/wv*+ba/w",
+        # the best format whose smaller side is at most max_height (1080p, portrait or landscape); when
+        # there is none, the smallest above it. ("res" is yt-dlp's smallest dimension.)
+        "format": "bv*+ba/b",
+        "format_sort": [f"res:{height}"],
         "max_filesize": settings.max_filesize_mb * 1024 * 1024,
         "match_filter": match_filter_func(f"duration <=? {settings.max_duration_s}"),
         "noplaylist": True,

@@ -120,3 +120,25 @@ def test_a_response_that_never_ends_is_cut_at_the_deadline(loopback_settings, tm
     finally:
         site.close()
     assert err.value.permanent and err.value.code == "timeout", err.value
+
+
+def test_prefers_the_best_format_up_to_1080p_portrait_or_landscape(settings, tmp_path):
+    import yt_dlp
+
+    from workers.fetch import ytdlp_options
+
+    def fmt(fid, w, h):
+        return {"format_id": fid, "url": f"http://127.0.0.1/{fid}.mp4", "ext": "mp4", "width": w, "height": h,
+                "vcodec": "avc1", "acodec": "mp4a", "protocol": "http"}
+
+    options = {**ytdlp_options(settings, tmp_path), "simulate": True}
+    picked = {}
+    for name, formats in {"portrait": [fmt("720p", 720, 1280), fmt("1080p", 1080, 1920), fmt("1440p", 1440, 2560)],
+                          "landscape": [fmt("720p", 1280, 720), fmt("1080p", 1920, 1080), fmt("4k", 3840, 2160)],
+                          "only-above": [fmt("4k", 2160, 3840), fmt("1440p", 1440, 2560)]}.items():
+        with yt_dlp.YoutubeDL(options) as ydl:
+            info = ydl.process_video_result({"id": name, "title": name, "formats": formats,
+                                             "extractor": "generic", "webpage_url": "http://127.0.0.1/"},
+                                            download=False)
+        picked[name] = info["format_id"]
+    assert picked == {"portrait": "1080p", "landscape": "1080p", "only-above": "1440p"}
