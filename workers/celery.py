@@ -79,6 +79,10 @@ def make_app(redis_url: str | None = None) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # a pool process is replaced after this many tasks or this much resident memory (KiB), so a
+        # leak in a decoder or an odd file cannot grow a long-running worker without bound
+        worker_max_tasks_per_child=200,
+        worker_max_memory_per_child=1_500_000,
         task_soft_time_limit=TASK_SOFT_TIME_LIMIT,
         task_time_limit=TASK_TIME_LIMIT,
         task_default_queue=IO_QUEUE,

@@ -110,3 +110,28 @@ def test_retry_resets_failed_clips_by_reason(settings, session):
     with session_scope(settings) as s:
         assert [(c.status, c.attempts, c.reason_code) for c in s.query(Clip).order_by(Clip.id)] == [
             ("new", 0, None), ("new", 0, None), ("new", 0, None), ("done", 3, None)]
+
+
+def test_the_sweep_requeues_stalled_clips_and_leaves_live_ones(settings, session, monkeypatch):
+    old = utcnow() - timedelta(hours=2)
+    rows = {
+        "waiting-new": Clip(status="new", status_changed_at=old),
+        "waiting-fetched": Clip(status="fetched", status_changed_at=old),
+        "fresh-new": Clip(status="new", status_changed_at=utcnow()),
+        "dead-fetch": Clip(status="fetching", lease_owner="t1 w@h", lease_until=utcnow() - timedelta(seconds=1)),
+        "live-analysis": Clip(status="analyzing", lease_owner="t2 w@h", lease_until=utcnow() + timedelta(hours=1)),
+        "done": Clip(status="done", status_changed_at=old),
+    }
+    for name, clip in rows.items():
+        clip.platform, clip.platform_id, clip.url = "web", name, f"http://127.0.0.1/{name}"
+        session.add(clip)
+    session.commit()
+    queued = []
+    monkeypatch.setattr(tasks.fetch_clip, "delay", lambda clip_id: queued.append(("fetch", clip_id)))
+    monkeypatch.setattr(tasks.analyze_clip, "delay", lambda clip_id: queued.append(("analyze", clip_id)))
+    tasks.requeue_stalled_clips(stall_after_s=600)
+    assert sorted(queued) == sorted([("fetch", rows["waiting-new"].id), ("analyze", rows["waiting-fetched"].id),
+                                     ("fetch", rows["dead-fetch"].id)])
+    queued.clear()
+    tasks.requeue_stalled_clips(stall_after_s=600)  # waiting clips were touched: not queued again at once
+    assert queued == [("fetch", rows["dead-fetch"].id)]
