@@ -119,7 +119,7 @@ class ReferenceIndex:
         # the coarse search runs over the strongest VOTE_FEATURES keypoints of each model (in memory);
         # verification reads a candidate's full list (memory-mapped from the file when loaded)
         counts = np.diff(self.kp_offsets)
-        per_model = max(C.VOTE_MIN_PER_MODEL, C.VOTE_BUDGET // max(1, len(counts)))
+        per_model = min(C.VOTE_PER_MODEL, max(C.VOTE_MIN_PER_MODEL, C.VOTE_BUDGET // max(1, len(counts))))
         take = np.minimum(counts, per_model)
         self._vote_rows = (np.repeat(self.kp_offsets[:-1] - np.r_[0, np.cumsum(take)[:-1]], take)
                            + np.arange(int(take.sum()))).astype(np.int64)
@@ -247,7 +247,7 @@ class ReferenceIndex:
             self._flann.add([self._vote_desc])
             self._flann.train()
         if self._flann is None:
-            knn = self._bf.knnMatch(frame_desc, self._vote_desc, k=2)
+            knn = self._bf.knnMatch(np.ascontiguousarray(frame_desc[: C.VOTE_QUERY]), self._vote_desc, k=2)
         else:
             # approximate search is ~1 ms a descriptor: the frame's strongest ones only
             knn = self._flann.knnMatch(np.ascontiguousarray(frame_desc[: C.LSH_QUERY]), k=2)

@@ -103,13 +103,18 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
                 hash_hits[model] = (dp, dd, box, int(idx.hash_variant[row]))
     best_v: dict[int, Verification] = {}
     xy, desc = features(g, C.FRAME_FEATURES)
-    candidates = set().union(*(region_candidates[i] for i in range(n_content)))
+    hash_cands = set().union(*(region_candidates[i] for i in range(n_content)))
+    candidates: set[int] = set()
     matched = None
+    votes = np.zeros(len(idx.kp_offsets) - 1, np.int64)
     if len(desc):
         matched = idx.match_frame(desc)
         votes = np.bincount(matched[2], minlength=len(idx.kp_offsets) - 1)
         order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
         candidates.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
+    # a hash candidate is worth a feature search when some keypoints agree too, or its hash is close
+    candidates.update(m for m in hash_cands
+                      if votes[m] >= C.HASH_CAND_VOTES or hash_hits.get(m, (64, 64))[0] <= C.PHASH_VERIFY)
     bands = overlay_rows(g)
     _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands)
     # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
