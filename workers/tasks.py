@@ -23,7 +23,7 @@ import kombu.exceptions
 import redis.exceptions
 import sqlalchemy.exc
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import Retry, SoftTimeLimitExceeded
 from celery.signals import worker_init, worker_ready
 from sqlalchemy import and_, or_, select, update
 
@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6  # leases of one clip (fetches and analyses) before it is given up
 FETCH_RETRIES = 4  # retries of a transient download error (timeouts, 429, 5xx)
 INFRA_RETRIES = 8  # retries when the database or the broker is briefly away
+UNEXPECTED_RETRIES = 2  # retries after an error nobody foresaw (a bug, a full disk), before failing the clip
 BACKOFF_BASE_S = RETRY_BACKOFF_S
 BACKOFF_MAX_S = 600.0
 # errors of the machinery, not of the clip: retried with backoff, never recorded as the clip's fault
@@ -148,6 +149,16 @@ def retry_infra(task, clip_id: int | None, exc: Exception):  # noqa: ANN001, ANN
     raise exc
 
 
+def retry_unexpected(task, clip_id: int, exc: Exception):  # noqa: ANN001, ANN201
+    """An error nobody foresaw: logged with its traceback, retried a little, then the clip fails with it."""
+    log.exception("%s(%s) raised %s", task.name, clip_id, type(exc).__name__)
+    reason = f"{task.name}: unexpected {type(exc).__name__}: {exc}"
+    if task.request.retries < UNEXPECTED_RETRIES:
+        note_retry(clip_id, f"retrying after {reason}")
+        return task.retry(countdown=backoff(task.request.retries), exc=exc)
+    return finish(clip_id, ClipStatus.failed, " ".join(reason.split())[:500], "internal")
+
+
 # --- crawl ------------------------------------------------------------------------------------------
 
 
@@ -196,6 +207,10 @@ def fetch_clip(self, clip_id: int) -> str:
         return _fetch(self, clip_id)
     except INFRA_ERRORS as exc:
         return retry_infra(self, clip_id, exc)
+    except (Retry, SoftTimeLimitExceeded):
+        raise
+    except Exception as exc:  # noqa: BLE001
+        return retry_unexpected(self, clip_id, exc)
 
 
 def _fetch(task, clip_id: int) -> str:  # noqa: ANN001
@@ -275,6 +290,10 @@ def analyze_clip(self, clip_id: int) -> str:
         return _analyze(self, clip_id)
     except INFRA_ERRORS as exc:
         return retry_infra(self, clip_id, exc)
+    except (Retry, SoftTimeLimitExceeded):
+        raise
+    except Exception as exc:  # noqa: BLE001
+        return retry_unexpected(self, clip_id, exc)
 
 
 def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
