@@ -371,3 +371,78 @@ def test_redis_killed_and_restarted_mid_run_loses_and_duplicates_nothing(tmp_pat
         assert duplicated == 0
         print(f"\nFAULTS Redis SIGKILL + restart mid-run: {faults} injected, clips lost {len(lost)} of {len(ids)}, "
               f"findings duplicated {duplicated}")
+
+
+# --- database fault ---------------------------------------------------------------------------------
+
+PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None) if Path("/usr/lib/postgresql").is_dir() \
+    else None
+
+
+class ThrowAwayPostgres:
+    """A PostgreSQL cluster of this test's own on 127.0.0.1, which the test may stop and start at will."""
+
+    def __init__(self):
+        import tempfile
+
+        from mamoru.up import free_port
+
+        # in /tmp itself: the postgres user cannot enter pytest's private temporary folders
+        folder = Path(tempfile.mkdtemp(prefix="mamoru-pg-fault-"))
+        self.folder, self.port = folder, free_port()
+        shutil.chown(folder, "postgres")
+        self._as_postgres(f"{PG_BIN}/initdb -D {folder}/data -A trust -U mamoru -E UTF8 >/dev/null")
+        self.start()
+        subprocess.run([f"{PG_BIN}/createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "mamoru", "mamoru"],
+                       check=True, timeout=60)
+        self.url = f"postgresql+psycopg://mamoru@127.0.0.1:{self.port}/mamoru"
+
+    def _as_postgres(self, command: str) -> None:
+        subprocess.run(["su", "postgres", "-s", "/bin/sh", "-c", command], check=True, timeout=120)
+
+    def start(self) -> None:
+        self._as_postgres(f"{PG_BIN}/pg_ctl -D {self.folder}/data -w -l {self.folder}/log -o '-p {self.port} "
+                          f"-k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off' start >/dev/null")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._as_postgres(f"{PG_BIN}/pg_ctl -D {self.folder}/data -m {mode} -w stop >/dev/null")
+
+
+@pytest.mark.skipif(PG_BIN is None or os.geteuid() != 0 or shutil.which("su") is None,
+                    reason="needs PostgreSQL's binaries and root (to run them as the postgres user)")
+def test_database_stopped_and_started_mid_run_loses_and_duplicates_nothing(tmp_path, site):
+    sources = {"ok/v1001.mp4": ["astronaut"], "ok/v1003.mp4": ["chelsea"], "ok/v2001.mp4": [],
+               "ok/v2002.mp4": [], "ok/loop2.mp4": ["astronaut"], "ok/loop3.mp4": ["astronaut"]}
+    db = ThrowAwayPostgres()
+    try:
+        with Pipeline(tmp_path / "home", env={**FAULT_ENV, "MAMORU_DATABASE_URL": db.url}) as p:
+            p.add_references()
+            p.start(workers=[("worker", "io,cpu", 2)])
+            ids = {path: p.add_clip(site.url(path)) for path in sources}
+            p.fetch(ids.values())
+            deadline = time.monotonic() + 120
+            while sum(s == "done" for s, _, _ in p.states(ids.values()).values()) < 1:
+                assert time.monotonic() < deadline, f"run stalled before the fault: {p.states(ids.values())}"
+                time.sleep(0.05)
+            db.stop("immediate")  # every connection cut, in the middle of fetches and analyses
+            time.sleep(4)
+            db.start()
+            states = p.wait_until(ids.values(), timeout=240)
+            lost = [path for path, i in ids.items() if states[i][0] != "done"]
+            duplicated = 0
+            for path, clip_id in ids.items():
+                counts = p.counts(clip_id)
+                duplicated += counts["keyframes"] - counts["distinct_keyframes"]
+                assert [name for name, _ in p.findings(clip_id)] == sources[path], path
+            assert not lost, f"clips that did not finish: {[(x, states[ids[x]]) for x in lost]}"
+            assert duplicated == 0
+            worker_log = (p.home / "logs" / "worker.log").read_text()
+            print(f"\nFAULTS PostgreSQL stopped (immediate) and started mid-run: 1 injected, clips lost "
+                  f"{len(lost)} of {len(ids)}, findings duplicated {duplicated}; "
+                  f"{worker_log.count('; retrying')} task retries after database errors")
+    finally:
+        try:
+            db.stop()
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(db.folder, ignore_errors=True)
