@@ -199,7 +199,7 @@ def main() -> None:
           f"{alone[-1]['clips_per_hour']:.0f} clips/h")
     # each pipeline round against the mean of the matcher rounds on either side of it
     ratios = [b["clips_per_hour"] / ((a0["clips_per_hour"] + a1["clips_per_hour"]) / 2)
-              for b, a0, a1 in zip(piped, alone, alone[1:])]
+              for b, a0, a1 in zip(piped, alone, alone[1:], strict=False)]
     ratio = statistics.median(ratios)
     cpu_ratio = statistics.median(a["cpu_seconds"] for a in alone) / statistics.median(b["cpu_seconds"] for b in piped)
     same = all(b["matches"][name] == alone[0]["matches"][name] for b in piped for name in alone[0]["matches"])

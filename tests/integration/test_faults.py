@@ -365,7 +365,8 @@ def test_redis_killed_and_restarted_mid_run_loses_and_duplicates_nothing(tmp_pat
         duplicated = 0
         for path, clip_id in ids.items():
             counts = p.counts(clip_id)
-            duplicated += counts["findings"] - len(p.findings(clip_id)) + counts["keyframes"] - counts["distinct_keyframes"]
+            duplicated += (counts["findings"] - len(p.findings(clip_id))
+                           + counts["keyframes"] - counts["distinct_keyframes"])
             assert [name for name, _ in p.findings(clip_id)] == sources[path], path
         assert not lost, f"clips that did not finish: {[(p_, states[ids[p_]]) for p_ in lost]}"
         assert duplicated == 0
