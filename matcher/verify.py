@@ -34,7 +34,8 @@ def features(grey_img: np.ndarray, n: int, mask: np.ndarray | None = None) -> tu
     kps = orb(n * C.FEATURE_OVERSAMPLE).detect(grey_img, mask)
     if not kps:
         return np.empty((0, 2), np.float32), np.empty((0, 32), np.uint8)
-    if len(kps) > n:
+    spread_order = len(kps) > n
+    if spread_order:
         gx = max(1, round((C.FEATURE_CELLS * w / h) ** 0.5))
         gy = max(1, round(C.FEATURE_CELLS / gx))
         pts = np.array([k.pt for k in kps], np.float32)
@@ -49,14 +50,15 @@ def features(grey_img: np.ndarray, n: int, mask: np.ndarray | None = None) -> tu
         rank[order] = np.arange(len(cs)) - np.repeat(starts, counts)
         quota = max(4, int(1.5 * n / (gx * gy)))
         keep = np.flatnonzero(rank < quota)
-        if len(keep) > n:
-            keep = keep[np.argsort(-resp[keep])[:n]]
+        # round-robin over the cells (each cell's strongest first): any head of the list is spread out
+        keep = keep[np.lexsort((-resp[keep], rank[keep]))][:n]
         kps = [kps[i] for i in keep]
     kps, desc = orb(n * C.FEATURE_OVERSAMPLE).compute(grey_img, kps)
     if desc is None or not kps:
         return np.empty((0, 2), np.float32), np.empty((0, 32), np.uint8)
-    # strongest first: an index keeps the head of each reference's list for its coarse search
-    order = np.argsort([-k.response for k in kps], kind="stable")
+    # keep the spread order (compute may drop a few keypoints near borders, never reorders them);
+    # an index keeps the head of each reference's list for its coarse search
+    order = np.arange(len(kps)) if spread_order else np.argsort([-k.response for k in kps], kind="stable")
     return np.array([kps[i].pt for i in order], np.float32), desc[order]
 
 
