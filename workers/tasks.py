@@ -240,7 +240,7 @@ def _fetch(task, clip_id: int) -> str:  # noqa: ANN001
     evidence = settings.evidence_dir / str(clip_id)
     evidence.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(result.info_path, evidence / "info.json")
-    owner_id = claim_media(result.sha256, clip_id, result.size)
+    owner_id = claim_media(result.sha256, clip_id, result.size, current_index_version(settings))
     with session_scope() as session:
         clip = session.get(Clip, clip_id)
         clip.media_sha256 = result.sha256
@@ -260,8 +260,19 @@ def _fetch(task, clip_id: int) -> str:  # noqa: ANN001
     return ClipStatus.fetched.value
 
 
-def claim_media(sha256: str, clip_id: int, size: int) -> int:
-    """The clip that analyses this media for all: the first to fetch it, unless that one failed or is gone."""
+def current_index_version(settings: Settings) -> str | None:
+    from workers.analyze import load_index
+
+    try:
+        return load_index(settings).version
+    except Exception:  # noqa: BLE001  no index yet: analysis will say so
+        return None
+
+
+def claim_media(sha256: str, clip_id: int, size: int, index_version: str | None = None) -> int:
+    """The clip that analyses this media for all: the first to fetch it, unless that one failed, is gone,
+    or was analysed against another version of the reference index than INDEX_VERSION (then this clip
+    analyses it afresh and becomes its owner)."""
     for _ in range(3):
         try:
             with session_scope() as session:
@@ -270,8 +281,10 @@ def claim_media(sha256: str, clip_id: int, size: int) -> int:
                     session.add(Media(sha256=sha256, clip_id=clip_id, bytes=size))
                     return clip_id
                 owner = session.get(Clip, media.clip_id) if media.clip_id is not None else None
-                if owner is None or owner.id == clip_id or owner.status in (ClipStatus.failed.value,
-                                                                             ClipStatus.skipped.value):
+                stale = (owner is not None and owner.status == ClipStatus.done.value and index_version is not None
+                         and (owner.evidence or {}).get("index_version") not in (None, index_version))
+                if owner is None or owner.id == clip_id or stale or owner.status in (ClipStatus.failed.value,
+                                                                                      ClipStatus.skipped.value):
                     media.clip_id = clip_id
                     return clip_id
                 return owner.id

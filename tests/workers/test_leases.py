@@ -76,15 +76,21 @@ def test_same_media_is_claimed_once_and_its_result_linked(settings, session, cli
     assert tasks.link_duplicate(second.id, clip_id) == "done"
     assert tasks.link_duplicate(second.id, clip_id) == "done"  # twice: same rows
     with session_scope(settings) as s:
+        s.get(Clip, clip_id).evidence = {"index_version": "v1"}
+    assert tasks.claim_media("ab" * 32, second.id, 10, "v1") == clip_id
+    # the references changed since the owner's analysis: the next clip with this media analyses it again
+    assert tasks.claim_media("ab" * 32, second.id, 10, "v2") == second.id
+    assert tasks.claim_media("ab" * 32, clip_id, 10, "v2") == second.id
+    with session_scope(settings) as s:
         linked = s.query(Finding).filter_by(clip_id=second.id).one()
         assert (linked.score, linked.method, linked.state) == (0.9, "phash", "confirmed")  # decision kept
         assert s.query(Keyframe).filter_by(clip_id=second.id).count() == 1
         assert s.get(Clip, second.id).evidence["same_media_as"] == clip_id
         # an owner that failed hands the media to the next clip that fetches it
-        s.get(Clip, clip_id).status = "failed"
-    assert tasks.claim_media("ab" * 32, second.id, 10) == second.id
+        s.get(Clip, second.id).status = "failed"
+    assert tasks.claim_media("ab" * 32, clip_id, 10) == clip_id
     with session_scope(settings) as s:
-        assert s.get(Media, "ab" * 32).clip_id == second.id
+        assert s.get(Media, "ab" * 32).clip_id == clip_id
 
 
 @pytest.fixture
