@@ -134,3 +134,22 @@ def test_unreadable_reference_is_one_line(tmp_path):
     with pytest.raises(matcher.MatcherError) as e:
         matcher.ReferenceIndex.build([p])
     assert "not a readable image" in _one_line(e.value)
+
+
+def test_rotation_metadata_is_honoured(tmp_path, index, make_clip):
+    """A phone clip stored landscape with a 90 degree display rotation is analysed upright (as ffmpeg shows it)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("ffmpeg"):
+        pytest.skip("ffmpeg CLI not installed")
+    src = make_clip("rot_src", synth.letterbox(read("coffee.png"), 360, 640))
+    rotated = tmp_path / "rotated.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(src), "-c", "copy", "-metadata:s:v:0", "rotate=90",
+                    str(rotated)], check=True)
+    from matcher.video import FrameReader
+
+    first = next(iter(FrameReader(rotated)))
+    assert first.bgr.shape[1] > first.bgr.shape[0]   # displayed landscape
+    res = matcher.scan_video(rotated, index)
+    assert [m.reference for m in res.matches] == ["coffee"]
