@@ -91,6 +91,7 @@ def write_clip(path: str | Path, frame_fn: Callable[[int], np.ndarray] | Sequenc
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     n = max(1, round(seconds * fps))
+    final, path = path, path.with_name(f".{path.stem}.part{path.suffix}")
     with av.open(str(path), "w") as out:
         s = out.add_stream(codec, rate=fps)
         s.width, s.height, s.pix_fmt = w, h, "yuv420p"
@@ -105,7 +106,8 @@ def write_clip(path: str | Path, frame_fn: Callable[[int], np.ndarray] | Sequenc
                 out.mux(p)
         for p in s.encode():
             out.mux(p)
-    return path
+    path.replace(final)   # whole files only: an interrupted run leaves no half clip behind
+    return final
 
 
 def rotate(img: np.ndarray, degrees: float, fill=(0, 0, 0)) -> np.ndarray:
