@@ -155,7 +155,20 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
             hits[ref] = FrameHit(t, ref, combined, h.box, "phash+" + h.method, h.reference_share, h.quad, h.inliers)
         else:
             hits[ref] = FrameHit(t, ref, s, box, "phash" + ("-mirror" if model & 1 else ""), 1.0, None, 0)
-    return list(hits.values())
+    return _explain_away(list(hits.values()))
+
+
+def _explain_away(hits: list[FrameHit]) -> list[FrameHit]:
+    """Two references found on the same region: the one with far fewer inliers is a look-alike that
+    the other explains (two cards of one deck, two icons of one set), not a second copy."""
+    hits.sort(key=lambda h: (-h.inliers, -h.score))
+    kept: list[FrameHit] = []
+    for h in hits:
+        if any(k.inliers and _iou(h.box, k.box) > C.EXPLAIN_IOU and h.inliers < C.EXPLAIN_RATIO * k.inliers
+               for k in kept):
+            continue
+        kept.append(h)
+    return kept
 
 
 def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float | None = None,
