@@ -121,10 +121,11 @@ class FrameReader:
         cc.thread_type = "FRAME" if self.threads != 1 else "SLICE"
         declared = _duration(container, stream)
         fps = float(stream.average_rate or 0) or 0.0
-        # Skipping non-reference frames halves decoding for B-frame streams; only when frames are dense
-        # enough that what is left still gives the sample rate.
+        # Skipping B-frames (I and P frames never reference them in the streams phones and platforms
+        # make) removes a third to a half of the decoding; only when frames are dense enough that what
+        # is left still gives the sample rate.
         if self.skip_nonref and fps >= 4 * self.sample_fps:
-            cc.skip_frame = "NONREF"
+            cc.skip_frame = "BIDIR"
         # no deblocking: a quarter less decoding, and blocking does not move keypoints or hashes
         cc.options = {"skip_loop_filter": "all"}
         self.info = VideoInfo(duration=declared, width=cc.width, height=cc.height, fps=fps, codec=cc.name)
