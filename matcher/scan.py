@@ -161,10 +161,12 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
 def _explain_away(hits: list[FrameHit]) -> list[FrameHit]:
     """Two references found on the same region: the one with far fewer inliers is a look-alike that
     the other explains (two cards of one deck, two icons of one set), not a second copy."""
-    hits.sort(key=lambda h: (-h.inliers, -h.score))
+    hits.sort(key=lambda h: (-h.inliers, -h.score))   # hash-only hits (no inliers) after, best first
     kept: list[FrameHit] = []
     for h in hits:
-        if any(k.inliers and _iou(h.box, k.box) > C.EXPLAIN_IOU and h.inliers < C.EXPLAIN_RATIO * k.inliers
+        if any(_iou(h.box, k.box) > C.EXPLAIN_IOU
+               and ((k.inliers and h.inliers < C.EXPLAIN_RATIO * k.inliers)
+                    or (not k.inliers and not h.inliers and h.score < C.EXPLAIN_RATIO_HASH * k.score))
                for k in kept):
             continue
         kept.append(h)

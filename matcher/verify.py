@@ -236,8 +236,11 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
     valid = cv2.warpPerspective(np.full(img.shape[:2], 255, np.uint8), Ht, (t, t),
                                 flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
     # compare detail, not shading: a smooth gradient agrees with anything on raw pixels
-    th_hp = thumb.astype(np.float32) - cv2.blur(thumb.astype(np.float32), (5, 5))
-    wa_hp = warped.astype(np.float32) - cv2.blur(warped.astype(np.float32), (5, 5))
+    # (slightly smoothed first: point-like detail such as stars must survive a pixel of misalignment)
+    th_s = cv2.GaussianBlur(thumb.astype(np.float32), (0, 0), C.APPEAR_SMOOTH)
+    wa_s = cv2.GaussianBlur(warped.astype(np.float32), (0, 0), C.APPEAR_SMOOTH)
+    th_hp = th_s - cv2.blur(th_s, (7, 7))
+    wa_hp = wa_s - cv2.blur(wa_s, (7, 7))
     g = C.APPEAR_GRID
     c = t // g
     band = np.zeros((g, g), bool)
@@ -287,6 +290,8 @@ def overlay_rows(grey_frame: np.ndarray) -> np.ndarray:
     g = grey_frame[:, ::2].astype(np.int16)
     med = np.median(g, axis=1, keepdims=True)
     rows = (np.abs(g - med) <= C.OVERLAY_TOL).mean(axis=1) >= C.OVERLAY_ROW
+    # caption bars are white or black (a mid-tone uniform row is more likely a gradient or a sky)
+    rows &= (med[:, 0] >= C.OVERLAY_BRIGHT) | (med[:, 0] <= C.OVERLAY_DARK)
     # only bands, not single uniform lines inside a picture
     k = max(3, grey_frame.shape[0] // 100)
     return np.convolve(rows.astype(np.float32), np.ones(k) / k, mode="same") >= 0.99
