@@ -130,6 +130,8 @@ class FrameReader:
         cc.options = {"skip_loop_filter": "all"}
         self.info = VideoInfo(duration=declared, width=cc.width, height=cc.height, fps=fps, codec=cc.name)
         step = 1.0 / self.sample_fps
+        if declared > 0 and declared * self.sample_fps > self.max_frames:
+            step = declared / self.max_frames   # a long video spreads its frame budget over all of it
         scene_step = 1.0 / C.SCENE_FPS
         last_sel = -1e9
         last_look = -1e9
@@ -179,5 +181,5 @@ class FrameReader:
         self.duration = round(max(last_t + frame_dur, 0.0), 3)
         if declared > 2.0 and selected < self.max_frames and self.duration < C.TRUNCATED_SHARE * declared:
             raise VideoError(f"{self.path}: truncated video (decoded {self.duration:.2f} s of {declared:.2f} s)")
-        if declared > 0 and abs(declared - self.duration) < 0.5:
+        if declared > 0 and (abs(declared - self.duration) < 0.5 or selected >= self.max_frames):
             self.duration = round(declared, 3)

@@ -63,3 +63,12 @@ def test_another_card_of_the_same_deck_is_not_flagged(tmp_path, make_clip):
     other = make_clip("card_other", synth.letterbox(_card(read("brick.png"), "BRICK"), SMALL_W, SMALL_H))
     assert [m.reference for m in matcher.scan_video(same, idx).matches] == ["card_coffee"]
     assert matcher.scan_video(other, idx).matches == []
+
+
+def test_frame_cap_spreads_over_the_whole_clip(index, make_clip):
+    shown = synth.letterbox(read("coffee.png"), SMALL_W, SMALL_H)
+    other = synth.gradient(SMALL_W, SMALL_H, seed=1)
+    clip = make_clip("coffee_late", lambda i: shown if i >= 30 else other, seconds=6.0, fps=6)
+    res = matcher.scan_video(clip, index, max_frames=4)
+    assert res.frames <= 5 and res.duration == 6.0
+    assert [m.reference for m in res.matches] == ["coffee"]   # seen in the last seconds despite the cap
