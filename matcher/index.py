@@ -128,19 +128,30 @@ class ReferenceIndex:
         self._kp_model = np.repeat(np.arange(len(counts), dtype=np.int32), take)
         self._bf = cv2.BFMatcher(cv2.NORM_HAMMING)
         self._flann = None
+        self.skipped: list[str] = []
 
     # --- building -------------------------------------------------------------------------------
     @classmethod
-    def build(cls, paths: Sequence[str | os.PathLike]) -> "ReferenceIndex":
-        """Index image files (or folders of them); the reference name is the file stem."""
+    def build(cls, paths: Sequence[str | os.PathLike], skip_bad: bool = False) -> "ReferenceIndex":
+        """Index image files (or folders of them); the reference name is the file stem.
+
+        skip_bad: leave out images that cannot be read (their one-line reasons end in `skipped`)
+        instead of raising ReferenceImageError."""
         files = _collect(paths)
         if not files:
             raise MatcherError("no reference images given")
         names, sizes, ph, dh, hm, hv, xy, desc, offsets = [], [], [], [], [], [], [], [], [0]
         thumbs, tmasks = [], []
         seen: set[str] = set()
+        skipped: list[str] = []
         for path in files:
-            ref = load_reference(path)
+            try:
+                ref = load_reference(path)
+            except MatcherError as e:
+                if not skip_bad:
+                    raise
+                skipped.append(str(e))
+                continue
             if ref.name in seen:
                 raise MatcherError(f"two references are named {ref.name!r}: names are file stems and must be unique")
             seen.add(ref.name)
@@ -169,9 +180,13 @@ class ReferenceIndex:
                 k_xy, k_desc = features(img, C.REF_FEATURES, mask)
                 xy.append(k_xy); desc.append(k_desc)
                 offsets.append(offsets[-1] + len(k_xy))
-        return cls(names, np.array(sizes), np.array(ph, np.uint64), np.array(dh, np.uint64), np.array(hm),
+        if not names:
+            raise MatcherError("no readable reference images: " + "; ".join(skipped[:3]))
+        idx = cls(names, np.array(sizes), np.array(ph, np.uint64), np.array(dh, np.uint64), np.array(hm),
                    np.array(hv), np.concatenate(xy), np.concatenate(desc), np.array(offsets), np.array(thumbs),
                    np.array(tmasks))
+        idx.skipped = skipped
+        return idx
 
     def _digest(self) -> str:
         h = hashlib.sha256()

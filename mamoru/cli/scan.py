@@ -25,7 +25,10 @@ def _load_index(refs: Path):
     import matcher
 
     if refs.is_dir():
-        return matcher.ReferenceIndex.build([refs])
+        index = matcher.ReferenceIndex.build([refs], skip_bad=True)
+        for reason in index.skipped:
+            click.echo(f"skipped reference: {reason}", err=True)
+        return index
     if refs.suffix.lower() in {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}:
         return matcher.ReferenceIndex.build([refs])
     return matcher.ReferenceIndex.load(refs)

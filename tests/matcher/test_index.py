@@ -58,3 +58,12 @@ def test_hamming_index_agrees_with_brute_force():
         assert set(rows.tolist()) == set(np.flatnonzero(d <= 5).tolist())
     rows, dists = idx.nearest(queries)
     assert dists.tolist() == [3, 3, 3] and rows.tolist() == [5, 777, 19999]
+
+
+def test_unreadable_references_are_skipped_when_asked(tmp_path):
+    Image.new("RGB", (64, 64), "red").save(tmp_path / "good.png")
+    (tmp_path / "bad.png").write_bytes(b"\x89PNG nope")
+    idx = matcher.ReferenceIndex.build([tmp_path], skip_bad=True)
+    assert idx.names == ["good"] and len(idx.skipped) == 1 and "bad.png" in idx.skipped[0]
+    with pytest.raises(matcher.MatcherError):
+        matcher.ReferenceIndex.build([tmp_path])
