@@ -88,6 +88,6 @@ HASH_CAND_VOTES = 2           # a hash candidate gets feature verification with 
 PHASH_VERIFY = 8              # ... or a pHash this close
 EXPLAIN_IOU = 0.6             # two references matched on regions overlapping this much compete...
 EXPLAIN_RATIO = 0.5           # ... and the one with under this share of the other's inliers is dropped
-OVERLAY_BRIGHT, OVERLAY_DARK = 200, 40   # caption bars are about this bright or this dark
+OVERLAY_BRIGHT, OVERLAY_DARK = 200, -1   # caption bars are white (dark uniform rows are letterbox bars or night skies)
 APPEAR_SMOOTH = 1.0           # Gaussian sigma (thumbnail px) before the cell comparison
 EXPLAIN_RATIO_HASH = 0.7     # ... and for two hash-only matches, the one under this share of the other score
