@@ -32,13 +32,18 @@ class Settings:
     max_duration_s: int = 600
     max_height: int = 1080
     keep_media: bool = False
+    # worker timings (seconds); the fault tests shorten them
+    task_time_limit_s: int = 20 * 60  # hard limit: a task's worker process is killed after this long
+    fetch_timeout_s: int = 0  # one whole download; 0: 10 min, or less to fit inside the task's soft limit
+    crawl_timeout_s: int = 15 * 60  # one watchlist crawl (a child process)
+    stall_after_s: int = 30 * 60  # a clip waiting this long with no task on it is queued again
+    retry_backoff_s: float = 5.0  # first retry of a transient failure after about this long (doubling, jittered)
     # matching
     match_threshold: float | None = None  # None: the matcher's calibrated default
     analyze_fps: float = 1.0
     # web
     web_host: str = "127.0.0.1"
     web_port: int = 8765
-    secret_key: str = ""
     # platform hosts (pages/feeds and APIs), overridable so tests point spiders at 127.0.0.1
     youtube_api_key: str = ""
     youtube_daily_quota: int = 10000

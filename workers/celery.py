@@ -7,8 +7,6 @@ message changes nothing. The database, not the broker, says where each clip is.
 
 from __future__ import annotations
 
-import os
-
 from celery import Celery
 
 from mamoru.config import get_settings
@@ -17,31 +15,26 @@ IO_QUEUE = "io"
 CPU_QUEUE = "cpu"
 QUEUES = (IO_QUEUE, CPU_QUEUE)
 
-
-def _env_seconds(name: str, default: int) -> int:
-    """Operational timings, overridable by environment (the fault tests shorten them)."""
-    raw = os.environ.get(name, "").strip()
-    return int(raw) if raw else default
-
-
+# operational timings, from settings (the fault tests shorten them through MAMORU_* variables)
+_timings = get_settings()
 # hard limit: the worker process running a task is killed after this long
-TASK_TIME_LIMIT = _env_seconds("MAMORU_TASK_TIME_LIMIT_S", 20 * 60)
+TASK_TIME_LIMIT = _timings.task_time_limit_s
 # soft limit: the task gets SoftTimeLimitExceeded and records why it stopped
 TASK_SOFT_TIME_LIMIT = TASK_TIME_LIMIT * 3 // 4
 # one download, whole: a response that never ends is cut here (well inside the soft limit)
-FETCH_TIMEOUT_S = _env_seconds("MAMORU_FETCH_TIMEOUT_S", min(10 * 60, TASK_SOFT_TIME_LIMIT * 2 // 3))
+FETCH_TIMEOUT_S = _timings.fetch_timeout_s or min(10 * 60, TASK_SOFT_TIME_LIMIT * 2 // 3)
 # a crawl runs in a child process with its own timeout, and its task gets a bit longer
-CRAWL_TIMEOUT_S = _env_seconds("MAMORU_CRAWL_TIMEOUT_S", 15 * 60)
+CRAWL_TIMEOUT_S = _timings.crawl_timeout_s
 CRAWL_TIME_LIMIT = CRAWL_TIMEOUT_S + 120
 # a clip being fetched or analysed is leased to its task for this long; then another copy may take over
 LEASE_S = max(TASK_TIME_LIMIT, CRAWL_TIME_LIMIT) + 60
 # Redis re-delivers an unacknowledged task after this long: it must exceed the longest task.
 VISIBILITY_TIMEOUT = 2 * LEASE_S
 # a clip waiting this long with no task on it (a message lost with a broker's disk) is queued again
-STALL_AFTER_S = _env_seconds("MAMORU_STALL_AFTER_S", 30 * 60)
+STALL_AFTER_S = _timings.stall_after_s
 SWEEP_EVERY_S = max(5, min(300, STALL_AFTER_S // 3))
-# first retry after about this long (doubling, with jitter); tests shorten it
-RETRY_BACKOFF_S = float(os.environ.get("MAMORU_RETRY_BACKOFF_S", "").strip() or 5.0)
+# first retry after about this long (doubling, with jitter)
+RETRY_BACKOFF_S = _timings.retry_backoff_s
 
 
 def _guard_kombu_redis_channel() -> None:

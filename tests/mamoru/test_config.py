@@ -37,3 +37,22 @@ def test_bad_values_say_which_setting(tmp_path):
     toml.write_text("no_such_setting = 1\n")
     with pytest.raises(ValueError, match="no_such_setting"):
         load_settings({"MAMORU_CONFIG": str(toml)})
+
+
+def test_worker_timings_are_settings_the_celery_app_reads(tmp_path):
+    """The fault tests shorten the workers' timings through these variables; the Celery app derives its
+    limits from them (read in a fresh interpreter: the app reads settings once, at import)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MAMORU_HOME": str(tmp_path), "MAMORU_TASK_TIME_LIMIT_S": "180",
+           "MAMORU_RETRY_BACKOFF_S": "0.3", "MAMORU_STALL_AFTER_S": "20", "MAMORU_CRAWL_TIMEOUT_S": "30"}
+    code = ("import json, workers.celery as c; print(json.dumps([c.TASK_TIME_LIMIT, c.TASK_SOFT_TIME_LIMIT, "
+            "c.FETCH_TIMEOUT_S, c.RETRY_BACKOFF_S, c.STALL_AFTER_S, c.CRAWL_TIME_LIMIT, "
+            "c.app.conf.task_time_limit]))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [180, 135, 90, 0.3, 20, 150, 180]
+    with pytest.raises(ValueError, match="retry_backoff_s"):
+        load_settings({"MAMORU_RETRY_BACKOFF_S": "soon"})
