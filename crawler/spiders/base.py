@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import scrapy
@@ -13,7 +13,7 @@ from crawler.constants import DEFAULT_MAX_DURATION_S, MAX_FOLLOWED_LINKS
 from crawler.extract import page_canonical, page_records, web_platform_id
 from crawler.items import ClipItem
 from crawler.parsing import clean_multiline, clean_text, merge_tags, strip_tracking
-from crawler.platforms import WEB, canonical_url, locate, public_page_url, video_ref
+from crawler.platforms import WEB, base_url, canonical_url, locate, public_page_url, video_ref
 
 logger = logging.getLogger(__name__)
 KINDS = ("search", "hashtag", "account", "feed", "sitemap", "page")
@@ -88,6 +88,15 @@ class ClipSpider(scrapy.Spider):
         from crawler.middlewares import backoff
 
         return backoff(self.crawler, response.request, response, reason)
+
+    def profile_request(self, value: str, path: Callable[[str], str], **meta: Any) -> scrapy.Request:
+        """A watched account: its URL when given one, else the platform's profile page at `path(name)`
+        (the name without `@` or slashes), parsed by the subclass's `parse_page`."""
+        if "://" in value:
+            return scrapy.Request(value, callback=self.parse_page)
+        name = value.lstrip("@").strip().strip("/")
+        return scrapy.Request(base_url(self.msettings, self.platform) + path(name), callback=self.parse_page,
+                              meta=meta)
 
     def may_follow(self) -> bool:
         if self.followed >= MAX_FOLLOWED_LINKS:

@@ -10,7 +10,7 @@ from scrapy import Request
 
 from crawler.extract import page_records
 from crawler.parsing import first, hashtags_in
-from crawler.platforms import base_url, video_ref
+from crawler.platforms import video_ref
 from crawler.spiders.base import ClipSpider
 
 LOGIN = "Instagram shows {what} only to logged-in clients; Mamoru does not log in"
@@ -27,11 +27,7 @@ class InstagramSpider(ClipSpider):
         yield Request(value, callback=self.parse_page)
 
     def start_account(self, value: str):  # noqa: ANN201
-        if "://" in value:
-            yield Request(value, callback=self.parse_page)
-            return
-        user = value.lstrip("@").strip().strip("/")
-        yield Request(f"{base_url(self.msettings, 'instagram')}/{quote(user, safe='._')}/", callback=self.parse_page)
+        yield self.profile_request(value, lambda user: f"/{quote(user, safe='._')}/")
 
     def parse_page(self, response):  # noqa: ANN001, ANN201
         sel = response.selector

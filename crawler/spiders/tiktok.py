@@ -30,12 +30,7 @@ class TiktokSpider(ClipSpider):
         yield Request(value, callback=self.parse_page)
 
     def start_account(self, value: str):  # noqa: ANN201
-        if "://" in value:
-            yield Request(value, callback=self.parse_page)
-            return
-        user = value.lstrip("@").strip()
-        yield Request(f"{base_url(self.msettings, 'tiktok')}/@{quote(user, safe='._-')}", callback=self.parse_page,
-                      meta={"listing": "a profile's video list"})
+        yield self.profile_request(value, lambda user: f"/@{quote(user, safe='._-')}", listing="a profile's video list")
 
     def start_hashtag(self, value: str):  # noqa: ANN201
         tag = value.lstrip("#＃").strip()

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from scrapy import Request
 
 from crawler.parsing import clean_multiline, first, hashtags_in, parse_datetime
-from crawler.platforms import base_url, video_ref
+from crawler.platforms import video_ref
 from crawler.spiders.base import ClipSpider
 
 JS_ONLY = ("X serves posts only to its JavaScript app (and search to logged-in users); Mamoru reads the "
@@ -27,11 +27,7 @@ class XSpider(ClipSpider):
         yield Request(value, callback=self.parse_page)
 
     def start_account(self, value: str):  # noqa: ANN201
-        if "://" in value:
-            yield Request(value, callback=self.parse_page)
-            return
-        user = value.lstrip("@").strip()
-        yield Request(f"{base_url(self.msettings, 'x')}/{quote(user, safe='_')}", callback=self.parse_page)
+        yield self.profile_request(value, lambda user: f"/{quote(user, safe='_')}")
 
     def parse_page(self, response):  # noqa: ANN001, ANN201
         sel = response.selector
