@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
+from collections.abc import Iterator, MutableMapping
 
 import click
 
@@ -19,6 +21,53 @@ def configure_logging(verbose: bool) -> None:
     )
 
 
+# --- command registration: one line per command, "module:attribute" ------------------------
+# Commands are imported when used, not when `mamoru` starts: `mamoru scan` needs only the matcher,
+# and the database, web, crawler and worker stacks (SQLAlchemy, FastAPI, Celery, Scrapy...) take
+# longer to import than a short clip takes to scan.
+COMMANDS = {
+    "init": "mamoru.cli.core:init",
+    "refs": "mamoru.cli.core:refs",
+    "scan": "mamoru.cli.scan:scan",
+    "report": "mamoru.cli.report:report",
+    "web": "mamoru.cli.web:web",
+    "watch": "mamoru.cli.watch:watch",
+    "discover": "mamoru.cli.discover:discover",
+    "status": "mamoru.cli.status:status",
+    "retry": "mamoru.cli.status:retry",
+    "demo": "mamoru.cli.ops:demo",
+    "up": "mamoru.cli.ops:up",
+    "worker": "mamoru.cli.ops:worker",
+    "beat": "mamoru.cli.ops:beat",
+}
+
+
+class LazyCommands(MutableMapping):
+    """A group's command table whose entries are "module:attribute" strings until first looked up."""
+
+    def __init__(self, specs: dict[str, str]):
+        self._items: dict[str, object] = dict(specs)
+
+    def __getitem__(self, name: str) -> click.Command:
+        value = self._items[name]
+        if isinstance(value, str):
+            module, attr = value.split(":")
+            value = self._items[name] = getattr(importlib.import_module(module), attr)
+        return value
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._items[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._items[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="mamoru")
 @click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
@@ -31,26 +80,7 @@ def cli(verbose: bool) -> None:
     configure_logging(verbose)
 
 
-# --- command registration: one line per command module --------------------------------------
-from mamoru.cli.core import init, refs  # noqa: E402
-
-from mamoru.cli.ops import beat, demo, up, worker  # noqa: E402
-from mamoru.cli.report import report  # noqa: E402
-from mamoru.cli.web import web  # noqa: E402
-from mamoru.cli.watch import watch  # noqa: E402
-from mamoru.cli.discover import discover  # noqa: E402
-from mamoru.cli.status import retry, status  # noqa: E402
-
-cli.add_command(init)
-cli.add_command(refs)
-cli.add_command(report)
-cli.add_command(web)
-cli.add_command(watch)
-cli.add_command(discover)
-for _command in (status, retry):
-    cli.add_command(_command)
-for _command in (demo, up, worker, beat):
-    cli.add_command(_command)
+cli.commands = LazyCommands(COMMANDS)
 
 
 def main() -> None:
