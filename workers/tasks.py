@@ -159,6 +159,19 @@ def retry_unexpected(task, clip_id: int, exc: Exception):  # noqa: ANN001, ANN20
     return finish(clip_id, ClipStatus.failed, " ".join(reason.split())[:500], "internal")
 
 
+def guarded(task, clip_id: int, body):  # noqa: ANN001, ANN201
+    """Run a clip task's body: infrastructure errors retry, Celery's own signals pass, anything else
+    is retried a little and then recorded on the clip."""
+    try:
+        return body(task, clip_id)
+    except INFRA_ERRORS as exc:
+        return retry_infra(task, clip_id, exc)
+    except (Retry, SoftTimeLimitExceeded):
+        raise
+    except Exception as exc:  # noqa: BLE001
+        return retry_unexpected(task, clip_id, exc)
+
+
 # --- crawl ------------------------------------------------------------------------------------------
 
 
@@ -203,14 +216,7 @@ def crawl_watchlist(self, watchlist_id: int) -> dict:
 def fetch_clip(self, clip_id: int) -> str:
     """Download the clip (yt-dlp, capped), keep its info JSON as evidence, then queue analysis once per
     distinct media (sha256): a clip whose media another clip already has is linked to that clip's result."""
-    try:
-        return _fetch(self, clip_id)
-    except INFRA_ERRORS as exc:
-        return retry_infra(self, clip_id, exc)
-    except (Retry, SoftTimeLimitExceeded):
-        raise
-    except Exception as exc:  # noqa: BLE001
-        return retry_unexpected(self, clip_id, exc)
+    return guarded(self, clip_id, _fetch)
 
 
 def _fetch(task, clip_id: int) -> str:  # noqa: ANN001
@@ -299,14 +305,7 @@ def claim_media(sha256: str, clip_id: int, size: int, index_version: str | None 
 @shared_task(name="analyze_clip", bind=True, max_retries=INFRA_RETRIES, ignore_result=True)
 def analyze_clip(self, clip_id: int) -> str:
     """Match the fetched media against the reference index and store findings with evidence."""
-    try:
-        return _analyze(self, clip_id)
-    except INFRA_ERRORS as exc:
-        return retry_infra(self, clip_id, exc)
-    except (Retry, SoftTimeLimitExceeded):
-        raise
-    except Exception as exc:  # noqa: BLE001
-        return retry_unexpected(self, clip_id, exc)
+    return guarded(self, clip_id, _analyze)
 
 
 def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
