@@ -91,8 +91,9 @@ def rectangle_proposals(bgr: np.ndarray, limit: int = C.MAX_PROPOSALS) -> list[B
     gy = np.zeros((h, w), np.uint8)
     gx[:, 1:-1] = np.abs(g[:, 2:] - g[:, :-2]).max(axis=2) > C.EDGE_STEP
     gy[1:-1, :] = np.abs(g[2:, :] - g[:-2, :]).max(axis=2) > C.EDGE_STEP
-    min_v = max(12, int(C.PROPOSAL_MIN_SIDE * h))
-    min_h = max(12, int(C.PROPOSAL_MIN_SIDE * w))
+    # both sides against the frame's short side: a landscape picture pasted small into a vertical
+    # frame is short, and a share of the frame's height would miss it
+    min_v = min_h = max(12, int(C.PROPOSAL_MIN_SIDE * min(h, w)))
     run = max(8, min(min_v, min_h) // 2)
     ev = cv2.morphologyEx(gx, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))
     eh = cv2.morphologyEx(gy, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
@@ -139,16 +140,23 @@ def rectangle_proposals(bgr: np.ndarray, limit: int = C.MAX_PROPOSALS) -> list[B
     area = (hy[:, None] * wx[None, :]) / (w * h)
     ok = (sides.min(axis=0) >= C.PROPOSAL_SIDE_SUPPORT) & (area <= C.PROPOSAL_MAX_AREA)
     score = sides.mean(axis=0) + 0.1 * area
-    found: list[tuple[float, Box]] = []
+    # a side on the frame's border is support for free: pictures framed by four edges of their own
+    # (picture-in-picture) take turns with the others (split screens, strips) so neither crowds out the other
+    n_border = ((X[ia] <= 0)[None, :].astype(int) + (X[ib] >= w)[None, :] + (Y[ja] <= 0)[:, None] + (Y[jb] >= h)[:, None])
+    found: list[tuple[float, bool, Box]] = []
     for r, c in zip(*np.nonzero(ok)):
-        found.append((float(score[r, c]), (int(X[ia[c]]), int(Y[ja[r]]), int(wx[c]), int(hy[r]))))
+        found.append((float(score[r, c]), bool(n_border[r, c] == 0),
+                      (int(X[ia[c]]), int(Y[ja[r]]), int(wx[c]), int(hy[r]))))
     found.sort(key=lambda f: -f[0])
+    queues = [[b for _, fr, b in found if fr], [b for _, fr, b in found if not fr]]
     out: list[Box] = []
-    for _, b in found:
+    turn = 0
+    while len(out) < limit and (queues[0] or queues[1]):
+        q = queues[turn] if queues[turn] else queues[1 - turn]
+        b = q.pop(0)
         if all(_iou(b, o) < 0.8 for o in out):
             out.append(b)
-        if len(out) >= limit:
-            break
+            turn = 1 - turn
     return out
 
 
