@@ -91,3 +91,14 @@ EXPLAIN_RATIO = 0.5           # ... and the one with under this share of the oth
 OVERLAY_BRIGHT, OVERLAY_DARK = 200, -1   # caption bars are white (dark uniform rows are letterbox bars or night skies)
 APPEAR_SMOOTH = 1.0           # Gaussian sigma (thumbnail px) before the cell comparison
 EXPLAIN_RATIO_HASH = 0.7     # ... and for two hash-only matches, the one under this share of the other score
+# --- silhouette search (sprites: references with transparency) ------------------------------------
+SIL_SMOOTH = 0.8              # Gaussian sigma before the gradients (px of the search scale)
+SIL_MIN_OPAQUE = 0.05         # a reference needs this opaque share of its thumbnail to be searched by shape
+SIL_MAX_SPRITES = 64          # sprite references searched by shape on every region (the first ones; cost grows with them)
+SIL_COARSE_SIDE = 48          # regions are searched at this long side first...
+SIL_FINE_SIDE = 80            # ... and models that come close again at this one
+SIL_SCALES = (1.0, 0.85, 0.7, 0.55)   # the sprite's long side as a share of the region's (sprites keep margins)
+SIL_FINE_STEPS = (0.92, 0.97, 1.0, 1.03, 1.08)  # fine scales around the coarse best
+SIL_MIN_TEMPLATE = 10         # templates smaller than this (px) say nothing
+SIL_COARSE_MIN = 0.42         # coarse correlation a model needs for the fine pass
+SIL_LOW, SIL_FULL = 0.5, 0.8  # fine correlation: no credit, full credit (0.65 is the 0.5 decision point)

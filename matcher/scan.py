@@ -17,6 +17,7 @@ from matcher.verdict import FrameHit, Match, ScanResult, clip_score, spans_of, t
 from matcher.verify import (Verification, appearance, evidence_factor, features, overlay_rows, spread_excluding,
                             verify)
 from matcher.regions import _iou, content_boxes, rectangle_proposals
+from matcher import silhouette
 from matcher.video import FrameReader
 
 
@@ -155,6 +156,18 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
             hits[ref] = FrameHit(t, ref, combined, h.box, "phash+" + h.method, h.reference_share, h.quad, h.inliers)
         else:
             hits[ref] = FrameHit(t, ref, s, box, "phash" + ("-mirror" if model & 1 else ""), 1.0, None, 0)
+    # sprites by the shape of their edges, on the same regions (what features and hashes miss on flat art)
+    for model, sh in silhouette.search(g, boxes, idx).items():
+        s = silhouette.silhouette_score(sh.ncc)
+        if s <= 0:
+            continue
+        ref = model >> 1
+        method = "silhouette" + ("-mirror" if model & 1 else "")
+        h = hits.get(ref)
+        if h is None:
+            hits[ref] = FrameHit(t, ref, s, sh.box, method, 1.0, None, 0)
+        elif s > h.score:
+            hits[ref] = FrameHit(t, ref, s, h.box if h.inliers else sh.box, method, h.reference_share, h.quad, h.inliers)
     return _explain_away(list(hits.values()))
 
 

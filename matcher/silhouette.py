@@ -1,0 +1,146 @@
+"""Silhouette search: sprites (references with transparency) found by the shape of their edges.
+
+A flat sprite or line icon gives local features little to hold on to (a ring has no corners, and
+its few keypoints were computed on whatever the reference was flattened onto), and a hash of the
+region it sits in mostly hashes the background. What survives any background is where the
+sprite's edges run and which way: so both the reference (composited on mid grey, so that its outline
+shows whatever its colour) and the frame region become fields of gradient orientation (doubled
+angle, weighted by strength: blind to contrast polarity, so dark-on-light and light-on-dark agree),
+and the reference's field is slid over the region (normalised correlation inside the sprite's
+dilated mask) at a few scales. Background texture inside the mask lowers the score; it does not
+raise it, since its orientations do not follow the outline.
+
+A coarse pass over every sprite model on every hashed region (content region, rectangle proposals)
+and a finer pass for the few that come close keep the cost to a few milliseconds a frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from matcher import constants as C
+
+
+def orientation_field(grey_img: np.ndarray) -> np.ndarray:
+    """(H, W, 2) float32: gradient as (gx^2 - gy^2, 2 gx gy) / |g|: doubled angle, length |g|."""
+    g = cv2.GaussianBlur(grey_img.astype(np.float32), (0, 0), C.SIL_SMOOTH)
+    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
+    mag = np.sqrt(gx * gx + gy * gy) + 1e-3
+    return np.dstack([(gx * gx - gy * gy) / mag, 2 * gx * gy / mag]).astype(np.float32)
+
+
+@dataclass
+class SilhouetteHit:
+    model: int
+    ncc: float
+    box: tuple[int, int, int, int]   # on the frame (analysis pixels)
+
+
+class _Templates:
+    """Per index: each sprite model's thumbnail, mask and aspect; fields cached per template size."""
+
+    def __init__(self, idx) -> None:
+        self.models: list[int] = []
+        self.src: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
+        self.cache: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}
+        n_ref = len(idx.names)
+        masks = np.asarray(idx.thumb_masks)
+        for r in range(n_ref):
+            m = masks[r]
+            if m.min() >= 128 or (m >= 128).mean() < C.SIL_MIN_OPAQUE:
+                continue
+            rw, rh = (int(v) for v in idx.sizes[r])
+            for mirrored in (0, 1):
+                th, tm = idx.thumb(2 * r + mirrored)
+                self.models.append(2 * r + mirrored)
+                self.src[2 * r + mirrored] = (th.astype(np.float32), tm.astype(np.float32) / 255.0, rw / rh)
+            if len(self.models) >= 2 * C.SIL_MAX_SPRITES:
+                break
+
+    def get(self, model: int, tw: int, th_: int) -> tuple[np.ndarray, np.ndarray]:
+        key = (model, tw, th_)
+        hit = self.cache.get(key)
+        if hit is None:
+            th, tm, _ = self.src[model]
+            t = cv2.resize(th, (tw, th_), interpolation=cv2.INTER_AREA)
+            m = cv2.resize(tm, (tw, th_), interpolation=cv2.INTER_AREA)
+            field = orientation_field(t * m + 128.0 * (1.0 - m))
+            mk = cv2.dilate((m > 0.2).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
+            hit = (field, np.ascontiguousarray(np.dstack([mk, mk])))
+            if len(self.cache) > 20000:
+                self.cache.clear()
+            self.cache[key] = hit
+        return hit
+
+
+def _templates(idx) -> _Templates:
+    t = getattr(idx, "_silhouette_templates", None)
+    if t is None:
+        t = _Templates(idx)
+        idx._silhouette_templates = t
+    return t
+
+
+def _size(aspect: float, long_side: float) -> tuple[int, int]:
+    if aspect >= 1:
+        return round(long_side), round(long_side / aspect)
+    return round(long_side * aspect), round(long_side)
+
+
+def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side: int
+              ) -> tuple[float, float, tuple[int, int], tuple[int, int]]:
+    """Best (ncc, scale, top-left, template size) of one model over scales on one region field."""
+    ih, iw = field.shape[:2]
+    aspect = tpl.src[model][2]
+    best = (-1.0, 0.0, (0, 0), (0, 0))
+    for k in scales:
+        tw, th = _size(aspect, k * long_side)
+        if tw > iw or th > ih or min(tw, th) < C.SIL_MIN_TEMPLATE:
+            continue
+        f, mk = tpl.get(model, tw, th)
+        res = cv2.matchTemplate(field, f, cv2.TM_CCORR_NORMED, mask=mk)
+        res[~np.isfinite(res)] = -1.0
+        _, mx, _, loc = cv2.minMaxLoc(res)
+        if mx > best[0]:
+            best = (float(mx), float(k), loc, (tw, th))
+    return best
+
+
+def search(grey_frame: np.ndarray, boxes: list[tuple[int, int, int, int]], idx) -> dict[int, SilhouetteHit]:
+    """The best silhouette match of every sprite model over the given regions, where it comes close."""
+    tpl = _templates(idx)
+    out: dict[int, SilhouetteHit] = {}
+    if not tpl.models:
+        return out
+    for (x, y, w, h) in boxes:
+        if min(w, h) < C.MIN_BOX_SIDE:
+            continue
+        region = grey_frame[y:y + h, x:x + w]
+        fields = {}
+        for L in (C.SIL_COARSE_SIDE, C.SIL_FINE_SIDE):
+            s = L / max(w, h)
+            img = cv2.resize(region, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
+            fields[L] = (orientation_field(img), s)
+        cf, _ = fields[C.SIL_COARSE_SIDE]
+        for model in tpl.models:
+            ncc, k, _, _ = _scan_box(cf, tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE)
+            if ncc < C.SIL_COARSE_MIN:
+                continue
+            ff, s = fields[C.SIL_FINE_SIDE]
+            fine = [k * f for f in C.SIL_FINE_STEPS]
+            ncc, k, loc, (tw, th) = _scan_box(ff, tpl, model, fine, C.SIL_FINE_SIDE)
+            if ncc <= 0:
+                continue
+            box = (int(x + loc[0] / s), int(y + loc[1] / s), max(1, int(tw / s)), max(1, int(th / s)))
+            if model not in out or ncc > out[model].ncc:
+                out[model] = SilhouetteHit(model, ncc, box)
+    return out
+
+
+def silhouette_score(ncc: float) -> float:
+    """Correlation of orientation fields -> frame score in [0, 1] (0.5 at the calibrated point)."""
+    return float(np.clip((ncc - C.SIL_LOW) / (C.SIL_FULL - C.SIL_LOW), 0.0, 1.0))
