@@ -26,9 +26,19 @@ _DCT32 = _dct_matrix(32)
 _DCT8x32 = _DCT32[:8]
 
 
+# imagehash.phash's DCT (scipy.fftpack's unnormalised DCT-II, rows then columns) as a matrix product:
+# importing scipy.fftpack costs 0.2-0.3 s, a tenth of scanning a short clip
+_DCT_PHASH = 2.0 * np.cos(np.pi * np.arange(8)[:, None] * (2 * np.arange(32)[None, :] + 1) / 64.0)
+
+
 def phash_hex(image: Image.Image) -> str:
-    """imagehash.phash(image) as a 16-character hex string (64 bits)."""
-    return str(imagehash.phash(image))
+    """imagehash.phash(image) as a 16-character hex string (64 bits).
+
+    Same bits as imagehash (checked on 1,000 frames and images), except where DCT coefficients tie
+    with the median (flat or mirror-symmetric frames), where imagehash's bits are rounding noise too."""
+    pixels = np.asarray(image.convert("L").resize((32, 32), Image.Resampling.LANCZOS), dtype=np.float64)
+    low = _DCT_PHASH @ pixels @ _DCT_PHASH.T
+    return int_to_hex(int(pack_bits((low > np.median(low)).reshape(1, 64))[0]))
 
 
 def dhash_hex(image: Image.Image) -> str:
