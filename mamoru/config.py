@@ -74,6 +74,16 @@ class Settings:
     def index_path(self) -> Path:
         return self.home / "references.idx"
 
+    def stored_path(self, path: Path | str) -> str:
+        """How a file is named in the database: relative to the home when inside it (so a home can be
+        moved or restored elsewhere), else absolute."""
+        absolute = Path(path).resolve()
+        return absolute.relative_to(self.home).as_posix() if absolute.is_relative_to(self.home) else str(absolute)
+
+    def home_path(self, stored: str | None) -> Path | None:
+        """The file a database path names (relative ones are in the home; absolute ones stay)."""
+        return self.home / stored if stored else None
+
     def ensure_dirs(self) -> None:
         for path in (self.home, self.media_dir, self.evidence_dir, self.reports_dir, self.references_dir):
             path.mkdir(parents=True, exist_ok=True)

@@ -28,13 +28,14 @@ def report_dir(settings: Settings, holder: RightsHolder, week: str) -> Path:
     return settings.reports_dir / holder_slug(holder) / week
 
 
-def _write(path: Path, data: bytes, fmt: str, **extra) -> dict:
-    """Write atomically (readers never see half a file) and describe the file."""
+def _write(settings: Settings, path: Path, data: bytes, fmt: str, **extra) -> dict:
+    """Write atomically (readers never see half a file) and describe the file (its path relative to the
+    data home, as the database keeps it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
-    return {"format": fmt, "path": str(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+    return {"format": fmt, "path": settings.stored_path(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
             **extra}
 
 
@@ -43,8 +44,9 @@ def write_weekly_report(settings: Settings, holder_id: int, week: str,
     """Build holder `holder_id`'s report for ISO `week`, write `formats`, upsert its Report row.
 
     Files go to settings.reports_dir/<holder slug>/<week>/. The Report row (unique per holder and week)
-    keeps one entry per file: formats written now replace earlier entries of the same format; entries of
-    other formats stay while their file exists. Returns the entries written now.
+    keeps one entry per file (its path relative to the data home): formats written now replace earlier
+    entries of the same format; entries of other formats stay while their file exists. Returns the
+    entries written now.
     """
     wk = str(IsoWeek.parse(week))
     wanted = [f.strip().lower() for f in formats if f.strip()]
@@ -65,29 +67,31 @@ def write_weekly_report(settings: Settings, holder_id: int, week: str,
         html_text = None
         for fmt in dict.fromkeys(wanted):
             if fmt == "json":
-                written.append(_write(folder / f"{stem}.json", render.render_json(data), fmt))
+                written.append(_write(settings, folder / f"{stem}.json", render.render_json(data), fmt))
             elif fmt == "csv":
-                written.append(_write(folder / f"{stem}.csv", render.render_csv(data), fmt))
+                written.append(_write(settings, folder / f"{stem}.csv", render.render_csv(data), fmt))
             elif fmt in ("html", "pdf"):
                 if html_text is None:
-                    html_text = render.render_html(data, for_pdf=False)
+                    html_text = render.render_html(data, for_pdf=False, home=settings.home)
                 if fmt == "html":
-                    written.append(_write(folder / f"{stem}.html", html_text.encode("utf-8"), fmt))
+                    written.append(_write(settings, folder / f"{stem}.html", html_text.encode("utf-8"), fmt))
                 else:
-                    written.append(_write(folder / f"{stem}.pdf", render.render_pdf(data, html_text), fmt))
+                    pdf = render.render_pdf(data, html_text, home=settings.home)
+                    written.append(_write(settings, folder / f"{stem}.pdf", pdf, fmt))
             elif fmt == "notices":
                 shutil.rmtree(folder / "notices", ignore_errors=True)  # uploaders no longer listed go
                 for notice in render.render_notices(data):
-                    written.append(_write(folder / "notices" / notice["filename"], notice["text"].encode("utf-8"),
-                                          fmt, lang=notice["lang"], platform=notice["platform"],
-                                          uploader=notice["uploader"]))
+                    written.append(_write(settings, folder / "notices" / notice["filename"],
+                                          notice["text"].encode("utf-8"), fmt, lang=notice["lang"],
+                                          platform=notice["platform"], uploader=notice["uploader"]))
         for entry in written:
             entry["generated_at"] = generated
         report = session.scalar(select(Report).where(Report.rights_holder_id == holder_id, Report.week == wk))
         if report is None:
             report = Report(rights_holder_id=holder_id, week=wk, files=[])
             session.add(report)
-        kept = [f for f in (report.files or []) if f.get("format") not in wanted and Path(f["path"]).is_file()]
+        kept = [f for f in (report.files or []) if f.get("format") not in wanted
+                and settings.home_path(f["path"]).is_file()]
         report.files = kept + written
         report.generated_at = datetime.now(UTC)
     return written

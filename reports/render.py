@@ -129,39 +129,45 @@ def text_env() -> jinja2.Environment:
 
 
 class EvidenceImages:
-    """Evidence images as data URIs; reference thumbnails are made once per reference."""
+    """Evidence images as data URIs; reference thumbnails are made once per reference. The report names
+    files relative to the data home (`home`); absolute names are read as they are."""
 
-    def __init__(self) -> None:
+    def __init__(self, home: Path | None = None) -> None:
+        self._home = home or Path()
         self._refs: dict[int, str | None] = {}
 
+    def _file(self, name: str | None) -> Path | None:
+        return self._home / name if name else None
+
     def frame(self, entry: dict) -> str | None:
-        return data_uri(frame_image(entry["evidence"]["frame_path"]))
+        return data_uri(frame_image(self._file(entry["evidence"]["frame_path"])))
 
     def reference(self, entry: dict) -> str | None:
         rid = entry["reference"]["id"]
         if rid not in self._refs:
-            self._refs[rid] = data_uri(thumbnail(entry["evidence"]["reference_path"]))
+            self._refs[rid] = data_uri(thumbnail(self._file(entry["evidence"]["reference_path"])))
         return self._refs[rid]
 
 
-def render_html(report: dict, *, for_pdf: bool = False, images: bool = True) -> str:
-    """The self-contained report page: charts and evidence images embedded as data URIs."""
+def render_html(report: dict, *, for_pdf: bool = False, images: bool = True, home: Path | None = None) -> str:
+    """The self-contained report page: charts and evidence images (files under `home`) embedded as data
+    URIs."""
     from mamoru import __version__
     from reports.charts import report_charts
 
     findings = report["findings"]
     return html_env().get_template("report.html").render(
-        r=report, charts=report_charts(report), images=EvidenceImages() if images else None,
+        r=report, charts=report_charts(report), images=EvidenceImages(home) if images else None,
         detailed=findings[:DETAILED_FINDINGS], rest=findings[DETAILED_FINDINGS:], version=__version__,
         for_pdf=for_pdf)
 
 
-def render_pdf(report: dict, html_text: str | None = None) -> bytes:
+def render_pdf(report: dict, html_text: str | None = None, home: Path | None = None) -> bytes:
     """The report page printed by WeasyPrint; only data: URLs are fetched (no network, no files)."""
     import weasyprint
     from weasyprint.urls import URLFetcher
 
-    html_text = html_text or render_html(report, for_pdf=True)
+    html_text = html_text or render_html(report, for_pdf=True, home=home)
     fetcher = URLFetcher(allowed_protocols=["data"])
     return weasyprint.HTML(string=html_text, url_fetcher=fetcher).write_pdf()
 

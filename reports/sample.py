@@ -93,7 +93,7 @@ def seed_sample(session: Session, settings: Settings, *, week: str = "2026-W47",
             if images:
                 draw_reference(path, seed=holder.id * 10 + c_index)
             digest = hashlib.sha256(path.read_bytes() if images else stem.encode()).hexdigest()
-            ref = Reference(character_id=ch.id, name=stem, path=str(path), sha256=digest,
+            ref = Reference(character_id=ch.id, name=stem, path=settings.stored_path(path), sha256=digest,
                             phash=f"{holder.id:04x}{ch.id:04x}deadbeef", width=256, height=256)
             session.add(ref)
             session.flush()
@@ -123,11 +123,11 @@ def seed_sample(session: Session, settings: Settings, *, week: str = "2026-W47",
                 box = (60, 200, 240, 240)
                 thumb = settings.evidence_dir / f"clip{clip.id}" / f"frame-{ref.id}.jpg"
                 if images:
-                    draw_frame(thumb, Path(ref.path), box)
+                    draw_frame(thumb, settings.home_path(ref.path), box)
                 finding = Finding(
                     clip_id=clip.id, reference_id=ref.id, score=0.6 + 0.05 * (n_clip % 8), method="phash+orb",
                     spans=[[3.0, 7.5], [12.0, 14.0]], best_t=4.0, best_box=list(box), distance=8,
-                    clip_share=0.2, reference_share=0.9, thumbnail_path=str(thumb) if images else None,
+                    clip_share=0.2, reference_share=0.9, thumbnail_path=settings.stored_path(thumb) if images else None,
                     state=state, created_at=created, decided_at=created if state != "pending" else None,
                     note=None,
                 )

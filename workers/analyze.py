@@ -58,7 +58,7 @@ def store_result(session: Session, settings: Settings, clip: Clip, result: match
         finding.clip_share = round(float(match.clip_share), 4)
         finding.reference_share = round(float(match.reference_share), 4)
         finding.distance = getattr(match, "distance", None)
-        finding.thumbnail_path = str(thumb)
+        finding.thumbnail_path = settings.stored_path(thumb)
         finding.index_version = index_version
         finding.updated_at = utcnow()
         session.add(finding)

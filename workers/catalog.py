@@ -57,9 +57,10 @@ def add_reference(session: Session, settings: Settings, *, holder: str, work: st
         width, height = img.size
         phash = matcher.phash_hex(img)
     if ref is None:
-        ref = Reference(sha256=digest, name=image.stem, path=str(stored), character_id=char_row.id)
+        ref = Reference(sha256=digest, name=image.stem, path=settings.stored_path(stored), character_id=char_row.id)
         session.add(ref)
-    ref.character_id, ref.path, ref.phash, ref.width, ref.height = char_row.id, str(stored), phash, width, height
+    ref.character_id, ref.path, ref.phash, ref.width, ref.height = (char_row.id, settings.stored_path(stored), phash,
+                                                                    width, height)
     session.flush()
     return ref
 
@@ -69,7 +70,7 @@ def rebuild_index(settings: Settings) -> matcher.ReferenceIndex:
     from mamoru.db import session_scope
 
     with session_scope(settings) as session:
-        paths = [Path(p) for p in session.scalars(select(Reference.path).order_by(Reference.name))]
+        paths = [settings.home_path(p) for p in session.scalars(select(Reference.path).order_by(Reference.name))]
     index = matcher.ReferenceIndex.build(paths)
     tmp = settings.index_path.with_suffix(".tmp")
     index.save(tmp)

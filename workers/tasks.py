@@ -251,7 +251,7 @@ def _fetch(task, clip_id: int) -> str:  # noqa: ANN001
         clip = session.get(Clip, clip_id)
         clip.media_sha256 = result.sha256
         clip.evidence = {"info_json": str(evidence / "info.json"), "bytes": result.size, "sha256": result.sha256,
-                         "media_path": str(result.path), "format": result.info.get("format_id"),
+                         "media_path": settings.stored_path(result.path), "format": result.info.get("format_id"),
                          "extractor": result.info.get("extractor"), "webpage_url": result.info.get("webpage_url")}
         if clip.duration is None and result.info.get("duration"):
             clip.duration = float(result.info["duration"])
@@ -327,8 +327,8 @@ def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
         return status
     with session_scope() as session:
         clip = session.get(Clip, clip_id)
-        path = Path((clip.evidence or {}).get("media_path", ""))
-        if not path.is_file():
+        path = settings.home_path((clip.evidence or {}).get("media_path"))
+        if path is None or not path.is_file():
             # the media is gone (a wiped media folder, or a fetch on another machine): fetch it again
             set_status(clip, ClipStatus.new, "media missing before analysis; fetching again", "media_missing")
             session.commit()
@@ -417,14 +417,15 @@ def _copy_result(session, settings: Settings, owner: Clip, clip: Clip) -> None: 
     for src in session.scalars(select(Finding).where(Finding.clip_id == owner.id)):
         finding = existing.pop(src.reference_id, None) or Finding(clip_id=clip.id, reference_id=src.reference_id)
         thumb = None
-        if src.thumbnail_path and Path(src.thumbnail_path).is_file():
+        source = settings.home_path(src.thumbnail_path)
+        if source is not None and source.is_file():
             evidence.mkdir(parents=True, exist_ok=True)
-            thumb = evidence / Path(src.thumbnail_path).name
-            shutil.copyfile(src.thumbnail_path, thumb)
+            thumb = evidence / source.name
+            shutil.copyfile(source, thumb)
         for column in ("score", "method", "spans", "best_t", "best_box", "distance", "clip_share",
                        "reference_share", "index_version"):
             setattr(finding, column, getattr(src, column))
-        finding.thumbnail_path = str(thumb) if thumb else src.thumbnail_path
+        finding.thumbnail_path = settings.stored_path(thumb) if thumb else src.thumbnail_path
         finding.updated_at = utcnow()
         session.add(finding)
     for stale in existing.values():

@@ -59,7 +59,7 @@ def bench_report(n: int, with_pdf: bool) -> dict:
             out[name] = time.perf_counter() - t
             out[f"{name} MB"] = len(blob) / 1e6
         t = time.perf_counter()
-        html = render.render_html(data)
+        html = render.render_html(data, home=settings.home)
         out["html"] = time.perf_counter() - t
         out["html MB"] = len(html.encode()) / 1e6
         t = time.perf_counter()
@@ -67,7 +67,7 @@ def bench_report(n: int, with_pdf: bool) -> dict:
         out["notices"] = time.perf_counter() - t
         if with_pdf:
             t = time.perf_counter()
-            pdf = render.render_pdf(data, html)
+            pdf = render.render_pdf(data, html, home=settings.home)
             out["pdf"] = time.perf_counter() - t
             out["pdf MB"] = len(pdf) / 1e6
         out["total"] = sum(v for k, v in out.items() if not k.endswith("MB"))

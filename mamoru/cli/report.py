@@ -58,4 +58,4 @@ def report(holders: tuple[str, ...], week: str | None, formats: str) -> None:
             raise click.BadParameter(str(exc), param_hint="--format") from None
         click.echo(f"{name} {week}:")
         for f in files:
-            click.echo(f"  {f['format']:8} {f['bytes']:>9} B  sha256 {f['sha256'][:16]}…  {f['path']}")
+            click.echo(f"  {f['format']:8} {f['bytes']:>9} B  sha256 {f['sha256'][:16]}…  {settings.home_path(f['path'])}")

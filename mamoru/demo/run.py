@@ -208,6 +208,7 @@ def run_demo(console: Console | None = None, keep_running: bool = False) -> Demo
         console.log(f"building the weekly report for {week}")
         files = app.send_task("build_weekly_report", args=[holder_id, week, REPORT_FORMATS]).get(
             timeout=PIPELINE_TIMEOUT_S)
+        files = [{**f, "path": str(settings.home_path(f["path"]))} for f in files]
         outcome = collect_outcome(settings, holder_id, watchlist_id, week, files)
         print_summary(console, outcome)
         if keep_running:

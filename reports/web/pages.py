@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mamoru.config import Settings
 from mamoru.models import AuditEvent, Finding, Reference, TriageState, User
 from reports.build import IsoWeek, normalise_spans, weeks_with_findings
 from reports.images import frame_image, thumbnail
@@ -53,12 +54,14 @@ def set_cookie(response: Response, sess: WebSession) -> None:
     response.set_cookie(COOKIE_NAME, sess.token, httponly=True, samesite="lax", path="/")
 
 
-def within(path: str | None, root: Path) -> Path | None:
-    """The file at `path` if it exists inside `root` (no serving of arbitrary files)."""
-    if not path:
+def within(settings: Settings, stored: str | None, root: Path | None = None) -> Path | None:
+    """The file a database path names if it exists inside `root`, by default the data home (no serving
+    of arbitrary files)."""
+    path = settings.home_path(stored)
+    if path is None:
         return None
-    p = Path(path).resolve()
-    return p if p.is_file() and p.is_relative_to(root.resolve()) else None
+    p = path.resolve()
+    return p if p.is_file() and p.is_relative_to((root or settings.home).resolve()) else None
 
 
 # --- log-in ------------------------------------------------------------------------------------------
@@ -162,7 +165,7 @@ def triage_bulk(request: Request, ids: list[int] = Form(default=[]), action: str
 def _clip_media(clip, settings) -> Path | None:
     evidence = clip.evidence or {}
     for key in ("media_path", "path", "file", "filepath"):
-        p = within(evidence.get(key) if isinstance(evidence, dict) else None, settings.home)
+        p = within(settings, evidence.get(key) if isinstance(evidence, dict) else None)
         if p is not None and p.suffix.lower() in (".mp4", ".webm", ".mov", ".m4v"):
             return p
     return None
@@ -215,7 +218,7 @@ def finding_decision(request: Request, finding_id: int, action: str = Form(""), 
 def finding_frame(request: Request, finding_id: int, size: int = 480, user: CurrentUser = Depends(current_user),
                   db: Session = Depends(get_db, scope="function")):
     finding = get_finding(db, user, finding_id)[0]
-    path = within(finding.thumbnail_path, request.app.state.settings.home)
+    path = within(request.app.state.settings, finding.thumbnail_path)
     data = frame_image(path, max_side=max(64, min(size, 1280))) if path else None
     if data is None:
         raise NotFound
@@ -234,7 +237,7 @@ def reference_image(request: Request, reference_id: int, size: int = 480, user: 
         holder = db.scalar(select(Work.rights_holder_id).join(Character).where(Character.id == ref.character_id))
         if holder != user.rights_holder_id:
             raise NotFound
-    path = within(ref.path, request.app.state.settings.home)
+    path = within(request.app.state.settings, ref.path)
     data = thumbnail(path, max_side=max(64, min(size, 1280))) if path else None
     if data is None:
         raise NotFound
@@ -302,7 +305,7 @@ def report_file(request: Request, report_id: int, n: int, user: CurrentUser = De
     if not 0 <= n < len(files):
         raise NotFound
     entry = files[n]
-    path = within(entry.get("path"), request.app.state.settings.reports_dir)
+    path = within(request.app.state.settings, entry.get("path"), request.app.state.settings.reports_dir)
     if path is None:
         raise NotFound
     record(db, user.id, "report_downloaded", "report", report.id, format=entry.get("format"), file=path.name)

@@ -108,8 +108,9 @@ def store_reference(session: Session, settings: Settings, *, holder_id: int, wor
         rgb = img.convert("RGB")
         phash, dhash = str(imagehash.phash(rgb)), str(imagehash.dhash(rgb))
     if ref is None:
-        ref = Reference(name=stem, sha256=digest, path=str(path), character_id=char_row.id)
+        ref = Reference(name=stem, sha256=digest, path=settings.stored_path(path), character_id=char_row.id)
         session.add(ref)
-    ref.character_id, ref.path, ref.phash, ref.dhash, ref.width, ref.height = char_row.id, str(path), phash, dhash, w, h
+    ref.character_id, ref.path, ref.phash, ref.dhash, ref.width, ref.height = (char_row.id, settings.stored_path(path),
+                                                                                phash, dhash, w, h)
     session.flush()
     return ref

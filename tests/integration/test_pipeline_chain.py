@@ -87,7 +87,7 @@ def test_crawl_fetch_analyze_report_on_a_loopback_site(tmp_path_factory, databas
         year, week, _ = datetime.now(UTC).isocalendar()
         files = p.send("build_weekly_report", holder_id, f"{year}-W{week:02d}", ["json", "csv"]).get(timeout=300)
         assert {f["format"] for f in files} == {"json", "csv"}
-        assert all(os.path.isfile(f["path"]) for f in files)
+        assert all((home / f["path"]).is_file() and not os.path.isabs(f["path"]) for f in files)  # relative to the home
 
         env = {k: v for k, v in os.environ.items() if not k.startswith("MAMORU_")} | p.env
         status = subprocess.run([sys.executable, "-m", "mamoru.cli.main", "status", "--json"], env=env,

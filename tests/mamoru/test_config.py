@@ -56,3 +56,14 @@ def test_worker_timings_are_settings_the_celery_app_reads(tmp_path):
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [180, 135, 90, 0.3, 20, 150, 180]
     with pytest.raises(ValueError, match="retry_backoff_s"):
         load_settings({"MAMORU_RETRY_BACKOFF_S": "soon"})
+
+
+def test_database_paths_are_relative_to_the_home_so_it_can_move(tmp_path):
+    s = load_settings({"MAMORU_HOME": str(tmp_path / "a")})
+    stored = s.stored_path(s.evidence_dir / "7" / "3.jpg")
+    assert stored == "evidence/7/3.jpg"
+    moved = load_settings({"MAMORU_HOME": str(tmp_path / "b")})
+    assert moved.home_path(stored) == (tmp_path / "b" / "evidence" / "7" / "3.jpg").resolve()
+    outside = tmp_path / "elsewhere.png"
+    assert s.stored_path(outside) == str(outside.resolve()) and s.home_path(str(outside)) == outside.resolve()
+    assert s.home_path(None) is None and s.home_path("") is None

@@ -74,10 +74,10 @@ def test_write_json_and_csv_files_and_upsert(settings, sample):
     files = write_weekly_report(settings, holder, WEEK)
     assert [f["format"] for f in files] == ["json", "csv"]
     for f in files:
-        path = Path(f["path"])
+        path = settings.home_path(f["path"])
         assert path.is_file() and path.parent == settings.reports_dir / f"kumo-studio-{holder}" / WEEK
         assert hashlib.sha256(path.read_bytes()).hexdigest() == f["sha256"] and path.stat().st_size == f["bytes"]
-    data = json.loads(Path(files[0]["path"]).read_text("utf-8"))
+    data = json.loads(settings.home_path(files[0]["path"]).read_text("utf-8"))
     assert data["schema"] == "mamoru.weekly-report/1" and data["week"]["id"] == WEEK
     assert data["rights_holder"]["name"] == "Kumo Studio 雲スタジオ"
 
@@ -91,7 +91,7 @@ def test_write_json_and_csv_files_and_upsert(settings, sample):
 
 def test_csv_neutralises_formulas_and_keeps_text(settings, sample):
     files = write_weekly_report(settings, sample.holders[0], WEEK, formats=["csv"])
-    raw = Path(files[0]["path"]).read_bytes()
+    raw = settings.home_path(files[0]["path"]).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert tuple(rows[0].keys()) == CSV_COLUMNS and len(rows) == 3
@@ -154,7 +154,7 @@ def _check(value, schema, path="$"):
 def test_json_matches_the_published_schema(settings, sample):
     schema = json.loads((Path(__file__).resolve().parents[2] / "reports" / "weekly-report.schema.json").read_text())
     files = write_weekly_report(settings, sample.holders[0], WEEK, formats=("json",))
-    data = json.loads(Path(files[0]["path"]).read_text("utf-8"))
+    data = json.loads(settings.home_path(files[0]["path"]).read_text("utf-8"))
     assert data["findings"] and data["top_clips"]
     assert _check(data, schema) == []
     assert _check({"schema": "other"}, schema)  # the checker does find problems

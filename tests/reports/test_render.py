@@ -30,8 +30,8 @@ def report(settings, sample):
         return build_weekly_report(s, sample.holders[0], WEEK)
 
 
-def test_html_is_self_contained_and_escaped(report):
-    html = render_html(report)
+def test_html_is_self_contained_and_escaped(report, settings):
+    html = render_html(report, home=settings.home)
     assert "<script" not in html.lower().replace("&lt;script", "")
     assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -68,7 +68,7 @@ def test_all_formats_written_and_pdf_has_japanese_text(settings, sample):
                                 formats=("json", "csv", "html", "pdf", "notices"))
     formats = [f["format"] for f in files]
     assert formats[:4] == ["json", "csv", "html", "pdf"] and formats.count("notices") == 6
-    pdf = Path(next(f["path"] for f in files if f["format"] == "pdf"))
+    pdf = settings.home_path(next(f["path"] for f in files if f["format"] == "pdf"))
     assert pdf.read_bytes().startswith(b"%PDF-")
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")

@@ -37,7 +37,7 @@ def test_findings_upserted_and_decisions_kept(catalogued, session, tmp_path):
     findings = store_result(session, catalogued, clip, result, version)
     assert [f.reference.name for f in findings] == [demo.shows]
     finding = findings[0]
-    assert 0 < finding.score <= 1 and finding.spans and Path(finding.thumbnail_path).is_file()
+    assert 0 < finding.score <= 1 and finding.spans and catalogued.home_path(finding.thumbnail_path).is_file()
     assert finding.index_version == version
     finding.state = TriageState.confirmed.value
     session.flush()
