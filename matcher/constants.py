@@ -102,3 +102,10 @@ SIL_FINE_STEPS = (0.92, 0.97, 1.0, 1.03, 1.08)  # fine scales around the coarse 
 SIL_MIN_TEMPLATE = 10         # templates smaller than this (px) say nothing
 SIL_COARSE_MIN = 0.42         # coarse correlation a model needs for the fine pass
 SIL_LOW, SIL_FULL = 0.5, 0.8  # fine correlation: no credit, full credit (0.65 is the 0.5 decision point)
+SIL_CHECK_SIDE = 64           # the pixel check of a silhouette match runs at this long side
+SIL_PIXEL_LOW, SIL_PIXEL_FULL = 0.55, 0.8  # pixel agreement under the sprite: no credit, full credit
+# --- deskew (frames turned by a few degrees) -------------------------------------------------------
+SKEW_SIDE = 270               # the frame's short side for the line search
+SKEW_LINE = 0.35              # a line needs this share of the short side in edge votes
+SKEW_LINES = 12               # the strongest lines looked at
+SKEW_MIN, SKEW_MAX = 1.5, 12.0  # tilts (degrees) worth turning back

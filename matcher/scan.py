@@ -14,7 +14,7 @@ from matcher.hashing import grey, hamming, phash_hex, region_hashes
 from matcher.index import ReferenceIndex
 from matcher.references import variant_box
 from matcher.verdict import FrameHit, Match, ScanResult, clip_score, spans_of, thumbnail
-from matcher.verify import (Verification, appearance, evidence_factor, features, overlay_rows, spread_excluding,
+from matcher.verify import (Verification, appearance, evidence_factor, features, on_whole_frame, overlay_rows, spread_excluding,
                             verify)
 from matcher.regions import _iou, content_boxes, rectangle_proposals
 from matcher import silhouette
@@ -61,6 +61,9 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
             x0, y0 = np.clip(quad.min(axis=0), 0, frame_size).astype(int)
             x1, y1 = np.clip(np.ceil(quad.max(axis=0)), 0, frame_size).astype(int)
             v.quad, v.box = quad, (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
+            on_whole_frame(v, r_xy, tuple(idx.sizes[ref]), frame_size)
+            if v.score <= 0:
+                continue
         th, tm = idx.thumb(model)
         covered = np.zeros((C.APPEAR_GRID, C.APPEAR_GRID), bool)
         v.appearance = appearance(frame_grey, v.H, tuple(idx.sizes[ref]), th, tm, covered_out=covered,
@@ -159,6 +162,8 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     # sprites by the shape of their edges, on the same regions (what features and hashes miss on flat art)
     for model, sh in silhouette.search(g, boxes, idx).items():
         s = silhouette.silhouette_score(sh.ncc)
+        if s > 0:
+            s *= silhouette.pixel_score(silhouette.pixel_agreement(g, sh, idx))
         if s <= 0:
             continue
         ref = model >> 1
@@ -177,13 +182,20 @@ def _explain_away(hits: list[FrameHit]) -> list[FrameHit]:
     hits.sort(key=lambda h: (-h.inliers, -h.score))   # hash-only hits (no inliers) after, best first
     kept: list[FrameHit] = []
     for h in hits:
-        if any(_iou(h.box, k.box) > C.EXPLAIN_IOU
-               and ((k.inliers and h.inliers < C.EXPLAIN_RATIO * k.inliers)
-                    or (not k.inliers and not h.inliers and h.score < C.EXPLAIN_RATIO_HASH * k.score))
+        if any(((k.inliers and _iou(h.box, k.box) > C.EXPLAIN_IOU and h.inliers < C.EXPLAIN_RATIO * k.inliers)
+                or (not k.inliers and not h.inliers and _overlap(h.box, k.box) > C.EXPLAIN_IOU
+                    and h.score < C.EXPLAIN_RATIO_HASH * k.score))
                for k in kept):
             continue
         kept.append(h)
     return kept
+
+
+def _overlap(a, b) -> float:
+    """Intersection over the smaller box: two hashed regions around one picture nest rather than coincide."""
+    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return iw * ih / max(1, min(a[2] * a[3], b[2] * b[3]))
 
 
 def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float | None = None,

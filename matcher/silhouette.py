@@ -144,3 +144,36 @@ def search(grey_frame: np.ndarray, boxes: list[tuple[int, int, int, int]], idx) 
 def silhouette_score(ncc: float) -> float:
     """Correlation of orientation fields -> frame score in [0, 1] (0.5 at the calibrated point)."""
     return float(np.clip((ncc - C.SIL_LOW) / (C.SIL_FULL - C.SIL_LOW), 0.0, 1.0))
+
+
+def pixel_agreement(grey_frame: np.ndarray, hit: SilhouetteHit, idx) -> float:
+    """Do the frame's pixels under the sprite look like the sprite? Normalised correlation, over the
+    sprite's opaque pixels and a thin ring around them, between the frame and the sprite pasted onto
+    the frame itself (so the ring compares equal and the sprite's own pixels decide, against their
+    surroundings whatever they are). A ring or a blob of texture that happens to follow the outline
+    does not have the sprite's tones inside it."""
+    x, y, w, h = hit.box
+    fh, fw = grey_frame.shape
+    if w < 4 or h < 4 or x < 0 or y < 0 or x + w > fw or y + h > fh:
+        return 0.0
+    th, tm = idx.thumb(hit.model)
+    side = C.SIL_CHECK_SIDE
+    s = side / max(w, h)
+    size = (max(4, round(w * s)), max(4, round(h * s)))
+    f = cv2.resize(grey_frame[y:y + h, x:x + w], size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    t = cv2.resize(th, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    m = cv2.resize(tm, size, interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+    comp = t * m + f * (1.0 - m)
+    band = cv2.dilate((m > 0.5).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    a, b = f[band], comp[band]
+    if a.size < 16:
+        return 0.0
+    a = a - a.mean()
+    b = b - b.mean()
+    den = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / den) if den > 1e-6 else 0.0
+
+
+def pixel_score(agreement: float) -> float:
+    """Pixel agreement -> factor in [0, 1]: a shape whose inside does not look like the sprite is no match."""
+    return float(np.clip((agreement - C.SIL_PIXEL_LOW) / (C.SIL_PIXEL_FULL - C.SIL_PIXEL_LOW), 0.0, 1.0))

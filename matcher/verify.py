@@ -201,6 +201,29 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
                         cells_all=cells_all, cells_in=cells_in, rich=rich)
 
 
+def on_whole_frame(v: Verification, ref_xy: np.ndarray, ref_size: tuple[int, int], frame_size: tuple[int, int]) -> None:
+    """Coverage and spread again once v.H maps to the whole frame (v was verified on a region's features):
+    reference keypoints that land on the frame outside the region are visible too, and unmatched. A region
+    cut around the part two cards share (the text box of a deck) otherwise covers that part only."""
+    rw, rh = ref_size
+    fw, fh = frame_size
+    proj = cv2.perspectiveTransform(ref_xy.reshape(-1, 1, 2).astype(np.float32), v.H).reshape(-1, 2)
+    inside = (proj[:, 0] >= 0) & (proj[:, 0] < fw) & (proj[:, 1] >= 0) & (proj[:, 1] < fh)
+    v.coverage = v.inliers / max(1, int(inside.sum()))
+    gs = C.SPREAD_GRID
+    cx = np.minimum(gs - 1, (ref_xy[:, 0] * gs / rw).astype(int))
+    cy = np.minimum(gs - 1, (ref_xy[:, 1] * gs / rh).astype(int))
+    cells_all = np.bincount((cy * gs + cx)[inside], minlength=gs * gs)
+    rich = cells_all >= max(4, 0.5 * cells_all[cells_all > 0].mean()) if (cells_all > 0).any() else cells_all > 0
+    v.cells_all, v.rich = cells_all, rich
+    if v.cells_in is not None:
+        v.spread = float((v.cells_in[rich] > 0).mean()) if rich.any() else 0.0
+    frame_poly = np.float32([[0, 0], [fw, 0], [fw, fh], [0, fh]])
+    clipped, _ = cv2.intersectConvexConvex(v.quad.astype(np.float32), frame_poly)
+    v.reference_share = float(np.clip(clipped / max(1e-6, cv2.contourArea(v.quad.astype(np.float32))), 0.0, 1.0))
+    v.score = feature_score(v.inliers, v.coverage)
+
+
 def thumbnail_of(grey_ref: np.ndarray, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """The reference as a THUMB_SIDE square grey thumbnail and its opacity mask (aspect is not kept)."""
     t = C.THUMB_SIDE
