@@ -9,7 +9,6 @@ Errors come out as FetchError with a short code, a one-line reason and whether a
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import time
@@ -22,6 +21,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from yt_dlp.networking._urllib import UrllibRH
 from yt_dlp.utils import DownloadError, match_filter_func
 
+from mamoru.catalog import sha256_file
 from mamoru.config import Settings
 
 log = logging.getLogger(__name__)
@@ -70,14 +70,6 @@ class _YtdlpLog:
 
     def error(self, msg: str) -> None:
         log.debug("yt-dlp error: %s", msg)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def one_line(text: str, limit: int = 300) -> str:
@@ -281,4 +273,4 @@ def download(url: str, dest: Path, settings: Settings, timeout_s: float | None =
         raise not_media
     info_path = dest / "info.json"
     info_path.write_text(json.dumps(sanitized, ensure_ascii=False, default=str, indent=1))
-    return FetchResult(path=path, sha256=sha256_of(path), size=size, info_path=info_path, info=sanitized)
+    return FetchResult(path=path, sha256=sha256_file(path), size=size, info_path=info_path, info=sanitized)

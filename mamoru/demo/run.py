@@ -61,7 +61,8 @@ def demo_settings() -> Settings:
 
 def register_demo_catalog(settings: Settings, feed_url: str) -> tuple[int, int]:
     """Upsert the demo rights holder, its references (and index) and its feed watchlist."""
-    from workers.catalog import add_reference, get_or_create_holder, rebuild_index
+    from mamoru.catalog import get_or_create_holder
+    from workers.catalog import add_reference, rebuild_index
 
     with session_scope(settings) as session:
         holder = get_or_create_holder(session, DEMO_HOLDER)

@@ -12,8 +12,10 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import matcher
+from mamoru.catalog import get_or_create_character, upsert_reference
 from mamoru.config import Settings
-from mamoru.models import Character, Reference, RightsHolder, Work
+from mamoru.models import Reference, RightsHolder
 
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -88,29 +90,10 @@ def store_reference(session: Session, settings: Settings, *, holder_id: int, wor
         finally:
             tmp.unlink(missing_ok=True)
     # Without the catalog hook: store the file and its hashes; the index is rebuilt by `mamoru refs`.
-    import imagehash
-
-    work_row = session.scalar(select(Work).where(Work.rights_holder_id == holder.id, Work.name_en == work))
-    if work_row is None:
-        work_row = Work(rights_holder_id=holder.id, name_en=work, name_ja=work_ja or None)
-        session.add(work_row)
-        session.flush()
-    char_row = session.scalar(select(Character).where(Character.work_id == work_row.id,
-                                                      Character.name_en == character))
-    if char_row is None:
-        char_row = Character(work_id=work_row.id, name_en=character, name_ja=character_ja or None, aliases=[])
-        session.add(char_row)
-        session.flush()
-    ref = session.scalar(select(Reference).where(Reference.sha256 == digest))
+    char_row = get_or_create_character(session, holder, work, character, work_ja=work_ja, character_ja=character_ja)
     path = settings.references_dir / f"{stem}{ALLOWED_FORMATS[fmt]}"
     path.write_bytes(data)
     with Image.open(path) as img:
-        rgb = img.convert("RGB")
-        phash, dhash = str(imagehash.phash(rgb)), str(imagehash.dhash(rgb))
-    if ref is None:
-        ref = Reference(name=stem, sha256=digest, path=settings.stored_path(path), character_id=char_row.id)
-        session.add(ref)
-    ref.character_id, ref.path, ref.phash, ref.dhash, ref.width, ref.height = (char_row.id, settings.stored_path(path),
-                                                                                phash, dhash, w, h)
-    session.flush()
-    return ref
+        phash, dhash = matcher.phash_hex(img), matcher.dhash_hex(img)
+    return upsert_reference(session, settings, char_row, name=stem, file=path, sha256=digest, phash=phash,
+                            dhash=dhash, width=w, height=h)
