@@ -17,7 +17,7 @@ from matcher.verdict import FrameHit, Match, ScanResult, clip_score, spans_of, t
 from matcher.verify import (Verification, appearance, evidence_factor, features, on_whole_frame, overlay_rows, spread_excluding,
                             verify)
 from matcher.regions import _iou, content_boxes, rectangle_proposals
-from matcher import silhouette
+from matcher import deskew, silhouette
 from matcher.video import FrameReader
 
 
@@ -159,6 +159,12 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
             hits[ref] = FrameHit(t, ref, combined, h.box, "phash+" + h.method, h.reference_share, h.quad, h.inliers)
         else:
             hits[ref] = FrameHit(t, ref, s, box, "phash" + ("-mirror" if model & 1 else ""), 1.0, None, 0)
+    # a tilted frame: hashes and silhouettes again on the frame turned upright
+    angle = deskew.skew_angle(g)
+    if angle is not None:
+        for ref, h in _upright_hits(bgr, t, idx, angle).items():
+            if ref not in hits or h.score > hits[ref].score:
+                hits[ref] = h
     # sprites by the shape of their edges, on the same regions (what features and hashes miss on flat art)
     for model, sh in silhouette.search(g, boxes, idx).items():
         s = silhouette.silhouette_score(sh.ncc)
@@ -174,6 +180,49 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         elif s > h.score:
             hits[ref] = FrameHit(t, ref, s, h.box if h.inliers else sh.box, method, h.reference_share, h.quad, h.inliers)
     return _explain_away(list(hits.values()))
+
+
+def _upright_hits(bgr: np.ndarray, t: float, idx: ReferenceIndex, angle: float) -> dict[int, FrameHit]:
+    """Hash and silhouette hits on the frame turned by `angle`, boxes mapped back to the frame."""
+    fh, fw = bgr.shape[:2]
+    M, inv = deskew.rotation((fw, fh), angle)
+    rot = cv2.warpAffine(bgr, M, (fw, fh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)  # no new edges
+    g = grey(rot)
+    boxes = []
+    for b in content_boxes(rot) + rectangle_proposals(rot):
+        if all(_iou(b, o) < 0.9 for o in boxes) and g[b[1]:b[1] + b[3], b[0]:b[0] + b[2]].std() >= C.REGION_MIN_STD:
+            boxes.append(b)
+    out: dict[int, FrameHit] = {}
+
+    def keep(ref: int, score: float, box, method: str) -> None:
+        if score <= 0 or (ref in out and out[ref].score >= score):
+            return
+        quad, fbox = deskew.box_back(box, inv, (fw, fh))
+        out[ref] = FrameHit(t, ref, score, fbox, method, 1.0, quad, 0)
+
+    ph, dh = region_hashes(g, boxes)
+    p_res = idx.hash_index.query(ph, C.PHASH_CANDIDATE)
+    d_res = idx.dhash_index.query(dh, C.DHASH_CANDIDATE)
+    for i, box in enumerate(boxes):
+        for row in set(p_res[i][0].tolist()) | set(d_res[i][0].tolist()):
+            model = int(idx.hash_model[row])
+            ref = model >> 1
+            dp = int(hamming(idx.phash[row:row + 1], ph[i])[0])
+            dd = int(hamming(idx.dhash[row:row + 1], dh[i])[0])
+            rw, rh = (int(v) for v in idx.sizes[ref])
+            vx, vy, vw, vh = variant_box(rw, rh, int(idx.hash_variant[row]))
+            bx, by, bw, bh = box
+            sx, sy = bw / vw, bh / vh
+            Hb = np.array([[sx, 0, bx - vx * sx], [0, sy, by - vy * sy], [0, 0, 1]], np.float64)
+            th, tm = idx.thumb(model)
+            s = hash_score(dp, dd, appearance(g, Hb, (rw, rh), th, tm, min_cells=C.HASH_MIN_CELLS))
+            keep(ref, s, box, "phash-upright" + ("-mirror" if model & 1 else ""))
+    for model, sh in silhouette.search(g, boxes, idx).items():
+        s = silhouette.silhouette_score(sh.ncc)
+        if s > 0:
+            s *= silhouette.pixel_score(silhouette.pixel_agreement(g, sh, idx))
+        keep(model >> 1, s, sh.box, "silhouette-upright" + ("-mirror" if model & 1 else ""))
+    return out
 
 
 def _explain_away(hits: list[FrameHit]) -> list[FrameHit]:

@@ -1,0 +1,62 @@
+"""A frame turned by a few degrees (an edit's tilt, a phone held crooked): find the angle from its
+long straight edges (the picture's border against bars or fill, a caption bar) and turn it back, so
+that the hashed regions and the silhouette search, which are not rotation-invariant, see the
+picture upright. Local features need none of this."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from matcher import constants as C
+
+
+def skew_angle(grey_frame: np.ndarray) -> float | None:
+    """Degrees to turn the frame by (cv2.getRotationMatrix2D convention) to put its long edges upright;
+    None when no long edge runs a few degrees off the axes."""
+    h, w = grey_frame.shape
+    s = C.SKEW_SIDE / min(h, w)
+    small = cv2.resize(grey_frame, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
+    edges = cv2.Canny(small, 40, 120)
+    sh, sw = small.shape
+    lines = cv2.HoughLines(edges, 1, np.pi / 720, threshold=int(C.SKEW_LINE * min(sh, sw)))
+    if lines is None:
+        return None
+    found = []
+    for rho, theta in lines[: C.SKEW_LINES, 0]:
+        a = np.degrees(theta) % 90.0
+        if a > 45.0:
+            a -= 90.0
+        found.append(a)
+    found = np.array(found)
+    # the strongest lines decide: straight (axis-aligned) strongest means an upright frame
+    tilted = found[(np.abs(found) >= C.SKEW_MIN) & (np.abs(found) <= C.SKEW_MAX)]
+    if len(tilted) < 2:
+        return None
+    straight = int((np.abs(found) < C.SKEW_MIN * 0.5).sum())
+    best = None
+    for a in tilted:
+        agree = tilted[np.abs(tilted - a) <= 0.75]
+        if best is None or len(agree) > len(best):
+            best = agree
+    if len(best) < 2 or len(best) < straight:
+        return None
+    return float(np.median(best))
+
+
+def rotation(size: tuple[int, int], angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """(forward 2x3, inverse 2x3) affine about the frame's centre."""
+    w, h = size
+    M = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return M, cv2.invertAffineTransform(M)
+
+
+def box_back(box: tuple[int, int, int, int], inv: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A box on the turned frame -> its quadrilateral and bounding box on the original frame."""
+    x, y, w, h = box
+    pts = np.float32([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
+    q = pts @ inv[:, :2].T + inv[:, 2]
+    fw, fh = size
+    x0, y0 = np.clip(q.min(axis=0), 0, [fw, fh]).astype(int)
+    x1, y1 = np.clip(np.ceil(q.max(axis=0)), 0, [fw, fh]).astype(int)
+    return q.astype(np.float32), (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
