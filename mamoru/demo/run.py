@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -220,7 +222,9 @@ def run_demo(console: Console | None = None, keep_running: bool = False) -> Demo
                 stack.check_alive()
                 time.sleep(1)
     if not keep_running:
-        console.print(f"browse the findings: MAMORU_HOME={settings.home} mamoru web "
-                      f"(or `mamoru demo --serve`), then open http://127.0.0.1:{settings.web_port}/")
+        mamoru = Path(sys.executable).parent / "mamoru"  # the virtualenv's command, which may not be on PATH
+        console.print(f"browse the findings: MAMORU_HOME={settings.home} {mamoru} web "
+                      f"(or `{mamoru} demo --serve`), then open http://127.0.0.1:{settings.web_port}/",
+                      markup=False)
         print_logins(console, f"http://127.0.0.1:{settings.web_port}/")
     return outcome
