@@ -190,7 +190,11 @@ def main() -> None:
     idx.save(small)
     n_big = 1000 if args.quick else 10000
     big = OUT / f"index_{n_big}.npz"
-    if not big.exists() or matcher.ReferenceIndex.load(big).names[:4] != idx.names:
+    try:
+        stale = matcher.ReferenceIndex.load(big).names[:4] != idx.names
+    except matcher.MatcherError:       # missing, or built by another algorithm version
+        stale = True
+    if stale:
         big_index(idx, n_big).save(big)
     scan_cmd = [sys.executable, "-c", SCAN_CODE, "scan", "--refs"]
     base = None
