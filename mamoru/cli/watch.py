@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from mamoru.config import PLATFORMS, get_settings
 from mamoru.db import session_scope, upgrade
@@ -101,13 +104,20 @@ def watch_list(as_json: bool) -> None:
     Console().print(table)
 
 
-def _set_enabled(watchlist_id: int, enabled: bool) -> None:
+@contextmanager
+def _one_watchlist(watchlist_id: int) -> Iterator[tuple[Session, Watchlist]]:
+    """The watchlist row in a session that commits on exit; a clear error when there is none."""
     settings = get_settings()
     upgrade(settings)
     with session_scope(settings) as session:
         row = session.get(Watchlist, watchlist_id)
         if row is None:
             raise click.ClickException(f"no watchlist {watchlist_id}")
+        yield session, row
+
+
+def _set_enabled(watchlist_id: int, enabled: bool) -> None:
+    with _one_watchlist(watchlist_id) as (_, row):
         row.enabled = enabled
     click.echo(f"watchlist {watchlist_id} {'resumed' if enabled else 'paused'}")
 
@@ -130,12 +140,7 @@ def watch_resume(watchlist_id: int) -> None:
 @click.argument("watchlist_id", type=int)
 def watch_remove(watchlist_id: int) -> None:
     """Delete a watchlist (its clips stay; they lose the link to it)."""
-    settings = get_settings()
-    upgrade(settings)
-    with session_scope(settings) as session:
-        row = session.get(Watchlist, watchlist_id)
-        if row is None:
-            raise click.ClickException(f"no watchlist {watchlist_id}")
+    with _one_watchlist(watchlist_id) as (session, row):
         session.delete(row)
     click.echo(f"watchlist {watchlist_id} removed")
 
@@ -146,11 +151,8 @@ def watch_remove(watchlist_id: int) -> None:
 def watch_run(watchlist_id: int, queue: bool) -> None:
     """Crawl a watchlist now (in a child process) and print the outcome. New clips wait, status new, for
     the workers' fetch; with --queue the workers crawl and fetch."""
-    settings = get_settings()
-    upgrade(settings)
-    with session_scope(settings) as session:
-        if session.get(Watchlist, watchlist_id) is None:
-            raise click.ClickException(f"no watchlist {watchlist_id}")
+    with _one_watchlist(watchlist_id):
+        pass
     if queue:
         from workers.tasks import crawl_watchlist
 
