@@ -96,13 +96,16 @@ SIL_MIN_OPAQUE = 0.05         # a reference needs this opaque share of its thumb
 SIL_MAX_SPRITES = 64          # sprite references searched by shape on every region (the first ones; cost grows with them)
 SIL_COARSE_SIDE = 48          # regions are searched at this long side first...
 SIL_FINE_SIDE = 80            # ... and models that come close again at this one
-SIL_SCALES = (1.0, 0.85, 0.7, 0.55)   # the sprite's long side as a share of the region's (sprites keep margins)
+SIL_SCALES = (1.45, 1.2, 1.0, 0.85, 0.7, 0.55)  # the sprite's long side as a share of the region's (margins; crops past 1)
+SIL_PAD = 0.25                # the region is padded by this share of its long side (no gradient) so a cropped sprite fits
+SIL_MIN_VISIBLE = 0.4         # a silhouette match must show this share of its box inside the region
 SIL_FINE_STEPS = (0.92, 0.97, 1.0, 1.03, 1.08)  # fine scales around the coarse best
 SIL_MIN_TEMPLATE = 10         # templates smaller than this (px) say nothing
 SIL_COARSE_MIN = 0.42         # coarse correlation a model needs for the fine pass
 SIL_LOW, SIL_FULL = 0.5, 0.8  # fine correlation: no credit, full credit (0.65 is the 0.5 decision point)
 SIL_CHECK_SIDE = 64           # the pixel check of a silhouette match runs at this long side
-SIL_PIXEL_LOW, SIL_PIXEL_FULL = 0.55, 0.8  # pixel agreement under the sprite: no credit, full credit
+SIL_PIXEL_LOW, SIL_PIXEL_FULL = 0.75, 0.95  # pixel agreement under the sprite: no credit, full credit (a dark ring
+                                            # in a photo follows a ring icon's outline and tones to about 0.85)
 # --- deskew (frames turned by a few degrees) -------------------------------------------------------
 SKEW_SIDE = 270               # the frame's short side for the line search
 SKEW_LINE = 0.35              # a line needs this share of the short side in edge votes

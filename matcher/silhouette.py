@@ -37,7 +37,8 @@ def orientation_field(grey_img: np.ndarray) -> np.ndarray:
 class SilhouetteHit:
     model: int
     ncc: float
-    box: tuple[int, int, int, int]   # on the frame (analysis pixels)
+    box: tuple[int, int, int, int]   # on the frame (analysis pixels); may reach past the region (a crop)
+    region: tuple[int, int, int, int] | None = None   # the region it was found in
 
 
 class _Templates:
@@ -124,20 +125,24 @@ def search(grey_frame: np.ndarray, boxes: list[tuple[int, int, int, int]], idx) 
         for L in (C.SIL_COARSE_SIDE, C.SIL_FINE_SIDE):
             s = L / max(w, h)
             img = cv2.resize(region, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
-            fields[L] = (orientation_field(img), s)
-        cf, _ = fields[C.SIL_COARSE_SIDE]
+            # no gradient around the region: a sprite cropped by the region's edge still fits, and
+            # pays for its hidden part in the normalisation
+            pad = round(C.SIL_PAD * L)
+            field = cv2.copyMakeBorder(orientation_field(img), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+            fields[L] = (field, s, pad)
+        cf = fields[C.SIL_COARSE_SIDE][0]
         for model in tpl.models:
             ncc, k, _, _ = _scan_box(cf, tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE)
             if ncc < C.SIL_COARSE_MIN:
                 continue
-            ff, s = fields[C.SIL_FINE_SIDE]
+            ff, s, pad = fields[C.SIL_FINE_SIDE]
             fine = [k * f for f in C.SIL_FINE_STEPS]
             ncc, k, loc, (tw, th) = _scan_box(ff, tpl, model, fine, C.SIL_FINE_SIDE)
             if ncc <= 0:
                 continue
-            box = (int(x + loc[0] / s), int(y + loc[1] / s), max(1, int(tw / s)), max(1, int(th / s)))
+            box = (int(x + (loc[0] - pad) / s), int(y + (loc[1] - pad) / s), max(1, int(tw / s)), max(1, int(th / s)))
             if model not in out or ncc > out[model].ncc:
-                out[model] = SilhouetteHit(model, ncc, box)
+                out[model] = SilhouetteHit(model, ncc, box, (x, y, w, h))
     return out
 
 
@@ -154,17 +159,29 @@ def pixel_agreement(grey_frame: np.ndarray, hit: SilhouetteHit, idx) -> float:
     does not have the sprite's tones inside it."""
     x, y, w, h = hit.box
     fh, fw = grey_frame.shape
-    if w < 4 or h < 4 or x < 0 or y < 0 or x + w > fw or y + h > fh:
+    if w < 4 or h < 4:
+        return 0.0
+    rx, ry, rw, rh = hit.region or (0, 0, fw, fh)
+    # the part of the sprite's box inside the region (a crop shows part of the sprite)
+    vx0, vy0 = max(x, rx, 0), max(y, ry, 0)
+    vx1, vy1 = min(x + w, rx + rw, fw), min(y + h, ry + rh, fh)
+    if (vx1 - vx0) * (vy1 - vy0) < C.SIL_MIN_VISIBLE * w * h:
         return 0.0
     th, tm = idx.thumb(hit.model)
     side = C.SIL_CHECK_SIDE
     s = side / max(w, h)
     size = (max(4, round(w * s)), max(4, round(h * s)))
-    f = cv2.resize(grey_frame[y:y + h, x:x + w], size, interpolation=cv2.INTER_AREA).astype(np.float32)
     t = cv2.resize(th, size, interpolation=cv2.INTER_AREA).astype(np.float32)
     m = cv2.resize(tm, size, interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+    # the frame under the box, placed where it sits (nothing where the box leaves the region)
+    f = np.zeros((size[1], size[0]), np.float32)
+    seen = np.zeros((size[1], size[0]), bool)
+    a0, b0 = round((vx0 - x) * s), round((vy0 - y) * s)
+    a1, b1 = max(a0 + 1, min(size[0], round((vx1 - x) * s))), max(b0 + 1, min(size[1], round((vy1 - y) * s)))
+    f[b0:b1, a0:a1] = cv2.resize(grey_frame[vy0:vy1, vx0:vx1], (a1 - a0, b1 - b0), interpolation=cv2.INTER_AREA)
+    seen[b0:b1, a0:a1] = True
     comp = t * m + f * (1.0 - m)
-    band = cv2.dilate((m > 0.5).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    band = (cv2.dilate((m > 0.5).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & seen
     a, b = f[band], comp[band]
     if a.size < 16:
         return 0.0
