@@ -11,6 +11,7 @@ import io
 import json
 import os
 import tempfile
+from itertools import repeat
 from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
@@ -118,11 +119,14 @@ class HammingMatcher:
             return []
         i1, d1, i2, d2 = self.knn2(query, train)
         if len(train) == 0:
-            return [[] for _ in range(len(query))]
+            return [() for _ in range(len(query))]
+        # matches built by map/zip in C: a list comprehension of NamedTuples costs as much as the search
+        q = range(len(query))
+        first = map(tuple.__new__, repeat(DescriptorMatch), zip(q, i1.tolist(), d1.astype(float).tolist()))
         if k == 1 or len(train) == 1:
-            return [[DescriptorMatch(q, a, float(da))] for q, (a, da) in enumerate(zip(i1.tolist(), d1.tolist()))]
-        return [[DescriptorMatch(q, a, float(da)), DescriptorMatch(q, b, float(db))]
-                for q, (a, da, b, db) in enumerate(zip(i1.tolist(), d1.tolist(), i2.tolist(), d2.tolist()))]
+            return [(m,) for m in first]
+        second = map(tuple.__new__, repeat(DescriptorMatch), zip(q, i2.tolist(), d2.astype(float).tolist()))
+        return list(zip(first, second))
 
 
 class LshDescriptorIndex:
