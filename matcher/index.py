@@ -231,14 +231,16 @@ def _gather_rows(arr: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.
         return np.ascontiguousarray(arr[rows])
     row_bytes = arr.itemsize * int(np.prod(arr.shape[1:]))
     out = np.empty((int(counts.sum()),) + arr.shape[1:], arr.dtype)
-    buf = out.reshape(-1).view(np.uint8)
+    buf = memoryview(out.reshape(-1).view(np.uint8))
+    ends = np.cumsum(counts * row_bytes).tolist()
+    offsets = (arr.offset + starts * row_bytes).tolist()
     fd = os.open(arr.filename, os.O_RDONLY)
     try:
         at = 0
-        for s, c in zip(starts.tolist(), counts.tolist()):
-            n = c * row_bytes
-            buf[at:at + n] = np.frombuffer(os.pread(fd, n, arr.offset + s * row_bytes), np.uint8)
-            at += n
+        for off, end in zip(offsets, ends):
+            if os.preadv(fd, [buf[at:end]], off) != end - at:
+                raise IndexFileError(f"{arr.filename}: truncated index file")
+            at = end
     finally:
         os.close(fd)
     return out
