@@ -25,7 +25,7 @@ from mamoru.db import session_scope, upgrade
 from mamoru.demo.catalog import CLIPS, DEMO_HOLDER, REFERENCES
 from mamoru.demo.generate import ensure_media
 from mamoru.demo.server import DemoServer
-from mamoru.models import TERMINAL_STATUSES, Clip, Finding, Reference, Watchlist
+from mamoru.models import TERMINAL_STATUSES, Clip, Finding, Reference, TriageState, Watchlist
 from mamoru.up import EmbeddedStack, StackError
 
 log = logging.getLogger("mamoru.demo")
@@ -44,6 +44,7 @@ class DemoOutcome:
     clips: list[dict] = field(default_factory=list)  # one row per demo clip, with its findings
     report_files: list[dict] = field(default_factory=list)
     as_expected: int = 0
+    pending: int = 0  # findings no analyst has decided yet (the report counts them, lists confirmed ones)
 
     @property
     def all_as_expected(self) -> bool:
@@ -136,9 +137,10 @@ def collect_outcome(settings: Settings, holder_id: int, watchlist_id: int, week:
             clip = clips.get(demo_clip.id)
             findings = []
             if clip is not None:
-                findings = [(f.reference.name, f.score) for f in
-                            session.scalars(select(Finding).where(Finding.clip_id == clip.id)
-                                            .order_by(Finding.score.desc()))]
+                rows = session.scalars(select(Finding).where(Finding.clip_id == clip.id)
+                                       .order_by(Finding.score.desc())).all()
+                findings = [(f.reference.name, f.score) for f in rows]
+                outcome.pending += sum(f.state == TriageState.pending.value for f in rows)
             flagged = [name for name, _ in findings]
             expected = [demo_clip.shows] if demo_clip.shows else []
             ok = clip is not None and clip.status == "done" and flagged == expected
@@ -169,6 +171,9 @@ def print_summary(console: Console, outcome: DemoOutcome) -> None:
                   f"findings per reference: {dict(sorted(per_ref.items()))}")
     for f in outcome.report_files:
         console.print(f"report ({f['format']}): {f['path']}")
+    console.print(f"the report counts findings awaiting review ({outcome.pending} now) and lists each finding with its "
+                  f"evidence once an analyst confirms it in the web app's triage desk; then rebuild it with "
+                  f"`mamoru report --holder {outcome.holder_id} --week {outcome.week}`", markup=False)
     verdict = "[green]every clip as expected" if outcome.all_as_expected else "[red]some clips NOT as expected"
     console.print(f"demo verdicts: {outcome.as_expected}/{len(outcome.clips)} as expected: {verdict}")
 
