@@ -167,11 +167,30 @@ def compare(label: str, clip: Path, scan_cmd: list[str], index, repeat: int) -> 
     return t_ff, c_ff
 
 
+def profile(clip: Path, index) -> None:
+    """Cumulative seconds of the matcher's own functions (and OpenCV's heaviest calls) on one clip."""
+    import cProfile
+    import pstats
+
+    import matcher
+
+    prof = cProfile.Profile()
+    prof.runcall(matcher.scan_video, clip, index)
+    stats = pstats.Stats(prof).stats
+    total = max(v[3] for v in stats.values())
+    rows = [(v[3], v[1], f"{Path(f).parent.name}/{Path(f).name}:{fn}" if f != "~" else fn)
+            for (f, _, fn), v in stats.items() if "/matcher/" in f or (f == "~" and v[3] > 0.03 * total)]
+    print(f"  where the time goes (cProfile, {total:.2f} s in all; cumulative, nested):")
+    for cum, calls, name in sorted(rows, reverse=True)[:18]:
+        print(f"    {cum:6.2f} s {100 * cum / total:4.0f} %  {calls:6d} calls  {name}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.speed", description=__doc__)
     ap.add_argument("--quick", action="store_true", help="1,000 references instead of 10,000 for the memory run")
     ap.add_argument("--clip", type=Path, default=None, help="another clip instead of the two generated ones")
     ap.add_argument("--repeat", type=int, default=2, help="runs of each timing; the fastest counts (default 2)")
+    ap.add_argument("--profile", action="store_true", help="also print where scan_video spends its time on each clip")
     args = ap.parse_args()
     import matcher
     import skimage
@@ -201,6 +220,8 @@ def main() -> None:
     for label, clip in clips:
         t_ff = compare(label, clip, scan_cmd + [str(small), str(clip), "--json"], idx, args.repeat)
         base = base or (clip, t_ff)
+        if args.profile:
+            profile(clip, idx)
     clip, (t_ff, c_ff) = base
     t_big, c_big, rss_big, out_big = best_of(pinned(scan_cmd + [str(big), str(clip), "--json"]), 1)
     row = json.loads(out_big.strip().splitlines()[-1])
