@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
-from collections import defaultdict, deque
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -33,12 +31,9 @@ from reports.web.queries import (
     record,
 )
 from reports.web.sessions import COOKIE_NAME, WebSession
-from reports.web.users import authenticate
+from reports.web.users import account_id, authenticate, login_blocked, normalise_email
 
 router = APIRouter(include_in_schema=False)
-LOGIN_WINDOW_S = 900
-LOGIN_MAX_FAILURES = 10  # per e-mail and window; then log-in answers 429
-_failures: dict[str, deque] = defaultdict(deque)
 MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json",
                "html": "text/html; charset=utf-8", "notices": "text/plain; charset=utf-8"}
 
@@ -76,24 +71,16 @@ def login_form(request: Request, next: str = "/", sess: WebSession | None = Depe
     return response
 
 
-def _throttled(email: str) -> bool:
-    q = _failures[email]
-    while q and time.time() - q[0] > LOGIN_WINDOW_S:
-        q.popleft()
-    return len(q) >= LOGIN_MAX_FAILURES
-
-
 def do_login(request: Request, db: Session, email: str, password: str) -> tuple[User | None, WebSession | None,
                                                                                    str | None]:
-    key = email.strip().lower()
-    if _throttled(key):
+    key = normalise_email(email)
+    target = account_id(db, key)
+    if target is not None and login_blocked(db, target):
         return None, None, "Too many failed log-ins; wait a few minutes."
     user = authenticate(db, email, password)
     if user is None:
-        _failures[key].append(time.time())
-        record(db, None, "login_failed", "user", None, email=key[:320])
+        record(db, None, "login_failed", "user", target, email=key[:320])
         return None, None, "Wrong e-mail or password."
-    _failures.pop(key, None)
     old = getattr(request.state, "web_session", None)
     if old is not None:
         request.app.state.sessions.delete(old.token)  # a fresh token at log-in: no session fixation

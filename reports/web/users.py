@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mamoru.models import RightsHolder, Role, User
+from mamoru.models import AuditEvent, RightsHolder, Role, User, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
+LOGIN_WINDOW_S = 900
+LOGIN_MAX_FAILURES = 10  # per account and window (since its last log-in); then log-in answers 429
 
 
 def hash_password(password: str) -> str:
@@ -66,6 +70,26 @@ def ensure_user(session: Session, email: str, password: str, role: str,
         user.role, user.rights_holder_id = role, holder
     session.flush()
     return user
+
+
+def account_id(session: Session, email: str) -> int | None:
+    """The id of the user with this e-mail, if any."""
+    return session.scalar(select(User.id).where(func.lower(User.email) == normalise_email(email)))
+
+
+def login_blocked(session: Session, user_id: int) -> bool:
+    """Too many failed log-ins on this account within the window and since its last successful one.
+    Counted from the audit log (`login_failed` events name the account), so the limit holds across
+    restarts and across the web app's processes."""
+    cutoff = utcnow() - timedelta(seconds=LOGIN_WINDOW_S)
+    last_login = session.scalar(select(func.max(AuditEvent.at)).where(
+        AuditEvent.action == "login", AuditEvent.object_type == "user", AuditEvent.object_id == user_id))
+    if last_login is not None and last_login.replace(tzinfo=last_login.tzinfo or UTC) > cutoff:
+        cutoff = last_login
+    failures = session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "login_failed", AuditEvent.object_type == "user", AuditEvent.object_id == user_id,
+        AuditEvent.at > cutoff))
+    return failures >= LOGIN_MAX_FAILURES
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
