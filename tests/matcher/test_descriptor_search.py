@@ -1,0 +1,47 @@
+"""The index's descriptor searches: the exact one gives cv2.BFMatcher's matches, the approximate one
+(large indexes) finds most of them."""
+
+import cv2
+import numpy as np
+
+from matcher.index import HammingMatcher, LshDescriptorIndex
+
+
+def _descriptors(n: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, 256, (n, 32), dtype=np.uint8)
+
+
+def test_exact_search_is_bfmatcher_ties_included():
+    train = _descriptors(300, 1)
+    # near copies of some train rows, duplicates (ties) and random queries
+    query = np.concatenate([train[:50] ^ np.uint8(1), train[10:20], _descriptors(100, 2), train[:5]])
+    train = np.concatenate([train, train[:20]])       # exact duplicates: tie-breaking matters
+    ours = HammingMatcher().knnMatch(query, train, k=2)
+    theirs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query, train, k=2)
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        assert [(m.queryIdx, m.trainIdx, m.distance) for m in a] == [(m.queryIdx, m.trainIdx, m.distance) for m in b]
+
+
+def test_exact_search_edge_cases():
+    hm = HammingMatcher()
+    zeros, ones = np.zeros((3, 32), np.uint8), np.full((2, 32), 255, np.uint8)
+    i1, d1, i2, d2 = hm.knn2(zeros, ones)
+    assert d1.tolist() == [256] * 3 and d2.tolist() == [256] * 3      # every bit differs: no wrap-around
+    assert [len(p) for p in hm.knnMatch(zeros, ones[:1], k=2)] == [1, 1, 1]
+    assert hm.knnMatch(zeros[:0], ones) == []
+
+
+def test_approximate_search_finds_near_copies():
+    rng = np.random.default_rng(3)
+    train = _descriptors(50_000, 4)
+    rows = rng.choice(len(train), 500, replace=False)
+    # flip 20 of 256 bits: a close ORB match
+    query = train[rows].copy()
+    for q in query:
+        bits = rng.choice(256, 20, replace=False)
+        np.bitwise_xor.at(q, bits // 8, (1 << (bits % 8)).astype(np.uint8))
+    i1, d1, i2, d2 = LshDescriptorIndex(train).knn2(query)
+    found = i1 == rows
+    assert found.mean() > 0.9
+    assert (d1[found] == 20).all() and (d2[found] > d1[found]).all()
