@@ -33,6 +33,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]  # 429 is BackoffMiddlewa
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"  # the address rule again, on the address connected to
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 DEFAULT_REQUEST_HEADERS = {

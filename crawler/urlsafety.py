@@ -3,8 +3,9 @@
 A URL is refused when its scheme is not http(s) or its host is, or resolves to, a loopback, private,
 link-local, multicast, reserved or otherwise non-global address, unless `settings.allowed_private_hosts`
 names the host or a network (CIDR) holding the address. Names that do not resolve pass: fetching them
-fails anyway. (A name that resolves differently between this check and the connection, DNS rebinding,
-is not caught here.)
+fails anyway. A name that resolves differently between this check and the connection (DNS rebinding) is
+caught for the crawler by `crawler.resolver.PublicOnlyResolver`, which applies `address_refusal` to the
+address Scrapy actually connects to.
 """
 
 from __future__ import annotations
@@ -73,20 +74,27 @@ def check_url(url: str, settings: Settings) -> str:
         raise UnsafeURLError(f"refused {url[:200]!r}: scheme {parts.scheme or '(none)'!r} is not http(s)")
     if not host:
         raise UnsafeURLError(f"refused {url[:200]!r}: no host")
-    allowed_hosts, allowed_networks = _allow_rules(tuple(settings.allowed_private_hosts))
-    if host in allowed_hosts:
+    if host in _allow_rules(tuple(settings.allowed_private_hosts))[0]:
         return url
     for addr in _resolve(host):
-        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-            addr = addr.ipv4_mapped
-        if _is_public(addr):
-            continue
-        if any(addr.version == net.version and addr in net for net in allowed_networks):
-            continue
-        raise UnsafeURLError(
-            f"refused {url[:200]!r}: host {host} is the non-public address {addr} "
-            "(add it to MAMORU_ALLOWED_PRIVATE_HOSTS to allow it)")
+        refusal = address_refusal(host, addr, settings)
+        if refusal:
+            raise UnsafeURLError(f"refused {url[:200]!r}: {refusal}")
     return url
+
+
+def address_refusal(host: str, addr: IPAddress | str, settings: Settings) -> str | None:
+    """Why `host`, found at `addr`, may not be fetched (one line), or None when it may."""
+    allowed_hosts, allowed_networks = _allow_rules(tuple(settings.allowed_private_hosts))
+    if host.rstrip(".").lower() in allowed_hosts:
+        return None
+    addr = ipaddress.ip_address(addr) if isinstance(addr, str) else addr
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    if _is_public(addr) or any(addr.version == net.version and addr in net for net in allowed_networks):
+        return None
+    return (f"host {host} is the non-public address {addr} "
+            "(add it to MAMORU_ALLOWED_PRIVATE_HOSTS to allow it)")
 
 
 def is_safe_url(url: str, settings: Settings) -> bool:

@@ -89,3 +89,32 @@ def test_response_size_cap(server, discover):
     result = discover(f"{server.base}/v/big", extra=["-s", "DOWNLOAD_MAXSIZE=100000"])
     assert result.items == []
     assert "download max size" in result.stderr or "larger than" in result.stderr, result.stderr[-2000:]
+
+
+REBIND = ("import ipaddress, runpy, sys\n"
+          "import crawler.urlsafety as u\n"
+          "real = u._resolve\n"
+          "# the first DNS answer (seen by the request check) is public; the one Scrapy connects with is not\n"
+          "u._resolve = lambda host: [ipaddress.ip_address('93.184.215.14')] if host == 'localhost' else real(host)\n"
+          "sys.argv = ['crawler.run', *sys.argv[1:]]\n"
+          "runpy.run_module('crawler.run', run_name='__main__', alter_sys=True)\n")
+
+
+@pytest.mark.parametrize("resolver", ["crawler.resolver.PublicOnlyResolver", "scrapy.resolver.CachingThreadedResolver"])
+def test_dns_rebinding_is_refused_at_connection(server, tmp_path, resolver):
+    """A name that passes the request check but resolves to loopback when Scrapy connects is refused by
+    Mamoru's resolver; Scrapy's plain resolver (the control) would have connected."""
+    import subprocess
+    import sys
+
+    from crawler_testkit import FAST, REPO, crawl_env
+
+    demo_site(server)
+    args = [f"--discover=http://localhost:{server.port}/feed.rss", *FAST, "-s", f"DNS_RESOLVER={resolver}"]
+    proc = subprocess.run([sys.executable, "-c", REBIND, *args], cwd=REPO, capture_output=True, text=True,
+                          env=crawl_env(tmp_path / "home", MAMORU_ALLOWED_PRIVATE_HOSTS=""), timeout=120)
+    if resolver.startswith("crawler."):
+        assert server.paths() == [], proc.stderr
+        assert "refused connection: host localhost is the non-public address 127.0.0.1" in proc.stderr
+    else:
+        assert "/feed.rss" in server.paths(), proc.stderr
