@@ -4,8 +4,8 @@ A URL is refused when its scheme is not http(s) or its host is, or resolves to, 
 link-local, multicast, reserved or otherwise non-global address, unless `settings.allowed_private_hosts`
 names the host or a network (CIDR) holding the address. Names that do not resolve pass: fetching them
 fails anyway. A name that resolves differently between this check and the connection (DNS rebinding) is
-caught for the crawler by `crawler.resolver.PublicOnlyResolver`, which applies `address_refusal` to the
-address Scrapy actually connects to.
+caught at connection time by `address_refusal` on the address actually reached: in the crawler by
+`crawler.resolver.PublicOnlyResolver`, in the workers' downloads by `workers.fetch`'s connection check.
 """
 
 from __future__ import annotations

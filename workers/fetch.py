@@ -9,6 +9,7 @@ Errors come out as FetchError with a short code, a one-line reason and whether a
 from __future__ import annotations
 
 import functools
+import http.client
 import json
 import logging
 import time
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import yt_dlp
 from celery.exceptions import SoftTimeLimitExceeded
+from yt_dlp.networking import _urllib as ytdlp_urllib
 from yt_dlp.networking._urllib import UrllibRH
 from yt_dlp.utils import DownloadError, match_filter_func
 
@@ -120,6 +122,15 @@ class _Guard:
         except UnsafeURLError as exc:
             raise self.refuse(FetchError(f"{hop}{exc}", permanent=True, code="unsafe_url")) from None
 
+    def check_peer(self, host: str, peer: str, sock) -> None:  # noqa: ANN001
+        """The address rule on the address a connection reached (closes the socket when refused)."""
+        from crawler.urlsafety import address_refusal
+
+        refusal = address_refusal(host, peer.split("%")[0], self.settings)
+        if refusal:
+            sock.close()
+            raise self.refuse(FetchError(f"refused connection: {refusal}", permanent=True, code="unsafe_url"))
+
     def progress(self, status: dict) -> None:
         done = status.get("downloaded_bytes") or 0
         if done > self.max_bytes:
@@ -130,6 +141,26 @@ class _Guard:
             raise self.refuse(FetchError(
                 f"download took longer than {self.deadline_s:.0f} s ({done} bytes received); stopped",
                 permanent=True, code="timeout"))
+
+
+def _open_checked(handler, base, guard: _Guard, req, **kwargs):  # noqa: ANN001, ANN202
+    """yt-dlp's HTTPHandler.http(s)_open, with the address rule applied to the peer each connection
+    actually reached: a name whose DNS answer changed after the URL check (DNS rebinding) is refused."""
+    conn_class = handler._make_conn_class(base, req)
+
+    def connection(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+        conn = ytdlp_urllib._create_http_connection(conn_class, handler._source_address, *args, **kw)
+        connect = conn._create_connection
+
+        def checked_connect(address, *a, **k):  # noqa: ANN001, ANN002, ANN003, ANN202
+            sock = connect(address, *a, **k)
+            guard.check_peer(str(address[0]), sock.getpeername()[0], sock)
+            return sock
+
+        conn._create_connection = checked_connect
+        return conn
+
+    return handler.do_open(connection, req, **kwargs)
 
 
 class GuardedUrllibRH(UrllibRH):
@@ -150,6 +181,10 @@ class GuardedUrllibRH(UrllibRH):
         opener = super()._create_instance(proxies, cookiejar, legacy_ssl_support=legacy_ssl_support)
         guard = self.guard
         for handler in opener.handlers:
+            if isinstance(handler, ytdlp_urllib.HTTPHandler) and guard is not None:
+                handler.http_open = functools.partial(_open_checked, handler, http.client.HTTPConnection, guard)
+                handler.https_open = functools.partial(_open_checked, handler, http.client.HTTPSConnection, guard,
+                                                       context=handler._context)
             if isinstance(handler, urllib.request.HTTPRedirectHandler) and guard is not None:
                 follow = handler.redirect_request
 

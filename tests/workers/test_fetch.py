@@ -2,6 +2,7 @@
 
 import dataclasses
 import hashlib
+import re
 
 import pytest
 
@@ -142,3 +143,21 @@ def test_prefers_the_best_format_up_to_1080p_portrait_or_landscape(settings, tmp
                                             download=False)
         picked[name] = info["format_id"]
     assert picked == {"portrait": "1080p", "landscape": "1080p", "only-above": "1440p"}
+
+
+def test_dns_rebinding_is_refused_at_connection(site, monkeypatch, settings, tmp_path):
+    """The URL check sees a public first answer for the name; the connection reaches loopback: refused
+    with one line, as a permanent unsafe_url error (without the connect-time check this downloads)."""
+    import ipaddress
+
+    import crawler.urlsafety as urlsafety
+
+    real = urlsafety._resolve
+    monkeypatch.setattr(urlsafety, "_resolve", lambda host: [ipaddress.ip_address("93.184.215.14")]
+                        if host == "localhost" else real(host))
+    url = f"http://localhost:{site.base_url.rsplit(':', 1)[1]}/v/{CLIPS[0].id}"
+    with pytest.raises(FetchError) as err:
+        download(url, tmp_path / "dl", settings)
+    assert err.value.permanent and err.value.code == "unsafe_url"
+    assert re.search(r"refused connection: host localhost is the non-public address (127\.0\.0\.1|::1) ", str(err.value))
+    assert "\n" not in str(err.value)
