@@ -205,11 +205,7 @@ def finding_decision(request: Request, finding_id: int, action: str = Form(""), 
 def finding_frame(request: Request, finding_id: int, size: int = 480, user: CurrentUser = Depends(current_user),
                   db: Session = Depends(get_db, scope="function")):
     finding = get_finding(db, user, finding_id)[0]
-    path = within(request.app.state.settings, finding.thumbnail_path)
-    data = frame_image(path, max_side=max(64, min(size, 1280))) if path else None
-    if data is None:
-        raise NotFound
-    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
+    return _jpeg_of(request, finding.thumbnail_path, size, frame_image)
 
 
 @router.get("/references/{reference_id}/image")
@@ -224,8 +220,13 @@ def reference_image(request: Request, reference_id: int, size: int = 480, user: 
         holder = db.scalar(select(Work.rights_holder_id).join(Character).where(Character.id == ref.character_id))
         if holder != user.rights_holder_id:
             raise NotFound
-    path = within(request.app.state.settings, ref.path)
-    data = thumbnail(path, max_side=max(64, min(size, 1280))) if path else None
+    return _jpeg_of(request, ref.path, size, thumbnail)
+
+
+def _jpeg_of(request: Request, stored: str | None, size: int, scaled) -> Response:  # noqa: ANN001
+    """The image a database path names, scaled to `size` (64..1280) as JPEG; 404 when it is gone."""
+    path = within(request.app.state.settings, stored)
+    data = scaled(path, max_side=max(64, min(size, 1280))) if path else None
     if data is None:
         raise NotFound
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
