@@ -96,10 +96,10 @@ SIL_MIN_OPAQUE = 0.05         # a reference needs this opaque share of its thumb
 SIL_MAX_SPRITES = 64          # sprite references searched by shape on every region (the first ones; cost grows with them)
 SIL_COARSE_SIDE = 48          # regions are searched at this long side first...
 SIL_FINE_SIDE = 80            # ... and models that come close again at this one
-SIL_SCALES = (1.45, 1.2, 1.0, 0.85, 0.7, 0.55)  # the sprite's long side as a share of the region's (margins; crops past 1)
+SIL_SCALES = (1.35, 1.1, 0.9, 0.75, 0.6) # the sprite's long side as a share of the region's (margins; crops past 1)
 SIL_PAD = 0.25                # the region is padded by this share of its long side (no gradient) so a cropped sprite fits
 SIL_MIN_VISIBLE = 0.4         # a silhouette match must show this share of its box inside the region
-SIL_FINE_STEPS = (0.92, 0.97, 1.0, 1.03, 1.08)  # fine scales around the coarse best
+SIL_FINE_STEPS = (0.86, 0.9, 0.94, 0.97, 1.0, 1.03, 1.06, 1.1, 1.14) # fine scales around the coarse best
 SIL_MIN_TEMPLATE = 10         # templates smaller than this (px) say nothing
 SIL_COARSE_MIN = 0.42         # coarse correlation a model needs for the fine pass
 SIL_LOW, SIL_FULL = 0.5, 0.8  # fine correlation: no credit, full credit (0.65 is the 0.5 decision point)
@@ -107,7 +107,13 @@ SIL_CHECK_SIDE = 64           # the pixel check of a silhouette match runs at th
 SIL_PIXEL_LOW, SIL_PIXEL_FULL = 0.75, 0.95  # pixel agreement under the sprite: no credit, full credit (a dark ring
                                             # in a photo follows a ring icon's outline and tones to about 0.85)
 # --- deskew (frames turned by a few degrees) -------------------------------------------------------
-SKEW_SIDE = 270               # the frame's short side for the line search
-SKEW_LINE = 0.35              # a line needs this share of the short side in edge votes
+SKEW_SIDE = 180               # the frame's short side for the line search
+SKEW_LINE = 0.5               # a line needs this share of the short side in edge votes
 SKEW_LINES = 12               # the strongest lines looked at
+SKEW_DENSE = 3.0              # ... and this many times what the frame's edge density gives any line by chance
 SKEW_MIN, SKEW_MAX = 1.5, 12.0  # tilts (degrees) worth turning back
+# --- alignment refinement of hash matches ----------------------------------------------------------
+REFINE_MARGIN = 8             # thumbnail pixels of slack around a hashed region's guess
+REFINE_ITERS = 40
+REFINE_MAX_SCALE = 1.25       # the refined alignment stays this close to the guess in scale
+SIL_PIXEL_LOW_OPAQUE = 0.78   # ... for an opaque reference checked by shape (a hash candidate)

@@ -14,7 +14,8 @@ from matcher.hashing import grey, hamming, phash_hex, region_hashes
 from matcher.index import ReferenceIndex
 from matcher.references import variant_box
 from matcher.verdict import FrameHit, Match, ScanResult, clip_score, spans_of, thumbnail
-from matcher.verify import (Verification, appearance, evidence_factor, features, on_whole_frame, overlay_rows, spread_excluding,
+from matcher.verify import (Verification, appearance, evidence_factor, features, on_whole_frame, overlay_rows, refine_alignment,
+                            spread_excluding,
                             verify)
 from matcher.regions import _iou, content_boxes, rectangle_proposals
 from matcher import deskew, silhouette
@@ -150,7 +151,9 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         sx, sy = bw / vw, bh / vh
         Hb = np.array([[sx, 0, bx - vx * sx], [0, sy, by - vy * sy], [0, 0, 1]], np.float64)
         th, tm = idx.thumb(model)
-        s = hash_score(dp, dd, appearance(g, Hb, (rw, rh), th, tm, min_cells=C.HASH_MIN_CELLS))
+        s = hash_score(dp, dd, _hash_appearance(g, Hb, (rw, rh), th, tm))
+        if s < C.DEFAULT_THRESHOLD:
+            s = max(s, silhouette.verify_shape(g, box, model, idx))
         if s <= 0:
             continue
         if ref in hits:
@@ -180,6 +183,16 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         elif s > h.score:
             hits[ref] = FrameHit(t, ref, s, h.box if h.inliers else sh.box, method, h.reference_share, h.quad, h.inliers)
     return _explain_away(list(hits.values()))
+
+
+def _hash_appearance(g: np.ndarray, Hb: np.ndarray, size: tuple[int, int], th: np.ndarray, tm: np.ndarray) -> float:
+    """Appearance share of a hash match, with its placement refined (ECC) when the first guess falls short."""
+    share = appearance(g, Hb, size, th, tm, min_cells=C.HASH_MIN_CELLS)
+    if share < C.HASH_APPEAR_FULL and tm.min() == 255:
+        Hr = refine_alignment(g, Hb, size, th)
+        if Hr is not None:
+            share = max(share, appearance(g, Hr, size, th, tm, min_cells=C.HASH_MIN_CELLS))
+    return share
 
 
 def _upright_hits(bgr: np.ndarray, t: float, idx: ReferenceIndex, angle: float) -> dict[int, FrameHit]:
@@ -215,7 +228,9 @@ def _upright_hits(bgr: np.ndarray, t: float, idx: ReferenceIndex, angle: float) 
             sx, sy = bw / vw, bh / vh
             Hb = np.array([[sx, 0, bx - vx * sx], [0, sy, by - vy * sy], [0, 0, 1]], np.float64)
             th, tm = idx.thumb(model)
-            s = hash_score(dp, dd, appearance(g, Hb, (rw, rh), th, tm, min_cells=C.HASH_MIN_CELLS))
+            s = hash_score(dp, dd, _hash_appearance(g, Hb, (rw, rh), th, tm))
+            if s < C.DEFAULT_THRESHOLD:
+                s = max(s, silhouette.verify_shape(g, box, model, idx))
             keep(ref, s, box, "phash-upright" + ("-mirror" if model & 1 else ""))
     for model, sh in silhouette.search(g, boxes, idx).items():
         s = silhouette.silhouette_score(sh.ncc)

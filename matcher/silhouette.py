@@ -45,6 +45,7 @@ class _Templates:
     """Per index: each sprite model's thumbnail, mask and aspect; fields cached per template size."""
 
     def __init__(self, idx) -> None:
+        self.idx = idx
         self.models: list[int] = []
         self.src: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
         self.cache: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}
@@ -62,11 +63,19 @@ class _Templates:
             if len(self.models) >= 2 * C.SIL_MAX_SPRITES:
                 break
 
+    def source(self, model: int) -> tuple[np.ndarray, np.ndarray, float]:
+        """Thumbnail, mask (0..1) and aspect of any model (opaque references too, for verification)."""
+        if model not in self.src:
+            th, tm = self.idx.thumb(model)
+            rw, rh = (int(v) for v in self.idx.sizes[model >> 1])
+            self.src[model] = (th.astype(np.float32), tm.astype(np.float32) / 255.0, rw / rh)
+        return self.src[model]
+
     def get(self, model: int, tw: int, th_: int) -> tuple[np.ndarray, np.ndarray]:
         key = (model, tw, th_)
         hit = self.cache.get(key)
         if hit is None:
-            th, tm, _ = self.src[model]
+            th, tm, _ = self.source(model)
             t = cv2.resize(th, (tw, th_), interpolation=cv2.INTER_AREA)
             m = cv2.resize(tm, (tw, th_), interpolation=cv2.INTER_AREA)
             field = orientation_field(t * m + 128.0 * (1.0 - m))
@@ -96,7 +105,7 @@ def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side:
               ) -> tuple[float, float, tuple[int, int], tuple[int, int]]:
     """Best (ncc, scale, top-left, template size) of one model over scales on one region field."""
     ih, iw = field.shape[:2]
-    aspect = tpl.src[model][2]
+    aspect = tpl.source(model)[2]
     best = (-1.0, 0.0, (0, 0), (0, 0))
     for k in scales:
         tw, th = _size(aspect, k * long_side)
@@ -120,30 +129,55 @@ def search(grey_frame: np.ndarray, boxes: list[tuple[int, int, int, int]], idx) 
     for (x, y, w, h) in boxes:
         if min(w, h) < C.MIN_BOX_SIDE:
             continue
-        region = grey_frame[y:y + h, x:x + w]
-        fields = {}
-        for L in (C.SIL_COARSE_SIDE, C.SIL_FINE_SIDE):
-            s = L / max(w, h)
-            img = cv2.resize(region, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
-            # no gradient around the region: a sprite cropped by the region's edge still fits, and
-            # pays for its hidden part in the normalisation
-            pad = round(C.SIL_PAD * L)
-            field = cv2.copyMakeBorder(orientation_field(img), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
-            fields[L] = (field, s, pad)
-        cf = fields[C.SIL_COARSE_SIDE][0]
+        fields = _fields(grey_frame, (x, y, w, h))
         for model in tpl.models:
-            ncc, k, _, _ = _scan_box(cf, tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE)
-            if ncc < C.SIL_COARSE_MIN:
-                continue
-            ff, s, pad = fields[C.SIL_FINE_SIDE]
-            fine = [k * f for f in C.SIL_FINE_STEPS]
-            ncc, k, loc, (tw, th) = _scan_box(ff, tpl, model, fine, C.SIL_FINE_SIDE)
-            if ncc <= 0:
-                continue
-            box = (int(x + (loc[0] - pad) / s), int(y + (loc[1] - pad) / s), max(1, int(tw / s)), max(1, int(th / s)))
-            if model not in out or ncc > out[model].ncc:
-                out[model] = SilhouetteHit(model, ncc, box, (x, y, w, h))
+            hit = _match_in(fields, tpl, model, (x, y, w, h))
+            if hit is not None and (model not in out or hit.ncc > out[model].ncc):
+                out[model] = hit
     return out
+
+
+def _fields(grey_frame: np.ndarray, box: tuple[int, int, int, int]) -> dict:
+    x, y, w, h = box
+    region = grey_frame[y:y + h, x:x + w]
+    fields = {}
+    for L in (C.SIL_COARSE_SIDE, C.SIL_FINE_SIDE):
+        s = L / max(w, h)
+        img = cv2.resize(region, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
+        # no gradient around the region: a sprite cropped by the region's edge still fits, and
+        # pays for its hidden part in the normalisation
+        pad = round(C.SIL_PAD * L)
+        field = cv2.copyMakeBorder(orientation_field(img), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+        fields[L] = (field, s, pad)
+    return fields
+
+
+def _match_in(fields: dict, tpl: _Templates, model: int, box: tuple[int, int, int, int]) -> SilhouetteHit | None:
+    x, y, w, h = box
+    ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE)
+    if ncc < C.SIL_COARSE_MIN:
+        return None
+    ff, s, pad = fields[C.SIL_FINE_SIDE]
+    ncc, k, loc, (tw, th) = _scan_box(ff, tpl, model, [k * f for f in C.SIL_FINE_STEPS], C.SIL_FINE_SIDE)
+    if ncc <= 0:
+        return None
+    hb = (int(x + (loc[0] - pad) / s), int(y + (loc[1] - pad) / s), max(1, int(tw / s)), max(1, int(th / s)))
+    return SilhouetteHit(model, ncc, hb, box)
+
+
+def verify_shape(grey_frame: np.ndarray, box: tuple[int, int, int, int], model: int, idx) -> float:
+    """Shape and pixel evidence for one candidate (a hash match of any reference, opaque ones too)
+    in one region -> frame score in [0, 1]. For flat art (pixel art, silhouettes, line drawings)
+    whose cells carry too little detail for the cell-by-cell appearance check."""
+    if min(box[2], box[3]) < C.MIN_BOX_SIDE:
+        return 0.0
+    hit = _match_in(_fields(grey_frame, box), _templates(idx), model, box)
+    if hit is None:
+        return 0.0
+    s = silhouette_score(hit.ncc)
+    if s > 0:
+        s *= pixel_score(pixel_agreement(grey_frame, hit, idx), opaque=idx.thumb(model)[1].min() == 255)
+    return s
 
 
 def silhouette_score(ncc: float) -> float:
@@ -191,6 +225,9 @@ def pixel_agreement(grey_frame: np.ndarray, hit: SilhouetteHit, idx) -> float:
     return float((a * b).sum() / den) if den > 1e-6 else 0.0
 
 
-def pixel_score(agreement: float) -> float:
-    """Pixel agreement -> factor in [0, 1]: a shape whose inside does not look like the sprite is no match."""
-    return float(np.clip((agreement - C.SIL_PIXEL_LOW) / (C.SIL_PIXEL_FULL - C.SIL_PIXEL_LOW), 0.0, 1.0))
+def pixel_score(agreement: float, opaque: bool = False) -> float:
+    """Pixel agreement -> factor in [0, 1]: a shape whose inside does not look like the sprite is no match.
+    An opaque reference is compared on all its pixels, and asked more (a card of the same deck shares
+    most of them)."""
+    low = C.SIL_PIXEL_LOW_OPAQUE if opaque else C.SIL_PIXEL_LOW
+    return float(np.clip((agreement - low) / (C.SIL_PIXEL_FULL - low), 0.0, 1.0))

@@ -342,3 +342,40 @@ def evidence_factor(appearance_share: float, spread: float) -> float:
     """
     e = appearance_share + spread
     return float(np.clip((e - C.EVIDENCE_LOW) / (C.EVIDENCE_FULL - C.EVIDENCE_LOW), 0.0, 1.0))
+
+
+def refine_alignment(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int], thumb: np.ndarray
+                     ) -> np.ndarray | None:
+    """A hashed region gives the reference's place only roughly (its crop variant, the region's
+    edges); thin detail (pixel art, line drawings) then disagrees cell by cell for a few pixels of
+    misalignment. Align the thumbnail to the frame by ECC (affine, from H; blind to brightness and
+    contrast) -> the refined H, or None when it does not converge near H."""
+    t = C.THUMB_SIDE
+    m = C.REFINE_MARGIN
+    rw, rh = ref_size
+    S = np.array([[rw / t, 0, 0], [0, rh / t, 0], [0, 0, 1]], np.float64)
+    Hm = H @ S @ np.array([[1, 0, -m], [0, 1, -m], [0, 0, 1]], np.float64)   # padded thumb -> frame
+    img = frame_grey
+    corners = cv2.perspectiveTransform(np.float32([[0, 0], [t, 0], [t, t], [0, t]]).reshape(-1, 1, 2), H @ S)
+    f = float(np.sqrt(max(1.0, cv2.contourArea(corners.reshape(4, 2))))) / t
+    if f > 2.0:
+        k = 1.0 / (f / 1.5)
+        img = cv2.resize(frame_grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+        Hm = np.diag([k, k, 1.0]) @ Hm
+    warped = cv2.warpPerspective(img, Hm, (t + 2 * m, t + 2 * m), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                                 borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+    A = np.array([[1, 0, m], [0, 1, m]], np.float32)
+    try:
+        _, A = cv2.findTransformECC(thumb.astype(np.float32), warped, A, cv2.MOTION_AFFINE,
+                                    (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, C.REFINE_ITERS, 1e-4), None, 5)
+    except cv2.error:
+        return None
+    L = A[:, :2].astype(np.float64)
+    sv = np.linalg.svd(L, compute_uv=False)
+    if not (1 / C.REFINE_MAX_SCALE <= sv.min() and sv.max() <= C.REFINE_MAX_SCALE) or abs(A[0, 1] - A[1, 0]) > 0.3 \
+            or np.abs(A[:, 2] - m).max() > m:
+        return None
+    A3 = np.vstack([A.astype(np.float64), [0, 0, 1]])
+    if f > 2.0:
+        Hm = np.diag([1 / k, 1 / k, 1.0]) @ Hm
+    return Hm @ A3 @ np.linalg.inv(S)
