@@ -45,3 +45,22 @@ def test_approximate_search_finds_near_copies():
     found = i1 == rows
     assert found.mean() > 0.9
     assert (d1[found] == 20).all() and (d2[found] > d1[found]).all()
+
+
+def test_multi_index_hamming_search_equals_a_full_pass():
+    from matcher.index import HammingIndex
+
+    rng = np.random.default_rng(5)
+    hashes = rng.integers(0, 2**63, 150_000, dtype=np.int64).astype(np.uint64)
+    # near copies (a few bits flipped) so that every radius has hits, and duplicates (ties)
+    flips = np.array([sum(1 << int(b) for b in rng.choice(64, k, replace=False)) for k in rng.integers(0, 14, 300)],
+                     np.uint64)
+    hashes[:300] = hashes[300:600] ^ flips
+    queries = np.concatenate([hashes[300:340], rng.integers(0, 2**63, 20, dtype=np.int64).astype(np.uint64)])
+    fast = HammingIndex(hashes)
+    slow = HammingIndex(hashes)
+    slow.MULTI_INDEX_ABOVE = 10**9
+    for radius in (3, 8, 10, 12, 15, 20):
+        for top in (1, 8, 1000):
+            for (r1, d1), (r2, d2) in zip(fast.query(queries, radius, top), slow.query(queries, radius, top)):
+                assert r1.tolist() == r2.tolist() and d1.tolist() == d2.tolist()
