@@ -205,12 +205,15 @@ class LshDescriptorIndex:
         lo = self.starts[tab, qk].ravel()
         lens = self.starts[tab, qk + 1].ravel() - lo
         total = int(lens.sum())
-        qid = np.repeat(np.repeat(np.arange(nq), self.tables), lens)    # query-major: segments per query
-        pos = np.repeat(lo - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(total)
-        rows = self.order[pos].astype(np.int64)
-        d = np.bitwise_count(self.desc.view(np.uint64)[rows] ^ q.view(np.uint64)[qid]).sum(axis=1, dtype=np.uint64)
+        per_q = lens.reshape(nq, self.tables).sum(axis=1)              # query-major: segments per query
+        qid = np.repeat(np.arange(nq), per_q)
+        pos = np.repeat(lo - (np.cumsum(lens) - lens), lens) + np.arange(total)
+        rows = self.order[pos]
+        # np.take (not [rows]) and np.repeat (not [qid]): row gathers four times faster
+        x = np.take(self.desc.view(np.uint64), rows, axis=0, mode="clip")
+        np.bitwise_xor(x, np.repeat(q.view(np.uint64), per_q, axis=0), out=x)
+        d = np.bitwise_count(x).sum(axis=1, dtype=np.uint64)
         key = (d << np.uint64(32)) | rows.astype(np.uint64)
-        per_q = np.bincount(qid, minlength=nq)
         has = per_q > 0
         seg = (np.cumsum(per_q) - per_q)[has]
         best = np.full(nq, none, np.uint64)
