@@ -74,7 +74,7 @@ def normalise(bgr: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray
         s = C.REF_FEATURE_SIDE / long_side
         interp = cv2.INTER_AREA
     elif long_side < C.REF_MIN_SIDE * 2:
-        s = max(1, int(C.REF_FEATURE_SIDE // 2 // long_side))
+        s = max(1, int(C.REF_FEATURE_SIDE // long_side))
         interp = cv2.INTER_NEAREST
     else:
         return bgr, mask

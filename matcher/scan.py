@@ -32,6 +32,8 @@ class _Best:
 def hash_score(dp: int, dd: int, share: float) -> float:
     """A hashed region (the content region, a rectangle) that is close to a reference and whose pixels
     agree with it cell by cell; the appearance share decides, the hash distance grades."""
+    if dp > C.PHASH_VETO:
+        return 0.0   # a close dHash with a pHash no closer than chance: a look-alike's layout, not a copy
     conf = max(1.0 - dp / 24.0, 1.0 - dd / 20.0, 0.0)
     app = float(np.clip((share - C.HASH_APPEAR_LOW) / (C.HASH_APPEAR_FULL - C.HASH_APPEAR_LOW), 0.0, 1.0))
     return app * (0.5 + 0.5 * conf)
@@ -152,14 +154,20 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         Hb = np.array([[sx, 0, bx - vx * sx], [0, sy, by - vy * sy], [0, 0, 1]], np.float64)
         th, tm = idx.thumb(model)
         s = hash_score(dp, dd, _hash_appearance(g, Hb, (rw, rh), th, tm))
-        if s < C.DEFAULT_THRESHOLD:
+        if s < C.DEFAULT_THRESHOLD and tm.min() < 255 and dp <= C.PHASH_VETO:
+            # a sprite: its cells are mostly transparent for the appearance check; shape and pixels decide
             s = max(s, silhouette.verify_shape(g, box, model, idx))
         if s <= 0:
             continue
         if ref in hits:
             h = hits[ref]
-            combined = 1.0 - (1.0 - h.score) * (1.0 - s)
-            hits[ref] = FrameHit(t, ref, combined, h.box, "phash+" + h.method, h.reference_share, h.quad, h.inliers)
+            # the two often rest on the same evidence (a shared layout): the stronger counts, the other adds a little
+            combined = max(h.score, s) + 0.5 * min(h.score, s) * (1.0 - max(h.score, s))
+            if s > h.score and h.inliers:
+                # the hash carries it: the match is the hashed region, and its inliers do not speak for it
+                hits[ref] = FrameHit(t, ref, combined, box, "phash+" + h.method, 1.0, None, 0)
+            else:
+                hits[ref] = FrameHit(t, ref, combined, h.box, "phash+" + h.method, h.reference_share, h.quad, h.inliers)
         else:
             hits[ref] = FrameHit(t, ref, s, box, "phash" + ("-mirror" if model & 1 else ""), 1.0, None, 0)
     # a tilted frame: hashes and silhouettes again on the frame turned upright
@@ -229,7 +237,7 @@ def _upright_hits(bgr: np.ndarray, t: float, idx: ReferenceIndex, angle: float) 
             Hb = np.array([[sx, 0, bx - vx * sx], [0, sy, by - vy * sy], [0, 0, 1]], np.float64)
             th, tm = idx.thumb(model)
             s = hash_score(dp, dd, _hash_appearance(g, Hb, (rw, rh), th, tm))
-            if s < C.DEFAULT_THRESHOLD:
+            if s < C.DEFAULT_THRESHOLD and tm.min() < 255 and dp <= C.PHASH_VETO:
                 s = max(s, silhouette.verify_shape(g, box, model, idx))
             keep(ref, s, box, "phash-upright" + ("-mirror" if model & 1 else ""))
     for model, sh in silhouette.search(g, boxes, idx).items():
@@ -242,13 +250,19 @@ def _upright_hits(bgr: np.ndarray, t: float, idx: ReferenceIndex, angle: float) 
 
 def _explain_away(hits: list[FrameHit]) -> list[FrameHit]:
     """Two references found on the same region: the one with far fewer inliers is a look-alike that
-    the other explains (two cards of one deck, two icons of one set), not a second copy."""
-    hits.sort(key=lambda h: (-h.inliers, -h.score))   # hash-only hits (no inliers) after, best first
+    the other explains (two cards of one deck, two icons of one set), not a second copy; where one of
+    the two has no inliers (a hash or silhouette match), the far weaker score is the look-alike."""
+    feat = sorted((h for h in hits if h.inliers), key=lambda h: (-h.inliers, -h.score))
+    kept_f: list[FrameHit] = []
+    for h in feat:
+        if any(_iou(h.box, k.box) > C.EXPLAIN_IOU and h.inliers < C.EXPLAIN_RATIO * k.inliers for k in kept_f):
+            continue
+        kept_f.append(h)
+    rest = sorted(kept_f + [h for h in hits if not h.inliers], key=lambda h: (-h.score, -h.inliers))
     kept: list[FrameHit] = []
-    for h in hits:
-        if any(((k.inliers and _iou(h.box, k.box) > C.EXPLAIN_IOU and h.inliers < C.EXPLAIN_RATIO * k.inliers)
-                or (not k.inliers and not h.inliers and _overlap(h.box, k.box) > C.EXPLAIN_IOU
-                    and h.score < C.EXPLAIN_RATIO_HASH * k.score))
+    for h in rest:
+        if any((not h.inliers or not k.inliers) and h.score < C.EXPLAIN_RATIO_HASH * k.score
+               and (_overlap(h.box, k.box) if not (h.inliers or k.inliers) else _iou(h.box, k.box)) > C.EXPLAIN_IOU
                for k in kept):
             continue
         kept.append(h)
