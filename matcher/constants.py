@@ -78,6 +78,7 @@ OVERLAY_UNIFORM = 0.6         # a frame cell this much one tone, where the refer
 PROPOSAL_SIDE = 480            # rectangle proposals are searched on a frame scaled to about this long side
 LSH_ABOVE = 20_000            # index keypoints above which the frame search is approximate (LSH; about 40 references)
 LSH_TABLES = 16               # LSH tables, each keyed on two of a descriptor's 32 bytes (16 at most)
+LSH_BUCKET_CAP = 16           # an LSH bucket over this many times the mean size is left out (crowded keys)
 MAX_DESC_DISTANCE = 80        # ORB descriptors further apart than this (of 256 bits) are no match
 OVERLAY_ROW = 0.8             # a frame row this much one tone is part of a caption bar
 VOTE_BUDGET = 1_000_000       # keypoints in the coarse search, shared by all models (all of them for small indexes)

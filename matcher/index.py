@@ -194,6 +194,13 @@ class LshDescriptorIndex:
             self.starts[t, 0] = 0
             np.cumsum(np.bincount(k, minlength=65536), out=self.starts[t, 1:])
             self.starts[t] += t * n
+        # real descriptors crowd some keys (flat patches give runs of equal bits): a bucket far fuller
+        # than the mean says little and would cost most of the search, so it is left out of its table
+        # (its descriptors stay reachable through the other tables)
+        self.bucket_cap = max(64, C.LSH_BUCKET_CAP * n // 65536)
+        self.ends = self.starts[:, 1:].copy()
+        full = (self.ends - self.starts[:, :-1]) > self.bucket_cap
+        self.ends[full] = self.starts[:, :-1][full]
 
     def knn2(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Like HammingMatcher.knn2 over the candidates; a query without any: row -1, distance 256."""
@@ -203,7 +210,7 @@ class LshDescriptorIndex:
         qk = q.view(np.uint16)[:, : self.tables].astype(np.int64)       # (Q, T)
         tab = np.arange(self.tables)[None, :]
         lo = self.starts[tab, qk].ravel()
-        lens = self.starts[tab, qk + 1].ravel() - lo
+        lens = self.ends[tab, qk].ravel() - lo
         total = int(lens.sum())
         per_q = lens.reshape(nq, self.tables).sum(axis=1)              # query-major: segments per query
         qid = np.repeat(np.arange(nq), per_q)
