@@ -102,9 +102,31 @@ def best_of(cmd: list[str], repeat: int) -> tuple[float, float, int, str]:
     return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs), runs[-1][3]
 
 
+def _unrelated_descriptors() -> np.ndarray:
+    """ORB descriptors of skimage pictures that are neither references nor in the clips: the shape of
+    real descriptors (crowded keys, runs of equal bits), which uniform random bytes lack."""
+    import cv2
+    import skimage
+
+    from matcher.verify import features
+
+    data = Path(skimage.__file__).parent / "data"
+    out = []
+    for name in ("camera.png", "cell.png", "clock_motion.png", "coins.png", "color.png", "horse.png", "ihc.png",
+                 "logo.png", "microaneurysms.png", "motorcycle_left.png", "page.png", "phantom.png", "text.png",
+                 "chessboard_GRAY.png"):
+        img = cv2.imread(str(data / name), cv2.IMREAD_GRAYSCALE)
+        if img is not None:
+            img = cv2.resize(img, None, fx=512 / max(img.shape), fy=512 / max(img.shape), interpolation=cv2.INTER_AREA)
+            out += [features(img, 700)[1], features(img[:, ::-1].copy(), 700)[1]]
+    return np.concatenate(out)
+
+
 def big_index(real, n_refs: int):
-    """The real index padded to n_refs references with random keypoints and hashes: the same arrays,
-    sizes and search work as n_refs real pictures (building 10,000 real ones takes minutes)."""
+    """The real index padded to n_refs references with made-up keypoints, hashes and thumbnails: the
+    same arrays, sizes and search work as n_refs real pictures (building 10,000 real ones takes minutes).
+    The made-up descriptors are real ones of unrelated pictures with 45 of their 256 bits flipped, so
+    that the approximate search meets the crowded keys real descriptors have."""
     import matcher
     from matcher import constants as C
 
@@ -121,7 +143,13 @@ def big_index(real, n_refs: int):
     hv = np.concatenate([real.hash_variant, np.tile(np.arange(n_hash), extra)])
     n_kp = extra * models_per_ref * per_model
     kp_xy = np.concatenate([real.kp_xy, rng.uniform(0, 384, (n_kp, 2)).astype(np.float32)])
-    kp_desc = np.concatenate([real.kp_desc, rng.integers(0, 256, (n_kp, 32), dtype=np.uint8)])
+    base = _unrelated_descriptors()
+    pad_desc = np.empty((n_kp, 32), np.uint8)
+    for s in range(0, n_kp, 1 << 20):
+        e = min(n_kp, s + (1 << 20))
+        flips = np.packbits(rng.random((e - s, 256)) < 45 / 256, axis=1)
+        pad_desc[s:e] = base[rng.integers(0, len(base), e - s)] ^ flips
+    kp_desc = np.concatenate([real.kp_desc, pad_desc])
     offs = np.concatenate([real.kp_offsets, real.kp_offsets[-1] + per_model * np.arange(1, extra * models_per_ref + 1)])
     thumbs = np.concatenate([real.thumbs, rng.integers(0, 256, (extra,) + real.thumbs.shape[1:], dtype=np.uint8)])
     tmasks = np.concatenate([real.thumb_masks, np.full((extra,) + real.thumbs.shape[1:], 255, np.uint8)])
@@ -212,7 +240,7 @@ def main() -> None:
     small = OUT / "index_4.npz"
     idx.save(small)
     n_big = 1000 if args.quick else 10000
-    big = OUT / f"index_{n_big}.npz"
+    big = OUT / f"index_{n_big}_v2.npz"      # v2: made-up descriptors shaped like real ones
     try:
         stale = matcher.ReferenceIndex.load(big).names[:4] != idx.names
     except matcher.MatcherError:       # missing, or built by another algorithm version
