@@ -11,7 +11,7 @@ ALGORITHM_VERSION = "m3"  # bump when hashing/features change: stored indexes mu
 REF_FEATURE_SIDE = 512        # long side of the reference image the features are computed on
 REF_MIN_SIDE = 96             # sprites are upscaled (nearest) to at least this so features exist
 REF_FEATURES = 700            # ORB keypoints per reference variant
-REF_CROP_VARIANTS = (0.9, 0.8, 0.75, 0.7, 0.6, 0.5)  # centre crops hashed at index time (uploaders crop, most often by a fifth to a third)
+REF_CROP_VARIANTS = (0.9, 0.8, 0.7, 0.6, 0.5)  # centre crops hashed at index time (uploaders crop; the issue asks down to 50 %)
 FLATTEN_BACKGROUND = (255, 255, 255)   # transparent pixels become white (how most uploads show them)
 
 # --- video -----------------------------------------------------------------------------------
