@@ -137,19 +137,28 @@ def search(grey_frame: np.ndarray, boxes: list[tuple[int, int, int, int]], idx) 
     return out
 
 
-def _fields(grey_frame: np.ndarray, box: tuple[int, int, int, int]) -> dict:
-    x, y, w, h = box
-    region = grey_frame[y:y + h, x:x + w]
-    fields = {}
-    for L in (C.SIL_COARSE_SIDE, C.SIL_FINE_SIDE):
+class _Fields(dict):
+    """A region's orientation fields at the coarse and the fine side, each made when first asked for."""
+
+    def __init__(self, grey_frame: np.ndarray, box: tuple[int, int, int, int]) -> None:
+        super().__init__()
+        self.grey_frame, self.box = grey_frame, box
+
+    def __missing__(self, L: int):
+        x, y, w, h = self.box
         s = L / max(w, h)
-        img = cv2.resize(region, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
+        img = cv2.resize(self.grey_frame[y:y + h, x:x + w], (max(8, round(w * s)), max(8, round(h * s))),
+                         interpolation=cv2.INTER_AREA)
         # no gradient around the region: a sprite cropped by the region's edge still fits, and
         # pays for its hidden part in the normalisation
         pad = round(C.SIL_PAD * L)
         field = cv2.copyMakeBorder(orientation_field(img), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
-        fields[L] = (field, s, pad)
-    return fields
+        self[L] = (field, s, pad)
+        return self[L]
+
+
+def _fields(grey_frame: np.ndarray, box: tuple[int, int, int, int]) -> _Fields:
+    return _Fields(grey_frame, box)
 
 
 def _match_in(fields: dict, tpl: _Templates, model: int, box: tuple[int, int, int, int]) -> SilhouetteHit | None:
