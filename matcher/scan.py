@@ -39,16 +39,34 @@ def hash_score(dp: int, dd: int, share: float) -> float:
     return app * (0.5 + 0.5 * conf)
 
 
+def _coarse_consistent(xy: np.ndarray, r_xy: np.ndarray, frame_rows: np.ndarray, ref_rows: np.ndarray) -> int:
+    """How many of the index search's pairs for one model agree on one similarity (RANSAC): a copy's
+    pairs line up even in the coarse search, a chance candidate's scatter."""
+    if len(frame_rows) < C.PRECHECK_PAIRS:
+        return 0
+    A, inl = cv2.estimateAffinePartial2D(r_xy[ref_rows].astype(np.float32), xy[frame_rows].astype(np.float32),
+                                         method=cv2.RANSAC, ransacReprojThreshold=C.RANSAC_PX,
+                                         maxIters=500, confidence=0.99)
+    return 0 if A is None or inl is None else int(inl.sum())
+
+
 def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, offset: tuple[int, int],
-                   frame_grey: np.ndarray, best_v: dict[int, Verification], matched=None, bands=None) -> None:
+                   frame_grey: np.ndarray, best_v: dict[int, Verification], matched=None, bands=None,
+                   precheck: set[int] | frozenset = frozenset()) -> None:
     """Verify candidate models against features of a (possibly rescaled) region; keep the best per reference.
 
     matched: the index search's (frame rows, index rows, models); models with enough pairs there are
-    verified on them, the others (hash candidates) get a search of their own."""
+    verified on them, the others (hash candidates) get a search of their own.
+    precheck: models (candidates by votes only) verified only when their coarse pairs hold together
+    geometrically; the full matching is the expensive part of a verification."""
     for model in sorted(models):
         r_xy, r_desc = idx.model_features(model)
         ref = model >> 1
         pairs = None
+        if matched is not None and model in precheck and idx.vote_subset:
+            sel = matched[2] == model
+            if _coarse_consistent(xy, r_xy, matched[0][sel], matched[1][sel] - idx.kp_offsets[model]) < C.PRECHECK_PAIRS:
+                continue
         if matched is not None and not idx.vote_subset:
             # the coarse search saw all of this model's keypoints: its pairs are the matches
             sel = matched[2] == model
@@ -120,10 +138,12 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
         candidates.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
     # a hash candidate is worth a feature search when some keypoints agree too, or its hash is close
+    vote_only = set(candidates)
     candidates.update(m for m in hash_cands
                       if votes[m] >= C.HASH_CAND_VOTES or hash_hits.get(m, (64, 64))[0] <= C.PHASH_VERIFY)
+    vote_only -= hash_cands
     bands = overlay_rows(g)
-    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands)
+    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands, vote_only)
     # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
     first_prop = len(boxes) - len(proposals)
     for i in range(first_prop, len(boxes)):
@@ -139,8 +159,10 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         rmatched = idx.match_frame(rdesc)
         votes = np.bincount(rmatched[2], minlength=len(idx.kp_offsets) - 1)
         order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
-        cand.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
-        _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v, rmatched, bands)
+        r_vote_only = {int(m) for m in order if votes[m] >= C.VOTE_MIN} - cand
+        cand.update(r_vote_only)
+        _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v, rmatched, bands,
+                       r_vote_only)
     hits: dict[int, FrameHit] = {}
     for ref, v in best_v.items():
         hits[ref] = FrameHit(t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),
