@@ -118,25 +118,26 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
     pairs: (frame rows, reference rows) already matched by the index search; else matched here."""
     if len(frame_desc) < C.MIN_INLIERS or len(ref_desc) < C.MIN_INLIERS:
         return None
-    src, dst = [], []
     if pairs is not None:
-        src = list(ref_xy[pairs[1]])
-        dst = list(frame_xy[pairs[0]])
-        knn = []
+        src_a = np.float32(ref_xy[pairs[1]]).reshape(-1, 2)
+        dst_a = np.float32(frame_xy[pairs[0]]).reshape(-1, 2)
+    elif hasattr(matcher, "knn2"):
+        # the nearest two as arrays: the ratio test without a Python object per match
+        i1, d1, i2, d2 = matcher.knn2(ref_desc, frame_desc)
+        ok = (i2 < 0) | (d1 < C.RATIO * d2)
+        src_a = np.float32(ref_xy[ok]).reshape(-1, 2)
+        dst_a = np.float32(frame_xy[i1[ok]]).reshape(-1, 2)
     else:
+        src, dst = [], []
         bf = matcher or cv2.BFMatcher(cv2.NORM_HAMMING)
-        knn = bf.knnMatch(ref_desc, frame_desc, k=2)
-    for pair in knn:
-        if len(pair) == 2 and pair[0].distance < C.RATIO * pair[1].distance:
-            src.append(ref_xy[pair[0].queryIdx])
-            dst.append(frame_xy[pair[0].trainIdx])
-        elif len(pair) == 1:
-            src.append(ref_xy[pair[0].queryIdx])
-            dst.append(frame_xy[pair[0].trainIdx])
-    if len(src) < C.MIN_INLIERS:
+        for pair in bf.knnMatch(ref_desc, frame_desc, k=2):
+            if (len(pair) == 2 and pair[0].distance < C.RATIO * pair[1].distance) or len(pair) == 1:
+                src.append(ref_xy[pair[0].queryIdx])
+                dst.append(frame_xy[pair[0].trainIdx])
+        src_a = np.float32(src).reshape(-1, 2)
+        dst_a = np.float32(dst).reshape(-1, 2)
+    if len(src_a) < C.MIN_INLIERS:
         return None
-    src_a = np.float32(src)
-    dst_a = np.float32(dst)
     # a similarity (scale, rotation, shift) first: robust with few inliers; then a homography for
     # perspective copies, kept only when it is a sane quadrilateral that explains at least as much
     A, inl = cv2.estimateAffinePartial2D(src_a, dst_a, method=cv2.RANSAC, ransacReprojThreshold=C.RANSAC_PX,
@@ -196,7 +197,7 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
     box = (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
     if box[2] < C.MIN_BOX_SIDE or box[3] < C.MIN_BOX_SIDE:
         return None
-    return Verification(model=model, inliers=n_in, matches=len(src), coverage=float(coverage),
+    return Verification(model=model, inliers=n_in, matches=len(src_a), coverage=float(coverage),
                         reference_share=ref_share, quad=quad, box=box, score=feature_score(n_in, coverage), H=H, spread=cell_spread,
                         cells_all=cells_all, cells_in=cells_in, rich=rich)
 
