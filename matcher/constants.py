@@ -5,7 +5,7 @@ from __future__ import annotations
 # --- index file -------------------------------------------------------------------------------
 INDEX_FORMAT = "mamoru-matcher-index"
 INDEX_FORMAT_VERSION = 1
-ALGORITHM_VERSION = "m3"  # bump when hashing/features change: stored indexes must be rebuilt
+ALGORITHM_VERSION = "m4"  # bump when hashing/features change: stored indexes must be rebuilt
 
 # --- references -------------------------------------------------------------------------------
 REF_FEATURE_SIDE = 512        # long side of the reference image the features are computed on
