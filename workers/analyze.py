@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from pathlib import Path
 
@@ -25,10 +26,28 @@ def load_index(settings: Settings) -> matcher.ReferenceIndex:
     mtime = path.stat().st_mtime
     cached = _index_cache.get(str(path))
     if cached is None or cached[0] != mtime:
-        index = matcher.ReferenceIndex.load(path)
+        try:
+            index = matcher.ReferenceIndex.load(path)
+        except matcher.IndexFileError as exc:
+            index = _rebuild_index(settings, exc)
+            mtime = path.stat().st_mtime
         _index_cache[str(path)] = (mtime, index)
         log.info("loaded reference index %s: %d references, version %s", path, len(index.names), index.version)
     return _index_cache[str(path)][1]
+
+
+def _rebuild_index(settings: Settings, why: Exception) -> matcher.ReferenceIndex:
+    """An index file of another matcher version (after an upgrade) or a damaged one is rebuilt from the
+    references in the database, by one worker at a time (the others wait on the lock, then load it)."""
+    from workers.catalog import rebuild_index
+
+    with settings.index_path.with_suffix(".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return matcher.ReferenceIndex.load(settings.index_path)  # another worker rebuilt it meanwhile
+        except matcher.IndexFileError:
+            log.warning("reference index unusable (%s); rebuilding it from the database's references", why)
+            return rebuild_index(settings)
 
 
 def store_result(session: Session, settings: Settings, clip: Clip, result: matcher.ScanResult,

@@ -63,3 +63,31 @@ def test_reference_index_reloads_when_file_changes(catalogued, session):
 
     os.utime(catalogued.index_path, (1, 1))  # a different mtime, whatever the clock's resolution
     assert load_index(catalogued).names == [only.name]
+
+
+def test_an_index_of_another_matcher_version_is_rebuilt_from_the_database(catalogued, caplog):
+    """After an upgrade that changes the matcher's algorithm, the stored index is refused by the matcher;
+    the workers rebuild it from the references in the database (one warning) instead of failing clips."""
+    import json
+    import os
+
+    import numpy as np
+
+    import matcher
+    from workers.analyze import load_index
+
+    path = catalogued.index_path
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    meta = json.loads(bytes(arrays["meta"]).decode())
+    meta["algorithm"] = "m0"  # as an index written by an older matcher says
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
+    with path.open("wb") as fh:
+        np.savez(fh, **arrays)
+    os.utime(path, (2, 2))
+    with pytest.raises(matcher.IndexFileError, match="rebuild the index"):
+        matcher.ReferenceIndex.load(path)
+    index = load_index(catalogued)
+    assert sorted(index.names) == sorted(r.name for r in REFERENCES)
+    assert matcher.ReferenceIndex.load(path).version == index.version
+    assert any("rebuilding it from the database" in r.getMessage() for r in caplog.records)
