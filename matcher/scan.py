@@ -169,16 +169,7 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
                              v.reference_share, v.quad, v.inliers)
     for model, (dp, dd, box, variant) in hash_hits.items():
         ref = model >> 1
-        rw, rh = (int(v) for v in idx.sizes[ref])
-        vx, vy, vw, vh = variant_box(rw, rh, variant)
-        bx, by, bw, bh = box
-        sx, sy = bw / vw, bh / vh
-        Hb = np.array([[sx, 0, bx - vx * sx], [0, sy, by - vy * sy], [0, 0, 1]], np.float64)
-        th, tm = idx.thumb(model)
-        s = hash_score(dp, dd, _hash_appearance(g, Hb, (rw, rh), th, tm))
-        if s < C.DEFAULT_THRESHOLD and tm.min() < 255 and dp <= C.PHASH_VETO:
-            # a sprite: its cells are mostly transparent for the appearance check; shape and pixels decide
-            s = max(s, silhouette.verify_shape(g, box, model, idx))
+        s = _hash_match_score(g, idx, model, box, variant, dp, dd)
         if s <= 0:
             continue
         if ref in hits:
@@ -213,6 +204,22 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         elif s > h.score:
             hits[ref] = FrameHit(t, ref, s, h.box if h.inliers else sh.box, method, h.reference_share, h.quad, h.inliers)
     return _explain_away(list(hits.values()))
+
+
+def _hash_match_score(g: np.ndarray, idx: ReferenceIndex, model: int, box, variant: int, dp: int, dd: int) -> float:
+    """Score of a hash match: hash distances (pHash `dp`, dHash `dd`) and the appearance of the reference
+    variant placed on `box`; a sprite (its cells mostly transparent for the appearance check) is decided
+    by shape and pixels instead."""
+    rw, rh = (int(v) for v in idx.sizes[model >> 1])
+    vx, vy, vw, vh = variant_box(rw, rh, variant)
+    bx, by, bw, bh = box
+    sx, sy = bw / vw, bh / vh
+    Hb = np.array([[sx, 0, bx - vx * sx], [0, sy, by - vy * sy], [0, 0, 1]], np.float64)
+    th, tm = idx.thumb(model)
+    s = hash_score(dp, dd, _hash_appearance(g, Hb, (rw, rh), th, tm))
+    if s < C.DEFAULT_THRESHOLD and tm.min() < 255 and dp <= C.PHASH_VETO:
+        s = max(s, silhouette.verify_shape(g, box, model, idx))
+    return s
 
 
 def _hash_appearance(g: np.ndarray, Hb: np.ndarray, size: tuple[int, int], th: np.ndarray, tm: np.ndarray) -> float:
@@ -252,15 +259,7 @@ def _upright_hits(bgr: np.ndarray, t: float, idx: ReferenceIndex, angle: float) 
             ref = model >> 1
             dp = int(hamming(idx.phash[row:row + 1], ph[i])[0])
             dd = int(hamming(idx.dhash[row:row + 1], dh[i])[0])
-            rw, rh = (int(v) for v in idx.sizes[ref])
-            vx, vy, vw, vh = variant_box(rw, rh, int(idx.hash_variant[row]))
-            bx, by, bw, bh = box
-            sx, sy = bw / vw, bh / vh
-            Hb = np.array([[sx, 0, bx - vx * sx], [0, sy, by - vy * sy], [0, 0, 1]], np.float64)
-            th, tm = idx.thumb(model)
-            s = hash_score(dp, dd, _hash_appearance(g, Hb, (rw, rh), th, tm))
-            if s < C.DEFAULT_THRESHOLD and tm.min() < 255 and dp <= C.PHASH_VETO:
-                s = max(s, silhouette.verify_shape(g, box, model, idx))
+            s = _hash_match_score(g, idx, model, box, int(idx.hash_variant[row]), dp, dd)
             keep(ref, s, box, "phash-upright" + ("-mirror" if model & 1 else ""))
     for model, sh in silhouette.search(g, boxes, idx).items():
         s = silhouette.silhouette_score(sh.ncc)
