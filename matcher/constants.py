@@ -37,6 +37,7 @@ FRAME_FEATURES = 1500         # ORB keypoints per analysed frame
 RATIO = 0.8                   # Lowe ratio test
 VOTE_MIN = 5                  # ratio-test matches a reference needs before RANSAC is tried
 VERIFY_TOP = 4                # references verified per frame from the coarse search
+TWIN_VOTES = 20              # a model this voted for that fails geometry has its mirror twin verified too
 PRECHECK_PAIRS = 4            # ... and only when this many of their coarse pairs agree on one similarity
 RANSAC_PX = 6.0               # reprojection error in reference pixels (REF_FEATURE_SIDE scale)
 MIN_INLIERS = 10

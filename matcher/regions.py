@@ -154,7 +154,7 @@ def rectangle_proposals(bgr: np.ndarray, limit: int = C.MAX_PROPOSALS) -> list[B
     while len(out) < limit and (queues[0] or queues[1]):
         q = queues[turn] if queues[turn] else queues[1 - turn]
         b = q.pop(0)
-        if all(_iou(b, o) < 0.8 for o in out):
+        if all(_iou(b, o) < 0.9 for o in out):
             out.append(b)
             turn = 1 - turn
     return out

@@ -59,7 +59,9 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
     verified on them, the others (hash candidates) get a search of their own.
     precheck: models (candidates by votes only) verified only when their coarse pairs hold together
     geometrically; the full matching is the expensive part of a verification."""
-    for model in sorted(models):
+    queue, tried = sorted(models), set(models)
+    while queue:
+        model = queue.pop(0)
         r_xy, r_desc = idx.model_features(model)
         ref = model >> 1
         pairs = None
@@ -74,6 +76,11 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
                 pairs = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
         v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf, pairs)
         if v is None or v.score <= 0:
+            if matched is not None and model ^ 1 not in tried and int((matched[2] == model).sum()) >= C.TWIN_VOTES:
+                # nearly symmetric art: the copy's keypoints found the other model's twins first (the index
+                # search breaks ties toward the lower row), so its geometry is the other model's
+                queue.append(model ^ 1)
+                tried.add(model ^ 1)
             continue
         frame_size = (frame_grey.shape[1], frame_grey.shape[0])
         if scale != 1.0 or offset != (0, 0):

@@ -284,12 +284,13 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
             sa, sb = float(a.std()), float(b.std())
             raw = warped[sl]
             uniform = float((np.abs(raw.astype(np.int16) - int(np.median(raw))) <= C.OVERLAY_TOL).mean())
-            if sa < C.APPEAR_MIN_STD and not band[i, j]:
+            in_band = bool(band[i, j]) and not _same_tone(raw, thumb[sl])
+            if sa < C.APPEAR_MIN_STD and not in_band:
                 # blank in the reference: blank on the frame agrees, drawn-on disagrees
                 total += 1
                 agree += sb < 2 * C.APPEAR_MIN_STD
                 continue
-            if band[i, j] or sb < C.APPEAR_FLAT or (uniform >= C.OVERLAY_UNIFORM and thumb_uniform(thumb[sl]) < C.OVERLAY_UNIFORM):
+            if in_band or sb < C.APPEAR_FLAT or (uniform >= C.OVERLAY_UNIFORM and thumb_uniform(thumb[sl]) < C.OVERLAY_UNIFORM):
                 # flat on the frame, or mostly one tone (a caption bar with its text, a sticker)
                 # where the reference is not: covered, says little
                 covered += 1
@@ -319,6 +320,15 @@ def overlay_rows(grey_frame: np.ndarray) -> np.ndarray:
     # only bands, not single uniform lines inside a picture
     k = max(3, grey_frame.shape[0] // 100)
     return np.convolve(rows.astype(np.float32), np.ones(k) / k, mode="same") >= 0.99
+
+
+def _same_tone(frame_cell: np.ndarray, thumb_cell: np.ndarray) -> bool:
+    """A frame cell on a caption-like row that is the reference's own plain area (the white of a card,
+    a graph or an icon filling the frame's width): both mostly one tone, the same tone. Compared as
+    usual then, not written off as covered."""
+    if thumb_uniform(thumb_cell) < C.OVERLAY_UNIFORM:
+        return False
+    return abs(float(np.median(frame_cell)) - float(np.median(thumb_cell))) <= 2 * C.OVERLAY_TOL
 
 
 def thumb_uniform(cell: np.ndarray) -> float:
