@@ -57,15 +57,15 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
 
     matched: the index search's (frame rows, index rows, models); models with enough pairs there are
     verified on them, the others (hash candidates) get a search of their own.
-    precheck: models (candidates by votes only) verified only when their coarse pairs hold together
-    geometrically; the full matching is the expensive part of a verification."""
+    precheck: models verified only when their coarse pairs hold together geometrically (all but
+    those with a close hash); the full matching is the expensive part of a verification."""
     queue, tried = sorted(models), set(models)
     while queue:
         model = queue.pop(0)
         r_xy, r_desc = idx.model_features(model)
         ref = model >> 1
         pairs = None
-        if matched is not None and model in precheck and idx.vote_subset:
+        if matched is not None and model in precheck:
             sel = matched[2] == model
             if _coarse_consistent(xy, r_xy, matched[0][sel], matched[1][sel] - idx.kp_offsets[model]) < C.PRECHECK_PAIRS:
                 continue
@@ -148,9 +148,11 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     vote_only = set(candidates)
     candidates.update(m for m in hash_cands
                       if votes[m] >= C.HASH_CAND_VOTES or hash_hits.get(m, (64, 64))[0] <= C.PHASH_VERIFY)
-    vote_only -= hash_cands
+    # a full feature search costs more than the rest of a frame's analysis: only a close hash earns one
+    # outright, any other candidate first shows a few coarse pairs that agree on one placement
+    precheck = {m for m in candidates if hash_hits.get(m, (64, 64))[0] > C.PHASH_VERIFY}
     bands = overlay_rows(g)
-    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands, vote_only)
+    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands, precheck)
     # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
     first_prop = len(boxes) - len(proposals)
     for i in range(first_prop, len(boxes)):
@@ -166,10 +168,10 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         rmatched = idx.match_frame(rdesc)
         votes = np.bincount(rmatched[2], minlength=len(idx.kp_offsets) - 1)
         order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
-        r_vote_only = {int(m) for m in order if votes[m] >= C.VOTE_MIN} - cand
-        cand.update(r_vote_only)
+        close = {int(idx.hash_model[r]) for r, d in zip(*p_res[i]) if d <= C.PHASH_VERIFY}
+        cand.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
         _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v, rmatched, bands,
-                       r_vote_only)
+                       cand - close)
     hits: dict[int, FrameHit] = {}
     for ref, v in best_v.items():
         hits[ref] = FrameHit(t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),

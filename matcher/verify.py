@@ -273,35 +273,36 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
         fy = cv2.perspectiveTransform(centres, Ht0).reshape(g, g, 2)[..., 1]
         fy = np.clip(np.round(fy).astype(int), 0, len(overlay_rows) - 1)
         band = overlay_rows[fy]
-    agree = total = covered = compared = compared_agree = 0
-    for i in range(g):
-        for j in range(g):
-            sl = (slice(i * c, (i + 1) * c), slice(j * c, (j + 1) * c))
-            if valid[sl].mean() < 200 or thumb_mask[sl].mean() < 200:
-                continue
-            a = th_hp[sl]
-            b = wa_hp[sl]
-            sa, sb = float(a.std()), float(b.std())
-            raw = warped[sl]
-            uniform = float((np.abs(raw.astype(np.int16) - int(np.median(raw))) <= C.OVERLAY_TOL).mean())
-            in_band = bool(band[i, j]) and not _same_tone(raw, thumb[sl])
-            if sa < C.APPEAR_MIN_STD and not in_band:
-                # blank in the reference: blank on the frame agrees, drawn-on disagrees
-                total += 1
-                agree += sb < 2 * C.APPEAR_MIN_STD
-                continue
-            if in_band or sb < C.APPEAR_FLAT or (uniform >= C.OVERLAY_UNIFORM and thumb_uniform(thumb[sl]) < C.OVERLAY_UNIFORM):
-                # flat on the frame, or mostly one tone (a caption bar with its text, a sticker)
-                # where the reference is not: covered, says little
-                covered += 1
-                if covered_out is not None:
-                    covered_out[i, j] = True
-                continue
-            total += 1
-            compared += 1
-            ncc = float(((a - a.mean()) * (b - b.mean())).mean() / (sa * sb))
-            agree += ncc >= C.APPEAR_NCC
-            compared_agree += ncc >= C.APPEAR_NCC
+
+    def cells(a: np.ndarray) -> np.ndarray:        # (t, t) -> (g, g, c * c): one row of pixels per cell
+        return a.reshape(g, c, g, c).swapaxes(1, 2).reshape(g, g, c * c)
+
+    a, b = cells(th_hp), cells(wa_hp)
+    raw, th_raw = cells(warped).astype(np.int16), cells(thumb).astype(np.int16)
+    seen = (cells(valid).mean(axis=2) >= 200) & (cells(thumb_mask).mean(axis=2) >= 200)
+    sa, sb = a.std(axis=2), b.std(axis=2)
+    med, th_med = _cell_median(raw), _cell_median(th_raw)
+    uniform = (np.abs(raw - med[..., None]) <= C.OVERLAY_TOL).mean(axis=2)
+    th_uniform = (np.abs(th_raw - th_med[..., None]) <= C.OVERLAY_TOL).mean(axis=2)
+    # a caption-like row that is the reference's own plain area (the white of a card, a graph or an
+    # icon filling the frame's width: both mostly one tone, the same tone) is compared as usual
+    same_tone = (th_uniform >= C.OVERLAY_UNIFORM) & (np.abs(med - th_med) <= 2 * C.OVERLAY_TOL)
+    in_band = band & ~same_tone
+    # blank in the reference: blank on the frame agrees, drawn-on disagrees
+    blank = seen & (sa < C.APPEAR_MIN_STD) & ~in_band
+    # flat on the frame, or mostly one tone (a caption bar with its text, a sticker) where the
+    # reference is not: covered, says little
+    cov = seen & ~blank & (in_band | (sb < C.APPEAR_FLAT) | ((uniform >= C.OVERLAY_UNIFORM) & (th_uniform < C.OVERLAY_UNIFORM)))
+    comp = seen & ~blank & ~cov
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ncc = ((a - a.mean(axis=2, keepdims=True)) * (b - b.mean(axis=2, keepdims=True))).mean(axis=2) / (sa * sb)
+    if covered_out is not None:
+        covered_out |= cov
+    compared = int(comp.sum())
+    compared_agree = int((comp & (ncc >= C.APPEAR_NCC)).sum())
+    covered = int(cov.sum())
+    total = int(blank.sum()) + compared
+    agree = int((blank & (sb < 2 * C.APPEAR_MIN_STD)).sum()) + compared_agree
     if min_cells > 3 and (compared < min_cells or compared_agree < min_cells // 2):
         return 0.0   # too little detail compared to call it a match on appearance alone
     if total < min_cells:
@@ -322,17 +323,9 @@ def overlay_rows(grey_frame: np.ndarray) -> np.ndarray:
     return np.convolve(rows.astype(np.float32), np.ones(k) / k, mode="same") >= 0.99
 
 
-def _same_tone(frame_cell: np.ndarray, thumb_cell: np.ndarray) -> bool:
-    """A frame cell on a caption-like row that is the reference's own plain area (the white of a card,
-    a graph or an icon filling the frame's width): both mostly one tone, the same tone. Compared as
-    usual then, not written off as covered."""
-    if thumb_uniform(thumb_cell) < C.OVERLAY_UNIFORM:
-        return False
-    return abs(float(np.median(frame_cell)) - float(np.median(thumb_cell))) <= 2 * C.OVERLAY_TOL
-
-
-def thumb_uniform(cell: np.ndarray) -> float:
-    return float((np.abs(cell.astype(np.int16) - int(np.median(cell))) <= C.OVERLAY_TOL).mean())
+def _cell_median(x: np.ndarray) -> np.ndarray:
+    """Median of each cell's pixels, truncated to an integer grey level."""
+    return np.trunc(np.median(x, axis=2)).astype(np.int16)
 
 
 def spread_excluding(v: "Verification", covered: np.ndarray) -> float:
