@@ -155,11 +155,14 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands, precheck)
     # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
     first_prop = len(boxes) - len(proposals)
+    featured: list[tuple[int, int, int, int]] = []
     for i in range(first_prop, len(boxes)):
         x, y, w, h = boxes[i]
         s = C.REGION_FEATURE_SIDE / max(w, h)
-        if s <= 1.2:
+        # nested proposals of nearly one size share their keypoints: one feature search serves them
+        if s <= 1.2 or any(_iou(boxes[i], o) >= C.REGION_FEATURE_IOU for o in featured):
             continue
+        featured.append(boxes[i])
         crop = cv2.resize(g[y:y + h, x:x + w], (round(w * s), round(h * s)), interpolation=cv2.INTER_CUBIC)
         rxy, rdesc = features(crop, C.REGION_FEATURES)
         if not len(rdesc):
