@@ -162,6 +162,9 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         # nested proposals of nearly one size share their keypoints: one feature search serves them
         if s <= 1.2 or any(_iou(boxes[i], o) >= C.REGION_FEATURE_IOU for o in featured):
             continue
+        # a rectangle inside a reference already found surely on this frame is that reference's own detail
+        if any(v.score >= C.REGION_INSIDE_SCORE and _inside(boxes[i], v.box) >= C.REGION_INSIDE for v in best_v.values()):
+            continue
         featured.append(boxes[i])
         crop = cv2.resize(g[y:y + h, x:x + w], (round(w * s), round(h * s)), interpolation=cv2.INTER_CUBIC)
         rxy, rdesc = features(crop, C.REGION_FEATURES)
@@ -300,6 +303,13 @@ def _explain_away(hits: list[FrameHit]) -> list[FrameHit]:
             continue
         kept.append(h)
     return kept
+
+
+def _inside(a, b) -> float:
+    """Share of box a that lies inside box b."""
+    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return iw * ih / max(1, a[2] * a[3])
 
 
 def _overlap(a, b) -> float:
