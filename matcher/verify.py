@@ -313,11 +313,18 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
 
 def overlay_rows(grey_frame: np.ndarray) -> np.ndarray:
     """Rows of the frame that are mostly one tone across its width: caption bars (and letterbox bars)."""
-    g = grey_frame[:, ::2].astype(np.int16)
-    med = np.median(g, axis=1, keepdims=True)
-    rows = (np.abs(g - med) <= C.OVERLAY_TOL).mean(axis=1) >= C.OVERLAY_ROW
-    # caption bars are white or black (a mid-tone uniform row is more likely a gradient or a sky)
-    rows &= (med[:, 0] >= C.OVERLAY_BRIGHT) | (med[:, 0] <= C.OVERLAY_DARK)
+    g = grey_frame[:, ::2]
+    # caption bars are white or black (a mid-tone uniform row is more likely a gradient or a sky): a
+    # row can only qualify when OVERLAY_ROW of it lies within OVERLAY_TOL of a bright or dark median,
+    # so medians are taken only of rows with that many pixels that bright or that dark
+    lo, hi = C.OVERLAY_BRIGHT - C.OVERLAY_TOL, C.OVERLAY_DARK + C.OVERLAY_TOL
+    maybe = np.flatnonzero(((g >= lo).mean(axis=1) >= C.OVERLAY_ROW) | ((g <= hi).mean(axis=1) >= C.OVERLAY_ROW))
+    rows = np.zeros(len(g), bool)
+    if len(maybe):
+        gm = g[maybe].astype(np.int16)
+        med = np.median(gm, axis=1, keepdims=True)
+        rows[maybe] = (((np.abs(gm - med) <= C.OVERLAY_TOL).mean(axis=1) >= C.OVERLAY_ROW)
+                       & ((med[:, 0] >= C.OVERLAY_BRIGHT) | (med[:, 0] <= C.OVERLAY_DARK)))
     # only bands, not single uniform lines inside a picture
     k = max(3, grey_frame.shape[0] // 100)
     return np.convolve(rows.astype(np.float32), np.ones(k) / k, mode="same") >= 0.99
