@@ -34,6 +34,20 @@ def _load_index(refs: Path):
     return matcher.ReferenceIndex.load(refs)
 
 
+def _keep_freed_memory() -> None:
+    """Ask glibc to keep big freed blocks for reuse instead of handing them back to the system at once:
+    a fresh process otherwise takes a page fault for every page of every frame buffer it allocates
+    (about 80,000 for a 30 s 1080x1920 clip, a tenth of the scan); the memory is reused, not grown."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(-3, 64 << 20)      # M_MMAP_THRESHOLD: blocks under 64 MiB come from the heap
+        libc.mallopt(-1, 256 << 20)     # M_TRIM_THRESHOLD: keep up to 256 MiB of freed heap
+    except (OSError, AttributeError):   # not glibc: nothing to tune
+        pass
+
+
 def _one_line(e: BaseException) -> str:
     text = " ".join(str(e).split())
     return text or type(e).__name__
@@ -49,6 +63,7 @@ def _one_line(e: BaseException) -> str:
 @click.option("--top", type=click.IntRange(min=0), default=None, help="Keep at most K matches per clip.")
 def scan(videos: tuple[Path, ...], refs: Path, as_json: bool, threshold: float | None, top: int | None) -> None:
     """Scan VIDEO files (or folders of them) for the reference images in --refs."""
+    _keep_freed_memory()
     import matcher
 
     try:
