@@ -52,13 +52,14 @@ def _coarse_consistent(xy: np.ndarray, r_xy: np.ndarray, frame_rows: np.ndarray,
 
 def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, offset: tuple[int, int],
                    frame_grey: np.ndarray, best_v: dict[int, Verification], matched=None, bands=None,
-                   precheck: set[int] | frozenset = frozenset()) -> None:
+                   precheck: dict[int, int] | None = None) -> None:
     """Verify candidate models against features of a (possibly rescaled) region; keep the best per reference.
 
     matched: the index search's (frame rows, index rows, models); models with enough pairs there are
     verified on them, the others (hash candidates) get a search of their own.
-    precheck: models verified only when their coarse pairs hold together geometrically (all but
-    those with a close hash); the full matching is the expensive part of a verification."""
+    precheck: model -> how many of its coarse pairs must agree on one similarity before it is verified
+    (candidates by votes only); the full matching is the expensive part of a verification."""
+    precheck = precheck or {}
     queue, tried = sorted(models), set(models)
     while queue:
         model = queue.pop(0)
@@ -67,7 +68,7 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
         pairs = None
         if matched is not None and model in precheck:
             sel = matched[2] == model
-            if _coarse_consistent(xy, r_xy, matched[0][sel], matched[1][sel] - idx.kp_offsets[model]) < C.PRECHECK_PAIRS:
+            if _coarse_consistent(xy, r_xy, matched[0][sel], matched[1][sel] - idx.kp_offsets[model]) < precheck[model]:
                 continue
         if matched is not None and not idx.vote_subset:
             # the coarse search saw all of this model's keypoints: its pairs are the matches
@@ -102,6 +103,14 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
             continue
         if ref not in best_v or v.score > best_v[ref].score:
             best_v[ref] = v
+
+
+def _prechecks(vote_only: set[int], votes: np.ndarray) -> dict[int, int]:
+    """Coarse pairs that must agree before a candidate by votes alone gets a full feature search (which
+    costs more than the rest of a frame's analysis): the most voted model fewer (art of many alike
+    details, a star field, pairs up wrongly in the coarse search and still verifies), the others more."""
+    top = int(np.argmax(votes)) if len(votes) else -1
+    return {m: C.PRECHECK_PAIRS_TOP if m == top else C.PRECHECK_PAIRS for m in vote_only}
 
 
 def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameHit]:
@@ -145,14 +154,11 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
         candidates.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
     # a hash candidate is worth a feature search when some keypoints agree too, or its hash is close
-    vote_only = set(candidates)
     candidates.update(m for m in hash_cands
                       if votes[m] >= C.HASH_CAND_VOTES or hash_hits.get(m, (64, 64))[0] <= C.PHASH_VERIFY)
-    # a full feature search costs more than the rest of a frame's analysis: only a close hash earns one
-    # outright, any other candidate first shows a few coarse pairs that agree on one placement
-    precheck = {m for m in candidates if hash_hits.get(m, (64, 64))[0] > C.PHASH_VERIFY}
     bands = overlay_rows(g)
-    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands, precheck)
+    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands,
+                   _prechecks(candidates - hash_cands, votes))
     # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
     first_prop = len(boxes) - len(proposals)
     featured: list[tuple[int, int, int, int]] = []
@@ -170,14 +176,13 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         rxy, rdesc = features(crop, C.REGION_FEATURES)
         if not len(rdesc):
             continue
-        cand = set(region_candidates[i])
+        hashed = set(region_candidates[i])
         rmatched = idx.match_frame(rdesc)
         votes = np.bincount(rmatched[2], minlength=len(idx.kp_offsets) - 1)
         order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
-        close = {int(idx.hash_model[r]) for r, d in zip(*p_res[i]) if d <= C.PHASH_VERIFY}
-        cand.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
+        cand = hashed | {int(m) for m in order if votes[m] >= C.VOTE_MIN}
         _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v, rmatched, bands,
-                       cand - close)
+                       _prechecks(cand - hashed, votes))
     hits: dict[int, FrameHit] = {}
     for ref, v in best_v.items():
         hits[ref] = FrameHit(t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),
