@@ -408,7 +408,8 @@ class ReferenceIndex:
         """Write atomically (temp file + rename) so a worker never loads half a file."""
         path = Path(path)
         meta = {"format": C.INDEX_FORMAT, "format_version": C.INDEX_FORMAT_VERSION,
-                "algorithm": C.ALGORITHM_VERSION, "version": self.version, "names": self.names}
+                "algorithm": C.ALGORITHM_VERSION, "version": self.version, "names": self.names,
+                "skipped": self.skipped}
         buf = io.BytesIO()
         np.savez(buf, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), sizes=self.sizes,
                  phash=self.phash, dhash=self.dhash, hash_model=self.hash_model, hash_variant=self.hash_variant,
@@ -439,7 +440,36 @@ class ReferenceIndex:
         if meta.get("algorithm") != C.ALGORITHM_VERSION:
             raise IndexFileError(f"{path}: built by matcher algorithm {meta.get('algorithm')}, this is "
                                  f"{C.ALGORITHM_VERSION}; rebuild the index")
-        return cls(meta["names"], version=meta["version"], **arrays)
+        idx = cls(meta["names"], version=meta["version"], **arrays)
+        idx.skipped = list(meta.get("skipped", []))
+        return idx
+
+    @classmethod
+    def build_cached(cls, paths: Sequence[str | os.PathLike], cache_dir: str | os.PathLike,
+                     skip_bad: bool = False) -> "ReferenceIndex":
+        """build(paths), kept in cache_dir under a key of the algorithm version and each image file's
+        path, size and modification time: a folder of references scanned again is loaded, not rebuilt
+        (building costs ~25 ms a reference, most of a short clip's scan with a few dozen of them).
+        A cache that cannot be written is no error: the index is built each time then."""
+        files = _collect(paths)
+        h = hashlib.sha256(f"{C.INDEX_FORMAT}/{C.INDEX_FORMAT_VERSION}/{C.ALGORITHM_VERSION}/{skip_bad}\n".encode())
+        try:
+            for f in files:
+                st = f.stat()
+                h.update(f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        except OSError:
+            return cls.build(files, skip_bad=skip_bad)     # a missing file: build() says which, in one line
+        cache = Path(cache_dir) / f"index-{h.hexdigest()[:24]}.npz"
+        try:
+            return cls.load(cache)
+        except IndexFileError:
+            pass
+        idx = cls.build(files, skip_bad=skip_bad)
+        try:
+            idx.save(cache)
+        except OSError:
+            pass
+        return idx
 
     # --- access ----------------------------------------------------------------------------------
     def __len__(self) -> int:

@@ -83,3 +83,13 @@ def _no_error_logs(caplog, request):
 def pytest_configure(config):
     config.addinivalue_line("markers", "allow_error_logs: the test expects ERROR log lines")
     os.environ.setdefault("MAMORU_TEST", "1")
+    # `mamoru scan --refs FOLDER` caches indexes: never in the user's own cache folder
+    import tempfile
+
+    os.environ["MAMORU_CACHE_DIR"] = tempfile.mkdtemp(prefix="mamoru-test-cache-")
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    shutil.rmtree(os.environ.get("MAMORU_CACHE_DIR", ""), ignore_errors=True)

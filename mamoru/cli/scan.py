@@ -21,11 +21,21 @@ def _clips(paths: tuple[Path, ...]) -> list[Path]:
     return out
 
 
+def _cache_dir() -> Path:
+    """Where indexes built from folders of references are kept: $MAMORU_CACHE_DIR, else the user's
+    cache folder ($XDG_CACHE_HOME or ~/.cache) /mamoru/indexes."""
+    import os
+
+    if os.environ.get("MAMORU_CACHE_DIR"):
+        return Path(os.environ["MAMORU_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mamoru" / "indexes"
+
+
 def _load_index(refs: Path):
     import matcher
 
     if refs.is_dir():
-        index = matcher.ReferenceIndex.build([refs], skip_bad=True)
+        index = matcher.ReferenceIndex.build_cached([refs], _cache_dir(), skip_bad=True)
         for reason in index.skipped:
             click.echo(f"skipped reference: {reason}", err=True)
         return index
@@ -56,7 +66,9 @@ def _one_line(e: BaseException) -> str:
 @click.command()
 @click.argument("videos", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--refs", "refs", required=True, type=click.Path(exists=True, path_type=Path),
-              help="A folder of reference images, one image, or an index file saved by the matcher.")
+              help="A folder of reference images (its index is cached in $MAMORU_CACHE_DIR, default "
+                   "~/.cache/mamoru/indexes, and rebuilt when an image changes), one image, or an index "
+                   "file saved by the matcher.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line per clip.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
               help="Score threshold in [0, 1]; default: the calibrated one; 0 keeps every match.")

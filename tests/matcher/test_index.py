@@ -67,3 +67,27 @@ def test_unreadable_references_are_skipped_when_asked(tmp_path):
     assert idx.names == ["good"] and len(idx.skipped) == 1 and "bad.png" in idx.skipped[0]
     with pytest.raises(matcher.MatcherError):
         matcher.ReferenceIndex.build([tmp_path])
+
+
+def test_a_folder_index_is_cached_and_rebuilt_when_an_image_changes(ref_paths, tmp_path, monkeypatch):
+    refs, cache = tmp_path / "refs", tmp_path / "cache"
+    refs.mkdir()
+    for p in ref_paths[:2]:
+        (refs / p.name).write_bytes(p.read_bytes())
+    (refs / "broken.png").write_bytes(b"not an image")
+    built = []
+    real_build = matcher.ReferenceIndex.build.__func__
+    monkeypatch.setattr(matcher.ReferenceIndex, "build",
+                        classmethod(lambda cls, *a, **k: built.append(1) or real_build(cls, *a, **k)))
+    first = matcher.ReferenceIndex.build_cached([refs], cache, skip_bad=True)
+    second = matcher.ReferenceIndex.build_cached([refs], cache, skip_bad=True)
+    assert len(built) == 1 and len(list(cache.glob("index-*.npz"))) == 1
+    assert second.version == first.version and second.names == first.names
+    assert len(second.skipped) == 1 and "broken.png" in second.skipped[0]     # the reasons are kept too
+    # an image replaced (new size and time): built again, under another key
+    Image.open(ref_paths[2]).save(refs / ref_paths[0].name)
+    third = matcher.ReferenceIndex.build_cached([refs], cache, skip_bad=True)
+    assert len(built) == 2 and third.version != first.version
+    # a cache folder that cannot be written is no error
+    (tmp_path / "ro").write_text("a file where the folder should be")
+    assert matcher.ReferenceIndex.build_cached([refs], tmp_path / "ro", skip_bad=True).names == third.names
