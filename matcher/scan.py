@@ -17,7 +17,7 @@ from matcher.verdict import FrameHit, Match, ScanResult, clip_score, spans_of, t
 from matcher.verify import (Verification, appearance, evidence_factor, features, on_whole_frame, overlay_rows, refine_alignment,
                             spread_excluding,
                             verify)
-from matcher.regions import _iou, content_boxes, rectangle_proposals
+from matcher.regions import _iou, content_boxes, content_quad, rectangle_proposals
 from matcher import deskew, silhouette
 from matcher.video import FrameReader
 
@@ -196,6 +196,12 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         for ref, h in _upright_hits(bgr, t, idx, angle).items():
             if ref not in hits or h.score > hits[ref].score:
                 hits[ref] = h
+    # a picture shown in perspective: hashes and silhouettes again on it warped back to a rectangle
+    quad = content_quad(bgr)
+    if quad is not None:
+        for ref, h in _rectified_hits(bgr, t, idx, quad).items():
+            if ref not in hits or h.score > hits[ref].score:
+                hits[ref] = h
     # sprites by the shape of their edges, on the same regions (what features and hashes miss on flat art)
     for model, sh in silhouette.search(g, boxes, idx).items():
         s = silhouette.silhouette_score(sh.ncc)
@@ -242,19 +248,38 @@ def _hash_appearance(g: np.ndarray, Hb: np.ndarray, size: tuple[int, int], th: n
 def _upright_hits(bgr: np.ndarray, t: float, idx: ReferenceIndex, angle: float) -> dict[int, FrameHit]:
     """Hash and silhouette hits on the frame turned by `angle`, boxes mapped back to the frame."""
     fh, fw = bgr.shape[:2]
-    M, inv = deskew.rotation((fw, fh), angle)
+    M, _ = deskew.rotation((fw, fh), angle)
     rot = cv2.warpAffine(bgr, M, (fw, fh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)  # no new edges
     g = grey(rot)
     boxes = []
     for b in content_boxes(rot) + rectangle_proposals(rot):
         if all(_iou(b, o) < 0.9 for o in boxes) and g[b[1]:b[1] + b[3], b[0]:b[0] + b[2]].std() >= C.REGION_MIN_STD:
             boxes.append(b)
+    return _warped_hits(g, boxes, np.vstack([M, [0.0, 0.0, 1.0]]), (fw, fh), t, idx, "-upright")
+
+
+def _rectified_hits(bgr: np.ndarray, t: float, idx: ReferenceIndex, quad: np.ndarray) -> dict[int, FrameHit]:
+    """Hash and silhouette hits on a picture shown in perspective, its quadrilateral warped back to a
+    rectangle (its sides' mean lengths), boxes mapped back to the frame."""
+    q = quad.astype(np.float32)
+    w = max(8, round(float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2))
+    h = max(8, round(float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2))
+    M = cv2.getPerspectiveTransform(q, np.float32([[0, 0], [w, 0], [w, h], [0, h]]))
+    g = grey(cv2.warpPerspective(bgr, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
+    return _warped_hits(g, [(0, 0, w, h)], M, (bgr.shape[1], bgr.shape[0]), t, idx, "-rectified")
+
+
+def _warped_hits(g: np.ndarray, boxes: list, M: np.ndarray, frame_size: tuple[int, int], t: float,
+                 idx: ReferenceIndex, tag: str) -> dict[int, FrameHit]:
+    """Hash and silhouette hits on `g`, the frame warped by the homography M (frame -> g), on `boxes`
+    of g; each hit's box is mapped back to the frame."""
+    inv = np.linalg.inv(M)
     out: dict[int, FrameHit] = {}
 
     def keep(ref: int, score: float, box, method: str) -> None:
         if score <= 0 or (ref in out and out[ref].score >= score):
             return
-        quad, fbox = deskew.box_back(box, inv, (fw, fh))
+        quad, fbox = deskew.box_back(box, inv, frame_size)
         out[ref] = FrameHit(t, ref, score, fbox, method, 1.0, quad, 0)
 
     ph, dh = region_hashes(g, boxes)
@@ -267,12 +292,12 @@ def _upright_hits(bgr: np.ndarray, t: float, idx: ReferenceIndex, angle: float) 
             dp = int(hamming(idx.phash[row:row + 1], ph[i])[0])
             dd = int(hamming(idx.dhash[row:row + 1], dh[i])[0])
             s = _hash_match_score(g, idx, model, box, int(idx.hash_variant[row]), dp, dd)
-            keep(ref, s, box, "phash-upright" + ("-mirror" if model & 1 else ""))
+            keep(ref, s, box, "phash" + tag + ("-mirror" if model & 1 else ""))
     for model, sh in silhouette.search(g, boxes, idx).items():
         s = silhouette.silhouette_score(sh.ncc)
         if s > 0:
             s *= silhouette.pixel_score(silhouette.pixel_agreement(g, sh, idx))
-        keep(model >> 1, s, sh.box, "silhouette-upright" + ("-mirror" if model & 1 else ""))
+        keep(model >> 1, s, sh.box, "silhouette" + tag + ("-mirror" if model & 1 else ""))
     return out
 
 
