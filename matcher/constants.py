@@ -60,6 +60,9 @@ PROPOSAL_MAX_AREA = 0.8       # bigger ones are the content region's job
 PROPOSAL_SIDE_SUPPORT = 0.6   # share of each side that must lie on an edge
 MAX_LINES = 14
 MAX_PROPOSALS = 6
+PROPOSAL_CROSS = 0.95         # an edge across a proposal, this well supported (or as well as its own sides), makes it
+                              # two stacked regions (a picture and the caption or fill above it): ranked after the others
+PROPOSAL_CROSS_MARGIN = 0.04  # ... when it runs this far (share of the side) inside the proposal (not a doubled side)
 REGION_FEATURE_SIDE = 480     # a proposal is rescaled to this long side before ORB
 REGION_FEATURES = 800
 FEATURE_OVERSAMPLE = 3        # detect this many times the keypoints wanted, then spread them over a grid

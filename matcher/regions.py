@@ -266,10 +266,21 @@ def rectangle_proposals(bgr: np.ndarray, limit: int = C.MAX_PROPOSALS) -> list[B
     # (picture-in-picture) take turns with the others (split screens, strips) so neither crowds out the other
     n_border = ((X[ia] <= 0)[None, :].astype(int) + (X[ib] >= w)[None, :] + (Y[ja] <= 0)[:, None] + (Y[jb] >= h)[:, None])
     found: list[tuple[float, bool, Box]] = []
+    crossed: dict[Box, bool] = {}
     for r, c in zip(*np.nonzero(ok)):
-        found.append((float(score[r, c]), bool(n_border[r, c] == 0),
-                      (int(X[ia[c]]), int(Y[ja[r]]), int(wx[c]), int(hy[r]))))
-    found.sort(key=lambda f: -f[0])
+        b = (int(X[ia[c]]), int(Y[ja[r]]), int(wx[c]), int(hy[r]))
+        found.append((float(score[r, c]), bool(n_border[r, c] == 0), b))
+        # a straight edge right across the box, parallel to two of its sides: two stacked regions (a
+        # picture and a caption bar or fill above it), not one picture; tried after the others
+        mx, my = max(4, int(C.PROPOSAL_CROSS_MARGIN * wx[c])), max(4, int(C.PROPOSAL_CROSS_MARGIN * hy[r]))
+        inner_x = (X > X[ia[c]] + mx) & (X < X[ib[c]] - mx)
+        inner_y = (Y > Y[ja[r]] + my) & (Y < Y[jb[r]] - my)
+        # (as well supported as the box's own sides: a card's inner frame lines stop short of its edge)
+        cross_v = min(C.PROPOSAL_CROSS, left[r, c], right[r, c])
+        cross_h = min(C.PROPOSAL_CROSS, top[r, c], bottom[r, c])
+        crossed[b] = bool((inner_x.any() and V[ja[r], jb[r], inner_x].max() >= cross_v)
+                          or (inner_y.any() and Hs[inner_y, ia[c], ib[c]].max() >= cross_h))
+    found.sort(key=lambda f: (crossed[f[2]], -f[0]))
     queues = [[b for _, fr, b in found if fr], [b for _, fr, b in found if not fr]]
     out: list[Box] = []
     turn = 0

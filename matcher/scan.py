@@ -174,8 +174,20 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     for ref, v in best_v.items():
         hits[ref] = FrameHit(t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),
                              v.reference_share, v.quad, v.inliers)
+    # a reference with far fewer inliers than another on the same region is a look-alike there (two
+    # cards of one deck): its hash on that region does not rescue it (a shared template hashes close)
+    explained: dict[int, tuple[int, int, int, int]] = {}
+    strong: list[Verification] = []
+    for v in sorted(best_v.values(), key=lambda v: -v.inliers):
+        k = next((k for k in strong if _iou(v.box, k.box) > C.EXPLAIN_IOU and v.inliers < C.EXPLAIN_RATIO * k.inliers), None)
+        if k is None:
+            strong.append(v)
+        else:
+            explained[v.model >> 1] = k.box
     for model, (dp, dd, box, variant) in hash_hits.items():
         ref = model >> 1
+        if ref in explained and _iou(box, explained[ref]) > C.EXPLAIN_IOU:
+            continue
         s = _hash_match_score(g, idx, model, box, variant, dp, dd)
         if s <= 0:
             continue
