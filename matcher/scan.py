@@ -52,7 +52,7 @@ def _coarse_consistent(xy: np.ndarray, r_xy: np.ndarray, frame_rows: np.ndarray,
 
 def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, offset: tuple[int, int],
                    frame_grey: np.ndarray, best_v: dict[int, Verification], matched=None, bands=None,
-                   precheck: set[int] | frozenset = frozenset()) -> None:
+                   precheck: set[int] | frozenset = frozenset(), visible=None) -> None:
     """Verify candidate models against features of a (possibly rescaled) region; keep the best per reference.
 
     matched: the index search's (frame rows, index rows, models); models with enough pairs there are
@@ -74,7 +74,8 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
             sel = matched[2] == model
             if sel.sum() >= C.MIN_INLIERS:
                 pairs = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
-        v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf, pairs)
+        v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf, pairs,
+                   visible if scale == 1.0 and offset == (0, 0) else None)
         if v is None or v.score <= 0:
             if matched is not None and model ^ 1 not in tried and int((matched[2] == model).sum()) >= C.TWIN_VOTES:
                 # nearly symmetric art: the copy's keypoints found the other model's twins first (the index
@@ -89,13 +90,13 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
             x0, y0 = np.clip(quad.min(axis=0), 0, frame_size).astype(int)
             x1, y1 = np.clip(np.ceil(quad.max(axis=0)), 0, frame_size).astype(int)
             v.quad, v.box = quad, (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
-            on_whole_frame(v, r_xy, tuple(idx.sizes[ref]), frame_size)
+            on_whole_frame(v, r_xy, tuple(idx.sizes[ref]), frame_size, visible)
             if v.score <= 0:
                 continue
         th, tm = idx.thumb(model)
         covered = np.zeros((C.APPEAR_GRID, C.APPEAR_GRID), bool)
         v.appearance = appearance(frame_grey, v.H, tuple(idx.sizes[ref]), th, tm, covered_out=covered,
-                                  overlay_rows=bands)
+                                  overlay_rows=bands, visible=visible)
         v.spread = spread_excluding(v, covered)
         v.score *= evidence_factor(v.appearance, v.spread)
         if v.score <= 0:
@@ -110,7 +111,9 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     fh, fw = g.shape
     full = (0, 0, fw, fh)
     boxes = [full]
-    for b in content_boxes(bgr):
+    cboxes = content_boxes(bgr)
+    visible = cboxes[0]   # inside solid bars
+    for b in cboxes:
         if all(_iou(b, o) < 0.97 for o in boxes):
             boxes.append(b)
     n_content = len(boxes)
@@ -150,7 +153,7 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
                       if votes[m] >= C.HASH_CAND_VOTES or hash_hits.get(m, (64, 64))[0] <= C.PHASH_VERIFY)
     vote_only -= hash_cands
     bands = overlay_rows(g)
-    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands, vote_only)
+    _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands, vote_only, visible)
     # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
     first_prop = len(boxes) - len(proposals)
     for i in range(first_prop, len(boxes)):
@@ -169,7 +172,7 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         r_vote_only = {int(m) for m in order if votes[m] >= C.VOTE_MIN} - cand
         cand.update(r_vote_only)
         _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v, rmatched, bands,
-                       r_vote_only)
+                       r_vote_only, visible)
     hits: dict[int, FrameHit] = {}
     for ref, v in best_v.items():
         hits[ref] = FrameHit(t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),
