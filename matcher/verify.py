@@ -265,14 +265,17 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
         k = 1.0 / (f / 1.5)
         img = cv2.resize(frame_grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
         Ht = np.diag([k, k, 1.0]) @ Ht
-    warped = cv2.warpPerspective(img, Ht, (t, t), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    seen = np.full(img.shape[:2], 255, np.uint8)
     if visible is not None:
         vx, vy, vw, vh = visible
-        seen[:] = 0
-        seen[int(vy * k):int(np.ceil((vy + vh) * k)), int(vx * k):int(np.ceil((vx + vw) * k))] = 255
-    valid = cv2.warpPerspective(seen, Ht, (t, t), flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
+        x0, y0 = int(vx * k), int(vy * k)
+        img = img[y0:max(y0 + 1, int(np.ceil((vy + vh) * k))), x0:max(x0 + 1, int(np.ceil((vx + vw) * k)))]
+        Ht = np.array([[1.0, 0, -x0], [0, 1.0, -y0], [0, 0, 1]]) @ Ht
+    # past the picture's edge the frame is continued (replicated), not black: a cell the edge cuts
+    # through is compared on its picture part instead of on a false edge
+    warped = cv2.warpPerspective(img, Ht, (t, t), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                                 borderMode=cv2.BORDER_REPLICATE)
+    valid = cv2.warpPerspective(np.full(img.shape[:2], 255, np.uint8), Ht, (t, t),
+                                flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
     # compare detail, not shading: a smooth gradient agrees with anything on raw pixels
     # (slightly smoothed first: point-like detail such as stars must survive a pixel of misalignment)
     th_s = cv2.GaussianBlur(thumb.astype(np.float32), (0, 0), C.APPEAR_SMOOTH)
