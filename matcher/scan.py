@@ -69,13 +69,20 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
             sel = matched[2] == model
             if _coarse_consistent(xy, r_xy, matched[0][sel], matched[1][sel] - idx.kp_offsets[model]) < C.PRECHECK_PAIRS:
                 continue
-        if matched is not None and not idx.vote_subset:
-            # the coarse search saw all of this model's keypoints: its pairs are the matches
+        extra = None
+        if matched is not None:
             sel = matched[2] == model
-            if sel.sum() >= C.MIN_INLIERS:
-                pairs = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
+            if not idx.vote_subset:
+                # the coarse search saw all of this model's keypoints: its pairs are the matches
+                if sel.sum() >= C.MIN_INLIERS:
+                    pairs = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
+            elif sel.any():
+                # it saw the strongest of them, frame to index: its pairs join the reference-to-frame
+                # search's (repeated detail, a sprite's staircase corners or a field of dots, fails the
+                # ratio test one way round and passes it the other)
+                extra = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
         v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf, pairs,
-                   visible if scale == 1.0 and offset == (0, 0) else None)
+                   visible if scale == 1.0 and offset == (0, 0) else None, extra)
         if v is None or v.score <= 0:
             if matched is not None and model ^ 1 not in tried and int((matched[2] == model).sum()) >= C.TWIN_VOTES:
                 # nearly symmetric art: the copy's keypoints found the other model's twins first (the index

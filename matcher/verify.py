@@ -112,12 +112,14 @@ def _good_quad(quad: np.ndarray, frame_w: int, frame_h: int) -> bool:
 def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.ndarray,
            ref_desc: np.ndarray, ref_size: tuple[int, int], frame_size: tuple[int, int],
            matcher: cv2.BFMatcher | None = None, pairs: tuple[np.ndarray, np.ndarray] | None = None,
-           visible: tuple[int, int, int, int] | None = None) -> Verification | None:
+           visible: tuple[int, int, int, int] | None = None,
+           extra: tuple[np.ndarray, np.ndarray] | None = None) -> Verification | None:
     """Match a frame against one reference model and fit a homography; None when it does not hold.
 
     pairs: (frame rows, reference rows) already matched by the index search; else matched here.
     visible: the part of the frame that shows picture (inside solid bars): reference keypoints that
-    land on the bars are not visible, so they do not count against coverage."""
+    land on the bars are not visible, so they do not count against coverage.
+    extra: (frame rows, reference rows) added to the matches found here (the index search's pairs)."""
     if len(frame_desc) < C.MIN_INLIERS or len(ref_desc) < C.MIN_INLIERS:
         return None
     if pairs is not None:
@@ -138,6 +140,10 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
                 dst.append(frame_xy[pair[0].trainIdx])
         src_a = np.float32(src).reshape(-1, 2)
         dst_a = np.float32(dst).reshape(-1, 2)
+    if extra is not None and pairs is None and len(extra[0]):
+        both = np.unique(np.vstack([np.hstack([src_a, dst_a]),
+                                    np.hstack([ref_xy[extra[1]], frame_xy[extra[0]]]).astype(np.float32)]), axis=0)
+        src_a, dst_a = np.ascontiguousarray(both[:, :2]), np.ascontiguousarray(both[:, 2:])
     if len(src_a) < C.MIN_INLIERS:
         return None
     # a similarity (scale, rotation, shift) first: robust with few inliers; then a homography for
