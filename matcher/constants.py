@@ -61,6 +61,9 @@ PROPOSAL_MAX_AREA = 0.8       # bigger ones are the content region's job
 PROPOSAL_SIDE_SUPPORT = 0.6   # share of each side that must lie on an edge
 MAX_LINES = 14
 MAX_PROPOSALS = 6
+PROPOSAL_CROSS = 0.95         # an edge across a proposal, this well supported (or as well as its own sides), makes it
+                              # two stacked regions (a picture and the caption or fill above it): ranked after the others
+PROPOSAL_CROSS_MARGIN = 0.04  # ... when it runs this far (share of the side) inside the proposal (not a doubled side)
 REGION_FEATURE_SIDE = 480     # a proposal is rescaled to this long side before ORB
 REGION_FEATURES = 800
 REGION_FEATURE_IOU = 0.8      # a proposal overlapping a searched one this much gets no feature search of its own
@@ -125,3 +128,18 @@ REFINE_MARGIN = 8             # thumbnail pixels of slack around a hashed region
 REFINE_ITERS = 40
 REFINE_MAX_SCALE = 1.25       # the refined alignment stays this close to the guess in scale
 SIL_PIXEL_LOW_OPAQUE = 0.78   # ... for an opaque reference checked by shape (a hash candidate)
+# --- perspective (a picture shown as a quadrilateral inside bars) -----------------------------------
+QUAD_SIDE = 240               # the frame's long side for the outline search
+QUAD_BAR_TOL = 24             # colour difference (any channel) from the bars' colour that is picture
+QUAD_BAR_SHARE = 0.9          # share of the frame's outer ring that must be bar (solid bars all round)
+QUAD_MIN_AREA = 0.08          # the outline must enclose this share of the frame
+QUAD_FIT = 0.9                # the four sides' lines enclose at least this share of the outline's convex hull (and
+                              # at most 1 / QUAD_FIT^2 of it: dark corners against dark bars are cut off the hull)
+QUAD_MIN_SKEW = 2.5           # a corner this far from 90 degrees makes it a perspective quadrilateral
+QUAD_BLOB = 0.002             # blobs at least this share of the frame make up the outline
+QUAD_RUN_TURN = 8.0           # hull edges turning less than this (degrees) are one side
+QUAD_STRAIGHT = 0.8           # share of the outline's length on its four straight sides
+QUAD_FILL = 0.65              # share of the quadrilateral that differs from the bars (a page of text lines, a dark
+                              # photo's bright spots on dark bars have a hull but do not fill it)
+QUAD_EDGE_OFF = 2.5           # px (outline search scale) either side of a side where picture / bar is looked for
+QUAD_EDGE_IN, QUAD_EDGE_OUT = 0.6, 0.85  # shares of a side with picture just inside, bar just outside

@@ -65,10 +65,14 @@ def rotation(size: tuple[int, int], angle: float) -> tuple[np.ndarray, np.ndarra
 
 
 def box_back(box: tuple[int, int, int, int], inv: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    """A box on the turned frame -> its quadrilateral and bounding box on the original frame."""
+    """A box on the turned (or otherwise warped) frame -> its quadrilateral and bounding box on the
+    original frame. inv: the inverse map, 2x3 affine or 3x3 homography."""
     x, y, w, h = box
     pts = np.float32([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
-    q = pts @ inv[:, :2].T + inv[:, 2]
+    if inv.shape[0] == 3:
+        q = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), inv.astype(np.float64)).reshape(4, 2)
+    else:
+        q = pts @ inv[:, :2].T + inv[:, 2]
     fw, fh = size
     x0, y0 = np.clip(q.min(axis=0), 0, [fw, fh]).astype(int)
     x1, y1 = np.clip(np.ceil(q.max(axis=0)), 0, [fw, fh]).astype(int)

@@ -55,6 +55,128 @@ def content_boxes(bgr: np.ndarray) -> list[Box]:
     return out
 
 
+def content_quad(bgr: np.ndarray) -> np.ndarray | None:
+    """The picture's outline when it is a quadrilateral inside solid bars but not an upright rectangle
+    (a picture shown in perspective: a screen filmed at an angle, an edit's 3D tilt) -> its corners
+    (4, 2) float32, clockwise from top-left, in frame pixels; None otherwise. Hashes and silhouettes
+    compare upright pictures: the caller warps the quadrilateral back to a rectangle."""
+    h0, w0 = bgr.shape[:2]
+    s = C.QUAD_SIDE / max(h0, w0)
+    small = cv2.resize(bgr, (max(8, round(w0 * s)), max(8, round(h0 * s))), interpolation=cv2.INTER_AREA)
+    if small.ndim == 2:
+        small = small[:, :, None]
+    h, w = small.shape[:2]
+    ring = np.concatenate([small[:2].reshape(-1, small.shape[2]), small[-2:].reshape(-1, small.shape[2]),
+                           small[:, :2].reshape(-1, small.shape[2]), small[:, -2:].reshape(-1, small.shape[2])])
+    bar = np.median(ring, axis=0)
+    # solid bars all round (black, white, any flat colour); blurred fill or a full-bleed picture has none
+    if (np.abs(ring.astype(np.int16) - bar).max(axis=1) <= C.QUAD_BAR_TOL).mean() < C.QUAD_BAR_SHARE:
+        return None
+    mask = (np.abs(small.astype(np.int16) - bar).max(axis=2) > C.QUAD_BAR_TOL).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    # the hull of every sizeable blob: a picture's dark parts may touch dark bars and split it up
+    blobs = [c for c in contours if cv2.contourArea(c) >= C.QUAD_BLOB * w * h]
+    if not blobs:
+        return None
+    hull = cv2.convexHull(np.vstack(blobs))
+    hull_area = cv2.contourArea(hull)
+    if hull_area < C.QUAD_MIN_AREA * w * h:
+        return None
+    quad = _four_sides(hull.reshape(-1, 2).astype(np.float64))
+    if quad is None or not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+        return None
+    area = cv2.contourArea(quad)
+    # the four sides' lines must explain the hull: its corners may be cut (dark corners against dark
+    # bars), not its sides bent
+    if not hull_area * C.QUAD_FIT <= area <= hull_area / C.QUAD_FIT ** 2:
+        return None
+    if quad.min() < -0.05 * max(w, h) or (quad[:, 0] > 1.05 * w).any() or (quad[:, 1] > 1.05 * h).any():
+        return None
+    # the picture fills its outline (not text lines, not a dark picture's few bright spots on dark bars)
+    inside = np.zeros_like(mask)
+    cv2.fillConvexPoly(inside, np.round(quad).astype(np.int32), 1)
+    if float(mask[inside > 0].mean()) < C.QUAD_FILL:
+        return None
+    # each side an edge: picture just inside it, bar just outside (not a hull's chord over a gap)
+    c = quad.mean(axis=0)
+    for i in range(4):
+        p, q = quad[i], quad[(i + 1) % 4]
+        pts = p + np.linspace(0.1, 0.9, 16)[:, None] * (q - p)
+        nrm = np.float32([-(q - p)[1], (q - p)[0]]) / max(1e-6, float(np.linalg.norm(q - p)))
+        if np.dot(nrm, c - (p + q) / 2) < 0:
+            nrm = -nrm
+        on = []
+        for off in (C.QUAD_EDGE_OFF, -C.QUAD_EDGE_OFF):
+            xy = np.round(pts + off * nrm).astype(int)
+            ok = (xy[:, 0] >= 0) & (xy[:, 0] < w) & (xy[:, 1] >= 0) & (xy[:, 1] < h)
+            v = np.zeros(len(xy))
+            v[ok] = mask[xy[ok, 1], xy[ok, 0]]
+            on.append(v.mean())
+        if on[0] < C.QUAD_EDGE_IN or on[1] > 1.0 - C.QUAD_EDGE_OUT:
+            return None
+    # order: top-left first (smallest x + y), then clockwise (on screen: y down)
+    quad = quad[np.argsort(np.arctan2(quad[:, 1] - c[1], quad[:, 0] - c[0]))]
+    quad = np.roll(quad, -int(np.argmin(quad.sum(axis=1))), axis=0)
+    # an upright or turned rectangle is the content box's and the deskew's job
+    angles = []
+    for i in range(4):
+        a, b = quad[i - 1] - quad[i], quad[(i + 1) % 4] - quad[i]
+        cosv = float(np.dot(a, b) / max(1e-6, np.linalg.norm(a) * np.linalg.norm(b)))
+        angles.append(np.degrees(np.arccos(np.clip(cosv, -1, 1))))
+    if max(abs(a - 90.0) for a in angles) < C.QUAD_MIN_SKEW:
+        return None
+    return quad / np.float32(s)
+
+
+def _four_sides(hull: np.ndarray) -> np.ndarray | None:
+    """The quadrilateral of a convex hull's four longest straight runs (consecutive hull edges of one
+    direction merged), corners where their lines meet -> (4, 2) float32 or None."""
+    n = len(hull)
+    if n < 4:
+        return None
+    d = np.roll(hull, -1, axis=0) - hull
+    length = np.hypot(d[:, 0], d[:, 1])
+    ang = np.degrees(np.arctan2(d[:, 1], d[:, 0]))
+    # start after the sharpest turn so that no run wraps around the list's end
+    turn = np.abs((ang - np.roll(ang, 1) + 180.0) % 360.0 - 180.0)
+    k = int(np.argmax(turn))
+    order = [(k + i) % n for i in range(n)]
+    runs: list[list[int]] = []
+    for i in order:
+        if length[i] < 1e-6:
+            continue
+        if runs:
+            j = runs[-1][-1]
+            if abs((ang[i] - ang[j] + 180.0) % 360.0 - 180.0) <= C.QUAD_RUN_TURN:
+                runs[-1].append(i)
+                continue
+        runs.append([i])
+    if len(runs) < 4:
+        return None
+    run_len = [float(length[r].sum()) for r in runs]
+    keep = sorted(sorted(range(len(runs)), key=lambda r: -run_len[r])[:4])
+    # straight sides make most of the outline (a disc or a blob has no four sides)
+    if sum(run_len[r] for r in keep) < C.QUAD_STRAIGHT * float(length.sum()):
+        return None
+    lines = []
+    for r in keep:
+        p0 = hull[runs[r][0]]
+        p1 = hull[(runs[r][-1] + 1) % n]
+        lines.append((p0, p1 - p0))
+    corners = []
+    for a in range(4):
+        (p, u), (q, v) = lines[a - 1], lines[a]
+        den = u[0] * v[1] - u[1] * v[0]
+        if abs(den) < 1e-6 * np.hypot(*u) * np.hypot(*v) + 1e-9:
+            return None
+        t = ((q[0] - p[0]) * v[1] - (q[1] - p[1]) * v[0]) / den
+        corners.append(p + t * u)
+    return np.float32(corners)
+
+
 def content_box(bgr: np.ndarray) -> Box:
     """The innermost content region (see content_boxes)."""
     return content_boxes(bgr)[-1]
@@ -143,10 +265,21 @@ def rectangle_proposals(bgr: np.ndarray, limit: int = C.MAX_PROPOSALS) -> list[B
     # (picture-in-picture) take turns with the others (split screens, strips) so neither crowds out the other
     n_border = ((X[ia] <= 0)[None, :].astype(int) + (X[ib] >= w)[None, :] + (Y[ja] <= 0)[:, None] + (Y[jb] >= h)[:, None])
     found: list[tuple[float, bool, Box]] = []
+    crossed: dict[Box, bool] = {}
     for r, c in zip(*np.nonzero(ok)):
-        found.append((float(score[r, c]), bool(n_border[r, c] == 0),
-                      (int(X[ia[c]]), int(Y[ja[r]]), int(wx[c]), int(hy[r]))))
-    found.sort(key=lambda f: -f[0])
+        b = (int(X[ia[c]]), int(Y[ja[r]]), int(wx[c]), int(hy[r]))
+        found.append((float(score[r, c]), bool(n_border[r, c] == 0), b))
+        # a straight edge right across the box, parallel to two of its sides: two stacked regions (a
+        # picture and a caption bar or fill above it), not one picture; tried after the others
+        mx, my = max(4, int(C.PROPOSAL_CROSS_MARGIN * wx[c])), max(4, int(C.PROPOSAL_CROSS_MARGIN * hy[r]))
+        inner_x = (X > X[ia[c]] + mx) & (X < X[ib[c]] - mx)
+        inner_y = (Y > Y[ja[r]] + my) & (Y < Y[jb[r]] - my)
+        # (as well supported as the box's own sides: a card's inner frame lines stop short of its edge)
+        cross_v = min(C.PROPOSAL_CROSS, left[r, c], right[r, c])
+        cross_h = min(C.PROPOSAL_CROSS, top[r, c], bottom[r, c])
+        crossed[b] = bool((inner_x.any() and V[ja[r], jb[r], inner_x].max() >= cross_v)
+                          or (inner_y.any() and Hs[inner_y, ia[c], ib[c]].max() >= cross_h))
+    found.sort(key=lambda f: (crossed[f[2]], -f[0]))
     queues = [[b for _, fr, b in found if fr], [b for _, fr, b in found if not fr]]
     out: list[Box] = []
     turn = 0

@@ -17,7 +17,7 @@ from matcher.verdict import FrameHit, Match, ScanResult, clip_score, spans_of, t
 from matcher.verify import (Verification, appearance, evidence_factor, features, on_whole_frame, overlay_rows, refine_alignment,
                             spread_excluding,
                             verify)
-from matcher.regions import _iou, content_boxes, rectangle_proposals
+from matcher.regions import _iou, content_boxes, content_quad, rectangle_proposals
 from matcher import deskew, silhouette
 from matcher.video import FrameReader
 
@@ -52,7 +52,7 @@ def _coarse_consistent(xy: np.ndarray, r_xy: np.ndarray, frame_rows: np.ndarray,
 
 def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, offset: tuple[int, int],
                    frame_grey: np.ndarray, best_v: dict[int, Verification], matched=None, bands=None,
-                   precheck: dict[int, int] | None = None) -> None:
+                   precheck: dict[int, int] | None = None, visible=None) -> None:
     """Verify candidate models against features of a (possibly rescaled) region; keep the best per reference.
 
     matched: the index search's (frame rows, index rows, models); models with enough pairs there are
@@ -70,12 +70,20 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
             sel = matched[2] == model
             if _coarse_consistent(xy, r_xy, matched[0][sel], matched[1][sel] - idx.kp_offsets[model]) < precheck[model]:
                 continue
-        if matched is not None and not idx.vote_subset:
-            # the coarse search saw all of this model's keypoints: its pairs are the matches
+        extra = None
+        if matched is not None:
             sel = matched[2] == model
-            if sel.sum() >= C.MIN_INLIERS:
-                pairs = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
-        v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf, pairs)
+            if not idx.vote_subset:
+                # the coarse search saw all of this model's keypoints: its pairs are the matches
+                if sel.sum() >= C.MIN_INLIERS:
+                    pairs = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
+            elif sel.any():
+                # it saw the strongest of them, frame to index: its pairs join the reference-to-frame
+                # search's (repeated detail, a sprite's staircase corners or a field of dots, fails the
+                # ratio test one way round and passes it the other)
+                extra = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
+        v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf, pairs,
+                   visible if scale == 1.0 and offset == (0, 0) else None, extra)
         if v is None or v.score <= 0:
             if matched is not None and model ^ 1 not in tried and int((matched[2] == model).sum()) >= C.TWIN_VOTES:
                 # nearly symmetric art: the copy's keypoints found the other model's twins first (the index
@@ -90,13 +98,13 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
             x0, y0 = np.clip(quad.min(axis=0), 0, frame_size).astype(int)
             x1, y1 = np.clip(np.ceil(quad.max(axis=0)), 0, frame_size).astype(int)
             v.quad, v.box = quad, (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
-            on_whole_frame(v, r_xy, tuple(idx.sizes[ref]), frame_size)
+            on_whole_frame(v, r_xy, tuple(idx.sizes[ref]), frame_size, visible)
             if v.score <= 0:
                 continue
         th, tm = idx.thumb(model)
         covered = np.zeros((C.APPEAR_GRID, C.APPEAR_GRID), bool)
         v.appearance = appearance(frame_grey, v.H, tuple(idx.sizes[ref]), th, tm, covered_out=covered,
-                                  overlay_rows=bands)
+                                  overlay_rows=bands, visible=visible)
         v.spread = spread_excluding(v, covered)
         v.score *= evidence_factor(v.appearance, v.spread)
         if v.score <= 0:
@@ -119,7 +127,9 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     fh, fw = g.shape
     full = (0, 0, fw, fh)
     boxes = [full]
-    for b in content_boxes(bgr):
+    cboxes = content_boxes(bgr)
+    visible = cboxes[0]   # inside solid bars
+    for b in cboxes:
         if all(_iou(b, o) < 0.97 for o in boxes):
             boxes.append(b)
     n_content = len(boxes)
@@ -158,7 +168,7 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
                       if votes[m] >= C.HASH_CAND_VOTES or hash_hits.get(m, (64, 64))[0] <= C.PHASH_VERIFY)
     bands = overlay_rows(g)
     _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands,
-                   _prechecks(candidates - hash_cands, votes))
+                   _prechecks(candidates - hash_cands, votes), visible)
     # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
     first_prop = len(boxes) - len(proposals)
     featured: list[tuple[int, int, int, int]] = []
@@ -182,13 +192,25 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
         cand = hashed | {int(m) for m in order if votes[m] >= C.VOTE_MIN}
         _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v, rmatched, bands,
-                       _prechecks(cand - hashed, votes))
+                       _prechecks(cand - hashed, votes), visible)
     hits: dict[int, FrameHit] = {}
     for ref, v in best_v.items():
         hits[ref] = FrameHit(t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),
                              v.reference_share, v.quad, v.inliers)
+    # a reference with far fewer inliers than another on the same region is a look-alike there (two
+    # cards of one deck): its hash on that region does not rescue it (a shared template hashes close)
+    explained: dict[int, tuple[int, int, int, int]] = {}
+    strong: list[Verification] = []
+    for v in sorted(best_v.values(), key=lambda v: -v.inliers):
+        k = next((k for k in strong if _iou(v.box, k.box) > C.EXPLAIN_IOU and v.inliers < C.EXPLAIN_RATIO * k.inliers), None)
+        if k is None:
+            strong.append(v)
+        else:
+            explained[v.model >> 1] = k.box
     for model, (dp, dd, box, variant) in hash_hits.items():
         ref = model >> 1
+        if ref in explained and _iou(box, explained[ref]) > C.EXPLAIN_IOU:
+            continue
         s = _hash_match_score(g, idx, model, box, variant, dp, dd)
         if s <= 0:
             continue
@@ -207,6 +229,12 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     angle = deskew.skew_angle(g)
     if angle is not None:
         for ref, h in _upright_hits(bgr, t, idx, angle).items():
+            if ref not in hits or h.score > hits[ref].score:
+                hits[ref] = h
+    # a picture shown in perspective: hashes and silhouettes again on it warped back to a rectangle
+    quad = content_quad(bgr)
+    if quad is not None:
+        for ref, h in _rectified_hits(bgr, t, idx, quad).items():
             if ref not in hits or h.score > hits[ref].score:
                 hits[ref] = h
     # sprites by the shape of their edges, on the same regions (what features and hashes miss on flat art)
@@ -255,19 +283,38 @@ def _hash_appearance(g: np.ndarray, Hb: np.ndarray, size: tuple[int, int], th: n
 def _upright_hits(bgr: np.ndarray, t: float, idx: ReferenceIndex, angle: float) -> dict[int, FrameHit]:
     """Hash and silhouette hits on the frame turned by `angle`, boxes mapped back to the frame."""
     fh, fw = bgr.shape[:2]
-    M, inv = deskew.rotation((fw, fh), angle)
+    M, _ = deskew.rotation((fw, fh), angle)
     rot = cv2.warpAffine(bgr, M, (fw, fh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)  # no new edges
     g = grey(rot)
     boxes = []
     for b in content_boxes(rot) + rectangle_proposals(rot):
         if all(_iou(b, o) < 0.9 for o in boxes) and g[b[1]:b[1] + b[3], b[0]:b[0] + b[2]].std() >= C.REGION_MIN_STD:
             boxes.append(b)
+    return _warped_hits(g, boxes, np.vstack([M, [0.0, 0.0, 1.0]]), (fw, fh), t, idx, "-upright")
+
+
+def _rectified_hits(bgr: np.ndarray, t: float, idx: ReferenceIndex, quad: np.ndarray) -> dict[int, FrameHit]:
+    """Hash and silhouette hits on a picture shown in perspective, its quadrilateral warped back to a
+    rectangle (its sides' mean lengths), boxes mapped back to the frame."""
+    q = quad.astype(np.float32)
+    w = max(8, round(float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2))
+    h = max(8, round(float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2))
+    M = cv2.getPerspectiveTransform(q, np.float32([[0, 0], [w, 0], [w, h], [0, h]]))
+    g = grey(cv2.warpPerspective(bgr, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
+    return _warped_hits(g, [(0, 0, w, h)], M, (bgr.shape[1], bgr.shape[0]), t, idx, "-rectified")
+
+
+def _warped_hits(g: np.ndarray, boxes: list, M: np.ndarray, frame_size: tuple[int, int], t: float,
+                 idx: ReferenceIndex, tag: str) -> dict[int, FrameHit]:
+    """Hash and silhouette hits on `g`, the frame warped by the homography M (frame -> g), on `boxes`
+    of g; each hit's box is mapped back to the frame."""
+    inv = np.linalg.inv(M)
     out: dict[int, FrameHit] = {}
 
     def keep(ref: int, score: float, box, method: str) -> None:
         if score <= 0 or (ref in out and out[ref].score >= score):
             return
-        quad, fbox = deskew.box_back(box, inv, (fw, fh))
+        quad, fbox = deskew.box_back(box, inv, frame_size)
         out[ref] = FrameHit(t, ref, score, fbox, method, 1.0, quad, 0)
 
     ph, dh = region_hashes(g, boxes)
@@ -280,12 +327,12 @@ def _upright_hits(bgr: np.ndarray, t: float, idx: ReferenceIndex, angle: float) 
             dp = int(hamming(idx.phash[row:row + 1], ph[i])[0])
             dd = int(hamming(idx.dhash[row:row + 1], dh[i])[0])
             s = _hash_match_score(g, idx, model, box, int(idx.hash_variant[row]), dp, dd)
-            keep(ref, s, box, "phash-upright" + ("-mirror" if model & 1 else ""))
+            keep(ref, s, box, "phash" + tag + ("-mirror" if model & 1 else ""))
     for model, sh in silhouette.search(g, boxes, idx).items():
         s = silhouette.silhouette_score(sh.ncc)
         if s > 0:
             s *= silhouette.pixel_score(silhouette.pixel_agreement(g, sh, idx))
-        keep(model >> 1, s, sh.box, "silhouette-upright" + ("-mirror" if model & 1 else ""))
+        keep(model >> 1, s, sh.box, "silhouette" + tag + ("-mirror" if model & 1 else ""))
     return out
 
 

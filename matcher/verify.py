@@ -111,11 +111,15 @@ def _good_quad(quad: np.ndarray, frame_w: int, frame_h: int) -> bool:
 
 def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.ndarray,
            ref_desc: np.ndarray, ref_size: tuple[int, int], frame_size: tuple[int, int],
-           matcher: cv2.BFMatcher | None = None, pairs: tuple[np.ndarray, np.ndarray] | None = None
-           ) -> Verification | None:
+           matcher: cv2.BFMatcher | None = None, pairs: tuple[np.ndarray, np.ndarray] | None = None,
+           visible: tuple[int, int, int, int] | None = None,
+           extra: tuple[np.ndarray, np.ndarray] | None = None) -> Verification | None:
     """Match a frame against one reference model and fit a homography; None when it does not hold.
 
-    pairs: (frame rows, reference rows) already matched by the index search; else matched here."""
+    pairs: (frame rows, reference rows) already matched by the index search; else matched here.
+    visible: the part of the frame that shows picture (inside solid bars): reference keypoints that
+    land on the bars are not visible, so they do not count against coverage.
+    extra: (frame rows, reference rows) added to the matches found here (the index search's pairs)."""
     if len(frame_desc) < C.MIN_INLIERS or len(ref_desc) < C.MIN_INLIERS:
         return None
     if pairs is not None:
@@ -136,6 +140,10 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
                 dst.append(frame_xy[pair[0].trainIdx])
         src_a = np.float32(src).reshape(-1, 2)
         dst_a = np.float32(dst).reshape(-1, 2)
+    if extra is not None and pairs is None and len(extra[0]):
+        both = np.unique(np.vstack([np.hstack([src_a, dst_a]),
+                                    np.hstack([ref_xy[extra[1]], frame_xy[extra[0]]]).astype(np.float32)]), axis=0)
+        src_a, dst_a = np.ascontiguousarray(both[:, :2]), np.ascontiguousarray(both[:, 2:])
     if len(src_a) < C.MIN_INLIERS:
         return None
     # a similarity (scale, rotation, shift) first: robust with few inliers; then a homography for
@@ -174,9 +182,8 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
     if spread < C.MIN_SPREAD:
         return None
     proj = cv2.perspectiveTransform(ref_xy.reshape(-1, 1, 2).astype(np.float32), H).reshape(-1, 2)
-    inside = (proj[:, 0] >= 0) & (proj[:, 0] < fw) & (proj[:, 1] >= 0) & (proj[:, 1] < fh)
-    visible = max(1, int(inside.sum()))
-    coverage = n_in / visible
+    inside = _inside(proj, (0, 0, fw, fh) if visible is None else visible)
+    coverage = n_in / max(1, int(inside.sum()))
     # where on the reference the inliers are: a near-miss that shares a template (a card frame, a
     # logo) matches only there, while a copy matches wherever the reference has keypoints
     gs = C.SPREAD_GRID
@@ -202,14 +209,20 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
                         cells_all=cells_all, cells_in=cells_in, rich=rich)
 
 
-def on_whole_frame(v: Verification, ref_xy: np.ndarray, ref_size: tuple[int, int], frame_size: tuple[int, int]) -> None:
+def _inside(pts: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    x, y, w, h = box
+    return (pts[:, 0] >= x) & (pts[:, 0] < x + w) & (pts[:, 1] >= y) & (pts[:, 1] < y + h)
+
+
+def on_whole_frame(v: Verification, ref_xy: np.ndarray, ref_size: tuple[int, int], frame_size: tuple[int, int],
+                   visible: tuple[int, int, int, int] | None = None) -> None:
     """Coverage and spread again once v.H maps to the whole frame (v was verified on a region's features):
     reference keypoints that land on the frame outside the region are visible too, and unmatched. A region
     cut around the part two cards share (the text box of a deck) otherwise covers that part only."""
     rw, rh = ref_size
     fw, fh = frame_size
     proj = cv2.perspectiveTransform(ref_xy.reshape(-1, 1, 2).astype(np.float32), v.H).reshape(-1, 2)
-    inside = (proj[:, 0] >= 0) & (proj[:, 0] < fw) & (proj[:, 1] >= 0) & (proj[:, 1] < fh)
+    inside = _inside(proj, (0, 0, fw, fh) if visible is None else visible)
     v.coverage = v.inliers / max(1, int(inside.sum()))
     gs = C.SPREAD_GRID
     cx = np.minimum(gs - 1, (ref_xy[:, 0] * gs / rw).astype(int))
@@ -235,11 +248,13 @@ def thumbnail_of(grey_ref: np.ndarray, mask: np.ndarray | None) -> tuple[np.ndar
 
 def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int], thumb: np.ndarray,
                thumb_mask: np.ndarray, min_cells: int = 3, covered_out: np.ndarray | None = None,
-               overlay_rows: np.ndarray | None = None) -> float:
+               overlay_rows: np.ndarray | None = None, visible: tuple[int, int, int, int] | None = None) -> float:
     """Share of the reference's textured, visible cells whose pixels agree with the frame under H.
 
     Geometry alone accepts a near-miss that shares a template (the frame of a card, a logo, the text
     box); comparing the pixels cell by cell rejects it, because the art inside does not agree.
+    visible: the part of the frame that shows picture (inside solid bars); where a crop of the
+    reference reaches past it, the bars are not its pixels.
     """
     t = C.THUMB_SIDE
     rw, rh = ref_size
@@ -251,12 +266,20 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
     side = float(np.sqrt(max(1.0, cv2.contourArea(corners.reshape(4, 2)))))
     f = side / t
     img = frame_grey
+    k = 1.0
     if f > 2.0:
         k = 1.0 / (f / 1.5)
         img = cv2.resize(frame_grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
         Ht = np.diag([k, k, 1.0]) @ Ht
+    if visible is not None:
+        vx, vy, vw, vh = visible
+        x0, y0 = int(vx * k), int(vy * k)
+        img = img[y0:max(y0 + 1, int(np.ceil((vy + vh) * k))), x0:max(x0 + 1, int(np.ceil((vx + vw) * k)))]
+        Ht = np.array([[1.0, 0, -x0], [0, 1.0, -y0], [0, 0, 1]]) @ Ht
+    # past the picture's edge the frame is continued (replicated), not black: a cell the edge cuts
+    # through is compared on its picture part instead of on a false edge
     warped = cv2.warpPerspective(img, Ht, (t, t), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+                                 borderMode=cv2.BORDER_REPLICATE)
     valid = cv2.warpPerspective(np.full(img.shape[:2], 255, np.uint8), Ht, (t, t),
                                 flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
     # compare detail, not shading: a smooth gradient agrees with anything on raw pixels
