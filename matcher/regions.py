@@ -264,28 +264,29 @@ def rectangle_proposals(bgr: np.ndarray, limit: int = C.MAX_PROPOSALS) -> list[B
     # a side on the frame's border is support for free: pictures framed by four edges of their own
     # (picture-in-picture) take turns with the others (split screens, strips) so neither crowds out the other
     n_border = ((X[ia] <= 0)[None, :].astype(int) + (X[ib] >= w)[None, :] + (Y[ja] <= 0)[:, None] + (Y[jb] >= h)[:, None])
-    found: list[tuple[float, bool, Box]] = []
-    crossed: dict[Box, bool] = {}
-    for r, c in zip(*np.nonzero(ok)):
-        b = (int(X[ia[c]]), int(Y[ja[r]]), int(wx[c]), int(hy[r]))
-        found.append((float(score[r, c]), bool(n_border[r, c] == 0), b))
-        # a straight edge right across the box, parallel to two of its sides: two stacked regions (a
-        # picture and a caption bar or fill above it), not one picture; tried after the others
-        mx, my = max(4, int(C.PROPOSAL_CROSS_MARGIN * wx[c])), max(4, int(C.PROPOSAL_CROSS_MARGIN * hy[r]))
-        inner_x = (X > X[ia[c]] + mx) & (X < X[ib[c]] - mx)
-        inner_y = (Y > Y[ja[r]] + my) & (Y < Y[jb[r]] - my)
-        # (as well supported as the box's own sides: a card's inner frame lines stop short of its edge)
-        cross_v = min(C.PROPOSAL_CROSS, left[r, c], right[r, c])
-        cross_h = min(C.PROPOSAL_CROSS, top[r, c], bottom[r, c])
-        crossed[b] = bool((inner_x.any() and V[ja[r], jb[r], inner_x].max() >= cross_v)
-                          or (inner_y.any() and Hs[inner_y, ia[c], ib[c]].max() >= cross_h))
-    found.sort(key=lambda f: (crossed[f[2]], -f[0]))
-    queues = [[b for _, fr, b in found if fr], [b for _, fr, b in found if not fr]]
+    # a straight edge right across the box, parallel to two of its sides: two stacked regions (a
+    # picture and a caption bar or fill above it), not one picture; tried after the others
+    # (as well supported as the box's own sides: a card's inner frame lines stop short of its edge)
+    mx = np.maximum(4, (C.PROPOSAL_CROSS_MARGIN * wx).astype(int))                 # (nxp,)
+    my = np.maximum(4, (C.PROPOSAL_CROSS_MARGIN * hy).astype(int))                 # (nyp,)
+    inner_x = (X[None, :] > (X[ia] + mx)[:, None]) & (X[None, :] < (X[ib] - mx)[:, None])   # (nxp, nx)
+    inner_y = (Y[None, :] > (Y[ja] + my)[:, None]) & (Y[None, :] < (Y[jb] - my)[:, None])   # (nyp, ny)
+    v_in = np.where(inner_x[None, :, :], V[ja, jb, :][:, None, :], -1.0).max(axis=2)        # (nyp, nxp)
+    h_in = np.where(inner_y[:, :, None], Hs[:, ia, ib][None, :, :], -1.0).max(axis=1)       # (nyp, nxp)
+    crossed = ((v_in >= np.minimum(C.PROPOSAL_CROSS, np.minimum(left, right)))
+               | (h_in >= np.minimum(C.PROPOSAL_CROSS, np.minimum(top, bottom))))
+    rows, cols = np.nonzero(ok)
+    order = np.lexsort((-score[rows, cols], crossed[rows, cols]))      # stable: uncrossed first, best first
+    rows, cols = rows[order], cols[order]
+    framed = n_border[rows, cols] == 0
+    queues = [np.flatnonzero(framed).tolist(), np.flatnonzero(~framed).tolist()]
     out: list[Box] = []
     turn = 0
     while len(out) < limit and (queues[0] or queues[1]):
         q = queues[turn] if queues[turn] else queues[1 - turn]
-        b = q.pop(0)
+        k = q.pop(0)
+        r, c = rows[k], cols[k]
+        b = (int(X[ia[c]]), int(Y[ja[r]]), int(wx[c]), int(hy[r]))
         if all(_iou(b, o) < 0.9 for o in out):
             out.append(b)
             turn = 1 - turn
