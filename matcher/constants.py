@@ -40,6 +40,7 @@ VERIFY_TOP = 4                # references verified per frame from the coarse se
 TWIN_VOTES = 20              # a model this voted for that fails geometry has its mirror twin verified too
 PRECHECK_PAIRS = 6            # ... and only when this many of their coarse pairs agree on one similarity
 PRECHECK_PAIRS_TOP = 4        # ... this many for the frame's most voted model
+PRECHECK_PX = 3.0             # ... within this many frame pixels (tighter than verification: the coarse pairs of a copy are exact)
 RANSAC_PX = 6.0               # reprojection error in reference pixels (REF_FEATURE_SIDE scale)
 MIN_INLIERS = 10
 MIN_BOX_SIDE = 24             # a matched region smaller than this (analysis px) is noise

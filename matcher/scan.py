@@ -42,10 +42,10 @@ def hash_score(dp: int, dd: int, share: float) -> float:
 def _coarse_consistent(xy: np.ndarray, r_xy: np.ndarray, frame_rows: np.ndarray, ref_rows: np.ndarray) -> int:
     """How many of the index search's pairs for one model agree on one similarity (RANSAC): a copy's
     pairs line up even in the coarse search, a chance candidate's scatter."""
-    if len(frame_rows) < C.PRECHECK_PAIRS:
+    if len(frame_rows) < min(C.PRECHECK_PAIRS, C.PRECHECK_PAIRS_TOP):
         return 0
     A, inl = cv2.estimateAffinePartial2D(r_xy[ref_rows].astype(np.float32), xy[frame_rows].astype(np.float32),
-                                         method=cv2.RANSAC, ransacReprojThreshold=C.RANSAC_PX,
+                                         method=cv2.RANSAC, ransacReprojThreshold=C.PRECHECK_PX,
                                          maxIters=500, confidence=0.99)
     return 0 if A is None or inl is None else int(inl.sum())
 
