@@ -68,6 +68,7 @@ PROPOSAL_CROSS_MARGIN = 0.04  # ... when it runs this far (share of the side) in
 REGION_FEATURE_SIDE = 480     # a proposal is rescaled to this long side before ORB
 REGION_FEATURES = 800
 REGION_FEATURE_IOU = 0.8      # a proposal overlapping a searched one this much gets no feature search of its own
+REGION_SEARCHES = 3           # region feature searches a frame at most (the best-ranked proposals; a screen of UI boxes has dozens)
 REGION_INSIDE = 0.8           # ... and one this much inside a reference found on the frame with a sure score
 REGION_INSIDE_SCORE = 0.8     # ... (a weaker match may still gain from the closer look) neither
 FEATURE_OVERSAMPLE = 3        # detect this many times the keypoints wanted, then spread them over a grid

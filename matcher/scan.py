@@ -176,7 +176,7 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         x, y, w, h = boxes[i]
         s = C.REGION_FEATURE_SIDE / max(w, h)
         # nested proposals of nearly one size share their keypoints: one feature search serves them
-        if s <= 1.2 or any(_iou(boxes[i], o) >= C.REGION_FEATURE_IOU for o in featured):
+        if s <= 1.2 or len(featured) >= C.REGION_SEARCHES or any(_iou(boxes[i], o) >= C.REGION_FEATURE_IOU for o in featured):
             continue
         # a rectangle inside a reference already found surely on this frame is that reference's own detail
         if any(v.score >= C.REGION_INSIDE_SCORE and _inside(boxes[i], v.box) >= C.REGION_INSIDE for v in best_v.values()):
