@@ -153,3 +153,36 @@ def test_rotation_metadata_is_honoured(tmp_path, index, make_clip):
     assert first.bgr.shape[1] > first.bgr.shape[0]   # displayed landscape
     res = matcher.scan_video(rotated, index)
     assert [m.reference for m in res.matches] == ["coffee"]
+
+
+def test_variable_frame_rate_landscape_clip_gets_spans_in_real_time(tmp_path, index):
+    """Timestamps come from each frame's pts, not from a nominal rate: a landscape VFR clip (frames 0.1 s
+    apart, then one held 3 s, as screen recorders write them) shows coffee only from 3.5 s on."""
+    from fractions import Fraction
+
+    import av
+    import cv2
+
+    w, h = 640, 360
+    other = synth.letterbox(read("chelsea.png"), w, h)
+    coffee = synth.letterbox(read("coffee.png"), w, h)
+    times = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5] + [3.5, 3.6, 3.7, 3.8, 3.9, 4.0, 4.5, 5.0, 5.5, 6.0]
+    path = tmp_path / "vfr.mkv"
+    with av.open(str(path), "w") as out:
+        s = out.add_stream("libx264", rate=30)
+        s.width, s.height, s.pix_fmt = w, h, "yuv420p"
+        s.codec_context.time_base = Fraction(1, 1000)
+        for t in times:
+            vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(coffee if t >= 3.5 else other), format="bgr24")
+            vf.pts, vf.time_base = round(t * 1000), Fraction(1, 1000)
+            for p in s.encode(vf):
+                out.mux(p)
+        for p in s.encode():
+            out.mux(p)
+    res = matcher.scan_video(path, index)
+    assert 6.0 <= res.duration <= 6.2
+    [m] = [m for m in res.matches if m.reference == "coffee"]
+    assert m.spans and 3.0 <= m.spans[0][0] <= 3.6 and m.spans[-1][1] >= 5.9, m.spans
+    assert 3.4 <= m.best_t <= 6.1
+    assert "chelsea" in [m.reference for m in res.matches]
+    assert cv2.imdecode(np.frombuffer(m.thumbnail_jpeg, np.uint8), cv2.IMREAD_COLOR) is not None
