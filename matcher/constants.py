@@ -5,7 +5,7 @@ from __future__ import annotations
 # --- index file -------------------------------------------------------------------------------
 INDEX_FORMAT = "mamoru-matcher-index"
 INDEX_FORMAT_VERSION = 1
-ALGORITHM_VERSION = "m4"  # bump when hashing/features change: stored indexes must be rebuilt
+ALGORITHM_VERSION = "m5"  # bump when hashing/features change: stored indexes must be rebuilt (m5: coverage_full)
 
 # --- references -------------------------------------------------------------------------------
 REF_FEATURE_SIDE = 512        # long side of the reference image the features are computed on
@@ -48,6 +48,11 @@ DEFAULT_THRESHOLD = 0.5       # one threshold for every reference: scores are ca
 FRAME_HIT = 0.35              # a frame counts toward spans from this frame score up
 THUMB_HEIGHT = 480
 COVERAGE_FULL = 0.2           # inliers / visible reference keypoints at which coverage counts fully
+COVERAGE_FULL_MIN = 0.08      # ... or at what a clean copy of the reference reaches, if less (index time), but
+                              # not below this (a tiled logo reaching 3 % would count any ten inliers fully)
+COVERAGE_SELF_SCALE = 0.75    # that clean copy: the reference scaled by this (bilinear, as a video frame resamples)...
+COVERAGE_SELF_BLUR = 0.7      # ... softened by this Gaussian sigma (px; scaling and encoding soften edges)...
+COVERAGE_SELF_PAD = 40        # ... on a grey margin this wide (px)
 MIN_SPREAD = 0.02             # inliers' bounding box must cover this share of the reference area
 DECODE_THREADS = 1            # one core per clip; run more clips in parallel to use more cores
 CONTENT_MIN_ENERGY = 1.5      # mean abs gradient under which a row/column is a bar or fill

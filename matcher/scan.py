@@ -82,7 +82,7 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
                 # ratio test one way round and passes it the other)
                 extra = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
         v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf, pairs,
-                   visible if scale == 1.0 and offset == (0, 0) else None, extra)
+                   visible if scale == 1.0 and offset == (0, 0) else None, extra, idx.coverage_full_of(model))
         if v is None or v.score <= 0:
             if matched is not None and model ^ 1 not in tried and int((matched[2] == model).sum()) >= C.TWIN_VOTES:
                 # nearly symmetric art: the copy's keypoints found the other model's twins first (the index
@@ -97,7 +97,7 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
             x0, y0 = np.clip(quad.min(axis=0), 0, frame_size).astype(int)
             x1, y1 = np.clip(np.ceil(quad.max(axis=0)), 0, frame_size).astype(int)
             v.quad, v.box = quad, (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
-            on_whole_frame(v, r_xy, tuple(idx.sizes[ref]), frame_size, visible)
+            on_whole_frame(v, r_xy, tuple(idx.sizes[ref]), frame_size, visible, idx.coverage_full_of(model))
             if v.score <= 0:
                 continue
         th, tm = idx.thumb(model)
