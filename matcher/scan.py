@@ -136,6 +136,8 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     for i, box in enumerate(boxes):
         rows = set(p_res[i][0].tolist()) | set(d_res[i][0].tolist())
         for row in rows:
+            if not _same_shape(idx, row, box):
+                continue
             model = int(idx.hash_model[row])
             region_candidates[i].add(model)
             dp = int(hamming(idx.phash[row:row + 1], ph[i])[0])
@@ -241,6 +243,15 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     return _explain_away(list(hits.values()))
 
 
+def _same_shape(idx: ReferenceIndex, row: int, box) -> bool:
+    """A hashed region and the reference variant it hashes close to have about the same aspect (a hash
+    is taken on a square resize: a thin strip of dark bar and an edge hashes like a dark corner)."""
+    rw, rh = (int(v) for v in idx.sizes[int(idx.hash_model[row]) >> 1])
+    _, _, vw, vh = variant_box(rw, rh, int(idx.hash_variant[row]))
+    r = (box[2] / max(1, box[3])) / (vw / max(1, vh))
+    return 1.0 / C.HASH_ASPECT <= r <= C.HASH_ASPECT
+
+
 def _hash_match_score(g: np.ndarray, idx: ReferenceIndex, model: int, box, variant: int, dp: int, dd: int) -> float:
     """Score of a hash match: hash distances (pHash `dp`, dHash `dd`) and the appearance of the reference
     variant placed on `box`; a sprite (its cells mostly transparent for the appearance check) is decided
@@ -309,6 +320,8 @@ def _warped_hits(g: np.ndarray, boxes: list, M: np.ndarray, frame_size: tuple[in
     d_res = idx.dhash_index.query(dh, C.DHASH_CANDIDATE)
     for i, box in enumerate(boxes):
         for row in set(p_res[i][0].tolist()) | set(d_res[i][0].tolist()):
+            if not _same_shape(idx, row, box):
+                continue
             model = int(idx.hash_model[row])
             ref = model >> 1
             dp = int(hamming(idx.phash[row:row + 1], ph[i])[0])
