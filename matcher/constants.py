@@ -5,13 +5,15 @@ from __future__ import annotations
 # --- index file -------------------------------------------------------------------------------
 INDEX_FORMAT = "mamoru-matcher-index"
 INDEX_FORMAT_VERSION = 1
-ALGORITHM_VERSION = "m4"  # bump when hashing/features change: stored indexes must be rebuilt
+ALGORITHM_VERSION = "m6"  # bump when hashing/features change: stored indexes must be rebuilt (m5: coverage_full, m6: off-centre crops)
 
 # --- references -------------------------------------------------------------------------------
 REF_FEATURE_SIDE = 512        # long side of the reference image the features are computed on
 REF_MIN_SIDE = 96             # sprites are upscaled (nearest) to at least this so features exist
 REF_FEATURES = 700            # ORB keypoints per reference variant
 REF_CROP_VARIANTS = (0.9, 0.8, 0.7, 0.6, 0.5)  # centre crops hashed at index time (uploaders crop; the issue asks down to 50 %)
+REF_OFFCENTRE_CROP = 0.65     # ... and crops of this share on a grid of positions (a random 50-75 % crop of smooth
+REF_OFFCENTRE_GRID = 4        # art, which has no keypoints, hashes close to one of them 4 times in 10, vs 1 in 10)
 FLATTEN_BACKGROUND = (255, 255, 255)   # transparent pixels become white (how most uploads show them)
 
 # --- video -----------------------------------------------------------------------------------
@@ -28,6 +30,7 @@ PHASH_CANDIDATE = 12          # Hamming distance (of 64) at which a hashed regio
 HASH_APPEAR_LOW, HASH_APPEAR_FULL = 0.55, 0.85  # appearance share needed by a hash-only match
 DHASH_CANDIDATE = 8           # ... or dHash distance
 PHASH_VETO = 26               # but a hash match whose pHash is further than this (chance is ~32) scores nothing
+HASH_ASPECT = 1.6             # a hashed region's aspect within this factor of its variant's (shown art keeps its shape)
 HASH_TOP = 8                  # candidates kept per region from the Hamming search
 WINDOW_SCALES = (0.9, 0.7, 0.5, 0.35, 0.25)  # sub-region window widths, as a share of content width
 WINDOW_STEP = 0.25            # window stride as a share of the window size
@@ -50,6 +53,11 @@ DEFAULT_THRESHOLD = 0.5       # one threshold for every reference: scores are ca
 FRAME_HIT = 0.35              # a frame counts toward spans from this frame score up
 THUMB_HEIGHT = 480
 COVERAGE_FULL = 0.2           # inliers / visible reference keypoints at which coverage counts fully
+COVERAGE_FULL_MIN = 0.08      # ... or at what a clean copy of the reference reaches, if less (index time), but
+                              # not below this (a tiled logo reaching 3 % would count any ten inliers fully)
+COVERAGE_SELF_SCALE = 0.75    # that clean copy: the reference scaled by this (bilinear, as a video frame resamples)...
+COVERAGE_SELF_BLUR = 0.7      # ... softened by this Gaussian sigma (px; scaling and encoding soften edges)...
+COVERAGE_SELF_PAD = 40        # ... on a grey margin this wide (px)
 MIN_SPREAD = 0.02             # inliers' bounding box must cover this share of the reference area
 DECODE_THREADS = 1            # one core per clip; run more clips in parallel to use more cores
 CONTENT_MIN_ENERGY = 1.5      # mean abs gradient under which a row/column is a bar or fill

@@ -22,7 +22,7 @@ from matcher import constants as C
 from matcher.errors import IndexFileError, MatcherError
 from matcher.hashing import grey, hamming, region_hashes
 from matcher.references import hash_variants, load_reference
-from matcher.verify import features, thumbnail_of
+from matcher.verify import features, thumbnail_of, verify
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
 
@@ -299,12 +299,32 @@ def _gather_rows(arr: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.
     return out
 
 
+def _coverage_full(grey_ref: np.ndarray, k_xy: np.ndarray, k_desc: np.ndarray) -> float:
+    """The coverage a clean copy of a reference reaches (its own art scaled, softened, verified against
+    it), capped at COVERAGE_FULL, floored at COVERAGE_FULL_MIN. Most art reaches the cap; art whose
+    keypoints do not survive resampling (a sprite's pixel staircase, thin lines, a tiled logo) reaches
+    a fraction of it, and its copies' coverage is judged against that."""
+    if len(k_xy) < C.MIN_INLIERS:
+        return C.COVERAGE_FULL
+    h, w = grey_ref.shape[:2]
+    s = C.COVERAGE_SELF_SCALE
+    img = cv2.resize(grey_ref, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_LINEAR)
+    img = cv2.GaussianBlur(img, (0, 0), C.COVERAGE_SELF_BLUR)
+    pad = C.COVERAGE_SELF_PAD
+    img = cv2.copyMakeBorder(img, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=128)
+    f_xy, f_desc = features(img, C.REF_FEATURES)
+    v = verify(f_xy, f_desc, 0, k_xy, k_desc, (w, h), (img.shape[1], img.shape[0]), HammingMatcher())
+    cov = 0.0 if v is None else v.coverage
+    return float(np.clip(cov, C.COVERAGE_FULL_MIN, C.COVERAGE_FULL))
+
+
 class ReferenceIndex:
     """Everything scan_video needs about the references; build from images, save, load."""
 
     def __init__(self, names: list[str], sizes: np.ndarray, phash: np.ndarray, dhash: np.ndarray,
                  hash_model: np.ndarray, hash_variant: np.ndarray, kp_xy: np.ndarray, kp_desc: np.ndarray,
-                 kp_offsets: np.ndarray, thumbs: np.ndarray, thumb_masks: np.ndarray, version: str | None = None):
+                 kp_offsets: np.ndarray, thumbs: np.ndarray, thumb_masks: np.ndarray, version: str | None = None,
+                 coverage_full: np.ndarray | None = None):
         self.names = list(names)
         self.sizes = np.asarray(sizes, np.int32).reshape(-1, 2)          # (R, 2) feature-scale (w, h)
         self.phash = np.asarray(phash, np.uint64)
@@ -318,6 +338,10 @@ class ReferenceIndex:
         self.thumbs = thumbs if isinstance(thumbs, np.memmap) else np.asarray(thumbs, np.uint8).reshape(-1, C.THUMB_SIDE, C.THUMB_SIDE)
         self.thumb_masks = (thumb_masks if isinstance(thumb_masks, np.memmap)
                             else np.asarray(thumb_masks, np.uint8).reshape(-1, C.THUMB_SIDE, C.THUMB_SIDE))
+        # per reference: the coverage at which a copy's coverage counts fully (what a clean copy of it
+        # reaches, at most COVERAGE_FULL); None (an index made without it) = COVERAGE_FULL for all
+        self.coverage_full = (np.full(len(self.names), C.COVERAGE_FULL, np.float32) if coverage_full is None
+                              else np.asarray(coverage_full, np.float32).reshape(-1))
         self.hash_index = HammingIndex(self.phash)
         self.dhash_index = HammingIndex(self.dhash)
         self.version = version or self._digest()
@@ -347,6 +371,7 @@ class ReferenceIndex:
         if not files:
             raise MatcherError("no reference images given")
         names, sizes, ph, dh, hm, hv, xy, desc, offsets = [], [], [], [], [], [], [], [], [0]
+        cov_full: list[float] = []
         thumbs, tmasks = [], []
         seen: set[str] = set()
         skipped: list[str] = []
@@ -386,11 +411,13 @@ class ReferenceIndex:
                 k_xy, k_desc = features(img, C.REF_FEATURES, mask)
                 xy.append(k_xy); desc.append(k_desc)
                 offsets.append(offsets[-1] + len(k_xy))
+                if not mirrored:
+                    cov_full.append(_coverage_full(img, k_xy, k_desc))
         if not names:
             raise MatcherError("no readable reference images: " + "; ".join(skipped[:3]))
         idx = cls(names, np.array(sizes), np.array(ph, np.uint64), np.array(dh, np.uint64), np.array(hm),
                    np.array(hv), np.concatenate(xy), np.concatenate(desc), np.array(offsets), np.array(thumbs),
-                   np.array(tmasks))
+                   np.array(tmasks), coverage_full=np.array(cov_full, np.float32))
         idx.skipped = skipped
         return idx
 
@@ -399,7 +426,7 @@ class ReferenceIndex:
         h.update(f"{C.INDEX_FORMAT}/{C.INDEX_FORMAT_VERSION}/{C.ALGORITHM_VERSION}".encode())
         h.update(json.dumps(self.names).encode())
         for a in (self.sizes, self.phash, self.dhash, self.hash_model, self.hash_variant, self.kp_xy,
-                  self.kp_desc, self.kp_offsets, self.thumbs, self.thumb_masks):
+                  self.kp_desc, self.kp_offsets, self.thumbs, self.thumb_masks, self.coverage_full):
             h.update(np.ascontiguousarray(a).tobytes())
         return f"{C.ALGORITHM_VERSION}-{h.hexdigest()[:16]}"
 
@@ -414,7 +441,7 @@ class ReferenceIndex:
         np.savez(buf, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), sizes=self.sizes,
                  phash=self.phash, dhash=self.dhash, hash_model=self.hash_model, hash_variant=self.hash_variant,
                  kp_xy=self.kp_xy, kp_desc=self.kp_desc, kp_offsets=self.kp_offsets, thumbs=self.thumbs,
-                 thumb_masks=self.thumb_masks)
+                 thumb_masks=self.thumb_masks, coverage_full=self.coverage_full)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".index-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
@@ -429,6 +456,8 @@ class ReferenceIndex:
                 meta = json.loads(bytes(z["meta"]).decode())
                 arrays = {k: z[k] for k in ("sizes", "phash", "dhash", "hash_model", "hash_variant",
                                             "kp_offsets")}
+                # (an index of an older algorithm has none: the version check below refuses it)
+                arrays["coverage_full"] = z["coverage_full"] if "coverage_full" in z.files else None
             for k in ("kp_xy", "kp_desc", "thumbs", "thumb_masks"):
                 arrays[k] = _memmap_npz_member(path, k)
         except FileNotFoundError:
@@ -478,6 +507,9 @@ class ReferenceIndex:
     def model_features(self, model: int) -> tuple[np.ndarray, np.ndarray]:
         a, b = self.kp_offsets[model], self.kp_offsets[model + 1]
         return np.asarray(self.kp_xy[a:b]), np.ascontiguousarray(self.kp_desc[a:b])
+
+    def coverage_full_of(self, model: int) -> float:
+        return float(self.coverage_full[model >> 1])
 
     def thumb(self, model: int) -> tuple[np.ndarray, np.ndarray]:
         """Grey thumbnail and mask of a model (the mirrored model's are flipped)."""

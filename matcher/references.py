@@ -114,4 +114,11 @@ def _variants(w: int, h: int) -> list[tuple[int, tuple[int, int, int, int], bool
             cw, ch = max(8, round(w * f)), max(8, round(h * f))
             out.append((code, ((w - cw) // 2, (h - ch) // 2, cw, ch), mirrored))
             code += 1
+        # off-centre crops on a grid (an uploader's crop is rarely centred: a corner, a face)
+        f, n = C.REF_OFFCENTRE_CROP, C.REF_OFFCENTRE_GRID
+        cw, ch = max(8, round(w * f)), max(8, round(h * f))
+        for j in range(n):
+            for i in range(n):
+                out.append((code, (round((w - cw) * i / (n - 1)), round((h - ch) * j / (n - 1)), cw, ch), mirrored))
+                code += 1
     return out

@@ -83,7 +83,7 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
                 # ratio test one way round and passes it the other)
                 extra = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
         v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf, pairs,
-                   visible if scale == 1.0 and offset == (0, 0) else None, extra)
+                   visible if scale == 1.0 and offset == (0, 0) else None, extra, idx.coverage_full_of(model))
         if v is None or v.score <= 0:
             if matched is not None and model ^ 1 not in tried and int((matched[2] == model).sum()) >= C.TWIN_VOTES:
                 # nearly symmetric art: the copy's keypoints found the other model's twins first (the index
@@ -98,7 +98,7 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
             x0, y0 = np.clip(quad.min(axis=0), 0, frame_size).astype(int)
             x1, y1 = np.clip(np.ceil(quad.max(axis=0)), 0, frame_size).astype(int)
             v.quad, v.box = quad, (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
-            on_whole_frame(v, r_xy, tuple(idx.sizes[ref]), frame_size, visible)
+            on_whole_frame(v, r_xy, tuple(idx.sizes[ref]), frame_size, visible, idx.coverage_full_of(model))
             if v.score <= 0:
                 continue
         th, tm = idx.thumb(model)
@@ -145,6 +145,8 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     for i, box in enumerate(boxes):
         rows = set(p_res[i][0].tolist()) | set(d_res[i][0].tolist())
         for row in rows:
+            if not _same_shape(idx, row, box):
+                continue
             model = int(idx.hash_model[row])
             region_candidates[i].add(model)
             dp = int(hamming(idx.phash[row:row + 1], ph[i])[0])
@@ -254,6 +256,15 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     return _explain_away(list(hits.values()))
 
 
+def _same_shape(idx: ReferenceIndex, row: int, box) -> bool:
+    """A hashed region and the reference variant it hashes close to have about the same aspect (a hash
+    is taken on a square resize: a thin strip of dark bar and an edge hashes like a dark corner)."""
+    rw, rh = (int(v) for v in idx.sizes[int(idx.hash_model[row]) >> 1])
+    _, _, vw, vh = variant_box(rw, rh, int(idx.hash_variant[row]))
+    r = (box[2] / max(1, box[3])) / (vw / max(1, vh))
+    return 1.0 / C.HASH_ASPECT <= r <= C.HASH_ASPECT
+
+
 def _hash_match_score(g: np.ndarray, idx: ReferenceIndex, model: int, box, variant: int, dp: int, dd: int) -> float:
     """Score of a hash match: hash distances (pHash `dp`, dHash `dd`) and the appearance of the reference
     variant placed on `box`; a sprite (its cells mostly transparent for the appearance check) is decided
@@ -322,6 +333,8 @@ def _warped_hits(g: np.ndarray, boxes: list, M: np.ndarray, frame_size: tuple[in
     d_res = idx.dhash_index.query(dh, C.DHASH_CANDIDATE)
     for i, box in enumerate(boxes):
         for row in set(p_res[i][0].tolist()) | set(d_res[i][0].tolist()):
+            if not _same_shape(idx, row, box):
+                continue
             model = int(idx.hash_model[row])
             ref = model >> 1
             dp = int(hamming(idx.phash[row:row + 1], ph[i])[0])

@@ -80,12 +80,13 @@ class Verification:
     rich: np.ndarray | None = None
 
 
-def feature_score(inliers: int, coverage: float) -> float:
-    """Map inliers and coverage to [0, 1]; 0.5 is the calibrated decision point (DEFAULT_THRESHOLD)."""
+def feature_score(inliers: int, coverage: float, coverage_full: float = C.COVERAGE_FULL) -> float:
+    """Map inliers and coverage to [0, 1]; 0.5 is the calibrated decision point (DEFAULT_THRESHOLD).
+    coverage_full: the reference's (what a clean copy of it reaches, at most COVERAGE_FULL)."""
     if inliers < C.MIN_INLIERS:
         return 0.0
     s_n = 1.0 - np.exp(-(inliers - C.MIN_INLIERS + 4) / 10.0)   # 10 -> 0.33, 20 -> 0.75, 30 -> 0.91
-    s_c = min(1.0, coverage / C.COVERAGE_FULL)
+    s_c = min(1.0, coverage / coverage_full)
     return float(np.clip(s_n * (0.35 + 0.65 * s_c), 0.0, 1.0))
 
 
@@ -113,7 +114,8 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
            ref_desc: np.ndarray, ref_size: tuple[int, int], frame_size: tuple[int, int],
            matcher: cv2.BFMatcher | None = None, pairs: tuple[np.ndarray, np.ndarray] | None = None,
            visible: tuple[int, int, int, int] | None = None,
-           extra: tuple[np.ndarray, np.ndarray] | None = None) -> Verification | None:
+           extra: tuple[np.ndarray, np.ndarray] | None = None, coverage_full: float = C.COVERAGE_FULL
+           ) -> Verification | None:
     """Match a frame against one reference model and fit a homography; None when it does not hold.
 
     pairs: (frame rows, reference rows) already matched by the index search; else matched here.
@@ -205,7 +207,7 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
     if box[2] < C.MIN_BOX_SIDE or box[3] < C.MIN_BOX_SIDE:
         return None
     return Verification(model=model, inliers=n_in, matches=len(src_a), coverage=float(coverage),
-                        reference_share=ref_share, quad=quad, box=box, score=feature_score(n_in, coverage), H=H, spread=cell_spread,
+                        reference_share=ref_share, quad=quad, box=box, score=feature_score(n_in, coverage, coverage_full), H=H, spread=cell_spread,
                         cells_all=cells_all, cells_in=cells_in, rich=rich)
 
 
@@ -215,7 +217,7 @@ def _inside(pts: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
 
 
 def on_whole_frame(v: Verification, ref_xy: np.ndarray, ref_size: tuple[int, int], frame_size: tuple[int, int],
-                   visible: tuple[int, int, int, int] | None = None) -> None:
+                   visible: tuple[int, int, int, int] | None = None, coverage_full: float = C.COVERAGE_FULL) -> None:
     """Coverage and spread again once v.H maps to the whole frame (v was verified on a region's features):
     reference keypoints that land on the frame outside the region are visible too, and unmatched. A region
     cut around the part two cards share (the text box of a deck) otherwise covers that part only."""
@@ -235,7 +237,7 @@ def on_whole_frame(v: Verification, ref_xy: np.ndarray, ref_size: tuple[int, int
     frame_poly = np.float32([[0, 0], [fw, 0], [fw, fh], [0, fh]])
     clipped, _ = cv2.intersectConvexConvex(v.quad.astype(np.float32), frame_poly)
     v.reference_share = float(np.clip(clipped / max(1e-6, cv2.contourArea(v.quad.astype(np.float32))), 0.0, 1.0))
-    v.score = feature_score(v.inliers, v.coverage)
+    v.score = feature_score(v.inliers, v.coverage, coverage_full)
 
 
 def thumbnail_of(grey_ref: np.ndarray, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:

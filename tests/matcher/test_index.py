@@ -19,6 +19,15 @@ def test_save_load_round_trip_keeps_names_version_and_results(index, tmp_path):
     assert again.version == index.version
     assert np.array_equal(again.phash, index.phash)
     assert np.array_equal(again.kp_desc, index.kp_desc)
+    assert np.array_equal(again.coverage_full, index.coverage_full)
+
+
+def test_coverage_full_is_calibrated_per_reference(index):
+    # photos keep their keypoints through resampling: their copies' coverage counts fully at COVERAGE_FULL
+    assert index.coverage_full.shape == (len(index.names),)
+    assert np.all(index.coverage_full >= matcher.constants.COVERAGE_FULL_MIN)
+    assert np.all(index.coverage_full <= matcher.constants.COVERAGE_FULL)
+    assert index.coverage_full[index.names.index("astronaut")] == pytest.approx(matcher.constants.COVERAGE_FULL)
 
 
 def test_version_changes_when_content_changes(ref_paths, index):

@@ -106,7 +106,11 @@ def test_hash_variants_are_pinned_with_the_algorithm_version():
     from matcher.references import hash_variants
 
     v = hash_variants(np.zeros((80, 100, 3), np.uint8))
-    assert matcher.ALGORITHM_VERSION == "m4"
-    assert [c for c, _, _ in v] == list(range(12))
-    assert [b for _, b, m in v if not m] == [(0, 0, 100, 80), (5, 4, 90, 72), (10, 8, 80, 64), (15, 12, 70, 56),
-                                             (20, 16, 60, 48), (25, 20, 50, 40)]
+    assert matcher.ALGORITHM_VERSION == "m6"
+    assert [c for c, _, _ in v] == list(range(44))
+    plain = [b for _, b, m in v if not m]
+    assert plain[:6] == [(0, 0, 100, 80), (5, 4, 90, 72), (10, 8, 80, 64), (15, 12, 70, 56),
+                         (20, 16, 60, 48), (25, 20, 50, 40)]
+    # off-centre 65 % crops on a 4 x 4 grid, row by row
+    assert plain[6:10] == [(0, 0, 65, 52), (12, 0, 65, 52), (23, 0, 65, 52), (35, 0, 65, 52)]
+    assert plain[-1] == (35, 28, 65, 52)
