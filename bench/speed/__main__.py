@@ -153,7 +153,9 @@ def big_index(real, n_refs: int):
     offs = np.concatenate([real.kp_offsets, real.kp_offsets[-1] + per_model * np.arange(1, extra * models_per_ref + 1)])
     thumbs = np.concatenate([real.thumbs, rng.integers(0, 256, (extra,) + real.thumbs.shape[1:], dtype=np.uint8)])
     tmasks = np.concatenate([real.thumb_masks, np.full((extra,) + real.thumbs.shape[1:], 255, np.uint8)])
-    return matcher.ReferenceIndex(names, sizes, phash, dhash, hm, hv, kp_xy, kp_desc, offs, thumbs, tmasks)
+    cov = np.concatenate([real.coverage_full, rng.uniform(0.08, 0.2, extra).astype(np.float32)])
+    return matcher.ReferenceIndex(names, sizes, phash, dhash, hm, hv, kp_xy, kp_desc, offs, thumbs, tmasks,
+                                  coverage_full=cov)
 
 
 def hamming_qps(n: int, queries: int = 200) -> float:
