@@ -38,8 +38,8 @@ def features(grey_img: np.ndarray, n: int, mask: np.ndarray | None = None) -> tu
     if spread_order:
         gx = max(1, round((C.FEATURE_CELLS * w / h) ** 0.5))
         gy = max(1, round(C.FEATURE_CELLS / gx))
-        pts = np.array([k.pt for k in kps], np.float32)
-        resp = np.array([k.response for k in kps], np.float32)
+        pts = cv2.KeyPoint_convert(kps)
+        resp = np.fromiter((k.response for k in kps), np.float32, len(kps))
         cell = (np.minimum(gy - 1, (pts[:, 1] * gy / h).astype(int)) * gx
                 + np.minimum(gx - 1, (pts[:, 0] * gx / w).astype(int)))
         order = np.lexsort((-resp, cell))          # by cell, strongest first inside each cell
@@ -59,7 +59,7 @@ def features(grey_img: np.ndarray, n: int, mask: np.ndarray | None = None) -> tu
     # keep the spread order (compute may drop a few keypoints near borders, never reorders them);
     # an index keeps the head of each reference's list for its coarse search
     order = np.arange(len(kps)) if spread_order else np.argsort([-k.response for k in kps], kind="stable")
-    return np.array([kps[i].pt for i in order], np.float32), desc[order]
+    return cv2.KeyPoint_convert(kps)[order].reshape(-1, 2).astype(np.float32), desc[order]
 
 
 @dataclass
