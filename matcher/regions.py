@@ -284,10 +284,15 @@ def rectangle_proposals(bgr: np.ndarray, limit: int = C.MAX_PROPOSALS) -> list[B
     queues = [[b for _, fr, b in found if fr], [b for _, fr, b in found if not fr]]
     out: list[Box] = []
     turn = 0
+    grey_small = g.mean(axis=2)
     while len(out) < limit and (queues[0] or queues[1]):
         q = queues[turn] if queues[turn] else queues[1 - turn]
         b = q.pop(0)
-        if all(_iou(b, o) < 0.9 for o in out):
+        # a flat box (a bar, the fill between edges) is no picture: it would take a slot for nothing
+        # (its inside: the box's sides lie on edges, so its rim is never flat)
+        mx, my = b[2] // 8, b[3] // 8
+        if all(_iou(b, o) < 0.9 for o in out) and \
+                grey_small[b[1] + my:b[1] + b[3] - my, b[0] + mx:b[0] + b[2] - mx].std() >= C.REGION_MIN_STD:
             out.append(b)
             turn = 1 - turn
     return out
