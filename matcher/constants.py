@@ -72,6 +72,7 @@ MAX_LINES = 14
 MAX_PROPOSALS = 6
 PROPOSAL_CROSS = 0.95         # an edge across a proposal, this well supported (or as well as its own sides), makes it
                               # two stacked regions (a picture and the caption or fill above it): ranked after the others
+PROPOSAL_CROSS_MIN = 0.8      # ... but at least this (a line of meme text across a weakly edged strip is not a border)
 PROPOSAL_CROSS_MARGIN = 0.04  # ... when it runs this far (share of the side) inside the proposal (not a doubled side)
 REGION_FEATURE_SIDE = 480     # a proposal is rescaled to this long side before ORB
 REGION_FEATURES = 800

@@ -266,15 +266,17 @@ def rectangle_proposals(bgr: np.ndarray, limit: int = C.MAX_PROPOSALS) -> list[B
     n_border = ((X[ia] <= 0)[None, :].astype(int) + (X[ib] >= w)[None, :] + (Y[ja] <= 0)[:, None] + (Y[jb] >= h)[:, None])
     # a straight edge right across the box, parallel to two of its sides: two stacked regions (a
     # picture and a caption bar or fill above it), not one picture; tried after the others
-    # (as well supported as the box's own sides: a card's inner frame lines stop short of its edge)
+    # (as well supported as the box's own sides: a card's inner frame lines stop short of its edge;
+    # but at least PROPOSAL_CROSS_MIN: a line of meme text across a weakly edged strip is not a border)
     mx = np.maximum(4, (C.PROPOSAL_CROSS_MARGIN * wx).astype(int))                 # (nxp,)
     my = np.maximum(4, (C.PROPOSAL_CROSS_MARGIN * hy).astype(int))                 # (nyp,)
     inner_x = (X[None, :] > (X[ia] + mx)[:, None]) & (X[None, :] < (X[ib] - mx)[:, None])   # (nxp, nx)
     inner_y = (Y[None, :] > (Y[ja] + my)[:, None]) & (Y[None, :] < (Y[jb] - my)[:, None])   # (nyp, ny)
     v_in = np.where(inner_x[None, :, :], V[ja, jb, :][:, None, :], -1.0).max(axis=2)        # (nyp, nxp)
     h_in = np.where(inner_y[:, :, None], Hs[:, ia, ib][None, :, :], -1.0).max(axis=1)       # (nyp, nxp)
-    crossed = ((v_in >= np.minimum(C.PROPOSAL_CROSS, np.minimum(left, right)))
-               | (h_in >= np.minimum(C.PROPOSAL_CROSS, np.minimum(top, bottom))))
+    cross_v = np.maximum(C.PROPOSAL_CROSS_MIN, np.minimum(C.PROPOSAL_CROSS, np.minimum(left, right)))
+    cross_h = np.maximum(C.PROPOSAL_CROSS_MIN, np.minimum(C.PROPOSAL_CROSS, np.minimum(top, bottom)))
+    crossed = (v_in >= cross_v) | (h_in >= cross_h)
     rows, cols = np.nonzero(ok)
     order = np.lexsort((-score[rows, cols], crossed[rows, cols]))      # stable: uncrossed first, best first
     rows, cols = rows[order], cols[order]
@@ -287,7 +289,11 @@ def rectangle_proposals(bgr: np.ndarray, limit: int = C.MAX_PROPOSALS) -> list[B
         k = q.pop(0)
         r, c = rows[k], cols[k]
         b = (int(X[ia[c]]), int(Y[ja[r]]), int(wx[c]), int(hy[r]))
-        if all(_iou(b, o) < 0.9 for o in out):
+        # a flat box (a bar, the fill between edges) is no picture: it would take a slot for nothing
+        # (its inside: the box's sides lie on edges, so its rim is never flat)
+        mx, my = b[2] // 8, b[3] // 8
+        if all(_iou(b, o) < 0.9 for o in out) and \
+                _channel_mean(bgr[b[1] + my:b[1] + b[3] - my, b[0] + mx:b[0] + b[2] - mx]).std() >= C.REGION_MIN_STD:
             out.append(b)
             turn = 1 - turn
     return out
@@ -301,6 +307,16 @@ def _channel_max(d: np.ndarray) -> np.ndarray:
     for k in range(1, d.shape[2]):
         out = np.maximum(out, d[..., k])
     return out
+
+
+def _channel_mean(d: np.ndarray) -> np.ndarray:
+    """Per-pixel mean over the colour channels (as for _channel_max, not NumPy's mean over the last axis)."""
+    if d.ndim == 2:
+        return d
+    out = d[..., 0].astype(np.float32)
+    for k in range(1, d.shape[2]):
+        out += d[..., k]
+    return out / d.shape[2]
 
 
 def _iou(a: Box, b: Box) -> float:
