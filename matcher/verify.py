@@ -319,7 +319,9 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
                 # flat on the frame, or mostly one tone (a caption bar with its text, a sticker)
                 # where the reference is not: covered, says little
                 covered += 1
-                if covered_out is not None:
+                if covered_out is not None and in_band:
+                    # (inlier spread leaves out caption bands only: a flat or one-tone cell elsewhere
+                    # may be a sticker, or the flat art of a look-alike that shares the rest)
                     covered_out[i, j] = True
                 continue
             total += 1
