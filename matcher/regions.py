@@ -264,36 +264,61 @@ def rectangle_proposals(bgr: np.ndarray, limit: int = C.MAX_PROPOSALS) -> list[B
     # a side on the frame's border is support for free: pictures framed by four edges of their own
     # (picture-in-picture) take turns with the others (split screens, strips) so neither crowds out the other
     n_border = ((X[ia] <= 0)[None, :].astype(int) + (X[ib] >= w)[None, :] + (Y[ja] <= 0)[:, None] + (Y[jb] >= h)[:, None])
-    # a straight edge right across the box, parallel to two of its sides: two stacked regions (a
-    # picture and a caption bar or fill above it), not one picture; tried after the others
-    # (as well supported as the box's own sides: a card's inner frame lines stop short of its edge;
-    # but at least PROPOSAL_CROSS_MIN: a line of meme text across a weakly edged strip is not a border)
-    mx = np.maximum(4, (C.PROPOSAL_CROSS_MARGIN * wx).astype(int))                 # (nxp,)
-    my = np.maximum(4, (C.PROPOSAL_CROSS_MARGIN * hy).astype(int))                 # (nyp,)
-    inner_x = (X[None, :] > (X[ia] + mx)[:, None]) & (X[None, :] < (X[ib] - mx)[:, None])   # (nxp, nx)
-    inner_y = (Y[None, :] > (Y[ja] + my)[:, None]) & (Y[None, :] < (Y[jb] - my)[:, None])   # (nyp, ny)
-    v_in = np.where(inner_x[None, :, :], V[ja, jb, :][:, None, :], -1.0).max(axis=2)        # (nyp, nxp)
-    h_in = np.where(inner_y[:, :, None], Hs[:, ia, ib][None, :, :], -1.0).max(axis=1)       # (nyp, nxp)
-    cross_v = np.maximum(C.PROPOSAL_CROSS_MIN, np.minimum(C.PROPOSAL_CROSS, np.minimum(left, right)))
-    cross_h = np.maximum(C.PROPOSAL_CROSS_MIN, np.minimum(C.PROPOSAL_CROSS, np.minimum(top, bottom)))
-    crossed = (v_in >= cross_v) | (h_in >= cross_h)
-    rows, cols = np.nonzero(ok)
-    order = np.lexsort((-score[rows, cols], crossed[rows, cols]))      # stable: uncrossed first, best first
-    rows, cols = rows[order], cols[order]
-    framed = n_border[rows, cols] == 0
-    queues = [np.flatnonzero(framed).tolist(), np.flatnonzero(~framed).tolist()]
+    found = [(float(score[r, c]), bool(n_border[r, c] == 0), int(r), int(c)) for r, c in zip(*np.nonzero(ok))]
+    found.sort(key=lambda f: -f[0])
+
+    def box_of(r: int, c: int) -> Box:
+        return int(X[ia[c]]), int(Y[ja[r]]), int(wx[c]), int(hy[r])
+
+    # a straight edge right across a box, parallel to two of its sides: two stacked regions (a picture
+    # and a caption bar or fill above it), not one picture; such boxes come after all the others.
+    # (the edge must be as well supported as the box's own sides: a card's inner frame lines stop
+    # short of its edge; and it must lie inside the box, not on a doubled side)
+    rr, cc = np.nonzero(ok)
+    mxs = np.maximum(4, (C.PROPOSAL_CROSS_MARGIN * wx[cc]).astype(int))
+    mys = np.maximum(4, (C.PROPOSAL_CROSS_MARGIN * hy[rr]).astype(int))
+    inner_x = (X[None, :] > (X[ia[cc]] + mxs)[:, None]) & (X[None, :] < (X[ib[cc]] - mxs)[:, None])   # (n, nx)
+    inner_y = (Y[None, :] > (Y[ja[rr]] + mys)[:, None]) & (Y[None, :] < (Y[jb[rr]] - mys)[:, None])   # (n, ny)
+    v_in = np.where(inner_x, V[ja[rr], jb[rr], :], 0.0).max(axis=1, initial=0.0)
+    h_in = np.where(inner_y, Hs[:, ia[cc], ib[cc]].T, 0.0).max(axis=1, initial=0.0)
+    cross_v = np.maximum(C.PROPOSAL_CROSS_MIN, np.minimum(C.PROPOSAL_CROSS, np.minimum(left[rr, cc], right[rr, cc])))
+    cross_h = np.maximum(C.PROPOSAL_CROSS_MIN, np.minimum(C.PROPOSAL_CROSS, np.minimum(top[rr, cc], bottom[rr, cc])))
+    crossed = np.zeros(ok.shape, bool)
+    crossed[rr, cc] = (inner_x.any(axis=1) & (v_in >= cross_v)) | (inner_y.any(axis=1) & (h_in >= cross_h))
+
+    sums = None
+
+    def flat(b: Box) -> bool:
+        """A flat box (a bar, the fill between edges) is no picture: it would take a slot for nothing
+        (its inside: the box's sides lie on edges, so its rim is never flat)."""
+        nonlocal sums
+        if sums is None:
+            sums = cv2.integral2(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if bgr.ndim == 3 else bgr)
+        mx, my = b[2] // 8, b[3] // 8
+        x0, y0, x1, y1 = b[0] + mx, b[1] + my, b[0] + b[2] - mx, b[1] + b[3] - my
+        n = max(1, (x1 - x0) * (y1 - y0))
+        s1 = sums[0][y1, x1] - sums[0][y0, x1] - sums[0][y1, x0] + sums[0][y0, x0]
+        s2 = sums[1][y1, x1] - sums[1][y0, x1] - sums[1][y1, x0] + sums[1][y0, x0]
+        return float(np.sqrt(max(0.0, s2 / n - (s1 / n) ** 2))) < C.REGION_MIN_STD
+
+    # boxes framed by four edges of their own and boxes on the frame's border take turns; boxes that
+    # an edge crosses come after all the others
+    queues = [[f for f in found if f[1]], [f for f in found if not f[1]]]
+    later: list[list] = [[], []]
     out: list[Box] = []
     turn = 0
-    while len(out) < limit and (queues[0] or queues[1]):
-        q = queues[turn] if queues[turn] else queues[1 - turn]
-        k = q.pop(0)
-        r, c = rows[k], cols[k]
-        b = (int(X[ia[c]]), int(Y[ja[r]]), int(wx[c]), int(hy[r]))
-        # a flat box (a bar, the fill between edges) is no picture: it would take a slot for nothing
-        # (its inside: the box's sides lie on edges, so its rim is never flat)
-        mx, my = b[2] // 8, b[3] // 8
-        if all(_iou(b, o) < 0.9 for o in out) and \
-                _channel_mean(bgr[b[1] + my:b[1] + b[3] - my, b[0] + mx:b[0] + b[2] - mx]).std() >= C.REGION_MIN_STD:
+    for qs in (queues, later):
+        while len(out) < limit and (qs[0] or qs[1]):
+            k = turn if qs[turn] else 1 - turn
+            f = qs[k].pop(0)
+            b = box_of(f[2], f[3])
+            if any(_iou(b, o) >= 0.9 for o in out):
+                continue
+            if qs is queues and crossed[f[2], f[3]]:
+                later[k].append(f)
+                continue
+            if flat(b):
+                continue
             out.append(b)
             turn = 1 - turn
     return out
@@ -307,16 +332,6 @@ def _channel_max(d: np.ndarray) -> np.ndarray:
     for k in range(1, d.shape[2]):
         out = np.maximum(out, d[..., k])
     return out
-
-
-def _channel_mean(d: np.ndarray) -> np.ndarray:
-    """Per-pixel mean over the colour channels (as for _channel_max, not NumPy's mean over the last axis)."""
-    if d.ndim == 2:
-        return d
-    out = d[..., 0].astype(np.float32)
-    for k in range(1, d.shape[2]):
-        out += d[..., k]
-    return out / d.shape[2]
 
 
 def _iou(a: Box, b: Box) -> float:

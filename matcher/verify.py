@@ -322,7 +322,9 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
     with np.errstate(divide="ignore", invalid="ignore"):
         ncc = ((a - a.mean(axis=2, keepdims=True)) * (b - b.mean(axis=2, keepdims=True))).mean(axis=2) / (sa * sb)
     if covered_out is not None:
-        covered_out |= cov
+        # (inlier spread leaves out caption bands only: a flat or one-tone cell elsewhere may be a
+        # sticker, or the flat art of a look-alike that shares the rest)
+        covered_out |= cov & in_band
     compared = int(comp.sum())
     compared_agree = int((comp & (ncc >= C.APPEAR_NCC)).sum())
     covered = int(cov.sum())
