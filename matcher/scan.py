@@ -136,24 +136,14 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     proposals = [b for b in rectangle_proposals(bgr) if all(_iou(b, o) < 0.9 for o in boxes)
                  and g[b[1]:b[1] + b[3], b[0]:b[0] + b[2]].std() >= C.REGION_MIN_STD]
     boxes.extend(proposals)
-    ph, dh = region_hashes(g, boxes)
     # model -> (pHash distance, dHash distance, box) of the closest hashed region
     hash_hits: dict[int, tuple[int, int, tuple[int, int, int, int], int]] = {}
     region_candidates: dict[int, set[int]] = {i: set() for i in range(len(boxes))}
-    p_res = idx.hash_index.query(ph, C.PHASH_CANDIDATE)
-    d_res = idx.dhash_index.query(dh, C.DHASH_CANDIDATE)
-    for i, box in enumerate(boxes):
-        rows = set(p_res[i][0].tolist()) | set(d_res[i][0].tolist())
-        for row in rows:
-            if not _same_shape(idx, row, box):
-                continue
-            model = int(idx.hash_model[row])
-            region_candidates[i].add(model)
-            dp = int(hamming(idx.phash[row:row + 1], ph[i])[0])
-            dd = int(hamming(idx.dhash[row:row + 1], dh[i])[0])
-            old = hash_hits.get(model)
-            if old is None or min(dp / 24, dd / 20) < min(old[0] / 24, old[1] / 20):
-                hash_hits[model] = (dp, dd, box, int(idx.hash_variant[row]))
+    for i, box, model, variant, dp, dd in _hash_candidates(g, boxes, idx):
+        region_candidates[i].add(model)
+        old = hash_hits.get(model)
+        if old is None or min(dp / 24, dd / 20) < min(old[0] / 24, old[1] / 20):
+            hash_hits[model] = (dp, dd, box, variant)
     best_v: dict[int, Verification] = {}
     xy, desc = features(g, C.FRAME_FEATURES)
     hash_cands = set().union(*(region_candidates[i] for i in range(n_content)))
@@ -241,9 +231,7 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
                 hits[ref] = h
     # sprites by the shape of their edges, on the same regions (what features and hashes miss on flat art)
     for model, sh in silhouette.search(g, boxes, idx).items():
-        s = silhouette.silhouette_score(sh.ncc)
-        if s > 0:
-            s *= silhouette.pixel_score(silhouette.pixel_agreement(g, sh, idx))
+        s = silhouette.hit_score(g, sh, idx)
         if s <= 0:
             continue
         ref = model >> 1
@@ -254,6 +242,19 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
         elif s > h.score:
             hits[ref] = FrameHit(t, ref, s, h.box if h.inliers else sh.box, method, h.reference_share, h.quad, h.inliers)
     return _explain_away(list(hits.values()))
+
+
+def _hash_candidates(g: np.ndarray, boxes: list, idx: ReferenceIndex):
+    """The index's hashes close to each box's pHash or dHash (of about the box's shape)
+    -> (box number, box, model, variant, pHash distance, dHash distance) each."""
+    ph, dh = region_hashes(g, boxes)
+    p_res = idx.hash_index.query(ph, C.PHASH_CANDIDATE)
+    d_res = idx.dhash_index.query(dh, C.DHASH_CANDIDATE)
+    for i, box in enumerate(boxes):
+        for row in set(p_res[i][0].tolist()) | set(d_res[i][0].tolist()):
+            if _same_shape(idx, row, box):
+                yield (i, box, int(idx.hash_model[row]), int(idx.hash_variant[row]),
+                       int(hamming(idx.phash[row:row + 1], ph[i])[0]), int(hamming(idx.dhash[row:row + 1], dh[i])[0]))
 
 
 def _same_shape(idx: ReferenceIndex, row: int, box) -> bool:
@@ -328,24 +329,11 @@ def _warped_hits(g: np.ndarray, boxes: list, M: np.ndarray, frame_size: tuple[in
         quad, fbox = deskew.box_back(box, inv, frame_size)
         out[ref] = FrameHit(t, ref, score, fbox, method, 1.0, quad, 0)
 
-    ph, dh = region_hashes(g, boxes)
-    p_res = idx.hash_index.query(ph, C.PHASH_CANDIDATE)
-    d_res = idx.dhash_index.query(dh, C.DHASH_CANDIDATE)
-    for i, box in enumerate(boxes):
-        for row in set(p_res[i][0].tolist()) | set(d_res[i][0].tolist()):
-            if not _same_shape(idx, row, box):
-                continue
-            model = int(idx.hash_model[row])
-            ref = model >> 1
-            dp = int(hamming(idx.phash[row:row + 1], ph[i])[0])
-            dd = int(hamming(idx.dhash[row:row + 1], dh[i])[0])
-            s = _hash_match_score(g, idx, model, box, int(idx.hash_variant[row]), dp, dd)
-            keep(ref, s, box, "phash" + tag + ("-mirror" if model & 1 else ""))
+    for _, box, model, variant, dp, dd in _hash_candidates(g, boxes, idx):
+        s = _hash_match_score(g, idx, model, box, variant, dp, dd)
+        keep(model >> 1, s, box, "phash" + tag + ("-mirror" if model & 1 else ""))
     for model, sh in silhouette.search(g, boxes, idx).items():
-        s = silhouette.silhouette_score(sh.ncc)
-        if s > 0:
-            s *= silhouette.pixel_score(silhouette.pixel_agreement(g, sh, idx))
-        keep(model >> 1, s, sh.box, "silhouette" + tag + ("-mirror" if model & 1 else ""))
+        keep(model >> 1, silhouette.hit_score(g, sh, idx), sh.box, "silhouette" + tag + ("-mirror" if model & 1 else ""))
     return out
 
 

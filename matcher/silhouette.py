@@ -183,9 +183,14 @@ def verify_shape(grey_frame: np.ndarray, box: tuple[int, int, int, int], model: 
     hit = _match_in(_fields(grey_frame, box), _templates(idx), model, box)
     if hit is None:
         return 0.0
+    return hit_score(grey_frame, hit, idx, opaque=idx.thumb(model)[1].min() == 255)
+
+
+def hit_score(grey_frame: np.ndarray, hit: SilhouetteHit, idx, opaque: bool = False) -> float:
+    """Frame score of a silhouette hit: its shape's correlation, times how far the pixels under it agree."""
     s = silhouette_score(hit.ncc)
     if s > 0:
-        s *= pixel_score(pixel_agreement(grey_frame, hit, idx), opaque=idx.thumb(model)[1].min() == 255)
+        s *= pixel_score(pixel_agreement(grey_frame, hit, idx), opaque=opaque)
     return s
 
 
