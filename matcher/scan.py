@@ -14,9 +14,8 @@ from matcher.hashing import grey, hamming, phash_hex, region_hashes
 from matcher.index import ReferenceIndex
 from matcher.references import variant_box
 from matcher.verdict import FrameHit, Match, ScanResult, clip_score, spans_of, thumbnail
-from matcher.verify import (Verification, appearance, evidence_factor, features, on_whole_frame, overlay_rows, refine_alignment,
-                            spread_excluding,
-                            verify)
+from matcher.verify import (Verification, appearance, evidence_factor, features, on_whole_frame, overlay_rows,
+                            refine_alignment, spread_excluding, verify)
 from matcher.regions import _iou, content_boxes, content_quad, rectangle_proposals
 from matcher import deskew, silhouette
 from matcher.video import FrameReader
