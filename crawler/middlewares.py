@@ -13,10 +13,10 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawler.constants import BACKOFF_BASE_S, BACKOFF_MAX_S, BACKOFF_MAX_TRIES
-from crawler.urlsafety import UnsafeURLError, check_url
-from mamoru.models import utcnow
+from core.urlsafety import UnsafeURLError, check_url
+from core.models import utcnow
 
-logger = logging.getLogger("crawler.urlsafety")
+logger = logging.getLogger("core.urlsafety")
 backoff_logger = logging.getLogger("crawler.backoff")
 
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from crawler.parsing import clean_text, is_http_url, parse_count
-from mamoru.db import session_scope
-from mamoru.models import Clip, ClipStatus, utcnow
+from core.db import session_scope
+from core.models import Clip, ClipStatus, utcnow
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, quote, urlsplit
 
-from mamoru.config import DEFAULT_BASE_URLS, PLATFORMS, Settings
+from core.config import DEFAULT_BASE_URLS, PLATFORMS, Settings
 
 WEB = "web"
 PUBLIC_HOSTS: dict[str, frozenset[str]] = {
@@ -44,7 +44,7 @@ def base_url(settings: Settings, platform: str) -> str:
 
 
 def api_url(settings: Settings, platform: str) -> str:
-    from mamoru.config import DEFAULT_API_URLS
+    from core.config import DEFAULT_API_URLS
 
     return (settings.platform_api_urls.get(platform) or DEFAULT_API_URLS[platform]).rstrip("/")
 

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from mamoru.config import Settings
+from core.config import Settings
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 

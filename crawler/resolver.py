@@ -15,7 +15,7 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
-from crawler.urlsafety import address_refusal
+from core.urlsafety import address_refusal
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from crawler.constants import DEFAULT_MAX_DURATION_S
 from crawler.items import item_to_json
 from crawler.platforms import WEB, locate
 from crawler.spiders.base import KINDS, UnsupportedTarget
-from mamoru.config import PLATFORMS, Settings
+from core.config import PLATFORMS, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +100,8 @@ def outcome_from_stats(stats: dict, items: int) -> dict:
 def run_watchlist_crawl(settings: Settings, watchlist_id: int, overrides: dict[str, Any] | None = None) -> dict:
     """Crawl one watchlist in this process: upsert its clips, record the run on the watchlist, return the
     outcome. Call it in a fresh process (the Twisted reactor cannot restart)."""
-    from mamoru.db import session_scope
-    from mamoru.models import Watchlist, utcnow
+    from core.db import session_scope
+    from core.models import Watchlist, utcnow
 
     with session_scope(settings) as session:
         watchlist = session.get(Watchlist, watchlist_id)
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="a Scrapy setting for this run")
     args = parser.parse_args(argv)
-    from mamoru.config import get_settings
+    from core.config import get_settings
 
     settings = get_settings()
     overrides = parse_overrides(args.overrides) or None

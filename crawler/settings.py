@@ -6,8 +6,8 @@ from typing import Any
 
 from scrapy.settings import Settings as ScrapySettings
 
-from mamoru import __version__
-from mamoru.config import Settings
+from core import __version__
+from core.config import Settings
 
 BOT_NAME = "mamoru"
 SPIDER_MODULES = ["crawler.spiders"]

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mamoru.config import Settings
+from core.config import Settings
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from mamoru.config import Settings
-from mamoru.db import session_scope
-from mamoru.models import Report, RightsHolder
+from core.config import Settings
+from core.db import session_scope
+from core.models import Report, RightsHolder
 from reports.build import IsoWeek, build_weekly_report
 from reports.render import FORMATS, slugify
 

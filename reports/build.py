@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mamoru.models import Character, Clip, Finding, Reference, RightsHolder, TriageState, Work
+from core.models import Character, Clip, Finding, Reference, RightsHolder, TriageState, Work
 
 SCHEMA_ID = "mamoru.weekly-report/1"
 TREND_WEEKS = 8  # previous weeks shown beside the report's week

@@ -152,7 +152,7 @@ class EvidenceImages:
 def render_html(report: dict, *, for_pdf: bool = False, images: bool = True, home: Path | None = None) -> str:
     """The self-contained report page: charts and evidence images (files under `home`) embedded as data
     URIs."""
-    from mamoru import __version__
+    from core import __version__
     from reports.charts import report_charts
 
     findings = report["findings"]

@@ -15,8 +15,8 @@ from PIL import Image, ImageDraw
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from mamoru.config import Settings
-from mamoru.models import Character, Clip, Finding, Reference, RightsHolder, Work
+from core.config import Settings
+from core.models import Character, Clip, Finding, Reference, RightsHolder, Work
 from reports.build import IsoWeek
 
 HOSTILE_TITLE = '<script>alert("pwned")</script><b>bold</b> =HYPERLINK("http://evil.example","x")'

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mamoru.config import get_settings, load_settings
-from mamoru.db import session_scope, upgrade
+from core.config import get_settings, load_settings
+from core.db import session_scope, upgrade
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_FIXTURES = REPO.parent / "shared" / "fixtures" / "platforms"

@@ -10,8 +10,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import matcher
-from mamoru.config import Settings
-from mamoru.models import Clip, Finding, Keyframe, Reference, TriageState, utcnow
+from core.config import Settings
+from core.models import Clip, Finding, Keyframe, Reference, TriageState, utcnow
 
 log = logging.getLogger(__name__)
 

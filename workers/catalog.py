@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import matcher
-from mamoru.catalog import get_or_create_character, get_or_create_holder, sha256_file, upsert_reference
-from mamoru.config import Settings
-from mamoru.models import Reference
+from core.catalog import get_or_create_character, get_or_create_holder, sha256_file, upsert_reference
+from core.config import Settings
+from core.models import Reference
 
 
 def add_reference(session: Session, settings: Settings, *, holder: str, work: str, character: str,
@@ -35,7 +35,7 @@ def add_reference(session: Session, settings: Settings, *, holder: str, work: st
 
 def rebuild_index(settings: Settings) -> matcher.ReferenceIndex:
     """Build the matcher's index file from every reference in the database."""
-    from mamoru.db import session_scope
+    from core.db import session_scope
 
     with session_scope(settings) as session:
         paths = [settings.home_path(p) for p in session.scalars(select(Reference.path).order_by(Reference.name))]

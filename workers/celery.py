@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from celery import Celery
 
-from mamoru.config import get_settings
+from core.config import get_settings
 
 IO_QUEUE = "io"
 CPU_QUEUE = "cpu"

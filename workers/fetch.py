@@ -1,7 +1,7 @@
 """Download one clip with yt-dlp, within the caps in settings, to a folder of its own.
 
 Every request yt-dlp makes (page, manifest, media, fragment) and every redirect hop goes through the
-crawler's address rule (`crawler.urlsafety.check_url`) before a connection is opened. A download is cut
+crawler's address rule (`core.urlsafety.check_url`) before a connection is opened. A download is cut
 when it passes the size cap (also when the server sends no length) or runs longer than FETCH_TIMEOUT_S.
 Errors come out as FetchError with a short code, a one-line reason and whether a retry may help.
 """
@@ -23,8 +23,8 @@ from yt_dlp.networking import _urllib as ytdlp_urllib
 from yt_dlp.networking._urllib import UrllibRH
 from yt_dlp.utils import DownloadError, match_filter_func
 
-from mamoru.catalog import sha256_file
-from mamoru.config import Settings
+from core.catalog import sha256_file
+from core.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ class _Guard:
         return error
 
     def check_url(self, url: str, hop: str = "") -> None:
-        from crawler.urlsafety import UnsafeURLError, check_url
+        from core.urlsafety import UnsafeURLError, check_url
 
         try:
             check_url(url, self.settings)
@@ -124,7 +124,7 @@ class _Guard:
 
     def check_peer(self, host: str, peer: str, sock) -> None:  # noqa: ANN001
         """The address rule on the address a connection reached (closes the socket when refused)."""
-        from crawler.urlsafety import address_refusal
+        from core.urlsafety import address_refusal
 
         refusal = address_refusal(host, peer.split("%")[0], self.settings)
         if refusal:

@@ -10,8 +10,8 @@ from celery import shared_task
 from celery.schedules import crontab
 from sqlalchemy import select
 
-from mamoru.db import session_scope
-from mamoru.models import Watchlist
+from core.db import session_scope
+from core.models import Watchlist
 from workers.celery import SWEEP_EVERY_S, app
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from mamoru.config import Settings
-from mamoru.db import session_scope
-from mamoru.models import Clip, ClipStatus, Watchlist, utcnow
+from core.config import Settings
+from core.db import session_scope
+from core.models import Clip, ClipStatus, Watchlist, utcnow
 from workers.celery import QUEUES
 
 

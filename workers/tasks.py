@@ -27,9 +27,9 @@ from celery.exceptions import Retry, SoftTimeLimitExceeded
 from celery.signals import worker_init, worker_ready
 from sqlalchemy import and_, or_, select, update
 
-from mamoru.config import Settings, get_settings
-from mamoru.db import session_scope
-from mamoru.models import (
+from core.config import Settings, get_settings
+from core.db import session_scope
+from core.models import (
     TERMINAL_STATUSES,
     Clip,
     ClipStatus,

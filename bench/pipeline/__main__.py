@@ -1,7 +1,7 @@
-"""`python -m bench.pipeline`: see bench/pipeline/core.py (the functions live there so that the matcher's
+"""`python -m bench.pipeline`: see bench/pipeline/run.py (the functions live there so that the matcher's
 child process, started with "spawn", can import them)."""
 
-from bench.pipeline.core import main
+from bench.pipeline.run import main
 
 if __name__ == "__main__":
     main()

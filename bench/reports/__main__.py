@@ -22,8 +22,8 @@ from pathlib import Path
 def _settings(home: Path):
     os.environ["MAMORU_HOME"] = str(home)
     os.environ.pop("MAMORU_DATABASE_URL", None)
-    from mamoru.config import get_settings, load_settings
-    from mamoru.db import upgrade
+    from core.config import get_settings, load_settings
+    from core.db import upgrade
 
     get_settings.cache_clear()
     settings = load_settings()
@@ -32,7 +32,7 @@ def _settings(home: Path):
 
 
 def bench_report(n: int, with_pdf: bool) -> dict:
-    from mamoru.db import session_scope
+    from core.db import session_scope
     from reports import render
     from reports.build import build_weekly_report
     from reports.sample import bulk_findings, seed_sample
@@ -78,7 +78,7 @@ def bench_queue(n: int, requests: int) -> dict:
     import httpx
     import uvicorn
 
-    from mamoru.db import session_scope
+    from core.db import session_scope
     from reports.sample import bulk_findings, seed_sample
     from reports.web.app import create_app
     from reports.web.users import ensure_user
@@ -95,7 +95,7 @@ def bench_queue(n: int, requests: int) -> dict:
         with session_scope(settings) as s:
             from sqlalchemy import func, select
 
-            from mamoru.models import Finding
+            from core.models import Finding
 
             total = s.scalar(select(func.count(Finding.id)))
             pending = s.scalar(select(func.count(Finding.id)).where(Finding.state == "pending"))

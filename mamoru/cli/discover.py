@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from mamoru.config import PLATFORMS, get_settings
+from core.config import PLATFORMS, get_settings
 
 
 @click.command()

@@ -9,7 +9,7 @@ from collections.abc import Iterator, MutableMapping
 
 import click
 
-from mamoru import __version__
+from core import __version__
 
 
 def configure_logging(verbose: bool) -> None:
@@ -26,8 +26,8 @@ def configure_logging(verbose: bool) -> None:
 # and the database, web, crawler and worker stacks (SQLAlchemy, FastAPI, Celery, Scrapy...) take
 # longer to import than a short clip takes to scan.
 COMMANDS = {
-    "init": "mamoru.cli.core:init",
-    "refs": "mamoru.cli.core:refs",
+    "init": "mamoru.cli.catalog:init",
+    "refs": "mamoru.cli.catalog:refs",
     "scan": "mamoru.cli.scan:scan",
     "report": "mamoru.cli.report:report",
     "web": "mamoru.cli.web:web",

@@ -8,7 +8,7 @@ import time
 
 import click
 
-from mamoru.config import get_settings
+from core.config import get_settings
 
 
 @click.command()
@@ -44,7 +44,7 @@ def up(no_beat: bool, no_web: bool, flower: bool, flower_port: int, concurrency:
     """Run Mamoru on this machine: embedded Redis (unless MAMORU_REDIS_URL is set), worker, beat, web app."""
     import importlib.util
 
-    from mamoru.db import upgrade
+    from core.db import upgrade
     from mamoru.up import EmbeddedStack, StackError
 
     settings = get_settings()

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import click
 from sqlalchemy import select
 
-from mamoru.config import get_settings
-from mamoru.db import session_scope, upgrade
-from mamoru.models import RightsHolder
+from core.config import get_settings
+from core.db import session_scope, upgrade
+from core.models import RightsHolder
 
 
 def _previous_week() -> str:

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from mamoru.config import get_settings
+from core.config import get_settings
 
 
 @click.command()
@@ -16,7 +16,7 @@ def status(as_json: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from mamoru.db import upgrade
+    from core.db import upgrade
     from mamoru.up import find_redis_url
     from workers.status import pipeline_status
 
@@ -70,7 +70,7 @@ def status(as_json: bool) -> None:
 @click.option("--clip", "clip_ids", type=int, multiple=True, help="Only this clip id (repeatable).")
 def retry(failed: bool, reason: str | None, skipped: bool, clip_ids: tuple[int, ...]) -> None:
     """Put failed clips back in the queue with a fresh attempt count."""
-    from mamoru.db import upgrade
+    from core.db import upgrade
     from mamoru.up import find_redis_url
     from workers.status import reset_for_retry
 

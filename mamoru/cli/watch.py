@@ -12,9 +12,9 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mamoru.config import PLATFORMS, get_settings
-from mamoru.db import session_scope, upgrade
-from mamoru.models import RightsHolder, Watchlist, WatchKind
+from core.config import PLATFORMS, get_settings
+from core.db import session_scope, upgrade
+from core.models import RightsHolder, Watchlist, WatchKind
 
 KIND_CHOICES = [k.value for k in WatchKind]
 

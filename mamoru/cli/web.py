@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from mamoru.config import get_settings
-from mamoru.db import upgrade
+from core.config import get_settings
+from core.db import upgrade
 
 
 def app_hooks() -> dict:

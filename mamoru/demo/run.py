@@ -20,12 +20,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import select
 
-from mamoru.config import Settings, get_settings
-from mamoru.db import session_scope, upgrade
+from core.config import Settings, get_settings
+from core.db import session_scope, upgrade
 from mamoru.demo.catalog import CLIPS, DEMO_HOLDER, REFERENCES
 from mamoru.demo.generate import ensure_media
 from mamoru.demo.server import DemoServer
-from mamoru.models import TERMINAL_STATUSES, Clip, Finding, Reference, TriageState, Watchlist
+from core.models import TERMINAL_STATUSES, Clip, Finding, Reference, TriageState, Watchlist
 from mamoru.up import EmbeddedStack, StackError
 
 log = logging.getLogger("mamoru.demo")
@@ -64,7 +64,7 @@ def demo_settings() -> Settings:
 
 def register_demo_catalog(settings: Settings, feed_url: str) -> tuple[int, int]:
     """Upsert the demo rights holder, its references (and index) and its feed watchlist."""
-    from mamoru.catalog import get_or_create_holder
+    from core.catalog import get_or_create_holder
     from workers.catalog import add_reference, rebuild_index
 
     with session_scope(settings) as session:

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from mamoru.config import PLATFORMS
-from mamoru.models import Role, WatchKind
-from reports.web.app import admin_user, check_csrf, get_db, render
+from core.config import PLATFORMS
+from core.models import Role, WatchKind
+from reports.web.deps import admin_user, check_csrf, get_db, render
 from reports.web.manage import (
     add_watchlist,
     create_holder,
@@ -58,7 +58,7 @@ def holders_page(request: Request, ok: str = "", error: str = "", user: CurrentU
                  db: Session = Depends(get_db, scope="function")):
     from sqlalchemy import select
 
-    from mamoru.models import RightsHolder
+    from core.models import RightsHolder
 
     holders = db.scalars(select(RightsHolder).order_by(RightsHolder.name)).all()
     return render(request, "admin_holders.html", holders=holders, ok=ok, error=error)

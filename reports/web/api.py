@@ -8,9 +8,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mamoru.models import RightsHolder, Watchlist
+from core.models import RightsHolder, Watchlist
 from reports.build import IsoWeek
-from reports.web.app import admin_user, check_csrf, current_user, get_db, staff_user, web_session
+from reports.web.deps import admin_user, check_csrf, current_user, get_db, staff_user, web_session
 from reports.web.manage import (
     add_watchlist,
     audit_json,

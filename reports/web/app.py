@@ -2,36 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mamoru import __version__
-from mamoru.config import Settings
-from mamoru.db import session_scope
+from core import __version__
+from core.config import Settings
 from reports.render import safe_url
-from reports.web.queries import CurrentUser, NotFound, load_user
-from reports.web.sessions import COOKIE_NAME, FileSessionStore, WebSession, csrf_ok
+from reports.web import admin, api, pages
+from reports.web.deps import Forbidden, LoginRequired
+from reports.web.queries import NotFound
+from reports.web.sessions import FileSessionStore
 
 HERE = Path(__file__).parent
 CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-
-
-class LoginRequired(Exception):
-    pass
-
-
-class Forbidden(Exception):
-    pass
 
 
 def create_app(settings: Settings, *, add_reference: Callable | None = None,
@@ -99,8 +91,6 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
                                                                   "user": None, "csrf": ""},
                                           status_code=status)
 
-    from reports.web import admin, api, pages
-
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(api.router)
@@ -125,54 +115,3 @@ def _mount_docs(app: FastAPI) -> None:
     @app.get("/api/docs", include_in_schema=False)
     def api_docs():  # noqa: ANN202
         return get_swagger_ui_html(openapi_url="/api/openapi.json", title="Mamoru API", **assets)
-
-
-# --- dependencies shared by the routers ------------------------------------------------------------
-
-def get_db(request: Request) -> Iterator[Session]:
-    with session_scope(request.app.state.settings) as session:
-        yield session
-
-
-def web_session(request: Request) -> WebSession | None:
-    store: FileSessionStore = request.app.state.sessions
-    sess = store.load(request.cookies.get(COOKIE_NAME))
-    if sess is not None:
-        store.touch(sess)
-    request.state.web_session = sess
-    return sess
-
-
-def current_user(request: Request, db: Session = Depends(get_db, scope="function"),
-                 sess: WebSession | None = Depends(web_session)) -> CurrentUser:
-    user = load_user(db, sess.user_id) if sess else None
-    if user is None:
-        raise LoginRequired
-    request.state.user = user
-    return user
-
-
-def staff_user(user: CurrentUser = Depends(current_user)) -> CurrentUser:
-    if not user.is_staff:
-        raise Forbidden
-    return user
-
-
-def admin_user(user: CurrentUser = Depends(current_user)) -> CurrentUser:
-    if not user.is_admin:
-        raise Forbidden
-    return user
-
-
-def check_csrf(request: Request, supplied: str | None) -> None:
-    """Every state-changing request carries the session's CSRF token (form field or X-CSRF-Token)."""
-    supplied = supplied or request.headers.get("x-csrf-token")
-    if not csrf_ok(getattr(request.state, "web_session", None), supplied):
-        raise HTTPException(status_code=403, detail="missing or wrong CSRF token; reload the page")
-
-
-def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
-    sess = getattr(request.state, "web_session", None)
-    context.setdefault("user", getattr(request.state, "user", None))
-    context.setdefault("csrf", sess.csrf if sess else "")
-    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mamoru.config import PLATFORMS
-from mamoru.models import (
+from core.config import PLATFORMS
+from core.models import (
     AuditEvent,
     Character,
     Finding,

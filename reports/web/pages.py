@@ -11,11 +11,11 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mamoru.config import Settings
-from mamoru.models import AuditEvent, Finding, Reference, TriageState, User
+from core.config import Settings
+from core.models import AuditEvent, Finding, Reference, TriageState, User
 from reports.build import IsoWeek, normalise_spans, weeks_with_findings
 from reports.images import frame_image, thumbnail
-from reports.web.app import check_csrf, current_user, get_db, render, staff_user, web_session
+from reports.web.deps import check_csrf, current_user, get_db, render, staff_user, web_session
 from reports.web.queries import (
     DECISIONS,
     PAGE_SIZE,
@@ -215,7 +215,7 @@ def reference_image(request: Request, reference_id: int, size: int = 480, user: 
     if ref is None:
         raise NotFound
     if not user.is_staff:  # a holder sees only its own art
-        from mamoru.models import Character, Work
+        from core.models import Character, Work
 
         holder = db.scalar(select(Work.rights_holder_id).join(Character).where(Character.id == ref.character_id))
         if holder != user.rights_holder_id:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mamoru.models import (
+from core.models import (
     AuditEvent,
     Character,
     Clip,

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import matcher
-from mamoru.catalog import get_or_create_character, upsert_reference
-from mamoru.config import Settings
-from mamoru.models import Reference, RightsHolder
+from core.catalog import get_or_create_character, upsert_reference
+from core.config import Settings
+from core.models import Reference, RightsHolder
 
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000

@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mamoru.models import AuditEvent, RightsHolder, Role, User, utcnow
+from core.models import AuditEvent, RightsHolder, Role, User, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8

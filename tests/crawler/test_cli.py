@@ -23,7 +23,7 @@ def test_discover_json_lines(server, tmp_path):
     items = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [i["title"] for i in items] == ["炭治郎 & 禰豆子 dance #鬼滅の刃", "ルフィ ギア5 #ワンピース"]
     assert "2 clips, 0 errors" in proc.stderr
-    assert not (tmp_path / "home" / "mamoru.db").exists()  # discover stores nothing
+    assert not (tmp_path / "home" / "core.db").exists()  # discover stores nothing
 
 
 def test_discover_usage_errors(tmp_path):

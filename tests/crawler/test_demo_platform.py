@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from crawler_testkit import FAST, crawl_env, run_module
-from mamoru.db import session_scope
-from mamoru.models import Clip, RightsHolder, Watchlist
+from core.db import session_scope
+from core.models import Clip, RightsHolder, Watchlist
 
 
 def test_demo_feed_watchlist(settings, tmp_path):

@@ -17,7 +17,7 @@ from crawler.parsing import (
     strip_tracking,
 )
 from crawler.platforms import canonical_url, locate, video_ref
-from mamoru.config import load_settings
+from core.config import load_settings
 
 
 @pytest.mark.parametrize("raw, seconds", [

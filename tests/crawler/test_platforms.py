@@ -83,7 +83,7 @@ def test_x_rendered_profile(server, env, discover, platform_fixtures):
 
 def test_x_and_twitter_hosts_collapse():
     from crawler.platforms import canonical_url, video_ref
-    from mamoru.config import load_settings
+    from core.config import load_settings
 
     s = load_settings({})
     a = video_ref("https://twitter.com/javilop/status/1891903285470388521?s=20", s)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from crawler_testkit import FAST, crawl_env, run_module
-from mamoru.db import session_scope
-from mamoru.models import Clip, RightsHolder, Watchlist
+from core.db import session_scope
+from core.models import Clip, RightsHolder, Watchlist
 from crawler_sites import demo_site
 
 
@@ -131,7 +131,7 @@ def test_dedupe_across_watchlists_and_429_reported_on_the_run(settings, server):
 
 def test_polite_settings():
     from crawler.settings import build_settings
-    from mamoru.config import Settings
+    from core.config import Settings
 
     s = build_settings(Settings(contact_url="https://example.org/contact"))
     assert s.getbool("ROBOTSTXT_OBEY") and s.getbool("AUTOTHROTTLE_ENABLED")

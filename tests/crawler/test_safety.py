@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.urlsafety import UnsafeURLError, check_url
+from core.urlsafety import UnsafeURLError, check_url
 from crawler_sites import demo_site
-from mamoru.config import Settings
+from core.config import Settings
 
 
 @pytest.mark.parametrize("url", [
@@ -92,7 +92,7 @@ def test_response_size_cap(server, discover):
 
 
 REBIND = ("import ipaddress, runpy, sys\n"
-          "import crawler.urlsafety as u\n"
+          "import core.urlsafety as u\n"
           "real = u._resolve\n"
           "# the first DNS answer (seen by the request check) is public; the one Scrapy connects with is not\n"
           "u._resolve = lambda host: [ipaddress.ip_address('93.184.215.14')] if host == 'localhost' else real(host)\n"

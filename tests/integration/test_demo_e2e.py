@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from mamoru.demo.catalog import CLIPS, REFERENCES
-from mamoru.models import (
+from core.models import (
     Character,
     Clip,
     Finding,
@@ -75,7 +75,7 @@ def test_demo_twice_on_sqlite(tmp_path):
     home = tmp_path / "home"
     first = run_demo(home)
     assert "demo verdicts: 8/8 as expected" in first.stdout
-    url = f"sqlite:///{home / 'mamoru.db'}"
+    url = f"sqlite:///{home / 'core.db'}"
     snap = snapshot(url)
     check_demo_rows(snap)
     report_dir = home / "reports"

@@ -24,7 +24,7 @@ import pytest
 
 from mamoru.demo.catalog import CLIPS
 from mamoru.demo.generate import write_clip
-from workers.harness import Pipeline
+from bench.harness import Pipeline
 
 pytestmark = pytest.mark.integration
 

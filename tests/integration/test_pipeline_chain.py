@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from mamoru.db import session_scope
+from core.db import session_scope
 from mamoru.demo.catalog import CLIPS, DEMO_HOLDER
 from mamoru.demo.generate import ensure_media
 from mamoru.demo.server import DemoServer
-from mamoru.models import Clip, Finding, Keyframe, RightsHolder, Watchlist, utcnow
-from workers.harness import Pipeline
+from core.models import Clip, Finding, Keyframe, RightsHolder, Watchlist, utcnow
+from bench.harness import Pipeline
 
 pytestmark = pytest.mark.integration
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from mamoru.db import session_scope
-from mamoru.models import Report
+from core.db import session_scope
+from core.models import Report
 from reports import write_weekly_report
 from reports.build import IsoWeek, build_weekly_report
 from reports.render import CSV_COLUMNS, csv_safe

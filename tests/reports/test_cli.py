@@ -5,8 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from mamoru.cli.main import cli
-from mamoru.db import session_scope
-from mamoru.models import Report
+from core.db import session_scope
+from core.models import Report
 from reports.sample import seed_sample
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mamoru.db import session_scope
+from core.db import session_scope
 from reports import write_weekly_report
 from reports.build import build_weekly_report
 from reports.render import oneline, render_html, render_notices, safe_url

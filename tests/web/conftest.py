@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from mamoru.db import session_scope
+from core.db import session_scope
 from reports.sample import seed_sample
 from reports.web.app import create_app
 from reports.web.users import ensure_user

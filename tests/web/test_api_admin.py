@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from mamoru.db import session_scope
-from mamoru.models import AuditEvent, Reference, Watchlist
+from core.db import session_scope
+from core.models import AuditEvent, Reference, Watchlist
 from reports.web.uploads import UploadError, check_image
 
 pytestmark = pytest.mark.anyio

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mamoru.db import session_scope
-from mamoru.models import Report
+from core.db import session_scope
+from core.models import Report
 from reports import write_weekly_report
 
 pytestmark = pytest.mark.anyio

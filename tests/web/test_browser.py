@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from mamoru.db import session_scope
-from mamoru.models import AuditEvent, Finding
+from core.db import session_scope
+from core.models import AuditEvent, Finding
 from reports import write_weekly_report
 from reports.web.app import create_app
 

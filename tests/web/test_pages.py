@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from mamoru.db import session_scope
-from mamoru.models import AuditEvent, Finding
+from core.db import session_scope
+from core.models import AuditEvent, Finding
 from reports import write_weekly_report
 from reports.sample import HOSTILE_TITLE, HOSTILE_UPLOADER
 from reports.web.sessions import COOKIE_NAME

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from mamoru.models import RightsHolder, User
+from core.models import RightsHolder, User
 from reports.web.users import authenticate, ensure_user
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from mamoru.demo.catalog import CLIPS, DEMO_HOLDER, REFERENCES
 from mamoru.demo.generate import write_clip
-from mamoru.models import Clip, Finding, Keyframe, TriageState
+from core.models import Clip, Finding, Keyframe, TriageState
 from workers.analyze import analyze_file, store_result
 from workers.catalog import add_reference, rebuild_index
 

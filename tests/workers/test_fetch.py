@@ -150,7 +150,7 @@ def test_dns_rebinding_is_refused_at_connection(site, monkeypatch, settings, tmp
     with one line, as a permanent unsafe_url error (without the connect-time check this downloads)."""
     import ipaddress
 
-    import crawler.urlsafety as urlsafety
+    import core.urlsafety as urlsafety
 
     real = urlsafety._resolve
     monkeypatch.setattr(urlsafety, "_resolve", lambda host: [ipaddress.ip_address("93.184.215.14")]

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from mamoru.db import session_scope
-from mamoru.models import Clip, Finding, Keyframe, Media, TriageState, utcnow
+from core.db import session_scope
+from core.models import Clip, Finding, Keyframe, Media, TriageState, utcnow
 from workers import tasks
 from workers.status import reset_for_retry
 

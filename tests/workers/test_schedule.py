@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from mamoru.models import Watchlist
+from core.models import Watchlist
 from workers.schedule import is_due
 from workers.tasks import previous_iso_week
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mamoru.config import Settings
-from mamoru.models import Character, Reference, RightsHolder, Work
+from core.config import Settings
+from core.models import Character, Reference, RightsHolder, Work
 
 
 def sha256_file(path: Path) -> str:

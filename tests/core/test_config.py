@@ -2,14 +2,14 @@ from pathlib import Path
 
 import pytest
 
-from mamoru.config import load_settings
+from core.config import load_settings
 
 
 def test_defaults_put_everything_in_the_home(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     s = load_settings({})
     assert s.home == (tmp_path / "mamoru-data").resolve()
-    assert s.db_url == f"sqlite:///{s.home / 'mamoru.db'}"
+    assert s.db_url == f"sqlite:///{s.home / 'core.db'}"
     assert s.allowed_private_hosts == ()
     assert s.platform_base_urls["tiktok"] == "https://www.tiktok.com"
 

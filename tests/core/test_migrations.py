@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from mamoru.config import load_settings
-from mamoru.db import upgrade
-from mamoru.models import Base
+from core.config import load_settings
+from core.db import upgrade
+from core.models import Base
 
 
 def _check_schema(url: str) -> None:

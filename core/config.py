@@ -52,7 +52,7 @@ class Settings:
 
     @property
     def db_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.home / 'mamoru.db'}"
+        return self.database_url or f"sqlite:///{self.home / 'core.db'}"
 
     @property
     def media_dir(self) -> Path:

@@ -15,7 +15,7 @@ import socket
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from mamoru.config import Settings
+from core.config import Settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from mamoru.config import Settings, get_settings
+from core.config import Settings, get_settings
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from mamoru.config import Settings, load_settings
-from mamoru.db import session_scope, upgrade
-from mamoru.models import TERMINAL_STATUSES, Clip, ClipStatus, Finding, Keyframe, utcnow
+from core.config import Settings, load_settings
+from core.db import session_scope, upgrade
+from core.models import TERMINAL_STATUSES, Clip, ClipStatus, Finding, Keyframe, utcnow
 from mamoru.up import EmbeddedStack, StackError
 
 LOOPBACK = "127.0.0.1"
@@ -131,7 +131,7 @@ class Pipeline:
             time.sleep(0.1)
 
     def findings(self, clip_id: int) -> list[tuple[str, float]]:
-        from mamoru.models import Reference
+        from core.models import Reference
 
         with session_scope(self.settings) as session:
             return [(name, score) for name, score in session.execute(

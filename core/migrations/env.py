@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from mamoru.db import make_engine
-from mamoru.models import Base
+from core.db import make_engine
+from core.models import Base
 
 config = context.config
 target_metadata = Base.metadata

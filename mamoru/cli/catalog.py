@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from mamoru.config import get_settings
-from mamoru.db import session_scope, upgrade
-from mamoru.models import Character, Reference, RightsHolder, Work
+from core.config import get_settings
+from core.db import session_scope, upgrade
+from core.models import Character, Reference, RightsHolder, Work
 
 
 @click.command()

@@ -128,9 +128,9 @@ def pipeline(clips: list[Path], io_concurrency: int) -> dict:
     sent to the last clip analysed (its analyzed_at)."""
     from sqlalchemy import func, select
 
-    from mamoru.db import session_scope
-    from mamoru.models import Clip
-    from workers.harness import Pipeline
+    from core.db import session_scope
+    from core.models import Clip
+    from bench.harness import Pipeline
 
     httpd = _serve(clips[0].parent)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"

@@ -1,0 +1,71 @@
+"""What every router depends on: the database session, the web session, the user and their role, the
+CSRF check and the page renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from core.db import session_scope
+from reports.web.queries import CurrentUser, load_user
+from reports.web.sessions import COOKIE_NAME, FileSessionStore, WebSession, csrf_ok
+
+
+class LoginRequired(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with session_scope(request.app.state.settings) as session:
+        yield session
+
+
+def web_session(request: Request) -> WebSession | None:
+    store: FileSessionStore = request.app.state.sessions
+    sess = store.load(request.cookies.get(COOKIE_NAME))
+    if sess is not None:
+        store.touch(sess)
+    request.state.web_session = sess
+    return sess
+
+
+def current_user(request: Request, db: Session = Depends(get_db, scope="function"),
+                 sess: WebSession | None = Depends(web_session)) -> CurrentUser:
+    user = load_user(db, sess.user_id) if sess else None
+    if user is None:
+        raise LoginRequired
+    request.state.user = user
+    return user
+
+
+def staff_user(user: CurrentUser = Depends(current_user)) -> CurrentUser:
+    if not user.is_staff:
+        raise Forbidden
+    return user
+
+
+def admin_user(user: CurrentUser = Depends(current_user)) -> CurrentUser:
+    if not user.is_admin:
+        raise Forbidden
+    return user
+
+
+def check_csrf(request: Request, supplied: str | None) -> None:
+    """Every state-changing request carries the session's CSRF token (form field or X-CSRF-Token)."""
+    supplied = supplied or request.headers.get("x-csrf-token")
+    if not csrf_ok(getattr(request.state, "web_session", None), supplied):
+        raise HTTPException(status_code=403, detail="missing or wrong CSRF token; reload the page")
+
+
+def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    sess = getattr(request.state, "web_session", None)
+    context.setdefault("user", getattr(request.state, "user", None))
+    context.setdefault("csrf", sess.csrf if sess else "")
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
