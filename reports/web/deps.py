@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from core.db import session_scope
-from reports.web.queries import CurrentUser, load_user
+from core.services.users import session_user
+from reports.web.queries import CurrentUser
 from reports.web.sessions import COOKIE_NAME, FileSessionStore, WebSession, csrf_ok
 
 
@@ -38,9 +39,10 @@ def web_session(request: Request) -> WebSession | None:
 
 def current_user(request: Request, db: Session = Depends(get_db, scope="function"),
                  sess: WebSession | None = Depends(web_session)) -> CurrentUser:
-    user = load_user(db, sess.user_id) if sess else None
-    if user is None:
+    row = session_user(db, sess.user_id, sess.version) if sess else None
+    if row is None:  # no session, or the account was disabled or its sessions ended since
         raise LoginRequired
+    user = CurrentUser(row.id, row.email, row.role, row.rights_holder_id)
     request.state.user = user
     return user
 
@@ -58,8 +60,11 @@ def admin_user(user: CurrentUser = Depends(current_user)) -> CurrentUser:
 
 
 def check_csrf(request: Request, supplied: str | None) -> None:
-    """Every state-changing request carries the session's CSRF token (form field or X-CSRF-Token)."""
+    """Every state-changing request carries the session's CSRF token (form field or X-CSRF-Token); the log-in
+    form, which has no session yet, has its own signed double-submit token (pages.login)."""
     supplied = supplied or request.headers.get("x-csrf-token")
+    if getattr(request.state, "web_session", None) is None:
+        raise LoginRequired  # no session at all: the answer is "log in", whatever the token
     if not csrf_ok(getattr(request.state, "web_session", None), supplied):
         raise HTTPException(status_code=403, detail="missing or wrong CSRF token; reload the page")
 

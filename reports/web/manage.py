@@ -18,7 +18,6 @@ from core.models import (
     Work,
 )
 from reports.web.queries import CurrentUser, NotFound, record
-from reports.web.users import ensure_user, normalise_email, validate_user
 
 AUDIT_PAGE = 200
 
@@ -34,24 +33,6 @@ def create_holder(db: Session, actor: CurrentUser, name: str, contact_email: str
     db.flush()
     record(db, actor.id, "holder_created", "rights_holder", holder.id, name=name)
     return holder
-
-
-def create_user(db: Session, actor: CurrentUser, email: str, password: str, role: str,
-                rights_holder_id: int | None) -> User:
-    email = normalise_email(email)
-    validate_user(email, password, role, rights_holder_id)
-    if db.scalar(select(User).where(func.lower(User.email) == email)):
-        raise ValueError("a user with that e-mail exists")
-    user = ensure_user(db, email, password, role, rights_holder_id)
-    record(db, actor.id, "user_created", "user", user.id, email=email, role=role,
-           rights_holder_id=user.rights_holder_id)
-    return user
-
-
-def list_users(db: Session) -> list[tuple]:
-    return [tuple(r) for r in db.execute(select(User, RightsHolder.name)
-                                         .outerjoin(RightsHolder, User.rights_holder_id == RightsHolder.id)
-                                         .order_by(User.email))]
 
 
 def list_references(db: Session) -> list[dict]:

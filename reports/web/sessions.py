@@ -1,7 +1,9 @@
-"""Server-side sessions: the cookie holds a random token; the data lives in files in the data home.
+"""Server-side sessions of signed-in users: the cookie holds a random token; the data lives in files in
+the data home. Anonymous visitors get none (the log-in form uses a signed cookie, see tokens.py).
 
 Files (one per session, named by the token's sha256) survive restarts and work across uvicorn workers
-without a new table. Each session carries its own CSRF token.
+without a new table. Each session carries its own CSRF token and the account's session version at
+log-in: a password change, "log out everywhere" or disabling bumps the version and ends it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from pathlib import Path
 
 COOKIE_NAME = "mamoru_session"
 IDLE_SECONDS = 12 * 3600
-ANONYMOUS_IDLE_SECONDS = 3600  # sessions made by the log-in page before anyone logs in
 PURGE_EVERY = 200  # new sessions between sweeps of expired session files
 ABSOLUTE_SECONDS = 7 * 24 * 3600
 
@@ -27,6 +28,7 @@ class WebSession:
     token: str
     csrf: str
     user_id: int | None = None
+    version: int = 0
     created: float = field(default_factory=time.time)
     seen: float = field(default_factory=time.time)
     flash: list = field(default_factory=list)
@@ -44,11 +46,12 @@ class FileSessionStore:
     def _path(self, token: str) -> Path:
         return self.folder / (hashlib.sha256(token.encode()).hexdigest() + ".json")
 
-    def new(self, user_id: int | None = None) -> WebSession:
+    def new(self, user_id: int, version: int = 0) -> WebSession:
         self._made = getattr(self, "_made", 0) + 1
         if self._made % PURGE_EVERY == 1:
             self.purge()
-        sess = WebSession(token=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32), user_id=user_id)
+        sess = WebSession(token=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32), user_id=user_id,
+                          version=version)
         self.save(sess)
         return sess
 
@@ -58,8 +61,7 @@ class FileSessionStore:
         for path in self.folder.glob("*.json"):
             try:
                 data = json.loads(path.read_text())
-                idle = IDLE_SECONDS if data.get("user_id") else ANONYMOUS_IDLE_SECONDS
-                if now - data["seen"] > idle or now - data["created"] > ABSOLUTE_SECONDS:
+                if not data.get("user_id") or now - data["seen"] > IDLE_SECONDS or now - data["created"] > ABSOLUTE_SECONDS:
                     path.unlink()
                     removed += 1
             except (OSError, ValueError, KeyError):
@@ -73,10 +75,12 @@ class FileSessionStore:
             data = json.loads(self._path(token).read_text())
         except (OSError, ValueError):
             return None
-        sess = WebSession(token=token, **{k: v for k, v in data.items() if k != "token"})
+        try:
+            sess = WebSession(token=token, **{k: v for k, v in data.items() if k != "token"})
+        except TypeError:  # a file from an older layout
+            return None
         now = time.time()
-        idle = IDLE_SECONDS if sess.user_id else ANONYMOUS_IDLE_SECONDS
-        if now - sess.seen > idle or now - sess.created > ABSOLUTE_SECONDS:
+        if not sess.user_id or now - sess.seen > IDLE_SECONDS or now - sess.created > ABSOLUTE_SECONDS:
             self.delete(token)
             return None
         return sess

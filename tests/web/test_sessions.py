@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from reports.web.sessions import ANONYMOUS_IDLE_SECONDS, IDLE_SECONDS, FileSessionStore, csrf_ok
+from reports.web.sessions import IDLE_SECONDS, FileSessionStore, csrf_ok
 
 
 def test_sessions_round_trip_and_expire(tmp_path):
@@ -22,14 +22,14 @@ def test_sessions_round_trip_and_expire(tmp_path):
     assert store.load(sess.token) is None and not path.exists()
 
 
-def test_purge_drops_stale_anonymous_sessions(tmp_path):
+def test_purge_drops_stale_sessions(tmp_path):
     import json
 
     store = FileSessionStore(tmp_path / "s")
-    fresh, stale = store.new(), store.new()
+    fresh, stale = store.new(user_id=1), store.new(user_id=2)
     p = store._path(stale.token)
     data = json.loads(p.read_text())
-    data["seen"] = time.time() - ANONYMOUS_IDLE_SECONDS - 5
+    data["seen"] = time.time() - IDLE_SECONDS - 5
     p.write_text(json.dumps(data))
     assert store.purge() == 1
     assert store.load(fresh.token) is not None and store.load(stale.token) is None
