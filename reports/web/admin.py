@@ -11,7 +11,7 @@ from core.config import PLATFORMS
 from core.models import Role, WatchKind
 from core.services import users as user_service
 from core.services.errors import ServiceError
-from reports.web.deps import admin_user, check_csrf, get_db, render
+from reports.web.deps import admin_user, check_csrf, form_csrf, get_db, render
 from reports.web.manage import (
     add_watchlist,
     create_holder,
@@ -24,7 +24,7 @@ from reports.web.manage import (
 from reports.web.queries import CurrentUser, filter_choices, record
 from reports.web.uploads import MAX_UPLOAD_BYTES, UploadError, store_reference
 
-router = APIRouter(prefix="/admin", include_in_schema=False)
+router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(form_csrf)])
 
 
 def _back(path: str, message: str | None = None, error: str | None = None) -> RedirectResponse:

@@ -15,6 +15,9 @@ from reports.web.queries import CurrentUser
 from reports.web.sessions import COOKIE_NAME, FileSessionStore, WebSession, csrf_ok
 
 
+LOGIN_PATH = "/login"
+
+
 class LoginRequired(Exception):
     pass
 
@@ -67,6 +70,17 @@ def check_csrf(request: Request, supplied: str | None) -> None:
         raise LoginRequired  # no session at all: the answer is "log in", whatever the token
     if not csrf_ok(getattr(request.state, "web_session", None), supplied):
         raise HTTPException(status_code=403, detail="missing or wrong CSRF token; reload the page")
+
+
+async def form_csrf(request: Request, sess: WebSession | None = Depends(web_session)) -> None:
+    """A router-wide check that runs before the form's fields are validated, so a forged post is refused
+    (403) before any of it is looked at. The log-in form has its own token (pages.login)."""
+    if request.method in ("GET", "HEAD") or request.url.path == LOGIN_PATH:
+        return
+    if sess is None:
+        raise LoginRequired
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token") or "") or None)
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:

@@ -15,7 +15,7 @@ from core.config import Settings
 from core.models import AuditEvent, Finding, Reference, TriageState, User
 from reports.build import IsoWeek, normalise_spans, weeks_with_findings
 from reports.images import frame_image, thumbnail
-from reports.web.deps import check_csrf, current_user, get_db, render, staff_user, web_session
+from reports.web.deps import check_csrf, current_user, form_csrf, get_db, render, staff_user, web_session
 from reports.web.queries import (
     DECISIONS,
     PAGE_SIZE,
@@ -45,7 +45,7 @@ from reports.web.tokens import (
     new_login_csrf,
 )
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(form_csrf)])
 MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json",
                "html": "text/html; charset=utf-8", "notices": "text/plain; charset=utf-8"}
 

@@ -115,6 +115,9 @@ def test_every_route_is_declared(app):
 
 @pytest.fixture
 def ids(world):
+    from reports import write_weekly_report
+
+    write_weekly_report(world.settings, world.ids.holders[0], "2026-W47", formats=["json"])
     with session_scope(world.settings) as s:
         holder1 = world.ids.holders[0]
         finding = s.scalars(select(Finding).order_by(Finding.id)).first()
@@ -124,7 +127,7 @@ def ids(world):
         s.add(watch)
         s.flush()
         victim = s.scalar(select(User.id).where(User.email == "holder2@mamoru.test"))
-        return {"finding_id": finding.id, "reference_id": ref.id, "report_id": report.id if report else 1,
+        return {"finding_id": finding.id, "reference_id": ref.id, "report_id": report.id,
                 "n": 0, "watch_id": watch.id, "action": "pause", "user_id": victim}
 
 
