@@ -32,6 +32,7 @@ class ThrottleRule:
     prefix: str
     free_failures: int
     max_delay_s: int
+    first_delay_s: int = 1
 
 
 EMAIL_RULE = ThrottleRule("email", EMAIL_FREE_FAILURES, EMAIL_MAX_DELAY_S)
@@ -48,9 +49,10 @@ def address_key(address: str | None) -> str:
 
 
 def delay_after(failures: int, rule: ThrottleRule) -> int:
-    """Seconds to wait after FAILURES failures: none within the allowance, then 1, 2, 4... up to the cap."""
+    """Seconds to wait after FAILURES failures: none within the allowance, then 1, 2, 4... up to the cap.
+    Attempts made while a key waits are refused untried and not counted."""
     over = failures - rule.free_failures
-    return 0 if over < 0 else min(rule.max_delay_s, 2 ** min(over, 30))
+    return 0 if over <= 0 else min(rule.max_delay_s, rule.first_delay_s * 2 ** min(over - 1, 30))
 
 
 def _aware(at: datetime | None) -> datetime | None:
