@@ -19,6 +19,8 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and ":memory:" not in url:
+            _private_file(Path(url.removeprefix("sqlite:///")))
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -42,7 +44,6 @@ def get_engine(settings: Settings | None = None) -> Engine:
     settings = settings or get_settings()
     if settings.db_url.startswith("sqlite"):
         settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _private_file(Path(settings.db_url.removeprefix("sqlite:///")))
     return engine_for(settings.db_url)
 
 

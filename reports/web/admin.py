@@ -94,7 +94,7 @@ def holders_create(request: Request, name: str = Form(""), contact_email: str = 
     check_csrf(request, csrf_token)
     try:
         holder = create_holder(db, user, name, contact_email)
-    except ValueError as exc:
+    except (ValueError, ServiceError) as exc:
         return _back("/admin/holders", error=str(exc))
     return _back("/admin/holders", message=f"rights holder {holder.name} created")
 
@@ -148,7 +148,7 @@ def watchlists_add(request: Request, rights_holder_id: int = Form(...), platform
     try:
         add_watchlist(db, user, rights_holder_id=rights_holder_id, platform=platform, kind=kind, value=value,
                       schedule_minutes=schedule_minutes)
-    except ValueError as exc:
+    except (ValueError, ServiceError) as exc:
         return _back("/admin/watchlists", error=str(exc))
     return _back("/admin/watchlists", message="watchlist added")
 

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from core import __version__
@@ -51,18 +52,6 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _mount_docs(app)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.url.path.startswith(("/api/", "/login", "/findings", "/reports", "/triage", "/portal",
-                                        "/admin")):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired):  # noqa: ANN202
@@ -113,10 +102,42 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(api.router)
-    # outermost first: the Host check, then the body limits, both before routing and parsing
+    # each add_middleware wraps the ones before: the Host check runs first, then the body limits (before
+    # routing and parsing), then the security headers
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, sessions=app.state.sessions, settings=settings)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.web_allowed_hosts))
     return app
+
+
+NO_STORE_PREFIXES = ("/api/", "/login", "/account", "/findings", "/reports", "/triage", "/portal", "/admin")
+
+
+class SecurityHeadersMiddleware:
+    """CSP, nosniff, no framing, same-origin referrers on every response; no caching of private pages.
+    Plain ASGI (not BaseHTTPMiddleware, whose task group would wrap the body limit's 413 in a group)."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+
+        async def with_headers(message) -> None:  # noqa: ANN001
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CSP)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                headers.setdefault("X-Frame-Options", "DENY")
+                if path.startswith(NO_STORE_PREFIXES):
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def validation_errors(exc: RequestValidationError) -> list[dict]:

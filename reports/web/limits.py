@@ -4,7 +4,7 @@ by counting what is streamed, and multipart uploads only from a signed-in sessio
 from __future__ import annotations
 
 import anyio.to_thread
-from starlette.exceptions import HTTPException
+from fastapi import HTTPException
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 

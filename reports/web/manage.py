@@ -17,6 +17,7 @@ from core.models import (
     WatchKind,
     Work,
 )
+from core.services.errors import Conflict
 from reports.web.queries import CurrentUser, NotFound, record
 
 AUDIT_PAGE = 200
@@ -27,7 +28,7 @@ def create_holder(db: Session, actor: CurrentUser, name: str, contact_email: str
     if not name:
         raise ValueError("a name is required")
     if db.scalar(select(RightsHolder).where(RightsHolder.name == name)):
-        raise ValueError("a rights holder with that name exists")
+        raise Conflict("a rights holder with that name exists")
     holder = RightsHolder(name=name, contact_email=(contact_email or "").strip()[:320] or None)
     db.add(holder)
     db.flush()
@@ -75,7 +76,7 @@ def add_watchlist(db: Session, actor: CurrentUser, *, rights_holder_id: int, pla
     if db.scalar(select(Watchlist.id).where(Watchlist.rights_holder_id == rights_holder_id,
                                             Watchlist.platform == platform, Watchlist.kind == kind,
                                             Watchlist.value == value)):
-        raise ValueError("that watchlist exists already")
+        raise Conflict("that watchlist exists already")
     watch = Watchlist(rights_holder_id=rights_holder_id, platform=platform, kind=kind, value=value,
                       schedule_minutes=int(schedule_minutes), enabled=True)
     db.add(watch)
