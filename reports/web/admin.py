@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from core.config import PLATFORMS
-from core.models import Role, WatchKind
+from core.models import WatchKind
 from core.services import users as user_service
 from core.services.errors import ServiceError
 from reports.web.deps import admin_user, check_csrf, form_csrf, get_db, render
