@@ -47,6 +47,7 @@ class Settings:
     public_url: str = ""  # the address people use, e.g. https://mamoru.example.org behind a TLS proxy
     secure_cookies: bool = False  # Secure cookies (sent over HTTPS only); on anyway when public_url is https
     allowed_hosts: tuple[str, ...] = ()  # Host names the web app answers besides loopback, web_host, public_url's
+    trusted_proxies: tuple[str, ...] = ()  # addresses of the TLS proxy whose X-Forwarded-For names the client
     # platform hosts (pages/feeds and APIs), overridable so tests point spiders at 127.0.0.1
     youtube_api_key: str = ""
     youtube_daily_quota: int = 10000

@@ -41,14 +41,17 @@ class HeaderTimeoutH11Protocol(H11Protocol):
             self.transport.close()
 
 
-def server_config(app, host: str, port: int, **overrides) -> uvicorn.Config:  # noqa: ANN001
-    """The uvicorn settings Mamoru serves with (the tests start the same configuration)."""
-    options = dict(host=host, port=port, http=HeaderTimeoutH11Protocol, log_level="info", proxy_headers=False,
+def server_config(app, host: str, port: int, trusted_proxies: tuple[str, ...] = (),  # noqa: ANN001
+                  **overrides) -> uvicorn.Config:
+    """The uvicorn settings Mamoru serves with (the tests start the same configuration). X-Forwarded-For is
+    believed only from TRUSTED_PROXIES, so the log-in throttle sees each client, not the proxy."""
+    options = dict(host=host, port=port, http=HeaderTimeoutH11Protocol, log_level="info",
+                   proxy_headers=bool(trusted_proxies), forwarded_allow_ips=",".join(trusted_proxies) or "127.0.0.1",
                    server_header=False, timeout_keep_alive=KEEP_ALIVE_S, limit_concurrency=MAX_CONCURRENCY,
                    h11_max_incomplete_event_size=MAX_HEADER_BYTES, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)
     options.update(overrides)
     return uvicorn.Config(app, **options)
 
 
-def serve(app, host: str, port: int) -> None:  # noqa: ANN001
-    uvicorn.Server(server_config(app, host, port)).run()
+def serve(app, host: str, port: int, trusted_proxies: tuple[str, ...] = ()) -> None:  # noqa: ANN001
+    uvicorn.Server(server_config(app, host, port, trusted_proxies)).run()

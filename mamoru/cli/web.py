@@ -55,4 +55,4 @@ def web(host: str | None, port: int | None) -> None:
     app = create_app(settings, **app_hooks())
     host, port = host or settings.web_host, port or settings.web_port
     click.echo(f"Mamoru web app on http://{host}:{port}/ (API docs at /api/docs)")
-    serve(app, host, port)
+    serve(app, host, port, settings.trusted_proxies)

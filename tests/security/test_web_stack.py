@@ -8,6 +8,7 @@ import socket
 import stat
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -129,7 +130,6 @@ def test_run_now_is_queued_on_mamorus_app(settings, monkeypatch):
 @needs_redis
 def test_flower_asks_for_a_password(settings):
     import base64
-    import urllib.error
 
     with EmbeddedStack(settings) as stack:
         stack.start_redis()
@@ -146,3 +146,43 @@ def test_flower_asks_for_a_password(settings):
         auth = base64.b64encode(f"mamoru:{password}".encode()).decode()
         request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Authorization": f"Basic {auth}"})
         assert urllib.request.urlopen(request, timeout=20).status == 200
+
+
+def test_behind_a_trusted_proxy_the_throttle_counts_each_client(app, world):
+    """X-Forwarded-For from a trusted proxy names the client, so one client's failures do not slow the
+    others down (without MAMORU_TRUSTED_PROXIES the header is ignored)."""
+    import json
+
+    import uvicorn
+
+    from core.db import session_scope
+    from core.models import LoginThrottle
+    from core.services import login
+    from mamoru.webserver import server_config
+
+    port = free_port()
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port, ("127.0.0.1",), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+
+    def attempt(client: str, password: str) -> int:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/session", method="POST",
+            data=json.dumps({"email": "analyst@mamoru.test", "password": password}).encode(),
+            headers={"Content-Type": "application/json", "X-Forwarded-For": client})
+        try:
+            return urllib.request.urlopen(request, timeout=30).status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    try:
+        wait_for_port("127.0.0.1", port, timeout=20)
+        for _ in range(login.EMAIL_FREE_FAILURES):
+            assert attempt("203.0.113.7", "wrong password!") == 401
+        with session_scope(world.settings) as s:
+            keys = {row.key for row in s.query(LoginThrottle)}
+        assert login.address_key("203.0.113.7") in keys and login.address_key("127.0.0.1") not in keys
+        assert attempt("198.51.100.9", "correct horse battery") == 200
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
