@@ -178,7 +178,7 @@ class EmbeddedStack:
         password made once per home (0600 in <home>/redis) and passed in a 0600 config file."""
         if self.settings.redis_url:
             self.redis_url = self.settings.redis_url
-            log.info("using Redis at %s", self.redis_url)
+            log.info("using Redis at %s", redacted(self.redis_url))
             return self.redis_url
         binary = shutil.which("redis-server")
         if binary is None:

@@ -71,7 +71,7 @@ def status(as_json: bool) -> None:
 def retry(failed: bool, reason: str | None, skipped: bool, clip_ids: tuple[int, ...]) -> None:
     """Put failed clips back in the queue with a fresh attempt count."""
     from core.db import upgrade
-    from mamoru.up import find_redis_url, redacted
+    from mamoru.up import find_redis_url
     from workers.status import reset_for_retry
 
     settings = get_settings()
