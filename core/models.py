@@ -240,6 +240,19 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table its sha256 (a leaked table signs
+    nobody in), the CSRF token and the account's session version at log-in."""
+
+    __tablename__ = "web_sessions"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class LoginThrottle(Base):
     """Failed log-ins per key (a client address, or the sha256 of an attempted e-mail) and the time before
     which the next attempt from that key is not even tried; shared by every web process."""

@@ -25,7 +25,7 @@ from reports.web.manage import (
     set_watchlist_enabled,
     watchlist_json,
 )
-from reports.web.pages import do_login, report_file, set_cookie, set_login_cookies
+from reports.web.pages import do_login, end_session, report_file, set_cookie, set_login_cookies, start_session
 from reports.web.queries import (
     DECISIONS,
     MAX_PAGE_SIZE,
@@ -140,8 +140,7 @@ def api_me(request: Request, user: CurrentUser = Depends(current_user)):
 def api_password(body: PasswordIn, request: Request, user: CurrentUser = Depends(current_user),
                  db: Session = Depends(get_db, scope="function")):
     row = user_service.change_own_password(db, user.id, body.current, body.new)
-    request.app.state.sessions.delete(request.state.web_session.token)
-    sess = request.app.state.sessions.new(user_id=row.id, version=row.session_version)
+    sess = start_session(request, db, row)
     response = JSONResponse({"ok": True, "csrf_token": sess.csrf})
     set_cookie(response, sess, request)
     return response
@@ -151,7 +150,7 @@ def api_password(body: PasswordIn, request: Request, user: CurrentUser = Depends
 def api_logout_everywhere(request: Request, user: CurrentUser = Depends(current_user),
                           db: Session = Depends(get_db, scope="function")):
     user_service.end_sessions(db, user_service.get_user(db, user.id))
-    request.app.state.sessions.delete(request.state.web_session.token)
+    end_session(request, db)
     response = JSONResponse({"ok": True})
     response.delete_cookie(COOKIE_NAME, path="/")
     return response

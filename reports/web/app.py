@@ -24,7 +24,7 @@ from reports.web import admin, api, pages
 from reports.web.deps import Forbidden, LoginRequired
 from reports.web.limits import BodyLimitMiddleware
 from reports.web.queries import NotFound
-from reports.web.sessions import FileSessionStore
+from reports.web.sessions import DbSessionStore
 from reports.web.tokens import load_secret
 
 HERE = Path(__file__).parent
@@ -42,7 +42,7 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
                   description="Mamoru's JSON API. Log in with POST /api/session (or the /login page); "
                               "send the session's CSRF token as X-CSRF-Token on every POST.")
     app.state.settings = settings
-    app.state.sessions = FileSessionStore(settings.home / "web-sessions")
+    app.state.sessions = DbSessionStore(settings)
     app.state.secret = load_secret(settings.home)
     app.state.hooks = {"add_reference": add_reference, "rebuild_index": rebuild_index,
                        "run_watchlist": run_watchlist}

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.db import session_scope
 from core.services.users import session_user
 from reports.web.queries import CurrentUser
-from reports.web.sessions import COOKIE_NAME, FileSessionStore, WebSession, csrf_ok
+from reports.web.sessions import COOKIE_NAME, DbSessionStore, WebSession, csrf_ok
 
 
 LOGIN_PATH = "/login"
@@ -32,7 +32,7 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 def web_session(request: Request) -> WebSession | None:
-    store: FileSessionStore = request.app.state.sessions
+    store: DbSessionStore = request.app.state.sessions
     sess = store.load(request.cookies.get(COOKIE_NAME))
     if sess is not None:
         store.touch(sess)

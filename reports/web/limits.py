@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from core.config import Settings
 from core.db import session_scope
 from core.services.users import session_user
-from reports.web.sessions import COOKIE_NAME, FileSessionStore
+from reports.web.sessions import COOKIE_NAME, DbSessionStore
 
 MAX_BODY_BYTES = 1024 * 1024  # JSON and form bodies: bulk decisions of 500 ids and a note fit easily
 MAX_UPLOAD_BODY_BYTES = 16 * 1024 * 1024  # multipart: one image of at most 15 MB and its fields
@@ -41,7 +41,7 @@ def _cookie(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
 class BodyLimitMiddleware:
     """413 before the app reads a byte past the limit; 401 for multipart without a signed-in session."""
 
-    def __init__(self, app: ASGIApp, sessions: FileSessionStore, settings: Settings, max_body: int = MAX_BODY_BYTES,
+    def __init__(self, app: ASGIApp, sessions: DbSessionStore, settings: Settings, max_body: int = MAX_BODY_BYTES,
                  max_upload: int = MAX_UPLOAD_BODY_BYTES) -> None:
         self.app, self.sessions, self.settings = app, sessions, settings
         self.max_body, self.max_upload = max_body, max_upload

@@ -100,11 +100,25 @@ def do_login(request: Request, db: Session, email: str, password: str) -> tuple[
     user = login_service.authenticate(db, email, password, client_address(request), trusted_email=trusted)
     if user is None:
         return None, None, login_service.REFUSED
+    return user, start_session(request, db, user), None
+
+
+def start_session(request: Request, db: Session, user: User) -> WebSession:
+    """A fresh session for USER in this browser (its old one ends: no fixation). The request's changes are
+    committed first: the store writes in its own transaction, and SQLite has one writer at a time."""
+    db.commit()
     old = getattr(request.state, "web_session", None)
     if old is not None:
         request.app.state.sessions.delete(old.token)
-    sess = request.app.state.sessions.new(user_id=user.id, version=user.session_version or 0)
-    return user, sess, None
+    return request.app.state.sessions.new(user_id=user.id, version=user.session_version or 0)
+
+
+def end_session(request: Request, db: Session) -> None:
+    """This browser's session ends (after the request's changes are committed, as above)."""
+    db.commit()
+    sess = getattr(request.state, "web_session", None)
+    if sess is not None:
+        request.app.state.sessions.delete(sess.token)
 
 
 def set_login_cookies(request: Request, response: Response, user: User, sess: WebSession) -> None:
@@ -136,9 +150,8 @@ def logout(request: Request, csrf_token: str = Form(""), db: Session = Depends(g
            sess: WebSession | None = Depends(web_session)):
     check_csrf(request, csrf_token)
     if sess:
-        if sess.user_id:
-            record(db, sess.user_id, "logout", "user", sess.user_id)
-        request.app.state.sessions.delete(sess.token)
+        record(db, sess.user_id, "logout", "user", sess.user_id)
+        end_session(request, db)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE_NAME, path="/")
     return response
@@ -164,8 +177,7 @@ def account_password(request: Request, current: str = Form(""), new: str = Form(
         row = user_service.change_own_password(db, user.id, current, new)
     except Invalid as exc:
         return RedirectResponse("/account?" + urlencode({"error": str(exc)}), status_code=303)
-    request.app.state.sessions.delete(request.state.web_session.token)
-    sess = request.app.state.sessions.new(user_id=row.id, version=row.session_version)
+    sess = start_session(request, db, row)
     response = RedirectResponse("/account?" + urlencode({"ok": "password changed; your other sessions ended"}),
                                 status_code=303)
     set_cookie(response, sess, request)
@@ -177,7 +189,7 @@ def account_logout_everywhere(request: Request, csrf_token: str = Form(""), user
                               db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     user_service.end_sessions(db, user_service.get_user(db, user.id))
-    request.app.state.sessions.delete(request.state.web_session.token)
+    end_session(request, db)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE_NAME, path="/")
     return response
