@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -68,6 +68,7 @@ def note_failure(db: Session, key: str, rule: ThrottleRule) -> None:
     now = utcnow()
     row = db.get(LoginThrottle, key, with_for_update=True)
     if row is None:
+        forget_stale(db, now)
         try:
             with db.begin_nested():
                 row = LoginThrottle(key=key, failures=0, last_failure_at=now)
@@ -82,6 +83,14 @@ def note_failure(db: Session, key: str, rule: ThrottleRule) -> None:
     wait = delay_after(row.failures, rule)
     row.blocked_until = now + timedelta(seconds=wait) if wait else None
     db.flush()
+
+
+def forget_stale(db: Session, now: datetime) -> int:
+    """Drop keys with no failure for FORGET_AFTER_S and no wait left (a spray of made-up e-mails would
+    otherwise grow the table without end)."""
+    return db.execute(delete(LoginThrottle).where(
+        LoginThrottle.last_failure_at < now - timedelta(seconds=FORGET_AFTER_S),
+        or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now))).rowcount
 
 
 def forget(db: Session, key: str) -> None:

@@ -127,3 +127,14 @@ async def test_no_password_or_hash_reaches_the_audit_or_the_log(app, world, capl
                for e in events)
     logged = " ".join(r.getMessage() for r in caplog.records)
     assert secret not in logged and RIGHT not in logged
+
+
+def test_stale_keys_are_forgotten(session):
+    old = utcnow() - timedelta(seconds=login.FORGET_AFTER_S + 60)
+    session.add(LoginThrottle(key="email:stale", failures=3, last_failure_at=old))
+    session.add(LoginThrottle(key="addr:waiting", failures=40, last_failure_at=old,
+                              blocked_until=utcnow() + timedelta(seconds=60)))
+    session.flush()
+    login.note_failure(session, login.address_key("10.2.0.1"), login.ADDRESS_RULE)
+    keys = set(session.scalars(select(LoginThrottle.key)))
+    assert keys == {"addr:waiting", login.address_key("10.2.0.1")}
