@@ -12,8 +12,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError, IntegrityError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from core import __version__
@@ -40,7 +40,7 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     app = FastAPI(title="Mamoru", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None,
                   description="Mamoru's JSON API. Log in with POST /api/session (or the /login page); "
-                              "send the session's CSRF token as X-CSRF-Token on every POST.")
+                              "send the session's CSRF token as X-CSRF-Token on every POST, PATCH and DELETE.")
     app.state.settings = settings
     app.state.sessions = DbSessionStore(settings)
     app.state.secret = load_secret(settings.home)
@@ -176,5 +176,6 @@ def docs_csp(html: str) -> str:
 
     hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
                       for body in re.findall(r"<script>(.*?)</script>", html, flags=re.S))
-    return (f"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' {hashes}; "
-            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    return (f"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            f"script-src 'self' {hashes}; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            "frame-ancestors 'none'")
