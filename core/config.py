@@ -44,6 +44,10 @@ class Settings:
     # web
     web_host: str = "127.0.0.1"
     web_port: int = 8765
+    public_url: str = ""  # the address people use, e.g. https://mamoru.example.org behind a TLS proxy
+    secure_cookies: bool = False  # Secure cookies (sent over HTTPS only); on anyway when public_url is https
+    allowed_hosts: tuple[str, ...] = ()  # Host names the web app answers besides loopback, web_host, public_url's
+    trusted_proxies: tuple[str, ...] = ()  # addresses of the TLS proxy whose X-Forwarded-For names the client
     # platform hosts (pages/feeds and APIs), overridable so tests point spiders at 127.0.0.1
     youtube_api_key: str = ""
     youtube_daily_quota: int = 10000
@@ -53,6 +57,20 @@ class Settings:
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'core.db'}"
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.secure_cookies or self.public_url.lower().startswith("https://")
+
+    @property
+    def web_allowed_hosts(self) -> tuple[str, ...]:
+        """Host header values the web app answers (a request naming another host gets 400)."""
+        from urllib.parse import urlsplit
+
+        hosts = ["127.0.0.1", "localhost", "::1", self.web_host, *self.allowed_hosts]
+        if self.public_url:
+            hosts.append(urlsplit(self.public_url).hostname or "")
+        return tuple(dict.fromkeys(h for h in hosts if h and h not in ("0.0.0.0", "::")))
 
     @property
     def media_dir(self) -> Path:
@@ -85,8 +103,10 @@ class Settings:
         return self.home / stored if stored else None
 
     def ensure_dirs(self) -> None:
+        """Make the home (0700: only its owner reads the database, logs and secrets) and its folders."""
         for path in (self.home, self.media_dir, self.evidence_dir, self.reports_dir, self.references_dir):
-            path.mkdir(parents=True, exist_ok=True)
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.home.chmod(0o700)
 
 
 DEFAULT_BASE_URLS = {

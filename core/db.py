@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -18,6 +19,8 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and ":memory:" not in url:
+            _private_file(Path(url.removeprefix("sqlite:///")))
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -40,8 +43,17 @@ def engine_for(url: str) -> Engine:
 def get_engine(settings: Settings | None = None) -> Engine:
     settings = settings or get_settings()
     if settings.db_url.startswith("sqlite"):
-        settings.home.mkdir(parents=True, exist_ok=True)
+        settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
     return engine_for(settings.db_url)
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (SQLite would follow the umask)."""
+    if path.name and not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError:
+            pass
 
 
 @contextmanager

@@ -235,6 +235,42 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     rights_holder_id: Mapped[int | None] = mapped_column(ForeignKey("rights_holders.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column()  # set: the account cannot log in
+    # bumped by a password change, "log out everywhere" and disabling: older sessions stop working
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table its sha256 (a leaked table signs
+    nobody in), the CSRF token and the account's session version at log-in."""
+
+    __tablename__ = "web_sessions"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LoginThrottle(Base):
+    """Failed log-ins per key (a client address, or the sha256 of an attempted e-mail) and the time before
+    which the next attempt from that key is not even tried; shared by every web process."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(default=utcnow)
+    blocked_until: Mapped[datetime | None] = mapped_column()
+
+
+class WorkLock(Base):
+    """A named lock held in the database (one report build at a time across processes and machines)."""
+
+    __tablename__ = "work_locks"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column()
 
 
 class AuditEvent(Base):

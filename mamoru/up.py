@@ -29,6 +29,44 @@ class StackError(RuntimeError):
     """Something the embedded stack needs is missing or did not start."""
 
 
+REDIS_PASSWORD_FILE = "password"  # in <home>/redis, 0600, made once per home
+REDIS_CONFIG_FILE = "redis.conf"  # the password goes to redis-server here, never on its command line
+FLOWER_USER = "mamoru"
+FLOWER_PASSWORD_FILE = "flower-password"  # in the home, 0600
+CHILD_UMASK = 0o077  # the children's files (logs, Redis data, beat schedule) readable by the owner only
+
+
+def private_secret(path: Path) -> str:
+    """A random secret kept in PATH (0600), made on first use."""
+    import secrets
+
+    if path.is_file():
+        return path.read_text().strip()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(24) + "\n")
+    return path.read_text().strip()
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write TEXT to PATH readable by its owner only (also when the file existed with looser bits)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+
+
+def redacted(url: str) -> str:
+    """A Redis URL as printed: the password replaced by ***."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
+
+
 def find_redis_url(settings: Settings) -> str | None:
     """MAMORU_REDIS_URL, else the URL of the embedded Redis last started in this home."""
     if settings.redis_url:
@@ -62,6 +100,7 @@ class Child:
     proc: subprocess.Popen
     log_path: Path
     argv: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,7 +115,7 @@ class EmbeddedStack:
     @property
     def log_dir(self) -> Path:
         path = self.settings.home / "logs"
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
         return path
 
     def child_env(self) -> dict[str, str]:
@@ -92,13 +131,16 @@ class EmbeddedStack:
         env.update(self.extra_env)
         return env
 
-    def _spawn(self, name: str, argv: list[str]) -> Child:
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> Child:
         log_path = self.log_dir / f"{name}.log"
-        out = log_path.open("ab")
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(fd, 0o600)
+        out = os.fdopen(fd, "ab")
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=self.child_env(), cwd=os.getcwd(), start_new_session=True)
+                                env={**self.child_env(), **(env or {})}, cwd=os.getcwd(), start_new_session=True,
+                                umask=CHILD_UMASK)
         out.close()
-        child = Child(name, proc, log_path, list(argv))
+        child = Child(name, proc, log_path, list(argv), dict(env or {}))
         self.children.append(child)
         log.info("started %s (pid %d), log: %s", name, proc.pid, log_path)
         return child
@@ -125,17 +167,18 @@ class EmbeddedStack:
         if old.proc.poll() is None:
             self.kill(name, signal.SIGTERM)
         self.children.remove(old)
-        child = self._spawn(name, old.argv)
+        child = self._spawn(name, old.argv, old.env)
         if name == "redis":
             port = int(self.redis_url.rsplit(":", 1)[1].split("/")[0])
             wait_for_port("127.0.0.1", port, timeout=30, proc=child.proc)
         return child
 
     def start_redis(self) -> str:
-        """Use MAMORU_REDIS_URL when set; otherwise start redis-server on a free loopback port."""
+        """Use MAMORU_REDIS_URL when set; otherwise start redis-server on a free loopback port, with a
+        password made once per home (0600 in <home>/redis) and passed in a 0600 config file."""
         if self.settings.redis_url:
             self.redis_url = self.settings.redis_url
-            log.info("using Redis at %s", self.redis_url)
+            log.info("using Redis at %s", redacted(self.redis_url))
             return self.redis_url
         binary = shutil.which("redis-server")
         if binary is None:
@@ -143,13 +186,17 @@ class EmbeddedStack:
                              "(or set MAMORU_REDIS_URL to a running Redis)")
         port = free_port()
         data = self.settings.home / "redis"
-        data.mkdir(parents=True, exist_ok=True)
-        child = self._spawn("redis", [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data),
-                                      "--appendonly", "yes", "--appendfsync", "always", "--save", "",
-                                      "--protected-mode", "yes"])
+        data.mkdir(mode=0o700, parents=True, exist_ok=True)
+        data.chmod(0o700)
+        password = private_secret(data / REDIS_PASSWORD_FILE)
+        config = data / REDIS_CONFIG_FILE
+        write_private(config, f"requirepass {password}\n")
+        child = self._spawn("redis", [binary, str(config), "--bind", "127.0.0.1", "--port", str(port),
+                                      "--dir", str(data), "--appendonly", "yes", "--appendfsync", "always",
+                                      "--save", "", "--protected-mode", "yes"])
         wait_for_port("127.0.0.1", port, timeout=15, proc=child.proc)
-        self.redis_url = f"redis://127.0.0.1:{port}/0"
-        (data / "url").write_text(self.redis_url + "\n")  # for `mamoru status` and `mamoru retry`
+        self.redis_url = f"redis://:{password}@127.0.0.1:{port}/0"
+        write_private(data / "url", self.redis_url + "\n")  # for `mamoru status` and `mamoru retry`
         return self.redis_url
 
     def start_worker(self, concurrency: int = 2, queues: str = "io,cpu", name: str = "worker") -> Child:
@@ -157,15 +204,20 @@ class EmbeddedStack:
                                   "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO",
                                   "-n", f"{name}@%h", "--without-gossip", "--without-mingle"])
 
+    def flower_password(self) -> str:
+        return private_secret(self.settings.home / FLOWER_PASSWORD_FILE)
+
     def start_flower(self, port: int = 5555) -> Child | None:
-        """Flower (task monitor) on 127.0.0.1:PORT when the flower package is installed; None otherwise."""
+        """Flower (task monitor) on 127.0.0.1:PORT, behind HTTP basic authentication (user `mamoru`, the
+        password made once per home in <home>/flower-password); None when flower is not installed."""
         import importlib.util
 
         if importlib.util.find_spec("flower") is None:
             log.warning("flower is not installed: pip install flower (it is a dependency of mamoru)")
             return None
+        auth = {"FLOWER_BASIC_AUTH": f"{FLOWER_USER}:{self.flower_password()}"}  # not on the command line
         child = self._spawn("flower", [sys.executable, "-m", "celery", "-A", "workers.celery:app", "flower",
-                                       "--address=127.0.0.1", f"--port={port}"])
+                                       "--address=127.0.0.1", f"--port={port}"], env=auth)
         wait_for_port("127.0.0.1", port, timeout=30, proc=child.proc)
         return child
 

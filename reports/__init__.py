@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from core.config import Settings
 from core.db import session_scope
 from core.models import Report, RightsHolder
+from core.services.locks import held
 from reports.build import IsoWeek, build_weekly_report
 from reports.render import FORMATS, slugify
 
@@ -32,7 +34,7 @@ def _write(settings: Settings, path: Path, data: bytes, fmt: str, **extra) -> di
     """Write atomically (readers never see half a file) and describe the file (its path relative to the
     data home, as the database keeps it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")  # unique per writer, thread too
     tmp.write_bytes(data)
     tmp.replace(path)
     return {"format": fmt, "path": settings.stored_path(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
@@ -55,7 +57,8 @@ def write_weekly_report(settings: Settings, holder_id: int, week: str,
         raise ValueError(f"unknown report format(s) {unknown}; choose from {', '.join(FORMATS)}")
     from reports import render
 
-    with session_scope(settings) as session:
+    with held(settings, f"report:{holder_id}:{wk}", f"the report of {wk} for this holder is being built now; "
+              "try again when that build ends"), session_scope(settings) as session:
         holder = session.get(RightsHolder, holder_id)
         if holder is None:
             raise LookupError(f"no rights holder with id {holder_id}")

@@ -81,7 +81,7 @@ def bench_queue(n: int, requests: int) -> dict:
     from core.db import session_scope
     from reports.sample import bulk_findings, seed_sample
     from reports.web.app import create_app
-    from reports.web.users import ensure_user
+    from core.services.users import ensure_user
 
     with tempfile.TemporaryDirectory(prefix="mamoru-bench-") as tmp:
         settings = _settings(Path(tmp) / "home")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Iterator, MutableMapping
 
 import click
 
 from core import __version__
+
+
+PRIVATE_UMASK = 0o077  # files 0600 and folders 0700: the home holds the database, logs, secrets and evidence
 
 
 def configure_logging(verbose: bool) -> None:
@@ -34,6 +38,7 @@ COMMANDS = {
     "watch": "mamoru.cli.watch:watch",
     "discover": "mamoru.cli.discover:discover",
     "status": "mamoru.cli.status:status",
+    "users": "mamoru.cli.users:users",
     "retry": "mamoru.cli.status:retry",
     "demo": "mamoru.cli.ops:demo",
     "up": "mamoru.cli.ops:up",
@@ -77,6 +82,7 @@ def cli(verbose: bool) -> None:
     Settings come from MAMORU_* environment variables and an optional mamoru.toml;
     data (database, media, evidence, reports) lives in MAMORU_HOME (default ./mamoru-data).
     """
+    os.umask(PRIVATE_UMASK)
     configure_logging(verbose)
 
 

@@ -45,14 +45,14 @@ def up(no_beat: bool, no_web: bool, flower: bool, flower_port: int, concurrency:
     import importlib.util
 
     from core.db import upgrade
-    from mamoru.up import EmbeddedStack, StackError
+    from mamoru.up import FLOWER_PASSWORD_FILE, FLOWER_USER, EmbeddedStack, StackError, redacted
 
     settings = get_settings()
     upgrade(settings)
     _stop_on_sigterm()
     try:
         with EmbeddedStack(settings) as stack:
-            click.echo(f"Redis: {stack.start_redis()}")
+            click.echo(f"Redis: {redacted(stack.start_redis())}")
             stack.start_worker(concurrency=concurrency)
             if not no_beat:
                 stack.start_beat()
@@ -65,7 +65,8 @@ def up(no_beat: bool, no_web: bool, flower: bool, flower_port: int, concurrency:
                 if stack.start_flower(flower_port) is None:
                     click.echo("Flower not started: pip install flower", err=True)
                 else:
-                    click.echo(f"Flower: http://127.0.0.1:{flower_port}/")
+                    click.echo(f"Flower: http://127.0.0.1:{flower_port}/ (user {FLOWER_USER}, password in "
+                               f"{settings.home / FLOWER_PASSWORD_FILE})")
             click.echo(f"running; logs in {stack.log_dir}; Ctrl-C stops everything")
             while True:
                 stack.check_alive()

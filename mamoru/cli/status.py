@@ -17,7 +17,7 @@ def status(as_json: bool) -> None:
     from rich.table import Table
 
     from core.db import upgrade
-    from mamoru.up import find_redis_url
+    from mamoru.up import find_redis_url, redacted
     from workers.status import pipeline_status
 
     settings = get_settings()
@@ -32,9 +32,9 @@ def status(as_json: bool) -> None:
     if not queues:
         console.print("queues: no Redis known (set MAMORU_REDIS_URL, or start `mamoru up`)")
     elif all(v is None for v in queues.values()):
-        console.print(f"queues: Redis at {redis_url} is not answering")
+        console.print(f"queues: Redis at {redacted(redis_url)} is not answering")
     else:
-        console.print("queues: " + ", ".join(f"{k} {v}" for k, v in queues.items()) + f"  ({redis_url})")
+        console.print("queues: " + ", ".join(f"{k} {v}" for k, v in queues.items()) + f"  ({redacted(redis_url)})")
     console.print("clips: " + ", ".join(f"{k} {v}" for k, v in report["clips"].items()))
     console.print(f"last fetch: {report['last_fetch_at'] or '-'}; last analysis: {report['last_analysis_at'] or '-'}")
     if report["failures"]:

@@ -7,6 +7,8 @@ import click
 from core.config import get_settings
 from core.db import upgrade
 
+CRAWL_TASK = "crawl_watchlist"
+
 
 def app_hooks() -> dict:
     """What the web app may ask of the packages above it (it never imports workers itself)."""
@@ -22,17 +24,21 @@ def app_hooks() -> dict:
     hooks["add_reference"] = add_reference
     hooks["rebuild_index"] = catalog.rebuild_index
     try:
-        from workers import tasks
-
-        def run_watchlist(watchlist_id: int) -> str:
-            task = getattr(tasks, "crawl_watchlist", None) or getattr(tasks, "crawl", None)
-            if task is None:
-                raise RuntimeError("no crawl task in workers.tasks")
-            return str(task.delay(watchlist_id).id)
-
-        hooks["run_watchlist"] = run_watchlist
+        from workers.celery import make_app
     except ImportError:
-        pass
+        return hooks
+    from mamoru.up import find_redis_url
+
+    celery_apps: list = []
+
+    def run_watchlist(watchlist_id: int) -> str:
+        # by name on Mamoru's own app (the embedded Redis's URL, password included): the request runs in a
+        # thread where Celery's default app, not Mamoru's, is current
+        if not celery_apps:
+            celery_apps.append(make_app(find_redis_url(get_settings())))
+        return str(celery_apps[0].send_task(CRAWL_TASK, args=[watchlist_id]).id)
+
+    hooks["run_watchlist"] = run_watchlist
     return hooks
 
 
@@ -41,8 +47,7 @@ def app_hooks() -> dict:
 @click.option("--port", default=None, type=int, help="Port (default: settings web_port, 8765).")
 def web(host: str | None, port: int | None) -> None:
     """Serve the web app: triage desk, rights-holder portal, management pages and /api/."""
-    import uvicorn
-
+    from mamoru.webserver import serve
     from reports.web.app import create_app
 
     settings = get_settings()
@@ -50,4 +55,4 @@ def web(host: str | None, port: int | None) -> None:
     app = create_app(settings, **app_hooks())
     host, port = host or settings.web_host, port or settings.web_port
     click.echo(f"Mamoru web app on http://{host}:{port}/ (API docs at /api/docs)")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    serve(app, host, port, settings.trusted_proxies)

@@ -24,15 +24,15 @@ from core.config import Settings, get_settings
 from core.db import session_scope, upgrade
 from mamoru.demo.catalog import CLIPS, DEMO_HOLDER, REFERENCES
 from mamoru.demo.generate import ensure_media
+from mamoru.demo.home import PASSWORD_FILE, ForeignHomeError, claim_home, demo_password
 from mamoru.demo.server import DemoServer
 from core.models import TERMINAL_STATUSES, Clip, Finding, Reference, TriageState, Watchlist
-from mamoru.up import EmbeddedStack, StackError
+from mamoru.up import EmbeddedStack, StackError, redacted
 
 log = logging.getLogger("mamoru.demo")
 LOOPBACK = "127.0.0.1"
 PIPELINE_TIMEOUT_S = 15 * 60
 REPORT_FORMATS = ["json", "csv", "html", "pdf", "notices"]
-DEMO_PASSWORD = "mamoru-demo"
 DEMO_USERS = (("admin@mamoru.demo", "admin"), ("analyst@mamoru.demo", "analyst"),
               ("holder@mamoru.demo", "rights_holder"))
 
@@ -62,7 +62,7 @@ def demo_settings() -> Settings:
     return get_settings()
 
 
-def register_demo_catalog(settings: Settings, feed_url: str) -> tuple[int, int]:
+def register_demo_catalog(settings: Settings, feed_url: str, password: str) -> tuple[int, int]:
     """Upsert the demo rights holder, its references (and index) and its feed watchlist."""
     from core.catalog import get_or_create_holder
     from workers.catalog import add_reference, rebuild_index
@@ -86,10 +86,10 @@ def register_demo_catalog(settings: Settings, feed_url: str) -> tuple[int, int]:
         watchlist.last_run_at = datetime.now(UTC)  # the demo runs it now; beat need not
         session.flush()
         holder_id, watchlist_id = holder.id, watchlist.id
-        from reports.web.users import ensure_user
+        from core.services.users import ensure_user
 
         for email, role in DEMO_USERS:
-            ensure_user(session, email, DEMO_PASSWORD, role, holder_id if role == "rights_holder" else None)
+            ensure_user(session, email, password, role, holder_id if role == "rights_holder" else None)
     if before != after or not settings.index_path.exists():
         index = rebuild_index(settings)
         log.info("reference index built: %d references (version %s)", len(index.names), index.version)
@@ -178,9 +178,12 @@ def print_summary(console: Console, outcome: DemoOutcome) -> None:
     console.print(f"demo verdicts: {outcome.as_expected}/{len(outcome.clips)} as expected: {verdict}")
 
 
-def print_logins(console: Console, address: str) -> None:
+def print_logins(console: Console, address: str, settings: Settings, password: str, new: bool) -> None:
+    """The demo log-ins; the password itself only on the run that made it (it stays in the home, 0600)."""
     logins = ", ".join(f"{email} ({role})" for email, role in DEMO_USERS)
-    console.print(f"web app: {address}  log in as {logins}, password {DEMO_PASSWORD!r}", markup=False)
+    said = f"password {password!r} (made for this home; also in" if new else "password in"
+    console.print(f"web app: {address}  log in as {logins}, {said} {settings.home / PASSWORD_FILE}"
+                  f"{')' if new else ''}", markup=False)
 
 
 def run_demo(console: Console | None = None, keep_running: bool = False) -> DemoOutcome:
@@ -189,16 +192,21 @@ def run_demo(console: Console | None = None, keep_running: bool = False) -> Demo
     console = console or Console(soft_wrap=True)
     settings = demo_settings()
     console.log(f"data home: {settings.home}")
+    try:
+        claim_home(settings)
+    except ForeignHomeError as exc:
+        raise StackError(str(exc)) from None
+    password, new_password = demo_password(settings)
     console.log(f"database at revision {upgrade(settings)}: {settings.db_url}")
     console.log("preparing demo clips (generated once from scikit-image's sample images)")
     ensure_media(settings.home / "demo-media")
     with DemoServer(settings.home / "demo-media", host=LOOPBACK) as site, EmbeddedStack(settings) as stack:
         console.log(f"demo platform at {site.base_url}")
         redis_url = stack.start_redis()
-        console.log(f"embedded Redis at {redis_url}")
+        console.log(f"embedded Redis at {redacted(redis_url)}")
         stack.start_worker()
         stack.start_beat()
-        holder_id, watchlist_id = register_demo_catalog(settings, f"{site.base_url}/feed.rss")
+        holder_id, watchlist_id = register_demo_catalog(settings, f"{site.base_url}/feed.rss", password)
         console.log(f"rights holder {DEMO_HOLDER!r} registered with {len(REFERENCES)} references; "
                     f"watchlist {watchlist_id} follows {site.base_url}/feed.rss")
         app = make_app(redis_url)
@@ -221,7 +229,7 @@ def run_demo(console: Console | None = None, keep_running: bool = False) -> Demo
         print_summary(console, outcome)
         if keep_running:
             address = stack.start_web(settings.web_port)
-            print_logins(console, address)
+            print_logins(console, address, settings, password, new_password)
             console.log("the demo stack keeps running: Ctrl-C stops it")
             while True:
                 stack.check_alive()
@@ -231,5 +239,5 @@ def run_demo(console: Console | None = None, keep_running: bool = False) -> Demo
         console.print(f"browse the findings: MAMORU_HOME={settings.home} {mamoru} web "
                       f"(or `{mamoru} demo --serve`), then open http://127.0.0.1:{settings.web_port}/",
                       markup=False)
-        print_logins(console, f"http://127.0.0.1:{settings.web_port}/")
+        print_logins(console, f"http://127.0.0.1:{settings.web_port}/", settings, password, new_password)
     return outcome

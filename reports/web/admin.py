@@ -5,17 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from core.config import PLATFORMS
-from core.models import Role, WatchKind
-from reports.web.deps import admin_user, check_csrf, get_db, render
+from core.models import WatchKind
+from core.services import users as user_service
+from core.services.errors import ServiceError
+from reports.web.deps import admin_user, check_csrf, form_csrf, get_db, render
 from reports.web.manage import (
     add_watchlist,
     create_holder,
-    create_user,
     list_audit,
     list_references,
-    list_users,
     list_watchlists,
     run_watchlist_now,
     set_watchlist_enabled,
@@ -23,7 +24,7 @@ from reports.web.manage import (
 from reports.web.queries import CurrentUser, filter_choices, record
 from reports.web.uploads import MAX_UPLOAD_BYTES, UploadError, store_reference
 
-router = APIRouter(prefix="/admin", include_in_schema=False)
+router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(form_csrf)])
 
 
 def _back(path: str, message: str | None = None, error: str | None = None) -> RedirectResponse:
@@ -36,8 +37,9 @@ def _back(path: str, message: str | None = None, error: str | None = None) -> Re
 @router.get("/users")
 def users_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(admin_user),
                db: Session = Depends(get_db, scope="function")):
-    return render(request, "admin_users.html", users=list_users(db), choices=filter_choices(db),
-                  roles=[r.value for r in Role], ok=ok, error=error)
+    return render(request, "admin_users.html", users=user_service.list_users(db), choices=filter_choices(db),
+                  roles=list(user_service.ROLES), default_role=user_service.LEAST_PRIVILEGED_ROLE,
+                  min_length=user_service.MIN_PASSWORD_LENGTH, ok=ok[:200], error=error[:200])
 
 
 @router.post("/users")
@@ -46,11 +48,32 @@ def users_create(request: Request, email: str = Form(""), password: str = Form("
                  user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     try:
-        created = create_user(db, user, email, password, role,
-                              int(rights_holder_id) if rights_holder_id.isdigit() else None)
-    except ValueError as exc:
+        created = user_service.create_user(db, email, password, role, rights_holder_id.strip() or None,
+                                           actor_id=user.id)
+    except ServiceError as exc:
         return _back("/admin/users", error=str(exc))
     return _back("/admin/users", message=f"user {created.email} created")
+
+
+@router.post("/users/{user_id}/{action}")
+def users_action(request: Request, user_id: int, action: str, password: str = Form(""), csrf_token: str = Form(""),
+                 user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
+    """disable, enable, password (reset: the account's sessions end) or remove an account."""
+    check_csrf(request, csrf_token)
+    try:
+        target = user_service.get_user(db, user_id)
+        if action in ("disable", "enable"):
+            user_service.set_disabled(db, user_id, action == "disable", actor_id=user.id)
+        elif action == "password":
+            user_service.set_password(db, target, password, actor_id=user.id)
+        elif action == "remove":
+            user_service.remove_user(db, user_id, actor_id=user.id)
+        else:
+            return _back("/admin/users", error="unknown action")
+    except ServiceError as exc:
+        return _back("/admin/users", error=str(exc))
+    done = {"disable": "disabled", "enable": "enabled", "password": "given a new password", "remove": "removed"}
+    return _back("/admin/users", message=f"user {target.email} {done[action]}")
 
 
 @router.get("/holders")
@@ -71,7 +94,7 @@ def holders_create(request: Request, name: str = Form(""), contact_email: str = 
     check_csrf(request, csrf_token)
     try:
         holder = create_holder(db, user, name, contact_email)
-    except ValueError as exc:
+    except (ValueError, ServiceError) as exc:
         return _back("/admin/holders", error=str(exc))
     return _back("/admin/holders", message=f"rights holder {holder.name} created")
 
@@ -92,16 +115,17 @@ async def references_upload(request: Request, holder: int = Form(...), work: str
     data = await image.read(MAX_UPLOAD_BYTES + 1)
     hooks = request.app.state.hooks
     try:
-        ref = store_reference(db, request.app.state.settings, holder_id=holder, work=work, character=character,
-                              data=data, filename=image.filename, work_ja=work_ja, character_ja=character_ja,
-                              add_reference=hooks.get("add_reference"))
+        ref = await run_in_threadpool(
+            store_reference, db, request.app.state.settings, holder_id=holder, work=work, character=character,
+            data=data, filename=image.filename, work_ja=work_ja, character_ja=character_ja,
+            add_reference=hooks.get("add_reference"))
     except UploadError as exc:
         return _back("/admin/references", error=str(exc))
     record(db, user.id, "reference_added", "reference", ref.id, name=ref.name, sha256=ref.sha256)
-    db.commit()
+    await run_in_threadpool(db.commit)
     message = f"reference {ref.name} stored (pHash {ref.phash})"
     if hooks.get("rebuild_index"):
-        index = hooks["rebuild_index"](request.app.state.settings)
+        index = await run_in_threadpool(hooks["rebuild_index"], request.app.state.settings)
         message += f"; index rebuilt ({len(getattr(index, 'names', []))} references)"
     else:
         message += "; rebuild the index with `mamoru refs` to match it"
@@ -124,7 +148,7 @@ def watchlists_add(request: Request, rights_holder_id: int = Form(...), platform
     try:
         add_watchlist(db, user, rights_holder_id=rights_holder_id, platform=platform, kind=kind, value=value,
                       schedule_minutes=schedule_minutes)
-    except ValueError as exc:
+    except (ValueError, ServiceError) as exc:
         return _back("/admin/watchlists", error=str(exc))
     return _back("/admin/watchlists", message="watchlist added")
 

@@ -7,25 +7,25 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from core.models import RightsHolder, Watchlist
+from core.services import users as user_service
 from reports.build import IsoWeek
 from reports.web.deps import admin_user, check_csrf, current_user, get_db, staff_user, web_session
 from reports.web.manage import (
     add_watchlist,
     audit_json,
     create_holder,
-    create_user,
     list_audit,
     list_references,
-    list_users,
     list_watchlists,
     reference_json,
     run_watchlist_now,
     set_watchlist_enabled,
     watchlist_json,
 )
-from reports.web.pages import report_file, set_cookie, do_login
+from reports.web.pages import do_login, end_session, report_file, set_cookie, set_login_cookies, start_session
 from reports.web.queries import (
     DECISIONS,
     MAX_PAGE_SIZE,
@@ -83,7 +83,17 @@ class UserIn(BaseModel):
     email: str
     password: str
     role: str
-    rights_holder_id: int | None = None
+    rights_holder_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+
+
+class UserChangeIn(BaseModel):
+    disabled: bool | None = None
+    password: str | None = None
+
+
+class PasswordIn(BaseModel):
+    current: str
+    new: str
 
 
 class WatchlistIn(BaseModel):
@@ -104,10 +114,10 @@ def api_login(body: LoginIn, request: Request, db: Session = Depends(get_db, sco
     # JSON bodies cannot be sent cross-site without a CORS preflight, so log-in needs no CSRF token here.
     user, new_sess, error = do_login(request, db, body.email, body.password)
     if user is None:
-        return JSONResponse({"detail": error}, status_code=429 if "Too many" in error else 401)
+        return JSONResponse({"detail": error}, status_code=401)
     response = JSONResponse({"user": _me(CurrentUser(user.id, user.email, user.role, user.rights_holder_id)),
                              "csrf_token": new_sess.csrf})
-    set_cookie(response, new_sess)
+    set_login_cookies(request, response, user, new_sess)
     return response
 
 
@@ -123,6 +133,27 @@ def api_logout(request: Request, sess: WebSession | None = Depends(web_session))
 @router.get("/me", tags=["session"])
 def api_me(request: Request, user: CurrentUser = Depends(current_user)):
     return {**_me(user), "csrf_token": request.state.web_session.csrf}
+
+
+@router.post("/me/password", tags=["session"], dependencies=writes,
+             summary="Change your password; your other sessions end, this one gets a new token")
+def api_password(body: PasswordIn, request: Request, user: CurrentUser = Depends(current_user),
+                 db: Session = Depends(get_db, scope="function")):
+    row = user_service.change_own_password(db, user.id, body.current, body.new)
+    sess = start_session(request, db, row)
+    response = JSONResponse({"ok": True, "csrf_token": sess.csrf})
+    set_cookie(response, sess, request)
+    return response
+
+
+@router.delete("/me/sessions", tags=["session"], dependencies=writes, summary="Log out everywhere")
+def api_logout_everywhere(request: Request, user: CurrentUser = Depends(current_user),
+                          db: Session = Depends(get_db, scope="function")):
+    user_service.end_sessions(db, user_service.get_user(db, user.id))
+    end_session(request, db)
+    response = JSONResponse({"ok": True})
+    response.delete_cookie(COOKIE_NAME, path="/")
+    return response
 
 
 @router.get("/findings", tags=["findings"],
@@ -208,19 +239,38 @@ def api_holder_create(body: HolderIn, user: CurrentUser = Depends(admin_user), d
     return {"id": h.id, "name": h.name, "contact_email": h.contact_email}
 
 
+def _user_json(u, holder_name: str | None = None) -> dict:  # noqa: ANN001
+    return {"id": u.id, "email": u.email, "role": u.role, "rights_holder_id": u.rights_holder_id,
+            "rights_holder": holder_name, "disabled": u.disabled_at is not None}
+
+
 @router.get("/users", tags=["admin"])
 def api_users(user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
-    return {"users": [{"id": u.id, "email": u.email, "role": u.role, "rights_holder_id": u.rights_holder_id,
-                       "rights_holder": name} for u, name in list_users(db)]}
+    return {"users": [_user_json(u, name) for u, name in user_service.list_users(db)]}
 
 
 @router.post("/users", tags=["admin"], dependencies=writes, status_code=201)
 def api_user_create(body: UserIn, user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
-    try:
-        u = create_user(db, user, body.email, body.password, body.role, body.rights_holder_id)
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
-    return {"id": u.id, "email": u.email, "role": u.role, "rights_holder_id": u.rights_holder_id}
+    u = user_service.create_user(db, body.email, body.password, body.role, body.rights_holder_id, actor_id=user.id)
+    return _user_json(u)
+
+
+@router.patch("/users/{user_id}", tags=["admin"], dependencies=writes,
+              summary="Disable or enable an account, or reset its password (its sessions end)")
+def api_user_change(user_id: int, body: UserChangeIn, user: CurrentUser = Depends(admin_user),
+                    db: Session = Depends(get_db, scope="function")):
+    target = user_service.get_user(db, user_id)
+    if body.password is not None:
+        user_service.set_password(db, target, body.password, actor_id=user.id)
+    if body.disabled is not None:
+        user_service.set_disabled(db, user_id, body.disabled, actor_id=user.id)
+    return _user_json(target)
+
+
+@router.delete("/users/{user_id}", tags=["admin"], dependencies=writes)
+def api_user_remove(user_id: int, user: CurrentUser = Depends(admin_user),
+                    db: Session = Depends(get_db, scope="function")):
+    return {"removed": user_service.remove_user(db, user_id, actor_id=user.id)}
 
 
 @router.get("/references", tags=["admin"])
@@ -236,15 +286,16 @@ async def api_reference_upload(request: Request, rights_holder_id: int = Form(..
     data = await image.read(MAX_UPLOAD_BYTES + 1)
     hooks = request.app.state.hooks
     try:
-        ref = store_reference(db, request.app.state.settings, holder_id=rights_holder_id, work=work,
-                              character=character, data=data, filename=image.filename, work_ja=work_ja,
-                              character_ja=character_ja, add_reference=hooks.get("add_reference"))
+        ref = await run_in_threadpool(
+            store_reference, db, request.app.state.settings, holder_id=rights_holder_id, work=work,
+            character=character, data=data, filename=image.filename, work_ja=work_ja,
+            character_ja=character_ja, add_reference=hooks.get("add_reference"))
     except UploadError as exc:
         raise HTTPException(422, str(exc)) from None
     record(db, user.id, "reference_added", "reference", ref.id, name=ref.name, sha256=ref.sha256)
-    db.commit()
+    await run_in_threadpool(db.commit)
     if hooks.get("rebuild_index"):
-        hooks["rebuild_index"](request.app.state.settings)
+        await run_in_threadpool(hooks["rebuild_index"], request.app.state.settings)
     return {"id": ref.id, "name": ref.name, "sha256": ref.sha256, "phash": ref.phash}
 
 

@@ -11,15 +11,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DataError, IntegrityError
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from core import __version__
 from core.config import Settings
+from core.services.errors import Conflict, Invalid, NotFoundError, ServiceError
 from reports.render import safe_url
 from reports.web import admin, api, pages
 from reports.web.deps import Forbidden, LoginRequired
+from reports.web.limits import BodyLimitMiddleware
 from reports.web.queries import NotFound
-from reports.web.sessions import FileSessionStore
+from reports.web.sessions import DbSessionStore
+from reports.web.tokens import load_secret
 
 HERE = Path(__file__).parent
 CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; "
@@ -34,9 +40,10 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     app = FastAPI(title="Mamoru", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None,
                   description="Mamoru's JSON API. Log in with POST /api/session (or the /login page); "
-                              "send the session's CSRF token as X-CSRF-Token on every POST.")
+                              "send the session's CSRF token as X-CSRF-Token on every POST, PATCH and DELETE.")
     app.state.settings = settings
-    app.state.sessions = FileSessionStore(settings.home / "web-sessions")
+    app.state.sessions = DbSessionStore(settings)
+    app.state.secret = load_secret(settings.home)
     app.state.hooks = {"add_reference": add_reference, "rebuild_index": rebuild_index,
                        "run_watchlist": run_watchlist}
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -45,19 +52,6 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _mount_docs(app)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
-        response = await call_next(request)
-        if not request.url.path.startswith("/api/docs"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.url.path.startswith(("/api/", "/login", "/findings", "/reports", "/triage", "/portal",
-                                        "/admin")):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired):  # noqa: ANN202
@@ -81,8 +75,22 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):  # noqa: ANN202
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.errors()}, status_code=422)
+            return JSONResponse({"detail": validation_errors(exc)}, status_code=422)
         return _error(request, 400, "The form had missing or invalid values.")
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(request: Request, exc: ServiceError):  # noqa: ANN202
+        status = 409 if isinstance(exc, Conflict) else 404 if isinstance(exc, NotFoundError) else 422
+        return _error(request, status, str(exc) if isinstance(exc, (Conflict, Invalid)) else "Not found.")
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception):  # noqa: ANN202
+        return _error(request, 422, "A number or value is out of range.")
+
+    @app.exception_handler(IntegrityError)
+    async def _duplicate(request: Request, exc: IntegrityError):  # noqa: ANN202
+        return _error(request, 409, "That exists already, or was changed at the same time; reload and retry.")
 
     def _error(request: Request, status: int, message: str):  # noqa: ANN202
         if request.url.path.startswith("/api/"):
@@ -94,7 +102,48 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(api.router)
+    # each add_middleware wraps the ones before: the Host check runs first, then the body limits (before
+    # routing and parsing), then the security headers
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, sessions=app.state.sessions, settings=settings)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.web_allowed_hosts))
     return app
+
+
+NO_STORE_PREFIXES = ("/api/", "/login", "/account", "/findings", "/reports", "/triage", "/portal", "/admin")
+
+
+class SecurityHeadersMiddleware:
+    """CSP, nosniff, no framing, same-origin referrers on every response; no caching of private pages.
+    Plain ASGI (not BaseHTTPMiddleware, whose task group would wrap the body limit's 413 in a group)."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+
+        async def with_headers(message) -> None:  # noqa: ANN001
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CSP)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                headers.setdefault("X-Frame-Options", "DENY")
+                if path.startswith(NO_STORE_PREFIXES):
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def validation_errors(exc: RequestValidationError) -> list[dict]:
+    """Where and what, never the input (a body of bytes would not encode, and it may hold a password)."""
+    return [{"loc": [str(part) for part in err.get("loc", ())], "msg": str(err.get("msg", "")),
+             "type": str(err.get("type", ""))} for err in exc.errors()]
 
 
 def _mount_docs(app: FastAPI) -> None:
@@ -114,4 +163,19 @@ def _mount_docs(app: FastAPI) -> None:
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs():  # noqa: ANN202
-        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="Mamoru API", **assets)
+        page = get_swagger_ui_html(openapi_url="/api/openapi.json", title="Mamoru API", **assets)
+        page.headers["Content-Security-Policy"] = docs_csp(page.body.decode())
+        return page
+
+
+def docs_csp(html: str) -> str:
+    """The Swagger page's policy: our own assets, plus its one inline script allowed by its sha256."""
+    import base64
+    import hashlib
+    import re
+
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+                      for body in re.findall(r"<script>(.*?)</script>", html, flags=re.S))
+    return (f"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            f"script-src 'self' {hashes}; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            "frame-ancestors 'none'")

@@ -10,8 +10,12 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from core.db import session_scope
-from reports.web.queries import CurrentUser, load_user
-from reports.web.sessions import COOKIE_NAME, FileSessionStore, WebSession, csrf_ok
+from core.services.users import session_user
+from reports.web.queries import CurrentUser
+from reports.web.sessions import COOKIE_NAME, DbSessionStore, WebSession, csrf_ok
+
+
+LOGIN_PATH = "/login"
 
 
 class LoginRequired(Exception):
@@ -28,7 +32,7 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 def web_session(request: Request) -> WebSession | None:
-    store: FileSessionStore = request.app.state.sessions
+    store: DbSessionStore = request.app.state.sessions
     sess = store.load(request.cookies.get(COOKIE_NAME))
     if sess is not None:
         store.touch(sess)
@@ -38,9 +42,10 @@ def web_session(request: Request) -> WebSession | None:
 
 def current_user(request: Request, db: Session = Depends(get_db, scope="function"),
                  sess: WebSession | None = Depends(web_session)) -> CurrentUser:
-    user = load_user(db, sess.user_id) if sess else None
-    if user is None:
+    row = session_user(db, sess.user_id, sess.version) if sess else None
+    if row is None:  # no session, or the account was disabled or its sessions ended since
         raise LoginRequired
+    user = CurrentUser(row.id, row.email, row.role, row.rights_holder_id)
     request.state.user = user
     return user
 
@@ -58,10 +63,24 @@ def admin_user(user: CurrentUser = Depends(current_user)) -> CurrentUser:
 
 
 def check_csrf(request: Request, supplied: str | None) -> None:
-    """Every state-changing request carries the session's CSRF token (form field or X-CSRF-Token)."""
+    """Every state-changing request carries the session's CSRF token (form field or X-CSRF-Token); the log-in
+    form, which has no session yet, has its own signed double-submit token (pages.login)."""
     supplied = supplied or request.headers.get("x-csrf-token")
+    if getattr(request.state, "web_session", None) is None:
+        raise LoginRequired  # no session at all: the answer is "log in", whatever the token
     if not csrf_ok(getattr(request.state, "web_session", None), supplied):
         raise HTTPException(status_code=403, detail="missing or wrong CSRF token; reload the page")
+
+
+async def form_csrf(request: Request, sess: WebSession | None = Depends(web_session)) -> None:
+    """A router-wide check that runs before the form's fields are validated, so a forged post is refused
+    (403) before any of it is looked at. The log-in form has its own token (pages.login)."""
+    if request.method in ("GET", "HEAD") or request.url.path == LOGIN_PATH:
+        return
+    if sess is None:
+        raise LoginRequired
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token") or "") or None)
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:

@@ -17,8 +17,8 @@ from core.models import (
     WatchKind,
     Work,
 )
+from core.services.errors import Conflict
 from reports.web.queries import CurrentUser, NotFound, record
-from reports.web.users import ensure_user, normalise_email, validate_user
 
 AUDIT_PAGE = 200
 
@@ -28,30 +28,12 @@ def create_holder(db: Session, actor: CurrentUser, name: str, contact_email: str
     if not name:
         raise ValueError("a name is required")
     if db.scalar(select(RightsHolder).where(RightsHolder.name == name)):
-        raise ValueError("a rights holder with that name exists")
+        raise Conflict("a rights holder with that name exists")
     holder = RightsHolder(name=name, contact_email=(contact_email or "").strip()[:320] or None)
     db.add(holder)
     db.flush()
     record(db, actor.id, "holder_created", "rights_holder", holder.id, name=name)
     return holder
-
-
-def create_user(db: Session, actor: CurrentUser, email: str, password: str, role: str,
-                rights_holder_id: int | None) -> User:
-    email = normalise_email(email)
-    validate_user(email, password, role, rights_holder_id)
-    if db.scalar(select(User).where(func.lower(User.email) == email)):
-        raise ValueError("a user with that e-mail exists")
-    user = ensure_user(db, email, password, role, rights_holder_id)
-    record(db, actor.id, "user_created", "user", user.id, email=email, role=role,
-           rights_holder_id=user.rights_holder_id)
-    return user
-
-
-def list_users(db: Session) -> list[tuple]:
-    return [tuple(r) for r in db.execute(select(User, RightsHolder.name)
-                                         .outerjoin(RightsHolder, User.rights_holder_id == RightsHolder.id)
-                                         .order_by(User.email))]
 
 
 def list_references(db: Session) -> list[dict]:
@@ -94,7 +76,7 @@ def add_watchlist(db: Session, actor: CurrentUser, *, rights_holder_id: int, pla
     if db.scalar(select(Watchlist.id).where(Watchlist.rights_holder_id == rights_holder_id,
                                             Watchlist.platform == platform, Watchlist.kind == kind,
                                             Watchlist.value == value)):
-        raise ValueError("that watchlist exists already")
+        raise Conflict("that watchlist exists already")
     watch = Watchlist(rights_holder_id=rights_holder_id, platform=platform, kind=kind, value=value,
                       schedule_minutes=int(schedule_minutes), enabled=True)
     db.add(watch)

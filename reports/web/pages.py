@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ from core.config import Settings
 from core.models import AuditEvent, Finding, Reference, TriageState, User
 from reports.build import IsoWeek, normalise_spans, weeks_with_findings
 from reports.images import frame_image, thumbnail
-from reports.web.deps import check_csrf, current_user, get_db, render, staff_user, web_session
+from reports.web.deps import check_csrf, current_user, form_csrf, get_db, render, staff_user, web_session
 from reports.web.queries import (
     DECISIONS,
     PAGE_SIZE,
@@ -30,23 +30,43 @@ from reports.web.queries import (
     list_reports,
     record,
 )
+from core.services import login as login_service
+from core.services import users as user_service
+from core.services.errors import Invalid
 from reports.web.sessions import COOKIE_NAME, WebSession
-from reports.web.users import account_id, authenticate, login_blocked, normalise_email
+from reports.web.tokens import (
+    KNOWN_BROWSER_COOKIE,
+    KNOWN_BROWSER_MAX_AGE_S,
+    LOGIN_CSRF_COOKIE,
+    LOGIN_CSRF_MAX_AGE_S,
+    is_known_browser,
+    known_browser,
+    login_csrf_ok,
+    new_login_csrf,
+)
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(form_csrf)])
 MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json",
                "html": "text/html; charset=utf-8", "notices": "text/plain; charset=utf-8"}
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
-    """Only local paths (never //host or scheme URLs) are followed after log-in or a decision."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only local paths (never //host or scheme URLs) are followed after log-in or a decision; control
+    characters and spaces are refused too (browsers drop a TAB or newline, turning "/<TAB>/host" into "//host")."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and len(target) <= 2000 and not any(ch.isspace() or ord(ch) < 32 or 127 <= ord(ch) < 160
+                                                 for ch in target)):
         return target
     return default
 
 
-def set_cookie(response: Response, sess: WebSession) -> None:
-    response.set_cookie(COOKIE_NAME, sess.token, httponly=True, samesite="lax", path="/")
+def set_cookie(response: Response, sess: WebSession, request: Request | None = None) -> None:
+    secure = bool(request and request.app.state.settings.cookie_secure)
+    response.set_cookie(COOKIE_NAME, sess.token, httponly=True, samesite="lax", path="/", secure=secure)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def within(settings: Settings, stored: str | None, root: Path | None = None) -> Path | None:
@@ -62,44 +82,66 @@ def within(settings: Settings, stored: str | None, root: Path | None = None) -> 
 # --- log-in ------------------------------------------------------------------------------------------
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/", sess: WebSession | None = Depends(web_session)):
-    response_sess = sess or request.app.state.sessions.new()
-    request.state.web_session = response_sess
-    response = render(request, "login.html", next=safe_next(next), error=None, user=None)
-    if sess is None:
-        set_cookie(response, response_sess)
+def login_form(request: Request, next: str = "/"):
+    """The form; its CSRF token is a signed cookie (double submit), so no session is made for anonymous visitors."""
+    token = new_login_csrf(request.app.state.secret)
+    response = render(request, "login.html", next=safe_next(next), error=None, user=None, csrf=token)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=LOGIN_CSRF_MAX_AGE_S, httponly=True, samesite="strict",
+                        path="/login", secure=request.app.state.settings.cookie_secure)
     return response
 
 
 def do_login(request: Request, db: Session, email: str, password: str) -> tuple[User | None, WebSession | None,
                                                                                    str | None]:
-    key = normalise_email(email)
-    target = account_id(db, key)
-    if target is not None and login_blocked(db, target):
-        return None, None, "Too many failed log-ins; wait a few minutes."
-    user = authenticate(db, email, password)
+    """Check the password through the throttled service; on success a fresh session (no fixation)."""
+    secret = request.app.state.secret
+    target = user_service.find_user(db, email) if len(email or "") <= user_service.MAX_EMAIL_LENGTH else None
+    trusted = is_known_browser(secret, request.cookies.get(KNOWN_BROWSER_COOKIE), target.id if target else None)
+    user = login_service.authenticate(db, email, password, client_address(request), trusted_email=trusted)
     if user is None:
-        record(db, None, "login_failed", "user", target, email=key[:320])
-        return None, None, "Wrong e-mail or password."
+        return None, None, login_service.REFUSED
+    return user, start_session(request, db, user), None
+
+
+def start_session(request: Request, db: Session, user: User) -> WebSession:
+    """A fresh session for USER in this browser (its old one ends: no fixation). The request's changes are
+    committed first: the store writes in its own transaction, and SQLite has one writer at a time."""
+    db.commit()
     old = getattr(request.state, "web_session", None)
     if old is not None:
-        request.app.state.sessions.delete(old.token)  # a fresh token at log-in: no session fixation
-    sess = request.app.state.sessions.new(user_id=user.id)
-    record(db, user.id, "login", "user", user.id)
-    return user, sess, None
+        request.app.state.sessions.delete(old.token)
+    return request.app.state.sessions.new(user_id=user.id, version=user.session_version or 0)
+
+
+def end_session(request: Request, db: Session) -> None:
+    """This browser's session ends (after the request's changes are committed, as above)."""
+    db.commit()
+    sess = getattr(request.state, "web_session", None)
+    if sess is not None:
+        request.app.state.sessions.delete(sess.token)
+
+
+def set_login_cookies(request: Request, response: Response, user: User, sess: WebSession) -> None:
+    """The session cookie, and the mark that spares this browser the per-e-mail throttle next time."""
+    set_cookie(response, sess, request)
+    response.set_cookie(KNOWN_BROWSER_COOKIE, known_browser(request.app.state.secret, user.id),
+                        max_age=KNOWN_BROWSER_MAX_AGE_S, httponly=True, samesite="strict", path="/",
+                        secure=request.app.state.settings.cookie_secure)
 
 
 @router.post("/login")
 def login(request: Request, email: str = Form(""), password: str = Form(""), next: str = Form("/"),
           csrf_token: str = Form(""), db: Session = Depends(get_db, scope="function"),
           sess: WebSession | None = Depends(web_session)):
-    check_csrf(request, csrf_token)
+    if not login_csrf_ok(request.app.state.secret, request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
+        raise HTTPException(status_code=403, detail="missing or wrong CSRF token; reload the page")
     user, new_sess, error = do_login(request, db, email, password)
     if user is None:
-        return render(request, "login.html", status_code=429 if "Too many" in error else 400,
-                      next=safe_next(next), error=error, user=None, email=email)
+        return render(request, "login.html", status_code=400, next=safe_next(next), error=error, user=None,
+                      email=email[:320], csrf=csrf_token)
     response = RedirectResponse(safe_next(next), status_code=303)
-    set_cookie(response, new_sess)
+    set_login_cookies(request, response, user, new_sess)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
 
@@ -108,9 +150,46 @@ def logout(request: Request, csrf_token: str = Form(""), db: Session = Depends(g
            sess: WebSession | None = Depends(web_session)):
     check_csrf(request, csrf_token)
     if sess:
-        if sess.user_id:
-            record(db, sess.user_id, "logout", "user", sess.user_id)
-        request.app.state.sessions.delete(sess.token)
+        record(db, sess.user_id, "logout", "user", sess.user_id)
+        end_session(request, db)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE_NAME, path="/")
+    return response
+
+
+# --- own account -------------------------------------------------------------------------------------
+
+@router.get("/account")
+def account_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(current_user)):
+    return render(request, "account.html", ok=ok[:200], error=error[:200],
+                  min_length=user_service.MIN_PASSWORD_LENGTH)
+
+
+@router.post("/account/password")
+def account_password(request: Request, current: str = Form(""), new: str = Form(""), repeat: str = Form(""),
+                     csrf_token: str = Form(""), user: CurrentUser = Depends(current_user),
+                     db: Session = Depends(get_db, scope="function")):
+    """Change one's password: every other session of the account ends; this browser gets a fresh one."""
+    check_csrf(request, csrf_token)
+    try:
+        if new != repeat:
+            raise Invalid("the two new passwords differ")
+        row = user_service.change_own_password(db, user.id, current, new)
+    except Invalid as exc:
+        return RedirectResponse("/account?" + urlencode({"error": str(exc)}), status_code=303)
+    sess = start_session(request, db, row)
+    response = RedirectResponse("/account?" + urlencode({"ok": "password changed; your other sessions ended"}),
+                                status_code=303)
+    set_cookie(response, sess, request)
+    return response
+
+
+@router.post("/account/logout-everywhere")
+def account_logout_everywhere(request: Request, csrf_token: str = Form(""), user: CurrentUser = Depends(current_user),
+                              db: Session = Depends(get_db, scope="function")):
+    check_csrf(request, csrf_token)
+    user_service.end_sessions(db, user_service.get_user(db, user.id))
+    end_session(request, db)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE_NAME, path="/")
     return response

@@ -18,7 +18,6 @@ from core.models import (
     RightsHolder,
     Role,
     TriageState,
-    User,
     Work,
 )
 from reports.build import finding_entry
@@ -260,12 +259,3 @@ def filter_choices(session: Session) -> dict:
         "characters": session.execute(select(Character.id, Character.name_en, Work.name_en).join(Work)
                                       .order_by(Work.name_en, Character.name_en)).all(),
     }
-
-
-def load_user(session: Session, user_id: int | None) -> CurrentUser | None:
-    if not user_id:
-        return None
-    user = session.get(User, user_id)
-    if user is None:
-        return None
-    return CurrentUser(user.id, user.email, user.role, user.rights_holder_id)

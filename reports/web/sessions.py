@@ -1,25 +1,32 @@
-"""Server-side sessions: the cookie holds a random token; the data lives in files in the data home.
+"""Server-side sessions of signed-in users, in the database (every web process and machine sees them).
 
-Files (one per session, named by the token's sha256) survive restarts and work across uvicorn workers
-without a new table. Each session carries its own CSRF token.
+The cookie holds a random token; the `web_sessions` table keeps its sha256, the session's CSRF token
+and the account's session version at log-in: a password change, "log out everywhere" or disabling bumps
+the version and ends it. Anonymous visitors get none (the log-in form uses a signed cookie, tokens.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-import os
 import secrets
 import time
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, or_, update
+
+from core.config import Settings
+from core.db import session_scope
+from core.models import WebSession as WebSessionRow
+from core.models import utcnow
 
 COOKIE_NAME = "mamoru_session"
 IDLE_SECONDS = 12 * 3600
-ANONYMOUS_IDLE_SECONDS = 3600  # sessions made by the log-in page before anyone logs in
-PURGE_EVERY = 200  # new sessions between sweeps of expired session files
 ABSOLUTE_SECONDS = 7 * 24 * 3600
+PURGE_EVERY = 200  # new sessions between sweeps of expired ones
+TOUCH_EVERY_S = 60  # the idle timer is refreshed at most this often (saves a write per request)
+MAX_TOKEN_LENGTH = 100
 
 
 @dataclass
@@ -27,79 +34,68 @@ class WebSession:
     token: str
     csrf: str
     user_id: int | None = None
+    version: int = 0
     created: float = field(default_factory=time.time)
     seen: float = field(default_factory=time.time)
-    flash: list = field(default_factory=list)
 
 
-class FileSessionStore:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.folder.mkdir(parents=True, exist_ok=True)
-        try:
-            os.chmod(self.folder, 0o700)
-        except OSError:
-            pass
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
-    def _path(self, token: str) -> Path:
-        return self.folder / (hashlib.sha256(token.encode()).hexdigest() + ".json")
 
-    def new(self, user_id: int | None = None) -> WebSession:
-        self._made = getattr(self, "_made", 0) + 1
+def _epoch(at: datetime) -> float:
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
+
+
+class DbSessionStore:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._made = 0
+
+    def new(self, user_id: int, version: int = 0) -> WebSession:
+        self._made += 1
         if self._made % PURGE_EVERY == 1:
             self.purge()
-        sess = WebSession(token=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32), user_id=user_id)
-        self.save(sess)
+        sess = WebSession(token=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32), user_id=user_id,
+                          version=version)
+        with session_scope(self.settings) as db:
+            db.add(WebSessionRow(token_sha256=_digest(sess.token), user_id=user_id, csrf=sess.csrf, version=version))
         return sess
 
     def purge(self) -> int:
-        """Delete expired session files (idle or too old); returns how many."""
-        now, removed = time.time(), 0
-        for path in self.folder.glob("*.json"):
-            try:
-                data = json.loads(path.read_text())
-                idle = IDLE_SECONDS if data.get("user_id") else ANONYMOUS_IDLE_SECONDS
-                if now - data["seen"] > idle or now - data["created"] > ABSOLUTE_SECONDS:
-                    path.unlink()
-                    removed += 1
-            except (OSError, ValueError, KeyError):
-                path.unlink(missing_ok=True)
-        return removed
+        """Delete expired sessions (idle or too old); returns how many."""
+        now = utcnow()
+        with session_scope(self.settings) as db:
+            return db.execute(delete(WebSessionRow).where(or_(
+                WebSessionRow.seen_at < now - timedelta(seconds=IDLE_SECONDS),
+                WebSessionRow.created_at < now - timedelta(seconds=ABSOLUTE_SECONDS)))).rowcount
 
     def load(self, token: str | None) -> WebSession | None:
-        if not token or len(token) > 100:
+        if not token or len(token) > MAX_TOKEN_LENGTH:
             return None
-        try:
-            data = json.loads(self._path(token).read_text())
-        except (OSError, ValueError):
-            return None
-        sess = WebSession(token=token, **{k: v for k, v in data.items() if k != "token"})
+        with session_scope(self.settings) as db:
+            row = db.get(WebSessionRow, _digest(token))
+            if row is None:
+                return None
+            sess = WebSession(token=token, csrf=row.csrf, user_id=row.user_id, version=row.version,
+                              created=_epoch(row.created_at), seen=_epoch(row.seen_at))
         now = time.time()
-        idle = IDLE_SECONDS if sess.user_id else ANONYMOUS_IDLE_SECONDS
-        if now - sess.seen > idle or now - sess.created > ABSOLUTE_SECONDS:
+        if now - sess.seen > IDLE_SECONDS or now - sess.created > ABSOLUTE_SECONDS:
             self.delete(token)
             return None
         return sess
 
-    def save(self, sess: WebSession) -> None:
-        sess.seen = time.time()
-        data = {k: v for k, v in asdict(sess).items() if k != "token"}
-        path = self._path(sess.token)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data))
-        os.chmod(tmp, 0o600)
-        tmp.replace(path)
-
     def touch(self, sess: WebSession) -> None:
-        """Refresh the idle timer at most once a minute (saves a write per request)."""
-        if time.time() - sess.seen > 60:
-            self.save(sess)
+        """Refresh the idle timer at most once a minute."""
+        if time.time() - sess.seen > TOUCH_EVERY_S:
+            sess.seen = time.time()
+            with session_scope(self.settings) as db:
+                db.execute(update(WebSessionRow).where(WebSessionRow.token_sha256 == _digest(sess.token))
+                           .values(seen_at=utcnow()))
 
     def delete(self, token: str) -> None:
-        try:
-            self._path(token).unlink()
-        except OSError:
-            pass
+        with session_scope(self.settings) as db:
+            db.execute(delete(WebSessionRow).where(WebSessionRow.token_sha256 == _digest(token)))
 
 
 def csrf_ok(sess: WebSession | None, supplied: str | None) -> bool:

@@ -83,8 +83,36 @@ def test_demo_twice_on_sqlite(tmp_path):
     # evidence: yt-dlp's info JSON for every clip, a matched-frame thumbnail for every finding
     assert len(list((home / "evidence").glob("*/info.json"))) == len(CLIPS)
     assert len(list((home / "evidence").glob("*/*.jpg"))) == len(snap["findings"])
-    run_demo(home)
+    # the demo's log-ins: a password made for this home, kept 0600 in it, printed on the first run only
+    password_file = home / "demo-password"
+    password = password_file.read_text().strip()
+    assert (password_file.stat().st_mode & 0o777) == 0o600 and password in first.stdout
+    second = run_demo(home)
     assert snapshot(url) == snap
+    assert password not in second.stdout and str(password_file) in second.stdout
+    check_demo_login(url, password)
+
+
+def check_demo_login(url: str, password: str) -> None:
+    from core.services.login import authenticate
+
+    engine = create_engine(url)
+    with Session(engine) as s:
+        assert authenticate(s, "admin@mamoru.demo", password, "127.0.0.1").role == "admin"
+        assert authenticate(s, "admin@mamoru.demo", "mamoru-demo", "127.0.0.1") is None
+    engine.dispose()
+
+
+def test_demo_refuses_a_home_it_did_not_create(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "core.db").write_bytes(b"")  # an operator's database
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAMORU_")}
+    env.update(MAMORU_HOME=str(home))
+    proc = subprocess.run([sys.executable, "-m", "mamoru.cli.main", "demo"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and "did not create" in proc.stderr, proc.stderr[-2000:]
+    assert sorted(p.name for p in home.iterdir()) == ["core.db"]
 
 
 def test_demo_on_postgresql(tmp_path, postgres_url):

@@ -88,7 +88,7 @@ async def test_post_matrix(browser_for, objects):
         r = await b.api_post(url_api, json={"action": "escalate"})
         assert r.status_code == want_api, (role, r.status_code, r.text)
     admin_only = [("/api/holders", {"name": "New Holder"}),
-                  ("/api/users", {"email": "x@y.test", "password": "long enough", "role": "analyst"}),
+                  ("/api/users", {"email": "x@y.test", "password": "long enough password", "role": "analyst"}),
                   ("/api/watchlists", {"rights_holder_id": 1, "platform": "tiktok", "kind": "hashtag",
                                        "value": "#x"})]
     for role, want in (("analyst", 403), ("holder1", 403), ("admin", 201)):

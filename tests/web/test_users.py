@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models import RightsHolder, User
-from reports.web.users import authenticate, ensure_user
+from core.services.errors import Invalid
+from core.services.login import authenticate
+from core.services.users import ensure_user
 
 
 def test_ensure_user_is_idempotent(session):
@@ -18,15 +20,17 @@ def test_ensure_user_is_idempotent(session):
     b = ensure_user(session, "someone@example.test", "second password", "rights_holder", holder.id)
     assert a.id == b.id and b.role == "rights_holder" and b.rights_holder_id == holder.id
     assert session.scalar(select(func.count(User.id))) == 1
-    assert authenticate(session, "SOMEONE@example.test", "second password").id == a.id
-    assert authenticate(session, "someone@example.test", "first password") is None
-    assert authenticate(session, "nobody@example.test", "x") is None
+    assert authenticate(session, "SOMEONE@example.test", "second password", "10.0.0.1").id == a.id
+    assert authenticate(session, "someone@example.test", "first password", "10.0.0.1") is None
+    assert authenticate(session, "nobody@example.test", "x", "10.0.0.1") is None
 
 
 def test_ensure_user_validates(session):
-    with pytest.raises(ValueError):
-        ensure_user(session, "no-at-sign", "long enough", "analyst")
-    with pytest.raises(ValueError):
-        ensure_user(session, "a@b.test", "long enough", "rights_holder")  # needs its holder
-    with pytest.raises(ValueError):
-        ensure_user(session, "a@b.test", "long enough", "superuser")
+    with pytest.raises(Invalid):
+        ensure_user(session, "no-at-sign", "long enough password", "analyst")
+    with pytest.raises(Invalid):
+        ensure_user(session, "a@b.test", "long enough password", "rights_holder")  # needs its holder
+    with pytest.raises(Invalid):
+        ensure_user(session, "a@b.test", "long enough password", "superuser")
+    with pytest.raises(Invalid):
+        ensure_user(session, "a@b.test", "eleven char", "analyst")  # 11 characters

@@ -1,0 +1,1 @@
+"""Use cases: plain functions over a SQLAlchemy session that own validation, domain rules and audit."""
