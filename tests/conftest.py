@@ -93,3 +93,61 @@ def pytest_unconfigure(config):
     import shutil
 
     shutil.rmtree(os.environ.get("MAMORU_CACHE_DIR", ""), ignore_errors=True)
+
+
+def art_png(seed: int = 0, size: tuple[int, int] = (160, 160), fmt: str = "PNG", **save) -> bytes:
+    """Generated reference art the matcher can index: coloured shapes on a background (seeded)."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    img = Image.new("RGB", size, tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(img)
+    for _ in range(14):
+        x0, y0 = rng.randrange(size[0] - 20), rng.randrange(size[1] - 20)
+        box = (x0, y0, x0 + rng.randrange(10, 60), y0 + rng.randrange(10, 60))
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=colour, outline=(0, 0, 0))
+    buf = io.BytesIO()
+    img.save(buf, format=fmt, **save)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def art():
+    """`art(seed)`: PNG bytes of generated reference art the matcher can index (see art_png)."""
+    return art_png
+
+
+@pytest.fixture
+def redis_url(tmp_path, monkeypatch):
+    """A real redis-server on a free loopback port, named by MAMORU_REDIS_URL (skip when not installed)."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (scripts/setup.sh installs it)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    url = f"redis://127.0.0.1:{port}/0"
+    monkeypatch.setenv("MAMORU_REDIS_URL", url)
+    get_settings.cache_clear()
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    get_settings.cache_clear()

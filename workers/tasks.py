@@ -10,12 +10,9 @@ waits for the lease to run out. Every end state carries one reason and a short r
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +26,7 @@ from sqlalchemy import and_, or_, select, update
 
 from core.config import Settings, get_settings
 from core.db import session_scope
+from core.queue import CRAWL_WATCHLIST, REBUILD_REFERENCE_INDEX
 from core.models import (
     TERMINAL_STATUSES,
     Clip,
@@ -175,38 +173,36 @@ def guarded(task, clip_id: int, body):  # noqa: ANN001, ANN201
 # --- crawl ------------------------------------------------------------------------------------------
 
 
-@shared_task(name="crawl_watchlist", bind=True, soft_time_limit=CRAWL_TIME_LIMIT - 60, time_limit=CRAWL_TIME_LIMIT)
+@shared_task(name=CRAWL_WATCHLIST, bind=True, soft_time_limit=CRAWL_TIME_LIMIT - 60, time_limit=CRAWL_TIME_LIMIT)
 def crawl_watchlist(self, watchlist_id: int) -> dict:
     """Run the watchlist's spider in a child process, then enqueue fetches for the clips it found."""
+    from crawler.run import run_in_child
+
     with session_scope() as session:
         watchlist = session.get(Watchlist, watchlist_id)
         if watchlist is None:
             return {"error": f"watchlist {watchlist_id} does not exist"}
         watchlist.last_run_at = utcnow()  # claims this run, so beat does not start another meanwhile
-    try:
-        proc = subprocess.run([sys.executable, "-m", "crawler.run", "--watchlist", str(watchlist_id)],
-                              capture_output=True, text=True, timeout=CRAWL_TIMEOUT_S)
-        stdout, stderr, code = proc.stdout, proc.stderr, proc.returncode
-    except subprocess.TimeoutExpired as exc:
-        stdout, stderr, code = "", f"timed out after {CRAWL_TIMEOUT_S} s {exc.stderr or ''}", "timeout"
-    lines = [line for line in (stdout or "").splitlines() if line.strip()]
-    try:
-        outcome = json.loads(lines[-1])
-    except (IndexError, json.JSONDecodeError):
-        tail = " | ".join(str(stderr).strip().splitlines()[-3:])
-        outcome = {"items": 0, "new": 0, "errors": 1, "stopped": f"crawler exited {code}: {tail}",
-                   "fetch_clip_ids": []}
-        log.error("crawl of watchlist %s failed: %s", watchlist_id, outcome["stopped"])
+    outcome = run_in_child(watchlist_id, CRAWL_TIMEOUT_S)
+    if outcome.stopped and not outcome.items and outcome.errors:
+        log.error("crawl of watchlist %s failed: %s", watchlist_id, outcome.stopped)
     with session_scope() as session:
         pending = session.scalars(select(Clip.id).where(
             Clip.watchlist_id == watchlist_id, Clip.status == ClipStatus.new.value)).all()
-    clip_ids = sorted(set(outcome.get("fetch_clip_ids", [])) | set(pending))
+    clip_ids = sorted(set(outcome.fetch_clip_ids) | set(pending))
     for clip_id in clip_ids:
         fetch_clip.delay(clip_id)
-    outcome["fetch_clip_ids"] = clip_ids
-    log.info("watchlist %s crawled: %s items, %s new, %s errors; %d clips queued for fetch",
-             watchlist_id, outcome.get("items"), outcome.get("new"), outcome.get("errors"), len(clip_ids))
-    return outcome
+    outcome.fetch_clip_ids = clip_ids
+    log.info("watchlist %s crawled: %s; %d clips queued for fetch", watchlist_id, outcome.summary(), len(clip_ids))
+    return outcome.to_dict()
+
+
+@shared_task(name=REBUILD_REFERENCE_INDEX, ignore_result=True)
+def rebuild_reference_index() -> int:
+    """Build the matcher's index from the references not retired (queued after art changes)."""
+    from workers.catalog import rebuild_index
+
+    return len(rebuild_index(get_settings()).names)
 
 
 # --- fetch ------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core import __version__
 from core.config import Settings
+from core.queue import QueueUnavailable
+from core.services.errors import Conflict, Invalid, NotFoundError, ServiceError
 from reports.render import safe_url
 from reports.web import admin, api, pages
 from reports.web.deps import Forbidden, LoginRequired
@@ -26,19 +27,23 @@ CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 's
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
-def create_app(settings: Settings, *, add_reference: Callable | None = None,
-               rebuild_index: Callable | None = None, run_watchlist: Callable | None = None) -> FastAPI:
-    """The web app for `settings`. Hooks come from the layer above (the CLI): adding reference art
-    and rebuilding the matcher index, and starting a crawl now; without them the app still works
-    (art is stored and hashed; 'run now' marks the watchlist due for the next beat tick)."""
+SERVICE_STATUS = ((QueueUnavailable, 503), (NotFoundError, 404), (Conflict, 409), (Invalid, 422))
+
+
+def service_status(exc: ServiceError) -> int:
+    """The HTTP answer to a use case's refusal."""
+    return next((status for cls, status in SERVICE_STATUS if isinstance(exc, cls)), 400)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The web app for `settings`. It calls the use cases in core.services, which queue work for the
+    workers by task name on the broker the settings name."""
     app = FastAPI(title="Mamoru", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None,
                   description="Mamoru's JSON API. Log in with POST /api/session (or the /login page); "
                               "send the session's CSRF token as X-CSRF-Token on every POST.")
     app.state.settings = settings
     app.state.sessions = FileSessionStore(settings.home / "web-sessions")
-    app.state.hooks = {"add_reference": add_reference, "rebuild_index": rebuild_index,
-                       "run_watchlist": run_watchlist}
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["safe_url"] = safe_url
     templates.env.globals["version"] = __version__
@@ -73,6 +78,10 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound):  # noqa: ANN202
         return _error(request, 404, "Not found.")
+
+    @app.exception_handler(ServiceError)
+    async def _refused(request: Request, exc: ServiceError):  # noqa: ANN202
+        return _error(request, service_status(exc), str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN202
