@@ -41,7 +41,8 @@ class CrawlOutcome:
         return cls(**{k: v for k, v in (data or {}).items() if k in known})
 
     @classmethod
-    def from_output(cls, stdout: str | None, stderr: str | None = None, exit_code: int | str | None = 0) -> CrawlOutcome:
+    def from_output(cls, stdout: str | None, stderr: str | None = None,
+                    exit_code: int | str | None = 0) -> CrawlOutcome:
         """The outcome a crawler child printed last; a failed outcome naming the exit and the stderr tail
         when it printed none."""
         lines = [line for line in (stdout or "").splitlines() if line.strip()]

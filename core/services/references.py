@@ -110,7 +110,7 @@ def _where(session: Session, ref: Reference) -> str:
 def same_picture(session: Session, art: Art) -> Reference | None:
     """An existing reference that is this picture re-encoded (both hashes within SAME_PICTURE_MAX_BITS)."""
     for ref in session.scalars(select(Reference).where(Reference.phash.is_not(None))):
-        if _bits(ref.phash, art.phash) <= SAME_PICTURE_MAX_BITS and _bits(ref.dhash, art.dhash) <= SAME_PICTURE_MAX_BITS:
+        if max(_bits(ref.phash, art.phash), _bits(ref.dhash, art.dhash)) <= SAME_PICTURE_MAX_BITS:
             return ref
     return None
 

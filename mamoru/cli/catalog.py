@@ -76,7 +76,8 @@ def refs_list(show_all: bool) -> None:
     if not rows:
         click.echo("no references yet: add some with `mamoru refs add`")
     for holder, work, character, ref_id, name, phash, retired in rows:
-        click.echo(f"{ref_id}: {holder} / {work} / {character}: {name} (pHash {phash})" + (" retired" if retired else ""))
+        suffix = " retired" if retired else ""
+        click.echo(f"{ref_id}: {holder} / {work} / {character}: {name} (pHash {phash}){suffix}")
 
 
 @refs.command("move")

@@ -46,7 +46,8 @@ def reference_json(item: dict) -> dict:
 def watchlist_json(w: Watchlist, holder_name: str | None = None) -> dict:
     return {"id": w.id, "rights_holder_id": w.rights_holder_id, "rights_holder": holder_name,
             "platform": w.platform, "kind": w.kind, "value": w.value, "schedule_minutes": w.schedule_minutes,
-            "max_duration_s": w.max_duration_s, "enabled": w.enabled, "last_run_at": w.last_run_at.isoformat() if w.last_run_at else None,
+            "max_duration_s": w.max_duration_s, "enabled": w.enabled,
+            "last_run_at": w.last_run_at.isoformat() if w.last_run_at else None,
             "last_outcome": w.last_outcome}
 
 

@@ -25,7 +25,8 @@ def test_outcome_read_from_a_child_s_last_line():
 
 def test_a_child_without_an_outcome_gives_a_failed_one():
     outcome = CrawlOutcome.from_output("", "Traceback\nImportError: nope\n", 1)
-    assert outcome.errors == 1 and outcome.stopped == "crawler exited 1 without an outcome: Traceback | ImportError: nope"
+    assert outcome.errors == 1
+    assert outcome.stopped == "crawler exited 1 without an outcome: Traceback | ImportError: nope"
     assert outcome.summary() == f"0 items, 0 new, 1 errors, stopped: {outcome.stopped}"
 
 

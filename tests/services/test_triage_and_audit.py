@@ -18,7 +18,8 @@ def test_decisions_are_audited_and_bad_ones_refused(settings, session):
     finding = session.scalars(select(Finding).where(Finding.state == "pending")).first()
     assert decide(session, None, [finding.id], "confirm", " looks like ours ") == 1
     assert (finding.state, finding.note) == ("confirmed", "looks like ours")
-    event = session.scalar(select(AuditEvent).where(AuditEvent.object_type == "finding", AuditEvent.object_id == finding.id))
+    event = session.scalar(select(AuditEvent).where(AuditEvent.object_type == "finding",
+                                                    AuditEvent.object_id == finding.id))
     assert (event.action, event.object_id, event.detail["before"], event.detail["after"]) == (
         "confirm", finding.id, "pending", "confirmed")
     with pytest.raises(Invalid, match="action must be one of"):
