@@ -26,7 +26,15 @@ from sqlalchemy import and_, or_, select, update
 
 from core.config import Settings, get_settings
 from core.db import session_scope
-from core.queue import CRAWL_WATCHLIST, REBUILD_REFERENCE_INDEX
+from core.queue import (
+    ANALYZE_CLIP,
+    BUILD_WEEKLY_REPORT,
+    BUILD_WEEKLY_REPORTS,
+    CRAWL_WATCHLIST,
+    FETCH_CLIP,
+    REBUILD_REFERENCE_INDEX,
+    REQUEUE_STALLED_CLIPS,
+)
 from core.models import (
     TERMINAL_STATUSES,
     Clip,
@@ -208,7 +216,7 @@ def rebuild_reference_index() -> int:
 # --- fetch ------------------------------------------------------------------------------------------
 
 
-@shared_task(name="fetch_clip", bind=True, max_retries=max(FETCH_RETRIES, INFRA_RETRIES), ignore_result=True)
+@shared_task(name=FETCH_CLIP, bind=True, max_retries=max(FETCH_RETRIES, INFRA_RETRIES), ignore_result=True)
 def fetch_clip(self, clip_id: int) -> str:
     """Download the clip (yt-dlp, capped), keep its info JSON as evidence, then queue analysis once per
     distinct media (sha256): a clip whose media another clip already has is linked to that clip's result."""
@@ -298,7 +306,7 @@ def claim_media(sha256: str, clip_id: int, size: int, index_version: str | None 
 # --- analyze ----------------------------------------------------------------------------------------
 
 
-@shared_task(name="analyze_clip", bind=True, max_retries=INFRA_RETRIES, ignore_result=True)
+@shared_task(name=ANALYZE_CLIP, bind=True, max_retries=INFRA_RETRIES, ignore_result=True)
 def analyze_clip(self, clip_id: int) -> str:
     """Match the fetched media against the reference index and store findings with evidence."""
     return guarded(self, clip_id, _analyze)
@@ -445,7 +453,7 @@ def recover_node(node: str) -> list[int]:
             session.execute(update(Clip).where(Clip.id == clip_id).values(lease_until=now - timedelta(seconds=1),
                                                                           reason="taken back after a worker restart"))
     for clip_id, status in rows:
-        name = "fetch_clip" if status == ClipStatus.fetching.value else "analyze_clip"
+        name = FETCH_CLIP if status == ClipStatus.fetching.value else ANALYZE_CLIP
         celery_app.send_task(name, args=[clip_id])
         log.warning("clip %s was %s on %s when it stopped: queued %s again", clip_id, status, node, name)
     return [clip_id for clip_id, _ in rows]
@@ -475,7 +483,7 @@ def _take_back_on_start(sender=None, **_kwargs) -> None:  # noqa: ANN001
             log.exception("could not take back the clips of %s", node)
 
 
-@shared_task(name="requeue_stalled_clips", ignore_result=True)
+@shared_task(name=REQUEUE_STALLED_CLIPS, ignore_result=True)
 def requeue_stalled_clips(stall_after_s: int | None = None) -> list[int]:
     """Beat's safety net: a clip that waits with no task on it (its message lost with a broker's data),
     or whose lease ran out, is queued again. Extra copies of a message are harmless: leases sort them."""
@@ -498,7 +506,7 @@ def requeue_stalled_clips(stall_after_s: int | None = None) -> list[int]:
 # --- reports ----------------------------------------------------------------------------------------
 
 
-@shared_task(name="build_weekly_report")
+@shared_task(name=BUILD_WEEKLY_REPORT)
 def build_weekly_report(holder_id: int, week: str, formats: list[str] | None = None) -> list[dict]:
     """Write one rights holder's report for one ISO week (e.g. 2026-W47)."""
     from reports import write_weekly_report
@@ -511,7 +519,7 @@ def previous_iso_week(now: datetime | None = None) -> str:
     return f"{year}-W{week:02d}"
 
 
-@shared_task(name="build_weekly_reports")
+@shared_task(name=BUILD_WEEKLY_REPORTS)
 def build_weekly_reports(week: str | None = None) -> int:
     """Queue last week's report for every rights holder (beat runs this on Mondays 00:00 UTC)."""
     week = week or previous_iso_week()
