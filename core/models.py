@@ -99,7 +99,8 @@ class Character(Base):
 
 
 class Reference(Base):
-    """One piece of reference art; `name` is its file stem, as the matcher reports it."""
+    """One piece of reference art of one holder's character. The matcher's index names it by id
+    (core.services.references.index_key); `name` is for people. Retired art leaves the index, its findings stay."""
 
     __tablename__ = "references"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,6 +114,7 @@ class Reference(Base):
     height: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column()
     character: Mapped[Character] = relationship(back_populates="references")
 
 

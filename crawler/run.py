@@ -2,10 +2,7 @@
 
 Scrapy runs on Twisted, whose reactor cannot restart: each function here runs one crawl per process.
 Workers call `python -m crawler.run --watchlist ID` in a child process; its last stdout line is the
-outcome as JSON:
-    {"items": seen, "new": new, "errors": n, "stopped": null | "<reason>", "fetch_clip_ids": [...],
-     "rate_limited": n, "refused": n, "too_long": n, "unknown_duration": n, "robots_forbidden": n,
-     "notes": [...]}
+outcome as JSON (core.services.crawl_runs.CrawlOutcome, read back by `run_in_child`).
 """
 
 from __future__ import annotations
@@ -13,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +20,7 @@ from crawler.items import item_to_json
 from crawler.platforms import WEB, locate
 from crawler.spiders.base import KINDS, UnsupportedTarget
 from core.config import PLATFORMS, Settings
+from core.services.crawl_runs import CrawlOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +47,8 @@ def spider_class(platform: str):  # noqa: ANN201
 def run_crawl(settings: Settings, platform: str, kind: str, value: str, *, watchlist_id: int | None = None,
               max_duration: float | None = DEFAULT_MAX_DURATION_S, persist: bool = False,
               overrides: dict[str, Any] | None = None,
-              on_item: Callable[[dict], None] | None = None) -> dict:
-    """Run one spider to completion in this process; return the outcome dict (see module doc)."""
+              on_item: Callable[[dict], None] | None = None) -> CrawlOutcome:
+    """Run one spider to completion in this process; return its outcome."""
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
@@ -76,32 +75,34 @@ def run_crawl(settings: Settings, platform: str, kind: str, value: str, *, watch
     return outcome_from_stats(stats, seen[0])
 
 
-def outcome_from_stats(stats: dict, items: int) -> dict:
+def outcome_from_stats(stats: dict, items: int) -> CrawlOutcome:
     reason = stats.get("finish_reason")
     errors = (int(stats.get("log_count/ERROR", 0)) + int(stats.get("httperror/response_ignored_count", 0))
               + int(stats.get("mamoru/refused", 0)))
-    return {
-        "items": items,
-        "new": int(stats.get("mamoru/new", 0)),
-        "errors": errors,
-        "stopped": stats.get("mamoru/stopped") or (None if reason in (None, "finished") else str(reason)),
-        "fetch_clip_ids": list(stats.get("mamoru/fetch_clip_ids", [])),
-        "rate_limited": int(stats.get("mamoru/rate_limited", 0)),
-        "refused": int(stats.get("mamoru/refused", 0)),
-        "too_long": int(stats.get("mamoru/too_long", 0)),
-        "unknown_duration": int(stats.get("mamoru/unknown_duration", 0)),
-        "robots_forbidden": int(stats.get("robotstxt/forbidden", 0)),
-        "notes": list(stats.get("mamoru/notes", [])) + (
+    return CrawlOutcome(
+        items=items,
+        new=int(stats.get("mamoru/new", 0)),
+        errors=errors,
+        stopped=stats.get("mamoru/stopped") or (None if reason in (None, "finished") else str(reason)),
+        fetch_clip_ids=list(stats.get("mamoru/fetch_clip_ids", [])),
+        rate_limited=int(stats.get("mamoru/rate_limited", 0)),
+        refused=int(stats.get("mamoru/refused", 0)),
+        too_long=int(stats.get("mamoru/too_long", 0)),
+        unknown_duration=int(stats.get("mamoru/unknown_duration", 0)),
+        robots_forbidden=int(stats.get("robotstxt/forbidden", 0)),
+        notes=list(stats.get("mamoru/notes", [])) + (
             [f"{stats['robotstxt/forbidden']} requests not made: forbidden by the site's robots.txt"]
             if stats.get("robotstxt/forbidden") else []),
-    }
+    )
 
 
-def run_watchlist_crawl(settings: Settings, watchlist_id: int, overrides: dict[str, Any] | None = None) -> dict:
+def run_watchlist_crawl(settings: Settings, watchlist_id: int,
+                        overrides: dict[str, Any] | None = None) -> CrawlOutcome:
     """Crawl one watchlist in this process: upsert its clips, record the run on the watchlist, return the
     outcome. Call it in a fresh process (the Twisted reactor cannot restart)."""
     from core.db import session_scope
-    from core.models import Watchlist, utcnow
+    from core.models import Watchlist
+    from core.services.crawl_runs import record_run
 
     with session_scope(settings) as session:
         watchlist = session.get(Watchlist, watchlist_id)
@@ -113,19 +114,27 @@ def run_watchlist_crawl(settings: Settings, watchlist_id: int, overrides: dict[s
         outcome = run_crawl(settings, platform, kind, value, watchlist_id=watchlist_id, max_duration=max_duration,
                             persist=True, overrides=overrides)
     except UnsupportedTarget as exc:
-        outcome = {"items": 0, "new": 0, "errors": 1, "stopped": str(exc), "fetch_clip_ids": [],
-                   "rate_limited": 0, "refused": 0, "too_long": 0, "unknown_duration": 0, "notes": [str(exc)]}
+        outcome = CrawlOutcome.failed(str(exc))
     with session_scope(settings) as session:
-        watchlist = session.get(Watchlist, watchlist_id)
-        if watchlist is not None:
-            watchlist.last_run_at = utcnow()
-            watchlist.last_outcome = outcome
+        record_run(session, watchlist_id, outcome)
     return outcome
+
+
+def run_in_child(watchlist_id: int, timeout_s: float | None = None) -> CrawlOutcome:
+    """Crawl a watchlist in a fresh Python process (Twisted's reactor cannot restart) and read its outcome;
+    a child that dies, or outlives TIMEOUT_S, gives a failed outcome saying so."""
+    try:
+        proc = subprocess.run([sys.executable, "-m", "crawler.run", "--watchlist", str(watchlist_id)],
+                              capture_output=True, text=True, encoding="utf-8", timeout=timeout_s)
+        stdout, stderr, code = proc.stdout, proc.stderr, proc.returncode
+    except subprocess.TimeoutExpired as exc:
+        stdout, stderr, code = "", f"timed out after {timeout_s} s {exc.stderr or ''}", "timeout"
+    return CrawlOutcome.from_output(stdout, stderr, code)
 
 
 def run_discover(settings: Settings, value: str, *, platform: str | None = None, kind: str | None = None,
                  max_duration: float | None = None, overrides: dict[str, Any] | None = None,
-                 on_item: Callable[[dict], None] | None = None) -> tuple[list[dict], dict]:
+                 on_item: Callable[[dict], None] | None = None) -> tuple[list[dict], CrawlOutcome]:
     """One crawl without the database: (items as JSON-able dicts, outcome). No duration filter unless
     max_duration is given, so an analyst sees everything Mamoru would find."""
     items: list[dict] = []
@@ -178,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
                                       max_duration=args.max_duration, overrides=overrides,
                                       on_item=lambda d: print(json.dumps(d, ensure_ascii=False), flush=True))
         except UnsupportedTarget as exc:
-            outcome = {"items": 0, "new": 0, "errors": 1, "stopped": str(exc), "fetch_clip_ids": [], "notes": [str(exc)]}
-    sys.stdout.write(json.dumps(outcome, ensure_ascii=False) + "\n")
+            outcome = CrawlOutcome.failed(str(exc))
+    sys.stdout.write(outcome.to_json() + "\n")
     sys.stdout.flush()
     return 0
 

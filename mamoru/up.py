@@ -69,10 +69,9 @@ def redacted(url: str) -> str:
 
 def find_redis_url(settings: Settings) -> str | None:
     """MAMORU_REDIS_URL, else the URL of the embedded Redis last started in this home."""
-    if settings.redis_url:
-        return settings.redis_url
-    path = settings.home / "redis" / "url"
-    return path.read_text().strip() if path.is_file() else None
+    from core.queue import find_broker_url
+
+    return find_broker_url(settings)
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,10 @@ from core.config import get_settings, load_settings
 from core.db import session_scope, upgrade
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent))  # test helpers (artkit) importable from every test module
+
+from artkit import art_png  # noqa: E402
+
 SHARED_FIXTURES = REPO.parent / "shared" / "fixtures" / "platforms"
 
 
@@ -226,3 +231,41 @@ def pytest_unconfigure(config):
     import shutil
 
     shutil.rmtree(os.environ.get("MAMORU_CACHE_DIR", ""), ignore_errors=True)
+
+
+@pytest.fixture
+def art():
+    """`art(seed)`: PNG bytes of generated reference art the matcher can index (see art_png)."""
+    return art_png
+
+
+@pytest.fixture
+def redis_url(tmp_path, monkeypatch):
+    """A real redis-server on a free loopback port, named by MAMORU_REDIS_URL (skip when not installed)."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (scripts/setup.sh installs it)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    url = f"redis://127.0.0.1:{port}/0"
+    monkeypatch.setenv("MAMORU_REDIS_URL", url)
+    get_settings.cache_clear()
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    get_settings.cache_clear()

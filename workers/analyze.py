@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 import matcher
 from core.config import Settings
 from core.models import Clip, Finding, Keyframe, Reference, TriageState, utcnow
+from core.services.references import reference_id_of_key
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +29,19 @@ def load_index(settings: Settings) -> matcher.ReferenceIndex:
     if cached is None or cached[0] != mtime:
         try:
             index = matcher.ReferenceIndex.load(path)
+            if not _keyed_by_id(index):
+                raise matcher.IndexFileError(f"{path} names references by file stem (an index from before "
+                                             "entries were keyed by reference id)")
         except matcher.IndexFileError as exc:
             index = _rebuild_index(settings, exc)
             mtime = path.stat().st_mtime
         _index_cache[str(path)] = (mtime, index)
         log.info("loaded reference index %s: %d references, version %s", path, len(index.names), index.version)
     return _index_cache[str(path)][1]
+
+
+def _keyed_by_id(index: matcher.ReferenceIndex) -> bool:
+    return all(reference_id_of_key(name) is not None for name in index.names)
 
 
 def _rebuild_index(settings: Settings, why: Exception) -> matcher.ReferenceIndex:
@@ -44,7 +52,10 @@ def _rebuild_index(settings: Settings, why: Exception) -> matcher.ReferenceIndex
     with settings.index_path.with_suffix(".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            return matcher.ReferenceIndex.load(settings.index_path)  # another worker rebuilt it meanwhile
+            index = matcher.ReferenceIndex.load(settings.index_path)  # another worker rebuilt it meanwhile
+            if _keyed_by_id(index):
+                return index
+            raise matcher.IndexFileError("entries named by file stem")
         except matcher.IndexFileError:
             log.warning("reference index unusable (%s); rebuilding it from the database's references", why)
             return rebuild_index(settings)
@@ -56,12 +67,12 @@ def store_result(session: Session, settings: Settings, clip: Clip, result: match
     session.execute(delete(Keyframe).where(Keyframe.clip_id == clip.id))
     for t, phash in result.keyframes:
         session.add(Keyframe(clip_id=clip.id, t=round(float(t), 3), phash=phash))
-    refs = {r.name: r for r in session.scalars(select(Reference))}
+    refs = {r.id: r for r in session.scalars(select(Reference))}
     existing = {f.reference_id: f for f in session.scalars(select(Finding).where(Finding.clip_id == clip.id))}
     evidence = settings.evidence_dir / str(clip.id)
     kept: list[Finding] = []
     for match in result.matches:
-        ref = refs.get(match.reference)
+        ref = refs.get(reference_id_of_key(match.reference))
         if ref is None:
             log.warning("clip %s: matched reference %r is not in the database; skipped", clip.id, match.reference)
             continue
@@ -82,8 +93,9 @@ def store_result(session: Session, settings: Settings, clip: Clip, result: match
         finding.updated_at = utcnow()
         session.add(finding)
         kept.append(finding)
-    for stale in existing.values():  # no longer matched: drop it unless an analyst already decided
-        if stale.state == TriageState.pending.value:
+    for stale in existing.values():  # no longer matched: drop it unless decided, or its art retired (history)
+        retired = refs.get(stale.reference_id) is not None and refs[stale.reference_id].retired_at is not None
+        if stale.state == TriageState.pending.value and not retired:
             session.delete(stale)
     session.flush()
     return kept

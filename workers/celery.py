@@ -10,10 +10,9 @@ from __future__ import annotations
 from celery import Celery
 
 from core.config import get_settings
+from core.queue import CPU_QUEUE, IO_QUEUE, QUEUES, TASK_ROUTES, broker_url
 
-IO_QUEUE = "io"
-CPU_QUEUE = "cpu"
-QUEUES = (IO_QUEUE, CPU_QUEUE)
+__all__ = ["CPU_QUEUE", "IO_QUEUE", "QUEUES", "app", "make_app"]
 
 # operational timings, from settings (the fault tests shorten them through MAMORU_* variables)
 _timings = get_settings()
@@ -63,7 +62,7 @@ _guard_kombu_redis_channel()
 
 
 def make_app(redis_url: str | None = None) -> Celery:
-    url = redis_url or get_settings().redis_url or "redis://127.0.0.1:6379/0"
+    url = redis_url or broker_url(get_settings())
     app = Celery("mamoru", broker=url, backend=url, include=["workers.tasks", "workers.schedule"])
     app.conf.update(
         task_serializer="json",
@@ -79,15 +78,7 @@ def make_app(redis_url: str | None = None) -> Celery:
         task_soft_time_limit=TASK_SOFT_TIME_LIMIT,
         task_time_limit=TASK_TIME_LIMIT,
         task_default_queue=IO_QUEUE,
-        task_routes={
-            "crawl_watchlist": {"queue": IO_QUEUE},
-            "fetch_clip": {"queue": IO_QUEUE},
-            "dispatch_due_watchlists": {"queue": IO_QUEUE},
-            "requeue_stalled_clips": {"queue": IO_QUEUE},
-            "analyze_clip": {"queue": CPU_QUEUE},
-            "build_weekly_report": {"queue": CPU_QUEUE},
-            "build_weekly_reports": {"queue": CPU_QUEUE},
-        },
+        task_routes=TASK_ROUTES,  # core.queue: the names core sends tasks by
         broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
         result_backend_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
         broker_connection_retry_on_startup=True,

@@ -12,14 +12,15 @@ from sqlalchemy import select
 
 from core.db import session_scope
 from core.models import Watchlist
+from core.queue import BUILD_WEEKLY_REPORTS, DISPATCH_DUE_WATCHLISTS, REQUEUE_STALLED_CLIPS
 from workers.celery import SWEEP_EVERY_S, app
 
 log = logging.getLogger(__name__)
 
 app.conf.beat_schedule = {
-    "dispatch-due-watchlists": {"task": "dispatch_due_watchlists", "schedule": 60.0},
-    "weekly-reports": {"task": "build_weekly_reports", "schedule": crontab(minute=0, hour=0, day_of_week="mon")},
-    "requeue-stalled-clips": {"task": "requeue_stalled_clips", "schedule": float(SWEEP_EVERY_S)},
+    "dispatch-due-watchlists": {"task": DISPATCH_DUE_WATCHLISTS, "schedule": 60.0},
+    "weekly-reports": {"task": BUILD_WEEKLY_REPORTS, "schedule": crontab(minute=0, hour=0, day_of_week="mon")},
+    "requeue-stalled-clips": {"task": REQUEUE_STALLED_CLIPS, "schedule": float(SWEEP_EVERY_S)},
 }
 
 
@@ -34,7 +35,7 @@ def is_due(watchlist: Watchlist, now: datetime) -> bool:
     return now - last >= timedelta(minutes=watchlist.schedule_minutes)
 
 
-@shared_task(name="dispatch_due_watchlists")
+@shared_task(name=DISPATCH_DUE_WATCHLISTS)
 def dispatch_due_watchlists() -> list[int]:
     from workers.tasks import crawl_watchlist
 

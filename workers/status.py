@@ -71,10 +71,10 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _outcome_line(outcome: dict | None) -> str | None:
-    if not outcome:
-        return None
-    line = f"{outcome.get('items', 0)} items, {outcome.get('new', 0)} new, {outcome.get('errors', 0)} errors"
-    return line + (f"; stopped: {outcome['stopped']}" if outcome.get("stopped") else "")
+    from core.services.crawl_runs import last_outcome
+
+    out = last_outcome(outcome)
+    return out.summary() if out else None
 
 
 def reset_for_retry(settings: Settings, reason_code: str | None = None, include_skipped: bool = False,

@@ -10,12 +10,9 @@ waits for the lease to run out. Every end state carries one reason and a short r
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +26,15 @@ from sqlalchemy import and_, or_, select, update
 
 from core.config import Settings, get_settings
 from core.db import session_scope
+from core.queue import (
+    ANALYZE_CLIP,
+    BUILD_WEEKLY_REPORT,
+    BUILD_WEEKLY_REPORTS,
+    CRAWL_WATCHLIST,
+    FETCH_CLIP,
+    REBUILD_REFERENCE_INDEX,
+    REQUEUE_STALLED_CLIPS,
+)
 from core.models import (
     TERMINAL_STATUSES,
     Clip,
@@ -175,44 +181,42 @@ def guarded(task, clip_id: int, body):  # noqa: ANN001, ANN201
 # --- crawl ------------------------------------------------------------------------------------------
 
 
-@shared_task(name="crawl_watchlist", bind=True, soft_time_limit=CRAWL_TIME_LIMIT - 60, time_limit=CRAWL_TIME_LIMIT)
+@shared_task(name=CRAWL_WATCHLIST, bind=True, soft_time_limit=CRAWL_TIME_LIMIT - 60, time_limit=CRAWL_TIME_LIMIT)
 def crawl_watchlist(self, watchlist_id: int) -> dict:
     """Run the watchlist's spider in a child process, then enqueue fetches for the clips it found."""
+    from crawler.run import run_in_child
+
     with session_scope() as session:
         watchlist = session.get(Watchlist, watchlist_id)
         if watchlist is None:
             return {"error": f"watchlist {watchlist_id} does not exist"}
         watchlist.last_run_at = utcnow()  # claims this run, so beat does not start another meanwhile
-    try:
-        proc = subprocess.run([sys.executable, "-m", "crawler.run", "--watchlist", str(watchlist_id)],
-                              capture_output=True, text=True, timeout=CRAWL_TIMEOUT_S)
-        stdout, stderr, code = proc.stdout, proc.stderr, proc.returncode
-    except subprocess.TimeoutExpired as exc:
-        stdout, stderr, code = "", f"timed out after {CRAWL_TIMEOUT_S} s {exc.stderr or ''}", "timeout"
-    lines = [line for line in (stdout or "").splitlines() if line.strip()]
-    try:
-        outcome = json.loads(lines[-1])
-    except (IndexError, json.JSONDecodeError):
-        tail = " | ".join(str(stderr).strip().splitlines()[-3:])
-        outcome = {"items": 0, "new": 0, "errors": 1, "stopped": f"crawler exited {code}: {tail}",
-                   "fetch_clip_ids": []}
-        log.error("crawl of watchlist %s failed: %s", watchlist_id, outcome["stopped"])
+    outcome = run_in_child(watchlist_id, CRAWL_TIMEOUT_S)
+    if outcome.stopped and not outcome.items and outcome.errors:
+        log.error("crawl of watchlist %s failed: %s", watchlist_id, outcome.stopped)
     with session_scope() as session:
         pending = session.scalars(select(Clip.id).where(
             Clip.watchlist_id == watchlist_id, Clip.status == ClipStatus.new.value)).all()
-    clip_ids = sorted(set(outcome.get("fetch_clip_ids", [])) | set(pending))
+    clip_ids = sorted(set(outcome.fetch_clip_ids) | set(pending))
     for clip_id in clip_ids:
         fetch_clip.delay(clip_id)
-    outcome["fetch_clip_ids"] = clip_ids
-    log.info("watchlist %s crawled: %s items, %s new, %s errors; %d clips queued for fetch",
-             watchlist_id, outcome.get("items"), outcome.get("new"), outcome.get("errors"), len(clip_ids))
-    return outcome
+    outcome.fetch_clip_ids = clip_ids
+    log.info("watchlist %s crawled: %s; %d clips queued for fetch", watchlist_id, outcome.summary(), len(clip_ids))
+    return outcome.to_dict()
+
+
+@shared_task(name=REBUILD_REFERENCE_INDEX, ignore_result=True)
+def rebuild_reference_index() -> int:
+    """Build the matcher's index from the references not retired (queued after art changes)."""
+    from workers.catalog import rebuild_index
+
+    return len(rebuild_index(get_settings()).names)
 
 
 # --- fetch ------------------------------------------------------------------------------------------
 
 
-@shared_task(name="fetch_clip", bind=True, max_retries=max(FETCH_RETRIES, INFRA_RETRIES), ignore_result=True)
+@shared_task(name=FETCH_CLIP, bind=True, max_retries=max(FETCH_RETRIES, INFRA_RETRIES), ignore_result=True)
 def fetch_clip(self, clip_id: int) -> str:
     """Download the clip (yt-dlp, capped), keep its info JSON as evidence, then queue analysis once per
     distinct media (sha256): a clip whose media another clip already has is linked to that clip's result."""
@@ -302,7 +306,7 @@ def claim_media(sha256: str, clip_id: int, size: int, index_version: str | None 
 # --- analyze ----------------------------------------------------------------------------------------
 
 
-@shared_task(name="analyze_clip", bind=True, max_retries=INFRA_RETRIES, ignore_result=True)
+@shared_task(name=ANALYZE_CLIP, bind=True, max_retries=INFRA_RETRIES, ignore_result=True)
 def analyze_clip(self, clip_id: int) -> str:
     """Match the fetched media against the reference index and store findings with evidence."""
     return guarded(self, clip_id, _analyze)
@@ -449,7 +453,7 @@ def recover_node(node: str) -> list[int]:
             session.execute(update(Clip).where(Clip.id == clip_id).values(lease_until=now - timedelta(seconds=1),
                                                                           reason="taken back after a worker restart"))
     for clip_id, status in rows:
-        name = "fetch_clip" if status == ClipStatus.fetching.value else "analyze_clip"
+        name = FETCH_CLIP if status == ClipStatus.fetching.value else ANALYZE_CLIP
         celery_app.send_task(name, args=[clip_id])
         log.warning("clip %s was %s on %s when it stopped: queued %s again", clip_id, status, node, name)
     return [clip_id for clip_id, _ in rows]
@@ -479,7 +483,7 @@ def _take_back_on_start(sender=None, **_kwargs) -> None:  # noqa: ANN001
             log.exception("could not take back the clips of %s", node)
 
 
-@shared_task(name="requeue_stalled_clips", ignore_result=True)
+@shared_task(name=REQUEUE_STALLED_CLIPS, ignore_result=True)
 def requeue_stalled_clips(stall_after_s: int | None = None) -> list[int]:
     """Beat's safety net: a clip that waits with no task on it (its message lost with a broker's data),
     or whose lease ran out, is queued again. Extra copies of a message are harmless: leases sort them."""
@@ -502,7 +506,7 @@ def requeue_stalled_clips(stall_after_s: int | None = None) -> list[int]:
 # --- reports ----------------------------------------------------------------------------------------
 
 
-@shared_task(name="build_weekly_report")
+@shared_task(name=BUILD_WEEKLY_REPORT)
 def build_weekly_report(holder_id: int, week: str, formats: list[str] | None = None) -> list[dict]:
     """Write one rights holder's report for one ISO week (e.g. 2026-W47)."""
     from reports import write_weekly_report
@@ -515,7 +519,7 @@ def previous_iso_week(now: datetime | None = None) -> str:
     return f"{year}-W{week:02d}"
 
 
-@shared_task(name="build_weekly_reports")
+@shared_task(name=BUILD_WEEKLY_REPORTS)
 def build_weekly_reports(week: str | None = None) -> int:
     """Queue last week's report for every rights holder (beat runs this on Mondays 00:00 UTC)."""
     week = week or previous_iso_week()

@@ -1,14 +1,17 @@
+"""What a use case refuses with: one class per answer a caller gives (422, 409, 404)."""
+
+
 class ServiceError(Exception):
-    """A use case refused its input; the message is one line fit for the user."""
+    """A refusal with a one-line message meant for the person who asked."""
 
 
 class Invalid(ServiceError):
-    """Bad input: 422 on the web, a click error on the command line."""
+    """The input is wrong (HTTP 422, a click error)."""
 
 
 class Conflict(ServiceError):
-    """The object exists already, or its state forbids the change: 409."""
+    """The input clashes with what exists (HTTP 409)."""
 
 
 class NotFoundError(ServiceError):
-    """No such object (or not one the caller may see): 404."""
+    """No such object (HTTP 404)."""

@@ -14,13 +14,11 @@ from crawler.extract import page_canonical, page_records, web_platform_id
 from crawler.items import ClipItem
 from crawler.parsing import clean_multiline, clean_text, merge_tags, strip_tracking
 from crawler.platforms import WEB, base_url, canonical_url, locate, public_page_url, video_ref
+from core.targets import KINDS, UnsupportedTarget
+from core.targets import check_target as check_watch_target
 
 logger = logging.getLogger(__name__)
-KINDS = ("search", "hashtag", "account", "feed", "sitemap", "page")
-
-
-class UnsupportedTarget(ValueError):
-    """This platform cannot serve this kind of watchlist (the message says why and what to do)."""
+__all__ = ["KINDS", "ClipSpider", "UnsupportedTarget"]  # KINDS and UnsupportedTarget: core.targets' rule
 
 
 class ClipSpider(scrapy.Spider):
@@ -29,7 +27,6 @@ class ClipSpider(scrapy.Spider):
 
     platform = WEB
     name = "base"
-    unsupported: dict[str, str] = {}  # kind -> why the platform makes it impossible (told to the user)
 
     def __init__(self, kind: str = "page", value: str = "", watchlist_id: int | None = None,
                  max_duration: float | None = DEFAULT_MAX_DURATION_S, **kwargs: Any) -> None:
@@ -51,13 +48,9 @@ class ClipSpider(scrapy.Spider):
 
     @classmethod
     def check_target(cls, kind: str, value: str) -> None:
-        """Raise UnsupportedTarget before any crawl when the platform cannot serve kind."""
-        if kind in cls.unsupported:
-            raise UnsupportedTarget(f"{cls.platform} {kind}: {cls.unsupported[kind]}")
-        if not hasattr(cls, f"start_{kind}"):
-            raise UnsupportedTarget(f"{cls.platform} has no {kind} watchlists")
-        if not str(value).strip():
-            raise UnsupportedTarget(f"{cls.platform} {kind}: empty value")
+        """Raise UnsupportedTarget before any crawl when the platform cannot serve kind (core's rule, the
+        same the watchlist service applies at input)."""
+        check_watch_target(cls.platform, kind, value)
 
     async def start(self):  # noqa: ANN201
         self.check_target(self.kind, self.value)

@@ -30,8 +30,6 @@ MAX_PAGES = 2
 class BilibiliSpider(ClipSpider):
     name = "bilibili"
     platform = "bilibili"
-    unsupported = {"account": "Bilibili lists a user's uploads only through signed (WBI) API requests, which "
-                              "Mamoru does not make; watch search terms or video URLs"}
 
     def _search(self, keyword: str, page: int):  # noqa: ANN202
         params = {"search_type": "video", "keyword": keyword, "page": page, "order": "pubdate",

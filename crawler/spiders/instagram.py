@@ -12,16 +12,12 @@ from crawler.extract import page_records
 from crawler.parsing import first, hashtags_in
 from crawler.platforms import video_ref
 from crawler.spiders.base import ClipSpider
-
-LOGIN = "Instagram shows {what} only to logged-in clients; Mamoru does not log in"
+from core.targets import INSTAGRAM_LOGIN as LOGIN
 
 
 class InstagramSpider(ClipSpider):
     name = "instagram"
     platform = "instagram"
-    unsupported = {"search": LOGIN.format(what="search results") + "; watch post/reel URLs (kind page)",
-                   "hashtag": LOGIN.format(what="hashtag pages") + "; watch post/reel URLs (kind page)"}
-    limits = {"account": LOGIN.format(what="a profile's posts") + ": only links present in the page are taken"}
 
     def start_page(self, value: str):  # noqa: ANN201
         yield Request(value, callback=self.parse_page)

@@ -13,18 +13,12 @@ from crawler.extract import json_after, json_script
 from crawler.parsing import first, hashtags_in, merge_tags, parse_count, parse_datetime, parse_duration
 from crawler.platforms import base_url, video_ref
 from crawler.spiders.base import ClipSpider
-
-JS_ONLY = ("TikTok serves {what} only to its JavaScript app (signed API requests); Mamoru reads the video "
-           "links present in the page ({n} here). Watch individual video URLs (kind page) for more")
+from core.targets import TIKTOK_JS_ONLY as JS_ONLY
 
 
 class TiktokSpider(ClipSpider):
     name = "tiktok"
     platform = "tiktok"
-    unsupported = {"search": "TikTok search results are served only to its JavaScript app, and mostly to "
-                             "logged-in users; watch hashtags, accounts or video URLs instead"}
-    limits = {"account": JS_ONLY.format(what="a profile's video list", n="often none"),
-              "hashtag": JS_ONLY.format(what="a hashtag's video list", n="often none")}
 
     def start_page(self, value: str):  # noqa: ANN201
         yield Request(value, callback=self.parse_page)

@@ -25,11 +25,6 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompres
 class WebSpider(ClipSpider):
     name = "web"
     platform = "web"
-    unsupported = {
-        "search": "a generic site has no search Mamoru knows; watch its feed, sitemap or a listing page",
-        "hashtag": "a generic site has no hashtags Mamoru knows; watch its tag page (kind page) or feed",
-        "account": "a generic site has no accounts Mamoru knows; watch the account's page or feed",
-    }
 
     def start_page(self, value: str):  # noqa: ANN201
         yield self._request(value, depth=0)

@@ -11,17 +11,12 @@ from scrapy import Request
 from crawler.parsing import clean_multiline, first, hashtags_in, parse_datetime
 from crawler.platforms import video_ref
 from crawler.spiders.base import ClipSpider
-
-JS_ONLY = ("X serves posts only to its JavaScript app (and search to logged-in users); Mamoru reads the "
-           "served HTML only: {detail}")
+from core.targets import X_JS_ONLY as JS_ONLY
 
 
 class XSpider(ClipSpider):
     name = "x"
     platform = "x"
-    unsupported = {"search": "X search needs a logged-in account; watch accounts or status URLs",
-                   "hashtag": "X hashtag search needs a logged-in account; watch accounts or status URLs"}
-    limits = {"account": JS_ONLY.format(detail="a profile page yields clips only when it arrives rendered")}
 
     def start_page(self, value: str):  # noqa: ANN201
         yield Request(value, callback=self.parse_page)

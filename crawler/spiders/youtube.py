@@ -23,8 +23,6 @@ _CHANNEL_ID = re.compile(r"UC[0-9A-Za-z_-]{22}")
 class YoutubeSpider(ClipSpider):
     name = "youtube"
     platform = "youtube"
-    limits = {"search": "YouTube search uses the Data API: set MAMORU_YOUTUBE_API_KEY; each search page costs "
-                        "100 of the daily units (MAMORU_YOUTUBE_DAILY_QUOTA)"}
 
     # --- targets ------------------------------------------------------------------------------------
     def start_search(self, value: str):  # noqa: ANN201

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from core.config import get_settings
-from core.db import session_scope, upgrade
-from core.models import Character, Reference, RightsHolder, Work
+from core.db import upgrade
+from mamoru.cli.services import service_session
 
 
 @click.command()
@@ -26,6 +25,18 @@ def refs() -> None:
     """Manage reference art (rights holder -> work -> character -> images)."""
 
 
+def _rebuild() -> None:
+    import matcher
+    from workers.catalog import rebuild_index
+
+    try:
+        index = rebuild_index(get_settings())
+    except matcher.MatcherError as exc:
+        click.echo(f"index not rebuilt: {exc}", err=True)
+        return
+    click.echo(f"index rebuilt: {len(index.names)} references, version {index.version}")
+
+
 @refs.command("add")
 @click.option("--holder", required=True, help="Rights holder name (created if new).")
 @click.option("--work", "work_name", required=True, help="Work / franchise, English name.")
@@ -35,34 +46,83 @@ def refs() -> None:
 @click.argument("images", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def refs_add(holder: str, work_name: str, work_ja: str | None, character: str, character_ja: str | None,
              images: tuple[Path, ...]) -> None:
-    """Add reference IMAGES (PNG, JPEG, WebP, GIF) for a character, then rebuild the index."""
-    from workers.catalog import add_reference, rebuild_index
+    """Add reference IMAGES (PNG, JPEG, WebP, GIF) for a character, then rebuild the index. Art belongs to
+    one holder: an image already held by another, or the same picture re-encoded, is refused."""
+    from core.services.holders import get_or_create_holder
+    from core.services.references import add_reference
+    from reports.web.uploads import describe_art
 
-    settings = get_settings()
-    upgrade(settings)
-    with session_scope(settings) as session:
+    with service_session() as (session, settings):
+        holder_row = get_or_create_holder(session, None, holder)
         for image in images:
-            ref = add_reference(session, settings, holder=holder, work=work_name, work_ja=work_ja,
-                                character=character, character_ja=character_ja, image=image)
-            click.echo(f"reference {ref.name}: sha256 {ref.sha256[:12]}… pHash {ref.phash}")
-    index = rebuild_index(settings)
-    click.echo(f"index rebuilt: {len(index.names)} references, version {index.version}")
+            added = add_reference(session, settings, None, holder=holder_row, work=work_name, character=character,
+                                  data=image.read_bytes(), filename=image.name, describe=describe_art,
+                                  work_ja=work_ja, character_ja=character_ja)
+            ref = added.reference
+            click.echo(f"reference {ref.id} {ref.name} {added.outcome}: sha256 {ref.sha256[:12]}… pHash {ref.phash}")
+    _rebuild()
 
 
 @refs.command("list")
-def refs_list() -> None:
+@click.option("--all", "show_all", is_flag=True, help="Also list retired references.")
+def refs_list(show_all: bool) -> None:
     """List reference art by rights holder, work and character."""
-    settings = get_settings()
-    upgrade(settings)
-    with session_scope(settings) as session:
-        rows = session.execute(
-            select(RightsHolder.name, Work.name_en, Character.name_en, Reference.name, Reference.phash)
-            .join(Work, Work.rights_holder_id == RightsHolder.id)
-            .join(Character, Character.work_id == Work.id)
-            .join(Reference, Reference.character_id == Character.id)
-            .order_by(RightsHolder.name, Work.name_en, Character.name_en, Reference.name)
-        ).all()
+    from core.services.references import list_references
+
+    with service_session() as (session, _):
+        rows = [(i["holder"].name, i["work"].name_en, i["character"].name_en, i["reference"].id,
+                 i["reference"].name, i["reference"].phash, i["reference"].retired_at is not None)
+                for i in list_references(session) if show_all or i["reference"].retired_at is None]
     if not rows:
         click.echo("no references yet: add some with `mamoru refs add`")
-    for holder, work, character, name, phash in rows:
-        click.echo(f"{holder} / {work} / {character}: {name} (pHash {phash})")
+    for holder, work, character, ref_id, name, phash, retired in rows:
+        suffix = " retired" if retired else ""
+        click.echo(f"{ref_id}: {holder} / {work} / {character}: {name} (pHash {phash}){suffix}")
+
+
+@refs.command("move")
+@click.argument("reference_id", type=int)
+@click.option("--work", "work_name", required=True, help="Work of the same holder, English name.")
+@click.option("--work-ja", default=None)
+@click.option("--character", required=True, help="Character, English name.")
+@click.option("--character-ja", default=None)
+def refs_move(reference_id: int, work_name: str, work_ja: str | None, character: str,
+              character_ja: str | None) -> None:
+    """Move a reference to another work/character of its holder (audited as a move)."""
+    from core.services.references import move_reference
+
+    with service_session() as (session, _):
+        ref = move_reference(session, None, reference_id, work=work_name, character=character, work_ja=work_ja,
+                             character_ja=character_ja)
+        click.echo(f"reference {ref.id} {ref.name} now under {work_name} / {character}")
+
+
+@refs.command("retire")
+@click.argument("reference_id", type=int)
+def refs_retire(reference_id: int) -> None:
+    """Take a reference out of matching (its findings stay as history), then rebuild the index."""
+    from core.services.references import retire_reference
+
+    with service_session() as (session, _):
+        ref = retire_reference(session, None, reference_id)
+        click.echo(f"reference {ref.id} {ref.name} retired")
+    _rebuild()
+
+
+@refs.command("restore")
+@click.argument("reference_id", type=int)
+def refs_restore(reference_id: int) -> None:
+    """Put a retired reference back into matching, then rebuild the index."""
+    from core.services.references import restore_reference
+
+    with service_session() as (session, _):
+        ref = restore_reference(session, None, reference_id)
+        click.echo(f"reference {ref.id} {ref.name} restored")
+    _rebuild()
+
+
+@refs.command("rebuild")
+def refs_rebuild() -> None:
+    """Rebuild the matcher's index from the references not retired."""
+    upgrade(get_settings())
+    _rebuild()

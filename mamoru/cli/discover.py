@@ -59,11 +59,11 @@ def discover(url: str | None, platform: str | None, term: str | None, hashtag: s
         raise click.ClickException(str(exc)) from None
     if not as_json:
         _table(items)
-    for note in outcome.get("notes", []):
+    for note in outcome.notes:
         click.echo(f"note: {note}", err=True)
-    summary = (f"{outcome['items']} clips, {outcome['errors']} errors"
-               + (f", {outcome['rate_limited']} rate-limited answers" if outcome.get("rate_limited") else "")
-               + (f", stopped: {outcome['stopped']}" if outcome.get("stopped") else ""))
+    summary = (f"{outcome.items} clips, {outcome.errors} errors"
+               + (f", {outcome.rate_limited} rate-limited answers" if outcome.rate_limited else "")
+               + (f", stopped: {outcome.stopped}" if outcome.stopped else ""))
     click.echo(summary, err=True)
 
 

@@ -64,11 +64,11 @@ def demo_settings() -> Settings:
 
 def register_demo_catalog(settings: Settings, feed_url: str, password: str) -> tuple[int, int]:
     """Upsert the demo rights holder, its references (and index) and its feed watchlist."""
-    from core.catalog import get_or_create_holder
+    from core.services.holders import get_or_create_holder
     from workers.catalog import add_reference, rebuild_index
 
     with session_scope(settings) as session:
-        holder = get_or_create_holder(session, DEMO_HOLDER)
+        holder = get_or_create_holder(session, None, DEMO_HOLDER)
         before = {(r.name, r.sha256) for r in session.scalars(select(Reference))}
         for ref in REFERENCES:
             add_reference(session, settings, holder=DEMO_HOLDER, work=ref.work, work_ja=ref.work_ja,

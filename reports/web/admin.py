@@ -7,22 +7,16 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from core.config import PLATFORMS
-from core.models import WatchKind
+from core.models import Role, WatchKind
+from core.services import holders, references, watchlists
 from core.services import users as user_service
+from core.services.crawl_runs import last_outcome, queue_crawl
 from core.services.errors import ServiceError
+from core.targets import WATCH_PLATFORMS
 from reports.web.deps import admin_user, check_csrf, form_csrf, get_db, render
-from reports.web.manage import (
-    add_watchlist,
-    create_holder,
-    list_audit,
-    list_references,
-    list_watchlists,
-    run_watchlist_now,
-    set_watchlist_enabled,
-)
-from reports.web.queries import CurrentUser, filter_choices, record
-from reports.web.uploads import MAX_UPLOAD_BYTES, UploadError, store_reference
+from reports.web.manage import list_audit
+from reports.web.queries import CurrentUser, filter_choices
+from reports.web.uploads import MAX_UPLOAD_BYTES, describe_art
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(form_csrf)])
 
@@ -79,12 +73,7 @@ def users_action(request: Request, user_id: int, action: str, password: str = Fo
 @router.get("/holders")
 def holders_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(admin_user),
                  db: Session = Depends(get_db, scope="function")):
-    from sqlalchemy import select
-
-    from core.models import RightsHolder
-
-    holders = db.scalars(select(RightsHolder).order_by(RightsHolder.name)).all()
-    return render(request, "admin_holders.html", holders=holders, ok=ok, error=error)
+    return render(request, "admin_holders.html", holders=holders.list_holders(db), ok=ok, error=error)
 
 
 @router.post("/holders")
@@ -93,8 +82,8 @@ def holders_create(request: Request, name: str = Form(""), contact_email: str = 
                    db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     try:
-        holder = create_holder(db, user, name, contact_email)
-    except (ValueError, ServiceError) as exc:
+        holder = holders.create_holder(db, user.id, name, contact_email)
+    except ServiceError as exc:
         return _back("/admin/holders", error=str(exc))
     return _back("/admin/holders", message=f"rights holder {holder.name} created")
 
@@ -102,8 +91,17 @@ def holders_create(request: Request, name: str = Form(""), contact_email: str = 
 @router.get("/references")
 def references_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(admin_user),
                     db: Session = Depends(get_db, scope="function")):
-    return render(request, "admin_references.html", refs=list_references(db), choices=filter_choices(db),
+    return render(request, "admin_references.html", refs=references.list_references(db), choices=filter_choices(db),
                   ok=ok, error=error, max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
+
+
+def _queue_index_rebuild(request: Request) -> str:
+    """After art changed: the index rebuild handed to the workers, said in words for the page."""
+    try:
+        references.request_index_rebuild(request.app.state.settings)
+    except ServiceError as exc:
+        return f"; the index was not rebuilt: {exc}"
+    return "; index rebuild queued"
 
 
 @router.post("/references")
@@ -113,56 +111,82 @@ async def references_upload(request: Request, holder: int = Form(...), work: str
                             user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     data = await image.read(MAX_UPLOAD_BYTES + 1)
-    hooks = request.app.state.hooks
-    try:
-        ref = await run_in_threadpool(
-            store_reference, db, request.app.state.settings, holder_id=holder, work=work, character=character,
-            data=data, filename=image.filename, work_ja=work_ja, character_ja=character_ja,
-            add_reference=hooks.get("add_reference"))
-    except UploadError as exc:
+    try:  # hashing and indexing the image take a CPU for a moment: off the event loop
+        added = await run_in_threadpool(
+            references.add_reference, db, request.app.state.settings, user.id, holder=holders.get_holder(db, holder),
+            work=work, character=character, data=data, filename=image.filename, describe=describe_art,
+            work_ja=work_ja, character_ja=character_ja)
+    except ServiceError as exc:
+        db.rollback()
         return _back("/admin/references", error=str(exc))
-    record(db, user.id, "reference_added", "reference", ref.id, name=ref.name, sha256=ref.sha256)
-    await run_in_threadpool(db.commit)
-    message = f"reference {ref.name} stored (pHash {ref.phash})"
-    if hooks.get("rebuild_index"):
-        index = await run_in_threadpool(hooks["rebuild_index"], request.app.state.settings)
-        message += f"; index rebuilt ({len(getattr(index, 'names', []))} references)"
-    else:
-        message += "; rebuild the index with `mamoru refs` to match it"
+    db.commit()
+    ref = added.reference
+    message = f"reference {ref.name} {added.outcome} (pHash {ref.phash})"
+    if added.outcome != "unchanged":
+        message += _queue_index_rebuild(request)
     return _back("/admin/references", message=message)
+
+
+@router.post("/references/{reference_id}/{action}")
+def references_action(request: Request, reference_id: int, action: str, csrf_token: str = Form(""),
+                      user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
+    check_csrf(request, csrf_token)
+    change = {"retire": references.retire_reference, "restore": references.restore_reference}.get(action)
+    if change is None:
+        return _back("/admin/references", error="unknown action")
+    ref = change(db, user.id, reference_id)
+    db.commit()
+    return _back("/admin/references", message=f"reference {ref.name} {action}d" + _queue_index_rebuild(request))
 
 
 @router.get("/watchlists")
 def watchlists_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(admin_user),
                     db: Session = Depends(get_db, scope="function")):
-    return render(request, "admin_watchlists.html", watchlists=list_watchlists(db), choices=filter_choices(db),
-                  platforms=PLATFORMS, kinds=[k.value for k in WatchKind], ok=ok, error=error)
+    def outcome_line(data: dict | None) -> str:
+        out = last_outcome(data)
+        return out.summary() if out else ""
+
+    return render(request, "admin_watchlists.html", watchlists=watchlists.list_watchlists(db),
+                  choices=filter_choices(db), platforms=WATCH_PLATFORMS, kinds=[k.value for k in WatchKind],
+                  ok=ok, error=error, outcome_line=outcome_line, every_default=watchlists.DEFAULT_EVERY_MINUTES,
+                  every_min=watchlists.MIN_EVERY_MINUTES, every_max=watchlists.MAX_EVERY_MINUTES,
+                  max_duration_default=watchlists.DEFAULT_MAX_DURATION_S,
+                  max_duration_max=watchlists.MAX_MAX_DURATION_S)
 
 
 @router.post("/watchlists")
 def watchlists_add(request: Request, rights_holder_id: int = Form(...), platform: str = Form(""),
-                   kind: str = Form(""), value: str = Form(""), schedule_minutes: int = Form(360),
-                   csrf_token: str = Form(""), user: CurrentUser = Depends(admin_user),
-                   db: Session = Depends(get_db, scope="function")):
+                   kind: str = Form(""), value: str = Form(""),
+                   schedule_minutes: int = Form(watchlists.DEFAULT_EVERY_MINUTES),
+                   max_duration: int = Form(watchlists.DEFAULT_MAX_DURATION_S), csrf_token: str = Form(""),
+                   user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     try:
-        add_watchlist(db, user, rights_holder_id=rights_holder_id, platform=platform, kind=kind, value=value,
-                      schedule_minutes=schedule_minutes)
-    except (ValueError, ServiceError) as exc:
+        watch = watchlists.add_watchlist(db, request.app.state.settings, user.id,
+                                         holder=holders.get_holder(db, rights_holder_id), platform=platform,
+                                         kind=kind, value=value, every_minutes=schedule_minutes,
+                                         max_duration_s=max_duration)
+    except ServiceError as exc:
+        db.rollback()
         return _back("/admin/watchlists", error=str(exc))
-    return _back("/admin/watchlists", message="watchlist added")
+    note = watchlists.limit_note(platform, kind)
+    return _back("/admin/watchlists", message=f"watchlist {watch.id} added" + (f" (note: {note})" if note else ""))
 
 
 @router.post("/watchlists/{watch_id}/{action}")
 def watchlists_action(request: Request, watch_id: int, action: str, csrf_token: str = Form(""),
                       user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
-    if action in ("pause", "resume"):
-        set_watchlist_enabled(db, user, watch_id, action == "resume")
-        return _back("/admin/watchlists", message=f"watchlist {watch_id} {action}d")
-    if action == "run":
-        outcome = run_watchlist_now(db, user, watch_id, request.app.state.hooks.get("run_watchlist"))
-        return _back("/admin/watchlists", message=f"watchlist {watch_id}: {outcome}")
+    try:
+        if action in ("pause", "resume"):
+            watchlists.set_enabled(db, user.id, watch_id, action == "resume")
+            return _back("/admin/watchlists", message=f"watchlist {watch_id} {action}d")
+        if action == "run":
+            task_id = queue_crawl(db, request.app.state.settings, user.id, watch_id)
+            return _back("/admin/watchlists", message=f"watchlist {watch_id}: crawl queued (task {task_id})")
+    except ServiceError as exc:
+        db.rollback()
+        return _back("/admin/watchlists", error=str(exc))
     return _back("/admin/watchlists", error="unknown action")
 
 

@@ -5,45 +5,34 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from core.models import RightsHolder, Watchlist
+from core.services import holders, references, watchlists
 from core.services import users as user_service
+from core.services.audit import record
+from core.services.crawl_runs import queue_crawl
+from core.services.errors import ServiceError
+from core.services.triage import decide
 from reports.build import IsoWeek
 from reports.web.deps import admin_user, check_csrf, current_user, get_db, staff_user, web_session
-from reports.web.manage import (
-    add_watchlist,
-    audit_json,
-    create_holder,
-    list_audit,
-    list_references,
-    list_watchlists,
-    reference_json,
-    run_watchlist_now,
-    set_watchlist_enabled,
-    watchlist_json,
-)
+from reports.web.manage import audit_json, list_audit, reference_json, watchlist_json
 from reports.web.pages import do_login, end_session, report_file, set_cookie, set_login_cookies, start_session
 from reports.web.queries import (
-    DECISIONS,
     MAX_PAGE_SIZE,
     PAGE_SIZE,
     CurrentUser,
     FindingFilters,
     NotFound,
-    decide,
     finding_json,
     get_finding,
     get_report,
     list_findings,
     list_reports,
-    record,
     report_json,
 )
 from reports.web.sessions import COOKIE_NAME, WebSession
-from reports.web.uploads import MAX_UPLOAD_BYTES, UploadError, store_reference
+from reports.web.uploads import MAX_UPLOAD_BYTES, describe_art
 
 
 def api_csrf(request: Request, sess: WebSession | None = Depends(web_session)) -> None:
@@ -101,7 +90,8 @@ class WatchlistIn(BaseModel):
     platform: str
     kind: str
     value: str
-    schedule_minutes: int = 360
+    schedule_minutes: int = watchlists.DEFAULT_EVERY_MINUTES
+    max_duration_s: int = watchlists.DEFAULT_MAX_DURATION_S
 
 
 def _me(user: CurrentUser) -> dict:
@@ -176,17 +166,13 @@ def api_finding(finding_id: int, user: CurrentUser = Depends(current_user), db: 
 def api_decide(finding_id: int, body: DecisionIn, user: CurrentUser = Depends(staff_user),
                db: Session = Depends(get_db, scope="function")):
     get_finding(db, user, finding_id)
-    if body.action not in DECISIONS:
-        raise HTTPException(422, f"action must be one of {', '.join(DECISIONS)}")
-    decide(db, user, [finding_id], body.action, body.note)
+    decide(db, user.id, [finding_id], body.action, body.note)
     return finding_json(get_finding(db, user, finding_id), user)
 
 
 @router.post("/findings/bulk", tags=["findings"], dependencies=writes)
 def api_bulk(body: BulkDecisionIn, user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db, scope="function")):
-    if body.action not in DECISIONS:
-        raise HTTPException(422, f"action must be one of {', '.join(DECISIONS)}")
-    return {"changed": decide(db, user, body.ids, body.action, body.note)}
+    return {"changed": decide(db, user.id, body.ids, body.action, body.note)}
 
 
 @router.get("/reports", tags=["reports"])
@@ -227,15 +213,12 @@ def api_report_build(body: ReportIn, request: Request, user: CurrentUser = Depen
 @router.get("/holders", tags=["admin"])
 def api_holders(user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db, scope="function")):
     return {"holders": [{"id": h.id, "name": h.name, "contact_email": h.contact_email}
-                        for h in db.scalars(select(RightsHolder).order_by(RightsHolder.name))]}
+                        for h in holders.list_holders(db)]}
 
 
 @router.post("/holders", tags=["admin"], dependencies=writes, status_code=201)
 def api_holder_create(body: HolderIn, user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
-    try:
-        h = create_holder(db, user, body.name, body.contact_email)
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
+    h = holders.create_holder(db, user.id, body.name, body.contact_email)
     return {"id": h.id, "name": h.name, "contact_email": h.contact_email}
 
 
@@ -275,41 +258,62 @@ def api_user_remove(user_id: int, user: CurrentUser = Depends(admin_user),
 
 @router.get("/references", tags=["admin"])
 def api_references(user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
-    return {"references": [reference_json(item) for item in list_references(db)]}
+    return {"references": [reference_json(item) for item in references.list_references(db)]}
 
 
-@router.post("/references", tags=["admin"], dependencies=writes, status_code=201)
+def _index_rebuild(request: Request) -> str | None:
+    """Queue the index rebuild after art changed; None, or why it was not queued."""
+    try:
+        references.request_index_rebuild(request.app.state.settings)
+    except ServiceError as exc:
+        return str(exc)
+    return None
+
+
+@router.post("/references", tags=["admin"], dependencies=writes, status_code=201,
+             summary="Add reference art; the same image for another holder or re-encoded is refused (409)")
 async def api_reference_upload(request: Request, rights_holder_id: int = Form(...), work: str = Form(...),
                                character: str = Form(...), work_ja: str = Form(""), character_ja: str = Form(""),
                                image: UploadFile = File(...), user: CurrentUser = Depends(admin_user),
                                db: Session = Depends(get_db, scope="function")):
     data = await image.read(MAX_UPLOAD_BYTES + 1)
-    hooks = request.app.state.hooks
-    try:
-        ref = await run_in_threadpool(
-            store_reference, db, request.app.state.settings, holder_id=rights_holder_id, work=work,
-            character=character, data=data, filename=image.filename, work_ja=work_ja,
-            character_ja=character_ja, add_reference=hooks.get("add_reference"))
-    except UploadError as exc:
-        raise HTTPException(422, str(exc)) from None
-    record(db, user.id, "reference_added", "reference", ref.id, name=ref.name, sha256=ref.sha256)
-    await run_in_threadpool(db.commit)
-    if hooks.get("rebuild_index"):
-        await run_in_threadpool(hooks["rebuild_index"], request.app.state.settings)
-    return {"id": ref.id, "name": ref.name, "sha256": ref.sha256, "phash": ref.phash}
+    added = await run_in_threadpool(
+        references.add_reference, db, request.app.state.settings, user.id,
+        holder=holders.get_holder(db, rights_holder_id), work=work, character=character, data=data,
+        filename=image.filename, describe=describe_art, work_ja=work_ja, character_ja=character_ja)
+    db.commit()
+    ref = added.reference
+    not_queued = _index_rebuild(request) if added.outcome != "unchanged" else None
+    return {"id": ref.id, "name": ref.name, "sha256": ref.sha256, "phash": ref.phash, "outcome": added.outcome,
+            "index_rebuild": "queued" if not not_queued and added.outcome != "unchanged" else not_queued}
+
+
+@router.post("/references/{reference_id}/{action}", tags=["admin"], dependencies=writes,
+             summary="retire a reference (out of matching; its findings stay) or restore it")
+def api_reference_action(request: Request, reference_id: int, action: str, user: CurrentUser = Depends(admin_user),
+                         db: Session = Depends(get_db, scope="function")):
+    change = {"retire": references.retire_reference, "restore": references.restore_reference}.get(action)
+    if change is None:
+        raise HTTPException(404, "unknown action")
+    change(db, user.id, reference_id)
+    db.commit()
+    not_queued = _index_rebuild(request)
+    item = next(i for i in references.list_references(db) if i["reference"].id == reference_id)
+    return {**reference_json(item), "index_rebuild": not_queued or "queued"}
 
 
 @router.get("/watchlists", tags=["admin"])
 def api_watchlists(user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
-    return {"watchlists": [watchlist_json(w, name) for w, name in list_watchlists(db)]}
+    return {"watchlists": [watchlist_json(w, name) for w, name in watchlists.list_watchlists(db)]}
 
 
 @router.post("/watchlists", tags=["admin"], dependencies=writes, status_code=201)
-def api_watchlist_add(body: WatchlistIn, user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
-    try:
-        w = add_watchlist(db, user, **body.model_dump())
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
+def api_watchlist_add(body: WatchlistIn, request: Request, user: CurrentUser = Depends(admin_user),
+                      db: Session = Depends(get_db, scope="function")):
+    w = watchlists.add_watchlist(db, request.app.state.settings, user.id,
+                                 holder=holders.get_holder(db, body.rights_holder_id), platform=body.platform,
+                                 kind=body.kind, value=body.value, every_minutes=body.schedule_minutes,
+                                 max_duration_s=body.max_duration_s)
     return watchlist_json(w)
 
 
@@ -318,10 +322,11 @@ def api_watchlist_add(body: WatchlistIn, user: CurrentUser = Depends(admin_user)
 def api_watchlist_action(request: Request, watch_id: int, action: str, user: CurrentUser = Depends(admin_user),
                          db: Session = Depends(get_db, scope="function")):
     if action in ("pause", "resume"):
-        return watchlist_json(set_watchlist_enabled(db, user, watch_id, action == "resume"))
+        return watchlist_json(watchlists.set_enabled(db, user.id, watch_id, action == "resume"))
     if action == "run":
-        outcome = run_watchlist_now(db, user, watch_id, request.app.state.hooks.get("run_watchlist"))
-        return {"outcome": outcome, **watchlist_json(db.get(Watchlist, watch_id))}
+        task_id = queue_crawl(db, request.app.state.settings, user.id, watch_id)
+        return {"outcome": f"crawl queued (task {task_id})", "task_id": task_id,
+                **watchlist_json(watchlists.get_watchlist(db, watch_id))}
     raise HTTPException(404, "unknown action")
 
 

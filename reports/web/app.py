@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,6 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from core import __version__
 from core.config import Settings
+from core.queue import QueueUnavailable
 from core.services.errors import Conflict, Invalid, NotFoundError, ServiceError
 from reports.render import safe_url
 from reports.web import admin, api, pages
@@ -32,11 +32,17 @@ CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 's
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
-def create_app(settings: Settings, *, add_reference: Callable | None = None,
-               rebuild_index: Callable | None = None, run_watchlist: Callable | None = None) -> FastAPI:
-    """The web app for `settings`. Hooks come from the layer above (the CLI): adding reference art
-    and rebuilding the matcher index, and starting a crawl now; without them the app still works
-    (art is stored and hashed; 'run now' marks the watchlist due for the next beat tick)."""
+SERVICE_STATUS = ((QueueUnavailable, 503), (NotFoundError, 404), (Conflict, 409), (Invalid, 422))
+
+
+def service_status(exc: ServiceError) -> int:
+    """The HTTP answer to a use case's refusal."""
+    return next((status for cls, status in SERVICE_STATUS if isinstance(exc, cls)), 400)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The web app for `settings`. It calls the use cases in core.services, which queue work for the
+    workers by task name on the broker the settings name."""
     app = FastAPI(title="Mamoru", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None,
                   description="Mamoru's JSON API. Log in with POST /api/session (or the /login page); "
@@ -44,8 +50,6 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     app.state.settings = settings
     app.state.sessions = DbSessionStore(settings)
     app.state.secret = load_secret(settings.home)
-    app.state.hooks = {"add_reference": add_reference, "rebuild_index": rebuild_index,
-                       "run_watchlist": run_watchlist}
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["safe_url"] = safe_url
     templates.env.globals["version"] = __version__
@@ -68,6 +72,10 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
     async def _not_found(request: Request, exc: NotFound):  # noqa: ANN202
         return _error(request, 404, "Not found.")
 
+    @app.exception_handler(ServiceError)
+    async def _refused(request: Request, exc: ServiceError):  # noqa: ANN202
+        return _error(request, service_status(exc), str(exc))
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN202
         return _error(request, exc.status_code, str(exc.detail))
@@ -77,11 +85,6 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": validation_errors(exc)}, status_code=422)
         return _error(request, 400, "The form had missing or invalid values.")
-
-    @app.exception_handler(ServiceError)
-    async def _service_error(request: Request, exc: ServiceError):  # noqa: ANN202
-        status = 409 if isinstance(exc, Conflict) else 404 if isinstance(exc, NotFoundError) else 422
-        return _error(request, status, str(exc) if isinstance(exc, (Conflict, Invalid)) else "Not found.")
 
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)

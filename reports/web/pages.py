@@ -15,14 +15,13 @@ from core.config import Settings
 from core.models import AuditEvent, Finding, Reference, TriageState, User
 from reports.build import IsoWeek, normalise_spans, weeks_with_findings
 from reports.images import frame_image, thumbnail
+from core.services.triage import DECISIONS, MAX_BULK, decide
 from reports.web.deps import check_csrf, current_user, form_csrf, get_db, render, staff_user, web_session
 from reports.web.queries import (
-    DECISIONS,
     PAGE_SIZE,
     CurrentUser,
     FindingFilters,
     NotFound,
-    decide,
     filter_choices,
     get_finding,
     get_report,
@@ -222,7 +221,7 @@ def triage_bulk(request: Request, ids: list[int] = Form(default=[]), action: str
     check_csrf(request, csrf_token)
     if action not in DECISIONS or not ids:
         return RedirectResponse(safe_next(next, "/triage"), status_code=303)
-    decide(db, user, ids[:500], action, note)
+    decide(db, user.id, ids[:MAX_BULK], action, note)
     return RedirectResponse(safe_next(next, "/triage"), status_code=303)
 
 
@@ -276,7 +275,7 @@ def finding_decision(request: Request, finding_id: int, action: str = Form(""), 
     get_finding(db, user, finding_id)
     if action not in DECISIONS:
         return RedirectResponse(f"/findings/{finding_id}", status_code=303)
-    decide(db, user, [finding_id], action, note)
+    decide(db, user.id, [finding_id], action, note)
     return RedirectResponse(safe_next(next, f"/findings/{finding_id}"), status_code=303)
 
 

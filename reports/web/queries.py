@@ -1,4 +1,5 @@
-"""What the pages and the API share: who sees what, the triage queue, decisions and the audit log."""
+"""What the pages and the API share: who sees what, the triage queue and finding views (decisions and the
+audit log are core.services')."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import (
-    AuditEvent,
     Character,
     Clip,
     Finding,
@@ -20,12 +20,11 @@ from core.models import (
     TriageState,
     Work,
 )
+from core.services.audit import record  # noqa: F401  (the log-in pages' audit records)
 from reports.build import finding_entry
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-DECISIONS = {"confirm": TriageState.confirmed.value, "dismiss": TriageState.dismissed.value,
-             "escalate": TriageState.escalated.value, "reopen": TriageState.pending.value}
 SORTS = {
     "score": (Finding.score.desc(), Finding.id.desc()),
     "score_asc": (Finding.score.asc(), Finding.id.asc()),
@@ -33,7 +32,6 @@ SORTS = {
     "oldest": (Finding.created_at.asc(), Finding.id.asc()),
     "views": (Clip.view_count.desc(), Finding.id.desc()),
 }
-MAX_NOTE = 2000
 
 
 class NotFound(Exception):
@@ -191,35 +189,6 @@ def finding_json(row: tuple, user: CurrentUser | None = None) -> dict:
     out["evidence"] = {"frame_url": f"/findings/{finding.id}/frame.jpg",
                        "reference_url": f"/references/{ref.id}/image"}
     return out
-
-
-def record(session: Session, user_id: int | None, action: str, object_type: str, object_id: int | None,
-           **detail) -> None:
-    session.add(AuditEvent(user_id=user_id, action=action, object_type=object_type, object_id=object_id,
-                           detail=detail or None))
-
-
-def decide(session: Session, user: CurrentUser, finding_ids: list[int], action: str, note: str | None) -> int:
-    """Set the triage state of findings (staff only); each change goes to the audit log."""
-    if action not in DECISIONS:
-        raise ValueError(f"action must be one of {', '.join(DECISIONS)}")
-    if not user.is_staff:
-        raise PermissionError("only analysts and admins decide findings")
-    note = (note or "").strip()[:MAX_NOTE] or None
-    state = DECISIONS[action]
-    changed = 0
-    now = datetime.now(UTC)
-    for finding in session.scalars(select(Finding).where(Finding.id.in_(finding_ids))):
-        before = finding.state
-        finding.state = state
-        finding.analyst_id = user.id
-        finding.decided_at = None if state == TriageState.pending.value else now
-        if note is not None:
-            finding.note = note
-        record(session, user.id, action, "finding", finding.id, before=before, after=state, note=note)
-        changed += 1
-    session.flush()
-    return changed
 
 
 def list_reports(session: Session, user: CurrentUser, holder: int | None = None) -> list[tuple]:

@@ -193,12 +193,12 @@ def test_the_home_and_its_files_are_private(settings):
     assert stat.S_IMODE((settings.home / "web-secret").stat().st_mode) == 0o600
 
 
-async def test_uploads_are_decoded_off_the_event_loop(browser_for, world):
+async def test_uploads_are_decoded_off_the_event_loop(browser_for, world, art):
     """A large upload's decoding and hashing run in a worker thread: another request meanwhile answers
     before the upload does (before, others waited for the decode)."""
     from PIL import Image
 
-    img = Image.linear_gradient("L").resize((3900, 3900)).convert("RGB")
+    img = Image.open(io.BytesIO(art(7))).convert("RGB").resize((3900, 3900))  # indexable art, made large
     buf = io.BytesIO()
     img.save(buf, "PNG")
     b = await browser_for("admin")
@@ -225,14 +225,15 @@ async def test_uploads_are_decoded_off_the_event_loop(browser_for, world):
 def test_large_images_are_refused_or_downscaled():
     from PIL import Image
 
-    from reports.web.uploads import MAX_SIDE, UploadError, check_image, fit_image
+    from core.services.errors import Invalid
+    from core.services.references import MAX_SIDE, check_image, fit_image
 
     def png(w: int, h: int) -> bytes:
         buf = io.BytesIO()
         Image.new("L", (w, h), 128).save(buf, "PNG")
         return buf.getvalue()
 
-    with pytest.raises(UploadError, match="too large"):
+    with pytest.raises(Invalid, match="too large"):
         check_image(png(5000, 5000))  # 25 MP: accepted before (cap 40 MP), refused now
     fitted = fit_image(png(3000, 2000))
     assert max(check_image(fitted)[1:]) == MAX_SIDE

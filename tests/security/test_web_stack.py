@@ -92,7 +92,6 @@ def test_run_now_is_queued_on_mamorus_app(settings, monkeypatch):
     from core.db import session_scope
     from core.models import RightsHolder, Watchlist
     from core.services.users import ensure_user
-    from mamoru.cli.web import app_hooks
     from reports.web.app import create_app
 
     with EmbeddedStack(settings) as stack:
@@ -110,7 +109,7 @@ def test_run_now_is_queued_on_mamorus_app(settings, monkeypatch):
             s.flush()
             watch_id = watch.id
             ensure_user(s, "admin@run.test", "correct horse battery", "admin")
-        app = create_app(settings, **app_hooks())
+        app = create_app(get_settings())
 
         async def run_now() -> httpx.Response:
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import httpx
 import pytest
@@ -11,7 +12,8 @@ from sqlalchemy import select
 
 from core.db import session_scope
 from core.models import AuditEvent, Reference, Watchlist
-from reports.web.uploads import UploadError, check_image
+from core.services.errors import Invalid
+from core.services.references import check_image
 
 pytestmark = pytest.mark.anyio
 
@@ -82,15 +84,17 @@ def test_check_image_rejects_bad_uploads():
     for bad, why in ((b"", "empty"), (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "not a readable"),
                      (b"GIF89a" + b"\0" * 20, "not a readable"), (png_bytes((8, 8)), "too small"),
                      (bomb_png(), "pixels"), (png_bytes()[:60], "not a readable")):
-        with pytest.raises(UploadError, match=why):
+        with pytest.raises(Invalid, match=why):
             check_image(bad)
 
 
-async def test_admin_uploads_reference_and_manages_watchlists(browser_for, world):
+async def test_admin_uploads_reference_and_manages_watchlists(redis_url, browser_for, world, art):
+    import redis
+
     b = await browser_for("admin")
     await b.page("/admin/references")
     holder = str(world.ids.holders[0])
-    files = {"image": ("../../evil name.png", png_bytes(), "image/png")}
+    files = {"image": ("../../evil name.png", art(7), "image/png")}
     r = await b.client.post("/admin/references", data={"csrf_token": b.csrf, "holder": holder,
                                                        "work": "New Work", "character": "Newbie",
                                                        "character_ja": "新人"}, files=files)
@@ -112,7 +116,11 @@ async def test_admin_uploads_reference_and_manages_watchlists(browser_for, world
         w = s.scalar(select(Watchlist))
         wid = w.id
     await b.post(f"/admin/watchlists/{wid}/pause")
-    await b.post(f"/admin/watchlists/{wid}/run")
+    r = await b.post(f"/admin/watchlists/{wid}/run")
+    assert "crawl+queued" in r.headers["location"], r.headers["location"]
+    queued = [json.loads(m)["headers"] for m in redis.Redis.from_url(redis_url).lrange("io", 0, -1)]
+    assert {"task": "crawl_watchlist", "argsrepr": f"[{wid}]"}.items() <= next(
+        h for h in queued if h["task"] == "crawl_watchlist").items()
     with session_scope(world.settings) as s:
         w = s.get(Watchlist, wid)
         assert w.enabled is False and w.last_run_at is None
@@ -122,23 +130,35 @@ async def test_admin_uploads_reference_and_manages_watchlists(browser_for, world
     assert "watchlist_paused" in html
 
 
-async def test_run_now_uses_hook_when_given(world):
-    import httpx
+async def test_run_now_without_a_broker_answers_503_in_one_line(world, monkeypatch):
+    """Nothing listens on the broker's port: "Run now" says so (503), quickly, and records no run."""
+    import socket
+    import time
 
+    from core.config import get_settings
     from reports.web.app import create_app
 
-    calls = []
-    app = create_app(world.settings, run_watchlist=lambda wid: calls.append(wid) or "task-1")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("MAMORU_REDIS_URL", f"redis://127.0.0.1:{port}/0")
+    get_settings.cache_clear()
+    app = create_app(get_settings())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
         login = await c.post("/api/session", json={"email": "admin@mamoru.test", "password": "correct horse battery"})
         token = login.json()["csrf_token"]
         r = await c.post("/api/watchlists", headers={"X-CSRF-Token": token},
                          json={"rights_holder_id": world.ids.holders[0], "platform": "youtube", "kind": "search",
                                "value": "sky pirates"})
+        assert r.status_code == 201, r.text
         wid = r.json()["id"]
+        started = time.monotonic()
         r = await c.post(f"/api/watchlists/{wid}/run", headers={"X-CSRF-Token": token})
-        assert r.status_code == 200 and "task-1" in r.json()["outcome"]
-    assert calls == [wid]
+        assert r.status_code == 503 and "unreachable" in r.json()["detail"], r.text
+        assert time.monotonic() - started < 15
+    with session_scope(world.settings) as s:
+        assert not s.scalars(select(AuditEvent).where(AuditEvent.action == "watchlist_run")).all()
+    get_settings.cache_clear()
 
 
 async def test_admin_creates_users_and_holders(browser_for, world):

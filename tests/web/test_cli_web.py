@@ -1,11 +1,12 @@
-"""`mamoru web` is registered and wires the hooks from the layer above."""
+"""`mamoru web` is registered and builds the app without hooks from the layer above."""
 
 from __future__ import annotations
+
+import inspect
 
 from click.testing import CliRunner
 
 from mamoru.cli.main import cli
-from mamoru.cli.web import app_hooks
 
 
 def test_web_command_help():
@@ -13,10 +14,9 @@ def test_web_command_help():
     assert result.exit_code == 0 and "--port" in result.output
 
 
-def test_app_hooks_are_callables(settings):
-    hooks = app_hooks()
-    assert all(callable(v) for v in hooks.values())
+def test_app_needs_only_settings(settings):
     from reports.web.app import create_app
 
-    app = create_app(settings, **hooks)
+    assert list(inspect.signature(create_app).parameters) == ["settings"]
+    app = create_app(settings)
     assert "/api/findings" in app.openapi()["paths"]

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from mamoru.demo.catalog import CLIPS, DEMO_HOLDER, REFERENCES
 from mamoru.demo.generate import write_clip
-from core.models import Clip, Finding, Keyframe, TriageState
+from core.models import Clip, Finding, Keyframe, Reference, TriageState
+from core.services.references import index_key
 from workers.analyze import analyze_file, store_result
 from workers.catalog import add_reference, rebuild_index
 
@@ -49,23 +50,41 @@ def test_findings_upserted_and_decisions_kept(catalogued, session, tmp_path):
     assert session.scalar(select(Finding.state)) == TriageState.confirmed.value
 
 
+def keys(session) -> list[str]:
+    """The index entries the references in the database should have: their ids, not file stems."""
+    return sorted(index_key(ref_id) for ref_id in session.scalars(select(Reference.id)))
+
+
 def test_reference_index_reloads_when_file_changes(catalogued, session):
+    from core.services.references import retire_reference
     from workers.analyze import load_index
 
     first = load_index(catalogued)
-    assert sorted(first.names) == sorted(r.name for r in REFERENCES)
-    only = REFERENCES[0]
-    import matcher
-
-    index = matcher.ReferenceIndex.build([only.path])
-    index.save(catalogued.index_path)
+    assert sorted(first.names) == keys(session)
+    keep, *others = session.scalars(select(Reference).order_by(Reference.id)).all()
+    for ref in others:
+        retire_reference(session, None, ref.id)
+    session.commit()
+    rebuild_index(catalogued)
     import os
 
     os.utime(catalogued.index_path, (1, 1))  # a different mtime, whatever the clock's resolution
-    assert load_index(catalogued).names == [only.name]
+    assert load_index(catalogued).names == [index_key(keep.id)]
 
 
-def test_an_index_of_another_matcher_version_is_rebuilt_from_the_database(catalogued, caplog):
+def test_an_index_named_by_file_stems_is_rebuilt_keyed_by_id(catalogued, session):
+    """An index written before entries were keyed by reference id is rebuilt, not read with every match lost."""
+    import os
+
+    import matcher
+    from workers.analyze import load_index
+
+    matcher.ReferenceIndex.build([r.path for r in REFERENCES]).save(catalogued.index_path)
+    os.utime(catalogued.index_path, (3, 3))
+    assert sorted(load_index(catalogued).names) == keys(session)
+
+
+def test_an_index_of_another_matcher_version_is_rebuilt_from_the_database(catalogued, session, caplog):
     """After an upgrade that changes the matcher's algorithm, the stored index is refused by the matcher;
     the workers rebuild it from the references in the database (one warning) instead of failing clips."""
     import json
@@ -88,6 +107,6 @@ def test_an_index_of_another_matcher_version_is_rebuilt_from_the_database(catalo
     with pytest.raises(matcher.IndexFileError, match="rebuild the index"):
         matcher.ReferenceIndex.load(path)
     index = load_index(catalogued)
-    assert sorted(index.names) == sorted(r.name for r in REFERENCES)
+    assert sorted(index.names) == keys(session)
     assert matcher.ReferenceIndex.load(path).version == index.version
     assert any("rebuilding it from the database" in r.getMessage() for r in caplog.records)
