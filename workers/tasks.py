@@ -15,7 +15,6 @@ import logging
 import random
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from celery.exceptions import Retry, SoftTimeLimitExceeded
 from celery.signals import worker_init, worker_ready
 from sqlalchemy import and_, or_, select, update
 
+from core.childproc import child_environ, python_module
 from core.config import Settings, get_settings
 from core.db import session_scope
 from core.models import (
@@ -184,7 +184,7 @@ def crawl_watchlist(self, watchlist_id: int) -> dict:
             return {"error": f"watchlist {watchlist_id} does not exist"}
         watchlist.last_run_at = utcnow()  # claims this run, so beat does not start another meanwhile
     try:
-        proc = subprocess.run([sys.executable, "-m", "crawler.run", "--watchlist", str(watchlist_id)],
+        proc = subprocess.run(python_module("crawler.run", "--watchlist", str(watchlist_id)), env=child_environ(),
                               capture_output=True, text=True, timeout=CRAWL_TIMEOUT_S)
         stdout, stderr, code = proc.stdout, proc.stderr, proc.returncode
     except subprocess.TimeoutExpired as exc:

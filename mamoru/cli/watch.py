@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,6 +11,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.childproc import child_environ, python_module
 from core.config import PLATFORMS, get_settings
 from core.db import session_scope, upgrade
 from core.models import RightsHolder, Watchlist, WatchKind
@@ -159,7 +159,7 @@ def watch_run(watchlist_id: int, queue: bool) -> None:
         result = crawl_watchlist.delay(watchlist_id)
         click.echo(f"watchlist {watchlist_id} queued for crawling (task {result.id})")
         return
-    proc = subprocess.run([sys.executable, "-m", "crawler.run", f"--watchlist={watchlist_id}"],
+    proc = subprocess.run(python_module("crawler.run", f"--watchlist={watchlist_id}"), env=child_environ(),
                           stdout=subprocess.PIPE, text=True, encoding="utf-8")
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     try:
