@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from core.limits import strip_bidi
+from core.limits import capped, strip_bidi
 from reports.images import data_uri, frame_image, thumbnail
 
 FORMATS = ("json", "csv", "html", "pdf", "notices")
@@ -93,6 +93,7 @@ def slugify(text: str | None, fallback: str = "x", max_len: int = 48) -> str:
 
 TEMPLATES = Path(__file__).with_name("templates")
 SAFE_URL_SCHEMES = ("http://", "https://")
+URL_SHOWN_MAX_CHARS = 300  # a URL's text on the page (the link and the CSV/JSON files keep it whole)
 DETAILED_FINDINGS = 200  # HTML/PDF: this many findings with evidence images, the rest as table rows
 PLATFORM_NAMES = {
     "youtube": "YouTube (Google LLC)",
@@ -126,6 +127,7 @@ def html_env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, finalize=_no_bidi)
     env.filters["safe_url"] = safe_url
+    env.filters["shown"] = lambda url: capped(url, URL_SHOWN_MAX_CHARS)
     return env
 
 

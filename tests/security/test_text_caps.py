@@ -96,3 +96,15 @@ def test_csv_file_has_no_formula_cell(hostile_report):
         for cell in row:
             assert not cell.lstrip().startswith(("=", "+", "-", "@", "＝", "＋", "－", "＠")), cell
     assert json.dumps(rows)  # every cell is text
+
+
+def test_a_huge_url_is_shown_short_and_linked_whole(hostile_report):
+    from reports.render import URL_SHOWN_MAX_CHARS
+
+    report, clip_id = hostile_report
+    report["findings"] = [e for e in report["findings"] if e["clip"]["id"] == clip_id]
+    url = "https://www.tiktok.example/v/" + "9" * 20_000
+    report["findings"][0]["clip"]["url"] = report["findings"][0]["clip"]["page_url"] = url
+    html = render_html(report, for_pdf=True, images=False)
+    assert f'href="{url}"' in html
+    assert url not in html.replace(f'href="{url}"', "") and url[: URL_SHOWN_MAX_CHARS - 1] + "…" in html
