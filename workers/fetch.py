@@ -352,7 +352,7 @@ def is_media(head: bytes) -> bool:
         return True
     if head[:1] == b"\x47" and (len(head) <= TS_PACKET or head[TS_PACKET:TS_PACKET + 1] == b"\x47"):
         return True  # MPEG-TS (HLS segments joined): a sync byte every 188 bytes
-    return len(head) >= 2 and head[0] == 0xFF and head[1] & 0xF0 == 0xF0  # AAC (ADTS) or MPEG audio
+    return len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0  # AAC (ADTS) or MPEG audio
 
 
 def sniff(path: Path) -> FetchError | None:
