@@ -53,7 +53,7 @@ GONE_MARKERS = ("http error 404", "http error 410", "video unavailable", "has be
 NATIVE_DOWNLOADERS = (HttpFD, HlsFD, DashSegmentsFD)
 # yt-dlp options that would hand downloads to ffmpeg or another program, and the only values allowed
 NATIVE_ONLY_OPTIONS = {"external_downloader": {"default": "native"}, "hls_prefer_native": True,
-                       "compat_opts": None, "download_ranges": None, "hls_use_mpegts": None}
+                       "compat_opts": None, "download_ranges": None}
 SNIFF_BYTES = 512
 HTML_SIGNATURES = (b"<!doctype", b"<html", b"<head", b"<body", b"<?xml", b"<script", b"{")
 # the first bytes of the media containers kept; anything else (text playlists above all) is refused

@@ -136,3 +136,13 @@ def test_aes128_hls_is_decrypted_natively(sites, public_stand_in, tmp_path):
     with av.open(str(result.path)) as container:  # decrypted (yt-dlp then remuxes the TS into MP4)
         frames = sum(1 for _ in container.decode(video=0))
     assert frames == 20
+
+
+@pytest.mark.parametrize("option", [{"external_downloader": "aria2c"}, {"external_downloader": {"m3u8": "ffmpeg"}},
+                                    {"hls_prefer_native": False}, {"compat_opts": ["no-direct-merge"]},
+                                    {"download_ranges": lambda info, ydl: [{"start_time": 0, "end_time": 1}]}])
+def test_options_that_hand_downloads_to_programs_are_refused(option, settings, tmp_path):
+    from workers.fetch import GuardedYoutubeDL, _Guard, ytdlp_options
+
+    with pytest.raises(ValueError, match="refused"):
+        GuardedYoutubeDL({**ytdlp_options(settings, tmp_path), **option}, _Guard(settings, 10))
