@@ -19,6 +19,7 @@ from crawler.constants import DEFAULT_MAX_DURATION_S
 from crawler.items import item_to_json
 from crawler.platforms import WEB, locate
 from crawler.spiders.base import KINDS, UnsupportedTarget
+from core.childproc import child_environ, python_module
 from core.config import PLATFORMS, Settings
 from core.services.crawl_runs import CrawlOutcome
 
@@ -124,7 +125,7 @@ def run_in_child(watchlist_id: int, timeout_s: float | None = None) -> CrawlOutc
     """Crawl a watchlist in a fresh Python process (Twisted's reactor cannot restart) and read its outcome;
     a child that dies, or outlives TIMEOUT_S, gives a failed outcome saying so."""
     try:
-        proc = subprocess.run([sys.executable, "-m", "crawler.run", "--watchlist", str(watchlist_id)],
+        proc = subprocess.run(python_module("crawler.run", "--watchlist", str(watchlist_id)), env=child_environ(),
                               capture_output=True, text=True, encoding="utf-8", timeout=timeout_s)
         stdout, stderr, code = proc.stdout, proc.stderr, proc.returncode
     except subprocess.TimeoutExpired as exc:

@@ -15,11 +15,11 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.childproc import child_environ, python_module
 from core.config import Settings
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class EmbeddedStack:
         return path
 
     def child_env(self) -> dict[str, str]:
-        env = dict(os.environ)
+        env = child_environ()
         env["MAMORU_HOME"] = str(self.settings.home)
         if self.settings.database_url:
             env["MAMORU_DATABASE_URL"] = self.settings.database_url
@@ -199,9 +199,9 @@ class EmbeddedStack:
         return self.redis_url
 
     def start_worker(self, concurrency: int = 2, queues: str = "io,cpu", name: str = "worker") -> Child:
-        return self._spawn(name, [sys.executable, "-m", "celery", "-A", "workers.celery:app", "worker",
-                                  "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO",
-                                  "-n", f"{name}@%h", "--without-gossip", "--without-mingle"])
+        return self._spawn(name, python_module("workers.main", "worker", "-Q", queues, "-c", str(concurrency),
+                                               "--loglevel", "INFO", "-n", f"{name}@%h", "--without-gossip",
+                                               "--without-mingle"))
 
     def flower_password(self) -> str:
         return private_secret(self.settings.home / FLOWER_PASSWORD_FILE)
@@ -215,21 +215,21 @@ class EmbeddedStack:
             log.warning("flower is not installed: pip install flower (it is a dependency of mamoru)")
             return None
         auth = {"FLOWER_BASIC_AUTH": f"{FLOWER_USER}:{self.flower_password()}"}  # not on the command line
-        child = self._spawn("flower", [sys.executable, "-m", "celery", "-A", "workers.celery:app", "flower",
-                                       "--address=127.0.0.1", f"--port={port}"], env=auth)
+        child = self._spawn("flower", python_module("workers.main", "flower",
+                                                     "--address=127.0.0.1", f"--port={port}"), env=auth)
         wait_for_port("127.0.0.1", port, timeout=30, proc=child.proc)
         return child
 
     def start_beat(self) -> Child:
         schedule = self.settings.home / "celerybeat-schedule"
-        return self._spawn("beat", [sys.executable, "-m", "celery", "-A", "workers.celery:app", "beat",
-                                    "--loglevel", "INFO", "-s", str(schedule)])
+        return self._spawn("beat", python_module("workers.main", "beat",
+                                                  "--loglevel", "INFO", "-s", str(schedule)))
 
     def start_web(self, port: int | None = None) -> str:
         """Serve the web app (`mamoru web`) on 127.0.0.1; returns its address once it listens."""
         port = port or free_port()
-        child = self._spawn("web", [sys.executable, "-m", "mamoru.cli.main", "web", "--host", "127.0.0.1",
-                                    "--port", str(port)])
+        child = self._spawn("web", python_module("mamoru.cli.main", "web", "--host", "127.0.0.1",
+                                                 "--port", str(port)))
         wait_for_port("127.0.0.1", port, timeout=30, proc=child.proc)
         return f"http://127.0.0.1:{port}/"
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.limits import TITLE_MAX_CHARS, UPLOADER_MAX_CHARS, capped
 from core.models import Character, Clip, Finding, Reference, RightsHolder, TriageState, Work
 
 SCHEMA_ID = "mamoru.weekly-report/1"
@@ -101,9 +102,9 @@ def _clip_dict(clip: Clip) -> dict:
         "platform_id": clip.platform_id,
         "url": clip.url,
         "page_url": clip.page_url,
-        "title": clip.title,
-        "uploader_id": clip.uploader_id,
-        "uploader_name": clip.uploader_name,
+        "title": capped(clip.title, TITLE_MAX_CHARS),
+        "uploader_id": capped(clip.uploader_id, UPLOADER_MAX_CHARS),
+        "uploader_name": capped(clip.uploader_name, UPLOADER_MAX_CHARS),
         "posted_at": iso(clip.posted_at),
         "first_seen_at": iso(clip.discovered_at),
         "duration": clip.duration,
@@ -206,8 +207,10 @@ def build_weekly_report(session: Session, holder_id: int, week: str | IsoWeek,
         ch["confirmed"] += 1
         ch["clips"].add(clip.id)
         key = (clip.platform, clip.uploader_id or clip.uploader_name or "")
-        up = per_uploader.setdefault(key, {"platform": clip.platform, "uploader_id": clip.uploader_id,
-                                           "uploader_name": clip.uploader_name, "confirmed": 0, "clips": set()})
+        up = per_uploader.setdefault(key, {"platform": clip.platform,
+                                           "uploader_id": capped(clip.uploader_id, UPLOADER_MAX_CHARS),
+                                           "uploader_name": capped(clip.uploader_name, UPLOADER_MAX_CHARS),
+                                           "confirmed": 0, "clips": set()})
         up["confirmed"] += 1
         up["clips"].add(clip.id)
 

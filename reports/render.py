@@ -14,10 +14,13 @@ from pathlib import Path
 
 import jinja2
 
+from core.limits import capped, strip_bidi
 from reports.images import data_uri, frame_image, thumbnail
 
 FORMATS = ("json", "csv", "html", "pdf", "notices")
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# a spreadsheet reads a cell as a formula when it starts (also after spaces) with one of these; the
+# full-width signs count too (spreadsheets in Japanese locales convert them)
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 CSV_COLUMNS = (
     "finding_id", "week", "platform", "clip_url", "page_url", "title", "uploader_id", "uploader_name",
     "posted_at", "first_seen_at", "view_count", "duration", "work", "work_ja", "character", "character_ja",
@@ -31,12 +34,20 @@ def render_json(report: dict) -> bytes:
 
 
 def csv_safe(value: object) -> object:
-    """Neutralise spreadsheet formulas: a text cell starting with = + - @ tab or CR gets a leading quote."""
+    """Neutralise spreadsheet formulas: a text cell starting, after any spaces, with = + - @ (half or full
+    width), tab, CR or LF gets a leading quote; bidi controls are removed."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str):
+        value = strip_bidi(value)
+        if value.startswith(CSV_FORMULA_PREFIXES) or value.lstrip().startswith(CSV_FORMULA_PREFIXES):
+            return "'" + value
     return value
+
+
+def _no_bidi(value: object) -> object:
+    """Jinja's finalize: every value printed in a report page or notice, without bidi controls."""
+    return value.__class__(strip_bidi(value)) if isinstance(value, str) else value
 
 
 def format_spans(spans: list[dict]) -> str:
@@ -82,6 +93,7 @@ def slugify(text: str | None, fallback: str = "x", max_len: int = 48) -> str:
 
 TEMPLATES = Path(__file__).with_name("templates")
 SAFE_URL_SCHEMES = ("http://", "https://")
+URL_SHOWN_MAX_CHARS = 300  # a URL's text on the page (the link and the CSV/JSON files keep it whole)
 DETAILED_FINDINGS = 200  # HTML/PDF: this many findings with evidence images, the rest as table rows
 PLATFORM_NAMES = {
     "youtube": "YouTube (Google LLC)",
@@ -113,8 +125,9 @@ def spans_text(spans: list[dict]) -> str:
 @lru_cache(maxsize=1)
 def html_env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined, finalize=_no_bidi)
     env.filters["safe_url"] = safe_url
+    env.filters["shown"] = lambda url: capped(url, URL_SHOWN_MAX_CHARS)
     return env
 
 
@@ -122,7 +135,7 @@ def html_env() -> jinja2.Environment:
 def text_env() -> jinja2.Environment:
     # Plain text: no HTML escaping, and every untrusted value goes through `oneline`.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, finalize=_no_bidi)
     env.filters["oneline"] = oneline
     env.filters["spans_text"] = spans_text
     return env

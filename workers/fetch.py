@@ -1,9 +1,15 @@
 """Download one clip with yt-dlp, within the caps in settings, to a folder of its own.
 
-Every request yt-dlp makes (page, manifest, media, fragment) and every redirect hop goes through the
-crawler's address rule (`core.urlsafety.check_url`) before a connection is opened. A download is cut
-when it passes the size cap (also when the server sends no length) or runs longer than FETCH_TIMEOUT_S.
-Errors come out as FetchError with a short code, a one-line reason and whether a retry may help.
+Every request yt-dlp makes (page, manifest, key, media, fragment) and every redirect hop goes through the
+crawler's address rule (`core.urlsafety.check_url`) before a connection is opened, and the address each
+connection reached is checked again. Only yt-dlp's own downloaders run (HTTP, native HLS with AES-128 by
+pycryptodomex, DASH segments): a download that would need ffmpeg or another program to fetch (SAMPLE-AES,
+live streams, RTMP, an external downloader) is refused, since those programs open their own connections.
+A file whose bytes are not a known media container (an HTML page, or a playlist that ffmpeg or PyAV would
+follow) is refused as soon as it is downloaded. A download is cut when it passes the size cap (also when
+the server sends no length) or runs longer than FETCH_TIMEOUT_S: a watchdog then shuts its sockets, so a
+server that trickles bytes cannot hold it. Errors come out as FetchError with a short code, a one-line
+reason and whether a retry may help.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import functools
 import http.client
 import json
 import logging
+import socket
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -19,6 +27,11 @@ from pathlib import Path
 
 import yt_dlp
 from celery.exceptions import SoftTimeLimitExceeded
+from yt_dlp.downloader import get_suitable_downloader
+from yt_dlp.downloader.dash import DashSegmentsFD
+from yt_dlp.downloader.external import ExternalFD
+from yt_dlp.downloader.hls import HlsFD
+from yt_dlp.downloader.http import HttpFD
 from yt_dlp.networking import _urllib as ytdlp_urllib
 from yt_dlp.networking._urllib import UrllibRH
 from yt_dlp.utils import DownloadError, match_filter_func
@@ -36,8 +49,18 @@ TRANSIENT_MARKERS = ("timed out", "timeout", "429", "too many requests", "http e
                      "connection aborted", "broken pipe", "name resolution")
 GONE_MARKERS = ("http error 404", "http error 410", "video unavailable", "has been removed", "private video",
                 "this video is not available", "no longer available")
+# yt-dlp's downloaders that fetch through its request handler (ours); any other one runs a program
+NATIVE_DOWNLOADERS = (HttpFD, HlsFD, DashSegmentsFD)
+# yt-dlp options that would hand downloads to ffmpeg or another program, and the only values allowed
+NATIVE_ONLY_OPTIONS = {"external_downloader": {"default": "native"}, "hls_prefer_native": True,
+                       "compat_opts": None, "download_ranges": None}
 SNIFF_BYTES = 512
 HTML_SIGNATURES = (b"<!doctype", b"<html", b"<head", b"<body", b"<?xml", b"<script", b"{")
+# the first bytes of the media containers kept; anything else (text playlists above all) is refused
+MP4_BOXES = (b"ftyp", b"styp", b"moov", b"mdat", b"moof", b"sidx", b"free", b"skip", b"wide", b"pnot")
+MEDIA_MAGIC = (b"\x1a\x45\xdf\xa3",  # Matroska / WebM (EBML)
+               b"FLV", b"RIFF", b"OggS", b"ID3", b"fLaC", b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3")
+TS_PACKET = 188
 
 
 class FetchError(Exception):
@@ -108,6 +131,44 @@ class _Guard:
         self.deadline = time.monotonic() + deadline_s
         self.deadline_s = deadline_s
         self.refusal: FetchError | None = None
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._watchdog = threading.Timer(deadline_s, self.expire)
+        self._watchdog.daemon = True
+
+    def start(self) -> None:
+        self._watchdog.start()
+
+    def stop(self) -> None:
+        self._watchdog.cancel()
+
+    def track(self, sock: socket.socket | None) -> None:
+        """A connection of this download, shut by the watchdog at the deadline."""
+        if sock is not None:
+            with self._lock:
+                self._sockets = [s for s in self._sockets if s.fileno() != -1]
+                self._sockets.append(sock)
+            if self.expired():
+                self.expire()
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self.deadline
+
+    def timeout_error(self) -> FetchError:
+        return FetchError(f"download took longer than {self.deadline_s:.0f} s; stopped", permanent=True,
+                          code="timeout")
+
+    def expire(self) -> None:
+        """The deadline: refuse what comes next and shut every open connection, so that a read blocked
+        on a server sending a byte now and then returns at once."""
+        self.refuse(self.timeout_error())
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def refuse(self, error: FetchError) -> FetchError:
         if self.refusal is None:
@@ -132,6 +193,11 @@ class _Guard:
             raise self.refuse(FetchError(f"refused connection: {refusal}", permanent=True, code="unsafe_url"))
 
     def progress(self, status: dict) -> None:
+        if status.get("status") == "finished" and status.get("filename"):
+            not_media = sniff(Path(status["filename"]))
+            if not_media is not None:  # before merging or fixing it up: ffmpeg would follow a playlist
+                Path(status["filename"]).unlink(missing_ok=True)
+                raise self.refuse(not_media)
         done = status.get("downloaded_bytes") or 0
         if done > self.max_bytes:
             raise self.refuse(FetchError(
@@ -155,9 +221,17 @@ def _open_checked(handler, base, guard: _Guard, req, **kwargs):  # noqa: ANN001,
         def checked_connect(address, *a, **k):  # noqa: ANN001, ANN002, ANN003, ANN202
             sock = connect(address, *a, **k)
             guard.check_peer(str(address[0]), sock.getpeername()[0], sock)
+            guard.track(sock)
             return sock
 
+        open_connection = conn.connect
+
+        def tracked_open():  # noqa: ANN202
+            open_connection()
+            guard.track(conn.sock)  # for https, the TLS socket that replaced the one connected above
+
         conn._create_connection = checked_connect
+        conn.connect = tracked_open
         return conn
 
     return handler.do_open(connection, req, **kwargs)
@@ -171,10 +245,8 @@ class GuardedUrllibRH(UrllibRH):
     def _send(self, request):  # noqa: ANN001, ANN202
         if self.guard is not None:
             self.guard.check_url(request.url)
-            if time.monotonic() > self.guard.deadline:
-                raise self.guard.refuse(FetchError(
-                    f"download took longer than {self.guard.deadline_s:.0f} s; stopped",
-                    permanent=True, code="timeout"))
+            if self.guard.expired():
+                raise self.guard.refuse(self.guard.timeout_error())
         return super()._send(request)
 
     def _create_instance(self, proxies, cookiejar, legacy_ssl_support=None):  # noqa: ANN001, ANN202
@@ -201,8 +273,20 @@ class GuardedYoutubeDL(yt_dlp.YoutubeDL):
     """YoutubeDL that sends every request through GuardedUrllibRH alone (no other HTTP stack)."""
 
     def __init__(self, params: dict, guard: _Guard):
+        for name, allowed in NATIVE_ONLY_OPTIONS.items():
+            value = params.get(name)
+            if value is not None and value != allowed:
+                raise ValueError(f"yt-dlp option {name}={value!r} would let a program other than "
+                                 "yt-dlp fetch (around the address rule); refused")
         self._guard = guard
         super().__init__(params)
+
+    def dl(self, name, info, subtitle=False, test=False):  # noqa: ANN001, ANN201
+        """Only yt-dlp's own downloaders, whose every request goes through GuardedUrllibRH."""
+        chosen = get_suitable_downloader(info, self.params, to_stdout=(name == "-"))
+        if chosen not in NATIVE_DOWNLOADERS:
+            raise self._guard.refuse(_program_refusal(info, chosen))
+        return super().dl(name, info, subtitle=subtitle, test=test)
 
     @functools.cached_property
     def _request_director(self):  # noqa: ANN202
@@ -210,6 +294,30 @@ class GuardedYoutubeDL(yt_dlp.YoutubeDL):
         for handler in director.handlers.values():
             handler.guard = self._guard
         return director
+
+
+def _program_refusal(info: dict, downloader: type) -> FetchError:
+    what = "live stream" if info.get("is_live") else f"format {info.get('format_id')!r} ({info.get('protocol')})"
+    return FetchError(f"{what} would be fetched by {downloader.get_basename()}, outside the address rule; "
+                      "not fetched", permanent=True, code="unsupported")
+
+
+def _refuse_programs(real_download):  # noqa: ANN001, ANN202
+    """ExternalFD (ffmpeg, curl, aria2c...) fetches with its own connections: never for a guarded download,
+    also when yt-dlp's HLS or DASH downloader hands over to it (SAMPLE-AES, unsupported features)."""
+
+    @functools.wraps(real_download)
+    def guarded(self, filename, info_dict):  # noqa: ANN001, ANN202
+        if isinstance(self.ydl, GuardedYoutubeDL):
+            raise self.ydl._guard.refuse(_program_refusal(info_dict, type(self)))
+        return real_download(self, filename, info_dict)
+
+    guarded._mamoru_guard = True
+    return guarded
+
+
+if not getattr(ExternalFD.real_download, "_mamoru_guard", False):
+    ExternalFD.real_download = _refuse_programs(ExternalFD.real_download)
 
 
 def ytdlp_options(settings: Settings, dest: Path) -> dict:
@@ -231,22 +339,33 @@ def ytdlp_options(settings: Settings, dest: Path) -> dict:
         "retries": 1,
         "fragment_retries": 1,
         "extractor_retries": 0,
-        "hls_prefer_native": True,
+        **{name: value for name, value in NATIVE_ONLY_OPTIONS.items() if value is not None},
         "restrictfilenames": True,
         "logger": _YtdlpLog(),
         "http_headers": {"User-Agent": settings.user_agent.format(contact_url=settings.contact_url)},
     }
 
 
+def is_media(head: bytes) -> bool:
+    """Whether the first bytes of a file are those of a media container Mamoru keeps."""
+    if head[4:8] in MP4_BOXES or head.startswith(MEDIA_MAGIC):
+        return True
+    if head[:1] == b"\x47" and (len(head) <= TS_PACKET or head[TS_PACKET:TS_PACKET + 1] == b"\x47"):
+        return True  # MPEG-TS (HLS segments joined): a sync byte every 188 bytes
+    return len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0  # AAC (ADTS) or MPEG audio
+
+
 def sniff(path: Path) -> FetchError | None:
-    """A file that is not media at all (an HTML page or JSON served as video/mp4), caught by its bytes."""
+    """A file that is not media (an HTML page, JSON or a playlist served as video/mp4), caught by its bytes."""
     with path.open("rb") as fh:
-        head = fh.read(SNIFF_BYTES).lstrip().lower()
-    if head.startswith(HTML_SIGNATURES):
-        kind = "an HTML page" if b"<" in head[:1] else "a JSON document"
-        return FetchError(f"not a video: the server sent {kind} ({path.stat().st_size} bytes) as media",
-                          permanent=True, code="not_video")
-    return None
+        head = fh.read(SNIFF_BYTES)
+    if is_media(head):
+        return None
+    text = head.lstrip().lower()
+    kind = ("an HTML page" if text.startswith(HTML_SIGNATURES[:-1]) else "a JSON document" if text[:1] == b"{"
+            else "a playlist" if text.startswith(b"#extm3u") else "a file that is no known media container")
+    return FetchError(f"not a video: the server sent {kind} ({path.stat().st_size} bytes) as media",
+                      permanent=True, code="not_video")
 
 
 def download(url: str, dest: Path, settings: Settings, timeout_s: float | None = None) -> FetchResult:
@@ -259,6 +378,7 @@ def download(url: str, dest: Path, settings: Settings, timeout_s: float | None =
     options = ytdlp_options(settings, dest)
     options["progress_hooks"] = [guard.progress]
     options["socket_timeout"] = min(options["socket_timeout"], max(1.0, guard.deadline_s))
+    guard.start()
     with GuardedYoutubeDL(options, guard) as ydl:
         try:
             info = ydl.extract_info(url, download=False)
@@ -289,6 +409,8 @@ def download(url: str, dest: Path, settings: Settings, timeout_s: float | None =
             if guard.refusal is not None:
                 raise guard.refusal from None
             raise classify(f"{type(exc).__name__}: {exc}") from None
+        finally:
+            guard.stop()
         if guard.refusal is not None:
             raise guard.refusal
         sanitized = ydl.sanitize_info(info)

@@ -8,6 +8,7 @@ import time
 
 import click
 
+from core.childproc import child_environ, python_module
 from core.config import get_settings
 
 
@@ -91,7 +92,8 @@ def _celery(argv: list[str]) -> None:
     settings = get_settings()
     if not settings.redis_url:
         raise click.ClickException("MAMORU_REDIS_URL is not set: point it at Redis, or use `mamoru up`")
-    os.execv(sys.executable, [sys.executable, "-m", "celery", "-A", "workers.celery:app", *argv])
+    command = python_module("workers.main", *argv)
+    os.execve(command[0], command, child_environ())
 
 
 @click.command()
