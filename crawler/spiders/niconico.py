@@ -12,7 +12,6 @@ from scrapy import Request
 
 from crawler.extract import feed_records, xml_selector
 from crawler.parsing import (
-    clean_text,
     first,
     hashtags_in,
     merge_tags,
@@ -102,7 +101,7 @@ class NiconicoSpider(ClipSpider):
             if posted_at is not None:  # the feed writes Japan time without saying so
                 posted_at = posted_at.replace(tzinfo=JST).astimezone(timezone.utc)
             title = _RANK_PREFIX.sub("", record.get("title") or "")
-            description = clean_text(info.xpath('string(//*[@class="nico-description"])').get())
+            description = strip_tags(info.xpath('string(//*[@class="nico-description"])').get())
             yield self.clip(response, "niconico", ref[1], title=title, description=description,
                             published_at=first(posted_at, record.get("published_at")),
                             duration=parse_duration(info.xpath('string(//*[@class="nico-info-length"])').get()),

@@ -83,10 +83,7 @@ class WebSpider(ClipSpider):
             records, pages, children = sitemap_records(sel, response.url)
             for record in records:
                 target = record.get("link") or record.get("content_url")
-                if record.get("several") and record.get("content_url"):
-                    target = record["content_url"]
-                    record = {**record, "page_url": record.get("link")}
-                item = self.web_clip(response, target, record) if target else None
+                item = self.web_clip(response, target, record, record.get("position")) if target else None
                 if item is not None:
                     yield item
             for url in children:
