@@ -42,3 +42,6 @@ BACKOFF_MAX_TRIES = 3
 # Bidi embeddings/overrides (U+202A..U+202E) and isolates (U+2066..U+2069): stripped from crawled text,
 # since they make a title read differently from what it is (a regex character class).
 BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+
+ROBOTS_CODE = "robots"  # reason code of a clip skipped because robots.txt forbids its page or file
+EXPLICIT_META = "mamoru_explicit"  # request meta: the URL the user gave (kind page), not one found

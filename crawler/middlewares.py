@@ -12,7 +12,7 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawler.constants import BACKOFF_BASE_S, BACKOFF_MAX_S, BACKOFF_MAX_TRIES
+from crawler.constants import BACKOFF_BASE_S, BACKOFF_MAX_S, BACKOFF_MAX_TRIES, EXPLICIT_META
 from core.urlsafety import UnsafeURLError, check_url
 from core.models import utcnow
 
@@ -45,6 +45,11 @@ class URLSafetyMiddleware:
         reason = self._verdicts[key]
         if reason is None:
             return None
+        if request.meta.get("dont_obey_robotstxt") and parts.path == "/robots.txt":
+            # Scrapy's own robots.txt probe of a host a page or video file names: not a document the user
+            # asked for, so not an error; the host's own URLs are refused (and counted) when requested
+            self.stats.inc_value("mamoru/robots_refused")
+            raise IgnoreRequest(f"robots.txt not read: {reason}")
         via = request.meta.get("redirect_urls")
         if via:
             message = f"refused redirect from {via[0][:200]!r} to {request.url[:200]!r}: {reason}"
@@ -112,3 +117,44 @@ class BackoffMiddleware:
             if retry is not None:
                 return retry
         return response
+
+
+class ExplicitPostMiddleware:
+    """A post or status URL of a platform given explicitly (kind page) is emitted as a candidate even
+    when its page shows no video (X and Instagram serve little without their apps): marked `candidate`,
+    and yt-dlp decides at fetch time."""
+
+    def process_spider_output(self, response: Response, result, spider=None):  # noqa: ANN001, ANN201
+        found = False
+        for entry in result:
+            found = found or not isinstance(entry, Request)
+            yield entry
+        if not found:
+            yield from _candidate(response, spider)
+
+    async def process_spider_output_async(self, response: Response, result, spider=None):  # noqa: ANN001, ANN201
+        found = False
+        async for entry in result:
+            found = found or not isinstance(entry, Request)
+            yield entry
+        if not found:
+            for entry in _candidate(response, spider):
+                yield entry
+
+
+def _candidate(response: Response, spider):  # noqa: ANN001, ANN202
+    from crawler.platforms import WEB, video_ref
+
+    if not response.meta.get(EXPLICIT_META) or spider is None:
+        return
+    ref = video_ref(response.url, spider.msettings) or video_ref(spider.value, spider.msettings)
+    if ref is None or ref[0] == WEB:
+        return
+    title = description = None
+    if hasattr(response, "selector"):
+        meta = lambda name: response.xpath(  # noqa: E731
+            f'//meta[@property="{name}" or @name="{name}"]/@content').get()
+        title = meta("og:title") or response.xpath("//title/text()").get()
+        description = meta("og:description") or meta("description")
+    yield spider.clip(response, ref[0], ref[1], user=ref[2], title=title, description=description,
+                      uploader_id=ref[2], candidate=True)

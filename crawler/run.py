@@ -91,6 +91,7 @@ def outcome_from_stats(stats: dict, items: int) -> dict:
         "too_long": int(stats.get("mamoru/too_long", 0)),
         "unknown_duration": int(stats.get("mamoru/unknown_duration", 0)),
         "robots_forbidden": int(stats.get("robotstxt/forbidden", 0)),
+        "robots_skipped": int(stats.get("mamoru/robots_skipped", 0)),
         "notes": list(stats.get("mamoru/notes", [])) + (
             [f"{stats['robotstxt/forbidden']} requests not made: forbidden by the site's robots.txt"]
             if stats.get("robotstxt/forbidden") else []),

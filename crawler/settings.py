@@ -46,8 +46,12 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.URLSafetyMiddleware": 50,
     "crawler.middlewares.BackoffMiddleware": 560,
 }
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.ExplicitPostMiddleware": 600,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
+    "crawler.pipelines.RobotsPipeline": 350,
     "crawler.pipelines.ShortFilterPipeline": 200,
     "crawler.pipelines.DedupePipeline": 300,
     "crawler.pipelines.ClipUpsertPipeline": 400,

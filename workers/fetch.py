@@ -238,6 +238,43 @@ def ytdlp_options(settings: Settings, dest: Path) -> dict:
     }
 
 
+@functools.cache
+def _site_extractors() -> tuple:
+    """yt-dlp's extractors that know particular sites (all but the generic one)."""
+    from yt_dlp.extractor import gen_extractor_classes
+
+    return tuple(ie for ie in gen_extractor_classes() if ie.ie_key() != "Generic")
+
+
+def has_extractor(url: str) -> bool:
+    """True when one of yt-dlp's site extractors claims URL (a platform's page): it knows its video."""
+    return any(ie.suitable(url) for ie in _site_extractors())
+
+
+def handoff_url(settings: Settings, page_url: str, media_url: str | None = None, player_url: str | None = None
+                ) -> str:
+    """What to download for a clip: its page when a yt-dlp extractor knows the page, else the video file
+    the crawler found there (the generic extractor could pick another video of the page, such as the
+    player's), else the page. Every URL of the hand-off must pass the address rule first."""
+    guard = _Guard(settings, 0)
+    for url in (page_url, media_url, player_url):
+        if url:
+            guard.check_url(url)
+    if media_url and not has_extractor(page_url):
+        return media_url
+    return page_url
+
+
+def the_one_video(playlist: dict, entries: list[dict]) -> dict:
+    """The page's video when it holds one; a page of several is refused: taking the first could fetch
+    another clip's video as this one's evidence (the crawler names each video's file instead)."""
+    count = playlist.get("playlist_count") or len(entries)
+    if count > 1:
+        raise FetchError(f"the page holds {count} videos and the crawler named none of them; not guessing "
+                         "which is the clip's", permanent=True, code="unsupported")
+    return entries[0]
+
+
 def sniff(path: Path) -> FetchError | None:
     """A file that is not media at all (an HTML page or JSON served as video/mp4), caught by its bytes."""
     with path.open("rb") as fh:
@@ -269,7 +306,7 @@ def download(url: str, dest: Path, settings: Settings, timeout_s: float | None =
                 entries = [e for e in info.get("entries") or [] if e]
                 if not entries:
                     raise FetchError("no video found at this URL", permanent=True, code="unsupported")
-                info = entries[0]
+                info = the_one_video(info, entries)
             for fmt in info.get("requested_formats") or [info]:
                 protocol = fmt.get("protocol") or "https"
                 if protocol not in SAFE_PROTOCOLS:

@@ -9,7 +9,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.constants import DEFAULT_MAX_DURATION_S, MAX_FOLLOWED_LINKS
+from crawler.constants import DEFAULT_MAX_DURATION_S, EXPLICIT_META, MAX_FOLLOWED_LINKS
 from crawler.extract import is_video_record, page_canonical, page_records, web_platform_id
 from crawler.items import ClipItem
 from crawler.parsing import clean_multiline, clean_text, merge_tags, strip_tracking
@@ -62,6 +62,8 @@ class ClipSpider(scrapy.Spider):
     async def start(self):  # noqa: ANN201
         self.check_target(self.kind, self.value)
         for request in getattr(self, f"start_{self.kind}")(self.value.strip()):
+            if self.kind == "page":
+                request.meta[EXPLICIT_META] = True
             yield request
 
     # --- helpers for subclasses ------------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""The crawler's hand-off to the fetcher, end to end on 127.0.0.1: a real crawl (child process) finds the
+videos, yt-dlp downloads exactly the files the crawler named, each URL under the address rule."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from mamoru.demo.catalog import CLIPS
+from mamoru.demo.generate import write_clip
+from workers.fetch import FetchError, download, handoff_url
+
+REPO = Path(__file__).resolve().parents[2]
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=false", "-s", "RETRY_ENABLED=false"]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # noqa: ANN002
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Three different clips as files, and pages that name them."""
+    root = tmp_path_factory.mktemp("site")
+    (root / "media").mkdir()
+    for clip in CLIPS[:3]:
+        write_clip(clip, root / "media" / f"{clip.id}.mp4")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(root)))
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    (root / "three.html").write_text(
+        "<html><head><title>三本立て</title></head><body>"
+        + "".join(f'<video src="/media/{c.id}.mp4"></video>' for c in CLIPS[:3]) + "</body></html>")
+    # a player (the page's twitter:player) showing another clip than the feed's enclosure
+    (root / "player.html").write_text(f'<html><body><video src="/media/{CLIPS[2].id}.mp4"></video></body></html>')
+    (root / "post.html").write_text(f'<html><head><meta name="twitter:player" content="{base}/player.html">'
+                                    "<title>post</title></head><body></body></html>")
+    (root / "feed.rss").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>f</title><item><title>the post</title>'
+        f'<link>{base}/post.html</link><enclosure url="{base}/media/{CLIPS[0].id}.mp4" type="video/mp4" '
+        'length="1"/></item></channel></rss>')
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield base, root
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def loopback(settings):
+    return dataclasses.replace(settings, allowed_private_hosts=("127.0.0.1",))
+
+
+def _discover(url: str, home: Path) -> list[dict]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAMORU_")}
+    env.update({"MAMORU_HOME": str(home), "MAMORU_ALLOWED_PRIVATE_HOSTS": "127.0.0.1"})
+    proc = subprocess.run([sys.executable, "-m", "crawler.run", f"--discover={url}", *FAST], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    return lines[:-1]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_page_with_three_videos_gives_three_clips_with_three_media(site, loopback, tmp_path):
+    base, root = site
+    items = _discover(f"{base}/three.html", tmp_path / "home")
+    assert len(items) == 3 and len({i["platform_id"] for i in items}) == 3
+    hashes = []
+    for n, item in enumerate(items):
+        url = handoff_url(loopback, item["canonical_url"], item["media_url"], item["player_url"])
+        hashes.append(download(url, tmp_path / f"dl{n}", loopback).sha256)
+    assert hashes == [_sha(root / "media" / f"{c.id}.mp4") for c in CLIPS[:3]]
+    assert len(set(hashes)) == 3
+
+
+def test_the_feeds_enclosure_not_the_pages_player(site, loopback, tmp_path):
+    base, root = site
+    [item] = _discover(f"{base}/feed.rss", tmp_path / "home")
+    assert item["media_url"] == f"{base}/media/{CLIPS[0].id}.mp4" and item["player_url"] is None
+    url = handoff_url(loopback, item["canonical_url"], item["media_url"], item["player_url"])
+    assert download(url, tmp_path / "dl", loopback).sha256 == _sha(root / "media" / f"{CLIPS[0].id}.mp4")
+
+
+def test_a_page_of_several_videos_is_not_guessed_from(site, loopback, tmp_path):
+    base, _ = site
+    with pytest.raises(FetchError, match="holds 3 videos") as err:
+        download(f"{base}/three.html", tmp_path / "dl", loopback)
+    assert err.value.permanent
+
+
+@pytest.mark.parametrize("field", ["media_url", "player_url"])
+def test_every_url_of_the_hand_off_obeys_the_address_rule(field, settings):
+    urls = {"media_url": None, "player_url": None, field: "http://169.254.169.254/latest/meta-data/v.mp4"}
+    with pytest.raises(FetchError) as err:
+        handoff_url(settings, "https://example.org/post/1", **urls)
+    assert err.value.code == "unsafe_url" and "169.254" in str(err.value)
+
+
+def test_an_extractors_page_is_handed_over_as_is(settings):
+    page = "https://www.tiktok.com/@someone/video/7000000000000000001"
+    assert handoff_url(settings, page, "https://v16.tiktokcdn.com/x.mp4") == page
