@@ -18,6 +18,7 @@ from core.models import utcnow
 
 logger = logging.getLogger("core.urlsafety")
 backoff_logger = logging.getLogger("crawler.backoff")
+error_logger = logging.getLogger("crawler.errors")
 
 
 class URLSafetyMiddleware:
@@ -57,6 +58,7 @@ class URLSafetyMiddleware:
             message = f"refused {request.url[:200]!r}: {reason}"
         logger.warning("%s", message)
         self.stats.inc_value("mamoru/refused")
+        record_error(self.stats, f"refused {parts.hostname or request.url[:60]} ({reason.split(':')[0][:60]})")
         raise IgnoreRequest(message)
 
 
@@ -158,3 +160,53 @@ def _candidate(response: Response, spider):  # noqa: ANN001, ANN202
         description = meta("og:description") or meta("description")
     yield spider.clip(response, ref[0], ref[1], user=ref[2], title=title, description=description,
                       uploader_id=ref[2], candidate=True)
+
+
+def record_error(stats, reason: str) -> None:  # noqa: ANN001
+    """Keep a failed request's reason in a word or a short phrase, for the crawl's one summary line."""
+    reasons = list(stats.get_value("mamoru/error_reasons", []))
+    if reason not in reasons:
+        reasons.append(reason)
+    stats.set_value("mamoru/error_reasons", reasons)
+
+
+def _short_url(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path if len(parts.path) <= 40 else parts.path[:39] + "…"
+    return f"{parts.hostname}{path}"
+
+
+_NETWORK_REASONS = (("ConnectionRefused", "connection refused"), ("DNSLookup", "name not found"),
+                    ("Timeout", "timed out"), ("TimedOut", "timed out"), ("ConnectionLost", "connection lost"),
+                    ("ResponseNeverReceived", "no answer"), ("SSL", "TLS error"), ("ConnectionDone", "connection closed"))
+
+
+class ErrorReasonMiddleware:
+    """A request that failed after its retries: its reason kept for the summary (an HTTP status, a network
+    error in a word), and a network error ends quietly (IgnoreRequest) instead of a logged traceback."""
+
+    def __init__(self, crawler) -> None:  # noqa: ANN001
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider=None):  # noqa: ANN001, ANN201
+        handled = request.meta.get("handle_httpstatus_all") or response.status in request.meta.get(
+            "handle_httpstatus_list", ())
+        if response.status >= 400 and not handled and not request.meta.get("dont_obey_robotstxt"):
+            record_error(self.stats, f"HTTP {response.status} at {_short_url(request.url)}")
+        return response
+
+    def process_exception(self, request: Request, exception: Exception, spider=None):  # noqa: ANN001, ANN201
+        if isinstance(exception, IgnoreRequest):
+            return None
+        if request.meta.get("dont_obey_robotstxt"):  # an unreachable robots.txt allows all; not an error
+            raise IgnoreRequest(f"robots.txt not read: {type(exception).__name__}")
+        name = type(exception).__name__
+        word = next((w for key, w in _NETWORK_REASONS if key in name), name)
+        self.stats.inc_value("mamoru/network_errors")
+        record_error(self.stats, f"{word} at {_short_url(request.url)}")
+        error_logger.warning("could not fetch %s: %s", request.url[:200], " ".join(str(exception).split())[:300])
+        raise IgnoreRequest(f"{word}: {request.url}")

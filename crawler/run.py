@@ -60,7 +60,8 @@ def run_crawl(settings: Settings, platform: str, kind: str, value: str, *, watch
     cls.check_target(kind, value)
     scrapy_settings = build_settings(settings, overrides, persist=persist)
     # Scrapy logs to stderr through its own root handler unless the caller (the CLI) set logging up
-    process = CrawlerProcess(scrapy_settings, install_root_handler=not logging.getLogger().handlers)
+    scrapy_settings.set("LOG_INSTALL_ROOT_HANDLER", not logging.getLogger().handlers, priority="cmdline")
+    process = CrawlerProcess(scrapy_settings)
     crawler = process.create_crawler(cls)
     seen: list[int] = [0]
 
@@ -78,8 +79,10 @@ def run_crawl(settings: Settings, platform: str, kind: str, value: str, *, watch
 
 def outcome_from_stats(stats: dict, items: int) -> dict:
     reason = stats.get("finish_reason")
-    errors = (int(stats.get("log_count/ERROR", 0)) + int(stats.get("httperror/response_ignored_count", 0))
-              + int(stats.get("mamoru/refused", 0)))
+    # Scrapy's retry middleware logs an ERROR when it gives up; that request is counted once, below
+    logged = int(stats.get("log_count/ERROR", 0)) - int(stats.get("retry/max_reached", 0))
+    errors = (max(0, logged) + int(stats.get("httperror/response_ignored_count", 0))
+              + int(stats.get("mamoru/refused", 0)) + int(stats.get("mamoru/network_errors", 0)))
     return {
         "items": items,
         "new": int(stats.get("mamoru/new", 0)),
@@ -92,6 +95,7 @@ def outcome_from_stats(stats: dict, items: int) -> dict:
         "unknown_duration": int(stats.get("mamoru/unknown_duration", 0)),
         "robots_forbidden": int(stats.get("robotstxt/forbidden", 0)),
         "robots_skipped": int(stats.get("mamoru/robots_skipped", 0)),
+        "error_reasons": list(stats.get("mamoru/error_reasons", [])),
         "notes": list(stats.get("mamoru/notes", [])) + (
             [f"{stats['robotstxt/forbidden']} requests not made: forbidden by the site's robots.txt"]
             if stats.get("robotstxt/forbidden") else []),

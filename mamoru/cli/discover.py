@@ -44,8 +44,8 @@ def discover(url: str | None, platform: str | None, term: str | None, hashtag: s
     else:
         kind, value = None, url
     settings = get_settings()
-    if logging.getLogger().level > logging.DEBUG:  # Scrapy's per-request chatter only with -v
-        logging.getLogger("scrapy").setLevel(logging.WARNING)
+    if logging.getLogger().level > logging.DEBUG:  # without -v: the items and one summary line, no log
+        quiet_logging()
 
     def _print(item: dict) -> None:
         if as_json:
@@ -59,25 +59,58 @@ def discover(url: str | None, platform: str | None, term: str | None, hashtag: s
         raise click.ClickException(str(exc)) from None
     if not as_json:
         _table(items)
-    for note in outcome.get("notes", []):
-        click.echo(f"note: {note}", err=True)
-    summary = (f"{outcome['items']} clips, {outcome['errors']} errors"
-               + (f", {outcome['rate_limited']} rate-limited answers" if outcome.get("rate_limited") else "")
-               + (f", stopped: {outcome['stopped']}" if outcome.get("stopped") else ""))
-    click.echo(summary, err=True)
+    click.echo(summary_line(outcome), err=True)
+
+
+def quiet_logging() -> None:
+    """No log lines and no warnings on the terminal (the summary line says what went wrong); errors are
+    still counted by Scrapy's own handler."""
+    import warnings
+
+    warnings.simplefilter("ignore")
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.CRITICAL + 1)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def summary_line(outcome: dict) -> str:
+    """One line: counts, each error's reason in a short phrase, then the crawl's notes and stop reason."""
+    errors = outcome.get("errors", 0)
+    reasons = outcome.get("error_reasons") or []
+    line = f"{_plural(outcome.get('items', 0), 'clip')}, {_plural(errors, 'error')}"
+    if errors and reasons:
+        line += f" ({'; '.join(reasons[:5])}{'; …' if len(reasons) > 5 else ''})"
+    for key, label in (("robots_skipped", "not to fetch (robots.txt)"), ("too_long", "too long"),
+                       ("rate_limited", "rate-limited answers")):
+        if outcome.get(key):
+            line += f", {outcome[key]} {label}"
+    stopped = outcome.get("stopped")
+    notes = [n for n in outcome.get("notes", []) if n != stopped]
+    if stopped:
+        line += f"; stopped: {stopped}"
+    if notes:
+        line += "; note: " + " | ".join(notes)
+    return line
 
 
 def _table(items: list[dict]) -> None:
+    """One line a row at any terminal width: long cells end in "…" (--json has every field whole)."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(show_lines=False)
-    for name in ("platform", "id", "title", "uploader", "published", "duration", "views", "url"):
-        table.add_column(name, overflow="fold")
+    console = Console(soft_wrap=False)
+    fixed = {"platform": 9, "id": 16, "uploader": 12, "duration": 8}
+    title_width = max(12, console.width - sum(fixed.values()) - 2 * (len(fixed) + 1))
+    table = Table(show_lines=False, box=None, pad_edge=False)
+    for name in ("platform", "id", "title", "uploader", "duration"):
+        table.add_column(name, no_wrap=True, overflow="ellipsis", width=fixed.get(name, title_width))
     for item in items:
         duration = item.get("duration")
-        table.add_row(item["platform"], item["platform_id"], item.get("title") or "",
-                      item.get("uploader_name") or item.get("uploader_id") or "", item.get("published_at") or "",
-                      "?" if duration is None else f"{duration:g}s",
-                      "" if item.get("view_count") is None else str(item["view_count"]), item["canonical_url"])
-    Console().print(table)
+        mark = "[candidate] " if item.get("candidate") else "[skipped] " if item.get("skip_reason") else ""
+        table.add_row(item["platform"], item["platform_id"], mark + (item.get("title") or ""),
+                      item.get("uploader_name") or item.get("uploader_id") or "",
+                      "?" if duration is None else f"{duration:g}s")
+    console.print(table, crop=True)
