@@ -126,13 +126,20 @@ class ExplicitPostMiddleware:
     when its page shows no video (X and Instagram serve little without their apps): marked `candidate`,
     and yt-dlp decides at fetch time."""
 
+    def __init__(self, crawler) -> None:  # noqa: ANN001
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+        return cls(crawler)
+
     def process_spider_output(self, response: Response, result, spider=None):  # noqa: ANN001, ANN201
         found = False
         for entry in result:
             found = found or not isinstance(entry, Request)
             yield entry
         if not found:
-            yield from _candidate(response, spider)
+            yield from _candidate(response, self.crawler.spider)
 
     async def process_spider_output_async(self, response: Response, result, spider=None):  # noqa: ANN001, ANN201
         found = False
@@ -140,7 +147,7 @@ class ExplicitPostMiddleware:
             found = found or not isinstance(entry, Request)
             yield entry
         if not found:
-            for entry in _candidate(response, spider):
+            for entry in _candidate(response, self.crawler.spider):
                 yield entry
 
 
