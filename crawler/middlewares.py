@@ -217,3 +217,37 @@ class ErrorReasonMiddleware:
         record_error(self.stats, f"{word} at {_short_url(request.url)}")
         error_logger.warning("could not fetch %s: %s", request.url[:200], " ".join(str(exception).split())[:300])
         raise IgnoreRequest(f"{word}: {request.url}")
+
+
+class PlatformCookiesMiddleware:
+    """Sends a platform's cookies (MAMORU_<PLATFORM>_COOKIES_FILE) with requests to that platform, and
+    nowhere else. The files are read once a crawl; the values never reach a log line."""
+
+    def __init__(self, crawler) -> None:  # noqa: ANN001
+        from core.config import PLATFORMS
+        from crawler.cookies import platform_cookies
+        from crawler.platforms import PUBLIC_HOSTS, base_url
+
+        self.settings = crawler.settings["MAMORU_SETTINGS"]
+        self.cookies = {}
+        for platform in PLATFORMS:
+            hosts = PUBLIC_HOSTS[platform] | {urlsplit(base_url(self.settings, platform)).hostname or ""}
+            found = platform_cookies(platform, hosts)
+            if found:
+                self.cookies[platform] = found
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider=None):  # noqa: ANN001, ANN201
+        from crawler.cookies import cookie_header
+        from crawler.platforms import locate
+
+        if not self.cookies:
+            return None
+        cookies = self.cookies.get(locate(request.url, self.settings)[0])
+        if cookies:
+            own = request.headers.get(b"Cookie", b"").decode("latin-1")
+            request.headers[b"Cookie"] = "; ".join(c for c in (own, cookie_header(cookies)) if c)
+        return None

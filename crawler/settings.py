@@ -46,6 +46,7 @@ DOWNLOADER_MIDDLEWARES = {
     # first of all: nothing leaves for a non-public address (robots.txt fetches and redirects included)
     "crawler.middlewares.URLSafetyMiddleware": 50,
     "crawler.middlewares.BackoffMiddleware": 560,
+    "crawler.middlewares.PlatformCookiesMiddleware": 720,  # the user's log-in, per platform (cookies.py)
     # after the retries: a failed request's reason kept for the summary, network errors without tracebacks
     "crawler.middlewares.ErrorReasonMiddleware": 540,
 }

@@ -8,10 +8,13 @@ Errors come out as FetchError with a short code, a one-line reason and whether a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.client
 import json
 import logging
+import os
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -286,8 +289,48 @@ def sniff(path: Path) -> FetchError | None:
     return None
 
 
+@contextlib.contextmanager
+def cookie_options(url: str, settings: Settings):  # noqa: ANN201
+    """yt-dlp's options for the user's log-in on URL's platform (MAMORU_<PLATFORM>_COOKIES_FILE): a private
+    copy of the file (yt-dlp writes its jar back on exit), deleted when the download ends; {} without."""
+    from crawler.cookies import CookiesRefused, cookies_path, load_cookies
+    from crawler.platforms import WEB, locate
+
+    platform = locate(url, settings)[0]
+    path = cookies_path(platform) if platform != WEB else None
+    if path is None:
+        yield {}
+        return
+    try:
+        jar = load_cookies(path)
+    except CookiesRefused as exc:
+        raise FetchError(str(exc), permanent=True, code="cookies") from None
+    handle, copy = tempfile.mkstemp(prefix="mamoru-cookies-", suffix=".txt")  # 0600
+    os.close(handle)
+    try:
+        jar.save(copy, ignore_discard=True, ignore_expires=True)
+        yield {"cookiefile": copy}
+    finally:
+        Path(copy).unlink(missing_ok=True)
+
+
+def without_cookies(info: object) -> object:
+    """yt-dlp's info with the cookies it attached to formats removed (it is kept as evidence)."""
+    if isinstance(info, dict):
+        return {k: without_cookies(v) for k, v in info.items()
+                if k != "cookies" and not (isinstance(k, str) and k.lower() == "cookie")}
+    if isinstance(info, list):
+        return [without_cookies(v) for v in info]
+    return info
+
+
 def download(url: str, dest: Path, settings: Settings, timeout_s: float | None = None) -> FetchResult:
     """Download URL into DEST (created), returning the file, its sha256 and yt-dlp's info."""
+    with cookie_options(url, settings) as extra:
+        return _download(url, dest, settings, timeout_s, extra)
+
+
+def _download(url: str, dest: Path, settings: Settings, timeout_s: float | None, extra: dict) -> FetchResult:
     from workers.celery import FETCH_TIMEOUT_S
 
     guard = _Guard(settings, FETCH_TIMEOUT_S if timeout_s is None else timeout_s)
@@ -295,6 +338,7 @@ def download(url: str, dest: Path, settings: Settings, timeout_s: float | None =
     dest.mkdir(parents=True, exist_ok=True)
     options = ytdlp_options(settings, dest)
     options["progress_hooks"] = [guard.progress]
+    options.update(extra)
     options["socket_timeout"] = min(options["socket_timeout"], max(1.0, guard.deadline_s))
     with GuardedYoutubeDL(options, guard) as ydl:
         try:
@@ -328,7 +372,7 @@ def download(url: str, dest: Path, settings: Settings, timeout_s: float | None =
             raise classify(f"{type(exc).__name__}: {exc}") from None
         if guard.refusal is not None:
             raise guard.refusal
-        sanitized = ydl.sanitize_info(info)
+        sanitized = without_cookies(ydl.sanitize_info(info))
     files = [p for p in dest.iterdir() if p.suffix.lower() in MEDIA_EXTENSIONS and p.is_file()]
     if not files:
         raise FetchError(f"nothing downloaded: over the {settings.max_filesize_mb} MB size cap or no media",

@@ -30,6 +30,7 @@ class ClipSpider(scrapy.Spider):
     platform = WEB
     name = "base"
     unsupported: dict[str, str] = {}  # kind -> why the platform makes it impossible (told to the user)
+    with_login: frozenset[str] = frozenset()  # unsupported kinds attempted with the user's cookies file
 
     def __init__(self, kind: str = "page", value: str = "", watchlist_id: int | None = None,
                  max_duration: float | None = DEFAULT_MAX_DURATION_S, **kwargs: Any) -> None:
@@ -51,8 +52,17 @@ class ClipSpider(scrapy.Spider):
 
     @classmethod
     def check_target(cls, kind: str, value: str) -> None:
-        """Raise UnsupportedTarget before any crawl when the platform cannot serve kind."""
-        if kind in cls.unsupported:
+        """Raise UnsupportedTarget before any crawl when the platform cannot serve kind (a kind that needs
+        a log-in is served when the user's cookies file for the platform is set and usable)."""
+        from crawler.cookies import CookiesRefused, cookies_path, load_cookies
+
+        cookies = cookies_path(cls.platform)
+        if cookies is not None:
+            try:
+                load_cookies(cookies)
+            except CookiesRefused as exc:
+                raise UnsupportedTarget(f"{cls.platform}: {exc}") from None
+        if kind in cls.unsupported and not (kind in cls.with_login and cookies is not None):
             raise UnsupportedTarget(f"{cls.platform} {kind}: {cls.unsupported[kind]}")
         if not hasattr(cls, f"start_{kind}"):
             raise UnsupportedTarget(f"{cls.platform} has no {kind} watchlists")

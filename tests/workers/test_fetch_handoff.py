@@ -112,3 +112,47 @@ def test_every_url_of_the_hand_off_obeys_the_address_rule(field, settings):
 def test_an_extractors_page_is_handed_over_as_is(settings):
     page = "https://www.tiktok.com/@someone/video/7000000000000000001"
     assert handoff_url(settings, page, "https://v16.tiktokcdn.com/x.mp4") == page
+
+
+class _CookieGate(SimpleHTTPRequestHandler):
+    """Serves files only to a request carrying the session cookie."""
+
+    def log_message(self, *args) -> None:  # noqa: ANN002
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        if "sessionid=fetch-secret" not in (self.headers.get("Cookie") or ""):
+            self.send_error(401)
+            return
+        super().do_GET()
+
+
+def test_yt_dlp_gets_the_platforms_cookies_and_keeps_none(site, loopback, tmp_path, monkeypatch):
+    import glob
+    import tempfile
+
+    _, root = site
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_CookieGate, directory=str(root)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    settings = dataclasses.replace(loopback, platform_base_urls={**loopback.platform_base_urls, "instagram": base})
+    url = f"{base}/media/{CLIPS[1].id}.mp4"
+    try:
+        with pytest.raises(FetchError, match="401"):
+            download(url, tmp_path / "anon", settings)
+        cookies = tmp_path / "ig.txt"
+        cookies.write_text("# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tsessionid\tfetch-secret\n")
+        monkeypatch.setenv("MAMORU_INSTAGRAM_COOKIES_FILE", str(cookies))
+        cookies.chmod(0o644)
+        with pytest.raises(FetchError, match="open to other users") as err:
+            download(url, tmp_path / "open", settings)
+        assert err.value.code == "cookies"
+        cookies.chmod(0o600)
+        result = download(url, tmp_path / "dl", settings)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert result.sha256 == _sha(root / "media" / f"{CLIPS[1].id}.mp4")
+    assert "fetch-secret" not in result.info_path.read_text()  # evidence without the log-in
+    assert not glob.glob(f"{tempfile.gettempdir()}/mamoru-cookies-*")
+    assert cookies.read_text().count("fetch-secret") == 1  # the user's file untouched
