@@ -128,6 +128,8 @@ class Watchlist(Base):
     schedule_minutes: Mapped[int] = mapped_column(Integer, default=360)
     max_duration_s: Mapped[int | None] = mapped_column(Integer, default=180)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # render its pages with Chromium (crawler.render: off by default, it costs a browser)
+    render: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_run_at: Mapped[datetime | None] = mapped_column()
     last_outcome: Mapped[dict | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -47,6 +47,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.URLSafetyMiddleware": 50,
     "crawler.middlewares.BackoffMiddleware": 560,
     "crawler.middlewares.PlatformCookiesMiddleware": 720,  # the user's log-in, per platform (cookies.py)
+    "crawler.render.RenderMiddleware": 730,  # pages through Chromium when asked (render.py), off by default
     # after the retries: a failed request's reason kept for the summary, network errors without tracebacks
     "crawler.middlewares.ErrorReasonMiddleware": 540,
 }
@@ -60,6 +61,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.DedupePipeline": 300,
     "crawler.pipelines.ClipUpsertPipeline": 400,
 }
+MAMORU_RENDER = False  # render page requests with Chromium (crawler.render)
 MAMORU_PERSIST = False  # the upsert pipeline writes only in watchlist runs
 MAMORU_BACKOFF_BASE = 5.0
 MAMORU_BACKOFF_MAX = 120.0

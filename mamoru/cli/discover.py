@@ -20,9 +20,12 @@ from core.config import PLATFORMS, get_settings
 @click.option("--max-duration", type=float, default=None, metavar="S",
               help="Drop clips longer than S seconds (default: keep all).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line instead of a table.")
+@click.option("--render", is_flag=True,
+              help="Render pages with Chromium (pages that build their videos in JavaScript; slower, ~1 s + "
+                   "a few s and 100-200 MB a page).")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="A Scrapy setting.")
 def discover(url: str | None, platform: str | None, term: str | None, hashtag: str | None, account: str | None,
-             max_duration: float | None, as_json: bool, overrides: tuple[str, ...]) -> None:
+             max_duration: float | None, as_json: bool, render: bool, overrides: tuple[str, ...]) -> None:
     """Find clips at URL (any platform's page, feed or sitemap, or any site), or on a PLATFORM by
     --search, --hashtag or --account, and print them. Nothing is stored.
 
@@ -54,7 +57,8 @@ def discover(url: str | None, platform: str | None, term: str | None, hashtag: s
 
     try:
         items, outcome = run_discover(settings, value, platform=platform, kind=kind, max_duration=max_duration,
-                                      overrides=parse_overrides(list(overrides)) or None, on_item=_print)
+                                      overrides=parse_overrides(list(overrides)) or None, render=render,
+                                      on_item=_print)
     except UnsupportedTarget as exc:
         raise click.ClickException(str(exc)) from None
     if not as_json:
