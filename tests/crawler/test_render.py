@@ -33,7 +33,9 @@ def test_a_javascript_page_needs_render(server, discover, chromium):
 
     with Canary("127.0.0.2") as canary:
         server.add("/js", JS_PAGE.replace("{canary}", str(canary.port)))
+        started = time.monotonic()
         plain = discover(f"{server.base}/js")
+        plain_s = time.monotonic() - started
         assert plain.items == [] and plain.outcome["errors"] == 0
         started = time.monotonic()
         rendered = discover(f"{server.base}/js", extra=["--render"])
@@ -41,7 +43,7 @@ def test_a_javascript_page_needs_render(server, discover, chromium):
     assert [i["media_url"] for i in rendered.items] == [f"{server.base}/m/a.mp4", f"{server.base}/m/b.mp4"]
     assert rendered.outcome["rendered"] == 1 and any("Chromium" in n for n in rendered.outcome["notes"])
     assert canary.hits == 0  # the page's request to another loopback address was aborted
-    print(f"rendered crawl: {seconds:.1f} s")
+    print(f"plain crawl: {plain_s:.1f} s, rendered crawl: {seconds:.1f} s")
 
 
 def test_render_per_platform_by_environment(server, discover, chromium):
