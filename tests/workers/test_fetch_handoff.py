@@ -156,3 +156,32 @@ def test_yt_dlp_gets_the_platforms_cookies_and_keeps_none(site, loopback, tmp_pa
     assert "fetch-secret" not in result.info_path.read_text()  # evidence without the log-in
     assert not glob.glob(f"{tempfile.gettempdir()}/mamoru-cookies-*")
     assert cookies.read_text().count("fetch-secret") == 1  # the user's file untouched
+
+
+def test_three_clips_stored_by_a_watchlist_run_fetch_three_media(site, loopback, tmp_path):
+    """The hand-off as the fetch task reads it: the clip rows' url, media_url and player_url."""
+    from sqlalchemy import select
+
+    from core.db import session_scope
+    from core.models import Clip, RightsHolder, Watchlist
+
+    base, root = site
+    with session_scope(loopback) as session:
+        holder = RightsHolder(name="Studio")
+        session.add(holder)
+        session.flush()
+        watchlist = Watchlist(rights_holder_id=holder.id, platform="web", kind="page", value=f"{base}/three.html",
+                              max_duration_s=None)
+        session.add(watchlist)
+        session.flush()
+        wl_id = watchlist.id
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAMORU_")}
+    env.update({"MAMORU_HOME": str(loopback.home), "MAMORU_ALLOWED_PRIVATE_HOSTS": "127.0.0.1"})
+    proc = subprocess.run([sys.executable, "-m", "crawler.run", f"--watchlist={wl_id}", *FAST], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert json.loads(proc.stdout.splitlines()[-1])["new"] == 3, proc.stderr[-2000:]
+    with session_scope(loopback) as session:
+        rows = [(c.url, c.media_url, c.player_url) for c in session.scalars(select(Clip).order_by(Clip.id))]
+    hashes = {download(handoff_url(loopback, *row), tmp_path / f"dl{n}", loopback).sha256
+              for n, row in enumerate(rows)}
+    assert hashes == {_sha(root / "media" / f"{c.id}.mp4") for c in CLIPS[:3]}
