@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -129,6 +130,8 @@ class Watchlist(Base):
     schedule_minutes: Mapped[int] = mapped_column(Integer, default=360)
     max_duration_s: Mapped[int | None] = mapped_column(Integer, default=180)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # render its pages with Chromium (crawler.render: off by default, it costs a browser)
+    render: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_run_at: Mapped[datetime | None] = mapped_column()
     last_outcome: Mapped[dict | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -140,8 +143,13 @@ class Clip(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(32))
     platform_id: Mapped[str] = mapped_column(String(200))
-    url: Mapped[str] = mapped_column(Text)  # canonical URL, handed to yt-dlp
+    url: Mapped[str] = mapped_column(Text)  # canonical URL: the clip's page, handed to yt-dlp's extractors
     page_url: Mapped[str | None] = mapped_column(Text)
+    # the video file the crawler found, downloaded instead of the page when no extractor knows the page
+    media_url: Mapped[str | None] = mapped_column(Text)
+    player_url: Mapped[str | None] = mapped_column(Text)  # the page's player (twitter:player, embedUrl)
+    # a post given explicitly whose page showed no video: yt-dlp decides at fetch time
+    candidate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     title: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     uploader_id: Mapped[str | None] = mapped_column(String(200))

@@ -7,6 +7,7 @@ are notes for the user about a kind that works only in part.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -20,7 +21,8 @@ URL_KINDS = ("feed", "sitemap", "page")  # the value is the URL crawled
 MAX_VALUE_CHARS = 2000
 
 # notes the spiders also give when a page turns out empty
-INSTAGRAM_LOGIN = "Instagram shows {what} only to logged-in clients; Mamoru does not log in"
+INSTAGRAM_LOGIN = ("Instagram shows {what} only to logged-in clients; set MAMORU_INSTAGRAM_COOKIES_FILE to a cookies "
+                   "file of your log-in")
 TIKTOK_JS_ONLY = ("TikTok serves {what} only to its JavaScript app (signed API requests); Mamoru reads the video "
                    "links present in the page ({n} here). Watch individual video URLs (kind page) for more")
 X_JS_ONLY = ("X serves posts only to its JavaScript app (and search to logged-in users); Mamoru reads the "
@@ -36,6 +38,7 @@ class PlatformTargets:
     kinds: tuple[str, ...]
     unsupported: dict[str, str] = field(default_factory=dict)  # kind -> why the platform makes it impossible
     limits: dict[str, str] = field(default_factory=dict)  # kind -> what works only in part
+    with_login: frozenset[str] = frozenset()  # unsupported kinds served when the user's cookies file is set
 
 
 TARGETS: dict[str, PlatformTargets] = {
@@ -54,11 +57,15 @@ TARGETS: dict[str, PlatformTargets] = {
     "instagram": PlatformTargets(("page", "account"), unsupported={
         "search": INSTAGRAM_LOGIN.format(what="search results") + "; watch post/reel URLs (kind page)",
         "hashtag": INSTAGRAM_LOGIN.format(what="hashtag pages") + "; watch post/reel URLs (kind page)"}, limits={
-        "account": INSTAGRAM_LOGIN.format(what="a profile's posts") + ": only links present in the page are taken"}),
+        "account": INSTAGRAM_LOGIN.format(what="a profile's posts") + ": only links present in the page are taken"},
+        with_login=frozenset({"hashtag"})),
     "x": PlatformTargets(("page", "account"), unsupported={
-        "search": "X search needs a logged-in account; watch accounts or status URLs",
-        "hashtag": "X hashtag search needs a logged-in account; watch accounts or status URLs"}, limits={
-        "account": X_JS_ONLY.format(detail="a profile page yields clips only when it arrives rendered")}),
+        "search": "X search needs a logged-in account: set MAMORU_X_COOKIES_FILE to a cookies file of your log-in, "
+                  "or watch accounts or status URLs",
+        "hashtag": "X hashtag search needs a logged-in account: set MAMORU_X_COOKIES_FILE to a cookies file of "
+                   "your log-in, or watch accounts or status URLs"}, limits={
+        "account": X_JS_ONLY.format(detail="a profile page yields clips only when it arrives rendered")},
+        with_login=frozenset({"search", "hashtag"})),
     "niconico": PlatformTargets(("search", "hashtag", "account", "feed", "page")),
     "bilibili": PlatformTargets(("search", "hashtag", "page"), unsupported={
         "account": "Bilibili lists a user's uploads only through signed (WBI) API requests, which Mamoru does "
@@ -66,17 +73,30 @@ TARGETS: dict[str, PlatformTargets] = {
 }
 
 
-def check_target(platform: str, kind: str, value: str) -> str:
+def cookies_env(platform: str) -> str:
+    """The environment variable naming the user's cookies file for PLATFORM (its log-in)."""
+    return f"MAMORU_{platform.upper()}_COOKIES_FILE"
+
+
+def login_configured(platform: str) -> bool:
+    """Whether the user has set a cookies file for PLATFORM (the crawler checks it is usable)."""
+    return platform in PLATFORMS and bool(os.environ.get(cookies_env(platform), "").strip())
+
+
+def check_target(platform: str, kind: str, value: str, *, logged_in: bool | None = None) -> str:
     """The value, trimmed, when PLATFORM can watch KIND for it; UnsupportedTarget with one line if not.
+    A kind served only with a log-in passes when LOGGED_IN (default: the platform's cookies file is set).
     (Whether a URL's address may be fetched is core.urlsafety's rule, checked by the caller with settings.)"""
     if platform not in TARGETS:
         raise UnsupportedTarget(f"unknown platform {platform!r} (one of {', '.join(WATCH_PLATFORMS)})")
     if kind not in KINDS:
         raise UnsupportedTarget(f"unknown watchlist kind {kind!r} (one of {', '.join(KINDS)})")
     targets = TARGETS[platform]
-    if kind in targets.unsupported:
+    logged_in = login_configured(platform) if logged_in is None else logged_in
+    by_login = kind in targets.with_login and logged_in
+    if kind in targets.unsupported and not by_login:
         raise UnsupportedTarget(f"{platform} {kind}: {targets.unsupported[kind]}")
-    if kind not in targets.kinds:
+    if kind not in targets.kinds and not by_login:
         raise UnsupportedTarget(f"{platform} has no {kind} watchlists")
     value = str(value or "").strip()
     if not value:

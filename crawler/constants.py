@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 # Fields of one clip item, in the order `mamoru discover --json` prints them.
+# `media_url` is the video file the crawler found (what the fetcher downloads when the page is not a
+# yt-dlp extractor's), `player_url` the page's player; `candidate` marks a post given explicitly whose
+# page showed no video (yt-dlp decides at fetch time); `skip_reason` says why it will not be fetched.
 ITEM_FIELDS = (
-    "platform", "platform_id", "canonical_url", "page_url", "title", "description", "uploader_id",
-    "uploader_name", "published_at", "duration", "hashtags", "view_count", "thumbnail_url", "source_url",
+    "platform", "platform_id", "canonical_url", "page_url", "media_url", "player_url", "title", "description",
+    "uploader_id", "uploader_name", "published_at", "duration", "hashtags", "view_count", "thumbnail_url",
+    "source_url", "candidate", "skip_reason",
 )
 # Provenance carried on the item but not printed by discover.
 PROVENANCE_FIELDS = ("watchlist_id", "spider")
@@ -34,3 +38,10 @@ UNSAFE_MEDIA_SCHEMES = ("blob:", "data:", "javascript:", "about:", "file:", "mai
 BACKOFF_BASE_S = 5.0
 BACKOFF_MAX_S = 120.0
 BACKOFF_MAX_TRIES = 3
+
+# Bidi embeddings/overrides (U+202A..U+202E) and isolates (U+2066..U+2069): stripped from crawled text,
+# since they make a title read differently from what it is (a regex character class).
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+
+ROBOTS_CODE = "robots"  # reason code of a clip skipped because robots.txt forbids its page or file
+EXPLICIT_META = "mamoru_explicit"  # request meta: the URL the user gave (kind page), not one found

@@ -35,7 +35,7 @@ _VIDEO_PATH_HINT = re.compile(r"/(?:v|video|videos|watch|clip|clips|embed|shorts
 
 # --- identity of a clip on "any site" ----------------------------------------------------------
 
-def web_platform_id(canonical: str) -> str:
+def web_platform_id(canonical: str, suffix: str = "") -> str:
     """The stable id of a clip on a generic site: host (no port, no "www.") + path (+ query sans
     tracking). Derived from the URL alone, it is the same whether the clip was listed by a feed, a
     sitemap or its own page, and does not change when the site moves to another port. (The JSON-LD
@@ -43,7 +43,7 @@ def web_platform_id(canonical: str) -> str:
     parts = urlsplit(strip_tracking(canonical))
     host = (parts.hostname or "").lower()
     host = host[4:] if host.startswith("www.") else host
-    pid = host + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    pid = host + (parts.path or "/") + (f"?{parts.query}" if parts.query else "") + suffix
     if len(pid) > 200:  # the column holds 200: keep a readable head and a digest of the whole
         pid = pid[:150] + "~" + hashlib.sha256(pid.encode("utf-8")).hexdigest()[:32]
     return pid
@@ -196,35 +196,73 @@ def page_canonical(sel: Selector, page_url: str) -> str:
     return strip_tracking(canonical or page_url)
 
 
+_MEDIA_FILE = re.compile(r"\.(mp4|webm|m3u8|mov|m4v)(\?|$)", re.I)
+
+
+def _og_videos(sel: Selector, page_url: str) -> list[str]:
+    """Media files named by Open Graph: each og:video (or og:video:url) starts a video, its
+    og:video:secure_url replaces the plain URL; a player page (not video/*, not a media file) is left out."""
+    videos: list[dict] = []
+    for node in sel.xpath('//meta[starts-with(@property, "og:video") or starts-with(@name, "og:video")]'):
+        key = (node.attrib.get("property") or node.attrib.get("name") or "").lower()
+        value = (node.attrib.get("content") or "").strip()
+        if key in ("og:video", "og:video:url"):
+            if not (videos and key == "og:video:url" and "url" not in videos[-1]):
+                videos.append({})
+            videos[-1]["url"] = value
+        elif key == "og:video:secure_url":
+            if not videos or "secure" in videos[-1]:
+                videos.append({})
+            videos[-1]["secure"] = value
+        elif key == "og:video:type" and videos:
+            videos[-1]["type"] = value.lower()
+    found = []
+    for video in videos:
+        url = absolute_url(page_url, video.get("secure") or video.get("url"))
+        if url and ("video/" in video.get("type", "") or "mpegurl" in video.get("type", "") or _MEDIA_FILE.search(url)):
+            found.append(url)
+    return found
+
+
+def _video_elements(sel: Selector, page_url: str) -> list[str]:
+    """One media URL per <video> element (its src, else its first usable <source>); blob:/data: skipped."""
+    found = []
+    for video in sel.xpath("//video"):
+        for src in video.xpath("@src | source/@src").getall():
+            url = absolute_url(page_url, src)
+            if url:
+                found.append(url)
+                break
+    return found
+
+
+def is_video_record(record: Record) -> bool:
+    """A record names something to fetch: a media file, an embed or a player."""
+    return bool(record.get("content_url") or record.get("embed_url") or record.get("player_url"))
+
+
 def page_records(sel: Selector, page_url: str) -> list[Record]:
-    """Videos of an HTML page. A page without any yields []."""
+    """Videos of an HTML page, one record each: its structured data (JSON-LD, microdata), else every
+    distinct media file the page names (og:video, <video>), else its player. A page without any yields []."""
     records = [_from_videoobject(node, page_url) for node in _jsonld_objects(sel) if _is_type(node, "VideoObject")]
     records += _microdata(sel, page_url)
-    og_video = None
-    for name in ("og:video:secure_url", "og:video:url", "og:video"):
-        og_video = absolute_url(page_url, _meta(sel, name))
-        if og_video:
-            break
-    og_type = (_meta(sel, "og:video:type") or "").lower()
+    media = list(dict.fromkeys(_og_videos(sel, page_url) + _video_elements(sel, page_url)))
     player = absolute_url(page_url, _meta(sel, "twitter:player"))
-    video_src = None
-    for src in sel.xpath("//video/@src | //video/source/@src").getall():
-        video_src = absolute_url(page_url, src)  # blob:/data: sources come back None
-        if video_src:
-            break
-    og_is_media = og_video and ("video/" in og_type or re.search(r"\.(mp4|webm|m3u8|mov|m4v)(\?|$)", og_video, re.I))
-    if not records and (og_video or player or video_src or (_meta(sel, "og:type") or "").startswith("video")):
-        records = [{}]
-    if len(records) != 1:
-        return [r for r in records if r.get("content_url") or r.get("embed_url") or r.get("title")]
-    record = records[0]
     og_title = clean_text(first(_meta(sel, "og:title", "twitter:title"), sel.xpath("//title/text()").get()))
-    description = first(record.get("description"), clean_multiline(_meta(sel, "og:description", "description",
-                                                                          "twitter:description")))
+    og_description = clean_multiline(_meta(sel, "og:description", "description", "twitter:description"))
+    if not records:  # no structured data: each media file is a video of the page, told by the page's text
+        records = [{"content_url": url, "title": og_title, "description": og_description,
+                    "hashtags": hashtags_in(og_title, og_description)} for url in media]
+        if not records and (player or (_meta(sel, "og:type") or "").startswith("video")):
+            records = [{}]
+    if len(records) != 1:
+        return [r for r in records if is_video_record(r)]
+    record = records[0]
+    description = first(record.get("description"), og_description)
     fallback = {
         "title": og_title,
         "description": description,
-        "content_url": first(og_video if og_is_media else None, video_src),
+        "content_url": media[0] if media else None,
         "thumbnail_url": absolute_url(page_url, first(_meta(sel, "og:image", "twitter:image"),
                                                       sel.xpath("//video/@poster").get())),
         "published_at": parse_datetime(_meta(sel, "video:release_date", "article:published_time", "uploadDate",
@@ -296,9 +334,10 @@ def feed_records(sel: Selector, feed_url: str) -> list[Record]:
                 duration = parse_duration(media.attrib.get("duration"))
                 if content_url:
                     break
-        title = clean_text(first(get("title/text()"), get(".//group/title/text()")))
+        title = clean_text(first(get("title/text()"), get(".//group/title/text()"), get(".//content/title/text()")))
         # media:description is plain text; RSS description / Atom summary and content are HTML
-        description = first(clean_multiline(get(".//group/description/text()")),
+        description = first(clean_multiline(first(get(".//group/description/text()"),
+                                                  get(".//content/description/text()"))),
                             strip_tags(first(get("description/text()"), get("summary/text()"),
                                              get("content/text()"), get("encoded/text()"))))
         records.append({
@@ -309,7 +348,8 @@ def feed_records(sel: Selector, feed_url: str) -> list[Record]:
             "channel_id": get("channelId/text()"),
             "title": title,
             "description": description,
-            "description_html": first(get("description/text()"), get("encoded/text()")),
+            "description_html": first(get("description/text()"), get("encoded/text()"), get("content/text()"),
+                                      get("summary/text()")),
             "published_at": parse_datetime(first(get("pubDate/text()"), get("published/text()"),
                                                  get("date/text()"), get("updated/text()"))),
             "duration": first(duration, parse_duration(get("duration/text()"))),
@@ -339,7 +379,7 @@ def sitemap_records(sel: Selector, sitemap_url: str) -> tuple[list[Record], list
             if loc:
                 pages.append(loc)
             continue
-        for video in videos:
+        for position, video in enumerate(videos, 1):
             def get(xpath: str, node: Selector = video) -> str | None:
                 value = node.xpath(xpath).get()
                 return value.strip() if value and value.strip() else None
@@ -348,7 +388,7 @@ def sitemap_records(sel: Selector, sitemap_url: str) -> tuple[list[Record], list
             title = clean_text(get("title/text()"))
             records.append({
                 "link": loc,
-                "several": len(videos) > 1,  # several videos on one page: each is known by its own file
+                "position": position if len(videos) > 1 else None,  # one of several videos of the page
                 "content_url": absolute_url(sitemap_url, get("content_loc/text()")),
                 "player_url": absolute_url(sitemap_url, get("player_loc/text()")),
                 "title": title,

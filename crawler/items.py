@@ -17,6 +17,8 @@ class ClipItem(scrapy.Item):
     platform_id = scrapy.Field()
     canonical_url = scrapy.Field()
     page_url = scrapy.Field()
+    media_url = scrapy.Field()  # the video file found on the page / in the feed or sitemap, or None
+    player_url = scrapy.Field()  # the page's player (twitter:player, embedUrl, player_loc), or None
     title = scrapy.Field()
     description = scrapy.Field()
     uploader_id = scrapy.Field()
@@ -27,6 +29,9 @@ class ClipItem(scrapy.Item):
     view_count = scrapy.Field()
     thumbnail_url = scrapy.Field()
     source_url = scrapy.Field()  # the document the clip was found in
+    candidate = scrapy.Field()  # True: a post given explicitly whose page showed no video
+    skip_reason = scrapy.Field()  # why the fetcher will not download it (robots.txt), or None
+    skip_code = scrapy.Field()  # the reason's short code
     watchlist_id = scrapy.Field()
     spider = scrapy.Field()
 
@@ -40,6 +45,8 @@ def item_to_json(item: ClipItem | dict) -> dict:
             value = iso_utc(value)
         if name == "hashtags":
             value = list(value or [])
+        if name == "candidate":
+            value = bool(value)
         out[name] = value
     return out
 

@@ -12,12 +12,13 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawler.constants import BACKOFF_BASE_S, BACKOFF_MAX_S, BACKOFF_MAX_TRIES
+from crawler.constants import BACKOFF_BASE_S, BACKOFF_MAX_S, BACKOFF_MAX_TRIES, EXPLICIT_META
 from core.urlsafety import UnsafeURLError, check_url
 from core.models import utcnow
 
 logger = logging.getLogger("core.urlsafety")
 backoff_logger = logging.getLogger("crawler.backoff")
+error_logger = logging.getLogger("crawler.errors")
 
 
 class URLSafetyMiddleware:
@@ -45,6 +46,11 @@ class URLSafetyMiddleware:
         reason = self._verdicts[key]
         if reason is None:
             return None
+        if request.meta.get("dont_obey_robotstxt") and parts.path == "/robots.txt":
+            # Scrapy's own robots.txt probe of a host a page or video file names: not a document the user
+            # asked for, so not an error; the host's own URLs are refused (and counted) when requested
+            self.stats.inc_value("mamoru/robots_refused")
+            raise IgnoreRequest(f"robots.txt not read: {reason}")
         via = request.meta.get("redirect_urls")
         if via:
             message = f"refused redirect from {via[0][:200]!r} to {request.url[:200]!r}: {reason}"
@@ -52,6 +58,7 @@ class URLSafetyMiddleware:
             message = f"refused {request.url[:200]!r}: {reason}"
         logger.warning("%s", message)
         self.stats.inc_value("mamoru/refused")
+        record_error(self.stats, f"refused {parts.hostname or request.url[:60]} ({reason.split(':')[0][:60]})")
         raise IgnoreRequest(message)
 
 
@@ -112,3 +119,135 @@ class BackoffMiddleware:
             if retry is not None:
                 return retry
         return response
+
+
+class ExplicitPostMiddleware:
+    """A post or status URL of a platform given explicitly (kind page) is emitted as a candidate even
+    when its page shows no video (X and Instagram serve little without their apps): marked `candidate`,
+    and yt-dlp decides at fetch time."""
+
+    def __init__(self, crawler) -> None:  # noqa: ANN001
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+        return cls(crawler)
+
+    def process_spider_output(self, response: Response, result, spider=None):  # noqa: ANN001, ANN201
+        found = False
+        for entry in result:
+            found = found or not isinstance(entry, Request)
+            yield entry
+        if not found:
+            yield from _candidate(response, self.crawler.spider)
+
+    async def process_spider_output_async(self, response: Response, result, spider=None):  # noqa: ANN001, ANN201
+        found = False
+        async for entry in result:
+            found = found or not isinstance(entry, Request)
+            yield entry
+        if not found:
+            for entry in _candidate(response, self.crawler.spider):
+                yield entry
+
+
+def _candidate(response: Response, spider):  # noqa: ANN001, ANN202
+    from crawler.platforms import WEB, video_ref
+
+    if not response.meta.get(EXPLICIT_META) or spider is None:
+        return
+    ref = video_ref(response.url, spider.msettings) or video_ref(spider.value, spider.msettings)
+    if ref is None or ref[0] == WEB:
+        return
+    title = description = None
+    if hasattr(response, "selector"):
+        meta = lambda name: response.xpath(  # noqa: E731
+            f'//meta[@property="{name}" or @name="{name}"]/@content').get()
+        title = meta("og:title") or response.xpath("//title/text()").get()
+        description = meta("og:description") or meta("description")
+    yield spider.clip(response, ref[0], ref[1], user=ref[2], title=title, description=description,
+                      uploader_id=ref[2], candidate=True)
+
+
+def record_error(stats, reason: str) -> None:  # noqa: ANN001
+    """Keep a failed request's reason in a word or a short phrase, for the crawl's one summary line."""
+    reasons = list(stats.get_value("mamoru/error_reasons", []))
+    if reason not in reasons:
+        reasons.append(reason)
+    stats.set_value("mamoru/error_reasons", reasons)
+
+
+def _short_url(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path if len(parts.path) <= 40 else parts.path[:39] + "…"
+    return f"{parts.hostname}{path}"
+
+
+_NETWORK_REASONS = (("ConnectionRefused", "connection refused"), ("DNSLookup", "name not found"),
+                    ("Timeout", "timed out"), ("TimedOut", "timed out"), ("ConnectionLost", "connection lost"),
+                    ("ResponseNeverReceived", "no answer"), ("SSL", "TLS error"), ("ConnectionDone", "connection closed"))
+
+
+class ErrorReasonMiddleware:
+    """A request that failed after its retries: its reason kept for the summary (an HTTP status, a network
+    error in a word), and a network error ends quietly (IgnoreRequest) instead of a logged traceback."""
+
+    def __init__(self, crawler) -> None:  # noqa: ANN001
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider=None):  # noqa: ANN001, ANN201
+        handled = request.meta.get("handle_httpstatus_all") or response.status in request.meta.get(
+            "handle_httpstatus_list", ())
+        if response.status >= 400 and not handled and not request.meta.get("dont_obey_robotstxt"):
+            record_error(self.stats, f"HTTP {response.status} at {_short_url(request.url)}")
+        return response
+
+    def process_exception(self, request: Request, exception: Exception, spider=None):  # noqa: ANN001, ANN201
+        if isinstance(exception, IgnoreRequest):
+            return None
+        if request.meta.get("dont_obey_robotstxt"):  # an unreachable robots.txt allows all; not an error
+            raise IgnoreRequest(f"robots.txt not read: {type(exception).__name__}")
+        name = type(exception).__name__
+        word = next((w for key, w in _NETWORK_REASONS if key in name), name)
+        self.stats.inc_value("mamoru/network_errors")
+        record_error(self.stats, f"{word} at {_short_url(request.url)}")
+        error_logger.warning("could not fetch %s: %s", request.url[:200], " ".join(str(exception).split())[:300])
+        raise IgnoreRequest(f"{word}: {request.url}")
+
+
+class PlatformCookiesMiddleware:
+    """Sends a platform's cookies (MAMORU_<PLATFORM>_COOKIES_FILE) with requests to that platform, and
+    nowhere else. The files are read once a crawl; the values never reach a log line."""
+
+    def __init__(self, crawler) -> None:  # noqa: ANN001
+        from core.config import PLATFORMS
+        from crawler.cookies import platform_cookies
+        from crawler.platforms import PUBLIC_HOSTS, base_url
+
+        self.settings = crawler.settings["MAMORU_SETTINGS"]
+        self.cookies = {}
+        for platform in PLATFORMS:
+            hosts = PUBLIC_HOSTS[platform] | {urlsplit(base_url(self.settings, platform)).hostname or ""}
+            found = platform_cookies(platform, hosts)
+            if found:
+                self.cookies[platform] = found
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider=None):  # noqa: ANN001, ANN201
+        from crawler.cookies import cookie_header
+        from crawler.platforms import locate
+
+        if not self.cookies:
+            return None
+        cookies = self.cookies.get(locate(request.url, self.settings)[0])
+        if cookies:
+            own = request.headers.get(b"Cookie", b"").decode("latin-1")
+            request.headers[b"Cookie"] = "; ".join(c for c in (own, cookie_header(cookies)) if c)
+        return None

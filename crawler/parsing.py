@@ -12,14 +12,18 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from crawler.constants import TRACKING_PARAMS, TRACKING_PREFIXES, UNSAFE_MEDIA_SCHEMES
+from crawler.constants import BIDI_CONTROLS, TRACKING_PARAMS, TRACKING_PREFIXES, UNSAFE_MEDIA_SCHEMES
 
 _ISO_DURATION = re.compile(
     r"^P(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?"
     r"(?:(?P<s>\d+(?:[.,]\d+)?)S)?)?$", re.I)
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,3}):(\d{1,2}(?:\.\d+)?)$")
 _TAGS = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
+_ASCII_SPACE = " \t\n\r\f\v"
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+# C0 controls other than tab and line feed, DEL, and the bidi embeddings, overrides and isolates
+_INVISIBLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f{BIDI_CONTROLS}]")
 # A hashtag: '#' (or the full-width '＃') then letters, digits, marks and '_' in any script.
 _HASHTAG = re.compile(r"(?:^|(?<=[^\w&/]))[#＃]([\w\u30fc\u3005\u309d\u309e\u30fd\u30fe・]+)", re.U)
 
@@ -121,33 +125,41 @@ def parse_count(value: object) -> int | None:
     return int(number)
 
 
+def _as_written(value: object) -> str:
+    """Text with entities unescaped once (APIs such as YouTube's escape titles), line ends made "\n", and
+    control characters and bidi overrides removed (they reorder what a reader sees); nothing else."""
+    text = html.unescape(str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return _INVISIBLE.sub("", text)
+
+
 def clean_text(value: object) -> str | None:
-    """Plain one-line text: entities unescaped once (APIs such as YouTube's escape titles), whitespace
-    collapsed. Angle brackets are text here: a title "<b>x</b>" stays so (see `strip_tags`)."""
+    """One-line text as the platform wrote it: trimmed, a line break (and the indentation around it)
+    becomes one space; inner spacing (the ideographic space U+3000 included) is kept. Angle brackets are
+    text here: a title "<b>x</b>" stays so (see `strip_tags`)."""
     if value is None:
         return None
-    text = _SPACE.sub(" ", html.unescape(str(value))).strip()
+    text = _LINE_BREAK.sub(" ", _as_written(value)).strip(_ASCII_SPACE)
     return text or None
 
 
 def clean_multiline(value: object) -> str | None:
-    """Like clean_text, but keeps line breaks (descriptions)."""
+    """Like clean_text, but keeps line breaks (descriptions): trimmed, line ends normalised."""
     if value is None:
         return None
-    lines = [_SPACE.sub(" ", line).strip() for line in html.unescape(str(value)).splitlines()]
-    text = "\n".join(line for line in lines if line)
+    text = _as_written(value).strip(_ASCII_SPACE)
     return text or None
 
 
 def strip_tags(value: object) -> str | None:
     """Text of an HTML fragment (RSS descriptions, search-hit highlights like <em class="keyword">):
-    <br> and </p> become line breaks, other tags go, entities are unescaped."""
+    <br> and </p> become line breaks, other tags go, entities are unescaped, HTML's own (ASCII) white
+    space collapses as a browser collapses it; other spaces (U+3000) stay."""
     if value is None:
         return None
     text = re.sub(r"<br\s*/?>|</p\s*>", "\n", str(value), flags=re.I)
     text = _TAGS.sub("", text)
-    text = html.unescape(text)
-    lines = [_SPACE.sub(" ", line).strip() for line in text.splitlines()]
+    text = _INVISIBLE.sub("", html.unescape(text))
+    lines = [_HTML_SPACE.sub(" ", line).strip(_ASCII_SPACE) for line in text.split("\n")]
     text = "\n".join(line for line in lines if line)
     return text or None
 

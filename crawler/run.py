@@ -18,6 +18,7 @@ from typing import Any
 from crawler.constants import DEFAULT_MAX_DURATION_S
 from crawler.items import item_to_json
 from crawler.platforms import WEB, locate
+from crawler.render import RENDER_COST
 from crawler.spiders.base import KINDS, UnsupportedTarget
 from core.childproc import child_environ, python_module
 from core.config import PLATFORMS, Settings
@@ -47,9 +48,12 @@ def spider_class(platform: str):  # noqa: ANN201
 
 def run_crawl(settings: Settings, platform: str, kind: str, value: str, *, watchlist_id: int | None = None,
               max_duration: float | None = DEFAULT_MAX_DURATION_S, persist: bool = False,
-              overrides: dict[str, Any] | None = None,
+              overrides: dict[str, Any] | None = None, render: bool = False,
               on_item: Callable[[dict], None] | None = None) -> CrawlOutcome:
-    """Run one spider to completion in this process; return its outcome."""
+    """Run one spider to completion in this process; return its outcome. `render` (or
+    MAMORU_RENDER_PLATFORMS naming the platform) sends its pages through Chromium (crawler.render)."""
+    from crawler.render import RenderUnavailable, render_settings, render_wanted
+
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
@@ -58,9 +62,15 @@ def run_crawl(settings: Settings, platform: str, kind: str, value: str, *, watch
     platform, kind, value = resolve_target(settings, platform, kind, value)
     cls = spider_class(platform)
     cls.check_target(kind, value)
+    if render_wanted(platform, render):
+        try:
+            overrides = {**render_settings(), **(overrides or {})}
+        except RenderUnavailable as exc:
+            raise UnsupportedTarget(str(exc)) from None
     scrapy_settings = build_settings(settings, overrides, persist=persist)
     # Scrapy logs to stderr through its own root handler unless the caller (the CLI) set logging up
-    process = CrawlerProcess(scrapy_settings, install_root_handler=not logging.getLogger().handlers)
+    scrapy_settings.set("LOG_INSTALL_ROOT_HANDLER", not logging.getLogger().handlers, priority="cmdline")
+    process = CrawlerProcess(scrapy_settings)
     crawler = process.create_crawler(cls)
     seen: list[int] = [0]
 
@@ -78,8 +88,10 @@ def run_crawl(settings: Settings, platform: str, kind: str, value: str, *, watch
 
 def outcome_from_stats(stats: dict, items: int) -> CrawlOutcome:
     reason = stats.get("finish_reason")
-    errors = (int(stats.get("log_count/ERROR", 0)) + int(stats.get("httperror/response_ignored_count", 0))
-              + int(stats.get("mamoru/refused", 0)))
+    # Scrapy's retry middleware logs an ERROR when it gives up; that request is counted once, below
+    logged = int(stats.get("log_count/ERROR", 0)) - int(stats.get("retry/max_reached", 0))
+    errors = (max(0, logged) + int(stats.get("httperror/response_ignored_count", 0))
+              + int(stats.get("mamoru/refused", 0)) + int(stats.get("mamoru/network_errors", 0)))
     return CrawlOutcome(
         items=items,
         new=int(stats.get("mamoru/new", 0)),
@@ -91,7 +103,11 @@ def outcome_from_stats(stats: dict, items: int) -> CrawlOutcome:
         too_long=int(stats.get("mamoru/too_long", 0)),
         unknown_duration=int(stats.get("mamoru/unknown_duration", 0)),
         robots_forbidden=int(stats.get("robotstxt/forbidden", 0)),
+        robots_skipped=int(stats.get("mamoru/robots_skipped", 0)),
+        error_reasons=list(stats.get("mamoru/error_reasons", [])),
+        rendered=int(stats.get("mamoru/rendered", 0)),
         notes=list(stats.get("mamoru/notes", [])) + (
+            [RENDER_COST.format(pages=stats["mamoru/rendered"])] if stats.get("mamoru/rendered") else []) + (
             [f"{stats['robotstxt/forbidden']} requests not made: forbidden by the site's robots.txt"]
             if stats.get("robotstxt/forbidden") else []),
     )
@@ -109,11 +125,11 @@ def run_watchlist_crawl(settings: Settings, watchlist_id: int,
         watchlist = session.get(Watchlist, watchlist_id)
         if watchlist is None:
             raise LookupError(f"no watchlist {watchlist_id}")
-        platform, kind, value, max_duration = (watchlist.platform, watchlist.kind, watchlist.value,
-                                               watchlist.max_duration_s)
+        platform, kind, value, max_duration, render = (watchlist.platform, watchlist.kind, watchlist.value,
+                                                       watchlist.max_duration_s, watchlist.render)
     try:
         outcome = run_crawl(settings, platform, kind, value, watchlist_id=watchlist_id, max_duration=max_duration,
-                            persist=True, overrides=overrides)
+                            persist=True, overrides=overrides, render=render)
     except UnsupportedTarget as exc:
         outcome = CrawlOutcome.failed(str(exc))
     with session_scope(settings) as session:
@@ -135,6 +151,7 @@ def run_in_child(watchlist_id: int, timeout_s: float | None = None) -> CrawlOutc
 
 def run_discover(settings: Settings, value: str, *, platform: str | None = None, kind: str | None = None,
                  max_duration: float | None = None, overrides: dict[str, Any] | None = None,
+                 render: bool = False,
                  on_item: Callable[[dict], None] | None = None) -> tuple[list[dict], CrawlOutcome]:
     """One crawl without the database: (items as JSON-able dicts, outcome). No duration filter unless
     max_duration is given, so an analyst sees everything Mamoru would find."""
@@ -147,7 +164,7 @@ def run_discover(settings: Settings, value: str, *, platform: str | None = None,
             on_item(data)
 
     outcome = run_crawl(settings, platform, kind, value, max_duration=max_duration, overrides=overrides,
-                        on_item=_collect)
+                        render=render, on_item=_collect)
     return items, outcome
 
 
@@ -173,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--platform", choices=(WEB, *PLATFORMS))
     parser.add_argument("--kind", choices=KINDS)
     parser.add_argument("--max-duration", type=float, default=None)
+    parser.add_argument("--render", action="store_true", help="render pages with Chromium (crawler.render)")
     parser.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="a Scrapy setting for this run")
     args = parser.parse_args(argv)
@@ -185,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         try:
             _, outcome = run_discover(settings, args.discover, platform=args.platform, kind=args.kind,
-                                      max_duration=args.max_duration, overrides=overrides,
+                                      max_duration=args.max_duration, overrides=overrides, render=args.render,
                                       on_item=lambda d: print(json.dumps(d, ensure_ascii=False), flush=True))
         except UnsupportedTarget as exc:
             outcome = CrawlOutcome.failed(str(exc))

@@ -33,7 +33,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]  # 429 is BackoffMiddlewa
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"  # the address rule again, on the address connected to
+REMOTE_CONTROL_ENABLED = False  # Scrapy's control server listens on a port: nothing here uses it
+TWISTED_DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"  # the address rule again, on the address connected to
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 DEFAULT_REQUEST_HEADERS = {
@@ -45,13 +46,22 @@ DOWNLOADER_MIDDLEWARES = {
     # first of all: nothing leaves for a non-public address (robots.txt fetches and redirects included)
     "crawler.middlewares.URLSafetyMiddleware": 50,
     "crawler.middlewares.BackoffMiddleware": 560,
+    "crawler.middlewares.PlatformCookiesMiddleware": 720,  # the user's log-in, per platform (cookies.py)
+    "crawler.render.RenderMiddleware": 730,  # pages through Chromium when asked (render.py), off by default
+    # after the retries: a failed request's reason kept for the summary, network errors without tracebacks
+    "crawler.middlewares.ErrorReasonMiddleware": 540,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.ExplicitPostMiddleware": 600,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
+    "crawler.pipelines.RobotsPipeline": 350,
     "crawler.pipelines.ShortFilterPipeline": 200,
     "crawler.pipelines.DedupePipeline": 300,
     "crawler.pipelines.ClipUpsertPipeline": 400,
 }
+MAMORU_RENDER = False  # render page requests with Chromium (crawler.render)
 MAMORU_PERSIST = False  # the upsert pipeline writes only in watchlist runs
 MAMORU_BACKOFF_BASE = 5.0
 MAMORU_BACKOFF_MAX = 120.0

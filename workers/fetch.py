@@ -14,11 +14,14 @@ reason and whether a retry may help.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.client
 import json
 import logging
+import os
 import socket
+import tempfile
 import threading
 import time
 import urllib.request
@@ -355,6 +358,43 @@ def is_media(head: bytes) -> bool:
     return len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0  # AAC (ADTS) or MPEG audio
 
 
+@functools.cache
+def _site_extractors() -> tuple:
+    """yt-dlp's extractors that know particular sites (all but the generic one)."""
+    from yt_dlp.extractor import gen_extractor_classes
+
+    return tuple(ie for ie in gen_extractor_classes() if ie.ie_key() != "Generic")
+
+
+def has_extractor(url: str) -> bool:
+    """True when one of yt-dlp's site extractors claims URL (a platform's page): it knows its video."""
+    return any(ie.suitable(url) for ie in _site_extractors())
+
+
+def handoff_url(settings: Settings, page_url: str, media_url: str | None = None, player_url: str | None = None
+                ) -> str:
+    """What to download for a clip: its page when a yt-dlp extractor knows the page, else the video file
+    the crawler found there (the generic extractor could pick another video of the page, such as the
+    player's), else the page. Every URL of the hand-off must pass the address rule first."""
+    guard = _Guard(settings, 0)
+    for url in (page_url, media_url, player_url):
+        if url:
+            guard.check_url(url)
+    if media_url and not has_extractor(page_url):
+        return media_url
+    return page_url
+
+
+def the_one_video(playlist: dict, entries: list[dict]) -> dict:
+    """The page's video when it holds one; a page of several is refused: taking the first could fetch
+    another clip's video as this one's evidence (the crawler names each video's file instead)."""
+    count = playlist.get("playlist_count") or len(entries)
+    if count > 1:
+        raise FetchError(f"the page holds {count} videos and the crawler named none of them; not guessing "
+                         "which is the clip's", permanent=True, code="unsupported")
+    return entries[0]
+
+
 def sniff(path: Path) -> FetchError | None:
     """A file that is not media (an HTML page, JSON or a playlist served as video/mp4), caught by its bytes."""
     with path.open("rb") as fh:
@@ -368,8 +408,48 @@ def sniff(path: Path) -> FetchError | None:
                       permanent=True, code="not_video")
 
 
+@contextlib.contextmanager
+def cookie_options(url: str, settings: Settings):  # noqa: ANN201
+    """yt-dlp's options for the user's log-in on URL's platform (MAMORU_<PLATFORM>_COOKIES_FILE): a private
+    copy of the file (yt-dlp writes its jar back on exit), deleted when the download ends; {} without."""
+    from crawler.cookies import CookiesRefused, cookies_path, load_cookies
+    from crawler.platforms import WEB, locate
+
+    platform = locate(url, settings)[0]
+    path = cookies_path(platform) if platform != WEB else None
+    if path is None:
+        yield {}
+        return
+    try:
+        jar = load_cookies(path)
+    except CookiesRefused as exc:
+        raise FetchError(str(exc), permanent=True, code="cookies") from None
+    handle, copy = tempfile.mkstemp(prefix="mamoru-cookies-", suffix=".txt")  # 0600
+    os.close(handle)
+    try:
+        jar.save(copy, ignore_discard=True, ignore_expires=True)
+        yield {"cookiefile": copy}
+    finally:
+        Path(copy).unlink(missing_ok=True)
+
+
+def without_cookies(info: object) -> object:
+    """yt-dlp's info with the cookies it attached to formats removed (it is kept as evidence)."""
+    if isinstance(info, dict):
+        return {k: without_cookies(v) for k, v in info.items()
+                if k != "cookies" and not (isinstance(k, str) and k.lower() == "cookie")}
+    if isinstance(info, list):
+        return [without_cookies(v) for v in info]
+    return info
+
+
 def download(url: str, dest: Path, settings: Settings, timeout_s: float | None = None) -> FetchResult:
     """Download URL into DEST (created), returning the file, its sha256 and yt-dlp's info."""
+    with cookie_options(url, settings) as extra:
+        return _download(url, dest, settings, timeout_s, extra)
+
+
+def _download(url: str, dest: Path, settings: Settings, timeout_s: float | None, extra: dict) -> FetchResult:
     from workers.celery import FETCH_TIMEOUT_S
 
     guard = _Guard(settings, FETCH_TIMEOUT_S if timeout_s is None else timeout_s)
@@ -377,6 +457,7 @@ def download(url: str, dest: Path, settings: Settings, timeout_s: float | None =
     dest.mkdir(parents=True, exist_ok=True)
     options = ytdlp_options(settings, dest)
     options["progress_hooks"] = [guard.progress]
+    options.update(extra)
     options["socket_timeout"] = min(options["socket_timeout"], max(1.0, guard.deadline_s))
     guard.start()
     with GuardedYoutubeDL(options, guard) as ydl:
@@ -389,7 +470,7 @@ def download(url: str, dest: Path, settings: Settings, timeout_s: float | None =
                 entries = [e for e in info.get("entries") or [] if e]
                 if not entries:
                     raise FetchError("no video found at this URL", permanent=True, code="unsupported")
-                info = entries[0]
+                info = the_one_video(info, entries)
             for fmt in info.get("requested_formats") or [info]:
                 protocol = fmt.get("protocol") or "https"
                 if protocol not in SAFE_PROTOCOLS:
@@ -413,7 +494,7 @@ def download(url: str, dest: Path, settings: Settings, timeout_s: float | None =
             guard.stop()
         if guard.refusal is not None:
             raise guard.refusal
-        sanitized = ydl.sanitize_info(info)
+        sanitized = without_cookies(ydl.sanitize_info(info))
     files = [p for p in dest.iterdir() if p.suffix.lower() in MEDIA_EXTENSIONS and p.is_file()]
     if not files:
         raise FetchError(f"nothing downloaded: over the {settings.max_filesize_mb} MB size cap or no media",

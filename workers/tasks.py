@@ -224,18 +224,19 @@ def fetch_clip(self, clip_id: int) -> str:
 
 
 def _fetch(task, clip_id: int) -> str:  # noqa: ANN001
-    from workers.fetch import FetchError, download
+    from workers.fetch import FetchError, download, handoff_url
 
     settings = get_settings()
     leased, status, attempts = lease(clip_id, ClipStatus.fetching.value, lease_owner(task))
     if not leased:
         return status  # finished, in analysis, or in another live task's hands: nothing to do here
     with session_scope() as session:
-        url = session.get(Clip, clip_id).url
+        clip = session.get(Clip, clip_id)
+        urls = (clip.url, clip.media_url, clip.player_url)
     dest = _media_dir(settings, clip_id)
     shutil.rmtree(dest, ignore_errors=True)  # a killed earlier attempt may have left a part file
     try:
-        result = download(url, dest, settings)
+        result = download(handoff_url(settings, *urls), dest, settings)
     except FetchError as exc:
         shutil.rmtree(dest, ignore_errors=True)
         if not exc.permanent and task.request.retries < FETCH_RETRIES:

@@ -28,6 +28,9 @@ class CrawlOutcome:
     too_long: int = 0
     unknown_duration: int = 0
     robots_forbidden: int = 0
+    robots_skipped: int = 0  # clips kept but never fetched: robots.txt forbids their page or video file
+    error_reasons: list[str] = field(default_factory=list)  # one line per distinct error, for the user
+    rendered: int = 0  # pages sent through Chromium
     notes: list[str] = field(default_factory=list)
 
     @classmethod

@@ -9,8 +9,8 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.constants import DEFAULT_MAX_DURATION_S, MAX_FOLLOWED_LINKS
-from crawler.extract import page_canonical, page_records, web_platform_id
+from crawler.constants import DEFAULT_MAX_DURATION_S, EXPLICIT_META, MAX_FOLLOWED_LINKS
+from crawler.extract import is_video_record, page_canonical, page_records, web_platform_id
 from crawler.items import ClipItem
 from crawler.parsing import clean_multiline, clean_text, merge_tags, strip_tracking
 from crawler.platforms import WEB, base_url, canonical_url, locate, public_page_url, video_ref
@@ -49,12 +49,23 @@ class ClipSpider(scrapy.Spider):
     @classmethod
     def check_target(cls, kind: str, value: str) -> None:
         """Raise UnsupportedTarget before any crawl when the platform cannot serve kind (core's rule, the
-        same the watchlist service applies at input)."""
-        check_watch_target(cls.platform, kind, value)
+        same the watchlist service applies at input; a kind that needs a log-in is served when the user's
+        cookies file for the platform is set and usable)."""
+        from crawler.cookies import CookiesRefused, cookies_path, load_cookies
+
+        cookies = cookies_path(cls.platform)
+        if cookies is not None:
+            try:
+                load_cookies(cookies)
+            except CookiesRefused as exc:
+                raise UnsupportedTarget(f"{cls.platform}: {exc}") from None
+        check_watch_target(cls.platform, kind, value, logged_in=cookies is not None)
 
     async def start(self):  # noqa: ANN201
         self.check_target(self.kind, self.value)
         for request in getattr(self, f"start_{self.kind}")(self.value.strip()):
+            if self.kind == "page":
+                request.meta[EXPLICIT_META] = True
             yield request
 
     # --- helpers for subclasses ------------------------------------------------------------------
@@ -108,6 +119,8 @@ class ClipSpider(scrapy.Spider):
             platform_id=str(platform_id),
             canonical_url=canonical,
             page_url=fields.get("page_url") or canonical,
+            media_url=fields.get("media_url"),
+            player_url=fields.get("player_url"),
             title=clean_text(fields.get("title")),
             description=clean_multiline(fields.get("description")),
             uploader_id=clean_text(fields.get("uploader_id")),
@@ -120,6 +133,7 @@ class ClipSpider(scrapy.Spider):
             source_url=public_page_url(source_url, self.msettings),
             watchlist_id=self.watchlist_id,
             spider=self.name,
+            candidate=bool(fields.get("candidate")),
         )
         if item["page_url"]:
             item["page_url"] = public_page_url(item["page_url"], self.msettings)
@@ -133,32 +147,40 @@ class ClipSpider(scrapy.Spider):
         platform, pid, user = ref
         return self.clip(source, platform, pid, user=user, **fields)
 
-    def web_clip(self, source: Response | str, page_url: str, record: dict) -> ClipItem | None:
-        """An item for a video on any site: canonical = its page URL (yt-dlp's generic extractor reads
-        og:video / JSON-LD there), or the video file itself when the page has several videos."""
+    def web_clip(self, source: Response | str, page_url: str, record: dict, position: int | None = None
+                 ) -> ClipItem | None:
+        """An item for a video on any site, or None when the record names nothing to fetch. Its id is
+        the page's; a page holding several videos gives each the id of its media file (the same whether
+        the page or a sitemap listed it), or the page's plus its position when it has no file."""
         known = self.clip_from_link(source, page_url, **_fields(record))
         if known is not None:
             return known
+        if not is_video_record(record):
+            return None
         canonical = strip_tracking(page_url)
-        return self.clip(source, WEB, web_platform_id(canonical), canonical=canonical,
+        if position is None:
+            pid = web_platform_id(canonical)
+        elif record.get("content_url"):
+            pid = web_platform_id(record["content_url"])
+        else:
+            pid = web_platform_id(canonical, suffix=f"#{position}")
+        return self.clip(source, WEB, pid, canonical=canonical,
                          **{**_fields(record), "page_url": record.get("page_url") or canonical})
 
     def page_clips(self, response: Response) -> Iterator[ClipItem]:
-        """Items for the videos of an HTML page (any site or a platform page with standard markup)."""
+        """Items for the videos of an HTML page (any site or a platform page with standard markup), one
+        per video."""
         records = page_records(response.selector, response.url)
         page = page_canonical(response.selector, response.url)
-        if len(records) == 1:
-            item = self.web_clip(response, page, records[0])
+        several = len(records) > 1
+        for position, record in enumerate(records, 1):
+            own_page = record.get("link") if record.get("link") not in (None, page) else None
+            if own_page:  # a listing of videos that each have their own page
+                item = self.web_clip(response, own_page, record)
+            else:
+                item = self.web_clip(response, page, record, position if several else None)
             if item is not None:
                 yield item
-            return
-        for record in records:
-            target = record.get("link") if record.get("link") and record.get("link") != page else None
-            target = target or record.get("content_url") or record.get("embed_url")
-            if target:
-                item = self.web_clip(response, target, {**record, "page_url": page})
-                if item is not None:
-                    yield item
 
     def follow_all_capped(self, response: Response, urls: Iterable[str], callback, **meta: Any):  # noqa: ANN001
         for url in urls:
@@ -184,6 +206,11 @@ class ClipSpider(scrapy.Spider):
 
 
 def _fields(record: dict) -> dict:
+    """An extractor record's item fields: its media file is the item's media_url, its embed or player
+    the player_url."""
     keys = ("title", "description", "uploader_id", "uploader_name", "published_at", "duration", "hashtags",
             "view_count", "thumbnail_url", "page_url")
-    return {k: record.get(k) for k in keys if record.get(k) is not None}
+    fields = {k: record.get(k) for k in keys if record.get(k) is not None}
+    fields["media_url"] = record.get("content_url")
+    fields["player_url"] = record.get("player_url") or record.get("embed_url")
+    return fields

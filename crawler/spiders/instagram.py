@@ -4,20 +4,48 @@ logged-in clients, so those are links-in-page at best and said so."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from scrapy import Request
 
 from crawler.extract import page_records
-from crawler.parsing import first, hashtags_in
-from crawler.platforms import video_ref
+from crawler.parsing import first, hashtags_in, parse_count, parse_datetime, parse_duration
+from crawler.platforms import base_url, video_ref
 from crawler.spiders.base import ClipSpider
 from core.targets import INSTAGRAM_LOGIN as LOGIN
+
+APP_ID = "936619743392459"  # the web app's id, sent as X-IG-App-ID by instagram.com itself (and yt-dlp)
 
 
 class InstagramSpider(ClipSpider):
     name = "instagram"
     platform = "instagram"
+
+    def start_hashtag(self, value: str):  # noqa: ANN201
+        """With the user's cookies: the web app's tag API (its recent and top posts)."""
+        tag = value.lstrip("#＃").strip()
+        yield Request(f"{base_url(self.msettings, 'instagram')}/api/v1/tags/web_info/?{urlencode({'tag_name': tag})}",
+                      callback=self.parse_tag, headers={"X-IG-App-ID": APP_ID, "Accept": "application/json"},
+                      meta={"handle_httpstatus_list": [401, 403], "dont_redirect": True})
+
+    def parse_tag(self, response):  # noqa: ANN001, ANN201
+        try:
+            data = response.json() if response.status == 200 else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            self.note(f"Instagram did not accept the log-in for its tag pages (HTTP {response.status}); the cookies "
+                      "file may have expired")
+            return
+        for media in _media_of(data):
+            caption = (media.get("caption") or {}).get("text") if isinstance(media.get("caption"), dict) else None
+            user = media.get("user") or {}
+            yield self.clip(response, "instagram", media["code"], title=(caption or "").split("\n")[0] or None,
+                            description=caption, uploader_id=user.get("username"),
+                            uploader_name=user.get("full_name"), published_at=parse_datetime(media.get("taken_at")),
+                            duration=parse_duration(media.get("video_duration")),
+                            hashtags=hashtags_in(caption), view_count=parse_count(first(media.get("play_count"),
+                                                                                       media.get("view_count"))))
 
     def start_page(self, value: str):  # noqa: ANN201
         yield Request(value, callback=self.parse_page)
@@ -55,3 +83,18 @@ class InstagramSpider(ClipSpider):
                 yield self.clip(response, "instagram", link[1])
         if not seen:
             self.note(LOGIN.format(what="a profile's posts") + f"; no post links in {response.url}")
+
+
+def _media_of(data: object) -> list[dict]:
+    """The video posts anywhere in a tag API answer (sections -> layout_content -> medias -> media)."""
+    found: dict[str, dict] = {}
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, dict):
+            if isinstance(node.get("code"), str) and (node.get("media_type") == 2 or node.get("video_versions")):
+                found.setdefault(node["code"], node)
+            stack.extend(reversed([v for v in node.values() if isinstance(v, (dict, list))]))
+    return list(found.values())

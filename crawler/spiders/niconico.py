@@ -12,7 +12,6 @@ from scrapy import Request
 
 from crawler.extract import feed_records, xml_selector
 from crawler.parsing import (
-    clean_text,
     first,
     hashtags_in,
     merge_tags,
@@ -96,21 +95,7 @@ class NiconicoSpider(ClipSpider):
             ref = video_ref(record.get("link") or "", self.msettings)
             if ref is None or ref[0] != "niconico":
                 continue
-            info = Selector(text=record.get("description_html") or "<p></p>")
-            posted = info.xpath('string(//*[@class="nico-info-date"])').get()
-            posted_at = parse_datetime(posted.replace("：", ":")) if posted else None
-            if posted_at is not None:  # the feed writes Japan time without saying so
-                posted_at = posted_at.replace(tzinfo=JST).astimezone(timezone.utc)
-            title = _RANK_PREFIX.sub("", record.get("title") or "")
-            description = clean_text(info.xpath('string(//*[@class="nico-description"])').get())
-            yield self.clip(response, "niconico", ref[1], title=title, description=description,
-                            published_at=first(posted_at, record.get("published_at")),
-                            duration=parse_duration(info.xpath('string(//*[@class="nico-info-length"])').get()),
-                            hashtags=hashtags_in(title, description),
-                            view_count=parse_count(info.xpath('string(//*[@class="nico-info-total-view"])').get()),
-                            thumbnail_url=first(info.xpath('//*[@class="nico-thumbnail"]//img/@src').get(),
-                                                record.get("thumbnail_url")),
-                            uploader_name=record.get("uploader_name"))
+            yield self.clip(response, "niconico", ref[1], **feed_fields(record))
 
     def parse_page(self, response):  # noqa: ANN001, ANN201
         ref = video_ref(response.url, self.msettings)
@@ -118,3 +103,22 @@ class NiconicoSpider(ClipSpider):
             if ref is not None and item["platform"] == "web":
                 continue
             yield item
+
+
+def feed_fields(record: dict) -> dict:
+    """A niconico RSS/Atom entry's fields: its HTML (description or Atom content) holds the length, the
+    Japan-time date, views and thumbnail; ranking titles lose their "第N位：" prefix."""
+    info = Selector(text=record.get("description_html") or "<p></p>")
+    posted = info.xpath('string(//*[@class="nico-info-date"])').get()
+    posted_at = parse_datetime(posted.replace("：", ":")) if posted else None
+    if posted_at is not None:  # the feed writes Japan time without saying so
+        posted_at = posted_at.replace(tzinfo=JST).astimezone(timezone.utc)
+    title = _RANK_PREFIX.sub("", record.get("title") or "")
+    description = strip_tags(info.xpath('string(//*[@class="nico-description"])').get())
+    return {"title": title, "description": description, "published_at": first(posted_at, record.get("published_at")),
+            "duration": parse_duration(info.xpath('string(//*[@class="nico-info-length"])').get()),
+            "hashtags": merge_tags(record.get("hashtags"), hashtags_in(title, description)),
+            "view_count": parse_count(info.xpath('string(//*[@class="nico-info-total-view"])').get()),
+            "thumbnail_url": first(info.xpath('//*[@class="nico-thumbnail"]//img/@src').get(),
+                                   record.get("thumbnail_url")),
+            "uploader_name": record.get("uploader_name")}

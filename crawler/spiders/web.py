@@ -18,6 +18,7 @@ from crawler.extract import (
     xml_selector,
 )
 from crawler.spiders.base import ClipSpider
+from crawler.spiders.niconico import feed_fields as nico_feed_fields
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed sitemap
 
@@ -78,10 +79,7 @@ class WebSpider(ClipSpider):
             records, pages, children = sitemap_records(sel, response.url)
             for record in records:
                 target = record.get("link") or record.get("content_url")
-                if record.get("several") and record.get("content_url"):
-                    target = record["content_url"]
-                    record = {**record, "page_url": record.get("link")}
-                item = self.web_clip(response, target, record) if target else None
+                item = self.web_clip(response, target, record, record.get("position")) if target else None
                 if item is not None:
                     yield item
             for url in children:
@@ -99,7 +97,8 @@ class WebSpider(ClipSpider):
             if record.get("video_id"):  # a YouTube channel feed
                 yield self.clip(response, "youtube", record["video_id"], **_record_fields(record))
             elif link and self.platform_of(link) != "web" and self.clip_from_link(response, link):
-                yield self.clip_from_link(response, link, **_record_fields(record))
+                fields = nico_feed_fields(record) if self.platform_of(link) == "niconico" else _record_fields(record)
+                yield self.clip_from_link(response, link, **fields)
             elif record.get("content_url"):
                 item = self.web_clip(response, link or record["content_url"], record)
                 if item is not None:

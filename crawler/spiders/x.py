@@ -4,12 +4,12 @@ JavaScript app; Mamoru reads what the served HTML holds: a rendered timeline's a
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from scrapy import Request
 
 from crawler.parsing import clean_multiline, first, hashtags_in, parse_datetime
-from crawler.platforms import video_ref
+from crawler.platforms import base_url, video_ref
 from crawler.spiders.base import ClipSpider
 from core.targets import X_JS_ONLY as JS_ONLY
 
@@ -20,6 +20,14 @@ class XSpider(ClipSpider):
 
     def start_page(self, value: str):  # noqa: ANN201
         yield Request(value, callback=self.parse_page)
+
+    def start_search(self, value: str):  # noqa: ANN201
+        """With the user's cookies: the search page's latest posts with video, as far as its HTML goes."""
+        query = urlencode({"q": f"{value} filter:videos", "f": "live", "src": "typed_query"})
+        yield Request(f"{base_url(self.msettings, 'x')}/search?{query}", callback=self.parse_page)
+
+    def start_hashtag(self, value: str):  # noqa: ANN201
+        yield from self.start_search("#" + value.lstrip("#＃").strip())
 
     def start_account(self, value: str):  # noqa: ANN201
         yield self.profile_request(value, lambda user: f"/{quote(user, safe='_')}")

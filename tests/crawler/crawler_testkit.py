@@ -35,6 +35,7 @@ class FixtureServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.handlers: dict[str, object] = {}  # path -> fn(query: dict[str, str]) -> Route
+        self.header_handlers: dict[str, object] = {}  # path -> fn(query, headers: dict[str, str]) -> Route
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
 
@@ -45,6 +46,8 @@ class FixtureServer:
                 route = server.routes.get(self.path) or server.routes.get(path)
                 if path in server.handlers:
                     route = server.handlers[path](dict(parse_qsl(query)))
+                if path in server.header_handlers:  # fn(query, headers) -> Route
+                    route = server.header_handlers[path](dict(parse_qsl(query)), dict(self.headers))
                 if route is not None and route.times is not None:
                     if route.times <= 0:
                         route = route.then

@@ -41,9 +41,10 @@ def test_discover_feed_gives_clean_items(server, discover):
     assert clip["published_at"] == "2026-11-20T00:30:00Z"
     assert clip["duration"] == 4.0
     assert clip["source_url"] == f"{server.base}/feed.rss"
-    assert list(clip) == ["platform", "platform_id", "canonical_url", "page_url", "title", "description",
-                          "uploader_id", "uploader_name", "published_at", "duration", "hashtags", "view_count",
-                          "thumbnail_url", "source_url"]
+    assert list(clip) == ["platform", "platform_id", "canonical_url", "page_url", "media_url", "player_url", "title",
+                          "description", "uploader_id", "uploader_name", "published_at", "duration", "hashtags",
+                          "view_count", "thumbnail_url", "source_url", "candidate", "skip_reason"]
+    assert clip["media_url"] == f"{server.base}/media/-k9Xq2.mp4"  # the feed's enclosure, for the fetcher
     assert result.outcome["items"] == 2 and result.outcome["errors"] == 0 and result.outcome["stopped"] is None
     assert "/about" in server.paths()  # the entry without media was looked at, and yielded nothing
 

@@ -110,7 +110,7 @@ def test_dns_rebinding_is_refused_at_connection(server, tmp_path, resolver):
     from crawler_testkit import FAST, REPO, crawl_env
 
     demo_site(server)
-    args = [f"--discover=http://localhost:{server.port}/feed.rss", *FAST, "-s", f"DNS_RESOLVER={resolver}"]
+    args = [f"--discover=http://localhost:{server.port}/feed.rss", *FAST, "-s", f"TWISTED_DNS_RESOLVER={resolver}"]
     proc = subprocess.run([sys.executable, "-c", REBIND, *args], cwd=REPO, capture_output=True, text=True,
                           env=crawl_env(tmp_path / "home", MAMORU_ALLOWED_PRIVATE_HOSTS=""), timeout=120)
     if resolver.startswith("crawler."):

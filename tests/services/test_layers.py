@@ -30,4 +30,4 @@ def test_spiders_serve_what_core_accepts(platform):
 
     spider = spider_classes()[platform]
     served = {kind for kind in KINDS if hasattr(spider, f"start_{kind}")}
-    assert served == set(TARGETS[platform].kinds)
+    assert served == set(TARGETS[platform].kinds) | TARGETS[platform].with_login
