@@ -13,6 +13,9 @@ from core.db import session_scope, upgrade
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_FIXTURES = REPO.parent / "shared" / "fixtures" / "platforms"
+# the S3 test server accepts any credentials; boto3 insists on having some
+S3_TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "mamoru-test", "AWS_SECRET_ACCESS_KEY": "mamoru-test",
+                       "AWS_DEFAULT_REGION": "us-east-1"}
 
 
 @pytest.fixture
@@ -21,6 +24,7 @@ def mamoru_env(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("MAMORU_HOME", str(home))
     monkeypatch.delenv("MAMORU_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MAMORU_STORAGE_URL", raising=False)
     monkeypatch.delenv("MAMORU_CONFIG", raising=False)
     monkeypatch.chdir(tmp_path)
     get_settings.cache_clear()
@@ -60,6 +64,32 @@ def postgres_url():
     with admin.connect() as conn:
         conn.execute(text(f'drop database "{name}" with (force)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3-compatible HTTP server on 127.0.0.1: moto's ThreadedMotoServer (moto[server], test extra)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_url(s3_endpoint, monkeypatch):
+    """A fresh bucket on `s3_endpoint` as a MAMORU_STORAGE_URL, with credentials in the environment."""
+    import uuid
+
+    import boto3
+
+    for name, value in S3_TEST_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    bucket = f"mamoru-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=bucket)
+    return f"s3://{bucket}/data?endpoint_url={s3_endpoint}"
 
 
 @pytest.fixture

@@ -1,46 +1,39 @@
-"""Reference art added to the catalogue (copied into the home, hashed) and the matcher's index file
-built from it."""
+"""Reference art added to the catalogue (put in the blob store, hashed) and the matcher's index built
+from it."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from PIL import Image
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import matcher
+from core.blobstore import open_store, reference_key
 from core.catalog import get_or_create_character, get_or_create_holder, sha256_file, upsert_reference
 from core.config import Settings
-from core.models import Reference
 
 
 def add_reference(session: Session, settings: Settings, *, holder: str, work: str, character: str,
                   image: Path, work_ja: str | None = None, character_ja: str | None = None) -> Reference:
-    """Copy IMAGE into the data home, hash it and upsert its holder/work/character/reference rows."""
+    """Put IMAGE in the blob store (key references/<name>), hash it and upsert its holder/work/character/reference rows."""
     char_row = get_or_create_character(session, get_or_create_holder(session, holder), work, character,
                                        work_ja=work_ja, character_ja=character_ja)
     digest = sha256_file(image)
-    settings.references_dir.mkdir(parents=True, exist_ok=True)
-    stored = settings.references_dir / f"{image.stem}{image.suffix.lower()}"
-    if not stored.exists() or sha256_file(stored) != digest:
-        shutil.copyfile(image, stored)
-    with Image.open(stored) as img:
+    key = reference_key(f"{image.stem}{image.suffix.lower()}")
+    store = open_store(settings)
+    own = store.local_path(key)  # a folder store: skip the copy when the same image is there already
+    if own is None or not own.is_file() or sha256_file(own) != digest:
+        store.put_file(key, image)
+    with Image.open(image) as img:
         width, height = img.size
         phash, dhash = matcher.phash_hex(img), matcher.dhash_hex(img)
-    return upsert_reference(session, settings, char_row, name=image.stem, file=stored, sha256=digest, phash=phash,
+    return upsert_reference(session, settings, char_row, name=image.stem, file=settings.home / key, sha256=digest, phash=phash,
                             dhash=dhash, width=width, height=height)
 
 
 def rebuild_index(settings: Settings) -> matcher.ReferenceIndex:
-    """Build the matcher's index file from every reference in the database."""
-    from core.db import session_scope
+    """Build the matcher's index from every reference in the database and publish it (workers.index_store)."""
+    from workers.index_store import build_and_publish
 
-    with session_scope(settings) as session:
-        paths = [settings.home_path(p) for p in session.scalars(select(Reference.path).order_by(Reference.name))]
-    index = matcher.ReferenceIndex.build(paths)
-    tmp = settings.index_path.with_suffix(".tmp")
-    index.save(tmp)
-    tmp.replace(settings.index_path)  # atomic: workers never read a half-written index
-    return index
+    return build_and_publish(settings)
