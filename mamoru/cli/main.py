@@ -39,6 +39,7 @@ COMMANDS = {
     "up": "mamoru.cli.ops:up",
     "worker": "mamoru.cli.ops:worker",
     "beat": "mamoru.cli.ops:beat",
+    "health": "mamoru.cli.health:health",
 }
 
 

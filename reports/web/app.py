@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from core import __version__
 from core.config import Settings
 from reports.render import safe_url
-from reports.web import admin, api, pages
+from reports.web import admin, api, health, pages
 from reports.web.deps import Forbidden, LoginRequired
 from reports.web.queries import NotFound
 from reports.web.sessions import FileSessionStore
@@ -91,6 +91,7 @@ def create_app(settings: Settings, *, add_reference: Callable | None = None,
                                                                   "user": None, "csrf": ""},
                                           status_code=status)
 
+    app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(api.router)

@@ -49,34 +49,32 @@ def test_findings_upserted_and_decisions_kept(catalogued, session, tmp_path):
     assert session.scalar(select(Finding.state)) == TriageState.confirmed.value
 
 
-def test_reference_index_reloads_when_file_changes(catalogued, session):
+def test_reference_index_reloads_when_a_new_one_is_published(catalogued, session):
+    import matcher
+    from workers import index_store
     from workers.analyze import load_index
 
     first = load_index(catalogued)
     assert sorted(first.names) == sorted(r.name for r in REFERENCES)
     only = REFERENCES[0]
-    import matcher
-
-    index = matcher.ReferenceIndex.build([only.path])
-    index.save(catalogued.index_path)
-    import os
-
-    os.utime(catalogued.index_path, (1, 1))  # a different mtime, whatever the clock's resolution
+    index_store.publish(catalogued, matcher.ReferenceIndex.build([only.path]))
     assert load_index(catalogued).names == [only.name]
 
 
-def test_an_index_of_another_matcher_version_is_rebuilt_from_the_database(catalogued, caplog):
-    """After an upgrade that changes the matcher's algorithm, the stored index is refused by the matcher;
-    the workers rebuild it from the references in the database (one warning) instead of failing clips."""
+def test_a_damaged_published_index_is_rebuilt_from_the_database(catalogued, caplog):
+    """A published index the matcher refuses (written by another algorithm, or damaged) is rebuilt from
+    the references in the database (one warning) instead of failing clips."""
     import json
-    import os
 
     import numpy as np
 
     import matcher
+    from core.blobstore import open_store
+    from workers import index_store
     from workers.analyze import load_index
 
-    path = catalogued.index_path
+    version = index_store.published_version(catalogued)
+    path = open_store(catalogued).local_path(index_store.index_key(version))
     with np.load(path, allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
     meta = json.loads(bytes(arrays["meta"]).decode())
@@ -84,10 +82,10 @@ def test_an_index_of_another_matcher_version_is_rebuilt_from_the_database(catalo
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
     with path.open("wb") as fh:
         np.savez(fh, **arrays)
-    os.utime(path, (2, 2))
+    index_store._loaded.clear()  # a new worker process, which has not loaded it yet
     with pytest.raises(matcher.IndexFileError, match="rebuild the index"):
         matcher.ReferenceIndex.load(path)
     index = load_index(catalogued)
     assert sorted(index.names) == sorted(r.name for r in REFERENCES)
-    assert matcher.ReferenceIndex.load(path).version == index.version
+    assert matcher.ReferenceIndex.load(path).version == index.version == index_store.published_version(catalogued)
     assert any("rebuilding it from the database" in r.getMessage() for r in caplog.records)
