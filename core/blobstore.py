@@ -331,6 +331,23 @@ def store_from_url(url: str, home: Path) -> BlobStore:
     return FolderBlobStore(Path(url).expanduser())
 
 
+HOME_FOLDERS = ("references", "evidence", "reports", "media")  # what a home kept before the blob store
+
+
+def push_home(home: Path, store: BlobStore) -> dict[str, int]:
+    """Copy the files of a home's blob folders into STORE under the keys the database already names
+    (their paths relative to the home); returns how many files per folder. Safe to run again."""
+    home = Path(home).resolve()
+    counts: dict[str, int] = {}
+    for folder in HOME_FOLDERS:
+        counts[folder] = 0
+        for path in sorted((home / folder).rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                store.put_file(path.relative_to(home).as_posix(), path)
+                counts[folder] += 1
+    return counts
+
+
 _stores: dict[tuple[str, str, int], BlobStore] = {}
 
 

@@ -40,6 +40,7 @@ COMMANDS = {
     "worker": "mamoru.cli.ops:worker",
     "beat": "mamoru.cli.ops:beat",
     "health": "mamoru.cli.health:health",
+    "storage": "mamoru.cli.storage:storage",
 }
 
 
