@@ -71,6 +71,7 @@ def s3_endpoint():
     """A real S3-compatible HTTP server on 127.0.0.1: moto's ThreadedMotoServer (moto[server], test extra)."""
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per S3 request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
