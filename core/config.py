@@ -73,6 +73,7 @@ class Settings:
 
     @property
     def index_path(self) -> Path:
+        """The index file of homes from before the blob store (workers.index_store publishes it there now)."""
         return self.home / "references.idx"
 
     def stored_path(self, path: Path | str) -> str:

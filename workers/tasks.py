@@ -272,11 +272,12 @@ def _fetch(task, clip_id: int) -> str:  # noqa: ANN001
 
 
 def current_index_version(settings: Settings) -> str | None:
-    from workers.analyze import load_index
+    """The published index's version (read from its pointer: an io machine never downloads the index)."""
+    from workers.index_store import published_version
 
     try:
-        return load_index(settings).version
-    except Exception:  # noqa: BLE001  no index yet: analysis will say so
+        return published_version(settings)
+    except Exception:  # noqa: BLE001  no index yet, or the store briefly away: analysis will say so
         return None
 
 
@@ -471,13 +472,19 @@ def recover_node(node: str) -> list[int]:
 
 
 @worker_init.connect
-def _preload(**_kwargs) -> None:
+def _preload(sender=None, **_kwargs) -> None:  # noqa: ANN001
     """Import yt-dlp and the matcher, and load the reference index, in the worker's main process before it
-    forks its pool: each pool process starts warm instead of paying for them on its first clip."""
+    forks its pool: each pool process starts warm instead of paying for them on its first clip. A worker
+    that does not consume the cpu queue (an io machine) never analyses, so it does not load the index."""
     import matcher  # noqa: F401
     import workers.fetch  # noqa: F401
     from workers.analyze import load_index
+    from workers.celery import CPU_QUEUE
 
+    consumed = getattr(getattr(getattr(sender, "app", None), "amqp", None), "queues", None)
+    names = set(getattr(consumed, "consume_from", None) or ())
+    if names and CPU_QUEUE not in names:
+        return
     try:
         load_index(get_settings())
     except (FileNotFoundError, matcher.MatcherError) as exc:

@@ -53,6 +53,13 @@ def test_files_copies_and_prefixes(store, tmp_path):
     store.check()
 
 
+def test_check_fails_on_a_store_that_cannot_be_reached(settings, s3_url, tmp_path):
+    with pytest.raises(BlobError, match="not a writable folder"):
+        store_from_url(str(tmp_path / "missing"), tmp_path).check()
+    with pytest.raises(Exception, match="404|Not Found|NoSuchBucket"):
+        store_from_url(s3_url.replace("s3://mamoru-", "s3://absent-"), tmp_path).check()
+
+
 @pytest.mark.parametrize("key", ["", "/etc/passwd", "../x", "a/../../x", "a//b", "a/./b", "dir/", "a\\b"])
 def test_keys_cannot_leave_the_store(store, key):
     with pytest.raises(BlobError):

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import socket
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,6 +65,12 @@ def test_crawl_fetch_analyse_triage_report_on_three_machines(tmp_path, tmp_path_
         cpu.start(workers=[("cpu", "cpu", 1)])
         web.start(workers=[])
         web_url = web.stack.start_web()
+        for machine, node in ((io, "io"), (cpu, "cpu")):  # what the units' health timers run
+            checked = subprocess.run([sys.executable, "-m", "mamoru.cli.main", "health", "--worker",
+                                      f"{node}@{socket.gethostname()}"], env=machine.stack.child_env(),
+                                     capture_output=True, text=True, timeout=120)
+            assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert httpx.get(f"{web_url}healthz", timeout=30).json()["ok"] is True
         with session_scope(web.settings) as session:
             holder_id = session.scalar(select(RightsHolder.id).where(RightsHolder.name == DEMO_HOLDER))
             ensure_user(session, ANALYST[0], ANALYST[1], "analyst")
@@ -128,6 +137,8 @@ def test_crawl_fetch_analyse_triage_report_on_three_machines(tmp_path, tmp_path_
         # nothing any machine needed was on another machine's disk
         for machine in (web, io, cpu):
             assert not local_blobs(machine.home), (machine.home, local_blobs(machine.home))
+        assert not list((io.home / "cache").rglob("*.npz"))  # the io machine never needed the index
+        assert list((cpu.home / "cache" / "indexes").glob("*.npz"))  # the cpu machine loaded the published one
         store = open_store(web.settings)
         with session_scope(web.settings) as session:
             thumbs = session.scalars(select(Finding.thumbnail_path)).all()
