@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -108,6 +109,13 @@ def test_crawl_fetch_analyse_triage_report_on_three_machines(tmp_path, tmp_path_
             assert replacement.clip(clip_id).attempts == 3, "one fetch, the killed analysis, the one after"
             assert [name for name, _ in web.findings(clip_id)] == ["astronaut"]
             assert not local_blobs(replacement.home)
+            # the media in flight goes just after "done" is committed: wait for it before stopping this machine
+            media_key = replacement.clip(clip_id).evidence["media_path"]
+            store = open_store(web.settings)
+            deadline = time.monotonic() + 60
+            while store.exists(media_key) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert not store.exists(media_key), "the analysed clip's media stayed in the object store"
 
         # triage and report through the web machine's API
         week = "{}-W{:02d}".format(*datetime.now(UTC).isocalendar()[:2])
@@ -139,12 +147,12 @@ def test_crawl_fetch_analyse_triage_report_on_three_machines(tmp_path, tmp_path_
             assert not local_blobs(machine.home), (machine.home, local_blobs(machine.home))
         assert not list((io.home / "cache").rglob("*.npz"))  # the io machine never needed the index
         assert list((cpu.home / "cache" / "indexes").glob("*.npz"))  # the cpu machine loaded the published one
-        store = open_store(web.settings)
         with session_scope(web.settings) as session:
             thumbs = session.scalars(select(Finding.thumbnail_path)).all()
             assert thumbs and all(store.exists(t) for t in thumbs)
-            assert not any(c.evidence.get("media_path") and store.exists(c.evidence["media_path"])
-                           for c in session.scalars(select(Clip)))  # media in flight deleted once analysed
+            kept = [(c.id, c.status) for c in session.scalars(select(Clip))
+                    if c.evidence.get("media_path") and store.exists(c.evidence["media_path"])]
+            assert not kept, f"media in flight not deleted once analysed: {kept}"
         print(f"\nMACHINES io, cpu (killed mid-analysis, replaced), web: {len(clips) + 1} clips done, "
               f"{len(pending)} findings triaged, report files {len(files)} downloaded with matching sha256, "
               "0 blob files on any machine's disk")
