@@ -24,6 +24,7 @@ class Settings:
     home: Path = Path("mamoru-data")
     database_url: str = ""  # empty: SQLite in the home
     redis_url: str = ""  # empty: the embedded redis-server started by `mamoru up` / `mamoru demo`
+    storage_url: str = ""  # blob store (core.blobstore): empty = the home folder; or s3://bucket/prefix?endpoint_url=
     allowed_private_hosts: tuple[str, ...] = ()  # hosts or CIDRs exempt from the public-address rule
     user_agent: str = "Mamoru/0.1 (+{contact_url})"
     contact_url: str = "https://github.com/mamoru-project/mamoru"
@@ -90,6 +91,7 @@ class Settings:
 
     @property
     def index_path(self) -> Path:
+        """The index file of homes from before the blob store (workers.index_store publishes it there now)."""
         return self.home / "references.idx"
 
     def stored_path(self, path: Path | str) -> str:

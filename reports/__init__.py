@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 
+from core.blobstore import open_store
 from core.config import Settings
 from core.db import session_scope
 from core.models import Report, RightsHolder
@@ -31,13 +29,10 @@ def report_dir(settings: Settings, holder: RightsHolder, week: str) -> Path:
 
 
 def _write(settings: Settings, path: Path, data: bytes, fmt: str, **extra) -> dict:
-    """Write atomically (readers never see half a file) and describe the file (its path relative to the
-    data home, as the database keeps it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")  # unique per writer, thread too
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return {"format": fmt, "path": settings.stored_path(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+    """Put the file in the blob store (atomically: readers never see half a file) and describe it (its
+    key, which is its path relative to the data home, as the database keeps it)."""
+    key = open_store(settings).put(settings.stored_path(path), data)
+    return {"format": fmt, "path": key, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
             **extra}
 
 
@@ -45,8 +40,8 @@ def write_weekly_report(settings: Settings, holder_id: int, week: str,
                         formats: tuple[str, ...] | list[str] = ("json", "csv")) -> list[dict]:
     """Build holder `holder_id`'s report for ISO `week`, write `formats`, upsert its Report row.
 
-    Files go to settings.reports_dir/<holder slug>/<week>/. The Report row (unique per holder and week)
-    keeps one entry per file (its path relative to the data home): formats written now replace earlier
+    Files go to the blob store under reports/<holder slug>/<week>/. The Report row (unique per holder and week)
+    keeps one entry per file (its blob key, the path relative to a folder store's home): formats written now replace earlier
     entries of the same format; entries of other formats stay while their file exists. Returns the
     entries written now.
     """
@@ -75,14 +70,14 @@ def write_weekly_report(settings: Settings, holder_id: int, week: str,
                 written.append(_write(settings, folder / f"{stem}.csv", render.render_csv(data), fmt))
             elif fmt in ("html", "pdf"):
                 if html_text is None:
-                    html_text = render.render_html(data, for_pdf=False, home=settings.home)
+                    html_text = render.render_html(data, for_pdf=False, store=open_store(settings))
                 if fmt == "html":
                     written.append(_write(settings, folder / f"{stem}.html", html_text.encode("utf-8"), fmt))
                 else:
-                    pdf = render.render_pdf(data, html_text, home=settings.home)
+                    pdf = render.render_pdf(data, html_text, store=open_store(settings))
                     written.append(_write(settings, folder / f"{stem}.pdf", pdf, fmt))
             elif fmt == "notices":
-                shutil.rmtree(folder / "notices", ignore_errors=True)  # uploaders no longer listed go
+                open_store(settings).delete_prefix(settings.stored_path(folder / "notices"))  # uploaders no longer listed go
                 for notice in render.render_notices(data):
                     written.append(_write(settings, folder / "notices" / notice["filename"],
                                           notice["text"].encode("utf-8"), fmt, lang=notice["lang"],
@@ -94,7 +89,7 @@ def write_weekly_report(settings: Settings, holder_id: int, week: str,
             report = Report(rights_holder_id=holder_id, week=wk, files=[])
             session.add(report)
         kept = [f for f in (report.files or []) if f.get("format") not in wanted
-                and settings.home_path(f["path"]).is_file()]
+                and open_store(settings).exists(f["path"])]
         report.files = kept + written
         report.generated_at = datetime.now(UTC)
     return written

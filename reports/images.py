@@ -12,14 +12,18 @@ MAX_SIDE = 320
 MAX_SOURCE_PIXELS = 50_000_000  # refuse decompression bombs
 
 
-def _open(path: str | Path | None) -> Image.Image | None:
+def _open(path: str | Path | bytes | None) -> Image.Image | None:
+    """The image of a file, or of bytes read from the blob store; None when missing or unreadable."""
     if not path:
         return None
-    p = Path(path)
-    if not p.is_file():
-        return None
+    if isinstance(path, bytes):
+        source = io.BytesIO(path)
+    else:
+        source = Path(path)
+        if not source.is_file():
+            return None
     try:
-        img = Image.open(p)
+        img = Image.open(source)
         if img.width * img.height > MAX_SOURCE_PIXELS:
             return None
         img.load()

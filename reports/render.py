@@ -143,13 +143,16 @@ def text_env() -> jinja2.Environment:
 
 class EvidenceImages:
     """Evidence images as data URIs; reference thumbnails are made once per reference. The report names
-    files relative to the data home (`home`); absolute names are read as they are."""
+    blobs of `store` (core.blobstore), or files relative to `home` when no store is given."""
 
-    def __init__(self, home: Path | None = None) -> None:
+    def __init__(self, home: Path | None = None, store=None) -> None:  # noqa: ANN001  (a core.blobstore.BlobStore)
         self._home = home or Path()
+        self._store = store
         self._refs: dict[int, str | None] = {}
 
-    def _file(self, name: str | None) -> Path | None:
+    def _file(self, name: str | None) -> Path | bytes | None:
+        if self._store is not None:
+            return self._store.find(name)
         return self._home / name if name else None
 
     def frame(self, entry: dict) -> str | None:
@@ -162,7 +165,8 @@ class EvidenceImages:
         return self._refs[rid]
 
 
-def render_html(report: dict, *, for_pdf: bool = False, images: bool = True, home: Path | None = None) -> str:
+def render_html(report: dict, *, for_pdf: bool = False, images: bool = True, home: Path | None = None,
+                store=None) -> str:  # noqa: ANN001
     """The self-contained report page: charts and evidence images (files under `home`) embedded as data
     URIs."""
     from core import __version__
@@ -170,17 +174,18 @@ def render_html(report: dict, *, for_pdf: bool = False, images: bool = True, hom
 
     findings = report["findings"]
     return html_env().get_template("report.html").render(
-        r=report, charts=report_charts(report), images=EvidenceImages(home) if images else None,
+        r=report, charts=report_charts(report), images=EvidenceImages(home, store) if images else None,
         detailed=findings[:DETAILED_FINDINGS], rest=findings[DETAILED_FINDINGS:], version=__version__,
         for_pdf=for_pdf)
 
 
-def render_pdf(report: dict, html_text: str | None = None, home: Path | None = None) -> bytes:
+def render_pdf(report: dict, html_text: str | None = None, home: Path | None = None,
+               store=None) -> bytes:  # noqa: ANN001
     """The report page printed by WeasyPrint; only data: URLs are fetched (no network, no files)."""
     import weasyprint
     from weasyprint.urls import URLFetcher
 
-    html_text = html_text or render_html(report, for_pdf=True, home=home)
+    html_text = html_text or render_html(report, for_pdf=True, home=home, store=store)
     fetcher = URLFetcher(allowed_protocols=["data"])
     return weasyprint.HTML(string=html_text, url_fetcher=fetcher).write_pdf()
 

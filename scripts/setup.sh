@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Set up Mamoru on a fresh Debian machine with Python >= 3.11, as root (or with sudo):
 # system packages via apt-get when missing, a virtualenv in .venv, the project installed into it.
-#   bash scripts/setup.sh          what `mamoru demo` and `mamoru up` need
+#   bash scripts/setup.sh          what `mamoru demo` and `mamoru up` need (extras web and demo)
 #   bash scripts/setup.sh --test   plus what the test suite needs (PostgreSQL, Chromium, fonts, poppler)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(redis-server ffmpeg fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0)
-extra=web
+extra=web,demo
 if [ "${1:-}" = "--test" ]; then
   packages+=(postgresql chromium poppler-utils)
   extra=test

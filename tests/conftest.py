@@ -20,6 +20,9 @@ sys.path.insert(0, str(Path(__file__).parent))  # test helpers (artkit) importab
 from artkit import art_png  # noqa: E402
 
 SHARED_FIXTURES = REPO.parent / "shared" / "fixtures" / "platforms"
+# the S3 test server accepts any credentials; boto3 insists on having some
+S3_TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "mamoru-test", "AWS_SECRET_ACCESS_KEY": "mamoru-test",
+                       "AWS_DEFAULT_REGION": "us-east-1"}
 
 
 @pytest.fixture
@@ -28,6 +31,7 @@ def mamoru_env(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("MAMORU_HOME", str(home))
     monkeypatch.delenv("MAMORU_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MAMORU_STORAGE_URL", raising=False)
     monkeypatch.delenv("MAMORU_CONFIG", raising=False)
     monkeypatch.setenv("MAMORU_ALLOWED_HOSTS", "testserver")  # httpx's ASGI transport's default Host
     monkeypatch.chdir(tmp_path)
@@ -68,6 +72,74 @@ def postgres_url():
     with admin.connect() as conn:
         conn.execute(text(f'drop database "{name}" with (force)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3-compatible HTTP server on 127.0.0.1: moto's ThreadedMotoServer (moto[server], test extra)."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per S3 request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_url(s3_endpoint, monkeypatch):
+    """A fresh bucket on `s3_endpoint` as a MAMORU_STORAGE_URL, with credentials in the environment."""
+    import uuid
+
+    import boto3
+
+    for name, value in S3_TEST_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    bucket = f"mamoru-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=bucket)
+    return f"s3://{bucket}/data?endpoint_url={s3_endpoint}"
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A real redis-server on a free 127.0.0.1 port for the session (skip when it is not installed)."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (scripts/setup.sh installs it)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder),
+                             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    import redis
+
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.exceptions.ConnectionError:
+            time.sleep(0.05)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """The session's Redis, emptied for this test."""
+    import redis
+
+    redis.Redis.from_url(redis_server).flushdb()
+    return redis_server
 
 
 @pytest.fixture

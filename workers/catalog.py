@@ -1,11 +1,8 @@
 """Reference art from files (the CLI, the demo) through the reference service, and the matcher's index
-built from the references not retired, each entry named by its reference's id."""
+built from the references not retired, each entry named by its reference's id, published for every worker."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -14,7 +11,7 @@ import matcher
 from core.config import Settings
 from core.models import Reference
 from core.services.holders import get_or_create_holder
-from core.services.references import active_references, add_reference as add_reference_art, index_key
+from core.services.references import add_reference as add_reference_art
 from reports.web.uploads import describe_art
 
 
@@ -29,27 +26,7 @@ def add_reference(session: Session, settings: Settings, *, holder: str, work: st
 
 
 def rebuild_index(settings: Settings) -> matcher.ReferenceIndex:
-    """Build the matcher's index file from every reference not retired; entries are named by reference id
-    (core.services.references.index_key) through links in a private staging folder."""
-    from core.db import session_scope
+    """Build the matcher's index from every reference not retired and publish it (workers.index_store)."""
+    from workers.index_store import build_and_publish
 
-    with session_scope(settings) as session:
-        refs = [(ref.id, settings.home_path(ref.path)) for ref in active_references(session)]
-    if not refs:
-        settings.index_path.unlink(missing_ok=True)  # nothing to match: analysis says so, and matches nothing
-        raise matcher.MatcherError("no references to index: add some with `mamoru refs add`")
-    settings.home.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".index-staging-", dir=settings.home))
-    try:
-        paths = []
-        for ref_id, path in refs:
-            link = staging / f"{index_key(ref_id)}{path.suffix.lower()}"
-            os.symlink(path.resolve(), link)
-            paths.append(link)
-        index = matcher.ReferenceIndex.build(paths)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    tmp = settings.index_path.with_suffix(".tmp")
-    index.save(tmp)
-    tmp.replace(settings.index_path)  # atomic: workers never read a half-written index
-    return index
+    return build_and_publish(settings)

@@ -10,6 +10,7 @@ waits for the lease to run out. Every end state carries one reason and a short r
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import shutil
@@ -24,6 +25,7 @@ from celery.exceptions import Retry, SoftTimeLimitExceeded
 from celery.signals import worker_init, worker_ready
 from sqlalchemy import and_, or_, select, update
 
+from core.blobstore import evidence_key, media_key, open_store
 from core.config import Settings, get_settings
 from core.db import session_scope
 from core.queue import (
@@ -143,6 +145,7 @@ def drop_media(settings: Settings, clip_id: int) -> None:
     """Retention: media goes once analysed, unless keep_media; evidence (info JSON, thumbnails) stays."""
     if not settings.keep_media:
         shutil.rmtree(_media_dir(settings, clip_id), ignore_errors=True)
+        open_store(settings).delete_prefix(media_key(clip_id))
 
 
 def retry_infra(task, clip_id: int | None, exc: Exception):  # noqa: ANN001, ANN201
@@ -248,15 +251,17 @@ def _fetch(task, clip_id: int) -> str:  # noqa: ANN001
     except SoftTimeLimitExceeded:
         shutil.rmtree(dest, ignore_errors=True)
         return finish(clip_id, ClipStatus.failed, "fetch: took longer than the task time limit", "timeout")
-    evidence = settings.evidence_dir / str(clip_id)
-    evidence.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(result.info_path, evidence / "info.json")
+    store = open_store(settings)  # media in flight and evidence go where every machine can read them
+    info_key = store.put_file(evidence_key(clip_id, "info.json"), result.info_path)
+    stored_media = store.put_file(media_key(clip_id, result.path.name), result.path)
+    if store.local_path(stored_media) is None:
+        shutil.rmtree(dest, ignore_errors=True)  # object storage holds it now
     owner_id = claim_media(result.sha256, clip_id, result.size, current_index_version(settings))
     with session_scope() as session:
         clip = session.get(Clip, clip_id)
         clip.media_sha256 = result.sha256
-        clip.evidence = {"info_json": str(evidence / "info.json"), "bytes": result.size, "sha256": result.sha256,
-                         "media_path": settings.stored_path(result.path), "format": result.info.get("format_id"),
+        clip.evidence = {"info_json": info_key, "bytes": result.size, "sha256": result.sha256,
+                         "media_path": stored_media, "format": result.info.get("format_id"),
                          "extractor": result.info.get("extractor"), "webpage_url": result.info.get("webpage_url")}
         if clip.duration is None and result.info.get("duration"):
             clip.duration = float(result.info["duration"])
@@ -272,11 +277,12 @@ def _fetch(task, clip_id: int) -> str:  # noqa: ANN001
 
 
 def current_index_version(settings: Settings) -> str | None:
-    from workers.analyze import load_index
+    """The published index's version (read from its pointer: an io machine never downloads the index)."""
+    from workers.index_store import published_version
 
     try:
-        return load_index(settings).version
-    except Exception:  # noqa: BLE001  no index yet: analysis will say so
+        return published_version(settings)
+    except Exception:  # noqa: BLE001  no index yet, or the store briefly away: analysis will say so
         return None
 
 
@@ -332,15 +338,16 @@ def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
         return status
     with session_scope() as session:
         clip = session.get(Clip, clip_id)
-        path = settings.home_path((clip.evidence or {}).get("media_path"))
-        if path is None or not path.is_file():
-            # the media is gone (a wiped media folder, or a fetch on another machine): fetch it again
+        stored_media = (clip.evidence or {}).get("media_path")
+        if not stored_media or not _media_exists(settings, stored_media):
+            # the media is gone (a wiped media folder, or a store that lost it): fetch it again
             set_status(clip, ClipStatus.new, "media missing before analysis; fetching again", "media_missing")
             session.commit()
             fetch_clip.delay(clip_id)
             return ClipStatus.new.value
     try:
-        result, version = analyze_file(path, settings)
+        with _local_media(settings, stored_media) as path:
+            result, version = analyze_file(path, settings)
     except matcher.MatcherError as exc:
         code = "corrupt" if isinstance(exc, matcher.VideoError) else "analyze_error"
         finish(clip_id, ClipStatus.failed, f"analyze: {exc}", code)
@@ -366,6 +373,18 @@ def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
     drop_media(settings, clip_id)
     settle_duplicates(clip_id)
     return ClipStatus.done.value
+
+
+def _media_exists(settings: Settings, stored: str) -> bool:
+    """Media named by a key of the blob store, or by an absolute path (kept by homes from before it)."""
+    return Path(stored).is_file() if Path(stored).is_absolute() else open_store(settings).exists(stored)
+
+
+def _local_media(settings: Settings, stored: str):  # noqa: ANN202
+    """A file holding the clip's media on this machine for the analysis (downloaded from object storage)."""
+    if Path(stored).is_absolute():
+        return contextlib.nullcontext(Path(stored))
+    return open_store(settings).local_copy(stored)
 
 
 def settle_duplicates(owner_id: int) -> None:
@@ -418,19 +437,16 @@ def _copy_result(session, settings: Settings, owner: Clip, clip: Clip) -> None: 
     for kf in session.scalars(select(Keyframe).where(Keyframe.clip_id == owner.id)):
         session.add(Keyframe(clip_id=clip.id, t=kf.t, phash=kf.phash, thumbnail_path=kf.thumbnail_path))
     existing = {f.reference_id: f for f in session.scalars(select(Finding).where(Finding.clip_id == clip.id))}
-    evidence = settings.evidence_dir / str(clip.id)
+    store = open_store(settings)
     for src in session.scalars(select(Finding).where(Finding.clip_id == owner.id)):
         finding = existing.pop(src.reference_id, None) or Finding(clip_id=clip.id, reference_id=src.reference_id)
         thumb = None
-        source = settings.home_path(src.thumbnail_path)
-        if source is not None and source.is_file():
-            evidence.mkdir(parents=True, exist_ok=True)
-            thumb = evidence / source.name
-            shutil.copyfile(source, thumb)
+        if src.thumbnail_path and not Path(src.thumbnail_path).is_absolute() and store.exists(src.thumbnail_path):
+            thumb = store.copy(src.thumbnail_path, evidence_key(clip.id, Path(src.thumbnail_path).name))
         for column in ("score", "method", "spans", "best_t", "best_box", "distance", "clip_share",
                        "reference_share", "index_version"):
             setattr(finding, column, getattr(src, column))
-        finding.thumbnail_path = settings.stored_path(thumb) if thumb else src.thumbnail_path
+        finding.thumbnail_path = thumb or src.thumbnail_path
         finding.updated_at = utcnow()
         session.add(finding)
     for stale in existing.values():
@@ -461,13 +477,19 @@ def recover_node(node: str) -> list[int]:
 
 
 @worker_init.connect
-def _preload(**_kwargs) -> None:
+def _preload(sender=None, **_kwargs) -> None:  # noqa: ANN001
     """Import yt-dlp and the matcher, and load the reference index, in the worker's main process before it
-    forks its pool: each pool process starts warm instead of paying for them on its first clip."""
+    forks its pool: each pool process starts warm instead of paying for them on its first clip. A worker
+    that does not consume the cpu queue (an io machine) never analyses, so it does not load the index."""
     import matcher  # noqa: F401
     import workers.fetch  # noqa: F401
     from workers.analyze import load_index
+    from workers.celery import CPU_QUEUE
 
+    consumed = getattr(getattr(getattr(sender, "app", None), "amqp", None), "queues", None)
+    names = set(getattr(consumed, "consume_from", None) or ())
+    if names and CPU_QUEUE not in names:
+        return
     try:
         load_index(get_settings())
     except (FileNotFoundError, matcher.MatcherError) as exc:

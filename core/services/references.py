@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.blobstore import open_store, reference_key
 from core.config import Settings
 from core.models import Character, Finding, Reference, RightsHolder, Work, utcnow
 from core.services.audit import record
@@ -163,16 +164,15 @@ def add_reference(session: Session, settings: Settings, actor_id: int | None, *,
     name = safe_name(filename, digest)
     if session.scalar(select(Reference.id).where(Reference.name == name)) is not None:
         name = f"{name}-{digest[:8]}"
-    settings.references_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.references_dir / f"{name}{ALLOWED_FORMATS[fmt]}"
-    ref = Reference(character_id=char_row.id, name=name, path=settings.stored_path(path), sha256=digest,
+    key = reference_key(f"{name}{ALLOWED_FORMATS[fmt]}")
+    ref = Reference(character_id=char_row.id, name=name, path=key, sha256=digest,
                     phash=art.phash, dhash=art.dhash, width=art.width, height=art.height)
     session.add(ref)
     try:
         session.flush()
     except IntegrityError:
         raise Conflict("this image was added at the same moment by another request") from None
-    _write_atomic(path, data)
+    open_store(settings).put(key, data)  # atomic: readers see no half-written art
     record(session, actor_id, "reference_added", "reference", ref.id, name=name, sha256=digest,
            holder_id=holder.id, character_id=char_row.id)
     return Added(ref, "added")
@@ -204,13 +204,6 @@ def _describe_staged(settings: Settings, data: bytes, suffix: str, describe: Des
         return describe(Path(tmp))
     finally:
         Path(tmp).unlink(missing_ok=True)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".write-", suffix=path.suffix, dir=path.parent)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
 
 
 def get_reference(session: Session, reference_id: int) -> Reference:

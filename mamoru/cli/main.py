@@ -44,6 +44,8 @@ COMMANDS = {
     "up": "mamoru.cli.ops:up",
     "worker": "mamoru.cli.ops:worker",
     "beat": "mamoru.cli.ops:beat",
+    "health": "mamoru.cli.health:health",
+    "storage": "mamoru.cli.storage:storage",
 }
 
 

@@ -21,6 +21,10 @@ def demo(serve: bool) -> None:
     holder, its reference art and a watchlist; crawls, fetches, analyses and reports; prints a summary.
     Running it twice changes no rows.
     """
+    import importlib.util
+
+    if importlib.util.find_spec("skimage") is None:
+        raise click.ClickException("the demo's sample images come from scikit-image: pip install 'mamoru[demo]'")
     from mamoru.demo.run import run_demo
     from mamoru.up import StackError
 

@@ -90,7 +90,9 @@ def register_demo_catalog(settings: Settings, feed_url: str, password: str) -> t
 
         for email, role in DEMO_USERS:
             ensure_user(session, email, password, role, holder_id if role == "rights_holder" else None)
-    if before != after or not settings.index_path.exists():
+    from workers.index_store import published_version
+
+    if before != after or published_version(settings) is None:
         index = rebuild_index(settings)
         log.info("reference index built: %d references (version %s)", len(index.names), index.version)
     return holder_id, watchlist_id

@@ -20,7 +20,7 @@ from core.config import Settings
 from core.queue import QueueUnavailable
 from core.services.errors import Conflict, Invalid, NotFoundError, ServiceError
 from reports.render import safe_url
-from reports.web import admin, api, pages
+from reports.web import admin, api, health, pages
 from reports.web.deps import Forbidden, LoginRequired
 from reports.web.limits import BodyLimitMiddleware
 from reports.web.queries import NotFound
@@ -102,6 +102,7 @@ def create_app(settings: Settings) -> FastAPI:
                                                                   "user": None, "csrf": ""},
                                           status_code=status)
 
+    app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(api.router)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import urlencode
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.blobstore import open_store
 from core.config import Settings
 from core.models import AuditEvent, Finding, Reference, TriageState, User
 from reports.build import IsoWeek, normalise_spans, weeks_with_findings
@@ -302,9 +303,9 @@ def reference_image(request: Request, reference_id: int, size: int = 480, user: 
 
 
 def _jpeg_of(request: Request, stored: str | None, size: int, scaled) -> Response:  # noqa: ANN001
-    """The image a database path names, scaled to `size` (64..1280) as JPEG; 404 when it is gone."""
-    path = within(request.app.state.settings, stored)
-    data = scaled(path, max_side=max(64, min(size, 1280))) if path else None
+    """The image a database path (a blob key) names, scaled to `size` (64..1280) as JPEG; 404 when it is gone."""
+    blob = open_store(request.app.state.settings).find(stored)
+    data = scaled(blob, max_side=max(64, min(size, 1280))) if blob else None
     if data is None:
         raise NotFound
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
@@ -371,10 +372,12 @@ def report_file(request: Request, report_id: int, n: int, user: CurrentUser = De
     if not 0 <= n < len(files):
         raise NotFound
     entry = files[n]
-    path = within(request.app.state.settings, entry.get("path"), request.app.state.settings.reports_dir)
-    if path is None:
+    key = str(entry.get("path") or "")
+    data = open_store(request.app.state.settings).find(key) if key.startswith("reports/") else None
+    if data is None:
         raise NotFound
-    record(db, user.id, "report_downloaded", "report", report.id, format=entry.get("format"), file=path.name)
-    return FileResponse(path, media_type=MEDIA_TYPES.get(entry.get("format"), "application/octet-stream"),
-                        filename=path.name, content_disposition_type="attachment",
-                        headers={"X-Content-SHA256": entry.get("sha256", "")})
+    name = PurePosixPath(key).name
+    record(db, user.id, "report_downloaded", "report", report.id, format=entry.get("format"), file=name)
+    return Response(data, media_type=MEDIA_TYPES.get(entry.get("format"), "application/octet-stream"),
+                    headers={"X-Content-SHA256": entry.get("sha256", ""),
+                             "Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"})

@@ -289,7 +289,7 @@ def test_same_media_under_two_urls_is_analysed_once(pipeline, site):
     assert findings[0] and findings[0] == findings[1] == findings[2], findings
     assert findings[0][0][0] == "chelsea"
     for c in clips:  # each clip has its own evidence: info JSON and matched-frame thumbnail
-        assert Path(c.evidence["info_json"]).is_file()
+        assert (pipeline.home / c.evidence["info_json"]).is_file()  # a blob key: the path in the home
         assert list((pipeline.home / "evidence" / str(c.id)).glob("*.jpg"))
     worker_log = (pipeline.home / "logs" / "worker.log").read_text()
     assert sum(f"clip {i} analysed:" in worker_log for i in ids) == 1

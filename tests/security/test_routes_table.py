@@ -26,6 +26,7 @@ ALLOWED = {ANYONE: set(ROLES), USER: {"holder1", "analyst", "admin"}, STAFF: {"a
 ROUTES = {
     ("GET", "/login"): ANYONE,
     ("POST", "/login"): ANYONE,
+    ("GET", "/healthz"): ANYONE,  # load balancers and service managers; says only ok/failing
     ("POST", "/logout"): USER,
     ("GET", "/account"): USER,
     ("POST", "/account/password"): USER,

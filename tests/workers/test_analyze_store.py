@@ -55,7 +55,7 @@ def keys(session) -> list[str]:
     return sorted(index_key(ref_id) for ref_id in session.scalars(select(Reference.id)))
 
 
-def test_reference_index_reloads_when_file_changes(catalogued, session):
+def test_reference_index_reloads_when_a_new_one_is_published(catalogued, session):
     from core.services.references import retire_reference
     from workers.analyze import load_index
 
@@ -65,37 +65,35 @@ def test_reference_index_reloads_when_file_changes(catalogued, session):
     for ref in others:
         retire_reference(session, None, ref.id)
     session.commit()
-    rebuild_index(catalogued)
-    import os
-
-    os.utime(catalogued.index_path, (1, 1))  # a different mtime, whatever the clock's resolution
+    rebuild_index(catalogued)  # publishes a new version; workers load it without a restart
     assert load_index(catalogued).names == [index_key(keep.id)]
 
 
 def test_an_index_named_by_file_stems_is_rebuilt_keyed_by_id(catalogued, session):
     """An index written before entries were keyed by reference id is rebuilt, not read with every match lost."""
-    import os
-
     import matcher
+    from workers import index_store
     from workers.analyze import load_index
 
-    matcher.ReferenceIndex.build([r.path for r in REFERENCES]).save(catalogued.index_path)
-    os.utime(catalogued.index_path, (3, 3))
+    index_store.publish(catalogued, matcher.ReferenceIndex.build([r.path for r in REFERENCES]))
+    index_store._loaded.clear()  # a new worker process, which has not loaded it yet
     assert sorted(load_index(catalogued).names) == keys(session)
 
 
-def test_an_index_of_another_matcher_version_is_rebuilt_from_the_database(catalogued, session, caplog):
-    """After an upgrade that changes the matcher's algorithm, the stored index is refused by the matcher;
-    the workers rebuild it from the references in the database (one warning) instead of failing clips."""
+def test_a_damaged_published_index_is_rebuilt_from_the_database(catalogued, session, caplog):
+    """A published index the matcher refuses (written by another algorithm, or damaged) is rebuilt from
+    the references in the database (one warning) instead of failing clips."""
     import json
-    import os
 
     import numpy as np
 
     import matcher
+    from core.blobstore import open_store
+    from workers import index_store
     from workers.analyze import load_index
 
-    path = catalogued.index_path
+    version = index_store.published_version(catalogued)
+    path = open_store(catalogued).local_path(index_store.index_key(version))
     with np.load(path, allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
     meta = json.loads(bytes(arrays["meta"]).decode())
@@ -103,10 +101,10 @@ def test_an_index_of_another_matcher_version_is_rebuilt_from_the_database(catalo
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
     with path.open("wb") as fh:
         np.savez(fh, **arrays)
-    os.utime(path, (2, 2))
+    index_store._loaded.clear()  # a new worker process, which has not loaded it yet
     with pytest.raises(matcher.IndexFileError, match="rebuild the index"):
         matcher.ReferenceIndex.load(path)
     index = load_index(catalogued)
     assert sorted(index.names) == keys(session)
-    assert matcher.ReferenceIndex.load(path).version == index.version
+    assert matcher.ReferenceIndex.load(path).version == index.version == index_store.published_version(catalogued)
     assert any("rebuilding it from the database" in r.getMessage() for r in caplog.records)
