@@ -26,7 +26,7 @@ from core.models import Clip, Finding, RightsHolder, Watchlist, utcnow
 from mamoru.demo.catalog import CLIPS, DEMO_HOLDER
 from mamoru.demo.generate import ensure_media
 from mamoru.demo.server import DemoServer
-from reports.web.users import ensure_user
+from core.services.users import ensure_user
 from tests.integration.test_faults import FaultSite, loop_clip
 from workers import index_store
 
