@@ -3,8 +3,11 @@
 1. Weekly report build time for 10,000 confirmed findings (data, JSON, CSV, HTML; PDF with --pdf).
 2. Triage queue page (/triage, 50 rows) p50/p95 over 50 requests through uvicorn on 127.0.0.1,
    with 100,000 findings in the database.
+3. With --hostile: the PDF of a report holding one finding whose title, uploader and description are
+   20,000 characters each, against the same report with short texts (the yardstick, same run).
 
     .venv/bin/python -m bench.reports [--findings 10000] [--queue-findings 100000] [--requests 50] [--pdf]
+    .venv/bin/python -m bench.reports --hostile [--chars 20000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -74,6 +77,42 @@ def bench_report(n: int, with_pdf: bool) -> dict:
         return out
 
 
+def bench_hostile(chars: int, repeat: int) -> dict:
+    """PDF seconds (best of `repeat`) for one finding with `chars`-long texts, and for the same finding with
+    short texts: the difference is what a hostile title costs, the ratio says how much of the time it is."""
+    from core.db import session_scope
+    from core.models import Clip
+    from reports.build import build_weekly_report
+    from reports.render import render_html, render_pdf
+    from reports.sample import seed_sample
+
+    week = "2026-W47"
+    with tempfile.TemporaryDirectory(prefix="mamoru-bench-") as tmp:
+        settings = _settings(Path(tmp) / "home")
+        with session_scope(settings) as s:
+            sample = seed_sample(s, settings, week=week)
+        texts = {"short": ("a short title", "uploader", "a short description"),
+                 "hostile": ("A" * chars, "名" * chars, "説" * chars)}
+        best = {}
+        for label, (title, uploader, description) in texts.items():
+            with session_scope(settings) as s:
+                first = build_weekly_report(s, sample.holders[0], week)["findings"][0]["clip"]["id"]
+                clip = s.get(Clip, first)
+                clip.title, clip.uploader_name, clip.description = title, uploader, description
+            with session_scope(settings) as s:
+                report = build_weekly_report(s, sample.holders[0], week)
+            report["findings"] = [e for e in report["findings"] if e["clip"]["id"] == first]
+            report["top_clips"] = [c for c in report["top_clips"] if c["id"] == first]
+            wall, cpu = [], []
+            for _ in range(repeat):
+                t, c = time.perf_counter(), time.process_time()
+                render_pdf(report, html_text=render_html(report, for_pdf=True, images=False))
+                wall.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
+            best[label], best[f"{label} cpu"] = min(wall), min(cpu)
+        return best
+
+
 def bench_queue(n: int, requests: int) -> dict:
     import httpx
     import uvicorn
@@ -140,7 +179,20 @@ def main() -> None:
     ap.add_argument("--queue-findings", type=int, default=100_000, help="findings in the database for the queue")
     ap.add_argument("--requests", type=int, default=50)
     ap.add_argument("--pdf", action="store_true", help="also print the PDF (slow for large reports)")
+    ap.add_argument("--hostile", action="store_true",
+                    help="only time the PDF of one finding with huge crawled texts against short ones")
+    ap.add_argument("--chars", type=int, default=20_000, help="length of each hostile text (--hostile)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each PDF, best kept (--hostile)")
     args = ap.parse_args()
+
+    if args.hostile:
+        print(f"== PDF of one finding whose title, uploader and description are {args.chars:,} characters")
+        h = bench_hostile(args.chars, args.repeat)
+        print(f"  short texts (yardstick) {h['short']:6.2f} s   ({h['short cpu']:.2f} s CPU)")
+        print(f"  hostile texts           {h['hostile']:6.2f} s   ({h['hostile cpu']:.2f} s CPU)")
+        print(f"HOSTILE_PDF_SECONDS {h['hostile']:.2f} wall, {h['hostile cpu']:.2f} CPU  "
+              f"(ratio to short texts {h['hostile'] / h['short']:.2f} wall, {h['hostile cpu'] / h['short cpu']:.2f} CPU)")
+        return
 
     print(f"== weekly report build, {args.findings:,} confirmed findings (one holder, one week)")
     rep = bench_report(args.findings, args.pdf)
