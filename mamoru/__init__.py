@@ -1,6 +1,2 @@
 """Mamoru (守る): copyright-infringement monitoring for short-form video. This package is the top layer:
 the `mamoru` command, the embedded one-machine stack and the demo; nothing of Mamoru imports it."""
-
-from core import __version__
-
-__all__ = ["__version__"]

@@ -91,3 +91,27 @@ def test_stack_and_cli_workers_import_nothing_from_their_folder(hostile, setting
             cli.wait(timeout=30)
         stack.check_alive()
     assert not marker.exists(), marker.read_text()
+
+
+
+def test_the_command_refuses_to_run_with_a_shadowed_package(tmp_path):
+    """Another distribution's `reports`, `workers` or `core` earlier on sys.path (here PYTHONPATH) stops
+    `mamoru` with one line naming them, before any of their code runs; without them the same command runs."""
+    folder, marker = tmp_path / "site", tmp_path / "MARKER"
+    (folder / "reports").mkdir(parents=True)
+    (folder / "reports" / "__init__.py").write_text("")
+    for name in ("workers", "core"):
+        (folder / name).mkdir()
+        (folder / name / "__init__.py").write_text(f"open({str(marker)!r}, 'a').write({name!r})\n")
+    mamoru = Path(sys.executable).with_name("mamoru")
+    plain = subprocess.run([str(mamoru), "--version"], env=child_environ(), capture_output=True, text=True,
+                           timeout=60)
+    assert plain.returncode == 0, plain.stderr[-500:]
+    env = {**child_environ(), "PYTHONPATH": str(folder)}
+    proc = subprocess.run([str(mamoru), "--version"], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1, proc.stderr[-500:]
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "refusing to run" in lines[0], lines
+    for name in ("core", "workers", "reports"):
+        assert f"{name} from {folder / name}" in lines[0], lines[0]
+    assert not marker.exists(), marker.read_text()
