@@ -11,6 +11,9 @@ or 名称 with 代表者, 連絡先), the title, the request sentence, 記, then
 侵害情報等 / 侵害されたとする権利 / 権利が侵害されたとする理由, the statement that those items are true and may
 be passed to the sender, and the consent to disclose the name. The form's boxed area (太枠) and left column
 (左欄) do not exist in plain text: the items are numbered and the statement names them by number.
+Checked (2026-12) against the form's items as the published standard forms and providers' instructions
+quote them (isplaw.jp guideline pages; providers pointing to "2025年5月からの書式"); the 2025 PDF itself was
+not at hand offline, so a legal reviewer should compare the wording once before first use.
 
 Drafts are kept (draft_notices): each one a new version in the blob store and a notice_drafts row.
 """
