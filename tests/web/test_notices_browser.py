@@ -4,12 +4,15 @@ test-artifacts/ (git-ignored): holder-profile.png and notice.png."""
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
+
+from core.blobstore import open_store
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -51,6 +54,27 @@ def chromium():
         browser.close()
 
 
+def keep_a_capture(world) -> int:  # noqa: ANN001
+    """A WARC record of the page of the clip in the first Japanese notice (as workers.capture keeps it)."""
+    from datetime import UTC, datetime
+
+    from core.db import session_scope
+    from core.models import Clip
+    from core.services.captures import record_capture
+    from reports.notices import confirmed_entries, group_entries
+    from workers.capture import ServedPage, warc_bytes
+
+    with session_scope(world.settings) as s:
+        entries = confirmed_entries(s, world.ids.holders[0])
+        clip = s.get(Clip, next(iter(group_entries(entries).values()))[0]["clip"]["id"])
+        body = "<html><body><h1>踊ってみた</h1><p>12,345 回視聴</p></body></html>".encode()
+        warc = warc_bytes(ServedPage(clip.url, 200, "OK", [("Content-Type", "text/html")], body), datetime.now(UTC))
+        key = open_store(world.settings).put(f"captures/{clip.id}/browser-test.warc.gz", warc)
+        return record_capture(s, clip.id, url=clip.url, status=200, warc_key=key,
+                              warc_sha256=hashlib.sha256(warc).hexdigest(),
+                              body_sha256=hashlib.sha256(body).hexdigest(), size=len(body)).id
+
+
 def test_holder_completes_profile_and_reads_notice(served, chromium, world):
     ARTIFACTS.mkdir(exist_ok=True)
     holder_id = world.ids.holders[0]
@@ -74,6 +98,7 @@ def test_holder_completes_profile_and_reads_notice(served, chromium, world):
         page.click("#profile button[type=submit]")
     assert page.locator("#saved").count() == 1 and page.locator("#complete").count() == 1
     page.screenshot(path=str(ARTIFACTS / "holder-profile.png"), full_page=True)
+    capture_id = keep_a_capture(world)
     page.goto(f"{served}/holders/{holder_id}/notices")
     with page.expect_navigation():
         page.click("#draft button[type=submit]")
@@ -85,6 +110,7 @@ def test_holder_completes_profile_and_reads_notice(served, chromium, world):
     assert frames.count() >= 2
     page.wait_for_load_state("networkidle")
     assert all(frames.nth(i).evaluate("i => i.naturalWidth") > 0 for i in range(frames.count()))
+    assert page.locator(f'#captures a[href="/captures/{capture_id}/warc"]').count() == 1
     page.screenshot(path=str(ARTIFACTS / "notice.png"), full_page=True)
     pdf = page.request.get(served + page.locator("#pdf").get_attribute("href"))
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
