@@ -112,7 +112,8 @@ def capture_dict(capture: PageCapture) -> dict:
             "captured_at": capture.captured_at.isoformat() if capture.captured_at else None,
             "warc_key": capture.warc_key, "warc_sha256": capture.warc_sha256, "body_sha256": capture.body_sha256,
             "bytes": capture.bytes, "screenshot_key": capture.screenshot_key,
-            "screenshot_sha256": capture.screenshot_sha256}
+            "screenshot_sha256": capture.screenshot_sha256,
+            "captured_en": datetime_en(capture.captured_at), "captured_ja": datetime_ja(capture.captured_at)}
 
 
 def captures_by_clip(session: Session, clip_ids) -> dict[int, list[dict]]:  # noqa: ANN001
