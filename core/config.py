@@ -33,6 +33,10 @@ class Settings:
     max_duration_s: int = 600
     max_height: int = 1080
     keep_media: bool = False
+    # page capture as evidence (workers.capture): the clip's page as served, kept as a WARC record at fetch
+    # time; a screenshot too when a browser is enabled (Playwright + Chromium, the `capture` extra)
+    capture_pages: bool = True
+    capture_screenshots: bool = False
     # worker timings (seconds); the fault tests shorten them
     task_time_limit_s: int = 20 * 60  # hard limit: a task's worker process is killed after this long
     fetch_timeout_s: int = 0  # one whole download; 0: 10 min, or less to fit inside the task's soft limit

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -292,3 +293,68 @@ class AuditEvent(Base):
     object_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict | None] = mapped_column()
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class HolderProfile(Base):
+    """What a notice needs to say who sends it: the holder's legal identity, contact details and the
+    authorised agent acting for it (with the proof of that authority). One per holder."""
+
+    __tablename__ = "holder_profiles"
+    rights_holder_id: Mapped[int] = mapped_column(ForeignKey("rights_holders.id", ondelete="CASCADE"),
+                                                  primary_key=True)
+    legal_name: Mapped[str | None] = mapped_column(String(200))
+    legal_name_ja: Mapped[str | None] = mapped_column(String(200))
+    representative: Mapped[str | None] = mapped_column(String(200))  # e.g. "代表取締役 山田 太郎"
+    representative_title: Mapped[str | None] = mapped_column(String(200))  # e.g. "Representative Director"
+    address: Mapped[str | None] = mapped_column(Text)
+    address_ja: Mapped[str | None] = mapped_column(Text)
+    telephone: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(320))
+    agent_name: Mapped[str | None] = mapped_column(String(200))
+    agent_address: Mapped[str | None] = mapped_column(Text)
+    agent_email: Mapped[str | None] = mapped_column(String(320))
+    agent_telephone: Mapped[str | None] = mapped_column(String(64))
+    authority_proof: Mapped[str | None] = mapped_column(Text)  # e.g. "委任状 2026年4月1日付"
+    disclose_name: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class NoticeDraft(Base):
+    """A kept notice draft: one (holder, platform, uploader, language) has versions 1, 2, ...; a new draft
+    is a new version, never an overwrite. The text and the PDF live in the blob store with their sha256."""
+
+    __tablename__ = "notice_drafts"
+    __table_args__ = (UniqueConstraint("rights_holder_id", "platform", "uploader", "lang", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rights_holder_id: Mapped[int] = mapped_column(ForeignKey("rights_holders.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    uploader: Mapped[str] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(8))
+    version: Mapped[int] = mapped_column(Integer)
+    finding_ids: Mapped[list] = mapped_column(default=list)
+    capture_ids: Mapped[list] = mapped_column(default=list)
+    text_key: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_key: Mapped[str | None] = mapped_column(Text)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PageCapture(Base):
+    """The platform page of a clip as it was served at fetch time: a WARC record (and a screenshot when a
+    browser is enabled) in the blob store, with their sha256."""
+
+    __tablename__ = "page_captures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    status: Mapped[int | None] = mapped_column(Integer)
+    warc_key: Mapped[str] = mapped_column(Text)
+    warc_sha256: Mapped[str] = mapped_column(String(64))
+    body_sha256: Mapped[str] = mapped_column(String(64))  # the page's bytes as served
+    bytes: Mapped[int] = mapped_column(Integer)
+    screenshot_key: Mapped[str | None] = mapped_column(Text)
+    screenshot_sha256: Mapped[str | None] = mapped_column(String(64))
+    captured_at: Mapped[datetime] = mapped_column(default=utcnow)

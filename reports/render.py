@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
@@ -192,33 +191,18 @@ def render_pdf(report: dict, html_text: str | None = None, home: Path | None = N
 
 # --- notice drafts ----------------------------------------------------------------------------------
 
-def render_notices(report: dict, today: date | None = None) -> list[dict]:
-    """An English DMCA-style notice and a Japanese 送信防止措置依頼書 per platform and uploader."""
-    today = today or datetime.now(UTC).date()
-    groups: dict[tuple[str, str], list[dict]] = {}
-    for entry in report["findings"]:
-        clip = entry["clip"]
-        key = (clip["platform"], clip["uploader_id"] or clip["uploader_name"] or "unknown")
-        groups.setdefault(key, []).append(entry)
+def render_notices(report: dict, today: date | None = None, profile=None,  # noqa: ANN001
+                   captures: dict[int, list[dict]] | None = None) -> list[dict]:
+    """The English DMCA notice and the Japanese 送信防止措置依頼書 per platform and uploader (reports.notices),
+    filled from the holder's PROFILE (a HolderProfile or dict; missing fields are marked, never invented)."""
+    from reports.notices import file_stem, group_entries, notice_context, render_texts
+
+    now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC) if today else None
     out = []
-    env = text_env()
-    for (platform, uploader), items in sorted(groups.items()):
-        first = items[0]["clip"]
-        label = " ".join(x for x in (first["uploader_name"], f"({first['uploader_id']})" if first["uploader_id"]
-                                     else None) if x) or uploader
-        works = sorted({f"{e['work']['name_en']}: character {e['character']['name_en']}"
-                        + (f" ({e['character']['name_ja']})" if e["character"]["name_ja"] else "") for e in items})
-        context = {
-            "holder": report["rights_holder"], "platform": platform,
-            "platform_name": PLATFORM_NAMES.get(platform, platform), "uploader_label": label, "items": items,
-            "works": works, "today": today.isoformat(),
-            "today_ja": f"{today.year}年{today.month}月{today.day}日",
-            "first_seen": min(e["clip"]["first_seen_at"] or "" for e in items)[:10],
-        }
-        digest = hashlib.sha256(f"{platform}\0{uploader}".encode()).hexdigest()[:8]
-        stem = f"{slugify(platform, 'platform', 16)}-{slugify(uploader, 'uploader', 32)}-{digest}"
-        for lang in ("en", "ja"):
-            text = env.get_template(f"notice_{lang}.txt").render(**context)
+    for (platform, uploader), items in group_entries(report["findings"]).items():
+        context = notice_context(report["rights_holder"], profile, platform, uploader, items, captures, now)
+        stem = file_stem(platform, uploader)
+        for lang, text in render_texts(context).items():
             out.append({"lang": lang, "platform": platform, "uploader": uploader,
                         "filename": f"{stem}.{lang}.txt", "text": text})
     return out

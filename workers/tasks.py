@@ -236,6 +236,7 @@ def _fetch(task, clip_id: int) -> str:  # noqa: ANN001
     with session_scope() as session:
         clip = session.get(Clip, clip_id)
         urls = (clip.url, clip.media_url, clip.player_url)
+        page_url = clip.page_url or clip.url
     dest = _media_dir(settings, clip_id)
     shutil.rmtree(dest, ignore_errors=True)  # a killed earlier attempt may have left a part file
     try:
@@ -268,6 +269,9 @@ def _fetch(task, clip_id: int) -> str:  # noqa: ANN001
         clip.fetched_at = utcnow()
         reason = None if owner_id == clip_id else f"same media as clip {owner_id}: waiting for its analysis"
         set_status(clip, ClipStatus.fetched, reason)
+    from workers.capture import capture_quietly
+
+    capture_quietly(settings, clip_id, page_url)  # the page as served, kept as evidence (never fails the fetch)
     if owner_id != clip_id:
         drop_media(settings, clip_id)  # the owner's copy is the one analysed
         link_duplicate(clip_id, owner_id)

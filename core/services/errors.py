@@ -15,3 +15,7 @@ class Conflict(ServiceError):
 
 class NotFoundError(ServiceError):
     """No such object (HTTP 404)."""
+
+
+class Forbidden(ServiceError):
+    """The caller's role may see this but not do that (HTTP 403)."""

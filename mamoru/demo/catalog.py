@@ -9,6 +9,18 @@ import skimage
 
 SKIMAGE_DATA = Path(skimage.__file__).with_name("data")
 DEMO_HOLDER = "Demo Rights Holder K.K."
+# the demo holder's notice profile (fictional: example.* addresses, a 0000 number), so that its notices are
+# complete (core.services.holder_profiles)
+DEMO_PROFILE = {
+    "legal_name": "Demo Rights Holder K.K.", "legal_name_ja": "デモ権利者株式会社",
+    "representative": "代表取締役 見本 太郎", "representative_title": "Representative Director",
+    "address": "1-1 Mihon-cho, Chiyoda-ku, Tokyo 100-0000, Japan (fictional)",
+    "address_ja": "〒100-0000 東京都千代田区見本町1-1（架空）", "telephone": "+81 3-0000-0000",
+    "email": "legal@demo-holder.example", "agent_name": "Demo IP Law Office (fictional)",
+    "agent_address": "2-2 Mihon-cho, Chiyoda-ku, Tokyo 100-0000, Japan", "agent_email": "ip@demo-law.example",
+    "agent_telephone": "+81 3-0000-0001", "authority_proof": "委任状（2026年4月1日付、架空）",
+    "disclose_name": True,
+}
 
 
 @dataclass(frozen=True)

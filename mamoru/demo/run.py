@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from core.config import Settings, get_settings
 from core.db import session_scope, upgrade
-from mamoru.demo.catalog import CLIPS, DEMO_HOLDER, REFERENCES
+from mamoru.demo.catalog import CLIPS, DEMO_HOLDER, DEMO_PROFILE, REFERENCES
 from mamoru.demo.generate import ensure_media
 from mamoru.demo.home import PASSWORD_FILE, ForeignHomeError, claim_home, demo_password
 from mamoru.demo.server import DemoServer
@@ -69,6 +69,11 @@ def register_demo_catalog(settings: Settings, feed_url: str, password: str) -> t
 
     with session_scope(settings) as session:
         holder = get_or_create_holder(session, None, DEMO_HOLDER)
+        from core.models import HolderProfile
+        from core.services.holder_profiles import missing_fields, update_profile
+
+        if missing_fields(session.get(HolderProfile, holder.id)):  # notices complete without placeholders
+            update_profile(session, None, holder.id, DEMO_PROFILE)
         before = {(r.name, r.sha256) for r in session.scalars(select(Reference))}
         for ref in REFERENCES:
             add_reference(session, settings, holder=DEMO_HOLDER, work=ref.work, work_ja=ref.work_ja,

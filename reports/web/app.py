@@ -18,9 +18,9 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from core import __version__
 from core.config import Settings
 from core.queue import QueueUnavailable
-from core.services.errors import Conflict, Invalid, NotFoundError, ServiceError
+from core.services.errors import Conflict, Forbidden as ServiceForbidden, Invalid, NotFoundError, ServiceError
 from reports.render import safe_url
-from reports.web import admin, api, health, pages
+from reports.web import admin, api, health, notices, pages
 from reports.web.deps import Forbidden, LoginRequired
 from reports.web.limits import BodyLimitMiddleware
 from reports.web.queries import NotFound
@@ -32,7 +32,7 @@ CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 's
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
-SERVICE_STATUS = ((QueueUnavailable, 503), (NotFoundError, 404), (Conflict, 409), (Invalid, 422))
+SERVICE_STATUS = ((QueueUnavailable, 503), (NotFoundError, 404), (ServiceForbidden, 403), (Conflict, 409), (Invalid, 422))
 
 
 def service_status(exc: ServiceError) -> int:
@@ -106,6 +106,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(api.router)
+    app.include_router(notices.router)
+    app.include_router(notices.api)
     # each add_middleware wraps the ones before: the Host check runs first, then the body limits (before
     # routing and parsing), then the security headers
     app.add_middleware(SecurityHeadersMiddleware)

@@ -17,6 +17,7 @@ from core.models import AuditEvent, Finding, Reference, TriageState, User
 from reports.build import IsoWeek, normalise_spans, weeks_with_findings
 from reports.images import frame_image, thumbnail
 from core.services.triage import DECISIONS, MAX_BULK, decide
+from core.services.captures import captures_of_clip
 from reports.web.deps import check_csrf, current_user, form_csrf, get_db, render, staff_user, web_session
 from reports.web.queries import (
     PAGE_SIZE,
@@ -265,7 +266,7 @@ def finding_page(request: Request, finding_id: int, next: str = "", user: Curren
         if user.is_staff else []
     return render(request, "finding.html", f=finding, clip=clip, ref=ref, character=character, work=work,
                   holder=holder, spans=spans, media=media is not None, history=history, siblings=siblings,
-                  next=safe_next(next, "/triage"))
+                  next=safe_next(next, "/triage"), captures=captures_of_clip(db, clip.id))
 
 
 @router.post("/findings/{finding_id}/decision")

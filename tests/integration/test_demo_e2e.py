@@ -91,6 +91,37 @@ def test_demo_twice_on_sqlite(tmp_path):
     assert snapshot(url) == snap
     assert password not in second.stdout and str(password_file) in second.stdout
     check_demo_login(url, password)
+    check_demo_notices(home, url)
+
+
+def check_demo_notices(home: Path, url: str) -> None:
+    """Every fetched page was captured (WARC); once an analyst confirms the findings, the demo holder's
+    English and Japanese notices are complete (no placeholder) and carry the captures and hashes."""
+    import re
+
+    from core.config import load_settings
+    from core.db import session_scope
+    from core.models import PageCapture
+    from core.services.triage import decide
+    from reports.notices import draft_notices
+
+    settings = load_settings({"MAMORU_HOME": str(home)})
+    engine = create_engine(url)
+    with Session(engine) as s:
+        captured = {c for (c,) in s.execute(select(PageCapture.clip_id)).all()}
+        assert captured == set(s.scalars(select(Clip.id)).all())
+    engine.dispose()
+    with session_scope(settings) as s:
+        holder_id = s.scalar(select(RightsHolder.id))
+        decide(s, None, list(s.scalars(select(Finding.id))), "confirm", "demo: confirmed by the test")
+        drafts = draft_notices(s, settings, holder_id)
+        texts = {d.lang: (home / d.text_key).read_text() for d in drafts}
+        assert {d.lang for d in drafts} == {"en", "ja"} and all(d.capture_ids and d.pdf_key for d in drafts)
+    placeholder = re.compile(r"\[[A-Z][A-Z _:]+\]|［[^］]*(住所|氏名|電話番号|未設定)[^］]*］|MISSING|未設定")
+    for lang, text in texts.items():
+        assert not placeholder.search(text), (lang, placeholder.search(text))
+        assert "デモ権利者株式会社" in text or "Demo Rights Holder K.K." in text
+        assert "WARC" in text
 
 
 def check_demo_login(url: str, password: str) -> None:

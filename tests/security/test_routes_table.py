@@ -82,13 +82,27 @@ ROUTES = {
     ("POST", "/api/watchlists"): ADMIN,
     ("POST", "/api/watchlists/{watch_id}/{action}"): ADMIN,
     ("GET", "/api/audit"): ADMIN,
+    # holder profiles, notices and page captures (reports/web/notices.py): the services refuse a role that
+    # may not (an analyst changing a profile: 403; another holder's: 404), see tests/web/test_notices_web.py
+    ("GET", "/holders/{holder_id}/profile"): USER,
+    ("POST", "/holders/{holder_id}/profile"): USER,
+    ("GET", "/holders/{holder_id}/notices"): USER,
+    ("POST", "/holders/{holder_id}/notices"): USER,
+    ("GET", "/notices/{draft_id}"): USER,
+    ("GET", "/notices/{draft_id}/pdf"): USER,
+    ("GET", "/captures/{capture_id}/warc"): USER,
+    ("GET", "/captures/{capture_id}/screenshot.png"): USER,
+    ("GET", "/api/holders/{holder_id}/profile"): USER,
+    ("PUT", "/api/holders/{holder_id}/profile"): USER,
+    ("GET", "/api/holders/{holder_id}/notices"): USER,
     ("GET", "/api/docs"): ANYONE,
     ("GET", "/api/openapi.json"): ANYONE,
 }
 # allowed GETs that may answer 404 for the sample data (no media file, no frame, no thumbnail on disk)
 MAY_BE_MISSING = {"/findings/{finding_id}/media", "/findings/{finding_id}/frame.jpg",
                   "/references/{reference_id}/image", "/reports/{report_id}/files/{n}",
-                  "/api/reports/{report_id}/files/{n}"}
+                  "/api/reports/{report_id}/files/{n}", "/notices/{draft_id}", "/notices/{draft_id}/pdf",
+                  "/captures/{capture_id}/warc", "/captures/{capture_id}/screenshot.png"}
 # writes whose CSRF token is not the session's: the log-in form has its own signed one, the JSON log-in none
 # (a JSON body cannot be sent cross-site without a CORS preflight)
 OWN_CSRF = {("POST", "/login"), ("POST", "/api/session")}
@@ -131,7 +145,8 @@ def ids(world):
         s.flush()
         victim = s.scalar(select(User.id).where(User.email == "holder2@mamoru.test"))
         return {"finding_id": finding.id, "reference_id": ref.id, "report_id": report.id,
-                "n": 0, "watch_id": watch.id, "action": "pause", "user_id": victim}
+                "n": 0, "watch_id": watch.id, "action": "pause", "user_id": victim, "holder_id": holder1,
+                "draft_id": 999999, "capture_id": 999999}
 
 
 def fill(path: str, ids: dict) -> str:
