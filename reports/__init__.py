@@ -78,9 +78,9 @@ def write_weekly_report(settings: Settings, holder_id: int, week: str,
                     written.append(_write(settings, folder / f"{stem}.pdf", pdf, fmt))
             elif fmt == "notices":
                 open_store(settings).delete_prefix(settings.stored_path(folder / "notices"))  # uploaders no longer listed go
-                from reports.notices import notice_inputs
+                from reports.notices import notice_inputs, render_notices
 
-                for notice in render.render_notices(data, None, *notice_inputs(session, holder_id, data)):
+                for notice in render_notices(data, None, *notice_inputs(session, holder_id, data)):
                     written.append(_write(settings, folder / "notices" / notice["filename"],
                                           notice["text"].encode("utf-8"), fmt, lang=notice["lang"],
                                           platform=notice["platform"], uploader=notice["uploader"]))

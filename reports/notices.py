@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +32,7 @@ from core.config import Settings
 from core.models import Finding, HolderProfile, PageCapture, RightsHolder, TriageState
 from core.services.holder_profiles import FIELD_NAMES, missing_fields
 from reports.recipients import recipient_for
+from reports.render import PLATFORM_NAMES, EvidenceImages, html_env, slugify, text_env
 
 JST = timezone(timedelta(hours=9), "JST")
 LANGS = ("en", "ja")
@@ -165,7 +166,6 @@ def works_of(items: list[dict]) -> list[dict]:
 
 def notice_context(holder: dict, profile, platform: str, uploader: str, items: list[dict],  # noqa: ANN001
                    captures: dict[int, list[dict]] | None = None, now: datetime | None = None) -> dict:
-    from reports.render import PLATFORM_NAMES
 
     now = now or datetime.now(UTC)
     p = profile_values(profile)
@@ -188,7 +188,6 @@ def notice_context(holder: dict, profile, platform: str, uploader: str, items: l
 
 
 def render_texts(context: dict) -> dict[str, str]:
-    from reports.render import text_env
 
     env = text_env()
     env.filters["spans_ja"] = spans_ja
@@ -200,7 +199,6 @@ def render_texts(context: dict) -> dict[str, str]:
 
 
 def file_stem(platform: str, uploader: str) -> str:
-    from reports.render import slugify
 
     digest = hashlib.sha256(f"{platform}\0{uploader}".encode()).hexdigest()[:8]
     return f"{slugify(platform, 'platform', 16)}-{slugify(uploader, 'uploader', 32)}-{digest}"
@@ -215,7 +213,6 @@ def render_notice_pdf(text: str, context: dict, lang: str, store, attachments: l
     from weasyprint.urls import URLFetcher
 
     from reports.images import data_uri
-    from reports.render import EvidenceImages, html_env
 
     images = EvidenceImages(store=store)
     screenshots = {}
@@ -292,3 +289,18 @@ def draft_notices(session: Session, settings: Settings, holder_id: int, actor=No
                 text_key=text_key, text_sha256=hashlib.sha256(data).hexdigest(), pdf_key=pdf_key,
                 pdf_sha256=pdf_sha))
     return drafts
+
+
+def render_notices(report: dict, today: date | None = None, profile=None,  # noqa: ANN001
+                   captures: dict[int, list[dict]] | None = None) -> list[dict]:
+    """The English DMCA notice and the Japanese 送信防止措置依頼書 per platform and uploader (reports.notices),
+    filled from the holder's PROFILE (a HolderProfile or dict; missing fields are marked, never invented)."""
+    now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC) if today else None
+    out = []
+    for (platform, uploader), items in group_entries(report["findings"]).items():
+        context = notice_context(report["rights_holder"], profile, platform, uploader, items, captures, now)
+        stem = file_stem(platform, uploader)
+        for lang, text in render_texts(context).items():
+            out.append({"lang": lang, "platform": platform, "uploader": uploader,
+                        "filename": f"{stem}.{lang}.txt", "text": text})
+    return out

@@ -7,7 +7,6 @@ import io
 import json
 import re
 import unicodedata
-from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -189,20 +188,3 @@ def render_pdf(report: dict, html_text: str | None = None, home: Path | None = N
     return weasyprint.HTML(string=html_text, url_fetcher=fetcher).write_pdf()
 
 
-# --- notice drafts ----------------------------------------------------------------------------------
-
-def render_notices(report: dict, today: date | None = None, profile=None,  # noqa: ANN001
-                   captures: dict[int, list[dict]] | None = None) -> list[dict]:
-    """The English DMCA notice and the Japanese 送信防止措置依頼書 per platform and uploader (reports.notices),
-    filled from the holder's PROFILE (a HolderProfile or dict; missing fields are marked, never invented)."""
-    from reports.notices import file_stem, group_entries, notice_context, render_texts
-
-    now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC) if today else None
-    out = []
-    for (platform, uploader), items in group_entries(report["findings"]).items():
-        context = notice_context(report["rights_holder"], profile, platform, uploader, items, captures, now)
-        stem = file_stem(platform, uploader)
-        for lang, text in render_texts(context).items():
-            out.append({"lang": lang, "platform": platform, "uploader": uploader,
-                        "filename": f"{stem}.{lang}.txt", "text": text})
-    return out

@@ -38,6 +38,7 @@ def bench_report(n: int, with_pdf: bool) -> dict:
     from core.db import session_scope
     from reports import render
     from reports.build import build_weekly_report
+    from reports.notices import render_notices
     from reports.sample import bulk_findings, seed_sample
 
     with tempfile.TemporaryDirectory(prefix="mamoru-bench-") as tmp:
@@ -66,7 +67,7 @@ def bench_report(n: int, with_pdf: bool) -> dict:
         out["html"] = time.perf_counter() - t
         out["html MB"] = len(html.encode()) / 1e6
         t = time.perf_counter()
-        render.render_notices(data)
+        render_notices(data)
         out["notices"] = time.perf_counter() - t
         if with_pdf:
             t = time.perf_counter()

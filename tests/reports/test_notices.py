@@ -22,7 +22,7 @@ from core.services.holder_profiles import get_profile, missing_fields, profile_d
 from reports.build import build_weekly_report
 from reports.notices import datetime_ja, draft_notices, spans_ja
 from reports.recipients import load_recipients, recipient_for
-from reports.render import render_notices
+from reports.notices import render_notices
 from reports.sample import seed_sample
 
 WEEK = "2026-W47"

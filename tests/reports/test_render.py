@@ -12,7 +12,8 @@ import pytest
 from core.db import session_scope
 from reports import write_weekly_report
 from reports.build import build_weekly_report
-from reports.render import oneline, render_html, render_notices, safe_url
+from reports.notices import render_notices
+from reports.render import oneline, render_html, safe_url
 from reports.sample import seed_sample
 
 WEEK = "2026-W47"

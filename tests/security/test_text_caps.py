@@ -14,7 +14,8 @@ from core.db import session_scope
 from core.limits import BIDI_CONTROLS, DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS, UPLOADER_MAX_CHARS, capped
 from core.models import Clip
 from reports.build import build_weekly_report
-from reports.render import csv_safe, render_csv, render_html, render_json, render_notices, render_pdf
+from reports.notices import render_notices
+from reports.render import csv_safe, render_csv, render_html, render_json, render_pdf
 from reports.sample import seed_sample
 
 WEEK = "2026-W47"

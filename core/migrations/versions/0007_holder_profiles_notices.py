@@ -1,6 +1,6 @@
 """holder_profiles (who sends a notice), notice_drafts (kept, versioned) and page_captures (WARC evidence)
 
-Revision ID: 0010
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-06 02:50:00
 """
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
