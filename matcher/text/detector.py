@@ -1,0 +1,271 @@
+"""The mentions detector: one Aho-Corasick automaton (pyahocorasick) over every expanded name, title and AI
+marker, one pass over a post's fields, then the rules no automaton knows: word boundaries for Latin names
+(fluffy is not Luffy), kana and hangul neighbours (ドルフィン is not ルフィ), names that are also common
+words or shared by two characters (Link, Sora) counted only when their work is named too, AI phrases
+cancelled by a negation they overlap (no AI, AI学習禁止).
+
+    detector = MentionDetector(works)      # [{"id", "titles", "characters": [{"id", "names"}]}]
+    result = detector.detect(post)         # post: {"id", "title", "description", "hashtags", "uploader_name"}
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from matcher.text import ai
+from matcher.text.names import expand_name
+from matcher.text.normalise import normalise, normalise_mapped
+from matcher.text.scripts import (
+    HANGUL,
+    KATAKANA_CHAR,
+    HIRAGANA_CHAR,
+    is_hangul,
+    is_katakana,
+    is_latin_alnum,
+    latin_only,
+)
+
+FIELDS = ("title", "description", "hashtags", "uploader_name")
+JOIN = "\x1f"
+SHORT_KANA_CHARS = 2  # a kana name this short needs non-kana on both sides (ツナミ is not ナミ)
+SHORT_LATIN_CHARS = 3  # a Latin name this short is ambiguous (L, Ash) unless run together in a hashtag
+CHAR, WORK = "character", "work"
+
+
+@functools.cache
+def _common_words() -> frozenset[str]:
+    """English words (GCIDE, from the english-words package): a name that is one is ambiguous."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
+
+
+def is_common(form: str) -> bool:
+    """Whether a Latin form is a common word or words (Link, Ash, Rock Lee) or too short to be sure of."""
+    if not latin_only(form):
+        return False
+    words = form.split(" ")
+    if len(words) == 1 and len(form) <= SHORT_LATIN_CHARS:
+        return True
+    return all(w in _common_words() or len(w) <= 1 for w in words)
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # "character", "work", or an ai kind
+    index: int  # character or work index; -1 for AI markers
+    form: str
+    ambiguous: bool = False
+    marker: str = ""
+
+
+@dataclass
+class Mention:
+    character: str
+    work: str
+    alias: str
+    field: str
+
+
+@dataclass
+class AIMarker:
+    marker: str
+    kind: str
+    text: str
+    field: str
+
+
+@dataclass
+class Detection:
+    id: object
+    works: list[str] = field(default_factory=list)
+    characters: list[Mention] = field(default_factory=list)
+    ai_generated: bool = False
+    ai_markers: list[AIMarker] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "works": list(self.works),
+                "characters": [{"character": m.character, "work": m.work, "alias": m.alias, "field": m.field}
+                               for m in self.characters],
+                "ai": {"generated": self.ai_generated,
+                       "markers": [{"marker": m.marker, "kind": m.kind, "text": m.text, "field": m.field}
+                                   for m in self.ai_markers]}}
+
+
+class CatalogueError(ValueError):
+    """The catalogue given to the detector is malformed (the message says where)."""
+
+
+class MentionDetector:
+    def __init__(self, works: list[dict]):
+        import ahocorasick
+
+        self.work_ids: list[str] = []
+        self.characters: list[tuple[str, int]] = []  # (character id, work index)
+        forms: dict[str, list[Entry]] = {}
+        char_forms: dict[str, set[int]] = {}
+        for wi, work in enumerate(works):
+            self.work_ids.append(str(work["id"]))
+            titles = [t for title in work.get("titles") or [] for t in expand_name(str(title), swap=False)]
+            for form in titles:
+                forms.setdefault(form, []).append(Entry(WORK, wi, form, is_common(form)))
+            for character in work.get("characters") or []:
+                ci = len(self.characters)
+                self.characters.append((str(character["id"]), wi))
+                for name in character.get("names") or []:
+                    for form in expand_name(str(name)):
+                        char_forms.setdefault(form, set()).add(ci)
+        for form, cis in char_forms.items():
+            shared = len({self.characters[ci][1] for ci in cis}) > 1
+            for ci in sorted(cis):
+                forms.setdefault(form, []).append(Entry(CHAR, ci, form, shared or is_common(form)))
+        for form, (kind, marker) in ai.marker_forms():
+            forms.setdefault(form, []).append(Entry(kind, -1, form, marker=marker))
+        self.automaton = ahocorasick.Automaton()
+        for form, entries in forms.items():
+            self.automaton.add_word(form, (len(form), tuple(entries)))
+        self.automaton.make_automaton()
+        self.pattern_count = len(forms)
+
+    @classmethod
+    def from_catalogue(cls, works: list[dict]) -> MentionDetector:
+        return cls(works)
+
+    def detect(self, post: dict) -> Detection:
+        raw = _fields(post)
+        norms = [normalise(raw[f]) for f in FIELDS]
+        text = JOIN.join(norms)
+        bounds, start = [], 0
+        for n in norms:
+            bounds.append(start + len(n))
+            start += len(n) + 1
+        char_hits: list[tuple[int, int, int, Entry]] = []  # (field, start, end, entry)
+        work_hits: list[tuple[int, Entry]] = []
+        ai_hits: list[tuple[int, int, int, Entry]] = []
+        for end, (length, entries) in self.automaton.iter(text):
+            begin = end - length + 1
+            if not _bounded(text, begin, end + 1, entries[0].form):
+                continue
+            fi = _field_of(bounds, begin)
+            offset = bounds[fi] - len(norms[fi])
+            for entry in entries:
+                if entry.kind == CHAR:
+                    char_hits.append((fi, begin - offset, end + 1 - offset, entry))
+                elif entry.kind == WORK:
+                    work_hits.append((fi, entry))
+                else:
+                    ai_hits.append((fi, begin - offset, end + 1 - offset, entry))
+        result = Detection(id=post.get("id"))
+        self._decide_characters(result, raw, norms, char_hits, work_hits)
+        _decide_ai(result, raw, norms, post, ai_hits)
+        return result
+
+    def _decide_characters(self, result: Detection, raw: dict, norms: list[str], char_hits, work_hits) -> None:
+        named_works = {e.index for _, e in work_hits if not e.ambiguous}
+        sure_works = named_works | {self.characters[e.index][1] for *_, e in char_hits if not e.ambiguous}
+        seen: set[int] = set()
+        maps: dict[int, tuple[str, list[int]]] = {}
+        for fi, begin, end, entry in char_hits:
+            cid, wi = self.characters[entry.index]
+            if entry.index in seen or (entry.ambiguous and wi not in sure_works):
+                continue
+            seen.add(entry.index)
+            if fi not in maps:
+                maps[fi] = normalise_mapped(raw[FIELDS[fi]])
+            result.characters.append(Mention(cid, self.work_ids[wi],
+                                             _as_written(raw[FIELDS[fi]], norms[fi], maps[fi], begin, end),
+                                             FIELDS[fi]))
+        found = named_works | {self.characters[e.index][1] for *_, e in char_hits if e.index in seen}
+        found |= {e.index for _, e in work_hits if e.ambiguous and e.index in found}
+        order = [e.index for _, e in work_hits] + [self.characters[ci][1] for ci in seen]
+        result.works = [self.work_ids[wi] for wi in dict.fromkeys(order) if wi in found]
+
+
+def _fields(post: dict) -> dict[str, str]:
+    tags = post.get("hashtags") or []
+    if isinstance(tags, str):
+        tags = tags.split()
+    return {"title": str(post.get("title") or ""), "description": str(post.get("description") or ""),
+            "hashtags": " ".join(f"#{str(t).lstrip('#＃')}" for t in tags),
+            "uploader_name": str(post.get("uploader_name") or "")}
+
+
+def _field_of(bounds: list[int], pos: int) -> int:
+    for i, b in enumerate(bounds):
+        if pos < b:
+            return i
+    return len(bounds) - 1
+
+
+def _bounded(text: str, begin: int, end: int, form: str) -> bool:
+    """Whether the match [begin, end) stands as a word: Latin forms between non-Latin characters, short
+    kana names between non-kana, longer ones not inside a kana word, hangul names not after hangul."""
+    before, after = text[begin - 1] if begin else " ", text[end] if end < len(text) else " "
+    first, last = form[0], form[-1]
+    if is_latin_alnum(first) and is_latin_alnum(before):
+        return False
+    if is_latin_alnum(last) and is_latin_alnum(after):
+        return False
+    if KATAKANA_CHAR.match(first) or HIRAGANA_CHAR.match(first):
+        same = is_katakana if KATAKANA_CHAR.match(first) else _is_hiragana
+        if len(form) <= SHORT_KANA_CHARS:
+            return not (same(before) or same(after))
+        return not (same(before) and same(after))
+    if HANGUL.match(first) and is_hangul(before):
+        return False
+    return True
+
+
+def _is_hiragana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u309f"
+
+
+def _as_written(raw: str, norm: str, mapped: tuple[str, list[int]], begin: int, end: int) -> str:
+    """The text of the match [begin, end) of NORM as it appears in RAW."""
+    text, starts = mapped
+    if text != norm or end > len(starts) - 1:
+        return norm[begin:end]
+    a, b = starts[begin], starts[end - 1] + 1
+    while b < len(raw) and (raw[b] in "\uff9e\uff9f\u3099\u309a" or raw[b].isspace() is False and
+                             _combining(raw[b])):
+        b += 1
+    return raw[a:b]
+
+
+def _combining(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.combining(ch) > 0
+
+
+def _decide_ai(result: Detection, raw: dict, norms: list[str], post: dict, hits) -> None:
+    negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
+    tags = {normalise(str(t)).strip().replace(" ", "") for t in (post.get("hashtags") or [])
+            if isinstance(post.get("hashtags"), list)}
+    seen = set()
+    maps: dict[int, tuple[str, list[int]]] = {}
+    for fi, b, e, entry in hits:
+        if entry.kind == ai.NEGATION:
+            continue
+        if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations):
+            continue
+        if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw[FIELDS[fi]], fi, tags):
+            continue
+        key = (entry.kind, entry.marker)
+        if key in seen:
+            continue
+        seen.add(key)
+        if fi not in maps:
+            maps[fi] = normalise_mapped(raw[FIELDS[fi]])
+        result.ai_markers.append(AIMarker(entry.marker, entry.kind,
+                                          _as_written(raw[FIELDS[fi]], norms[fi], maps[fi], b, e), FIELDS[fi]))
+    result.ai_generated = bool(result.ai_markers)
+
+
+def _bare_ai_counts(raw_field: str, fi: int, tags: set[str]) -> bool:
+    import unicodedata
+
+    if FIELDS[fi] == "hashtags" and "ai" in tags:
+        return True
+    return ai.upper_ai(unicodedata.normalize("NFKC", raw_field))
