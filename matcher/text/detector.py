@@ -42,13 +42,18 @@ def _common_words() -> frozenset[str]:
 
 
 def is_common(form: str) -> bool:
-    """Whether a Latin form is a common word or words (Link, Ash, Rock Lee) or too short to be sure of."""
-    if not latin_only(form):
+    """Whether a Latin form is one common word (Link, Ash, Power) or too short to be sure of (L, Ai); two
+    words together (Princess Peach, Cloud Strife) are a name."""
+    if not latin_only(form) or " " in form:
         return False
-    words = form.split(" ")
-    if len(words) == 1 and len(form) <= SHORT_LATIN_CHARS:
-        return True
-    return all(w in _common_words() or len(w) <= 1 for w in words)
+    return len(form) <= SHORT_LATIN_CHARS or form in _common_words()
+
+
+def common_character(names: list[str]) -> bool:
+    """Whether every one-word Latin name of a character is a common word (Link, Cloud, Power): then its
+    one-word names in every script (リンク, 클라우드, パワー) are words too, and need the work named."""
+    words = [n for n in (normalise(str(name)).strip() for name in names) if latin_only(n) and " " not in n]
+    return bool(words) and all(is_common(w) for w in words)
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ class MentionDetector:
         self.work_ids: list[str] = []
         self.characters: list[tuple[str, int]] = []  # (character id, work index)
         forms: dict[str, list[Entry]] = {}
-        char_forms: dict[str, set[int]] = {}
+        char_forms: dict[str, dict[int, bool]] = {}  # form -> {character index: ambiguous}
         for wi, work in enumerate(works):
             self.work_ids.append(str(work["id"]))
             titles = [t for title in work.get("titles") or [] for t in expand_name(str(title), swap=False)]
@@ -113,13 +118,20 @@ class MentionDetector:
             for character in work.get("characters") or []:
                 ci = len(self.characters)
                 self.characters.append((str(character["id"]), wi))
-                for name in character.get("names") or []:
-                    for form in expand_name(str(name)):
-                        char_forms.setdefault(form, set()).add(ci)
+                names = [str(n) for n in character.get("names") or []]
+                common = common_character(names)
+                for name in names:
+                    one_word = " " not in normalise(name).strip()
+                    for form in expand_name(name):
+                        ambiguous = is_common(form) or (common and one_word)
+                        known = char_forms.setdefault(form, {})
+                        known[ci] = known.get(ci, True) and ambiguous
+        title_forms = {f for f, entries in forms.items() if entries}
         for form, cis in char_forms.items():
             shared = len({self.characters[ci][1] for ci in cis}) > 1
-            for ci in sorted(cis):
-                forms.setdefault(form, []).append(Entry(CHAR, ci, form, shared or is_common(form)))
+            for ci, ambiguous in sorted(cis.items()):
+                forms.setdefault(form, []).append(Entry(CHAR, ci, form, shared or ambiguous))
+        self._longer_titles = {f for f in title_forms if f not in char_forms}
         for form, (kind, marker) in ai.marker_forms():
             forms.setdefault(form, []).append(Entry(kind, -1, form, marker=marker))
         self.automaton = ahocorasick.Automaton()
@@ -142,6 +154,7 @@ class MentionDetector:
             start += len(n) + 1
         char_hits: list[tuple[int, int, int, Entry]] = []  # (field, start, end, entry)
         work_hits: list[tuple[int, Entry]] = []
+        title_spans: list[tuple[int, int]] = []  # titles that are no character's name (Super Mario)
         ai_hits: list[tuple[int, int, int, Entry]] = []
         for end, (length, entries) in self.automaton.iter(text):
             begin = end - length + 1
@@ -154,8 +167,14 @@ class MentionDetector:
                     char_hits.append((fi, begin - offset, end + 1 - offset, entry))
                 elif entry.kind == WORK:
                     work_hits.append((fi, entry))
+                    if entry.form in self._longer_titles:
+                        title_spans.append((begin, end + 1))
                 else:
                     ai_hits.append((fi, begin - offset, end + 1 - offset, entry))
+        if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
+            char_hits = [h for h in char_hits if not any(
+                a <= h[1] + bounds[h[0]] - len(norms[h[0]]) and h[2] + bounds[h[0]] - len(norms[h[0]]) <= b
+                for a, b in title_spans)]
         result = Detection(id=post.get("id"))
         self._decide_characters(result, raw, norms, char_hits, work_hits)
         _decide_ai(result, raw, norms, post, ai_hits)

@@ -13,10 +13,11 @@ import unicodedata
 SPACE = " "
 # separators inside names as uploaders write them (anything not a letter or digit also becomes a space)
 _KEEP_CATEGORIES = ("L", "N", "M")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SPACES = re.compile(r" {2,}")
 # four or more single Latin letters or digits with a separator between each: "l u f f y" -> "luffy"
-_SPREAD = re.compile(r"(?<![0-9a-z])(?:[0-9a-z] ){3,}[0-9a-z](?![0-9a-z])")
+_SPREAD = re.compile(r"(?<![0-9a-z])(?:[0-9a-z] ){3,}[0-9a-z](?![0-9a-z])"
+                     r"|(?<![\u3041-\u30ffー])(?:[\u3041-\u30ffー] )+[\u3041-\u30ffー](?![\u3041-\u30ffー])")
 _NEEDS_NFKC = re.compile(r"[^\u0000-\u007f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
 
 
