@@ -10,12 +10,14 @@ cancelled by a negation they overlap (no AI, AI学習禁止).
 
 from __future__ import annotations
 
+import bisect
 import functools
+import unicodedata
 from dataclasses import dataclass, field
 
 from matcher.text import ai
 from matcher.text.names import expand_name
-from matcher.text.normalise import normalise, normalise_mapped
+from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
     HANGUL,
     KATAKANA_CHAR,
@@ -27,7 +29,6 @@ from matcher.text.scripts import (
 )
 
 FIELDS = ("title", "description", "hashtags", "uploader_name")
-JOIN = "\x1f"
 SHORT_KANA_CHARS = 2  # a kana name this short needs non-kana on both sides (ツナミ is not ナミ)
 SHORT_LATIN_CHARS = 3  # a Latin name this short is ambiguous (L, Ash) unless run together in a hashtag
 CHAR, WORK = "character", "work"
@@ -136,7 +137,7 @@ class MentionDetector:
             forms.setdefault(form, []).append(Entry(kind, -1, form, marker=marker))
         self.automaton = ahocorasick.Automaton()
         for form, entries in forms.items():
-            self.automaton.add_word(form, (len(form), tuple(entries)))
+            self.automaton.add_word(form, (len(form), tuple(entries), _needs_bounds(form)))
         self.automaton.make_automaton()
         self.pattern_count = len(forms)
 
@@ -146,54 +147,45 @@ class MentionDetector:
 
     def detect(self, post: dict) -> Detection:
         raw = _fields(post)
-        norms = [normalise(raw[f]) for f in FIELDS]
-        text = JOIN.join(norms)
-        bounds, start = [], 0
-        for n in norms:
-            bounds.append(start + len(n))
-            start += len(n) + 1
-        char_hits: list[tuple[int, int, int, Entry]] = []  # (field, start, end, entry)
+        text = normalise_fields([raw[f] for f in FIELDS])  # one pass; fields kept apart by FIELD_SEP
+        seps = [i for i, ch in enumerate(text) if ch == FIELD_SEP] if FIELD_SEP in text else []
+        char_hits: list[tuple[int, int, int, Entry]] = []  # (field, start, end, entry) in TEXT
         work_hits: list[tuple[int, Entry]] = []
         title_spans: list[tuple[int, int]] = []  # titles that are no character's name (Super Mario)
         ai_hits: list[tuple[int, int, int, Entry]] = []
-        for end, (length, entries) in self.automaton.iter(text):
+        for end, (length, entries, check) in self.automaton.iter(text):
             begin = end - length + 1
-            if not _bounded(text, begin, end + 1, entries[0].form):
+            if check and not _bounded(text, begin, end + 1, entries[0].form):
                 continue
-            fi = _field_of(bounds, begin)
-            offset = bounds[fi] - len(norms[fi])
+            fi = bisect.bisect_left(seps, begin)
             for entry in entries:
                 if entry.kind == CHAR:
-                    char_hits.append((fi, begin - offset, end + 1 - offset, entry))
+                    char_hits.append((fi, begin, end + 1, entry))
                 elif entry.kind == WORK:
                     work_hits.append((fi, entry))
                     if entry.form in self._longer_titles:
                         title_spans.append((begin, end + 1))
                 else:
-                    ai_hits.append((fi, begin - offset, end + 1 - offset, entry))
+                    ai_hits.append((fi, begin, end + 1, entry))
         if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
-            char_hits = [h for h in char_hits if not any(
-                a <= h[1] + bounds[h[0]] - len(norms[h[0]]) and h[2] + bounds[h[0]] - len(norms[h[0]]) <= b
-                for a, b in title_spans)]
+            char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
         result = Detection(id=post.get("id"))
-        self._decide_characters(result, raw, norms, char_hits, work_hits)
-        _decide_ai(result, raw, norms, post, ai_hits)
+        if char_hits or work_hits:
+            self._decide_characters(result, raw, text, char_hits, work_hits)
+        if ai_hits:
+            _decide_ai(result, raw, text, post, ai_hits)
         return result
 
-    def _decide_characters(self, result: Detection, raw: dict, norms: list[str], char_hits, work_hits) -> None:
+    def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
         named_works = {e.index for _, e in work_hits if not e.ambiguous}
         sure_works = named_works | {self.characters[e.index][1] for *_, e in char_hits if not e.ambiguous}
         seen: set[int] = set()
-        maps: dict[int, tuple[str, list[int]]] = {}
         for fi, begin, end, entry in char_hits:
             cid, wi = self.characters[entry.index]
             if entry.index in seen or (entry.ambiguous and wi not in sure_works):
                 continue
             seen.add(entry.index)
-            if fi not in maps:
-                maps[fi] = normalise_mapped(raw[FIELDS[fi]])
-            result.characters.append(Mention(cid, self.work_ids[wi],
-                                             _as_written(raw[FIELDS[fi]], norms[fi], maps[fi], begin, end),
+            result.characters.append(Mention(cid, self.work_ids[wi], as_written(raw[FIELDS[fi]], text[begin:end]),
                                              FIELDS[fi]))
         found = named_works | {self.characters[e.index][1] for *_, e in char_hits if e.index in seen}
         found |= {e.index for _, e in work_hits if e.ambiguous and e.index in found}
@@ -208,13 +200,6 @@ def _fields(post: dict) -> dict[str, str]:
     return {"title": str(post.get("title") or ""), "description": str(post.get("description") or ""),
             "hashtags": " ".join(f"#{str(t).lstrip('#＃')}" for t in tags),
             "uploader_name": str(post.get("uploader_name") or "")}
-
-
-def _field_of(bounds: list[int], pos: int) -> int:
-    for i, b in enumerate(bounds):
-        if pos < b:
-            return i
-    return len(bounds) - 1
 
 
 def _bounded(text: str, begin: int, end: int, form: str) -> bool:
@@ -236,55 +221,56 @@ def _bounded(text: str, begin: int, end: int, form: str) -> bool:
     return True
 
 
+def _needs_bounds(form: str) -> bool:
+    first, last = form[0], form[-1]
+    return (is_latin_alnum(first) or is_latin_alnum(last) or bool(KATAKANA_CHAR.match(first))
+            or bool(HIRAGANA_CHAR.match(first)) or bool(HANGUL.match(first)))
+
+
 def _is_hiragana(ch: str) -> bool:
     return "\u3041" <= ch <= "\u309f"
 
 
-def _as_written(raw: str, norm: str, mapped: tuple[str, list[int]], begin: int, end: int) -> str:
-    """The text of the match [begin, end) of NORM as it appears in RAW."""
-    text, starts = mapped
-    if text != norm or end > len(starts) - 1:
-        return norm[begin:end]
-    a, b = starts[begin], starts[end - 1] + 1
-    while b < len(raw) and (raw[b] in "\uff9e\uff9f\u3099\u309a" or raw[b].isspace() is False and
-                             _combining(raw[b])):
+def as_written(raw: str, wanted: str) -> str:
+    """The text of RAW that normalises to WANTED (a match), as it appears: found case-folded when it can
+    be, else through the slow character map of normalise_mapped."""
+    folded = raw.casefold()
+    if len(folded) == len(raw):
+        at = folded.find(wanted)
+        if at >= 0:
+            return raw[at:at + len(wanted)]
+    text, starts = normalise_mapped(raw)
+    at = text.find(wanted)
+    if at < 0:
+        return wanted
+    a, b = starts[at], starts[at + len(wanted) - 1] + 1
+    while b < len(raw) and unicodedata.combining(raw[b]) or b < len(raw) and raw[b] in "\uff9e\uff9f":
         b += 1
     return raw[a:b]
 
 
-def _combining(ch: str) -> bool:
-    import unicodedata
-
-    return unicodedata.combining(ch) > 0
-
-
-def _decide_ai(result: Detection, raw: dict, norms: list[str], post: dict, hits) -> None:
+def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> None:
     negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
-    tags = {normalise(str(t)).strip().replace(" ", "") for t in (post.get("hashtags") or [])
-            if isinstance(post.get("hashtags"), list)}
     seen = set()
-    maps: dict[int, tuple[str, list[int]]] = {}
     for fi, b, e, entry in hits:
         if entry.kind == ai.NEGATION:
             continue
         if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations):
             continue
-        if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw[FIELDS[fi]], fi, tags):
+        if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw[FIELDS[fi]], fi, post):
             continue
         key = (entry.kind, entry.marker)
         if key in seen:
             continue
         seen.add(key)
-        if fi not in maps:
-            maps[fi] = normalise_mapped(raw[FIELDS[fi]])
-        result.ai_markers.append(AIMarker(entry.marker, entry.kind,
-                                          _as_written(raw[FIELDS[fi]], norms[fi], maps[fi], b, e), FIELDS[fi]))
+        result.ai_markers.append(AIMarker(entry.marker, entry.kind, as_written(raw[FIELDS[fi]], text[b:e]),
+                                          FIELDS[fi]))
     result.ai_generated = bool(result.ai_markers)
 
 
-def _bare_ai_counts(raw_field: str, fi: int, tags: set[str]) -> bool:
-    import unicodedata
-
-    if FIELDS[fi] == "hashtags" and "ai" in tags:
+def _bare_ai_counts(raw_field: str, fi: int, post: dict) -> bool:
+    """A bare "ai" counts written "AI", or as a whole hashtag (#ai, #AI)."""
+    tags = post.get("hashtags") if isinstance(post.get("hashtags"), list) else []
+    if FIELDS[fi] == "hashtags" and any(normalise(str(t)).strip() == ai.BARE_AI for t in tags):
         return True
     return ai.upper_ai(unicodedata.normalize("NFKC", raw_field))

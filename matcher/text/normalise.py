@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 SPACE = " "
+FIELD_SEP = "\x1f"  # kept by normalise_fields between the fields of a post
 # separators inside names as uploaders write them (anything not a letter or digit also becomes a space)
 _KEEP_CATEGORIES = ("L", "N", "M")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -28,7 +29,9 @@ class _FoldTable(dict):
     def __missing__(self, code: int) -> str | None:
         ch = chr(code)
         cat = unicodedata.category(ch)
-        if cat in ("Cf", "Cc", "Cs", "Co") or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
+        if ch == FIELD_SEP:
+            value = ch
+        elif cat in ("Cf", "Cc", "Cs", "Co") or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
             value = None if ch not in "\t\n\r" else SPACE
         elif ch == "ー" or ch == "ｰ" or cat[0] in _KEEP_CATEGORIES and ch != "_":
             value = _fold_letter(ch)
@@ -64,6 +67,11 @@ def normalise(text: str) -> str:
     if " " in text:
         text = _SPREAD.sub(lambda m: m.group(0).replace(SPACE, ""), text)
     return f" {text.strip()} "
+
+
+def normalise_fields(texts: list[str]) -> str:
+    """normalise() of several texts at once, FIELD_SEP between them (no match crosses it)."""
+    return normalise(FIELD_SEP.join(t.replace(FIELD_SEP, SPACE) for t in texts))
 
 
 def normalise_mapped(text: str) -> tuple[str, list[int]]:
