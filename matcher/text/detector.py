@@ -150,7 +150,7 @@ class MentionDetector:
         text = normalise_fields([raw[f] for f in FIELDS])  # one pass; fields kept apart by FIELD_SEP
         seps = [i for i, ch in enumerate(text) if ch == FIELD_SEP] if FIELD_SEP in text else []
         char_hits: list[tuple[int, int, int, Entry]] = []  # (field, start, end, entry) in TEXT
-        work_hits: list[tuple[int, Entry]] = []
+        work_hits: list[tuple[int, Entry, int]] = []  # (field, entry, start)
         title_spans: list[tuple[int, int]] = []  # titles that are no character's name (Super Mario)
         ai_hits: list[tuple[int, int, int, Entry]] = []
         for end, (length, entries, check) in self.automaton.iter(text):
@@ -162,7 +162,7 @@ class MentionDetector:
                 if entry.kind == CHAR:
                     char_hits.append((fi, begin, end + 1, entry))
                 elif entry.kind == WORK:
-                    work_hits.append((fi, entry))
+                    work_hits.append((fi, entry, begin))
                     if entry.form in self._longer_titles:
                         title_spans.append((begin, end + 1))
                 else:
@@ -177,7 +177,7 @@ class MentionDetector:
         return result
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
-        named_works = {e.index for _, e in work_hits if not e.ambiguous}
+        named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
         sure_works = named_works | {self.characters[e.index][1] for *_, e in char_hits if not e.ambiguous}
         seen: set[int] = set()
         for fi, begin, end, entry in char_hits:
@@ -188,9 +188,10 @@ class MentionDetector:
             result.characters.append(Mention(cid, self.work_ids[wi], as_written(raw[FIELDS[fi]], text[begin:end]),
                                              FIELDS[fi]))
         found = named_works | {self.characters[e.index][1] for *_, e in char_hits if e.index in seen}
-        found |= {e.index for _, e in work_hits if e.ambiguous and e.index in found}
-        order = [e.index for _, e in work_hits] + [self.characters[ci][1] for ci in seen]
-        result.works = [self.work_ids[wi] for wi in dict.fromkeys(order) if wi in found]
+        found |= {e.index for _, e, _ in work_hits if e.ambiguous and e.index in found}
+        order = sorted([(at, e.index) for _, e, at in work_hits] +
+                       [(h[1], self.characters[h[3].index][1]) for h in char_hits if h[3].index in seen])
+        result.works = [self.work_ids[wi] for wi in dict.fromkeys(wi for _, wi in order) if wi in found]
 
 
 def _fields(post: dict) -> dict[str, str]:
