@@ -66,7 +66,7 @@ def normalise(text: str) -> str:
     text = _SPACES.sub(SPACE, text)
     if " " in text:
         text = _SPREAD.sub(lambda m: m.group(0).replace(SPACE, ""), text)
-    return f" {text.strip()} "
+    return f" {text.strip(SPACE)} "
 
 
 def normalise_fields(texts: list[str]) -> str:
@@ -90,8 +90,8 @@ def normalise_mapped(text: str) -> tuple[str, list[int]]:
     # collapse space runs, then join spread letters, keeping the map
     s, src = _sub_mapped(_SPACES, lambda m: SPACE, s, src)
     s, src = _sub_mapped(_SPREAD, lambda m: m.group(0).replace(SPACE, ""), s, src)
-    lead = len(s) - len(s.lstrip())
-    core = s.strip()
+    lead = len(s) - len(s.lstrip(SPACE))
+    core = s.strip(SPACE)
     src = src[lead:lead + len(core)]
     end = len(text)
     return f" {core} ", [src[0] if src else end, *src, end]
