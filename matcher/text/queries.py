@@ -39,22 +39,22 @@ def _keep_case(original: str, word: str) -> str:
 
 
 def query_terms(works: list[dict], ai: bool = False) -> list[tuple[str, str]]:
-    """[(kind, value)]: "search" terms and "hashtag" values for every character's names (the work titles
-    too), without repeats, round-robin over characters; AI: search terms combined with AI words."""
+    """[(kind, value)]: "search" terms and "hashtag" values for every character's names (then the work
+    titles), without repeats, round-robin over characters; AI: search terms combined with AI words."""
     per_subject: list[list[tuple[str, str]]] = []
-    for work in works:
-        subjects = [c.get("names") or [] for c in work.get("characters") or []] + [work.get("titles") or []]
-        for names in subjects:
-            items: list[tuple[str, str]] = []
-            for name in names:
-                searches, tags = name_terms(str(name))
-                for term in searches:
-                    if ai:
-                        items += [("search", f"{term} {w}") for w in _ai_words(term)]
-                    else:
-                        items.append(("search", term))
-                items += [("hashtag", t) for t in tags]
-            per_subject.append(items)
+    subjects = [c.get("names") or [] for w in works for c in w.get("characters") or []]
+    subjects += [w.get("titles") or [] for w in works]  # characters first: a quota that cuts keeps them
+    for names in subjects:
+        items: list[tuple[str, str]] = []
+        for name in names:
+            searches, tags = name_terms(str(name))
+            for term in searches:
+                if ai:
+                    items += [("search", f"{term} {w}") for w in _ai_words(term)]
+                else:
+                    items.append(("search", term))
+            items += [("hashtag", t) for t in tags]
+        per_subject.append(items)
     out: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
     depth = max((len(items) for items in per_subject), default=0)
