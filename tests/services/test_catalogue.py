@@ -95,3 +95,19 @@ def test_bad_files_refused_with_one_line(text, message):
     with pytest.raises(Invalid, match=message) as info:
         parse_catalogue(text, "cat.yaml")
     assert "\n" not in str(info.value) and str(info.value).startswith("cat.yaml")
+
+
+@pytest.mark.integration
+def test_import_on_postgresql(postgres_url, tmp_path):
+    from core.config import load_settings
+    from core.db import session_scope, upgrade
+
+    settings = load_settings({"MAMORU_HOME": str(tmp_path / "home"), "MAMORU_DATABASE_URL": postgres_url})
+    upgrade(settings)
+    for _ in range(2):
+        with session_scope(settings) as s:
+            import_catalogue(s, None, get_or_create_holder(s, None, "Example Studio"), parse_catalogue(CATALOGUE))
+    with session_scope(settings) as s:
+        assert counts(s) == (1, 2)
+        assert find_catalogue_character(s, get_or_create_holder(s, None, "Example Studio"), "zoro").aliases[0] == \
+            "ロロノア・ゾロ"
