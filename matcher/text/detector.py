@@ -32,6 +32,15 @@ FIELDS = ("title", "description", "hashtags", "uploader_name")
 SHORT_KANA_CHARS = 2  # a kana name this short needs non-kana on both sides (ツナミ is not ナミ)
 SHORT_LATIN_CHARS = 3  # a Latin name this short is ambiguous (L, Ash) unless run together in a hashtag
 CHAR, WORK = "character", "work"
+MIN_GLUED_CHARS = 4  # a shorter name run together with other letters is too likely part of a word
+MAX_GLUE_CHARS = 40
+# what uploaders run names together with in hashtags (#gojoedit, #luffyfanart, #narutoamv, #sukunaxgojo)
+GLUE_WORDS = ("edit", "edits", "edt", "fan", "fans", "fanart", "art", "cosplay", "cos", "amv", "mmd", "ai", "x",
+              "vs", "and", "lover", "lovers", "stan", "core", "tiktok", "shorts", "short", "fyp", "anime", "manga",
+              "gear", "sama", "san", "kun", "chan", "sensei", "senpai", "daily", "clip", "clips", "moment",
+              "moments", "scene", "scenes", "cute", "best", "my", "team", "figure", "plush", "icon", "icons",
+              "wallpaper", "pfp", "meme", "memes", "funny", "dance", "the", "irl", "cosplayer", "fanfic", "ship",
+              "aiart", "aivideo", "video", "videos", "animation", "sora", "veo", "kling")
 
 
 @functools.cache
@@ -140,10 +149,36 @@ class MentionDetector:
             self.automaton.add_word(form, (len(form), tuple(entries), _needs_bounds(form)))
         self.automaton.make_automaton()
         self.pattern_count = len(forms)
+        # words a Latin name may be run together with in a hashtag (#gojoedit, #luffyxzoro, #onepieceluffy)
+        self._glue = frozenset(GLUE_WORDS) | {f.replace(" ", "") for f in forms
+                                               if latin_only(f) and forms[f][0].kind in (CHAR, WORK)}
 
     @classmethod
     def from_catalogue(cls, works: list[dict]) -> MentionDetector:
         return cls(works)
+
+    def _glued(self, text: str, begin: int, end: int, form: str) -> bool:
+        """Whether a Latin name run together with other letters (#gojoedit, #luffyxzoro) is glued only to
+        catalogue names and usual hashtag words: the rest of the word splits into them (fluffy does not)."""
+        if not latin_only(form) or len(form.replace(" ", "")) < MIN_GLUED_CHARS:
+            return False
+        start, stop = begin, end
+        while start > 0 and is_latin_alnum(text[start - 1]):
+            start -= 1
+        while stop < len(text) and is_latin_alnum(text[stop]):
+            stop += 1
+        return self._splits(text[start:begin]) and self._splits(text[end:stop])
+
+    def _splits(self, rest: str) -> bool:
+        if not rest:
+            return True
+        ok = [True] + [False] * len(rest)
+        for i in range(1, len(rest) + 1):
+            for j in range(max(0, i - MAX_GLUE_CHARS), i):
+                if ok[j] and (rest[j:i] in self._glue or rest[j:i].isdigit()):
+                    ok[i] = True
+                    break
+        return ok[-1]
 
     def detect(self, post: dict) -> Detection:
         raw = _fields(post)
@@ -155,7 +190,8 @@ class MentionDetector:
         ai_hits: list[tuple[int, int, int, Entry]] = []
         for end, (length, entries, check) in self.automaton.iter(text):
             begin = end - length + 1
-            if check and not _bounded(text, begin, end + 1, entries[0].form):
+            if check and not _bounded(text, begin, end + 1, entries[0].form) and not (
+                    entries[0].kind in (CHAR, WORK) and self._glued(text, begin, end + 1, entries[0].form)):
                 continue
             fi = bisect.bisect_left(seps, begin)
             for entry in entries:
