@@ -181,49 +181,34 @@ def import_catalogue(session: Session, actor_id: int | None, holder: RightsHolde
 
 
 def _upsert_work(session: Session, holder: RightsHolder, data: dict) -> tuple[Work, bool]:
-    work = session.scalar(select(Work).where(Work.rights_holder_id == holder.id, Work.key == data["id"]))
-    name_en = _english_name(data["titles"], data["id"])
-    if work is None:
-        work = session.scalar(select(Work).where(Work.rights_holder_id == holder.id, Work.name_en == name_en,
-                                                 Work.key.is_(None)))
-    if work is None:
-        if session.scalar(select(Work.id).where(Work.rights_holder_id == holder.id, Work.name_en == name_en)):
-            raise Conflict(f"work {data['id']}: another work of {holder.name} is named {name_en!r}")
-        work = Work(rights_holder_id=holder.id, key=data["id"], name_en=name_en,
-                    name_ja=_japanese_name(data["titles"]), titles=list(data["titles"]))
-        session.add(work)
-        session.flush()
-        return work, True
-    if work.key != data["id"]:
-        work.key = data["id"]
-    if (work.titles or []) != data["titles"]:
-        work.titles = list(data["titles"])
-    if work.name_ja is None and _japanese_name(data["titles"]):
-        work.name_ja = _japanese_name(data["titles"])
-    return work, False
+    return _upsert(session, Work, Work.rights_holder_id, holder.id, data["id"], data["titles"], "titles")
 
 
 def _upsert_character(session: Session, work: Work, data: dict) -> tuple[Character, bool]:
-    char = session.scalar(select(Character).where(Character.work_id == work.id, Character.key == data["id"]))
-    name_en = _english_name(data["names"], data["id"])
-    if char is None:
-        char = session.scalar(select(Character).where(Character.work_id == work.id, Character.name_en == name_en,
-                                                      Character.key.is_(None)))
-    if char is None:
-        if session.scalar(select(Character.id).where(Character.work_id == work.id, Character.name_en == name_en)):
-            name_en = f"{name_en} ({data['id']})"[:MAX_NAME_CHARS]
-        char = Character(work_id=work.id, key=data["id"], name_en=name_en, name_ja=_japanese_name(data["names"]),
-                         aliases=list(data["names"]))
-        session.add(char)
-        session.flush()
-        return char, True
-    if char.key != data["id"]:
-        char.key = data["id"]
-    if list(char.aliases or []) != data["names"]:
-        char.aliases = list(data["names"])
-    if char.name_ja is None and _japanese_name(data["names"]):
-        char.name_ja = _japanese_name(data["names"])
-    return char, False
+    return _upsert(session, Character, Character.work_id, work.id, data["id"], data["names"], "aliases")
+
+
+def _upsert(session: Session, model, parent, parent_id: int, key: str, names: list[str], names_attr: str):
+    """(row, created): MODEL's row under PARENT == PARENT_ID with catalogue id KEY, else the row of its
+    English name without an id (made by `refs add`: adopted), else a new one; its names set to NAMES."""
+    name_en = _english_name(names, key)
+    row = session.scalar(select(model).where(parent == parent_id, model.key == key)) or session.scalar(
+        select(model).where(parent == parent_id, model.name_en == name_en, model.key.is_(None)))
+    created = row is None
+    if created:
+        if session.scalar(select(model.id).where(parent == parent_id, model.name_en == name_en)):
+            name_en = f"{name_en} ({key})"[:MAX_NAME_CHARS]  # another id already has this English name
+        row = model(key=key, name_en=name_en, name_ja=_japanese_name(names), **{parent.key: parent_id})
+        session.add(row)
+    if row.key != key:
+        row.key = key
+    if list(getattr(row, names_attr) or []) != names:
+        setattr(row, names_attr, list(names))
+    if row.name_ja is None and _japanese_name(names):
+        row.name_ja = _japanese_name(names)
+    if created:
+        session.flush()  # its id, for the characters under it (an update is flushed with the import)
+    return row, created
 
 
 def holder_catalogue(session: Session, holder: RightsHolder) -> list[dict]:

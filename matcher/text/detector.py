@@ -153,10 +153,6 @@ class MentionDetector:
         self._glue = frozenset(GLUE_WORDS) | {f.replace(" ", "") for f in forms
                                                if latin_only(f) and forms[f][0].kind in (CHAR, WORK)}
 
-    @classmethod
-    def from_catalogue(cls, works: list[dict]) -> MentionDetector:
-        return cls(works)
-
     def _glued(self, text: str, begin: int, end: int, form: str) -> bool:
         """Whether a Latin name run together with other letters (#gojoedit, #luffyxzoro) is glued only to
         catalogue names and usual hashtag words: the rest of the word splits into them (fluffy does not)."""
@@ -281,8 +277,8 @@ def as_written(raw: str, wanted: str) -> str:
     if at < 0:
         return wanted
     a, b = starts[at], starts[at + len(wanted) - 1] + 1
-    while b < len(raw) and unicodedata.combining(raw[b]) or b < len(raw) and raw[b] in "\uff9e\uff9f":
-        b += 1
+    while b < len(raw) and (unicodedata.combining(raw[b]) or raw[b] in "\uff9e\uff9f"):
+        b += 1  # marks that belong to the last character (ｷﾞ, accents typed apart)
     return raw[a:b]
 
 
