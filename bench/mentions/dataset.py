@@ -22,7 +22,11 @@ class LabelledPost:
 
 
 def load_posts(name: str, path: Path | None = None) -> list[LabelledPost]:
+    """Labelled posts of POSTS/<name>.txt, or of PATH: the same text format, or JSON lines (.jsonl) of
+    `mamoru mentions` input with "category", "characters" (expected ids) and "ai" (bool) added."""
     path = path or POSTS / f"{name}.txt"
+    if path.suffix == ".jsonl":
+        return _load_jsonl(path)
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -58,3 +62,18 @@ def synthetic_catalogue(real: list[dict], total_characters: int = 1000, seed: in
         works.append({"id": f"syn-work-{wi}", "titles": [f"Synthetic Saga {wi}"], "characters": chars})
         count += len(chars)
     return works
+
+
+def _load_jsonl(path: Path) -> list[LabelledPost]:
+    import json
+
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        post = {k: row.get(k) for k in ("id", "platform", "title", "description", "hashtags", "uploader_name")}
+        post["id"] = post["id"] if post["id"] is not None else f"{path.stem}-{n}"
+        out.append(LabelledPost(post, str(row.get("category") or "all"), frozenset(row.get("characters") or []),
+                                bool(row.get("ai"))))
+    return out
