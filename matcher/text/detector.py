@@ -23,6 +23,7 @@ from matcher.text.scripts import (
     KATAKANA_CHAR,
     HIRAGANA_CHAR,
     is_hangul,
+    is_hiragana,
     is_katakana,
     is_latin_alnum,
     latin_only,
@@ -245,7 +246,7 @@ def _bounded(text: str, begin: int, end: int, form: str) -> bool:
     if is_latin_alnum(last) and is_latin_alnum(after):
         return False
     if KATAKANA_CHAR.match(first) or HIRAGANA_CHAR.match(first):
-        same = is_katakana if KATAKANA_CHAR.match(first) else _is_hiragana
+        same = is_katakana if KATAKANA_CHAR.match(first) else is_hiragana
         if len(form) <= SHORT_KANA_CHARS:
             return not (same(before) or same(after))
         return not (same(before) and same(after))
@@ -258,10 +259,6 @@ def _needs_bounds(form: str) -> bool:
     first, last = form[0], form[-1]
     return (is_latin_alnum(first) or is_latin_alnum(last) or bool(KATAKANA_CHAR.match(first))
             or bool(HIRAGANA_CHAR.match(first)) or bool(HANGUL.match(first)))
-
-
-def _is_hiragana(ch: str) -> bool:
-    return "\u3041" <= ch <= "\u309f"
 
 
 def as_written(raw: str, wanted: str) -> str:
