@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.config import Settings
@@ -232,11 +232,11 @@ def _slug(name: str, row_id: int) -> str:
 
 def find_catalogue_character(session: Session, holder: RightsHolder, key: str,
                              work_key: str | None = None) -> Character | None:
-    """HOLDER's character whose catalogue id is KEY (in the work WORK_KEY when given; Conflict when two
-    works have it and none is named), or None."""
+    """HOLDER's character whose catalogue id is KEY (in the work WORK_KEY, an id or English name, when
+    given; Conflict when two works have it and none is named), or None."""
     stmt = select(Character).join(Work).where(Work.rights_holder_id == holder.id, Character.key == key.strip())
-    if work_key:
-        stmt = stmt.where(Work.key == work_key.strip())
+    if work_key:  # the work's catalogue id or its English name
+        stmt = stmt.where(or_(Work.key == work_key.strip(), Work.name_en == " ".join(work_key.split())))
     found = list(session.scalars(stmt))
     if len(found) > 1:
         raise Conflict(f"character id {key!r} is in {len(found)} works of {holder.name}: name the work (its id)")

@@ -80,6 +80,7 @@ def test_same_character_id_in_two_works_needs_the_work(session):
     with pytest.raises(Conflict, match="name the work"):
         find_catalogue_character(session, holder, "luffy")
     assert find_catalogue_character(session, holder, "luffy", "one-piece-film").aliases == ["Luffy (film)"]
+    assert find_catalogue_character(session, holder, "luffy", "ONE PIECE").work.key == "one-piece"
 
 
 @pytest.mark.parametrize(("text", "message"), [
