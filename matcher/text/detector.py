@@ -41,7 +41,9 @@ GLUE_WORDS = ("edit", "edits", "edt", "fan", "fans", "fanart", "art", "cosplay",
               "gear", "sama", "san", "kun", "chan", "sensei", "senpai", "daily", "clip", "clips", "moment",
               "moments", "scene", "scenes", "cute", "best", "my", "team", "figure", "plush", "icon", "icons",
               "wallpaper", "pfp", "meme", "memes", "funny", "dance", "the", "irl", "cosplayer", "fanfic", "ship",
-              "aiart", "aivideo", "video", "videos", "animation", "sora", "veo", "kling")
+              "aiart", "aivideo", "video", "videos", "animation", "sora", "veo", "kling", "community", "artist",
+              "artists", "artwork", "generated", "gen", "creator", "creators", "world", "lab", "labs", "test",
+              "tests", "official", "jp", "japan", "girl", "girls", "boy", "version", "ver", "movie", "film")
 
 
 @functools.cache
@@ -150,7 +152,8 @@ class MentionDetector:
             self.automaton.add_word(form, (len(form), tuple(entries), _needs_bounds(form)))
         self.automaton.make_automaton()
         self.pattern_count = len(forms)
-        # words a Latin name may be run together with in a hashtag (#gojoedit, #luffyxzoro, #onepieceluffy)
+        # words a Latin name or AI marker may be run together with in a hashtag (#gojoedit, #luffyxzoro,
+        # #onepieceluffy, #aiartcommunity, #sora2video)
         self._glue = frozenset(GLUE_WORDS) | {f.replace(" ", "") for f in forms
                                                if latin_only(f) and forms[f][0].kind in (CHAR, WORK)}
 
@@ -187,8 +190,8 @@ class MentionDetector:
         ai_hits: list[tuple[int, int, int, Entry]] = []
         for end, (length, entries, check) in self.automaton.iter(text):
             begin = end - length + 1
-            if check and not _bounded(text, begin, end + 1, entries[0].form) and not (
-                    entries[0].kind in (CHAR, WORK) and self._glued(text, begin, end + 1, entries[0].form)):
+            if check and not _bounded(text, begin, end + 1, entries[0].form) and not self._glued(
+                    text, begin, end + 1, entries[0].form):
                 continue
             fi = bisect.bisect_left(seps, begin)
             for entry in entries:

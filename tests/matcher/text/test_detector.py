@@ -101,3 +101,19 @@ def test_field_and_alias_reported(detector):
 ])
 def test_ai_markers(detector, post, generated):
     assert detector.detect(post).ai_generated is generated
+
+
+@pytest.mark.parametrize(("tags", "expected", "generated"), [
+    (["luffyedit"], ["luffy"], False),
+    (["luffyxzoro"], ["luffy", "zoro"], False),
+    (["onepieceluffy"], ["luffy"], False),
+    (["fluffydog"], [], False),
+    (["marionette"], [], False),
+    (["aiartcommunity"], [], True),
+    (["sora2video"], [], True),
+    (["klingon"], [], False),
+])
+def test_names_and_markers_run_together_in_hashtags(detector, tags, expected, generated):
+    out = detector.detect({"hashtags": tags})
+    assert sorted(m.character for m in out.characters) == expected
+    assert out.ai_generated is generated
