@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -74,24 +75,31 @@ class RightsHolder(Base):
 
 
 class Work(Base):
-    """A franchise (One Piece, Pokémon...), named in English and Japanese."""
+    """A franchise (One Piece, Pokémon...), named in English and Japanese; `key` is its catalogue id
+    (one-piece) and `titles` every title a catalogue gives (ONE PIECE, ワンピース, 航海王, 원피스)."""
 
     __tablename__ = "works"
-    __table_args__ = (UniqueConstraint("rights_holder_id", "name_en"),)
+    __table_args__ = (UniqueConstraint("rights_holder_id", "name_en"),
+                      Index("ix_works_holder_key", "rights_holder_id", "key", unique=True))
     id: Mapped[int] = mapped_column(primary_key=True)
     rights_holder_id: Mapped[int] = mapped_column(ForeignKey("rights_holders.id", ondelete="CASCADE"))
     name_en: Mapped[str] = mapped_column(String(200))
     name_ja: Mapped[str | None] = mapped_column(String(200))
+    key: Mapped[str | None] = mapped_column(String(100))
+    titles: Mapped[list | None] = mapped_column()
     rights_holder: Mapped[RightsHolder] = relationship(back_populates="works")
     characters: Mapped[list[Character]] = relationship(back_populates="work", cascade="all, delete-orphan")
 
 
 class Character(Base):
-    """A character of a work, with aliases (kanji, kana, romaji, English, nicknames)."""
+    """A character of a work, with aliases (kanji, kana, romaji, English, nicknames): every name a
+    catalogue gives, expanded to all scripts by matcher.text; `key` is its catalogue id (luffy)."""
 
     __tablename__ = "characters"
-    __table_args__ = (UniqueConstraint("work_id", "name_en"),)
+    __table_args__ = (UniqueConstraint("work_id", "name_en"),
+                      Index("ix_characters_work_key", "work_id", "key", unique=True))
     id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(100))
     work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"))
     name_en: Mapped[str] = mapped_column(String(200))
     name_ja: Mapped[str | None] = mapped_column(String(200))

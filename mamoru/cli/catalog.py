@@ -1,4 +1,5 @@
-"""`mamoru init` and `mamoru refs`: the database and the rights holders' reference art."""
+"""`mamoru init`, `mamoru catalog` and `mamoru refs`: the database, the holders' catalogues of works and
+characters (names in every script), and their reference art."""
 
 from __future__ import annotations
 
@@ -21,6 +22,52 @@ def init() -> None:
 
 
 @click.group()
+def catalog() -> None:
+    """A holder's works and characters with their names in every script (catalogue files)."""
+
+
+@catalog.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--holder", default=None, help="Rights holder (created if new); default: the file's `holder:`.")
+def catalog_import(file: Path, holder: str | None) -> None:
+    """Import FILE (YAML: works with ids and titles, characters with ids and names). Idempotent: the same
+    file again changes nothing; works and characters are updated in place, none is deleted."""
+    from core.services.catalogue import import_catalogue, parse_catalogue
+    from core.services.holders import get_or_create_holder
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file}: not UTF-8 text") from None
+    with service_session() as (session, _):
+        data = parse_catalogue(text, str(file))
+        name = holder or data["holder"]
+        if not name:
+            raise click.ClickException(f"{file}: no holder: give --holder NAME or a `holder:` line in the file")
+        result = import_catalogue(session, None, get_or_create_holder(session, None, name), data)
+        click.echo(f"catalogue of {result.holder.name} imported from {file.name}: {result.summary()}")
+        if result.not_in_file:
+            click.echo(f"note: kept, not in this file: {', '.join(result.not_in_file[:20])}", err=True)
+
+
+@catalog.command("show")
+@click.option("--holder", required=True, help="Rights holder.")
+def catalog_show(holder: str) -> None:
+    """Print a holder's catalogue (the import file's shape, YAML)."""
+    import yaml
+
+    from core.services.catalogue import holder_catalogue
+    from core.services.holders import find_holder
+
+    with service_session() as (session, _):
+        row = find_holder(session, holder)
+        if row is None:
+            raise click.ClickException(f"no rights holder named {holder!r}")
+        works = holder_catalogue(session, row)
+    click.echo(yaml.safe_dump({"holder": holder, "works": works}, allow_unicode=True, sort_keys=False), nl=False)
+
+
+@click.group()
 def refs() -> None:
     """Manage reference art (rights holder -> work -> character -> images)."""
 
@@ -39,21 +86,30 @@ def _rebuild() -> None:
 
 @refs.command("add")
 @click.option("--holder", required=True, help="Rights holder name (created if new).")
-@click.option("--work", "work_name", required=True, help="Work / franchise, English name.")
+@click.option("--work", "work_name", default=None,
+              help="Work / franchise, English name (or catalogue id); optional for a catalogue character id.")
 @click.option("--work-ja", default=None, help="Work name in Japanese.")
-@click.option("--character", required=True, help="Character, English name.")
+@click.option("--character", required=True,
+              help="Character: a catalogue id (luffy, from `mamoru catalog import`) or an English name.")
 @click.option("--character-ja", default=None, help="Character name in Japanese.")
 @click.argument("images", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def refs_add(holder: str, work_name: str, work_ja: str | None, character: str, character_ja: str | None,
+def refs_add(holder: str, work_name: str | None, work_ja: str | None, character: str, character_ja: str | None,
              images: tuple[Path, ...]) -> None:
     """Add reference IMAGES (PNG, JPEG, WebP, GIF) for a character, then rebuild the index. Art belongs to
     one holder: an image already held by another, or the same picture re-encoded, is refused."""
+    from core.services.catalogue import find_catalogue_character
     from core.services.holders import get_or_create_holder
     from core.services.references import add_reference
     from reports.web.uploads import describe_art
 
     with service_session() as (session, settings):
         holder_row = get_or_create_holder(session, None, holder)
+        known = find_catalogue_character(session, holder_row, character, work_name)
+        if known is not None:  # a catalogue id: the character (and its work) by their stored names
+            work_name, character = known.work.name_en, known.name_en
+        elif not work_name:
+            raise click.ClickException(f"{character!r} is no catalogue character id of {holder_row.name}: "
+                                       f"give --work and the character's English name")
         for image in images:
             added = add_reference(session, settings, None, holder=holder_row, work=work_name, character=character,
                                   data=image.read_bytes(), filename=image.name, describe=describe_art,

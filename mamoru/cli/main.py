@@ -32,6 +32,8 @@ def configure_logging(verbose: bool) -> None:
 COMMANDS = {
     "init": "mamoru.cli.catalog:init",
     "refs": "mamoru.cli.catalog:refs",
+    "catalog": "mamoru.cli.catalog:catalog",
+    "mentions": "mamoru.cli.mentions:mentions",
     "scan": "mamoru.cli.scan:scan",
     "report": "mamoru.cli.report:report",
     "web": "mamoru.cli.web:web",

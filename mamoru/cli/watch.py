@@ -21,15 +21,32 @@ def watch() -> None:
 
 @watch.command("add")
 @click.option("--holder", required=True, help="Rights holder the watchlist serves (created if new).")
-@click.option("--platform", required=True, type=click.Choice(WATCH_PLATFORMS))
-@click.option("--kind", required=True, type=click.Choice(KIND_CHOICES))
+@click.option("--platform", "platforms", multiple=True, type=click.Choice(WATCH_PLATFORMS),
+              help="Platform (repeat with --from-catalog; default there: every platform with search or hashtags).")
+@click.option("--kind", type=click.Choice(KIND_CHOICES), help="What VALUE is (not with --from-catalog).")
+@click.option("--from-catalog", is_flag=True,
+              help="Search terms and hashtags for every expanded name of the holder's catalogue, within "
+                   "each platform's quota, without duplicates.")
+@click.option("--ai", is_flag=True, help="With --from-catalog: search terms combined with AI words.")
 @click.option("--every", "every_minutes", type=int, default=DEFAULT_EVERY_MINUTES, show_default=True,
               help="Minutes between runs (5 to a week).")
 @click.option("--max-duration", type=int, default=DEFAULT_MAX_DURATION_S, show_default=True,
               help="Short filter: drop clips longer than this many seconds (0: no limit; unknown kept).")
-@click.argument("value")
-def watch_add(holder: str, platform: str, kind: str, every_minutes: int, max_duration: int, value: str) -> None:
-    """Add a watchlist for VALUE (a term, '#tag', account, or URL; Japanese welcome)."""
+@click.argument("value", required=False)
+def watch_add(holder: str, platforms: tuple[str, ...], kind: str | None, from_catalog: bool, ai: bool,
+              every_minutes: int, max_duration: int, value: str | None) -> None:
+    """Add a watchlist for VALUE (a term, '#tag', account, or URL; Japanese welcome), or with
+    --from-catalog the watchlists that look for the holder's catalogue characters."""
+    if from_catalog:
+        if value or kind:
+            raise click.UsageError("--from-catalog makes its own values: give no --kind or VALUE")
+        _add_from_catalog(holder, list(platforms), ai, every_minutes)
+        return
+    if ai:
+        raise click.UsageError("--ai goes with --from-catalog")
+    if len(platforms) != 1 or not kind or not value:
+        raise click.UsageError("give one --platform, --kind and VALUE (or --from-catalog)")
+    platform = platforms[0]
     from core.services.holders import get_or_create_holder
     from core.services.watchlists import add_watchlist, limit_note
 
@@ -42,6 +59,30 @@ def watch_add(holder: str, platform: str, kind: str, every_minutes: int, max_dur
     note = limit_note(platform, kind)
     if note:
         click.echo(f"note: {note}", err=True)
+
+
+def _add_from_catalog(holder: str, platforms: list[str], ai: bool, every_minutes: int) -> None:
+    from core.services.catalogue import CATALOGUE_KINDS, add_catalogue_watchlists
+    from core.services.holders import find_holder
+    from core.targets import TARGETS
+    from matcher.text.queries import query_terms
+
+    platforms = platforms or [p for p in WATCH_PLATFORMS if set(TARGETS[p].kinds) & set(CATALOGUE_KINDS)]
+    with service_session() as (session, settings):
+        holder_row = find_holder(session, holder)
+        if holder_row is None:
+            raise click.ClickException(f"no rights holder named {holder!r}: import its catalogue first")
+        out = add_catalogue_watchlists(session, settings, None, holder=holder_row, platforms=platforms,
+                                       terms=query_terms, ai=ai, every_minutes=every_minutes)
+        for row in out.created:
+            click.echo(f"watchlist {row.id}: {row.platform} {row.kind} {row.value!r} for {holder_row.name}")
+    click.echo(f"{len(out.created)} watchlists created, {len(out.existing)} already there, "
+               f"{len(out.over_quota)} left out by the platforms' quotas")
+    for platform in sorted({p for p, _, _ in out.over_quota}):
+        click.echo(f"note: {platform}: quota reached, "
+                   f"{sum(1 for p, _, _ in out.over_quota if p == platform)} terms not added", err=True)
+    for why in out.unsupported:
+        click.echo(f"note: {why}", err=True)
 
 
 @watch.command("list")

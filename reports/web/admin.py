@@ -88,6 +88,32 @@ def holders_create(request: Request, name: str = Form(""), contact_email: str = 
     return _back("/admin/holders", message=f"rights holder {holder.name} created")
 
 
+MAX_CATALOGUE_BYTES = 5 * 1024 * 1024
+
+
+@router.post("/catalogue")
+async def holders_catalogue(request: Request, holder: int = Form(...), catalogue: UploadFile = File(...),
+                            csrf_token: str = Form(""), user: CurrentUser = Depends(admin_user),
+                            db: Session = Depends(get_db, scope="function")):
+    """Import a catalogue file (YAML: works, titles, characters, names) for a holder; idempotent."""
+    from core.services.catalogue import import_catalogue, parse_catalogue
+
+    check_csrf(request, csrf_token)
+    data = await catalogue.read(MAX_CATALOGUE_BYTES + 1)
+    try:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return _back("/admin/holders", error="the catalogue is not UTF-8 text")
+        holder_row = holders.get_holder(db, holder)
+        result = import_catalogue(db, user.id, holder_row, parse_catalogue(text, catalogue.filename or "catalogue"))
+    except ServiceError as exc:
+        db.rollback()
+        return _back("/admin/holders", error=str(exc))
+    db.commit()
+    return _back("/admin/holders", message=f"catalogue of {holder_row.name} imported: {result.summary()}")
+
+
 @router.get("/references")
 def references_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(admin_user),
                     db: Session = Depends(get_db, scope="function")):

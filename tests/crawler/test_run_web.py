@@ -86,6 +86,7 @@ def test_watchlist_run_upserts_and_never_duplicates(settings, server):
         [clip] = session.scalars(select(Clip)).all()
         assert (clip.platform, clip.platform_id, clip.status) == ("web", "127.0.0.1/v/-k9Xq2", "new")
         assert clip.watchlist_id == wl and clip.spider == "web" and clip.hashtags == ["鬼滅の刃", "anime"]
+        assert "#鬼滅の刃" in clip.description  # the mentions detector reads title, description and hashtags
         seen_before = clip.last_seen_at
         wl_row = session.get(Watchlist, wl)
         assert wl_row.last_run_at is not None and wl_row.last_outcome["new"] == 1

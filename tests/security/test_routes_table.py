@@ -49,6 +49,7 @@ ROUTES = {
     ("POST", "/admin/users/{user_id}/{action}"): ADMIN,
     ("GET", "/admin/holders"): ADMIN,
     ("POST", "/admin/holders"): ADMIN,
+    ("POST", "/admin/catalogue"): ADMIN,
     ("GET", "/admin/references"): ADMIN,
     ("POST", "/admin/references"): ADMIN,
     ("POST", "/admin/references/{reference_id}/{action}"): ADMIN,

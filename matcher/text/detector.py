@@ -1,0 +1,309 @@
+"""The mentions detector: one Aho-Corasick automaton (pyahocorasick) over every expanded name, title and AI
+marker, one pass over a post's fields, then the rules no automaton knows: word boundaries for Latin names
+(fluffy is not Luffy), kana and hangul neighbours (ドルフィン is not ルフィ), names that are also common
+words or shared by two characters (Link, Sora) counted only when their work is named too, AI phrases
+cancelled by a negation they overlap (no AI, AI学習禁止).
+
+    detector = MentionDetector(works)      # [{"id", "titles", "characters": [{"id", "names"}]}]
+    result = detector.detect(post)         # post: {"id", "title", "description", "hashtags", "uploader_name"}
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import unicodedata
+from dataclasses import dataclass, field
+
+from matcher.text import ai
+from matcher.text.names import expand_name
+from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
+from matcher.text.scripts import (
+    HANGUL,
+    KATAKANA_CHAR,
+    HIRAGANA_CHAR,
+    is_hangul,
+    is_hiragana,
+    is_katakana,
+    is_latin_alnum,
+    latin_only,
+)
+
+FIELDS = ("title", "description", "hashtags", "uploader_name")
+SHORT_KANA_CHARS = 2  # a kana name this short needs non-kana on both sides (ツナミ is not ナミ)
+SHORT_LATIN_CHARS = 3  # a Latin name this short is ambiguous (L, Ash) unless run together in a hashtag
+CHAR, WORK = "character", "work"
+MIN_GLUED_CHARS = 4  # a shorter name run together with other letters is too likely part of a word
+MAX_GLUE_CHARS = 40
+# what uploaders run names together with in hashtags (#gojoedit, #luffyfanart, #narutoamv, #sukunaxgojo)
+GLUE_WORDS = ("edit", "edits", "edt", "fan", "fans", "fanart", "art", "cosplay", "cos", "amv", "mmd", "ai", "x",
+              "vs", "and", "lover", "lovers", "stan", "core", "tiktok", "shorts", "short", "fyp", "anime", "manga",
+              "gear", "sama", "san", "kun", "chan", "sensei", "senpai", "daily", "clip", "clips", "moment",
+              "moments", "scene", "scenes", "cute", "best", "my", "team", "figure", "plush", "icon", "icons",
+              "wallpaper", "pfp", "meme", "memes", "funny", "dance", "the", "irl", "cosplayer", "fanfic", "ship",
+              "aiart", "aivideo", "video", "videos", "animation", "sora", "veo", "kling", "community", "artist",
+              "artists", "artwork", "generated", "gen", "creator", "creators", "world", "lab", "labs", "test",
+              "tests", "official", "jp", "japan", "girl", "girls", "boy", "version", "ver", "movie", "film")
+
+
+@functools.cache
+def _common_words() -> frozenset[str]:
+    """English words (GCIDE, from the english-words package): a name that is one is ambiguous."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
+
+
+def is_common(form: str) -> bool:
+    """Whether a Latin form is one common word (Link, Ash, Power) or too short to be sure of (L, Ai); two
+    words together (Princess Peach, Cloud Strife) are a name."""
+    if not latin_only(form) or " " in form:
+        return False
+    return len(form) <= SHORT_LATIN_CHARS or form in _common_words()
+
+
+def common_character(names: list[str]) -> bool:
+    """Whether every one-word Latin name of a character is a common word (Link, Cloud, Power): then its
+    one-word names in every script (リンク, 클라우드, パワー) are words too, and need the work named."""
+    words = [n for n in (normalise(str(name)).strip() for name in names) if latin_only(n) and " " not in n]
+    return bool(words) and all(is_common(w) for w in words)
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # "character", "work", or an ai kind
+    index: int  # character or work index; -1 for AI markers
+    form: str
+    ambiguous: bool = False
+    marker: str = ""
+
+
+@dataclass
+class Mention:
+    character: str
+    work: str
+    alias: str
+    field: str
+
+
+@dataclass
+class AIMarker:
+    marker: str
+    kind: str
+    text: str
+    field: str
+
+
+@dataclass
+class Detection:
+    id: object
+    works: list[str] = field(default_factory=list)
+    characters: list[Mention] = field(default_factory=list)
+    ai_generated: bool = False
+    ai_markers: list[AIMarker] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "works": list(self.works),
+                "characters": [{"character": m.character, "work": m.work, "alias": m.alias, "field": m.field}
+                               for m in self.characters],
+                "ai": {"generated": self.ai_generated,
+                       "markers": [{"marker": m.marker, "kind": m.kind, "text": m.text, "field": m.field}
+                                   for m in self.ai_markers]}}
+
+
+class CatalogueError(ValueError):
+    """The catalogue given to the detector is malformed (the message says where)."""
+
+
+class MentionDetector:
+    def __init__(self, works: list[dict]):
+        import ahocorasick
+
+        self.work_ids: list[str] = []
+        self.characters: list[tuple[str, int]] = []  # (character id, work index)
+        forms: dict[str, list[Entry]] = {}
+        char_forms: dict[str, dict[int, bool]] = {}  # form -> {character index: ambiguous}
+        for wi, work in enumerate(works):
+            self.work_ids.append(str(work["id"]))
+            titles = [t for title in work.get("titles") or [] for t in expand_name(str(title), swap=False)]
+            for form in titles:
+                forms.setdefault(form, []).append(Entry(WORK, wi, form, is_common(form)))
+            for character in work.get("characters") or []:
+                ci = len(self.characters)
+                self.characters.append((str(character["id"]), wi))
+                names = [str(n) for n in character.get("names") or []]
+                common = common_character(names)
+                for name in names:
+                    one_word = " " not in normalise(name).strip()
+                    for form in expand_name(name):
+                        ambiguous = is_common(form) or (common and one_word)
+                        known = char_forms.setdefault(form, {})
+                        known[ci] = known.get(ci, True) and ambiguous
+        title_forms = {f for f, entries in forms.items() if entries}
+        for form, cis in char_forms.items():
+            shared = len({self.characters[ci][1] for ci in cis}) > 1
+            for ci, ambiguous in sorted(cis.items()):
+                forms.setdefault(form, []).append(Entry(CHAR, ci, form, shared or ambiguous))
+        self._longer_titles = {f for f in title_forms if f not in char_forms}
+        for form, (kind, marker) in ai.marker_forms():
+            forms.setdefault(form, []).append(Entry(kind, -1, form, marker=marker))
+        self.automaton = ahocorasick.Automaton()
+        for form, entries in forms.items():
+            self.automaton.add_word(form, (len(form), tuple(entries), _needs_bounds(form)))
+        self.automaton.make_automaton()
+        self.pattern_count = len(forms)
+        # words a Latin name or AI marker may be run together with in a hashtag (#gojoedit, #luffyxzoro,
+        # #onepieceluffy, #aiartcommunity, #sora2video)
+        self._glue = frozenset(GLUE_WORDS) | {f.replace(" ", "") for f in forms
+                                               if latin_only(f) and forms[f][0].kind in (CHAR, WORK)}
+
+    def _glued(self, text: str, begin: int, end: int, form: str) -> bool:
+        """Whether a Latin name run together with other letters (#gojoedit, #luffyxzoro) is glued only to
+        catalogue names and usual hashtag words: the rest of the word splits into them (fluffy does not)."""
+        if not latin_only(form) or len(form.replace(" ", "")) < MIN_GLUED_CHARS:
+            return False
+        start, stop = begin, end
+        while start > 0 and is_latin_alnum(text[start - 1]):
+            start -= 1
+        while stop < len(text) and is_latin_alnum(text[stop]):
+            stop += 1
+        return self._splits(text[start:begin]) and self._splits(text[end:stop])
+
+    def _splits(self, rest: str) -> bool:
+        if not rest:
+            return True
+        ok = [True] + [False] * len(rest)
+        for i in range(1, len(rest) + 1):
+            for j in range(max(0, i - MAX_GLUE_CHARS), i):
+                if ok[j] and (rest[j:i] in self._glue or rest[j:i].isdigit()):
+                    ok[i] = True
+                    break
+        return ok[-1]
+
+    def detect(self, post: dict) -> Detection:
+        raw = _fields(post)
+        text = normalise_fields([raw[f] for f in FIELDS])  # one pass; fields kept apart by FIELD_SEP
+        seps = [i for i, ch in enumerate(text) if ch == FIELD_SEP] if FIELD_SEP in text else []
+        char_hits: list[tuple[int, int, int, Entry]] = []  # (field, start, end, entry) in TEXT
+        work_hits: list[tuple[int, Entry, int]] = []  # (field, entry, start)
+        title_spans: list[tuple[int, int]] = []  # titles that are no character's name (Super Mario)
+        ai_hits: list[tuple[int, int, int, Entry]] = []
+        for end, (length, entries, check) in self.automaton.iter(text):
+            begin = end - length + 1
+            if check and not _bounded(text, begin, end + 1, entries[0].form) and not self._glued(
+                    text, begin, end + 1, entries[0].form):
+                continue
+            fi = bisect.bisect_left(seps, begin)
+            for entry in entries:
+                if entry.kind == CHAR:
+                    char_hits.append((fi, begin, end + 1, entry))
+                elif entry.kind == WORK:
+                    work_hits.append((fi, entry, begin))
+                    if entry.form in self._longer_titles:
+                        title_spans.append((begin, end + 1))
+                else:
+                    ai_hits.append((fi, begin, end + 1, entry))
+        if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
+            char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
+        result = Detection(id=post.get("id"))
+        if char_hits or work_hits:
+            self._decide_characters(result, raw, text, char_hits, work_hits)
+        if ai_hits:
+            _decide_ai(result, raw, text, post, ai_hits)
+        return result
+
+    def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
+        named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
+        sure_works = named_works | {self.characters[e.index][1] for *_, e in char_hits if not e.ambiguous}
+        seen: set[int] = set()
+        for fi, begin, end, entry in char_hits:
+            cid, wi = self.characters[entry.index]
+            if entry.index in seen or (entry.ambiguous and wi not in sure_works):
+                continue
+            seen.add(entry.index)
+            result.characters.append(Mention(cid, self.work_ids[wi], as_written(raw[FIELDS[fi]], text[begin:end]),
+                                             FIELDS[fi]))
+        found = named_works | {self.characters[e.index][1] for *_, e in char_hits if e.index in seen}
+        found |= {e.index for _, e, _ in work_hits if e.ambiguous and e.index in found}
+        order = sorted([(at, e.index) for _, e, at in work_hits] +
+                       [(h[1], self.characters[h[3].index][1]) for h in char_hits if h[3].index in seen])
+        result.works = [self.work_ids[wi] for wi in dict.fromkeys(wi for _, wi in order) if wi in found]
+
+
+def _fields(post: dict) -> dict[str, str]:
+    tags = post.get("hashtags") or []
+    if isinstance(tags, str):
+        tags = tags.split()
+    return {"title": str(post.get("title") or ""), "description": str(post.get("description") or ""),
+            "hashtags": " ".join(f"#{str(t).lstrip('#＃')}" for t in tags),
+            "uploader_name": str(post.get("uploader_name") or "")}
+
+
+def _bounded(text: str, begin: int, end: int, form: str) -> bool:
+    """Whether the match [begin, end) stands as a word: Latin forms between non-Latin characters, short
+    kana names between non-kana, longer ones not inside a kana word, hangul names not after hangul."""
+    before, after = text[begin - 1] if begin else " ", text[end] if end < len(text) else " "
+    first, last = form[0], form[-1]
+    if is_latin_alnum(first) and is_latin_alnum(before):
+        return False
+    if is_latin_alnum(last) and is_latin_alnum(after):
+        return False
+    if KATAKANA_CHAR.match(first) or HIRAGANA_CHAR.match(first):
+        same = is_katakana if KATAKANA_CHAR.match(first) else is_hiragana
+        if len(form) <= SHORT_KANA_CHARS:
+            return not (same(before) or same(after))
+        return not (same(before) and same(after))
+    if HANGUL.match(first) and is_hangul(before):
+        return False
+    return True
+
+
+def _needs_bounds(form: str) -> bool:
+    first, last = form[0], form[-1]
+    return (is_latin_alnum(first) or is_latin_alnum(last) or bool(KATAKANA_CHAR.match(first))
+            or bool(HIRAGANA_CHAR.match(first)) or bool(HANGUL.match(first)))
+
+
+def as_written(raw: str, wanted: str) -> str:
+    """The text of RAW that normalises to WANTED (a match), as it appears: found case-folded when it can
+    be, else through the slow character map of normalise_mapped."""
+    folded = raw.casefold()
+    if len(folded) == len(raw):
+        at = folded.find(wanted)
+        if at >= 0:
+            return raw[at:at + len(wanted)]
+    text, starts = normalise_mapped(raw)
+    at = text.find(wanted)
+    if at < 0:
+        return wanted
+    a, b = starts[at], starts[at + len(wanted) - 1] + 1
+    while b < len(raw) and (unicodedata.combining(raw[b]) or raw[b] in "\uff9e\uff9f"):
+        b += 1  # marks that belong to the last character (ｷﾞ, accents typed apart)
+    return raw[a:b]
+
+
+def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> None:
+    negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
+    seen = set()
+    for fi, b, e, entry in hits:
+        if entry.kind == ai.NEGATION:
+            continue
+        if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations):
+            continue
+        if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw[FIELDS[fi]], fi, post):
+            continue
+        key = (entry.kind, entry.marker)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.ai_markers.append(AIMarker(entry.marker, entry.kind, as_written(raw[FIELDS[fi]], text[b:e]),
+                                          FIELDS[fi]))
+    result.ai_generated = bool(result.ai_markers)
+
+
+def _bare_ai_counts(raw_field: str, fi: int, post: dict) -> bool:
+    """A bare "ai" counts written "AI", or as a whole hashtag (#ai, #AI)."""
+    tags = post.get("hashtags") if isinstance(post.get("hashtags"), list) else []
+    if FIELDS[fi] == "hashtags" and any(normalise(str(t)).strip() == ai.BARE_AI for t in tags):
+        return True
+    return ai.upper_ai(unicodedata.normalize("NFKC", raw_field))

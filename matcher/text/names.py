@@ -1,0 +1,123 @@
+"""Expansion of a catalogue name into the forms uploaders write, all in the canonical form of
+normalise.py: katakana and hiragana, Hepburn romaji (pykakasi) with and without long vowels
+(tanjirou, tanjiro, tanjiroh), simplified and traditional Han (OpenCC), words spaced or run together
+(hashtags: #モンキーDルフィ, #monkeydluffy), given and family name in both orders."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from matcher.text.normalise import normalise
+from matcher.text.scripts import HAN, KANA, latin_only
+
+MIN_HIRAGANA_CHARS = 3  # ソラ is a name, そら the sky: short kana names keep the script they were given in
+MIN_HAN_CHARS = 2  # one Han character is a word in too many texts
+MIN_LATIN_CHARS = 2
+_LONG_VOWELS = (("ou", "o"), ("ou", "oh"), ("uu", "u"), ("ii", "i"), ("aa", "a"), ("ee", "e"), ("oo", "o"))
+_MACRONS = {"ō": ("ou", "oh", "o"), "ū": ("uu", "u"), "ā": ("aa", "a"), "ī": ("ii", "i"), "ē": ("ee", "e"),
+            "ô": ("ou", "o"), "û": ("uu", "u"), "â": ("aa", "a")}
+
+
+@functools.cache
+def _kakasi():
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+@functools.cache
+def _opencc(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def romaji(text: str) -> list[str]:
+    """Hepburn romaji words of a kana name ('' for a name with Han: readings of names are guesses)."""
+    if HAN.search(text) or not KANA.search(text):
+        return []
+    words = []
+    for part in _kakasi().convert(text):
+        words.extend(w for w in re.split(r"[^0-9A-Za-z]+", part["hepburn"]) if w)
+    return [w.lower() for w in words]
+
+
+def long_vowel_forms(word: str) -> set[str]:
+    """A romaji word with its long vowels written every usual way (ou/o/oh, uu/u, ...)."""
+    forms = {word}
+    for long, short in _LONG_VOWELS:
+        forms |= {f.replace(long, short) for f in forms if long in f}
+    return {f for f in forms if len(f) >= MIN_LATIN_CHARS} | {word}
+
+
+def macron_forms(name: str) -> set[str]:
+    """A Latin name with macrons spelled out (Tanjirō -> Tanjirou, Tanjiroh; Tanjiro comes by folding)."""
+    forms = {name}
+    for mark, spellings in _MACRONS.items():
+        for f in list(forms):
+            for variant in (mark.upper(), mark):
+                if variant in f:
+                    forms |= {f.replace(variant, s if variant.islower() else s.capitalize()) for s in spellings}
+    return forms
+
+
+def word_forms(words: list[str], *, swap: bool = True) -> set[str]:
+    """Words spaced and run together (a hashtag), and two-word names in both orders (SWAP)."""
+    forms = {" ".join(words), "".join(words)}
+    if swap and len(words) == 2:
+        forms |= {f"{words[1]} {words[0]}", f"{words[1]}{words[0]}"}
+    return forms
+
+
+def expand_name(name: str, *, swap: bool = True) -> set[str]:
+    """Every canonical form (normalise.py, without the padding) under which NAME is searched (SWAP: also
+    with its two words in the other order, for person names)."""
+    variants: set[str] = set()
+    for spelled in macron_forms(name):
+        base = normalise(spelled).strip()
+        if not base:
+            continue
+        variants |= word_forms(base.split(" "), swap=swap)
+        if latin_only(base):
+            for words in _long_vowel_word_lists(base.split(" ")):
+                variants |= word_forms(words, swap=swap)
+    for form in list(variants):
+        variants |= _script_forms(form)
+    roma = romaji(name)
+    if roma:
+        for words in _long_vowel_word_lists(roma):
+            variants |= word_forms(words, swap=swap)
+    return {v for v in variants if _long_enough(v)}
+
+
+def _long_vowel_word_lists(words: list[str]) -> list[list[str]]:
+    if len(words) > 4:
+        return [words]
+    lists: list[list[str]] = [[]]
+    for word in words:
+        lists = [prefix + [form] for prefix in lists for form in sorted(long_vowel_forms(word))]
+    return lists[:32]
+
+
+def _script_forms(form: str) -> set[str]:
+    import jaconv
+
+    out = set()
+    if KANA.search(form):
+        out.add(jaconv.hira2kata(form))
+        hira = jaconv.kata2hira(form)
+        if len(hira.replace(" ", "")) >= MIN_HIRAGANA_CHARS:
+            out.add(hira)
+    if HAN.search(form):
+        out |= {_opencc("s2t").convert(form), _opencc("t2s").convert(form), _opencc("jp2t").convert(form)}
+    return out
+
+
+def _long_enough(form: str) -> bool:
+    compact = form.replace(" ", "")
+    if latin_only(form):
+        return len(compact) >= MIN_LATIN_CHARS
+    if HAN.search(form) and not KANA.search(form):
+        return len(compact) >= MIN_HAN_CHARS
+    return len(compact) >= 1

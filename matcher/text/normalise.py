@@ -1,0 +1,137 @@
+"""One canonical form for names and for the text searched: NFKC (full/half width), invisible characters
+removed, Latin case and diacritics folded (Tanjirō -> tanjiro), camelCase split (#OnePieceLuffy), every
+separator (spaces, middle dots, dots, dashes, '#', emoji...) one space, and letters spread out to dodge
+filters (L.u.f.f.y) joined again. Kana and Han are kept as written: the expansion of names (names.py)
+writes each name in every form, so the text is normalised once, fast, and the matched span can be traced
+back to the text as it appeared (`normalise_mapped`)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SPACE = " "
+FIELD_SEP = "\x1f"  # kept by normalise_fields between the fields of a post
+# separators inside names as uploaders write them (anything not a letter or digit also becomes a space)
+_KEEP_CATEGORIES = ("L", "N", "M")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SPACES = re.compile(r" {2,}")
+# four or more single Latin letters or digits with a separator between each: "l u f f y" -> "luffy"
+_SPREAD = re.compile(r"(?<![0-9a-z])(?:[0-9a-z] ){3,}[0-9a-z](?![0-9a-z])"
+                     r"|(?<![\u3041-\u30ffー])(?:[\u3041-\u30ffー] )+[\u3041-\u30ffー](?![\u3041-\u30ffー])")
+_NEEDS_NFKC = re.compile(r"[^\u0000-\u007f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
+
+
+class _FoldTable(dict):
+    """str.translate's table, filled on first sight of each character: casefold, Latin diacritics dropped,
+    invisible characters (format, control, variation selectors) deleted, separators to one space."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        cat = unicodedata.category(ch)
+        if ch == FIELD_SEP:
+            value = ch
+        elif cat in ("Cf", "Cc", "Cs", "Co") or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
+            value = None if ch not in "\t\n\r" else SPACE
+        elif ch == "ー" or ch == "ｰ" or cat[0] in _KEEP_CATEGORIES and ch != "_":
+            value = _fold_letter(ch)
+        else:
+            value = SPACE
+        self[code] = value
+        return value
+
+
+def _fold_letter(ch: str) -> str:
+    folded = ch.casefold()
+    if "LATIN" in unicodedata.name(ch, "") or unicodedata.category(ch) == "Mn":
+        base = "".join(c for c in unicodedata.normalize("NFD", folded) if unicodedata.category(c) != "Mn")
+        if unicodedata.category(ch) == "Mn" and ch not in ("\u3099", "\u309a"):
+            return ""  # a stray combining mark (Zalgo, accents typed apart)
+        return base or folded
+    return folded
+
+
+_TABLE = _FoldTable()
+
+
+def _prepare(text: str) -> str:
+    if _NEEDS_NFKC.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return _CAMEL.sub(SPACE, text)
+
+
+def normalise(text: str) -> str:
+    """The canonical form of TEXT (a name or a field of a post), padded with one space on each side."""
+    text = _prepare(text or "").translate(_TABLE)
+    text = _SPACES.sub(SPACE, text)
+    if " " in text:
+        text = _SPREAD.sub(lambda m: m.group(0).replace(SPACE, ""), text)
+    return f" {text.strip(SPACE)} "
+
+
+def normalise_fields(texts: list[str]) -> str:
+    """normalise() of several texts at once, FIELD_SEP between them (no match crosses it)."""
+    return normalise(FIELD_SEP.join(t.replace(FIELD_SEP, SPACE) for t in texts))
+
+
+def normalise_mapped(text: str) -> tuple[str, list[int]]:
+    """normalise(TEXT) and, for each of its characters plus one past the end, where it starts in TEXT
+    (so a match [i, j) is TEXT[starts[i]:ends]); slower, used only for fields with a match."""
+    text = text or ""
+    prepared, starts = _mapped_prepare(text)
+    out: list[str] = []
+    src: list[int] = []
+    for ch, pos in zip(prepared, starts, strict=True):
+        piece = _TABLE[ord(ch)]
+        if piece:
+            out.append(piece)
+            src.extend([pos] * len(piece))
+    s, src = "".join(out), src
+    # collapse space runs, then join spread letters, keeping the map
+    s, src = _sub_mapped(_SPACES, lambda m: SPACE, s, src)
+    s, src = _sub_mapped(_SPREAD, lambda m: m.group(0).replace(SPACE, ""), s, src)
+    lead = len(s) - len(s.lstrip(SPACE))
+    core = s.strip(SPACE)
+    src = src[lead:lead + len(core)]
+    end = len(text)
+    return f" {core} ", [src[0] if src else end, *src, end]
+
+
+def _mapped_prepare(text: str) -> tuple[str, list[int]]:
+    """_prepare(TEXT) with the start in TEXT of each character (NFKC per grapheme when it is needed)."""
+    if _NEEDS_NFKC.search(text):
+        chars, starts = [], []
+        i = 0
+        while i < len(text):
+            j = i + 1
+            while j < len(text) and (unicodedata.combining(text[j]) or text[j] in "\uff9e\uff9f\u3099\u309a"):
+                j += 1
+            piece = unicodedata.normalize("NFKC", text[i:j])
+            chars.extend(piece)
+            starts.extend([i] * len(piece))
+            i = j
+        text2 = "".join(chars)
+    else:
+        text2, starts = text, list(range(len(text)))
+    out, src = _sub_mapped(_CAMEL, lambda m: SPACE, text2, starts)
+    return out, src
+
+
+def _sub_mapped(pattern: re.Pattern, repl, s: str, src: list[int]) -> tuple[str, list[int]]:
+    out: list[str] = []
+    new_src: list[int] = []
+    last = 0
+    for m in pattern.finditer(s):
+        out.append(s[last:m.start()])
+        new_src.extend(src[last:m.start()])
+        r = repl(m)
+        anchor = src[m.start()] if m.start() < len(src) else (src[-1] + 1 if src else 0)
+        out.append(r)
+        if r == m.group(0).replace(SPACE, "") and m.group(0) != r:  # spread letters: keep the letters' starts
+            new_src.extend(src[m.start() + k] for k, c in enumerate(m.group(0)) if c != SPACE)
+        else:
+            new_src.extend([anchor] * len(r))
+        last = m.end()
+    out.append(s[last:])
+    new_src.extend(src[last:])
+    return "".join(out), new_src
