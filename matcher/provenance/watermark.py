@@ -1,0 +1,177 @@
+"""Registered visible watermarks (a generator's logo that moves around the frame) found in a clip's frames.
+
+A watermark is provenance, not infringing art: it says which generator made the clip. The logo moves, so
+every sampled frame is searched whole, at a few scales (the logo's width as a share of the frame's), by
+normalised cross-correlation (OpenCV `matchTemplate`, zero-mean). A template is the registered PNG drawn
+over black: its alpha is the logo's shape, which is what survives over any background.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from matcher.errors import MatcherError
+
+SEARCH_WIDTH = 480            # frames are searched at this width (a logo needs no more detail to be found)
+SCALE_MIN, SCALE_MAX = 0.1, 0.5    # the logo's width as a share of the frame's width, searched between these (smaller
+                                   # templates correlate with any texture: 0.6 by chance at 0.06)
+SCALE_STEP = 2 ** (1 / 5)     # ... in steps of this factor, then
+REFINE = (0.92, 0.96, 1.04, 1.08)  # ... around the two best scales by these (a word logo's NCC falls fast off scale)
+MIN_TEMPLATE_SIDE = 8         # a logo smaller than this (search px) says nothing
+FRAME_HIT = 0.7               # zero-mean NCC at which a frame shows the logo (chance: under 0.6; another logo
+                              # sharing a glyph: 0.63; the logo under 50-70 % opacity: 0.75-0.9)
+MIN_FRAMES = 2                # ... and the clip needs this many such frames (one lucky texture is no watermark)
+MIN_FRAME_SHARE = 0.2         # ... and this share of its sampled frames
+MOVE_PX = 0.05                # positions further apart than this share of the frame width are a move
+
+
+class WatermarkError(MatcherError):
+    """A watermark template cannot be read."""
+
+
+@dataclass(frozen=True)
+class WatermarkTemplate:
+    """A registered logo: its name (what the hit reports) and its grey shape drawn over black."""
+
+    name: str
+    grey: np.ndarray   # float32, the logo over black
+    holder: str | None = None
+
+    @classmethod
+    def from_bytes(cls, name: str, data: bytes, holder: str | None = None) -> "WatermarkTemplate":
+        from PIL import Image
+
+        try:
+            with Image.open(io.BytesIO(data)) as img:
+                img.load()
+                rgba = np.asarray(img.convert("RGBA"), dtype=np.float32)
+        except Exception as exc:  # noqa: BLE001 - Pillow raises many types for junk input
+            raise WatermarkError(f"watermark {name!r}: not a readable image ({type(exc).__name__})") from None
+        lum = rgba[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+        grey = lum * (rgba[..., 3] / 255.0)
+        ys, xs = np.nonzero(rgba[..., 3] > 0)
+        if len(xs) == 0 or float(grey.std()) < 1.0:
+            raise WatermarkError(f"watermark {name!r}: the image is blank (fully transparent or one flat tone)")
+        grey = grey[ys.min(): ys.max() + 1, xs.min(): xs.max() + 1]  # trimmed to the logo
+        return cls(name=name, grey=np.ascontiguousarray(grey), holder=holder)
+
+    @classmethod
+    def from_file(cls, path: str | Path, name: str | None = None, holder: str | None = None) -> "WatermarkTemplate":
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise WatermarkError(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
+        return cls.from_bytes(name or path.stem, data, holder)
+
+
+@dataclass
+class WatermarkHit:
+    """Where one registered watermark was seen in a clip (boxes in frame pixels of the analysed size)."""
+
+    name: str
+    score: float                   # best frame's NCC
+    frames: int                    # sampled frames that show it
+    frame_share: float             # ... as a share of the sampled frames
+    moved: bool                    # seen at more than one place (the generators' logos wander)
+    best_t: float
+    best_box: list[int]            # x, y, w, h
+    track: list[dict] = field(default_factory=list)  # [{"t", "box", "score"}] per frame that shows it
+    holder: str | None = None
+    frame_jpeg: bytes | None = field(default=None, repr=False)  # the best frame, for evidence
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "holder": self.holder, "score": self.score, "frames": self.frames,
+                "frame_share": self.frame_share, "moved": self.moved, "best_t": self.best_t,
+                "best_box": self.best_box, "track": self.track}
+
+
+def _scales(template_w: int, frame_w: int) -> list[float]:
+    """Resize factors of the template so its width spans SCALE_MIN..SCALE_MAX of the frame."""
+    out, share = [], SCALE_MIN
+    while share <= SCALE_MAX * 1.001:
+        out.append(share * frame_w / template_w)
+        share *= SCALE_STEP
+    return out
+
+
+def _match(grey: np.ndarray, template: WatermarkTemplate, f: float) -> tuple[float, list[int]]:
+    fh, fw = grey.shape
+    tw, th = int(round(template.grey.shape[1] * f)), int(round(template.grey.shape[0] * f))
+    if min(tw, th) < MIN_TEMPLATE_SIDE or tw >= fw or th >= fh:
+        return -1.0, [0, 0, 0, 0]
+    tpl = cv2.resize(template.grey, (tw, th), interpolation=cv2.INTER_AREA)
+    if float(tpl.std()) < 1.0:
+        return -1.0, [0, 0, 0, 0]
+    _, score, _, (x, y) = cv2.minMaxLoc(cv2.matchTemplate(grey, tpl, cv2.TM_CCOEFF_NORMED))
+    return (float(score) if np.isfinite(score) else -1.0), [int(x), int(y), tw, th]
+
+
+def best_location(grey: np.ndarray, template: WatermarkTemplate) -> tuple[float, list[int]]:
+    """(NCC, [x, y, w, h]) of the template's best place in a grey float32 frame, over every scale."""
+    coarse = sorted(((*_match(grey, template, f), f) for f in _scales(template.grey.shape[1], grey.shape[1])),
+                    key=lambda r: -r[0])
+    best = coarse[0][:2] if coarse else (-1.0, [0, 0, 0, 0])
+    for _score, _box, f in coarse[:2]:
+        for k in REFINE:
+            score, box = _match(grey, template, f * k)
+            if score > best[0]:
+                best = (score, box)
+    return best
+
+
+def find_watermarks(frames, templates: list[WatermarkTemplate], min_frames: int = MIN_FRAMES) -> list[WatermarkHit]:
+    """The registered watermarks seen in FRAMES (an iterable of (t, bgr) pairs), strongest first; a clip
+    needs MIN_FRAMES frames showing one (1 for a still image)."""
+    if not templates:
+        return []
+    per: dict[str, list[dict]] = {t.name: [] for t in templates}
+    best_frame: dict[str, tuple[float, np.ndarray]] = {}
+    sampled = 0
+    scale_back = 1.0
+    for t, bgr in frames:
+        sampled += 1
+        h, w = bgr.shape[:2]
+        scale_back = w / SEARCH_WIDTH if w > SEARCH_WIDTH else 1.0
+        small = bgr if scale_back == 1.0 else cv2.resize(bgr, (SEARCH_WIDTH, max(2, round(h / scale_back))),
+                                                         interpolation=cv2.INTER_AREA)
+        grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).astype(np.float32)
+        for tpl in templates:
+            score, box = best_location(grey, tpl)
+            if score >= FRAME_HIT:
+                full = [int(round(v * scale_back)) for v in box]
+                per[tpl.name].append({"t": round(float(t), 3), "box": full, "score": round(score, 4)})
+                if score > best_frame.get(tpl.name, (-1.0, None))[0]:
+                    best_frame[tpl.name] = (score, bgr)
+    hits = []
+    for tpl in templates:
+        track = per[tpl.name]
+        if not track or len(track) < min_frames or len(track) < MIN_FRAME_SHARE * sampled:
+            continue
+        top = max(track, key=lambda e: e["score"])
+        frame = best_frame[tpl.name][1]
+        hits.append(WatermarkHit(
+            name=tpl.name, holder=tpl.holder, score=top["score"], frames=len(track),
+            frame_share=round(len(track) / sampled, 4), moved=_moved(track, frame.shape[1]), best_t=top["t"],
+            best_box=top["box"], track=track, frame_jpeg=_evidence_jpeg(frame, top["box"])))
+    return sorted(hits, key=lambda h: -h.score)
+
+
+def _moved(track: list[dict], frame_w: int) -> bool:
+    xs = [e["box"][0] + e["box"][2] / 2 for e in track]
+    ys = [e["box"][1] + e["box"][3] / 2 for e in track]
+    return max(max(xs) - min(xs), max(ys) - min(ys)) > MOVE_PX * frame_w
+
+
+def _evidence_jpeg(bgr: np.ndarray, box: list[int]) -> bytes:
+    """The frame with the watermark boxed, as JPEG."""
+    img = bgr.copy()
+    x, y, w, h = box
+    cv2.rectangle(img, (x, y), (x + w, y + h), (0, 200, 255), 2)
+    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    return buf.tobytes() if ok else b""
