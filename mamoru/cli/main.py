@@ -46,6 +46,8 @@ COMMANDS = {
     "beat": "mamoru.cli.ops:beat",
     "health": "mamoru.cli.health:health",
     "storage": "mamoru.cli.storage:storage",
+    "provenance": "mamoru.cli.provenance:provenance",
+    "watermark": "mamoru.cli.provenance:watermark",
 }
 
 

@@ -16,6 +16,7 @@ from matcher.provenance.watermark import WatermarkError, WatermarkHit, Watermark
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".avif"}
 WATERMARK_SAMPLE_FPS = 2.0    # frames a second searched for watermarks (they move: look more often than hashes do)
 WATERMARK_MAX_FRAMES = 40     # ... at most this many per clip
+INTACT_STATES = ("Valid", "Trusted")  # c2pa validation states of a manifest whose claims are the file's
 
 
 @dataclass
@@ -30,8 +31,10 @@ class Provenance:
 
     @property
     def ai_generated(self) -> bool:
-        """The manifest says a trained model made it, or a registered generator watermark is in it."""
-        return bool(self.c2pa.ai_generated or self.watermarks)
+        """An intact manifest (Valid or Trusted) says a trained model made it, or a registered generator
+        watermark is in it. A tampered manifest's claim stays in `c2pa` as evidence but decides nothing."""
+        intact = self.c2pa.validation_state in INTACT_STATES
+        return bool((self.c2pa.ai_generated and intact) or self.watermarks)
 
     def to_dict(self) -> dict:
         return {"file": self.file, "ai_generated": self.ai_generated, "c2pa": self.c2pa.to_dict(),
@@ -67,6 +70,8 @@ def inspect_file(path: str | Path, templates: list[WatermarkTemplate] | None = N
     """The C2PA summary of PATH and the TEMPLATES seen in its frames. Never raises for a bad file:
     what could not be read is said in `error` (and in `c2pa.error`)."""
     path = Path(path)
+    if not path.is_file():
+        return Provenance(file=str(path), c2pa=ManifestSummary(), error=f"{path}: no such file")
     result = Provenance(file=str(path), c2pa=read_manifest(path, trust_anchors_pem))
     if not templates:
         return result
