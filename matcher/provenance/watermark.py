@@ -21,10 +21,15 @@ SEARCH_WIDTH = 480            # frames are searched at this width (a logo needs 
 SCALE_MIN, SCALE_MAX = 0.1, 0.5    # the logo's width as a share of the frame's width, searched between these (smaller
                                    # templates correlate with any texture: 0.6 by chance at 0.06)
 SCALE_STEP = 2 ** (1 / 5)     # ... in steps of this factor, then
-REFINE = (0.92, 0.96, 1.04, 1.08)  # ... around the two best scales by these (a word logo's NCC falls fast off scale)
+REFINE = (0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15)  # ... then around the best places by these (a word logo's NCC falls fast off scale)
+REFINE_TOP = 3                # coarse candidates (scale and place) refined at full size
 MIN_TEMPLATE_SIDE = 8         # a logo smaller than this (search px) says nothing
-FRAME_HIT = 0.7               # zero-mean NCC at which a frame shows the logo (chance: under 0.6; another logo
-                              # sharing a glyph: 0.63; the logo under 50-70 % opacity: 0.75-0.9)
+FRAME_HIT = 0.7               # zero-mean NCC at which a frame shows the logo (chance: under 0.6; the logo under
+                              # 45-80 % opacity: 0.69-0.97; another logo sharing a glyph: up to 0.75, so...)
+PARTS = 3                     # the logo is cut into this many strips along its long side...
+PART_HIT = 0.5                # ... and each must correlate this well where the whole was found (another logo
+                              # sharing one glyph matches the whole at up to 0.75, its parts at 0.43 at most;
+                              # the logo itself at 12 % of the frame width: 0.44-0.68, at 15-40 %: 0.55-0.96)
 MIN_FRAMES = 2                # ... and the clip needs this many such frames (one lucky texture is no watermark)
 MIN_FRAME_SHARE = 0.2         # ... and this share of its sampled frames
 MOVE_PX = 0.05                # positions further apart than this share of the frame width are a move
@@ -100,28 +105,76 @@ def _scales(template_w: int, frame_w: int) -> list[float]:
     return out
 
 
-def _match(grey: np.ndarray, template: WatermarkTemplate, f: float) -> tuple[float, list[int]]:
+def _match(grey: np.ndarray, template: WatermarkTemplate, f: float,
+           roi: tuple[int, int, int, int] | None = None) -> tuple[float, list[int]]:
+    """Best NCC of the template resized by F, over the frame or the ROI (x0, y0, x1, y1) of it."""
     fh, fw = grey.shape
     tw, th = int(round(template.grey.shape[1] * f)), int(round(template.grey.shape[0] * f))
     if min(tw, th) < MIN_TEMPLATE_SIDE or tw >= fw or th >= fh:
         return -1.0, [0, 0, 0, 0]
+    x0, y0, x1, y1 = roi or (0, 0, fw, fh)
+    x1, y1 = max(x1, x0 + tw), max(y1, y0 + th)
+    x0, y0 = max(0, min(x0, fw - tw)), max(0, min(y0, fh - th))
+    area = grey[y0:min(fh, y1), x0:min(fw, x1)]
+    if area.shape[0] < th or area.shape[1] < tw:
+        return -1.0, [0, 0, 0, 0]
     tpl = cv2.resize(template.grey, (tw, th), interpolation=cv2.INTER_AREA)
     if float(tpl.std()) < 1.0:
         return -1.0, [0, 0, 0, 0]
-    _, score, _, (x, y) = cv2.minMaxLoc(cv2.matchTemplate(grey, tpl, cv2.TM_CCOEFF_NORMED))
-    return (float(score) if np.isfinite(score) else -1.0), [int(x), int(y), tw, th]
+    _, score, _, (x, y) = cv2.minMaxLoc(cv2.matchTemplate(area, tpl, cv2.TM_CCOEFF_NORMED))
+    return (float(score) if np.isfinite(score) else -1.0), [int(x) + x0, int(y) + y0, tw, th]
+
+
+def _ncc(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = a - a.mean(), b - b.mean()
+    den = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / den) if den > 1e-6 else -1.0
+
+
+def parts_score(grey: np.ndarray, template: WatermarkTemplate, box: list[int]) -> float:
+    """The worst NCC of the template's PARTS strips (along its long side) against the frame at BOX; strips
+    of the template without detail are left out."""
+    x, y, w, h = box
+    patch = grey[y:y + h, x:x + w]
+    if patch.shape != (h, w) or min(w, h) < 2:
+        return -1.0
+    tpl = cv2.resize(template.grey, (w, h), interpolation=cv2.INTER_AREA)
+    axis, length = (1, w) if w >= h else (0, h)
+    scores = []
+    for k in range(PARTS):
+        a, b = k * length // PARTS, (k + 1) * length // PARTS
+        t = tpl[:, a:b] if axis == 1 else tpl[a:b, :]
+        if t.size < 4 or float(t.std()) < 1.0:
+            continue
+        scores.append(_ncc(t, patch[:, a:b] if axis == 1 else patch[a:b, :]))
+    return min(scores) if scores else -1.0
 
 
 def best_location(grey: np.ndarray, template: WatermarkTemplate) -> tuple[float, list[int]]:
-    """(NCC, [x, y, w, h]) of the template's best place in a grey float32 frame, over every scale."""
-    coarse = sorted(((*_match(grey, template, f), f) for f in _scales(template.grey.shape[1], grey.shape[1])),
-                    key=lambda r: -r[0])
-    best = coarse[0][:2] if coarse else (-1.0, [0, 0, 0, 0])
-    for _score, _box, f in coarse[:2]:
+    """(NCC, [x, y, w, h]) of the template's best place in a grey float32 frame, over every scale.
+
+    The scales are searched on the frame at half size; the two best are refined at full size around
+    the place found (a quarter of the cost of searching every scale at full size)."""
+    small = cv2.resize(grey, (grey.shape[1] // 2, grey.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    coarse = []
+    for f in _scales(template.grey.shape[1], grey.shape[1]):
+        if min(template.grey.shape) * f / 2 >= MIN_TEMPLATE_SIDE:
+            score, box = _match(small, template, f / 2)
+            box = [2 * v for v in box]
+        else:  # too small at half size: this scale is searched at full size (it is cheap there)
+            score, box = _match(grey, template, f)
+        coarse.append((score, box, f))
+    coarse.sort(key=lambda r: -r[0])
+    best = (-1.0, [0, 0, 0, 0])
+    for _score, box, f in coarse[:REFINE_TOP]:
+        if _score < 0:
+            continue
+        x, y, w, h = box
+        roi = (x - w // 4 - 4, y - h // 2 - 4, x + w + w // 4 + 4, y + h + h // 2 + 4)
         for k in REFINE:
-            score, box = _match(grey, template, f * k)
+            score, found = _match(grey, template, f * k, roi)
             if score > best[0]:
-                best = (score, box)
+                best = (score, found)
     return best
 
 
@@ -143,7 +196,7 @@ def find_watermarks(frames, templates: list[WatermarkTemplate], min_frames: int 
         grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).astype(np.float32)
         for tpl in templates:
             score, box = best_location(grey, tpl)
-            if score >= FRAME_HIT:
+            if score >= FRAME_HIT and parts_score(grey, tpl, box) >= PART_HIT:
                 full = [int(round(v * scale_back)) for v in box]
                 per[tpl.name].append({"t": round(float(t), 3), "box": full, "score": round(score, 4)})
                 if score > best_frame.get(tpl.name, (-1.0, None))[0]:
