@@ -48,6 +48,7 @@ COMMANDS = {
     "storage": "mamoru.cli.storage:storage",
     "provenance": "mamoru.cli.provenance:provenance",
     "watermark": "mamoru.cli.provenance:watermark",
+    "likeness": "mamoru.cli.likeness:likeness",
 }
 
 

@@ -165,3 +165,38 @@ def test_off_by_default():
                                                       "MAMORU_LIKENESS_INPUT_SIZE": "384",
                                                       "MAMORU_LIKENESS_MEAN": "0.5,0.5,0.5"}))
     assert cfg.model_path == Path("/m.onnx") and cfg.input_size == 384 and cfg.mean == (0.5, 0.5, 0.5)
+
+
+def test_cli(model, tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from core.config import get_settings
+    from mamoru.cli.likeness import likeness
+
+    path, sha = model
+    refs = tmp_path / "refs"
+    for name, design in DESIGNS.items():
+        (refs / name).mkdir(parents=True)
+        for seed in range(5):
+            cv2.imwrite(str(refs / name / f"{seed}.png"), draw(design, seed))
+    query = tmp_path / "query.png"
+    cv2.imwrite(str(query), draw(DESIGNS["sasuke"], 900))
+    monkeypatch.delenv("MAMORU_LIKENESS_MODEL", raising=False)
+    get_settings.cache_clear()
+    r = CliRunner().invoke(likeness, [str(query), "--refs", str(refs)])
+    assert r.exit_code == 1 and "likeness is off" in r.output
+    for key, value in {"MODEL": str(path), "SHA256": sha, "INPUT_SIZE": str(SIDE), "MEAN": "0.5,0.5,0.5",
+                       "STD": "0.25,0.25,0.25", "OUTPUT": "embedding"}.items():
+        monkeypatch.setenv(f"MAMORU_LIKENESS_{key}", value)
+    get_settings.cache_clear()
+    try:
+        r = CliRunner().invoke(likeness, [str(query), str(tmp_path / "missing.png"), "--refs", str(refs), "--json"])
+    finally:
+        get_settings.cache_clear()
+    assert r.exit_code == 0, r.output
+    head, *rows = [json.loads(line) for line in r.output.strip().splitlines()]
+    assert head["characters"] == ["luffy", "naruto", "sasuke"] and head["calibration"]["precision"] >= 0.98
+    assert [c["character"] for c in rows[0]["characters"]] == ["sasuke"]
+    assert rows[1]["error"] and not rows[1]["characters"]
