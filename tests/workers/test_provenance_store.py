@@ -17,19 +17,14 @@ from workers.analyze import inspect_provenance, store_provenance
 pytest.importorskip("c2pa")
 
 
-def make_clip(session, platform_id: str) -> Clip:
-    clip = Clip(platform="web", platform_id=platform_id, url=f"http://127.0.0.1/v/{platform_id}")
-    session.add(clip)
-    session.flush()
-    return clip
-
-
 def test_signed_watermarked_clip_recorded(settings, session, tmp_path):
     logo = kit.make_logo(tmp_path / "genai.png")
     add_watermark(session, settings, None, name="genai", data=logo.read_bytes())
     plain = kit.moving_watermark_clip(tmp_path / "plain.mp4", logo, seed=7)
     signed = kit.sign(plain, tmp_path / "signed.mp4", kit.make_chain(), "video/mp4")
-    clip = make_clip(session, "p1")
+    clip = Clip(platform="web", platform_id="p1", url="http://127.0.0.1/v/p1")
+    session.add(clip)
+    session.flush()
     record = store_provenance(session, settings, clip, inspect_provenance(signed, settings, session))
     session.commit()
     stored = session.scalar(select(Clip.provenance).where(Clip.id == clip.id))
