@@ -104,9 +104,10 @@ def read_manifest(path: str | Path, trust_anchors_pem: str | None = None) -> Man
         text = " ".join(str(exc).split())
         if type(exc).__name__.endswith("ManifestNotFound") or "no JUMBF data" in text:
             return ManifestSummary()
-        if "type is unsupported" in text.lower() or "unsupported" in text.lower():
+        if "unsupported" in text.lower():
             return ManifestSummary(error=f"{path.name}: a format C2PA cannot carry ({text})")
-        return ManifestSummary(present=True, validation_state="Invalid", error=text or type(exc).__name__)
+        # the container itself could not be parsed (truncated, corrupt, another format under this name)
+        return ManifestSummary(error=f"{path.name}: C2PA could not read it ({text or type(exc).__name__})"[:500])
     finally:
         if context is not None:
             context.close()

@@ -123,3 +123,13 @@ def test_cli_json_one_object_per_file(material, mamoru_env):
     assert rows[0]["ai_generated"] and rows[0]["c2pa"]["claim_generator"] == "TestGen 2.0"
     assert rows[1]["watermarks"][0]["name"] == "genai" and rows[1]["watermarks"][0]["moved"]
     assert rows[2]["error"] and "no such file" in rows[2]["error"] and not rows[2]["ai_generated"]
+
+
+def test_unreadable_and_unsupported_files(tmp_path):
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(bytes(range(256)) * 8)
+    webm = tmp_path / "clip.webm"
+    webm.write_bytes(b"\x1a\x45\xdf\xa3" + b"\x00" * 64)
+    for path, message in ((junk, "C2PA could not read it"), (webm, "a format C2PA cannot carry")):
+        m = read_manifest(path)
+        assert not m.present and m.validation_state is None and message in m.error and "\n" not in m.error
