@@ -23,6 +23,7 @@ from core.services.references import check_image
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 FORMATS = {"PNG"}  # a logo over transparency: its alpha is the shape the matcher looks for
+MIN_SIDE = 8  # a logo is a thin strip of letters: its height is no measure of its use
 
 
 def watermark_key(name: str, digest: str) -> str:
@@ -45,7 +46,7 @@ def add_watermark(session: Session, settings: Settings, actor_id: int | None, *,
     if not NAME.fullmatch(name):
         raise Invalid(f"watermark name {name!r}: 1-100 letters, digits, '.', '_' or '-', starting with a letter "
                       "or digit")
-    fmt, width, height = check_image(data)
+    fmt, width, height = check_image(data, min_side=MIN_SIDE)
     if fmt not in FORMATS:
         raise Invalid(f"watermark {name}: {fmt} given; a PNG (the logo over transparency) is needed")
     digest = hashlib.sha256(data).hexdigest()

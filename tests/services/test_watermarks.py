@@ -36,6 +36,13 @@ def test_add_list_and_templates(settings, session, tmp_path):
     jpeg = kit.make_jpeg(tmp_path / "w.jpg").read_bytes()
     with pytest.raises(Invalid, match="PNG"):
         add_watermark(session, settings, None, name="jpeg", data=jpeg)
+    from PIL import Image, ImageDraw
+
+    strip = tmp_path / "strip.png"
+    img = Image.new("RGBA", (120, 16), (0, 0, 0, 0))
+    ImageDraw.Draw(img).text((2, 2), "made with AI", fill=(255, 255, 255, 255))
+    img.save(strip)
+    assert add_watermark(session, settings, None, name="strip", data=strip.read_bytes()).height == 16
     with pytest.raises(Invalid, match="readable image"):
         add_watermark(session, settings, None, name="junk", data=b"not a png at all" * 10)
 
