@@ -14,7 +14,8 @@ from matcher.provenance.manifest import ManifestSummary, read_manifest
 from matcher.provenance.watermark import WatermarkError, WatermarkHit, WatermarkTemplate, find_watermarks
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".avif"}
-WATERMARK_SAMPLE_FPS = 2.0    # frames a second searched for watermarks (they move: look more often than hashes do)
+WATERMARK_SAMPLE_FPS = 2.0    # frames a second searched for watermarks (plus scene cuts): they move, and a 3 s
+                              # short must still give the two frames showing one that decide
 WATERMARK_MAX_FRAMES = 40     # ... at most this many per clip
 INTACT_STATES = ("Valid", "Trusted")  # c2pa validation states of a manifest whose claims are the file's
 

@@ -21,7 +21,8 @@ SEARCH_WIDTH = 480            # frames are searched at this width (a logo needs 
 SCALE_MIN, SCALE_MAX = 0.1, 0.5    # the logo's width as a share of the frame's width, searched between these (smaller
                                    # templates correlate with any texture: 0.6 by chance at 0.06)
 SCALE_STEP = 2 ** (1 / 5)     # ... in steps of this factor, then
-REFINE = (0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15)  # ... then around the best places by these (a word logo's NCC falls fast off scale)
+REFINE = (0.9, 1.0, 1.1)       # ... then around the best places by these,
+REFINE_FINE = (0.95, 1.05)     # ... and around the best of those by these (a word logo's NCC falls fast off scale)
 REFINE_TOP = 3                # coarse candidates (scale and place) refined at full size
 MIN_TEMPLATE_SIDE = 8         # a logo smaller than this (search px) says nothing
 FRAME_HIT = 0.7               # zero-mean NCC at which a frame shows the logo (chance: under 0.6; the logo under
@@ -171,10 +172,13 @@ def best_location(grey: np.ndarray, template: WatermarkTemplate) -> tuple[float,
             continue
         x, y, w, h = box
         roi = (x - w // 4 - 4, y - h // 2 - 4, x + w + w // 4 + 4, y + h + h // 2 + 4)
-        for k in REFINE:
-            score, found = _match(grey, template, f * k, roi)
-            if score > best[0]:
-                best = (score, found)
+        local = max(((*_match(grey, template, f * k, roi), f * k) for k in REFINE), key=lambda r: r[0])
+        for k in REFINE_FINE:
+            score, found = _match(grey, template, local[2] * k, roi)
+            if score > local[0]:
+                local = (score, found, local[2] * k)
+        if local[0] > best[0]:
+            best = local[:2]
     return best
 
 
