@@ -2,8 +2,9 @@
 
 A watermark is provenance, not infringing art: it says which generator made the clip. The logo moves, so
 every sampled frame is searched whole, at a few scales (the logo's width as a share of the frame's), by
-normalised cross-correlation (OpenCV `matchTemplate`, zero-mean). A template is the registered PNG drawn
-over black: its alpha is the logo's shape, which is what survives over any background.
+normalised cross-correlation (OpenCV `matchTemplate`, zero-mean); where the whole logo matches, each third
+of it must match too (another generator's logo sharing a glyph does not). A template is the registered PNG
+drawn over black: its alpha is the logo's shape, which is what survives over any background.
 """
 
 from __future__ import annotations
@@ -154,8 +155,8 @@ def parts_score(grey: np.ndarray, template: WatermarkTemplate, box: list[int]) -
 def best_location(grey: np.ndarray, template: WatermarkTemplate) -> tuple[float, list[int]]:
     """(NCC, [x, y, w, h]) of the template's best place in a grey float32 frame, over every scale.
 
-    The scales are searched on the frame at half size; the two best are refined at full size around
-    the place found (a quarter of the cost of searching every scale at full size)."""
+    The scales are searched on the frame at half size; the REFINE_TOP best (scale, place) are refined at
+    full size around the place found (a third of the cost of searching every scale at full size)."""
     small = cv2.resize(grey, (grey.shape[1] // 2, grey.shape[0] // 2), interpolation=cv2.INTER_AREA)
     coarse = []
     for f in _scales(template.grey.shape[1], grey.shape[1]):
