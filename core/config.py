@@ -46,6 +46,16 @@ class Settings:
     # matching
     match_threshold: float | None = None  # None: the matcher's calibrated default
     analyze_fps: float = 1.0
+    c2pa_trust_anchors: Path | None = None  # PEM of root certificates: C2PA manifests signed under them are "Trusted"
+    # likeness (matcher.likeness, off while likeness_model is empty): an ONNX image-embedding model the user
+    # gives, pinned by sha256; never downloaded. Its input (square side, RGB mean/std on 0..1) and output name.
+    likeness_model: Path | None = None
+    likeness_sha256: str = ""
+    likeness_input_size: int = 224
+    likeness_mean: tuple[float, ...] = (0.485, 0.456, 0.406)
+    likeness_std: tuple[float, ...] = (0.229, 0.224, 0.225)
+    likeness_output: str = ""  # empty: the model's first output
+    likeness_margin: float | None = None  # None: the margin calibrated for the model (matcher.likeness)
     # web
     web_host: str = "127.0.0.1"
     web_port: int = 8765
@@ -133,6 +143,10 @@ DEFAULT_API_URLS = {
 }
 
 
+OPTIONAL_PATHS = {"c2pa_trust_anchors", "likeness_model"}
+OPTIONAL_NUMBERS = {"match_threshold", "likeness_margin"}
+
+
 def _coerce(raw: object, default: object, name: str) -> object:
     """Turn a string (env) or TOML value into the type of the field's default."""
     if isinstance(default, bool):
@@ -145,15 +159,20 @@ def _coerce(raw: object, default: object, name: str) -> object:
             return False
         raise ValueError(f"setting {name}: expected true/false, got {raw!r}")
     if isinstance(default, tuple):
-        if isinstance(raw, (list, tuple)):
-            return tuple(str(v).strip() for v in raw if str(v).strip())
-        return tuple(v.strip() for v in str(raw).split(",") if v.strip())
-    if isinstance(default, Path):
-        return Path(str(raw)).expanduser()
+        items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+        values = tuple(str(v).strip() for v in items if str(v).strip())
+        if default and all(isinstance(v, float) for v in default):
+            try:
+                return tuple(float(v) for v in values)
+            except ValueError:
+                raise ValueError(f"setting {name}: expected numbers separated by commas, got {raw!r}") from None
+        return values
+    if isinstance(default, Path) or (default is None and name in OPTIONAL_PATHS):
+        return Path(str(raw)).expanduser() if str(raw).strip() else None
     try:
         if isinstance(default, int):
             return int(raw)
-        if isinstance(default, float) or (default is None and name == "match_threshold"):
+        if isinstance(default, float) or (default is None and name in OPTIONAL_NUMBERS):
             return None if str(raw).strip() == "" else float(raw)
     except ValueError:
         raise ValueError(f"setting {name}: expected a number, got {raw!r}") from None

@@ -185,6 +185,8 @@ class Clip(Base):
     spider: Mapped[str | None] = mapped_column(String(64))
     source_url: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[dict | None] = mapped_column()  # fetch evidence: info JSON path, format, size
+    # how the media says it was made (set by analyze): {"ai_generated", "c2pa": {...}, "watermarks": [...]}
+    provenance: Mapped[dict | None] = mapped_column()
     findings: Mapped[list[Finding]] = relationship(back_populates="clip", cascade="all, delete-orphan")
 
 
@@ -234,6 +236,21 @@ class Finding(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     clip: Mapped[Clip] = relationship(back_populates="findings")
     reference: Mapped[Reference] = relationship()
+
+
+class Watermark(Base):
+    """A generator's visible watermark (a logo that moves around the frame), registered by a rights holder
+    or the admin; found in a clip it is provenance (how the clip was made), never infringing art."""
+
+    __tablename__ = "watermarks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    rights_holder_id: Mapped[int | None] = mapped_column(ForeignKey("rights_holders.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(Text)  # blob store key of the PNG
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Report(Base):

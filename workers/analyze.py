@@ -1,8 +1,9 @@
-"""Run the matcher on a fetched clip and store its keyframes, findings and evidence thumbnails."""
+"""Run the matcher on a fetched clip and store its keyframes, findings, evidence thumbnails and provenance."""
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -65,3 +66,34 @@ def store_result(session: Session, settings: Settings, clip: Clip, result: match
 def analyze_file(path: Path, settings: Settings) -> tuple[matcher.ScanResult, str]:
     index = load_index(settings)
     return matcher.scan_video(path, index, threshold=settings.match_threshold), index.version
+
+
+def inspect_provenance(path: Path, settings: Settings, session: Session):  # noqa: ANN201
+    """The media's C2PA manifest and the registered watermarks seen in it (matcher.provenance.Provenance)."""
+    from core.services.watermarks import watermark_templates
+    from matcher.provenance import WatermarkTemplate, inspect_file
+
+    templates = []
+    for t in watermark_templates(session, settings):
+        try:
+            templates.append(WatermarkTemplate.from_bytes(t.name, t.png, t.holder))
+        except matcher.MatcherError as exc:
+            log.warning("watermark %s left out: %s", t.name, exc)
+    anchors = settings.c2pa_trust_anchors.read_text() if settings.c2pa_trust_anchors else None
+    return inspect_file(path, templates, anchors)
+
+
+def store_provenance(session: Session, settings: Settings, clip: Clip, provenance) -> dict:  # noqa: ANN001
+    """Record PROVENANCE on the clip (`clips.provenance`, JSON) with each watermark's best frame kept as
+    evidence in the blob store (its key in `frame_path`); a rerun replaces it."""
+    record = provenance.to_dict()
+    record.pop("file", None)  # a temporary path on the worker: says nothing
+    store = open_store(settings)
+    for hit, entry in zip(provenance.watermarks, record["watermarks"]):
+        entry["frame_path"] = None
+        if hit.frame_jpeg:
+            slug = re.sub(r"[^A-Za-z0-9_-]+", "-", hit.name)
+            entry["frame_path"] = store.put(evidence_key(clip.id, f"watermark-{slug}.jpg"), hit.frame_jpeg)
+    clip.provenance = record
+    session.flush()
+    return record

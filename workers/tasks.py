@@ -326,7 +326,7 @@ def analyze_clip(self, clip_id: int) -> str:
 def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
     import matcher
 
-    from workers.analyze import analyze_file, store_result
+    from workers.analyze import analyze_file, inspect_provenance, store_provenance, store_result
 
     settings = get_settings()
     with session_scope() as session:
@@ -352,6 +352,8 @@ def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
     try:
         with _local_media(settings, stored_media) as path:
             result, version = analyze_file(path, settings)
+            with session_scope() as session:
+                provenance = inspect_provenance(path, settings, session)
     except matcher.MatcherError as exc:
         code = "corrupt" if isinstance(exc, matcher.VideoError) else "analyze_error"
         finish(clip_id, ClipStatus.failed, f"analyze: {exc}", code)
@@ -366,6 +368,7 @@ def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
     with session_scope() as session:
         clip = session.get(Clip, clip_id)
         findings = store_result(session, settings, clip, result, version)
+        store_provenance(session, settings, clip, provenance)
         if clip.duration is None:
             clip.duration = result.duration
         clip.analyzed_at = utcnow()
@@ -423,6 +426,7 @@ def link_duplicate(clip_id: int, owner_id: int) -> str:
             if owner.status != ClipStatus.done.value:
                 return clip.status  # the owner's analysis will settle this clip when it ends
             _copy_result(session, settings, owner, clip)
+            clip.provenance = owner.provenance  # the same media: the same provenance (evidence frames are the owner's)
             clip.analyzed_at = utcnow()
             clip.evidence = {**(clip.evidence or {}), "same_media_as": owner_id,
                              "index_version": (owner.evidence or {}).get("index_version")}

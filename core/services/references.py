@@ -62,7 +62,7 @@ def reference_id_of_key(key: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def check_image(data: bytes) -> tuple[str, int, int]:
+def check_image(data: bytes, min_side: int = MIN_SIDE) -> tuple[str, int, int]:
     """(format, width, height) of an acceptable image; Invalid otherwise. Never decodes a bomb."""
     from PIL import Image
 
@@ -79,7 +79,7 @@ def check_image(data: bytes) -> tuple[str, int, int]:
                     raise Invalid(f"type {fmt or 'unknown'} not accepted: PNG, JPEG, WebP or GIF")
                 if w * h > MAX_PIXELS:
                     raise Invalid(f"image too large: {w}x{h} pixels")
-                if min(w, h) < MIN_SIDE:
+                if min(w, h) < min_side:
                     raise Invalid(f"image too small: {w}x{h} pixels")
                 img.verify()
             with Image.open(io.BytesIO(data)) as img:

@@ -49,6 +49,9 @@ COMMANDS = {
     "health": "mamoru.cli.health:health",
     "storage": "mamoru.cli.storage:storage",
     "holders": "mamoru.cli.holders:holders",
+    "provenance": "mamoru.cli.provenance:provenance",
+    "watermark": "mamoru.cli.provenance:watermark",
+    "likeness": "mamoru.cli.likeness:likeness",
 }
 
 
