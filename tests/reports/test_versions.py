@@ -145,3 +145,34 @@ def test_unknown_views_are_not_zero(world):
 
     html = render_html(data, images=False)
     assert "<b>unknown</b>views of those clips" in html and "<b>0</b>views" not in html
+
+
+@pytest.mark.parametrize("db", ["sqlite", "postgresql"])
+def test_reports_built_before_versions_become_version_1(tmp_path, request, db):
+    """Migration 0011 keeps every earlier report as its version 1, then downgrades cleanly."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from core.config import load_settings
+    from core.db import alembic_config
+
+    env = {"MAMORU_HOME": str(tmp_path / "home")}
+    if db == "postgresql":
+        env["MAMORU_DATABASE_URL"] = request.getfixturevalue("postgres_url")
+    settings = load_settings(env)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    cfg = alembic_config(settings.db_url)
+    command.upgrade(cfg, "0006")
+    engine = create_engine(settings.db_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO rights_holders (name, created_at) VALUES ('Old', CURRENT_TIMESTAMP)"))
+        holder = conn.execute(text("SELECT id FROM rights_holders")).scalar()
+        conn.execute(text("INSERT INTO reports (rights_holder_id, week, files, generated_at) VALUES "
+                          "(:h, '2026-W40', :f, CURRENT_TIMESTAMP)"),
+                     {"h": holder, "f": '[{"format": "json", "path": "reports/old-1/2026-W40/a.json", "sha256": "ab"}]'})
+    command.upgrade(cfg, "0011")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT version, files FROM report_versions")).all()
+    assert len(rows) == 1 and rows[0][0] == 1 and "a.json" in str(rows[0][1])
+    command.downgrade(cfg, "0006")
+    engine.dispose()

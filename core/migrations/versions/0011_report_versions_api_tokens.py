@@ -29,6 +29,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('report_id', 'version'),
     )
+    # reports built before versions: their files become version 1 (they stay where they are)
+    op.execute("INSERT INTO report_versions (report_id, version, files, state_as_of, generated_at) "
+               "SELECT id, 1, files, generated_at, generated_at FROM reports")
     op.create_table(
         'api_tokens',
         sa.Column('id', sa.Integer(), nullable=False),
