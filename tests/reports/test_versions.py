@@ -178,10 +178,12 @@ def test_reports_built_before_versions_become_version_1(tmp_path, request, db):
     engine.dispose()
 
 
-async def test_a_file_altered_in_storage_is_not_served(browser_for, world):
+@pytest.mark.allow_error_logs  # an altered evidence file is logged at ERROR for the operator
+async def test_a_file_altered_in_storage_is_not_served(browser_for, world, caplog):
     files = write_weekly_report(world.settings, world.ids.holders[0], WEEK, formats=["json"])
     open_store(world.settings).put(files[0]["path"], b'{"tampered": true}')
     report = report_of(world.settings, world.ids.holders[0])
     b = await browser_for("holder1")
     r = await b.client.get(f"/api/reports/{report.id}/versions/1/files/0")
     assert r.status_code == 409 and "sha256" in r.json()["detail"]
+    assert any("recorded " + files[0]["sha256"] in rec.getMessage() for rec in caplog.records)
