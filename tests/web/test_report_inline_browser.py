@@ -37,3 +37,35 @@ def test_report_html_opens_in_the_browser_and_downloads_on_request(world):
         with page.expect_download() as download:
             page.click('#reports a.save[href$="?download=1"] >> nth=0')
         assert download.value.suggested_filename.startswith("mamoru-")
+
+
+def test_holder_sees_a_stale_report_and_rebuilds_it(world):
+    from sqlalchemy import select
+
+    from core.db import session_scope
+    from core.models import Character, Finding, Reference, Work
+    from core.services.triage import decide
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    holder = world.ids.holders[0]
+    write_weekly_report(world.settings, holder, "2026-W47", formats=["json", "html"])
+    with serving(create_app(world.settings)) as base, chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{base}/login")
+        page.fill("input[name=email]", "holder1@mamoru.test")
+        page.fill("input[name=password]", PASSWORD)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        assert page.locator(".flash.stale").count() == 0
+        with session_scope(world.settings) as s:  # an analyst decides after the build
+            pending = s.scalar(select(Finding.id).join(Reference).join(Character).join(Work)
+                               .where(Work.rights_holder_id == holder, Finding.state == "pending"))
+            decide(s, None, [pending], "confirm", None)
+        page.goto(f"{base}/portal")
+        banner = page.locator(".flash.stale")
+        assert banner.count() == 1 and "changed after version 1" in banner.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "portal-stale-report.png"), full_page=True)
+        with page.expect_navigation():
+            banner.locator("button").click()
+        assert page.url.endswith("/portal") and page.locator(".flash.stale").count() == 0
+        assert page.locator('#reports tr[data-week="2026-W47"]').get_attribute("data-version") == "2"
