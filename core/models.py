@@ -263,6 +263,38 @@ class Report(Base):
     generated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ReportVersion(Base):
+    """One build of a weekly report: its files (blob keys under <holder>/<week>/v<N>/, sha256, bytes), never
+    overwritten; `state_as_of` is when the build read the findings (a decision after it makes it stale)."""
+
+    __tablename__ = "report_versions"
+    __table_args__ = (UniqueConstraint("report_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    files: Mapped[list] = mapped_column(default=list)
+    built_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    state_as_of: Mapped[datetime] = mapped_column(default=utcnow)
+    generated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A user's token for scripts: only its sha256 is kept; scope `read` or `triage`; it expires and can be
+    revoked."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))  # the first characters, to tell tokens apart
+    scope: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    last_used_at: Mapped[datetime | None] = mapped_column()
+
+
 class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,12 +6,11 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from core.blobstore import open_store
 from core.config import Settings
 from core.db import session_scope
-from core.models import Report, RightsHolder
+from core.models import RightsHolder
+from core.services import report_versions as versions
 from core.services.locks import held
 from reports.build import IsoWeek, build_weekly_report
 from reports.render import FORMATS, slugify
@@ -37,13 +36,13 @@ def _write(settings: Settings, path: Path, data: bytes, fmt: str, **extra) -> di
 
 
 def write_weekly_report(settings: Settings, holder_id: int, week: str,
-                        formats: tuple[str, ...] | list[str] = ("json", "csv")) -> list[dict]:
-    """Build holder `holder_id`'s report for ISO `week`, write `formats`, upsert its Report row.
+                        formats: tuple[str, ...] | list[str] = ("json", "csv"),
+                        actor_id: int | None = None) -> list[dict]:
+    """Build holder `holder_id`'s report for ISO `week` as a new version with `formats`; returns its files.
 
-    Files go to the blob store under reports/<holder slug>/<week>/. The Report row (unique per holder and week)
-    keeps one entry per file (its blob key, the path relative to a folder store's home): formats written now replace earlier
-    entries of the same format; entries of other formats stay while their file exists. Returns the
-    entries written now.
+    Every build is a new version (core.services.report_versions): its files go to the blob store under
+    reports/<holder slug>/<week>/v<N>/ and are never overwritten; the version row keeps each file's blob key,
+    sha256 and size. One build of a holder's week at a time (a database lock, across machines).
     """
     wk = str(IsoWeek.parse(week))
     wanted = [f.strip().lower() for f in formats if f.strip()]
@@ -52,15 +51,19 @@ def write_weekly_report(settings: Settings, holder_id: int, week: str,
         raise ValueError(f"unknown report format(s) {unknown}; choose from {', '.join(FORMATS)}")
     from reports import render
 
-    with held(settings, f"report:{holder_id}:{wk}", f"the report of {wk} for this holder is being built now; "
-              "try again when that build ends"), session_scope(settings) as session:
+    with held(settings, versions.lock_name(holder_id, wk), f"the report of {wk} for this holder is being built "
+              "now; try again when that build ends"), session_scope(settings) as session:
         holder = session.get(RightsHolder, holder_id)
         if holder is None:
             raise LookupError(f"no rights holder with id {holder_id}")
+        report, n = versions.next_version(session, holder_id, wk)
+        state_as_of = datetime.now(UTC)  # before the findings are read: a later decision makes it stale
         data = build_weekly_report(session, holder_id, wk)
-        folder = report_dir(settings, holder, wk)
-        stem = f"mamoru-{holder_slug(holder)}-{wk}"
+        data["version"] = n
+        folder = report_dir(settings, holder, wk) / versions.version_folder(n)
+        stem = f"mamoru-{holder_slug(holder)}-{wk}-v{n}"
         generated = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+        store = open_store(settings)
         written: list[dict] = []
         html_text = None
         for fmt in dict.fromkeys(wanted):
@@ -70,14 +73,13 @@ def write_weekly_report(settings: Settings, holder_id: int, week: str,
                 written.append(_write(settings, folder / f"{stem}.csv", render.render_csv(data), fmt))
             elif fmt in ("html", "pdf"):
                 if html_text is None:
-                    html_text = render.render_html(data, for_pdf=False, store=open_store(settings))
+                    html_text = render.render_html(data, for_pdf=False, store=store)
                 if fmt == "html":
                     written.append(_write(settings, folder / f"{stem}.html", html_text.encode("utf-8"), fmt))
                 else:
-                    pdf = render.render_pdf(data, html_text, store=open_store(settings))
+                    pdf = render.render_pdf(data, html_text, store=store)
                     written.append(_write(settings, folder / f"{stem}.pdf", pdf, fmt))
             elif fmt == "notices":
-                open_store(settings).delete_prefix(settings.stored_path(folder / "notices"))  # uploaders no longer listed go
                 from reports.notices import notice_inputs, render_notices
 
                 for notice in render_notices(data, None, *notice_inputs(session, holder_id, data)):
@@ -86,12 +88,6 @@ def write_weekly_report(settings: Settings, holder_id: int, week: str,
                                           platform=notice["platform"], uploader=notice["uploader"]))
         for entry in written:
             entry["generated_at"] = generated
-        report = session.scalar(select(Report).where(Report.rights_holder_id == holder_id, Report.week == wk))
-        if report is None:
-            report = Report(rights_holder_id=holder_id, week=wk, files=[])
-            session.add(report)
-        kept = [f for f in (report.files or []) if f.get("format") not in wanted
-                and open_store(settings).exists(f["path"])]
-        report.files = kept + written
-        report.generated_at = datetime.now(UTC)
+            entry["version"] = n
+        versions.record_version(session, report, n, written, state_as_of, actor_id)
     return written

@@ -214,8 +214,10 @@ def build_weekly_report(session: Session, holder_id: int, week: str | IsoWeek,
         up["confirmed"] += 1
         up["clips"].add(clip.id)
 
-    def views(clip_ids) -> int:
-        return sum(confirmed_clips[c]["view_count"] or 0 for c in clip_ids)
+    def views(clip_ids) -> int | None:
+        """The clips' summed view counts; None (unknown) when there are clips and none has a count."""
+        known = [confirmed_clips[c]["view_count"] for c in clip_ids if confirmed_clips[c]["view_count"] is not None]
+        return sum(known) if known or not clip_ids else None
 
     by_platform = sorted(
         ({"platform": p, "confirmed": d["confirmed"], "pending": d["pending"], "escalated": d["escalated"],
@@ -229,7 +231,7 @@ def build_weekly_report(session: Session, holder_id: int, week: str | IsoWeek,
     by_uploader = sorted(
         ({**{k: v for k, v in d.items() if k != "clips"}, "clips": len(d["clips"]), "views": views(d["clips"])}
          for d in per_uploader.values()),
-        key=lambda d: (-d["confirmed"], -d["views"], d["platform"], d["uploader_id"] or ""))
+        key=lambda d: (-d["confirmed"], -(d["views"] or 0), d["platform"], d["uploader_id"] or ""))
     top_clips = sorted(confirmed_clips.values(), key=lambda c: (-(c["view_count"] or 0), c["id"]))[:TOP_CLIPS]
 
     previous = trend[-2]["confirmed"] if len(trend) > 1 else 0
@@ -239,6 +241,7 @@ def build_weekly_report(session: Session, holder_id: int, week: str | IsoWeek,
         "clips": len(confirmed_clips),
         "uploaders": len(per_uploader),
         "views": views(confirmed_clips),
+        "views_unknown": sum(c["view_count"] is None for c in confirmed_clips.values()),
         "confirmed_previous_week": previous,
         "confirmed_previous_weeks_mean": round(sum(t["confirmed"] for t in trend[:-1]) / TREND_WEEKS, 2),
     }

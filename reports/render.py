@@ -126,6 +126,7 @@ def html_env() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, finalize=_no_bidi)
     env.filters["safe_url"] = safe_url
     env.filters["shown"] = lambda url: capped(url, URL_SHOWN_MAX_CHARS)
+    env.filters["views"] = lambda n: "unknown" if n is None else f"{n:,}"
     return env
 
 

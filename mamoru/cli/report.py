@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.config import get_settings
 from core.db import session_scope, upgrade
 from core.models import RightsHolder
+from core.services.errors import ServiceError
 
 
 def _previous_week() -> str:
@@ -56,6 +57,8 @@ def report(holders: tuple[str, ...], week: str | None, formats: str) -> None:
             files = write_weekly_report(settings, holder_id, week, formats=wanted)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--format") from None
-        click.echo(f"{name} {week}:")
+        except ServiceError as exc:  # another build of the same week is running
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{name} {week}, version {files[0]['version'] if files else '?'} (earlier versions stay):")
         for f in files:
             click.echo(f"  {f['format']:8} {f['bytes']:>9} B  sha256 {f['sha256'][:16]}…  {settings.home_path(f['path'])}")

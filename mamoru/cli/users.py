@@ -39,7 +39,7 @@ def _run(action):  # noqa: ANN001, ANN202
 
 @click.group()
 def users() -> None:
-    """Accounts of the web app: add, list, passwd, disable, enable, remove."""
+    """Accounts of the web app: add, list, passwd, disable, enable, remove; API tokens (token)."""
 
 
 @users.command("add")
@@ -96,3 +96,12 @@ def users_remove(email: str) -> None:
     """Delete the account EMAIL (the audit log keeps what it did, without the account)."""
     removed = _run(lambda s: user_service.remove_user(s, email))
     click.echo(f"user {removed} removed")
+
+
+def _add_token_commands() -> None:
+    from mamoru.cli.tokens import token
+
+    users.add_command(token)
+
+
+_add_token_commands()

@@ -134,6 +134,35 @@ def demo_clip_id(platform_id: str) -> str:
     return platform_id.rsplit("/", 1)[-1]
 
 
+DEMO_ANALYST = "analyst@mamoru.demo"
+
+
+def triage_demo(settings: Settings, watchlist_id: int) -> tuple[int, int]:
+    """The demo analyst's decisions before the report is built, so the report is current: each finding on
+    what its clip shows (the catalogue knows) is confirmed, others dismissed; the weakest finding stays
+    pending for the triage desk (deciding it there marks the report stale and offers a rebuild). Findings
+    already decided are left as they are, so a second run changes nothing. (confirmed, dismissed) now."""
+    from core.models import User
+    from core.services.triage import decide
+
+    shows = {c.id: c.shows for c in CLIPS}
+    with session_scope(settings) as session:
+        analyst = session.scalar(select(User.id).where(User.email == DEMO_ANALYST))
+        rows = session.execute(select(Finding, Clip.platform_id, Reference.name)
+                               .join(Clip, Finding.clip_id == Clip.id).join(Reference, Finding.reference_id == Reference.id)
+                               .where(Clip.watchlist_id == watchlist_id)
+                               .order_by(Finding.score.desc(), Finding.id)).all()
+        left = rows[-1][0].id if len(rows) > 1 else None
+        todo = [(f.id, shows.get(demo_clip_id(pid)) == name) for f, pid, name in rows
+                if f.state == TriageState.pending.value and f.id != left]
+        confirmed = decide(session, analyst, [i for i, ok in todo if ok], "confirm",
+                           "demo triage: the clip shows this character") if any(ok for _, ok in todo) else 0
+        dismissed = decide(session, analyst, [i for i, ok in todo if not ok], "dismiss",
+                           "demo triage: the clip does not show this character") \
+            if any(not ok for _, ok in todo) else 0
+    return confirmed, dismissed
+
+
 def collect_outcome(settings: Settings, holder_id: int, watchlist_id: int, week: str,
                     report_files: list[dict]) -> DemoOutcome:
     outcome = DemoOutcome(holder_id=holder_id, week=week, report_files=report_files)
@@ -178,9 +207,10 @@ def print_summary(console: Console, outcome: DemoOutcome) -> None:
                   f"findings per reference: {dict(sorted(per_ref.items()))}")
     for f in outcome.report_files:
         console.print(f"report ({f['format']}): {f['path']}")
-    console.print(f"the report counts findings awaiting review ({outcome.pending} now) and lists each finding with its "
-                  f"evidence once an analyst confirms it in the web app's triage desk; then rebuild it with "
-                  f"`mamoru report --holder {outcome.holder_id} --week {outcome.week}`", markup=False)
+    console.print(f"the report lists each confirmed finding with its evidence and counts those awaiting review "
+                  f"({outcome.pending} now); decide them in the web app's triage desk, and the portal offers a "
+                  f"rebuild (a new version; or `mamoru report --holder {outcome.holder_id} --week {outcome.week}`)",
+                  markup=False)
     verdict = "[green]every clip as expected" if outcome.all_as_expected else "[red]some clips NOT as expected"
     console.print(f"demo verdicts: {outcome.as_expected}/{len(outcome.clips)} as expected: {verdict}")
 
@@ -226,6 +256,9 @@ def run_demo(console: Console | None = None, keep_running: bool = False) -> Demo
         with session_scope(settings) as session:
             clip_ids = session.scalars(select(Clip.id).where(Clip.watchlist_id == watchlist_id)).all()
         wait_for_clips(settings, list(clip_ids), stack, console)
+        confirmed, dismissed = triage_demo(settings, watchlist_id)
+        console.log(f"the demo analyst confirmed {confirmed} and dismissed {dismissed} findings; the weakest stays "
+                    "pending for the triage desk")
         year, week_no, _ = datetime.now(UTC).isocalendar()
         week = f"{year}-W{week_no:02d}"
         console.log(f"building the weekly report for {week}")

@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from core.services import holders, references, watchlists
 from core.services import users as user_service
-from core.services.audit import record
 from core.services.crawl_runs import queue_crawl
 from core.services.errors import ServiceError
 from core.services.triage import decide
-from reports.build import IsoWeek
-from reports.web.deps import admin_user, check_csrf, current_user, get_db, staff_user, web_session
+from reports.web.deps import (
+    admin_user,
+    api_triage_write,
+    api_write,
+    current_user,
+    get_db,
+    staff_user,
+    web_session,
+)
 from reports.web.manage import audit_json, list_audit, reference_json, watchlist_json
-from reports.web.pages import do_login, end_session, report_file, set_cookie, set_login_cookies, start_session
+from reports.web.pages import do_login, end_session, set_cookie, set_login_cookies, start_session
+from reports.web.report_files import build, file_response, rebuild
 from reports.web.queries import (
+    MAX_ID,
+    MAX_OFFSET,
     MAX_PAGE_SIZE,
     PAGE_SIZE,
     CurrentUser,
     FindingFilters,
-    NotFound,
     finding_json,
     get_finding,
     get_report,
@@ -35,20 +43,23 @@ from reports.web.sessions import COOKIE_NAME, WebSession
 from reports.web.uploads import MAX_UPLOAD_BYTES, describe_art
 
 
-def api_csrf(request: Request, sess: WebSession | None = Depends(web_session)) -> None:
-    check_csrf(request, request.headers.get("x-csrf-token"))
-
-
 router = APIRouter(prefix="/api")
-writes = [Depends(api_csrf)]
+writes = [Depends(api_write)]  # a signed-in session with its CSRF token
+triage_writes = [Depends(api_triage_write)]  # that, or an API token of scope triage
 
 
-class LoginIn(BaseModel):
+class StrictModel(BaseModel):
+    """A JSON body: unknown fields are refused (422), as are values of the wrong type."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(StrictModel):
     email: str
     password: str
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(StrictModel):
     action: str = Field(description="confirm, dismiss, escalate or reopen")
     note: str | None = None
 
@@ -57,35 +68,35 @@ class BulkDecisionIn(DecisionIn):
     ids: list[int] = Field(max_length=500)
 
 
-class ReportIn(BaseModel):
+class ReportIn(StrictModel):
     rights_holder_id: int
     week: str = Field(description="ISO week, e.g. 2026-W47")
     formats: list[str] = ["json", "csv", "html", "pdf", "notices"]
 
 
-class HolderIn(BaseModel):
+class HolderIn(StrictModel):
     name: str
     contact_email: str | None = None
 
 
-class UserIn(BaseModel):
+class UserIn(StrictModel):
     email: str
     password: str
     role: str
     rights_holder_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
 
 
-class UserChangeIn(BaseModel):
+class UserChangeIn(StrictModel):
     disabled: bool | None = None
     password: str | None = None
 
 
-class PasswordIn(BaseModel):
+class PasswordIn(StrictModel):
     current: str
     new: str
 
 
-class WatchlistIn(BaseModel):
+class WatchlistIn(StrictModel):
     rights_holder_id: int
     platform: str
     kind: str
@@ -122,7 +133,9 @@ def api_logout(request: Request, sess: WebSession | None = Depends(web_session))
 
 @router.get("/me", tags=["session"])
 def api_me(request: Request, user: CurrentUser = Depends(current_user)):
-    return {**_me(user), "csrf_token": request.state.web_session.csrf}
+    sess = request.state.web_session  # None for an API token: it needs no CSRF token
+    return {**_me(user), "csrf_token": sess.csrf if sess else None,
+            "token_scope": getattr(request.state, "token_scope", None)}
 
 
 @router.post("/me/password", tags=["session"], dependencies=writes,
@@ -148,11 +161,19 @@ def api_logout_everywhere(request: Request, user: CurrentUser = Depends(current_
 
 @router.get("/findings", tags=["findings"],
             summary="Findings visible to you (rights holders: their confirmed ones), filtered and sorted")
-def api_findings(request: Request, limit: int = PAGE_SIZE, offset: int = 0,
-                 user: CurrentUser = Depends(current_user), db: Session = Depends(get_db, scope="function")):
+def api_findings(request: Request, limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+                 offset: int = Query(0, ge=0, le=MAX_OFFSET), state: str | None = None, holder: int | None = None,
+                 platform: str | None = None, work: int | None = None, character: int | None = None,
+                 reference: int | None = None, min_score: float | None = None, max_score: float | None = None,
+                 date_from: str | None = None, date_to: str | None = None, q: str | None = None,
+                 sort: str | None = None, user: CurrentUser = Depends(current_user),
+                 db: Session = Depends(get_db, scope="function")):
     default = "pending" if user.is_staff else "confirmed"
-    flt = FindingFilters.from_params(request.query_params, default_state=default)
-    rows, total = list_findings(db, user, flt, limit=min(max(limit, 1), MAX_PAGE_SIZE), offset=offset)
+    try:
+        flt = FindingFilters.from_params(request.query_params, default_state=default, strict=True)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    rows, total = list_findings(db, user, flt, limit=limit, offset=offset)
     return {"total": total, "limit": limit, "offset": offset, "filters": flt.as_params(),
             "findings": [finding_json(r, user) for r in rows]}
 
@@ -162,7 +183,7 @@ def api_finding(finding_id: int, user: CurrentUser = Depends(current_user), db: 
     return finding_json(get_finding(db, user, finding_id), user)
 
 
-@router.post("/findings/{finding_id}/decision", tags=["findings"], dependencies=writes)
+@router.post("/findings/{finding_id}/decision", tags=["findings"], dependencies=triage_writes)
 def api_decide(finding_id: int, body: DecisionIn, user: CurrentUser = Depends(staff_user),
                db: Session = Depends(get_db, scope="function")):
     get_finding(db, user, finding_id)
@@ -170,7 +191,7 @@ def api_decide(finding_id: int, body: DecisionIn, user: CurrentUser = Depends(st
     return finding_json(get_finding(db, user, finding_id), user)
 
 
-@router.post("/findings/bulk", tags=["findings"], dependencies=writes)
+@router.post("/findings/bulk", tags=["findings"], dependencies=triage_writes)
 def api_bulk(body: BulkDecisionIn, user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db, scope="function")):
     return {"changed": decide(db, user.id, body.ids, body.action, body.note)}
 
@@ -183,31 +204,42 @@ def api_reports(holder: int | None = None, user: CurrentUser = Depends(current_u
 
 @router.get("/reports/{report_id}", tags=["reports"])
 def api_report(report_id: int, user: CurrentUser = Depends(current_user), db: Session = Depends(get_db, scope="function")):
-    return report_json(*get_report(db, user, report_id))
+    return report_json(*get_report(db, user, report_id), session=db)
 
 
-@router.get("/reports/{report_id}/files/{n}", tags=["reports"], summary="Download one file of a report")
-def api_report_file(request: Request, report_id: int, n: int, user: CurrentUser = Depends(current_user),
-                    db: Session = Depends(get_db, scope="function")):
-    return report_file(request, report_id, n, user, db)
+@router.get("/reports/{report_id}/files/{n}", tags=["reports"],
+            summary="One file of the report's latest version (inline; ?download=1 for an attachment)")
+def api_report_file(request: Request, report_id: int, n: int, download: bool = False,
+                    user: CurrentUser = Depends(current_user), db: Session = Depends(get_db, scope="function")):
+    return file_response(request, db, user, report_id, None, n, download)
 
 
-@router.post("/reports", tags=["reports"], dependencies=writes, summary="Build (or rebuild) a weekly report")
+@router.get("/reports/{report_id}/versions/{version}/files/{n}", tags=["reports"],
+            summary="One file of one version of a report; the download is audited with the version and sha256")
+def api_report_version_file(request: Request, report_id: int, version: int, n: int, download: bool = False,
+                            user: CurrentUser = Depends(current_user),
+                            db: Session = Depends(get_db, scope="function")):
+    return file_response(request, db, user, report_id, version, n, download)
+
+
+def _built(files: list[dict]) -> dict:
+    return {"version": files[0]["version"] if files else None,
+            "files": [{k: f[k] for k in ("format", "sha256", "bytes")} for f in files]}
+
+
+@router.post("/reports", tags=["reports"], dependencies=writes,
+             summary="Build a weekly report: a new version, earlier versions stay")
 def api_report_build(body: ReportIn, request: Request, user: CurrentUser = Depends(staff_user),
                      db: Session = Depends(get_db, scope="function")):
-    from reports import write_weekly_report
+    return _built(build(request.app.state.settings, body.rights_holder_id, body.week, body.formats, user.id))
 
-    try:
-        IsoWeek.parse(body.week)
-        files = write_weekly_report(request.app.state.settings, body.rights_holder_id, body.week,
-                                    formats=body.formats)
-    except LookupError:
-        raise NotFound from None
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
-    record(db, user.id, "report_generated", "rights_holder", body.rights_holder_id, week=body.week,
-           files=[{"format": f["format"], "sha256": f["sha256"]} for f in files])
-    return {"files": [{k: f[k] for k in ("format", "sha256", "bytes")} for f in files]}
+
+@router.post("/reports/{report_id}/rebuild", tags=["reports"], dependencies=writes,
+             summary="Build a report you may see again (a new version), e.g. when findings changed since")
+def api_report_rebuild(request: Request, report_id: int, user: CurrentUser = Depends(current_user),
+                       db: Session = Depends(get_db, scope="function")):
+    report, _holder = get_report(db, user, report_id)
+    return _built(rebuild(request.app.state.settings, report, user.id))
 
 
 @router.get("/holders", tags=["admin"])
@@ -331,8 +363,9 @@ def api_watchlist_action(request: Request, watch_id: int, action: str, user: Cur
 
 
 @router.get("/audit", tags=["admin"])
-def api_audit(action: str | None = None, object_type: str | None = None, object_id: int | None = None,
-              limit: int = 200, offset: int = 0, user: CurrentUser = Depends(admin_user),
+def api_audit(action: str | None = None, object_type: str | None = None,
+              object_id: int | None = Query(None, ge=1, le=MAX_ID), limit: int = Query(200, ge=1, le=1000),
+              offset: int = Query(0, ge=0, le=MAX_OFFSET), user: CurrentUser = Depends(admin_user),
               db: Session = Depends(get_db, scope="function")):
     return {"events": [audit_json(e, email) for e, email in list_audit(
         db, action=action, object_type=object_type, object_id=object_id, limit=limit, offset=offset)]}

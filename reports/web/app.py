@@ -20,7 +20,7 @@ from core.config import Settings
 from core.queue import QueueUnavailable
 from core.services.errors import Conflict, Forbidden as ServiceForbidden, Invalid, NotFoundError, ServiceError
 from reports.render import safe_url
-from reports.web import admin, api, health, notices, pages
+from reports.web import account_tokens, admin, api, health, notices, pages, report_files
 from reports.web.deps import Forbidden, LoginRequired
 from reports.web.limits import BodyLimitMiddleware
 from reports.web.queries import NotFound
@@ -45,8 +45,11 @@ def create_app(settings: Settings) -> FastAPI:
     workers by task name on the broker the settings name."""
     app = FastAPI(title="Mamoru", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None,
-                  description="Mamoru's JSON API. Log in with POST /api/session (or the /login page); "
-                              "send the session's CSRF token as X-CSRF-Token on every POST, PATCH and DELETE.")
+                  description="Mamoru's JSON API. Scripts: make an API token at /account/tokens (or `mamoru "
+                              "users token create`) and send it as `Authorization: Bearer <token>`; a read token "
+                              "reads, a triage token also decides findings. Browsers: log in with POST "
+                              "/api/session (or the /login page) and send the session's CSRF token as "
+                              "X-CSRF-Token on every POST, PATCH and DELETE.")
     app.state.settings = settings
     app.state.sessions = DbSessionStore(settings)
     app.state.secret = load_secret(settings.home)
@@ -104,6 +107,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(report_files.router)
+    app.include_router(account_tokens.router)
     app.include_router(admin.router)
     app.include_router(api.router)
     app.include_router(notices.router)
@@ -152,24 +157,32 @@ def validation_errors(exc: RequestValidationError) -> list[dict]:
              "type": str(err.get("type", ""))} for err in exc.errors()]
 
 
+DOCS_ASSETS = "/api/docs-assets"
+
+
+def docs_assets_dir() -> Path:
+    """Swagger UI 5 (which renders OpenAPI 3.1, the version FastAPI writes) as the fastapi-offline package
+    ships it: no CDN, nothing fetched at run time."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the web extra is not installed (fastapi-offline is missing): pip install 'mamoru[web]'")
+    return Path(spec.origin).parent / "static"
+
+
 def _mount_docs(app: FastAPI) -> None:
-    """Swagger UI at /api/docs, from the swagger-ui-bundle package when installed (no CDN needed)."""
+    """Swagger UI at /api/docs from the package's own files."""
     from fastapi.openapi.docs import get_swagger_ui_html
 
-    assets = {}
-    try:
-        import swagger_ui_bundle
-
-        app.mount("/api/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
-        assets = {"swagger_js_url": "/api/docs-assets/swagger-ui-bundle.js",
-                  "swagger_css_url": "/api/docs-assets/swagger-ui.css",
-                  "swagger_favicon_url": "/api/docs-assets/favicon-32x32.png"}
-    except ImportError:
-        pass
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(docs_assets_dir())), name="docs-assets")
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs():  # noqa: ANN202
-        page = get_swagger_ui_html(openapi_url="/api/openapi.json", title="Mamoru API", **assets)
+        page = get_swagger_ui_html(openapi_url="/api/openapi.json", title="Mamoru API",
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png")
         page.headers["Content-Security-Policy"] = docs_csp(page.body.decode())
         return page
 

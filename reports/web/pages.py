@@ -30,6 +30,7 @@ from reports.web.queries import (
     list_findings,
     list_reports,
     record,
+    with_versions,
 )
 from core.services import login as login_service
 from core.services import users as user_service
@@ -331,7 +332,7 @@ def portal(request: Request, user: CurrentUser = Depends(current_user), db: Sess
     reports = list_reports(db, user)
     flt = FindingFilters(state=TriageState.confirmed.value, sort="newest")
     rows, total = list_findings(db, user, flt, limit=20)
-    return render(request, "portal.html", reports=reports, rows=rows, total=total)
+    return render(request, "portal.html", reports=with_versions(db, reports), rows=rows, total=total)
 
 
 @router.get("/reports")
@@ -342,43 +343,5 @@ def reports_page(request: Request, holder: int | None = None, user: CurrentUser 
         weeks = [str(IsoWeek.of(datetime.now(UTC)).shift(-i)) for i in range(12)]
     elif user.rights_holder_id:
         weeks = weeks_with_findings(db, user.rights_holder_id)
-    return render(request, "reports.html", reports=list_reports(db, user, holder),
+    return render(request, "reports.html", reports=with_versions(db, list_reports(db, user, holder)),
                   choices=filter_choices(db) if user.is_staff else None, weeks=weeks)
-
-
-@router.post("/reports/generate")
-def reports_generate(request: Request, holder: int = Form(...), week: str = Form(...),
-                     formats: list[str] = Form(default=["json", "csv", "html", "pdf", "notices"]),
-                     csrf_token: str = Form(""), user: CurrentUser = Depends(staff_user),
-                     db: Session = Depends(get_db, scope="function")):
-    check_csrf(request, csrf_token)
-    from reports import FORMATS, write_weekly_report
-
-    try:
-        IsoWeek.parse(week)
-        wanted = [f for f in formats if f in FORMATS] or ["json", "csv"]
-        files = write_weekly_report(request.app.state.settings, holder, week, formats=wanted)
-    except (ValueError, LookupError) as exc:
-        return render(request, "error.html", status_code=400, status=400, message=str(exc))
-    record(db, user.id, "report_generated", "rights_holder", holder, week=week,
-           files=[{"format": f["format"], "sha256": f["sha256"]} for f in files])
-    return RedirectResponse("/reports", status_code=303)
-
-
-@router.get("/reports/{report_id}/files/{n}")
-def report_file(request: Request, report_id: int, n: int, user: CurrentUser = Depends(current_user),
-                db: Session = Depends(get_db, scope="function")):
-    report, _holder = get_report(db, user, report_id)
-    files = report.files or []
-    if not 0 <= n < len(files):
-        raise NotFound
-    entry = files[n]
-    key = str(entry.get("path") or "")
-    data = open_store(request.app.state.settings).find(key) if key.startswith("reports/") else None
-    if data is None:
-        raise NotFound
-    name = PurePosixPath(key).name
-    record(db, user.id, "report_downloaded", "report", report.id, format=entry.get("format"), file=name)
-    return Response(data, media_type=MEDIA_TYPES.get(entry.get("format"), "application/octet-stream"),
-                    headers={"X-Content-SHA256": entry.get("sha256", ""),
-                             "Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"})

@@ -3,6 +3,7 @@ audit log are core.services')."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -20,6 +21,7 @@ from core.models import (
     TriageState,
     Work,
 )
+from core.services import report_versions
 from core.services.audit import record  # noqa: F401  (the log-in pages' audit records)
 from reports.build import finding_entry
 
@@ -72,34 +74,20 @@ class FindingFilters:
     sort: str = "score"
 
     @classmethod
-    def from_params(cls, params, default_state: str | None = TriageState.pending.value) -> FindingFilters:
-        """From query parameters; junk values are ignored rather than failing the page."""
+    def from_params(cls, params, default_state: str | None = TriageState.pending.value,
+                    strict: bool = False) -> FindingFilters:
+        """From query parameters; junk values are ignored rather than failing the page, or (strict, the
+        API) refused with a ValueError naming the parameter."""
         out = cls(state=default_state)
         for f in fields(cls):
             raw = params.get(f.name)
             if raw is None or str(raw).strip() == "":
                 continue
-            raw = str(raw).strip()
             try:
-                if f.name in ("holder", "work", "character", "reference"):
-                    value = int(raw)
-                elif f.name in ("min_score", "max_score"):
-                    value = float(raw)
-                elif f.name in ("date_from", "date_to"):
-                    value = date.fromisoformat(raw)
-                elif f.name == "state":
-                    value = None if raw == "all" else raw
-                    if value is not None and value not in {s.value for s in TriageState}:
-                        continue
-                elif f.name == "sort":
-                    if raw not in SORTS:
-                        continue
-                    value = raw
-                else:
-                    value = raw[:200]
-            except ValueError:
-                continue
-            setattr(out, f.name, value)
+                setattr(out, f.name, _filter_value(f.name, str(raw).strip()))
+            except ValueError as exc:
+                if strict:
+                    raise ValueError(f"{f.name}: {exc}") from None
         return out
 
     def as_params(self) -> dict:
@@ -111,6 +99,41 @@ class FindingFilters:
             elif v is not None and v != "":
                 out[f.name] = v.isoformat() if isinstance(v, date) else v
         return out
+
+
+STATES = tuple(s.value for s in TriageState)
+MAX_ID = 2**63 - 1  # the largest id a database integer holds
+MAX_OFFSET = 10**9
+
+
+def _filter_value(name: str, raw: str):  # noqa: ANN202
+    """One filter's value from its text; ValueError saying what is expected."""
+    if name in ("holder", "work", "character", "reference"):
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+            raise ValueError(f"expected an id (a whole number from 1), got {raw[:40]!r}")
+        return int(raw)
+    if name in ("min_score", "max_score"):
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError(f"expected a number, got {raw[:40]!r}") from None
+        if not math.isfinite(value):
+            raise ValueError(f"expected a finite number, got {raw[:40]!r}")
+        return value
+    if name in ("date_from", "date_to"):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise ValueError(f"expected a date like 2026-11-16, got {raw[:40]!r}") from None
+    if name == "state":
+        if raw != "all" and raw not in STATES:
+            raise ValueError(f"expected one of all, {', '.join(STATES)}; got {raw[:40]!r}")
+        return None if raw == "all" else raw
+    if name == "sort":
+        if raw not in SORTS:
+            raise ValueError(f"expected one of {', '.join(SORTS)}; got {raw[:40]!r}")
+        return raw
+    return raw[:200]
 
 
 def _base():
@@ -207,15 +230,37 @@ def get_report(session: Session, user: CurrentUser, report_id: int) -> tuple:
     return report, session.get(RightsHolder, report.rights_holder_id)
 
 
-def report_json(report: Report, holder: RightsHolder) -> dict:
-    return {
+def with_versions(session: Session, rows: list[tuple]) -> list[tuple]:
+    """(report, holder, its versions newest first, its Freshness) for each (report, holder)."""
+    return [(report, holder, report_versions.list_versions(session, report.id),
+             report_versions.freshness(session, report)) for report, holder in rows]
+
+
+def _files_json(report_id: int, files: list[dict], version: int | None = None) -> list[dict]:
+    base = f"/reports/{report_id}" + (f"/versions/{version}" if version is not None else "")
+    return [{"n": n, "format": f.get("format"), "name": f.get("path", "").rsplit("/", 1)[-1],
+             "sha256": f.get("sha256"), "bytes": f.get("bytes"), "lang": f.get("lang"),
+             "url": f"{base}/files/{n}"} for n, f in enumerate(files or [])]
+
+
+def report_json(report: Report, holder: RightsHolder, session: Session | None = None) -> dict:
+    """A report with its latest files; given a session, also every version and whether it is stale."""
+    out = {
         "id": report.id, "week": report.week,
         "rights_holder": {"id": holder.id, "name": holder.name},
         "generated_at": report.generated_at.isoformat() if report.generated_at else None,
-        "files": [{"n": n, "format": f.get("format"), "name": f.get("path", "").rsplit("/", 1)[-1],
-                   "sha256": f.get("sha256"), "bytes": f.get("bytes"), "lang": f.get("lang"),
-                   "url": f"/reports/{report.id}/files/{n}"} for n, f in enumerate(report.files or [])],
+        "files": _files_json(report.id, report.files),
     }
+    if session is not None:
+        fresh = report_versions.freshness(session, report)
+        out["version"] = fresh.version
+        out["stale"] = fresh.stale
+        out["findings_changed_at"] = fresh.changed_at.isoformat() if fresh.changed_at else None
+        out["versions"] = [{"version": v.version, "generated_at": report_versions.as_utc(v.generated_at).isoformat(),
+                            "state_as_of": report_versions.as_utc(v.state_as_of).isoformat(),
+                            "files": _files_json(report.id, v.files, v.version)}
+                           for v in report_versions.list_versions(session, report.id)]
+    return out
 
 
 def filter_choices(session: Session) -> dict:

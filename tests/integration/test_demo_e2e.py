@@ -80,6 +80,7 @@ def test_demo_twice_on_sqlite(tmp_path):
     check_demo_rows(snap)
     report_dir = home / "reports"
     assert list(report_dir.rglob("*.json")) and list(report_dir.rglob("*.csv"))
+    check_report_is_current(url, report_dir, len(snap["findings"]), version=1)
     # evidence: yt-dlp's info JSON for every clip, a matched-frame thumbnail for every finding
     assert len(list((home / "evidence").glob("*/info.json"))) == len(CLIPS)
     assert len(list((home / "evidence").glob("*/*.jpg"))) == len(snap["findings"])
@@ -89,6 +90,8 @@ def test_demo_twice_on_sqlite(tmp_path):
     assert (password_file.stat().st_mode & 0o777) == 0o600 and password in first.stdout
     second = run_demo(home)
     assert snapshot(url) == snap
+    check_report_is_current(url, report_dir, len(snap["findings"]), version=2)  # a new version, v1 stays
+    assert list(report_dir.rglob("*-v1.json"))
     assert password not in second.stdout and str(password_file) in second.stdout
     check_demo_login(url, password)
     check_demo_notices(home, url)
@@ -122,6 +125,25 @@ def check_demo_notices(home: Path, url: str) -> None:
         assert not placeholder.search(text), (lang, placeholder.search(text))
         assert "デモ権利者株式会社" in text or "Demo Rights Holder K.K." in text
         assert "WARC" in text
+
+
+def check_report_is_current(url: str, report_dir: Path, findings: int, version: int) -> None:
+    """The demo's analyst triaged before the build: the report lists the confirmed findings (the weakest is
+    left pending for the desk) and nothing changed after it was built."""
+    import json
+
+    from core.services import report_versions
+
+    data = json.loads(next(report_dir.rglob(f"*-v{version}.json")).read_text("utf-8"))
+    assert data["version"] == version
+    assert data["totals"]["confirmed"] == findings - 1 and data["totals"]["pending"] == 1
+    assert len(data["findings"]) == findings - 1
+    engine = create_engine(url)
+    with Session(engine) as s:
+        report = s.scalar(select(Report))
+        fresh = report_versions.freshness(s, report)
+    engine.dispose()
+    assert fresh.version == version and not fresh.stale
 
 
 def check_demo_login(url: str, password: str) -> None:

@@ -75,7 +75,7 @@ def test_write_json_and_csv_files_and_upsert(settings, sample):
     assert [f["format"] for f in files] == ["json", "csv"]
     for f in files:
         path = settings.home_path(f["path"])
-        assert path.is_file() and path.parent == settings.reports_dir / f"kumo-studio-{holder}" / WEEK
+        assert path.is_file() and path.parent == settings.reports_dir / f"kumo-studio-{holder}" / WEEK / "v1"
         assert hashlib.sha256(path.read_bytes()).hexdigest() == f["sha256"] and path.stat().st_size == f["bytes"]
     data = json.loads(settings.home_path(files[0]["path"]).read_text("utf-8"))
     assert data["schema"] == "mamoru.weekly-report/1" and data["week"]["id"] == WEEK
@@ -85,8 +85,9 @@ def test_write_json_and_csv_files_and_upsert(settings, sample):
     with session_scope(settings) as s:
         assert s.scalar(select(func.count(Report.id))) == 1
         report = s.scalar(select(Report))
-        assert {f["format"] for f in report.files} == {"json", "csv"}
-        assert next(f for f in report.files if f["format"] == "json")["sha256"] == again[0]["sha256"]
+        assert [f["format"] for f in report.files] == ["json"]  # the latest version: what this build wrote
+        assert report.files[0]["sha256"] == again[0]["sha256"] and again[0]["version"] == 2
+    assert all(settings.home_path(f["path"]).is_file() for f in files)  # version 1 stays
 
 
 def test_csv_neutralises_formulas_and_keeps_text(settings, sample):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core.db import session_scope
 from core.models import Finding, Reference, Report, User, Watchlist
+from core.services import api_tokens
 from reports.web.app import create_app
 
 pytestmark = pytest.mark.anyio
@@ -31,6 +32,9 @@ ROUTES = {
     ("GET", "/account"): USER,
     ("POST", "/account/password"): USER,
     ("POST", "/account/logout-everywhere"): USER,
+    ("GET", "/account/tokens"): USER,
+    ("POST", "/account/tokens"): USER,
+    ("POST", "/account/tokens/{token_id}/revoke"): USER,
     ("GET", "/"): USER,
     ("GET", "/triage"): STAFF,
     ("POST", "/triage/bulk"): STAFF,
@@ -44,6 +48,8 @@ ROUTES = {
     ("GET", "/reports"): USER,
     ("POST", "/reports/generate"): STAFF,
     ("GET", "/reports/{report_id}/files/{n}"): USER,
+    ("GET", "/reports/{report_id}/versions/{version}/files/{n}"): USER,
+    ("POST", "/reports/{report_id}/rebuild"): USER,  # a rights holder: their own report only
     ("GET", "/admin/users"): ADMIN,
     ("POST", "/admin/users"): ADMIN,
     ("POST", "/admin/users/{user_id}/{action}"): ADMIN,
@@ -69,6 +75,8 @@ ROUTES = {
     ("GET", "/api/reports"): USER,
     ("GET", "/api/reports/{report_id}"): USER,
     ("GET", "/api/reports/{report_id}/files/{n}"): USER,
+    ("GET", "/api/reports/{report_id}/versions/{version}/files/{n}"): USER,
+    ("POST", "/api/reports/{report_id}/rebuild"): USER,
     ("POST", "/api/reports"): STAFF,
     ("GET", "/api/holders"): STAFF,
     ("POST", "/api/holders"): ADMIN,
@@ -103,7 +111,9 @@ ROUTES = {
 MAY_BE_MISSING = {"/findings/{finding_id}/media", "/findings/{finding_id}/frame.jpg",
                   "/references/{reference_id}/image", "/reports/{report_id}/files/{n}",
                   "/api/reports/{report_id}/files/{n}", "/notices/{draft_id}", "/notices/{draft_id}/pdf",
-                  "/captures/{capture_id}/warc", "/captures/{capture_id}/screenshot.png"}
+                  "/captures/{capture_id}/warc", "/captures/{capture_id}/screenshot.png",
+                  "/reports/{report_id}/versions/{version}/files/{n}",
+                  "/api/reports/{report_id}/versions/{version}/files/{n}"}
 # writes whose CSRF token is not the session's: the log-in form has its own signed one, the JSON log-in none
 # (a JSON body cannot be sent cross-site without a CORS preflight)
 OWN_CSRF = {("POST", "/login"), ("POST", "/api/session")}
@@ -145,9 +155,10 @@ def ids(world):
         s.add(watch)
         s.flush()
         victim = s.scalar(select(User.id).where(User.email == "holder2@mamoru.test"))
+        token = api_tokens.create_token(s, None, victim, "table test", "read")
         return {"finding_id": finding.id, "reference_id": ref.id, "report_id": report.id,
                 "n": 0, "watch_id": watch.id, "action": "pause", "user_id": victim, "holder_id": holder1,
-                "draft_id": 999999, "capture_id": 999999}
+                "draft_id": 999999, "capture_id": 999999, "version": 1, "token_id": token.row.id}
 
 
 def fill(path: str, ids: dict) -> str:

@@ -6,10 +6,7 @@ Screenshots and the downloaded report go to test-artifacts/ (git-ignored).
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -19,51 +16,25 @@ from core.db import session_scope
 from core.models import AuditEvent, Finding
 from reports import write_weekly_report
 from reports.web.app import create_app
+from liveserver import chromium, serving
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "correct horse battery"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def live_server(world):
     """uvicorn serving the app on a free 127.0.0.1 port, in a thread of this process."""
-    import uvicorn
-
     write_weekly_report(world.settings, world.ids.holders[0], "2026-W47", formats=("json", "csv", "html", "pdf", "notices"))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(world.settings), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):  # wait for the socket, not for a duration
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(world.settings)) as base:
+        yield base
 
 
 @pytest.fixture
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def log_in(page, base: str, email: str) -> None:

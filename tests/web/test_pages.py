@@ -154,7 +154,9 @@ async def test_portal_lists_reports_and_downloads(browser_for, world):
     assert formats[:2] == ["csv", "json"] and formats.count("notices") == 6
     r = await b.client.get(dict(links)["csv"])
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    assert "attachment" in r.headers["content-disposition"] and r.content.startswith(b"\xef\xbb\xbf")
+    assert r.headers["content-disposition"].startswith("inline;") and r.content.startswith(b"\xef\xbb\xbf")
+    saved = await b.client.get(dict(links)["csv"] + "?download=1")
+    assert saved.headers["content-disposition"].startswith("attachment;")
     notice = next(href for f, href in links if f == "notices")
     assert "17 U.S.C." in (await b.client.get(notice)).text or "御中" in (await b.client.get(notice)).text
     other = await browser_for("holder2")

@@ -61,7 +61,7 @@ async def test_frames_and_report_files_come_from_object_storage(world, s3_url):
         link = re.search(r'data-format="pdf" href="(/reports/\d+/files/\d+)"', portal).group(1)
         r = await browser.client.get(link)
         assert r.status_code == 200 and r.content.startswith(b"%PDF")
-        assert "attachment" in r.headers["content-disposition"]
+        assert r.headers["content-disposition"].startswith("inline;")
         html_link = re.search(r'data-format="html" href="(/reports/\d+/files/\d+)"', portal).group(1)
         html = (await browser.client.get(html_link)).text
         assert html.count("data:image/jpeg;base64,") >= 2  # frames and art embedded, read from object storage
