@@ -20,7 +20,7 @@ from core.config import Settings
 from core.queue import QueueUnavailable
 from core.services.errors import Conflict, Invalid, NotFoundError, ServiceError
 from reports.render import safe_url
-from reports.web import admin, api, health, pages
+from reports.web import admin, api, enforcement, health, pages
 from reports.web.deps import Forbidden, LoginRequired
 from reports.web.limits import BodyLimitMiddleware
 from reports.web.queries import NotFound
@@ -106,6 +106,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(api.router)
+    app.include_router(enforcement.router)
+    app.include_router(enforcement.api_router)
     # each add_middleware wraps the ones before: the Host check runs first, then the body limits (before
     # routing and parsing), then the security headers
     app.add_middleware(SecurityHeadersMiddleware)

@@ -18,9 +18,10 @@ from reports.web.app import create_app
 pytestmark = pytest.mark.anyio
 
 ANYONE, USER, STAFF, ADMIN = "anyone", "user", "staff", "admin"
+ENFORCER = "enforcer"  # admins and the finding's own rights holder's users (enforcement steps)
 ROLES = ("anon", "holder1", "analyst", "admin")
 ALLOWED = {ANYONE: set(ROLES), USER: {"holder1", "analyst", "admin"}, STAFF: {"analyst", "admin"},
-           ADMIN: {"admin"}}
+           ADMIN: {"admin"}, ENFORCER: {"holder1", "admin"}}
 
 # (method, path): who may use it. Writes are every method but GET.
 ROUTES = {
@@ -82,6 +83,12 @@ ROUTES = {
     ("POST", "/api/watchlists"): ADMIN,
     ("POST", "/api/watchlists/{watch_id}/{action}"): ADMIN,
     ("GET", "/api/audit"): ADMIN,
+    ("POST", "/findings/{finding_id}/enforcement"): ENFORCER,
+    ("POST", "/findings/{finding_id}/recheck"): ENFORCER,
+    ("GET", "/figures"): USER,
+    ("GET", "/api/figures"): USER,
+    ("GET", "/api/findings/{finding_id}/enforcement"): USER,
+    ("POST", "/api/findings/{finding_id}/enforcement"): ENFORCER,
     ("GET", "/api/docs"): ANYONE,
     ("GET", "/api/openapi.json"): ANYONE,
 }
