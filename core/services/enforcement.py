@@ -70,6 +70,17 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def parse_time(text: str | None) -> datetime | None:
+    """A form's or command line's date-time (ISO 8601; without a zone it is UTC); None when empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid(f"the time {text[:40]!r} is not a date and time like 2026-12-06T09:30") from None
+
+
 def next_states(state: str | None) -> tuple[str, ...]:
     return TRANSITIONS.get(state, ())
 

@@ -46,6 +46,7 @@ COMMANDS = {
     "beat": "mamoru.cli.ops:beat",
     "health": "mamoru.cli.health:health",
     "storage": "mamoru.cli.storage:storage",
+    "enforce": "mamoru.cli.enforce:enforce",
 }
 
 

@@ -187,6 +187,9 @@ def print_logins(console: Console, address: str, settings: Settings, password: s
     said = f"password {password!r} (made for this home; also in" if new else "password in"
     console.print(f"web app: {address}  log in as {logins}, {said} {settings.home / PASSWORD_FILE}"
                   f"{')' if new else ''}", markup=False)
+    console.print("enforcement: on a confirmed finding's page record the notice as sent, take its clip down "
+                  f"with `mamoru demo takedown {CLIPS[0].id}` (the platform's answer), then \"Re-check the clip now\": "
+                  "the portal's removal rate moves", markup=False)
 
 
 def run_demo(console: Console | None = None, keep_running: bool = False) -> DemoOutcome:

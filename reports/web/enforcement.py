@@ -43,17 +43,6 @@ def can_enforce(user: CurrentUser | None) -> bool:
     return bool(user) and (user.is_admin or user.role == "rights_holder")
 
 
-def parse_time(text: str | None) -> datetime | None:
-    """A form's date-time (datetime-local, read as UTC) or an ISO 8601 time; None when empty."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise Invalid(f"the time {text[:40]!r} is not a date and time like 2026-12-06T09:30") from None
-
-
 def finding_view(db: Session, user: CurrentUser | None, finding: Finding) -> dict:
     """What the finding page shows of enforcement: the state, its history, the steps offered."""
     return {"state": finding.enforcement_state, "at": finding.enforcement_at,
@@ -90,7 +79,7 @@ def queue(request: Request, clip_id: int) -> str:
 def finding_enforcement(request: Request, finding_id: int, state: str = Form(""), channel: str = Form(""),
                         platform_ref: str = Form(""), at: str = Form(""), note: str = Form(""),
                         user: CurrentUser = Depends(enforcer_user), db: Session = Depends(get_db, scope="function")):
-    _, queued = record(request, db, user, finding_id, state, at=parse_time(at), channel=channel,
+    _, queued = record(request, db, user, finding_id, state, at=enf.parse_time(at), channel=channel,
                        platform_ref=platform_ref, note=note)
     flash = f"recorded: {state.replace('_', '-')}" + (f"; re-check of the clip {queued}" if queued else "")
     return RedirectResponse(f"/findings/{finding_id}?" + urlencode({"ok": flash}) + "#enforcement", status_code=303)
