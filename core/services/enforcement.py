@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.config import Settings
-from core.models import Clip, EnforcementEvent, Finding, TriageState, User, utcnow
+from core.models import Clip, EnforcementEvent, Finding, Role, TriageState, User, utcnow
 from core.services.audit import record
 from core.services.errors import Conflict, Invalid, NotFoundError
 
@@ -198,12 +198,18 @@ def clip_url(session: Session, clip_id: int) -> str | None:
     return (clip.page_url or clip.url) if clip is not None else None
 
 
-def history(session: Session, finding_id: int) -> list[tuple[EnforcementEvent, str | None]]:
-    """A finding's enforcement events with the e-mail of who recorded each, oldest first."""
-    return [tuple(r) for r in session.execute(
-        select(EnforcementEvent, User.email).outerjoin(User, EnforcementEvent.user_id == User.id)
+STAFF_NAME = "Mamoru staff"
+
+
+def history(session: Session, finding_id: int, staff_names: bool = True) -> list[tuple[EnforcementEvent, str | None]]:
+    """A finding's enforcement events with the e-mail of who recorded each, oldest first. Without
+    STAFF_NAMES (a rights holder asking), staff accounts show as STAFF_NAME."""
+    rows = session.execute(
+        select(EnforcementEvent, User.email, User.role).outerjoin(User, EnforcementEvent.user_id == User.id)
         .where(EnforcementEvent.finding_id == finding_id)
-        .order_by(EnforcementEvent.at, EnforcementEvent.id))]
+        .order_by(EnforcementEvent.at, EnforcementEvent.id)).all()
+    return [(event, email if staff_names or role in (None, Role.rights_holder.value) else STAFF_NAME)
+            for event, email, role in rows]
 
 
 def event_json(event: EnforcementEvent, email: str | None = None) -> dict:

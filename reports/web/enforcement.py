@@ -46,7 +46,7 @@ def can_enforce(user: CurrentUser | None) -> bool:
 def finding_view(db: Session, user: CurrentUser | None, finding: Finding) -> dict:
     """What the finding page shows of enforcement: the state, its history, the steps offered."""
     return {"state": finding.enforcement_state, "at": finding.enforcement_at,
-            "history": enf.history(db, finding.id), "next": enf.next_states(finding.enforcement_state),
+            "history": enf.history(db, finding.id, staff_names=bool(user and user.is_staff)), "next": enf.next_states(finding.enforcement_state),
             "channels": enf.CHANNELS, "can": can_enforce(user) and finding.state == "confirmed",
             "recheckable": finding.enforcement_state in enf.RECHECK_STATES}
 
@@ -145,7 +145,7 @@ def api_enforcement(finding_id: int, user: CurrentUser = Depends(current_user),
     finding = get_finding(db, user, finding_id)[0]
     return {"finding_id": finding.id, "state": finding.enforcement_state,
             "next": list(enf.next_states(finding.enforcement_state)),
-            "events": [enf.event_json(e, email) for e, email in enf.history(db, finding.id)]}
+            "events": [enf.event_json(e, email) for e, email in enf.history(db, finding.id, user.is_staff)]}
 
 
 @api_router.post("/findings/{finding_id}/enforcement", dependencies=writes, status_code=201,

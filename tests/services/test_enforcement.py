@@ -120,3 +120,23 @@ def test_figures_per_week_and_platform(session, sample):
     assert sum(r["detected"] for r in figures(session, "holder")["rows"]) == everyone["detected"]
     with pytest.raises(Invalid):
         figures(session, "uploader")
+
+
+@pytest.mark.integration
+def test_steps_figures_and_due_clips_on_postgresql(tmp_path, postgres_url):
+    from core.config import load_settings
+    from core.db import session_scope, upgrade
+
+    settings = load_settings({"MAMORU_HOME": str(tmp_path / "home"), "MAMORU_DATABASE_URL": postgres_url})
+    upgrade(settings)
+    with session_scope(settings) as s:
+        ids = seed_sample(s, settings, images=False)
+        fid = ids.findings["confirmed"][0]
+        start = datetime.now(UTC) - timedelta(hours=20)
+        enf.record_step(s, None, fid, enf.SENT, at=start, channel="post")
+        enf.record_step(s, None, fid, enf.REMOVED, at=start + timedelta(hours=5))
+    with session_scope(settings) as s:
+        total = figures(s, "character", holder_id=ids.holders[0])["total"]
+        assert (total["noticed"], total["removed"], total["median_hours_to_removal"]) == (1, 1, 5.0)
+        assert enf.due_clip_ids(s) == []
+        assert enf.due_clip_ids(s, now=datetime.now(UTC) + timedelta(hours=7)) == [s.get(Finding, fid).clip_id]

@@ -63,6 +63,11 @@ async def test_who_may_record_steps(browser_for, world):
     assert 'id="enforce"' not in page.text and "enforcement-state" in page.text
     history = (await holder.page(f"/api/findings/{own}/enforcement")).json()
     assert history["state"] == "sent" and history["next"] == ["acknowledged", "removed", "rejected"]
+    admin = await browser_for("admin")
+    r = await admin.api_post(f"/api/findings/{own}/enforcement", json={"state": "acknowledged"})
+    assert r.status_code == 201 and r.json()["event"]["by"] == "admin@mamoru.test"
+    seen = [e["by"] for e in (await holder.page(f"/api/findings/{own}/enforcement")).json()["events"]]
+    assert seen == ["holder1@mamoru.test", "Mamoru staff"]  # staff accounts are not shown to holders
 
 
 async def test_refusals_are_one_line(browser_for, world):
