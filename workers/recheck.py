@@ -159,11 +159,14 @@ def recheck_clip(clip_id: int) -> dict:
     return recheck(get_settings(), clip_id)
 
 
-@shared_task(name=RECHECK_DUE_CLIPS, ignore_result=True)
-def recheck_due_clips() -> list[int]:
-    """Beat: queue a re-check of every clip under enforcement not visited for RECHECK_EVERY."""
+@shared_task(name=RECHECK_DUE_CLIPS)
+def recheck_due_clips(every_s: float | None = None) -> list[int]:
+    """Beat: queue a re-check of every clip under enforcement not visited for RECHECK_EVERY (or EVERY_S)."""
+    from datetime import timedelta
+
+    every = enforcement.RECHECK_EVERY if every_s is None else timedelta(seconds=every_s)
     with session_scope() as session:
-        due = enforcement.due_clip_ids(session)
+        due = enforcement.due_clip_ids(session, every)
     for clip_id in due:
         recheck_clip.delay(clip_id)
     if due:

@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import shutil
+import time
 import urllib.request
 
 import pytest
@@ -115,3 +116,15 @@ def test_a_worker_rechecks_and_records_the_removal(tmp_path, site):
                                                                EnforcementEvent.state == "removed")).one()
             assert removed.evidence_key == second["evidence_key"] and removed.detail["status"] == 410
         assert json.loads((p.home / second["evidence_key"]).read_text())["status"] == 410
+        # beat's sweep: a removed clip is visited again (a reinstatement would show), once it is due
+        assert p.send("recheck_due_clips").get(timeout=60) == []
+        assert p.send("recheck_due_clips", 0).get(timeout=60) == [clip_id]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(history(p.settings, finding_id)) < 4:
+            time.sleep(0.2)
+        assert history(p.settings, finding_id) == ["sent", "checked", "removed", "checked"]
+
+
+def history(settings, finding_id: int) -> list[str]:  # noqa: ANN001
+    with session_scope(settings) as s:
+        return [e.state for e, _ in enf.history(s, finding_id)]
