@@ -47,7 +47,8 @@ def finding_view(db: Session, user: CurrentUser | None, finding: Finding) -> dic
     """What the finding page shows of enforcement: the state, its history, the steps offered."""
     return {"state": finding.enforcement_state, "at": finding.enforcement_at,
             "history": enf.history(db, finding.id, staff_names=bool(user and user.is_staff)), "next": enf.next_states(finding.enforcement_state),
-            "channels": enf.CHANNELS, "can": can_enforce(user) and finding.state == "confirmed",
+            "channels": enf.CHANNELS,
+            "can": can_enforce(user) and (finding.state == "confirmed" or finding.enforcement_state is not None),
             "recheckable": finding.enforcement_state in enf.RECHECK_STATES}
 
 
