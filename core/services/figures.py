@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import Character, Clip, EnforcementEvent, Finding, Reference, RightsHolder, TriageState, Work
@@ -59,35 +59,48 @@ def iso_week(moment: datetime) -> str:
     return f"{cal.year}-W{cal.week:02d}"
 
 
-def _key(group_by: str, created: datetime, platform: str, character: Character, work: Work,
-         holder: RightsHolder) -> tuple[str, str]:
+def _key(group_by: str, created: datetime, platform: str, character_id: int, character: str, work: str,
+         holder_id: int, holder: str) -> tuple[str, str]:
     if group_by == "week":
         week = iso_week(created)
         return week, week
     if group_by == "holder":
-        return str(holder.id), holder.name
+        return str(holder_id), holder
     if group_by == "platform":
         return platform, platform
-    name = character.name_ja or character.name_en
-    return str(character.id), f"{name} ({work.name_en})"
+    return str(character_id), f"{character} ({work})"
 
 
-def notice_times(session: Session, finding_ids: list[int]) -> dict[int, tuple[datetime | None, datetime | None]]:
-    """Per finding: when its first notice was sent, and its first removal after that."""
+def _scoped(stmt, holder_id: int | None, since: datetime | None, until: datetime | None):  # noqa: ANN001, ANN202
+    """STMT over findings joined to their holder, limited to one holder and a detection window."""
+    stmt = (stmt.join(Reference, Finding.reference_id == Reference.id)
+            .join(Character, Reference.character_id == Character.id)
+            .join(Work, Character.work_id == Work.id))
+    if holder_id is not None:
+        stmt = stmt.where(Work.rights_holder_id == holder_id)
+    if since is not None:
+        stmt = stmt.where(Finding.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(Finding.created_at < until)
+    return stmt
+
+
+def notice_times(session: Session, holder_id: int | None = None, since: datetime | None = None,
+                 until: datetime | None = None) -> dict[int, tuple[datetime, datetime | None]]:
+    """Per finding noticed: when its first notice was sent, and its first removal after that (one query)."""
     sent: dict[int, datetime] = {}
     removed: dict[int, datetime] = {}
-    for start in range(0, len(finding_ids), 500):
-        chunk = finding_ids[start:start + 500]
-        for finding_id, state, at in session.execute(
-                select(EnforcementEvent.finding_id, EnforcementEvent.state, EnforcementEvent.at)
-                .where(EnforcementEvent.finding_id.in_(chunk), EnforcementEvent.state.in_((SENT, REMOVED)))
-                .order_by(EnforcementEvent.at, EnforcementEvent.id)):
-            at = as_utc(at)
-            if state == SENT:
-                sent.setdefault(finding_id, at)
-            elif finding_id in sent:
-                removed.setdefault(finding_id, at)
-    return {fid: (sent.get(fid), removed.get(fid)) for fid in finding_ids}
+    stmt = (select(EnforcementEvent.finding_id, EnforcementEvent.state, EnforcementEvent.at)
+            .join(Finding, EnforcementEvent.finding_id == Finding.id)
+            .where(EnforcementEvent.state.in_((SENT, REMOVED))))
+    for finding_id, state, at in session.execute(_scoped(stmt, holder_id, since, until)
+                                                 .order_by(EnforcementEvent.at, EnforcementEvent.id)):
+        at = as_utc(at)
+        if state == SENT:
+            sent.setdefault(finding_id, at)
+        elif finding_id in sent:
+            removed.setdefault(finding_id, at)
+    return {fid: (at, removed.get(fid)) for fid, at in sent.items()}
 
 
 def figures(session: Session, group_by: str = "week", holder_id: int | None = None,
@@ -96,26 +109,18 @@ def figures(session: Session, group_by: str = "week", holder_id: int | None = No
     [since, until), of one holder or all."""
     if group_by not in GROUPS:
         raise Invalid(f"group_by must be one of {', '.join(GROUPS)}")
-    stmt = (select(Finding.id, Finding.created_at, Finding.state, Finding.enforcement_state, Clip.platform,
-                   Character, Work, RightsHolder)
-            .join(Clip, Finding.clip_id == Clip.id)
-            .join(Reference, Finding.reference_id == Reference.id)
-            .join(Character, Reference.character_id == Character.id)
-            .join(Work, Character.work_id == Work.id)
-            .join(RightsHolder, Work.rights_holder_id == RightsHolder.id))
-    if holder_id is not None:
-        stmt = stmt.where(Work.rights_holder_id == holder_id)
-    if since is not None:
-        stmt = stmt.where(Finding.created_at >= since)
-    if until is not None:
-        stmt = stmt.where(Finding.created_at < until)
-    rows = session.execute(stmt).all()
-    times = notice_times(session, [r[0] for r in rows])
+    columns = [Finding.id, Finding.created_at, Finding.state, Finding.enforcement_state, Clip.platform,
+               Character.id, func.coalesce(Character.name_ja, Character.name_en), Work.name_en,
+               RightsHolder.id, RightsHolder.name]
+    stmt = _scoped(select(*columns).join(Clip, Finding.clip_id == Clip.id), holder_id, since, until)
+    rows = session.execute(stmt.join(RightsHolder, Work.rights_holder_id == RightsHolder.id)).all()
+    times = notice_times(session, holder_id, since, until)
     groups: dict[str, Figures] = {}
     total = Figures("all", "all")
-    for finding_id, created, state, enforcement, platform, character, work, holder in rows:
-        key, name = _key(group_by, created, platform, character, work, holder)
-        sent, removed = times[finding_id]
+    no_notice = (None, None)
+    for finding_id, created, state, enforcement, *where in rows:
+        key, name = _key(group_by, created, *where)
+        sent, removed = times.get(finding_id, no_notice)
         groups.setdefault(key, Figures(key, name)).add(state, enforcement, sent, removed)
         total.add(state, enforcement, sent, removed)
     ordered = sorted(groups.values(), key=(lambda f: f.key) if group_by == "week"
