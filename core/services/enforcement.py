@@ -150,6 +150,21 @@ def record_step(session: Session, actor_id: int | None, finding_id: int, state: 
     return event
 
 
+MAX_BULK = 500
+
+
+def record_steps(session: Session, actor_id: int | None, finding_ids: list[int], state: str,
+                 **step) -> list[EnforcementEvent]:
+    """One notice (or one answer) covering several findings, the same step for each: all or none (the
+    first refusal names its finding and nothing is kept)."""
+    ids = list(dict.fromkeys(finding_ids))
+    if not ids:
+        raise Invalid("name at least one finding")
+    if len(ids) > MAX_BULK:
+        raise Invalid(f"at most {MAX_BULK} findings at once")
+    return [record_step(session, actor_id, finding_id, state, **step) for finding_id in ids]
+
+
 def record_check(session: Session, clip_id: int, outcome: CheckOutcome) -> list[tuple[int, str]]:
     """Apply one re-check visit of CLIP to its findings under enforcement: gone -> removed, up again after
     removal -> reinstated, anything else a "checked" event. (finding id, state or "checked") per finding."""

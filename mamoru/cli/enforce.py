@@ -16,34 +16,50 @@ def enforce() -> None:
     """Enforcement of confirmed findings: notices sent, removals, counter-notices, and the figures."""
 
 
+def finding_ids(text: str) -> list[int]:
+    try:
+        ids = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: finding ids, separated by commas (12 or 12,13,14)") from None
+    if not ids:
+        raise click.BadParameter("name at least one finding id")
+    return ids
+
+
 @enforce.command("record")
-@click.argument("finding_id", type=int)
+@click.argument("findings")
 @click.argument("state", type=click.Choice(STATES))
 @click.option("--channel", type=click.Choice(CHANNELS), help="How the notice went (needed for 'sent').")
 @click.option("--ref", "platform_ref", help="The platform's case, ticket or reference number.")
 @click.option("--at", "at", help="When it happened, e.g. 2026-12-06T09:30 (UTC; default now).")
 @click.option("--note", help="A note kept with the step.")
-@click.option("--no-recheck", is_flag=True, help="Do not queue a re-check of the clip after 'sent'.")
-def enforce_record(finding_id: int, state: str, channel: str | None, platform_ref: str | None, at: str | None,
+@click.option("--no-recheck", is_flag=True, help="Do not queue a re-check of the clips after 'sent'.")
+def enforce_record(findings: str, state: str, channel: str | None, platform_ref: str | None, at: str | None,
                    note: str | None, no_recheck: bool) -> None:
-    """Record that FINDING_ID's enforcement reached STATE (e.g. `mamoru enforce record 12 sent --channel webform
-    --ref TT-123`). A notice sent queues a re-check of the clip for the workers."""
+    """Record that the enforcement of FINDINGS (an id, or ids of one notice: 12,13,14) reached STATE, e.g.
+    `mamoru enforce record 12 sent --channel webform --ref TT-123`; all or none. A notice sent queues a
+    re-check of each clip for the workers."""
     from core.models import Finding
     from core.queue import QueueUnavailable
     from core.services import enforcement as enf
 
+    ids = finding_ids(findings)
     with service_session() as (session, settings):
-        event = enf.record_step(session, None, finding_id, state, at=enf.parse_time(at), channel=channel,
-                                platform_ref=platform_ref, note=note)
-        clip_id = session.get(Finding, finding_id).clip_id
-        click.echo(f"finding {finding_id}: {state} at {event.at:%Y-%m-%d %H:%M} UTC"
-                   + (f" via {channel}" if channel else "") + (f", ref {event.platform_ref}" if event.platform_ref
-                                                               else ""))
-    if state == enf.SENT and not no_recheck:
+        events = enf.record_steps(session, None, ids, state, at=enf.parse_time(at), channel=channel,
+                                  platform_ref=platform_ref, note=note)
+        clip_ids = list(dict.fromkeys(session.get(Finding, e.finding_id).clip_id for e in events))
+        for event in events:
+            click.echo(f"finding {event.finding_id}: {state} at {event.at:%Y-%m-%d %H:%M} UTC"
+                       + (f" via {channel}" if channel else "")
+                       + (f", ref {event.platform_ref}" if event.platform_ref else ""))
+    if state != enf.SENT or no_recheck:
+        return
+    for clip_id in clip_ids:
         try:
             click.echo(f"re-check of clip {clip_id} queued (task {enf.queue_recheck(settings, clip_id)})")
         except QueueUnavailable as exc:
-            click.echo(f"re-check not queued: {exc}; run `mamoru enforce recheck {finding_id} --here`", err=True)
+            click.echo(f"re-check not queued: {exc}; run `mamoru enforce recheck ID --here`", err=True)
+            return
 
 
 @enforce.command("show")

@@ -67,6 +67,18 @@ def record(request: Request, db: Session, user: CurrentUser, finding_id: int, st
     return enf.event_json(event, user.email), queued
 
 
+def record_many(request: Request, db: Session, user: CurrentUser, finding_ids: list[int], state: str,
+                **step) -> tuple[list[dict], dict[int, str]]:
+    """One step for several findings (one notice listing several clips), all or none; a notice sent
+    queues one re-check per clip."""
+    clip_ids = {fid: get_finding(db, user, fid)[0].clip_id for fid in finding_ids}
+    events = enf.record_steps(db, user.id, finding_ids, state, **step)
+    db.commit()
+    queued = {clip_id: queue(request, clip_id) for clip_id in dict.fromkeys(clip_ids.values())} \
+        if state == enf.SENT else {}
+    return [enf.event_json(e, user.email) for e in events], queued
+
+
 def queue(request: Request, clip_id: int) -> str:
     try:
         return "queued (task " + enf.queue_recheck(request.app.state.settings, clip_id) + ")"
@@ -129,6 +141,21 @@ class EnforcementIn(BaseModel):
                                      description="the platform's case, ticket or reference number")
     at: datetime | None = Field(default=None, description="when it happened (default: now), UTC")
     note: str | None = Field(default=None, max_length=enf.MAX_NOTE)
+
+
+class NoticeIn(EnforcementIn):
+    finding_ids: list[int] = Field(min_length=1, max_length=enf.MAX_BULK,
+                                   description="the findings one notice (or one answer) covers")
+
+
+@api_router.post("/enforcement", dependencies=writes, status_code=201,
+                 summary="Record one step for several findings at once (a notice listing several clips): "
+                         "all or none")
+def api_enforce_many(body: NoticeIn, request: Request, user: CurrentUser = Depends(enforcer_user),
+                     db: Session = Depends(get_db, scope="function")):
+    events, queued = record_many(request, db, user, body.finding_ids, body.state, at=body.at, channel=body.channel,
+                                 platform_ref=body.platform_ref, note=body.note)
+    return {"events": events, "rechecks": {str(clip_id): outcome for clip_id, outcome in queued.items()}}
 
 
 @api_router.get("/figures", summary="Enforcement figures: detected, confirmed, noticed, removed, removal rate "

@@ -39,11 +39,22 @@ def test_record_show_recheck_and_figures(settings, monkeypatch, tmp_path):
         r = runner.invoke(cli, ["enforce", "recheck", str(fid), "--here"])
         assert r.exit_code == 0, r.output
         assert "gone (the page answered HTTP 410)" in r.output and f"finding {fid}: removed" in r.output
+    both = seed_pair(settings)
+    r = runner.invoke(cli, ["enforce", "record", f"{both[0]},{both[1]}", "sent", "--channel", "post", "--no-recheck"])
+    assert r.exit_code == 0 and r.output.count(": sent at") == 2
+    assert runner.invoke(cli, ["enforce", "record", "1,x", "sent"]).exit_code == 2
     shown = json.loads(runner.invoke(cli, ["enforce", "show", str(fid), "--json"]).output)
     assert shown["state"] == "removed" and [e["state"] for e in shown["events"]] == ["sent", "removed"]
     assert shown["events"][1]["evidence_key"].startswith("enforcement/")
     table = runner.invoke(cli, ["enforce", "figures", "--by", "platform"])
     assert table.exit_code == 0 and "100%" in table.output
     data = json.loads(runner.invoke(cli, ["enforce", "figures", "--json"]).output)
-    assert data["total"]["removed"] == 1
+    assert data["total"]["removed"] == 1 and data["total"]["noticed"] == 3
     get_settings.cache_clear()
+
+
+def seed_pair(settings) -> list[int]:  # noqa: ANN001
+    """Two more confirmed findings of the sample not yet under notice."""
+    with session_scope(settings) as s:
+        return [f.id for f in s.query(Finding).filter(Finding.state == "confirmed",
+                                                      Finding.enforcement_state.is_(None)).order_by(Finding.id)][:2]

@@ -89,6 +89,7 @@ ROUTES = {
     ("GET", "/api/figures"): USER,
     ("GET", "/api/findings/{finding_id}/enforcement"): USER,
     ("POST", "/api/findings/{finding_id}/enforcement"): ENFORCER,
+    ("POST", "/api/enforcement"): ENFORCER,
     ("GET", "/api/docs"): ANYONE,
     ("GET", "/api/openapi.json"): ANYONE,
 }

@@ -111,3 +111,24 @@ async def test_the_removal_rate_moves_in_portal_figures_and_api(browser_for, wor
     assert 'id="figures-rate">50 %<' in page.text
     staff = (await (await browser_for("admin")).page("/api/figures?group_by=holder")).json()
     assert [r["noticed"] for r in staff["rows"] if r["noticed"]] == [2]
+
+
+async def test_one_notice_for_several_findings_all_or_none(browser_for, world):
+    own = world.ids.findings["confirmed"][:3]
+    other = first_confirmed(world, 1)
+    holder = await browser_for("holder1")
+    r = await holder.api_post("/api/enforcement", json={"finding_ids": [own[0], other], "state": "sent",
+                                                        "channel": "email"})
+    assert r.status_code == 404  # one of them is another holder's: nothing recorded
+    r = await holder.api_post("/api/enforcement", json={"finding_ids": own, "state": "removed"})
+    assert r.status_code == 409 and f"finding {own[0]} is at none" in r.json()["detail"]
+    with session_scope(world.settings) as s:
+        assert {s.get(Finding, f).enforcement_state for f in own} == {None}
+    r = await holder.api_post("/api/enforcement", json={"finding_ids": own, "state": "sent", "channel": "email",
+                                                        "platform_ref": "NOTICE-9"})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert [e["finding_id"] for e in body["events"]] == own and {e["platform_ref"] for e in body["events"]} == \
+        {"NOTICE-9"}
+    assert len(body["rechecks"]) == 3 and all(v.startswith("not queued") for v in body["rechecks"].values())
+    assert (await holder.api_post("/api/enforcement", json={"finding_ids": [], "state": "sent"})).status_code == 422
