@@ -8,7 +8,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,7 @@ from core.services import enforcement as enf
 from core.services.errors import Invalid
 from core.services.figures import GROUPS, figures, states_count
 from reports.web.deps import Forbidden, current_user, form_csrf, get_db, render, web_session, check_csrf
-from reports.web.queries import CurrentUser, get_finding
+from reports.web.queries import CurrentUser, NotFound, get_finding
 from reports.web.sessions import WebSession
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(form_csrf)])
@@ -104,6 +104,34 @@ def finding_recheck(request: Request, finding_id: int, user: CurrentUser = Depen
     finding = get_finding(db, user, finding_id)[0]
     flash = "re-check of the clip " + queue(request, finding.clip_id)
     return RedirectResponse(f"/findings/{finding_id}?" + urlencode({"ok": flash}) + "#enforcement", status_code=303)
+
+
+@router.get("/findings/{finding_id}/enforcement/{event_id}/evidence")
+def enforcement_evidence(request: Request, finding_id: int, event_id: int, part: str = "record",
+                         user: CurrentUser = Depends(current_user), db: Session = Depends(get_db, scope="function")):
+    """A re-check's evidence: the visit's record (JSON), or the page body as served (a download, never
+    rendered here: it is the platform's HTML)."""
+    import json
+
+    from core.blobstore import open_store
+    from core.models import EnforcementEvent
+
+    get_finding(db, user, finding_id)
+    event = db.get(EnforcementEvent, event_id)
+    if event is None or event.finding_id != finding_id or not event.evidence_key:
+        raise NotFound
+    store = open_store(request.app.state.settings)
+    record = store.find(event.evidence_key)
+    if record is None:
+        raise NotFound
+    if part == "record":
+        return Response(record, media_type="application/json")
+    body_key = json.loads(record).get("body_key") if part == "body" else None
+    body = store.find(body_key) if body_key else None
+    if body is None:
+        raise NotFound
+    return Response(body, media_type="application/octet-stream", headers={
+        "Content-Disposition": f'attachment; filename="recheck-{event.id}.body"'})
 
 
 def figures_for(db: Session, user: CurrentUser, group_by: str = "week", holder: int | None = None) -> dict:

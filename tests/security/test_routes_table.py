@@ -86,6 +86,7 @@ ROUTES = {
     ("POST", "/findings/{finding_id}/enforcement"): ENFORCER,
     ("POST", "/findings/{finding_id}/recheck"): ENFORCER,
     ("GET", "/figures"): USER,
+    ("GET", "/findings/{finding_id}/enforcement/{event_id}/evidence"): USER,
     ("GET", "/api/figures"): USER,
     ("GET", "/api/findings/{finding_id}/enforcement"): USER,
     ("POST", "/api/findings/{finding_id}/enforcement"): ENFORCER,
@@ -94,7 +95,7 @@ ROUTES = {
     ("GET", "/api/openapi.json"): ANYONE,
 }
 # allowed GETs that may answer 404 for the sample data (no media file, no frame, no thumbnail on disk)
-MAY_BE_MISSING = {"/findings/{finding_id}/media", "/findings/{finding_id}/frame.jpg",
+MAY_BE_MISSING = {"/findings/{finding_id}/media", "/findings/{finding_id}/enforcement/{event_id}/evidence", "/findings/{finding_id}/frame.jpg",
                   "/references/{reference_id}/image", "/reports/{report_id}/files/{n}",
                   "/api/reports/{report_id}/files/{n}"}
 # writes whose CSRF token is not the session's: the log-in form has its own signed one, the JSON log-in none
@@ -139,7 +140,7 @@ def ids(world):
         s.flush()
         victim = s.scalar(select(User.id).where(User.email == "holder2@mamoru.test"))
         return {"finding_id": finding.id, "reference_id": ref.id, "report_id": report.id,
-                "n": 0, "watch_id": watch.id, "action": "pause", "user_id": victim}
+                "n": 0, "watch_id": watch.id, "action": "pause", "user_id": victim, "event_id": 1}
 
 
 def fill(path: str, ids: dict) -> str:

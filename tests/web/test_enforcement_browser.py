@@ -114,6 +114,8 @@ def test_notice_sent_rechecked_removed_and_the_portal_rate_moves(world, tmp_path
                 assert admin.locator("#enforcement-state").inner_text() == "removed"
                 assert admin.locator("table.enforcement-history tr.enf-removed").count() == 1
                 admin.locator("#enforcement").screenshot(path=str(ARTIFACTS / "finding-enforcement.png"))
+                record = admin.request.get(base + admin.locator("tr.enf-removed a.evidence-link").get_attribute("href"))
+                assert record.ok and record.json()["status"] == 410 and record.json()["verdict"] == "gone"
 
                 holder.reload()
                 assert holder.locator("#removal-rate").inner_text() == "100 %"

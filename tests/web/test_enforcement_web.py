@@ -132,3 +132,31 @@ async def test_one_notice_for_several_findings_all_or_none(browser_for, world):
         {"NOTICE-9"}
     assert len(body["rechecks"]) == 3 and all(v.startswith("not queued") for v in body["rechecks"].values())
     assert (await holder.api_post("/api/enforcement", json={"finding_ids": [], "state": "sent"})).status_code == 422
+
+
+async def test_a_recheck_visit_is_downloadable_evidence(browser_for, world, tmp_path):
+    from core.models import Clip
+    from mamoru.demo.server import DemoServer
+    from workers.recheck import recheck
+
+    fid = first_confirmed(world)
+    holder = await browser_for("holder1")
+    assert (await holder.api_post(f"/api/findings/{fid}/enforcement",
+                                  json={"state": "sent", "channel": "email"})).status_code == 201
+    with DemoServer(tmp_path / "media") as site:
+        with session_scope(world.settings) as s:
+            clip = s.get(Clip, s.get(Finding, fid).clip_id)
+            clip.url = clip.page_url = f"{site.base_url}/v/nope"  # the platform answers 404: gone
+            clip_id = clip.id
+        result = recheck(dataclasses.replace(world.settings, allowed_private_hosts=("127.0.0.1",)), clip_id)
+    assert result["verdict"] == "gone" and result["findings"] == [(fid, "removed")]
+    page = await holder.page(f"/findings/{fid}")
+    link = re.search(r'href="(/findings/\d+/enforcement/(\d+)/evidence)"', page.text)
+    record = (await holder.page(link.group(1))).json()
+    assert record["status"] == 404 and record["url"].endswith("/v/nope")
+    body = await holder.page(link.group(1) + "?part=body")
+    assert body.headers["content-type"] == "application/octet-stream" and "attachment" in \
+        body.headers["content-disposition"] and body.content == b"not found"
+    other = await browser_for("holder2")
+    assert (await other.page(link.group(1))).status_code == 404
+    assert (await holder.page(f"/findings/{fid}/enforcement/{link.group(2)}/evidence?part=x")).status_code == 404
