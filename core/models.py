@@ -234,6 +234,9 @@ class Finding(Base):
     decided_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # where enforcement stands (core.services.enforcement: drafted, sent ... reinstated) and since when
+    enforcement_state: Mapped[str | None] = mapped_column(String(16), index=True)
+    enforcement_at: Mapped[datetime | None] = mapped_column()
     clip: Mapped[Clip] = relationship(back_populates="findings")
     reference: Mapped[Reference] = relationship()
 
@@ -251,6 +254,25 @@ class Watermark(Base):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EnforcementEvent(Base):
+    """One step of a finding's enforcement (a state entered: drafted, sent, acknowledged, removed, rejected,
+    counter_notice, reinstated), or a re-check visit that changed nothing ("checked"); with who, when, how
+    the notice went (channel, the platform's reference number) and the blob key of a visit's evidence."""
+
+    __tablename__ = "enforcement_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # when it happened (a notice: when sent)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str | None] = mapped_column(String(16))  # email, webform, post, api, other
+    platform_ref: Mapped[str | None] = mapped_column(String(200))  # the platform's case or ticket number
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence_key: Mapped[str | None] = mapped_column(Text)  # blob key of a re-check's record
+    detail: Mapped[dict | None] = mapped_column()
 
 
 class Report(Base):

@@ -24,6 +24,8 @@ DISPATCH_DUE_WATCHLISTS = "dispatch_due_watchlists"
 REQUEUE_STALLED_CLIPS = "requeue_stalled_clips"
 BUILD_WEEKLY_REPORT = "build_weekly_report"
 BUILD_WEEKLY_REPORTS = "build_weekly_reports"
+RECHECK_CLIP = "recheck_clip"
+RECHECK_DUE_CLIPS = "recheck_due_clips"
 
 TASK_ROUTES = {
     CRAWL_WATCHLIST: {"queue": IO_QUEUE},
@@ -34,6 +36,8 @@ TASK_ROUTES = {
     REBUILD_REFERENCE_INDEX: {"queue": CPU_QUEUE},
     BUILD_WEEKLY_REPORT: {"queue": CPU_QUEUE},
     BUILD_WEEKLY_REPORTS: {"queue": CPU_QUEUE},
+    RECHECK_CLIP: {"queue": IO_QUEUE},
+    RECHECK_DUE_CLIPS: {"queue": IO_QUEUE},
 }
 # a caller waiting on a person (a web page) gives up on an unreachable broker after about two seconds
 SEND_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1.0}

@@ -134,6 +134,7 @@ def finding_entry(finding: Finding, clip: Clip, ref: Reference, character: Chara
         "character": {"id": character.id, "name_en": character.name_en, "name_ja": character.name_ja},
         "work": {"id": work.id, "name_en": work.name_en, "name_ja": work.name_ja},
         "evidence": {"frame_path": finding.thumbnail_path, "reference_path": ref.path},
+        "enforcement": {"state": finding.enforcement_state, "at": iso(finding.enforcement_at)},
     }
 
 
@@ -257,6 +258,36 @@ def build_weekly_report(session: Session, holder_id: int, week: str | IsoWeek,
         "by_uploader": by_uploader,
         "top_clips": top_clips,
         "findings": entries,
+        "enforcement": enforcement_section(session, holder_id, wk),
+    }
+
+
+ENFORCEMENT_RULE = ("noticed: a notice recorded as sent; removed: the clip is down now; removal rate: removed / "
+                    "noticed; hours to removal: from the first notice to the removal (states as of generated_at)")
+MAX_STEPS = 200
+
+
+def enforcement_section(session: Session, holder_id: int, wk: IsoWeek) -> dict:
+    """Figures of the findings detected this week and of all detected up to its end, per platform to date,
+    and the enforcement steps taken during the week (re-check visits that changed nothing left out)."""
+    from core.models import EnforcementEvent
+    from core.services.enforcement import CHECKED
+    from core.services.figures import figures
+
+    steps = session.execute(
+        select(EnforcementEvent).join(Finding, EnforcementEvent.finding_id == Finding.id)
+        .join(Reference, Finding.reference_id == Reference.id).join(Character, Reference.character_id == Character.id)
+        .join(Work, Character.work_id == Work.id)
+        .where(Work.rights_holder_id == holder_id, EnforcementEvent.state != CHECKED,
+               EnforcementEvent.at >= wk.start, EnforcementEvent.at < wk.end)
+        .order_by(EnforcementEvent.at, EnforcementEvent.id).limit(MAX_STEPS)).scalars().all()
+    return {
+        "rule": ENFORCEMENT_RULE,
+        "week": figures(session, "week", holder_id, since=wk.start, until=wk.end)["total"],
+        "to_date": figures(session, "week", holder_id, until=wk.end)["total"],
+        "by_platform": figures(session, "platform", holder_id, until=wk.end)["rows"],
+        "steps": [{"finding_id": e.finding_id, "state": e.state, "at": iso(e.at), "channel": e.channel,
+                   "platform_ref": e.platform_ref, "evidence_key": e.evidence_key} for e in steps],
     }
 
 

@@ -70,3 +70,41 @@ def report_charts(report: dict) -> dict[str, str | None]:
                                 [c["confirmed"] for c in report["by_character"]], "confirmed by character",
                                 "#2c3e50"),
     }
+
+
+ENFORCEMENT_COLOURS = {"confirmed": "#d6d9de", "noticed": "#2c6fbb", "removed": "#27ae60", "rate": "#c0392b"}
+ENFORCEMENT_GROUPS_SHOWN = 12
+
+
+def enforcement_chart(rows: list[dict], group_by: str = "week") -> str | None:
+    """Confirmed, noticed and removed per group (core.services.figures rows) as bars side by side, and the
+    removal rate as a line on its own axis; the last twelve weeks, or the twelve largest other groups."""
+    if not rows:
+        return None
+    rows = rows[-ENFORCEMENT_GROUPS_SHOWN:] if group_by == "week" else rows[:ENFORCEMENT_GROUPS_SHOWN]
+    labels = [_short(r["label"][5:] if group_by == "week" else r["label"], 18) for r in rows]
+    xs = list(range(len(rows)))
+    width = 0.27
+    with rc_context({"font.family": FONT_FAMILY, "font.size": 8}):
+        fig = Figure(figsize=(7.0, 2.8))
+        ax = fig.add_subplot()
+        for offset, name in ((-width, "confirmed"), (0.0, "noticed"), (width, "removed")):
+            ax.bar([x + offset for x in xs], [r[name] for r in rows], width=width, label=name,
+                   color=ENFORCEMENT_COLOURS[name])
+        ax.set_xticks(xs, labels, rotation=0 if group_by == "week" else 20, ha="center" if group_by == "week"
+                      else "right")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_ylabel("findings")
+        ax.spines[["top"]].set_visible(False)
+        rate = ax.twinx()
+        points = [(x, r["removal_rate"] * 100) for x, r in zip(xs, rows) if r["removal_rate"] is not None]
+        if points:
+            rate.plot([x for x, _ in points], [y for _, y in points], color=ENFORCEMENT_COLOURS["rate"], marker="o",
+                      label="removal rate")
+        rate.set_ylim(0, 105)
+        rate.set_ylabel("removal rate (%)")
+        rate.spines[["top"]].set_visible(False)
+        handles = ax.get_legend_handles_labels()[0] + rate.get_legend_handles_labels()[0]
+        ax.legend(handles=handles, ncols=4, fontsize=7, loc="upper left", frameon=False)
+        ax.set_ylim(0, max(1, max(r["confirmed"] for r in rows)) * 1.3)
+        return _png(fig)

@@ -23,7 +23,7 @@ CSV_COLUMNS = (
     "finding_id", "week", "platform", "clip_url", "page_url", "title", "uploader_id", "uploader_name",
     "posted_at", "first_seen_at", "view_count", "duration", "work", "work_ja", "character", "character_ja",
     "reference", "reference_sha256", "score", "method", "distance", "clip_share", "reference_share",
-    "spans", "best_t", "media_sha256", "state", "decided_at", "note",
+    "spans", "best_t", "media_sha256", "state", "decided_at", "note", "enforcement_state", "enforcement_at",
 )
 
 
@@ -67,6 +67,8 @@ def csv_rows(report: dict):
             "distance": e["distance"], "clip_share": e["clip_share"], "reference_share": e["reference_share"],
             "spans": format_spans(e["spans"]), "best_t": e["best_t"], "media_sha256": c["media_sha256"],
             "state": e["state"], "decided_at": e["decided_at"], "note": e["note"],
+            "enforcement_state": (e.get("enforcement") or {}).get("state"),
+            "enforcement_at": (e.get("enforcement") or {}).get("at"),
         }
 
 

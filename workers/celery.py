@@ -63,7 +63,7 @@ _guard_kombu_redis_channel()
 
 def make_app(redis_url: str | None = None) -> Celery:
     url = redis_url or broker_url(get_settings())
-    app = Celery("mamoru", broker=url, backend=url, include=["workers.tasks", "workers.schedule"])
+    app = Celery("mamoru", broker=url, backend=url, include=["workers.tasks", "workers.schedule", "workers.recheck"])
     app.conf.update(
         task_serializer="json",
         result_serializer="json",

@@ -1,5 +1,6 @@
 """Beat: dispatch due watchlists every minute (read from the database, so new ones need no restart),
-last week's reports every Monday 00:00 UTC, and the stalled-clip sweep every few minutes."""
+last week's reports every Monday 00:00 UTC, the stalled-clip sweep every few minutes, and re-checks of
+clips under notice every quarter hour (each clip at most every enforcement.RECHECK_EVERY)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ from sqlalchemy import select
 
 from core.db import session_scope
 from core.models import Watchlist
-from core.queue import BUILD_WEEKLY_REPORTS, DISPATCH_DUE_WATCHLISTS, REQUEUE_STALLED_CLIPS
+from core.queue import BUILD_WEEKLY_REPORTS, DISPATCH_DUE_WATCHLISTS, RECHECK_DUE_CLIPS, REQUEUE_STALLED_CLIPS
 from workers.celery import SWEEP_EVERY_S, app
 
 log = logging.getLogger(__name__)
+RECHECK_SWEEP_S = 15 * 60.0
 
 app.conf.beat_schedule = {
     "dispatch-due-watchlists": {"task": DISPATCH_DUE_WATCHLISTS, "schedule": 60.0},
     "weekly-reports": {"task": BUILD_WEEKLY_REPORTS, "schedule": crontab(minute=0, hour=0, day_of_week="mon")},
     "requeue-stalled-clips": {"task": REQUEUE_STALLED_CLIPS, "schedule": float(SWEEP_EVERY_S)},
+    "recheck-due-clips": {"task": RECHECK_DUE_CLIPS, "schedule": RECHECK_SWEEP_S},
 }
 
 

@@ -12,15 +12,18 @@ from core.childproc import child_environ, python_module
 from core.config import get_settings
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--serve", is_flag=True, help="Keep the demo stack running after the summary (Ctrl-C stops it).")
-def demo(serve: bool) -> None:
+@click.pass_context
+def demo(ctx: click.Context, serve: bool) -> None:
     """Run the whole monitoring job against the demo platform on 127.0.0.1.
 
     Starts an embedded Redis, a Celery worker and beat, and the demo site; registers a demo rights
     holder, its reference art and a watchlist; crawls, fetches, analyses and reports; prints a summary.
-    Running it twice changes no rows.
+    Running it twice changes no rows. `mamoru demo takedown ID` plays the platform's answer to a notice.
     """
+    if ctx.invoked_subcommand is not None:
+        return
     import importlib.util
 
     if importlib.util.find_spec("skimage") is None:
@@ -37,6 +40,29 @@ def demo(serve: bool) -> None:
         raise click.ClickException(str(exc)) from None
     if not outcome.all_as_expected:
         sys.exit(1)
+
+
+@demo.command("takedown")
+@click.argument("clip_id")
+@click.option("--restore", is_flag=True, help="Put the clip back up instead (a reinstatement).")
+def demo_takedown(clip_id: str, restore: bool) -> None:
+    """Take clip CLIP_ID (v1001 ...) down on the demo platform, as a platform does after a notice: its page
+    then answers 410 Gone, and the next re-check of a notice sent for it records the removal. Reaches the
+    demo site of this data home (`mamoru demo --serve` running in another terminal, or the next run)."""
+    from mamoru.demo.home import MARKER_FILE
+    from mamoru.demo.takedowns import TAKEDOWNS_FILE, Takedowns, UnknownClip
+
+    home = get_settings().home
+    if not (home / MARKER_FILE).is_file():
+        raise click.ClickException(f"{home} is not a demo data home (run `mamoru demo` first, with the same "
+                                   "MAMORU_HOME)")
+    takedowns = Takedowns(home / TAKEDOWNS_FILE)
+    try:
+        changed = takedowns.restore(clip_id) if restore else takedowns.take_down(clip_id)
+    except UnknownClip as exc:
+        raise click.ClickException(str(exc)) from None
+    state = "back up (its page answers 200 again)" if restore else "taken down (its page answers 410 Gone)"
+    click.echo(f"demo clip {clip_id} {state}{'' if changed else '; it was already'}")
 
 
 @click.command()

@@ -26,6 +26,7 @@ from mamoru.demo.catalog import CLIPS, DEMO_HOLDER, DEMO_PROFILE, REFERENCES
 from mamoru.demo.generate import ensure_media
 from mamoru.demo.home import PASSWORD_FILE, ForeignHomeError, claim_home, demo_password
 from mamoru.demo.server import DemoServer
+from mamoru.demo.takedowns import TAKEDOWNS_FILE
 from core.models import TERMINAL_STATUSES, Clip, Finding, Reference, TriageState, Watchlist
 from mamoru.up import EmbeddedStack, StackError, redacted
 
@@ -221,6 +222,9 @@ def print_logins(console: Console, address: str, settings: Settings, password: s
     said = f"password {password!r} (made for this home; also in" if new else "password in"
     console.print(f"web app: {address}  log in as {logins}, {said} {settings.home / PASSWORD_FILE}"
                   f"{')' if new else ''}", markup=False)
+    console.print("enforcement: on a confirmed finding's page record the notice as sent, take its clip down "
+                  f"with `mamoru demo takedown {CLIPS[0].id}` (the platform's answer), then \"Re-check the clip now\": "
+                  "the portal's removal rate moves", markup=False)
 
 
 def run_demo(console: Console | None = None, keep_running: bool = False) -> DemoOutcome:
@@ -237,7 +241,8 @@ def run_demo(console: Console | None = None, keep_running: bool = False) -> Demo
     console.log(f"database at revision {upgrade(settings)}: {settings.db_url}")
     console.log("preparing demo clips (generated once from scikit-image's sample images)")
     ensure_media(settings.home / "demo-media")
-    with DemoServer(settings.home / "demo-media", host=LOOPBACK) as site, EmbeddedStack(settings) as stack:
+    with DemoServer(settings.home / "demo-media", host=LOOPBACK, takedowns=settings.home / TAKEDOWNS_FILE) as site, \
+            EmbeddedStack(settings) as stack:
         console.log(f"demo platform at {site.base_url}")
         redis_url = stack.start_redis()
         console.log(f"embedded Redis at {redacted(redis_url)}")

@@ -1,5 +1,7 @@
 """The demo platform: a small short-video site served on 127.0.0.1 (home, tags, search, video pages
-with og:video and JSON-LD, an RSS feed with Media RSS, a video sitemap, robots.txt, MP4 files)."""
+with og:video and JSON-LD, an RSS feed with Media RSS, a video sitemap, robots.txt, MP4 files).
+`POST /admin/takedown/<id>` takes a clip down as a platform does after a notice (its page and file then
+answer 410 Gone); `POST /admin/restore/<id>` puts it back up (mamoru.demo.takedowns)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from mamoru.demo.catalog import CLIPS, DemoClip
 from mamoru.demo.generate import SECONDS
+from mamoru.demo.takedowns import Takedowns, UnknownClip
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # Monday of ISO week 2026-W47
@@ -32,9 +35,19 @@ def description(clip: DemoClip) -> str:
 class DemoSite:
     """Renders the documents of the site; `base` is the address it is reached at."""
 
-    def __init__(self, base: str, media_dir: Path):
+    def __init__(self, base: str, media_dir: Path, takedowns: Takedowns | None = None):
         self.base = base.rstrip("/")
         self.media_dir = media_dir
+        self.takedowns = takedowns or Takedowns()
+
+    def listed(self) -> list[DemoClip]:
+        """The clips still up (a clip taken down leaves every listing)."""
+        down = self.takedowns.ids()
+        return [c for c in CLIPS if c.id not in down]
+
+    def gone(self, clip: DemoClip) -> str:
+        return self._layout("Video unavailable", f"<h1>Video unavailable</h1><p>This video ({escape(clip.id)}) "
+                            "has been removed in response to a copyright notice.</p>")
 
     def page_url(self, clip: DemoClip) -> str:
         return f"{self.base}/v/{clip.id}"
@@ -58,15 +71,15 @@ class DemoSite:
     def home(self) -> str:
         tags = sorted({t for c in CLIPS for t in c.hashtags})
         links = " ".join(f'<a href="/tag/{quote(t)}">#{escape(t)}</a>' for t in tags)
-        return self._layout("DemoTube: short videos", f"<h1>Latest shorts</h1>{self._list(list(CLIPS))}<p>{links}</p>")
+        return self._layout("DemoTube: short videos", f"<h1>Latest shorts</h1>{self._list(self.listed())}<p>{links}</p>")
 
     def tag(self, tag: str) -> str:
-        clips = [c for c in CLIPS if tag in c.hashtags]
+        clips = [c for c in self.listed() if tag in c.hashtags]
         return self._layout(f"#{tag}", f"<h1>#{escape(tag)}</h1>{self._list(clips)}")
 
     def search(self, query: str) -> str:
         q = query.lower()
-        clips = [c for c in CLIPS if q in c.title.lower() or any(q in t.lower() for t in c.hashtags)]
+        clips = [c for c in self.listed() if q in c.title.lower() or any(q in t.lower() for t in c.hashtags)]
         return self._layout(f"search: {query}", f"<h1>Results for {escape(query)}</h1>{self._list(clips)}")
 
     def video(self, clip: DemoClip) -> str:
@@ -98,7 +111,7 @@ class DemoSite:
 
     def feed(self) -> str:
         items = []
-        for c in CLIPS:
+        for c in self.listed():
             items.append(
                 f"<item><title>{xml_escape(c.title)}</title><link>{self.page_url(c)}</link>"
                 f"<description>{xml_escape(description(c))}</description>"
@@ -125,7 +138,7 @@ class DemoSite:
             f"<video:duration>{SECONDS}</video:duration>"
             f"<video:publication_date>{posted_at(c).isoformat()}</video:publication_date>"
             f"<video:uploader>{xml_escape(c.uploader)}</video:uploader></video:video></url>"
-            for c in CLIPS)
+            for c in self.listed())
         return ('<?xml version="1.0" encoding="UTF-8"?>'
                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
                 'xmlns:video="http://www.google.com/schemas/sitemap-video/1.1">' + urls + "</urlset>")
@@ -172,14 +185,33 @@ def _handler(site_for: callable) -> type[BaseHTTPRequestHandler]:
             if path.startswith("/tag/"):
                 return self._send(site.tag(path[len("/tag/"):]).encode(), html)
             if path.startswith("/v/") and path[3:] in clips:
+                if path[3:] in site.takedowns:
+                    return self._send(site.gone(clips[path[3:]]).encode(), html, HTTPStatus.GONE)
                 return self._send(site.video(clips[path[3:]]).encode(), html)
             if path.startswith("/media/"):
                 name = path[len("/media/"):]
                 stem, _, ext = name.partition(".")
                 file = site.media_dir / name
+                if stem in clips and stem in site.takedowns:
+                    return self._send(b"gone", "text/plain", HTTPStatus.GONE)
                 if stem in clips and ext in ("mp4", "jpg") and file.is_file():
                     return self._send(file.read_bytes(), "video/mp4" if ext == "mp4" else "image/jpeg")
             self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
+
+        def do_POST(self) -> None:  # noqa: N802
+            """The platform's side of a notice: take a clip down, or restore it."""
+            site: DemoSite = site_for(self)
+            action, _, clip_id = unquote(urlsplit(self.path).path).removeprefix("/admin/").partition("/")
+            change = {"takedown": site.takedowns.take_down, "restore": site.takedowns.restore}.get(action)
+            if change is None:
+                return self._send(b"not found", "text/plain", HTTPStatus.NOT_FOUND)
+            try:
+                changed = change(clip_id)
+            except UnknownClip as exc:
+                return self._send(str(exc).encode(), "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND)
+            log.info("demo site: %s %s%s", action, clip_id, "" if changed else " (no change)")
+            body = json.dumps({"clip": clip_id, "down": clip_id in site.takedowns, "changed": changed})
+            self._send(body.encode(), "application/json")
 
     return Handler
 
@@ -187,11 +219,12 @@ def _handler(site_for: callable) -> type[BaseHTTPRequestHandler]:
 class DemoServer:
     """The demo site on 127.0.0.1 in a background thread; `port=0` picks a free port."""
 
-    def __init__(self, media_dir: Path, port: int = 0, host: str = "127.0.0.1"):
+    def __init__(self, media_dir: Path, port: int = 0, host: str = "127.0.0.1", takedowns: Path | None = None):
+        """TAKEDOWNS: the file of clips taken down (shared with `mamoru demo takedown`), else in memory."""
         self.media_dir = media_dir
         self.httpd = ThreadingHTTPServer((host, port), _handler(lambda _h: self.site))
         self.httpd.daemon_threads = True
-        self.site = DemoSite(f"http://{host}:{self.httpd.server_address[1]}", media_dir)
+        self.site = DemoSite(f"http://{host}:{self.httpd.server_address[1]}", media_dir, Takedowns(takedowns))
         self._thread: threading.Thread | None = None
 
     @property

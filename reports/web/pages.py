@@ -18,6 +18,7 @@ from reports.build import IsoWeek, normalise_spans, weeks_with_findings
 from reports.images import frame_image, thumbnail
 from core.services.triage import DECISIONS, MAX_BULK, decide
 from core.services.captures import captures_of_clip
+from reports.web.enforcement import finding_view, portal_figures
 from reports.web.deps import check_csrf, current_user, form_csrf, get_db, render, staff_user, web_session
 from reports.web.queries import (
     PAGE_SIZE,
@@ -267,7 +268,8 @@ def finding_page(request: Request, finding_id: int, next: str = "", user: Curren
         if user.is_staff else []
     return render(request, "finding.html", f=finding, clip=clip, ref=ref, character=character, work=work,
                   holder=holder, spans=spans, media=media is not None, history=history, siblings=siblings,
-                  next=safe_next(next, "/triage"), captures=captures_of_clip(db, clip.id))
+                  next=safe_next(next, "/triage"), captures=captures_of_clip(db, clip.id),
+                  enforcement=finding_view(db, user, finding), ok=request.query_params.get("ok", "")[:300])
 
 
 @router.post("/findings/{finding_id}/decision")
@@ -332,7 +334,8 @@ def portal(request: Request, user: CurrentUser = Depends(current_user), db: Sess
     reports = list_reports(db, user)
     flt = FindingFilters(state=TriageState.confirmed.value, sort="newest")
     rows, total = list_findings(db, user, flt, limit=20)
-    return render(request, "portal.html", reports=with_versions(db, reports), rows=rows, total=total)
+    return render(request, "portal.html", reports=with_versions(db, reports), rows=rows, total=total,
+                  figures=portal_figures(db, user))
 
 
 @router.get("/reports")

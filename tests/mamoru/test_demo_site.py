@@ -72,3 +72,54 @@ def test_hostile_title_is_escaped_in_pages(media):
         assert "<script>alert" not in head and "&lt;script&gt;" in head
         with pytest.raises(urllib.error.HTTPError):
             get(site.base_url + "/media/..%2F..%2Fetc%2Fpasswd")
+
+
+def test_a_clip_taken_down_answers_410_and_leaves_the_listings(tmp_path):
+    clip = CLIPS[0].id
+    state = tmp_path / "takedowns.json"
+    with DemoServer(tmp_path, takedowns=state) as site:
+        assert get(f"{site.base_url}/v/{clip}")[0].startswith("text/html")
+        req = urllib.request.Request(f"{site.base_url}/admin/takedown/{clip}", method="POST")
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            assert json.loads(resp.read()) == {"clip": clip, "down": True, "changed": True}
+        for path in (f"/v/{clip}", f"/media/{clip}.mp4"):
+            with pytest.raises(urllib.error.HTTPError) as gone:
+                get(site.base_url + path)
+            assert gone.value.code == 410
+        _, feed = get(site.base_url + "/feed.rss")
+        assert f"/v/{clip}<" not in feed.decode() and f"/v/{CLIPS[1].id}<" in feed.decode()
+        assert json.loads(state.read_text()) == [clip]  # shared with `mamoru demo takedown`
+        with pytest.raises(urllib.error.HTTPError) as unknown:
+            urllib.request.urlopen(urllib.request.Request(f"{site.base_url}/admin/takedown/nope", method="POST"))
+        assert unknown.value.code == 404
+        urllib.request.urlopen(urllib.request.Request(f"{site.base_url}/admin/restore/{clip}", method="POST"))
+        assert get(f"{site.base_url}/v/{clip}")[0].startswith("text/html")
+
+
+def test_demo_takedown_command(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from core.config import get_settings
+    from mamoru.cli.main import cli
+    from mamoru.demo.home import MARKER_FILE
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("MAMORU_HOME", str(home))
+    get_settings.cache_clear()
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["demo", "takedown", CLIPS[0].id])
+    assert refused.exit_code == 1 and "not a demo data home" in refused.output
+    home.mkdir()
+    (home / MARKER_FILE).write_text("demo\n")
+    done = runner.invoke(cli, ["demo", "takedown", CLIPS[0].id])
+    assert done.exit_code == 0 and "taken down (its page answers 410 Gone)" in done.output
+    assert json.loads((home / "demo-takedowns.json").read_text()) == [CLIPS[0].id]
+    bad = runner.invoke(cli, ["demo", "takedown", "v9"])
+    assert bad.exit_code == 1 and "no demo clip 'v9'" in bad.output and len(bad.output.strip().splitlines()) == 1
+    with DemoServer(tmp_path, takedowns=home / "demo-takedowns.json") as site:
+        with pytest.raises(urllib.error.HTTPError) as gone:
+            get(f"{site.base_url}/v/{CLIPS[0].id}")
+        assert gone.value.code == 410
+    assert runner.invoke(cli, ["demo", "takedown", "--restore", CLIPS[0].id]).exit_code == 0
+    assert json.loads((home / "demo-takedowns.json").read_text()) == []
+    get_settings.cache_clear()

@@ -159,3 +159,40 @@ def test_json_matches_the_published_schema(settings, sample):
     assert data["findings"] and data["top_clips"]
     assert _check(data, schema) == []
     assert _check({"schema": "other"}, schema)  # the checker does find problems
+
+
+def test_the_enforcement_section(settings, sample):
+    """Notices sent and a removal during the week: the figures, the steps, the CSV columns, the schema."""
+    from datetime import timedelta
+
+    from core.models import Finding
+    from core.services import enforcement as enf
+
+    holder = sample.holders[0]
+    ids = sample.findings["confirmed"][:2]
+    with session_scope(settings) as s:
+        for fid in ids:
+            created = s.get(Finding, fid).created_at
+            enf.record_step(s, None, fid, enf.SENT, at=created + timedelta(hours=1), channel="webform",
+                            platform_ref=f"CASE-{fid}")
+        enf.record_step(s, None, ids[0], enf.REMOVED, at=s.get(Finding, ids[0]).created_at + timedelta(hours=13))
+    files = write_weekly_report(settings, holder, WEEK, formats=("json", "csv", "html"))
+    by_format = {f["format"]: settings.home_path(f["path"]) for f in files}
+    data = json.loads(by_format["json"].read_text("utf-8"))
+    section = data["enforcement"]
+    assert (section["week"]["noticed"], section["week"]["removed"], section["week"]["removal_rate"]) == (2, 1, 0.5)
+    assert section["week"]["median_hours_to_removal"] == 12.0
+    assert section["to_date"]["confirmed"] == section["week"]["confirmed"] + 3  # the sample's earlier weeks
+    steps = section["steps"]
+    assert sorted((st["finding_id"], st["state"]) for st in steps) == sorted(
+        [(ids[0], "sent"), (ids[1], "sent"), (ids[0], "removed")])
+    assert [st["at"] for st in steps] == sorted(st["at"] for st in steps)  # oldest first
+    assert {e["finding_id"]: e["enforcement"]["state"] for e in data["findings"] if e["enforcement"]["state"]} == \
+        {ids[0]: "removed", ids[1]: "sent"}
+    schema = json.loads((Path(__file__).resolve().parents[2] / "reports" / "weekly-report.schema.json").read_text())
+    assert _check(data, schema) == []
+    rows = list(csv.DictReader(io.StringIO(by_format["csv"].read_text("utf-8-sig"))))
+    assert {int(r["finding_id"]): r["enforcement_state"] for r in rows if r["enforcement_state"]} == \
+        {ids[0]: "removed", ids[1]: "sent"}
+    html = by_format["html"].read_text("utf-8")
+    assert 'id="enforcement"' in html and "50 %" in html and "CASE-" in html

@@ -19,9 +19,10 @@ from reports.web.app import create_app
 pytestmark = pytest.mark.anyio
 
 ANYONE, USER, STAFF, ADMIN = "anyone", "user", "staff", "admin"
+ENFORCER = "enforcer"  # admins and the finding's own rights holder's users (enforcement steps)
 ROLES = ("anon", "holder1", "analyst", "admin")
 ALLOWED = {ANYONE: set(ROLES), USER: {"holder1", "analyst", "admin"}, STAFF: {"analyst", "admin"},
-           ADMIN: {"admin"}}
+           ADMIN: {"admin"}, ENFORCER: {"holder1", "admin"}}
 
 # (method, path): who may use it. Writes are every method but GET.
 ROUTES = {
@@ -104,11 +105,19 @@ ROUTES = {
     ("GET", "/api/holders/{holder_id}/profile"): USER,
     ("PUT", "/api/holders/{holder_id}/profile"): USER,
     ("GET", "/api/holders/{holder_id}/notices"): USER,
+    ("POST", "/findings/{finding_id}/enforcement"): ENFORCER,
+    ("POST", "/findings/{finding_id}/recheck"): ENFORCER,
+    ("GET", "/figures"): USER,
+    ("GET", "/findings/{finding_id}/enforcement/{event_id}/evidence"): USER,
+    ("GET", "/api/figures"): USER,
+    ("GET", "/api/findings/{finding_id}/enforcement"): USER,
+    ("POST", "/api/findings/{finding_id}/enforcement"): ENFORCER,
+    ("POST", "/api/enforcement"): ENFORCER,
     ("GET", "/api/docs"): ANYONE,
     ("GET", "/api/openapi.json"): ANYONE,
 }
 # allowed GETs that may answer 404 for the sample data (no media file, no frame, no thumbnail on disk)
-MAY_BE_MISSING = {"/findings/{finding_id}/media", "/findings/{finding_id}/frame.jpg",
+MAY_BE_MISSING = {"/findings/{finding_id}/media", "/findings/{finding_id}/enforcement/{event_id}/evidence", "/findings/{finding_id}/frame.jpg",
                   "/references/{reference_id}/image", "/reports/{report_id}/files/{n}",
                   "/api/reports/{report_id}/files/{n}", "/notices/{draft_id}", "/notices/{draft_id}/pdf",
                   "/captures/{capture_id}/warc", "/captures/{capture_id}/screenshot.png",
@@ -158,7 +167,7 @@ def ids(world):
         token = api_tokens.create_token(s, None, victim, "table test", "read")
         return {"finding_id": finding.id, "reference_id": ref.id, "report_id": report.id,
                 "n": 0, "watch_id": watch.id, "action": "pause", "user_id": victim, "holder_id": holder1,
-                "draft_id": 999999, "capture_id": 999999, "version": 1, "token_id": token.row.id}
+                "draft_id": 999999, "capture_id": 999999, "version": 1, "token_id": token.row.id, "event_id": 1}
 
 
 def fill(path: str, ids: dict) -> str:
