@@ -23,3 +23,9 @@ def service_session() -> Iterator[tuple[Session, Settings]]:
             yield session, settings
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def run_service(action):  # noqa: ANN001, ANN201
+    """ACTION(session) in one committed service session; what it returns (a refusal: one error line)."""
+    with service_session() as (session, _settings):
+        return action(session)

@@ -6,6 +6,7 @@ import click
 
 from core.services import api_tokens
 from core.services import users as user_service
+from mamoru.cli.services import run_service
 
 
 @click.group("token")
@@ -22,9 +23,7 @@ def token() -> None:
               show_default=True, help="Days until it expires.")
 def token_create(email: str, name: str, scope: str, days: int) -> None:
     """Make a token for EMAIL and print it once (only its sha256 is kept)."""
-    from mamoru.cli.users import _run
-
-    made = _run(lambda s: (lambda n: (n.secret, n.row.id, n.row.expires_at))(
+    made = run_service(lambda s: (lambda n: (n.secret, n.row.id, n.row.expires_at))(
         api_tokens.create_token(s, None, user_service.get_user(s, email).id, name, scope, days)))
     secret, token_id, expires = made
     click.echo(f"token {token_id} ({scope}) for {user_service.normalise_email(email)}, expires "
@@ -36,9 +35,7 @@ def token_create(email: str, name: str, scope: str, days: int) -> None:
 @click.argument("email", required=False)
 def token_list(email: str | None) -> None:
     """Tokens (of EMAIL, or everyone's): id, owner, name, first characters, scope, expiry, state."""
-    from mamoru.cli.users import _run
-
-    rows = _run(lambda s: [api_tokens.token_json(row, owner) for row, owner in api_tokens.list_tokens(
+    rows = run_service(lambda s: [api_tokens.token_json(row, owner) for row, owner in api_tokens.list_tokens(
         s, user_service.get_user(s, email).id if email else None)])
     for t in rows:
         click.echo(f"{t['id']}\t{t['email']}\t{t['name']}\t{t['prefix']}…\t{t['scope']}\t"
@@ -51,7 +48,5 @@ def token_list(email: str | None) -> None:
 @click.argument("token_id", type=click.IntRange(1))
 def token_revoke(token_id: int) -> None:
     """Revoke token TOKEN_ID at once (scripts using it get 401)."""
-    from mamoru.cli.users import _run
-
-    _run(lambda s: api_tokens.revoke_token(s, None, token_id))
+    run_service(lambda s: api_tokens.revoke_token(s, None, token_id))
     click.echo(f"token {token_id} revoked")

@@ -10,10 +10,9 @@ import sys
 
 import click
 
-from core.config import get_settings
-from core.db import session_scope, upgrade
 from core.services import users as user_service
-from core.services.errors import ServiceError
+from mamoru.cli.services import run_service
+from mamoru.cli.tokens import token
 
 
 def read_password(confirm: bool = True) -> str:
@@ -24,17 +23,6 @@ def read_password(confirm: bool = True) -> str:
     if not line:
         raise click.UsageError("no password on standard input (one line is expected)")
     return line.rstrip("\r\n")
-
-
-def _run(action):  # noqa: ANN001, ANN202
-    """Run ACTION(session) on the migrated database; a refused change is one error line."""
-    settings = get_settings()
-    upgrade(settings)
-    try:
-        with session_scope(settings) as session:
-            return action(session)
-    except ServiceError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @click.group()
@@ -50,14 +38,14 @@ def users() -> None:
 def users_add(email: str, role: str, holder: str | None) -> None:
     """Create the account EMAIL; the password is asked for (or read from standard input)."""
     password = read_password()
-    user = _run(lambda s: user_service.create_user(s, email, password, role, holder))
+    user = run_service(lambda s: user_service.create_user(s, email, password, role, holder))
     click.echo(f"user {user.email} created ({user.role})")
 
 
 @users.command("list")
 def users_list() -> None:
     """Every account: e-mail, role, rights holder and state."""
-    rows = _run(lambda s: [(u.email, u.role, name or "-", "disabled" if u.disabled_at else "active")
+    rows = run_service(lambda s: [(u.email, u.role, name or "-", "disabled" if u.disabled_at else "active")
                            for u, name in user_service.list_users(s)])
     for email, role, holder, state in rows:
         click.echo(f"{email}\t{role}\t{holder}\t{state}")
@@ -70,7 +58,7 @@ def users_list() -> None:
 def users_passwd(email: str) -> None:
     """Set a new password for EMAIL (asked for, or read from standard input); its sessions end."""
     password = read_password()
-    _run(lambda s: user_service.set_password(s, user_service.get_user(s, email), password))
+    run_service(lambda s: user_service.set_password(s, user_service.get_user(s, email), password))
     click.echo(f"password of {user_service.normalise_email(email)} changed; its sessions ended")
 
 
@@ -78,7 +66,7 @@ def users_passwd(email: str) -> None:
 @click.argument("email")
 def users_disable(email: str) -> None:
     """Refuse log-ins to EMAIL and end its sessions (its history stays)."""
-    _run(lambda s: user_service.set_disabled(s, email, True))
+    run_service(lambda s: user_service.set_disabled(s, email, True))
     click.echo(f"user {user_service.normalise_email(email)} disabled")
 
 
@@ -86,7 +74,7 @@ def users_disable(email: str) -> None:
 @click.argument("email")
 def users_enable(email: str) -> None:
     """Allow log-ins to a disabled account again."""
-    _run(lambda s: user_service.set_disabled(s, email, False))
+    run_service(lambda s: user_service.set_disabled(s, email, False))
     click.echo(f"user {user_service.normalise_email(email)} enabled")
 
 
@@ -94,14 +82,8 @@ def users_enable(email: str) -> None:
 @click.argument("email")
 def users_remove(email: str) -> None:
     """Delete the account EMAIL (the audit log keeps what it did, without the account)."""
-    removed = _run(lambda s: user_service.remove_user(s, email))
+    removed = run_service(lambda s: user_service.remove_user(s, email))
     click.echo(f"user {removed} removed")
 
 
-def _add_token_commands() -> None:
-    from mamoru.cli.tokens import token
-
-    users.add_command(token)
-
-
-_add_token_commands()
+users.add_command(token)
