@@ -44,7 +44,7 @@
       return;
     }
     if (!window.mamoruShortcuts || !window.mamoruShortcuts.on()) return;
-    if (t && t.tagName === "BUTTON" && ev.key === "Enter") return;
+    if (t && (t.tagName === "BUTTON" || t.tagName === "A") && (ev.key === "Enter" || ev.key === " ")) return;
     const actions = { c: "confirm", d: "dismiss", e: "escalate" };
     const undo = document.getElementById("undo");
     if (ev.key === "j") { at = Math.min(at + 1, rows.length - 1); show(true); }
@@ -71,5 +71,6 @@
       (!action ? "Choose an action for the " + picked + " selected finding" + (picked === 1 ? "" : "s") + "." : "");
     if (why) { ev.preventDefault(); message.textContent = why; message.hidden = false; }
   });
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";  // a reload opens at the top too
   show(false);
 })();
