@@ -202,7 +202,8 @@ async def test_users_are_edited_and_weak_passwords_refused_from_the_page(browser
     with session_scope(world.settings) as s:
         uid = find_user(s, "analyst@mamoru.test").id
     assert f'action="/admin/users/{uid}/role"' in html
-    r = await b.post(f"/admin/users/{uid}/role", {"role": "rights_holder", "rights_holder_id": str(world.ids.holders[1])})
+    r = await b.post(f"/admin/users/{uid}/role", {"role": "rights_holder",
+                                                  "rights_holder_id": str(world.ids.holders[1])})
     assert message(r.headers["location"], "ok") == "user analyst@mamoru.test now rights_holder"
     r = await b.post(f"/admin/users/{uid}/role", {"role": "rights_holder", "rights_holder_id": ""})
     assert "needs its rights holder" in message(r.headers["location"], "error")
