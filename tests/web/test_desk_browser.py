@@ -129,6 +129,11 @@ def test_the_triage_desk_at_390_px(live_server, browser, world):  # noqa: F811
         page.keyboard.press("d")
     assert page.evaluate("window.scrollY") == 0 and page.locator("#decided").is_visible()
     assert page.locator("#queue tbody tr.row").nth(2).get_attribute("aria-current") == "true"
+    # the finding page and the findings list fit too
+    for path in (f"/findings/{world.ids.findings['pending'][0]}", "/findings?state=all"):
+        page.goto(f"{live_server}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.screenshot(path=str(ARTIFACTS / "findings-390.png"), full_page=True)
 
 
 def test_long_names_wrap_instead_of_stretching_tables(live_server, browser, world):  # noqa: F811
