@@ -180,6 +180,9 @@ def render_html(report: dict, *, for_pdf: bool = False, images: bool = True, hom
         for_pdf=for_pdf)
 
 
+PDF_VARIANT = "pdf/ua-1"  # WeasyPrint >= 57
+
+
 def render_pdf(report: dict, html_text: str | None = None, home: Path | None = None,
                store=None) -> bytes:  # noqa: ANN001
     """The report page printed by WeasyPrint; only data: URLs are fetched (no network, no files)."""
@@ -188,6 +191,7 @@ def render_pdf(report: dict, html_text: str | None = None, home: Path | None = N
 
     html_text = html_text or render_html(report, for_pdf=True, home=home, store=store)
     fetcher = URLFetcher(allowed_protocols=["data"])
-    return weasyprint.HTML(string=html_text, url_fetcher=fetcher).write_pdf()
+    # tagged (PDF/UA-1: structure tree, language, title), so screen readers read the report in order
+    return weasyprint.HTML(string=html_text, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
 
 

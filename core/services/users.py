@@ -214,6 +214,22 @@ def set_disabled(db: Session, email_or_id: str | int, disabled: bool, *, actor_i
     return user
 
 
+def set_role(db: Session, email_or_id: str | int, role: str, rights_holder: str | int | None = None, *,
+             actor_id: int | None = None) -> User:
+    """Give an account another role (a rights_holder account its holder); the last enabled admin stays admin."""
+    user = get_user(db, email_or_id)
+    holder_id = resolve_holder(db, rights_holder) if role == Role.rights_holder.value else None
+    role = check_role(role, holder_id)
+    if user.role == Role.admin.value and role != Role.admin.value and not _other_enabled_admins(db, user):
+        raise Conflict("that is the last enabled admin; add another admin first")
+    before = (user.role, user.rights_holder_id)
+    if before != (role, holder_id):
+        user.role, user.rights_holder_id = role, holder_id
+        audit(db, actor_id, "user_role_changed", user.id, before=before[0], after=role, rights_holder_id=holder_id)
+        db.flush()
+    return user
+
+
 def remove_user(db: Session, email_or_id: str | int, *, actor_id: int | None = None) -> str:
     """Delete an account (its audit events stay, without it); the last admin cannot go."""
     user = get_user(db, email_or_id)

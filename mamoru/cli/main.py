@@ -16,6 +16,11 @@ from core import __version__
 PRIVATE_UMASK = 0o077  # files 0600 and folders 0700: the home holds the database, logs, secrets and evidence
 
 
+# libraries that talk at INFO about their own work (WeasyPrint's fonts and steps, Alembic's migration context):
+# quiet unless -v, so a command prints what Mamoru does, not its libraries' internals
+QUIET_LIBRARIES = ("weasyprint", "fontTools", "alembic")
+
+
 def configure_logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
@@ -23,6 +28,8 @@ def configure_logging(verbose: bool) -> None:
         datefmt="%H:%M:%S",
         stream=sys.stderr,
     )
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 # --- command registration: one line per command, "module:attribute" ------------------------

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from core.models import Role, WatchKind
 from core.services import holders, references, watchlists
 from core.services import users as user_service
+from core.queue import QueueUnavailable
 from core.services.crawl_runs import last_outcome, queue_crawl
 from core.services.errors import ServiceError
 from core.targets import WATCH_PLATFORMS
@@ -50,9 +51,10 @@ def users_create(request: Request, email: str = Form(""), password: str = Form("
 
 
 @router.post("/users/{user_id}/{action}")
-def users_action(request: Request, user_id: int, action: str, password: str = Form(""), csrf_token: str = Form(""),
+def users_action(request: Request, user_id: int, action: str, password: str = Form(""), role: str = Form(""),
+                 rights_holder_id: str = Form(""), csrf_token: str = Form(""),
                  user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
-    """disable, enable, password (reset: the account's sessions end) or remove an account."""
+    """disable, enable, password (reset: the account's sessions end), role (edit) or remove an account."""
     check_csrf(request, csrf_token)
     try:
         target = user_service.get_user(db, user_id)
@@ -60,13 +62,16 @@ def users_action(request: Request, user_id: int, action: str, password: str = Fo
             user_service.set_disabled(db, user_id, action == "disable", actor_id=user.id)
         elif action == "password":
             user_service.set_password(db, target, password, actor_id=user.id)
+        elif action == "role":
+            user_service.set_role(db, user_id, role, rights_holder_id.strip() or None, actor_id=user.id)
         elif action == "remove":
             user_service.remove_user(db, user_id, actor_id=user.id)
         else:
             return _back("/admin/users", error="unknown action")
     except ServiceError as exc:
         return _back("/admin/users", error=str(exc))
-    done = {"disable": "disabled", "enable": "enabled", "password": "given a new password", "remove": "removed"}
+    done = {"disable": "disabled", "enable": "enabled", "password": "given a new password", "remove": "removed",
+            "role": f"now {target.role}"}
     return _back("/admin/users", message=f"user {target.email} {done[action]}")
 
 
@@ -168,11 +173,15 @@ def references_action(request: Request, reference_id: int, action: str, csrf_tok
 @router.get("/watchlists")
 def watchlists_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(admin_user),
                     db: Session = Depends(get_db, scope="function")):
+    return _watchlists_view(request, db, ok, error)
+
+
+def _watchlists_view(request: Request, db: Session, ok: str, error: str, status_code: int = 200):  # noqa: ANN202
     def outcome_line(data: dict | None) -> str:
         out = last_outcome(data)
         return out.summary() if out else ""
 
-    return render(request, "admin_watchlists.html", watchlists=watchlists.list_watchlists(db),
+    return render(request, "admin_watchlists.html", status_code=status_code, watchlists=watchlists.list_watchlists(db),
                   choices=filter_choices(db), platforms=WATCH_PLATFORMS, kinds=[k.value for k in WatchKind],
                   ok=ok, error=error, outcome_line=outcome_line, every_default=watchlists.DEFAULT_EVERY_MINUTES,
                   every_min=watchlists.MIN_EVERY_MINUTES, every_max=watchlists.MAX_EVERY_MINUTES,
@@ -210,6 +219,9 @@ def watchlists_action(request: Request, watch_id: int, action: str, csrf_token: 
         if action == "run":
             task_id = queue_crawl(db, request.app.state.settings, user.id, watch_id)
             return _back("/admin/watchlists", message=f"watchlist {watch_id}: crawl queued (task {task_id})")
+    except QueueUnavailable as exc:  # the page itself answers 503 with the sentence, not a bare error
+        db.rollback()
+        return _watchlists_view(request, db, "", f"watchlist {watch_id} was not run: {exc}", status_code=503)
     except ServiceError as exc:
         db.rollback()
         return _back("/admin/watchlists", error=str(exc))

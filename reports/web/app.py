@@ -19,6 +19,7 @@ from core import __version__
 from core.config import Settings
 from core.queue import QueueUnavailable
 from core.services.errors import Conflict, Forbidden as ServiceForbidden, Invalid, NotFoundError, ServiceError
+from reports import wording
 from reports.render import safe_url
 from reports.web import account_tokens, admin, api, enforcement, health, notices, pages, report_files
 from reports.web.deps import Forbidden, LoginRequired
@@ -55,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.secret = load_secret(settings.home)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["safe_url"] = safe_url
+    wording.register(templates.env)
     templates.env.globals["version"] = __version__
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -16,8 +16,8 @@ from core.config import Settings
 from core.models import AuditEvent, Finding, Reference, TriageState, User
 from reports.build import IsoWeek, normalise_spans, weeks_with_findings
 from reports.images import frame_image, thumbnail
-from core.services.triage import DECISIONS, MAX_BULK, decide
 from core.services.captures import captures_of_clip
+from core.services.triage import DECISIONS, MAX_BULK, decide, last_decision, undo
 from reports.web.enforcement import finding_view, portal_figures
 from reports.web.deps import check_csrf, current_user, form_csrf, get_db, render, staff_user, web_session
 from reports.web.queries import (
@@ -35,7 +35,7 @@ from reports.web.queries import (
 )
 from core.services import login as login_service
 from core.services import users as user_service
-from core.services.errors import Invalid
+from core.services.errors import Invalid, ServiceError
 from reports.web.sessions import COOKIE_NAME, WebSession
 from reports.web.tokens import (
     KNOWN_BROWSER_COOKIE,
@@ -205,17 +205,49 @@ def home(user: CurrentUser = Depends(current_user)):
 
 # --- triage desk -------------------------------------------------------------------------------------
 
+STATUS_PARAMS = ("done", "ok", "error")  # one-time messages, never carried into `next` links
+
+
+def without_status(url: str) -> str:
+    """A local URL without the one-time message parameters."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in STATUS_PARAMS]
+    return parts.path + ("?" + urlencode(query) if query else "")
+
+
+def with_params(url: str, **params) -> str:
+    """A local URL (message parameters dropped) with PARAMS added."""
+    url = without_status(url)
+    return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
+def decided_banner(db: Session, done: str) -> dict | None:
+    """What the page says after a decision on finding DONE (the confirmation), and whether it can be undone."""
+    if not done.isdigit():
+        return None
+    finding = db.get(Finding, int(done))
+    event = last_decision(db, finding.id) if finding is not None else None
+    if event is None:
+        return None
+    return {"id": finding.id, "state": finding.state, "action": event.action, "can_undo": event.action != "undo"}
+
+
 @router.get("/triage")
-def triage(request: Request, page: int = 1, user: CurrentUser = Depends(staff_user),
-           db: Session = Depends(get_db, scope="function")):
+def triage(request: Request, page: int = 1, done: str = "", ok: str = "", error: str = "",
+           user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db, scope="function")):
     flt = FindingFilters.from_params(request.query_params)
     page = max(1, page)
     rows, total = list_findings(db, user, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     params = flt.as_params()
+    here = without_status(request.url.path + ("?" + request.url.query if request.url.query else ""))
     return render(request, "triage.html", rows=rows, total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
                   flt=flt, choices=filter_choices(db), states=[s.value for s in TriageState],
-                  here=request.url.path + ("?" + request.url.query if request.url.query else ""),
+                  here=here, decided=decided_banner(db, done), ok=ok[:200], error=error[:200],
                   page_url=lambda p: "/triage?" + urlencode({**params, "page": p}))
+
+
+NOTHING_SELECTED = "nothing selected: tick the findings to apply the action to, then apply"
+NO_ACTION = "choose an action (confirm, dismiss, escalate or reopen) for the selected findings"
 
 
 @router.post("/triage/bulk")
@@ -223,10 +255,14 @@ def triage_bulk(request: Request, ids: list[int] = Form(default=[]), action: str
                 note: str = Form(""), next: str = Form("/triage"), csrf_token: str = Form(""),
                 user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
-    if action not in DECISIONS or not ids:
-        return RedirectResponse(safe_next(next, "/triage"), status_code=303)
-    decide(db, user.id, ids[:MAX_BULK], action, note)
-    return RedirectResponse(safe_next(next, "/triage"), status_code=303)
+    back = safe_next(next, "/triage")
+    if not ids:
+        return RedirectResponse(with_params(back, error=NOTHING_SELECTED), status_code=303)
+    if action not in DECISIONS:
+        return RedirectResponse(with_params(back, error=NO_ACTION), status_code=303)
+    changed = decide(db, user.id, ids[:MAX_BULK], action, note)
+    return RedirectResponse(with_params(back, ok=f"{action}: {changed} finding{'' if changed == 1 else 's'} "
+                                                 "changed"), status_code=303)
 
 
 # --- finding page ------------------------------------------------------------------------------------
@@ -255,8 +291,8 @@ def findings_list(request: Request, page: int = 1, user: CurrentUser = Depends(c
 
 
 @router.get("/findings/{finding_id}")
-def finding_page(request: Request, finding_id: int, next: str = "", user: CurrentUser = Depends(current_user),
-                 db: Session = Depends(get_db, scope="function")):
+def finding_page(request: Request, finding_id: int, next: str = "", done: str = "", ok: str = "", error: str = "",
+                 user: CurrentUser = Depends(current_user), db: Session = Depends(get_db, scope="function")):
     row = get_finding(db, user, finding_id)
     finding, clip, ref, character, work, holder = row
     spans = normalise_spans(finding.spans)
@@ -268,20 +304,58 @@ def finding_page(request: Request, finding_id: int, next: str = "", user: Curren
         if user.is_staff else []
     return render(request, "finding.html", f=finding, clip=clip, ref=ref, character=character, work=work,
                   holder=holder, spans=spans, media=media is not None, history=history, siblings=siblings,
-                  next=safe_next(next, "/triage"), captures=captures_of_clip(db, clip.id),
-                  enforcement=finding_view(db, user, finding), ok=request.query_params.get("ok", "")[:300])
+                  next=safe_next(next, "/triage"), decided=decided_banner(db, done) if user.is_staff else None,
+                  ok=ok[:300], error=error[:200], captures=captures_of_clip(db, clip.id),
+                  enforcement=finding_view(db, user, finding),
+                  here=without_status(f"/findings/{finding.id}?" + urlencode({"next": safe_next(next, "/triage")})))
+
+
+def next_pending(db: Session, user: CurrentUser, finding_id: int, queue_url: str) -> int | None:
+    """The pending finding after FINDING_ID in the triage queue QUEUE_URL names (its filters and order),
+    else the queue's first; None when nothing else is pending."""
+    parts = urlsplit(queue_url)
+    flt = FindingFilters.from_params(dict(parse_qsl(parts.query)) if parts.path == "/triage" else {})
+    flt.state = TriageState.pending.value
+    ids = [row[0].id for row in list_findings(db, user, flt, limit=MAX_BULK)[0]]
+    if finding_id in ids:
+        pos = ids.index(finding_id)
+        ids = ids[pos + 1:] + ids[:pos]
+    return ids[0] if ids else None
 
 
 @router.post("/findings/{finding_id}/decision")
 def finding_decision(request: Request, finding_id: int, action: str = Form(""), note: str = Form(""),
-                     next: str = Form(""), csrf_token: str = Form(""),
+                     next: str = Form(""), advance: str = Form(""), csrf_token: str = Form(""),
                      user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db, scope="function")):
+    """Decide on one finding. From the desk (no ADVANCE) back to the desk; from a finding page on to the
+    next pending finding of the queue it came from. Either way the page confirms and offers an undo."""
     check_csrf(request, csrf_token)
     get_finding(db, user, finding_id)
     if action not in DECISIONS:
         return RedirectResponse(f"/findings/{finding_id}", status_code=303)
+    queue = safe_next(next, "/triage")
+    following = next_pending(db, user, finding_id, queue) if advance else None
     decide(db, user.id, [finding_id], action, note)
-    return RedirectResponse(safe_next(next, f"/findings/{finding_id}"), status_code=303)
+    if advance:
+        target = f"/findings/{following}?" + urlencode({"next": queue}) if following else queue
+    else:
+        target = safe_next(next, f"/findings/{finding_id}")
+    return RedirectResponse(with_params(target, done=finding_id), status_code=303)
+
+
+@router.post("/findings/{finding_id}/undo")
+def finding_undo(request: Request, finding_id: int, next: str = Form(""), csrf_token: str = Form(""),
+                 user: CurrentUser = Depends(staff_user), db: Session = Depends(get_db, scope="function")):
+    """Take back the latest decision on a finding (core.services.triage.undo); back to NEXT with a message."""
+    check_csrf(request, csrf_token)
+    get_finding(db, user, finding_id)
+    back = safe_next(next, f"/findings/{finding_id}")
+    try:
+        finding = undo(db, user.id, finding_id)
+    except ServiceError as exc:
+        return RedirectResponse(with_params(back, error=str(exc)), status_code=303)
+    return RedirectResponse(with_params(back, ok=f"finding #{finding_id} is {finding.state} again (undone)"),
+                            status_code=303)
 
 
 @router.get("/findings/{finding_id}/frame.jpg")

@@ -42,6 +42,7 @@ ROUTES = {
     ("GET", "/findings"): USER,
     ("GET", "/findings/{finding_id}"): USER,
     ("POST", "/findings/{finding_id}/decision"): STAFF,
+    ("POST", "/findings/{finding_id}/undo"): STAFF,
     ("GET", "/findings/{finding_id}/frame.jpg"): USER,
     ("GET", "/references/{reference_id}/image"): USER,
     ("GET", "/findings/{finding_id}/media"): USER,

@@ -79,7 +79,11 @@ def test_analyst_confirms_a_finding_with_the_keyboard(live_server, browser, worl
     page.screenshot(path=str(ARTIFACTS / "finding-page.png"), full_page=True)
     with page.expect_navigation():
         page.keyboard.press("e")
-    assert page.locator("#state").inner_text() == "escalated"
+    # deciding on a finding page moves on to the next pending finding and says what was done
+    assert f"/findings/{other}" not in page.url
+    assert page.locator("#decided").inner_text().startswith(f"Finding #{other} is now escalated")
+    with session_scope(world.settings) as s:
+        assert s.get(Finding, other).state == "escalated"
 
 
 def test_rights_holder_downloads_pdf_and_csv(live_server, browser, world):
