@@ -7,8 +7,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.models import NoticeDraft, Role
+from core.models import Finding, NoticeDraft, Role, TriageState
 from core.services.audit import record
+from core.services.enforcement import DRAFTED, record_step
 from core.services.errors import Forbidden, NotFoundError
 
 
@@ -43,7 +44,21 @@ def keep_draft(session: Session, actor_id: int | None, *, holder_id: int, platfo
     session.flush()
     record(session, actor_id, "notice_drafted", "notice_draft", draft.id, holder_id=holder_id, platform=platform,
            lang=lang, version=version, text_sha256=text_sha256, pdf_sha256=pdf_sha256)
+    mark_drafted(session, actor_id, draft)
     return draft
+
+
+def mark_drafted(session: Session, actor_id: int | None, draft: NoticeDraft) -> list[int]:
+    """The enforcement of each confirmed finding the draft covers, not yet under enforcement, enters
+    "drafted" (core.services.enforcement), naming the draft; the findings moved."""
+    moved = []
+    for finding in session.scalars(select(Finding).where(Finding.id.in_(draft.finding_ids or []),
+                                                         Finding.enforcement_state.is_(None),
+                                                         Finding.state == TriageState.confirmed.value)):
+        record_step(session, actor_id, finding.id, DRAFTED, note=f"notice draft {draft.id} ({draft.lang}, "
+                    f"version {draft.version})", detail={"draft_id": draft.id})
+        moved.append(finding.id)
+    return moved
 
 
 def list_drafts(session: Session, actor, holder_id: int) -> list[NoticeDraft]:  # noqa: ANN001

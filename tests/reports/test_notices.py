@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from core.blobstore import open_store
 from core.db import session_scope
-from core.models import AuditEvent, Clip, Finding, NoticeDraft, TriageState
+from core.models import AuditEvent, Clip, EnforcementEvent, Finding, NoticeDraft, TriageState
 from core.services.errors import Forbidden, Invalid, NotFoundError
 from core.services.holder_profiles import get_profile, missing_fields, profile_dict, update_profile
 from reports.build import build_weekly_report
@@ -180,6 +180,10 @@ def test_kept_drafts_are_versions_with_evidence_attached(settings, sample):
         assert hashlib.sha256(text.encode()).hexdigest() == ja.text_sha256
         assert "2026年12月6日" in text and hashlib.sha256(warc).hexdigest() in text
         assert ja.capture_ids and ja.finding_ids == [confirmed.id]
+        # the first draft put the finding's enforcement at "drafted" (once: later drafts leave it there)
+        steps = s.scalars(select(EnforcementEvent).where(EnforcementEvent.finding_id == confirmed.id)).all()
+        assert [e.state for e in steps] == ["drafted"] and steps[0].detail["draft_id"] == first_ids[0][0]
+        assert s.get(Finding, confirmed.id).enforcement_state == "drafted"
         pdf = store.get(ja.pdf_key)
         assert hashlib.sha256(pdf).hexdigest() == ja.pdf_sha256 and pdf.startswith(b"%PDF")
     if shutil.which("pdftotext") is None or shutil.which("pdfdetach") is None:
