@@ -326,7 +326,7 @@ def build(out: Path, quick: bool = False, log=print) -> dict:
         if quick and k % 2:
             continue
         clips.append(Clip(f"nearmiss_{nm}", "near_miss", [], "near_miss", note=f"resembles {like}",
-                          extra={"seed": 6000 + k, "image": nm}))
+                          extra={"seed": 6000 + k, "image": nm, "sibling_of": [like]}))
     for c in clips:
         path = clips_dir / f"{c.name}.mp4"
         c.path = str(path)
