@@ -28,7 +28,8 @@ def build_set(pipeline: str, quick: bool, holdout: bool, out: Path | None) -> tu
     return folder, ffmpeg_set.build(folder, quick=quick, holdout=holdout)
 
 
-def run_pipeline(pipeline: str, folder: Path, manifest: dict, jobs: int, baselines: bool) -> dict:
+def run_pipeline(pipeline: str, folder: Path, manifest: dict, jobs: int, baselines: bool,
+                 saved: list[dict] | None = None) -> dict:
     import matcher
     from bench.accuracy.baselines import PHASH_DEFAULT, SIFT_DEFAULT
     from bench.accuracy.metrics import metrics, print_metrics
@@ -36,13 +37,20 @@ def run_pipeline(pipeline: str, folder: Path, manifest: dict, jobs: int, baselin
 
     clips = manifest["clips"]
     t0 = time.perf_counter()
-    idx = matcher.ReferenceIndex.build(manifest["refs"])
     index_path = folder / "index.npz"
-    idx.save(index_path)
-    print(f"\n##### pipeline {pipeline} ({folder.name}): index of {len(idx.names)} references built in "
-          f"{time.perf_counter() - t0:.1f} s")
-    with mp.get_context("spawn").Pool(jobs, init_worker, (str(index_path), manifest["refs"], baselines)) as pool:
-        results = pool.map(run_clip, clips, chunksize=1)
+    if saved is None:
+        idx = matcher.ReferenceIndex.build(manifest["refs"])
+        idx.save(index_path)
+        print(f"\n##### pipeline {pipeline} ({folder.name}): index of {len(idx.names)} references built in "
+              f"{time.perf_counter() - t0:.1f} s")
+    else:
+        print(f"\n##### pipeline {pipeline} ({folder.name}): scores read from a saved --json run")
+    if saved is None:
+        with mp.get_context("spawn").Pool(jobs, init_worker, (str(index_path), manifest["refs"], baselines)) as pool:
+            results = pool.map(run_clip, clips, chunksize=1)
+    else:
+        results = saved
+        baselines = "sift" in results[0]
     for r in results:
         if r["error"]:
             print("error:", r["name"], r["error"])
@@ -60,7 +68,9 @@ def run_pipeline(pipeline: str, folder: Path, manifest: dict, jobs: int, baselin
         all_m[name] = metrics(clips, preds, thr, groups)
         print_metrics(f"{pipeline}: {name}", thr, all_m[name])
     secs = [r["seconds"] for r in results]
-    print(f"\nmatcher time per clip: mean {sum(secs) / len(secs):.2f} s, max {max(secs):.2f} s; "
+    cpu = sum(r.get("cpu", 0.0) for r in results)
+    print(f"\nmatcher time per clip: mean {sum(secs) / len(secs):.2f} s, max {max(secs):.2f} s (wall); "
+          f"CPU of the scans{' and baselines' if baselines else ''} {cpu:.0f} s in all; "
           f"pipeline wall {time.perf_counter() - t0:.0f} s")
     misses = []
     for c in clips:
@@ -89,16 +99,22 @@ def main() -> None:
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--out", type=Path, default=None, help="where the set is generated (one pipeline only)")
     ap.add_argument("--json", type=Path, default=None, help="also write per-clip results here")
+    ap.add_argument("--rescore", type=Path, default=None,
+                    help="print the figures again from a --json file of an earlier run of the same sets (no scan)")
     args = ap.parse_args()
     pipelines = ["ffmpeg"] if args.holdout else (list(PIPELINES) if args.pipeline == "all" else [args.pipeline])
     if args.out and len(pipelines) > 1:
         ap.error("--out needs one --pipeline")
     t0 = time.perf_counter()
     report = {}
+    saved = json.loads(args.rescore.read_text()) if args.rescore else {}
     for pl in pipelines:
+        key = pl + ("-holdout" if args.holdout else "")
+        if args.rescore and key not in saved:
+            continue
         folder, manifest = build_set(pl, args.quick, args.holdout, args.out)
-        report[pl + ("-holdout" if args.holdout else "")] = run_pipeline(pl, folder, manifest, args.jobs,
-                                                                          not args.no_baselines)
+        report[key] = run_pipeline(pl, folder, manifest, args.jobs, not args.no_baselines,
+                                   saved[key]["results"] if args.rescore else None)
     print(f"\ntotal wall {time.perf_counter() - t0:.0f} s")
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))

@@ -47,7 +47,7 @@ def metrics(clips: list[dict], preds: dict[str, dict[str, float]], threshold: fl
     positives = 0
     fam_tot: dict[str, int] = defaultdict(int)
     fam_hit: dict[str, int] = defaultdict(int)
-    negative_max = 0.0
+    negative_max = 0.0   # the highest score on a distractor clip (near-misses are counted apart)
     near_flagged = dis_flagged = sibling_fp = 0
     near_max = 0.0
     for c in clips:
@@ -65,9 +65,10 @@ def metrics(clips: list[dict], preds: dict[str, dict[str, float]], threshold: fl
                           if ref not in labels and s >= threshold and groups.get(ref) in shown_groups)
         if c["kind"] != "positive":
             top = max(p.values(), default=0.0)
-            negative_max = max(negative_max, top)
             if c["kind"] == "near_miss":
                 near_max = max(near_max, top)
+            else:
+                negative_max = max(negative_max, top)
             if top >= threshold:
                 if c["kind"] == "near_miss":
                     near_flagged += 1
