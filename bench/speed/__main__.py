@@ -312,7 +312,7 @@ def main() -> None:
     if args.clip:
         clips = [("clip", args.clip)]
     elif args.memory:
-        clips = [makers["grainy"]()]
+        clips = [makers["edit"]()]
     else:
         clips = [makers[c]() for c in wanted]
     data = Path(skimage.__file__).parent / "data"
