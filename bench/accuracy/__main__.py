@@ -68,9 +68,10 @@ def run_pipeline(pipeline: str, folder: Path, manifest: dict, jobs: int, baselin
         all_m[name] = metrics(clips, preds, thr, groups)
         print_metrics(f"{pipeline}: {name}", thr, all_m[name])
     secs = [r["seconds"] for r in results]
-    cpu = sum(r.get("cpu", 0.0) for r in results)
+    cpu = (f"{sum(r['cpu'] for r in results):.0f} s in all" if all("cpu" in r for r in results)
+           else "not recorded")
     print(f"\nmatcher time per clip: mean {sum(secs) / len(secs):.2f} s, max {max(secs):.2f} s (wall); "
-          f"CPU of the scans{' and baselines' if baselines else ''} {cpu:.0f} s in all; "
+          f"CPU of the scans{' and baselines' if baselines else ''} {cpu}; "
           f"pipeline wall {time.perf_counter() - t0:.0f} s")
     misses = []
     for c in clips:
