@@ -149,14 +149,16 @@ def sprite_frame(k: int, n: int = 8, char_seed: int = 0) -> Image.Image:
         d.line([origin, (x, y)], fill=colour + (255,), width=width)
         return x, y
 
-    for sgn in (1, -1):
-        a = 0.55 * sgn * math.sin(ph)
-        knee = limb(hip, 45, a, trousers, 16)
-        limb(knee, 45, a - 0.35 * max(0.0, sgn * math.cos(ph)), trousers, 14)
+    far = tuple(int(v * 0.6) for v in trousers)     # the far leg and arm are shaded, as sprites do
+    lean = 0.18 * math.cos(ph)                        # the stride is not symmetric: frame k and k + n/2 differ
+    for sgn in (-1, 1):
+        a = 0.55 * sgn * math.sin(ph) + lean
+        knee = limb(hip, 45, a, far if sgn < 0 else trousers, 16)
+        limb(knee, 45, a - 0.35 * max(0.0, sgn * math.cos(ph)), far if sgn < 0 else trousers, 14)
     d.rounded_rectangle([74, 76, 126, 146], radius=12, fill=shirt + (255,), outline=out, width=3)
-    for sgn in (1, -1):
-        a = -0.7 * sgn * math.sin(ph)
-        elbow = limb(shoulder, 34, a, shirt, 12)
+    for sgn in (-1, 1):
+        a = -0.7 * sgn * math.sin(ph) - 1.5 * lean
+        elbow = limb(shoulder, 34, a, tuple(int(v * 0.6) for v in shirt) if sgn < 0 else shirt, 12)
         limb(elbow, 30, a + 0.5, skin, 10)
     bob = 3 * abs(math.sin(ph))
     d.ellipse([76, 26 - bob, 124, 74 - bob], fill=skin + (255,), outline=out, width=3)

@@ -94,7 +94,7 @@ SETS = {
             (_cards(1, ["9S"])[0], "card1_9C"), (_cards(1, ["10C"])[0], "card1_9C"),
             (_cards(1, ["JH"])[0], "card1_JD"), (_cards(1, ["5C"])[0], "card1_5S"),
             (_cards(1, ["KD"])[0], "card1_KH"), (_cards(1, ["4C"], four_colour=True)[0], "card1_4C"),
-            (_frames(1, [2])[0], "sprite1_f1"), (_frames(1, [7])[0], "sprite1_f6"),
+            (_frames(1, [0])[0], "sprite1_f1"), (_frames(1, [3])[0], "sprite1_f4"),
             (_stills(2, [2])[0], "film2_shot0"), (_stills(3, [1])[0], "film3_shot0")]],
         footage=["hubble_deep_field.jpg", "gravel.png", "camera.png", "clock_motion.png", "@topobathy.npz"],
     ),

@@ -31,7 +31,7 @@ def test_sibling_near_miss_at_threshold_is_counted():
     m = metrics(clips, preds, 0.6, {"card0_7H": "deck0", "card0_AS": "deck0"})
     assert m["near_miss_flagged"] == 1 and m["sibling_pairs_flagged"] == 2
     assert m["distractors_flagged"] == 0 and m["recall"] == 1.0 and m["precision"] == pytest.approx(1 / 3)
-    assert m["recall_no_distractor"] == 1.0 and m["no_distractor_threshold"] == 0.9
+    assert m["recall_no_distractor"] == 1.0 and m["no_distractor_threshold"] == 0.2 and m["near_miss_max"] == 0.9
 
 
 def test_holdout_shares_nothing_with_main():
@@ -55,8 +55,13 @@ def test_siblings_differ_but_share_their_layout():
     a, b = (np.asarray(artgen.playing_card(r, "H", 0), np.int16) for r in ("7", "8"))
     diff = np.abs(a - b).max(axis=2) > 40
     assert 0.005 < diff.mean() < 0.2          # other pips and rank, same frame and paper
-    f0, f1 = (np.asarray(artgen.sprite_frame(k, 8, 0))[..., 3] > 0 for k in (0, 1))
-    assert 0.02 < (f0 ^ f1).mean() < 0.2
+    for s in ffmpeg_set.SETS.values():    # a frame near-miss is no copy of a reference frame
+        frames = {r.make[1:]: np.asarray(ffmpeg_set.reference_image(r), np.int16) for r in s.refs if r.kind == "sprite"}
+        for nm, _ in s.near_misses:
+            if nm.kind == "sprite":
+                img = np.asarray(ffmpeg_set.reference_image(nm), np.int16)
+                for ref in frames.values():
+                    assert 0.04 < (np.abs(img - ref).max(axis=2) > 40).mean() < 0.3
 
 
 @pytest.mark.skipif(not shutil.which("ffmpeg"), reason="the ffmpeg program is not installed")
