@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import matplotlib
@@ -27,6 +27,7 @@ import skimage
 from PIL import Image, ImageFilter
 
 from bench.accuracy import artgen
+from bench.accuracy.labels import Clip
 
 SK = Path(skimage.__file__).parent / "data"
 MPL = Path(matplotlib.__file__).parent / "mpl-data" / "sample_data"
@@ -104,17 +105,6 @@ for _s in SETS.values():
     for _r, _ in _s.near_misses:
         if _r.make[0] == "card" and _r.make[4]:
             _r.name += "_4colour"
-
-
-@dataclass
-class Clip:
-    name: str
-    family: str
-    labels: list[str]
-    kind: str = "positive"    # positive, distractor, near_miss
-    note: str = ""
-    path: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _source_path(name: str) -> Path:
