@@ -9,7 +9,7 @@ a distractor or a near-miss.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import cv2
@@ -18,6 +18,7 @@ import numpy as np
 import skimage
 from PIL import Image
 
+from bench.accuracy.labels import Clip
 from matcher import synth as S
 
 SK = Path(skimage.__file__).parent / "data"
@@ -39,17 +40,6 @@ class Ref:
     source: Path         # the shipped file it comes from
     suffix: str = ".png"  # how the reference file is stored (exercises the loaders)
     transform: str = ""   # how it is derived from the source
-
-
-@dataclass
-class Clip:
-    name: str
-    family: str
-    labels: list[str]
-    kind: str = "positive"    # positive, distractor, near_miss
-    note: str = ""
-    path: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 REFS = [
@@ -326,7 +316,7 @@ def build(out: Path, quick: bool = False, log=print) -> dict:
         if quick and k % 2:
             continue
         clips.append(Clip(f"nearmiss_{nm}", "near_miss", [], "near_miss", note=f"resembles {like}",
-                          extra={"seed": 6000 + k, "image": nm}))
+                          extra={"seed": 6000 + k, "image": nm, "sibling_of": [like]}))
     for c in clips:
         path = clips_dir / f"{c.name}.mp4"
         c.path = str(path)

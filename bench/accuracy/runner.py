@@ -27,6 +27,7 @@ def run_clip(clip: dict) -> dict:
     from bench.accuracy.baselines import frames_1fps
 
     out = {"name": clip["name"]}
+    cpu0 = time.process_time()
     t = time.perf_counter()
     try:
         res = matcher.scan_video(clip["path"], _state["index"], threshold=0)
@@ -43,6 +44,7 @@ def run_clip(clip: dict) -> dict:
             frames = []
         out["phash"] = _state["phash"].scan(frames)
         out["sift"] = _state["sift"].scan(frames)
+    out["cpu"] = time.process_time() - cpu0
     return out
 
 

@@ -1,8 +1,11 @@
-"""`python -m bench.speed [--quick]`: time `mamoru scan` on 30 s 1080x1920 H.264 clips against
-`ffmpeg -threads 1 -i CLIP -f null -` on the same clip in the same run (both pinned to one CPU;
-wall and CPU time, interleaved, the fastest of --repeat runs): a grainy high-bitrate clip, where
-decoding dominates, and the same slideshow without grain, cheap to decode, where the analysis does.
-Also frames per second, peak memory (and with a 10,000-reference index), Hamming-search queries/s."""
+"""`python -m bench.speed [--quick] [--clips edit,grainy,clean] [--memory]`: time `mamoru scan` on 30 s
+1080x1920 H.264 clips against `ffmpeg -threads 1 -i CLIP -f null -` on the same clip in the same run
+(both pinned to one CPU with taskset; wall and CPU time, paired and interleaved, the fastest of --repeat
+runs): the edit-heavy clip of issue 12 (a new shot every 2-5 s with pan and zoom, a moving
+picture-in-picture, a text bar; made with ffmpeg), a grainy high-bitrate slideshow where decoding
+dominates, and the same slideshow without grain, cheap to decode, where the analysis does.
+Also frames per second, peak memory (and with a 10,000-reference index; `--memory` runs only that),
+Hamming-search queries/s."""
 
 from __future__ import annotations
 
@@ -58,6 +61,55 @@ def make_clip(path: Path, seconds: int = 30, fps: int = 30, w: int = 1080, h: in
     tmp = path.with_suffix(".tmp.mp4")
     S.write_clip(tmp, frame, seconds=seconds, fps=fps, w=w, h=h, crf=23)
     tmp.rename(path)
+    return path
+
+
+EDIT_SHOTS = ["grass.png", "motorcycle_right.png", "hubble_deep_field.jpg", "brick.png", "camera.png",
+              "moon.png", "coins.png", "gravel.png", "retina.jpg", "clock_motion.png", "page.png", "cell.png"]
+
+
+def make_edit_clip(path: Path, seconds: int = 30, fps: int = 30, w: int = 1080, h: int = 1920) -> Path:
+    """The edit-heavy clip of issue 12, made by one ffmpeg filter graph: a new shot every 2-5 s (seeded),
+    each panning and zooming over a picture (zoompan), a reference picture-in-picture moving across the
+    frame all along, a caption bar with text, light grain. No code of the matcher is involved."""
+    import skimage
+
+    if path.exists():
+        return path
+    data = Path(skimage.__file__).parent / "data"
+    font = Path(__import__("matplotlib").__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans-Bold.ttf"
+    rng = np.random.default_rng(12)
+    durations: list[float] = []
+    while seconds - sum(durations) > 5:
+        durations.append(round(float(rng.uniform(2, min(5, seconds - sum(durations) - 2))) * fps) / fps)
+    durations.append(seconds - sum(durations))
+    inputs, parts = [], []
+    for i, d in enumerate(durations):
+        inputs += ["-i", str(data / EDIT_SHOTS[i % len(EDIT_SHOTS)])]
+        n = max(1, round(d * fps))
+        zin = rng.random() < 0.5
+        z = f"min(1+{0.25 / n:.6f}*on,1.25)" if zin else f"max(1.25-{0.25 / n:.6f}*on,1)"
+        px, py = rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.8)
+        parts.append(f"[{i}:v]format=yuv420p,scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},"
+                     f"zoompan=z='{z}':x='(iw-iw/zoom)*({px:.2f}+0.2*on/{n})':y='(ih-ih/zoom)*{py:.2f}':"
+                     f"d={n}:s={w}x{h}:fps={fps},setsar=1,format=yuv420p[s{i}]")
+    k = len(durations)
+    inputs += ["-loop", "1", "-framerate", str(fps), "-t", str(seconds), "-i", str(data / "chelsea.png")]
+    g = ";".join(parts) + ";" + "".join(f"[s{i}]" for i in range(k)) + f"concat=n={k}:v=1:a=0[base];"
+    g += f"[{k}:v]scale={w * 2 // 5}:-2,setsar=1[pip];"
+    g += (f"[base][pip]overlay=x='(W-w)*(0.5+0.45*sin(t*0.7))':y='(H-h)*(0.35+0.25*cos(t*0.45))':shortest=1,"
+          f"drawbox=x=0:y=ih*0.78:w=iw:h=ih*0.09:color=black@0.65:t=fill,"
+          f"drawtext=fontfile='{font}':text='wait for the end - part 3':fontsize=64:fontcolor=white:"
+          f"x=(w-tw)/2:y=h*0.805,noise=alls=5:allf=t,format=yuv420p[v]")
+    tmp = path.with_suffix(".tmp.mp4")
+    cmd = (["ffmpeg", "-nostdin", "-y", "-v", "error"] + inputs
+           + ["-filter_complex", g, "-map", "[v]", "-t", str(seconds), "-r", str(fps), "-c:v", "libx264",
+              "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-an", str(tmp)])
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode:
+        raise SystemExit(f"bench.speed: could not make the edit-heavy clip: {p.stderr.strip()[-600:]}")
+    tmp.rename(path)
+    print(f"edit-heavy clip: {len(durations)} shots of {', '.join(f'{d:.1f}' for d in durations)} s, {path}")
     return path
 
 
@@ -218,12 +270,26 @@ def profile(clip: Path, index) -> None:
         print(f"    {cum:6.2f} s {100 * cum / total:4.0f} %  {calls:6d} calls  {name}")
 
 
+def memory_only(scan_cmd: list[str], big: Path, n_big: int, clip: Path) -> None:
+    """Peak memory of a fresh `mamoru scan` child with the big index: its own VmHWM, and ru_maxrss of
+    the waited-for children (which counts the largest child, here the scan)."""
+    wall, cpu, peak, out = timed(pinned(scan_cmd + [str(big), str(clip), "--json"]))
+    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    row = json.loads(out.strip().splitlines()[-1])
+    print(f"mamoru scan, {n_big:,} references, {clip.name}: peak memory {peak} MiB (VmHWM of the scan process; "
+          f"ru_maxrss of children {maxrss} MiB), {wall:.2f} s, matches {[m['reference'] for m in row['matches']]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.speed", description=__doc__)
     ap.add_argument("--quick", action="store_true", help="1,000 references instead of 10,000 for the memory run")
     ap.add_argument("--clip", type=Path, default=None, help="another clip instead of the two generated ones")
     ap.add_argument("--repeat", type=int, default=2, help="runs of each timing; the fastest counts (default 2)")
     ap.add_argument("--profile", action="store_true", help="also print where scan_video spends its time on each clip")
+    ap.add_argument("--clips", default="edit,grainy,clean",
+                    help="which generated clips to time, comma-separated (default: edit,grainy,clean)")
+    ap.add_argument("--memory", action="store_true",
+                    help="only the peak memory of `mamoru scan` with 10,000 references (--quick: 1,000), in a child")
     args = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     import matcher
@@ -232,11 +298,23 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})     # the in-process runs on the same single CPU
+    makers = {
+        "edit": lambda: ("edit-heavy clip (issue 12: a shot every 2-5 s, pan and zoom, moving PiP, text bar)",
+                         make_edit_clip(OUT / "edit_heavy_1080x1920_30s_v2.mp4")),
+        "grainy": lambda: ("grainy clip (high bitrate)", make_clip(OUT / "clip_1080x1920_30s_v2.mp4")),
+        "clean": lambda: ("clean clip (low bitrate, cheap to decode)",
+                          make_clip(OUT / "clip_1080x1920_30s_clean.mp4", grain=False)),
+    }
+    wanted = [c.strip() for c in args.clips.split(",") if c.strip()]
+    unknown = [c for c in wanted if c not in makers]
+    if unknown:
+        ap.error(f"unknown clip {unknown[0]!r}; choose from {', '.join(makers)}")
     if args.clip:
         clips = [("clip", args.clip)]
+    elif args.memory:
+        clips = [makers["edit"]()]
     else:
-        clips = [("grainy clip (high bitrate)", make_clip(OUT / "clip_1080x1920_30s_v2.mp4")),
-                 ("clean clip (low bitrate, cheap to decode)", make_clip(OUT / "clip_1080x1920_30s_clean.mp4", grain=False))]
+        clips = [makers[c]() for c in wanted]
     data = Path(skimage.__file__).parent / "data"
     idx = matcher.ReferenceIndex.build([data / n for n in ("astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg")])
     small = OUT / "index_4.npz"
@@ -250,6 +328,9 @@ def main() -> None:
     if stale:
         big_index(idx, n_big).save(big)
     scan_cmd = [sys.executable, "-c", SCAN_CODE, "scan", "--refs"]
+    if args.memory:
+        memory_only(scan_cmd, big, n_big, clips[0][1])
+        return
     base = None
     for label, clip in clips:
         t_ff = compare(label, clip, scan_cmd + [str(small), str(clip), "--json"], idx, args.repeat)
