@@ -5,7 +5,8 @@ from __future__ import annotations
 # --- index file -------------------------------------------------------------------------------
 INDEX_FORMAT = "mamoru-matcher-index"
 INDEX_FORMAT_VERSION = 1
-ALGORITHM_VERSION = "m6"  # bump when hashing/features change: stored indexes must be rebuilt (m5: coverage_full, m6: off-centre crops)
+ALGORITHM_VERSION = "m7"  # bump when hashing/features change: stored indexes must be rebuilt (m5: coverage_full, m6: off-centre crops,
+                          # m7: colour thumbnails and sibling groups)
 
 # --- references -------------------------------------------------------------------------------
 REF_FEATURE_SIDE = 512        # long side of the reference image the features are computed on
@@ -154,3 +155,16 @@ QUAD_FILL = 0.65              # share of the quadrilateral that differs from the
                               # photo's bright spots on dark bars have a hull but do not fill it)
 QUAD_EDGE_OFF = 2.5           # px (outline search scale) either side of a side where picture / bar is looked for
 QUAD_EDGE_IN, QUAD_EDGE_OUT = 0.6, 0.85  # shares of a side with picture just inside, bar just outside
+# --- siblings (near-duplicate references: cards of one deck, frames of one animation) ------------------
+SIB_SIDE = 32                 # colour thumbnail side kept per reference
+SIB_PHASH = 24                # full-image pHash distance within which two references may be siblings
+SIB_TOP = 32                  # ... at most this many candidates a reference
+SIB_ASPECT = 0.12             # ... with aspects within this (log ratio)
+SIB_SAME = 0.55               # ... and thumbnails agreeing on this share of pixels
+SIB_PIXEL_TOL = 40.0          # a pixel agrees when every channel is within this (grey levels, after smoothing)
+SIB_SMOOTH = 0.8              # Gaussian sigma (thumbnail px) before comparing: alignment is never exact
+SIB_MIN_STD = 8.0             # channel spread floor when normalising (a flat channel is not stretched)
+SIB_GREY_SAT = 18.0           # mean HSV saturation under which the clip is grey and compared in grey
+SIB_MIN_DIFF = 0.01           # share of pixels that must differ between siblings for a verdict
+SIB_DETAIL_LOW, SIB_DETAIL_FULL = 0.05, 0.25   # detail score: floor credit, full credit
+SIB_FLOOR = 0.25              # score factor of a hit whose detail is no closer to it than to a sibling

@@ -1,0 +1,131 @@
+"""Siblings: near-duplicate references (the cards of one deck, the frames of one animation, stills of one
+shot) found at index time, and the detail that tells them apart checked at scan time.
+
+Index time: each reference keeps a small colour thumbnail; references whose full-image hashes are close
+and whose thumbnails agree on most pixels form a sibling group. Scan time: a hit on a reference of a
+group is warped back into the reference's thumbnail frame (by the hit's geometry) and compared, on the
+pixels where the group's members differ (rank and suit, pips, a pose, the colour), with the reference
+and with each sibling: the detail score says how much closer the clip is to the reference there than to
+its closest sibling (1 clearly closer, 0 no closer, below 0 closer to a sibling)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from matcher import constants as C
+
+
+def colour_thumb(bgr: np.ndarray) -> np.ndarray:
+    """The reference (transparency already flattened) as a SIB_SIDE square colour thumbnail (BGR)."""
+    return cv2.resize(bgr, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA)
+
+
+def _same_share(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of thumbnail pixels where two references agree (every channel within SIB_PIXEL_TOL)."""
+    d = np.abs(_soft(a) - _soft(b)).max(axis=2)
+    return float((d <= C.SIB_PIXEL_TOL).mean())
+
+
+def _soft(t: np.ndarray) -> np.ndarray:
+    return cv2.GaussianBlur(t.astype(np.float32), (0, 0), C.SIB_SMOOTH)
+
+
+def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.ndarray) -> np.ndarray:
+    """Sibling group of each reference (-1: none). Pairs come from the full-image pHash (within
+    SIB_PHASH bits), so the cost follows the near-duplicates rather than the square of the references;
+    a pair is kept when the aspects match and the thumbnails agree on SIB_SAME of their pixels."""
+    from matcher.index import HammingIndex   # (index imports this module)
+
+    n = len(colour_thumbs)
+    parent = np.arange(n)
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return int(i)
+
+    hidx = HammingIndex(full_phash)
+    res = hidx.query(full_phash, C.SIB_PHASH, top=C.SIB_TOP)
+    aspect = sizes[:, 0] / np.maximum(1, sizes[:, 1])
+    for i, (rows, _) in enumerate(res):
+        for j in rows.tolist():
+            if j <= i or abs(np.log(aspect[i] / aspect[j])) > C.SIB_ASPECT:
+                continue
+            if _same_share(colour_thumbs[i], colour_thumbs[j]) >= C.SIB_SAME:
+                parent[root(j)] = root(i)
+    roots = np.array([root(i) for i in range(n)])
+    counts = np.bincount(roots, minlength=n)
+    return np.where(counts[roots] > 1, roots, -1).astype(np.int32)
+
+
+def members(groups: np.ndarray, ref: int) -> list[int]:
+    g = int(groups[ref])
+    return [] if g < 0 else [int(r) for r in np.flatnonzero(groups == g) if r != ref]
+
+
+def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int]) -> np.ndarray:
+    """The frame under the hit, warped into the reference's thumbnail frame (SIB_SIDE square)."""
+    side = C.SIB_SIDE * 2
+    S = np.array([[ref_size[0] / side, 0, 0], [0, ref_size[1] / side, 0], [0, 0, 1]], np.float64)
+    big = cv2.warpPerspective(bgr, H @ S, (side, side), flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
+                              borderMode=cv2.BORDER_REPLICATE)
+    return cv2.resize(big, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA)
+
+
+def _normalise(t: np.ndarray) -> np.ndarray:
+    """Per channel to zero mean and unit spread: brightness, contrast and tint edits cancel out."""
+    x = _soft(t)
+    m = x.reshape(-1, x.shape[2]).mean(axis=0)
+    s = x.reshape(-1, x.shape[2]).std(axis=0)
+    return (x - m) / np.maximum(s, C.SIB_MIN_STD)
+
+
+def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[int], colour_thumbs: np.ndarray,
+           ref_size: tuple[int, int]) -> tuple[float, float]:
+    """(detail score in [-1, 1], the clip's error to the reference on the discriminating pixels)."""
+    p = _patch(bgr, H, ref_size)
+    thumbs = {r: colour_thumbs[r][:, ::-1] if mirrored else colour_thumbs[r] for r in [ref, *sibs]}
+    grey_clip = float(cv2.cvtColor(p, cv2.COLOR_BGR2HSV)[..., 1].mean()) < C.SIB_GREY_SAT
+    if grey_clip:   # a clip turned grey: colour cannot speak, compare in grey
+        p = cv2.cvtColor(cv2.cvtColor(p, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+        thumbs = {r: cv2.cvtColor(cv2.cvtColor(t, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR) for r, t in thumbs.items()}
+    soft = {r: _soft(t) for r, t in thumbs.items()}
+    diff = np.zeros(p.shape[:2], bool)
+    for s in sibs:
+        diff |= np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL
+    if diff.mean() < C.SIB_MIN_DIFF:   # identical to a sibling at this scale: nothing to tell them apart
+        return 0.0, 0.0
+    pn = _normalise(p)
+    err = {r: float(np.abs(pn - _normalise(t)).max(axis=2)[diff].mean()) for r, t in thumbs.items()}
+    e_ref = err[ref]
+    e_sib = min(err[s] for s in sibs)
+    return float((e_sib - e_ref) / max(e_sib + e_ref, 1e-6)), e_ref
+
+
+def factor(d: float) -> float:
+    """Score factor from the detail score: full credit from SIB_DETAIL_FULL, SIB_FLOOR at SIB_DETAIL_LOW and below."""
+    x = float(np.clip((d - C.SIB_DETAIL_LOW) / (C.SIB_DETAIL_FULL - C.SIB_DETAIL_LOW), 0.0, 1.0))
+    return C.SIB_FLOOR + (1.0 - C.SIB_FLOOR) * x
+
+
+def check_hits(bgr: np.ndarray, hits: list, idx) -> list:
+    """Each hit on a reference with siblings: its detail checked, its score scaled by `factor`, and the
+    figures under evidence["siblings"] (a hit without geometry is placed on its box)."""
+    for h in hits:
+        sibs = idx.siblings_of(h.reference)
+        if not sibs:
+            continue
+        rw, rh = (int(v) for v in idx.sizes[h.reference])
+        H = h.H
+        if H is None:
+            x, y, w, hh = h.box
+            H = np.array([[w / rw, 0, x], [0, hh / rh, y], [0, 0, 1]], np.float64)
+        mirrored = h.model >= 0 and bool(h.model & 1)
+        d, e = detail(bgr, H, mirrored, h.reference, sibs, idx.colour_thumbs, (rw, rh))
+        f = factor(d)
+        h.score *= f
+        h.evidence["siblings"] = {"detail": round(d, 4), "error": round(e, 4), "factor": round(f, 4),
+                                  "group": len(sibs) + 1}
+    return hits
