@@ -347,6 +347,7 @@ class ReferenceIndex:
         # per reference: a small colour thumbnail and its sibling group (-1: none; see matcher.siblings)
         n = len(self.names)
         self.colour_thumbs = (np.zeros((n, C.SIB_SIDE, C.SIB_SIDE, 3), np.uint8) if colour_thumbs is None
+                              else colour_thumbs if isinstance(colour_thumbs, np.memmap)
                               else np.asarray(colour_thumbs, np.uint8).reshape(n, C.SIB_SIDE, C.SIB_SIDE, 3))
         self.sibling_group = (np.full(n, -1, np.int32) if sibling_group is None
                               else np.asarray(sibling_group, np.int32).reshape(-1))
@@ -471,9 +472,9 @@ class ReferenceIndex:
                 arrays = {k: z[k] for k in ("sizes", "phash", "dhash", "hash_model", "hash_variant",
                                             "kp_offsets")}
                 # (an index of an older algorithm has none: the version check below refuses it)
-                for k in ("coverage_full", "colour_thumbs", "sibling_group"):
+                for k in ("coverage_full", "sibling_group"):
                     arrays[k] = z[k] if k in z.files else None
-            for k in ("kp_xy", "kp_desc", "thumbs", "thumb_masks"):
+            for k in ("kp_xy", "kp_desc", "thumbs", "thumb_masks", "colour_thumbs"):
                 arrays[k] = _memmap_npz_member(path, k)
         except FileNotFoundError:
             raise IndexFileError(f"{path}: no such index file") from None

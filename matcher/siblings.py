@@ -92,22 +92,30 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
         p = cv2.cvtColor(cv2.cvtColor(p, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
         thumbs = {r: cv2.cvtColor(cv2.cvtColor(t, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR) for r, t in thumbs.items()}
     soft = {r: _soft(t) for r, t in thumbs.items()}
-    diff = np.zeros(p.shape[:2], bool)
-    for s in sibs:
-        diff |= np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL
-    if diff.mean() < C.SIB_MIN_DIFF:   # identical to a sibling at this scale: nothing to tell them apart
-        return 0.0, 0.0
     pn = _normalise(p)
-    err = {r: float(np.abs(pn - _normalise(t)).max(axis=2)[diff].mean()) for r, t in thumbs.items()}
-    e_ref = err[ref]
-    e_sib = min(err[s] for s in sibs)
-    return float((e_sib - e_ref) / max(e_sib + e_ref, 1e-6)), e_ref
+    norm = {r: _normalise(t) for r, t in thumbs.items()}
+    err_ref = np.abs(pn - norm[ref]).max(axis=2)
+    worst, e_out = 1.0, 0.0
+    for s in sibs:
+        # pairwise: the pixels where this sibling differs from the reference, and which of the two the clip shows there
+        diff = np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL
+        if diff.mean() < C.SIB_MIN_DIFF:   # identical to this sibling at this scale: nothing tells them apart
+            return 0.0, float(err_ref.mean())
+        e_r = float(err_ref[diff].mean())
+        e_s = float(np.abs(pn - norm[s]).max(axis=2)[diff].mean())
+        d = (e_s - e_r) / max(e_s + e_r, 1e-6)
+        if d < worst:
+            worst, e_out = d, e_r
+    return float(worst), e_out
 
 
-def factor(d: float) -> float:
-    """Score factor from the detail score: full credit from SIB_DETAIL_FULL, SIB_FLOOR at SIB_DETAIL_LOW and below."""
+def factor(d: float, error: float) -> float:
+    """Score factor from the detail score (full credit from SIB_DETAIL_FULL, none at SIB_DETAIL_LOW) and the
+    clip's error to the reference on those pixels (full credit to SIB_ERROR_FULL, none from SIB_ERROR_LOW:
+    a card of the deck that is not indexed is no closer to any sibling, and far from all): SIB_FLOOR at none."""
     x = float(np.clip((d - C.SIB_DETAIL_LOW) / (C.SIB_DETAIL_FULL - C.SIB_DETAIL_LOW), 0.0, 1.0))
-    return C.SIB_FLOOR + (1.0 - C.SIB_FLOOR) * x
+    y = float(np.clip((C.SIB_ERROR_LOW - error) / (C.SIB_ERROR_LOW - C.SIB_ERROR_FULL), 0.0, 1.0))
+    return C.SIB_FLOOR + (1.0 - C.SIB_FLOOR) * min(x, y)
 
 
 def check_hits(bgr: np.ndarray, hits: list, idx) -> list:
@@ -124,7 +132,7 @@ def check_hits(bgr: np.ndarray, hits: list, idx) -> list:
             H = np.array([[w / rw, 0, x], [0, hh / rh, y], [0, 0, 1]], np.float64)
         mirrored = h.model >= 0 and bool(h.model & 1)
         d, e = detail(bgr, H, mirrored, h.reference, sibs, idx.colour_thumbs, (rw, rh))
-        f = factor(d)
+        f = factor(d, e)
         h.score *= f
         h.evidence["siblings"] = {"detail": round(d, 4), "error": round(e, 4), "factor": round(f, 4),
                                   "group": len(sibs) + 1}
