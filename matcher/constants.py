@@ -169,3 +169,13 @@ SIB_MIN_DIFF = 0.01           # share of pixels that must differ between sibling
 SIB_DETAIL_LOW, SIB_DETAIL_FULL = 0.05, 0.25   # detail score: floor credit, full credit
 SIB_ERROR_FULL, SIB_ERROR_LOW = 0.4, 0.75      # error (normalised units) there: full credit, floor credit
 SIB_FLOOR = 0.15              # score factor of a hit whose detail is no closer to it than to a sibling
+# --- motion (frames that only pan or zoom into what was analysed reuse its analysis) -----------------
+MOTION_SIDE = 240             # long side of the grey frame the camera motion is tracked on
+MOTION_POINTS = 120           # corners followed by optical flow
+MOTION_MIN_POINTS = 20        # ... fewer (a flat frame) and the motion is unknown
+MOTION_PX = 1.5               # RANSAC reprojection error (small-frame px) of the similarity
+MOTION_INLIER_SHARE = 0.5     # share of followed corners the similarity must explain (the pixel check below decides)
+MOTION_PIXEL_TOL = 28         # grey levels: a pixel the moved frame does not explain
+MOTION_CHANGED = 0.04         # ... at most this share of the shared view (new text, a new sticker: analyse)
+MOTION_MAX_ZOOM = 1.6         # zoomed in further than this since the last analysis: small detail may now be found
+MOTION_COVER = 0.96           # share of the frame the moved analysed frame must cover

@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from matcher import constants as C
-from matcher import calibration, detectors, siblings
+from matcher import calibration, detectors, motion, siblings
 from matcher.hashing import grey, phash_hex
 from matcher.index import ReferenceIndex
 from matcher.verdict import FrameHit, Match, ScanResult, clip_evidence, fuse, spans_of, thumbnail
@@ -30,6 +30,22 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
     return fuse(ctx.found, refine=lambda hits: siblings.check_hits(bgr, hits, idx))
 
 
+def _moved(h: FrameHit, t: float, M: np.ndarray, shape=None) -> FrameHit:
+    """A hit carried over to a later frame at time t whose picture is the hit's frame moved by M."""
+    if shape is None or np.allclose(M, np.eye(3)):
+        return FrameHit(t, h.reference, h.score, h.box, h.method, h.reference_share, h.quad, h.inliers,
+                        h.evidence, h.model, h.H)
+    x, y, w, hh = h.box
+    pts = np.float32([[[x, y], [x + w, y], [x + w, y + hh], [x, y + hh]]])
+    q = cv2.perspectiveTransform(pts if h.quad is None else np.float32(h.quad).reshape(1, -1, 2), M)[0]
+    fh, fw = shape[:2]
+    x0, y0 = np.clip(q.min(axis=0), 0, (fw, fh)).astype(int)
+    x1, y1 = np.clip(np.ceil(q.max(axis=0)), 0, (fw, fh)).astype(int)
+    return FrameHit(t, h.reference, h.score, (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0))), h.method,
+                    h.reference_share, None if h.quad is None else q, h.inliers, h.evidence, h.model,
+                    None if h.H is None else M @ h.H)
+
+
 def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float | None = None,
                top: int | None = None, sample_fps: float = C.SAMPLE_FPS, max_frames: int = C.MAX_FRAMES,
                threads: int = C.DECODE_THREADS) -> ScanResult:
@@ -42,16 +58,31 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
     best: dict[int, _Best] = {}
     prev_tiny = None
     prev_hits: list[FrameHit] = []
+    base_hits: list[FrameHit] = []      # the last analysed frame's hits
+    moved = np.eye(3)                   # camera motion from the last analysed frame to the previous frame
+    prev_small = None
+    tracked = 0
     for sf in reader:
         sample_times.append(sf.t)
         keyframes.append((sf.t, phash_hex(Image.fromarray(cv2.cvtColor(sf.bgr, cv2.COLOR_BGR2RGB)))))
         tiny = cv2.resize(grey(sf.bgr), (32, 32), interpolation=cv2.INTER_AREA).astype(np.int16)
+        small = motion.small_grey(sf.bgr)
         if prev_tiny is not None and float(np.abs(tiny - prev_tiny).mean()) < C.STATIC_SKIP:
-            hits = [FrameHit(sf.t, h.reference, h.score, h.box, h.method, h.reference_share, h.quad, h.inliers,
-                             h.evidence, h.model, h.H) for h in prev_hits]
+            hits = [_moved(h, sf.t, np.eye(3)) for h in prev_hits]
+        elif prev_small is not None and small.shape == prev_small.shape and (step := motion.similarity(prev_small, small)) is not None \
+                and motion.covers(step @ moved, small.shape):
+            # the camera only panned or zoomed into what was analysed: carry its hits over, moved
+            moved = step @ moved
+            k = small.shape[1] / sf.bgr.shape[1]
+            S = np.diag([k, k, 1.0])
+            full = np.linalg.inv(S) @ moved @ S
+            hits = [_moved(h, sf.t, full, sf.bgr.shape) for h in base_hits]
+            tracked += 1
         else:
             hits = analyse_frame(sf.bgr, sf.t, index)
             prev_tiny = tiny
+            base_hits, moved = hits, np.eye(3)
+        prev_small = small
         prev_hits = hits
         for h in hits:
             by_ref.setdefault(h.reference, []).append(h)
@@ -81,4 +112,4 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
         bb = best[name_to_ref[m.reference]]
         m.thumbnail_jpeg = thumbnail(bb.bgr, bb.hit.quad, bb.hit.box)
     return ScanResult(duration=duration, frames=len(sample_times), matches=matches, keyframes=keyframes,
-                      decoded=reader.decoded)
+                      decoded=reader.decoded, tracked=tracked)

@@ -55,6 +55,7 @@ class ScanResult:
     matches: list[Match] = field(default_factory=list)
     keyframes: list[tuple[float, str]] = field(default_factory=list)
     decoded: int = 0
+    tracked: int = 0      # frames whose analysis was carried over from an earlier one moved by the camera
 
     def to_dict(self, clip: str) -> dict:
         return {"clip": str(clip), "duration": round(self.duration, 3), "frames": self.frames,
