@@ -64,8 +64,10 @@ class Calibration:
         return self.bias + sum(w * (feats[k] - self.mean[k]) / self.scale[k] for k, w in self.weights.items())
 
     def probability(self, feats: dict[str, float]) -> float:
+        """In [PROBABILITY_MIN, PROBABILITY_MAX]: a fit on a few hundred pairs cannot claim more certainty."""
         z = self.logit(feats)
-        return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
+        p = 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
+        return min(C.PROBABILITY_MAX, max(C.PROBABILITY_MIN, p))
 
     def to_json(self) -> dict:
         return {"id": self.id, "features": list(self.weights), "weights": self.weights, "bias": self.bias,

@@ -50,7 +50,8 @@ MIN_INLIERS = 10
 MIN_BOX_SIDE = 24             # a matched region smaller than this (analysis px) is noise
 
 # --- verdict ------------------------------------------------------------------------------------
-DEFAULT_THRESHOLD = 0.5       # one threshold for every reference: scores are calibrated to it
+DEFAULT_THRESHOLD = 0.5       # one threshold for every reference: scores are probabilities (matcher/calibration.json)
+PROBABILITY_MIN, PROBABILITY_MAX = 0.0001, 0.9999   # a calibrated score never claims certainty (4 decimals shown)
 FRAME_HIT = 0.35              # a frame counts toward spans from this frame score up
 THUMB_HEIGHT = 480
 COVERAGE_FULL = 0.2           # inliers / visible reference keypoints at which coverage counts fully

@@ -346,7 +346,8 @@ class ReferenceIndex:
                               else np.asarray(coverage_full, np.float32).reshape(-1))
         # per reference: a small colour thumbnail and its sibling group (-1: none; see matcher.siblings)
         n = len(self.names)
-        self.colour_thumbs = (np.zeros((n, C.SIB_SIDE, C.SIB_SIDE, 3), np.uint8) if colour_thumbs is None
+        self.colour_thumbs = (np.broadcast_to(np.zeros((1, C.SIB_SIDE, C.SIB_SIDE, 3), np.uint8), (n, C.SIB_SIDE, C.SIB_SIDE, 3))
+                              if colour_thumbs is None
                               else colour_thumbs if isinstance(colour_thumbs, np.memmap)
                               else np.asarray(colour_thumbs, np.uint8).reshape(n, C.SIB_SIDE, C.SIB_SIDE, 3))
         self.sibling_group = (np.full(n, -1, np.int32) if sibling_group is None

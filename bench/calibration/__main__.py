@@ -89,6 +89,8 @@ def main() -> None:
             groups.append(r["name"])
         missed += len(labels[r["name"]] - set(r["pairs"]))
     X, y, groups = np.array(X), np.array(y), np.array(groups)
+    (args.out / "pairs.json").write_text(json.dumps(
+        [{"clip": g, "label": int(t), **dict(zip(FEATURES, map(float, x)))} for g, t, x in zip(groups, y, X)], indent=0))
     print(f"{len(results)} clips, {len(y)} candidate pairs ({int(y.sum())} true; {missed} true pairs never "
           f"proposed, which no calibration can score)")
     heur = X[:, FEATURES.index("heuristic")]
@@ -102,6 +104,9 @@ def main() -> None:
     l2, cv = best
     mean, scale = _standardise(X)
     w, b = fit((X - mean) / scale, y, l2)
+    oof = cross_validate(X, y, groups, args.folds, l2)
+    worst = sorted(zip(oof, y, groups), key=lambda r: -abs(r[0] - r[1]))[:8]
+    print("worst out-of-fold pairs:", "; ".join(f"{g} label {int(t)} p {p:.3f}" for p, t, g in worst))
     print("weights (standardised):", {k: round(float(v), 3) for k, v in zip(FEATURES, w)}, "bias", round(b, 3))
     near = [(r["name"], ref) for r in results if kinds[r["name"]] == "near_miss" for ref in r["pairs"]]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
