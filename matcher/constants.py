@@ -1,4 +1,11 @@
-"""Every tunable of the matcher in one place, named, with the reason next to it."""
+"""Every tunable of the matcher in one place, named, with the reason next to it.
+
+Sections by owner: index file and references (matcher/index.py, references.py); video (video.py);
+candidates = the `hashes` detector (detectors/hashes.py); verification, region proposals and the
+appearance check = the `features` detector (detectors/features.py, verify.py, regions.py); silhouette
+search = the `silhouettes` detector; deskew and perspective = the `rectified` detector; verdict = the
+fusion stage (verdict.py); siblings (siblings.py); motion (motion.py). The calibrated score's
+coefficients are data, not tunables: matcher/calibration.json."""
 
 from __future__ import annotations
 
