@@ -16,9 +16,12 @@ from matcher import constants as C
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
-# the evidence figures of one (clip, reference) pair the calibration reads, in this order
-FEATURES = ("heuristic", "best_frame", "support", "inliers", "appearance", "hash_closeness", "silhouette_pixels",
-            "detail", "has_siblings", "detectors")
+# the evidence figures of one (clip, reference) pair the calibration reads, in this order, each 0 where the
+# evidence is neutral: the fused detectors' score as a log-odds (0 at the 0.5 the detectors were tuned to),
+# the best frame's score above 0.5, and the sibling margin (detail score above SIB_DETAIL_FULL; 0 for a
+# reference without siblings). The model has no intercept and weights >= 0: more evidence never lowers a
+# score, and a pair whose evidence is neutral stays at 0.5.
+FEATURES = ("heuristic_logit", "best_frame_margin", "detail_margin")
 
 
 def pair_features(hits: list, frames: int) -> dict[str, float]:
@@ -36,7 +39,11 @@ def pair_features(hits: list, frames: int) -> dict[str, float]:
     app = max(most("features", "appearance"), most("hashes", "appearance"), most("rectified", "appearance"))
     dists = [e[d]["phash_distance"] for e in ev for d in ("hashes", "rectified") if d in e and "phash_distance" in e[d]]
     sib = best.evidence.get("siblings")
+    h = min(max(clip_score(scores), 1e-4), 1 - 1e-4)
     return {
+        "heuristic_logit": math.log(h / (1 - h)),
+        "best_frame_margin": float(best.score) - 0.5,
+        "detail_margin": (float(sib["detail"]) - C.SIB_DETAIL_FULL) if sib else 0.0,
         "heuristic": clip_score(scores),
         "best_frame": float(best.score),
         "support": sum(1 for s in scores if s >= C.FRAME_HIT) / max(1, frames),
@@ -89,9 +96,11 @@ def load(path: str | None = None) -> Calibration | None:
     return Calibration.from_json(json.loads(p.read_text()))
 
 
-def fit(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression by Newton's method (IRLS) on standardised X -> (weights, bias)."""
+def fit(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50, intercept: bool = True) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method (IRLS) -> (weights, bias; 0 without intercept)."""
     n, d = X.shape
+    if not intercept:
+        return _fit_origin(X, y, l2, iters), 0.0
     A = np.hstack([X, np.ones((n, 1))])
     w = np.zeros(d + 1)
     reg = np.full(d + 1, l2)
@@ -105,3 +114,15 @@ def fit(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50) -> tuple
         if np.abs(step).max() < 1e-8:
             break
     return w[:-1], float(w[-1])
+
+
+def _fit_origin(X: np.ndarray, y: np.ndarray, l2: float, iters: int) -> np.ndarray:
+    w = np.zeros(X.shape[1])
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(X @ w, -35, 35)))
+        step = np.linalg.solve((X * (p * (1 - p))[:, None]).T @ X + (l2 + 1e-9) * np.eye(X.shape[1]),
+                               X.T @ (p - y) + l2 * w)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w

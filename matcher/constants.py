@@ -175,7 +175,8 @@ SIB_MIN_STD = 8.0             # channel spread floor when normalising (a flat ch
 SIB_GREY_SAT = 18.0           # mean HSV saturation under which the clip is grey and compared in grey
 SIB_MIN_DIFF = 0.01           # share of pixels that must differ between siblings for a verdict
 SIB_DETAIL_LOW, SIB_DETAIL_FULL = 0.05, 0.25   # detail score: floor credit, full credit
-SIB_ERROR_FULL, SIB_ERROR_LOW = 0.4, 0.75      # error (normalised units) there: full credit, floor credit
+SIB_ERROR_FULL, SIB_ERROR_LOW = 0.3, 0.6      # error (normalised units) there: full credit, floor credit
+SIB_INK_SCALE, SIB_INK_TOL = 3.0, 30.0  # the reference's own detail: pixels this far (grey levels) from their surround (sigma px)
 SIB_FLOOR = 0.15              # score factor of a hit whose detail is no closer to it than to a sibling
 # --- motion (frames that only pan or zoom into what was analysed reuse its analysis) -----------------
 MOTION_SIDE = 240             # long side of the grey frame the camera motion is tracked on

@@ -95,7 +95,11 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
     pn = _normalise(p)
     norm = {r: _normalise(t) for r, t in thumbs.items()}
     err_ref = np.abs(pn - norm[ref]).max(axis=2)
-    worst, e_out = 1.0, 0.0
+    # the clip's error where the reference has detail of its own (ink, edges): a card of the deck that is
+    # not indexed shows other shapes there even where no indexed sibling differs (a heart for a diamond)
+    ink = np.abs(soft[ref] - cv2.GaussianBlur(soft[ref], (0, 0), C.SIB_INK_SCALE)).max(axis=2) > C.SIB_INK_TOL
+    e_ink = float(err_ref[ink].mean()) if ink.any() else 0.0
+    worst, e_out = 1.0, e_ink
     for s in sibs:
         # pairwise: the pixels where this sibling differs from the reference, and which of the two the clip shows there
         diff = np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL
@@ -105,7 +109,7 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
         e_s = float(np.abs(pn - norm[s]).max(axis=2)[diff].mean())
         d = (e_s - e_r) / max(e_s + e_r, 1e-6)
         if d < worst:
-            worst, e_out = d, e_r
+            worst, e_out = d, max(e_r, e_ink)
     return float(worst), e_out
 
 

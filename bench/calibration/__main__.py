@@ -45,6 +45,7 @@ def _standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def cross_validate(X, y, groups, folds: int, l2: float) -> np.ndarray:
+    """Out-of-fold probabilities, folds grouped by clip (a clip's pairs are never split)."""
     from matcher.calibration import fit
 
     uniq = np.unique(groups)
@@ -53,9 +54,8 @@ def cross_validate(X, y, groups, folds: int, l2: float) -> np.ndarray:
     p = np.zeros(len(y))
     for k in range(folds):
         tr, te = f != k, f == k
-        m, s = _standardise(X[tr])
-        w, b = fit((X[tr] - m) / s, y[tr], l2)
-        p[te] = 1.0 / (1.0 + np.exp(-(((X[te] - m) / s) @ w + b)))
+        w, _ = fit(X[tr], y[tr], l2, intercept=False)
+        p[te] = 1.0 / (1.0 + np.exp(-(X[te] @ w)))
     return p
 
 
@@ -93,17 +93,22 @@ def main() -> None:
         [{"clip": g, "label": int(t), **dict(zip(FEATURES, map(float, x)))} for g, t, x in zip(groups, y, X)], indent=0))
     print(f"{len(results)} clips, {len(y)} candidate pairs ({int(y.sum())} true; {missed} true pairs never "
           f"proposed, which no calibration can score)")
-    heur = X[:, FEATURES.index("heuristic")]
-    print("heuristic score:", json.dumps({k: round(v, 4) for k, v in _metrics(np.clip(heur, 1e-6, 1 - 1e-6), y).items()}))
+    heur = 1.0 / (1.0 + np.exp(-X[:, FEATURES.index("heuristic_logit")]))
+    print("detectors' fused score alone:", json.dumps({k: round(v, 4) for k, v in _metrics(heur, y).items()}))
     best = None
     for l2 in L2_GRID:
         m = _metrics(cross_validate(X, y, groups, args.folds, l2), y)
-        print(f"logistic l2={l2}: {args.folds}-fold out-of-fold", json.dumps({k: round(v, 4) for k, v in m.items()}))
-        if best is None or m["log_loss"] < best[1]["log_loss"]:
+        w_all, _ = fit(X, y, l2, intercept=False)
+        print(f"logistic l2={l2}: {args.folds}-fold out-of-fold", json.dumps({k: round(v, 4) for k, v in m.items()}),
+              "weights", np.round(w_all, 3).tolist())
+        # monotone fits only: more evidence never lowers the score
+        if (w_all >= 0).all() and (best is None or m["log_loss"] < best[1]["log_loss"]):
             best = (l2, m)
+    if best is None:
+        raise SystemExit("no monotone fit on this tuning set: nothing written")
     l2, cv = best
-    mean, scale = _standardise(X)
-    w, b = fit((X - mean) / scale, y, l2)
+    mean, scale = np.zeros(len(FEATURES)), np.ones(len(FEATURES))
+    w, b = fit(X, y, l2, intercept=False)
     oof = cross_validate(X, y, groups, args.folds, l2)
     worst = sorted(zip(oof, y, groups), key=lambda r: -abs(r[0] - r[1]))[:8]
     print("worst out-of-fold pairs:", "; ".join(f"{g} label {int(t)} p {p:.3f}" for p, t, g in worst))
@@ -122,7 +127,7 @@ def main() -> None:
             "command": f"python -m bench.calibration --jobs {args.jobs} --folds {args.folds} --per-family {args.per_family} --write",
             "algorithm": matcher.ALGORITHM_VERSION, "commit": commit, "clips": len(results), "pairs": int(len(y)),
             "true_pairs": int(y.sum()), "true_pairs_not_proposed": missed, "near_miss_pairs": len(near),
-            "model": "logistic regression (L2, Newton), standardised features", "l2": l2,
+            "model": "logistic regression (L2, Newton), no intercept (neutral evidence stays at 0.5), weights >= 0", "l2": l2,
             "cross_validation": {"folds": args.folds, "grouped_by": "clip", "l2_grid": list(L2_GRID),
                                  "out_of_fold": {k: round(v, 4) for k, v in cv.items()}},
         })

@@ -9,8 +9,11 @@ def init_worker(index_path: str) -> None:
     import cv2
 
     import matcher
+    from matcher import calibration
 
     cv2.setNumThreads(1)
+    # the fit reads the detectors' evidence, never a previous fit's score: pairs are scored uncalibrated
+    calibration.load = lambda *a, **k: None
     _state["index"] = matcher.ReferenceIndex.load(index_path)
 
 
