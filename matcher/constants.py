@@ -173,6 +173,7 @@ SIB_PIXEL_TOL = 40.0          # a pixel agrees when every channel is within this
 SIB_SMOOTH = 1.0              # Gaussian sigma (thumbnail px) before comparing: alignment is never exact
 SIB_MIN_STD = 8.0             # channel spread floor when normalising (a flat channel is not stretched)
 SIB_GREY_SAT = 18.0           # mean HSV saturation under which the clip is grey and compared in grey
+SIB_MIN_SEEN = 0.2            # share of the reference the frame must show for a verdict on its detail
 SIB_MIN_DIFF = 0.01           # share of pixels that must differ between siblings for a verdict
 SIB_DETAIL_LOW, SIB_DETAIL_FULL = 0.05, 0.25   # detail score: floor credit, full credit
 SIB_ERROR_FULL, SIB_ERROR_LOW = 0.3, 0.6      # error (normalised units) there: full credit, floor credit

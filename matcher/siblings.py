@@ -65,13 +65,17 @@ def members(groups: np.ndarray, ref: int) -> list[int]:
     return [] if g < 0 else [int(r) for r in np.flatnonzero(groups == g) if r != ref]
 
 
-def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int]) -> np.ndarray:
-    """The frame under the hit, warped into the reference's thumbnail frame (SIB_SIDE square)."""
+def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The frame under the hit, warped into the reference's thumbnail frame (SIB_SIDE square), and which of
+    its pixels the frame shows (a crop or a picture running off the frame shows part of the reference)."""
     side = C.SIB_SIDE * 2
     S = np.array([[ref_size[0] / side, 0, 0], [0, ref_size[1] / side, 0], [0, 0, 1]], np.float64)
     big = cv2.warpPerspective(bgr, H @ S, (side, side), flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
                               borderMode=cv2.BORDER_REPLICATE)
-    return cv2.resize(big, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA)
+    inside = cv2.warpPerspective(np.full(bgr.shape[:2], 255, np.uint8), H @ S, (side, side),
+                                 flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
+    seen = cv2.resize(inside, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA) > 250
+    return cv2.resize(big, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA), seen
 
 
 def _normalise(t: np.ndarray) -> np.ndarray:
@@ -84,27 +88,36 @@ def _normalise(t: np.ndarray) -> np.ndarray:
 
 def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[int], colour_thumbs: np.ndarray,
            ref_size: tuple[int, int]) -> tuple[float, float]:
-    """(detail score in [-1, 1], the clip's error to the reference on the discriminating pixels)."""
-    p = _patch(bgr, H, ref_size)
+    """(detail score in [-1, 1], the clip's error to the reference on the discriminating pixels), on the part
+    of the reference the frame shows, in colour and in grey: the better of the two counts (a hue-shifted
+    copy keeps its shapes; a palette swap differs only in colour, where grey cannot tell, so it does not help)."""
+    p, seen = _patch(bgr, H, ref_size)
     thumbs = {r: colour_thumbs[r][:, ::-1] if mirrored else colour_thumbs[r] for r in [ref, *sibs]}
+    if seen.mean() < C.SIB_MIN_SEEN:
+        return 0.0, 1.0
+    grey = lambda t: cv2.cvtColor(cv2.cvtColor(t, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)  # noqa: E731
     grey_clip = float(cv2.cvtColor(p, cv2.COLOR_BGR2HSV)[..., 1].mean()) < C.SIB_GREY_SAT
-    if grey_clip:   # a clip turned grey: colour cannot speak, compare in grey
-        p = cv2.cvtColor(cv2.cvtColor(p, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
-        thumbs = {r: cv2.cvtColor(cv2.cvtColor(t, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR) for r, t in thumbs.items()}
+    results = [_detail_in(grey(p), {r: grey(t) for r, t in thumbs.items()}, ref, sibs, seen)]
+    if not grey_clip:   # a clip turned grey: colour cannot speak
+        results.append(_detail_in(p, thumbs, ref, sibs, seen))
+    return max(d for d, _ in results), min(e for _, e in results)
+
+
+def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> tuple[float, float]:
     soft = {r: _soft(t) for r, t in thumbs.items()}
     pn = _normalise(p)
     norm = {r: _normalise(t) for r, t in thumbs.items()}
     err_ref = np.abs(pn - norm[ref]).max(axis=2)
     # the clip's error where the reference has detail of its own (ink, edges): a card of the deck that is
     # not indexed shows other shapes there even where no indexed sibling differs (a heart for a diamond)
-    ink = np.abs(soft[ref] - cv2.GaussianBlur(soft[ref], (0, 0), C.SIB_INK_SCALE)).max(axis=2) > C.SIB_INK_TOL
+    ink = seen & (np.abs(soft[ref] - cv2.GaussianBlur(soft[ref], (0, 0), C.SIB_INK_SCALE)).max(axis=2) > C.SIB_INK_TOL)
     e_ink = float(err_ref[ink].mean()) if ink.any() else 0.0
     worst, e_out = 1.0, e_ink
     for s in sibs:
         # pairwise: the pixels where this sibling differs from the reference, and which of the two the clip shows there
-        diff = np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL
-        if diff.mean() < C.SIB_MIN_DIFF:   # identical to this sibling at this scale: nothing tells them apart
-            return 0.0, float(err_ref.mean())
+        diff = seen & (np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL)
+        if diff.mean() < C.SIB_MIN_DIFF:   # identical to this sibling where shown: nothing tells them apart
+            return 0.0, float(err_ref[seen].mean())
         e_r = float(err_ref[diff].mean())
         e_s = float(np.abs(pn - norm[s]).max(axis=2)[diff].mean())
         d = (e_s - e_r) / max(e_s + e_r, 1e-6)
