@@ -1,11 +1,19 @@
-"""Every tunable of the matcher in one place, named, with the reason next to it."""
+"""Every tunable of the matcher in one place, named, with the reason next to it.
+
+Sections by owner: index file and references (matcher/index.py, references.py); video (video.py);
+candidates = the `hashes` detector (detectors/hashes.py); verification, region proposals and the
+appearance check = the `features` detector (detectors/features.py, verify.py, regions.py); silhouette
+search = the `silhouettes` detector; deskew and perspective = the `rectified` detector; verdict = the
+fusion stage (verdict.py); siblings (siblings.py); motion (motion.py). The calibrated score's
+coefficients are data, not tunables: matcher/calibration.json."""
 
 from __future__ import annotations
 
 # --- index file -------------------------------------------------------------------------------
 INDEX_FORMAT = "mamoru-matcher-index"
 INDEX_FORMAT_VERSION = 1
-ALGORITHM_VERSION = "m6"  # bump when hashing/features change: stored indexes must be rebuilt (m5: coverage_full, m6: off-centre crops)
+ALGORITHM_VERSION = "m7"  # bump when hashing/features change: stored indexes must be rebuilt (m5: coverage_full, m6: off-centre crops,
+                          # m7: colour thumbnails and sibling groups)
 
 # --- references -------------------------------------------------------------------------------
 REF_FEATURE_SIDE = 512        # long side of the reference image the features are computed on
@@ -49,7 +57,8 @@ MIN_INLIERS = 10
 MIN_BOX_SIDE = 24             # a matched region smaller than this (analysis px) is noise
 
 # --- verdict ------------------------------------------------------------------------------------
-DEFAULT_THRESHOLD = 0.5       # one threshold for every reference: scores are calibrated to it
+DEFAULT_THRESHOLD = 0.5       # one threshold for every reference: scores are probabilities (matcher/calibration.json)
+PROBABILITY_MIN, PROBABILITY_MAX = 0.0001, 0.9999   # a calibrated score never claims certainty (4 decimals shown)
 FRAME_HIT = 0.35              # a frame counts toward spans from this frame score up
 THUMB_HEIGHT = 480
 COVERAGE_FULL = 0.2           # inliers / visible reference keypoints at which coverage counts fully
@@ -154,3 +163,29 @@ QUAD_FILL = 0.65              # share of the quadrilateral that differs from the
                               # photo's bright spots on dark bars have a hull but do not fill it)
 QUAD_EDGE_OFF = 2.5           # px (outline search scale) either side of a side where picture / bar is looked for
 QUAD_EDGE_IN, QUAD_EDGE_OUT = 0.6, 0.85  # shares of a side with picture just inside, bar just outside
+# --- siblings (near-duplicate references: cards of one deck, frames of one animation) ------------------
+SIB_SIDE = 96                 # colour thumbnail side kept per reference (memory-mapped: 27 KB a reference)
+SIB_PHASH = 24                # full-image pHash distance within which two references may be siblings
+SIB_TOP = 32                  # ... at most this many candidates a reference
+SIB_ASPECT = 0.12             # ... with aspects within this (log ratio)
+SIB_SAME = 0.55               # ... and thumbnails agreeing on this share of pixels
+SIB_PIXEL_TOL = 40.0          # a pixel agrees when every channel is within this (grey levels, after smoothing)
+SIB_SMOOTH = 1.0              # Gaussian sigma (thumbnail px) before comparing: alignment is never exact
+SIB_MIN_STD = 8.0             # channel spread floor when normalising (a flat channel is not stretched)
+SIB_GREY_SAT = 18.0           # mean HSV saturation under which the clip is grey and compared in grey
+SIB_MIN_SEEN = 0.2            # share of the reference the frame must show for a verdict on its detail
+SIB_MIN_DIFF = 0.01           # share of pixels that must differ between siblings for a verdict
+SIB_DETAIL_LOW, SIB_DETAIL_FULL = 0.05, 0.25   # detail score: floor credit, full credit
+SIB_ERROR_FULL, SIB_ERROR_LOW = 0.3, 0.6      # error (normalised units) there: full credit, floor credit
+SIB_INK_SCALE, SIB_INK_TOL = 3.0, 30.0  # the reference's own detail: pixels this far (grey levels) from their surround (sigma px)
+SIB_FLOOR = 0.15              # score factor of a hit whose detail is no closer to it than to a sibling
+# --- motion (frames that only pan or zoom into what was analysed reuse its analysis) -----------------
+MOTION_SIDE = 240             # long side of the grey frame the camera motion is tracked on
+MOTION_POINTS = 120           # corners followed by optical flow
+MOTION_MIN_POINTS = 20        # ... fewer (a flat frame) and the motion is unknown
+MOTION_PX = 1.5               # RANSAC reprojection error (small-frame px) of the similarity
+MOTION_INLIER_SHARE = 0.5     # share of followed corners the similarity must explain (the pixel check below decides)
+MOTION_PIXEL_TOL = 28         # grey levels: a pixel the moved frame does not explain
+MOTION_CHANGED = 0.04         # ... at most this share of the shared view (new text, a new sticker: analyse)
+MOTION_MAX_ZOOM = 1.6         # zoomed in further than this since the last analysis: small detail may now be found
+MOTION_COVER = 0.96           # share of the frame the moved analysed frame must cover

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
+from matcher import siblings
 from matcher.errors import IndexFileError, MatcherError
 from matcher.hashing import grey, hamming, region_hashes
 from matcher.references import hash_variants, load_reference
@@ -324,7 +325,8 @@ class ReferenceIndex:
     def __init__(self, names: list[str], sizes: np.ndarray, phash: np.ndarray, dhash: np.ndarray,
                  hash_model: np.ndarray, hash_variant: np.ndarray, kp_xy: np.ndarray, kp_desc: np.ndarray,
                  kp_offsets: np.ndarray, thumbs: np.ndarray, thumb_masks: np.ndarray, version: str | None = None,
-                 coverage_full: np.ndarray | None = None):
+                 coverage_full: np.ndarray | None = None, colour_thumbs: np.ndarray | None = None,
+                 sibling_group: np.ndarray | None = None):
         self.names = list(names)
         self.sizes = np.asarray(sizes, np.int32).reshape(-1, 2)          # (R, 2) feature-scale (w, h)
         self.phash = np.asarray(phash, np.uint64)
@@ -342,6 +344,14 @@ class ReferenceIndex:
         # reaches, at most COVERAGE_FULL); None (an index made without it) = COVERAGE_FULL for all
         self.coverage_full = (np.full(len(self.names), C.COVERAGE_FULL, np.float32) if coverage_full is None
                               else np.asarray(coverage_full, np.float32).reshape(-1))
+        # per reference: a small colour thumbnail and its sibling group (-1: none; see matcher.siblings)
+        n = len(self.names)
+        self.colour_thumbs = (np.broadcast_to(np.zeros((1, C.SIB_SIDE, C.SIB_SIDE, 3), np.uint8), (n, C.SIB_SIDE, C.SIB_SIDE, 3))
+                              if colour_thumbs is None
+                              else colour_thumbs if isinstance(colour_thumbs, np.memmap)
+                              else np.asarray(colour_thumbs, np.uint8).reshape(n, C.SIB_SIDE, C.SIB_SIDE, 3))
+        self.sibling_group = (np.full(n, -1, np.int32) if sibling_group is None
+                              else np.asarray(sibling_group, np.int32).reshape(-1))
         self.hash_index = HammingIndex(self.phash)
         self.dhash_index = HammingIndex(self.dhash)
         self.version = version or self._digest()
@@ -372,7 +382,7 @@ class ReferenceIndex:
             raise MatcherError("no reference images given")
         names, sizes, ph, dh, hm, hv, xy, desc, offsets = [], [], [], [], [], [], [], [], [0]
         cov_full: list[float] = []
-        thumbs, tmasks = [], []
+        thumbs, tmasks, cthumbs = [], [], []
         seen: set[str] = set()
         skipped: list[str] = []
         for path in files:
@@ -395,6 +405,7 @@ class ReferenceIndex:
             th, tm = thumbnail_of(g, ref.mask if ref.mask.min() == 0 else None)
             thumbs.append(th)
             tmasks.append(tm)
+            cthumbs.append(siblings.colour_thumb(ref.bgr))
             variants = hash_variants(ref.bgr)
             for mirrored in (False, True):
                 img = gm if mirrored else g
@@ -417,7 +428,10 @@ class ReferenceIndex:
             raise MatcherError("no readable reference images: " + "; ".join(skipped[:3]))
         idx = cls(names, np.array(sizes), np.array(ph, np.uint64), np.array(dh, np.uint64), np.array(hm),
                    np.array(hv), np.concatenate(xy), np.concatenate(desc), np.array(offsets), np.array(thumbs),
-                   np.array(tmasks), coverage_full=np.array(cov_full, np.float32))
+                   np.array(tmasks), coverage_full=np.array(cov_full, np.float32), colour_thumbs=np.array(cthumbs))
+        whole = (idx.hash_variant == 0) & ((idx.hash_model & 1) == 0)   # each reference's unmirrored whole-image hash
+        idx.sibling_group = siblings.find_groups(idx.colour_thumbs, idx.sizes, idx.phash[whole][np.argsort(idx.hash_model[whole])])
+        idx.version = idx._digest()
         idx.skipped = skipped
         return idx
 
@@ -426,7 +440,8 @@ class ReferenceIndex:
         h.update(f"{C.INDEX_FORMAT}/{C.INDEX_FORMAT_VERSION}/{C.ALGORITHM_VERSION}".encode())
         h.update(json.dumps(self.names).encode())
         for a in (self.sizes, self.phash, self.dhash, self.hash_model, self.hash_variant, self.kp_xy,
-                  self.kp_desc, self.kp_offsets, self.thumbs, self.thumb_masks, self.coverage_full):
+                  self.kp_desc, self.kp_offsets, self.thumbs, self.thumb_masks, self.coverage_full,
+                  self.colour_thumbs, self.sibling_group):
             h.update(np.ascontiguousarray(a).tobytes())
         return f"{C.ALGORITHM_VERSION}-{h.hexdigest()[:16]}"
 
@@ -441,7 +456,8 @@ class ReferenceIndex:
         np.savez(buf, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), sizes=self.sizes,
                  phash=self.phash, dhash=self.dhash, hash_model=self.hash_model, hash_variant=self.hash_variant,
                  kp_xy=self.kp_xy, kp_desc=self.kp_desc, kp_offsets=self.kp_offsets, thumbs=self.thumbs,
-                 thumb_masks=self.thumb_masks, coverage_full=self.coverage_full)
+                 thumb_masks=self.thumb_masks, coverage_full=self.coverage_full, colour_thumbs=self.colour_thumbs,
+                 sibling_group=self.sibling_group)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".index-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
@@ -457,8 +473,9 @@ class ReferenceIndex:
                 arrays = {k: z[k] for k in ("sizes", "phash", "dhash", "hash_model", "hash_variant",
                                             "kp_offsets")}
                 # (an index of an older algorithm has none: the version check below refuses it)
-                arrays["coverage_full"] = z["coverage_full"] if "coverage_full" in z.files else None
-            for k in ("kp_xy", "kp_desc", "thumbs", "thumb_masks"):
+                for k in ("coverage_full", "sibling_group"):
+                    arrays[k] = z[k] if k in z.files else None
+            for k in ("kp_xy", "kp_desc", "thumbs", "thumb_masks", "colour_thumbs"):
                 arrays[k] = _memmap_npz_member(path, k)
         except FileNotFoundError:
             raise IndexFileError(f"{path}: no such index file") from None
@@ -517,6 +534,10 @@ class ReferenceIndex:
         if model & 1:
             return self.thumbs[r][:, ::-1], self.thumb_masks[r][:, ::-1]
         return self.thumbs[r], self.thumb_masks[r]
+
+    def siblings_of(self, ref: int) -> list[int]:
+        """The other references of ref's sibling group (near-duplicates found at index time)."""
+        return siblings.members(self.sibling_group, ref)
 
     def match_frame(self, frame_desc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Nearest index keypoint of each frame descriptor that passes the ratio test

@@ -217,3 +217,99 @@ def recolour(img: np.ndarray, kind: str) -> np.ndarray:
     if kind == "contrast":
         return np.clip((img.astype(np.float32) - 128) * 1.5 + 140, 0, 255).astype(np.uint8)
     raise ValueError(kind)
+
+
+# --- sibling sets: the cards of one deck, the frames of one sprite ------------------------------------
+SUIT_COLOURS = {"S": (20, 20, 20), "C": (20, 20, 20), "H": (30, 30, 200), "D": (30, 30, 200)}   # BGR
+
+
+def _suit_mark(img: np.ndarray, suit: str, cx: int, cy: int, r: int, colour) -> None:
+    """A suit sign drawn with OpenCV primitives (no font): spade, club, heart, diamond."""
+    if suit == "D":
+        cv2.fillPoly(img, [np.int32([(cx, cy - r), (cx + r * 3 // 4, cy), (cx, cy + r), (cx - r * 3 // 4, cy)])], colour, cv2.LINE_AA)
+        return
+    if suit == "C":
+        for dx, dy in ((0, -r // 2), (-r // 2, r // 6), (r // 2, r // 6)):
+            cv2.circle(img, (cx + dx, cy + dy), r * 9 // 20, colour, -1, cv2.LINE_AA)
+    else:   # heart (point down) and spade (point up)
+        s = 1 if suit == "H" else -1
+        for dx in (-r // 2 + 1, r // 2 - 1):
+            cv2.circle(img, (cx + dx, cy - s * r // 4), r // 2, colour, -1, cv2.LINE_AA)
+        cv2.fillPoly(img, [np.int32([(cx - r, cy - s * r // 8), (cx + r, cy - s * r // 8), (cx, cy + s * r)])], colour, cv2.LINE_AA)
+    if suit in ("S", "C"):
+        cv2.fillPoly(img, [np.int32([(cx, cy + r // 4), (cx + r // 3, cy + r + 2), (cx - r // 3, cy + r + 2)])], colour, cv2.LINE_AA)
+
+
+_PIPS = {  # rank -> pip centres as shares of the card's pip area (columns 0/0.5/1, rows 0..1)
+    "A": [(0.5, 0.5)], "2": [(0.5, 0), (0.5, 1)], "3": [(0.5, 0), (0.5, 0.5), (0.5, 1)],
+    "4": [(0, 0), (1, 0), (0, 1), (1, 1)], "5": [(0, 0), (1, 0), (0.5, 0.5), (0, 1), (1, 1)],
+    "6": [(0, 0), (1, 0), (0, 0.5), (1, 0.5), (0, 1), (1, 1)],
+    "7": [(0, 0), (1, 0), (0.5, 0.25), (0, 0.5), (1, 0.5), (0, 1), (1, 1)],
+    "8": [(0, 0), (1, 0), (0.5, 0.25), (0, 0.5), (1, 0.5), (0.5, 0.75), (0, 1), (1, 1)],
+    "9": [(0, 0), (1, 0), (0, 1 / 3), (1, 1 / 3), (0.5, 0.5), (0, 2 / 3), (1, 2 / 3), (0, 1), (1, 1)],
+    "10": [(0, 0), (1, 0), (0.5, 1 / 6), (0, 1 / 3), (1, 1 / 3), (0, 2 / 3), (1, 2 / 3), (0.5, 5 / 6), (0, 1), (1, 1)],
+}
+
+
+def playing_card(rank: str, suit: str, colour=None) -> np.ndarray:
+    """A playing card (BGR, 250x350) of one deck: the same back-pattern border, frame and layout for every
+    card; rank in the corners, suit signs, pips (or a K/Q/J panel) in the middle. `colour` overrides the
+    suit's ink (a deck printed in other colours)."""
+    w, h = 250, 350
+    ink = colour or SUIT_COLOURS[suit]
+    c = np.full((h, w, 3), 245, np.uint8)
+    rng = np.random.default_rng(12)   # the deck's border pattern: the same on every card
+    for _ in range(70):
+        x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
+        if 14 < x < w - 14 and 14 < y < h - 14:
+            continue
+        cv2.circle(c, (x, y), int(rng.integers(2, 5)), (150, 60, 40), -1, cv2.LINE_AA)
+    cv2.rectangle(c, (14, 14), (w - 15, h - 15), (150, 60, 40), 2, cv2.LINE_AA)
+    cv2.rectangle(c, (20, 20), (w - 21, h - 21), (120, 120, 120), 1, cv2.LINE_AA)
+    for flip in (False, True):
+        sub = np.full((70, 44, 3), 245, np.uint8)
+        cv2.putText(sub, rank, (3 if len(rank) == 1 else 0, 30), cv2.FONT_HERSHEY_DUPLEX, 1.0 if len(rank) == 1 else 0.8,
+                    ink, 2, cv2.LINE_AA)
+        _suit_mark(sub, suit, 20, 50, 11, ink)
+        if flip:
+            sub = sub[::-1, ::-1]
+            c[h - 95:h - 25, w - 69:w - 25] = sub
+        else:
+            c[25:95, 25:69] = sub
+    x0, x1, y0, y1 = 80, 170, 70, 280
+    if rank in _PIPS:
+        r = 44 if rank == "A" else 17
+        for px, py in _PIPS[rank]:
+            _suit_mark(c, suit, int(x0 + px * (x1 - x0)), int(y0 + py * (y1 - y0)), r, ink)
+    else:   # a court card: a framed panel with the rank large and two suit signs
+        cv2.rectangle(c, (x0 - 10, y0 - 10), (x1 + 10, y1 + 10), ink, 2, cv2.LINE_AA)
+        cv2.putText(c, rank, (x0 + 12, y0 + 130), cv2.FONT_HERSHEY_TRIPLEX, 3.0, ink, 5, cv2.LINE_AA)
+        _suit_mark(c, suit, x0 + 20, y0 + 15, 14, ink)
+        _suit_mark(c, suit, x1 - 20, y1 - 20, 14, ink)
+    return c
+
+
+def sprite_frame(pose: int, palette: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """One frame of a small walking character (BGR, mask) at pixel-art scale (48x64): poses move the arms
+    and legs, palettes swap the clothes' colours (a palette swap is a sibling that differs only in colour)."""
+    w, h = 48, 64
+    img = np.zeros((h, w, 3), np.uint8)
+    mask = np.zeros((h, w), np.uint8)
+    shirt = [(40, 40, 200), (200, 80, 30), (40, 160, 40)][palette % 3]
+    trousers = [(120, 60, 20), (30, 30, 30), (90, 40, 120)][palette % 3]
+    skin, hair = (150, 190, 240), (30, 50, 90)
+    swing = [-8, 0, 8, 0][pose % 4]
+
+    def part(draw):
+        for target, value in ((img, None), (mask, 255)):
+            draw(target, value)
+
+    part(lambda t, v: cv2.circle(t, (24, 12), 8, v if v is not None else skin, -1))
+    part(lambda t, v: cv2.rectangle(t, (16, 3), (32, 8), v if v is not None else hair, -1))
+    part(lambda t, v: cv2.rectangle(t, (16, 21), (32, 40), v if v is not None else shirt, -1))
+    part(lambda t, v: cv2.line(t, (17, 23), (10 - swing // 2, 38), v if v is not None else shirt, 4))
+    part(lambda t, v: cv2.line(t, (31, 23), (38 + swing // 2, 38), v if v is not None else shirt, 4))
+    part(lambda t, v: cv2.line(t, (20, 40), (20 - swing, 60), v if v is not None else trousers, 5))
+    part(lambda t, v: cv2.line(t, (28, 40), (28 + swing, 60), v if v is not None else trousers, 5))
+    img[mask == 0] = 0
+    return img, mask

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
+from matcher.regions import _iou as iou
 
 
 @dataclass
@@ -20,6 +21,9 @@ class FrameHit:
     reference_share: float
     quad: np.ndarray | None = None
     inliers: int = 0
+    evidence: dict[str, dict] = field(default_factory=dict)   # detector name -> the figures it rests on
+    model: int = -1                   # reference * 2 + mirrored, when the detector knows it
+    H: np.ndarray | None = None       # reference (feature scale) -> frame, when the detector placed it
 
 
 @dataclass
@@ -35,11 +39,13 @@ class Match:
     thumbnail_jpeg: bytes = b""
     frames_matched: int = 0
     inliers: int = 0
+    evidence: dict[str, dict] = field(default_factory=dict)   # detector name -> its best figures; "score" too
 
     def to_dict(self) -> dict:
         return {"reference": self.reference, "score": round(self.score, 4),
                 "spans": [[round(a, 3), round(b, 3)] for a, b in self.spans],
-                "best": {"t": round(self.best_t, 3), "box": list(self.best_box)}, "method": self.method}
+                "best": {"t": round(self.best_t, 3), "box": list(self.best_box)}, "method": self.method,
+                "evidence": self.evidence}
 
 
 @dataclass
@@ -49,6 +55,7 @@ class ScanResult:
     matches: list[Match] = field(default_factory=list)
     keyframes: list[tuple[float, str]] = field(default_factory=list)
     decoded: int = 0
+    tracked: int = 0      # frames whose analysis was carried over from an earlier one moved by the camera
 
     def to_dict(self, clip: str) -> dict:
         return {"clip": str(clip), "duration": round(self.duration, 3), "frames": self.frames,
@@ -91,3 +98,104 @@ def clip_score(scores: list[float]) -> float:
     best = s[0]
     support = sum(1 for x in s[1:] if x >= C.FRAME_HIT)
     return float(min(1.0, best + (1.0 - best) * min(0.3, 0.06 * support)))
+
+
+def _merge(a: FrameHit, b: FrameHit, **over) -> FrameHit:
+    """a with b's evidence added (and the fields in `over` replaced)."""
+    ev = {**a.evidence, **{k: v for k, v in b.evidence.items() if k not in a.evidence}}
+    fields = dict(t=a.t, reference=a.reference, score=a.score, box=a.box, method=a.method,
+                  reference_share=a.reference_share, quad=a.quad, inliers=a.inliers, evidence=ev,
+                  model=a.model if a.H is not None or b.H is None else b.model, H=a.H if a.H is not None else b.H)
+    fields.update(over)
+    return FrameHit(**fields)
+
+
+def fuse(found: dict[str, list[FrameHit]], refine=None) -> list[FrameHit]:
+    """The detectors' hits of one frame -> at most one hit per reference, look-alikes explained away.
+
+    Features first; a hash hit on the same reference adds to it (the two often rest on the same evidence,
+    a shared layout: the stronger counts, the other adds a little) and takes the region when it is the
+    stronger; a rectified hit replaces a weaker one; a silhouette hit raises a weaker score. `refine`
+    (hits -> hits) runs before look-alikes are explained away (the sibling check)."""
+    hits: dict[int, FrameHit] = {h.reference: h for h in found.get("features", [])}
+    for s in found.get("hashes", []):
+        h = hits.get(s.reference)
+        if h is None:
+            hits[s.reference] = s
+            continue
+        hi, lo = max(h.score, s.score), min(h.score, s.score)
+        combined = hi + 0.5 * lo * (1.0 - hi)
+        if s.score > h.score and h.inliers:
+            # the hash carries it: the match is the hashed region, and its inliers do not speak for it
+            hits[s.reference] = _merge(h, s, score=combined, box=s.box, method="phash+" + h.method,
+                                       reference_share=1.0, quad=None, inliers=0)
+        else:
+            hits[s.reference] = _merge(h, s, score=combined, method="phash+" + h.method)
+    for r in found.get("rectified", []):
+        h = hits.get(r.reference)
+        if h is None:
+            hits[r.reference] = r
+        elif r.score > h.score:
+            hits[r.reference] = _merge(r, h)
+        else:
+            hits[r.reference] = _merge(h, r)
+    for s in found.get("silhouettes", []):
+        h = hits.get(s.reference)
+        if h is None:
+            hits[s.reference] = s
+        elif s.score > h.score:
+            hits[s.reference] = _merge(h, s, score=s.score, box=h.box if h.inliers else s.box, method=s.method)
+        else:
+            hits[s.reference] = _merge(h, s)
+    merged = list(hits.values())
+    return explain_away(refine(merged) if refine else merged)
+
+
+def explain_away(hits: list[FrameHit]) -> list[FrameHit]:
+    """Two references found on the same region: the one with far fewer inliers is a look-alike that
+    the other explains (two cards of one deck, two icons of one set), not a second copy; where one of
+    the two has no inliers (a hash or silhouette match), the far weaker score is the look-alike."""
+    feat = sorted((h for h in hits if h.inliers), key=lambda h: (-h.inliers, -h.score))
+    kept_f: list[FrameHit] = []
+    for h in feat:
+        if any(iou(h.box, k.box) > C.EXPLAIN_IOU and h.inliers < C.EXPLAIN_RATIO * k.inliers for k in kept_f):
+            continue
+        kept_f.append(h)
+    rest = sorted(kept_f + [h for h in hits if not h.inliers], key=lambda h: (-h.score, -h.inliers))
+    kept: list[FrameHit] = []
+    for h in rest:
+        if any((not h.inliers or not k.inliers) and h.score < C.EXPLAIN_RATIO_HASH * k.score
+               and (overlap(h.box, k.box) if not (h.inliers or k.inliers) else iou(h.box, k.box)) > C.EXPLAIN_IOU
+               for k in kept):
+            continue
+        kept.append(h)
+    return kept
+
+
+def inside(a, b) -> float:
+    """Share of box a that lies inside box b."""
+    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return iw * ih / max(1, a[2] * a[3])
+
+
+def overlap(a, b) -> float:
+    """Intersection over the smaller box: two hashed regions around one picture nest rather than coincide."""
+    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return iw * ih / max(1, min(a[2] * a[3], b[2] * b[3]))
+
+
+def clip_evidence(hits: list[FrameHit], feats: dict[str, float], cal) -> dict:
+    """A match's evidence: per detector, its figures on the frame where it scored best; under "score",
+    the calibration's input figures and which calibration turned them into the score."""
+    out: dict[str, dict] = {}
+    for h in hits:
+        for det, ev in h.evidence.items():
+            key = "detail" if det == "siblings" else "score"
+            if det not in out or ev.get(key, 0) > out[det].get(key, 0):
+                out[det] = dict(ev, t=round(h.t, 3))
+    out["score"] = {**{k: round(v, 4) for k, v in feats.items()}, "calibrated": 1.0 if cal else 0.0}
+    if cal:
+        out["calibration"] = {"id": cal.id}
+    return out

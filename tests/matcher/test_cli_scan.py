@@ -29,7 +29,12 @@ def test_json_lines_shape_and_bad_file(tmp_path, make_clip):
     assert list(row) == ["clip", "duration", "frames", "matches", "error"]
     assert row["error"] is None and row["duration"] == 2.0 and row["frames"] >= 2
     m = row["matches"][0]
-    assert list(m) == ["reference", "score", "spans", "best", "method"]
+    # issue 4's shape, and (issue 12) each detector's evidence under "evidence", numbers only
+    assert list(m) == ["reference", "score", "spans", "best", "method", "evidence"]
+    detectors = {k: v for k, v in m["evidence"].items() if k not in ("score", "calibration")}
+    assert detectors and set(detectors) <= {"features", "hashes", "rectified", "silhouettes", "siblings"}
+    assert all(isinstance(v, (int, float)) for ev in detectors.values() for v in ev.values())
+    assert 0 <= m["evidence"]["score"]["heuristic"] <= 1
     assert m["reference"] == "coffee" and 0 <= m["score"] <= 1
     assert all(len(s) == 2 and s[0] <= s[1] for s in m["spans"])
     assert list(m["best"]) == ["t", "box"] and len(m["best"]["box"]) == 4

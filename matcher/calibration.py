@@ -1,0 +1,128 @@
+"""The calibrated score: the probability that a clip shows a copy of a reference, from the detectors'
+evidence about the pair, by a logistic model fitted on labelled pairs (see bench/calibration and the
+provenance inside calibration.json). The matcher only applies the fit; fitting lives in bench/."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from matcher import constants as C
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+
+# the evidence figures of one (clip, reference) pair the calibration reads, in this order, each 0 where the
+# evidence is neutral: the fused detectors' score as a log-odds (0 at the 0.5 the detectors were tuned to),
+# the best frame's score above 0.5, and the sibling margin (detail score above SIB_DETAIL_FULL; 0 for a
+# reference without siblings). The model has no intercept and weights >= 0: more evidence never lowers a
+# score, and a pair whose evidence is neutral stays at 0.5.
+FEATURES = ("heuristic_logit", "best_frame_margin", "detail_margin")
+
+
+def pair_features(hits: list, frames: int) -> dict[str, float]:
+    """One pair's features from its frame hits (FrameHit, each with per-detector evidence)."""
+    from matcher.verdict import clip_score
+
+    scores = [h.score for h in hits]
+    best = max(hits, key=lambda h: h.score)
+    ev = [h.evidence for h in hits]
+
+    def most(det: str, key: str, default: float = 0.0) -> float:
+        vals = [e[det][key] for e in ev if det in e and key in e[det]]
+        return float(max(vals)) if vals else default
+
+    app = max(most("features", "appearance"), most("hashes", "appearance"), most("rectified", "appearance"))
+    dists = [e[d]["phash_distance"] for e in ev for d in ("hashes", "rectified") if d in e and "phash_distance" in e[d]]
+    sib = best.evidence.get("siblings")
+    h = min(max(clip_score(scores), 1e-4), 1 - 1e-4)
+    return {
+        "heuristic_logit": math.log(h / (1 - h)),
+        "best_frame_margin": float(best.score) - 0.5,
+        "detail_margin": (float(sib["detail"]) - C.SIB_DETAIL_FULL) if sib else 0.0,
+        "heuristic": clip_score(scores),
+        "best_frame": float(best.score),
+        "support": sum(1 for s in scores if s >= C.FRAME_HIT) / max(1, frames),
+        "inliers": math.log1p(max(h.inliers for h in hits)) / math.log(200.0),
+        "appearance": app,
+        "hash_closeness": (1.0 - min(dists) / 32.0) if dists else 0.0,
+        "silhouette_pixels": most("silhouettes", "pixels"),
+        "detail": float(sib["detail"]) if sib else 1.0,
+        "has_siblings": 1.0 if sib else 0.0,
+        "detectors": len({d for e in ev for d in e if d != "siblings"}) / 4.0,
+    }
+
+
+@dataclass
+class Calibration:
+    """Logistic model on standardised features; `id` names the fit (reports say which scored a pair)."""
+    id: str
+    weights: dict[str, float]
+    bias: float
+    mean: dict[str, float]
+    scale: dict[str, float]
+    provenance: dict = field(default_factory=dict)
+
+    def logit(self, feats: dict[str, float]) -> float:
+        return self.bias + sum(w * (feats[k] - self.mean[k]) / self.scale[k] for k, w in self.weights.items())
+
+    def probability(self, feats: dict[str, float]) -> float:
+        """In [PROBABILITY_MIN, PROBABILITY_MAX]: a fit on a few hundred pairs cannot claim more certainty."""
+        z = self.logit(feats)
+        p = 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
+        return min(C.PROBABILITY_MAX, max(C.PROBABILITY_MIN, p))
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "features": list(self.weights), "weights": self.weights, "bias": self.bias,
+                "mean": self.mean, "scale": self.scale, "provenance": self.provenance}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Calibration":
+        return cls(d["id"], {k: float(v) for k, v in d["weights"].items()}, float(d["bias"]),
+                   {k: float(v) for k, v in d["mean"].items()}, {k: float(v) for k, v in d["scale"].items()},
+                   d.get("provenance", {}))
+
+
+@lru_cache(maxsize=4)
+def load(path: str | None = None) -> Calibration | None:
+    """The shipped calibration (None when there is none: scores are then the detectors' heuristic)."""
+    p = Path(path) if path else CALIBRATION_FILE
+    if not p.exists():
+        return None
+    return Calibration.from_json(json.loads(p.read_text()))
+
+
+def fit(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50, intercept: bool = True) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method (IRLS) -> (weights, bias; 0 without intercept)."""
+    n, d = X.shape
+    if not intercept:
+        return _fit_origin(X, y, l2, iters), 0.0
+    A = np.hstack([X, np.ones((n, 1))])
+    w = np.zeros(d + 1)
+    reg = np.full(d + 1, l2)
+    reg[-1] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(A @ w, -35, 35)))
+        g = A.T @ (p - y) + reg * w
+        Hm = (A * (p * (1 - p))[:, None]).T @ A + np.diag(reg) + 1e-9 * np.eye(d + 1)
+        step = np.linalg.solve(Hm, g)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w[:-1], float(w[-1])
+
+
+def _fit_origin(X: np.ndarray, y: np.ndarray, l2: float, iters: int) -> np.ndarray:
+    w = np.zeros(X.shape[1])
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(X @ w, -35, 35)))
+        step = np.linalg.solve((X * (p * (1 - p))[:, None]).T @ X + (l2 + 1e-9) * np.eye(X.shape[1]),
+                               X.T @ (p - y) + l2 * w)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w

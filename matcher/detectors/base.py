@@ -1,0 +1,58 @@
+"""The detector interface: every method of finding a reference on a frame is a Detector that reads one
+FrameContext and yields candidate hits (FrameHit) with its evidence; verdict.fuse decides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from matcher import constants as C
+from matcher.hashing import grey
+from matcher.index import ReferenceIndex
+from matcher.regions import _iou, content_boxes, rectangle_proposals
+from matcher.verdict import FrameHit
+
+
+@dataclass
+class FrameContext:
+    """What every detector of one frame shares: the frame, its grey image, the regions worth looking at
+    (the whole frame, content regions inside bars, rectangle proposals) and the hits found so far
+    (a later detector may skip what an earlier one explains)."""
+    bgr: np.ndarray
+    t: float
+    index: ReferenceIndex
+    g: np.ndarray = None
+    boxes: list = field(default_factory=list)
+    n_content: int = 0                 # boxes[:n_content] are the frame and its content regions
+    visible: tuple = None              # the content region inside solid bars
+    found: dict[str, list[FrameHit]] = field(default_factory=dict)   # detector name -> its hits
+    shared: dict = field(default_factory=dict)                        # detector-to-detector hand-offs
+
+    @classmethod
+    def of(cls, bgr: np.ndarray, t: float, index: ReferenceIndex) -> "FrameContext":
+        g = grey(bgr)
+        fh, fw = g.shape
+        boxes = [(0, 0, fw, fh)]
+        cboxes = content_boxes(bgr)
+        for b in cboxes:
+            if all(_iou(b, o) < 0.97 for o in boxes):
+                boxes.append(b)
+        n_content = len(boxes)
+        boxes.extend(b for b in rectangle_proposals(bgr) if all(_iou(b, o) < 0.9 for o in boxes)
+                     and g[b[1]:b[1] + b[3], b[0]:b[0] + b[2]].std() >= C.REGION_MIN_STD)
+        return cls(bgr, t, index, g, boxes, n_content, cboxes[0])
+
+    @property
+    def proposals(self) -> range:
+        return range(self.n_content, len(self.boxes))
+
+
+class Detector(Protocol):
+    """One method of finding references on a frame. `name` keys its hits' evidence ("features",
+    "hashes", "silhouettes", "rectified"); `detect` returns at most one hit per reference, each with
+    hit.evidence[name] holding the figures it rests on (floats)."""
+    name: str
+
+    def detect(self, ctx: FrameContext) -> list[FrameHit]: ...

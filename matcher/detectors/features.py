@@ -1,0 +1,157 @@
+"""Local features with geometric verification: ORB keypoints of the frame (and of small rectangles,
+rescaled) searched in the index, candidates verified by RANSAC, then by appearance and inlier spread."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from matcher import constants as C
+from matcher.detectors.base import FrameContext
+from matcher.detectors.hashes import hash_candidates
+from matcher.index import ReferenceIndex
+from matcher.regions import _iou
+from matcher.verdict import FrameHit, inside
+from matcher.verify import (Verification, appearance, evidence_factor, features, on_whole_frame, overlay_rows,
+                            spread_excluding, verify)
+
+
+def _coarse_consistent(xy: np.ndarray, r_xy: np.ndarray, frame_rows: np.ndarray, ref_rows: np.ndarray) -> int:
+    """How many of the index search's pairs for one model agree on one similarity (RANSAC): a copy's
+    pairs line up even in the coarse search, a chance candidate's scatter."""
+    if len(frame_rows) < min(C.PRECHECK_PAIRS, C.PRECHECK_PAIRS_TOP):
+        return 0
+    A, inl = cv2.estimateAffinePartial2D(r_xy[ref_rows].astype(np.float32), xy[frame_rows].astype(np.float32),
+                                         method=cv2.RANSAC, ransacReprojThreshold=C.PRECHECK_PX,
+                                         maxIters=500, confidence=0.99)
+    return 0 if A is None or inl is None else int(inl.sum())
+
+
+def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, offset: tuple[int, int],
+                   frame_grey: np.ndarray, best_v: dict[int, Verification], matched=None, bands=None,
+                   precheck: dict[int, int] | None = None, visible=None) -> None:
+    """Verify candidate models against features of a (possibly rescaled) region; keep the best per reference.
+
+    matched: the index search's (frame rows, index rows, models); models with enough pairs there are
+    verified on them, the others (hash candidates) get a search of their own.
+    precheck: model -> how many of its coarse pairs must agree on one similarity before it is verified
+    (candidates by votes only); the full matching is the expensive part of a verification."""
+    precheck = precheck or {}
+    queue, tried = sorted(models), set(models)
+    while queue:
+        model = queue.pop(0)
+        r_xy, r_desc = idx.model_features(model)
+        ref = model >> 1
+        pairs = None
+        if matched is not None and model in precheck:
+            sel = matched[2] == model
+            if _coarse_consistent(xy, r_xy, matched[0][sel], matched[1][sel] - idx.kp_offsets[model]) < precheck[model]:
+                continue
+        extra = None
+        if matched is not None:
+            sel = matched[2] == model
+            if not idx.vote_subset:
+                # the coarse search saw all of this model's keypoints: its pairs are the matches
+                if sel.sum() >= C.MIN_INLIERS:
+                    pairs = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
+            elif sel.any():
+                # it saw the strongest of them, frame to index: its pairs join the reference-to-frame
+                # search's (repeated detail, a sprite's staircase corners or a field of dots, fails the
+                # ratio test one way round and passes it the other)
+                extra = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
+        v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf, pairs,
+                   visible if scale == 1.0 and offset == (0, 0) else None, extra, idx.coverage_full_of(model))
+        if v is None or v.score <= 0:
+            if matched is not None and model ^ 1 not in tried and int((matched[2] == model).sum()) >= C.TWIN_VOTES:
+                # nearly symmetric art: the copy's keypoints found the other model's twins first (the index
+                # search breaks ties toward the lower row), so its geometry is the other model's
+                queue.append(model ^ 1)
+                tried.add(model ^ 1)
+            continue
+        frame_size = (frame_grey.shape[1], frame_grey.shape[0])
+        if scale != 1.0 or offset != (0, 0):
+            v.H = np.array([[1 / scale, 0, offset[0]], [0, 1 / scale, offset[1]], [0, 0, 1]]) @ v.H
+            quad = v.quad / scale + np.float32(offset)
+            x0, y0 = np.clip(quad.min(axis=0), 0, frame_size).astype(int)
+            x1, y1 = np.clip(np.ceil(quad.max(axis=0)), 0, frame_size).astype(int)
+            v.quad, v.box = quad, (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
+            on_whole_frame(v, r_xy, tuple(idx.sizes[ref]), frame_size, visible, idx.coverage_full_of(model))
+            if v.score <= 0:
+                continue
+        th, tm = idx.thumb(model)
+        covered = np.zeros((C.APPEAR_GRID, C.APPEAR_GRID), bool)
+        v.appearance = appearance(frame_grey, v.H, tuple(idx.sizes[ref]), th, tm, covered_out=covered,
+                                  overlay_rows=bands, visible=visible)
+        v.spread = spread_excluding(v, covered)
+        v.score *= evidence_factor(v.appearance, v.spread)
+        if v.score <= 0:
+            continue
+        if ref not in best_v or v.score > best_v[ref].score:
+            best_v[ref] = v
+
+
+def _prechecks(vote_only: set[int], votes: np.ndarray) -> dict[int, int]:
+    """Coarse pairs that must agree before a candidate by votes alone gets a full feature search (which
+    costs more than the rest of a frame's analysis): the most voted model fewer (art of many alike
+    details, a star field, pairs up wrongly in the coarse search and still verifies), the others more."""
+    top = int(np.argmax(votes)) if len(votes) else -1
+    return {m: C.PRECHECK_PAIRS_TOP if m == top else C.PRECHECK_PAIRS for m in vote_only}
+
+
+class FeatureDetector:
+    """ORB + RANSAC on the whole frame, then on the best rectangle proposals rescaled (picture-in-picture)."""
+    name = "features"
+
+    def detect(self, ctx: FrameContext) -> list[FrameHit]:
+        idx, g, boxes = ctx.index, ctx.g, ctx.boxes
+        fh, fw = g.shape
+        region_candidates, hash_hits = hash_candidates(ctx)
+        best_v: dict[int, Verification] = {}
+        xy, desc = features(g, C.FRAME_FEATURES)
+        hash_cands = set().union(*(region_candidates[i] for i in range(ctx.n_content)))
+        candidates: set[int] = set()
+        matched = None
+        n_models = len(idx.kp_offsets) - 1
+        votes = np.zeros(n_models, np.int64)
+        if len(desc):
+            matched = idx.match_frame(desc)
+            votes = np.bincount(matched[2], minlength=n_models)
+            order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
+            candidates.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
+        # a hash candidate is worth a feature search when some keypoints agree too, or its hash is close
+        candidates.update(m for m in hash_cands
+                          if votes[m] >= C.HASH_CAND_VOTES or hash_hits.get(m, (64, 64))[0] <= C.PHASH_VERIFY)
+        bands = overlay_rows(g)
+        _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands,
+                       _prechecks(candidates - hash_cands, votes), ctx.visible)
+        # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
+        featured: list[tuple[int, int, int, int]] = []
+        for i in ctx.proposals:
+            x, y, w, h = boxes[i]
+            s = C.REGION_FEATURE_SIDE / max(w, h)
+            # nested proposals of nearly one size share their keypoints: one feature search serves them
+            if s <= 1.2 or len(featured) >= C.REGION_SEARCHES or any(_iou(boxes[i], o) >= C.REGION_FEATURE_IOU for o in featured):
+                continue
+            # a rectangle inside a reference already found surely on this frame is that reference's own detail
+            if any(v.score >= C.REGION_INSIDE_SCORE and inside(boxes[i], v.box) >= C.REGION_INSIDE for v in best_v.values()):
+                continue
+            featured.append(boxes[i])
+            crop = cv2.resize(g[y:y + h, x:x + w], (round(w * s), round(h * s)), interpolation=cv2.INTER_CUBIC)
+            rxy, rdesc = features(crop, C.REGION_FEATURES)
+            if not len(rdesc):
+                continue
+            hashed = set(region_candidates[i])
+            rmatched = idx.match_frame(rdesc)
+            rvotes = np.bincount(rmatched[2], minlength=n_models)
+            order = np.argsort(-rvotes, kind="stable")[: C.VERIFY_TOP]
+            cand = hashed | {int(m) for m in order if rvotes[m] >= C.VOTE_MIN}
+            _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v, rmatched,
+                           bands, _prechecks(cand - hashed, rvotes), ctx.visible)
+        return [FrameHit(ctx.t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),
+                         v.reference_share, v.quad, v.inliers,
+                         evidence={self.name: {"score": round(float(v.score), 4), "inliers": int(v.inliers),
+                                               "coverage": round(float(v.coverage), 4),
+                                               "appearance": round(float(v.appearance), 4),
+                                               "spread": round(float(v.spread), 4)}},
+                         model=v.model, H=v.H)
+                for ref, v in best_v.items()]

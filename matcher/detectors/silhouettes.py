@@ -1,0 +1,30 @@
+"""Silhouettes: sprites (references with transparency) found by the shape of their edges on the frame's
+regions, then checked pixel by pixel (see matcher.silhouette)."""
+
+from __future__ import annotations
+
+from matcher import silhouette
+from matcher.detectors.base import FrameContext
+from matcher.verdict import FrameHit
+
+
+def hits_on(g, boxes, idx, t: float, tag: str = "") -> list[tuple[FrameHit, object]]:
+    """(hit, the silhouette match it came from) for each sprite found on `boxes` of the grey image g."""
+    out = []
+    for model, sh in silhouette.search(g, boxes, idx).items():
+        ncc_s = silhouette.silhouette_score(sh.ncc)
+        pix = silhouette.pixel_agreement(g, sh, idx) if ncc_s > 0 else 0.0
+        s = ncc_s * silhouette.pixel_score(pix) if ncc_s > 0 else 0.0
+        if s <= 0:
+            continue
+        out.append((FrameHit(t, model >> 1, s, sh.box, "silhouette" + tag + ("-mirror" if model & 1 else ""), 1.0,
+                             None, 0, evidence={"silhouettes": {"score": round(float(s), 4), "ncc": round(float(sh.ncc), 4),
+                                                                "pixels": round(float(pix), 4)}}, model=model), sh))
+    return out
+
+
+class SilhouetteDetector:
+    name = "silhouettes"
+
+    def detect(self, ctx: FrameContext) -> list[FrameHit]:
+        return [h for h, _ in hits_on(ctx.g, ctx.boxes, ctx.index, ctx.t)]

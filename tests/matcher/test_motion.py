@@ -1,0 +1,50 @@
+"""Cost that follows content (issue 12 item 7): frames that only pan or zoom into what was analysed
+carry its analysis over (moved), frames that show something new are analysed."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+import matcher
+from matcher import motion, synth
+from tests.matcher.conftest import read
+
+
+def _zoom_pan(base: np.ndarray, i: int) -> np.ndarray:
+    z, dx = 1.0 + 0.02 * i, 3 * i
+    M = cv2.getRotationMatrix2D((base.shape[1] / 2 + dx, base.shape[0] / 2), 0, z)
+    return cv2.warpAffine(base, M, (base.shape[1], base.shape[0]), borderMode=cv2.BORDER_REFLECT)
+
+
+def test_similarity_follows_a_zoom_and_refuses_new_content():
+    base = synth.letterbox(read("coffee.png"), fill="blur")
+    a, b = motion.small_grey(_zoom_pan(base, 0)), motion.small_grey(_zoom_pan(base, 6))
+    M = motion.similarity(a, b)
+    assert M is not None and 1.08 < np.sqrt(np.linalg.det(M[:2, :2])) < 1.16 and motion.covers(M, b.shape)
+    # a zoom out shows what was not analysed
+    assert not motion.covers(np.linalg.inv(M), b.shape)
+    # the same frame with a new picture pasted in: not the old frame moved
+    other = synth.pip(read("rocket.jpg"), _zoom_pan(base, 6), 0.45, (0.5, 0.5))
+    assert motion.similarity(a, motion.small_grey(other)) is None
+
+
+def test_a_pan_and_zoom_shot_is_tracked_not_reanalysed(index, clip_dir):
+    base = synth.letterbox(read("coffee.png"), fill="blur")
+    path = clip_dir / "zoom_pan.mp4"
+    synth.write_clip(path, lambda i: _zoom_pan(base, i), seconds=6, fps=12, w=360, h=640)
+    res = matcher.scan_video(path, index)
+    assert res.tracked >= 2 and res.tracked < res.frames
+    m = {m.reference: m for m in res.matches}["coffee"]
+    assert m.score >= matcher.DEFAULT_THRESHOLD and m.spans == [(0.0, 6.0)]
+
+
+def test_a_cut_to_new_art_is_analysed(index, clip_dir):
+    base = synth.letterbox(read("coffee.png"), fill="blur")
+    rocket = synth.letterbox(read("rocket.jpg"), fill="blur")
+    path = clip_dir / "zoom_then_cut.mp4"
+    synth.write_clip(path, lambda i: _zoom_pan(base, i) if i < 36 else _zoom_pan(rocket, i - 36), seconds=6, fps=12,
+                     w=360, h=640)
+    res = matcher.scan_video(path, index)
+    found = {m.reference for m in res.matches}
+    assert {"coffee", "rocket"} <= found

@@ -1,0 +1,83 @@
+"""Siblings told apart (issue 12 item 3): cards of one generated deck (same border pattern, frame and
+layout; other rank, suit or colour) are found as one sibling group at index time, and a clip of one card
+scores that card above the threshold and every other card of the deck clearly below it; a card of the
+deck that is not indexed flags none."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+import matcher
+from matcher import synth
+
+DECK = [("7", "S"), ("8", "S"), ("7", "C"), ("7", "H"), ("K", "D"), ("K", "H"), ("A", "S")]
+CLEARLY_BELOW = 0.25   # siblings must score under threshold - this
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    d = tmp_path_factory.mktemp("deck")
+    paths = []
+    for r, s in DECK:
+        p = d / f"card_{r}{s}.png"
+        cv2.imwrite(str(p), synth.playing_card(r, s))
+        paths.append(p)
+    return d, matcher.ReferenceIndex.build(paths)
+
+
+def _clip(d, name, frame):
+    p = d / f"{name}.mp4"
+    synth.write_clip(p, [frame], seconds=2.0, fps=6, w=360, h=640)
+    return p
+
+
+def test_the_deck_is_one_sibling_group(deck):
+    _, idx = deck
+    groups = set(idx.sibling_group.tolist())
+    assert len(groups) == 1 and -1 not in groups
+    assert sorted(idx.names[r] for r in idx.siblings_of(0)) == sorted(f"card_{r}{s}" for r, s in DECK[1:])
+
+
+@pytest.mark.parametrize("card", DECK, ids=lambda c: "".join(c))
+@pytest.mark.parametrize("layout", ["blurfill", "pip"])
+def test_the_card_shown_wins_and_its_siblings_fall_clearly_below(deck, card, layout):
+    d, idx = deck
+    img = synth.playing_card(*card)
+    frame = (synth.letterbox(img, fill="blur") if layout == "blurfill"
+             else synth.pip(img, synth.gradient(seed=3), 0.45, (0.3, 0.4)))
+    res = matcher.scan_video(_clip(d, f"{''.join(card)}_{layout}", frame), idx, threshold=0)
+    scores = {m.reference: m.score for m in res.matches}
+    name = f"card_{card[0]}{card[1]}"
+    assert scores.get(name, 0) >= matcher.DEFAULT_THRESHOLD, scores
+    others = {k: v for k, v in scores.items() if k != name}
+    assert all(v < matcher.DEFAULT_THRESHOLD - CLEARLY_BELOW for v in others.values()), scores
+    m = next(m for m in res.matches if m.reference == name)
+    assert m.evidence["siblings"]["group"] == len(DECK) and m.evidence["siblings"]["detail"] > 0.3
+
+
+@pytest.mark.parametrize("card", [("9", "S"), ("7", "D")], ids=lambda c: "".join(c))
+def test_a_card_of_the_deck_not_indexed_flags_none(deck, card):
+    d, idx = deck
+    frame = synth.letterbox(synth.playing_card(*card), fill="blur")
+    res = matcher.scan_video(_clip(d, f"near_{''.join(card)}", frame), idx, threshold=0)
+    assert all(m.score < matcher.DEFAULT_THRESHOLD - CLEARLY_BELOW for m in res.matches), \
+        [(m.reference, m.score) for m in res.matches]
+
+
+def test_a_palette_swap_is_told_apart_by_colour(tmp_path):
+    """Two references differing only in colour (a card printed in blue ink): the clip of one scores it,
+    not the other."""
+    blue = (200, 60, 20)
+    a, b = synth.playing_card("A", "S"), synth.playing_card("A", "S", colour=blue)
+    pa, pb = tmp_path / "ace_black.png", tmp_path / "ace_blue.png"
+    cv2.imwrite(str(pa), a)
+    cv2.imwrite(str(pb), b)
+    idx = matcher.ReferenceIndex.build([pa, pb])
+    assert idx.siblings_of(0) == [1]
+    for img, name, other in ((a, "ace_black", "ace_blue"), (b, "ace_blue", "ace_black")):
+        res = matcher.scan_video(_clip(tmp_path, name, synth.letterbox(img, fill="blur")), idx, threshold=0)
+        scores = {m.reference: m.score for m in res.matches}
+        assert scores.get(name, 0) >= matcher.DEFAULT_THRESHOLD, scores
+        assert scores.get(other, 0) < matcher.DEFAULT_THRESHOLD - CLEARLY_BELOW, scores
