@@ -21,6 +21,9 @@ PLACE_AFTER = frozenset((
     "shrine", "tower", "plaza", "square", "center", "centre", "stadium", "arena", "museum", "farm", "garden",
     "gardens", "zoo", "aquarium", "district", "prefecture", "county", "province", "coast", "peninsula",
     "brewery", "winery", "deli", "dental", "pharmacy", "bookstore", "bookshop", "apartments", "mansion",
+    "tavern", "barbershop", "barber", "lounge", "supermarket", "mart", "hospital", "church", "cinema", "library",
+    "bank", "valley", "forest", "canyon", "lane", "alley", "highway", "pier", "wharf", "marina", "lodge", "campground",
+    "steakhouse", "izakaya", "teahouse", "coffeehouse", "creamery", "patisserie",
 ))
 # a word that makes the name after it the name of a place or a business ("Hotel Naruto", "Cafe Tifa")
 PLACE_BEFORE = frozenset(("hotel", "cafe", "restaurant", "bar", "pub", "bistro", "club", "inn", "ryokan",
@@ -32,8 +35,12 @@ PERSON_BEFORE = ("my name is", "name is", "named", "called", "i m", "i am", "my 
                  "my boyfriend", "my girlfriend", "my husband", "my wife", "my baby", "my nephew", "my niece")
 # the same in Japanese and Chinese, written right after or before the name (ナミ島, 娜美岛, ホテルナルト)
 HAN_PLACE_AFTER = ("島", "岛", "駅", "站", "市", "町", "村", "港", "橋", "桥", "店", "街", "海峡", "温泉", "公園",
-                   "公园", "酒店", "餐厅", "餐廳", "ホテル", "カフェ", "通り", "銀座")
-KANA_PLACE_BEFORE = ("ホテル", "カフェ", "レストラン", "旅館", "民宿", "ペンション", "酒店", "餐厅", "咖啡")
+                   "公园", "酒店", "餐厅", "餐廳", "食堂", "商店", "書店", "酒場", "旅館", "病院", "神社", "屋",
+                   "ホテル", "カフェ", "通り")
+# ... and the words before a name that make it a place, a business, a pet or a child of the uploader's
+KANA_PLACE_BEFORE = ("ホテル", "カフェ", "レストラン", "旅館", "民宿", "ペンション", "酒店", "餐厅", "咖啡",
+                     "うちの猫の", "うちの犬の", "うちの子の", "愛犬", "愛猫", "飼い猫の", "飼い犬の", "我家猫",
+                     "我家狗", "我的猫", "我的狗", "우리 강아지", "우리 고양이")
 # what may follow a Korean name: particles (나미는, 루피가, 조로를, 나미의, 루피랑...) and the words fans run
 # names into in hashtags (루피짤, 나미팬); anything else makes a longer word (나미섬, 티파니, 리쿠르트)
 HANGUL_AFTER_NAME = ("은", "는", "이", "가", "을", "를", "의", "와", "과", "랑", "이랑", "하고", "도", "만", "에",
@@ -80,7 +87,7 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
         return True
     if is_latin_alnum(first):
         return _word_before(text, begin) in PLACE_BEFORE or text[:begin].rstrip(" ").endswith(_PERSON_ENDS)
-    before = text[max(0, begin - 6):begin].rstrip(" ")
+    before = text[max(0, begin - 8):begin].rstrip(" ")
     return before.endswith(KANA_PLACE_BEFORE)
 
 

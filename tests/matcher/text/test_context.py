@@ -94,3 +94,13 @@ def test_a_han_name_inside_a_longer_chinese_word(detector):
 def test_a_han_name_that_is_a_frequent_word_needs_its_work(detector):
     assert chars(detector, title="黄昏的海边散步") == []
     assert chars(detector, title="黄昏和约尔", hashtags=["SPY×FAMILY"]) == ["loid"]
+
+
+@pytest.mark.parametrize("post", [
+    {"title": "うちの猫のルフィです"},
+    {"title": "우리 강아지 루피"},
+    {"title": "ルフィ食堂の日替わりランチ"},
+    {"title": "welcome to Zoro Tavern"},
+])
+def test_pets_and_businesses_in_other_scripts(detector, post):
+    assert chars(detector, **post) == []
