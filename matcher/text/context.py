@@ -8,6 +8,7 @@ All functions take the canonical text of a post (normalise.py) and a match [begi
 from __future__ import annotations
 
 import functools
+import re
 
 from matcher.text.scripts import HAN, is_hangul, is_latin_alnum
 
@@ -52,24 +53,10 @@ SHORT_HANGUL_CHARS = 2  # a Korean name this short is too often the start of ano
 COMMON_HAN_WORD_FREQ = 20  # a Han name that is a word this frequent (jieba's dictionary) is a word too
 
 
-def _word_after(text: str, end: int) -> tuple[str, int]:
-    i = end
-    while i < len(text) and text[i] == " ":
-        i += 1
-    j = i
-    while j < len(text) and is_latin_alnum(text[j]):
-        j += 1
-    return text[i:j], j
-
-
-def _word_before(text: str, begin: int) -> str:
-    j = begin
-    while j > 0 and text[j - 1] == " ":
-        j -= 1
-    i = j
-    while i > 0 and is_latin_alnum(text[i - 1]):
-        i -= 1
-    return text[i:j]
+_LATIN_WORD = r"[0-9a-z\u00e0-\u024f]+"
+_NEXT_WORDS = re.compile(rf" *({_LATIN_WORD})(?: +({_LATIN_WORD}))?")
+_LAST_WORD = re.compile(rf"({_LATIN_WORD}) *$")
+_LOOK_BEHIND = 24  # characters before a name read for the words that introduce it
 
 
 def names_a_place(text: str, begin: int, end: int) -> bool:
@@ -78,16 +65,17 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
     or of a person or pet the words before introduce ("my name is Riku", "my dog Luffy")."""
     first, last = text[begin], text[end - 1]
     if is_latin_alnum(last):
-        word, stop = _word_after(text, end)
-        if word == "s":  # the possessive (the apostrophe is a separator: "luffy s bakery")
-            word, _ = _word_after(text, stop)
+        after = _NEXT_WORDS.match(text, end)
+        # the possessive: the apostrophe is a separator ("luffy s bakery")
+        word = after and (after.group(2) if after.group(1) == "s" else after.group(1))
         if word in PLACE_AFTER:
             return True
     elif text.startswith(HAN_PLACE_AFTER, end):
         return True
+    before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
     if is_latin_alnum(first):
-        return _word_before(text, begin) in PLACE_BEFORE or text[:begin].rstrip(" ").endswith(_PERSON_ENDS)
-    before = text[max(0, begin - 8):begin].rstrip(" ")
+        word = _LAST_WORD.search(before)
+        return bool(word and word.group(1) in PLACE_BEFORE) or f" {before}".endswith(_PERSON_ENDS)
     return before.endswith(KANA_PLACE_BEFORE)
 
 
@@ -116,6 +104,8 @@ class HanWords:
         self.common = {n for n in names if _word_freq(base, n) >= COMMON_HAN_WORD_FREQ}
         for name in sorted(names - self.common):
             self.tokenizer.add_word(name, max(self.tokenizer.suggest_freq(name, False), 1))
+        # word ends in a run of Han characters; small: a run holding two names is cut once per post
+        self._ends = functools.lru_cache(maxsize=64)(self._word_ends)
 
     def inside_word(self, text: str, begin: int, end: int) -> bool:
         """Whether the Han name at [begin, end) is cut through by the words of the Han run around it."""
@@ -126,11 +116,15 @@ class HanWords:
             stop += 1
         if start == begin and stop == end:
             return False
-        bounds, at = {start}, start
-        for word in self.tokenizer.cut(text[start:stop], HMM=False):
+        ends = self._ends(text[start:stop])
+        return begin - start not in ends or end - start not in ends
+
+    def _word_ends(self, run: str) -> frozenset[int]:
+        ends, at = {0}, 0
+        for word in self.tokenizer.cut(run, HMM=False):
             at += len(word)
-            bounds.add(at)
-        return begin not in bounds or end not in bounds
+            ends.add(at)
+        return frozenset(ends)
 
 
 @functools.cache
