@@ -31,7 +31,7 @@ PLACE_BEFORE = frozenset(("hotel", "cafe", "restaurant", "bar", "pub", "bistro",
                           "bakery", "pizzeria", "lake", "mount", "mt", "port", "fort", "cape", "isla", "casa",
                           "chez", "villa", "pension"))
 # words that introduce a person or a pet of the uploader's by that name ("my name is Riku", "my dog Luffy")
-PERSON_BEFORE = ("my name is", "name is", "named", "called", "i m", "i am", "my friend", "my son", "my daughter",
+PERSON_BEFORE = ("my name is", "name is", "named", "called", "my friend", "my son", "my daughter",
                  "my brother", "my sister", "my dog", "my cat", "our dog", "our cat", "my puppy", "my kitten",
                  "my boyfriend", "my girlfriend", "my husband", "my wife", "my baby", "my nephew", "my niece")
 # the same in Japanese and Chinese, written right after or before the name (ナミ島, 娜美岛, ホテルナルト)
@@ -48,7 +48,7 @@ HANGUL_AFTER_NAME = ("은", "는", "이", "가", "을", "를", "의", "와", "�
                      "에게", "한테", "께", "님", "씨", "짱", "쨩", "로", "으로", "처럼", "보다", "까지", "부터",
                      "들", "같", "인", "임", "였", "이었", "이야", "이다", "였다", "밖에", "마저", "조차",
                      "짤", "팬", "덕", "굿즈", "그림", "영상", "편집", "코스", "피규어", "사랑", "최고", "닮",
-                     "vs")
+                     "편", "형", "상", "군", "쿤", "오빠", "언니", "누나", "센세", "선생")  # honorifics, episodes
 SHORT_HANGUL_CHARS = 2  # a Korean name this short is too often the start of another word
 COMMON_HAN_WORD_FREQ = 20  # a Han name that is a word this frequent (jieba's dictionary) is a word too
 
