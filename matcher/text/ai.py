@@ -1,7 +1,8 @@
 """Markers that a clip was made by a generator, in canonical form (normalise.py): the generators' names
 used as such (Sora only as "sora 2", "openai sora", "made with sora"...: the bare word is Kingdom Hearts'
 hero), AI hashtags and phrases in English, Japanese, Chinese and Korean, and the phrases that say the
-opposite ("no AI", AI学習禁止), which cancel a generic marker they overlap."""
+opposite ("no AI", AI学習禁止) or only ask ("is this AI?", "AI or real?", これってAI？, 这是AI吗), which cancel a
+generic marker they overlap (a generator named as such still counts: "Is this AI? Yes, made with Kling")."""
 
 from __future__ import annotations
 
@@ -77,6 +78,11 @@ NEGATIONS: tuple[str, ...] = (
     "ai学習禁止", "ai学習", "無断ai", "ai禁止", "ai使用禁止", "ai利用禁止", "ai不使用", "ai未使用", "aiではない",
     "aiではありません", "aiじゃない", "aiじゃありません", "非ai", "不是ai", "禁止ai", "ai 아님", "ai아님",
     "ai 아닙니다", "ai아닙니다", "反ai", "ai学习", "ai訓練", "ai训练", "ai 학습 금지", "ai학습금지",
+    # questions: whether it is AI is asked, not said ("is this AI?", "AI or real?")
+    "is this ai", "is it ai", "is that ai", "was this ai", "was it ai", "is this an ai", "this ai or",
+    "ai or real", "real or ai", "ai or not", "ai or fake", "fake or ai", "これってai", "これai", "aiですか",
+    "aiかな", "aiなの", "ai吗", "ai嗎", "是不是ai", "是ai还是", "是ai還是", "ai인가", "ai 인가", "ai인지", "ai 인지",
+    "ai냐", "ai 냐",
 )
 BARE_AI = "ai"  # counted when written "AI" (upper case), bracketed, or as a whole hashtag
 _UPPER_AI = re.compile(r"(?<![A-Za-z])AI(?![A-Za-z])")

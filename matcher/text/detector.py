@@ -11,15 +11,19 @@ cancelled by a negation they overlap (no AI, AI学習禁止).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import unicodedata
 from dataclasses import dataclass, field
 
 from matcher.text import ai
+from matcher.text.context import HanWords, glued_hangul, names_a_place
 from matcher.text.names import expand_name
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
+    HAN,
     HANGUL,
+    KANA,
     KATAKANA_CHAR,
     HIRAGANA_CHAR,
     is_hangul,
@@ -140,6 +144,10 @@ class MentionDetector:
                         known = char_forms.setdefault(form, {})
                         known[ci] = known.get(ci, True) and ambiguous
         title_forms = {f for f, entries in forms.items() if entries}
+        han_names = {f for f in char_forms if _han_only(f)}
+        self._han = HanWords(han_names) if han_names else None
+        for form in self._han.common if self._han else ():
+            char_forms[form] = dict.fromkeys(char_forms[form], True)  # 黄昏 (dusk) needs its work named
         for form, cis in char_forms.items():
             shared = len({self.characters[ci][1] for ci in cis}) > 1
             for ci, ambiguous in sorted(cis.items()):
@@ -194,6 +202,8 @@ class MentionDetector:
                     text, begin, end + 1, entries[0].form):
                 continue
             fi = bisect.bisect_left(seps, begin)
+            if any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
+                entries = self._in_context(text, begin, end + 1, entries)
             for entry in entries:
                 if entry.kind == CHAR:
                     char_hits.append((fi, begin, end + 1, entry))
@@ -211,6 +221,19 @@ class MentionDetector:
         if ai_hits:
             _decide_ai(result, raw, text, post, ai_hits)
         return result
+
+    def _in_context(self, text: str, begin: int, end: int, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        """ENTRIES of a name matched at [begin, end) as the words around it leave them: none when the name is
+        part of a longer word (나미섬, 一路飞奔); ambiguous (counted only with the work named elsewhere) when
+        it names a place or a business (Nami Island, Luffy's Bakery, Hotel Naruto)."""
+        first = text[begin]
+        if (is_hangul(first) and glued_hangul(text, begin, end)) or (
+                self._han and HAN.match(first) and self._han.inside_word(text, begin, end)):
+            return tuple(e for e in entries if e.kind not in (CHAR, WORK))
+        if names_a_place(text, begin, end):
+            return tuple(dataclasses.replace(e, ambiguous=True) if e.kind in (CHAR, WORK) else e
+                         for e in entries)
+        return entries
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
         named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
@@ -256,6 +279,11 @@ def _bounded(text: str, begin: int, end: int, form: str) -> bool:
     if HANGUL.match(first) and is_hangul(before):
         return False
     return True
+
+
+def _han_only(form: str) -> bool:
+    return bool(HAN.search(form)) and not KANA.search(form) and not HANGUL.search(form) and not any(
+        is_latin_alnum(c) for c in form)
 
 
 def _needs_bounds(form: str) -> bool:

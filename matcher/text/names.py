@@ -114,6 +114,11 @@ def _script_forms(form: str) -> set[str]:
     return out
 
 
+def simplified(form: str) -> str:
+    """FORM with its Han characters in simplified Chinese (OpenCC)."""
+    return _opencc("t2s").convert(form)
+
+
 def _long_enough(form: str) -> bool:
     compact = form.replace(" ", "")
     if latin_only(form):

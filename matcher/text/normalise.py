@@ -19,6 +19,10 @@ _SPACES = re.compile(r" {2,}")
 # four or more single Latin letters or digits with a separator between each: "l u f f y" -> "luffy"
 _SPREAD = re.compile(r"(?<![0-9a-z])(?:[0-9a-z] ){3,}[0-9a-z](?![0-9a-z])"
                      r"|(?<![\u3041-\u30ffー])(?:[\u3041-\u30ffー] )+[\u3041-\u30ffー](?![\u3041-\u30ffー])")
+# a word split in short Latin syllables with underscores, dots or dashes to dodge filters: "Pi_ka_chu",
+# "Na-ru-to", "ma.ki.ma" -> "Pikachu" (no spaces: "is a man" stays three words)
+_SYLLABLES = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{1,3}(?:[_.\-][A-Za-z]{1,3})+(?![0-9A-Za-z])")
+_SYLLABLE_SEP = re.compile(r"[_.\-]")
 _NEEDS_NFKC = re.compile(r"[^\u0000-\u007f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
 
 
@@ -57,7 +61,14 @@ _TABLE = _FoldTable()
 def _prepare(text: str) -> str:
     if _NEEDS_NFKC.search(text):
         text = unicodedata.normalize("NFKC", text)
-    return _CAMEL.sub(SPACE, text)
+    text = _CAMEL.sub(SPACE, text)
+    if "_" in text or "." in text or "-" in text:
+        text = _SYLLABLES.sub(_join_syllables, text)
+    return text
+
+
+def _join_syllables(m: re.Match) -> str:
+    return _SYLLABLE_SEP.sub("", m.group(0))
 
 
 def normalise(text: str) -> str:
@@ -114,7 +125,7 @@ def _mapped_prepare(text: str) -> tuple[str, list[int]]:
     else:
         text2, starts = text, list(range(len(text)))
     out, src = _sub_mapped(_CAMEL, lambda m: SPACE, text2, starts)
-    return out, src
+    return _sub_mapped(_SYLLABLES, _join_syllables, out, src)
 
 
 def _sub_mapped(pattern: re.Pattern, repl, s: str, src: list[int]) -> tuple[str, list[int]]:
@@ -127,11 +138,24 @@ def _sub_mapped(pattern: re.Pattern, repl, s: str, src: list[int]) -> tuple[str,
         r = repl(m)
         anchor = src[m.start()] if m.start() < len(src) else (src[-1] + 1 if src else 0)
         out.append(r)
-        if r == m.group(0).replace(SPACE, "") and m.group(0) != r:  # spread letters: keep the letters' starts
-            new_src.extend(src[m.start() + k] for k, c in enumerate(m.group(0)) if c != SPACE)
+        kept = _kept(m.group(0), r)
+        if kept is not None:  # letters spread or split: keep the letters' starts
+            new_src.extend(src[m.start() + k] for k in kept)
         else:
             new_src.extend([anchor] * len(r))
         last = m.end()
     out.append(s[last:])
     new_src.extend(src[last:])
     return "".join(out), new_src
+
+
+def _kept(group: str, result: str) -> list[int] | None:
+    """Where in GROUP each character of RESULT was, when RESULT is GROUP with some characters deleted."""
+    if len(result) >= len(group):
+        return None
+    kept, k = [], 0
+    for i, ch in enumerate(group):
+        if k < len(result) and ch == result[k]:
+            kept.append(i)
+            k += 1
+    return kept if k == len(result) else None

@@ -117,3 +117,27 @@ def test_names_and_markers_run_together_in_hashtags(detector, tags, expected, ge
     out = detector.detect({"hashtags": tags})
     assert sorted(m.character for m in out.characters) == expected
     assert out.ai_generated is generated
+
+
+@pytest.mark.parametrize(("post", "generated"), [
+    ({"title": "Is this AI? No, it's real footage"}, False),
+    ({"title": "is this ai or real??"}, False),
+    ({"title": "AI or real? a balloon at the parade"}, False),
+    ({"title": "これってAI？", "description": "本物の映像です"}, False),
+    ({"title": "这是AI吗？"}, False),
+    ({"title": "이거 AI인가요?"}, False),
+    ({"title": "Is this AI? Yes, made with Kling"}, True),  # a generator named as such still counts
+])
+def test_a_question_whether_it_is_ai_is_no_marker(detector, post, generated):
+    assert detector.detect(post).ai_generated is generated
+
+
+@pytest.mark.parametrize(("post", "expected"), [
+    ({"title": "L U F F Y x Z O R O"}, ["luffy", "zoro"]),
+    ({"title": "Zo_ro and Lu-ffy"}, ["luffy", "zoro"]),
+    ({"title": "Na-ru-to vs Zo-ro"}, ["naruto", "zoro"]),
+    ({"hashtags": ["lu_ffy"]}, ["luffy"]),
+    ({"title": "Lu.ffy gear 5"}, ["luffy"]),
+])
+def test_names_split_in_letters_or_syllables(detector, post, expected):
+    assert chars(detector, **post) == expected

@@ -47,3 +47,21 @@ def test_slow_map_gives_the_same_text(text, _):
 ])
 def test_alias_as_it_appeared(raw, wanted, appeared):
     assert as_written(raw, wanted) == appeared
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Pi_ka_chu dance", " pikachu dance "),
+    ("Na-ru-to vs Sa-su-ke", " naruto vs sasuke "),
+    ("ma.ki.ma", " makima "),
+    ("go_jo sa_to_ru", " gojo satoru "),
+    ("is a man", " is a man "),  # spaces do not join syllables
+    ("one-piece no.1", " one piece no 1 "),  # longer words and digits stay apart
+])
+def test_syllables_split_by_underscores_dots_or_dashes_are_joined(text, expected):
+    assert normalise(text) == expected
+    mapped, starts = normalise_mapped(text)
+    assert mapped == expected and len(starts) == len(mapped)
+
+
+def test_joined_syllables_map_back_to_the_text_as_written():
+    assert as_written("watch Pi_ka_chu now", "pikachu") == "Pi_ka_chu"
