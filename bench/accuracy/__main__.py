@@ -91,7 +91,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.accuracy", description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer clips of each family (a few minutes on one core)")
     ap.add_argument("--pipeline", choices=PIPELINES + ("all",), default="all",
-                    help="synth: the matcher repository's own generator (matcher/synth.py); ffmpeg: clips edited "
+                    help="synth: the matcher repository's own generator (bench/synth.py); ffmpeg: clips edited "
                          "by ffmpeg filter graphs over references drawn by bench.accuracy.artgen (default: both)")
     ap.add_argument("--holdout", action="store_true",
                     help="the held-out ffmpeg set (other seeds, deck, sprite, logos, films, photos, footage), "

@@ -2,7 +2,7 @@
 animated sprite, logos, and stills of generated landscape films. Siblings are the point: the cards of a
 deck share their layout, the frames of a walk cycle their character, the shots of a film their palette.
 
-Nothing here imports the matcher (or `matcher.synth`, which the matcher's own tests are built on).
+Nothing here imports the matcher (or `bench.synth`, which the matcher's own tests are built on).
 Every drawing is seeded; a style seed picks a deck's colours, a character's look, a film's palette.
 """
 

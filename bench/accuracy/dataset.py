@@ -19,7 +19,7 @@ import skimage
 from PIL import Image
 
 from bench.accuracy.labels import Clip
-from matcher import synth as S
+from bench import synth as S
 
 SK = Path(skimage.__file__).parent / "data"
 SITE = Path(skimage.__file__).parent.parent

@@ -5,7 +5,7 @@ fill, mirror, partial cover, rotation, perspective, tight crops, montages), over
 kinds than the first pipeline's: playing-card scans of one deck, frames of one animated sprite, logos,
 stills of generated films, and photos.
 
-It shares no code with the matcher (nor with `matcher.synth`, which the matcher's tests are made with):
+It shares no code with the matcher (nor with `bench.synth`, which the matcher's tests are made with):
 references are drawn by `bench.accuracy.artgen` with Pillow, and every clip is one `ffmpeg` process.
 
 Two disjoint sets (`SETS`): "main", which anyone tuning may look at, and "holdout" (other seeds, another

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from bench.accuracy import dataset as D
-from matcher import synth as S
+from bench import synth as S
 
 TUNING_SEED = 10_000
 DECK = [("7", "S"), ("8", "S"), ("7", "C"), ("7", "H"), ("K", "D"), ("K", "H"), ("A", "S"), ("3", "D"), ("Q", "C")]

@@ -33,7 +33,7 @@ def make_clip(path: Path, seconds: int = 30, fps: int = 30, w: int = 1080, h: in
     import cv2
     import skimage
 
-    from matcher import synth as S
+    from bench import synth as S
 
     if path.exists():
         return path

@@ -10,7 +10,7 @@ import pytest
 import skimage
 
 import matcher
-from matcher import synth
+from bench import synth
 
 DATA = Path(skimage.__file__).parent / "data"
 REFERENCES = ["astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg"]

@@ -45,7 +45,7 @@ def test_probability_is_monotone_in_the_evidence_that_favours_a_copy():
 def test_scores_stay_inside_the_open_interval(index, clip_dir):
     """A fitted probability claims no certainty: a clean copy scores high, never exactly 1.0 (ties at 1.0
     between true pairs and near-misses were the defect)."""
-    from matcher import synth
+    from bench import synth
     from tests.matcher.conftest import read
 
     p = clip_dir / "clean_copy.mp4"

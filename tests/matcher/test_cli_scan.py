@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from mamoru.cli.scan import scan
-from matcher import synth
+from bench import synth
 
 from .conftest import DATA, read
 

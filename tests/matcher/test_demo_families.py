@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import matcher
-from matcher import synth
+from bench import synth
 
 from .conftest import REFERENCES, SMALL_H, SMALL_W, read
 

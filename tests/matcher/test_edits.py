@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from matcher import synth
+from bench import synth
 from matcher.hashing import grey
 from matcher.verify import appearance, overlay_rows, thumbnail_of
 

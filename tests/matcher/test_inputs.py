@@ -10,7 +10,7 @@ import matcher
 from matcher.references import load_image, load_reference
 
 from .conftest import DATA, read
-from matcher import synth
+from bench import synth
 
 
 def _one_line(e: BaseException) -> str:

@@ -7,7 +7,8 @@ import cv2
 import numpy as np
 
 import matcher
-from matcher import motion, synth
+from bench import synth
+from matcher import motion
 from tests.matcher.conftest import read
 
 

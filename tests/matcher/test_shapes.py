@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 import matcher
-from matcher import synth
+from bench import synth
 from matcher.deskew import skew_angle
 from matcher.hashing import grey
 from matcher.regions import _iou, rectangle_proposals

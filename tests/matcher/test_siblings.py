@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import matcher
-from matcher import synth
+from bench import synth
 
 DECK = [("7", "S"), ("8", "S"), ("7", "C"), ("7", "H"), ("K", "D"), ("K", "H"), ("A", "S")]
 CLEARLY_BELOW = 0.25   # siblings must score under threshold - this

@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 
 import matcher
-from matcher import synth
+from bench import synth
 from matcher.verdict import spans_of
 
 from .conftest import SMALL_H, SMALL_W, read
