@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
+from matcher.hamming_index import HammingIndex
 
 
 def colour_thumb(bgr: np.ndarray) -> np.ndarray:
@@ -35,8 +36,6 @@ def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.nda
     """Sibling group of each reference (-1: none). Pairs come from the full-image pHash (within
     SIB_PHASH bits), so the cost follows the near-duplicates rather than the square of the references;
     a pair is kept when the aspects match and the thumbnails agree on SIB_SAME of their pixels."""
-    from matcher.index import HammingIndex   # (index imports this module)
-
     n = len(colour_thumbs)
     parent = np.arange(n)
 
