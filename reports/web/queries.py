@@ -64,6 +64,8 @@ class FindingFilters:
     work: int | None = None
     character: int | None = None
     reference: int | None = None
+    kind: str | None = None
+    action: str | None = None
     min_score: float | None = None
     max_score: float | None = None
     date_from: date | None = None
@@ -116,8 +118,8 @@ class FindingFilters:
 def _base():
     return (select(Finding, Clip, Reference, Character, Work, RightsHolder)
             .join(Clip, Finding.clip_id == Clip.id)
-            .join(Reference, Finding.reference_id == Reference.id)
-            .join(Character, Reference.character_id == Character.id)
+            .outerjoin(Reference, Finding.reference_id == Reference.id)
+            .join(Character, Finding.character_id == Character.id)
             .join(Work, Character.work_id == Work.id)
             .join(RightsHolder, Work.rights_holder_id == RightsHolder.id))
 
@@ -143,6 +145,10 @@ def _filtered(stmt, flt: FindingFilters):
         stmt = stmt.where(Character.id == flt.character)
     if flt.reference:
         stmt = stmt.where(Finding.reference_id == flt.reference)
+    if flt.kind:
+        stmt = stmt.where(Finding.kind == flt.kind)
+    if flt.action:
+        stmt = stmt.where(Finding.action == flt.action)
     if flt.min_score is not None:
         stmt = stmt.where(Finding.score >= flt.min_score)
     if flt.max_score is not None:
@@ -163,8 +169,7 @@ def list_findings(session: Session, user: CurrentUser, flt: FindingFilters, *, l
     stmt = _filtered(restrict(_base(), user), flt)
     total = session.scalar(select(func.count()).select_from(
         _filtered(restrict(select(Finding.id).join(Clip, Finding.clip_id == Clip.id)
-                           .join(Reference, Finding.reference_id == Reference.id)
-                           .join(Character, Reference.character_id == Character.id)
+                           .join(Character, Finding.character_id == Character.id)
                            .join(Work, Character.work_id == Work.id), user), flt).subquery()))
     rows = session.execute(stmt.order_by(*SORTS.get(flt.sort, SORTS["score"]))
                            .limit(max(1, min(limit, MAX_PAGE_SIZE))).offset(max(0, offset))).all()
@@ -186,8 +191,8 @@ def finding_json(row: tuple, user: CurrentUser | None = None) -> dict:
     out["analyst_id"] = finding.analyst_id
     if user is None or not user.is_staff:
         out["analyst_id"] = None
-    out["evidence"] = {"frame_url": f"/findings/{finding.id}/frame.jpg",
-                       "reference_url": f"/references/{ref.id}/image"}
+    out["evidence"] = {"frame_url": f"/findings/{finding.id}/frame.jpg" if finding.thumbnail_path else None,
+                       "reference_url": f"/references/{ref.id}/image" if ref else None}
     return out
 
 

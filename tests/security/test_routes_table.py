@@ -38,6 +38,7 @@ ROUTES = {
     ("GET", "/findings/{finding_id}"): USER,
     ("POST", "/findings/{finding_id}/decision"): STAFF,
     ("GET", "/findings/{finding_id}/frame.jpg"): USER,
+    ("GET", "/findings/{finding_id}/signals/{n}/frame.jpg"): USER,
     ("GET", "/references/{reference_id}/image"): USER,
     ("GET", "/findings/{finding_id}/media"): USER,
     ("GET", "/portal"): USER,
@@ -101,6 +102,7 @@ ROUTES = {
 }
 # allowed GETs that may answer 404 for the sample data (no media file, no frame, no thumbnail on disk)
 MAY_BE_MISSING = {"/findings/{finding_id}/media", "/findings/{finding_id}/frame.jpg",
+                  "/findings/{finding_id}/signals/{n}/frame.jpg",
                   "/references/{reference_id}/image", "/reports/{report_id}/files/{n}",
                   "/api/reports/{report_id}/files/{n}", "/notices/{draft_id}", "/notices/{draft_id}/pdf",
                   "/captures/{capture_id}/warc", "/captures/{capture_id}/screenshot.png"}

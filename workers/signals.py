@@ -1,0 +1,155 @@
+"""Gather a clip's signals for the finding kinds (core.services.kinds decides, this only collects):
+the matcher's copies, the holder's characters named in the clip's text (one mention detector per holder,
+built from its catalogue and cached until the catalogue changes), AI markers, commercial hints, and the
+clip's provenance (C2PA claim, generator watermarks). Each signal carries its evidence for the desk:
+the field's text with the offsets of what matched, the manifest's fields, the watermark's frame."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.models import Clip, Finding, RightsHolder, Work
+from matcher.provenance import INTACT_STATES
+from matcher.text import MentionDetector
+from matcher.text.commercial import commercial_hints, field_texts
+
+log = logging.getLogger(__name__)
+EVIDENCE_TEXT_CHARS = 1000  # a field's text kept with a signal (the desk highlights the match in it)
+_DETECTORS: dict[int, tuple[str, MentionDetector, dict]] = {}  # holder id: (catalogue digest, detector, ids)
+
+
+@dataclass
+class HolderSignals:
+    """One holder's signals on one clip: per character of its catalogue, and the clip's own."""
+
+    holder_id: int
+    per_character: dict[int, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    clip_signals: list[dict] = field(default_factory=list)
+
+
+def holder_detector(session: Session, holder: RightsHolder) -> tuple[MentionDetector | None, dict]:
+    """The mention detector of HOLDER's catalogue and {(work id, character id): Character id}; rebuilt only
+    when the catalogue changed (a digest of it is the cache key)."""
+    from core.services.catalogue import catalogue_character_ids, holder_catalogue
+
+    works = [w for w in holder_catalogue(session, holder) if w["characters"] or w["titles"]]
+    if not works:
+        return None, {}
+    digest = hashlib.sha256(json.dumps(works, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    cached = _DETECTORS.get(holder.id)
+    if cached is None or cached[0] != digest:
+        detector = MentionDetector(works)
+        cached = (digest, detector, catalogue_character_ids(session, holder))
+        _DETECTORS[holder.id] = cached
+        log.info("mention detector of %s built: %d works, %d characters", holder.name, len(works),
+                 len(cached[2]))
+    return cached[1], cached[2]
+
+
+def clip_post(clip: Clip) -> dict:
+    """The clip's text as the mention detector reads it."""
+    return {"id": clip.id, "platform": clip.platform, "title": clip.title, "description": clip.description,
+            "hashtags": list(clip.hashtags or []), "uploader_name": clip.uploader_name}
+
+
+def _located(texts: dict[str, str], field_name: str, written: str) -> dict:
+    """The field's text with the offsets of WRITTEN in it (None when it cannot be found as written)."""
+    text = texts.get(field_name, "")
+    start = text.find(written) if written else -1
+    if start < 0 and written:
+        start = text.casefold().find(written.casefold())
+    if start >= EVIDENCE_TEXT_CHARS:  # keep a window around the match
+        cut = max(0, start - EVIDENCE_TEXT_CHARS // 2)
+        text, start = text[cut:], start - cut
+    text = text[:EVIDENCE_TEXT_CHARS]
+    found = 0 <= start and start + len(written) <= len(text)
+    return {"field": field_name, "text": text, "start": start if found else None,
+            "end": start + len(written) if found else None}
+
+
+def provenance_signals(provenance: dict | None) -> list[dict]:
+    """The clip's provenance as AI signals: an intact C2PA claim that a trained model made it; each
+    registered generator watermark seen (with its frame kept as evidence)."""
+    out = []
+    c2pa = (provenance or {}).get("c2pa") or {}
+    if c2pa.get("ai_generated") and c2pa.get("validation_state") in INTACT_STATES:
+        out.append({"type": "c2pa", **{k: c2pa.get(k) for k in (
+            "claim_generator", "signer", "signer_org", "signed_at", "validation_state", "actions")}})
+    for hit in (provenance or {}).get("watermarks") or []:
+        out.append({"type": "watermark", **{k: hit.get(k) for k in (
+            "name", "score", "frames", "best_t", "best_box", "moved", "frame_path")}})
+    return out
+
+
+def text_signals(detector: MentionDetector, ids: dict, clip: Clip) -> tuple[dict[int, list[dict]], list[dict]]:
+    """(per character: its mentions; the clip's AI markers) in CLIP's text against one holder's catalogue."""
+    post = clip_post(clip)
+    texts = field_texts(post)
+    found = detector.detect(post)
+    per_character: dict[int, list[dict]] = defaultdict(list)
+    for m in found.characters:
+        character_id = ids.get((m.work, m.character))
+        if character_id is not None:
+            per_character[character_id].append({"type": "mention", "character": m.character, "work": m.work,
+                                                "alias": m.alias, **_located(texts, m.field, m.alias)})
+    markers = [{"type": "ai_marker", "marker": a.marker, "kind": a.kind, "alias": a.text,
+                **_located(texts, a.field, a.text)} for a in found.ai_markers]
+    return per_character, markers
+
+
+def commercial_signals(clip: Clip) -> list[dict]:
+    texts = field_texts(clip_post(clip))
+    return [{"type": "commercial", **h.to_dict(), **_located(texts, h.field, h.text)}
+            for h in commercial_hints(clip_post(clip))]
+
+
+def copy_signal(finding: Finding) -> dict:
+    ref = finding.reference
+    return {"type": "reference_match", "reference_id": finding.reference_id, "reference": ref.name if ref else None,
+            "score": finding.score, "method": finding.method, "best_t": finding.best_t,
+            "spans": finding.spans, "frame_path": finding.thumbnail_path}
+
+
+def gather(session: Session, clip: Clip, copies: list[Finding],
+           likeness: dict[int, list[dict]] | None = None) -> dict[int, HolderSignals]:
+    """Every holder's signals on CLIP: copies (the matcher's findings, by their character's holder),
+    mentions and AI markers against each holder's catalogue, commercial hints, provenance, and LIKENESS
+    ({character id: [likeness signal]}, when the likeness signal is configured)."""
+    shared = provenance_signals(clip.provenance) + commercial_signals(clip)
+    out: dict[int, HolderSignals] = {}
+    owner = dict(session.execute(select(Work.id, Work.rights_holder_id)).all())
+    for holder in session.scalars(select(RightsHolder).order_by(RightsHolder.id)):
+        detector, ids = holder_detector(session, holder)
+        signals = HolderSignals(holder.id)
+        markers: list[dict] = []
+        if detector is not None:
+            per_character, markers = text_signals(detector, ids, clip)
+            for character_id, found in per_character.items():
+                signals.per_character[character_id].extend(found)
+        signals.clip_signals = markers + shared
+        out[holder.id] = signals
+    for finding in copies:
+        character = finding.reference.character if finding.reference else None
+        if character is None:
+            continue
+        holder_id = owner.get(character.work_id)
+        if holder_id in out:
+            out[holder_id].per_character[character.id].append(copy_signal(finding))
+    for character_id, found in (likeness or {}).items():
+        for signals in out.values():
+            if character_id in signals.per_character or character_id in _holder_characters(session, signals):
+                signals.per_character[character_id].extend(found)
+    return out
+
+
+def _holder_characters(session: Session, signals: HolderSignals) -> set[int]:
+    from core.models import Character
+
+    return set(session.scalars(select(Character.id).join(Work).where(Work.rights_holder_id == signals.holder_id)))
