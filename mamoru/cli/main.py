@@ -52,6 +52,7 @@ COMMANDS = {
     "provenance": "mamoru.cli.provenance:provenance",
     "watermark": "mamoru.cli.provenance:watermark",
     "likeness": "mamoru.cli.likeness:likeness",
+    "policy": "mamoru.cli.policy:policy",
 }
 
 
