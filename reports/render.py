@@ -172,6 +172,8 @@ class EvidenceImages:
         return data_uri(frame_image(self._file(entry["evidence"]["frame_path"])))
 
     def reference(self, entry: dict) -> str | None:
+        if not entry.get("reference"):  # an ai_depiction or mention: the character named, no art matched
+            return None
         rid = entry["reference"]["id"]
         if rid not in self._refs:
             self._refs[rid] = data_uri(thumbnail(self._file(entry["evidence"]["reference_path"])))
