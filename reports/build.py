@@ -144,13 +144,19 @@ def finding_entry(finding: Finding, clip: Clip, ref: Reference | None, character
     }
 
 
+def finding_character():
+    """The join condition of a finding's character: its own (every finding made since kinds), or its
+    reference's (a copy stored before, or by code that only names the reference). Needs Reference joined."""
+    return Character.id == func.coalesce(Finding.character_id, Reference.character_id)
+
+
 def findings_query(holder_id: int):
     """Findings of one rights holder with their clip, reference (None but for copies), character and work."""
     return (
         select(Finding, Clip, Reference, Character, Work)
         .join(Clip, Finding.clip_id == Clip.id)
         .outerjoin(Reference, Finding.reference_id == Reference.id)
-        .join(Character, Finding.character_id == Character.id)
+        .join(Character, finding_character())
         .join(Work, Character.work_id == Work.id)
         .where(Work.rights_holder_id == holder_id)
     )
@@ -171,7 +177,8 @@ def build_weekly_report(session: Session, holder_id: int, week: str | IsoWeek,
     first = wk.shift(-TREND_WEEKS)
     trend_rows = session.execute(
         select(Finding.created_at, Finding.state)
-        .join(Character, Finding.character_id == Character.id)
+        .outerjoin(Reference, Finding.reference_id == Reference.id)
+        .join(Character, finding_character())
         .join(Work, Character.work_id == Work.id)
         .where(Work.rights_holder_id == holder_id, Finding.created_at >= first.start, Finding.created_at < wk.end)
     ).all()
@@ -285,7 +292,8 @@ def build_weekly_report(session: Session, holder_id: int, week: str | IsoWeek,
 def weeks_with_findings(session: Session, holder_id: int) -> list[str]:
     """ISO weeks in which the holder has findings, newest first (for pickers)."""
     dates = session.scalars(
-        select(func.min(Finding.created_at)).join(Character, Finding.character_id == Character.id).join(Work)
+        select(func.min(Finding.created_at)).outerjoin(Reference, Finding.reference_id == Reference.id)
+        .join(Character, finding_character()).join(Work)
         .where(Work.rights_holder_id == holder_id)
     ).all()
     if not dates or dates[0] is None:

@@ -21,7 +21,7 @@ from core.models import (
     Work,
 )
 from core.services.audit import record  # noqa: F401  (the log-in pages' audit records)
-from reports.build import finding_entry
+from reports.build import finding_character, finding_entry
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -119,7 +119,7 @@ def _base():
     return (select(Finding, Clip, Reference, Character, Work, RightsHolder)
             .join(Clip, Finding.clip_id == Clip.id)
             .outerjoin(Reference, Finding.reference_id == Reference.id)
-            .join(Character, Finding.character_id == Character.id)
+            .join(Character, finding_character())
             .join(Work, Character.work_id == Work.id)
             .join(RightsHolder, Work.rights_holder_id == RightsHolder.id))
 
@@ -169,7 +169,8 @@ def list_findings(session: Session, user: CurrentUser, flt: FindingFilters, *, l
     stmt = _filtered(restrict(_base(), user), flt)
     total = session.scalar(select(func.count()).select_from(
         _filtered(restrict(select(Finding.id).join(Clip, Finding.clip_id == Clip.id)
-                           .join(Character, Finding.character_id == Character.id)
+                           .outerjoin(Reference, Finding.reference_id == Reference.id)
+                           .join(Character, finding_character())
                            .join(Work, Character.work_id == Work.id), user), flt).subquery()))
     rows = session.execute(stmt.order_by(*SORTS.get(flt.sort, SORTS["score"]))
                            .limit(max(1, min(limit, MAX_PAGE_SIZE))).offset(max(0, offset))).all()
