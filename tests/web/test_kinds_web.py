@@ -100,7 +100,8 @@ def test_report_counts_kinds_and_actions_and_notices_follow_the_policy(world, ai
     assert ",ai_depiction,notice,0," in csv and 'mention title ""ルフィ""' in csv
     notices = "\n".join(p.read_text() for f in files if f["format"] == "notices"
                         for p in [world.settings.home_path(f["path"])] if p.suffix in (".txt", ".md"))
-    assert "ナルトの絵を描いてみた" not in notices  # a mention is monitored: no notice drafted for it
+    assert "/video/ai1" in notices  # ai_depiction: notice
+    assert "/video/fan1" not in notices  # a mention is monitored: no notice drafted for it
 
 
 def test_desk_in_chromium_shows_kind_badge_and_highlighted_text(live_server, browser, ai_clip):  # noqa: F811
