@@ -153,3 +153,76 @@ def _holder_characters(session: Session, signals: HolderSignals) -> set[int]:
     from core.models import Character
 
     return set(session.scalars(select(Character.id).join(Work).where(Work.rights_holder_id == signals.holder_id)))
+
+
+# --- likeness (off unless the likeness_* settings name a model) --------------------------------------
+LIKENESS_MIN_FRAMES = 2  # frames of a video a character must be decided in (a still needs one)
+_LIKENESS: dict[str, tuple] = {}  # "current": (key, embedder, prototypes, calibration, names)
+
+
+def _decode(data: bytes | None):  # noqa: ANN202
+    import cv2
+    import numpy as np
+
+    return None if not data else cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+
+
+def _likeness_model(session: Session, settings, config) -> tuple | None:  # noqa: ANN001
+    """(embedder, prototypes, calibration, {character id: name}) from the references not retired, rebuilt
+    when the art or the model changes; None when fewer than two characters have enough references."""
+    from core.blobstore import open_store
+    from core.models import Character, Reference
+    from matcher.likeness import MIN_REFERENCES, CharacterPrototypes, OnnxEmbedder, calibration_for
+
+    rows = session.execute(select(Reference.character_id, Reference.path, Reference.sha256, Character.name_en)
+                           .join(Character, Reference.character_id == Character.id)
+                           .where(Reference.retired_at.is_(None)).order_by(Reference.id)).all()
+    by_character: dict[int, list] = defaultdict(list)
+    for character_id, path, sha, _ in rows:
+        by_character[character_id].append((path, sha))
+    by_character = {c: refs for c, refs in by_character.items() if len(refs) >= MIN_REFERENCES}
+    if len(by_character) < 2:
+        log.info("likeness: fewer than two characters with %d references; not used", MIN_REFERENCES)
+        return None
+    key = json.dumps([config.sha256, sorted((c, sha) for c, refs in by_character.items() for _, sha in refs)])
+    cached = _LIKENESS.get("current")
+    if cached is None or cached[0] != key:
+        embedder = OnnxEmbedder(config)
+        store = open_store(settings)
+        images = {str(c): [img for img in (_decode(store.find(p)) for p, _ in refs) if img is not None]
+                  for c, refs in by_character.items()}
+        protos = CharacterPrototypes.build(embedder, images)
+        names = {c: name for c, _, _, name in rows}
+        cached = (key, embedder, protos, calibration_for(config, protos), names)
+        _LIKENESS["current"] = cached
+        log.info("likeness prototypes built: %d characters (%s)", len(images), embedder.name)
+    return cached[1:]
+
+
+def likeness_signals(session: Session, settings, path) -> dict[int, list[dict]]:  # noqa: ANN001
+    """{character id: [likeness signal]} for the media at PATH, when the likeness signal is configured
+    (matcher.likeness; off by default). A model that cannot be used is logged, never fails the clip."""
+    from matcher.errors import MatcherError
+    from matcher.likeness import LikenessConfig, likeness_of_frames
+    from matcher.provenance import IMAGE_SUFFIXES, sampled_frames
+
+    config = LikenessConfig.from_settings(settings)
+    if config is None:
+        return {}
+    try:
+        model = _likeness_model(session, settings, config)
+        if model is None:
+            return {}
+        embedder, protos, calibration, names = model
+        still = str(path).lower().endswith(tuple(IMAGE_SUFFIXES))
+        found = likeness_of_frames(embedder, protos, sampled_frames(path), calibration,
+                                   min_frames=1 if still else LIKENESS_MIN_FRAMES)
+    except MatcherError as exc:
+        log.warning("likeness left out: %s", exc)
+        return {}
+    out: dict[int, list[dict]] = {}
+    for signal in found:
+        character_id = int(signal.character)
+        out[character_id] = [{"type": "likeness", **signal.to_dict(), "character": names.get(character_id),
+                              "character_id": character_id}]
+    return out

@@ -327,6 +327,7 @@ def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
     import matcher
 
     from workers.analyze import analyze_file, inspect_provenance, store_kinds, store_provenance, store_result
+    from workers.signals import likeness_signals
 
     settings = get_settings()
     with session_scope() as session:
@@ -354,6 +355,7 @@ def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
             result, version = analyze_file(path, settings)
             with session_scope() as session:
                 provenance = inspect_provenance(path, settings, session)
+                likeness = likeness_signals(session, settings, path)  # {} unless a likeness model is set
     except matcher.MatcherError as exc:
         code = "corrupt" if isinstance(exc, matcher.VideoError) else "analyze_error"
         finish(clip_id, ClipStatus.failed, f"analyze: {exc}", code)
@@ -369,7 +371,7 @@ def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
         clip = session.get(Clip, clip_id)
         copies = store_result(session, settings, clip, result, version)
         store_provenance(session, settings, clip, provenance)
-        findings = store_kinds(session, clip, copies)
+        findings = store_kinds(session, clip, copies, likeness)
         if clip.duration is None:
             clip.duration = result.duration
         clip.analyzed_at = utcnow()

@@ -134,3 +134,56 @@ rules:
     assert _kinds(session, official) == [("luffy", "ai_depiction", "tolerate", 1)]
     signals = session.scalars(select(Finding.signals).where(Finding.clip_id == shop.id)).one()
     assert {s.get("marker") for s in signals if s["type"] == "commercial"} >= {"sale_ja", "link_in_bio"}
+
+
+def test_likeness_with_ai_markers_makes_ai_depiction(session, settings, tmp_path):
+    """With a likeness model set (a tiny ONNX model built here), a new drawing of a character in a clip
+    whose text says AI made it is an ai_depiction of that character, with the likeness as its signal."""
+    import dataclasses
+    import hashlib
+
+    import cv2
+    import pytest
+
+    pytest.importorskip("onnxruntime")
+    from core.blobstore import open_store
+    from core.models import Character, Work
+    from tests.matcher.test_likeness import DESIGNS, SIDE, build_model, draw
+    from workers.signals import likeness_signals
+
+    holder = _holder(session)
+    model = build_model(tmp_path / "tiny.onnx")
+    configured = dataclasses.replace(settings, likeness_model=model, likeness_input_size=SIDE,
+                                     likeness_sha256=hashlib.sha256(model.read_bytes()).hexdigest(),
+                                     likeness_mean=(0.5, 0.5, 0.5), likeness_std=(0.25, 0.25, 0.25),
+                                     likeness_output="embedding")
+    store = open_store(settings)
+    ids = {}
+    for key in ("luffy", "naruto", "sasuke"):
+        character = session.scalar(select(Character).join(Work).where(Work.rights_holder_id == holder.id,
+                                                                        Character.key == key))
+        if character is None:
+            character = Character(work_id=session.scalar(select(Work.id).where(Work.key == "naruto")), key=key,
+                                  name_en=key.title(), aliases=[key.title()])
+            session.add(character)
+            session.flush()
+        ids[key] = character.id
+        for seed in range(4):
+            png = cv2.imencode(".png", draw(DESIGNS[key], seed))[1].tobytes()
+            path = store.put(f"references/test-{key}-{seed}.png", png)
+            session.add(Reference(character_id=character.id, name=f"{key}-{seed}", path=path,
+                                  sha256=hashlib.sha256(png).hexdigest()))
+    session.flush()
+    drawing = tmp_path / "new.png"
+    cv2.imwrite(str(drawing), draw(DESIGNS["naruto"], 205))
+    likeness = likeness_signals(session, configured, drawing)
+    assert list(likeness) == [ids["naruto"]] and likeness[ids["naruto"]][0]["character"] == "Naruto"
+    assert likeness_signals(session, settings, drawing) == {}  # off without a model
+    clip = _clip(session, "l1", "dance #sora2 #aiart")
+    store_kinds(session, clip, [], likeness)
+    (f,) = session.scalars(select(Finding).where(Finding.clip_id == clip.id)).all()
+    assert (f.character_id, f.kind) == (ids["naruto"], "ai_depiction")
+    assert {s["type"] for s in f.signals} == {"likeness", "ai_marker"}
+    quiet = _clip(session, "l2", "a quiet walk")
+    store_kinds(session, quiet, [], likeness)
+    assert _kinds(session, quiet) == []  # a likeness alone, with no AI signal, is no finding
