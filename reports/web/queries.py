@@ -20,6 +20,8 @@ from core.models import (
     TriageState,
     Work,
 )
+from core.services.kinds import KINDS
+from core.services.policy import ACTIONS
 from core.services.audit import record  # noqa: F401  (the log-in pages' audit records)
 from reports.build import finding_character, finding_entry
 
@@ -93,6 +95,10 @@ class FindingFilters:
                     value = None if raw == "all" else raw
                     if value is not None and value not in {s.value for s in TriageState}:
                         continue
+                elif f.name in ("kind", "action"):
+                    if raw not in (KINDS if f.name == "kind" else ACTIONS):
+                        continue
+                    value = raw
                 elif f.name == "sort":
                     if raw not in SORTS:
                         continue

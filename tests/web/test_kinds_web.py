@@ -116,3 +116,12 @@ def test_desk_in_chromium_shows_kind_badge_and_highlighted_text(live_server, bro
     page.wait_for_selector("#signals")
     assert page.locator("#signals .signal-mention mark").first.is_visible()
     assert page.locator("#signals .signal-ai_marker mark").count() >= 1
+
+
+async def test_desk_filters_by_kind_and_action(browser_for, ai_clip):
+    b = await browser_for("analyst")
+    page = (await b.page("/triage?kind=mention&action=monitor")).text
+    assert page.count('class="badge kind kind-mention"') == 1 and "kind-ai_depiction" not in page
+    assert '<option value="mention" selected>' in page
+    junk = (await b.client.get("/api/findings", params={"kind": "parody"})).json()
+    assert "kind" not in junk["filters"]  # an unknown kind is ignored, as other junk filters are
