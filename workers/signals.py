@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core.models import Clip, Finding, RightsHolder, Work
 from matcher.provenance import INTACT_STATES
 from matcher.text import MentionDetector
+from matcher.text.detector import CatalogueError
 from matcher.text.commercial import commercial_hints, field_texts
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,11 @@ def holder_detector(session: Session, holder: RightsHolder) -> tuple[MentionDete
     digest = hashlib.sha256(json.dumps(works, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     cached = _DETECTORS.get(holder.id)
     if cached is None or cached[0] != digest:
-        detector = MentionDetector(works)
+        try:
+            detector = MentionDetector(works)
+        except CatalogueError as exc:  # a bad catalogue must not fail every clip: its names are left out
+            log.warning("mentions of %s left out: its catalogue cannot be read: %s", holder.name, exc)
+            return None, {}
         cached = (digest, detector, catalogue_character_ids(session, holder))
         _DETECTORS[holder.id] = cached
         log.info("mention detector of %s built: %d works, %d characters", holder.name, len(works),
