@@ -109,14 +109,13 @@ def store_kinds(session: Session, clip: Clip, copies: list[Finding],
     kind, signals and action set here); an `ai_depiction` or `mention` is one finding per (clip, character)
     with no reference. A rerun replaces them; decided findings are kept. Returns the findings of the clip."""
     from core.services.kinds import COPY, verdicts
-    from core.services.policy import current_policy, decide_action, policy_facts
+    from core.services.policy import current_policy, decide_finding
     from workers.signals import copy_signal, gather
 
     copies = [f for f in copies if f.reference_id is not None]
     others = {f.character_id: f for f in session.scalars(select(Finding).where(
         Finding.clip_id == clip.id, Finding.reference_id.is_(None)))}
     kept: list[Finding] = []
-    uploader = (clip.uploader_id, clip.uploader_name)
     for holder_id, signals in gather(session, clip, copies, likeness).items():
         version, policy = current_policy(session, holder_id)
         for verdict in verdicts(signals.per_character, signals.clip_signals):
@@ -138,9 +137,7 @@ def store_kinds(session: Session, clip: Clip, copies: list[Finding],
                 session.add(f)
             for f in rows:
                 f.kind = verdict.kind
-                f.action = decide_action(policy, policy_facts(policy, verdict.kind, f.signals, clip.platform,
-                                                               uploader))
-                f.policy_version = version
+                decide_finding(version, policy, f, clip)
                 kept.append(f)
     for stale in others.values():  # no longer named: dropped unless an analyst decided it
         if stale.state == TriageState.pending.value:

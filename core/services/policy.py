@@ -181,3 +181,34 @@ def set_policy(session: Session, actor_id: int | None, holder: RightsHolder, doc
            rules=len(document["rules"]), default=document["default"],
            allow_uploaders=len(document["allow_uploaders"]))
     return row
+
+
+def decide_finding(version: int, document: dict, finding, clip) -> None:  # noqa: ANN001
+    """Set FINDING's action from its kind and signals under the policy (VERSION, DOCUMENT)."""
+    facts = policy_facts(document, finding.kind or "copy", list(finding.signals or []), clip.platform,
+                         (clip.uploader_id, clip.uploader_name))
+    finding.action = decide_action(document, facts)
+    finding.policy_version = version
+
+
+def apply_policy(session: Session, actor_id: int | None, holder: RightsHolder,
+                 states: tuple[str, ...] = ("pending",)) -> dict[str, int]:
+    """Decide again, under the holder's current policy, the action of its findings in STATES (pending by
+    default: what analysts decided stays as it was decided). Audited; returns {action: findings}."""
+    from core.models import Character, Clip, Finding, Reference, Work
+
+    version, document = current_policy(session, holder.id)
+    rows = session.execute(
+        select(Finding, Clip).join(Clip, Finding.clip_id == Clip.id)
+        .outerjoin(Reference, Finding.reference_id == Reference.id)
+        .join(Character, Character.id == func.coalesce(Finding.character_id, Reference.character_id))
+        .join(Work, Character.work_id == Work.id)
+        .where(Work.rights_holder_id == holder.id, Finding.state.in_(states))).all()
+    counts: dict[str, int] = {}
+    for finding, clip in rows:
+        decide_finding(version, document, finding, clip)
+        counts[finding.action] = counts.get(finding.action, 0) + 1
+    session.flush()
+    record(session, actor_id, "policy_applied", "rights_holder", holder.id, version=version, states=list(states),
+           **{f"to_{a}": n for a, n in sorted(counts.items())})
+    return counts

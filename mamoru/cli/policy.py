@@ -41,11 +41,14 @@ def policy_show(holder: str) -> None:
 
 @policy.command("set")
 @click.option("--holder", required=True, help="Rights holder.")
+@click.option("--apply", "apply_now", is_flag=True,
+              help="Also decide the holder's pending findings again under it (decided ones keep their action).")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def policy_set(holder: str, file: Path) -> None:
+def policy_set(holder: str, file: Path, apply_now: bool) -> None:
     """Store FILE (YAML: rules, default, allow_uploaders) as the holder's next policy version. The same
-    policy again changes nothing. Findings analysed from now on carry the new version's action."""
-    from core.services.policy import parse_policy, set_policy
+    policy again changes nothing. Findings analysed from now on carry the new version's action; with
+    --apply the pending ones get it now too."""
+    from core.services.policy import apply_policy, parse_policy, set_policy
 
     try:
         text = file.read_text(encoding="utf-8")
@@ -56,3 +59,7 @@ def policy_set(holder: str, file: Path) -> None:
         stored = set_policy(session, None, row, parse_policy(text, str(file)))
         click.echo(f"policy of {row.name}: version {stored.version} ({len(stored.document['rules'])} rules, "
                    f"default {stored.document['default']})")
+        if apply_now:
+            counts = apply_policy(session, None, row)
+            said = ", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "none"
+            click.echo(f"pending findings decided again under version {stored.version}: {said}")

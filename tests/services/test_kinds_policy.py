@@ -134,7 +134,8 @@ def test_policy_cli(settings, tmp_path):
     path.write_text("rules:\n  - {kind: mention, action: tolerate}\n  - {kind: [copy, ai_depiction], action: notice}\n")
     stored = runner.invoke(cli, ["policy", "set", "--holder", "CLI Studio", str(path)])
     assert stored.exit_code == 0 and "version 1" in stored.output, stored.output
-    assert "version 1" in runner.invoke(cli, ["policy", "set", "--holder", "CLI Studio", str(path)]).output
+    again = runner.invoke(cli, ["policy", "set", "--holder", "CLI Studio", "--apply", str(path)])
+    assert "version 1" in again.output and "pending findings decided again under version 1: none" in again.output
     assert "tolerate" in runner.invoke(cli, ["policy", "show", "--holder", "CLI Studio"]).output
     path.write_text("rules: [{kind: parody, action: notice}]\n")
     bad = runner.invoke(cli, ["policy", "set", "--holder", "CLI Studio", str(path)])

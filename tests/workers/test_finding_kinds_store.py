@@ -187,3 +187,20 @@ def test_likeness_with_ai_markers_makes_ai_depiction(session, settings, tmp_path
     quiet = _clip(session, "l2", "a quiet walk")
     store_kinds(session, quiet, [], likeness)
     assert _kinds(session, quiet) == []  # a likeness alone, with no AI signal, is no finding
+
+
+def test_a_new_policy_applied_to_pending_findings(session):
+    from core.services.policy import apply_policy
+    from core.services.triage import decide
+
+    holder = _holder(session)
+    fan = _clip(session, "fa1", "ルフィ描いてみた")
+    shop = _clip(session, "sh1", "ナミ アクスタ 販売中")
+    for clip in (fan, shop):
+        store_kinds(session, clip, [])
+    decided = session.scalar(select(Finding.id).where(Finding.clip_id == shop.id))
+    decide(session, None, [decided], "confirm", "")
+    set_policy(session, None, holder, parse_policy("rules: [{kind: mention, action: tolerate}]"))
+    assert apply_policy(session, None, holder) == {"tolerate": 1}
+    assert _kinds(session, fan) == [("luffy", "mention", "tolerate", 1)]
+    assert _kinds(session, shop) == [("nami", "mention", "monitor", 0)]  # decided: kept as decided
