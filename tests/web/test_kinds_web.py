@@ -125,3 +125,32 @@ async def test_desk_filters_by_kind_and_action(browser_for, ai_clip):
     assert '<option value="mention" selected>' in page
     junk = (await b.client.get("/api/findings", params={"kind": "parody"})).json()
     assert "kind" not in junk["filters"]  # an unknown kind is ignored, as other junk filters are
+
+
+async def test_watermark_frame_served_as_signal_evidence(browser_for, world, ai_clip):
+    import io
+
+    from PIL import Image
+
+    from core.blobstore import open_store
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), "purple").save(buf, "JPEG")
+    with session_scope(world.settings) as s:
+        key = open_store(world.settings).put(f"evidence/{ai_clip[0]}/watermark-genai.jpg", buf.getvalue())
+        clip = s.get(Clip, ai_clip[0])
+        clip.provenance = {"ai_generated": True, "c2pa": {"present": False},
+                           "watermarks": [{"name": "genai", "score": 0.9, "frames": 4, "best_t": 1.5,
+                                           "best_box": [1, 2, 30, 10], "moved": True, "frame_path": key}]}
+        store_kinds(s, clip, [])
+        f = s.scalar(select(Finding).where(Finding.clip_id == clip.id))
+        n = next(i for i, sig in enumerate(f.signals) if sig["type"] == "watermark")
+        fid = f.id
+    b = await browser_for("analyst")
+    page = (await b.page(f"/findings/{fid}")).text
+    assert f'/findings/{fid}/signals/{n}/frame.jpg' in page and "generator watermark genai" in page
+    r = await b.client.get(f"/findings/{fid}/signals/{n}/frame.jpg")
+    assert r.status_code == 200 and r.content[:2] == b"\xff\xd8"
+    assert (await b.client.get(f"/findings/{fid}/signals/0/frame.jpg")).status_code == 404  # a mention: no frame
+    holder2 = await browser_for("holder2")
+    assert (await holder2.client.get(f"/findings/{fid}/signals/{n}/frame.jpg")).status_code == 404
