@@ -23,7 +23,7 @@ from matcher.text.commercial import commercial_hints, field_texts
 
 log = logging.getLogger(__name__)
 EVIDENCE_TEXT_CHARS = 1000  # a field's text kept with a signal (the desk highlights the match in it)
-_DETECTORS: dict[int, tuple[str, MentionDetector, dict]] = {}  # holder id: (catalogue digest, detector, ids)
+_DETECTORS: dict[int, tuple[str, MentionDetector | None, dict]] = {}  # holder id: (catalogue digest, detector, ids)
 
 
 @dataclass
@@ -35,26 +35,38 @@ class HolderSignals:
     clip_signals: list[dict] = field(default_factory=list)
 
 
+def _catalogue_digest(session: Session, holder: RightsHolder) -> str:
+    """A digest of every name of HOLDER's works and characters, in one query (the detector's cache key)."""
+    from core.models import Character
+
+    rows = session.execute(
+        select(Work.id, Work.key, Work.titles, Work.name_en, Work.name_ja, Character.id, Character.key,
+               Character.aliases, Character.name_en, Character.name_ja)
+        .outerjoin(Character, Character.work_id == Work.id).where(Work.rights_holder_id == holder.id)
+        .order_by(Work.id, Character.id)).all()
+    return hashlib.sha256(json.dumps([list(r) for r in rows], ensure_ascii=False, default=str).encode()).hexdigest()
+
+
 def holder_detector(session: Session, holder: RightsHolder) -> tuple[MentionDetector | None, dict]:
     """The mention detector of HOLDER's catalogue and {(work id, character id): Character id}; rebuilt only
-    when the catalogue changed (a digest of it is the cache key)."""
+    when the catalogue changed (a digest of its names is the cache key)."""
     from core.services.catalogue import catalogue_character_ids, holder_catalogue
 
-    works = [w for w in holder_catalogue(session, holder) if w["characters"] or w["titles"]]
-    if not works:
-        return None, {}
-    digest = hashlib.sha256(json.dumps(works, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    digest = _catalogue_digest(session, holder)
     cached = _DETECTORS.get(holder.id)
-    if cached is None or cached[0] != digest:
+    if cached is not None and cached[0] == digest:
+        return cached[1], cached[2]
+    works = [w for w in holder_catalogue(session, holder) if w["characters"] or w["titles"]]
+    detector = None
+    if works:
         try:
             detector = MentionDetector(works)
         except CatalogueError as exc:  # a bad catalogue must not fail every clip: its names are left out
             log.warning("mentions of %s left out: its catalogue cannot be read: %s", holder.name, exc)
-            return None, {}
-        cached = (digest, detector, catalogue_character_ids(session, holder))
-        _DETECTORS[holder.id] = cached
-        log.info("mention detector of %s built: %d works, %d characters", holder.name, len(works),
-                 len(cached[2]))
+    cached = (digest, detector, catalogue_character_ids(session, holder) if detector else {})
+    _DETECTORS[holder.id] = cached
+    if detector is not None:
+        log.info("mention detector of %s built: %d works, %d characters", holder.name, len(works), len(cached[2]))
     return cached[1], cached[2]
 
 
