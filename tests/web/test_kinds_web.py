@@ -101,6 +101,7 @@ def test_report_counts_kinds_and_actions_and_notices_follow_the_policy(world, ai
     notices = "\n".join(p.read_text() for f in files if f["format"] == "notices"
                         for p in [world.settings.home_path(f["path"])] if p.suffix in (".txt", ".md"))
     assert "/video/ai1" in notices  # ai_depiction: notice
+    assert "none matched (the post names the character and depicts it)" in notices
     assert "/video/fan1" not in notices  # a mention is monitored: no notice drafted for it
 
 
