@@ -186,7 +186,8 @@ class Clip(Base):
     spider: Mapped[str | None] = mapped_column(String(64))
     source_url: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[dict | None] = mapped_column()  # fetch evidence: info JSON path, format, size
-    # how the media says it was made (set by analyze): {"ai_generated", "c2pa": {...}, "watermarks": [...]}
+    # how the media says it was made (set by analyze): {"ai_generated", "c2pa": {...}, "watermarks": [...]},
+    # and "likeness": {character id: [signal]} when the likeness signal is configured
     provenance: Mapped[dict | None] = mapped_column()
     findings: Mapped[list[Finding]] = relationship(back_populates="clip", cascade="all, delete-orphan")
 

@@ -107,12 +107,15 @@ def store_kinds(session: Session, clip: Clip, copies: list[Finding],
     """Give every (clip, character) of every holder one verdict (core.services.kinds) from the signals
     workers.signals gathers, and the holder's policy's action: copies keep one finding per reference (their
     kind, signals and action set here); an `ai_depiction` or `mention` is one finding per (clip, character)
-    with no reference. A rerun replaces them; decided findings are kept. Returns the findings of the clip."""
+    with no reference. LIKENESS ({character id: [signal]}) defaults to the one recorded in the clip's
+    provenance. A rerun replaces them; decided findings are kept. Returns the findings of the clip."""
     from core.services.kinds import COPY, verdicts
     from core.services.policy import current_policy, decide_finding
     from workers.signals import copy_signal, gather
 
     copies = [f for f in copies if f.reference_id is not None]
+    if likeness is None:  # recorded with the media's provenance by the analysis (and linked to duplicates)
+        likeness = {int(k): v for k, v in ((clip.provenance or {}).get("likeness") or {}).items()}
     others = {f.character_id: f for f in session.scalars(select(Finding).where(
         Finding.clip_id == clip.id, Finding.reference_id.is_(None)))}
     kept: list[Finding] = []

@@ -371,7 +371,9 @@ def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
         clip = session.get(Clip, clip_id)
         copies = store_result(session, settings, clip, result, version)
         store_provenance(session, settings, clip, provenance)
-        findings = store_kinds(session, clip, copies, likeness)
+        if likeness:  # kept with the media's provenance: a clip with the same media is linked to it
+            clip.provenance = {**clip.provenance, "likeness": {str(k): v for k, v in likeness.items()}}
+        findings = store_kinds(session, clip, copies)
         if clip.duration is None:
             clip.duration = result.duration
         clip.analyzed_at = utcnow()

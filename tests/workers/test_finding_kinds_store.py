@@ -184,6 +184,11 @@ def test_likeness_with_ai_markers_makes_ai_depiction(session, settings, tmp_path
     (f,) = session.scalars(select(Finding).where(Finding.clip_id == clip.id)).all()
     assert (f.character_id, f.kind) == (ids["naruto"], "ai_depiction")
     assert {s["type"] for s in f.signals} == {"likeness", "ai_marker"}
+    linked = _clip(session, "l3", "another dance #aiart",
+                   provenance={"likeness": {str(k): v for k, v in likeness.items()}})  # as the analysis records it
+    store_kinds(session, linked, [])
+    assert [(f.character_id, f.kind) for f in session.scalars(select(Finding).where(Finding.clip_id == linked.id))] \
+        == [(ids["naruto"], "ai_depiction")]
     quiet = _clip(session, "l2", "a quiet walk")
     store_kinds(session, quiet, [], likeness)
     assert _kinds(session, quiet) == []  # a likeness alone, with no AI signal, is no finding
