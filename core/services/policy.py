@@ -212,3 +212,34 @@ def apply_policy(session: Session, actor_id: int | None, holder: RightsHolder,
     record(session, actor_id, "policy_applied", "rights_holder", holder.id, version=version, states=list(states),
            **{f"to_{a}": n for a, n in sorted(counts.items())})
     return counts
+
+
+# --- for the web app and the API: who may read and change a holder's policy --------------------------------
+
+def holder_policy(session: Session, actor, holder_id: int) -> dict:  # noqa: ANN001
+    """{"rights_holder_id", "version", "document", "editable"} for staff and the holder's own users
+    (another holder's answers NotFound, as its profile does)."""
+    from core.services.holder_profiles import _visible, can_edit
+
+    _visible(session, actor, holder_id)
+    version, document = current_policy(session, holder_id)
+    return {"rights_holder_id": holder_id, "version": version, "document": document,
+            "editable": can_edit(actor, holder_id)}
+
+
+def change_holder_policy(session: Session, actor, holder_id: int, document, *, apply_pending: bool = False) -> dict:  # noqa: ANN001
+    """Store DOCUMENT as the holder's next policy (admins and the holder's own users); with APPLY_PENDING
+    its pending findings are decided again under it. Audited."""
+    from core.services.errors import Forbidden
+    from core.services.holder_profiles import _visible, can_edit
+    from core.services.holders import get_holder
+
+    _visible(session, actor, holder_id)
+    if not can_edit(actor, holder_id):
+        raise Forbidden("only an admin or the holder's own users may change its policy")
+    holder = get_holder(session, holder_id)
+    set_policy(session, getattr(actor, "id", None), holder, document)
+    out = holder_policy(session, actor, holder_id)
+    if apply_pending:
+        out["applied"] = apply_policy(session, getattr(actor, "id", None), holder)
+    return out

@@ -20,7 +20,7 @@ from core.config import Settings
 from core.queue import QueueUnavailable
 from core.services.errors import Conflict, Forbidden as ServiceForbidden, Invalid, NotFoundError, ServiceError
 from reports.render import safe_url
-from reports.web import admin, api, health, notices, pages
+from reports.web import admin, api, health, notices, pages, policy
 from reports.web.deps import Forbidden, LoginRequired
 from reports.web.limits import BodyLimitMiddleware
 from reports.web.queries import NotFound
@@ -108,6 +108,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(notices.router)
     app.include_router(notices.api)
+    app.include_router(policy.api)
     # each add_middleware wraps the ones before: the Host check runs first, then the body limits (before
     # routing and parsing), then the security headers
     app.add_middleware(SecurityHeadersMiddleware)

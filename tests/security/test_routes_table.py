@@ -96,6 +96,9 @@ ROUTES = {
     ("GET", "/captures/{capture_id}/screenshot.png"): USER,
     ("GET", "/api/holders/{holder_id}/profile"): USER,
     ("PUT", "/api/holders/{holder_id}/profile"): USER,
+    # a holder's policy (reports/web/policy.py): staff read, admins and the holder's users change
+    ("GET", "/api/holders/{holder_id}/policy"): USER,
+    ("PUT", "/api/holders/{holder_id}/policy"): USER,
     ("GET", "/api/holders/{holder_id}/notices"): USER,
     ("GET", "/api/docs"): ANYONE,
     ("GET", "/api/openapi.json"): ANYONE,

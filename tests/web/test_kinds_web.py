@@ -155,3 +155,25 @@ async def test_watermark_frame_served_as_signal_evidence(browser_for, world, ai_
     assert (await b.client.get(f"/findings/{fid}/signals/0/frame.jpg")).status_code == 404  # a mention: no frame
     holder2 = await browser_for("holder2")
     assert (await holder2.client.get(f"/findings/{fid}/signals/{n}/frame.jpg")).status_code == 404
+
+
+async def test_policy_over_the_api(browser_for, world, ai_clip):
+    holder_id, other = world.ids.holders
+    analyst = await browser_for("analyst")
+    shown = (await analyst.client.get(f"/api/holders/{holder_id}/policy")).json()
+    assert shown["version"] == 0 and not shown["editable"] and shown["document"]["default"] == "monitor"
+    body = {"rules": [{"kind": "mention", "action": "notice"}, {"kind": ["copy", "ai_depiction"], "action": "notice"}]}
+    assert (await analyst.client.put(f"/api/holders/{holder_id}/policy", json=body,
+                                     headers={"X-CSRF-Token": analyst.csrf})).status_code == 403
+    holder = await browser_for("holder1")
+    r = await holder.client.put(f"/api/holders/{holder_id}/policy?apply=true", json=body,
+                                headers={"X-CSRF-Token": holder.csrf})
+    assert r.status_code == 200, r.text
+    assert r.json()["version"] == 1 and r.json()["applied"]["notice"] >= 3  # the mention too, now
+    with session_scope(world.settings) as s:
+        f = s.scalar(select(Finding).where(Finding.clip_id == ai_clip[1]))
+        assert (f.kind, f.action, f.policy_version) == ("mention", "notice", 1)
+    bad = await holder.client.put(f"/api/holders/{holder_id}/policy", json={"rules": [{"kind": "x", "action": "notice"}]},
+                                  headers={"X-CSRF-Token": holder.csrf})
+    assert bad.status_code == 422 and "'x' is not one of" in bad.text
+    assert (await holder.client.get(f"/api/holders/{other}/policy")).status_code == 404
