@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -185,7 +186,8 @@ class Clip(Base):
     spider: Mapped[str | None] = mapped_column(String(64))
     source_url: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[dict | None] = mapped_column()  # fetch evidence: info JSON path, format, size
-    # how the media says it was made (set by analyze): {"ai_generated", "c2pa": {...}, "watermarks": [...]}
+    # how the media says it was made (set by analyze): {"ai_generated", "c2pa": {...}, "watermarks": [...]},
+    # and "likeness": {character id: [signal]} when the likeness signal is configured
     provenance: Mapped[dict | None] = mapped_column()
     findings: Mapped[list[Finding]] = relationship(back_populates="clip", cascade="all, delete-orphan")
 
@@ -210,14 +212,38 @@ class Keyframe(Base):
     thumbnail_path: Mapped[str | None] = mapped_column(Text)
 
 
+class FindingKind(str, enum.Enum):
+    """One verdict per (clip, character), strongest first (core.services.kinds decides it)."""
+
+    copy = "copy"  # the holder's reference art is in the clip
+    ai_depiction = "ai_depiction"  # the character is named (or recognised) and the clip says a generator made it
+    mention = "mention"  # the character is named, nothing more
+
+
+class PolicyAction(str, enum.Enum):
+    notice = "notice"
+    monitor = "monitor"
+    tolerate = "tolerate"
+
+
 class Finding(Base):
-    """A reference seen in a clip, with the matcher's evidence and the analysts' decision."""
+    """A character of a holder in a clip: its kind, the signals that made it (`signals`, JSON), the matcher's
+    evidence for copies, the holder's policy's action, and the analysts' decision. A copy is one finding
+    per (clip, reference); any other kind one per (clip, character) with no reference."""
 
     __tablename__ = "findings"
-    __table_args__ = (UniqueConstraint("clip_id", "reference_id"),)
+    __table_args__ = (UniqueConstraint("clip_id", "reference_id"),
+                      Index("ux_findings_clip_character", "clip_id", "character_id", unique=True,
+                            sqlite_where=text("reference_id IS NULL"),
+                            postgresql_where=text("reference_id IS NULL")))
     id: Mapped[int] = mapped_column(primary_key=True)
     clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
-    reference_id: Mapped[int] = mapped_column(ForeignKey("references.id", ondelete="CASCADE"), index=True)
+    reference_id: Mapped[int | None] = mapped_column(ForeignKey("references.id", ondelete="CASCADE"), index=True)
+    character_id: Mapped[int | None] = mapped_column(ForeignKey("characters.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default=FindingKind.copy.value, server_default="copy", index=True)
+    signals: Mapped[list | None] = mapped_column()  # [{"type": "reference_match" | "mention" | ..., evidence}]
+    action: Mapped[str | None] = mapped_column(String(16))  # notice, monitor, tolerate (the holder's policy)
+    policy_version: Mapped[int | None] = mapped_column(Integer)  # the policy version that chose `action`
     score: Mapped[float] = mapped_column(Float)
     method: Mapped[str] = mapped_column(String(64))
     spans: Mapped[list] = mapped_column(default=list)
@@ -238,7 +264,22 @@ class Finding(Base):
     enforcement_state: Mapped[str | None] = mapped_column(String(16), index=True)
     enforcement_at: Mapped[datetime | None] = mapped_column()
     clip: Mapped[Clip] = relationship(back_populates="findings")
-    reference: Mapped[Reference] = relationship()
+    reference: Mapped[Reference | None] = relationship()
+    character: Mapped[Character | None] = relationship()
+
+
+class HolderPolicy(Base):
+    """One version of a rights holder's policy (core.services.policy): rules mapping a finding's kind and
+    signals to notice, monitor or tolerate. A change is a new version, never an overwrite."""
+
+    __tablename__ = "holder_policies"
+    __table_args__ = (UniqueConstraint("rights_holder_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rights_holder_id: Mapped[int] = mapped_column(ForeignKey("rights_holders.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Watermark(Base):

@@ -21,6 +21,8 @@ from core.limits import TITLE_MAX_CHARS, UPLOADER_MAX_CHARS, capped
 from core.models import Character, Clip, Finding, Reference, RightsHolder, TriageState, Work
 
 SCHEMA_ID = "mamoru.weekly-report/1"
+FINDING_KINDS = ("copy", "ai_depiction", "mention")
+POLICY_ACTIONS = ("notice", "monitor", "tolerate")
 TREND_WEEKS = 8  # previous weeks shown beside the report's week
 TOP_CLIPS = 10
 WEEK_RULE = "finding.created_at in [week.start, week.end)"
@@ -113,10 +115,15 @@ def _clip_dict(clip: Clip) -> dict:
     }
 
 
-def finding_entry(finding: Finding, clip: Clip, ref: Reference, character: Character, work: Work) -> dict:
-    """One finding with its evidence, as listed in reports and returned by the API."""
+def finding_entry(finding: Finding, clip: Clip, ref: Reference | None, character: Character, work: Work) -> dict:
+    """One finding with its evidence, as listed in reports and returned by the API: its kind (copy,
+    ai_depiction, mention), the signals that made it with their evidence, and the policy's action."""
     return {
         "finding_id": finding.id,
+        "kind": finding.kind or "copy",
+        "action": finding.action,
+        "policy_version": finding.policy_version,
+        "signals": list(finding.signals or []),
         "state": finding.state,
         "score": round(float(finding.score), 4),
         "method": finding.method,
@@ -130,21 +137,27 @@ def finding_entry(finding: Finding, clip: Clip, ref: Reference, character: Chara
         "decided_at": iso(finding.decided_at),
         "note": finding.note,
         "clip": _clip_dict(clip),
-        "reference": {"id": ref.id, "name": ref.name, "sha256": ref.sha256, "phash": ref.phash},
+        "reference": {"id": ref.id, "name": ref.name, "sha256": ref.sha256, "phash": ref.phash} if ref else None,
         "character": {"id": character.id, "name_en": character.name_en, "name_ja": character.name_ja},
         "work": {"id": work.id, "name_en": work.name_en, "name_ja": work.name_ja},
-        "evidence": {"frame_path": finding.thumbnail_path, "reference_path": ref.path},
+        "evidence": {"frame_path": finding.thumbnail_path, "reference_path": ref.path if ref else None},
         "enforcement": {"state": finding.enforcement_state, "at": iso(finding.enforcement_at)},
     }
 
 
+def finding_character():
+    """The join condition of a finding's character: its own (every finding made since kinds), or its
+    reference's (a copy stored before, or by code that only names the reference). Needs Reference joined."""
+    return Character.id == func.coalesce(Finding.character_id, Reference.character_id)
+
+
 def findings_query(holder_id: int):
-    """Findings of one rights holder with their clip, reference, character and work."""
+    """Findings of one rights holder with their clip, reference (None but for copies), character and work."""
     return (
         select(Finding, Clip, Reference, Character, Work)
         .join(Clip, Finding.clip_id == Clip.id)
-        .join(Reference, Finding.reference_id == Reference.id)
-        .join(Character, Reference.character_id == Character.id)
+        .outerjoin(Reference, Finding.reference_id == Reference.id)
+        .join(Character, finding_character())
         .join(Work, Character.work_id == Work.id)
         .where(Work.rights_holder_id == holder_id)
     )
@@ -157,13 +170,16 @@ def build_weekly_report(session: Session, holder_id: int, week: str | IsoWeek,
     holder = session.get(RightsHolder, holder_id)
     if holder is None:
         raise LookupError(f"no rights holder with id {holder_id}")
+    from core.services.policy import current_policy
+
+    policy_version, policy = current_policy(session, holder_id)
 
     # Trend: counts per state for this week and the previous eight, bucketed in Python (portable SQL).
     first = wk.shift(-TREND_WEEKS)
     trend_rows = session.execute(
         select(Finding.created_at, Finding.state)
-        .join(Reference, Finding.reference_id == Reference.id)
-        .join(Character, Reference.character_id == Character.id)
+        .outerjoin(Reference, Finding.reference_id == Reference.id)
+        .join(Character, finding_character())
         .join(Work, Character.work_id == Work.id)
         .where(Work.rights_holder_id == holder_id, Finding.created_at >= first.start, Finding.created_at < wk.end)
     ).all()
@@ -185,6 +201,9 @@ def build_weekly_report(session: Session, holder_id: int, week: str | IsoWeek,
     ).all()
 
     state_counts: Counter = Counter()
+    kind_counts: dict[str, Counter] = defaultdict(Counter)
+    action_counts: dict[str, Counter] = defaultdict(Counter)
+    action_versions: dict[str, set] = defaultdict(set)
     per_platform: dict[str, dict] = defaultdict(lambda: {"confirmed": 0, "pending": 0, "escalated": 0,
                                                          "dismissed": 0, "clips": set()})
     per_character: dict[int, dict] = {}
@@ -193,6 +212,11 @@ def build_weekly_report(session: Session, holder_id: int, week: str | IsoWeek,
     entries = []
     for finding, clip, ref, character, work in rows:
         state_counts[finding.state] += 1
+        kind_counts[finding.kind or "copy"][finding.state] += 1
+        action = finding.action or "undecided"
+        action_counts[action][finding.state] += 1
+        if finding.policy_version is not None:
+            action_versions[action].add(finding.policy_version)
         plat = per_platform[clip.platform]
         plat[finding.state] = plat.get(finding.state, 0) + 1
         if finding.state != TriageState.confirmed.value:
@@ -257,6 +281,14 @@ def build_weekly_report(session: Session, holder_id: int, week: str | IsoWeek,
         "by_character": by_character,
         "by_uploader": by_uploader,
         "top_clips": top_clips,
+        "by_kind": [{"kind": k, "findings": sum(kind_counts[k].values()), **{s.value: kind_counts[k][s.value]
+                                                                             for s in TriageState}}
+                    for k in FINDING_KINDS if kind_counts[k]],
+        "by_action": [{"action": a, "findings": sum(action_counts[a].values()),
+                       **{s.value: action_counts[a][s.value] for s in TriageState},
+                       "policy_versions": sorted(action_versions[a])}
+                      for a in (*POLICY_ACTIONS, "undecided") if action_counts[a]],
+        "policy": {"version": policy_version, "rules": policy["rules"], "default": policy["default"]},
         "findings": entries,
         "enforcement": enforcement_section(session, holder_id, wk),
     }
@@ -294,7 +326,8 @@ def enforcement_section(session: Session, holder_id: int, wk: IsoWeek) -> dict:
 def weeks_with_findings(session: Session, holder_id: int) -> list[str]:
     """ISO weeks in which the holder has findings, newest first (for pickers)."""
     dates = session.scalars(
-        select(func.min(Finding.created_at)).join(Reference).join(Character).join(Work)
+        select(func.min(Finding.created_at)).outerjoin(Reference, Finding.reference_id == Reference.id)
+        .join(Character, finding_character()).join(Work)
         .where(Work.rights_holder_id == holder_id)
     ).all()
     if not dates or dates[0] is None:

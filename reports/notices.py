@@ -135,9 +135,12 @@ def notice_inputs(session: Session, holder_id: int, report: dict) -> tuple:
 
 
 def group_entries(entries: list[dict]) -> dict[tuple[str, str], list[dict]]:
-    """Confirmed finding entries (reports.build.finding_entry) by platform and uploader."""
+    """Confirmed finding entries (reports.build.finding_entry) by platform and uploader; only those whose
+    action under the holder's policy is `notice` (a finding from before policies, with none, counts as one)."""
     groups: dict[tuple[str, str], list[dict]] = {}
     for entry in entries:
+        if entry.get("action") not in (None, "notice"):
+            continue
         clip = entry["clip"]
         key = (clip["platform"], clip["uploader_id"] or clip["uploader_name"] or "unknown")
         groups.setdefault(key, []).append(entry)
@@ -158,7 +161,9 @@ def works_of(items: list[dict]) -> list[dict]:
         work = out.setdefault(key, {"work_en": e["work"]["name_en"], "work_ja": e["work"]["name_ja"],
                                     "character_en": e["character"]["name_en"],
                                     "character_ja": e["character"]["name_ja"], "references": {}})
-        work["references"][e["reference"]["id"]] = {"name": e["reference"]["name"], "sha256": e["reference"]["sha256"]}
+        if e.get("reference"):  # an ai_depiction or mention names the character, with no reference art
+            work["references"][e["reference"]["id"]] = {"name": e["reference"]["name"],
+                                                        "sha256": e["reference"]["sha256"]}
     for work in out.values():
         work["references"] = list(work["references"].values())
     return list(out.values())

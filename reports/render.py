@@ -24,6 +24,7 @@ CSV_COLUMNS = (
     "posted_at", "first_seen_at", "view_count", "duration", "work", "work_ja", "character", "character_ja",
     "reference", "reference_sha256", "score", "method", "distance", "clip_share", "reference_share",
     "spans", "best_t", "media_sha256", "state", "decided_at", "note", "enforcement_state", "enforcement_at",
+    "kind", "action", "policy_version", "signals",
 )
 
 
@@ -62,14 +63,28 @@ def csv_rows(report: dict):
             "uploader_name": c["uploader_name"], "posted_at": c["posted_at"], "first_seen_at": c["first_seen_at"],
             "view_count": c["view_count"], "duration": c["duration"], "work": e["work"]["name_en"],
             "work_ja": e["work"]["name_ja"], "character": e["character"]["name_en"],
-            "character_ja": e["character"]["name_ja"], "reference": e["reference"]["name"],
-            "reference_sha256": e["reference"]["sha256"], "score": e["score"], "method": e["method"],
+            "character_ja": e["character"]["name_ja"], "reference": (e["reference"] or {}).get("name"),
+            "reference_sha256": (e["reference"] or {}).get("sha256"), "score": e["score"], "method": e["method"],
             "distance": e["distance"], "clip_share": e["clip_share"], "reference_share": e["reference_share"],
             "spans": format_spans(e["spans"]), "best_t": e["best_t"], "media_sha256": c["media_sha256"],
             "state": e["state"], "decided_at": e["decided_at"], "note": e["note"],
             "enforcement_state": (e.get("enforcement") or {}).get("state"),
             "enforcement_at": (e.get("enforcement") or {}).get("at"),
+            "kind": e.get("kind"), "action": e.get("action"), "policy_version": e.get("policy_version"),
+            "signals": signals_text(e.get("signals") or []),
         }
+
+
+def signals_text(signals: list[dict]) -> str:
+    """A finding's signals in one cell: `mention title "ルフィ"; ai_marker hashtags "#sora2"; c2pa ...`."""
+    out = []
+    for s in signals:
+        what = s.get("alias") or s.get("text") if s.get("field") else s.get("name") or s.get("reference") \
+            or s.get("claim_generator") or s.get("character") or ""
+        if s.get("field") and s.get("start") is not None:
+            what = s["text"][s["start"]:s["end"]]
+        out.append(" ".join(x for x in (s.get("type"), s.get("field"), f'"{what}"' if what else "") if x))
+    return "; ".join(out)
 
 
 def render_csv(report: dict) -> bytes:
@@ -160,6 +175,8 @@ class EvidenceImages:
         return data_uri(frame_image(self._file(entry["evidence"]["frame_path"])))
 
     def reference(self, entry: dict) -> str | None:
+        if not entry.get("reference"):  # an ai_depiction or mention: the character named, no art matched
+            return None
         rid = entry["reference"]["id"]
         if rid not in self._refs:
             self._refs[rid] = data_uri(thumbnail(self._file(entry["evidence"]["reference_path"])))

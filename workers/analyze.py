@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 import matcher
 from core.blobstore import evidence_key, open_store
 from core.config import Settings
-from core.models import Clip, Finding, Keyframe, Reference, TriageState, utcnow
+from core.models import Clip, Finding, FindingKind, Keyframe, Reference, TriageState, utcnow
 from core.services.references import reference_id_of_key
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,8 @@ def store_result(session: Session, settings: Settings, clip: Clip, result: match
     for t, phash in result.keyframes:
         session.add(Keyframe(clip_id=clip.id, t=round(float(t), 3), phash=phash))
     refs = {r.id: r for r in session.scalars(select(Reference))}
-    existing = {f.reference_id: f for f in session.scalars(select(Finding).where(Finding.clip_id == clip.id))}
+    existing = {f.reference_id: f for f in session.scalars(select(Finding).where(
+        Finding.clip_id == clip.id, Finding.reference_id.is_not(None)))}
     store = open_store(settings)
     kept: list[Finding] = []
     for match in result.matches:
@@ -42,6 +43,8 @@ def store_result(session: Session, settings: Settings, clip: Clip, result: match
             continue
         thumb_key = store.put(evidence_key(clip.id, f"{ref.id}.jpg"), match.thumbnail_jpeg)
         finding = existing.pop(ref.id, None) or Finding(clip_id=clip.id, reference_id=ref.id)
+        finding.character_id = ref.character_id
+        finding.kind = FindingKind.copy.value
         finding.score = round(float(match.score), 4)
         finding.method = match.method
         finding.spans = [[round(float(a), 2), round(float(b), 2)] for a, b in match.spans]
@@ -97,3 +100,52 @@ def store_provenance(session: Session, settings: Settings, clip: Clip, provenanc
     clip.provenance = record
     session.flush()
     return record
+
+
+def store_kinds(session: Session, clip: Clip, copies: list[Finding],
+                likeness: dict[int, list[dict]] | None = None) -> list[Finding]:
+    """Give every (clip, character) of every holder one verdict (core.services.kinds) from the signals
+    workers.signals gathers, and the holder's policy's action: copies keep one finding per reference (their
+    kind, signals and action set here); an `ai_depiction` or `mention` is one finding per (clip, character)
+    with no reference. LIKENESS ({character id: [signal]}) defaults to the one recorded in the clip's
+    provenance. A rerun replaces them; decided findings are kept. Returns the findings of the clip."""
+    from core.services.kinds import COPY, verdicts
+    from core.services.policy import current_policy, decide_finding
+    from workers.signals import copy_signal, gather
+
+    copies = [f for f in copies if f.reference_id is not None]
+    if likeness is None:  # recorded with the media's provenance by the analysis (and linked to duplicates)
+        likeness = {int(k): v for k, v in ((clip.provenance or {}).get("likeness") or {}).items()}
+    others = {f.character_id: f for f in session.scalars(select(Finding).where(
+        Finding.clip_id == clip.id, Finding.reference_id.is_(None)))}
+    kept: list[Finding] = []
+    for holder_id, signals in gather(session, clip, copies, likeness).items():
+        version, policy = current_policy(session, holder_id)
+        for verdict in verdicts(signals.per_character, signals.clip_signals):
+            if verdict.kind == COPY:
+                shared = [s for s in verdict.signals if s["type"] != "reference_match"]
+                rows = [f for f in copies if f.character_id == verdict.character_id]
+                for f in rows:
+                    f.signals = [copy_signal(f), *shared]
+                stale = others.get(verdict.character_id)
+                if stale is not None and stale.state == TriageState.pending.value:
+                    session.delete(others.pop(verdict.character_id))  # the copy says more than a mention
+            else:
+                rows = [others.pop(verdict.character_id, None)
+                        or Finding(clip_id=clip.id, character_id=verdict.character_id, reference_id=None)]
+                f = rows[0]
+                f.kind, f.signals = verdict.kind, verdict.signals
+                f.score, f.method, f.spans, f.best_t = 0.0, "+".join(sorted({s["type"] for s in verdict.signals})), [], 0.0
+                f.updated_at = utcnow()
+                session.add(f)
+            for f in rows:
+                f.kind = verdict.kind
+                decide_finding(version, policy, f, clip)
+                kept.append(f)
+    for stale in others.values():  # no longer named: dropped unless an analyst decided it
+        if stale.state == TriageState.pending.value:
+            session.delete(stale)
+    session.flush()
+    log.info("clip %s: %d findings by kind %s", clip.id, len(kept),
+             {k: sum(f.kind == k for f in kept) for k in sorted({f.kind for f in kept})})
+    return kept

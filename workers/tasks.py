@@ -326,7 +326,8 @@ def analyze_clip(self, clip_id: int) -> str:
 def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
     import matcher
 
-    from workers.analyze import analyze_file, inspect_provenance, store_provenance, store_result
+    from workers.analyze import analyze_file, inspect_provenance, store_kinds, store_provenance, store_result
+    from workers.signals import likeness_signals
 
     settings = get_settings()
     with session_scope() as session:
@@ -354,6 +355,7 @@ def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
             result, version = analyze_file(path, settings)
             with session_scope() as session:
                 provenance = inspect_provenance(path, settings, session)
+                likeness = likeness_signals(session, settings, path)  # {} unless a likeness model is set
     except matcher.MatcherError as exc:
         code = "corrupt" if isinstance(exc, matcher.VideoError) else "analyze_error"
         finish(clip_id, ClipStatus.failed, f"analyze: {exc}", code)
@@ -367,8 +369,11 @@ def _analyze(task, clip_id: int) -> str:  # noqa: ANN001
         return ClipStatus.failed.value
     with session_scope() as session:
         clip = session.get(Clip, clip_id)
-        findings = store_result(session, settings, clip, result, version)
+        copies = store_result(session, settings, clip, result, version)
         store_provenance(session, settings, clip, provenance)
+        if likeness:  # kept with the media's provenance: a clip with the same media is linked to it
+            clip.provenance = {**clip.provenance, "likeness": {str(k): v for k, v in likeness.items()}}
+        findings = store_kinds(session, clip, copies)
         if clip.duration is None:
             clip.duration = result.duration
         clip.analyzed_at = utcnow()
@@ -425,8 +430,11 @@ def link_duplicate(clip_id: int, owner_id: int) -> str:
                 return clip.status
             if owner.status != ClipStatus.done.value:
                 return clip.status  # the owner's analysis will settle this clip when it ends
-            _copy_result(session, settings, owner, clip)
+            copies = _copy_result(session, settings, owner, clip)
             clip.provenance = owner.provenance  # the same media: the same provenance (evidence frames are the owner's)
+            from workers.analyze import store_kinds
+
+            store_kinds(session, clip, copies)  # its own text: its own mentions and markers
             clip.analyzed_at = utcnow()
             clip.evidence = {**(clip.evidence or {}), "same_media_as": owner_id,
                              "index_version": (owner.evidence or {}).get("index_version")}
@@ -440,27 +448,33 @@ def link_duplicate(clip_id: int, owner_id: int) -> str:
         return ClipStatus.done.value
 
 
-def _copy_result(session, settings: Settings, owner: Clip, clip: Clip) -> None:  # noqa: ANN001
+def _copy_result(session, settings: Settings, owner: Clip, clip: Clip) -> list[Finding]:  # noqa: ANN001
+    """The owner's keyframes and copies (findings of reference art) for CLIP; the other kinds come from
+    the clip's own text (workers.analyze.store_kinds)."""
     session.query(Keyframe).filter(Keyframe.clip_id == clip.id).delete(synchronize_session=False)
     for kf in session.scalars(select(Keyframe).where(Keyframe.clip_id == owner.id)):
         session.add(Keyframe(clip_id=clip.id, t=kf.t, phash=kf.phash, thumbnail_path=kf.thumbnail_path))
-    existing = {f.reference_id: f for f in session.scalars(select(Finding).where(Finding.clip_id == clip.id))}
+    existing = {f.reference_id: f for f in session.scalars(select(Finding).where(
+        Finding.clip_id == clip.id, Finding.reference_id.is_not(None)))}
     store = open_store(settings)
-    for src in session.scalars(select(Finding).where(Finding.clip_id == owner.id)):
+    copies = []
+    for src in session.scalars(select(Finding).where(Finding.clip_id == owner.id, Finding.reference_id.is_not(None))):
         finding = existing.pop(src.reference_id, None) or Finding(clip_id=clip.id, reference_id=src.reference_id)
         thumb = None
         if src.thumbnail_path and not Path(src.thumbnail_path).is_absolute() and store.exists(src.thumbnail_path):
             thumb = store.copy(src.thumbnail_path, evidence_key(clip.id, Path(src.thumbnail_path).name))
         for column in ("score", "method", "spans", "best_t", "best_box", "distance", "clip_share",
-                       "reference_share", "index_version"):
+                       "reference_share", "index_version", "character_id", "kind"):
             setattr(finding, column, getattr(src, column))
         finding.thumbnail_path = thumb or src.thumbnail_path
         finding.updated_at = utcnow()
         session.add(finding)
+        copies.append(finding)
     for stale in existing.values():
         if stale.state == TriageState.pending.value:
             session.delete(stale)
     session.flush()
+    return copies
 
 
 # --- recovery ---------------------------------------------------------------------------------------

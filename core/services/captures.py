@@ -33,10 +33,12 @@ def captures_of_clip(session: Session, clip_id: int) -> list[PageCapture]:
 
 def holders_of_clip(session: Session, clip_id: int) -> set[int]:
     """The rights holders with a finding on this clip (a holder user sees captures of those clips only)."""
-    return set(session.scalars(
-        select(Work.rights_holder_id).join(Character, Character.work_id == Work.id)
-        .join(Reference, Reference.character_id == Character.id)
-        .join(Finding, Finding.reference_id == Reference.id).where(Finding.clip_id == clip_id)))
+    by_reference = select(Work.rights_holder_id).join(Character, Character.work_id == Work.id) \
+        .join(Reference, Reference.character_id == Character.id) \
+        .join(Finding, Finding.reference_id == Reference.id).where(Finding.clip_id == clip_id)
+    by_character = select(Work.rights_holder_id).join(Character, Character.work_id == Work.id) \
+        .join(Finding, Finding.character_id == Character.id).where(Finding.clip_id == clip_id)
+    return set(session.scalars(by_reference)) | set(session.scalars(by_character))
 
 
 def get_capture(session: Session, actor, capture_id: int) -> PageCapture:  # noqa: ANN001

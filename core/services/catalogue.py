@@ -314,3 +314,13 @@ def add_catalogue_watchlists(session: Session, settings: Settings, actor_id: int
 
 def _same(value: str) -> str:
     return unicodedata.normalize("NFKC", value).lstrip("#").casefold().strip()
+
+
+def catalogue_character_ids(session: Session, holder: RightsHolder) -> dict[tuple[str, str], int]:
+    """{(work id, character id) as holder_catalogue() names them: the Character row's id}."""
+    out = {}
+    for work in session.scalars(select(Work).where(Work.rights_holder_id == holder.id)):
+        wkey = work.key or _slug(work.name_en, work.id)
+        for c in session.scalars(select(Character).where(Character.work_id == work.id)):
+            out[(wkey, c.key or _slug(c.name_en, c.id))] = c.id
+    return out

@@ -60,6 +60,7 @@ COMMANDS = {
     "watermark": "mamoru.cli.provenance:watermark",
     "likeness": "mamoru.cli.likeness:likeness",
     "enforce": "mamoru.cli.enforce:enforce",
+    "policy": "mamoru.cli.policy:policy",
 }
 
 

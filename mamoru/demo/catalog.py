@@ -8,6 +8,7 @@ from pathlib import Path
 import skimage
 
 SKIMAGE_DATA = Path(skimage.__file__).with_name("data")
+CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")  # the demo holder's works and characters by name
 DEMO_HOLDER = "Demo Rights Holder K.K."
 # the demo holder's notice profile (fictional: example.* addresses, a 0000 number), so that its notices are
 # complete (core.services.holder_profiles)
@@ -39,7 +40,8 @@ class DemoReference:
 
 @dataclass(frozen=True)
 class DemoClip:
-    """One clip of the demo site; `shows` names the reference it shows (None: unrelated)."""
+    """One clip of the demo site; `shows` names the reference it shows (None: unrelated); `named` the
+    findings its text makes without reference art: (character id of catalogue.yaml, kind)."""
 
     id: str
     title: str
@@ -49,6 +51,7 @@ class DemoClip:
     shows: str | None
     hashtags: tuple[str, ...] = field(default=())
     caption: str | None = None
+    named: tuple[tuple[str, str], ...] = field(default=())
 
 
 REFERENCES = (
@@ -73,4 +76,8 @@ CLIPS = (
     DemoClip("v2002", "deep space timelapse", "astro_club", "full", "hubble_deep_field.jpg", None, ("space",)),
     DemoClip("v2003", "<script>alert('x')</script>=HYPERLINK(\"http://evil\") ../../etc/passwd", "<b>troll</b>",
              "full", "retina.jpg", None, ("medical",)),
+    DemoClip("v3001", "【AI】ルフィとナルトが踊ってみた #sora2", "ai_dance_lab", "full", "coins.png", None,
+             ("sora2", "AI動画"), named=(("luffy", "ai_depiction"), ("naruto", "ai_depiction"))),
+    DemoClip("v3002", "ナルトの絵を描いてみた", "sketch_daily", "full", "moon.png", None, ("絵描きさんと繋がりたい",),
+             named=(("naruto", "mention"),)),
 )

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from core.config import Settings, get_settings
 from core.db import session_scope, upgrade
-from mamoru.demo.catalog import CLIPS, DEMO_HOLDER, DEMO_PROFILE, REFERENCES
+from mamoru.demo.catalog import CATALOGUE_FILE, CLIPS, DEMO_HOLDER, DEMO_PROFILE, REFERENCES
 from mamoru.demo.generate import ensure_media
 from mamoru.demo.home import PASSWORD_FILE, ForeignHomeError, claim_home, demo_password
 from mamoru.demo.server import DemoServer
@@ -75,6 +75,11 @@ def register_demo_catalog(settings: Settings, feed_url: str, password: str) -> t
 
         if missing_fields(session.get(HolderProfile, holder.id)):  # notices complete without placeholders
             update_profile(session, None, holder.id, DEMO_PROFILE)
+        from core.services.catalogue import import_catalogue, parse_catalogue
+
+        names = import_catalogue(session, None, holder, parse_catalogue(CATALOGUE_FILE.read_text(encoding="utf-8"),
+                                                                        str(CATALOGUE_FILE)))
+        log.info("demo catalogue imported: %s", names.summary())
         before = {(r.name, r.sha256) for r in session.scalars(select(Reference))}
         for ref in REFERENCES:
             add_reference(session, settings, holder=DEMO_HOLDER, work=ref.work, work_ja=ref.work_ja,
@@ -176,36 +181,42 @@ def collect_outcome(settings: Settings, holder_id: int, watchlist_id: int, week:
             if clip is not None:
                 rows = session.scalars(select(Finding).where(Finding.clip_id == clip.id)
                                        .order_by(Finding.score.desc())).all()
-                findings = [(f.reference.name, f.score) for f in rows]
+                findings = [(f.reference.name if f.reference else f.character.key, f.kind, f.score) for f in rows]
                 outcome.pending += sum(f.state == TriageState.pending.value for f in rows)
-            flagged = [name for name, _ in findings]
+            flagged = [name for name, kind, _ in findings if kind == "copy"]
+            named = sorted((name, kind) for name, kind, _ in findings if kind != "copy")
             expected = [demo_clip.shows] if demo_clip.shows else []
-            ok = clip is not None and clip.status == "done" and flagged == expected
+            ok = (clip is not None and clip.status == "done" and flagged == expected
+                  and named == sorted(demo_clip.named))
             outcome.as_expected += ok
             outcome.clips.append({"id": demo_clip.id, "family": demo_clip.family, "title": demo_clip.title,
                                   "status": clip.status if clip else "missing",
                                   "reason": clip.reason if clip else None,
-                                  "findings": findings, "expected": demo_clip.shows, "ok": ok})
+                                  "findings": findings, "expected": demo_clip.shows, "named": demo_clip.named,
+                                  "ok": ok})
     return outcome
 
 
 def print_summary(console: Console, outcome: DemoOutcome) -> None:
     table = Table(title=f"Mamoru demo: {len(outcome.clips)} clips on the demo platform")
-    for column in ("clip", "family", "status", "findings (reference: score)", "shows", "as expected"):
+    for column in ("clip", "family", "status", "findings (reference or character: kind score)", "shows",
+                   "as expected"):
         table.add_column(column)
     for row in outcome.clips:
-        found = ", ".join(f"{name}: {score:.2f}" for name, score in row["findings"]) or "-"
+        found = ", ".join(f"{name}: {kind}" + (f" {score:.2f}" if kind == "copy" else "")
+                          for name, kind, score in row["findings"]) or "-"
         status = row["status"] + (f" ({row['reason']})" if row["reason"] else "")
-        table.add_row(row["id"], row["family"], status, found, row["expected"] or "(nothing)",
-                      "[green]yes" if row["ok"] else "[red]NO")
+        shows = ", ".join([*([row["expected"]] if row["expected"] else []),
+                           *(f"{name} ({kind})" for name, kind in row["named"])]) or "(nothing)"
+        table.add_row(row["id"], row["family"], status, found, shows, "[green]yes" if row["ok"] else "[red]NO")
     console.print(table)
     per_ref: dict[str, int] = {}
     for row in outcome.clips:
-        for name, _ in row["findings"]:
-            per_ref[name] = per_ref.get(name, 0) + 1
+        for name, kind, _ in row["findings"]:
+            per_ref[f"{name} ({kind})"] = per_ref.get(f"{name} ({kind})", 0) + 1
     analysed = sum(1 for row in outcome.clips if row["status"] == "done")
     console.print(f"clips found: {len(outcome.clips)}, analysed: {analysed}, "
-                  f"findings per reference: {dict(sorted(per_ref.items()))}")
+                  f"findings per reference or character: {dict(sorted(per_ref.items()))}")
     for f in outcome.report_files:
         console.print(f"report ({f['format']}): {f['path']}")
     console.print(f"the report lists each confirmed finding with its evidence and counts those awaiting review "

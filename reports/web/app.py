@@ -21,7 +21,7 @@ from core.queue import QueueUnavailable
 from core.services.errors import Conflict, Forbidden as ServiceForbidden, Invalid, NotFoundError, ServiceError
 from reports import wording
 from reports.render import safe_url
-from reports.web import account_tokens, admin, api, enforcement, health, notices, pages, report_files
+from reports.web import account_tokens, admin, api, enforcement, health, notices, pages, policy, report_files
 from reports.web.deps import Forbidden, LoginRequired
 from reports.web.limits import BodyLimitMiddleware
 from reports.web.queries import NotFound
@@ -117,6 +117,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(notices.api)
     app.include_router(enforcement.router)
     app.include_router(enforcement.api_router)
+    app.include_router(policy.api)
     # each add_middleware wraps the ones before: the Host check runs first, then the body limits (before
     # routing and parsing), then the security headers
     app.add_middleware(SecurityHeadersMiddleware)

@@ -365,6 +365,16 @@ def finding_frame(request: Request, finding_id: int, size: int = 480, user: Curr
     return _jpeg_of(request, finding.thumbnail_path, size, frame_image)
 
 
+@router.get("/findings/{finding_id}/signals/{n}/frame.jpg")
+def finding_signal_frame(request: Request, finding_id: int, n: int, size: int = 480,
+                         user: CurrentUser = Depends(current_user), db: Session = Depends(get_db, scope="function")):
+    """The frame kept as a signal's evidence (a generator watermark's best frame)."""
+    signals = get_finding(db, user, finding_id)[0].signals or []
+    if not 0 <= n < len(signals) or not isinstance(signals[n], dict) or not signals[n].get("frame_path"):
+        raise NotFound
+    return _jpeg_of(request, signals[n]["frame_path"], size, thumbnail)
+
+
 @router.get("/references/{reference_id}/image")
 def reference_image(request: Request, reference_id: int, size: int = 480, user: CurrentUser = Depends(current_user),
                     db: Session = Depends(get_db, scope="function")):

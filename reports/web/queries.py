@@ -22,8 +22,10 @@ from core.models import (
     Work,
 )
 from core.services import report_versions
+from core.services.kinds import KINDS
+from core.services.policy import ACTIONS
 from core.services.audit import record  # noqa: F401  (the log-in pages' audit records)
-from reports.build import finding_entry
+from reports.build import finding_character, finding_entry
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -66,6 +68,8 @@ class FindingFilters:
     work: int | None = None
     character: int | None = None
     reference: int | None = None
+    kind: str | None = None
+    action: str | None = None
     min_score: float | None = None
     max_score: float | None = None
     date_from: date | None = None
@@ -129,6 +133,11 @@ def _filter_value(name: str, raw: str):  # noqa: ANN202
         if raw != "all" and raw not in STATES:
             raise ValueError(f"expected one of all, {', '.join(STATES)}; got {raw[:40]!r}")
         return None if raw == "all" else raw
+    if name in ("kind", "action"):
+        allowed = KINDS if name == "kind" else ACTIONS
+        if raw not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}; got {raw[:40]!r}")
+        return raw
     if name == "sort":
         if raw not in SORTS:
             raise ValueError(f"expected one of {', '.join(SORTS)}; got {raw[:40]!r}")
@@ -139,8 +148,8 @@ def _filter_value(name: str, raw: str):  # noqa: ANN202
 def _base():
     return (select(Finding, Clip, Reference, Character, Work, RightsHolder)
             .join(Clip, Finding.clip_id == Clip.id)
-            .join(Reference, Finding.reference_id == Reference.id)
-            .join(Character, Reference.character_id == Character.id)
+            .outerjoin(Reference, Finding.reference_id == Reference.id)
+            .join(Character, finding_character())
             .join(Work, Character.work_id == Work.id)
             .join(RightsHolder, Work.rights_holder_id == RightsHolder.id))
 
@@ -166,6 +175,10 @@ def _filtered(stmt, flt: FindingFilters):
         stmt = stmt.where(Character.id == flt.character)
     if flt.reference:
         stmt = stmt.where(Finding.reference_id == flt.reference)
+    if flt.kind:
+        stmt = stmt.where(Finding.kind == flt.kind)
+    if flt.action:
+        stmt = stmt.where(Finding.action == flt.action)
     if flt.min_score is not None:
         stmt = stmt.where(Finding.score >= flt.min_score)
     if flt.max_score is not None:
@@ -186,8 +199,8 @@ def list_findings(session: Session, user: CurrentUser, flt: FindingFilters, *, l
     stmt = _filtered(restrict(_base(), user), flt)
     total = session.scalar(select(func.count()).select_from(
         _filtered(restrict(select(Finding.id).join(Clip, Finding.clip_id == Clip.id)
-                           .join(Reference, Finding.reference_id == Reference.id)
-                           .join(Character, Reference.character_id == Character.id)
+                           .outerjoin(Reference, Finding.reference_id == Reference.id)
+                           .join(Character, finding_character())
                            .join(Work, Character.work_id == Work.id), user), flt).subquery()))
     rows = session.execute(stmt.order_by(*SORTS.get(flt.sort, SORTS["score"]))
                            .limit(max(1, min(limit, MAX_PAGE_SIZE))).offset(max(0, offset))).all()
@@ -209,8 +222,8 @@ def finding_json(row: tuple, user: CurrentUser | None = None) -> dict:
     out["analyst_id"] = finding.analyst_id
     if user is None or not user.is_staff:
         out["analyst_id"] = None
-    out["evidence"] = {"frame_url": f"/findings/{finding.id}/frame.jpg",
-                       "reference_url": f"/references/{ref.id}/image"}
+    out["evidence"] = {"frame_url": f"/findings/{finding.id}/frame.jpg" if finding.thumbnail_path else None,
+                       "reference_url": f"/references/{ref.id}/image" if ref else None}
     return out
 
 

@@ -1,6 +1,8 @@
 """`mamoru demo` end to end: a real redis-server, real Celery worker and beat processes, the demo site,
 Scrapy, yt-dlp and the matcher; exactly the clips that show reference art are flagged, with the right
-reference, and a second run leaves the same rows. Repeated on PostgreSQL when one is available."""
+reference, the clips naming catalogue characters get their kinds (`【AI】ルフィとナルトが踊ってみた #sora2`
+becomes two `ai_depiction` findings, seen in the weekly report and the API), and a second run leaves the
+same rows. Repeated on PostgreSQL when one is available."""
 
 from __future__ import annotations
 
@@ -50,7 +52,11 @@ def snapshot(url: str) -> dict:
     with Session(engine) as s:
         flagged = s.execute(select(Clip.platform_id, Reference.name).join(Finding.clip)
                             .join(Finding.reference)).all()
+        named = s.execute(select(Clip.platform_id, Character.key, Finding.kind, Finding.action)
+                          .join(Finding.clip).join(Character, Finding.character_id == Character.id)
+                          .where(Finding.reference_id.is_(None))).all()
         snap = {
+            "named": sorted(named),
             "clips": sorted(s.execute(select(Clip.platform, Clip.platform_id, Clip.status, Clip.reason)).all()),
             "findings": sorted(flagged),
             "counts": {model.__tablename__: s.scalar(select(func.count()).select_from(model))
@@ -64,6 +70,11 @@ def snapshot(url: str) -> dict:
 def check_demo_rows(snap: dict) -> None:
     expected = sorted((f"127.0.0.1/v/{c.id}", c.shows) for c in CLIPS if c.shows)
     assert snap["findings"] == expected
+    actions = {"ai_depiction": "notice", "mention": "monitor"}  # the default policy
+    assert snap["named"] == sorted((f"127.0.0.1/v/{c.id}", key, kind, actions[kind]) for c in CLIPS
+                                   for key, kind in c.named)
+    assert ("127.0.0.1/v/v3001", "luffy", "ai_depiction", "notice") in snap["named"]
+    assert ("127.0.0.1/v/v3001", "naruto", "ai_depiction", "notice") in snap["named"]
     assert [(platform, pid, status) for platform, pid, status, _ in snap["clips"]] == \
         sorted(("web", f"127.0.0.1/v/{c.id}", "done") for c in CLIPS)
     assert snap["counts"]["references"] == len(REFERENCES)
@@ -74,13 +85,14 @@ def check_demo_rows(snap: dict) -> None:
 def test_demo_twice_on_sqlite(tmp_path):
     home = tmp_path / "home"
     first = run_demo(home)
-    assert "demo verdicts: 8/8 as expected" in first.stdout
+    assert f"demo verdicts: {len(CLIPS)}/{len(CLIPS)} as expected" in first.stdout
     url = f"sqlite:///{home / 'core.db'}"
     snap = snapshot(url)
     check_demo_rows(snap)
     report_dir = home / "reports"
     assert list(report_dir.rglob("*.json")) and list(report_dir.rglob("*.csv"))
     check_report_is_current(url, report_dir, len(snap["findings"]), version=1)
+    check_report_kinds(report_dir)
     # evidence: yt-dlp's info JSON for every clip, a matched-frame thumbnail for every finding
     assert len(list((home / "evidence").glob("*/info.json"))) == len(CLIPS)
     assert len(list((home / "evidence").glob("*/*.jpg"))) == len(snap["findings"])
@@ -94,7 +106,56 @@ def test_demo_twice_on_sqlite(tmp_path):
     assert list(report_dir.rglob("*-v1.json"))
     assert password not in second.stdout and str(password_file) in second.stdout
     check_demo_login(url, password)
+    check_demo_api(home, password)
     check_demo_notices(home, url)
+
+
+def check_report_kinds(report_dir: Path) -> None:
+    """The weekly report counts the findings per kind and per action, with the policy version that decided."""
+    import json
+
+    reports = [json.loads(p.read_text()) for p in report_dir.rglob("*.json")]
+    (report,) = [r for r in reports if r.get("schema") == "mamoru.weekly-report/1"]
+    kinds = {k["kind"]: k["findings"] for k in report["by_kind"]}
+    assert kinds["ai_depiction"] == 2 and kinds["mention"] == 1
+    assert kinds["copy"] == sum(1 for c in CLIPS if c.shows)
+    actions = {a["action"]: a for a in report["by_action"]}
+    assert actions["notice"]["findings"] == kinds["copy"] + 2 and actions["notice"]["policy_versions"] == [0]
+    assert actions["monitor"]["findings"] == 1 and report["policy"]["version"] == 0
+
+
+def check_demo_api(home: Path, password: str) -> None:
+    """The API lists the two ai_depiction findings of the AI clip with their signals: the names and the
+    AI markers as written in the title, with their offsets."""
+    import anyio
+    import httpx
+
+    from core.config import load_settings
+    from reports.web.app import create_app
+
+    settings = load_settings({"MAMORU_HOME": str(home), "MAMORU_ALLOWED_HOSTS": "testserver"})
+    app = create_app(settings)
+
+    async def fetch() -> dict:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            r = await client.post("/api/session", json={"email": "analyst@mamoru.demo", "password": password})
+            assert r.status_code == 200, r.text
+            r = await client.get("/api/findings", params={"kind": "ai_depiction", "state": "all"})
+            assert r.status_code == 200, r.text
+            return r.json()
+
+    body = anyio.run(fetch)
+    found = sorted((f["character"]["name_en"], f["kind"], f["action"]) for f in body["findings"])
+    assert [k for _, k, _ in found] == ["ai_depiction", "ai_depiction"] and body["total"] == 2
+    title = "【AI】ルフィとナルトが踊ってみた #sora2"
+    marked = set()
+    for f in body["findings"]:
+        assert f["clip"]["title"] == title and f["reference"] is None and f["action"] == "notice"
+        for s in f["signals"]:
+            if s["type"] in ("mention", "ai_marker") and s["field"] == "title":
+                marked.add(s["text"][s["start"]:s["end"]])
+    assert {"ルフィ", "ナルト"} <= marked and marked & {"【AI】", "AI", "sora2", "#sora2"}
 
 
 def check_demo_notices(home: Path, url: str) -> None:

@@ -44,6 +44,7 @@ ROUTES = {
     ("POST", "/findings/{finding_id}/decision"): STAFF,
     ("POST", "/findings/{finding_id}/undo"): STAFF,
     ("GET", "/findings/{finding_id}/frame.jpg"): USER,
+    ("GET", "/findings/{finding_id}/signals/{n}/frame.jpg"): USER,
     ("GET", "/references/{reference_id}/image"): USER,
     ("GET", "/findings/{finding_id}/media"): USER,
     ("GET", "/portal"): USER,
@@ -105,6 +106,9 @@ ROUTES = {
     ("GET", "/captures/{capture_id}/screenshot.png"): USER,
     ("GET", "/api/holders/{holder_id}/profile"): USER,
     ("PUT", "/api/holders/{holder_id}/profile"): USER,
+    # a holder's policy (reports/web/policy.py): staff read, admins and the holder's users change
+    ("GET", "/api/holders/{holder_id}/policy"): USER,
+    ("PUT", "/api/holders/{holder_id}/policy"): USER,
     ("GET", "/api/holders/{holder_id}/notices"): USER,
     ("POST", "/findings/{finding_id}/enforcement"): ENFORCER,
     ("POST", "/findings/{finding_id}/recheck"): ENFORCER,
@@ -118,7 +122,8 @@ ROUTES = {
     ("GET", "/api/openapi.json"): ANYONE,
 }
 # allowed GETs that may answer 404 for the sample data (no media file, no frame, no thumbnail on disk)
-MAY_BE_MISSING = {"/findings/{finding_id}/media", "/findings/{finding_id}/enforcement/{event_id}/evidence", "/findings/{finding_id}/frame.jpg",
+MAY_BE_MISSING = {"/findings/{finding_id}/media", "/findings/{finding_id}/enforcement/{event_id}/evidence",
+                  "/findings/{finding_id}/frame.jpg", "/findings/{finding_id}/signals/{n}/frame.jpg",
                   "/references/{reference_id}/image", "/reports/{report_id}/files/{n}",
                   "/api/reports/{report_id}/files/{n}", "/notices/{draft_id}", "/notices/{draft_id}/pdf",
                   "/captures/{capture_id}/warc", "/captures/{capture_id}/screenshot.png",
