@@ -27,7 +27,7 @@ from mamoru.demo.generate import ensure_media
 from mamoru.demo.home import PASSWORD_FILE, ForeignHomeError, claim_home, demo_password
 from mamoru.demo.server import DemoServer
 from mamoru.demo.takedowns import TAKEDOWNS_FILE
-from core.models import TERMINAL_STATUSES, Clip, Finding, Reference, TriageState, Watchlist
+from core.models import TERMINAL_STATUSES, Character, Clip, Finding, Reference, TriageState, Watchlist
 from mamoru.up import EmbeddedStack, StackError, redacted
 
 log = logging.getLogger("mamoru.demo")
@@ -152,15 +152,22 @@ def triage_demo(settings: Settings, watchlist_id: int) -> tuple[int, int]:
     from core.services.triage import decide
 
     shows = {c.id: c.shows for c in CLIPS}
+    named = {c.id: set(c.named) for c in CLIPS}
     with session_scope(settings) as session:
         analyst = session.scalar(select(User.id).where(User.email == DEMO_ANALYST))
-        rows = session.execute(select(Finding, Clip.platform_id, Reference.name)
-                               .join(Clip, Finding.clip_id == Clip.id).join(Reference, Finding.reference_id == Reference.id)
+        rows = session.execute(select(Finding, Clip.platform_id, Reference.name, Character.key)
+                               .join(Clip, Finding.clip_id == Clip.id)
+                               .outerjoin(Reference, Finding.reference_id == Reference.id)
+                               .outerjoin(Character, Finding.character_id == Character.id)
                                .where(Clip.watchlist_id == watchlist_id)
                                .order_by(Finding.score.desc(), Finding.id)).all()
-        left = rows[-1][0].id if len(rows) > 1 else None
-        todo = [(f.id, shows.get(demo_clip_id(pid)) == name) for f, pid, name in rows
-                if f.state == TriageState.pending.value and f.id != left]
+        copies = [f for f, _, name, _ in rows if name is not None]
+        left = copies[-1].id if len(copies) > 1 else None
+        # a copy is right when its clip shows that reference; a finding without art (ai_depiction,
+        # mention) when the clip's text names that character that way
+        todo = [(f.id, shows.get(demo_clip_id(pid)) == name if name is not None
+                 else (key, f.kind) in named.get(demo_clip_id(pid), set()))
+                for f, pid, name, key in rows if f.state == TriageState.pending.value and f.id != left]
         confirmed = decide(session, analyst, [i for i, ok in todo if ok], "confirm",
                            "demo triage: the clip shows this character") if any(ok for _, ok in todo) else 0
         dismissed = decide(session, analyst, [i for i, ok in todo if not ok], "dismiss",

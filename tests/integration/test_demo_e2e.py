@@ -91,7 +91,7 @@ def test_demo_twice_on_sqlite(tmp_path):
     check_demo_rows(snap)
     report_dir = home / "reports"
     assert list(report_dir.rglob("*.json")) and list(report_dir.rglob("*.csv"))
-    check_report_is_current(url, report_dir, len(snap["findings"]), version=1)
+    check_report_is_current(url, report_dir, len(snap["findings"]) + len(snap["named"]), version=1)
     check_report_kinds(report_dir)
     # evidence: yt-dlp's info JSON for every clip, a matched-frame thumbnail for every finding
     assert len(list((home / "evidence").glob("*/info.json"))) == len(CLIPS)
@@ -102,7 +102,7 @@ def test_demo_twice_on_sqlite(tmp_path):
     assert (password_file.stat().st_mode & 0o777) == 0o600 and password in first.stdout
     second = run_demo(home)
     assert snapshot(url) == snap
-    check_report_is_current(url, report_dir, len(snap["findings"]), version=2)  # a new version, v1 stays
+    check_report_is_current(url, report_dir, len(snap["findings"]) + len(snap["named"]), version=2)  # a new version, v1 stays
     assert list(report_dir.rglob("*-v1.json"))
     assert password not in second.stdout and str(password_file) in second.stdout
     check_demo_login(url, password)
