@@ -108,3 +108,31 @@ def test_a_damaged_published_index_is_rebuilt_from_the_database(catalogued, sess
     assert sorted(index.names) == keys(session)
     assert matcher.ReferenceIndex.load(path).version == index.version == index_store.published_version(catalogued)
     assert any("rebuilding it from the database" in r.getMessage() for r in caplog.records)
+
+
+def test_analysis_scores_with_the_installed_calibration(catalogued, session, tmp_path):
+    """New analyses use the calibration `mamoru calibrate` installed (else the shipped one) and each
+    finding records its inputs and which calibration scored it."""
+    from core.services.calibration import install
+    from matcher.calibration import Calibration, load
+
+    demo = next(c for c in CLIPS if c.family == "pip")
+    video = tmp_path / "clip.mp4"
+    write_clip(demo, video)
+    clip = make_clip(session, demo.id)
+    result, version = analyze_file(video, catalogued)
+    [shipped] = store_result(session, catalogued, clip, result, version)
+    assert shipped.calibration_id == load().id
+    assert set(shipped.score_evidence) >= {"heuristic_logit", "best_frame_margin", "detail_margin"}
+
+    sharper = load().to_json()
+    sharper["id"] = "refit-test-sharper"
+    sharper["weights"] = {k: 3 * w for k, w in sharper["weights"].items()}
+    install(session, catalogued, sharper, {})
+    session.commit()
+    result, version = analyze_file(video, catalogued)
+    [rescored] = store_result(session, catalogued, clip, result, version)
+    assert rescored.calibration_id == "refit-test-sharper"
+    expected = Calibration.from_json(sharper).probability(rescored.score_evidence)
+    assert rescored.score == pytest.approx(expected, abs=2e-4)
+    assert rescored.score != pytest.approx(shipped.score, abs=1e-3)
