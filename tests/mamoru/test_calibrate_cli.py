@@ -127,5 +127,6 @@ async def test_finding_page_and_report_name_the_calibration(world, app, browser_
     assert "refit-2026-12-06-040000-abcdef0" in page.text
     with session_scope(world.settings) as s:
         f = s.get(Finding, fid)
-        entry = finding_entry(f, f.clip, f.reference, f.character, f.character.work)
+        character = f.reference.character
+        entry = finding_entry(f, f.clip, f.reference, character, character.work)
     assert entry["calibration_id"] == "refit-2026-12-06-040000-abcdef0"

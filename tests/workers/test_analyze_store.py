@@ -123,16 +123,17 @@ def test_analysis_scores_with_the_installed_calibration(catalogued, session, tmp
     result, version = analyze_file(video, catalogued)
     [shipped] = store_result(session, catalogued, clip, result, version)
     assert shipped.calibration_id == load().id
+    shipped_score = shipped.score  # the rerun updates the same finding
     assert set(shipped.score_evidence) >= {"heuristic_logit", "best_frame_margin", "detail_margin"}
 
-    sharper = load().to_json()
-    sharper["id"] = "refit-test-sharper"
-    sharper["weights"] = {k: 3 * w for k, w in sharper["weights"].items()}
-    install(session, catalogued, sharper, {})
+    softer = load().to_json()
+    softer["id"] = "refit-test-softer"
+    softer["weights"] = {k: w / 10 for k, w in softer["weights"].items()}  # less sure: lower scores
+    install(session, catalogued, softer, {})
     session.commit()
     result, version = analyze_file(video, catalogued)
     [rescored] = store_result(session, catalogued, clip, result, version)
-    assert rescored.calibration_id == "refit-test-sharper"
-    expected = Calibration.from_json(sharper).probability(rescored.score_evidence)
+    assert rescored.calibration_id == "refit-test-softer"
+    expected = Calibration.from_json(softer).probability(rescored.score_evidence)
     assert rescored.score == pytest.approx(expected, abs=2e-4)
-    assert rescored.score != pytest.approx(shipped.score, abs=1e-3)
+    assert 0.5 < rescored.score < shipped_score - 0.01
