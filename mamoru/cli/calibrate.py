@@ -13,7 +13,7 @@ FIGURES = (("log_loss", "log-loss", "lower is better"), ("average_precision", "A
 
 
 def _table(before_id: str, before: dict, after_id: str, after: dict) -> list[str]:
-    lines = [f"  {'':<20}{'current':>12}{'new':>12}", f"  {'calibration':<20}{before_id:>12.12}{after_id:>12.12}"]
+    lines = [f"  current: {before_id}", f"  new:     {after_id}", f"  {'':<20}{'current':>12}{'new':>12}"]
     for key, name, hint in FIGURES:
         lines.append(f"  {name:<20}{before[key]:>12.4f}{after[key]:>12.4f}   ({hint})")
     return lines
