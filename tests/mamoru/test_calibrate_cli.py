@@ -130,3 +130,22 @@ async def test_finding_page_and_report_name_the_calibration(world, app, browser_
         character = f.reference.character
         entry = finding_entry(f, f.clip, f.reference, character, character.work)
     assert entry["calibration_id"] == "refit-2026-12-06-040000-abcdef0"
+
+
+@pytest.mark.integration
+def test_calibrate_on_postgresql(postgres_url, mamoru_env, monkeypatch):
+    from core.config import get_settings
+    from core.db import upgrade
+    from reports.sample import seed_sample
+
+    monkeypatch.setenv("MAMORU_DATABASE_URL", postgres_url)
+    get_settings.cache_clear()
+    settings = get_settings()
+    upgrade(settings)
+    with session_scope(settings) as s:
+        seed_sample(s, settings, images=False)
+    seed_decisions(settings, 400, seed=11)
+    r = run("--min-decisions", "300")
+    assert r.exit_code == 0, r.output
+    assert "decisions: 400 " in r.output and service.installed(settings)["id"] in r.output
+    assert len(audit_events(settings)) == 1
