@@ -254,6 +254,10 @@ class Finding(Base):
     reference_share: Mapped[float | None] = mapped_column(Float)
     thumbnail_path: Mapped[str | None] = mapped_column(Text)
     index_version: Mapped[str | None] = mapped_column(String(64))
+    # the calibration's input figures for this pair (the matcher's evidence["score"]) and the calibration
+    # that turned them into `score`: analysts' decisions on them are what `mamoru calibrate` learns from
+    score_evidence: Mapped[dict | None] = mapped_column()
+    calibration_id: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(16), default=TriageState.pending.value, index=True)
     analyst_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(Text)

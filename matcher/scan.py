@@ -48,8 +48,9 @@ def _moved(h: FrameHit, t: float, M: np.ndarray, shape=None) -> FrameHit:
 
 def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float | None = None,
                top: int | None = None, sample_fps: float = C.SAMPLE_FPS, max_frames: int = C.MAX_FRAMES,
-               threads: int = C.DECODE_THREADS) -> ScanResult:
-    """Find the index's references in a video. threshold None = DEFAULT_THRESHOLD, 0 = keep every match."""
+               threads: int = C.DECODE_THREADS, calibration_fit: "calibration.Calibration | None" = None) -> ScanResult:
+    """Find the index's references in a video. threshold None = DEFAULT_THRESHOLD, 0 = keep every match.
+    CALIBRATION_FIT: the calibration that turns evidence into scores (None: the shipped one)."""
     thr = C.DEFAULT_THRESHOLD if threshold is None else float(threshold)
     reader = FrameReader(path, sample_fps=sample_fps, max_frames=max_frames, threads=threads)
     sample_times: list[float] = []
@@ -90,7 +91,7 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
                 best[h.reference] = _Best(h.score, h, sf.bgr)
     duration = reader.duration
     matches: list[Match] = []
-    cal = calibration.load()
+    cal = calibration_fit or calibration.load()
     for ref, hits in by_ref.items():
         feats = calibration.pair_features(hits, len(sample_times))
         score = cal.probability(feats) if cal else feats["heuristic"]

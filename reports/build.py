@@ -126,6 +126,7 @@ def finding_entry(finding: Finding, clip: Clip, ref: Reference | None, character
         "signals": list(finding.signals or []),
         "state": finding.state,
         "score": round(float(finding.score), 4),
+        "calibration_id": finding.calibration_id,
         "method": finding.method,
         "distance": finding.distance,
         "clip_share": finding.clip_share,

@@ -55,6 +55,9 @@ def store_result(session: Session, settings: Settings, clip: Clip, result: match
         finding.distance = getattr(match, "distance", None)
         finding.thumbnail_path = thumb_key
         finding.index_version = index_version
+        evidence = match.evidence or {}
+        finding.score_evidence = evidence.get("score")
+        finding.calibration_id = (evidence.get("calibration") or {}).get("id")
         finding.updated_at = utcnow()
         session.add(finding)
         kept.append(finding)
@@ -66,9 +69,27 @@ def store_result(session: Session, settings: Settings, clip: Clip, result: match
     return kept
 
 
+def current_calibration(settings: Settings):  # noqa: ANN201
+    """The calibration new analyses are scored with: the one `mamoru calibrate` installed, else the shipped
+    one (matcher/calibration.json; None when there is neither)."""
+    from core.services.calibration import installed
+    from matcher.calibration import Calibration, load
+
+    document = installed(settings)
+    if document is None:
+        return load()
+    try:
+        return Calibration.from_json(document)
+    except (KeyError, TypeError, ValueError) as exc:
+        log.warning("installed calibration %r unusable (%s); the shipped one is used", document.get("id"), exc)
+        return load()
+
+
 def analyze_file(path: Path, settings: Settings) -> tuple[matcher.ScanResult, str]:
     index = load_index(settings)
-    return matcher.scan_video(path, index, threshold=settings.match_threshold), index.version
+    cal = current_calibration(settings)
+    log.info("analysing %s with calibration %s", path.name, cal.id if cal else "none (detectors' heuristic)")
+    return matcher.scan_video(path, index, threshold=settings.match_threshold, calibration_fit=cal), index.version
 
 
 def inspect_provenance(path: Path, settings: Settings, session: Session):  # noqa: ANN201

@@ -61,6 +61,7 @@ COMMANDS = {
     "likeness": "mamoru.cli.likeness:likeness",
     "enforce": "mamoru.cli.enforce:enforce",
     "policy": "mamoru.cli.policy:policy",
+    "calibrate": "mamoru.cli.calibrate:calibrate",
 }
 
 

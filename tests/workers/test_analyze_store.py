@@ -108,3 +108,32 @@ def test_a_damaged_published_index_is_rebuilt_from_the_database(catalogued, sess
     assert sorted(index.names) == keys(session)
     assert matcher.ReferenceIndex.load(path).version == index.version == index_store.published_version(catalogued)
     assert any("rebuilding it from the database" in r.getMessage() for r in caplog.records)
+
+
+def test_analysis_scores_with_the_installed_calibration(catalogued, session, tmp_path):
+    """New analyses use the calibration `mamoru calibrate` installed (else the shipped one) and each
+    finding records its inputs and which calibration scored it."""
+    from core.services.calibration import install
+    from matcher.calibration import Calibration, load
+
+    demo = next(c for c in CLIPS if c.family == "pip")
+    video = tmp_path / "clip.mp4"
+    write_clip(demo, video)
+    clip = make_clip(session, demo.id)
+    result, version = analyze_file(video, catalogued)
+    [shipped] = store_result(session, catalogued, clip, result, version)
+    assert shipped.calibration_id == load().id
+    shipped_score = shipped.score  # the rerun updates the same finding
+    assert set(shipped.score_evidence) >= {"heuristic_logit", "best_frame_margin", "detail_margin"}
+
+    softer = load().to_json()
+    softer["id"] = "refit-test-softer"
+    softer["weights"] = {k: w / 10 for k, w in softer["weights"].items()}  # less sure: lower scores
+    install(session, catalogued, softer, {})
+    session.commit()
+    result, version = analyze_file(video, catalogued)
+    [rescored] = store_result(session, catalogued, clip, result, version)
+    assert rescored.calibration_id == "refit-test-softer"
+    expected = Calibration.from_json(softer).probability(rescored.score_evidence)
+    assert rescored.score == pytest.approx(expected, abs=2e-4)
+    assert 0.5 < rescored.score < shipped_score - 0.01

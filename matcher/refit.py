@@ -1,0 +1,108 @@
+"""Refitting the calibration (matcher.calibration) on labelled pairs, and the figures that compare two
+calibrations on the same pairs. Pure: feature rows and labels in, a Calibration and figures out (the
+decisions come from the database through core.services.calibration; `mamoru calibrate` glues them)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import datetime, timezone
+
+import numpy as np
+
+from matcher.calibration import FEATURES, Calibration, fit
+
+L2_GRID = (0.03, 0.3, 3.0)
+FOLDS = 5
+TARGET_PRECISION = 0.99
+
+
+def matrix(rows: list[dict]) -> np.ndarray:
+    """The FEATURES of each row (a finding's stored evidence["score"]); a missing figure is neutral (0)."""
+    return np.array([[float(r.get(k, 0.0) or 0.0) for k in FEATURES] for r in rows], dtype=float).reshape(-1, len(FEATURES))
+
+
+def _fit_monotone(X: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+    """No intercept, weights >= 0 (more evidence never lowers a score): a feature whose weight comes out
+    negative is left out and the rest refitted."""
+    keep = list(range(X.shape[1]))
+    while keep:
+        w, _ = fit(X[:, keep], y, l2=l2, intercept=False)
+        if (w >= 0).all():
+            out = np.zeros(X.shape[1])
+            out[keep] = w
+            return out
+        keep = [k for k, wk in zip(keep, w) if wk >= 0] if (w >= 0).any() else []
+    return np.zeros(X.shape[1])
+
+
+def _probabilities(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(X @ w, -35, 35)))
+
+
+def _fold_of(group: str, folds: int) -> int:
+    return int(hashlib.sha256(f"fold:{group}".encode()).hexdigest()[:8], 16) % folds
+
+
+def refit(rows: list[dict], labels: list[int], groups: list[str], folds: int = FOLDS,
+          l2_grid: tuple[float, ...] = L2_GRID, provenance: dict | None = None) -> Calibration:
+    """Fit a calibration on ROWS (feature dicts) and LABELS (1 copy, 0 not), choosing the L2 strength by
+    cross-validation grouped by GROUPS (the clip: one clip's pairs never sit on both sides of a fold)."""
+    X, y = matrix(rows), np.asarray(labels, dtype=float)
+    fold = np.array([_fold_of(g, folds) for g in groups])
+    cv: dict[float, float] = {}
+    for l2 in l2_grid:
+        losses = []
+        for k in range(folds):
+            test = fold == k
+            if not test.any() or test.all() or len(set(y[~test])) < 2:
+                continue
+            w = _fit_monotone(X[~test], y[~test], l2)
+            losses.append(log_loss(_probabilities(X[test], w), y[test]) * int(test.sum()))
+        cv[l2] = sum(losses) / max(1, len(y)) if losses else math.inf
+    best = min(l2_grid, key=lambda l2: (cv[l2], l2))
+    w = _fit_monotone(X, y, best)
+    weights = {k: float(v) for k, v in zip(FEATURES, w)}
+    digest = hashlib.sha256(repr(sorted(weights.items())).encode()).hexdigest()[:7]
+    stamp = datetime.now(timezone.utc)
+    prov = {"model": "logistic regression (L2, Newton), no intercept (neutral evidence stays at 0.5), weights >= 0",
+            "l2": best, "cross_validation": {"folds": folds, "grouped_by": "clip", "l2_grid": list(l2_grid),
+                                             "log_loss": {str(k): round(v, 4) for k, v in cv.items()}},
+            "pairs": int(len(y)), "true_pairs": int(y.sum()), "fitted_at": stamp.isoformat(timespec="seconds"),
+            **(provenance or {})}
+    return Calibration(id=f"refit-{stamp:%Y-%m-%d-%H%M%S}-{digest}", weights=weights, bias=0.0,
+                       mean={k: 0.0 for k in FEATURES}, scale={k: 1.0 for k in FEATURES}, provenance=prov)
+
+
+def log_loss(p: np.ndarray, y: np.ndarray) -> float:
+    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))) if len(p) else 0.0
+
+
+def average_precision(p: np.ndarray, y: np.ndarray) -> float:
+    order = np.argsort(-np.asarray(p), kind="stable")
+    ys = np.asarray(y)[order]
+    if ys.sum() == 0:
+        return 0.0
+    hits = np.cumsum(ys)
+    return float((hits / np.arange(1, len(ys) + 1))[ys == 1].sum() / ys.sum())
+
+
+def recall_at_precision(p: np.ndarray, y: np.ndarray, target: float = TARGET_PRECISION) -> float:
+    """The largest share of the true pairs found by any threshold whose precision is at least TARGET."""
+    order = np.argsort(-np.asarray(p), kind="stable")
+    ys = np.asarray(y)[order]
+    if ys.sum() == 0:
+        return 0.0
+    hits = np.cumsum(ys)
+    ok = hits / np.arange(1, len(ys) + 1) >= target
+    return float(hits[ok].max() / ys.sum()) if ok.any() else 0.0
+
+
+def figures(cal: Calibration, rows: list[dict], labels: list[int]) -> dict[str, float]:
+    """Log-loss, average precision, recall at precision >= 0.99 and Brier score of CAL on labelled rows."""
+    p = np.array([cal.probability({k: float(r.get(k, 0.0) or 0.0) for k in FEATURES}) for r in rows])
+    y = np.asarray(labels, dtype=float)
+    return {"log_loss": round(log_loss(p, y), 4), "average_precision": round(average_precision(p, y), 4),
+            "recall_at_p99": round(recall_at_precision(p, y), 4),
+            "brier": round(float(np.mean((p - y) ** 2)) if len(p) else 0.0, 4)}
