@@ -1,11 +1,13 @@
-"""`python -m bench.calibration [--jobs N] [--folds K] [--write]`: fit the matcher's calibrated score.
+"""`python -m bench.calibration [--jobs N] [--folds K] [--sets synth,ffmpeg] [--reuse] [--write]`: fit the
+matcher's calibrated score.
 
-Builds the tuning set (bench/calibration/tuning.py: the bench.accuracy generator with seeds it never
-renders, plus a generated deck of sibling cards; never the clips `python -m bench.accuracy` scores),
-scans every clip with no threshold, and fits a logistic regression from the detectors' evidence of each
-(clip, reference) pair (matcher.calibration.FEATURES) to whether the clip shows that reference. The L2
-strength is chosen by K-fold cross-validation grouped by clip; the out-of-fold figures are printed and,
-with --write, stored with the fit and its provenance in matcher/calibration.json."""
+Builds the tuning sets (bench/calibration/sets.py: the matcher's own generator with seeds bench.accuracy
+never renders, plus a generated deck of sibling cards; and the MAIN set of the independent ffmpeg pipeline,
+never its holdout), scans every clip uncalibrated with no threshold, and fits a logistic regression from the
+detectors' evidence of each (clip, reference) pair (--features, figures of matcher.calibration.pair_features)
+to whether the clip shows that reference. The L2 strength is chosen by K-fold cross-validation grouped by
+source image; the out-of-fold figures are printed and, with --write, stored with the fit and its
+provenance in matcher/calibration.json."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import numpy as np
 
 OUT = Path(__file__).resolve().parent.parent / "out" / "calibration"
 L2_GRID = (0.03, 0.3, 3.0)
+FEATURES_DEFAULT = ("heuristic_logit", "best_frame_margin", "detail_margin")
 
 
 def _metrics(p: np.ndarray, y: np.ndarray) -> dict:
@@ -44,92 +47,136 @@ def _standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return m, np.where(s < 1e-6, 1.0, s)
 
 
-def cross_validate(X, y, groups, folds: int, l2: float) -> np.ndarray:
-    """Out-of-fold probabilities, folds grouped by clip (a clip's pairs are never split)."""
+def fit_monotone(X: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+    """No-intercept logistic fit with weights >= 0 (active set: a feature whose weight comes out negative is
+    dropped, weight 0, and the rest refitted), so more evidence never lowers the score."""
     from matcher.calibration import fit
 
+    active = list(range(X.shape[1]))
+    w = np.zeros(X.shape[1])
+    while active:
+        wa, _ = fit(X[:, active], y, l2, intercept=False)
+        if (wa >= 0).all():
+            w[active] = wa
+            return w
+        active.pop(int(np.argmin(wa)))
+    return w
+
+
+def fold_ids(groups: np.ndarray, folds: int) -> np.ndarray:
     uniq = np.unique(groups)
     fold_of = {g: i % folds for i, g in enumerate(np.random.default_rng(0).permutation(uniq))}
-    f = np.array([fold_of[g] for g in groups])
+    return np.array([fold_of[g] for g in groups])
+
+
+def cross_validate(X, y, groups, folds: int, l2: float) -> np.ndarray:
+    """Out-of-fold probabilities; folds grouped by `groups` (source image: a clip's pairs, and every clip made
+    from one reference, stay in one fold)."""
+    f = fold_ids(groups, folds)
     p = np.zeros(len(y))
     for k in range(folds):
         tr, te = f != k, f == k
-        w, _ = fit(X[tr], y[tr], l2, intercept=False)
+        w = fit_monotone(X[tr], y[tr], l2)
         p[te] = 1.0 / (1.0 + np.exp(-(X[te] @ w)))
     return p
+
+
+def _round(m: dict) -> dict:
+    return {k: round(v, 4) for k, v in m.items()}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.calibration", description=__doc__)
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--per-family", type=int, default=8, help="clips a family in the tuning set")
+    ap.add_argument("--per-family", type=int, default=8, help="clips a family in the synth tuning set")
+    ap.add_argument("--sets", default="synth,ffmpeg",
+                    help="tuning sets, comma-separated: synth (the matcher's generator, seeds >= 10000), ffmpeg "
+                         "(the ffmpeg pipeline's MAIN set; its holdout is never read)")
+    ap.add_argument("--ffmpeg-quick", action="store_true", help="the quick main set of the ffmpeg pipeline")
+    ap.add_argument("--features", default=",".join(FEATURES_DEFAULT),
+                    help="pair figures of matcher.calibration.pair_features the model reads (each 0 when neutral)")
+    ap.add_argument("--reuse", action="store_true", help="reuse the scans saved by an earlier run (same algorithm)")
     ap.add_argument("--write", action="store_true", help="store the fit in matcher/calibration.json")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
 
     import matcher
-    from bench.calibration import tuning
-    from bench.calibration.runner import init_worker, run_clip
-    from matcher.calibration import CALIBRATION_FILE, FEATURES, Calibration, fit
+    from bench.calibration import sets, tuning
+    from matcher.calibration import CALIBRATION_FILE, Calibration
 
-    manifest = tuning.build(args.out, per_family=args.per_family)
-    idx = matcher.ReferenceIndex.build(manifest["refs"])
-    index_path = args.out / "index.npz"
-    idx.save(index_path)
-    with mp.get_context("spawn").Pool(args.jobs, init_worker, (str(index_path),)) as pool:
-        results = pool.map(run_clip, manifest["clips"], chunksize=1)
-    labels = {c["name"]: set(c["labels"]) for c in manifest["clips"]}
-    kinds = {c["name"]: c["kind"] for c in manifest["clips"]}
-    X, y, groups, missed = [], [], [], 0
-    for r in results:
-        for ref, feats in r["pairs"].items():
-            X.append([feats[k] for k in FEATURES])
-            y.append(1.0 if ref in labels[r["name"]] else 0.0)
-            groups.append(r["name"])
-        missed += len(labels[r["name"]] - set(r["pairs"]))
-    X, y, groups = np.array(X), np.array(y), np.array(groups)
+    features = tuple(args.features.split(","))
+    names = args.sets.split(",")
+    X, y, groups, clips_of, setname, missed, near, n_clips = [], [], [], [], [], 0, 0, 0
+    for name in names:
+        manifest = sets.build(name, args.out, args.per_family, args.ffmpeg_quick)
+        results = sets.scan(name, sets.folder_of(name, args.out, args.ffmpeg_quick), manifest, args.jobs, args.reuse)
+        by_name = {c["name"]: c for c in manifest["clips"]}
+        n_clips += len(results)
+        for r in results:
+            c = by_name[r["name"]]
+            for ref, feats in r["pairs"].items():
+                X.append([feats[k] for k in features])
+                y.append(1.0 if ref in c["labels"] else 0.0)
+                groups.append(f"{name}:{sets.source_of(c)}")
+                clips_of.append(f"{name}:{r['name']}")
+                setname.append(name)
+                near += c["kind"] == "near_miss"
+            missed += len(set(c["labels"]) - set(r["pairs"]))
+    X, y, groups, setname = np.array(X), np.array(y), np.array(groups), np.array(setname)
     (args.out / "pairs.json").write_text(json.dumps(
-        [{"clip": g, "label": int(t), **dict(zip(FEATURES, map(float, x)))} for g, t, x in zip(groups, y, X)], indent=0))
-    print(f"{len(results)} clips, {len(y)} candidate pairs ({int(y.sum())} true; {missed} true pairs never "
-          f"proposed, which no calibration can score)")
-    heur = 1.0 / (1.0 + np.exp(-X[:, FEATURES.index("heuristic_logit")]))
-    print("detectors' fused score alone:", json.dumps({k: round(v, 4) for k, v in _metrics(heur, y).items()}))
+        [{"clip": c, "group": g, "label": int(t), **dict(zip(features, map(float, x)))}
+         for c, g, t, x in zip(clips_of, groups, y, X)], indent=0))
+    print(f"{n_clips} clips ({', '.join(names)}), {len(y)} candidate pairs ({int(y.sum())} true; {missed} true pairs "
+          f"never proposed, which no calibration can score), {len(np.unique(groups))} source images")
+    if "heuristic_logit" in features:
+        heur = 1.0 / (1.0 + np.exp(-X[:, features.index("heuristic_logit")]))
+        print("detectors' fused score alone:", json.dumps(_round(_metrics(heur, y))))
     best = None
     for l2 in L2_GRID:
-        m = _metrics(cross_validate(X, y, groups, args.folds, l2), y)
-        w_all, _ = fit(X, y, l2, intercept=False)
-        print(f"logistic l2={l2}: {args.folds}-fold out-of-fold", json.dumps({k: round(v, 4) for k, v in m.items()}),
-              "weights", np.round(w_all, 3).tolist())
-        # monotone fits only: more evidence never lowers the score
-        if (w_all >= 0).all() and (best is None or m["log_loss"] < best[1]["log_loss"]):
-            best = (l2, m)
-    if best is None:
-        raise SystemExit("no monotone fit on this tuning set: nothing written")
-    l2, cv = best
-    mean, scale = np.zeros(len(FEATURES)), np.ones(len(FEATURES))
-    w, b = fit(X, y, l2, intercept=False)
+        oof = cross_validate(X, y, groups, args.folds, l2)
+        m = _metrics(oof, y)
+        per_set = {s: _round(_metrics(oof[setname == s], y[setname == s])) for s in names}
+        print(f"logistic l2={l2}: {args.folds}-fold out-of-fold", json.dumps(_round(m)), "per set", json.dumps(per_set),
+              "weights", np.round(fit_monotone(X, y, l2), 3).tolist())
+        if best is None or m["log_loss"] < best[1]["log_loss"]:
+            best = (l2, m, per_set)
+    l2, cv, per_set = best
+    w = fit_monotone(X, y, l2)
     oof = cross_validate(X, y, groups, args.folds, l2)
-    worst = sorted(zip(oof, y, groups), key=lambda r: -abs(r[0] - r[1]))[:8]
+    worst = sorted(zip(oof, y, clips_of), key=lambda r: -abs(r[0] - r[1]))[:8]
     print("worst out-of-fold pairs:", "; ".join(f"{g} label {int(t)} p {p:.3f}" for p, t, g in worst))
-    print("weights (standardised):", {k: round(float(v), 3) for k, v in zip(FEATURES, w)}, "bias", round(b, 3))
-    near = [(r["name"], ref) for r in results if kinds[r["name"]] == "near_miss" for ref in r["pairs"]]
+    print(f"chosen l2={l2}; weights:", {k: round(float(v), 3) for k, v in zip(features, w)}, "bias 0")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    data = []
+    if "synth" in names:
+        data.append("synth: bench/calibration/tuning.py: bench.accuracy's own generator (references of "
+                    "bench/accuracy/SOURCES.md, its 15 edit families) rendered with seeds >= "
+                    f"{tuning.TUNING_SEED} (bench.accuracy renders seeds below 10000 and those clips are never "
+                    "read here), distractors and near-misses of the same generator, and a generated deck of playing "
+                    "cards (siblings) with 4 cards not indexed")
+    if "ffmpeg" in names:
+        data.append("ffmpeg: the MAIN set of bench/accuracy/ffmpeg_set.py (SETS['main'], "
+                    f"{'quick' if args.ffmpeg_quick else 'full'}); its HOLDOUT set (SETS['holdout'], "
+                    "python -m bench.accuracy --holdout) is never built nor read by the fit")
     cal = Calibration(
         id=f"logistic-{dt.date.today().isoformat()}-{commit or 'nogit'}",
-        weights={k: float(v) for k, v in zip(FEATURES, w)}, bias=float(b),
-        mean={k: float(v) for k, v in zip(FEATURES, mean)}, scale={k: float(v) for k, v in zip(FEATURES, scale)},
+        weights={k: float(v) for k, v in zip(features, w)}, bias=0.0,
+        mean={k: 0.0 for k in features}, scale={k: 1.0 for k in features},
         provenance={
-            "data": "bench/calibration/tuning.py: bench.accuracy's generator (references of bench/accuracy/SOURCES.md, "
-                    f"its 15 edit families) rendered with seeds >= {tuning.TUNING_SEED} (bench.accuracy renders seeds "
-                    "below 10000: its clips are the held-out part and are never read here), distractors and near-misses "
-                    "of the same generator, and a generated deck of playing cards (siblings) with 4 cards not indexed",
-            "command": f"python -m bench.calibration --jobs {args.jobs} --folds {args.folds} --per-family {args.per_family} --write",
-            "algorithm": matcher.ALGORITHM_VERSION, "commit": commit, "clips": len(results), "pairs": int(len(y)),
-            "true_pairs": int(y.sum()), "true_pairs_not_proposed": missed, "near_miss_pairs": len(near),
-            "model": "logistic regression (L2, Newton), no intercept (neutral evidence stays at 0.5), weights >= 0", "l2": l2,
-            "cross_validation": {"folds": args.folds, "grouped_by": "clip", "l2_grid": list(L2_GRID),
-                                 "out_of_fold": {k: round(v, 4) for k, v in cv.items()}},
+            "data": " + ".join(data),
+            "command": f"python -m bench.calibration --jobs {args.jobs} --folds {args.folds} --per-family "
+                       f"{args.per_family} --sets {args.sets}{' --ffmpeg-quick' if args.ffmpeg_quick else ''} "
+                       f"--features {args.features} --write",
+            "algorithm": matcher.ALGORITHM_VERSION, "commit": commit, "clips": n_clips, "pairs": int(len(y)),
+            "true_pairs": int(y.sum()), "true_pairs_not_proposed": missed, "near_miss_pairs": int(near),
+            "model": "logistic regression (L2, Newton), no intercept (neutral evidence stays at 0.5), weights >= 0 "
+                     "(a feature whose weight would be negative is dropped)", "l2": l2,
+            "cross_validation": {"folds": args.folds, "grouped_by": "clip",
+                                 "groups": "source image (a clip's first label; a near-miss: the reference it "
+                                           "resembles): a clip's pairs and the clips made from one reference "
+                                           "share a fold, so folds share no reference (but a montage's second one)",
+                                 "l2_grid": list(L2_GRID), "out_of_fold": _round(cv), "out_of_fold_per_set": per_set},
         })
     if args.write:
         CALIBRATION_FILE.write_text(json.dumps(cal.to_json(), indent=1) + "\n")
