@@ -17,7 +17,7 @@ from pathlib import Path
 
 from matcher.provenance import WATERMARK_MAX_FRAMES, WATERMARK_SAMPLE_FPS, WatermarkTemplate, inspect_file, read_manifest
 from matcher.video import FrameReader
-from tests.matcher import provenance_kit as kit
+from bench.provenance import kit
 
 OUT = Path(__file__).resolve().parent.parent / "out" / "provenance"
 

@@ -22,7 +22,7 @@ from core.db import session_scope
 from core.models import Character, Finding, RightsHolder
 from core.services.catalogue import import_catalogue, parse_catalogue
 from core.services.watermarks import add_watermark
-from tests.matcher import provenance_kit as kit
+from bench.provenance import kit
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,7 @@ from bench.harness import Pipeline
 from core.blobstore import open_store
 from core.db import session_scope
 from core.services.watermarks import add_watermark
-from tests.matcher import provenance_kit as kit
+from bench.provenance import kit
 
 pytestmark = pytest.mark.integration
 

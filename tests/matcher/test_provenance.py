@@ -12,7 +12,7 @@ from mamoru.cli.provenance import provenance
 from matcher.provenance import WatermarkTemplate, inspect_file, read_manifest
 from matcher.provenance.watermark import WatermarkError
 
-from . import provenance_kit as kit
+from bench.provenance import kit
 
 pytest.importorskip("c2pa")
 

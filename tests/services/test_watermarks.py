@@ -13,7 +13,7 @@ from core.services.errors import Conflict, Invalid
 from core.services.holders import create_holder
 from core.services.watermarks import add_watermark, list_watermarks, watermark_templates
 from mamoru.cli.main import cli
-from tests.matcher import provenance_kit as kit
+from bench.provenance import kit
 
 
 def test_add_list_and_templates(settings, session, tmp_path):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.blobstore import open_store
 from core.models import Clip
 from core.services.watermarks import add_watermark
-from tests.matcher import provenance_kit as kit
+from bench.provenance import kit
 from workers.analyze import inspect_provenance, store_provenance
 
 pytest.importorskip("c2pa")
