@@ -1,26 +1,13 @@
-"""Coordination between processes and machines: named locks and a Redis client.
-
-With `MAMORU_REDIS_URL` set (every deployment of more than one machine, and every child of `mamoru up`),
-locks are Redis locks that expire if their holder dies; without it (one process on one machine, such as a
-CLI run) they are file locks in the data home.
-"""
+"""This process's client of the shared Redis (`MAMORU_REDIS_URL`): the platform quotas and health checks use
+it. Named locks live in the database (core.services.locks)."""
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
-from collections.abc import Iterator
 
 from core.config import Settings
 
 KEY_PREFIX = "mamoru:"
-LOCK_TTL_S = 30 * 60  # a Redis lock whose holder died frees itself after this long
-LOCK_WAIT_S = 30 * 60  # how long a caller waits for a lock before giving up
-
-
-class LockTimeout(Exception):
-    """A named lock stayed held by another process for longer than the caller would wait."""
 
 
 _clients: dict[tuple[str, int], object] = {}
@@ -37,24 +24,3 @@ def redis_client(settings: Settings):  # noqa: ANN201  (redis.Redis; imported la
         _clients[ident] = redis.Redis.from_url(settings.redis_url, socket_timeout=30, socket_connect_timeout=10,
                                                health_check_interval=30)
     return _clients[ident]
-
-
-@contextlib.contextmanager
-def exclusive(settings: Settings, name: str, ttl_s: int = LOCK_TTL_S, wait_s: int = LOCK_WAIT_S) -> Iterator[None]:
-    """Hold the lock NAME across every process that shares this Redis (or this home, without Redis)."""
-    client = redis_client(settings)
-    if client is not None:
-        lock = client.lock(f"{KEY_PREFIX}lock:{name}", timeout=ttl_s, blocking_timeout=wait_s)
-        if not lock.acquire():
-            raise LockTimeout(f"lock {name!r} still held by another process after {wait_s} s")
-        try:
-            yield
-        finally:
-            with contextlib.suppress(Exception):  # expired meanwhile: nothing left to release
-                lock.release()
-        return
-    folder = settings.home / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / f"{name}.lock").open("w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        yield

@@ -3,7 +3,7 @@ every machine loads the published one.
 
 Blobs: `indexes/<algorithm>/<version>.npz` (the matcher's index file) and `indexes/<algorithm>/current.json`
 (which version is current), written in that order, so a reader never finds a pointer to a missing index.
-Builds hold the lock "index-build" (Redis across machines, see core.coordination). A machine keeps the
+Builds hold the lock "index-build" (in the database every machine shares, see core.services.locks). A machine keeps the
 index it loaded in `<home>/cache/indexes/` (the folder backend loads the blob's own file).
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import matcher
 from core.blobstore import BlobNotFound, BlobStore, open_store
 from core.config import Settings
-from core.coordination import exclusive
+from core.services.locks import waited
 from core.services.references import active_references, reference_id_of_key
 from core.services.references import index_key as ref_index_key
 
@@ -67,7 +67,7 @@ def build_and_publish(settings: Settings) -> matcher.ReferenceIndex:
     from core.db import session_scope
 
     store = open_store(settings)
-    with exclusive(settings, BUILD_LOCK):
+    with waited(settings, BUILD_LOCK):
         with session_scope(settings) as session:
             refs = [(ref.id, ref.path) for ref in active_references(session)]
         if not refs:
@@ -143,7 +143,7 @@ def _local_file(settings: Settings, version: str) -> Path:
 
 def _rebuild_once(settings: Settings, seen: str | None, why: object) -> matcher.ReferenceIndex:
     """Rebuild the index, unless another machine published a usable one while this one waited."""
-    with exclusive(settings, f"{BUILD_LOCK}-check"):
+    with waited(settings, f"{BUILD_LOCK}-check"):
         now = published_version(settings)
         if now is not None and now != seen:
             try:

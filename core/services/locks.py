@@ -1,11 +1,16 @@
 """Named locks in the database, shared by every process and machine on it: one holder at a time, and a
-holder that died loses the lock when its time runs out."""
+holder that died loses the lock when its time runs out.
+
+The one lock mechanism of Mamoru: every machine of a deployment shares the database, so a lock here holds
+across all of them, with or without Redis. `held` refuses at once when the lock is taken (a report build a
+user asked for); `waited` waits for it (an index build that another worker is already doing)."""
 
 from __future__ import annotations
 
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +25,13 @@ from core.models import WorkLock, utcnow
 from core.services.errors import Conflict
 
 DEFAULT_TTL_S = 15 * 60
+WAIT_TTL_S = 30 * 60  # a waited-for lock whose holder died frees itself after this long
+WAIT_S = 30 * 60  # how long `waited` waits before giving up
+POLL_S = 0.25
+
+
+class LockTimeout(Exception):
+    """A named lock stayed held by another process for longer than the caller would wait."""
 
 
 def _owner() -> str:
@@ -52,6 +64,20 @@ def held(settings: Settings, name: str, busy: str, ttl_s: int = DEFAULT_TTL_S) -
     owner = acquire(settings, name, ttl_s)
     if owner is None:
         raise Conflict(busy)
+    try:
+        yield
+    finally:
+        release(settings, name, owner)
+
+
+@contextmanager
+def waited(settings: Settings, name: str, wait_s: float = WAIT_S, ttl_s: int = WAIT_TTL_S) -> Iterator[None]:
+    """Run the block holding NAME, waiting up to WAIT_S for another holder to let go (LockTimeout after)."""
+    deadline = time.monotonic() + wait_s
+    while (owner := acquire(settings, name, ttl_s)) is None:
+        if time.monotonic() >= deadline:
+            raise LockTimeout(f"lock {name!r} still held by another process after {wait_s:g} s")
+        time.sleep(POLL_S)
     try:
         yield
     finally:

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 import matcher
 from core.blobstore import open_store
-from core.coordination import LockTimeout, exclusive
+from core.db import upgrade
 from core.models import Reference
+from core.services.locks import LockTimeout, waited
 from core.services.references import index_key
 from mamoru.demo.catalog import DEMO_HOLDER, REFERENCES
 from workers import index_store
@@ -60,29 +61,29 @@ def test_no_index_anywhere_says_how_to_make_one(settings):
 HOLD_LOCK = """
 import sys, time
 from core.config import load_settings
-from core.coordination import exclusive
-with exclusive(load_settings(), "index-build"):
+from core.services.locks import waited
+with waited(load_settings(), "index-build"):
     print("held", flush=True)
     time.sleep(float(sys.argv[1]))
 """
 
 
-@pytest.mark.parametrize("shared", ["redis", "file"])
-def test_the_build_lock_is_held_across_processes(settings, request, monkeypatch, shared):
-    """Another process holding the build lock (in Redis, or in the home without Redis) keeps this one out."""
-    if shared == "redis":
-        url = request.getfixturevalue("redis_url")
-        monkeypatch.setenv("MAMORU_REDIS_URL", url)
-        settings = dataclasses.replace(settings, redis_url=url)
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_build_lock_is_held_across_processes(settings, request, monkeypatch, database):
+    """Another process holding the build lock in the shared database keeps this one out until it lets go."""
+    if database == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        monkeypatch.setenv("MAMORU_DATABASE_URL", url)
+        settings = dataclasses.replace(settings, database_url=url)
+        upgrade(settings)
     holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, "3"], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         started = time.monotonic()
-        if shared == "redis":
-            with pytest.raises(LockTimeout):
-                with exclusive(settings, "index-build", wait_s=1):
-                    pass
-        with exclusive(settings, "index-build", wait_s=10):  # taken once the holder lets go (3 s)
+        with pytest.raises(LockTimeout, match="index-build"):
+            with waited(settings, "index-build", wait_s=1):
+                pass
+        with waited(settings, "index-build", wait_s=10):  # taken once the holder lets go (3 s)
             assert time.monotonic() - started > 2.5
     finally:
         holder.wait(10)
