@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from matcher.text import ai
-from matcher.text.context import HanWords, glued_hangul, names_a_place
+from matcher.text.context import HanWords, glued_hangul, names_a_place, personal_post
 from matcher.text.names import expand_name
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -64,6 +64,14 @@ def is_common(form: str) -> bool:
     if not latin_only(form) or " " in form:
         return False
     return len(form) <= SHORT_LATIN_CHARS or form in _common_words()
+
+
+def _common_title(form: str) -> bool:
+    """Whether a work's title form is a common word or too short to be sure of; a short title with a digit
+    or three letters the holder listed (FF7, KH3, JJK, DBZ) names the work."""
+    if not latin_only(form) or " " in form:
+        return False
+    return len(form) <= 2 or form in _common_words()
 
 
 def common_character(names: list[str]) -> bool:
@@ -131,7 +139,7 @@ class MentionDetector:
             self.work_ids.append(str(work["id"]))
             titles = [t for title in work.get("titles") or [] for t in expand_name(str(title), swap=False)]
             for form in titles:
-                forms.setdefault(form, []).append(Entry(WORK, wi, form, is_common(form)))
+                forms.setdefault(form, []).append(Entry(WORK, wi, form, _common_title(form)))
             for character in work.get("characters") or []:
                 ci = len(self.characters)
                 self.characters.append((str(character["id"]), wi))
@@ -153,6 +161,12 @@ class MentionDetector:
             for ci, ambiguous in sorted(cis.items()):
                 forms.setdefault(form, []).append(Entry(CHAR, ci, form, shared or ambiguous))
         self._longer_titles = {f for f in title_forms if f not in char_forms}
+        # Korean names and titles a Korean name may run into in a hashtag (#나루토사스케)
+        self._hangul_names = tuple(sorted(f for f in forms if f and all(is_hangul(c) for c in f)))
+        # two-word names whose words are both common words (cloud strife, princess peach): lower case, they
+        # may be a phrase ("the cloud strife at work"), and count only with the work named
+        self._phrases = frozenset(f for f in char_forms if f.count(" ") == 1 and latin_only(f)
+                                  and all(w in _common_words() for w in f.split()))
         for form, (kind, marker) in ai.marker_forms():
             forms.setdefault(form, []).append(Entry(kind, -1, form, marker=marker))
         self.automaton = ahocorasick.Automaton()
@@ -216,6 +230,8 @@ class MentionDetector:
         if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
             char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
         result = Detection(id=post.get("id"))
+        if char_hits and (self._phrases or personal_post(text)):
+            char_hits = self._people_and_phrases(raw, text, seps, char_hits)
         if char_hits or work_hits:
             self._decide_characters(result, raw, text, char_hits, work_hits)
         if ai_hits:
@@ -227,13 +243,25 @@ class MentionDetector:
         part of a longer word (나미섬, 一路飞奔); ambiguous (counted only with the work named elsewhere) when
         it names a place or a business (Nami Island, Luffy's Bakery, Hotel Naruto)."""
         first = text[begin]
-        if (is_hangul(first) and glued_hangul(text, begin, end)) or (
+        if (is_hangul(first) and glued_hangul(text, begin, end, self._hangul_names)) or (
                 self._han and HAN.match(first) and self._han.inside_word(text, begin, end)):
             return tuple(e for e in entries if e.kind not in (CHAR, WORK))
         if names_a_place(text, begin, end):
             return tuple(dataclasses.replace(e, ambiguous=True) if e.kind in (CHAR, WORK) else e
                          for e in entries)
         return entries
+
+    def _people_and_phrases(self, raw: dict, text: str, seps: list[int], char_hits):
+        """CHAR_HITS with every name made ambiguous in a post about the uploader's family or friends (a
+        wedding, a first day at kindergarten), and a two-common-word name written in lower case (the cloud
+        strife at work) too: both count only with their work named elsewhere."""
+        personal = personal_post(text)
+        out = []
+        for fi, begin, end, entry in char_hits:
+            if personal or (entry.form in self._phrases and as_written(raw[FIELDS[fi]], text[begin:end]).islower()):
+                entry = dataclasses.replace(entry, ambiguous=True)
+            out.append((fi, begin, end, entry))
+        return out
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
         named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
@@ -320,6 +348,8 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> Non
             continue
         if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw[FIELDS[fi]], fi, post):
             continue
+        if entry.kind == ai.GENERATOR and _reduplicated(text, b, e):
+            continue  # "pika pika", "kling kling": a sound, not a generator
         key = (entry.kind, entry.marker)
         if key in seen:
             continue
@@ -327,6 +357,15 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> Non
         result.ai_markers.append(AIMarker(entry.marker, entry.kind, as_written(raw[FIELDS[fi]], text[b:e]),
                                           FIELDS[fi]))
     result.ai_generated = bool(result.ai_markers)
+
+
+def _reduplicated(text: str, begin: int, end: int) -> bool:
+    """Whether the one word at [begin, end) is said twice in a row (kling kling, pika pika)."""
+    word = text[begin:end]
+    if " " in word:
+        return False
+    before = begin > len(word) and text.startswith(f"{word} ", begin - len(word) - 1)
+    return before or text.startswith(f" {word}", end)
 
 
 def _bare_ai_counts(raw_field: str, fi: int, post: dict) -> bool:
