@@ -70,7 +70,6 @@ _NEXT_WORDS = re.compile(rf" *({_LATIN_WORD})(?: +({_LATIN_WORD}))?(?: +({_LATIN
 # Kitchen"): right after it they are as often the character's own ("Tifa's bar", "Luffy's house")
 TRADE_LAST = frozenset(("bar", "house", "kitchen", "studio", "studios", "club", "lounge", "room", "works"))
 PLACE_WINDOW = 2  # words after a name (its possessive "s" not counted) read for a place or business word
-_LAST_WORD = re.compile(rf"({_LATIN_WORD}) *$")
 _LOOK_BEHIND = 24  # characters before a name read for the words that introduce it
 
 
@@ -87,13 +86,15 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
             words = words[1:]
         if any(w in PLACE_AFTER for w in words[:PLACE_WINDOW]) or words[1:2] and words[1] in TRADE_LAST:
             return True
+        if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end):
+            return True
     elif text.startswith(HAN_PLACE_AFTER, end) or _han_business_after(text, end):
         return True
     before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
     if is_latin_alnum(first):
-        word = _LAST_WORD.search(before)
-        return bool(word and word.group(1) in PLACE_BEFORE) or f" {before}".endswith(_PERSON_ENDS) or bool(
-            _PERSON_BEFORE_RE.search(before) or (is_latin_alnum(last) and _PERSON_AFTER_RE.match(text, end)))
+        word = before.rsplit(" ", 1)[-1]
+        return word in PLACE_BEFORE or word in _PERSON_BEFORE_LAST and (
+            f" {before}".endswith(_PERSON_ENDS) or bool(_PERSON_BEFORE_RE.search(before)))
     return before.endswith(KANA_PLACE_BEFORE) or before.endswith(CJK_PERSON_BEFORE)
 
 
@@ -114,6 +115,12 @@ _PERSON_AFTER_RE = re.compile(
     r"|(?:first|1st) (?:steps|day|birthday|bday|tooth|words?|haircut|swim)|got (?:a promotion|married|engaged|a job)"
     r"|wedding|graduation|and (?:her|his) (?:boyfriend|girlfriend|husband|wife|fiance|fiancee|partner|mom|dad))"
     r"|and [a-z]+ s (?:wedding|engagement))")
+# the words the patterns above end (before a name) or start (after it) with: the patterns run only then
+_PERSON_BEFORE_LAST = frozenset({p.split()[-1] for p in (*PERSON_BEFORE, *_PETS)} | {
+    "and", "n", "met", "my", "friend", "bestie", "buddy", "roommate", "neighbor", "neighbour", "coworker",
+    "colleague", "classmate", "teacher", "grandson", "granddaughter", "nephew", "niece", "cousin", "twin", "twins"})
+_PERSON_AFTER_FIRST = frozenset(("and", "n", "the", "s", "turns", "is", "first", "1st", "got", "wedding",
+                                 "graduation"))
 # the same before a name in Japanese, Chinese and Korean (彼氏のリク, 我儿子, 우리 아들)
 CJK_PERSON_BEFORE = ("彼氏の", "彼女の", "息子の", "娘の", "友達の", "友人の", "妹の", "弟の", "兄の", "姉の", "夫の",
                      "妻の", "旦那の", "嫁の", "甥の", "姪の", "孫の", "彼氏", "息子", "娘", "うちのハムスターの",
@@ -226,3 +233,29 @@ def _word_freq(tokenizer, name: str) -> int:
     from matcher.text.names import simplified
 
     return max(tokenizer.FREQ.get(name) or 0, tokenizer.FREQ.get(simplified(name)) or 0)
+
+
+# a capitalised word right after a one-word name that is no English word: a surname ("Nami Tamaki",
+# "Mario Draghi", "Riku Hashimoto"), so the name may be a real person's; words of fandom anywhere in the
+# post say it is the character after all ("Zoro Sanji fight", "Tanjiro Hinokami Kagura edit")
+_SURNAME_AFTER = re.compile(r"[ \t]+([A-Z][a-z]{2,})(?![A-Za-z])")
+_FANDOM_RE = re.compile(
+    r"(?:^|[ \x1f])(?:anime|animes|manga|edit|edits|amv|mmd|fanart|fan art|cosplay|cosplayer|episode|ep|eps|scene|scenes"
+    r"|fight|fights|vs|arc|season|opening|ending|figure|figurine|plush|gacha|transformation|domain|jutsu|gear"
+    r"|saiyan|ssj|sensei|chan|kun|sama|fandom|otaku|waifu|husbando|shonen|shounen|ova|chapter|canon|fanfic"
+    r"|ship|x|cosplays|gameplay|boss|speedrun|lore|theory|reaction|react|clip|clips|cute|kawaii|fanmade|aesthetic"
+    r"|pfp|icon|icons|wallpaper|ost|op|ed|power up|powerup|form|mode|final form|vtuber|game|games|gaming)(?=[ \x1f]|$)")
+
+
+def surname_after(raw_field: str, alias: str) -> str:
+    """The capitalised word right after ALIAS (as written) in RAW_FIELD, if any ('' otherwise)."""
+    at = raw_field.find(alias)
+    if at < 0:
+        return ""
+    found = _SURNAME_AFTER.match(raw_field, at + len(alias))
+    return found.group(1).casefold() if found else ""
+
+
+def fandom_post(text: str) -> bool:
+    """Whether the post (canonical text) speaks of anime, games or fandom anywhere."""
+    return bool(_FANDOM_RE.search(text))

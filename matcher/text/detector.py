@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from matcher.text import ai
-from matcher.text.context import HanWords, glued_hangul, names_a_place, personal_post
+from matcher.text.context import HanWords, fandom_post, glued_hangul, names_a_place, personal_post, surname_after
 from matcher.text.names import expand_name
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -37,6 +37,10 @@ FIELDS = ("title", "description", "hashtags", "uploader_name")
 SHORT_KANA_CHARS = 2  # a kana name this short needs non-kana on both sides (ツナミ is not ナミ)
 SHORT_LATIN_CHARS = 3  # a Latin name this short is ambiguous (L, Ash) unless run together in a hashtag
 CHAR, WORK = "character", "work"
+# a one-word Latin name this short is often a real person's given name too (Mario, Nami, Riku, Sora): followed
+# by a surname-like word it counts only with its work named or fandom words in the post; a longer one
+# (Zenitsu Agatsuma) is the character's
+GIVEN_NAME_CHARS = 6
 MIN_GLUED_CHARS = 4  # a shorter name run together with other letters is too likely part of a word
 MAX_GLUE_CHARS = 40
 # what uploaders run names together with in hashtags (#gojoedit, #luffyfanart, #narutoamv, #sukunaxgojo)
@@ -165,6 +169,8 @@ class MentionDetector:
         self._hangul_names = tuple(sorted(f for f in forms if f and all(is_hangul(c) for c in f)))
         # two-word names whose words are both common words (cloud strife, princess peach): lower case, they
         # may be a phrase ("the cloud strife at work"), and count only with the work named
+        self._given_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f
+                                      and len(f) <= GIVEN_NAME_CHARS)
         self._phrases = frozenset(f for f in char_forms if f.count(" ") == 1 and latin_only(f)
                                   and all(w in _common_words() for w in f.split()))
         for form, (kind, marker) in ai.marker_forms():
@@ -230,7 +236,7 @@ class MentionDetector:
         if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
             char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
         result = Detection(id=post.get("id"))
-        if char_hits and (self._phrases or personal_post(text)):
+        if char_hits:
             char_hits = self._people_and_phrases(raw, text, seps, char_hits)
         if char_hits or work_hits:
             self._decide_characters(result, raw, text, char_hits, work_hits)
@@ -255,13 +261,30 @@ class MentionDetector:
         """CHAR_HITS with every name made ambiguous in a post about the uploader's family or friends (a
         wedding, a first day at kindergarten), and a two-common-word name written in lower case (the cloud
         strife at work) too: both count only with their work named elsewhere."""
-        personal = personal_post(text)
+        personal, fandom = personal_post(text), None
         out = []
         for fi, begin, end, entry in char_hits:
-            if personal or (entry.form in self._phrases and as_written(raw[FIELDS[fi]], text[begin:end]).islower()):
+            if entry.ambiguous:
+                pass
+            elif personal:
                 entry = dataclasses.replace(entry, ambiguous=True)
+            elif entry.form in self._phrases:
+                if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
+                    entry = dataclasses.replace(entry, ambiguous=True)
+            elif entry.form in self._given_names and self._surname(raw[FIELDS[fi]], text[begin:end]):
+                fandom = fandom_post(text) if fandom is None else fandom
+                if not fandom:
+                    entry = dataclasses.replace(entry, ambiguous=True)
             out.append((fi, begin, end, entry))
         return out
+
+    def _surname(self, field_text: str, form: str) -> bool:
+        """Whether a one-word Latin name is followed by a capitalised word that is no English word and no
+        catalogue or hashtag word: a surname (Nami Tamaki, Mario Draghi)."""
+        if " " not in field_text:
+            return False
+        word = surname_after(field_text, as_written(field_text, form))
+        return bool(word) and word not in self._glue and word not in _common_words()
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
         named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
