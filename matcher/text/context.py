@@ -31,6 +31,7 @@ PLACE_AFTER = frozenset((
     "eatery", "canteen", "cafeteria", "takeaway", "catering", "bakehouse", "florist", "nursery", "laundry",
     "cleaners", "dojo", "daycare", "kindergarten", "hall", "theater", "theatre", "mall", "outlet", "pharmacy",
     "vet", "veterinary", "kennel", "kennels", "pet", "pets", "realty", "estate", "estates", "dentistry",
+    "parlor", "parlour", "cellar", "atelier", "workshop", "emporium", "tattoo", "tailor", "tailors", "optician",
 ))
 # a word that makes the name after it the name of a place or a business ("Hotel Naruto", "Cafe Tifa")
 PLACE_BEFORE = frozenset(("hotel", "cafe", "restaurant", "bar", "pub", "bistro", "club", "inn", "ryokan",
@@ -43,7 +44,7 @@ PERSON_BEFORE = ("my name is", "name is", "named", "called", "my friend", "my so
 # the same in Japanese and Chinese, written right after or before the name (ナミ島, 娜美岛, ホテルナルト)
 HAN_PLACE_AFTER = ("島", "岛", "駅", "站", "市", "町", "村", "港", "橋", "桥", "店", "街", "海峡", "温泉", "公園",
                    "公园", "酒店", "餐厅", "餐廳", "食堂", "商店", "書店", "酒場", "旅館", "病院", "神社", "屋",
-                   "ホテル", "カフェ", "通り")
+                   "ホテル", "カフェ", "通り", "寿司", "鮨", "巻き", "巻", "そば", "うどん", "ラーメン", "整骨院", "医院")
 # the last character of a Han word for a shop or a hall, within the few Han characters right after a name
 # (鸣人拉面馆, ルフィ亭, ナミ美容室: ramen shop, -tei, beauty salon)
 HAN_BUSINESS_CHARS = frozenset("店館馆亭室堂屋院坊楼樓")
@@ -113,14 +114,15 @@ _PERSON_BEFORE_RE = re.compile(
 _PERSON_AFTER_RE = re.compile(
     rf" (?:(?:and|n) (?:i|me)(?: |$)|the (?:{_PET})(?: |$)|(?:s )?(?:turns \d|is \d+ (?:years|months)"
     r"|(?:first|1st) (?:steps|day|birthday|bday|tooth|words?|haircut|swim)|got (?:a promotion|married|engaged|a job)"
-    r"|wedding|graduation|and (?:her|his) (?:boyfriend|girlfriend|husband|wife|fiance|fiancee|partner|mom|dad))"
+    r"|wedding|graduation|graduated|and (?:her|his|their) (?:boyfriend|girlfriend|husband|wife|fiance|fiancee|partner"
+    r"|mom|dad|brother|sister|friends?|family|parents|kids|son|daughter))"
     r"|and [a-z]+ s (?:wedding|engagement))")
 # the words the patterns above end (before a name) or start (after it) with: the patterns run only then
 _PERSON_BEFORE_LAST = frozenset({p.split()[-1] for p in (*PERSON_BEFORE, *_PETS)} | {
     "and", "n", "met", "my", "friend", "bestie", "buddy", "roommate", "neighbor", "neighbour", "coworker",
     "colleague", "classmate", "teacher", "grandson", "granddaughter", "nephew", "niece", "cousin", "twin", "twins"})
 _PERSON_AFTER_FIRST = frozenset(("and", "n", "the", "s", "turns", "is", "first", "1st", "got", "wedding",
-                                 "graduation"))
+                                 "graduation", "graduated"))
 # the same before a name in Japanese, Chinese and Korean (彼氏のリク, 我儿子, 우리 아들)
 CJK_PERSON_BEFORE = ("彼氏の", "彼女の", "息子の", "娘の", "友達の", "友人の", "妹の", "弟の", "兄の", "姉の", "夫の",
                      "妻の", "旦那の", "嫁の", "甥の", "姪の", "孫の", "彼氏", "息子", "娘", "うちのハムスターの",
@@ -131,7 +133,7 @@ CJK_PERSON_BEFORE = ("彼氏の", "彼女の", "息子の", "娘の", "友達の
 # kindergarten, a wedding): then a name counts only with its work named too
 _PERSONAL_POST_RE = re.compile(
     r"(?:^|[ \x1f])(?:our little (?:girl|boy|one|princess|prince|man|lady|guy)|love you (?:sis|bro|babe|mom|dad)"
-    r"|proud (?:mom|mum|dad|mama|papa|parents?|wife|husband)|proud of (?:my|our) (?:husband|wife|son|daughter|kids|boy|girl)"
+    r"|proud (?:mom|mum|dad|mama|papa|parents?|wife|husband)|proud of (?:my|our) (?:little |big |baby |younger |older )?(?:husband|wife|son|daughter|kids|boy|girl|sister|brother|sis|bro)"
     r"|kindergarten|preschool|daycare|first steps|wedding (?:day|highlights|video|film)|our wedding|newborn"
     r"|(?:my|our) (?:son|daughter|fiance|fiancee|toddler))(?=[ \x1f]|$)")
 

@@ -167,6 +167,7 @@ class MentionDetector:
         self._longer_titles = {f for f in title_forms if f not in char_forms}
         # Korean names and titles a Korean name may run into in a hashtag (#나루토사스케)
         self._hangul_names = tuple(sorted(f for f in forms if f and all(is_hangul(c) for c in f)))
+        self._hangul_set = frozenset(self._hangul_names)
         # two-word names whose words are both common words (cloud strife, princess peach): lower case, they
         # may be a phrase ("the cloud strife at work"), and count only with the work named
         self._given_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f
@@ -197,6 +198,15 @@ class MentionDetector:
             stop += 1
         return self._splits(text[start:begin]) and self._splits(text[end:stop])
 
+    def _after_hangul_name(self, text: str, begin: int) -> bool:
+        """Whether the hangul before a Korean name is a whole catalogue name or title (#나루토사스케)."""
+        if not is_hangul(text[begin]) or not begin or not is_hangul(text[begin - 1]):
+            return False
+        start = begin
+        while start > 0 and is_hangul(text[start - 1]):
+            start -= 1
+        return text[start:begin] in self._hangul_set
+
     def _splits(self, rest: str) -> bool:
         if not rest:
             return True
@@ -219,7 +229,7 @@ class MentionDetector:
         for end, (length, entries, check) in self.automaton.iter(text):
             begin = end - length + 1
             if check and not _bounded(text, begin, end + 1, entries[0].form) and not self._glued(
-                    text, begin, end + 1, entries[0].form):
+                    text, begin, end + 1, entries[0].form) and not self._after_hangul_name(text, begin):
                 continue
             fi = bisect.bisect_left(seps, begin)
             if any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
@@ -258,15 +268,16 @@ class MentionDetector:
         return entries
 
     def _people_and_phrases(self, raw: dict, text: str, seps: list[int], char_hits):
-        """CHAR_HITS with every name made ambiguous in a post about the uploader's family or friends (a
-        wedding, a first day at kindergarten), and a two-common-word name written in lower case (the cloud
-        strife at work) too: both count only with their work named elsewhere."""
+        """CHAR_HITS with a short one-word name (a given name too: Nami, Riku, Sora) made ambiguous in a post
+        about the uploader's family or friends (a wedding, a first day at kindergarten), said twice (nami-nami)
+        or followed by a surname (Mario Draghi) in a post with no words of fandom, and a two-common-word name
+        written in lower case (the cloud strife at work): they count only with their work named elsewhere."""
         personal, fandom = personal_post(text), None
         out = []
         for fi, begin, end, entry in char_hits:
             if entry.ambiguous:
                 pass
-            elif personal:
+            elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):
                 entry = dataclasses.replace(entry, ambiguous=True)
             elif entry.form in self._phrases:
                 if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
@@ -387,8 +398,10 @@ def _reduplicated(text: str, begin: int, end: int) -> bool:
     word = text[begin:end]
     if " " in word:
         return False
-    before = begin > len(word) and text.startswith(f"{word} ", begin - len(word) - 1)
-    return before or text.startswith(f" {word}", end)
+    at = begin - len(word) - 1
+    before = at >= 0 and text.startswith(f"{word} ", at) and (at == 0 or not is_latin_alnum(text[at - 1]))
+    after = text.startswith(f" {word}", end) and not is_latin_alnum(text[end + len(word) + 1: end + len(word) + 2] or " ")
+    return before or after
 
 
 def _bare_ai_counts(raw_field: str, fi: int, post: dict) -> bool:
