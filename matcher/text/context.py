@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from matcher.text.scripts import HAN, is_hangul, is_latin_alnum
+from matcher.text.scripts import HAN, is_hangul, is_katakana, is_latin_alnum
 
 # a word that makes the name before it the name of a place or a business ("Nami Island", "Luffy's Bakery")
 PLACE_AFTER = frozenset((
@@ -61,6 +61,11 @@ HANGUL_AFTER_NAME = ("은", "는", "이", "가", "을", "를", "의", "와", "�
                      "짤", "팬", "덕", "굿즈", "그림", "영상", "편집", "코스", "피규어", "사랑", "최고", "닮",
                      "편", "형", "상", "군", "쿤", "오빠", "언니", "누나", "센세", "선생", "모음", "장면", "명장면", "합성",
                      "먹방", "빵", "인형", "케이크", "코스프레", "선생님", "커플", "케미")  # honorifics, episodes
+# katakana a katakana name may run into: fan words (ルフィファン, ピカチュウグッズ); other katakana after it makes
+# a compound (マリオカート, クラウドファンディング) where the name counts only with its work named
+KATAKANA_AFTER_NAME = ("ファン", "グッズ", "コス", "コスプレ", "フィギュア", "イラスト", "ダンス", "エディット", "スタンプ",
+                       "ケーキ", "クッキー", "チャン", "サン", "クン", "サマ", "セン", "ネタ", "ソング", "テーマ", "ボイス",
+                       "モノマネ", "ギア", "ショート", "アニメ", "ゲーム", "メドレー", "カバー", "オンリー", "ペア")
 LONG_HANGUL_CHARS = 4  # a Korean name up to this long may be the start of another word (나미섬, 사스케이크)
 COMMON_HAN_WORD_FREQ = 20  # a Han name that is a word this frequent (jieba's dictionary) is a word too
 
@@ -154,6 +159,14 @@ def personal_post(text: str) -> bool:
 
 
 _PERSON_ENDS = tuple(f" {p}" for p in PERSON_BEFORE)
+
+
+def katakana_compound(text: str, end: int, names: tuple[str, ...] = ()) -> bool:
+    """Whether a katakana name ending at END runs into more katakana that is no fan word and no catalogue
+    name (マリオカート; not ルフィファン, #ナルトサスケ)."""
+    if end >= len(text) or not is_katakana(text[end]):
+        return False
+    return not text.startswith(KATAKANA_AFTER_NAME, end) and not text.startswith(names, end)
 
 
 def glued_hangul(text: str, begin: int, end: int, names: tuple[str, ...] = ()) -> bool:

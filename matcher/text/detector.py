@@ -17,7 +17,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from matcher.text import ai
-from matcher.text.context import HanWords, fandom_post, glued_hangul, names_a_place, personal_post, surname_after
+from matcher.text.context import (HanWords, fandom_post, glued_hangul, katakana_compound, names_a_place, personal_post,
+                                  surname_after)
 from matcher.text.names import expand_name
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -168,6 +169,7 @@ class MentionDetector:
         # Korean names and titles a Korean name may run into in a hashtag (#나루토사스케)
         self._hangul_names = tuple(sorted(f for f in forms if f and all(is_hangul(c) for c in f)))
         self._hangul_set = frozenset(self._hangul_names)
+        self._katakana_names = tuple(sorted(f for f in forms if f and is_katakana(f[0])))
         # two-word names whose words are both common words (cloud strife, princess peach): lower case, they
         # may be a phrase ("the cloud strife at work"), and count only with the work named
         self._given_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f
@@ -262,7 +264,8 @@ class MentionDetector:
         if (is_hangul(first) and glued_hangul(text, begin, end, self._hangul_names)) or (
                 self._han and HAN.match(first) and self._han.inside_word(text, begin, end)):
             return tuple(e for e in entries if e.kind not in (CHAR, WORK))
-        if names_a_place(text, begin, end):
+        if names_a_place(text, begin, end) or (
+                is_katakana(text[end - 1]) and katakana_compound(text, end, self._katakana_names)):
             return tuple(dataclasses.replace(e, ambiguous=True) if e.kind in (CHAR, WORK) else e
                          for e in entries)
         return entries
@@ -335,8 +338,8 @@ def _bounded(text: str, begin: int, end: int, form: str) -> bool:
         return False
     if KATAKANA_CHAR.match(first) or HIRAGANA_CHAR.match(first):
         same = is_katakana if KATAKANA_CHAR.match(first) else is_hiragana
-        if len(form) <= SHORT_KANA_CHARS:
-            return not (same(before) or same(after))
+        if len(form) <= SHORT_KANA_CHARS:  # katakana after it: a compound, left to katakana_compound
+            return not (same(before) or (same(after) and not is_katakana(after)))
         return not (same(before) and same(after))
     if HANGUL.match(first) and is_hangul(before):
         return False
