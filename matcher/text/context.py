@@ -274,3 +274,21 @@ def surname_after(raw_field: str, alias: str) -> str:
 def fandom_post(text: str) -> bool:
     """Whether the post (canonical text) speaks of anime, games or fandom anywhere."""
     return bool(_FANDOM_RE.search(text))
+
+
+# the words around an English-word name that make it the word (the cloud, link in bio, power of friendship)
+DETERMINERS = frozenset(("a", "an", "the", "this", "that", "these", "those", "your", "its", "their", "some",
+                         "any", "no", "every", "each", "more", "less", "much", "such"))
+PREPOSITIONS_AFTER = frozenset(("of", "from", "below", "above", "up", "down", "out", "into", "onto"))
+_IN_WORDS = re.compile(r" in (?:the )?(?:my |our )?(?:bio|description|desc|comments?|profile|sky|air|story|stories)(?=[ \x1f]|$)")
+
+
+def used_as_word(text: str, begin: int, end: int) -> bool:
+    """Whether an English-word name at [begin, end) has a determiner before it or a preposition after it:
+    the ordinary word ("the cloud", "link in bio", "power of love", "ash from the volcano")."""
+    before = text[max(0, begin - 12):begin].rstrip(" ").rsplit(" ", 1)[-1]
+    if before in DETERMINERS:
+        return True
+    after = _NEXT_WORDS.match(text, end)
+    return bool(after) and (after.group(1) in PREPOSITIONS_AFTER or (
+        after.group(1) == "in" and bool(_IN_WORDS.match(text, end))))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from matcher.text import ai
 from matcher.text.context import (HanWords, fandom_post, glued_hangul, katakana_compound, names_a_place, personal_post,
-                                  surname_after)
+                                  surname_after, used_as_word)
 from matcher.text.names import expand_name
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -172,6 +172,9 @@ class MentionDetector:
         self._katakana_names = tuple(sorted(f for f in forms if f and is_katakana(f[0])))
         # two-word names whose words are both common words (cloud strife, princess peach): lower case, they
         # may be a phrase ("the cloud strife at work"), and count only with the work named
+        # one-word names that are English words (link, cloud, power, ash): in lower case after "the" or before
+        # "in", "of"... they are the word
+        self._word_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f and is_common(f))
         self._given_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f
                                       and len(f) <= GIVEN_NAME_CHARS)
         self._phrases = frozenset(f for f in char_forms if f.count(" ") == 1 and latin_only(f)
@@ -278,6 +281,9 @@ class MentionDetector:
         personal, fandom = personal_post(text), None
         out = []
         for fi, begin, end, entry in char_hits:
+            if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
+                    raw[FIELDS[fi]], text[begin:end]).islower():
+                continue  # "link in bio", "the power of friendship", "saves in the cloud"
             if entry.ambiguous:
                 pass
             elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):

@@ -104,3 +104,14 @@ def test_compounds_and_shops_in_japanese_and_chinese(detector, post, expected):
 def test_a_generator_name_said_twice_is_a_sound(detector):
     assert not detector.detect({"title": "kling kling goes the bell"}).ai_generated
     assert detector.detect({"title": "made with Kling"}).ai_generated
+
+
+@pytest.mark.parametrize(("post", "expected"), [
+    ({"title": "new Zelda fanart, link in bio!", "hashtags": ["zelda"]}, []),
+    ({"title": "my FF7 saves are in the cloud now"}, []),
+    ({"title": "Final Fantasy and the cloud of dust"}, []),
+    ({"title": "cloud is so cool in this scene", "hashtags": ["ff7"]}, ["cloud"]),
+    ({"title": "Cloud in the sky scene", "hashtags": ["ff7"]}, ["cloud"]),  # written as a name
+])
+def test_an_english_word_name_used_as_the_word(detector, post, expected):
+    assert chars(detector, **post) == expected
