@@ -170,13 +170,14 @@ class MentionDetector:
         self._hangul_names = tuple(sorted(f for f in forms if f and all(is_hangul(c) for c in f)))
         self._hangul_set = frozenset(self._hangul_names)
         self._katakana_names = tuple(sorted(f for f in forms if f and is_katakana(f[0])))
-        # two-word names whose words are both common words (cloud strife, princess peach): lower case, they
-        # may be a phrase ("the cloud strife at work"), and count only with the work named
         # one-word names that are English words (link, cloud, power, ash): in lower case after "the" or before
-        # "in", "of"... they are the word
+        # "of", "in bio"... they are the word
         self._word_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f and is_common(f))
+        # one-word names short enough to be a real person's given name too (Mario, Nami, Riku)
         self._given_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f
                                       and len(f) <= GIVEN_NAME_CHARS)
+        # two-word names whose words are both common words (cloud strife, princess peach): lower case, they
+        # may be a phrase ("the cloud strife at work"), and count only with the work named
         self._phrases = frozenset(f for f in char_forms if f.count(" ") == 1 and latin_only(f)
                                   and all(w in _common_words() for w in f.split()))
         for form, (kind, marker) in ai.marker_forms():
@@ -252,7 +253,7 @@ class MentionDetector:
             char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
         result = Detection(id=post.get("id"))
         if char_hits:
-            char_hits = self._people_and_phrases(raw, text, seps, char_hits)
+            char_hits = self._people_and_phrases(raw, text, char_hits)
         if char_hits or work_hits:
             self._decide_characters(result, raw, text, char_hits, work_hits)
         if ai_hits:
@@ -273,11 +274,13 @@ class MentionDetector:
                          for e in entries)
         return entries
 
-    def _people_and_phrases(self, raw: dict, text: str, seps: list[int], char_hits):
-        """CHAR_HITS with a short one-word name (a given name too: Nami, Riku, Sora) made ambiguous in a post
-        about the uploader's family or friends (a wedding, a first day at kindergarten), said twice (nami-nami)
-        or followed by a surname (Mario Draghi) in a post with no words of fandom, and a two-common-word name
-        written in lower case (the cloud strife at work): they count only with their work named elsewhere."""
+    def _people_and_phrases(self, raw: dict, text: str, char_hits):
+        """CHAR_HITS read against people and ordinary words: an English-word name in lower case used as the
+        word (link in bio, the power of friendship) is dropped; a short one-word name (a given name too: Nami,
+        Riku, Sora) in a post about the uploader's family or friends (a wedding, a first day at kindergarten),
+        said twice (nami-nami) or followed by a surname (Mario Draghi) in a post with no words of fandom, and a
+        two-common-word name written in lower case (the cloud strife at work) are made ambiguous: they count
+        only with their work named elsewhere."""
         personal, fandom = personal_post(text), None
         out = []
         for fi, begin, end, entry in char_hits:
