@@ -1,7 +1,10 @@
 """What the words around a matched name say it is, when it is not the character: a place or a business
-("Luffy's Bakery", "Hotel Naruto", "Nami Island", ナミ島, カフェ・リク), a short Korean name run into a longer
-word (나미섬, 티파니: the syllable after it is no particle), a Han name that is part of a longer Chinese word
-(一路飞奔 is not 路飞) or is itself a frequent word (黄昏 dusk, 炼狱 purgatory, 五条 five items).
+("Luffy's Bakery", "Hotel Naruto", "Nami Island", "Sasuke Ramen Shop", ナミ島, カフェ・リク, 鸣人拉面馆), a person
+or a pet of the uploader's ("my dog Luffy", "Riku and I", "Anya turns 5", 彼氏のリク, a post about a wedding or
+a child's kindergarten), a surname after a given name (Nami Tamaki), an English-word name used as the word
+(link in bio), a Korean name run into a longer word (나미섬, 사스케이크: what follows is no particle), a katakana
+name run into a compound (マリオカート), a Han name that is part of a longer Chinese word (一路飞奔 is not 路飞)
+or is itself a frequent word (黄昏 dusk, 炼狱 purgatory, 五条 five items).
 
 All functions take the canonical text of a post (normalise.py) and a match [begin, end) in it."""
 
