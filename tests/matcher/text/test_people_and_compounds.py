@@ -1,8 +1,9 @@
 """Names read in context, second round (matcher/text/context.py, detector.py): trade words two words after a
 name, people and pets with no introducing phrase, posts about family or friends, surnames after short
 given-name-like names, lower-case two-common-word names, names said twice, Korean names up to four syllables
-run into words, katakana compounds, Han shop suffixes, and generator names said twice. The negatives failed
-before these rules (but Riku Coffee Roasters and ソラシド); the positives beside them pass before and after."""
+run into words, katakana compounds, Han shop suffixes, and generator names said twice. All negatives but four
+(Riku Coffee Roasters, ソラシド, link in bio, saves in the cloud) fail on the matcher before these rules
+(dcaf882); the positives beside them pass before and after."""
 
 from __future__ import annotations
 
