@@ -1,7 +1,10 @@
 """What the words around a matched name say it is, when it is not the character: a place or a business
-("Luffy's Bakery", "Hotel Naruto", "Nami Island", ナミ島, カフェ・リク), a short Korean name run into a longer
-word (나미섬, 티파니: the syllable after it is no particle), a Han name that is part of a longer Chinese word
-(一路飞奔 is not 路飞) or is itself a frequent word (黄昏 dusk, 炼狱 purgatory, 五条 five items).
+("Luffy's Bakery", "Hotel Naruto", "Nami Island", "Sasuke Ramen Shop", ナミ島, カフェ・リク, 鸣人拉面馆), a person
+or a pet of the uploader's ("my dog Luffy", "Riku and I", "Anya turns 5", 彼氏のリク, a post about a wedding or
+a child's kindergarten), a surname after a given name (Nami Tamaki), an English-word name used as the word
+(link in bio), a Korean name run into a longer word (나미섬, 사스케이크: what follows is no particle), a katakana
+name run into a compound (マリオカート), a Han name that is part of a longer Chinese word (一路飞奔 is not 路飞)
+or is itself a frequent word (黄昏 dusk, 炼狱 purgatory, 五条 five items).
 
 All functions take the canonical text of a post (normalise.py) and a match [begin, end) in it."""
 
@@ -10,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from matcher.text.scripts import HAN, is_hangul, is_latin_alnum
+from matcher.text.scripts import HAN, is_hangul, is_katakana, is_latin_alnum
 
 # a word that makes the name before it the name of a place or a business ("Nami Island", "Luffy's Bakery")
 PLACE_AFTER = frozenset((
@@ -25,6 +28,13 @@ PLACE_AFTER = frozenset((
     "tavern", "barbershop", "barber", "lounge", "supermarket", "mart", "hospital", "church", "cinema", "library",
     "bank", "valley", "forest", "canyon", "lane", "alley", "highway", "pier", "wharf", "marina", "lodge", "campground",
     "steakhouse", "izakaya", "teahouse", "coffeehouse", "creamery", "patisserie",
+    # businesses named "<Name> <Trade> <Shop>": the second word after the name counts too (Sasuke Ramen Shop)
+    "shop", "shops", "counter", "repair", "repairs",
+    "roasters", "roastery", "grooming", "auto", "motors", "garage", "salon", "barbers", "noodle", "noodles",
+    "eatery", "canteen", "cafeteria", "takeaway", "catering", "bakehouse", "florist", "nursery", "laundry",
+    "cleaners", "dojo", "daycare", "kindergarten", "hall", "theater", "theatre", "mall", "outlet", "pharmacy",
+    "vet", "veterinary", "kennel", "kennels", "pet", "pets", "realty", "estate", "estates", "dentistry",
+    "parlor", "parlour", "cellar", "atelier", "workshop", "emporium", "tattoo", "tailor", "tailors", "optician",
 ))
 # a word that makes the name after it the name of a place or a business ("Hotel Naruto", "Cafe Tifa")
 PLACE_BEFORE = frozenset(("hotel", "cafe", "restaurant", "bar", "pub", "bistro", "club", "inn", "ryokan",
@@ -37,7 +47,11 @@ PERSON_BEFORE = ("my name is", "name is", "named", "called", "my friend", "my so
 # the same in Japanese and Chinese, written right after or before the name (ナミ島, 娜美岛, ホテルナルト)
 HAN_PLACE_AFTER = ("島", "岛", "駅", "站", "市", "町", "村", "港", "橋", "桥", "店", "街", "海峡", "温泉", "公園",
                    "公园", "酒店", "餐厅", "餐廳", "食堂", "商店", "書店", "酒場", "旅館", "病院", "神社", "屋",
-                   "ホテル", "カフェ", "通り")
+                   "ホテル", "カフェ", "通り", "寿司", "鮨", "巻き", "巻", "そば", "うどん", "ラーメン", "整骨院", "医院")
+# the last character of a Han word for a shop or a hall, within the few Han characters right after a name
+# (鸣人拉面馆, ルフィ亭, ナミ美容室: ramen shop, -tei, beauty salon)
+HAN_BUSINESS_CHARS = frozenset("店館馆亭室堂屋院坊楼樓")
+HAN_BUSINESS_WINDOW = 4
 # ... and the words before a name that make it a place, a business, a pet or a child of the uploader's
 KANA_PLACE_BEFORE = ("ホテル", "カフェ", "レストラン", "旅館", "民宿", "ペンション", "酒店", "餐厅", "咖啡",
                      "うちの猫の", "うちの犬の", "うちの子の", "愛犬", "愛猫", "飼い猫の", "飼い犬の", "我家猫",
@@ -48,14 +62,23 @@ HANGUL_AFTER_NAME = ("은", "는", "이", "가", "을", "를", "의", "와", "�
                      "에게", "한테", "께", "님", "씨", "짱", "쨩", "로", "으로", "처럼", "보다", "까지", "부터",
                      "들", "같", "인", "임", "였", "이었", "이야", "이다", "였다", "밖에", "마저", "조차",
                      "짤", "팬", "덕", "굿즈", "그림", "영상", "편집", "코스", "피규어", "사랑", "최고", "닮",
-                     "편", "형", "상", "군", "쿤", "오빠", "언니", "누나", "센세", "선생")  # honorifics, episodes
-SHORT_HANGUL_CHARS = 2  # a Korean name this short is too often the start of another word
+                     "편", "형", "상", "군", "쿤", "오빠", "언니", "누나", "센세", "선생", "모음", "장면", "명장면", "합성",
+                     "먹방", "빵", "인형", "케이크", "코스프레", "선생님", "커플", "케미")  # honorifics, episodes
+# katakana a katakana name may run into: fan words (ルフィファン, ピカチュウグッズ); other katakana after it makes
+# a compound (マリオカート, クラウドファンディング) where the name counts only with its work named
+KATAKANA_AFTER_NAME = ("ファン", "グッズ", "コス", "コスプレ", "フィギュア", "イラスト", "ダンス", "エディット", "スタンプ",
+                       "ケーキ", "クッキー", "チャン", "サン", "クン", "サマ", "セン", "ネタ", "ソング", "テーマ", "ボイス",
+                       "モノマネ", "ギア", "ショート", "アニメ", "ゲーム", "メドレー", "カバー", "オンリー", "ペア")
+LONG_HANGUL_CHARS = 4  # a Korean name up to this long may be the start of another word (나미섬, 사스케이크)
 COMMON_HAN_WORD_FREQ = 20  # a Han name that is a word this frequent (jieba's dictionary) is a word too
 
 
 _LATIN_WORD = r"[0-9a-z\u00e0-\u024f]+"
-_NEXT_WORDS = re.compile(rf" *({_LATIN_WORD})(?: +({_LATIN_WORD}))?")
-_LAST_WORD = re.compile(rf"({_LATIN_WORD}) *$")
+_NEXT_WORDS = re.compile(rf" *({_LATIN_WORD})(?: +({_LATIN_WORD}))?(?: +({_LATIN_WORD}))?")
+# ... and words that make a business only as the second word after a name ("Goku Ramen Bar", "Nami Seafood
+# Kitchen"): right after it they are as often the character's own ("Tifa's bar", "Luffy's house")
+TRADE_LAST = frozenset(("bar", "house", "kitchen", "studio", "studios", "club", "lounge", "room", "works"))
+PLACE_WINDOW = 2  # words after a name (its possessive "s" not counted) read for a place or business word
 _LOOK_BEHIND = 24  # characters before a name read for the words that introduce it
 
 
@@ -66,28 +89,113 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
     first, last = text[begin], text[end - 1]
     if is_latin_alnum(last):
         after = _NEXT_WORDS.match(text, end)
-        # the possessive: the apostrophe is a separator ("luffy s bakery")
-        word = after and (after.group(2) if after.group(1) == "s" else after.group(1))
-        if word in PLACE_AFTER:
+        # the possessive: the apostrophe is a separator ("luffy s bakery"); then up to two words
+        words = [w for w in after.groups() if w] if after else []
+        if words[:1] == ["s"]:
+            words = words[1:]
+        if any(w in PLACE_AFTER for w in words[:PLACE_WINDOW]) or words[1:2] and words[1] in TRADE_LAST:
             return True
-    elif text.startswith(HAN_PLACE_AFTER, end):
+        if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end):
+            return True
+    elif text.startswith(HAN_PLACE_AFTER, end) or _han_business_after(text, end):
         return True
     before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
     if is_latin_alnum(first):
-        word = _LAST_WORD.search(before)
-        return bool(word and word.group(1) in PLACE_BEFORE) or f" {before}".endswith(_PERSON_ENDS)
-    return before.endswith(KANA_PLACE_BEFORE)
+        word = before.rsplit(" ", 1)[-1]
+        return word in PLACE_BEFORE or word in _PERSON_BEFORE_LAST and (
+            f" {before}".endswith(_PERSON_ENDS) or bool(_PERSON_BEFORE_RE.search(before)))
+    return before.endswith(KANA_PLACE_BEFORE) or before.endswith(CJK_PERSON_BEFORE)
+
+
+# pets and people of the uploader's with no "my name is": "my hamster Pikachu", "Gojo the shiba inu",
+# "Riku and I went...", "me and Ash", "Anya turns 5", "Riku's first steps", "met Tifa and her boyfriend"
+_PETS = ("dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "kitty", "hamster", "bunny", "rabbit", "parrot",
+         "budgie", "bird", "fish", "goldfish", "turtle", "tortoise", "horse", "pony", "ferret", "hedgehog", "shiba",
+         "shiba inu", "corgi", "husky", "pug", "poodle", "bulldog", "frenchie", "retriever", "golden", "labrador",
+         "lab", "chihuahua", "dachshund", "beagle", "gecko", "snake", "cockatiel", "guinea pig", "chinchilla",
+         "pet", "son", "daughter", "cow", "duck", "chicken", "hen", "rooster")
+_PET = "|".join(sorted((re.escape(p) for p in _PETS), key=len, reverse=True))
+_PERSON_BEFORE_RE = re.compile(
+    rf"(?:^|[ \x1f])(?:(?:my|our|his|her|their) (?:new |little |baby |pet |sweet |old )?(?:{_PET})"
+    r"|me and|me n|met|happy birthday to my|(?:my|our) (?:friend|bestie|buddy|roommate"
+    r"|neighbou?r|coworker|colleague|classmate|teacher|grandson|granddaughter|nephew|niece|cousin|twins?))$")
+_PERSON_AFTER_RE = re.compile(
+    rf" (?:(?:and|n) (?:i|me)(?=[ \x1f]|$)|the (?:{_PET})(?=[ \x1f]|$)|(?:s )?(?:turns \d|is \d+ (?:years|months)"
+    r"|(?:first|1st) (?:steps|day|birthday|bday|tooth|words?|haircut|swim)|got (?:a promotion|married|engaged|a job)"
+    r"|wedding|graduation|graduated|and (?:her|his|their) (?:boyfriend|girlfriend|husband|wife|fiance|fiancee|partner"
+    r"|mom|dad|brother|sister|friends?|family|parents|kids|son|daughter))"
+    r"|and [a-z]+ s (?:wedding|engagement))")
+# the words the patterns above end (before a name) or start (after it) with: the patterns run only then
+_PERSON_BEFORE_LAST = frozenset({p.split()[-1] for p in (*PERSON_BEFORE, *_PETS)} | {
+    "and", "n", "met", "my", "friend", "bestie", "buddy", "roommate", "neighbor", "neighbour", "coworker",
+    "colleague", "classmate", "teacher", "grandson", "granddaughter", "nephew", "niece", "cousin", "twin", "twins"})
+_PERSON_AFTER_FIRST = frozenset(("and", "n", "the", "s", "turns", "is", "first", "1st", "got", "wedding",
+                                 "graduation", "graduated"))
+# the same before a name in Japanese, Chinese and Korean (彼氏のリク, 我儿子, 우리 아들)
+CJK_PERSON_BEFORE = ("彼氏の", "彼女の", "息子の", "娘の", "友達の", "友人の", "妹の", "弟の", "兄の", "姉の", "夫の",
+                     "妻の", "旦那の", "嫁の", "甥の", "姪の", "孫の", "彼氏", "息子", "娘", "うちのハムスターの",
+                     "我儿子", "我女儿", "我男朋友", "我女朋友", "我老公", "我老婆", "我朋友", "我弟弟", "我妹妹",
+                     "我哥哥", "我姐姐", "我兒子", "我女兒", "우리 아들", "우리 딸", "남친", "여친", "내 친구",
+                     "우리 남편", "우리 아내", "우리 집 강아지", "우리 집 고양이")
+# whole-post signs that the names in it are the uploader's family or friends (a child's first day at
+# kindergarten, a wedding): then a name counts only with its work named too
+_PERSONAL_POST_RE = re.compile(
+    r"(?:^|[ \x1f])(?:our little (?:girl|boy|one|princess|prince|man|lady|guy)|love you (?:sis|bro|babe|mom|dad)"
+    r"|proud (?:mom|mum|dad|mama|papa|parents?|wife|husband)|proud of (?:my|our) (?:little |big |baby |younger |older )?(?:husband|wife|son|daughter|kids|boy|girl|sister|brother|sis|bro)"
+    r"|kindergarten|preschool|daycare|first steps|wedding (?:day|highlights|video|film)|our wedding|newborn"
+    r"|(?:my|our) (?:son|daughter|fiance|fiancee|toddler))(?=[ \x1f]|$)")
+
+
+def _han_business_after(text: str, end: int) -> bool:
+    """Whether the Han word right after a name is a shop or a hall (鸣人拉面馆, ナミ美容室)."""
+    for ch in text[end:end + HAN_BUSINESS_WINDOW]:
+        if not HAN.match(ch):
+            return False
+        if ch in HAN_BUSINESS_CHARS:
+            return True
+    return False
+
+
+def personal_post(text: str) -> bool:
+    """Whether the post is about the uploader's family or friends (see _PERSONAL_POST_RE)."""
+    return bool(_PERSONAL_POST_RE.search(text))
 
 
 _PERSON_ENDS = tuple(f" {p}" for p in PERSON_BEFORE)
 
 
-def glued_hangul(text: str, begin: int, end: int) -> bool:
-    """Whether a short Korean name (two syllables) runs into a longer word: the hangul after it is no
-    particle and no usual hashtag word (나미섬, 티파니, 리쿠르트; not 나미는, 루피가, 루피짤)."""
-    if end - begin > SHORT_HANGUL_CHARS or end >= len(text) or not is_hangul(text[end]):
+def katakana_compound(text: str, end: int, names: tuple[str, ...] = ()) -> bool:
+    """Whether a katakana name ending at END runs into more katakana that is no fan word and no catalogue
+    name (マリオカート; not ルフィファン, #ナルトサスケ)."""
+    if end >= len(text) or not is_katakana(text[end]):
         return False
-    return not text.startswith(HANGUL_AFTER_NAME, end)
+    return not text.startswith(KATAKANA_AFTER_NAME, end) and not text.startswith(names, end)
+
+
+def glued_hangul(text: str, begin: int, end: int, names: tuple[str, ...] = ()) -> bool:
+    """Whether a Korean name of up to four syllables runs into a longer word: the hangul after it is no
+    particle, usual hashtag word or catalogue name (NAMES), or such a word is itself followed by more hangul
+    that is none (나미섬, 티파니, 리쿠르트, 사스케이크 = 사스케+이+크, 마키마라톤; not 나미는, 루피가, 루피짤,
+    나루토랑, #나루토사스케)."""
+    if end - begin > LONG_HANGUL_CHARS or end >= len(text) or not is_hangul(text[end]):
+        return False
+    at = end
+    for _ in range(3):  # name + particle or word (+ one more): 루피짤모음
+        word = _hangul_word_at(text, at, names)
+        if not word:
+            return True
+        at += len(word)
+        if at >= len(text) or not is_hangul(text[at]):
+            return False
+    return False
+
+
+def _hangul_word_at(text: str, at: int, names: tuple[str, ...]) -> str:
+    best = ""
+    for word in HANGUL_AFTER_NAME + names:
+        if len(word) > len(best) and text.startswith(word, at):
+            best = word
+    return best
 
 
 class HanWords:
@@ -143,3 +251,47 @@ def _word_freq(tokenizer, name: str) -> int:
     from matcher.text.names import simplified
 
     return max(tokenizer.FREQ.get(name) or 0, tokenizer.FREQ.get(simplified(name)) or 0)
+
+
+# a capitalised word right after a one-word name that is no English word: a surname ("Nami Tamaki",
+# "Mario Draghi", "Riku Hashimoto"), so the name may be a real person's; words of fandom anywhere in the
+# post say it is the character after all ("Zoro Sanji fight", "Tanjiro Hinokami Kagura edit")
+_SURNAME_AFTER = re.compile(r"[ \t]+([A-Z][a-z]{2,})(?![A-Za-z])")
+_FANDOM_RE = re.compile(
+    r"(?:^|[ \x1f])(?:anime|animes|manga|edit|edits|amv|mmd|fanart|fan art|cosplay|cosplayer|episode|ep|eps|scene|scenes"
+    r"|fight|fights|vs|arc|season|opening|ending|figure|figurine|plush|gacha|transformation|domain|jutsu|gear"
+    r"|saiyan|ssj|sensei|chan|kun|sama|fandom|otaku|waifu|husbando|shonen|shounen|ova|chapter|canon|fanfic"
+    r"|ship|x|cosplays|gameplay|boss|speedrun|lore|theory|reaction|react|clip|clips|cute|kawaii|fanmade|aesthetic"
+    r"|pfp|icon|icons|wallpaper|ost|op|ed|power up|powerup|form|mode|final form|vtuber|game|games|gaming)(?=[ \x1f]|$)")
+
+
+def surname_after(raw_field: str, alias: str) -> str:
+    """The capitalised word right after ALIAS (as written) in RAW_FIELD, if any ('' otherwise)."""
+    at = raw_field.find(alias)
+    if at < 0:
+        return ""
+    found = _SURNAME_AFTER.match(raw_field, at + len(alias))
+    return found.group(1).casefold() if found else ""
+
+
+def fandom_post(text: str) -> bool:
+    """Whether the post (canonical text) speaks of anime, games or fandom anywhere."""
+    return bool(_FANDOM_RE.search(text))
+
+
+# the words around an English-word name that make it the word (the cloud, link in bio, power of friendship)
+DETERMINERS = frozenset(("a", "an", "the", "this", "that", "these", "those", "your", "its", "their", "some",
+                         "any", "no", "every", "each", "more", "less", "much", "such"))
+PREPOSITIONS_AFTER = frozenset(("of", "from", "below", "above", "up", "down", "out", "into", "onto"))
+_IN_WORDS = re.compile(r" in (?:the )?(?:my |our )?(?:bio|description|desc|comments?|profile|sky|air|story|stories)(?=[ \x1f]|$)")
+
+
+def used_as_word(text: str, begin: int, end: int) -> bool:
+    """Whether an English-word name at [begin, end) has a determiner before it or a preposition after it:
+    the ordinary word ("the cloud", "link in bio", "power of love", "ash from the volcano")."""
+    before = text[max(0, begin - 12):begin].rstrip(" ").rsplit(" ", 1)[-1]
+    if before in DETERMINERS:
+        return True
+    after = _NEXT_WORDS.match(text, end)
+    return bool(after) and (after.group(1) in PREPOSITIONS_AFTER or (
+        after.group(1) == "in" and bool(_IN_WORDS.match(text, end))))

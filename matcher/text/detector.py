@@ -17,7 +17,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from matcher.text import ai
-from matcher.text.context import HanWords, glued_hangul, names_a_place
+from matcher.text.context import (HanWords, fandom_post, glued_hangul, katakana_compound, names_a_place, personal_post,
+                                  surname_after, used_as_word)
 from matcher.text.names import expand_name
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -37,6 +38,10 @@ FIELDS = ("title", "description", "hashtags", "uploader_name")
 SHORT_KANA_CHARS = 2  # a kana name this short needs non-kana on both sides (ツナミ is not ナミ)
 SHORT_LATIN_CHARS = 3  # a Latin name this short is ambiguous (L, Ash) unless run together in a hashtag
 CHAR, WORK = "character", "work"
+# a one-word Latin name this short is often a real person's given name too (Mario, Nami, Riku, Sora): followed
+# by a surname-like word it counts only with its work named or fandom words in the post; a longer one
+# (Zenitsu Agatsuma) is the character's
+GIVEN_NAME_CHARS = 6
 MIN_GLUED_CHARS = 4  # a shorter name run together with other letters is too likely part of a word
 MAX_GLUE_CHARS = 40
 # what uploaders run names together with in hashtags (#gojoedit, #luffyfanart, #narutoamv, #sukunaxgojo)
@@ -64,6 +69,14 @@ def is_common(form: str) -> bool:
     if not latin_only(form) or " " in form:
         return False
     return len(form) <= SHORT_LATIN_CHARS or form in _common_words()
+
+
+def _common_title(form: str) -> bool:
+    """Whether a work's title form is a common word or too short to be sure of; a short title with a digit
+    or three letters the holder listed (FF7, KH3, JJK, DBZ) names the work."""
+    if not latin_only(form) or " " in form:
+        return False
+    return len(form) <= 2 or form in _common_words()
 
 
 def common_character(names: list[str]) -> bool:
@@ -131,7 +144,7 @@ class MentionDetector:
             self.work_ids.append(str(work["id"]))
             titles = [t for title in work.get("titles") or [] for t in expand_name(str(title), swap=False)]
             for form in titles:
-                forms.setdefault(form, []).append(Entry(WORK, wi, form, is_common(form)))
+                forms.setdefault(form, []).append(Entry(WORK, wi, form, _common_title(form)))
             for character in work.get("characters") or []:
                 ci = len(self.characters)
                 self.characters.append((str(character["id"]), wi))
@@ -153,6 +166,20 @@ class MentionDetector:
             for ci, ambiguous in sorted(cis.items()):
                 forms.setdefault(form, []).append(Entry(CHAR, ci, form, shared or ambiguous))
         self._longer_titles = {f for f in title_forms if f not in char_forms}
+        # Korean names and titles a Korean name may run into in a hashtag (#나루토사스케)
+        self._hangul_names = tuple(sorted(f for f in forms if f and all(is_hangul(c) for c in f)))
+        self._hangul_set = frozenset(self._hangul_names)
+        self._katakana_names = tuple(sorted(f for f in forms if f and is_katakana(f[0])))
+        # one-word names that are English words (link, cloud, power, ash): in lower case after "the" or before
+        # "of", "in bio"... they are the word
+        self._word_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f and is_common(f))
+        # one-word names short enough to be a real person's given name too (Mario, Nami, Riku)
+        self._given_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f
+                                      and len(f) <= GIVEN_NAME_CHARS)
+        # two-word names whose words are both common words (cloud strife, princess peach): lower case, they
+        # may be a phrase ("the cloud strife at work"), and count only with the work named
+        self._phrases = frozenset(f for f in char_forms if f.count(" ") == 1 and latin_only(f)
+                                  and all(w in _common_words() for w in f.split()))
         for form, (kind, marker) in ai.marker_forms():
             forms.setdefault(form, []).append(Entry(kind, -1, form, marker=marker))
         self.automaton = ahocorasick.Automaton()
@@ -177,6 +204,15 @@ class MentionDetector:
             stop += 1
         return self._splits(text[start:begin]) and self._splits(text[end:stop])
 
+    def _after_hangul_name(self, text: str, begin: int) -> bool:
+        """Whether the hangul before a Korean name is a whole catalogue name or title (#나루토사스케)."""
+        if not is_hangul(text[begin]) or not begin or not is_hangul(text[begin - 1]):
+            return False
+        start = begin
+        while start > 0 and is_hangul(text[start - 1]):
+            start -= 1
+        return text[start:begin] in self._hangul_set
+
     def _splits(self, rest: str) -> bool:
         if not rest:
             return True
@@ -199,7 +235,7 @@ class MentionDetector:
         for end, (length, entries, check) in self.automaton.iter(text):
             begin = end - length + 1
             if check and not _bounded(text, begin, end + 1, entries[0].form) and not self._glued(
-                    text, begin, end + 1, entries[0].form):
+                    text, begin, end + 1, entries[0].form) and not self._after_hangul_name(text, begin):
                 continue
             fi = bisect.bisect_left(seps, begin)
             if any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
@@ -216,6 +252,8 @@ class MentionDetector:
         if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
             char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
         result = Detection(id=post.get("id"))
+        if char_hits:
+            char_hits = self._people_and_phrases(raw, text, char_hits)
         if char_hits or work_hits:
             self._decide_characters(result, raw, text, char_hits, work_hits)
         if ai_hits:
@@ -227,13 +265,49 @@ class MentionDetector:
         part of a longer word (나미섬, 一路飞奔); ambiguous (counted only with the work named elsewhere) when
         it names a place or a business (Nami Island, Luffy's Bakery, Hotel Naruto)."""
         first = text[begin]
-        if (is_hangul(first) and glued_hangul(text, begin, end)) or (
+        if (is_hangul(first) and glued_hangul(text, begin, end, self._hangul_names)) or (
                 self._han and HAN.match(first) and self._han.inside_word(text, begin, end)):
             return tuple(e for e in entries if e.kind not in (CHAR, WORK))
-        if names_a_place(text, begin, end):
+        if names_a_place(text, begin, end) or (
+                is_katakana(text[end - 1]) and katakana_compound(text, end, self._katakana_names)):
             return tuple(dataclasses.replace(e, ambiguous=True) if e.kind in (CHAR, WORK) else e
                          for e in entries)
         return entries
+
+    def _people_and_phrases(self, raw: dict, text: str, char_hits):
+        """CHAR_HITS read against people and ordinary words: an English-word name in lower case used as the
+        word (link in bio, the power of friendship) is dropped; a short one-word name (a given name too: Nami,
+        Riku, Sora) in a post about the uploader's family or friends (a wedding, a first day at kindergarten),
+        said twice (nami-nami) or followed by a surname (Mario Draghi) in a post with no words of fandom, and a
+        two-common-word name written in lower case (the cloud strife at work) are made ambiguous: they count
+        only with their work named elsewhere."""
+        personal, fandom = personal_post(text), None
+        out = []
+        for fi, begin, end, entry in char_hits:
+            if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
+                    raw[FIELDS[fi]], text[begin:end]).islower():
+                continue  # "link in bio", "the power of friendship", "saves in the cloud"
+            if entry.ambiguous:
+                pass
+            elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):
+                entry = dataclasses.replace(entry, ambiguous=True)
+            elif entry.form in self._phrases:
+                if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
+                    entry = dataclasses.replace(entry, ambiguous=True)
+            elif entry.form in self._given_names and self._surname(raw[FIELDS[fi]], text[begin:end]):
+                fandom = fandom_post(text) if fandom is None else fandom
+                if not fandom:
+                    entry = dataclasses.replace(entry, ambiguous=True)
+            out.append((fi, begin, end, entry))
+        return out
+
+    def _surname(self, field_text: str, form: str) -> bool:
+        """Whether a one-word Latin name is followed by a capitalised word that is no English word and no
+        catalogue or hashtag word: a surname (Nami Tamaki, Mario Draghi)."""
+        if " " not in field_text:
+            return False
+        word = surname_after(field_text, as_written(field_text, form))
+        return bool(word) and word not in self._glue and word not in _common_words()
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
         named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
@@ -273,8 +347,8 @@ def _bounded(text: str, begin: int, end: int, form: str) -> bool:
         return False
     if KATAKANA_CHAR.match(first) or HIRAGANA_CHAR.match(first):
         same = is_katakana if KATAKANA_CHAR.match(first) else is_hiragana
-        if len(form) <= SHORT_KANA_CHARS:
-            return not (same(before) or same(after))
+        if len(form) <= SHORT_KANA_CHARS:  # katakana after it: a compound, left to katakana_compound
+            return not (same(before) or (same(after) and not is_katakana(after)))
         return not (same(before) and same(after))
     if HANGUL.match(first) and is_hangul(before):
         return False
@@ -320,6 +394,8 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> Non
             continue
         if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw[FIELDS[fi]], fi, post):
             continue
+        if entry.kind == ai.GENERATOR and _reduplicated(text, b, e):
+            continue  # "pika pika", "kling kling": a sound, not a generator
         key = (entry.kind, entry.marker)
         if key in seen:
             continue
@@ -327,6 +403,17 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> Non
         result.ai_markers.append(AIMarker(entry.marker, entry.kind, as_written(raw[FIELDS[fi]], text[b:e]),
                                           FIELDS[fi]))
     result.ai_generated = bool(result.ai_markers)
+
+
+def _reduplicated(text: str, begin: int, end: int) -> bool:
+    """Whether the one word at [begin, end) is said twice in a row (kling kling, pika pika)."""
+    word = text[begin:end]
+    if " " in word:
+        return False
+    at = begin - len(word) - 1
+    before = at >= 0 and text.startswith(f"{word} ", at) and (at == 0 or not is_latin_alnum(text[at - 1]))
+    after = text.startswith(f" {word}", end) and not is_latin_alnum(text[end + len(word) + 1: end + len(word) + 2] or " ")
+    return before or after
 
 
 def _bare_ai_counts(raw_field: str, fi: int, post: dict) -> bool:
