@@ -60,13 +60,17 @@ def write_episode(path: Path, shot_s: float = 2.5, w: int = 640, h: int = 360, f
 
 
 def write_reupload(src: Path, path: Path, start: float, seconds: float, width_share: float = 0.45,
-                   mirror: bool = True, w: int = 360, h: int = 640) -> Path:
+                   mirror: bool = True, w: int = 360, h: int = 640, cover: float = 0.0) -> Path:
     """SECONDS of SRC from START as a 9:16 reupload: the centre WIDTH_SHARE of the width, mirrored, scaled to
-    the frame's width over a blurred, zoomed fill of the same footage."""
+    the frame's width over a blurred, zoomed fill of the same footage; COVER > 0 lays an opaque caption bar
+    over that share of the picture's height (its lower part)."""
     flip = ",hflip" if mirror else ""
+    fg_h = min(h, w * 9 / 16 / width_share)  # the picture's height in the reupload (a 16:9 source)
+    bar = (f",drawbox=x=0:y={(h - fg_h) / 2 + fg_h * (1 - cover):.0f}:w=iw:h={fg_h * cover:.0f}:"
+           f"color=black@0.9:t=fill" if cover else "")
     graph = (f"[0:v]split[a][b];[a]scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},"
              f"boxblur=20:2[bg];[b]crop=iw*{width_share}:ih:(iw-iw*{width_share})/2:0{flip},"
-             f"scale={w}:-2[fg];[bg][fg]overlay=(W-w)/2:(H-h)/2,format=yuv420p[out]")
+             f"scale={w}:-2[fg];[bg][fg]overlay=(W-w)/2:(H-h)/2{bar},format=yuv420p[out]")
     _ffmpeg(["-ss", f"{start:.3f}", "-t", f"{seconds:.3f}", "-i", str(src), "-filter_complex", graph,
              "-map", "[out]", "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", str(path)])
     return path

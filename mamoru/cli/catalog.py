@@ -122,13 +122,25 @@ def refs_add(holder: str, work_name: str | None, work_ja: str | None, character:
                     _add_video(session, settings, holder_row, work_name, character, title, work_ja, image)
                     continue
             if not character:
-                raise click.ClickException(f"{image.name}: give --character for reference images")
+                raise click.ClickException(f"{image.name}: {_not_a_video(image)}")
             added = add_reference(session, settings, None, holder=holder_row, work=work_name, character=character,
                                   data=image.read_bytes(), filename=image.name, describe=describe_art,
                                   work_ja=work_ja, character_ja=character_ja)
             ref = added.reference
             click.echo(f"reference {ref.id} {ref.name} {added.outcome}: sha256 {ref.sha256[:12]}… pHash {ref.phash}")
     _rebuild()
+
+
+def _not_a_video(path: Path) -> str:
+    """Why a file given without --character cannot be added: no video, and an image needs a character."""
+    from core.services.errors import Invalid
+    from core.services.references import check_image
+
+    try:
+        check_image(path.read_bytes())
+    except Invalid as exc:
+        return f"neither a video nor an image ({exc})"
+    return "give --character for reference images"
 
 
 def _add_video(session, settings, holder_row, work_name: str, character: str | None, title: str | None,  # noqa: ANN001
