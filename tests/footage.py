@@ -12,6 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import skimage
+from PIL import Image
 
 DATA = Path(skimage.__file__).parent / "data"
 SHOT_PICTURES = ("astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg", "motorcycle_left.png",
@@ -27,7 +28,8 @@ class Shot:
 
 def _picture(name: str, w: int, h: int, zoom: float) -> np.ndarray:
     """NAME cropped to w:h (16:9) around its centre, ZOOM >= 1 pushing in, as RGB w x h."""
-    img = cv2.cvtColor(cv2.imread(str(DATA / name), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    with Image.open(DATA / name) as im:
+        img = np.asarray(im.convert("RGB"))
     ih, iw = img.shape[:2]
     cw = min(iw, ih * w / h) / zoom
     ch = cw * h / w
