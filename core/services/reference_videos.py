@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.blobstore import open_store, reference_key
+from core.catalog import sha256_file
 from core.config import Settings
 from core.models import Reference, ReferenceVideo, RightsHolder, Work, utcnow
 from core.services.audit import record
@@ -81,14 +82,6 @@ def video_json(ref: Reference | None) -> dict | None:
     return {"id": video.id, "title": video.title, "t": ref.video_time_s, "at": at, "label": f"{video.title} at {at}"}
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def check_video_file(path: Path, max_bytes: int = MAX_VIDEO_BYTES) -> None:
     """Invalid, in one line, for an empty, oversized or non-video file (by content)."""
     size = path.stat().st_size
@@ -113,7 +106,7 @@ def add_reference_video(session: Session, settings: Settings, actor_id: int | No
     is already this holder's art (an image reference, another video's keyframe) is left out and said so."""
     path = Path(path)
     check_video_file(path, max_bytes)
-    digest = _file_sha256(path)
+    digest = sha256_file(path)
     title = clean_name(title or Path(filename or "").stem or f"video {digest[:12]}", "a video title")
     existing = session.scalar(select(ReferenceVideo).where(ReferenceVideo.sha256 == digest))
     if existing is not None:
