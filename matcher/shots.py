@@ -75,8 +75,10 @@ def _frames(container):
         yield round(t - t0, 3), frame
 
 
-def find_shots(path: str | os.PathLike, sample_fps: float = C.SHOT_SAMPLE_FPS) -> tuple[ShotScan, list[_Look]]:
-    """Pass one: the shots (cut times) of the video and which looked-at frames could be keyframes."""
+def find_shots(path: str | os.PathLike, sample_fps: float = C.SHOT_SAMPLE_FPS,
+               max_seconds: float | None = None) -> tuple[ShotScan, list[_Look]]:
+    """Pass one: the shots (cut times) of the video and which looked-at frames could be keyframes; VideoError
+    as soon as it plays longer than MAX_SECONDS (whatever its header declares)."""
     path = Path(path)
     container = _open(path)
     looks: list[_Look] = []
@@ -90,6 +92,8 @@ def find_shots(path: str | os.PathLike, sample_fps: float = C.SHOT_SAMPLE_FPS) -
         t = 0.0
         try:
             for t, frame in _frames(container):
+                if max_seconds is not None and t > max_seconds:
+                    raise VideoError(f"{path}: video longer than {max_seconds:.0f} s")
                 if t + 1e-6 < next_look:
                     continue
                 next_look = t + 1.0 / sample_fps
@@ -146,11 +150,12 @@ def _rgb(frame) -> np.ndarray:
     return _rotate(rgb, rot) if rot else rgb
 
 
-def keyframes(path: str | os.PathLike, max_keyframes: int = C.SHOT_MAX_KEYFRAMES) -> ShotScan:
+def keyframes(path: str | os.PathLike, max_keyframes: int = C.SHOT_MAX_KEYFRAMES,
+              max_seconds: float | None = None) -> ShotScan:
     """The video's shots and their keyframes, at most MAX_KEYFRAMES (VideoError for a file that is no
-    readable video)."""
+    readable video, or plays longer than MAX_SECONDS)."""
     path = Path(path)
-    scan, looks = find_shots(path)
+    scan, looks = find_shots(path, max_seconds=max_seconds)
     wanted = _wanted_times(scan, looks, max(1, max_keyframes))
     kept: list[int] = []
     container = _open(path)

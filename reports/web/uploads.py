@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from PIL import Image
@@ -26,7 +27,10 @@ from core.services.reference_videos import (
 )
 from core.services.references import MAX_UPLOAD_BYTES, Added, Art, add_reference
 
-__all__ = ["MAX_UPLOAD_BYTES", "add_uploaded_art", "describe_art", "read_footage", "upload_message"]
+# a video uploaded on the web is read in the web process: kept short (the CLI takes up to MAX_VIDEO_SECONDS)
+WEB_MAX_VIDEO_SECONDS = 20 * 60
+
+__all__ = ["MAX_UPLOAD_BYTES", "WEB_MAX_VIDEO_SECONDS", "add_uploaded_art", "describe_art", "read_footage", "upload_message"]
 
 
 def describe_art(path: Path) -> Art:
@@ -43,17 +47,18 @@ def describe_art(path: Path) -> Art:
         return Art(phash=matcher.phash_hex(img), dhash=matcher.dhash_hex(img), width=img.width, height=img.height)
 
 
-def read_footage(path: Path) -> Footage:
+def read_footage(path: Path, max_seconds: float = MAX_VIDEO_SECONDS) -> Footage:
     """The video's duration and its shots' keyframes as PNG; Invalid (one line, no server path) when it is
-    no video the matcher's decoder reads, or longer than the service accepts (checked before decoding)."""
+    no video the matcher's decoder reads, or longer than MAX_SECONDS (by its header before decoding, and while
+    decoding: a header can lie)."""
     from matcher import shots
     from matcher.video import probe
 
     try:
         declared = probe(path).duration
-        if declared > MAX_VIDEO_SECONDS:
-            raise Invalid(f"video longer than {MAX_VIDEO_SECONDS // 3600} hours ({declared / 3600:.1f} h)")
-        scan = shots.keyframes(path)
+        if declared > max_seconds:
+            raise Invalid(f"video longer than {max_seconds / 60:.0f} minutes ({declared / 60:.1f} min)")
+        scan = shots.keyframes(path, max_seconds=max_seconds)
     except matcher.VideoError as exc:
         raise Invalid(f"not a readable video: {str(exc).replace(f'{path}: ', '')}") from None
     frames = []
@@ -78,7 +83,8 @@ def add_uploaded_art(db: Session, settings: Settings, actor_id: int | None, *, h
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         return add_reference_video(db, settings, actor_id, holder=holder, work=work, character=character or None,
-                                   path=Path(tmp), filename=filename, read_footage=read_footage,
+                                   path=Path(tmp), filename=filename,
+                                   read_footage=partial(read_footage, max_seconds=WEB_MAX_VIDEO_SECONDS),
                                    describe=describe_art, work_ja=work_ja, max_bytes=MAX_UPLOAD_BYTES)
     finally:
         Path(tmp).unlink(missing_ok=True)

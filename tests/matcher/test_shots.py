@@ -46,3 +46,8 @@ def test_bad_files_give_one_clear_error(tmp_path, content):
     with pytest.raises(VideoError) as err:
         shots.keyframes(path)
     assert "\n" not in str(err.value) and str(path) in str(err.value)
+
+
+def test_a_video_playing_longer_than_allowed_is_refused_while_decoding(episode):
+    with pytest.raises(VideoError, match="longer than 4 s"):
+        shots.keyframes(episode[0], max_seconds=4)

@@ -155,3 +155,12 @@ def test_reference_videos_on_postgresql(tmp_path, postgres_url, monkeypatch, epi
         retire_reference_video(session, None, added.video.id)
         session.commit()
         assert active_references(session) == []
+
+
+def test_a_video_longer_than_allowed_is_refused(settings, session, episode):
+    from functools import partial
+
+    alpha = create_holder(session, None, "Alpha")
+    with pytest.raises(Invalid, match="video longer than"):
+        add_reference_video(session, settings, None, holder=alpha, work="W", path=episode[0], filename="t.mp4",
+                            read_footage=partial(read_footage, max_seconds=3), describe=describe_art)
