@@ -126,7 +126,29 @@ class Reference(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column()
+    # a keyframe of a reference video: the video, and the keyframe's time in it (seconds)
+    video_id: Mapped[int | None] = mapped_column(ForeignKey("reference_videos.id", ondelete="CASCADE"), index=True)
+    video_time_s: Mapped[float | None] = mapped_column(Float)
     character: Mapped[Character] = relationship(back_populates="references")
+    video: Mapped[ReferenceVideo | None] = relationship(back_populates="keyframes")
+
+
+class ReferenceVideo(Base):
+    """A holder's reference footage (a trailer, an episode): its shots' keyframes are references of one work
+    (and character, when given), each with its time in the video, so a finding names the video and the time."""
+
+    __tablename__ = "reference_videos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rights_holder_id: Mapped[int] = mapped_column(ForeignKey("rights_holders.id", ondelete="CASCADE"), index=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"))
+    character_id: Mapped[int | None] = mapped_column(ForeignKey("characters.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)  # of the uploaded file
+    duration_s: Mapped[float] = mapped_column(Float)
+    path: Mapped[str] = mapped_column(Text)  # blob store key of the video file
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column()
+    keyframes: Mapped[list[Reference]] = relationship(back_populates="video", order_by="Reference.video_time_s")
 
 
 class Watchlist(Base):

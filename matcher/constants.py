@@ -189,3 +189,14 @@ MOTION_PIXEL_TOL = 28         # grey levels: a pixel the moved frame does not ex
 MOTION_CHANGED = 0.04         # ... at most this share of the shared view (new text, a new sticker: analyse)
 MOTION_MAX_ZOOM = 1.6         # zoomed in further than this since the last analysis: small detail may now be found
 MOTION_COVER = 0.96           # share of the frame the moved analysed frame must cover
+# --- shots (reference videos: shot boundaries and their keyframes, matcher/shots.py) -------------------
+SHOT_SAMPLE_FPS = 4.0         # frames a second looked at for cuts (tiny grey thumbnails and colour histograms)
+SHOT_CUT_DIFF = 30.0          # mean grey difference (0-255, 32x32 thumbnails) between looks that is a cut ...
+SHOT_CUT_HIST = 0.35          # ... or this Hellinger distance between their colour histograms (16 bins a channel)
+SHOT_MIN_LEN_S = 0.5          # a shot shorter than this (a flash, a dissolve's middle) gives no keyframe
+SHOT_LONG_S = 6.0             # a longer shot (a pan, a slow zoom) gets one keyframe per this many seconds
+SHOT_MIN_STD = 12.0           # grey spread under which a frame is near-uniform (a fade, a black or title card)
+SHOT_MIN_MEAN = 16.0          # grey mean under which a frame is near-black
+SHOT_DUP_BITS = 8             # keyframes within this pHash distance (of 64) of a kept one are near-duplicates
+SHOT_MAX_KEYFRAMES = 120      # at most this many keyframes a video (spread evenly over it when it has more)
+SHOT_KEYFRAME_SIDE = 1280     # long side of a kept keyframe (reference art is downscaled to 2048 anyway)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.limits import TITLE_MAX_CHARS, UPLOADER_MAX_CHARS, capped
 from core.models import Character, Clip, Finding, Reference, RightsHolder, TriageState, Work
+from core.services.reference_videos import video_json
 
 SCHEMA_ID = "mamoru.weekly-report/1"
 FINDING_KINDS = ("copy", "ai_depiction", "mention")
@@ -138,12 +139,23 @@ def finding_entry(finding: Finding, clip: Clip, ref: Reference | None, character
         "decided_at": iso(finding.decided_at),
         "note": finding.note,
         "clip": _clip_dict(clip),
-        "reference": {"id": ref.id, "name": ref.name, "sha256": ref.sha256, "phash": ref.phash} if ref else None,
+        "reference": _reference_dict(ref),
         "character": {"id": character.id, "name_en": character.name_en, "name_ja": character.name_ja},
         "work": {"id": work.id, "name_en": work.name_en, "name_ja": work.name_ja},
         "evidence": {"frame_path": finding.thumbnail_path, "reference_path": ref.path if ref else None},
         "enforcement": {"state": finding.enforcement_state, "at": iso(finding.enforcement_at)},
     }
+
+
+def _reference_dict(ref: Reference | None) -> dict | None:
+    """The matched art; a keyframe of a reference video also names the video and its time in it."""
+    if ref is None:
+        return None
+    out = {"id": ref.id, "name": ref.name, "sha256": ref.sha256, "phash": ref.phash}
+    video = video_json(ref)
+    if video is not None:
+        out["video"] = video
+    return out
 
 
 def finding_character():

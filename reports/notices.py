@@ -162,8 +162,9 @@ def works_of(items: list[dict]) -> list[dict]:
                                     "character_en": e["character"]["name_en"],
                                     "character_ja": e["character"]["name_ja"], "references": {}})
         if e.get("reference"):  # an ai_depiction or mention names the character, with no reference art
-            work["references"][e["reference"]["id"]] = {"name": e["reference"]["name"],
-                                                        "sha256": e["reference"]["sha256"]}
+            work["references"][e["reference"]["id"]] = {
+                "name": e["reference"]["name"], "sha256": e["reference"]["sha256"],
+                "video": e["reference"].get("video")}  # footage: the video's title and the time in it
     for work in out.values():
         work["references"] = list(work["references"].values())
     return list(out.values())

@@ -24,7 +24,7 @@ CSV_COLUMNS = (
     "posted_at", "first_seen_at", "view_count", "duration", "work", "work_ja", "character", "character_ja",
     "reference", "reference_sha256", "score", "method", "distance", "clip_share", "reference_share",
     "spans", "best_t", "media_sha256", "state", "decided_at", "note", "enforcement_state", "enforcement_at",
-    "kind", "action", "policy_version", "signals",
+    "kind", "action", "policy_version", "signals", "reference_video",
 )
 
 
@@ -72,6 +72,7 @@ def csv_rows(report: dict):
             "enforcement_at": (e.get("enforcement") or {}).get("at"),
             "kind": e.get("kind"), "action": e.get("action"), "policy_version": e.get("policy_version"),
             "signals": signals_text(e.get("signals") or []),
+            "reference_video": ((e["reference"] or {}).get("video") or {}).get("label"),
         }
 
 

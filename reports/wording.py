@@ -117,8 +117,19 @@ def _plain(value) -> str:  # noqa: ANN001
     return "none" if value is None else str(value)
 
 
+def video_words(ref) -> str:  # noqa: ANN001 - a Reference row, a report's reference dict or a signal
+    """'Trailer 2 at 01:23' when the reference is a keyframe of a reference video; '' for still art."""
+    from core.services.reference_videos import video_json
+
+    if ref is None:
+        return ""
+    video = ref.get("video") if isinstance(ref, dict) else video_json(ref)
+    return (video or {}).get("label") or ""
+
+
 def register(env) -> None:  # noqa: ANN001
     """Add the filters to a Jinja environment."""
     env.filters.update(method_words=method_words, score_words=score_words, share_words=share_words,
-                       match_seconds=match_seconds, when=when, views=views, ja=ja, detail_items=detail_items)
+                       match_seconds=match_seconds, when=when, views=views, ja=ja, detail_items=detail_items,
+                       video_words=video_words)
     env.tests["japanese"] = is_japanese

@@ -128,10 +128,16 @@ def commercial_signals(clip: Clip) -> list[dict]:
 
 
 def copy_signal(finding: Finding) -> dict:
+    from core.services.reference_videos import video_json
+
     ref = finding.reference
-    return {"type": "reference_match", "reference_id": finding.reference_id, "reference": ref.name if ref else None,
-            "score": finding.score, "method": finding.method, "best_t": finding.best_t,
-            "spans": finding.spans, "frame_path": finding.thumbnail_path}
+    signal = {"type": "reference_match", "reference_id": finding.reference_id, "reference": ref.name if ref else None,
+              "score": finding.score, "method": finding.method, "best_t": finding.best_t,
+              "spans": finding.spans, "frame_path": finding.thumbnail_path}
+    video = video_json(ref)
+    if video is not None:  # a keyframe of reference footage: which video, and where in it
+        signal["video"] = video
+    return signal
 
 
 def gather(session: Session, clip: Clip, copies: list[Finding],

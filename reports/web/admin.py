@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from core.models import Role, WatchKind
-from core.services import holders, references, watchlists
+from core.services import holders, reference_videos, references, watchlists
 from core.services import users as user_service
 from core.queue import QueueUnavailable
 from core.services.crawl_runs import last_outcome, queue_crawl
@@ -17,7 +17,7 @@ from core.targets import WATCH_PLATFORMS
 from reports.web.deps import admin_user, check_csrf, form_csrf, get_db, render
 from reports.web.manage import list_audit
 from reports.web.queries import CurrentUser, filter_choices
-from reports.web.uploads import MAX_UPLOAD_BYTES, describe_art
+from reports.web.uploads import MAX_UPLOAD_BYTES, add_uploaded_art, upload_message
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(form_csrf)])
 
@@ -123,7 +123,8 @@ async def holders_catalogue(request: Request, holder: int = Form(...), catalogue
 def references_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(admin_user),
                     db: Session = Depends(get_db, scope="function")):
     return render(request, "admin_references.html", refs=references.list_references(db), choices=filter_choices(db),
-                  ok=ok, error=error, max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
+                  videos=reference_videos.list_reference_videos(db), ok=ok, error=error,
+                  max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
 
 
 def _queue_index_rebuild(request: Request) -> str:
@@ -142,17 +143,16 @@ async def references_upload(request: Request, holder: int = Form(...), work: str
                             user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
     check_csrf(request, csrf_token)
     data = await image.read(MAX_UPLOAD_BYTES + 1)
-    try:  # hashing and indexing the image take a CPU for a moment: off the event loop
+    try:  # hashing and indexing the image (a video's keyframes) take a CPU for a while: off the event loop
         added = await run_in_threadpool(
-            references.add_reference, db, request.app.state.settings, user.id, holder=holders.get_holder(db, holder),
-            work=work, character=character, data=data, filename=image.filename, describe=describe_art,
-            work_ja=work_ja, character_ja=character_ja)
+            add_uploaded_art, db, request.app.state.settings, user.id, holder=holders.get_holder(db, holder),
+            work=work, character=character, data=data, filename=image.filename, work_ja=work_ja,
+            character_ja=character_ja)
     except ServiceError as exc:
         db.rollback()
         return _back("/admin/references", error=str(exc))
     db.commit()
-    ref = added.reference
-    message = f"reference {ref.name} {added.outcome} (pHash {ref.phash})"
+    message = upload_message(added)
     if added.outcome != "unchanged":
         message += _queue_index_rebuild(request)
     return _back("/admin/references", message=message)
@@ -168,6 +168,21 @@ def references_action(request: Request, reference_id: int, action: str, csrf_tok
     ref = change(db, user.id, reference_id)
     db.commit()
     return _back("/admin/references", message=f"reference {ref.name} {action}d" + _queue_index_rebuild(request))
+
+
+@router.post("/reference-videos/{video_id}/{action}")
+def reference_videos_action(request: Request, video_id: int, action: str, csrf_token: str = Form(""),
+                            user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
+    """Retire a reference video with all its keyframes, or restore them."""
+    check_csrf(request, csrf_token)
+    change = {"retire": reference_videos.retire_reference_video,
+              "restore": reference_videos.restore_reference_video}.get(action)
+    if change is None:
+        return _back("/admin/references", error="unknown action")
+    video = change(db, user.id, video_id)
+    db.commit()
+    return _back("/admin/references", message=f"reference video {video.title} {action}d with "
+                                              f"{len(video.keyframes)} keyframes" + _queue_index_rebuild(request))
 
 
 @router.get("/watchlists")

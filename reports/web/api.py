@@ -12,6 +12,7 @@ from core.services import holders, references, watchlists
 from core.services import users as user_service
 from core.services.crawl_runs import queue_crawl
 from core.services.errors import ServiceError
+from core.services.reference_videos import AddedVideo, video_time_label
 from core.services.triage import decide
 from reports.web.deps import (
     admin_user,
@@ -40,7 +41,7 @@ from reports.web.queries import (
     report_json,
 )
 from reports.web.sessions import COOKIE_NAME, WebSession
-from reports.web.uploads import MAX_UPLOAD_BYTES, describe_art
+from reports.web.uploads import MAX_UPLOAD_BYTES, add_uploaded_art
 
 
 router = APIRouter(prefix="/api")
@@ -303,21 +304,28 @@ def _index_rebuild(request: Request) -> str | None:
 
 
 @router.post("/references", tags=["admin"], dependencies=writes, status_code=201,
-             summary="Add reference art; the same image for another holder or re-encoded is refused (409)")
+             summary="Add reference art, or a reference video (its shots' keyframes become references); the same "
+                     "image for another holder or re-encoded is refused (409)")
 async def api_reference_upload(request: Request, rights_holder_id: int = Form(...), work: str = Form(...),
-                               character: str = Form(...), work_ja: str = Form(""), character_ja: str = Form(""),
+                               character: str = Form(""), work_ja: str = Form(""), character_ja: str = Form(""),
                                image: UploadFile = File(...), user: CurrentUser = Depends(admin_user),
                                db: Session = Depends(get_db, scope="function")):
     data = await image.read(MAX_UPLOAD_BYTES + 1)
     added = await run_in_threadpool(
-        references.add_reference, db, request.app.state.settings, user.id,
+        add_uploaded_art, db, request.app.state.settings, user.id,
         holder=holders.get_holder(db, rights_holder_id), work=work, character=character, data=data,
-        filename=image.filename, describe=describe_art, work_ja=work_ja, character_ja=character_ja)
+        filename=image.filename, work_ja=work_ja, character_ja=character_ja)
     db.commit()
-    ref = added.reference
     not_queued = _index_rebuild(request) if added.outcome != "unchanged" else None
+    rebuild = {"index_rebuild": "queued" if not not_queued and added.outcome != "unchanged" else not_queued}
+    if isinstance(added, AddedVideo):
+        v = added.video
+        return {"video": {"id": v.id, "title": v.title, "sha256": v.sha256, "duration_s": v.duration_s},
+                "keyframes": [{"id": r.id, "name": r.name, "t": r.video_time_s,
+                               "at": video_time_label(r.video_time_s)} for r in added.keyframes], "skipped": added.skipped, "outcome": added.outcome, **rebuild}
+    ref = added.reference
     return {"id": ref.id, "name": ref.name, "sha256": ref.sha256, "phash": ref.phash, "outcome": added.outcome,
-            "index_rebuild": "queued" if not not_queued and added.outcome != "unchanged" else not_queued}
+            **rebuild}
 
 
 @router.post("/references/{reference_id}/{action}", tags=["admin"], dependencies=writes,

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import AuditEvent, User, Watchlist
+from core.services.reference_videos import video_json
 
 AUDIT_PAGE = 200
 
@@ -19,7 +20,7 @@ def reference_json(item: dict) -> dict:
             "work": {"id": w.id, "name_en": w.name_en, "name_ja": w.name_ja},
             "rights_holder": {"id": h.id, "name": h.name}, "matches": item["matches"],
             "retired_at": r.retired_at.isoformat() if r.retired_at else None,
-            "image_url": f"/references/{r.id}/image"}
+            "image_url": f"/references/{r.id}/image", "video": video_json(r)}
 
 
 def watchlist_json(w: Watchlist, holder_name: str | None = None) -> dict:

@@ -62,6 +62,7 @@ ROUTES = {
     ("GET", "/admin/references"): ADMIN,
     ("POST", "/admin/references"): ADMIN,
     ("POST", "/admin/references/{reference_id}/{action}"): ADMIN,
+    ("POST", "/admin/reference-videos/{video_id}/{action}"): ADMIN,
     ("GET", "/admin/watchlists"): ADMIN,
     ("POST", "/admin/watchlists"): ADMIN,
     ("POST", "/admin/watchlists/{watch_id}/{action}"): ADMIN,
@@ -173,7 +174,7 @@ def ids(world):
         token = api_tokens.create_token(s, None, victim, "table test", "read")
         return {"finding_id": finding.id, "reference_id": ref.id, "report_id": report.id,
                 "n": 0, "watch_id": watch.id, "action": "pause", "user_id": victim, "holder_id": holder1,
-                "draft_id": 999999, "capture_id": 999999, "version": 1, "token_id": token.row.id, "event_id": 1}
+                "draft_id": 999999, "capture_id": 999999, "video_id": 999999, "version": 1, "token_id": token.row.id, "event_id": 1}
 
 
 def fill(path: str, ids: dict) -> str:
