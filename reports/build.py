@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.limits import TITLE_MAX_CHARS, UPLOADER_MAX_CHARS, capped
 from core.models import Character, Clip, Finding, Reference, RightsHolder, TriageState, Work
+from core.services.kinds import non_copy_confidence
 
 SCHEMA_ID = "mamoru.weekly-report/1"
 FINDING_KINDS = ("copy", "ai_depiction", "mention")
@@ -127,6 +128,7 @@ def finding_entry(finding: Finding, clip: Clip, ref: Reference | None, character
         "state": finding.state,
         "score": round(float(finding.score), 4),
         "calibration_id": finding.calibration_id,
+        "confidence": finding_confidence(finding),
         "method": finding.method,
         "distance": finding.distance,
         "clip_share": finding.clip_share,
@@ -144,6 +146,17 @@ def finding_entry(finding: Finding, clip: Clip, ref: Reference | None, character
         "evidence": {"frame_path": finding.thumbnail_path, "reference_path": ref.path if ref else None},
         "enforcement": {"state": finding.enforcement_state, "at": iso(finding.enforcement_at)},
     }
+
+
+def finding_confidence(finding: Finding) -> dict | None:
+    """A non-copy finding's rule-based confidence with what it is made of (None for a copy: its `score` is the
+    calibrated probability). The stored value is the one the desk sorts by."""
+    if (finding.kind or "copy") == "copy":
+        return None
+    out = non_copy_confidence(finding.kind, list(finding.signals or []))
+    if finding.confidence is not None:
+        out["value"] = round(float(finding.confidence), 4)
+    return out
 
 
 def finding_character():
