@@ -80,11 +80,12 @@ def work_titles(holder_id: int) -> dict[str, list[str]]:
     return cached[3] if cached else {}
 
 
-def titles_named(texts: dict[str, str], titles: dict[str, list[str]]) -> set[str]:
-    """The work ids whose title is written in one of TEXTS (normalised as names are: case, width, kana)."""
-    normalised = [normalise(t) for t in texts.values() if t]
-    return {work for work, forms in titles.items()
-            if any((form if form.strip().isascii() else form.strip()) in text for form in forms for text in normalised)}
+def title_named(normalised_texts: list[str], forms: list[str], alias: str) -> bool:
+    """Whether one of a work's title FORMS is written in the texts (normalised as names are: case, width,
+    kana); a title that is the character's own name as written (ALIAS: Naruto of NARUTO) does not count."""
+    own = normalise(alias)
+    return any((form if form.strip().isascii() else form.strip()) in text
+               for form in forms if form != own for text in normalised_texts)
 
 
 def clip_post(clip: Clip) -> dict:
@@ -146,7 +147,7 @@ def text_signals(detector: MentionDetector, ids: dict, clip: Clip,
     post = clip_post(clip)
     texts = field_texts(post)
     found = detector.detect(post)
-    works_named = titles_named(texts, titles or {})
+    normalised = [normalise(t) for t in texts.values() if t]
     per_character: dict[int, list[dict]] = defaultdict(list)
     names_at: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     for m in found.characters:
@@ -158,7 +159,8 @@ def text_signals(detector: MentionDetector, ids: dict, clip: Clip,
         per_character[character_id].append({"type": "mention", "character": m.character, "work": m.work,
                                             "alias": m.alias, **_located(texts, m.field, m.alias),
                                             "also_in": [n for n, spans in places.items() if spans and n != m.field],
-                                            "work_named": m.work in works_named})
+                                            "work_named": title_named(normalised, (titles or {}).get(m.work, []),
+                                                                      m.alias)})
     markers = []
     for a in found.ai_markers:
         scope = marker_scope(a.field, texts, _occurrences(texts.get(a.field, ""), a.text), names_at)

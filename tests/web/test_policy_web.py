@@ -34,7 +34,7 @@ def non_copies(world):
         import_catalogue(s, None, holder, parse_catalogue(CATALOGUE))
         for pid, title, description, provenance in (
                 ("low", "my sketchbook", "today: ナルト", None),
-                ("mid", "ナルト NARUTO fan art", "", None),
+                ("mid", "ナルト fan art (NARUTO)", "", None),
                 ("high", "ルフィ dance", "", {"c2pa": {"ai_generated": True, "validation_state": "Valid",
                                                        "claim_generator": "TestGen"}, "watermarks": []})):
             clip = Clip(platform="tiktok", platform_id=pid, url=f"https://www.tiktok.example/@u/video/{pid}",
@@ -157,7 +157,7 @@ async def test_desk_sorts_non_copies_by_their_confidence_and_shows_its_parts(bro
     by_confidence = (await b.client.get("/api/findings", params={"sort": "confidence"})).json()["findings"]
     assert [f["clip"]["platform_id"] for f in by_confidence[:3]] == ["high", "mid", "low"]
     desk = (await b.page("/triage?sort=confidence")).text
-    assert desk.index("ルフィ dance") < desk.index("ナルト NARUTO fan art") < desk.index("my sketchbook")
+    assert desk.index("ルフィ dance") < desk.index("ナルト fan art (NARUTO)") < desk.index("my sketchbook")
     assert 'class="confidence"' in desk and "named in title" in desk and "c2pa 0.50" in desk
     page = (await b.page(f"/findings/{others[0]['finding_id']}")).text
     assert 'id="confidence-parts"' in page and "not a calibrated probability" in page and "C2PA: TestGen" in page

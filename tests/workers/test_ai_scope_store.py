@@ -66,3 +66,14 @@ def test_confidence_stored_from_fields_work_and_ai(session):
     assert mention["also_in"] == ["hashtags"] and mention["work_named"] is True
     assert (p.kind, n.kind, a.kind) == ("mention", "mention", "ai_depiction")
     assert p.confidence < n.confidence < a.confidence < 1
+
+
+def test_a_name_that_is_the_title_does_not_name_the_work_twice(session):
+    _holder(session)
+    alone = _clip(session, "w1", "Naruto dance")
+    both = _clip(session, "w2", "ナルト dance #NARUTO")
+    for clip in (alone, both):
+        store_kinds(session, clip, [])
+    (a,), (b,) = (list(_by_character(session, c).values()) for c in (alone, both))
+    assert next(s for s in a.signals if s["type"] == "mention")["work_named"] is False
+    assert next(s for s in b.signals if s["type"] == "mention")["work_named"] is True
