@@ -195,3 +195,19 @@ def test_policy_and_watermarks_in_chromium(live_server, browser, world, tmp_path
     with admin.expect_navigation():
         row.locator("button", has_text="Retire").click()
     assert admin.locator('#watermarks tr[data-name="genai"]').inner_text().count("retired") == 1
+
+
+def test_desk_confidence_in_chromium(live_server, browser, non_copies):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    log_in(page, live_server, "analyst@mamoru.test")
+    page.goto(f"{live_server}/triage?sort=confidence")
+    rows = page.locator("#queue tbody tr.row")
+    first = rows.first
+    assert "ルフィ dance" in first.inner_text() and first.locator(".confidence").is_visible()
+    assert first.locator(".confidence").get_attribute("title").startswith("non-copy confidence")
+    assert "c2pa" in first.locator(".confidence-parts").inner_text()
+    values = [float(t.split()[-1]) for t in page.locator("#queue .confidence").all_inner_texts()]
+    assert len(values) == 3 and values == sorted(values, reverse=True)
+    first.locator("a.title-link").click()
+    page.wait_for_selector("#confidence-parts")
+    assert page.locator("#confidence-parts li").count() == 2
