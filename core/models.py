@@ -280,6 +280,9 @@ class Finding(Base):
     # that turned them into `score`: analysts' decisions on them are what `mamoru calibrate` learns from
     score_evidence: Mapped[dict | None] = mapped_column()
     calibration_id: Mapped[str | None] = mapped_column(String(64))
+    # a non-copy finding's rule-based confidence from its signals (core.services.kinds.non_copy_confidence);
+    # None for copies, whose `score` is the calibrated probability
+    confidence: Mapped[float | None] = mapped_column(Float)
     state: Mapped[str] = mapped_column(String(16), default=TriageState.pending.value, index=True)
     analyst_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(Text)
@@ -321,6 +324,7 @@ class Watermark(Base):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column()  # no longer looked for (kept: findings cite it)
 
 
 class EnforcementEvent(Base):

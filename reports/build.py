@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.limits import TITLE_MAX_CHARS, UPLOADER_MAX_CHARS, capped
 from core.models import Character, Clip, Finding, Reference, RightsHolder, TriageState, Work
 from core.services.reference_videos import video_json
+from core.services.kinds import non_copy_confidence
 
 SCHEMA_ID = "mamoru.weekly-report/1"
 FINDING_KINDS = ("copy", "ai_depiction", "mention")
@@ -128,6 +129,7 @@ def finding_entry(finding: Finding, clip: Clip, ref: Reference | None, character
         "state": finding.state,
         "score": round(float(finding.score), 4),
         "calibration_id": finding.calibration_id,
+        "confidence": finding_confidence(finding),
         "method": finding.method,
         "distance": finding.distance,
         "clip_share": finding.clip_share,
@@ -155,6 +157,17 @@ def _reference_dict(ref: Reference | None) -> dict | None:
     video = video_json(ref)
     if video is not None:
         out["video"] = video
+    return out
+
+
+def finding_confidence(finding: Finding) -> dict | None:
+    """A non-copy finding's rule-based confidence with what it is made of (None for a copy: its `score` is the
+    calibrated probability). The stored value is the one the desk sorts by."""
+    if (finding.kind or "copy") == "copy":
+        return None
+    out = non_copy_confidence(finding.kind, list(finding.signals or []))
+    if finding.confidence is not None:
+        out["value"] = round(float(finding.confidence), 4)
     return out
 
 

@@ -130,7 +130,7 @@ def store_kinds(session: Session, clip: Clip, copies: list[Finding],
     kind, signals and action set here); an `ai_depiction` or `mention` is one finding per (clip, character)
     with no reference. LIKENESS ({character id: [signal]}) defaults to the one recorded in the clip's
     provenance. A rerun replaces them; decided findings are kept. Returns the findings of the clip."""
-    from core.services.kinds import COPY, verdicts
+    from core.services.kinds import COPY, non_copy_confidence, verdicts
     from core.services.policy import current_policy, decide_finding
     from workers.signals import copy_signal, gather
 
@@ -147,7 +147,7 @@ def store_kinds(session: Session, clip: Clip, copies: list[Finding],
                 shared = [s for s in verdict.signals if s["type"] != "reference_match"]
                 rows = [f for f in copies if f.character_id == verdict.character_id]
                 for f in rows:
-                    f.signals = [copy_signal(f), *shared]
+                    f.signals, f.confidence = [copy_signal(f), *shared], None
                 stale = others.get(verdict.character_id)
                 if stale is not None and stale.state == TriageState.pending.value:
                     session.delete(others.pop(verdict.character_id))  # the copy says more than a mention
@@ -157,6 +157,7 @@ def store_kinds(session: Session, clip: Clip, copies: list[Finding],
                 f = rows[0]
                 f.kind, f.signals = verdict.kind, verdict.signals
                 f.score, f.method, f.spans, f.best_t = 0.0, "+".join(sorted({s["type"] for s in verdict.signals})), [], 0.0
+                f.confidence = non_copy_confidence(verdict.kind, verdict.signals)["value"]
                 f.updated_at = utcnow()
                 session.add(f)
             for f in rows:

@@ -20,10 +20,12 @@ from matcher.provenance import INTACT_STATES
 from matcher.text import MentionDetector
 from matcher.text.detector import CatalogueError
 from matcher.text.commercial import commercial_hints, field_texts
+from matcher.text.normalise import normalise
 
 log = logging.getLogger(__name__)
 EVIDENCE_TEXT_CHARS = 1000  # a field's text kept with a signal (the desk highlights the match in it)
-_DETECTORS: dict[int, tuple[str, MentionDetector | None, dict]] = {}  # holder id: (catalogue digest, detector, ids)
+# holder id: (catalogue digest, detector, ids, {work id: its titles normalised})
+_DETECTORS: dict[int, tuple[str, MentionDetector | None, dict, dict[str, list[str]]]] = {}
 
 
 @dataclass
@@ -63,11 +65,27 @@ def holder_detector(session: Session, holder: RightsHolder) -> tuple[MentionDete
             detector = MentionDetector(works)
         except CatalogueError as exc:  # a bad catalogue must not fail every clip: its names are left out
             log.warning("mentions of %s left out: its catalogue cannot be read: %s", holder.name, exc)
-    cached = (digest, detector, catalogue_character_ids(session, holder) if detector else {})
+    titles = {str(w["id"]): [t for t in (normalise(str(title)) for title in w["titles"]) if t.strip()]
+              for w in works}
+    cached = (digest, detector, catalogue_character_ids(session, holder) if detector else {}, titles)
     _DETECTORS[holder.id] = cached
     if detector is not None:
         log.info("mention detector of %s built: %d works, %d characters", holder.name, len(works), len(cached[2]))
     return cached[1], cached[2]
+
+
+def work_titles(holder_id: int) -> dict[str, list[str]]:
+    """{work id: its titles normalised} of the holder's catalogue as holder_detector last built it."""
+    cached = _DETECTORS.get(holder_id)
+    return cached[3] if cached else {}
+
+
+def title_named(normalised_texts: list[str], forms: list[str], alias: str) -> bool:
+    """Whether one of a work's title FORMS is written in the texts (normalised as names are: case, width,
+    kana); a title that is the character's own name as written (ALIAS: Naruto of NARUTO) does not count."""
+    own = normalise(alias)
+    return any((form if form.strip().isascii() else form.strip()) in text
+               for form in forms if form != own for text in normalised_texts)
 
 
 def clip_post(clip: Clip) -> dict:
@@ -105,19 +123,50 @@ def provenance_signals(provenance: dict | None) -> list[dict]:
     return out
 
 
-def text_signals(detector: MentionDetector, ids: dict, clip: Clip) -> tuple[dict[int, list[dict]], list[dict]]:
-    """(per character: its mentions; the clip's AI markers) in CLIP's text against one holder's catalogue."""
+def _occurrences(text: str, written: str) -> list[tuple[int, int]]:
+    """Every [start, end) of WRITTEN in TEXT (case-folded when the fold keeps the length)."""
+    if not written:
+        return []
+    hay, needle = text, written
+    if len(text.casefold()) == len(text) and len(written.casefold()) == len(written):
+        hay, needle = text.casefold(), written.casefold()
+    out, at = [], hay.find(needle)
+    while at >= 0:
+        out.append((at, at + len(needle)))
+        at = hay.find(needle, at + 1)
+    return out
+
+
+def text_signals(detector: MentionDetector, ids: dict, clip: Clip,
+                 titles: dict[str, list[str]] | None = None) -> tuple[dict[int, list[dict]], list[dict]]:
+    """(per character: its mentions; the clip's AI markers) in CLIP's text against one holder's catalogue.
+    A mention says in which other fields its name is written too (`also_in`) and whether the work is named
+    (`work_named`); a marker says which characters it speaks of (core.services.kinds.marker_scope)."""
+    from core.services.kinds import marker_scope
+
     post = clip_post(clip)
     texts = field_texts(post)
     found = detector.detect(post)
+    normalised = [normalise(t) for t in texts.values() if t]
     per_character: dict[int, list[dict]] = defaultdict(list)
+    names_at: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     for m in found.characters:
         character_id = ids.get((m.work, m.character))
-        if character_id is not None:
-            per_character[character_id].append({"type": "mention", "character": m.character, "work": m.work,
-                                                "alias": m.alias, **_located(texts, m.field, m.alias)})
-    markers = [{"type": "ai_marker", "marker": a.marker, "kind": a.kind, "alias": a.text,
-                **_located(texts, a.field, a.text)} for a in found.ai_markers]
+        if character_id is None:
+            continue
+        places = {name: _occurrences(text, m.alias) for name, text in texts.items()}
+        names_at[character_id].extend((name, a, b) for name, spans in places.items() for a, b in spans if b > a)
+        per_character[character_id].append({"type": "mention", "character": m.character, "work": m.work,
+                                            "alias": m.alias, **_located(texts, m.field, m.alias),
+                                            "also_in": [n for n, spans in places.items() if spans and n != m.field],
+                                            "work_named": title_named(normalised, (titles or {}).get(m.work, []),
+                                                                      m.alias)})
+    markers = []
+    for a in found.ai_markers:
+        scope = marker_scope(a.field, texts, _occurrences(texts.get(a.field, ""), a.text), names_at)
+        markers.append({"type": "ai_marker", "marker": a.marker, "kind": a.kind, "alias": a.text,
+                        **_located(texts, a.field, a.text),
+                        **({"scope": "post"} if scope is None else {"scope": "sentence", "character_ids": scope})})
     return per_character, markers
 
 
@@ -153,7 +202,7 @@ def gather(session: Session, clip: Clip, copies: list[Finding],
         signals = HolderSignals(holder.id)
         markers: list[dict] = []
         if detector is not None:
-            per_character, markers = text_signals(detector, ids, clip)
+            per_character, markers = text_signals(detector, ids, clip, work_titles(holder.id))
             for character_id, found in per_character.items():
                 signals.per_character[character_id].extend(found)
         signals.clip_signals = markers + shared

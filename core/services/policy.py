@@ -227,19 +227,64 @@ def holder_policy(session: Session, actor, holder_id: int) -> dict:  # noqa: ANN
             "editable": can_edit(actor, holder_id)}
 
 
+def _may_change(session: Session, actor, holder_id: int) -> RightsHolder:  # noqa: ANN001
+    """The holder, when ACTOR may change its policy (admins and its own users); NotFound for a holder the
+    actor may not see, Forbidden for one it may only read."""
+    from core.services.errors import Forbidden
+    from core.services.holder_profiles import _visible, can_edit
+
+    holder = _visible(session, actor, holder_id)
+    if not can_edit(actor, holder_id):
+        raise Forbidden("only an admin or the holder's own users may change its policy")
+    return holder
+
+
 def change_holder_policy(session: Session, actor, holder_id: int, document, *, apply_pending: bool = False) -> dict:  # noqa: ANN001
     """Store DOCUMENT as the holder's next policy (admins and the holder's own users); with APPLY_PENDING
     its pending findings are decided again under it. Audited."""
-    from core.services.errors import Forbidden
-    from core.services.holder_profiles import _visible, can_edit
-    from core.services.holders import get_holder
-
-    _visible(session, actor, holder_id)
-    if not can_edit(actor, holder_id):
-        raise Forbidden("only an admin or the holder's own users may change its policy")
-    holder = get_holder(session, holder_id)
+    holder = _may_change(session, actor, holder_id)
     set_policy(session, getattr(actor, "id", None), holder, document)
     out = holder_policy(session, actor, holder_id)
     if apply_pending:
         out["applied"] = apply_policy(session, getattr(actor, "id", None), holder)
     return out
+
+
+MAX_POLICY_CHARS = 200_000  # a policy file of MAX_RULES rules and MAX_ALLOWED_UPLOADERS uploaders fits
+
+
+def policy_yaml(document: dict) -> str:
+    """DOCUMENT as the YAML a holder edits (keys in the documented order, names as written)."""
+    import yaml
+
+    ordered = {k: document[k] for k in ("allow_uploaders", "rules", "default", "note") if k in document}
+    ordered["allow_uploaders"] = [{k: v for k, v in a.items() if v is not None}
+                                  for a in ordered.get("allow_uploaders") or []]
+    return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=None, width=120)
+
+
+def policy_history(session: Session, actor, holder_id: int) -> list[dict]:  # noqa: ANN001
+    """Every stored version of the holder's policy, newest first: {"version", "created_at", "created_by"
+    (e-mail, for staff only), "rules", "default", "allow_uploaders", "document"}; who may see it as
+    holder_policy says."""
+    from core.models import User
+    from core.services.holder_profiles import _visible
+
+    _visible(session, actor, holder_id)
+    staff = actor is None or str(actor.role) in ("admin", "analyst")
+    rows = session.execute(select(HolderPolicy, User.email).outerjoin(User, HolderPolicy.created_by == User.id)
+                           .where(HolderPolicy.rights_holder_id == holder_id)
+                           .order_by(HolderPolicy.version.desc())).all()
+    return [{"version": row.version, "created_at": row.created_at.isoformat() if row.created_at else None,
+             "created_by": email if staff else None, "rules": len(row.document.get("rules", [])),
+             "default": row.document.get("default"), "allow_uploaders": len(row.document.get("allow_uploaders", [])),
+             "document": row.document} for row, email in rows]
+
+
+def change_holder_policy_text(session: Session, actor, holder_id: int, text: str, *,  # noqa: ANN001
+                              apply_pending: bool = False) -> dict:
+    """As change_holder_policy, from the YAML TEXT a holder edited (one line saying what is wrong)."""
+    _may_change(session, actor, holder_id)
+    if len(text) > MAX_POLICY_CHARS:
+        raise Invalid(f"policy: longer than {MAX_POLICY_CHARS} characters")
+    return change_holder_policy(session, actor, holder_id, parse_policy(text), apply_pending=apply_pending)

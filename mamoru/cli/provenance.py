@@ -107,8 +107,29 @@ def watermark_list() -> None:
     from mamoru.cli.services import service_session
 
     with service_session() as (session, _):
-        rows = [(w.id, w.name, holder, w.width, w.height, w.path) for w, holder in list_watermarks(session)]
+        rows = [(w.id, w.name, holder, w.width, w.height, w.path, w.retired_at)
+                for w, holder in list_watermarks(session)]
     if not rows:
         click.echo("no watermarks yet: register one with `mamoru watermark add NAME PNG`")
-    for wid, name, holder, width, height, path in rows:
-        click.echo(f"{wid}: {name} ({holder or 'admin'}) {width}x{height} {path}")
+    for wid, name, holder, width, height, path, retired in rows:
+        click.echo(f"{wid}: {name} ({holder or 'admin'}) {width}x{height} {path}" + (" retired" if retired else ""))
+
+
+@watermark.command("retire")
+@click.argument("name")
+@click.option("--restore", is_flag=True, help="Look for it again.")
+def watermark_retire(name: str, restore: bool) -> None:
+    """Stop looking for watermark NAME in new analyses (findings that cite it keep their evidence)."""
+    from sqlalchemy import select
+
+    from core.models import Watermark
+    from core.services.errors import NotFoundError
+    from core.services.watermarks import set_retired
+    from mamoru.cli.services import service_session
+
+    with service_session() as (session, _):
+        row_id = session.scalar(select(Watermark.id).where(Watermark.name == name))
+        if row_id is None:
+            raise NotFoundError(f"no watermark named {name!r} (see `mamoru watermark list`)")
+        set_retired(session, None, row_id, not restore)
+    click.echo(f"watermark {name} {'restored' if restore else 'retired'}")

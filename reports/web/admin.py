@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from core.models import Role, WatchKind
-from core.services import holders, reference_videos, references, watchlists
+from core.services import holders, reference_videos, references, watchlists, watermarks
 from core.services import users as user_service
 from core.queue import QueueUnavailable
 from core.services.crawl_runs import last_outcome, queue_crawl
@@ -17,7 +17,7 @@ from core.targets import WATCH_PLATFORMS
 from reports.web.deps import admin_user, check_csrf, form_csrf, get_db, render
 from reports.web.manage import list_audit
 from reports.web.queries import CurrentUser, filter_choices
-from reports.web.uploads import MAX_UPLOAD_BYTES, add_uploaded_art, upload_message
+from reports.web.uploads import MAX_UPLOAD_BYTES, add_uploaded_art, check_watermark, upload_message
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(form_csrf)])
 
@@ -183,6 +183,60 @@ def reference_videos_action(request: Request, video_id: int, action: str, csrf_t
     db.commit()
     return _back("/admin/references", message=f"reference video {video.title} {action}d with "
                                               f"{len(video.keyframes)} keyframes" + _queue_index_rebuild(request))
+
+
+@router.get("/watermarks")
+def watermarks_page(request: Request, ok: str = "", error: str = "", user: CurrentUser = Depends(admin_user),
+                    db: Session = Depends(get_db, scope="function")):
+    return render(request, "admin_watermarks.html", watermarks=watermarks.list_watermarks(db),
+                  choices=filter_choices(db), ok=ok, error=error, max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
+
+
+@router.post("/watermarks")
+async def watermarks_add(request: Request, name: str = Form(""), holder: str = Form(""),
+                         image: UploadFile = File(...), csrf_token: str = Form(""),
+                         user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
+    """Register a generator's watermark (a PNG over transparency), for a holder or (none) the admin's."""
+    check_csrf(request, csrf_token)
+    data = await image.read(MAX_UPLOAD_BYTES + 1)
+    try:
+        holder_row = holders.get_holder(db, int(holder)) if holder.strip().isdigit() else None
+        row = await run_in_threadpool(watermarks.add_watermark, db, request.app.state.settings, user.id, name=name,
+                                      data=data, holder=holder_row, check=check_watermark)
+    except ServiceError as exc:
+        db.rollback()
+        return _back("/admin/watermarks", error=str(exc))
+    db.commit()
+    return _back("/admin/watermarks", message=f"watermark {row.name} registered ({row.width}×{row.height}); "
+                                              "it is looked for in clips analysed from now on")
+
+
+@router.get("/watermarks/{watermark_id}/image")
+def watermarks_image(request: Request, watermark_id: int, user: CurrentUser = Depends(admin_user),
+                     db: Session = Depends(get_db, scope="function")):
+    """The registered PNG as stored (checked as a PNG when it was registered)."""
+    from core.blobstore import open_store
+
+    data = open_store(request.app.state.settings).find(watermarks.get_watermark(db, watermark_id).path)
+    if data is None:
+        return Response(status_code=404)
+    return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.post("/watermarks/{watermark_id}/{action}")
+def watermarks_action(request: Request, watermark_id: int, action: str, csrf_token: str = Form(""),
+                      user: CurrentUser = Depends(admin_user), db: Session = Depends(get_db, scope="function")):
+    """retire (no longer looked for in new analyses) or restore a watermark."""
+    check_csrf(request, csrf_token)
+    if action not in ("retire", "restore"):
+        return _back("/admin/watermarks", error="unknown action")
+    try:
+        row = watermarks.set_retired(db, user.id, watermark_id, action == "retire")
+    except ServiceError as exc:
+        db.rollback()
+        return _back("/admin/watermarks", error=str(exc))
+    db.commit()
+    return _back("/admin/watermarks", message=f"watermark {row.name} {action}d")
 
 
 @router.get("/watchlists")

@@ -20,6 +20,7 @@ from core.config import Settings
 from core.queue import QueueUnavailable
 from core.services.errors import Conflict, Forbidden as ServiceForbidden, Invalid, NotFoundError, ServiceError
 from reports import wording
+from reports.build import finding_confidence
 from reports.render import safe_url
 from reports.web import account_tokens, admin, api, enforcement, health, notices, pages, policy, report_files
 from reports.web.deps import Forbidden, LoginRequired
@@ -56,6 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.secret = load_secret(settings.home)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["safe_url"] = safe_url
+    templates.env.filters["confidence"] = finding_confidence
     wording.register(templates.env)
     templates.env.globals["version"] = __version__
     app.state.templates = templates
@@ -117,6 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(notices.api)
     app.include_router(enforcement.router)
     app.include_router(enforcement.api_router)
+    app.include_router(policy.router)
     app.include_router(policy.api)
     # each add_middleware wraps the ones before: the Host check runs first, then the body limits (before
     # routing and parsing), then the security headers

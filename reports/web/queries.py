@@ -29,9 +29,11 @@ from reports.build import finding_character, finding_entry
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+# copies by their calibrated score; the non-copy findings (score 0) after them by their rule-based confidence
 SORTS = {
-    "score": (Finding.score.desc(), Finding.id.desc()),
-    "score_asc": (Finding.score.asc(), Finding.id.asc()),
+    "score": (Finding.score.desc(), Finding.confidence.desc().nulls_last(), Finding.id.desc()),
+    "score_asc": (Finding.score.asc(), Finding.confidence.asc().nulls_first(), Finding.id.asc()),
+    "confidence": (Finding.confidence.desc().nulls_last(), Finding.score.desc(), Finding.id.desc()),
     "newest": (Finding.created_at.desc(), Finding.id.desc()),
     "oldest": (Finding.created_at.asc(), Finding.id.asc()),
     "views": (Clip.view_count.desc(), Finding.id.desc()),

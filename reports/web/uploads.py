@@ -1,7 +1,8 @@
-"""What the matcher makes of reference art before any of it is stored: its hashes and size, and whether
-it can be indexed at all; of a reference video, its shots' keyframes. Every caller that adds art (admin page,
-API, CLI, demo) hands `describe_art` (and `read_footage`) to core.services.references.add_reference
-(reference_videos.add_reference_video), which own every other rule."""
+"""What the matcher makes of uploaded art before any of it is stored: reference art's hashes and size,
+and whether it can be indexed at all; of a reference video, its shots' keyframes; whether a watermark logo
+can be a template. Every caller that adds art (admin page, API, CLI, demo) hands `describe_art` (and
+`read_footage`) to core.services.references.add_reference (reference_videos.add_reference_video), which own
+every other rule."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from core.services.references import MAX_UPLOAD_BYTES, Added, Art, add_reference
 # a video uploaded on the web is read in the web process: kept short (the CLI takes up to MAX_VIDEO_SECONDS)
 WEB_MAX_VIDEO_SECONDS = 20 * 60
 
-__all__ = ["MAX_UPLOAD_BYTES", "WEB_MAX_VIDEO_SECONDS", "add_uploaded_art", "describe_art", "read_footage", "upload_message"]
+__all__ = ["MAX_UPLOAD_BYTES", "WEB_MAX_VIDEO_SECONDS", "add_uploaded_art", "check_watermark", "describe_art", "read_footage", "upload_message"]
 
 
 def describe_art(path: Path) -> Art:
@@ -98,3 +99,14 @@ def upload_message(added: Added | AddedVideo) -> str:
         return (f"reference video {v.title} {added.outcome}: {v.duration_s:.1f} s, "
                 f"{len(added.keyframes)} keyframes{skipped}")
     return f"reference {added.reference.name} {added.outcome} (pHash {added.reference.phash})"
+
+
+def check_watermark(name: str, data: bytes) -> None:
+    """Invalid when the matcher cannot use DATA as a watermark template (a blank logo, one without a shape);
+    core.services.watermarks.add_watermark owns every other rule."""
+    from matcher.provenance import WatermarkTemplate
+
+    try:
+        WatermarkTemplate.from_bytes(name or "watermark", data)
+    except matcher.MatcherError as exc:
+        raise Invalid(f"the matcher cannot use this logo: {exc}") from None

@@ -110,6 +110,14 @@ ROUTES = {
     # a holder's policy (reports/web/policy.py): staff read, admins and the holder's users change
     ("GET", "/api/holders/{holder_id}/policy"): USER,
     ("PUT", "/api/holders/{holder_id}/policy"): USER,
+    ("GET", "/api/holders/{holder_id}/policy/versions"): USER,
+    ("GET", "/holders/{holder_id}/policy"): USER,
+    ("POST", "/holders/{holder_id}/policy"): USER,  # the service refuses an analyst (403), another holder (404)
+    # generator watermarks (reports/web/admin.py; core/services/watermarks.py)
+    ("GET", "/admin/watermarks"): ADMIN,
+    ("POST", "/admin/watermarks"): ADMIN,
+    ("GET", "/admin/watermarks/{watermark_id}/image"): ADMIN,
+    ("POST", "/admin/watermarks/{watermark_id}/{action}"): ADMIN,
     ("GET", "/api/holders/{holder_id}/notices"): USER,
     ("POST", "/findings/{finding_id}/enforcement"): ENFORCER,
     ("POST", "/findings/{finding_id}/recheck"): ENFORCER,
@@ -129,7 +137,7 @@ MAY_BE_MISSING = {"/findings/{finding_id}/media", "/findings/{finding_id}/enforc
                   "/api/reports/{report_id}/files/{n}", "/notices/{draft_id}", "/notices/{draft_id}/pdf",
                   "/captures/{capture_id}/warc", "/captures/{capture_id}/screenshot.png",
                   "/reports/{report_id}/versions/{version}/files/{n}",
-                  "/api/reports/{report_id}/versions/{version}/files/{n}"}
+                  "/api/reports/{report_id}/versions/{version}/files/{n}", "/admin/watermarks/{watermark_id}/image"}
 # writes whose CSRF token is not the session's: the log-in form has its own signed one, the JSON log-in none
 # (a JSON body cannot be sent cross-site without a CORS preflight)
 OWN_CSRF = {("POST", "/login"), ("POST", "/api/session")}
@@ -174,7 +182,8 @@ def ids(world):
         token = api_tokens.create_token(s, None, victim, "table test", "read")
         return {"finding_id": finding.id, "reference_id": ref.id, "report_id": report.id,
                 "n": 0, "watch_id": watch.id, "action": "pause", "user_id": victim, "holder_id": holder1,
-                "draft_id": 999999, "capture_id": 999999, "video_id": 999999, "version": 1, "token_id": token.row.id, "event_id": 1}
+                "draft_id": 999999, "capture_id": 999999, "video_id": 999999, "version": 1, "token_id": token.row.id, "event_id": 1,
+                "watermark_id": 999999}
 
 
 def fill(path: str, ids: dict) -> str:

@@ -71,3 +71,19 @@ def test_cli_add_list_and_provenance_uses_registered(mamoru_env, tmp_path):
     Image.new("RGBA", (64, 40), (0, 0, 0, 0)).save(blank)
     r = runner.invoke(cli, ["watermark", "add", "blank", str(blank)])
     assert r.exit_code == 1 and "blank" in r.output and len(r.output.strip().splitlines()) == 1
+
+
+def test_cli_retire_and_restore(mamoru_env, tmp_path):
+    runner = CliRunner()
+    logo = kit.make_logo(tmp_path / "genai.png")
+    assert runner.invoke(cli, ["watermark", "add", "genai", str(logo)]).exit_code == 0
+    r = runner.invoke(cli, ["watermark", "retire", "genai"])
+    assert r.exit_code == 0 and "watermark genai retired" in r.output
+    assert runner.invoke(cli, ["watermark", "list"]).output.strip().endswith("retired")
+    clip = kit.moving_watermark_clip(tmp_path / "wm.mp4", logo, seed=5)
+    assert json.loads(runner.invoke(cli, ["provenance", str(clip), "--json"]).output)["watermarks"] == []
+    assert "restored" in runner.invoke(cli, ["watermark", "retire", "genai", "--restore"]).output
+    assert not runner.invoke(cli, ["watermark", "list"]).output.strip().endswith("retired")
+    r = runner.invoke(cli, ["watermark", "retire", "nope"])
+    assert r.exit_code == 1 and "no watermark named 'nope'" in r.output
+    assert runner.invoke(cli, ["watermark", "retire", "--help"]).exit_code == 0
