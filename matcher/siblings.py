@@ -15,6 +15,7 @@ import numpy as np
 
 from matcher import constants as C
 from matcher.hamming_index import HammingIndex
+from matcher.hashing import phash_batch
 
 
 def colour_thumb(bgr: np.ndarray) -> np.ndarray:
@@ -32,10 +33,99 @@ def _soft(t: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(t.astype(np.float32), (0, 0), C.SIB_SMOOTH)
 
 
+def _pixel_scale(sizes: np.ndarray, refs: list[int]) -> float:
+    """Thumbnail pixels per reference pixel shared by REFS: the longest side among them is SIB_SIDE."""
+    return C.SIB_SIDE / max(1, int(max(max(sizes[r]) for r in refs)))
+
+
+def _true_aspect(thumb: np.ndarray, size, s: float) -> np.ndarray:
+    """A square thumbnail back at its reference's shape, at S thumbnail pixels per reference pixel."""
+    w, h = max(2, round(float(size[0]) * s)), max(2, round(float(size[1]) * s))
+    return cv2.resize(thumb, (w, h), interpolation=cv2.INTER_AREA)
+
+
+def _fill(t: np.ndarray) -> np.ndarray:
+    """The colour round a thumbnail's edge (a sprite's flattened background): what lies beyond it."""
+    edge = np.concatenate([t[0], t[-1], t[:, 0], t[:, -1]]).reshape(-1, 3)
+    return np.median(edge, axis=0)
+
+
+def _placed(b: np.ndarray, shape: tuple[int, int], dx: int, dy: int, fill: np.ndarray) -> np.ndarray:
+    out = np.empty((shape[0], shape[1], 3), np.float32)
+    out[:] = fill
+    ys, xs = slice(max(0, dy), min(shape[0], dy + b.shape[0])), slice(max(0, dx), min(shape[1], dx + b.shape[1]))
+    out[ys, xs] = b[ys.start - dy:ys.stop - dy, xs.start - dx:xs.stop - dx]
+    return out
+
+
+def aligned(thumbs: np.ndarray, sizes: np.ndarray, a: int, b: int) -> tuple[np.ndarray, float]:
+    """Reference B's thumbnail in reference A's thumbnail frame, and the share of pixels where the two agree.
+    Same shape (within SIB_ASPECT): B's thumbnail as it is. Other widths or heights (sprite frames trimmed to
+    their opaque box: a stride is wider than a stance): both at one pixel scale, B shifted over A to where
+    their content agrees best (every offset within the size difference, SIB_ALIGN_STEP thumbnail px apart),
+    then squeezed into A's square frame; what B does not cover is its background colour."""
+    if abs(np.log(_aspect(sizes[a]) / _aspect(sizes[b]))) <= C.SIB_ASPECT:
+        return thumbs[b], _same_share(thumbs[a], thumbs[b])
+    s = _pixel_scale(sizes, [a, b])
+    ta, tb = _true_aspect(thumbs[a], sizes[a], s), _true_aspect(thumbs[b], sizes[b], s)
+    sa, sb, fill = _soft(ta), _soft(tb), _fill(tb).astype(np.float32)
+    # agreement counted where either shows content (not its background): two figures on one plain background
+    # agree on the background whatever they are
+    content_a = np.abs(sa - _fill(ta).astype(np.float32)).max(axis=2) > C.SIB_PIXEL_TOL
+    best = (-1.0, 0, 0)
+    rx = abs(ta.shape[1] - tb.shape[1]) // 2 + C.SIB_ALIGN_SLACK
+    ry = abs(ta.shape[0] - tb.shape[0]) // 2 + C.SIB_ALIGN_SLACK
+    cx, cy = (ta.shape[1] - tb.shape[1]) // 2, (ta.shape[0] - tb.shape[0]) // 2
+    for dy in range(cy - ry, cy + ry + 1, C.SIB_ALIGN_STEP):
+        for dx in range(cx - rx, cx + rx + 1, C.SIB_ALIGN_STEP):
+            pb = _placed(sb, ta.shape[:2], dx, dy, fill)
+            content_b = np.abs(pb - fill).max(axis=2) > C.SIB_PIXEL_TOL
+            content = content_a | content_b
+            share = float((np.abs(sa - pb).max(axis=2) <= C.SIB_PIXEL_TOL)[content].mean()) if content.any() else 0.0
+            # and as much content on either side (a figure against a full-bleed card is no sibling)
+            share *= float(min(1.0, min(content_a.sum(), content_b.sum()) / max(1, max(content_a.sum(), content_b.sum()))
+                               / C.SIB_CONTENT_RATIO))
+            if share > best[0]:
+                best = (share, dx, dy)
+    share, dx, dy = best
+    placed = _placed(tb.astype(np.float32), ta.shape[:2], dx, dy, fill)
+    sq = cv2.resize(placed, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_LINEAR)
+    return np.clip(np.round(sq), 0, 255).astype(np.uint8), share
+
+
+def _centred_share(thumbs: np.ndarray, sizes: np.ndarray, a: int, b: int) -> float:
+    """`aligned`'s agreement with B centred on A, no search."""
+    s = _pixel_scale(sizes, [a, b])
+    ta, tb = _true_aspect(thumbs[a], sizes[a], s), _true_aspect(thumbs[b], sizes[b], s)
+    pb = _placed(_soft(tb), ta.shape[:2], (ta.shape[1] - tb.shape[1]) // 2, (ta.shape[0] - tb.shape[0]) // 2,
+                 _fill(tb).astype(np.float32))
+    sa = _soft(ta)
+    content = (np.abs(sa - _fill(ta).astype(np.float32)).max(axis=2) > C.SIB_PIXEL_TOL) | \
+              (np.abs(pb - _fill(tb).astype(np.float32)).max(axis=2) > C.SIB_PIXEL_TOL)
+    return float((np.abs(sa - pb).max(axis=2) <= C.SIB_PIXEL_TOL)[content].mean()) if content.any() else 0.0
+
+
+def _aspect(size) -> float:
+    return float(size[0]) / max(1.0, float(size[1]))
+
+
+def content_phash(thumbs: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """pHash of each thumbnail at its reference's shape, centred on a square of its edge colour: two frames of
+    one sprite whose widths differ hash alike although their squashed full-image hashes do not."""
+    grey32 = np.empty((len(thumbs), 32, 32), np.float32)
+    for i in range(len(thumbs)):
+        t = _true_aspect(thumbs[i], sizes[i], _pixel_scale(sizes, [i]))
+        sq = _placed(t.astype(np.float32), (C.SIB_SIDE, C.SIB_SIDE), (C.SIB_SIDE - t.shape[1]) // 2,
+                     (C.SIB_SIDE - t.shape[0]) // 2, _fill(t).astype(np.float32))
+        grey32[i] = cv2.resize(cv2.cvtColor(sq, cv2.COLOR_BGR2GRAY), (32, 32), interpolation=cv2.INTER_AREA)
+    return phash_batch(grey32) if len(thumbs) else np.zeros(0, np.uint64)
+
+
 def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.ndarray) -> np.ndarray:
     """Sibling group of each reference (-1: none). Pairs come from the full-image pHash (within
     SIB_PHASH bits), so the cost follows the near-duplicates rather than the square of the references;
-    a pair is kept when the aspects match and the thumbnails agree on SIB_SAME of their pixels."""
+    a pair is kept when the aspects are within SIB_ASPECT_MAX and the thumbnails, aligned by content when
+    the shapes differ (`aligned`), agree on SIB_SAME of their pixels."""
     n = len(colour_thumbs)
     parent = np.arange(n)
 
@@ -45,14 +135,21 @@ def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.nda
             i = parent[i]
         return int(i)
 
-    hidx = HammingIndex(full_phash)
-    res = hidx.query(full_phash, C.SIB_PHASH, top=C.SIB_TOP)
-    aspect = sizes[:, 0] / np.maximum(1, sizes[:, 1])
-    for i, (rows, _) in enumerate(res):
-        for j in rows.tolist():
-            if j <= i or abs(np.log(aspect[i] / aspect[j])) > C.SIB_ASPECT:
+    # candidates: the full-image pHash (a squashed image: same-shaped near-duplicates) and the pHash of each
+    # thumbnail at its own shape centred on a square of its background (frames of other widths)
+    shaped = content_phash(colour_thumbs, sizes)
+    same_shape = HammingIndex(full_phash).query(full_phash, C.SIB_PHASH, top=C.SIB_TOP)
+    other_shape = HammingIndex(shaped).query(shaped, C.SIB_PHASH_SHAPE, top=C.SIB_TOP)
+    for i in range(n):
+        for j in sorted(set(same_shape[i][0].tolist()) | set(other_shape[i][0].tolist())):
+            if j <= i:
                 continue
-            if _same_share(colour_thumbs[i], colour_thumbs[j]) >= C.SIB_SAME:
+            da = abs(np.log(_aspect(sizes[i]) / _aspect(sizes[j])))
+            if da > C.SIB_ASPECT_MAX or (da <= C.SIB_ASPECT and j not in set(same_shape[i][0].tolist())):
+                continue
+            if da > C.SIB_ASPECT and _centred_share(colour_thumbs, sizes, i, j) < C.SIB_SAME - C.SIB_ALIGN_GAIN:
+                continue   # cheap look first: aligning cannot gain that much
+            if aligned(colour_thumbs, sizes, i, j)[1] >= C.SIB_SAME:
                 parent[root(j)] = root(i)
     roots = np.array([root(i) for i in range(n)])
     counts = np.bincount(roots, minlength=n)
@@ -77,61 +174,152 @@ def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int]) -> tuple[n
     return cv2.resize(big, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA), seen
 
 
-def _normalise(t: np.ndarray) -> np.ndarray:
-    """Per channel to zero mean and unit spread: brightness, contrast and tint edits cancel out."""
+def _normalise(t: np.ndarray, on: np.ndarray | None = None) -> np.ndarray:
+    """Per channel to zero mean and unit spread over the pixels ON (all by default; a sprite's own pixels,
+    not the footage round it): brightness, contrast and tint edits cancel out."""
     x = _soft(t)
-    m = x.reshape(-1, x.shape[2]).mean(axis=0)
-    s = x.reshape(-1, x.shape[2]).std(axis=0)
+    px = x.reshape(-1, x.shape[2]) if on is None or not on.any() else x[on]
+    m, s = px.mean(axis=0), px.std(axis=0)
     return (x - m) / np.maximum(s, C.SIB_MIN_STD)
 
 
-def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[int], colour_thumbs: np.ndarray,
-           ref_size: tuple[int, int]) -> tuple[float, float]:
-    """(detail score in [-1, 1], the clip's error to the reference on the discriminating pixels), on the part
-    of the reference the frame shows, in colour and in grey: the better of the two counts (a hue-shifted
-    copy keeps its shapes; a palette swap differs only in colour, where grey cannot tell, so it does not help)."""
+def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[int], thumbs: dict[int, np.ndarray],
+           ref_size: tuple[int, int], art: np.ndarray | None = None) -> dict[str, float]:
+    """The clip's detail against the reference's group, on the part of the reference the frame shows, in colour
+    and in grey (the better of the two counts: a hue-shifted copy keeps its shapes; a palette swap differs only
+    in colour, where grey cannot tell). THUMBS: each member's thumbnail in the reference's frame (`aligned`);
+    ART: the reference's opaque pixels in that frame (a sprite or a logo: what lies round it in a clip is not
+    part of it), None for all.
+
+    Figures: "detail" in [-1, 1] (how much closer the clip is to the reference than to its closest sibling
+    where the two differ: 1 clearly closer, 0 no closer, below 0 closer to the sibling); "error" (the clip's
+    mean error to the reference there and on the reference's own ink); "mismatch" (the share of the group's
+    discriminating pixels with ink, the reference's or the clip's, where the clip does not show the reference:
+    a card of the deck that is not indexed has other shapes there, a heart where a diamond is, even where no
+    indexed sibling differs); "hidden" (of the pixels that tell the reference from a sibling, the share under
+    something laid over the picture, a caption or a sticker, for the sibling with most hidden: they speak for
+    no member, and lower the confidence rather than pick a sibling)."""
     p, seen = _patch(bgr, H, ref_size)
-    thumbs = {r: colour_thumbs[r][:, ::-1] if mirrored else colour_thumbs[r] for r in [ref, *sibs]}
-    if seen.mean() < C.SIB_MIN_SEEN:
-        return 0.0, 1.0
+    thumbs = {r: t[:, ::-1] if mirrored else t for r, t in thumbs.items()}
+    if art is not None:
+        seen_all = seen.mean()
+        seen = seen & (art[:, ::-1] if mirrored else art)
+        if seen_all < C.SIB_MIN_SEEN or seen.mean() < C.SIB_MIN_SEEN * art.mean():
+            return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0}
+    elif seen.mean() < C.SIB_MIN_SEEN:
+        return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0}
     grey = lambda t: cv2.cvtColor(cv2.cvtColor(t, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)  # noqa: E731
     grey_clip = float(cv2.cvtColor(p, cv2.COLOR_BGR2HSV)[..., 1].mean()) < C.SIB_GREY_SAT
     results = [_detail_in(grey(p), {r: grey(t) for r, t in thumbs.items()}, ref, sibs, seen)]
     if not grey_clip:   # a clip turned grey: colour cannot speak
         results.append(_detail_in(p, thumbs, ref, sibs, seen))
-    return max(d for d, _ in results), min(e for _, e in results)
+        # grey cannot see a robe printed teal instead of green: where both are saturated, the hue must agree
+        # (a saturation or contrast edit keeps it)
+        hue = _hue_mismatch(p, thumbs, ref, sibs, seen)
+        results = [{**r, "mismatch": max(r["mismatch"], hue)} for r in results]
+    return max(results, key=factor)
 
 
-def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> tuple[float, float]:
+def _hue_mismatch(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> float:
+    """Share of the group's discriminating pixels, saturated in the clip and in the reference, whose hues
+    differ by more than SIB_HUE_TOL degrees (0 when too few such pixels)."""
     soft = {r: _soft(t) for r, t in thumbs.items()}
-    pn = _normalise(p)
-    norm = {r: _normalise(t) for r, t in thumbs.items()}
-    err_ref = np.abs(pn - norm[ref]).max(axis=2)
-    # the clip's error where the reference has detail of its own (ink, edges): a card of the deck that is
-    # not indexed shows other shapes there even where no indexed sibling differs (a heart for a diamond)
-    ink = seen & (np.abs(soft[ref] - cv2.GaussianBlur(soft[ref], (0, 0), C.SIB_INK_SCALE)).max(axis=2) > C.SIB_INK_TOL)
-    e_ink = float(err_ref[ink].mean()) if ink.any() else 0.0
+    diff = np.logical_or.reduce([np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL for s in sibs])
+    hp = cv2.cvtColor(np.clip(_soft(p), 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV).astype(np.int16)
+    hr = cv2.cvtColor(np.clip(soft[ref], 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV).astype(np.int16)
+    m = seen & diff & (hp[..., 1] >= C.SIB_HUE_SAT) & (hr[..., 1] >= C.SIB_HUE_SAT)
+    if m.sum() < C.SIB_MIN_DIFF * m.size:
+        return 0.0
+    dh = np.abs(hp[..., 0] - hr[..., 0])
+    dh = np.minimum(dh, 180 - dh) * 2          # OpenCV hue is degrees / 2
+    return float((dh[m] > C.SIB_HUE_TOL).mean())
+
+
+def _ink(n: np.ndarray) -> np.ndarray:
+    """Pixels of a normalised thumbnail that stand out from their surround (strokes, pips, edges)."""
+    return np.abs(n - cv2.GaussianBlur(n, (0, 0), C.SIB_INK_SCALE)).max(axis=2) > C.SIB_INK_NORM
+
+
+def _laid_over(off: np.ndarray) -> np.ndarray:
+    """Blobs of at least SIB_OCCLUDER_MIN of the thumbnail where the clip shows no member of the group (a
+    caption, a sticker, footage over the picture), grown by SIB_OCCLUDER_GROW."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(off.astype(np.uint8), connectivity=8)
+    big = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= C.SIB_OCCLUDER_MIN * off.size]
+    if not big:
+        return np.zeros_like(off)
+    m = np.isin(lab, big).astype(np.uint8)
+    k = 2 * C.SIB_OCCLUDER_GROW + 1
+    return cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+
+
+def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> dict[str, float]:
+    soft = {r: _soft(t) for r, t in thumbs.items()}
+    on = seen if seen.mean() < C.SIB_NORM_ALL else None
+    pn = _normalise(p, on)
+    norm = {r: _normalise(t, on) for r, t in thumbs.items()}
+    err = {r: np.abs(pn - norm[r]).max(axis=2) for r in thumbs}
+    diffs = {s: seen & (np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL) for s in sibs}
+    group_diff = np.logical_or.reduce(list(diffs.values())) if diffs else np.zeros_like(seen)
+    # something laid over the picture: large blobs where the clip shows no member of the group (a wrong pip's
+    # lobes are small; a caption or a sticker is not)
+    hidden_mask = _laid_over(seen & (np.minimum.reduce(list(err.values())) > C.SIB_AGREE_TOL))
+    shown = seen & ~hidden_mask
+    # the clip's error where the reference has detail of its own (ink, edges)
+    ink = _ink(norm[ref])
+    ref_ink = shown & ink
+    e_ink = float(err[ref][ref_ink].mean()) if ref_ink.any() else 0.0
+    # the discriminating pixels (grown a little: a heart's lobes reach past a diamond's points) with ink
+    k = 2 * C.SIB_DISCRIM_GROW + 1
+    discrim = cv2.dilate(group_diff.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    region = discrim & seen & (ink | _ink(pn))
+    # of what tells the reference from each sibling, the share hidden: the worst sibling counts
+    hidden = max((float((diffs[s] & hidden_mask).sum() / max(1, diffs[s].sum())) for s in sibs), default=0.0)
+    judged = region & shown
+    mismatch = float((err[ref][judged] > C.SIB_AGREE_TOL).mean()) if judged.sum() >= C.SIB_MIN_DIFF * seen.size else 0.0
     worst, e_out = 1.0, e_ink
     for s in sibs:
         # pairwise: the pixels where this sibling differs from the reference, and which of the two the clip shows there
-        diff = seen & (np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL)
-        if diff.mean() < C.SIB_MIN_DIFF:   # identical to this sibling where shown: nothing tells them apart
-            return 0.0, float(err_ref[seen].mean())
-        e_r = float(err_ref[diff].mean())
-        e_s = float(np.abs(pn - norm[s]).max(axis=2)[diff].mean())
+        diff = diffs[s] & shown
+        if diffs[s].mean() < C.SIB_MIN_DIFF:   # identical to this sibling where shown: nothing tells them apart
+            return {"detail": 0.0, "error": float(err[ref][seen].mean()), "mismatch": mismatch, "hidden": hidden}
+        if diff.mean() < C.SIB_MIN_DIFF:      # what tells them apart is hidden: no verdict between the two
+            continue                          # (the hidden share lowers the credit)
+        e_r = float(err[ref][diff].mean())
+        e_s = float(err[s][diff].mean())
         d = (e_s - e_r) / max(e_s + e_r, 1e-6)
         if d < worst:
             worst, e_out = d, max(e_r, e_ink)
-    return float(worst), e_out
+    return {"detail": float(worst), "error": e_out, "mismatch": mismatch, "hidden": hidden}
 
 
-def factor(d: float, error: float) -> float:
-    """Score factor from the detail score (full credit from SIB_DETAIL_FULL, none at SIB_DETAIL_LOW) and the
-    clip's error to the reference on those pixels (full credit to SIB_ERROR_FULL, none from SIB_ERROR_LOW:
-    a card of the deck that is not indexed is no closer to any sibling, and far from all): SIB_FLOOR at none."""
-    x = float(np.clip((d - C.SIB_DETAIL_LOW) / (C.SIB_DETAIL_FULL - C.SIB_DETAIL_LOW), 0.0, 1.0))
-    y = float(np.clip((C.SIB_ERROR_LOW - error) / (C.SIB_ERROR_LOW - C.SIB_ERROR_FULL), 0.0, 1.0))
-    return C.SIB_FLOOR + (1.0 - C.SIB_FLOOR) * min(x, y)
+def factor(fig: dict[str, float]) -> float:
+    """Score factor from the detail figures: the detail score (full credit from SIB_DETAIL_FULL, none at
+    SIB_DETAIL_LOW), the clip's error to the reference on those pixels (full credit to SIB_ERROR_FULL, none
+    from SIB_ERROR_LOW) and the mismatch share (full credit to SIB_MISMATCH_FULL, none from SIB_MISMATCH_LOW):
+    the clip must show THIS member, not merely be closer to it than to the others. SIB_FLOOR at none; the
+    hidden share lowers the credit in proportion (detail nobody can see is no evidence either way)."""
+    x = float(np.clip((fig["detail"] - C.SIB_DETAIL_LOW) / (C.SIB_DETAIL_FULL - C.SIB_DETAIL_LOW), 0.0, 1.0))
+    y = float(np.clip((C.SIB_ERROR_LOW - fig["error"]) / (C.SIB_ERROR_LOW - C.SIB_ERROR_FULL), 0.0, 1.0))
+    z = float(np.clip((C.SIB_MISMATCH_LOW - fig["mismatch"]) / (C.SIB_MISMATCH_LOW - C.SIB_MISMATCH_FULL), 0.0, 1.0))
+    credit = min(x, y, z) * (1.0 - C.SIB_HIDDEN_WEIGHT * fig["hidden"])
+    return C.SIB_FLOOR + (1.0 - C.SIB_FLOOR) * credit
+
+
+_ALIGNED: dict[tuple[str, int, int], np.ndarray] = {}
+
+
+def group_thumbs(idx, ref: int, sibs: list[int]) -> dict[int, np.ndarray]:
+    """The reference's thumbnail and each sibling's in the reference's frame (aligned by content; cached per
+    index version and pair)."""
+    out = {ref: idx.colour_thumbs[ref]}
+    for s in sibs:
+        key = (str(getattr(idx, "version", id(idx))), ref, s)
+        if key not in _ALIGNED:
+            if len(_ALIGNED) > C.SIB_ALIGN_CACHE:
+                _ALIGNED.clear()
+            _ALIGNED[key] = aligned(idx.colour_thumbs, idx.sizes, ref, s)[0]
+        out[s] = _ALIGNED[key]
+    return out
 
 
 def check_hits(bgr: np.ndarray, hits: list, idx) -> list:
@@ -147,9 +335,13 @@ def check_hits(bgr: np.ndarray, hits: list, idx) -> list:
             x, y, w, hh = h.box
             H = np.array([[w / rw, 0, x], [0, hh / rh, y], [0, 0, 1]], np.float64)
         mirrored = h.model >= 0 and bool(h.model & 1)
-        d, e = detail(bgr, H, mirrored, h.reference, sibs, idx.colour_thumbs, (rw, rh))
-        f = factor(d, e)
+        art = None
+        if getattr(idx, "thumb_masks", None) is not None and idx.thumb_masks[h.reference].min() < 128:
+            art = cv2.resize(np.asarray(idx.thumb_masks[h.reference]), (C.SIB_SIDE, C.SIB_SIDE),
+                             interpolation=cv2.INTER_AREA) >= 128
+        fig = detail(bgr, H, mirrored, h.reference, sibs, group_thumbs(idx, h.reference, sibs), (rw, rh), art)
+        f = factor(fig)
         h.score *= f
-        h.evidence["siblings"] = {"detail": round(d, 4), "error": round(e, 4), "factor": round(f, 4),
+        h.evidence["siblings"] = {**{k: round(v, 4) for k, v in fig.items()}, "factor": round(f, 4),
                                   "group": len(sibs) + 1}
     return hits

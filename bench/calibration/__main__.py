@@ -21,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from matcher.calibration import FEATURES as FEATURES_DEFAULT
+
 OUT = Path(__file__).resolve().parent.parent / "out" / "calibration"
 L2_GRID = (0.03, 0.3, 3.0)
-FEATURES_DEFAULT = ("heuristic_logit", "best_frame_margin", "detail_margin")
 
 
 def _metrics(p: np.ndarray, y: np.ndarray) -> dict:
