@@ -192,6 +192,9 @@ SIB_INK_NORM = 0.6            # ... this far (normalised units): ink
 SIB_DISCRIM_GROW = 1          # thumbnail px the group's discriminating pixels are grown by
 SIB_MISMATCH_FULL, SIB_MISMATCH_LOW = 0.12, 0.26   # share of discriminating ink not shown: full credit, none
 SIB_NORM_ALL = 0.98           # colours normalised over the pixels shown (a sprite's, a crop's) under this share
+SIB_SHIFT_PX = 1.2            # reference px the clip may sit off the member when comparing pixels (whole
+                              # thumbnail px only: a narrow sprite stretched into the square frame)
+SIB_ART_ERODE = 2             # thumbnail px a transparent reference's opaque mask is eroded by
 SIB_HUE_SAT, SIB_HUE_TOL = 60, 30.0   # saturation (0-255) from which a pixel's hue counts; degrees it may move
 SIB_OCCLUDER_MIN = 0.01       # share of the thumbnail a blob must cover to be something laid over the picture
 SIB_OCCLUDER_GROW = 2         # ... grown by this (thumbnail px)

@@ -210,9 +210,10 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
         return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0}
     grey = lambda t: cv2.cvtColor(cv2.cvtColor(t, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)  # noqa: E731
     grey_clip = float(cv2.cvtColor(p, cv2.COLOR_BGR2HSV)[..., 1].mean()) < C.SIB_GREY_SAT
-    results = [_detail_in(grey(p), {r: grey(t) for r, t in thumbs.items()}, ref, sibs, seen)]
+    shift = _shift(ref_size)
+    results = [_detail_in(grey(p), {r: grey(t) for r, t in thumbs.items()}, ref, sibs, seen, shift)]
     if not grey_clip:   # a clip turned grey: colour cannot speak
-        results.append(_detail_in(p, thumbs, ref, sibs, seen))
+        results.append(_detail_in(p, thumbs, ref, sibs, seen, shift))
         # grey cannot see a robe printed teal instead of green: where both are saturated, the hue must agree
         # (a saturation or contrast edit keeps it)
         hue = _hue_mismatch(p, thumbs, ref, sibs, seen)
@@ -235,6 +236,23 @@ def _hue_mismatch(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: 
     return float((dh[m] > C.SIB_HUE_TOL).mean())
 
 
+def _error(pn: np.ndarray, n: np.ndarray, shift: tuple[int, int] = (0, 0)) -> np.ndarray:
+    """Per pixel, the clip's error to a member (max over channels), the best within SHIFT (x, y) thumbnail
+    px: a narrow sprite squeezed into the square frame is stretched, and so is the hit's geometry error."""
+    kx, ky = shift
+    if kx <= 0 and ky <= 0:
+        return np.abs(pn - n).max(axis=2)
+    pad = cv2.copyMakeBorder(pn, ky, ky, kx, kx, cv2.BORDER_REPLICATE)
+    h, w = n.shape[:2]
+    return np.min([np.abs(pad[ky + dy:ky + dy + h, kx + dx:kx + dx + w] - n).max(axis=2)
+                   for dy in range(-ky, ky + 1) for dx in range(-kx, kx + 1)], axis=0)
+
+
+def _shift(ref_size: tuple[int, int]) -> tuple[int, int]:
+    """Thumbnail px per SIB_SHIFT_PX reference px, each way (0 where the thumbnail shrinks the reference)."""
+    return tuple(int(C.SIB_SHIFT_PX * C.SIB_SIDE / max(1, v)) for v in ref_size)
+
+
 def _ink(n: np.ndarray) -> np.ndarray:
     """Pixels of a normalised thumbnail that stand out from their surround (strokes, pips, edges)."""
     return np.abs(n - cv2.GaussianBlur(n, (0, 0), C.SIB_INK_SCALE)).max(axis=2) > C.SIB_INK_NORM
@@ -252,12 +270,13 @@ def _laid_over(off: np.ndarray) -> np.ndarray:
     return cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
 
 
-def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> dict[str, float]:
+def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray,
+               shift: tuple[int, int] = (0, 0)) -> dict[str, float]:
     soft = {r: _soft(t) for r, t in thumbs.items()}
     on = seen if seen.mean() < C.SIB_NORM_ALL else None
     pn = _normalise(p, on)
     norm = {r: _normalise(t, on) for r, t in thumbs.items()}
-    err = {r: np.abs(pn - norm[r]).max(axis=2) for r in thumbs}
+    err = {r: _error(pn, norm[r], shift) for r in thumbs}
     diffs = {s: seen & (np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL) for s in sibs}
     group_diff = np.logical_or.reduce(list(diffs.values())) if diffs else np.zeros_like(seen)
     # something laid over the picture: large blobs where the clip shows no member of the group (a wrong pip's
@@ -337,8 +356,10 @@ def check_hits(bgr: np.ndarray, hits: list, idx) -> list:
         mirrored = h.model >= 0 and bool(h.model & 1)
         art = None
         if getattr(idx, "thumb_masks", None) is not None and idx.thumb_masks[h.reference].min() < 128:
-            art = cv2.resize(np.asarray(idx.thumb_masks[h.reference]), (C.SIB_SIDE, C.SIB_SIDE),
-                             interpolation=cv2.INTER_AREA) >= 128
+            # eroded: the footage round a sprite bleeds into its edge pixels once smoothed
+            art = cv2.erode(cv2.resize(np.asarray(idx.thumb_masks[h.reference]), (C.SIB_SIDE, C.SIB_SIDE),
+                                       interpolation=cv2.INTER_AREA),
+                            np.ones((2 * C.SIB_ART_ERODE + 1, 2 * C.SIB_ART_ERODE + 1), np.uint8)) >= 128
         fig = detail(bgr, H, mirrored, h.reference, sibs, group_thumbs(idx, h.reference, sibs), (rw, rh), art)
         f = factor(fig)
         h.score *= f
