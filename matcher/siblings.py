@@ -1,12 +1,15 @@
 """Siblings: near-duplicate references (the cards of one deck, the frames of one animation, stills of one
 shot) found at index time, and the detail that tells them apart checked at scan time.
 
-Index time: each reference keeps a small colour thumbnail; references whose full-image hashes are close
-and whose thumbnails agree on most pixels form a sibling group. Scan time: a hit on a reference of a
-group is warped back into the reference's thumbnail frame (by the hit's geometry) and compared, on the
-pixels where the group's members differ (rank and suit, pips, a pose, the colour), with the reference
-and with each sibling: the detail score says how much closer the clip is to the reference there than to
-its closest sibling (1 clearly closer, 0 no closer, below 0 closer to a sibling)."""
+Index time: each reference keeps a small colour thumbnail; references whose hashes are close and whose
+thumbnails agree on most pixels form a sibling group (references of other shapes, sprite frames trimmed to
+their opaque box, compared aligned by content). Scan time: a hit on a reference of a group is warped back
+into the reference's thumbnail frame (by the hit's geometry) and compared with every member on the pixels
+where the members differ (rank and suit, pips, a pose, the colour). The hit keeps its score only when the
+clip is clearly closer there to the reference than to any sibling AND shows the reference's own detail
+(a card of the deck that is not indexed, a heart where the reference has a diamond, is no closer to any
+sibling and still not the reference); what is laid over the picture (a caption, a sticker) lowers the
+confidence without speaking for any member."""
 
 from __future__ import annotations
 
@@ -14,151 +17,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
-from matcher.hamming_index import HammingIndex
-from matcher.hashing import phash_batch
-
-
-def colour_thumb(bgr: np.ndarray) -> np.ndarray:
-    """The reference (transparency already flattened) as a SIB_SIDE square colour thumbnail (BGR)."""
-    return cv2.resize(bgr, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA)
-
-
-def _same_share(a: np.ndarray, b: np.ndarray) -> float:
-    """Share of thumbnail pixels where two references agree (every channel within SIB_PIXEL_TOL)."""
-    d = np.abs(_soft(a) - _soft(b)).max(axis=2)
-    return float((d <= C.SIB_PIXEL_TOL).mean())
-
-
-def _soft(t: np.ndarray) -> np.ndarray:
-    return cv2.GaussianBlur(t.astype(np.float32), (0, 0), C.SIB_SMOOTH)
-
-
-def _pixel_scale(sizes: np.ndarray, refs: list[int]) -> float:
-    """Thumbnail pixels per reference pixel shared by REFS: the longest side among them is SIB_SIDE."""
-    return C.SIB_SIDE / max(1, int(max(max(sizes[r]) for r in refs)))
-
-
-def _true_aspect(thumb: np.ndarray, size, s: float) -> np.ndarray:
-    """A square thumbnail back at its reference's shape, at S thumbnail pixels per reference pixel."""
-    w, h = max(2, round(float(size[0]) * s)), max(2, round(float(size[1]) * s))
-    return cv2.resize(thumb, (w, h), interpolation=cv2.INTER_AREA)
-
-
-def _fill(t: np.ndarray) -> np.ndarray:
-    """The colour round a thumbnail's edge (a sprite's flattened background): what lies beyond it."""
-    edge = np.concatenate([t[0], t[-1], t[:, 0], t[:, -1]]).reshape(-1, 3)
-    return np.median(edge, axis=0)
-
-
-def _placed(b: np.ndarray, shape: tuple[int, int], dx: int, dy: int, fill: np.ndarray) -> np.ndarray:
-    out = np.empty((shape[0], shape[1], 3), np.float32)
-    out[:] = fill
-    ys, xs = slice(max(0, dy), min(shape[0], dy + b.shape[0])), slice(max(0, dx), min(shape[1], dx + b.shape[1]))
-    out[ys, xs] = b[ys.start - dy:ys.stop - dy, xs.start - dx:xs.stop - dx]
-    return out
-
-
-def aligned(thumbs: np.ndarray, sizes: np.ndarray, a: int, b: int) -> tuple[np.ndarray, float]:
-    """Reference B's thumbnail in reference A's thumbnail frame, and the share of pixels where the two agree.
-    Same shape (within SIB_ASPECT): B's thumbnail as it is. Other widths or heights (sprite frames trimmed to
-    their opaque box: a stride is wider than a stance): both at one pixel scale, B shifted over A to where
-    their content agrees best (every offset within the size difference, SIB_ALIGN_STEP thumbnail px apart),
-    then squeezed into A's square frame; what B does not cover is its background colour."""
-    if abs(np.log(_aspect(sizes[a]) / _aspect(sizes[b]))) <= C.SIB_ASPECT:
-        return thumbs[b], _same_share(thumbs[a], thumbs[b])
-    s = _pixel_scale(sizes, [a, b])
-    ta, tb = _true_aspect(thumbs[a], sizes[a], s), _true_aspect(thumbs[b], sizes[b], s)
-    sa, sb, fill = _soft(ta), _soft(tb), _fill(tb).astype(np.float32)
-    # agreement counted where either shows content (not its background): two figures on one plain background
-    # agree on the background whatever they are
-    content_a = np.abs(sa - _fill(ta).astype(np.float32)).max(axis=2) > C.SIB_PIXEL_TOL
-    best = (-1.0, 0, 0)
-    rx = abs(ta.shape[1] - tb.shape[1]) // 2 + C.SIB_ALIGN_SLACK
-    ry = abs(ta.shape[0] - tb.shape[0]) // 2 + C.SIB_ALIGN_SLACK
-    cx, cy = (ta.shape[1] - tb.shape[1]) // 2, (ta.shape[0] - tb.shape[0]) // 2
-    for dy in range(cy - ry, cy + ry + 1, C.SIB_ALIGN_STEP):
-        for dx in range(cx - rx, cx + rx + 1, C.SIB_ALIGN_STEP):
-            pb = _placed(sb, ta.shape[:2], dx, dy, fill)
-            content_b = np.abs(pb - fill).max(axis=2) > C.SIB_PIXEL_TOL
-            content = content_a | content_b
-            share = float((np.abs(sa - pb).max(axis=2) <= C.SIB_PIXEL_TOL)[content].mean()) if content.any() else 0.0
-            # and as much content on either side (a figure against a full-bleed card is no sibling)
-            share *= float(min(1.0, min(content_a.sum(), content_b.sum()) / max(1, max(content_a.sum(), content_b.sum()))
-                               / C.SIB_CONTENT_RATIO))
-            if share > best[0]:
-                best = (share, dx, dy)
-    share, dx, dy = best
-    placed = _placed(tb.astype(np.float32), ta.shape[:2], dx, dy, fill)
-    sq = cv2.resize(placed, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_LINEAR)
-    return np.clip(np.round(sq), 0, 255).astype(np.uint8), share
-
-
-def _centred_share(thumbs: np.ndarray, sizes: np.ndarray, a: int, b: int) -> float:
-    """`aligned`'s agreement with B centred on A, no search."""
-    s = _pixel_scale(sizes, [a, b])
-    ta, tb = _true_aspect(thumbs[a], sizes[a], s), _true_aspect(thumbs[b], sizes[b], s)
-    pb = _placed(_soft(tb), ta.shape[:2], (ta.shape[1] - tb.shape[1]) // 2, (ta.shape[0] - tb.shape[0]) // 2,
-                 _fill(tb).astype(np.float32))
-    sa = _soft(ta)
-    content = (np.abs(sa - _fill(ta).astype(np.float32)).max(axis=2) > C.SIB_PIXEL_TOL) | \
-              (np.abs(pb - _fill(tb).astype(np.float32)).max(axis=2) > C.SIB_PIXEL_TOL)
-    return float((np.abs(sa - pb).max(axis=2) <= C.SIB_PIXEL_TOL)[content].mean()) if content.any() else 0.0
-
-
-def _aspect(size) -> float:
-    return float(size[0]) / max(1.0, float(size[1]))
-
-
-def content_phash(thumbs: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """pHash of each thumbnail at its reference's shape, centred on a square of its edge colour: two frames of
-    one sprite whose widths differ hash alike although their squashed full-image hashes do not."""
-    grey32 = np.empty((len(thumbs), 32, 32), np.float32)
-    for i in range(len(thumbs)):
-        t = _true_aspect(thumbs[i], sizes[i], _pixel_scale(sizes, [i]))
-        sq = _placed(t.astype(np.float32), (C.SIB_SIDE, C.SIB_SIDE), (C.SIB_SIDE - t.shape[1]) // 2,
-                     (C.SIB_SIDE - t.shape[0]) // 2, _fill(t).astype(np.float32))
-        grey32[i] = cv2.resize(cv2.cvtColor(sq, cv2.COLOR_BGR2GRAY), (32, 32), interpolation=cv2.INTER_AREA)
-    return phash_batch(grey32) if len(thumbs) else np.zeros(0, np.uint64)
-
-
-def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.ndarray) -> np.ndarray:
-    """Sibling group of each reference (-1: none). Pairs come from the full-image pHash (within
-    SIB_PHASH bits), so the cost follows the near-duplicates rather than the square of the references;
-    a pair is kept when the aspects are within SIB_ASPECT_MAX and the thumbnails, aligned by content when
-    the shapes differ (`aligned`), agree on SIB_SAME of their pixels."""
-    n = len(colour_thumbs)
-    parent = np.arange(n)
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return int(i)
-
-    # candidates: the full-image pHash (a squashed image: same-shaped near-duplicates) and the pHash of each
-    # thumbnail at its own shape centred on a square of its background (frames of other widths)
-    shaped = content_phash(colour_thumbs, sizes)
-    same_shape = HammingIndex(full_phash).query(full_phash, C.SIB_PHASH, top=C.SIB_TOP)
-    other_shape = HammingIndex(shaped).query(shaped, C.SIB_PHASH_SHAPE, top=C.SIB_TOP)
-    for i in range(n):
-        for j in sorted(set(same_shape[i][0].tolist()) | set(other_shape[i][0].tolist())):
-            if j <= i:
-                continue
-            da = abs(np.log(_aspect(sizes[i]) / _aspect(sizes[j])))
-            if da > C.SIB_ASPECT_MAX or (da <= C.SIB_ASPECT and j not in set(same_shape[i][0].tolist())):
-                continue
-            if da > C.SIB_ASPECT and _centred_share(colour_thumbs, sizes, i, j) < C.SIB_SAME - C.SIB_ALIGN_GAIN:
-                continue   # cheap look first: aligning cannot gain that much
-            if aligned(colour_thumbs, sizes, i, j)[1] >= C.SIB_SAME:
-                parent[root(j)] = root(i)
-    roots = np.array([root(i) for i in range(n)])
-    counts = np.bincount(roots, minlength=n)
-    return np.where(counts[roots] > 1, roots, -1).astype(np.int32)
-
-
-def members(groups: np.ndarray, ref: int) -> list[int]:
-    g = int(groups[ref])
-    return [] if g < 0 else [int(r) for r in np.flatnonzero(groups == g) if r != ref]
+from matcher.sibling_groups import aligned, colour_thumb, find_groups, members, smooth  # noqa: F401 (index.py: colour_thumb, find_groups, members)
 
 
 def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -177,7 +36,7 @@ def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int]) -> tuple[n
 def _normalise(t: np.ndarray, on: np.ndarray | None = None) -> np.ndarray:
     """Per channel to zero mean and unit spread over the pixels ON (all by default; a sprite's own pixels,
     not the footage round it): brightness, contrast and tint edits cancel out."""
-    x = _soft(t)
+    x = smooth(t)
     px = x.reshape(-1, x.shape[2]) if on is None or not on.any() else x[on]
     m, s = px.mean(axis=0), px.std(axis=0)
     return (x - m) / np.maximum(s, C.SIB_MIN_STD)
@@ -224,9 +83,9 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
 def _hue_mismatch(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> float:
     """Share of the group's discriminating pixels, saturated in the clip and in the reference, whose hues
     differ by more than SIB_HUE_TOL degrees (0 when too few such pixels)."""
-    soft = {r: _soft(t) for r, t in thumbs.items()}
+    soft = {r: smooth(t) for r, t in thumbs.items()}
     diff = np.logical_or.reduce([np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL for s in sibs])
-    hp = cv2.cvtColor(np.clip(_soft(p), 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV).astype(np.int16)
+    hp = cv2.cvtColor(np.clip(smooth(p), 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV).astype(np.int16)
     hr = cv2.cvtColor(np.clip(soft[ref], 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV).astype(np.int16)
     m = seen & diff & (hp[..., 1] >= C.SIB_HUE_SAT) & (hr[..., 1] >= C.SIB_HUE_SAT)
     if m.sum() < C.SIB_MIN_DIFF * m.size:
@@ -272,7 +131,7 @@ def _laid_over(off: np.ndarray) -> np.ndarray:
 
 def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray,
                shift: tuple[int, int] = (0, 0)) -> dict[str, float]:
-    soft = {r: _soft(t) for r, t in thumbs.items()}
+    soft = {r: smooth(t) for r, t in thumbs.items()}
     on = seen if seen.mean() < C.SIB_NORM_ALL else None
     pn = _normalise(p, on)
     norm = {r: _normalise(t, on) for r, t in thumbs.items()}
