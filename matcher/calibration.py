@@ -18,10 +18,12 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
 # the evidence figures of one (clip, reference) pair the calibration reads, in this order, each 0 where the
 # evidence is neutral: the fused detectors' score as a log-odds (0 at the 0.5 the detectors were tuned to),
-# the best frame's score above 0.5, and the sibling margin (detail score above SIB_DETAIL_FULL; 0 for a
-# reference without siblings). The model has no intercept and weights >= 0: more evidence never lowers a
+# the best frame's score above 0.5, the sibling margin (detail score above SIB_DETAIL_FULL; 0 for a
+# reference without siblings), and the log of the sibling check's score factor (0 for a reference without
+# siblings or whose detail the clip shows; down to log SIB_FLOOR for one whose detail it does not show: the
+# fit can weigh the sibling check apart from the detectors' score). The model has no intercept and weights >= 0: more evidence never lowers a
 # score, and a pair whose evidence is neutral stays at 0.5.
-FEATURES = ("heuristic_logit", "best_frame_margin", "detail_margin")
+FEATURES = ("heuristic_logit", "best_frame_margin", "detail_margin", "sibling_log_factor")
 
 
 def pair_features(hits: list, frames: int) -> dict[str, float]:
@@ -44,6 +46,7 @@ def pair_features(hits: list, frames: int) -> dict[str, float]:
         "heuristic_logit": math.log(h / (1 - h)),
         "best_frame_margin": float(best.score) - 0.5,
         "detail_margin": (float(sib["detail"]) - C.SIB_DETAIL_FULL) if sib else 0.0,
+        "sibling_log_factor": math.log(max(float(sib.get("factor", 1.0)), C.SIB_FLOOR)) if sib else 0.0,
         "heuristic": clip_score(scores),
         "best_frame": float(best.score),
         "support": sum(1 for s in scores if s >= C.FRAME_HIT) / max(1, frames),

@@ -177,8 +177,28 @@ SIB_MIN_SEEN = 0.2            # share of the reference the frame must show for a
 SIB_MIN_DIFF = 0.01           # share of pixels that must differ between siblings for a verdict
 SIB_DETAIL_LOW, SIB_DETAIL_FULL = 0.05, 0.25   # detail score: floor credit, full credit
 SIB_ERROR_FULL, SIB_ERROR_LOW = 0.3, 0.6      # error (normalised units) there: full credit, floor credit
-SIB_INK_SCALE, SIB_INK_TOL = 3.0, 30.0  # the reference's own detail: pixels this far (grey levels) from their surround (sigma px)
+SIB_INK_SCALE = 3.0           # the reference's own detail (ink): pixels far from their surround (sigma px)
 SIB_FLOOR = 0.15              # score factor of a hit whose detail is no closer to it than to a sibling
+SIB_ASPECT_MAX = 0.7          # siblings of other shapes (sprite frames trimmed to their box: a stride is wider
+                              # than a stance) up to this log aspect ratio, compared aligned by content
+SIB_PHASH_SHAPE = 32          # ... candidates by the pHash of the thumbnail at its own shape within this
+SIB_ALIGN_GAIN = 0.2          # ... the share centred must be within this of SIB_SAME before aligning
+SIB_CONTENT_RATIO = 0.7       # ... their content (not background) areas within this ratio, or the share shrinks
+SIB_ALIGN_SLACK = 3           # ... offsets searched beyond the size difference (thumbnail px)
+SIB_ALIGN_STEP = 1            # ... one offset every this many thumbnail px
+SIB_ALIGN_CACHE = 4096        # aligned sibling thumbnails kept in memory at scan time
+SIB_AGREE_TOL = 1.0           # normalised units: a pixel where the clip does not show the reference
+SIB_INK_NORM = 0.6            # ... this far (normalised units): ink
+SIB_DISCRIM_GROW = 1          # thumbnail px the group's discriminating pixels are grown by
+SIB_MISMATCH_FULL, SIB_MISMATCH_LOW = 0.12, 0.26   # share of discriminating ink not shown: full credit, none
+SIB_NORM_ALL = 0.98           # colours normalised over the pixels shown (a sprite's, a crop's) under this share
+SIB_SHIFT_PX = 1.2            # reference px the clip may sit off the member when comparing pixels (whole
+                              # thumbnail px only: a narrow sprite stretched into the square frame)
+SIB_ART_ERODE = 2             # thumbnail px a transparent reference's opaque mask is eroded by
+SIB_HUE_SAT, SIB_HUE_TOL = 60, 30.0   # saturation (0-255) from which a pixel's hue counts; degrees it may move
+SIB_OCCLUDER_MIN = 0.01       # share of the thumbnail a blob must cover to be something laid over the picture
+SIB_OCCLUDER_GROW = 2         # ... grown by this (thumbnail px)
+SIB_HIDDEN_WEIGHT = 0.5       # credit lost when all the discriminating detail is hidden
 # --- motion (frames that only pan or zoom into what was analysed reuse its analysis) -----------------
 MOTION_SIDE = 240             # long side of the grey frame the camera motion is tracked on
 MOTION_POINTS = 120           # corners followed by optical flow

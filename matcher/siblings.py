@@ -1,12 +1,15 @@
 """Siblings: near-duplicate references (the cards of one deck, the frames of one animation, stills of one
 shot) found at index time, and the detail that tells them apart checked at scan time.
 
-Index time: each reference keeps a small colour thumbnail; references whose full-image hashes are close
-and whose thumbnails agree on most pixels form a sibling group. Scan time: a hit on a reference of a
-group is warped back into the reference's thumbnail frame (by the hit's geometry) and compared, on the
-pixels where the group's members differ (rank and suit, pips, a pose, the colour), with the reference
-and with each sibling: the detail score says how much closer the clip is to the reference there than to
-its closest sibling (1 clearly closer, 0 no closer, below 0 closer to a sibling)."""
+Index time: each reference keeps a small colour thumbnail; references whose hashes are close and whose
+thumbnails agree on most pixels form a sibling group (references of other shapes, sprite frames trimmed to
+their opaque box, compared aligned by content). Scan time: a hit on a reference of a group is warped back
+into the reference's thumbnail frame (by the hit's geometry) and compared with every member on the pixels
+where the members differ (rank and suit, pips, a pose, the colour). The hit keeps its score only when the
+clip is clearly closer there to the reference than to any sibling AND shows the reference's own detail
+(a card of the deck that is not indexed, a heart where the reference has a diamond, is no closer to any
+sibling and still not the reference); what is laid over the picture (a caption, a sticker) lowers the
+confidence without speaking for any member."""
 
 from __future__ import annotations
 
@@ -14,54 +17,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
-from matcher.hamming_index import HammingIndex
-
-
-def colour_thumb(bgr: np.ndarray) -> np.ndarray:
-    """The reference (transparency already flattened) as a SIB_SIDE square colour thumbnail (BGR)."""
-    return cv2.resize(bgr, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA)
-
-
-def _same_share(a: np.ndarray, b: np.ndarray) -> float:
-    """Share of thumbnail pixels where two references agree (every channel within SIB_PIXEL_TOL)."""
-    d = np.abs(_soft(a) - _soft(b)).max(axis=2)
-    return float((d <= C.SIB_PIXEL_TOL).mean())
-
-
-def _soft(t: np.ndarray) -> np.ndarray:
-    return cv2.GaussianBlur(t.astype(np.float32), (0, 0), C.SIB_SMOOTH)
-
-
-def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.ndarray) -> np.ndarray:
-    """Sibling group of each reference (-1: none). Pairs come from the full-image pHash (within
-    SIB_PHASH bits), so the cost follows the near-duplicates rather than the square of the references;
-    a pair is kept when the aspects match and the thumbnails agree on SIB_SAME of their pixels."""
-    n = len(colour_thumbs)
-    parent = np.arange(n)
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return int(i)
-
-    hidx = HammingIndex(full_phash)
-    res = hidx.query(full_phash, C.SIB_PHASH, top=C.SIB_TOP)
-    aspect = sizes[:, 0] / np.maximum(1, sizes[:, 1])
-    for i, (rows, _) in enumerate(res):
-        for j in rows.tolist():
-            if j <= i or abs(np.log(aspect[i] / aspect[j])) > C.SIB_ASPECT:
-                continue
-            if _same_share(colour_thumbs[i], colour_thumbs[j]) >= C.SIB_SAME:
-                parent[root(j)] = root(i)
-    roots = np.array([root(i) for i in range(n)])
-    counts = np.bincount(roots, minlength=n)
-    return np.where(counts[roots] > 1, roots, -1).astype(np.int32)
-
-
-def members(groups: np.ndarray, ref: int) -> list[int]:
-    g = int(groups[ref])
-    return [] if g < 0 else [int(r) for r in np.flatnonzero(groups == g) if r != ref]
+from matcher.sibling_groups import aligned, colour_thumb, find_groups, members, smooth  # noqa: F401 (index.py: colour_thumb, find_groups, members)
 
 
 def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -77,61 +33,171 @@ def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int]) -> tuple[n
     return cv2.resize(big, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA), seen
 
 
-def _normalise(t: np.ndarray) -> np.ndarray:
-    """Per channel to zero mean and unit spread: brightness, contrast and tint edits cancel out."""
-    x = _soft(t)
-    m = x.reshape(-1, x.shape[2]).mean(axis=0)
-    s = x.reshape(-1, x.shape[2]).std(axis=0)
+def _normalise(t: np.ndarray, on: np.ndarray | None = None) -> np.ndarray:
+    """Per channel to zero mean and unit spread over the pixels ON (all by default; a sprite's own pixels,
+    not the footage round it): brightness, contrast and tint edits cancel out."""
+    x = smooth(t)
+    px = x.reshape(-1, x.shape[2]) if on is None or not on.any() else x[on]
+    m, s = px.mean(axis=0), px.std(axis=0)
     return (x - m) / np.maximum(s, C.SIB_MIN_STD)
 
 
-def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[int], colour_thumbs: np.ndarray,
-           ref_size: tuple[int, int]) -> tuple[float, float]:
-    """(detail score in [-1, 1], the clip's error to the reference on the discriminating pixels), on the part
-    of the reference the frame shows, in colour and in grey: the better of the two counts (a hue-shifted
-    copy keeps its shapes; a palette swap differs only in colour, where grey cannot tell, so it does not help)."""
+def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[int], thumbs: dict[int, np.ndarray],
+           ref_size: tuple[int, int], art: np.ndarray | None = None) -> dict[str, float]:
+    """The clip's detail against the reference's group, on the part of the reference the frame shows, in colour
+    and in grey (the better of the two counts: a hue-shifted copy keeps its shapes; a palette swap differs only
+    in colour, where grey cannot tell). THUMBS: each member's thumbnail in the reference's frame (`aligned`);
+    ART: the reference's opaque pixels in that frame (a sprite or a logo: what lies round it in a clip is not
+    part of it), None for all.
+
+    Figures: "detail" in [-1, 1] (how much closer the clip is to the reference than to its closest sibling
+    where the two differ: 1 clearly closer, 0 no closer, below 0 closer to the sibling); "error" (the clip's
+    mean error to the reference there and on the reference's own ink); "mismatch" (the share of the group's
+    discriminating pixels with ink, the reference's or the clip's, where the clip does not show the reference:
+    a card of the deck that is not indexed has other shapes there, a heart where a diamond is, even where no
+    indexed sibling differs); "hidden" (of the pixels that tell the reference from a sibling, the share under
+    something laid over the picture, a caption or a sticker, for the sibling with most hidden: they speak for
+    no member, and lower the confidence rather than pick a sibling)."""
     p, seen = _patch(bgr, H, ref_size)
-    thumbs = {r: colour_thumbs[r][:, ::-1] if mirrored else colour_thumbs[r] for r in [ref, *sibs]}
-    if seen.mean() < C.SIB_MIN_SEEN:
-        return 0.0, 1.0
+    thumbs = {r: t[:, ::-1] if mirrored else t for r, t in thumbs.items()}
+    if art is not None:
+        seen_all = seen.mean()
+        seen = seen & (art[:, ::-1] if mirrored else art)
+        if seen_all < C.SIB_MIN_SEEN or seen.mean() < C.SIB_MIN_SEEN * art.mean():
+            return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0}
+    elif seen.mean() < C.SIB_MIN_SEEN:
+        return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0}
     grey = lambda t: cv2.cvtColor(cv2.cvtColor(t, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)  # noqa: E731
     grey_clip = float(cv2.cvtColor(p, cv2.COLOR_BGR2HSV)[..., 1].mean()) < C.SIB_GREY_SAT
-    results = [_detail_in(grey(p), {r: grey(t) for r, t in thumbs.items()}, ref, sibs, seen)]
+    shift = _shift(ref_size)
+    results = [_detail_in(grey(p), {r: grey(t) for r, t in thumbs.items()}, ref, sibs, seen, shift)]
     if not grey_clip:   # a clip turned grey: colour cannot speak
-        results.append(_detail_in(p, thumbs, ref, sibs, seen))
-    return max(d for d, _ in results), min(e for _, e in results)
+        results.append(_detail_in(p, thumbs, ref, sibs, seen, shift))
+        # grey cannot see a robe printed teal instead of green: where both are saturated, the hue must agree
+        # (a saturation or contrast edit keeps it)
+        hue = _hue_mismatch(p, thumbs, ref, sibs, seen)
+        results = [{**r, "mismatch": max(r["mismatch"], hue)} for r in results]
+    return max(results, key=factor)
 
 
-def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> tuple[float, float]:
-    soft = {r: _soft(t) for r, t in thumbs.items()}
-    pn = _normalise(p)
-    norm = {r: _normalise(t) for r, t in thumbs.items()}
-    err_ref = np.abs(pn - norm[ref]).max(axis=2)
-    # the clip's error where the reference has detail of its own (ink, edges): a card of the deck that is
-    # not indexed shows other shapes there even where no indexed sibling differs (a heart for a diamond)
-    ink = seen & (np.abs(soft[ref] - cv2.GaussianBlur(soft[ref], (0, 0), C.SIB_INK_SCALE)).max(axis=2) > C.SIB_INK_TOL)
-    e_ink = float(err_ref[ink].mean()) if ink.any() else 0.0
+def _hue_mismatch(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> float:
+    """Share of the group's discriminating pixels, saturated in the clip and in the reference, whose hues
+    differ by more than SIB_HUE_TOL degrees (0 when too few such pixels)."""
+    soft = {r: smooth(t) for r, t in thumbs.items()}
+    diff = np.logical_or.reduce([np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL for s in sibs])
+    hp = cv2.cvtColor(np.clip(smooth(p), 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV).astype(np.int16)
+    hr = cv2.cvtColor(np.clip(soft[ref], 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV).astype(np.int16)
+    m = seen & diff & (hp[..., 1] >= C.SIB_HUE_SAT) & (hr[..., 1] >= C.SIB_HUE_SAT)
+    if m.sum() < C.SIB_MIN_DIFF * m.size:
+        return 0.0
+    dh = np.abs(hp[..., 0] - hr[..., 0])
+    dh = np.minimum(dh, 180 - dh) * 2          # OpenCV hue is degrees / 2
+    return float((dh[m] > C.SIB_HUE_TOL).mean())
+
+
+def _error(pn: np.ndarray, n: np.ndarray, shift: tuple[int, int] = (0, 0)) -> np.ndarray:
+    """Per pixel, the clip's error to a member (max over channels), the best within SHIFT (x, y) thumbnail
+    px: a narrow sprite squeezed into the square frame is stretched, and so is the hit's geometry error."""
+    kx, ky = shift
+    if kx <= 0 and ky <= 0:
+        return np.abs(pn - n).max(axis=2)
+    pad = cv2.copyMakeBorder(pn, ky, ky, kx, kx, cv2.BORDER_REPLICATE)
+    h, w = n.shape[:2]
+    return np.min([np.abs(pad[ky + dy:ky + dy + h, kx + dx:kx + dx + w] - n).max(axis=2)
+                   for dy in range(-ky, ky + 1) for dx in range(-kx, kx + 1)], axis=0)
+
+
+def _shift(ref_size: tuple[int, int]) -> tuple[int, int]:
+    """Thumbnail px per SIB_SHIFT_PX reference px, each way (0 where the thumbnail shrinks the reference)."""
+    return tuple(int(C.SIB_SHIFT_PX * C.SIB_SIDE / max(1, v)) for v in ref_size)
+
+
+def _ink(n: np.ndarray) -> np.ndarray:
+    """Pixels of a normalised thumbnail that stand out from their surround (strokes, pips, edges)."""
+    return np.abs(n - cv2.GaussianBlur(n, (0, 0), C.SIB_INK_SCALE)).max(axis=2) > C.SIB_INK_NORM
+
+
+def _laid_over(off: np.ndarray) -> np.ndarray:
+    """Blobs of at least SIB_OCCLUDER_MIN of the thumbnail where the clip shows no member of the group (a
+    caption, a sticker, footage over the picture), grown by SIB_OCCLUDER_GROW."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(off.astype(np.uint8), connectivity=8)
+    big = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= C.SIB_OCCLUDER_MIN * off.size]
+    if not big:
+        return np.zeros_like(off)
+    m = np.isin(lab, big).astype(np.uint8)
+    k = 2 * C.SIB_OCCLUDER_GROW + 1
+    return cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+
+
+def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray,
+               shift: tuple[int, int] = (0, 0)) -> dict[str, float]:
+    soft = {r: smooth(t) for r, t in thumbs.items()}
+    on = seen if seen.mean() < C.SIB_NORM_ALL else None
+    pn = _normalise(p, on)
+    norm = {r: _normalise(t, on) for r, t in thumbs.items()}
+    err = {r: _error(pn, norm[r], shift) for r in thumbs}
+    diffs = {s: seen & (np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL) for s in sibs}
+    group_diff = np.logical_or.reduce(list(diffs.values())) if diffs else np.zeros_like(seen)
+    # something laid over the picture: large blobs where the clip shows no member of the group (a wrong pip's
+    # lobes are small; a caption or a sticker is not)
+    hidden_mask = _laid_over(seen & (np.minimum.reduce(list(err.values())) > C.SIB_AGREE_TOL))
+    shown = seen & ~hidden_mask
+    # the clip's error where the reference has detail of its own (ink, edges)
+    ink = _ink(norm[ref])
+    ref_ink = shown & ink
+    e_ink = float(err[ref][ref_ink].mean()) if ref_ink.any() else 0.0
+    # the discriminating pixels (grown a little: a heart's lobes reach past a diamond's points) with ink
+    k = 2 * C.SIB_DISCRIM_GROW + 1
+    discrim = cv2.dilate(group_diff.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    region = discrim & seen & (ink | _ink(pn))
+    # of what tells the reference from each sibling, the share hidden: the worst sibling counts
+    hidden = max((float((diffs[s] & hidden_mask).sum() / max(1, diffs[s].sum())) for s in sibs), default=0.0)
+    judged = region & shown
+    mismatch = float((err[ref][judged] > C.SIB_AGREE_TOL).mean()) if judged.sum() >= C.SIB_MIN_DIFF * seen.size else 0.0
     worst, e_out = 1.0, e_ink
     for s in sibs:
         # pairwise: the pixels where this sibling differs from the reference, and which of the two the clip shows there
-        diff = seen & (np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL)
-        if diff.mean() < C.SIB_MIN_DIFF:   # identical to this sibling where shown: nothing tells them apart
-            return 0.0, float(err_ref[seen].mean())
-        e_r = float(err_ref[diff].mean())
-        e_s = float(np.abs(pn - norm[s]).max(axis=2)[diff].mean())
+        diff = diffs[s] & shown
+        if diffs[s].mean() < C.SIB_MIN_DIFF:   # identical to this sibling where shown: nothing tells them apart
+            return {"detail": 0.0, "error": float(err[ref][seen].mean()), "mismatch": mismatch, "hidden": hidden}
+        if diff.mean() < C.SIB_MIN_DIFF:      # what tells them apart is hidden: no verdict between the two
+            continue                          # (the hidden share lowers the credit)
+        e_r = float(err[ref][diff].mean())
+        e_s = float(err[s][diff].mean())
         d = (e_s - e_r) / max(e_s + e_r, 1e-6)
         if d < worst:
             worst, e_out = d, max(e_r, e_ink)
-    return float(worst), e_out
+    return {"detail": float(worst), "error": e_out, "mismatch": mismatch, "hidden": hidden}
 
 
-def factor(d: float, error: float) -> float:
-    """Score factor from the detail score (full credit from SIB_DETAIL_FULL, none at SIB_DETAIL_LOW) and the
-    clip's error to the reference on those pixels (full credit to SIB_ERROR_FULL, none from SIB_ERROR_LOW:
-    a card of the deck that is not indexed is no closer to any sibling, and far from all): SIB_FLOOR at none."""
-    x = float(np.clip((d - C.SIB_DETAIL_LOW) / (C.SIB_DETAIL_FULL - C.SIB_DETAIL_LOW), 0.0, 1.0))
-    y = float(np.clip((C.SIB_ERROR_LOW - error) / (C.SIB_ERROR_LOW - C.SIB_ERROR_FULL), 0.0, 1.0))
-    return C.SIB_FLOOR + (1.0 - C.SIB_FLOOR) * min(x, y)
+def factor(fig: dict[str, float]) -> float:
+    """Score factor from the detail figures: the detail score (full credit from SIB_DETAIL_FULL, none at
+    SIB_DETAIL_LOW), the clip's error to the reference on those pixels (full credit to SIB_ERROR_FULL, none
+    from SIB_ERROR_LOW) and the mismatch share (full credit to SIB_MISMATCH_FULL, none from SIB_MISMATCH_LOW):
+    the clip must show THIS member, not merely be closer to it than to the others. SIB_FLOOR at none; the
+    hidden share lowers the credit in proportion (detail nobody can see is no evidence either way)."""
+    x = float(np.clip((fig["detail"] - C.SIB_DETAIL_LOW) / (C.SIB_DETAIL_FULL - C.SIB_DETAIL_LOW), 0.0, 1.0))
+    y = float(np.clip((C.SIB_ERROR_LOW - fig["error"]) / (C.SIB_ERROR_LOW - C.SIB_ERROR_FULL), 0.0, 1.0))
+    z = float(np.clip((C.SIB_MISMATCH_LOW - fig["mismatch"]) / (C.SIB_MISMATCH_LOW - C.SIB_MISMATCH_FULL), 0.0, 1.0))
+    credit = min(x, y, z) * (1.0 - C.SIB_HIDDEN_WEIGHT * fig["hidden"])
+    return C.SIB_FLOOR + (1.0 - C.SIB_FLOOR) * credit
+
+
+_ALIGNED: dict[tuple[str, int, int], np.ndarray] = {}
+
+
+def group_thumbs(idx, ref: int, sibs: list[int]) -> dict[int, np.ndarray]:
+    """The reference's thumbnail and each sibling's in the reference's frame (aligned by content; cached per
+    index version and pair)."""
+    out = {ref: idx.colour_thumbs[ref]}
+    for s in sibs:
+        key = (str(getattr(idx, "version", id(idx))), ref, s)
+        if key not in _ALIGNED:
+            if len(_ALIGNED) > C.SIB_ALIGN_CACHE:
+                _ALIGNED.clear()
+            _ALIGNED[key] = aligned(idx.colour_thumbs, idx.sizes, ref, s)[0]
+        out[s] = _ALIGNED[key]
+    return out
 
 
 def check_hits(bgr: np.ndarray, hits: list, idx) -> list:
@@ -147,9 +213,15 @@ def check_hits(bgr: np.ndarray, hits: list, idx) -> list:
             x, y, w, hh = h.box
             H = np.array([[w / rw, 0, x], [0, hh / rh, y], [0, 0, 1]], np.float64)
         mirrored = h.model >= 0 and bool(h.model & 1)
-        d, e = detail(bgr, H, mirrored, h.reference, sibs, idx.colour_thumbs, (rw, rh))
-        f = factor(d, e)
+        art = None
+        if getattr(idx, "thumb_masks", None) is not None and idx.thumb_masks[h.reference].min() < 128:
+            # eroded: the footage round a sprite bleeds into its edge pixels once smoothed
+            art = cv2.erode(cv2.resize(np.asarray(idx.thumb_masks[h.reference]), (C.SIB_SIDE, C.SIB_SIDE),
+                                       interpolation=cv2.INTER_AREA),
+                            np.ones((2 * C.SIB_ART_ERODE + 1, 2 * C.SIB_ART_ERODE + 1), np.uint8)) >= 128
+        fig = detail(bgr, H, mirrored, h.reference, sibs, group_thumbs(idx, h.reference, sibs), (rw, rh), art)
+        f = factor(fig)
         h.score *= f
-        h.evidence["siblings"] = {"detail": round(d, 4), "error": round(e, 4), "factor": round(f, 4),
+        h.evidence["siblings"] = {**{k: round(v, 4) for k, v in fig.items()}, "factor": round(f, 4),
                                   "group": len(sibs) + 1}
     return hits

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from matcher.calibration import FEATURES as FEATURES_DEFAULT
+
 OUT = Path(__file__).resolve().parent.parent / "out" / "calibration"
 L2_GRID = (0.03, 0.3, 3.0)
-FEATURES_DEFAULT = ("heuristic_logit", "best_frame_margin", "detail_margin")
 
 
 def _metrics(p: np.ndarray, y: np.ndarray) -> dict:
@@ -98,10 +99,13 @@ def main() -> None:
                     help="pair figures of matcher.calibration.pair_features the model reads (each 0 when neutral)")
     ap.add_argument("--reuse", action="store_true", help="reuse the scans saved by an earlier run (same algorithm)")
     ap.add_argument("--write", action="store_true", help="store the fit in matcher/calibration.json")
+    ap.add_argument("--force", action="store_true",
+                    help="write even when the refit's out-of-fold log-loss is not below the installed fit's")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
 
     import matcher
+    import matcher.calibration
     from bench.calibration import sets, tuning
     from matcher.calibration import CALIBRATION_FILE, Calibration
 
@@ -132,6 +136,14 @@ def main() -> None:
     if "heuristic_logit" in features:
         heur = 1.0 / (1.0 + np.exp(-X[:, features.index("heuristic_logit")]))
         print("detectors' fused score alone:", json.dumps(_round(_metrics(heur, y))))
+    installed = matcher.calibration.load()
+    installed_m = None
+    if installed is not None:   # the shipped fit on the same pairs (a missing feature is neutral, 0)
+        p_inst = np.array([installed.probability({k: (float(x[features.index(k)]) if k in features else 0.0)
+                                                  for k in installed.weights}) for x in X])
+        installed_m = _metrics(p_inst, y)
+        print(f"installed fit {installed.id}:", json.dumps(_round(installed_m)), "per set",
+              json.dumps({s: _round(_metrics(p_inst[setname == s], y[setname == s])) for s in names}))
     best = None
     for l2 in L2_GRID:
         oof = cross_validate(X, y, groups, args.folds, l2)
@@ -178,6 +190,9 @@ def main() -> None:
                                            "share a fold, so folds share no reference (but a montage's second one)",
                                  "l2_grid": list(L2_GRID), "out_of_fold": _round(cv), "out_of_fold_per_set": per_set},
         })
+    if args.write and installed_m is not None and cv["log_loss"] >= installed_m["log_loss"] and not args.force:
+        raise SystemExit(f"bench.calibration: not written: the refit's out-of-fold log-loss {cv['log_loss']:.4f} is not "
+                         f"below the installed fit's {installed_m['log_loss']:.4f} on the same pairs (--force writes it)")
     if args.write:
         CALIBRATION_FILE.write_text(json.dumps(cal.to_json(), indent=1) + "\n")
         print(f"wrote {CALIBRATION_FILE}")

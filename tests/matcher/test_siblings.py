@@ -12,7 +12,7 @@ import pytest
 import matcher
 from bench import synth
 
-DECK = [("7", "S"), ("8", "S"), ("7", "C"), ("7", "H"), ("K", "D"), ("K", "H"), ("A", "S")]
+DECK = [("7", "S"), ("8", "S"), ("7", "C"), ("7", "H"), ("K", "D"), ("K", "H"), ("A", "S"), ("3", "D")]
 CLEARLY_BELOW = 0.25   # siblings must score under threshold - this
 
 
@@ -57,8 +57,10 @@ def test_the_card_shown_wins_and_its_siblings_fall_clearly_below(deck, card, lay
     assert m.evidence["siblings"]["group"] == len(DECK) and m.evidence["siblings"]["detail"] > 0.3
 
 
-@pytest.mark.parametrize("card", [("9", "S"), ("7", "D")], ids=lambda c: "".join(c))
+@pytest.mark.parametrize("card", [("9", "S"), ("7", "D"), ("3", "H")], ids=lambda c: "".join(c))
 def test_a_card_of_the_deck_not_indexed_flags_none(deck, card):
+    """3H: its hearts sit where the indexed 3D's diamonds are; it must not pass for the 3D (the clip must show
+    the member's own detail, not merely be closer to it than to the other members)."""
     d, idx = deck
     frame = synth.letterbox(synth.playing_card(*card), fill="blur")
     res = matcher.scan_video(_clip(d, f"near_{''.join(card)}", frame), idx, threshold=0)
@@ -81,3 +83,34 @@ def test_a_palette_swap_is_told_apart_by_colour(tmp_path):
         scores = {m.reference: m.score for m in res.matches}
         assert scores.get(name, 0) >= matcher.DEFAULT_THRESHOLD, scores
         assert scores.get(other, 0) < matcher.DEFAULT_THRESHOLD - CLEARLY_BELOW, scores
+
+
+def test_a_caption_over_the_rank_corner_lowers_the_card_but_names_no_sibling(deck):
+    """Occluded detail lowers the confidence; it never makes another card of the deck win."""
+    d, idx = deck
+    img = synth.playing_card("7", "H").copy()
+    cv2.rectangle(img, (0, 10), (120, 60), (255, 255, 255), -1)
+    cv2.putText(img, "WOW", (5, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (0, 0, 0), 3)
+    res = matcher.scan_video(_clip(d, "7H_corner_caption", synth.letterbox(img, fill="blur")), idx, threshold=0)
+    scores = {m.reference: m.score for m in res.matches}
+    assert max(scores, key=scores.get) == "card_7H", scores
+    assert all(v < matcher.DEFAULT_THRESHOLD - CLEARLY_BELOW for k, v in scores.items() if k != "card_7H"), scores
+
+
+def test_sprite_frames_of_other_widths_are_one_group(tmp_path):
+    """Frames of one walk cycle trimmed to their opaque box differ in width (a stride is wider than a stance):
+    aligned by content they are one sibling group; a logo of the same size is not in it."""
+    from bench.accuracy import artgen
+
+    paths = []
+    for k in (0, 2, 3):
+        p = tmp_path / f"walk_f{k}.png"
+        artgen.sprite_frame(k, 8, 0).save(p)
+        paths.append(p)
+    logo = tmp_path / "logo.png"
+    artgen.logo(0).save(logo)
+    idx = matcher.ReferenceIndex.build([*paths, logo])
+    widths = sorted(int(w) for w, _ in idx.sizes[:3])
+    assert widths[-1] > 1.5 * widths[0]          # the shapes really differ beyond the old aspect gate
+    assert sorted(idx.names[r] for r in idx.siblings_of(0)) == ["walk_f2", "walk_f3"]
+    assert idx.siblings_of(3) == []
