@@ -96,6 +96,7 @@ PARTIAL_SIDE = 400            # the content region is searched again shrunk as t
 PARTIAL_FEATURES = 600        # ... with this many keypoints
 PARTIAL_MIN_WIDTH = 0.6       # ... when it spans this share of the frame's width (a small picture is a proposal's job)
 PARTIAL_MIN_HEIGHT = 0.25     # ... and this share of its height
+PARTIAL_MAX_SHARE = 0.85      # ... and keeps a match only when at most this share of the reference lies inside the region
 PARTIAL_SKIP_SCORE = 0.5      # ... and nothing on the frame is found at this feature score yet (the decision point)
 PARTIAL_WINDOW_MIN = 0.3      # a match is also judged on the window of the reference its inliers span (the rest covered
 PARTIAL_WINDOW_MAX = 0.85     # by footage or cropped away) when that window is this share of the reference's area or more, and at most this

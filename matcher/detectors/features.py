@@ -136,6 +136,14 @@ def partial_view_box(ctx: FrameContext, best_v: dict[int, Verification]) -> tupl
     return (int(x), int(y), int(w), int(h))
 
 
+def quad_share_inside(quad: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """Share of a reference's quadrilateral on the frame that lies inside box (x, y, w, h)."""
+    x, y, w, h = box
+    q = np.float32(quad).reshape(-1, 2)
+    inter, _ = cv2.intersectConvexConvex(q, np.float32([[x, y], [x + w, y], [x + w, y + h], [x, y + h]]))
+    return float(inter) / max(1e-6, float(cv2.contourArea(q)))
+
+
 def _search_region(ctx: FrameContext, box: tuple[int, int, int, int], s: float, n_features: int, hashed: set[int],
                    best_v: dict[int, Verification], bands) -> None:
     """Features of one region of the frame rescaled by s, searched in the index; its candidates (and the
@@ -200,7 +208,13 @@ class FeatureDetector:
         # strongest. The content region again, shrunk to about the reference's scale
         zoom = partial_view_box(ctx, best_v)
         if zoom is not None:
-            _search_region(ctx, zoom, C.PARTIAL_SIDE / max(g.shape), C.PARTIAL_FEATURES, set(), best_v, bands)
+            partial: dict[int, Verification] = {}
+            _search_region(ctx, zoom, C.PARTIAL_SIDE / max(g.shape), C.PARTIAL_FEATURES, set(), partial, bands)
+            for ref, v in partial.items():
+                # it looks for part of a reference filling the region: a whole one inside it is the frame
+                # search's to find (found here larger, a look-alike of the same layout would gain as much)
+                if quad_share_inside(v.quad, zoom) <= C.PARTIAL_MAX_SHARE and (ref not in best_v or v.score > best_v[ref].score):
+                    best_v[ref] = v
         return [FrameHit(ctx.t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),
                          v.reference_share, v.quad, v.inliers,
                          evidence={self.name: {"score": round(float(v.score), 4), "inliers": int(v.inliers),
