@@ -193,7 +193,7 @@ class FeatureDetector:
         # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
         featured: list[tuple[int, int, int, int]] = []
         for i in ctx.proposals:
-            x, y, w, h = boxes[i]
+            _, _, w, h = boxes[i]
             s = C.REGION_FEATURE_SIDE / max(w, h)
             # nested proposals of nearly one size share their keypoints: one feature search serves them
             if s <= 1.2 or len(featured) >= C.REGION_SEARCHES or any(_iou(boxes[i], o) >= C.REGION_FEATURE_IOU for o in featured):
