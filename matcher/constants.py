@@ -91,6 +91,17 @@ REGION_INSIDE = 0.8           # ... and one this much inside a reference found o
 REGION_INSIDE_SCORE = 0.8     # ... (a weaker match may still gain from the closer look) neither
 FEATURE_OVERSAMPLE = 3        # detect this many times the keypoints wanted, then spread them over a grid
 FEATURE_CELLS = 24            # grid cells for that spreading
+# --- partial views (features detector; a 30-60 % crop of a reference filling the frame) ----------------
+PARTIAL_SIDE = 400            # the content region is searched again shrunk as the whole frame would be to this long side...
+PARTIAL_FEATURES = 600        # ... with this many keypoints
+PARTIAL_MIN_WIDTH = 0.6       # ... when it spans this share of the frame's width (a small picture is a proposal's job)
+PARTIAL_MIN_HEIGHT = 0.25     # ... and this share of its height
+PARTIAL_MAX_SHARE = 0.85      # ... and keeps a match only when at most this share of the reference lies inside the region
+PARTIAL_SKIP_SCORE = 0.5      # ... and nothing on the frame is found at this feature score yet (the decision point)
+PARTIAL_WINDOW_MIN = 0.3      # a match is also judged on the window of the reference its inliers span (the rest covered
+PARTIAL_WINDOW_MAX = 0.85     # by footage or cropped away) when that window is this share of the reference's area or more, and at most this
+PARTIAL_WINDOW_PAD = 0.05     # ... the inliers' box grown by this share of the reference's side each way
+PARTIAL_WINDOW_FLOOR = 0.7    # ... its score times this at PARTIAL_WINDOW_MIN, rising to 1 for the whole reference
 # --- appearance check (dense, after geometry) ----------------------------------------------------
 THUMB_SIDE = 64               # references are kept as THUMB_SIDE x THUMB_SIDE grey thumbnails
 APPEAR_GRID = 8               # compared cell by cell on this grid

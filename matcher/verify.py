@@ -78,6 +78,8 @@ class Verification:
     cells_all: np.ndarray | None = None
     cells_in: np.ndarray | None = None
     rich: np.ndarray | None = None
+    inlier_xy: np.ndarray | None = None   # the inliers on the reference (feature scale)
+    window: float = 1.0               # share of the reference the inliers' box spans (a partial view: under 1)
 
 
 def feature_score(inliers: int, coverage: float, coverage_full: float = C.COVERAGE_FULL) -> float:
@@ -208,7 +210,7 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
         return None
     return Verification(model=model, inliers=n_in, matches=len(src_a), coverage=float(coverage),
                         reference_share=ref_share, quad=quad, box=box, score=feature_score(n_in, coverage, coverage_full), H=H, spread=cell_spread,
-                        cells_all=cells_all, cells_in=cells_in, rich=rich)
+                        cells_all=cells_all, cells_in=cells_in, rich=rich, inlier_xy=sp)
 
 
 def _inside(pts: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
@@ -240,6 +242,42 @@ def on_whole_frame(v: Verification, ref_xy: np.ndarray, ref_size: tuple[int, int
     v.score = feature_score(v.inliers, v.coverage, coverage_full)
 
 
+def window_box(v: Verification, ref_size: tuple[int, int]) -> tuple[float, float, float, float]:
+    """The part of the reference a partial view shows, as the inliers say: their box (reference feature
+    scale) grown by PARTIAL_WINDOW_PAD of the reference's side each way -> (x0, y0, x1, y1)."""
+    rw, rh = ref_size
+    (x0, y0), (x1, y1) = v.inlier_xy.min(axis=0), v.inlier_xy.max(axis=0)
+    px, py = C.PARTIAL_WINDOW_PAD * rw, C.PARTIAL_WINDOW_PAD * rh
+    return (max(0.0, x0 - px), max(0.0, y0 - py), min(float(rw), x1 + px), min(float(rh), y1 + py))
+
+
+def window_coverage(v: Verification, ref_xy: np.ndarray, ref_size: tuple[int, int], frame_size: tuple[int, int],
+                    visible: tuple[int, int, int, int] | None, win: tuple[float, float, float, float]) -> float:
+    """Inliers / the reference keypoints inside the window that land on the visible frame: the coverage of
+    a copy whose other part is covered by footage or cropped away (outside the window nothing is asked)."""
+    fw, fh = frame_size
+    proj = cv2.perspectiveTransform(ref_xy.reshape(-1, 1, 2).astype(np.float32), v.H).reshape(-1, 2)
+    x0, y0, x1, y1 = win
+    inside = (_inside(proj, (0, 0, fw, fh) if visible is None else visible)
+              & (ref_xy[:, 0] >= x0) & (ref_xy[:, 0] <= x1) & (ref_xy[:, 1] >= y0) & (ref_xy[:, 1] <= y1))
+    return v.inliers / max(1, int(inside.sum()))
+
+
+def window_cells(win: tuple[float, float, float, float], ref_size: tuple[int, int], grid: int) -> np.ndarray:
+    """(grid, grid) bool: reference cells whose centre lies inside the window."""
+    rw, rh = ref_size
+    c = (np.arange(grid) + 0.5) / grid
+    xs, ys = c * rw, c * rh
+    return ((ys[:, None] >= win[1]) & (ys[:, None] <= win[3])) & ((xs[None, :] >= win[0]) & (xs[None, :] <= win[2]))
+
+
+def window_factor(share: float) -> float:
+    """Score factor of a match on part of the reference only: PARTIAL_WINDOW_FLOOR at PARTIAL_WINDOW_MIN
+    of its area, 1 for the whole of it (less of the reference seen is less sure)."""
+    t = (share - C.PARTIAL_WINDOW_MIN) / max(1e-6, 1.0 - C.PARTIAL_WINDOW_MIN)
+    return float(C.PARTIAL_WINDOW_FLOOR + (1.0 - C.PARTIAL_WINDOW_FLOOR) * np.clip(t, 0.0, 1.0))
+
+
 def thumbnail_of(grey_ref: np.ndarray, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """The reference as a THUMB_SIDE square grey thumbnail and its opacity mask (aspect is not kept)."""
     t = C.THUMB_SIDE
@@ -250,13 +288,15 @@ def thumbnail_of(grey_ref: np.ndarray, mask: np.ndarray | None) -> tuple[np.ndar
 
 def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int], thumb: np.ndarray,
                thumb_mask: np.ndarray, min_cells: int = 3, covered_out: np.ndarray | None = None,
-               overlay_rows: np.ndarray | None = None, visible: tuple[int, int, int, int] | None = None) -> float:
+               overlay_rows: np.ndarray | None = None, visible: tuple[int, int, int, int] | None = None,
+               cells_in_view: np.ndarray | None = None) -> float:
     """Share of the reference's textured, visible cells whose pixels agree with the frame under H.
 
     Geometry alone accepts a near-miss that shares a template (the frame of a card, a logo, the text
     box); comparing the pixels cell by cell rejects it, because the art inside does not agree.
     visible: the part of the frame that shows picture (inside solid bars); where a crop of the
     reference reaches past it, the bars are not its pixels.
+    cells_in_view: (APPEAR_GRID, APPEAR_GRID) bool, the cells to compare (a partial view's window); all if None.
     """
     t = C.THUMB_SIDE
     rw, rh = ref_size
@@ -305,6 +345,8 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
     a, b = cells(th_hp), cells(wa_hp)
     raw, th_raw = cells(warped).astype(np.int16), cells(thumb).astype(np.int16)
     seen = (cells(valid).mean(axis=2) >= 200) & (cells(thumb_mask).mean(axis=2) >= 200)
+    if cells_in_view is not None:
+        seen &= cells_in_view      # a partial view: only its window of the reference is compared
     sa, sb = a.std(axis=2), b.std(axis=2)
     med, th_med = _cell_median(raw), _cell_median(th_raw)
     uniform = (np.abs(raw - med[..., None]) <= C.OVERLAY_TOL).mean(axis=2)
@@ -362,14 +404,17 @@ def _cell_median(x: np.ndarray) -> np.ndarray:
     return np.trunc(np.median(x, axis=2)).astype(np.int16)
 
 
-def spread_excluding(v: "Verification", covered: np.ndarray) -> float:
-    """Inlier spread over the reference cells that are not covered on the frame."""
+def spread_excluding(v: "Verification", covered: np.ndarray, within: np.ndarray | None = None) -> float:
+    """Inlier spread over the reference cells that are not covered on the frame (and lie `within`, a
+    (SPREAD_GRID, SPREAD_GRID) bool mask, when given: a partial view's window)."""
     if v.cells_all is None:
         return v.spread
     gs = C.SPREAD_GRID
     k = covered.shape[0] // gs
     cov = covered.reshape(gs, k, gs, k).mean(axis=(1, 3)).ravel() >= 0.5
     rich = v.rich & ~cov
+    if within is not None:
+        rich &= within.ravel()
     return float((v.cells_in[rich] > 0).mean()) if rich.any() else v.spread
 
 

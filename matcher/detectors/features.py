@@ -12,8 +12,9 @@ from matcher.detectors.hashes import hash_candidates
 from matcher.index import ReferenceIndex
 from matcher.regions import _iou
 from matcher.verdict import FrameHit, inside
-from matcher.verify import (Verification, appearance, evidence_factor, features, on_whole_frame, overlay_rows,
-                            spread_excluding, verify)
+from matcher.verify import (Verification, appearance, evidence_factor, feature_score, features, on_whole_frame,
+                            overlay_rows, spread_excluding, verify, window_box, window_cells, window_coverage,
+                            window_factor)
 
 
 def _coarse_consistent(xy: np.ndarray, r_xy: np.ndarray, frame_rows: np.ndarray, ref_rows: np.ndarray) -> int:
@@ -84,10 +85,36 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
                                   overlay_rows=bands, visible=visible)
         v.spread = spread_excluding(v, covered)
         v.score *= evidence_factor(v.appearance, v.spread)
+        _judge_window(v, r_xy, tuple(idx.sizes[ref]), frame_grey, th, tm, bands, visible, idx.coverage_full_of(model))
         if v.score <= 0:
             continue
         if ref not in best_v or v.score > best_v[ref].score:
             best_v[ref] = v
+
+
+def _judge_window(v: Verification, r_xy: np.ndarray, ref_size: tuple[int, int], frame_grey: np.ndarray, th, tm,
+                  bands, visible, coverage_full: float) -> None:
+    """A partial view (the rest of the reference covered by footage or cropped away): the match judged again
+    on the window of the reference its inliers span, coverage, pixels and spread there only, the score
+    lowered by how little of the reference that is; v keeps the better of the two judgements."""
+    if v.inlier_xy is None or not len(v.inlier_xy):
+        return
+    win = window_box(v, ref_size)
+    share = (win[2] - win[0]) * (win[3] - win[1]) / max(1.0, float(ref_size[0] * ref_size[1]))
+    if not C.PARTIAL_WINDOW_MIN <= share <= C.PARTIAL_WINDOW_MAX:
+        return
+    frame_size = (frame_grey.shape[1], frame_grey.shape[0])
+    cov = window_coverage(v, r_xy, ref_size, frame_size, visible, win)
+    base = feature_score(v.inliers, cov, coverage_full) * window_factor(share)
+    if base <= v.score:
+        return
+    covered = np.zeros((C.APPEAR_GRID, C.APPEAR_GRID), bool)
+    app = appearance(frame_grey, v.H, ref_size, th, tm, covered_out=covered, overlay_rows=bands, visible=visible,
+                     cells_in_view=window_cells(win, ref_size, C.APPEAR_GRID))
+    spread = spread_excluding(v, covered, window_cells(win, ref_size, C.SPREAD_GRID))
+    score = base * evidence_factor(app, spread)
+    if score > v.score:
+        v.score, v.coverage, v.appearance, v.spread, v.window = score, cov, app, spread, share
 
 
 def _prechecks(vote_only: set[int], votes: np.ndarray) -> dict[int, int]:
@@ -96,6 +123,45 @@ def _prechecks(vote_only: set[int], votes: np.ndarray) -> dict[int, int]:
     details, a star field, pairs up wrongly in the coarse search and still verifies), the others more."""
     top = int(np.argmax(votes)) if len(votes) else -1
     return {m: C.PRECHECK_PAIRS_TOP if m == top else C.PRECHECK_PAIRS for m in vote_only}
+
+
+def partial_view_box(ctx: FrameContext, best_v: dict[int, Verification]) -> tuple[int, int, int, int] | None:
+    """The content region (inside bars and blurred fill: the sharp band) worth a shrunk feature search, or
+    None: it fills most of the frame's width, and nothing on the frame is found surely yet."""
+    if any(v.score >= C.PARTIAL_SKIP_SCORE for v in best_v.values()):
+        return None
+    x, y, w, h = ctx.boxes[max(0, ctx.n_content - 1)]
+    if w < C.PARTIAL_MIN_WIDTH * ctx.g.shape[1] or h < C.PARTIAL_MIN_HEIGHT * ctx.g.shape[0]:
+        return None
+    return (int(x), int(y), int(w), int(h))
+
+
+def quad_share_inside(quad: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """Share of a reference's quadrilateral on the frame that lies inside box (x, y, w, h)."""
+    x, y, w, h = box
+    q = np.float32(quad).reshape(-1, 2)
+    inter, _ = cv2.intersectConvexConvex(q, np.float32([[x, y], [x + w, y], [x + w, y + h], [x, y + h]]))
+    return float(inter) / max(1e-6, float(cv2.contourArea(q)))
+
+
+def _search_region(ctx: FrameContext, box: tuple[int, int, int, int], s: float, n_features: int, hashed: set[int],
+                   best_v: dict[int, Verification], bands) -> None:
+    """Features of one region of the frame rescaled by s, searched in the index; its candidates (and the
+    hash candidates `hashed`) verified and mapped back onto the whole frame."""
+    idx, g = ctx.index, ctx.g
+    x, y, w, h = box
+    interp = cv2.INTER_CUBIC if s > 1 else cv2.INTER_AREA
+    crop = cv2.resize(g[y:y + h, x:x + w], (max(1, round(w * s)), max(1, round(h * s))), interpolation=interp)
+    rxy, rdesc = features(crop, n_features)
+    if not len(rdesc):
+        return
+    n_models = len(idx.kp_offsets) - 1
+    rmatched = idx.match_frame(rdesc)
+    rvotes = np.bincount(rmatched[2], minlength=n_models)
+    order = np.argsort(-rvotes, kind="stable")[: C.VERIFY_TOP]
+    cand = hashed | {int(m) for m in order if rvotes[m] >= C.VOTE_MIN}
+    _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v, rmatched,
+                   bands, _prechecks(cand - hashed, rvotes), ctx.visible)
 
 
 class FeatureDetector:
@@ -127,7 +193,7 @@ class FeatureDetector:
         # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
         featured: list[tuple[int, int, int, int]] = []
         for i in ctx.proposals:
-            x, y, w, h = boxes[i]
+            _, _, w, h = boxes[i]
             s = C.REGION_FEATURE_SIDE / max(w, h)
             # nested proposals of nearly one size share their keypoints: one feature search serves them
             if s <= 1.2 or len(featured) >= C.REGION_SEARCHES or any(_iou(boxes[i], o) >= C.REGION_FEATURE_IOU for o in featured):
@@ -136,22 +202,25 @@ class FeatureDetector:
             if any(v.score >= C.REGION_INSIDE_SCORE and inside(boxes[i], v.box) >= C.REGION_INSIDE for v in best_v.values()):
                 continue
             featured.append(boxes[i])
-            crop = cv2.resize(g[y:y + h, x:x + w], (round(w * s), round(h * s)), interpolation=cv2.INTER_CUBIC)
-            rxy, rdesc = features(crop, C.REGION_FEATURES)
-            if not len(rdesc):
-                continue
-            hashed = set(region_candidates[i])
-            rmatched = idx.match_frame(rdesc)
-            rvotes = np.bincount(rmatched[2], minlength=n_models)
-            order = np.argsort(-rvotes, kind="stable")[: C.VERIFY_TOP]
-            cand = hashed | {int(m) for m in order if rvotes[m] >= C.VOTE_MIN}
-            _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v, rmatched,
-                           bands, _prechecks(cand - hashed, rvotes), ctx.visible)
+            _search_region(ctx, boxes[i], s, C.REGION_FEATURES, set(region_candidates[i]), best_v, bands)
+        # a partial view (a 30-60 % wide crop of a landscape picture filling a vertical frame) shows the
+        # reference's detail larger than the index holds it: its coarse keypoints are not among the frame's
+        # strongest. The content region again, shrunk to about the reference's scale
+        zoom = partial_view_box(ctx, best_v)
+        if zoom is not None:
+            partial: dict[int, Verification] = {}
+            _search_region(ctx, zoom, C.PARTIAL_SIDE / max(g.shape), C.PARTIAL_FEATURES, set(), partial, bands)
+            for ref, v in partial.items():
+                # it looks for part of a reference filling the region: a whole one inside it is the frame
+                # search's to find (found here larger, a look-alike of the same layout would gain as much)
+                if quad_share_inside(v.quad, zoom) <= C.PARTIAL_MAX_SHARE and (ref not in best_v or v.score > best_v[ref].score):
+                    best_v[ref] = v
         return [FrameHit(ctx.t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),
                          v.reference_share, v.quad, v.inliers,
                          evidence={self.name: {"score": round(float(v.score), 4), "inliers": int(v.inliers),
                                                "coverage": round(float(v.coverage), 4),
                                                "appearance": round(float(v.appearance), 4),
-                                               "spread": round(float(v.spread), 4)}},
+                                               "spread": round(float(v.spread), 4),
+                                               "window": round(float(v.window), 4)}},
                          model=v.model, H=v.H)
                 for ref, v in best_v.items()]
