@@ -39,8 +39,10 @@ def _upright(ctx: FrameContext, angle: float) -> dict[int, FrameHit]:
 
 def _rectified(ctx: FrameContext, quad: np.ndarray) -> dict[int, FrameHit]:
     q = quad.astype(np.float32)
-    w = max(8, round(float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2))
-    h = max(8, round(float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2))
+    # the near side keeps its length, the far one is shortened: the longer of two opposite sides is the
+    # picture's own (the mean squeezes a tilted picture, and silhouettes, unlike hashes, need its aspect)
+    w = max(8, round(float(max(np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[2] - q[3])))))
+    h = max(8, round(float(max(np.linalg.norm(q[3] - q[0]), np.linalg.norm(q[2] - q[1])))))
     M = cv2.getPerspectiveTransform(q, np.float32([[0, 0], [w, 0], [w, h], [0, h]]))
     g = grey(cv2.warpPerspective(ctx.bgr, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
     found = _warped_hits(ctx, g, [(0, 0, w, h)], M, "-rectified", {"perspective": 1.0})
@@ -102,7 +104,11 @@ def _warped_hits(ctx: FrameContext, g: np.ndarray, boxes: list, M: np.ndarray, t
         keep(model, s, box, "phash" + tag + ("-mirror" if model & 1 else ""), hashes.evidence(s, dp, dd, share),
              hashes.placement(idx, model, box, variant))
     for h, sh in silhouettes.hits_on(g, boxes, idx, ctx.t, tag):
-        keep(h.model, h.score, sh.box, h.method, h.evidence["silhouettes"])
+        # the sprite's whole box on g places it: mapped back, the sibling check sees it where it is (tilted)
+        rw, rh = (int(v) for v in idx.sizes[h.model >> 1])
+        bx, by, bw, bh = sh.box
+        keep(h.model, h.score, sh.box, h.method, h.evidence["silhouettes"],
+             np.array([[bw / rw, 0, bx], [0, bh / rh, by], [0, 0, 1]], np.float64))
     return out
 
 

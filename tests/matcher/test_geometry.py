@@ -137,3 +137,4 @@ def test_montage_cells_of_padded_and_of_seamed_layouts():
     assert len(seamed) == 2 and sorted(c[1] for c in seamed)[1] in range(SMALL_H // 2 - 4, SMALL_H // 2 + 5)
     # one letterboxed picture is no montage
     assert montage_cells(synth.letterbox(pics[0], SMALL_W, SMALL_H)) == []
+
