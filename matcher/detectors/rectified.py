@@ -53,7 +53,7 @@ def _rectified(ctx: FrameContext, quad: np.ndarray) -> dict[int, FrameHit]:
         g = grey(cv2.warpPerspective(ctx.bgr, M, (round(w * k), round(h * k)), flags=cv2.INTER_LINEAR,
                                      borderMode=cv2.BORDER_REPLICATE))
     _better(found, view_hits(ctx, g, M, "-rectified", {"perspective": 1.0}))
-    return found
+    return _one_picture(found)
 
 
 def _cells(ctx: FrameContext) -> dict[int, FrameHit]:
@@ -70,10 +70,21 @@ def _cells(ctx: FrameContext) -> dict[int, FrameHit]:
             if all(_iou(b, o) < 0.9 for o in boxes):
                 boxes.append(b)
         T = np.array([[1.0, 0, -x], [0, 1.0, -y], [0, 0, 1]])
-        _better(found, _warped_hits(ctx, grey(crop), boxes, T, "-cell", {"cell": i}))
+        cell = _warped_hits(ctx, grey(crop), boxes, T, "-cell", {"cell": i})
         view, M = cell_view(ctx.g, (x, y, w, h))
-        _better(found, view_hits(ctx, view, M, "-cell", {"cell": i}))
+        _better(cell, view_hits(ctx, view, M, "-cell", {"cell": i}))
+        _better(found, _one_picture(cell))
     return found
+
+
+def _one_picture(found: dict[int, FrameHit]) -> dict[int, FrameHit]:
+    """A rectified picture or a montage cell shows one picture: a reference scoring far below the best one
+    there (under EXPLAIN_RATIO_HASH of it) is its look-alike (another frame of a walk cycle, another card),
+    dropped here, before the sibling check may lower the best one and leave the look-alike standing."""
+    if not found:
+        return found
+    top = max(h.score for h in found.values())
+    return {r: h for r, h in found.items() if h.score >= C.EXPLAIN_RATIO_HASH * top}
 
 
 def _better(found: dict[int, FrameHit], new: dict[int, FrameHit]) -> None:
