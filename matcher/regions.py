@@ -391,13 +391,24 @@ def _padded_pictures(small: np.ndarray) -> list[Box]:
     # a picture's own dark patches touching the padding must not split or notch it: close small gaps
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
+    big = [tuple(int(v) for v in stats[i][:4]) for i in range(1, n)
+           if stats[i][2] * stats[i][3] >= C.MONTAGE_MIN_CELL * w * h]
     out = []
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i])
         if bw * bh >= C.MONTAGE_MIN_CELL * w * h and area >= C.MONTAGE_BLOB_FILL * bw * bh \
-                and min(bw, bh) >= 0.1 * min(w, h):
+                and min(bw, bh) >= 0.1 * min(w, h) \
+                and not any(o != (x, y, bw, bh) and o[2] * o[3] > bw * bh and _inside((x, y, bw, bh), o) >= 0.9 for o in big):
+            # (a blob inside another one is no picture of its own: the inside of a dark ring in an icon)
             out.append((x, y, bw, bh))
     return out if len(out) >= 2 else []
+
+
+def _inside(a: Box, b: Box) -> float:
+    """Share of box a that lies inside box b."""
+    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return iw * ih / max(1, a[2] * a[3])
 
 
 def _split_on_gutters(small: np.ndarray, box: Box, limit: int) -> list[Box]:
