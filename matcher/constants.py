@@ -153,7 +153,7 @@ SKEW_SIDE = 180               # the frame's short side for the line search
 SKEW_LINE = 0.5               # a line needs this share of the short side in edge votes
 SKEW_LINES = 12               # the strongest lines looked at
 SKEW_DENSE = 3.0              # ... and this many times what the frame's edge density gives any line by chance
-SKEW_MIN, SKEW_MAX = 1.5, 12.0  # tilts (degrees) worth turning back
+SKEW_MIN, SKEW_MAX = 1.5, 16.0  # tilts (degrees) worth turning back (issue 12 item 6: up to 15, was 12)
 # --- alignment refinement of hash matches ----------------------------------------------------------
 REFINE_MARGIN = 8             # thumbnail pixels of slack around a hashed region's guess
 REFINE_ITERS = 40
@@ -162,7 +162,8 @@ SIL_PIXEL_LOW_OPAQUE = 0.78   # ... for an opaque reference checked by shape (a 
 # --- perspective (a picture shown as a quadrilateral inside bars) -----------------------------------
 QUAD_SIDE = 240               # the frame's long side for the outline search
 QUAD_BAR_TOL = 24             # colour difference (any channel) from the bars' colour that is picture
-QUAD_BAR_SHARE = 0.9          # share of the frame's outer ring that must be bar (solid bars all round)
+QUAD_BAR_SHARE = 0.75         # share of the frame's outer ring that must be bar (solid bars; a tilted picture as wide as the
+                              # frame touches its sides: 0.9 until issue 12 item 6)
 QUAD_MIN_AREA = 0.08          # the outline must enclose this share of the frame
 QUAD_FIT = 0.9                # the four sides' lines enclose at least this share of the outline's convex hull (and
                               # at most 1 / QUAD_FIT^2 of it: dark corners against dark bars are cut off the hull)
@@ -174,6 +175,7 @@ QUAD_FILL = 0.65              # share of the quadrilateral that differs from the
                               # photo's bright spots on dark bars have a hull but do not fill it)
 QUAD_EDGE_OFF = 2.5           # px (outline search scale) either side of a side where picture / bar is looked for
 QUAD_EDGE_IN, QUAD_EDGE_OUT = 0.6, 0.85  # shares of a side with picture just inside, bar just outside
+QUAD_EDGE_IN_WEAK = 0.4       # ... but one side of the four may have only this share (a dark edge of the picture on dark bars)
 # --- siblings (near-duplicate references: cards of one deck, frames of one animation) ------------------
 SIB_SIDE = 96                 # colour thumbnail side kept per reference (memory-mapped: 27 KB a reference)
 SIB_PHASH = 24                # full-image pHash distance within which two references may be siblings
@@ -231,3 +233,15 @@ SHOT_MIN_MEAN = 16.0          # grey mean under which a frame is near-black
 SHOT_DUP_BITS = 8             # keyframes within this pHash distance (of 64) of a kept one are near-duplicates
 SHOT_MAX_KEYFRAMES = 120      # at most this many keyframes a video (spread evenly over it when it has more)
 SHOT_KEYFRAME_SIDE = 1280     # long side of a kept keyframe (reference art is downscaled to 2048 anyway)
+# --- geometry (issue 12 item 6): montage cells, features on rectified and cut-out views ----------------
+MONTAGE_SIDE = 240            # the frame's long side for the montage layout search
+MONTAGE_MAX_CELLS = 4         # pictures of a montage searched one by one (2x1, 1x2, 2x2, three strips)
+MONTAGE_MIN_CELL = 0.04       # a cell covers at least this share of the frame
+MONTAGE_BAR_SHARE = 0.5       # share of the frame's outer ring in the padding colour (pictures may touch the edge)
+MONTAGE_BLOB_FILL = 0.6       # padded pictures fill this share of their bounding box (not text); pictures that touch
+                              # make one blob, cut apart on their gutters
+MONTAGE_GUTTER = 0.9          # share of a cell's width (height) on one straight edge that makes it a gutter
+MONTAGE_GUTTER_MARGIN = 0.2   # ... when it runs at least this share of the side away from the cell's border
+VIEW_SIDE = 480               # a montage cell is rescaled to this long side before ORB, a small rectified picture up to it
+VIEW_FEATURES = 800           # ORB keypoints of a rectified quadrilateral or a montage cell
+VIEW_SKIP_SCORE = 0.8         # a cell holding (REGION_INSIDE of its box inside the cell) a reference found with this score gets no search

@@ -102,6 +102,7 @@ def content_quad(bgr: np.ndarray) -> np.ndarray | None:
         return None
     # each side an edge: picture just inside it, bar just outside (not a hull's chord over a gap)
     c = quad.mean(axis=0)
+    weak = 0
     for i in range(4):
         p, q = quad[i], quad[(i + 1) % 4]
         pts = p + np.linspace(0.1, 0.9, 16)[:, None] * (q - p)
@@ -115,8 +116,13 @@ def content_quad(bgr: np.ndarray) -> np.ndarray | None:
             v = np.zeros(len(xy))
             v[ok] = mask[xy[ok, 1], xy[ok, 0]]
             on.append(v.mean())
-        if on[0] < C.QUAD_EDGE_IN or on[1] > 1.0 - C.QUAD_EDGE_OUT:
+        if on[1] > 1.0 - C.QUAD_EDGE_OUT or on[0] < C.QUAD_EDGE_IN_WEAK:
             return None
+        if on[0] < C.QUAD_EDGE_IN:
+            # a dark picture's dark edge against dark bars: one side of the four may fade into them
+            weak += 1
+            if weak > 1:
+                return None
     # order: top-left first (smallest x + y), then clockwise (on screen: y down)
     quad = quad[np.argsort(np.arctan2(quad[:, 1] - c[1], quad[:, 0] - c[0]))]
     quad = np.roll(quad, -int(np.argmin(quad.sum(axis=1))), axis=0)
@@ -340,3 +346,107 @@ def _iou(a: Box, b: Box) -> float:
     ih = max(0, min(ay1, by1) - max(a[1], b[1]))
     inter = iw * ih
     return inter / max(1, a[2] * a[3] + b[2] * b[3] - inter)
+
+
+def montage_cells(bgr: np.ndarray) -> list[Box]:
+    """The pictures of a montage (a split screen of 2-4 pictures: 2x1, 1x2, 2x2, three strips) -> their
+    boxes in frame pixels, largest first; [] when the frame is not one (fewer than two cells).
+
+    Two cues, both cheap: pictures fitted into their cells leave solid padding between them (each picture
+    is then a near-rectangular blob that differs from the padding's colour), and pictures cropped to fill
+    their cells meet on a straight gutter running right across (an edge over nearly the whole width or
+    height). Blobs are found first, then each is split on its gutters."""
+    h0, w0 = bgr.shape[:2]
+    s = C.MONTAGE_SIDE / max(h0, w0)
+    small = cv2.resize(bgr, (max(8, round(w0 * s)), max(8, round(h0 * s))), interpolation=cv2.INTER_AREA)
+    if small.ndim == 2:
+        small = cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
+    h, w = small.shape[:2]
+    blobs = _padded_pictures(small)
+    cells: list[Box] = []
+    for b in blobs or [(0, 0, w, h)]:
+        cells.extend(_split_on_gutters(small, b, C.MONTAGE_MAX_CELLS))
+    cells = [c for c in cells if c[2] * c[3] >= C.MONTAGE_MIN_CELL * w * h]
+    if len(cells) < 2:
+        return []
+    cells.sort(key=lambda c: -c[2] * c[3])
+    out = []
+    for x, y, bw, bh in cells[: C.MONTAGE_MAX_CELLS]:
+        x0, y0 = int(np.floor(x / s)), int(np.floor(y / s))
+        x1, y1 = min(w0, int(np.ceil((x + bw) / s))), min(h0, int(np.ceil((y + bh) / s)))
+        out.append((x0, y0, x1 - x0, y1 - y0))
+    return out
+
+
+def _padded_pictures(small: np.ndarray) -> list[Box]:
+    """Near-rectangular blobs that differ from the frame's padding colour (the commonest colour of its
+    outer ring) -> their boxes; [] when fewer than two (one picture in bars is the content box's job)."""
+    h, w = small.shape[:2]
+    ring = np.concatenate([small[:2].reshape(-1, 3), small[-2:].reshape(-1, 3),
+                           small[:, :2].reshape(-1, 3), small[:, -2:].reshape(-1, 3)]).astype(np.int16)
+    bar = np.median(ring, axis=0)
+    if (np.abs(ring - bar).max(axis=1) <= C.QUAD_BAR_TOL).mean() < C.MONTAGE_BAR_SHARE:
+        return []
+    mask = (np.abs(small.astype(np.int16) - bar).max(axis=2) > C.QUAD_BAR_TOL).astype(np.uint8)
+    # a picture's own dark patches touching the padding must not split or notch it: close small gaps
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
+    big = [tuple(int(v) for v in stats[i][:4]) for i in range(1, n)
+           if stats[i][2] * stats[i][3] >= C.MONTAGE_MIN_CELL * w * h]
+    out = []
+    for i in range(1, n):
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        if bw * bh >= C.MONTAGE_MIN_CELL * w * h and area >= C.MONTAGE_BLOB_FILL * bw * bh \
+                and min(bw, bh) >= 0.1 * min(w, h) \
+                and not any(o != (x, y, bw, bh) and o[2] * o[3] > bw * bh and _inside((x, y, bw, bh), o) >= 0.9 for o in big):
+            # (a blob inside another one is no picture of its own: the inside of a dark ring in an icon)
+            out.append((x, y, bw, bh))
+    return out if len(out) >= 2 else []
+
+
+def _inside(a: Box, b: Box) -> float:
+    """Share of box a that lies inside box b."""
+    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return iw * ih / max(1, a[2] * a[3])
+
+
+def _split_on_gutters(small: np.ndarray, box: Box, limit: int) -> list[Box]:
+    """`box` cut on straight gutters that run right across it (the seam of two pictures cropped to fill
+    their cells), recursively, into at most `limit` boxes."""
+    x, y, bw, bh = box
+    if limit < 2:
+        return [box]
+    roi = small[y:y + bh, x:x + bw]
+    best = None
+    for axis in (0, 1):                      # 0: a horizontal gutter (rows), 1: a vertical one (columns)
+        n = bh if axis == 0 else bw
+        if n < 24:
+            continue
+        if axis == 0:
+            step = _channel_max(cv2.absdiff(roi[2:], roi[:-2])) > C.EDGE_STEP       # (bh - 2, bw)
+            support = step.mean(axis=1)
+        else:
+            step = _channel_max(cv2.absdiff(roi[:, 2:], roi[:, :-2])) > C.EDGE_STEP  # (bh, bw - 2)
+            support = step.mean(axis=0)
+        # a one-pixel-wide seam shows on two neighbouring lines at most
+        lo, hi = int(C.MONTAGE_GUTTER_MARGIN * n), int((1 - C.MONTAGE_GUTTER_MARGIN) * n)
+        if hi - 1 <= lo:
+            continue
+        for k in np.argsort(-support[lo - 1:hi - 1])[:3] + lo - 1:
+            if support[k] < C.MONTAGE_GUTTER:
+                break
+            # a picture's edge against its own padding is no gutter: both sides must be picture
+            # (a few lines off the seam: the seam's own blur is no picture)
+            sides = (roi[:max(1, k - 2)], roi[k + 4:]) if axis == 0 else (roi[:, :max(1, k - 2)], roi[:, k + 4:])
+            if min(float(cv2.cvtColor(p, cv2.COLOR_BGR2GRAY).std()) if p.size else 0.0 for p in sides) < C.REGION_MIN_STD:
+                continue
+            if best is None or support[k] > best[0]:
+                best = (float(support[k]), axis, int(k) + 1)
+            break
+    if best is None:
+        return [box]
+    _, axis, k = best
+    a, b = ((x, y, bw, k), (x, y + k, bw, bh - k)) if axis == 0 else ((x, y, k, bh), (x + k, y, bw - k, bh))
+    first = _split_on_gutters(small, a, limit - 1)
+    return first + _split_on_gutters(small, b, limit - len(first))

@@ -16,16 +16,20 @@ OUT = Path(__file__).resolve().parent.parent / "out" / "accuracy"
 PIPELINES = ("synth", "ffmpeg")
 
 
-def build_set(pipeline: str, quick: bool, holdout: bool, out: Path | None) -> tuple[Path, dict]:
-    """Generate (or reuse) one pipeline's set; the holdout exists only for the ffmpeg pipeline and only here."""
+def build_set(pipeline: str, quick: bool, holdout: bool, out: Path | None,
+              families: frozenset[str] | None = None) -> tuple[Path, dict]:
+    """Generate (or reuse) one pipeline's set; the holdout exists only for the ffmpeg pipeline and only here.
+    families: only these families' positive clips (and every negative); the ffmpeg pipeline only."""
     from bench.accuracy import dataset, ffmpeg_set
 
     if pipeline == "synth":
+        if families is not None:
+            raise SystemExit("bench.accuracy: --families is for the ffmpeg pipeline")
         folder = out or (OUT / ("quick" if quick else "full"))
         return folder, dataset.build(folder, quick=quick)
     name = "ffmpeg-holdout" if holdout else "ffmpeg"
     folder = out or (OUT / (name + ("-quick" if quick else "-full")))
-    return folder, ffmpeg_set.build(folder, quick=quick, holdout=holdout)
+    return folder, ffmpeg_set.build(folder, quick=quick, holdout=holdout, families=families)
 
 
 def run_pipeline(pipeline: str, folder: Path, manifest: dict, jobs: int, baselines: bool,
@@ -102,7 +106,13 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None, help="also write per-clip results here")
     ap.add_argument("--rescore", type=Path, default=None,
                     help="print the figures again from a --json file of an earlier run of the same sets (no scan)")
+    ap.add_argument("--families", default=None, metavar="A,B",
+                    help="ffmpeg pipeline: score only these families' positive clips (e.g. rotate,perspective,montage) "
+                         "plus every near-miss and distractor; the same clips as in the whole set")
     args = ap.parse_args()
+    families = frozenset(f.strip() for f in args.families.split(",") if f.strip()) if args.families else None
+    if families is not None and (args.pipeline != "ffmpeg" and not args.holdout):
+        ap.error("--families needs --pipeline ffmpeg (or --holdout)")
     pipelines = ["ffmpeg"] if args.holdout else (list(PIPELINES) if args.pipeline == "all" else [args.pipeline])
     if args.out and len(pipelines) > 1:
         ap.error("--out needs one --pipeline")
@@ -113,7 +123,7 @@ def main() -> None:
         key = pl + ("-holdout" if args.holdout else "")
         if args.rescore and key not in saved:
             continue
-        folder, manifest = build_set(pl, args.quick, args.holdout, args.out)
+        folder, manifest = build_set(pl, args.quick, args.holdout, args.out, families)
         report[key] = run_pipeline(pl, folder, manifest, args.jobs, not args.no_baselines,
                                    saved[key]["results"] if args.rescore else None)
     print(f"\ntotal wall {time.perf_counter() - t0:.0f} s")

@@ -349,11 +349,14 @@ def blurfill_src() -> str:
     return f"{fill(W, H)},scale=w='2*trunc({W}*(1+0.3*t/{SECONDS})/2)':h=-2:eval=frame,crop={W}:{H},setsar=1"
 
 
-def build(out: Path, quick: bool = False, holdout: bool = False, log=print) -> dict:
+def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
+          families: frozenset[str] | None = None) -> dict:
     """Generate the set's references, clips and manifest.json under `out` (clips that exist are kept).
 
     holdout: the other set (its own seeds, deck, character, logos, films, photos and footage); only
-    `python -m bench.accuracy --holdout` passes it."""
+    `python -m bench.accuracy --holdout` passes it.
+    families: keep only these families' positive clips (near-misses and distractors are always kept); the
+    clips kept are the same clips, with the same seeds, as in the whole set."""
     spec = SETS["holdout" if holdout else "main"]
     if not shutil.which("ffmpeg"):
         raise SystemExit("bench.accuracy: the ffmpeg pipeline needs the ffmpeg program (apt-get install ffmpeg)")
@@ -402,6 +405,11 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print) -> d
     for k in range(n_dis):
         clips.append(Clip(f"ff_distractor_{k:02d}", "distractor", [], "distractor",
                           extra={"seed": int(rng.integers(0, 2**31)), "k": k}))
+    if families is not None:
+        unknown = families - set(FAMILIES)
+        if unknown:
+            raise SystemExit(f"bench.accuracy: no such family: {', '.join(sorted(unknown))} (families: {', '.join(FAMILIES)})")
+        clips = [c for c in clips if c.kind != "positive" or c.family in families]
     near_images = {nm.name: reference_image(nm) for nm, _ in spec.near_misses}
     for c in clips:
         path = clips_dir / f"{c.name}.mp4"
