@@ -57,3 +57,84 @@ def _inside_share(M: np.ndarray, shape: tuple[int, int]) -> float:
     h, w = shape
     seen = cv2.warpPerspective(np.full((h, w), 255, np.uint8), M, (w, h), flags=cv2.INTER_NEAREST)
     return float((seen > 0).mean())
+
+
+def _fit(p0: np.ndarray, p1: np.ndarray, min_points: int, px: float) -> np.ndarray | None:
+    """One similarity (3x3) through corner pairs by RANSAC, or None when too few agree."""
+    if len(p0) < min_points:
+        return None
+    A, inl = cv2.estimateAffinePartial2D(p0, p1, method=cv2.RANSAC, ransacReprojThreshold=px)
+    if A is None or inl is None or inl.mean() < C.MOTION_INLIER_SHARE:
+        return None
+    return np.vstack([A, [0.0, 0.0, 1.0]])
+
+
+def _box_motion(prev: np.ndarray, cur: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
+    """A found region's own similarity (corners inside it followed), or None when it has too few."""
+    x, y, w, h = box
+    mask = np.zeros(prev.shape, np.uint8)
+    mask[y:y + h, x:x + w] = 255
+    if mask.mean() > 0.9 * 255:
+        return None                      # the region is the frame: it moves with the camera
+    pts = cv2.goodFeaturesToTrack(prev, maxCorners=C.MOTION_BOX_CORNERS, qualityLevel=0.01, minDistance=3, mask=mask)
+    if pts is None:
+        return None
+    nxt, st, _ = cv2.calcOpticalFlowPyrLK(prev, cur, pts, None, winSize=(21, 21), maxLevel=4)
+    ok = st.ravel() == 1
+    p0, p1 = pts[ok].reshape(-1, 2), nxt[ok].reshape(-1, 2)
+    M = _fit(p0, p1, C.MOTION_BOX_POINTS, C.MOTION_LAYER_PX)
+    if M is None and len(p0) >= C.MOTION_BOX_POINTS:
+        # corners at its border follow the shot behind it: its median shift (the pixel check decides)
+        M = np.eye(3)
+        M[:2, 2] = np.median(p1 - p0, axis=0)
+    return M
+
+
+def _box_mask(box: tuple[int, int, int, int], M: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """The pixels of a box moved by M (a filled quadrilateral on a frame of this shape)."""
+    x, y, w, h = box
+    q = cv2.perspectiveTransform(np.float32([[[x, y], [x + w, y], [x + w, y + h], [x, y + h]]]), M)[0]
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(mask, np.round(q).astype(np.int32), 1)
+    return mask.astype(bool)
+
+
+def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> tuple[np.ndarray, list[np.ndarray]] | None:
+    """Layered motion, prev -> cur (small-frame pixels): the camera's similarity, plus one per box (a region
+    found on the last analysed frame, e.g. a picture-in-picture moving over a panning shot: its own
+    similarity when enough corners inside it agree on one, else the camera's). None when cur shows
+    something the layers do not explain: a pixel is explained by the camera's motion, by staying where
+    it was (a caption or a text bar over the moving shot), or inside a box by that box's motion; the
+    background a moving box uncovers is new view (MOTION_REVEAL of the frame at most a step)."""
+    h, w = cur.shape
+    mask = np.full((h, w), 255, np.uint8)
+    for x, y, bw, bh in boxes:
+        mask[y:y + bh, x:x + bw] = 0
+    pts = cv2.goodFeaturesToTrack(prev, maxCorners=C.MOTION_POINTS, qualityLevel=0.01, minDistance=5, mask=mask)
+    if pts is None or len(pts) < C.MOTION_MIN_POINTS:
+        return None
+    nxt, st, _ = cv2.calcOpticalFlowPyrLK(prev, cur, pts, None, winSize=(21, 21), maxLevel=4)
+    ok = st.ravel() == 1
+    cam = _fit(pts[ok].reshape(-1, 2), nxt[ok].reshape(-1, 2), C.MOTION_MIN_POINTS, C.MOTION_LAYER_PX)
+    if cam is None:
+        return None
+    moves = [_box_motion(prev, cur, b) for b in boxes]
+    moves = [cam if M is None else M for M in moves]
+    # compared softened: fine texture (grass, gravel) resampled at another zoom differs pixel by pixel
+    prev = cv2.GaussianBlur(prev, (0, 0), C.MOTION_SOFTEN)
+    ci = cv2.GaussianBlur(cur, (0, 0), C.MOTION_SOFTEN).astype(np.int16)
+    explained = np.abs(cv2.warpAffine(prev, cam[:2], (w, h), flags=cv2.INTER_LINEAR).astype(np.int16) - ci) <= C.MOTION_PIXEL_TOL
+    explained |= np.abs(prev.astype(np.int16) - ci) <= C.MOTION_PIXEL_TOL
+    seen = cv2.warpAffine(np.full(prev.shape, 255, np.uint8), cam[:2], (w, h), flags=cv2.INTER_NEAREST) > 0
+    revealed = np.zeros((h, w), bool)
+    for box, M in zip(boxes, moves):
+        now = _box_mask(box, M, (h, w))
+        warped = cv2.warpAffine(prev, M[:2], (w, h), flags=cv2.INTER_LINEAR).astype(np.int16)
+        explained |= now & (np.abs(warped - ci) <= C.MOTION_PIXEL_TOL)
+        if M is not cam:
+            revealed |= _box_mask(box, cam, (h, w)) & ~now
+    if not seen.any() or revealed.mean() > C.MOTION_REVEAL:
+        return None
+    if (~explained & seen & ~revealed).sum() > C.MOTION_CHANGED * seen.sum():
+        return None
+    return cam, moves
