@@ -70,23 +70,21 @@ def _fit(p0: np.ndarray, p1: np.ndarray, min_points: int, px: float) -> np.ndarr
 
 
 def _box_motion(prev: np.ndarray, cur: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
-    """A found region's own similarity (corners inside it followed), or None when it has too few."""
+    """A found region's own shift (its pixels found again nearby by normalised correlation: a moving
+    picture-in-picture travels further in a second than corners are reliably followed), or None."""
     x, y, w, h = box
-    mask = np.zeros(prev.shape, np.uint8)
-    mask[y:y + h, x:x + w] = 255
-    if mask.mean() > 0.9 * 255:
-        return None                      # the region is the frame: it moves with the camera
-    pts = cv2.goodFeaturesToTrack(prev, maxCorners=C.MOTION_BOX_CORNERS, qualityLevel=0.01, minDistance=3, mask=mask)
-    if pts is None:
+    fh, fw = prev.shape
+    x0, y0, x1, y1 = max(0, x), max(0, y), min(fw, x + w), min(fh, y + h)
+    if x1 - x0 < 8 or y1 - y0 < 8 or (x1 - x0) * (y1 - y0) > 0.9 * fw * fh:
+        return None                      # too small to say, or the frame itself: it moves with the camera
+    r = C.MOTION_BOX_SEARCH
+    sx0, sy0, sx1, sy1 = max(0, x0 - r), max(0, y0 - r), min(fw, x1 + r), min(fh, y1 + r)
+    res = cv2.matchTemplate(cur[sy0:sy1, sx0:sx1], prev[y0:y1, x0:x1], cv2.TM_CCOEFF_NORMED)
+    _, best, _, (bx, by) = cv2.minMaxLoc(res)
+    if best < C.MOTION_BOX_NCC:
         return None
-    nxt, st, _ = cv2.calcOpticalFlowPyrLK(prev, cur, pts, None, winSize=(21, 21), maxLevel=4)
-    ok = st.ravel() == 1
-    p0, p1 = pts[ok].reshape(-1, 2), nxt[ok].reshape(-1, 2)
-    M = _fit(p0, p1, C.MOTION_BOX_POINTS, C.MOTION_LAYER_PX)
-    if M is None and len(p0) >= C.MOTION_BOX_POINTS:
-        # corners at its border follow the shot behind it: its median shift (the pixel check decides)
-        M = np.eye(3)
-        M[:2, 2] = np.median(p1 - p0, axis=0)
+    M = np.eye(3)
+    M[:2, 2] = (sx0 + bx - x0, sy0 + by - y0)
     return M
 
 
