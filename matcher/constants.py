@@ -222,6 +222,12 @@ MOTION_PIXEL_TOL = 28         # grey levels: a pixel the moved frame does not ex
 MOTION_CHANGED = 0.04         # ... at most this share of the shared view (new text, a new sticker: analyse)
 MOTION_MAX_ZOOM = 1.6         # zoomed in further than this since the last analysis: small detail may now be found
 MOTION_COVER = 0.96           # share of the frame the moved analysed frame must cover
+MOTION_BOX_SEARCH = 48        # small-frame px around a found region where it is looked for in the next frame (a moving picture-in-picture)
+MOTION_BOX_NCC = 0.6          # ... normalised correlation at which it is found there
+MOTION_REVEAL = 0.12          # share of the frame a moving region may uncover in one step (background hidden behind it)
+MOTION_MAX_CARRY = 4.0        # seconds at most an analysis is carried over once a found region moved on its own (then what it swept over is looked at)
+MOTION_SOFTEN = 1.5           # Gaussian sigma (small-frame px) before the layered pixel check
+MOTION_LAYER_PX = 2.5         # RANSAC reprojection error of the layered motion (a second between the frames compared)
 # --- shots (reference videos: shot boundaries and their keyframes, matcher/shots.py) -------------------
 SHOT_SAMPLE_FPS = 4.0         # frames a second looked at for cuts (tiny grey thumbnails and colour histograms)
 SHOT_CUT_DIFF = 30.0          # mean grey difference (0-255, 32x32 thumbnails) between looks that is a cut ...

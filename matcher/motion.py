@@ -57,3 +57,82 @@ def _inside_share(M: np.ndarray, shape: tuple[int, int]) -> float:
     h, w = shape
     seen = cv2.warpPerspective(np.full((h, w), 255, np.uint8), M, (w, h), flags=cv2.INTER_NEAREST)
     return float((seen > 0).mean())
+
+
+def _fit(p0: np.ndarray, p1: np.ndarray, min_points: int, px: float) -> np.ndarray | None:
+    """One similarity (3x3) through corner pairs by RANSAC, or None when too few agree."""
+    if len(p0) < min_points:
+        return None
+    A, inl = cv2.estimateAffinePartial2D(p0, p1, method=cv2.RANSAC, ransacReprojThreshold=px)
+    if A is None or inl is None or inl.mean() < C.MOTION_INLIER_SHARE:
+        return None
+    return np.vstack([A, [0.0, 0.0, 1.0]])
+
+
+def _box_motion(prev: np.ndarray, cur: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
+    """A found region's own shift (its pixels found again nearby by normalised correlation: a moving
+    picture-in-picture travels further in a second than corners are reliably followed), or None."""
+    x, y, w, h = box
+    fh, fw = prev.shape
+    x0, y0, x1, y1 = max(0, x), max(0, y), min(fw, x + w), min(fh, y + h)
+    if x1 - x0 < 8 or y1 - y0 < 8 or (x1 - x0) * (y1 - y0) > 0.9 * fw * fh:
+        return None                      # too small to say, or the frame itself: it moves with the camera
+    r = C.MOTION_BOX_SEARCH
+    sx0, sy0, sx1, sy1 = max(0, x0 - r), max(0, y0 - r), min(fw, x1 + r), min(fh, y1 + r)
+    res = cv2.matchTemplate(cur[sy0:sy1, sx0:sx1], prev[y0:y1, x0:x1], cv2.TM_CCOEFF_NORMED)
+    _, best, _, (bx, by) = cv2.minMaxLoc(res)
+    if best < C.MOTION_BOX_NCC:
+        return None
+    M = np.eye(3)
+    M[:2, 2] = (sx0 + bx - x0, sy0 + by - y0)
+    return M
+
+
+def _box_mask(box: tuple[int, int, int, int], M: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """The pixels of a box moved by M (a filled quadrilateral on a frame of this shape)."""
+    x, y, w, h = box
+    q = cv2.perspectiveTransform(np.float32([[[x, y], [x + w, y], [x + w, y + h], [x, y + h]]]), M)[0]
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(mask, np.round(q).astype(np.int32), 1)
+    return mask.astype(bool)
+
+
+def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> tuple[np.ndarray, list[np.ndarray]] | None:
+    """Layered motion, prev -> cur (small-frame pixels): the camera's similarity, plus one per box (a region
+    found on the last analysed frame, e.g. a picture-in-picture moving over a panning shot: its own
+    similarity when enough corners inside it agree on one, else the camera's). None when cur shows
+    something the layers do not explain: a pixel is explained by the camera's motion, by staying where
+    it was (a caption or a text bar over the moving shot), or inside a box by that box's motion; the
+    background a moving box uncovers is new view (MOTION_REVEAL of the frame at most a step)."""
+    h, w = cur.shape
+    mask = np.full((h, w), 255, np.uint8)
+    for x, y, bw, bh in boxes:
+        mask[y:y + bh, x:x + bw] = 0
+    pts = cv2.goodFeaturesToTrack(prev, maxCorners=C.MOTION_POINTS, qualityLevel=0.01, minDistance=5, mask=mask)
+    if pts is None or len(pts) < C.MOTION_MIN_POINTS:
+        return None
+    nxt, st, _ = cv2.calcOpticalFlowPyrLK(prev, cur, pts, None, winSize=(21, 21), maxLevel=4)
+    ok = st.ravel() == 1
+    cam = _fit(pts[ok].reshape(-1, 2), nxt[ok].reshape(-1, 2), C.MOTION_MIN_POINTS, C.MOTION_LAYER_PX)
+    if cam is None:
+        return None
+    moves = [_box_motion(prev, cur, b) for b in boxes]
+    moves = [cam if M is None else M for M in moves]
+    # compared softened: fine texture (grass, gravel) resampled at another zoom differs pixel by pixel
+    prev = cv2.GaussianBlur(prev, (0, 0), C.MOTION_SOFTEN)
+    ci = cv2.GaussianBlur(cur, (0, 0), C.MOTION_SOFTEN).astype(np.int16)
+    explained = np.abs(cv2.warpAffine(prev, cam[:2], (w, h), flags=cv2.INTER_LINEAR).astype(np.int16) - ci) <= C.MOTION_PIXEL_TOL
+    explained |= np.abs(prev.astype(np.int16) - ci) <= C.MOTION_PIXEL_TOL
+    seen = cv2.warpAffine(np.full(prev.shape, 255, np.uint8), cam[:2], (w, h), flags=cv2.INTER_NEAREST) > 0
+    revealed = np.zeros((h, w), bool)
+    for box, M in zip(boxes, moves):
+        now = _box_mask(box, M, (h, w))
+        warped = cv2.warpAffine(prev, M[:2], (w, h), flags=cv2.INTER_LINEAR).astype(np.int16)
+        explained |= now & (np.abs(warped - ci) <= C.MOTION_PIXEL_TOL)
+        if M is not cam:
+            revealed |= _box_mask(box, cam, (h, w)) & ~now
+    if not seen.any() or revealed.mean() > C.MOTION_REVEAL:
+        return None
+    if (~explained & seen & ~revealed).sum() > C.MOTION_CHANGED * seen.sum():
+        return None
+    return cam, moves

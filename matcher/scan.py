@@ -46,6 +46,11 @@ def _moved(h: FrameHit, t: float, M: np.ndarray, shape=None) -> FrameHit:
                     None if h.H is None else M @ h.H)
 
 
+def _scaled_box(box: tuple[int, int, int, int], k: float) -> tuple[int, int, int, int]:
+    x, y, w, h = box
+    return int(x * k), int(y * k), max(1, int(np.ceil(w * k))), max(1, int(np.ceil(h * k)))
+
+
 def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float | None = None,
                top: int | None = None, sample_fps: float = C.SAMPLE_FPS, max_frames: int = C.MAX_FRAMES,
                threads: int = C.DECODE_THREADS, calibration_fit: "calibration.Calibration | None" = None) -> ScanResult:
@@ -60,7 +65,10 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
     prev_tiny = None
     prev_hits: list[FrameHit] = []
     base_hits: list[FrameHit] = []      # the last analysed frame's hits
+    base_t = 0.0                        # ... and its time
     moved = np.eye(3)                   # camera motion from the last analysed frame to the previous frame
+    hit_moved: list[np.ndarray] = []    # each base hit's own motion since then (a moving picture-in-picture)
+    swept = False                       # ... and one moved on its own (what it swept over was never looked at)
     prev_small = None
     tracked = 0
     for sf in reader:
@@ -68,21 +76,25 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
         keyframes.append((sf.t, phash_hex(Image.fromarray(cv2.cvtColor(sf.bgr, cv2.COLOR_BGR2RGB)))))
         tiny = cv2.resize(grey(sf.bgr), (32, 32), interpolation=cv2.INTER_AREA).astype(np.int16)
         small = motion.small_grey(sf.bgr)
+        k = small.shape[1] / sf.bgr.shape[1]
         if prev_tiny is not None and float(np.abs(tiny - prev_tiny).mean()) < C.STATIC_SKIP:
             hits = [_moved(h, sf.t, np.eye(3)) for h in prev_hits]
-        elif prev_small is not None and small.shape == prev_small.shape and (step := motion.similarity(prev_small, small)) is not None \
-                and motion.covers(step @ moved, small.shape):
-            # the camera only panned or zoomed into what was analysed: carry its hits over, moved
-            moved = step @ moved
-            k = small.shape[1] / sf.bgr.shape[1]
+        elif (prev_small is not None and small.shape == prev_small.shape
+              and (layers := motion.follow(prev_small, small, [_scaled_box(h.box, k) for h in prev_hits])) is not None
+              and motion.covers(layers[0] @ moved, small.shape)
+              and (sf.t - base_t <= C.MOTION_MAX_CARRY or not (swept := swept or any(m is not layers[0] for m in layers[1])))):
+            # the camera only panned or zoomed into what was analysed, and what was found there moved with
+            # it or on its own: carry the analysis over, moved
+            moved = layers[0] @ moved
+            hit_moved = [step @ m for step, m in zip(layers[1], hit_moved)]
             S = np.diag([k, k, 1.0])
-            full = np.linalg.inv(S) @ moved @ S
-            hits = [_moved(h, sf.t, full, sf.bgr.shape) for h in base_hits]
+            hits = [_moved(h, sf.t, np.linalg.inv(S) @ m @ S, sf.bgr.shape) for h, m in zip(base_hits, hit_moved)]
             tracked += 1
         else:
             hits = analyse_frame(sf.bgr, sf.t, index)
             prev_tiny = tiny
-            base_hits, moved = hits, np.eye(3)
+            base_hits, base_t, moved, hit_moved = hits, sf.t, np.eye(3), [np.eye(3) for _ in hits]
+            swept = False
         prev_small = small
         prev_hits = hits
         for h in hits:

@@ -244,11 +244,12 @@ def compare(label: str, clip: Path, scan_cmd: list[str], index, repeat: int) -> 
     print(f"{label}: {clip} ({clip.stat().st_size / 1e6:.1f} MB)")
     print(f"  ffmpeg -threads 1 decode:   {t_ff:6.2f} s  (CPU {c_ff:5.2f} s)")
     print(f"  mamoru scan (one CPU):      {t_scan:6.2f} s  (CPU {c_scan:5.2f} s)   ratio {t_scan / t_ff:.2f}  "
-          f"(CPU ratio {c_scan / c_ff:.2f})   peak RSS {rss} MiB   {row['frames']} frames analysed, "
+          f"(CPU ratio {c_scan / c_ff:.2f})   peak RSS {rss} MiB   {row['frames']} frames sampled, "
           f"matches {[m['reference'] for m in row['matches']]}")
     print(f"  scan_video in-process:      {t_lib:6.2f} s  (CPU {c_lib:5.2f} s)   ratio {t_lib / t_ff:.2f}  "
           f"(CPU ratio {c_lib / c_ff:.2f})   "
-          f"{res.decoded} frames decoded ({res.decoded / t_lib:.0f} fps), {res.frames} analysed ({res.frames / t_lib:.1f} fps)")
+          f"{res.decoded} frames decoded ({res.decoded / t_lib:.0f} fps), {res.frames} sampled ({res.frames / t_lib:.1f} fps), "
+          f"{res.tracked} of them carried over by motion tracking")
     return t_ff, c_ff
 
 
@@ -259,13 +260,13 @@ def profile(clip: Path, index) -> None:
 
     import matcher
 
-    prof = cProfile.Profile()
+    prof = cProfile.Profile(time.process_time)     # CPU seconds: wall time on a shared machine says little
     prof.runcall(matcher.scan_video, clip, index)
     stats = pstats.Stats(prof).stats
     total = max(v[3] for v in stats.values())
     rows = [(v[3], v[1], f"{Path(f).parent.name}/{Path(f).name}:{fn}" if f != "~" else fn)
             for (f, _, fn), v in stats.items() if "/matcher/" in f or (f == "~" and v[3] > 0.03 * total)]
-    print(f"  where the time goes (cProfile, {total:.2f} s in all; cumulative, nested):")
+    print(f"  where the time goes (cProfile, {total:.2f} CPU s in all; cumulative, nested):")
     for cum, calls, name in sorted(rows, reverse=True)[:18]:
         print(f"    {cum:6.2f} s {100 * cum / total:4.0f} %  {calls:6d} calls  {name}")
 

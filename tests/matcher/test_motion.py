@@ -49,3 +49,30 @@ def test_a_cut_to_new_art_is_analysed(index, clip_dir):
     res = matcher.scan_video(path, index)
     found = {m.reference for m in res.matches}
     assert {"coffee", "rocket"} <= found
+
+
+def _zoom_with_pip(base: np.ndarray, art: np.ndarray, i: int) -> np.ndarray:
+    """The zooming shot with a picture-in-picture sliding across it on its own."""
+    f = _zoom_pan(base, i)
+    h, w = f.shape[:2]
+    pw = w * 2 // 5
+    p = cv2.resize(art, (pw, pw * art.shape[0] // art.shape[1]), interpolation=cv2.INTER_AREA)
+    x, y = 20 + 6 * i, h // 3 + 2 * i
+    f[y:y + p.shape[0], x:x + p.shape[1]] = p
+    return f
+
+
+def test_follow_tracks_a_moving_picture_in_picture_and_refuses_a_new_one():
+    base = synth.letterbox(read("coffee.png"), fill="blur")
+    art = read("chelsea.png")
+    a, b = motion.small_grey(_zoom_with_pip(base, art, 0)), motion.small_grey(_zoom_with_pip(base, art, 4))
+    k = a.shape[1] / base.shape[1]
+    pw = base.shape[1] * 2 // 5
+    box = (int(20 * k), int(base.shape[0] // 3 * k), int(pw * k), int(pw * art.shape[0] / art.shape[1] * k))
+    layers = motion.follow(a, b, [box])
+    assert layers is not None
+    cam, (pip,) = layers
+    assert pip is not cam and abs(pip[0, 2] - 24 * k) < 3 and abs(pip[1, 2] - 8 * k) < 3
+    # a new picture pasted in is not explained by either layer
+    other = synth.pip(read("astronaut.png"), _zoom_with_pip(base, art, 4), 0.6, (0.5, 0.75))
+    assert motion.follow(a, motion.small_grey(other), [box]) is None

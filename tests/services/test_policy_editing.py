@@ -19,7 +19,7 @@ from core.services.policy import (
 )
 from core.services.users import create_user
 from core.services.watermarks import add_watermark, list_watermarks, set_retired, watermark_templates
-from tests.matcher import provenance_kit as kit
+from bench.provenance import kit
 
 TEXT = """
 allow_uploaders: ["@official", {platform: youtube, uploader: studio}]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.db import session_scope
 from core.models import AuditEvent, Clip, Finding, RightsHolder, Watermark
 from core.services.catalogue import import_catalogue, parse_catalogue
-from tests.matcher import provenance_kit as kit
+from bench.provenance import kit
 from tests.web.test_browser import browser, live_server, log_in  # noqa: F401  (fixtures)
 from tests.web.test_kinds_web import CATALOGUE
 from workers.analyze import store_kinds
