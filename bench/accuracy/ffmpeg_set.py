@@ -80,7 +80,7 @@ SETS = {
         near_misses=[(r, [like]) for r, like in [
             (_cards(0, ["8H"])[0], "card0_7H"), (_cards(0, ["7D"])[0], "card0_7H"),
             (_cards(0, ["7C"])[0], "card0_7H"), (_cards(0, ["AC"])[0], "card0_AS"),
-            (_cards(0, ["KS"])[0], "card0_KC"), (_cards(0, ["QH"], four_colour=True)[0], "card0_QH"),
+            (_cards(0, ["KS"])[0], "card0_KC"), (_cards(0, ["3D"], four_colour=True)[0], "card0_3D"),
             (_frames(0, [1])[0], "sprite0_f0"), (_frames(0, [4])[0], "sprite0_f3"),
             (_stills(0, [2])[0], "film0_shot0"), (_stills(1, [1])[0], "film1_shot0")]],
         footage=["motorcycle_right.png", "grass.png", "brick.png", "moon.png", "@jacksboro_fault_dem.npz"],

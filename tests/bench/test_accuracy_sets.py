@@ -83,3 +83,17 @@ def test_family_graph_renders_a_vertical_clip(tmp_path, family, n_arts):
     probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
                             "stream=width,height", "-of", "csv=p=0", str(out)], capture_output=True, text=True)
     assert probe.stdout.strip() == "720,1280"
+
+
+@pytest.mark.parametrize("set_name", sorted(ffmpeg_set.SETS))
+def test_every_near_miss_differs_from_the_reference_it_resembles(set_name):
+    """A near-miss drawn pixel for pixel like its indexed sibling would be a copy labelled as a miss (the main
+    set's four-colour QH was: hearts are red in both palettes)."""
+    spec = ffmpeg_set.SETS[set_name]
+    refs = {r.name: r for r in spec.refs}
+    for miss, likes in spec.near_misses:
+        shown = np.asarray(ffmpeg_set.reference_image(miss).convert("RGB"), dtype=np.int16)
+        for like in likes:
+            ref = np.asarray(ffmpeg_set.reference_image(refs[like]).convert("RGB"), dtype=np.int16)
+            if ref.shape == shown.shape:
+                assert np.abs(ref - shown).max(axis=2).astype(bool).mean() > 0.002, (miss.name, like)
