@@ -1,13 +1,16 @@
-"""The web app served by uvicorn on a free 127.0.0.1 port (a thread of the test process), and Debian's
-chromium launched through Playwright: real HTTP and a real browser for the tests that need them."""
+"""The web app served by uvicorn on a free 127.0.0.1 port (a thread of the test process), a folder served as
+a plain web site, and Debian's chromium launched through Playwright: real HTTP and a real browser for the tests
+that need them."""
 
 from __future__ import annotations
 
+import functools
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,23 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class _QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # noqa: ANN002
+        pass
+
+
+@contextmanager
+def serving_folder(folder: Path) -> Iterator[str]:
+    """The base URL of FOLDER's files served over HTTP on 127.0.0.1 until the block ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietFiles, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @contextmanager

@@ -8,10 +8,7 @@ a `mention`, whose action the holder's policy decides (monitor by default)."""
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +20,7 @@ from core.models import Character, Finding, RightsHolder
 from core.services.catalogue import import_catalogue, parse_catalogue
 from core.services.watermarks import add_watermark
 from bench.provenance import kit
+from liveserver import serving_folder
 
 pytestmark = pytest.mark.integration
 
@@ -43,11 +41,6 @@ works:
 """
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # noqa: ANN002
-        pass
-
-
 def _kinds(settings, clip_id: int) -> dict[str, Finding]:
     with session_scope(settings) as session:
         rows = session.execute(select(Character.key, Finding).join(Character, Finding.character_id == Character.id)
@@ -63,27 +56,21 @@ def test_worker_gives_each_character_one_verdict(tmp_path_factory):
     kit.sign(plain, media / "signed.mp4", kit.make_chain(), "video/mp4")
     shutil.copy(media / "signed.mp4", media / "signed-again.mp4")
     kit.moving_watermark_clip(media / "bare.mp4", None, seed=6)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(media)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     home = tmp_path_factory.mktemp("kinds") / "home"
-    try:
-        with Pipeline(home) as p:
-            p.add_references()
-            with session_scope(p.settings) as session:
-                holder = session.scalar(select(RightsHolder))
-                import_catalogue(session, None, holder, parse_catalogue(CATALOGUE))
-                add_watermark(session, p.settings, None, name="genai", data=logo.read_bytes())
-            signed = p.add_clip(f"{base}/signed.mp4", platform_id="signed", title="Luffy dance")
-            again = p.add_clip(f"{base}/signed-again.mp4", platform_id="again", title="ナルトとルフィ")
-            bare = p.add_clip(f"{base}/bare.mp4", platform_id="bare", title="ナルトの絵を描いてみた")
-            p.start(workers=[("worker", "io,cpu", 2)])
-            p.fetch([signed, again, bare])
-            states = p.wait_until([signed, again, bare], timeout=300)
-            assert {s for s, _, _ in states.values()} == {"done"}, states
-            found = {clip_id: _kinds(p.settings, clip_id) for clip_id in (signed, again, bare)}
-    finally:
-        server.shutdown()
+    with serving_folder(media) as base, Pipeline(home) as p:
+        p.add_references()
+        with session_scope(p.settings) as session:
+            holder = session.scalar(select(RightsHolder))
+            import_catalogue(session, None, holder, parse_catalogue(CATALOGUE))
+            add_watermark(session, p.settings, None, name="genai", data=logo.read_bytes())
+        signed = p.add_clip(f"{base}/signed.mp4", platform_id="signed", title="Luffy dance")
+        again = p.add_clip(f"{base}/signed-again.mp4", platform_id="again", title="ナルトとルフィ")
+        bare = p.add_clip(f"{base}/bare.mp4", platform_id="bare", title="ナルトの絵を描いてみた")
+        p.start(workers=[("worker", "io,cpu", 2)])
+        p.fetch([signed, again, bare])
+        states = p.wait_until([signed, again, bare], timeout=300)
+        assert {s for s, _, _ in states.values()} == {"done"}, states
+        found = {clip_id: _kinds(p.settings, clip_id) for clip_id in (signed, again, bare)}
     assert {k: f.kind for k, f in found[signed].items()} == {"luffy": "ai_depiction"}
     assert {k: f.kind for k, f in found[again].items()} == {"luffy": "ai_depiction", "naruto": "ai_depiction"}
     assert {k: (f.kind, f.action, f.policy_version) for k, f in found[bare].items()} == \

@@ -4,10 +4,7 @@ the registered watermark, with the watermark's frame kept as evidence."""
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -16,6 +13,7 @@ from core.blobstore import open_store
 from core.db import session_scope
 from core.services.watermarks import add_watermark
 from bench.provenance import kit
+from liveserver import serving_folder
 
 pytestmark = pytest.mark.integration
 
@@ -24,34 +22,23 @@ if shutil.which("redis-server") is None:
 pytest.importorskip("c2pa")
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # noqa: ANN002
-        pass
-
-
 def test_worker_records_provenance(tmp_path_factory):
     media = tmp_path_factory.mktemp("site")
     logo = kit.make_logo(media / "genai.png")
     plain = kit.moving_watermark_clip(media / "plain.mp4", logo, seed=11)
     kit.sign(plain, media / "signed.mp4", kit.make_chain(), "video/mp4")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(media)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     home = tmp_path_factory.mktemp("prov") / "home"
-    try:
-        with Pipeline(home) as p:
-            p.add_references()
-            with session_scope(p.settings) as session:
-                add_watermark(session, p.settings, None, name="genai", data=logo.read_bytes())
-            signed_id = p.add_clip(f"{base}/signed.mp4", platform_id="signed")
-            plain_id = p.add_clip(f"{base}/plain.mp4", platform_id="plain")
-            p.start(workers=[("worker", "io,cpu", 2)])
-            p.fetch([signed_id, plain_id])
-            states = p.wait_until([signed_id, plain_id], timeout=300)
-            assert {s for s, _, _ in states.values()} == {"done"}, states
-            signed, plain_clip = p.clip(signed_id), p.clip(plain_id)
-    finally:
-        server.shutdown()
+    with serving_folder(media) as base, Pipeline(home) as p:
+        p.add_references()
+        with session_scope(p.settings) as session:
+            add_watermark(session, p.settings, None, name="genai", data=logo.read_bytes())
+        signed_id = p.add_clip(f"{base}/signed.mp4", platform_id="signed")
+        plain_id = p.add_clip(f"{base}/plain.mp4", platform_id="plain")
+        p.start(workers=[("worker", "io,cpu", 2)])
+        p.fetch([signed_id, plain_id])
+        states = p.wait_until([signed_id, plain_id], timeout=300)
+        assert {s for s, _, _ in states.values()} == {"done"}, states
+        signed, plain_clip = p.clip(signed_id), p.clip(plain_id)
     prov = signed.provenance
     assert prov["ai_generated"] and prov["c2pa"]["present"] and prov["c2pa"]["validation_state"] == "Valid"
     assert prov["c2pa"]["claim_generator"] == "TestGen 2.0"
