@@ -65,20 +65,14 @@ def parse_catalogue(text: str, source: str = "catalogue") -> dict:
         where = f"{source}: works[{i}]"
         if not isinstance(work, dict):
             raise Invalid(f"{where}: expected a mapping with id, titles and characters")
-        key = _key(work.get("id"), where)
-        if key in work_keys:
-            raise Invalid(f"{where}: work id {key!r} given twice")
-        work_keys.add(key)
+        key = _new_key(work.get("id"), where, work_keys, "work id {!r} given twice")
         titles = _names(work.get("titles"), f"{where} ({key}) titles", required=True)
         chars, char_keys = [], set()
         for j, char in enumerate(work.get("characters") or [], 1):
             cwhere = f"{where} ({key}) characters[{j}]"
             if not isinstance(char, dict):
                 raise Invalid(f"{cwhere}: expected a mapping with id and names")
-            ckey = _key(char.get("id"), cwhere)
-            if ckey in char_keys:
-                raise Invalid(f"{cwhere}: character id {ckey!r} given twice in {key}")
-            char_keys.add(ckey)
+            ckey = _new_key(char.get("id"), cwhere, char_keys, "character id {!r} given twice in " + key)
             chars.append({"id": ckey, "names": _names(char.get("names"), f"{cwhere} ({ckey}) names", required=True)})
         total += len(chars)
         if total > MAX_CHARACTERS:
@@ -91,6 +85,15 @@ def _key(value, where: str) -> str:
     key = str(value if value is not None else "").strip()
     if not KEY.fullmatch(key):
         raise Invalid(f"{where}: id {key[:60]!r} must be 1-100 lower-case letters, digits, '.', '_' or '-'")
+    return key
+
+
+def _new_key(value, where: str, seen: set[str], twice: str) -> str:
+    """The id VALUE, checked, and added to SEEN; Invalid(TWICE) when SEEN holds it already."""
+    key = _key(value, where)
+    if key in seen:
+        raise Invalid(f"{where}: {twice.format(key)}")
+    seen.add(key)
     return key
 
 
