@@ -27,7 +27,7 @@ from core.services.errors import Conflict, Invalid, NotFoundError
 from core.services.holders import clean_name, get_or_create_character, holder_of_character
 from core.services.references import (
     Describe,
-    _describe_staged,
+    describe_staged,
     check_image,
     safe_name,
     same_picture,
@@ -160,7 +160,7 @@ def _keyframe_reference(session: Session, settings: Settings, holder: RightsHold
     Conflict when it is another holder's art."""
     try:
         check_image(png)
-        art = _describe_staged(settings, png, ".png", describe)
+        art = describe_staged(settings, png, ".png", describe)
     except Invalid as exc:
         return None, str(exc)
     digest = hashlib.sha256(png).hexdigest()

@@ -151,7 +151,7 @@ def add_reference(session: Session, settings: Settings, actor_id: int | None, *,
     existing = session.scalar(select(Reference).where(Reference.sha256 == digest))
     if existing is not None:
         return _same_file_again(session, actor_id, existing, holder, work, character)
-    art = _describe_staged(settings, data, ALLOWED_FORMATS[fmt], describe)
+    art = describe_staged(settings, data, ALLOWED_FORMATS[fmt], describe)
     twin = same_picture(session, art)
     if twin is not None:
         owner = session.get(Character, twin.character_id)
@@ -194,7 +194,7 @@ def _same_file_again(session: Session, actor_id: int | None, ref: Reference, hol
     return Added(ref, "unchanged")
 
 
-def _describe_staged(settings: Settings, data: bytes, suffix: str, describe: Describe) -> Art:
+def describe_staged(settings: Settings, data: bytes, suffix: str, describe: Describe) -> Art:
     """Run DESCRIBE on the bytes in a private temporary file, removed afterwards."""
     settings.references_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".incoming-", suffix=suffix, dir=settings.references_dir)
