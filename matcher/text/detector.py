@@ -16,7 +16,7 @@ import functools
 import unicodedata
 from dataclasses import dataclass, field
 
-from matcher.text import ai
+from matcher.text import ai, ai_context
 from matcher.text.context import (HanWords, fandom_post, glued_hangul, katakana_compound, names_a_place, personal_post,
                                   surname_after, used_as_word)
 from matcher.text.names import expand_name
@@ -180,8 +180,8 @@ class MentionDetector:
         # may be a phrase ("the cloud strife at work"), and count only with the work named
         self._phrases = frozenset(f for f in char_forms if f.count(" ") == 1 and latin_only(f)
                                   and all(w in _common_words() for w in f.split()))
-        for form, (kind, marker) in ai.marker_forms():
-            forms.setdefault(form, []).append(Entry(kind, -1, form, marker=marker))
+        for form, (kind, marker), camel_only in ai.marker_forms():  # ambiguous: counts only in camel case
+            forms.setdefault(form, []).append(Entry(kind, -1, form, camel_only, marker=marker))
         self.automaton = ahocorasick.Automaton()
         for form, entries in forms.items():
             self.automaton.add_word(form, (len(form), tuple(entries), _needs_bounds(form)))
@@ -385,6 +385,9 @@ def as_written(raw: str, wanted: str) -> str:
 
 
 def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> None:
+    """The AI markers HITS that say a generator made the clip: not those a negation overlaps (no AI), nor
+    a brand's name that is a phrase too and is not written as the brand writes it (mid journey), nor those
+    the words around deny, criticise or ask about (ai_context), nor AI in the game's sense (the CPU AI)."""
     negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
     seen = set()
     for fi, b, e, entry in hits:
@@ -392,16 +395,25 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> Non
             continue
         if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations):
             continue
-        if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw[FIELDS[fi]], fi, post):
+        raw_field = raw[FIELDS[fi]]
+        if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw_field, fi, post):
             continue
-        if entry.kind == ai.GENERATOR and _reduplicated(text, b, e):
-            continue  # "pika pika", "kling kling": a sound, not a generator
+        written = as_written(raw_field, text[b:e])
+        if entry.ambiguous and not ai.camel_written(written):
+            continue  # "stopped mid journey", "minimax algorithm"
+        if entry.kind == ai.GENERATOR:
+            if _reduplicated(text, b, e) or ai_context.generator_denied(text, b) or (
+                    entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
+                continue  # "pika pika", "not made with Sora", "using Sora's keyblade"
+        elif ai_context.denied(text, b, e) or (entry.marker == ai.BARE_AI and ai_context.game_sense(text, b, e)):
+            continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI"
+        if ai_context.asked(raw_field, written):
+            continue  # "did you use AI for this?", これAIで作ったの？
         key = (entry.kind, entry.marker)
         if key in seen:
             continue
         seen.add(key)
-        result.ai_markers.append(AIMarker(entry.marker, entry.kind, as_written(raw[FIELDS[fi]], text[b:e]),
-                                          FIELDS[fi]))
+        result.ai_markers.append(AIMarker(entry.marker, entry.kind, written, FIELDS[fi]))
     result.ai_generated = bool(result.ai_markers)
 
 

@@ -1,0 +1,124 @@
+"""What the words around an AI marker say it is, when the post does not say a generator made the clip: a
+denial ("drawn without any AI", "not using AI", AIじゃなくて, 生成AIは使っていません, 没有用AI, AI 안 쓰고), a
+critique ("I hate AI art", "AI art is theft", 抵制AI绘画), a question ("did you use AI for this?",
+これAIで作ったの？, 这是AI做的吗？, AI로 만든 거예요?), another sense of AI (the game's: "the CPU AI", "beating
+the hardest AI"), or a generator's name that is a character's ("using Sora's keyblade", "tried Sora cosplay").
+
+The fixed phrases of ai.NEGATIONS cancel the markers they overlap; these rules read the words near a marker,
+so that the conjugations and word orders no list holds are read too. Functions take the canonical text of a
+post (normalise.py) and a marker's match [begin, end) in it, or the field as it appeared (questions need the
+question mark, which the canonical text drops)."""
+
+from __future__ import annotations
+
+import re
+
+# words that deny or reject what follows within NEGATION_WINDOW words ("not using AI", "without any AI",
+# "I hate AI art", "stop AI")
+NEGATORS = frozenset(("no", "not", "non", "without", "never", "zero", "nor", "didn", "don", "doesn", "wasn",
+                      "isn", "aren", "weren", "won"))
+NEGATION_WINDOW = 3  # words before a generic AI marker read for a negator
+# ... and words of rejection, read closer ("I hate AI art", "boycott AI"; "can't stop watching AI" is no critique)
+CRITICS = frozenset(("hate", "hating", "against", "ban", "boycott", "anti", "fuck", "screw", "refuse", "reject"))
+CRITIC_WINDOW = 2
+# words after a generic AI marker that make it a critique ("AI art is theft", "AI ruined the fandom")
+CRITIQUE_AFTER = frozenset(("theft", "stealing", "steals", "steal", "stole", "ruining", "ruins", "ruined",
+                            "sucks", "soulless", "banned", "forbidden"))
+CRITIQUE_WINDOW = 3  # words after a generic AI marker read for a critique
+# the same before a marker in Chinese (没有用AI, 抵制AI绘画, 不是AI) and Korean (노 AI)
+CJK_NEGATORS_BEFORE = ("没有用", "沒有用", "没用", "沒用", "不用", "没有", "沒有", "无", "無", "拒绝", "拒絕", "抵制",
+                       "反对", "反對", "禁止", "不是", "并非", "並非", "非", "不要", "别用", "別用", "不使用", "노")
+CJK_NEGATOR_REACH = 2  # characters (spaces aside) that may stand between such a word and the marker (没有用过AI)
+# ... and after a marker in Japanese (AIじゃなくて, AIではない, AIは使っていません, AIなし, AI不使用) and Korean (AI 안
+# 쓰고, AI 아니에요, AI 사용 안 함, AI 없이, AI 미사용)
+_AFTER_NEGATION = re.compile(
+    r" ?(?:(?:は|を|も|で|に)?(?:では|じゃ|でも)?(?:な[いくし]|ありません|無し|ナシ|不使用|未使用|禁止|反対|使わ|使って(?:い)?な"
+    r"|使って(?:い)?ません|使用して(?:い)?な|使用して(?:い)?ません|頼らず|ゼロ)"
+    r"|(?:는|를|은|도)? ?(?:안 |안썼|아니|아님|없이|미사용|사용 ?안|사용하지 ?않|쓰지 ?않|금지|반대))")
+# another sense of "AI": the game's computer players ("the CPU AI", "enemy AI", "AI opponents")
+GAME_BEFORE = frozenset(("cpu", "enemy", "enemies", "npc", "bot", "bots", "hardest", "toughest", "amiibo", "ally",
+                         "companion", "teammate", "opponent", "computer"))
+GAME_AFTER = frozenset(("opponent", "opponents", "difficulty", "teammate", "teammates", "controlled",
+                        "partner", "partners", "players", "bots", "enemies", "pathfinding", "behaviour", "behavior"))
+GAME_WINDOW = 2  # words before the bare AI read for a game word (level 9 cpu ai)
+# a question: the clause of the marker ends with a question mark and, in English, opens with a question word
+# or an auxiliary ("did you use AI for this?", "Was this made with Sora??"); a Japanese, Chinese or Korean
+# clause ending with a question mark asks too (これAIで作ったの？)
+QUESTION_OPENERS = frozenset(("is", "isn", "was", "wasn", "are", "were", "did", "didn", "does", "do", "how", "who",
+                              "what", "which", "why", "where", "anyone", "somebody", "someone"))
+_CLAUSE_BREAK = re.compile(r"[.!?。！？\n|｜【】\[\]()（）「」『』:：,，、;；/]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
+_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
+# what may follow a generator's name that is also a character's, after "using", "tried"...: the character's
+# ("using Sora's keyblade", "tried Sora cosplay")
+CHARACTER_AFTER = frozenset(("s", "cosplay", "cosplays", "costume", "outfit", "outfits", "keyblade", "moveset",
+                             "combo", "combos", "skin", "skins", "figure", "plush", "fanart", "build", "main",
+                             "gameplay", "amiibo", "voice", "scene", "scenes"))
+
+
+def _words_before(text: str, begin: int, count: int) -> list[str]:
+    """The last COUNT words before BEGIN in the same field (canonical text: words are space separated)."""
+    chunk = text[max(0, begin - 60):begin]
+    chunk = chunk.rsplit("\x1f", 1)[-1]
+    return chunk.split()[-count:]
+
+
+def _words_after(text: str, end: int, count: int) -> list[str]:
+    chunk = text[end:end + 60].split("\x1f", 1)[0]
+    return chunk.split()[:count]
+
+
+def denied(text: str, begin: int, end: int) -> bool:
+    """Whether a generic AI marker at [begin, end) is denied or criticised: a negator shortly before it, a
+    critique shortly after it, or a Japanese, Chinese or Korean negation right before or after it."""
+    before = _words_before(text, begin, NEGATION_WINDOW)
+    if any(w in NEGATORS for w in before) or any(w in CRITICS for w in before[-CRITIC_WINDOW:]):
+        return True
+    if any(w in CRITIQUE_AFTER for w in _words_after(text, end, CRITIQUE_WINDOW)):
+        return True
+    if _AFTER_NEGATION.match(text, end):
+        return True
+    before = text[max(0, begin - 8):begin].rsplit("\x1f", 1)[-1].replace(" ", "")
+    return any(before[:len(before) - gap].endswith(CJK_NEGATORS_BEFORE)
+               for gap in range(min(CJK_NEGATOR_REACH, len(before)) + 1))
+
+
+def generator_denied(text: str, begin: int) -> bool:
+    """Whether the word right before a generator named as such denies it ("not made with Sora", "without
+    Kling", "never Veo 3")."""
+    words = _words_before(text, begin, 1)
+    return bool(words) and words[0] in NEGATORS
+
+
+def game_sense(text: str, begin: int, end: int) -> bool:
+    """Whether the bare AI at [begin, end) is a game's computer player ("the CPU AI", "AI opponents")."""
+    words = _words_before(text, begin, GAME_WINDOW)
+    if any(w in GAME_BEFORE for w in words):
+        return True
+    after = _words_after(text, end, 1)
+    return bool(after) and after[0] in GAME_AFTER
+
+
+def asked(raw_field: str, alias: str) -> bool:
+    """Whether the marker written ALIAS stands in a question of RAW_FIELD (the field as it appeared)."""
+    at = raw_field.find(alias)
+    if at < 0:
+        return False
+    stop = _CLAUSE_BREAK.search(raw_field, at + len(alias))
+    if not stop or stop.group(0) not in "?？":
+        return False
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(raw_field, 0, at):
+        start = m.end()
+    clause = raw_field[start:stop.start()]
+    if _CJK.search(clause):
+        return True
+    first = _WORD.search(clause)
+    return bool(first) and first.group(0).casefold() in QUESTION_OPENERS
+
+
+def names_the_character(text: str, end: int) -> bool:
+    """Whether a generator's name after "using", "tried"... is followed by the character's possessive or
+    things of a character ("using Sora's keyblade", "tried Sora cosplay")."""
+    after = _words_after(text, end, 1)
+    return bool(after) and after[0] in CHARACTER_AFTER
