@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -36,6 +37,9 @@ from matcher.text.scripts import (
 
 FIELDS = ("title", "description", "hashtags", "uploader_name")
 SHORT_KANA_CHARS = 2  # a kana name this short needs non-kana on both sides (ツナミ is not ナミ)
+HIRAGANA_PARTICLES = "のとがはをにもやへで"  # a hiragana name may stand between these inside hiragana text
+FOREIGN_KANA = "ぁぃぅぇぉー"  # ... when spelled as only foreign names are (ふぇるん, ちょっぱー)
+MIN_HIRAGANA_NAME_CHARS = 4  # ... or this long (ぜんいつ; かかし scarecrow and なると fish cake are words)
 SHORT_LATIN_CHARS = 3  # a Latin name this short is ambiguous (L, Ash) unless run together in a hashtag
 CHAR, WORK = "character", "work"
 # a one-word Latin name this short is often a real person's given name too (Mario, Nami, Riku, Sora): followed
@@ -249,6 +253,8 @@ class MentionDetector:
                         title_spans.append((begin, end + 1))
                 else:
                     ai_hits.append((fi, begin, end + 1, entry))
+        if _LEET_HINT.search(text):
+            char_hits += self._leet_hits(text, seps)
         if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
             char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
         result = Detection(id=post.get("id"))
@@ -259,6 +265,22 @@ class MentionDetector:
         if ai_hits:
             _decide_ai(result, raw, text, post, ai_hits)
         return result
+
+    def _leet_hits(self, text: str, seps: list[int]) -> list[tuple[int, int, int, Entry]]:
+        """Names written with digits for letters inside the word (G0ku, Z0r0, P1kachu): each such word read
+        again with the digits as letters, a name found only when it is the whole word (veo3ai, 4k60fps are
+        no name)."""
+        hits = []
+        for word in _LEET_WORD.finditer(text):
+            decoded = f" {word.group(0).translate(_LEET)} "
+            for end, (length, entries, _) in self.automaton.iter(decoded):
+                if length != len(decoded) - 2 or not any(e.kind == CHAR for e in entries):
+                    continue
+                begin, stop = word.start(), word.end()
+                entries = self._in_context(text, begin, stop, entries)
+                fi = bisect.bisect_left(seps, begin)
+                hits += [(fi, begin, stop, e) for e in entries if e.kind == CHAR]
+        return hits
 
     def _in_context(self, text: str, begin: int, end: int, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
         """ENTRIES of a name matched at [begin, end) as the words around it leave them: none when the name is
@@ -327,6 +349,13 @@ class MentionDetector:
         result.works = [self.work_ids[wi] for wi in dict.fromkeys(wi for _, wi in order) if wi in found]
 
 
+# digits typed for letters inside a Latin word (G0ku, Z0r0): only between letters, so that sora2, veo3, ff7 and
+# ssj3 keep their digits
+_LEET_HINT = re.compile(r"[a-z][0-9]+[a-z]")
+_LEET_WORD = re.compile(r"(?<![0-9a-z])[0-9a-z]*[a-z][0-9]+[a-z][0-9a-z]*(?![0-9a-z])")
+_LEET = str.maketrans("013457", "oieast")
+
+
 def _fields(post: dict) -> dict[str, str]:
     tags = post.get("hashtags") or []
     if isinstance(tags, str):
@@ -349,10 +378,19 @@ def _bounded(text: str, begin: int, end: int, form: str) -> bool:
         same = is_katakana if KATAKANA_CHAR.match(first) else is_hiragana
         if len(form) <= SHORT_KANA_CHARS:  # katakana after it: a compound, left to katakana_compound
             return not (same(before) or (same(after) and not is_katakana(after)))
-        return not (same(before) and same(after))
+        if same(before) and same(after):  # inside kana text: a word of it, unless a hiragana name stands out
+            return same is is_hiragana and _between_particles(form, before, after)
+        return True
     if HANGUL.match(first) and is_hangul(before):
         return False
     return True
+
+
+def _between_particles(form: str, before: str, after: str) -> bool:
+    """Whether a hiragana name inside hiragana text stands between particles (るふぃとちょっぱーの, きょうの
+    ぜんいつは) and is no native word: spelled as only foreign names are (ぇ, ー) or long (かかし, なると are words)."""
+    return before in HIRAGANA_PARTICLES and after in HIRAGANA_PARTICLES and (
+        len(form) >= MIN_HIRAGANA_NAME_CHARS or any(c in FOREIGN_KANA for c in form))
 
 
 def _han_only(form: str) -> bool:
