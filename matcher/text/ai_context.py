@@ -83,11 +83,16 @@ def denied(text: str, begin: int, end: int) -> bool:
                for gap in range(min(CJK_NEGATOR_REACH, len(before)) + 1))
 
 
+VIA_WORDS = frozenset(("made", "with", "using", "by", "in", "via", "created", "generated", "animated", "done"))
+
+
 def generator_denied(text: str, begin: int) -> bool:
     """Whether the word right before a generator named as such denies it ("not made with Sora", "without
     Kling", "never Veo 3")."""
-    words = _words_before(text, begin, 1)
-    return bool(words) and words[0] in NEGATORS
+    words = _words_before(text, begin, NEGATION_WINDOW)
+    while words and words[-1] in VIA_WORDS:  # "not made with | Kling"
+        words.pop()
+    return bool(words) and words[-1] in NEGATORS
 
 
 def game_sense(text: str, begin: int, end: int) -> bool:
