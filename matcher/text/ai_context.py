@@ -18,9 +18,9 @@ import re
 NEGATORS = frozenset(("no", "not", "non", "without", "never", "zero", "nor", "didn", "don", "doesn", "wasn",
                       "isn", "aren", "weren", "won"))
 NEGATION_WINDOW = 3  # words before a generic AI marker read for a negator
-# ... and words of rejection, read closer ("I hate AI art", "boycott AI"; "can't stop watching AI" is no critique)
+# ... and words of rejection ("I hate AI art", "boycott AI", "I refuse to post AI"; not "stop": "can't stop
+# watching AI Luffy")
 CRITICS = frozenset(("hate", "hating", "against", "ban", "boycott", "anti", "fuck", "screw", "refuse", "reject"))
-CRITIC_WINDOW = 2
 # words after a generic AI marker that make it a critique ("AI art is theft", "AI ruined the fandom")
 CRITIQUE_AFTER = frozenset(("theft", "stealing", "steals", "steal", "stole", "ruining", "ruins", "ruined",
                             "sucks", "soulless", "banned", "forbidden"))
@@ -29,11 +29,12 @@ CRITIQUE_WINDOW = 3  # words after a generic AI marker read for a critique
 CJK_NEGATORS_BEFORE = ("没有用", "沒有用", "没用", "沒用", "不用", "没有", "沒有", "无", "無", "拒绝", "拒絕", "抵制",
                        "反对", "反對", "禁止", "不是", "并非", "並非", "非", "不要", "别用", "別用", "不使用", "노")
 CJK_NEGATOR_REACH = 2  # characters (spaces aside) that may stand between such a word and the marker (没有用过AI)
-# ... and after a marker in Japanese (AIじゃなくて, AIではない, AIは使っていません, AIなし, AI不使用) and Korean (AI 안
+# ... and after a marker in Japanese (AIじゃなくて, AIではない, AIは使っていません, AIなし, AI不使用; AIっぽい, AI疑惑,
+# AIかと思った: it only looks so) and Korean (AI 안
 # 쓰고, AI 아니에요, AI 사용 안 함, AI 없이, AI 미사용)
 _AFTER_NEGATION = re.compile(
     r" ?(?:(?:は|を|も|で|に)?(?:では|じゃ|でも)?(?:な[いくし]|ありません|無し|ナシ|不使用|未使用|禁止|反対|使わ|使って(?:い)?な"
-    r"|使って(?:い)?ません|使用して(?:い)?な|使用して(?:い)?ません|頼らず|ゼロ)"
+    r"|使って(?:い)?ません|使用して(?:い)?な|使用して(?:い)?ません|頼らず|ゼロ|っぽ|疑惑|かと思)"
     r"|(?:는|를|은|도)? ?(?:안 |안썼|아니|아님|없이|미사용|사용 ?안|사용하지 ?않|쓰지 ?않|금지|반대))")
 # another sense of "AI": the game's computer players ("the CPU AI", "enemy AI", "AI opponents")
 GAME_BEFORE = frozenset(("cpu", "enemy", "enemies", "npc", "bot", "bots", "hardest", "toughest", "amiibo", "ally",
@@ -72,7 +73,7 @@ def denied(text: str, begin: int, end: int) -> bool:
     """Whether a generic AI marker at [begin, end) is denied or criticised: a negator shortly before it, a
     critique shortly after it, or a Japanese, Chinese or Korean negation right before or after it."""
     before = _words_before(text, begin, NEGATION_WINDOW)
-    if any(w in NEGATORS for w in before) or any(w in CRITICS for w in before[-CRITIC_WINDOW:]):
+    if any(w in NEGATORS or w in CRITICS for w in before):
         return True
     if any(w in CRITIQUE_AFTER for w in _words_after(text, end, CRITIQUE_WINDOW)):
         return True

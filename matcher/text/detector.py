@@ -378,18 +378,19 @@ def _bounded(text: str, begin: int, end: int, form: str) -> bool:
         same = is_katakana if KATAKANA_CHAR.match(first) else is_hiragana
         if len(form) <= SHORT_KANA_CHARS:  # katakana after it: a compound, left to katakana_compound
             return not (same(before) or (same(after) and not is_katakana(after)))
-        if same(before) and same(after):  # inside kana text: a word of it, unless a hiragana name stands out
-            return same is is_hiragana and _between_particles(form, before, after)
-        return True
+        if same is is_hiragana and same(before):  # inside hiragana text: a word of it, unless it stands out
+            return _between_particles(form, before, after)
+        return not (same(before) and same(after))
     if HANGUL.match(first) and is_hangul(before):
         return False
     return True
 
 
 def _between_particles(form: str, before: str, after: str) -> bool:
-    """Whether a hiragana name inside hiragana text stands between particles (るふぃとちょっぱーの, きょうの
-    ぜんいつは) and is no native word: spelled as only foreign names are (ぇ, ー) or long (かかし, なると are words)."""
-    return before in HIRAGANA_PARTICLES and after in HIRAGANA_PARTICLES and (
+    """Whether a hiragana name after hiragana stands after a particle and before a particle or other script
+    (るふぃとちょっぱーの, きょうのぜんいつは; not 手作りかかし) and is no native word: spelled as only foreign names
+    are (ぇ, ー) or long (かかし the scarecrow and なると the fish cake are words)."""
+    return before in HIRAGANA_PARTICLES and (after in HIRAGANA_PARTICLES or not is_hiragana(after)) and (
         len(form) >= MIN_HIRAGANA_NAME_CHARS or any(c in FOREIGN_KANA for c in form))
 
 
