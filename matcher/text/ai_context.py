@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from matcher.text.normalise import normalise
+
 # words that deny or reject what follows within NEGATION_WINDOW words ("not using AI", "without any AI",
 # "I hate AI art", "stop AI")
 NEGATORS = frozenset(("no", "not", "non", "without", "never", "zero", "nor", "didn", "don", "doesn", "wasn",
@@ -69,19 +71,28 @@ def _words_after(text: str, end: int, count: int) -> list[str]:
     return chunk.split()[:count]
 
 
-def denied(text: str, begin: int, end: int) -> bool:
-    """Whether a generic AI marker at [begin, end) is denied or criticised: a negator shortly before it, a
-    critique shortly after it, or a Japanese, Chinese or Korean negation right before or after it."""
-    before = _words_before(text, begin, NEGATION_WINDOW)
-    if any(w in NEGATORS or w in CRITICS for w in before):
+def denied(text: str, begin: int, end: int, raw_field: str, at: int) -> bool:
+    """Whether a generic AI marker at [begin, end) is denied or criticised: a negator shortly before it in
+    its clause (RAW_FIELD, where it was written from AT: "Not gonna lie, AI Luffy" is no denial), a critique
+    shortly after it, or a Japanese, Chinese or Korean negation right before or after it."""
+    before = _clause_before(raw_field, at)
+    if any(w in NEGATORS or w in CRITICS for w in before.split()[-NEGATION_WINDOW:]):
         return True
     if any(w in CRITIQUE_AFTER for w in _words_after(text, end, CRITIQUE_WINDOW)):
         return True
     if _AFTER_NEGATION.match(text, end):
         return True
-    before = text[max(0, begin - 8):begin].rsplit("\x1f", 1)[-1].replace(" ", "")
+    before = before[-12:].replace(" ", "")
     return any(before[:len(before) - gap].endswith(CJK_NEGATORS_BEFORE)
                for gap in range(min(CJK_NEGATOR_REACH, len(before)) + 1))
+
+
+def _clause_before(raw_field: str, at: int) -> str:
+    """The canonical text of the clause of RAW_FIELD before AT."""
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(raw_field, 0, at):
+        start = m.end()
+    return normalise(raw_field[start:at])
 
 
 VIA_WORDS = frozenset(("made", "with", "using", "by", "in", "via", "created", "generated", "animated", "done"))
@@ -105,12 +116,10 @@ def game_sense(text: str, begin: int, end: int) -> bool:
     return bool(after) and after[0] in GAME_AFTER
 
 
-def asked(raw_field: str, alias: str) -> bool:
-    """Whether the marker written ALIAS stands in a question of RAW_FIELD (the field as it appeared)."""
-    at = raw_field.find(alias)
-    if at < 0:
-        return False
-    stop = _CLAUSE_BREAK.search(raw_field, at + len(alias))
+def asked(raw_field: str, at: int, stop_at: int) -> bool:
+    """Whether the marker written at [AT, STOP_AT) of RAW_FIELD (the field as it appeared) stands in a
+    question."""
+    stop = _CLAUSE_BREAK.search(raw_field, stop_at)
     if not stop or stop.group(0) not in "?？":
         return False
     start = 0

@@ -263,7 +263,7 @@ class MentionDetector:
         if char_hits or work_hits:
             self._decide_characters(result, raw, text, char_hits, work_hits)
         if ai_hits:
-            _decide_ai(result, raw, text, post, ai_hits)
+            _decide_ai(result, raw, text, post, ai_hits, seps)
         return result
 
     def _leet_hits(self, text: str, seps: list[int]) -> list[tuple[int, int, int, Entry]]:
@@ -423,7 +423,7 @@ def as_written(raw: str, wanted: str) -> str:
     return raw[a:b]
 
 
-def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> None:
+def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: list[int]) -> None:
     """The AI markers HITS that say a generator made the clip: not those a negation overlaps (no AI), nor
     a brand's name that is a phrase too and is not written as the brand writes it (mid journey), nor those
     the words around deny, criticise or ask about (ai_context), nor AI in the game's sense (the CPU AI)."""
@@ -437,16 +437,17 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> Non
         raw_field = raw[FIELDS[fi]]
         if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw_field, fi, post):
             continue
-        written = as_written(raw_field, text[b:e])
+        at, stop = _raw_span(raw_field, text, seps[fi - 1] + 1 if fi else 0, b, e)
+        written = raw_field[at:stop]
         if entry.ambiguous and not ai.camel_written(written):
             continue  # "stopped mid journey", "minimax algorithm"
         if entry.kind == ai.GENERATOR:
             if _reduplicated(text, b, e) or ai_context.generator_denied(text, b) or (
                     entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade"
-        elif ai_context.denied(text, b, e) or (entry.marker == ai.BARE_AI and ai_context.game_sense(text, b, e)):
+        elif ai_context.denied(text, b, e, raw_field, at) or (entry.marker == ai.BARE_AI and ai_context.game_sense(text, b, e)):
             continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI"
-        if ai_context.asked(raw_field, written):
+        if ai_context.asked(raw_field, at, stop):
             continue  # "did you use AI for this?", これAIで作ったの？
         key = (entry.kind, entry.marker)
         if key in seen:
@@ -454,6 +455,32 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> Non
         seen.add(key)
         result.ai_markers.append(AIMarker(entry.marker, entry.kind, written, FIELDS[fi]))
     result.ai_generated = bool(result.ai_markers)
+
+
+def _raw_span(raw_field: str, text: str, field_start: int, begin: int, end: int) -> tuple[int, int]:
+    """Where the match [begin, end) of TEXT (the canonical post, its field starting at FIELD_START) was
+    written in RAW_FIELD: the same occurrence of the same canonical text, through normalise_mapped."""
+    wanted = text[begin:end]
+    nth = text.count(wanted, field_start, begin)
+    folded = raw_field.casefold()
+    if len(folded) == len(raw_field):  # fast: the same occurrence in the case-folded field, when it is there
+        at = -1
+        for _ in range(nth + 1):
+            at = folded.find(wanted, at + 1)
+            if at < 0:
+                break
+        else:
+            return at, at + len(wanted)
+    canon, starts = normalise_mapped(raw_field)
+    at = -1
+    for _ in range(nth + 1):
+        at = canon.find(wanted, at + 1)
+        if at < 0:
+            return 0, 0
+    stop = starts[at + len(wanted) - 1] + 1
+    while stop < len(raw_field) and (unicodedata.combining(raw_field[stop]) or raw_field[stop] in "\uff9e\uff9f"):
+        stop += 1
+    return starts[at], stop
 
 
 def _reduplicated(text: str, begin: int, end: int) -> bool:

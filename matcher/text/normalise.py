@@ -16,8 +16,8 @@ FIELD_SEP = "\x1f"  # kept by normalise_fields between the fields of a post
 _KEEP_CATEGORIES = ("L", "N", "M")
 # camelCase (#OnePieceLuffy), an acronym before a word (#LUFFYEdit, #AIArt), AI before a lower-case word
 # (#AIgenerated: not "A Igenerated"), and an x between capitals (SPYxFAMILY, HUNTERxHUNTER: the × of a title)
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?<!\bA)(?=[A-Z][a-z]{2})|(?<=\bAI)(?=[a-z]{2})"
-                    r"|(?<=[A-Z]{2})(?=x[A-Z]{2})")
+_CAMEL = re.compile(r"(?<=[a-zA-Z])(?=[A-Za-z])(?:(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?:(?<!\bA)(?=[A-Z][a-z]{2})"
+                    r"|(?<=\bAI)(?=[a-z]{2})|(?<=[A-Z]{2})(?=x[A-Z]{2})))")
 _SPACES = re.compile(r" {2,}")
 # four or more single Latin letters or digits with a separator between each: "l u f f y" -> "luffy"
 _SPREAD = re.compile(r"(?<![0-9a-z])(?:[0-9a-z] ){3,}[0-9a-z](?![0-9a-z])"

@@ -82,6 +82,8 @@ def test_ai_denied_criticised_asked_or_another_sense(detector, post):
     {"title": "Is this real? No, it's Kling 2.1"},
     {"title": "AIで作ったルフィ"},
     {"title": "Luffy made with Sora 2!!"},
+    {"title": "Not gonna lie, AI Luffy looks better than the anime"},
+    {"title": "no joke: AI generated Zoro"},
 ])
 def test_ai_said(detector, post):
     assert ai_flag(detector, **post) is True
