@@ -47,8 +47,14 @@ GAME_WINDOW = 2  # words before the bare AI read for a game word (level 9 cpu ai
 # a question: the clause of the marker ends with a question mark and, in English, opens with a question word
 # or an auxiliary ("did you use AI for this?", "Was this made with Sora??"); a Japanese, Chinese or Korean
 # clause ending with a question mark asks too (これAIで作ったの？)
-QUESTION_OPENERS = frozenset(("is", "isn", "was", "wasn", "are", "were", "did", "didn", "does", "do", "how", "who",
-                              "what", "which", "why", "where", "anyone", "somebody", "someone"))
+QUESTION_OPENERS = frozenset(("is", "isn", "was", "wasn", "are", "were", "did", "didn", "does", "do", "who",
+                              "anyone", "somebody", "someone"))
+# ... and question words that ask only with an auxiliary or a tool after them ("how do people make these?",
+# "what AI is this?", "which app?"; not the hypotheticals of AI clips: "What if AI made One Piece?", "How AI
+# sees Naruto?")
+WH_WORDS = frozenset(("how", "what", "which", "why", "where"))
+WH_THEN = frozenset(("do", "does", "did", "is", "are", "was", "were", "can", "could", "to", "ai", "app", "apps",
+                     "tool", "tools", "software", "program", "generator", "model", "website", "site"))
 _CLAUSE_BREAK = re.compile(r"[.!?。！？\n|｜【】\[\]()（）「」『』:：,，、;；/]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
@@ -128,8 +134,9 @@ def asked(raw_field: str, at: int, stop_at: int) -> bool:
     clause = raw_field[start:stop.start()]
     if _CJK.search(clause):
         return True
-    first = _WORD.search(clause)
-    return bool(first) and first.group(0).casefold() in QUESTION_OPENERS
+    words = [w.casefold() for w in _WORD.findall(clause, 0, 40)[:2]]
+    return bool(words) and (words[0] in QUESTION_OPENERS or (
+        words[0] in WH_WORDS and len(words) > 1 and words[1] in WH_THEN))
 
 
 def names_the_character(text: str, end: int) -> bool:

@@ -54,6 +54,7 @@ def chars(detector, **post):
     {"title": "AI slop is ruining anime"},
     {"title": "boycott AI animation", "hashtags": ["onepiece"]},
     {"title": "Is this Luffy clip AI generated?"},
+    {"title": "What AI did they use for this Luffy?"},
     {"title": "这个路飞是用AI做的？"},
     {"title": "이거 AI 영상이에요?"},
     {"title": "Luffy vs the CPU AI in Pirate Warriors"},
@@ -84,6 +85,7 @@ def test_ai_denied_criticised_asked_or_another_sense(detector, post):
     {"title": "Luffy made with Sora 2!!"},
     {"title": "Not gonna lie, AI Luffy looks better than the anime"},
     {"title": "no joke: AI generated Zoro"},
+    {"title": "What if AI remade the Marineford arc?"},
 ])
 def test_ai_said(detector, post):
     assert ai_flag(detector, **post) is True
