@@ -86,6 +86,11 @@ NEGATIONS: tuple[str, ...] = (
     "ai or real", "real or ai", "ai or not", "ai or fake", "fake or ai", "これってai", "これai", "aiですか",
     "aiかな", "aiなの", "ai吗", "ai嗎", "是不是ai", "是ai还是", "是ai還是", "ai인가", "ai 인가", "ai인지", "ai 인지",
     "ai냐", "ai 냐",
+    # AI only as it looks, or as others took it ("looks like AI", "thought it was AI", 像AI, 被当成AI, AI인 줄)
+    "looks like ai", "look like ai", "looked like ai", "looking like ai", "feels like ai", "seems like ai",
+    "thought it was ai", "thought this was ai", "mistaken for ai", "mistook it for ai", "accused of ai",
+    "accused of using ai", "called it ai", "像ai", "以为是ai", "當成ai", "当成ai", "ai인 줄", "ai인줄", "ai 같",
+    "ai같",
 )
 BARE_AI = "ai"  # counted when written "AI" (upper case), bracketed, or as a whole hashtag
 _UPPER_AI = re.compile(r"(?<![A-Za-z])AI(?![A-Za-z])")

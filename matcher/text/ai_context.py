@@ -38,6 +38,8 @@ _AFTER_NEGATION = re.compile(
     r" ?(?:(?:は|を|も|で|に)?(?:では|じゃ|でも)?(?:な[いくし]|ありません|無し|ナシ|不使用|未使用|禁止|反対|使わ|使って(?:い)?な"
     r"|使って(?:い)?ません|使用して(?:い)?な|使用して(?:い)?ません|頼らず|ゼロ|っぽ|疑惑|かと思)"
     r"|(?:는|를|은|도)? ?(?:안 |안썼|아니|아님|없이|미사용|사용 ?안|사용하지 ?않|쓰지 ?않|금지|반대))")
+# ... and in English, "AI but it's not" ("AI generated, not real" is no denial of the AI)
+_BUT_NOT = re.compile(r" but (?:(?:it|this|that|its) )?(?:(?:s|is|was) )?(?:not|isn t|wasn t|never)(?=[ \x1f]|$)")
 # another sense of "AI": the game's computer players ("the CPU AI", "enemy AI", "AI opponents")
 GAME_BEFORE = frozenset(("cpu", "enemy", "enemies", "npc", "bot", "bots", "hardest", "toughest", "amiibo", "ally",
                          "companion", "teammate", "opponent", "computer"))
@@ -86,7 +88,7 @@ def denied(text: str, begin: int, end: int, raw_field: str, at: int) -> bool:
         return True
     if any(w in CRITIQUE_AFTER for w in _words_after(text, end, CRITIQUE_WINDOW)):
         return True
-    if _AFTER_NEGATION.match(text, end):
+    if _AFTER_NEGATION.match(text, end) or _BUT_NOT.match(text, end):
         return True
     before = before[-12:].replace(" ", "")
     return any(before[:len(before) - gap].endswith(CJK_NEGATORS_BEFORE)
