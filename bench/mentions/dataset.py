@@ -9,7 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 POSTS = HERE / "posts"
 CATALOG = HERE / "catalog.yaml"
-SETS = ("dev", "holdout", "holdout-3")  # holdout, holdout-3: never read while tuning (see README.md)
+SETS = ("dev", "holdout", "holdout-3")  # holdout, holdout-3: dev sets since the mtune session (see README.md)
 SEP = "¦"
 
 
