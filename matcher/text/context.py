@@ -28,13 +28,18 @@ PLACE_AFTER = frozenset((
     "tavern", "barbershop", "barber", "lounge", "supermarket", "mart", "hospital", "church", "cinema", "library",
     "bank", "valley", "forest", "canyon", "lane", "alley", "highway", "pier", "wharf", "marina", "lodge", "campground",
     "steakhouse", "izakaya", "teahouse", "coffeehouse", "creamery", "patisserie",
-    # businesses named "<Name> <Trade> <Shop>": the second word after the name counts too (Sasuke Ramen Shop)
+    # businesses named "<Name> <Trade> <Shop>": the second and third words after the name count too (Sasuke
+# Ramen Shop, Goku Martial Arts Academy)
     "shop", "shops", "counter", "repair", "repairs",
     "roasters", "roastery", "grooming", "auto", "motors", "garage", "salon", "barbers", "noodle", "noodles",
     "eatery", "canteen", "cafeteria", "takeaway", "catering", "bakehouse", "florist", "nursery", "laundry",
     "cleaners", "dojo", "daycare", "kindergarten", "hall", "theater", "theatre", "mall", "outlet", "pharmacy",
     "vet", "veterinary", "kennel", "kennels", "pet", "pets", "realty", "estate", "estates", "dentistry",
     "parlor", "parlour", "cellar", "atelier", "workshop", "emporium", "tattoo", "tailor", "tailors", "optician",
+    # ... and the words that end a business's name (Sasuke Moving Company, Luffy Pro Cleaning Services)
+    # (not "co": Luffy & Co.; not design, fitness, cleaning: "Luffy character design", "Zoro cleaning his swords")
+    "company", "inc", "llc", "ltd", "corp", "corporation", "services", "plumbing", "landscaping", "consulting",
+    "rentals", "movers",
 ))
 # a word that makes the name after it the name of a place or a business ("Hotel Naruto", "Cafe Tifa")
 PLACE_BEFORE = frozenset(("hotel", "cafe", "restaurant", "bar", "pub", "bistro", "club", "inn", "ryokan",
@@ -78,7 +83,7 @@ _NEXT_WORDS = re.compile(rf" *({_LATIN_WORD})(?: +({_LATIN_WORD}))?(?: +({_LATIN
 # ... and words that make a business only as the second word after a name ("Goku Ramen Bar", "Nami Seafood
 # Kitchen"): right after it they are as often the character's own ("Tifa's bar", "Luffy's house")
 TRADE_LAST = frozenset(("bar", "house", "kitchen", "studio", "studios", "club", "lounge", "room", "works"))
-PLACE_WINDOW = 2  # words after a name (its possessive "s" not counted) read for a place or business word
+PLACE_WINDOW = 3  # words after a name (its possessive "s" not counted) read for a place or business word
 _LOOK_BEHIND = 24  # characters before a name read for the words that introduce it
 
 
@@ -89,7 +94,7 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
     first, last = text[begin], text[end - 1]
     if is_latin_alnum(last):
         after = _NEXT_WORDS.match(text, end)
-        # the possessive: the apostrophe is a separator ("luffy s bakery"); then up to two words
+        # the possessive: the apostrophe is a separator ("luffy s bakery"); then up to three words
         words = [w for w in after.groups() if w] if after else []
         if words[:1] == ["s"]:
             words = words[1:]
