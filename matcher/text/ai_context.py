@@ -15,11 +15,19 @@ import re
 
 from matcher.text.normalise import normalise
 
-# words that deny or reject what follows within NEGATION_WINDOW words ("not using AI", "without any AI",
+# words that deny or reject what follows with at most NEGATION_REACH words between ("not using AI", "without any AI",
 # "I hate AI art", "stop AI")
 NEGATORS = frozenset(("no", "not", "non", "without", "never", "zero", "nor", "didn", "don", "doesn", "wasn",
                       "isn", "aren", "weren", "won"))
-NEGATION_WINDOW = 3  # words before a generic AI marker read for a negator
+NEGATION_REACH = 5  # words before a generic AI marker read for a negator, across only the words below
+# ... words that may stand between a negator and the marker ("not using any AI", "don't post anything AI",
+# "refuse to post AI"); any other word ends the search ("never thought AI could...": the AI is said)
+NEGATION_FILLERS = frozenset(("t", "s", "use", "used", "using", "any", "anything", "an", "a", "the", "with", "by",
+                              "of", "to", "made", "make", "making", "generated", "post", "posting", "posted",
+                              "upload", "uploading", "uploaded", "share", "sharing", "support", "supporting",
+                              "involved", "was", "is", "were", "are", "be", "been", "at", "all", "even", "for",
+                              "here", "our", "my", "your", "single", "bit", "tools", "tool", "more", "so", "called",
+                              "generative", "gen"))  # zero generative AI: its bare AI too
 # ... and words of rejection ("I hate AI art", "boycott AI", "I refuse to post AI"; not "stop": "can't stop
 # watching AI Luffy")
 CRITICS = frozenset(("hate", "hating", "against", "ban", "boycott", "anti", "fuck", "screw", "refuse", "reject"))
@@ -38,8 +46,9 @@ _AFTER_NEGATION = re.compile(
     r" ?(?:(?:は|を|も|で|に)?(?:では|じゃ|でも)?(?:な[いくし]|ありません|無し|ナシ|不使用|未使用|禁止|反対|使わ|使って(?:い)?な"
     r"|使って(?:い)?ません|使用して(?:い)?な|使用して(?:い)?ません|頼らず|ゼロ|っぽ|疑惑|かと思)"
     r"|(?:는|를|은|도)? ?(?:안 |안썼|아니|아님|없이|미사용|사용 ?안|사용하지 ?않|쓰지 ?않|금지|반대))")
-# ... and in English, "AI but it's not" ("AI generated, not real" is no denial of the AI)
-_BUT_NOT = re.compile(r" but (?:(?:it|this|that|its) )?(?:(?:s|is|was) )?(?:not|isn t|wasn t|never)(?=[ \x1f]|$)")
+# ... and in English, a clause ending "AI but it's not" ("AI generated, not real" and "AI Luffy but it's not that
+# bad" are no denial of the AI)
+_BUT_NOT = re.compile(r" but (?:(?:it|this|that|its) )?(?:(?:s|is|was) )?(?:not|isn t|wasn t|never)(?: ai)? ")
 # another sense of "AI": the game's computer players ("the CPU AI", "enemy AI", "AI opponents")
 GAME_BEFORE = frozenset(("cpu", "enemy", "enemies", "npc", "bot", "bots", "hardest", "toughest", "amiibo", "ally",
                          "companion", "teammate", "opponent", "computer"))
@@ -79,20 +88,30 @@ def _words_after(text: str, end: int, count: int) -> list[str]:
     return chunk.split()[:count]
 
 
-def denied(text: str, begin: int, end: int, raw_field: str, at: int) -> bool:
-    """Whether a generic AI marker at [begin, end) is denied or criticised: a negator shortly before it in
-    its clause (RAW_FIELD, where it was written from AT: "Not gonna lie, AI Luffy" is no denial), a critique
-    shortly after it, or a Japanese, Chinese or Korean negation right before or after it."""
+def denied(text: str, begin: int, end: int, raw_field: str, at: int, stop_at: int) -> bool:
+    """Whether a generic AI marker at [begin, end) is denied or criticised: a negator before it in its
+    clause (RAW_FIELD, where it was written at [AT, STOP_AT): "Not gonna lie, AI Luffy" is no denial) with
+    only NEGATION_FILLERS between, a critique shortly after it, "but it's not" ending its clause, or a
+    Japanese, Chinese or Korean negation right before or after it."""
     before = _clause_before(raw_field, at)
-    if any(w in NEGATORS or w in CRITICS for w in before.split()[-NEGATION_WINDOW:]):
-        return True
+    for word in reversed(before.split()[-NEGATION_REACH:]):
+        if word in NEGATORS or word in CRITICS:
+            return True
+        if word not in NEGATION_FILLERS:
+            break
     if any(w in CRITIQUE_AFTER for w in _words_after(text, end, CRITIQUE_WINDOW)):
         return True
-    if _AFTER_NEGATION.match(text, end) or _BUT_NOT.match(text, end):
+    if _AFTER_NEGATION.match(text, end) or _BUT_NOT.fullmatch(_clause_after(raw_field, stop_at)):
         return True
     before = before[-12:].replace(" ", "")
     return any(before[:len(before) - gap].endswith(CJK_NEGATORS_BEFORE)
                for gap in range(min(CJK_NEGATOR_REACH, len(before)) + 1))
+
+
+def _clause_after(raw_field: str, stop_at: int) -> str:
+    """The canonical text of the clause of RAW_FIELD after STOP_AT."""
+    stop = _CLAUSE_BREAK.search(raw_field, stop_at)
+    return normalise(raw_field[stop_at:stop.start() if stop else len(raw_field)])
 
 
 def _clause_before(raw_field: str, at: int) -> str:
@@ -109,7 +128,7 @@ VIA_WORDS = frozenset(("made", "with", "using", "by", "in", "via", "created", "g
 def generator_denied(text: str, begin: int) -> bool:
     """Whether the word right before a generator named as such denies it ("not made with Sora", "without
     Kling", "never Veo 3")."""
-    words = _words_before(text, begin, NEGATION_WINDOW)
+    words = _words_before(text, begin, NEGATION_REACH)
     while words and words[-1] in VIA_WORDS:  # "not made with | Kling"
         words.pop()
     return bool(words) and words[-1] in NEGATORS
