@@ -263,6 +263,10 @@ class MentionDetector:
         if char_hits or work_hits:
             self._decide_characters(result, raw, text, char_hits, work_hits)
         if ai_hits:
+            if char_hits:  # "AI" inside a longer name (AI HOSHINO) is the name
+                names = [(h[1], h[2]) for h in char_hits]
+                ai_hits = [h for h in ai_hits if h[3].marker != ai.BARE_AI
+                           or not any(a <= h[1] and h[2] <= b and b - a > h[2] - h[1] for a, b in names)]
             _decide_ai(result, raw, text, post, ai_hits, seps)
         return result
 
