@@ -125,7 +125,8 @@ _PERSON_BEFORE_RE = re.compile(
     r"|me and|me n|met|happy birthday to my|(?:my|our) (?:friend|bestie|buddy|roommate"
     r"|neighbou?r|coworker|colleague|classmate|teacher|grandson|granddaughter|nephew|niece|cousin|twins?))$")
 _PERSON_AFTER_RE = re.compile(
-    rf" (?:(?:and|n) (?:i|me)(?=[ \x1f]|$)|the (?:[a-z]+ )?(?:{_PET})(?=[ \x1f]|$)|(?:s )?(?:turns \d|is \d+ (?:years|months)"
+    rf" (?:(?:and|n) (?:i|me)(?=[ \x1f]|$)|the (?:[a-z]+ )?(?:{_PET})(?=[ \x1f]|$)"
+    r"|(?:s )?(?:turns \d|is \d+ (?:years|months)"
     r"|(?:first|1st) (?:steps|day|birthday|bday|tooth|words?|haircut|swim)|got (?:a promotion|married|engaged|a job)"
     r"|wedding|graduation|graduated|and (?:her|his|their) (?:boyfriend|girlfriend|husband|wife|fiance|fiancee|partner"
     r"|mom|dad|brother|sister|friends?|family|parents|kids|son|daughter))"

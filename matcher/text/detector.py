@@ -449,7 +449,8 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
             if _reduplicated(text, b, e) or ai_context.generator_denied(text, b) or (
                     entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade"
-        elif ai_context.denied(text, b, e, raw_field, at, stop) or (entry.marker == ai.BARE_AI and ai_context.game_sense(text, b, e)):
+        elif ai_context.denied(text, b, e, raw_field, at, stop) or (
+                entry.marker == ai.BARE_AI and ai_context.game_sense(text, b, e)):
             continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI"
         if ai_context.asked(raw_field, at, stop):
             continue  # "did you use AI for this?", これAIで作ったの？

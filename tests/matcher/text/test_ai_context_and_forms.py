@@ -4,8 +4,8 @@ the game's AI; generator brands written in camel case and AI phrases run togethe
 that are phrases too; hiragana names inside hiragana text; titles with ×; look-alike letters; digits typed
 for letters; trade words three words after a name. 57 of the 73 cases fail on the matcher before these rules
 (a4ab3b9): the negatives were flagged AI or named, the positives missed; the 16 others are guards that pass
-before and after (generators named as such, Nano Banana kept as it was, AI said outside a question or a denial, かかし the scarecrow,
-なると the fish cake, 4k60fps, "Luffy character design", LUFFYEdit)."""
+before and after (generators named as such, Nano Banana kept as it was, AI said outside a question or a
+denial, かかし the scarecrow, なると the fish cake, 4k60fps, "Luffy character design", LUFFYEdit)."""
 
 from __future__ import annotations
 
