@@ -74,6 +74,12 @@ HANGUL_AFTER_NAME = ("은", "는", "이", "가", "을", "를", "의", "와", "�
 KATAKANA_AFTER_NAME = ("ファン", "グッズ", "コス", "コスプレ", "フィギュア", "イラスト", "ダンス", "エディット", "スタンプ",
                        "ケーキ", "クッキー", "チャン", "サン", "クン", "サマ", "セン", "ネタ", "ソング", "テーマ", "ボイス",
                        "モノマネ", "ギア", "ショート", "アニメ", "ゲーム", "メドレー", "カバー", "オンリー", "ペア")
+# place and shop words after a Korean name and a space (나미 카페, 루피 치킨, 조로 미용실); run into the name they
+# make a longer word, which glued_hangul drops
+HANGUL_PLACE_AFTER = ("카페", "식당", "호텔", "섬", "역", "빵집", "베이커리", "미용실", "헤어", "네일", "학원", "병원",
+                      "치과", "약국", "한의원", "치킨", "피자", "마트", "편의점", "공원", "시장", "거리", "해변", "펜션",
+                      "모텔", "술집", "주점", "포차", "국밥", "분식", "김밥", "횟집", "반점", "꽃집", "세탁소", "부동산",
+                      "태권도", "어린이집", "유치원", "교회", "정육점", "떡집", "카센터", "스튜디오", "사진관")
 LONG_HANGUL_CHARS = 4  # a Korean name up to this long may be the start of another word (나미섬, 사스케이크)
 COMMON_HAN_WORD_FREQ = 20  # a Han name that is a word this frequent (jieba's dictionary) is a word too
 
@@ -104,6 +110,8 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
             return True
     elif text.startswith(HAN_PLACE_AFTER, end) or _han_business_after(text, end):
         return True
+    elif is_hangul(last) and text.startswith(HANGUL_PLACE_AFTER, end + 1) and text[end] == " ":
+        return True  # 나미 카페, 루피 치킨
     before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
     if is_latin_alnum(first):
         word = before.rsplit(" ", 1)[-1]
