@@ -97,6 +97,7 @@ NEGATIONS: tuple[str, ...] = (
 )
 BARE_AI = "ai"  # counted when written "AI" (upper case), bracketed, or as a whole hashtag
 _UPPER_AI = re.compile(r"(?<![A-Za-z])AI(?![A-Za-z])")
+_HASHTAG_AI = re.compile(r"[#＃][Aa][Ii](?![0-9A-Za-z])")
 
 
 def marker_forms() -> list[tuple[str, tuple[str, str], bool]]:
@@ -145,6 +146,11 @@ def _run_together(form: str) -> list[str]:
 def camel_written(as_written: str) -> bool:
     """Whether a marker's text as it appeared is one word in camel case (MidJourney, MiniMax)."""
     return " " not in as_written and any(c.isupper() for c in as_written[1:])
+
+
+def hashtag_ai(text: str) -> bool:
+    """Whether TEXT (as it appeared) has the hashtag #ai as a whole word."""
+    return bool(_HASHTAG_AI.search(text))
 
 
 def upper_ai(text: str) -> bool:

@@ -43,9 +43,10 @@ CJK_NEGATOR_REACH = 2  # characters (spaces aside) that may stand between such a
 # AIかと思った: it only looks so) and Korean (AI 안
 # 쓰고, AI 아니에요, AI 사용 안 함, AI 없이, AI 미사용)
 _AFTER_NEGATION = re.compile(
-    r" ?(?:(?:は|を|も|で|に)?(?:では|じゃ|でも)?(?:な[いくし]|ありません|無し|ナシ|不使用|未使用|禁止|反対|使わ|使って(?:い)?な"
+    r" ?(?:(?:は|を|も|で|に)?(?:一切|全く|まったく|全然|ぜんぜん|特に)?(?:では|じゃ|でも)?(?:な[いくし]|ありません|無し|ナシ|不使用|未使用|禁止|反対|使わ|使って(?:い)?な"
     r"|使って(?:い)?ません|使用して(?:い)?な|使用して(?:い)?ません|頼らず|ゼロ|っぽ|疑惑|かと思)"
     r"|(?:는|를|은|도)? ?(?:안 |안썼|아니|아님|없이|미사용|사용 ?안|사용하지 ?않|쓰지 ?않|금지|반대))")
+_NOT_ART = re.compile(r" (?:art )?(?:is not|isn t|ain t) (?:real )?art(?=[ \x1f]|$)")  # AI art isn't art
 # ... and in English, a clause ending "AI but it's not" ("AI generated, not real" and "AI Luffy but it's not that
 # bad" are no denial of the AI)
 _BUT_NOT = re.compile(r" but (?:(?:it|this|that|its) )?(?:(?:s|is|was) )?(?:not|isn t|wasn t|never)(?: ai)? ")
@@ -66,6 +67,9 @@ QUESTION_OPENERS = frozenset(("is", "isn", "was", "wasn", "are", "were", "did", 
 WH_WORDS = frozenset(("how", "what", "which", "why", "where"))
 WH_THEN = frozenset(("do", "does", "did", "is", "are", "was", "were", "can", "could", "to", "ai", "app", "apps",
                      "tool", "tools", "software", "program", "generator", "model", "website", "site"))
+# superlatives that make a question praise ("Is this the best AI anime?")
+RHETORICAL = frozenset(("best", "worst", "greatest", "coolest", "craziest", "scariest", "funniest", "wildest",
+                        "most", "realest", "cutest", "saddest"))
 _CLAUSE_BREAK = re.compile(r"[.!?。！？\n|｜【】\[\]()（）「」『』:：,，、;；/]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
@@ -99,7 +103,7 @@ def denied(text: str, begin: int, end: int, raw_field: str, at: int, stop_at: in
             return True
         if word not in NEGATION_FILLERS:
             break
-    if any(w in CRITIQUE_AFTER for w in _words_after(text, end, CRITIQUE_WINDOW)):
+    if any(w in CRITIQUE_AFTER for w in _words_after(text, end, CRITIQUE_WINDOW)) or _NOT_ART.match(text, end):
         return True
     if _AFTER_NEGATION.match(text, end) or _BUT_NOT.fullmatch(_clause_after(raw_field, stop_at)):
         return True
@@ -135,9 +139,11 @@ def generator_denied(text: str, begin: int) -> bool:
 
 
 def game_sense(text: str, begin: int, end: int) -> bool:
-    """Whether the bare AI at [begin, end) is a game's computer player ("the CPU AI", "AI opponents")."""
+    """Whether the bare AI at [begin, end) is a game's computer player ("the CPU AI", "AI opponents", "Tifa
+    vs the AI")."""
     words = _words_before(text, begin, GAME_WINDOW)
-    if any(w in GAME_BEFORE for w in words):
+    if any(w in GAME_BEFORE for w in words) or words in (["vs", "the"], ["versus", "the"], ["against", "the"],
+                                                         ["beat", "the"], ["beating", "the"], ["beats", "the"]):
         return True
     after = _words_after(text, end, 1)
     return bool(after) and after[0] in GAME_AFTER
@@ -155,6 +161,8 @@ def asked(raw_field: str, at: int, stop_at: int) -> bool:
     clause = raw_field[start:stop.start()]
     if _CJK.search(clause):
         return True
+    if any(w.casefold() in RHETORICAL for w in _WORD.findall(clause)):
+        return False  # "Is this the craziest AI anime fight?": praise, not a question about the AI
     words = [w.casefold() for w in _WORD.findall(clause, 0, 40)[:2]]
     return bool(words) and (words[0] in QUESTION_OPENERS or (
         words[0] in WH_WORDS and len(words) > 1 and words[1] in WH_THEN))

@@ -500,8 +500,8 @@ def _reduplicated(text: str, begin: int, end: int) -> bool:
 
 
 def _bare_ai_counts(raw_field: str, fi: int, post: dict) -> bool:
-    """A bare "ai" counts written "AI", or as a whole hashtag (#ai, #AI)."""
+    """A bare "ai" counts written "AI", or as a whole hashtag (#ai, #AI; in any field: "cooking #ai #onepiece")."""
     tags = post.get("hashtags") if isinstance(post.get("hashtags"), list) else []
     if FIELDS[fi] == "hashtags" and any(normalise(str(t)).strip() == ai.BARE_AI for t in tags):
         return True
-    return ai.upper_ai(unicodedata.normalize("NFKC", raw_field))
+    return ai.upper_ai(unicodedata.normalize("NFKC", raw_field)) or ai.hashtag_ai(raw_field)
