@@ -28,13 +28,18 @@ PLACE_AFTER = frozenset((
     "tavern", "barbershop", "barber", "lounge", "supermarket", "mart", "hospital", "church", "cinema", "library",
     "bank", "valley", "forest", "canyon", "lane", "alley", "highway", "pier", "wharf", "marina", "lodge", "campground",
     "steakhouse", "izakaya", "teahouse", "coffeehouse", "creamery", "patisserie",
-    # businesses named "<Name> <Trade> <Shop>": the second word after the name counts too (Sasuke Ramen Shop)
+    # businesses named "<Name> <Trade> <Shop>": the second and third words after the name count too (Sasuke
+# Ramen Shop, Goku Martial Arts Academy)
     "shop", "shops", "counter", "repair", "repairs",
     "roasters", "roastery", "grooming", "auto", "motors", "garage", "salon", "barbers", "noodle", "noodles",
     "eatery", "canteen", "cafeteria", "takeaway", "catering", "bakehouse", "florist", "nursery", "laundry",
     "cleaners", "dojo", "daycare", "kindergarten", "hall", "theater", "theatre", "mall", "outlet", "pharmacy",
     "vet", "veterinary", "kennel", "kennels", "pet", "pets", "realty", "estate", "estates", "dentistry",
     "parlor", "parlour", "cellar", "atelier", "workshop", "emporium", "tattoo", "tailor", "tailors", "optician",
+    # ... and the words that end a business's name (Sasuke Moving Company, Luffy Pro Cleaning Services)
+    # (not "co": Luffy & Co.; not design, fitness, cleaning: "Luffy character design", "Zoro cleaning his swords")
+    "company", "inc", "llc", "ltd", "corp", "corporation", "services", "plumbing", "landscaping", "consulting",
+    "rentals", "movers",
 ))
 # a word that makes the name after it the name of a place or a business ("Hotel Naruto", "Cafe Tifa")
 PLACE_BEFORE = frozenset(("hotel", "cafe", "restaurant", "bar", "pub", "bistro", "club", "inn", "ryokan",
@@ -69,6 +74,12 @@ HANGUL_AFTER_NAME = ("은", "는", "이", "가", "을", "를", "의", "와", "�
 KATAKANA_AFTER_NAME = ("ファン", "グッズ", "コス", "コスプレ", "フィギュア", "イラスト", "ダンス", "エディット", "スタンプ",
                        "ケーキ", "クッキー", "チャン", "サン", "クン", "サマ", "セン", "ネタ", "ソング", "テーマ", "ボイス",
                        "モノマネ", "ギア", "ショート", "アニメ", "ゲーム", "メドレー", "カバー", "オンリー", "ペア")
+# place and shop words after a Korean name and a space (나미 카페, 루피 치킨, 조로 미용실); run into the name they
+# make a longer word, which glued_hangul drops
+HANGUL_PLACE_AFTER = ("카페", "식당", "호텔", "섬", "역", "빵집", "베이커리", "미용실", "헤어", "네일", "학원", "병원",
+                      "치과", "약국", "한의원", "치킨", "피자", "마트", "편의점", "공원", "시장", "거리", "해변", "펜션",
+                      "모텔", "술집", "주점", "포차", "국밥", "분식", "김밥", "횟집", "반점", "꽃집", "세탁소", "부동산",
+                      "태권도", "어린이집", "유치원", "교회", "정육점", "떡집", "카센터", "스튜디오", "사진관")
 LONG_HANGUL_CHARS = 4  # a Korean name up to this long may be the start of another word (나미섬, 사스케이크)
 COMMON_HAN_WORD_FREQ = 20  # a Han name that is a word this frequent (jieba's dictionary) is a word too
 
@@ -78,7 +89,7 @@ _NEXT_WORDS = re.compile(rf" *({_LATIN_WORD})(?: +({_LATIN_WORD}))?(?: +({_LATIN
 # ... and words that make a business only as the second word after a name ("Goku Ramen Bar", "Nami Seafood
 # Kitchen"): right after it they are as often the character's own ("Tifa's bar", "Luffy's house")
 TRADE_LAST = frozenset(("bar", "house", "kitchen", "studio", "studios", "club", "lounge", "room", "works"))
-PLACE_WINDOW = 2  # words after a name (its possessive "s" not counted) read for a place or business word
+PLACE_WINDOW = 3  # words after a name (its possessive "s" not counted) read for a place or business word
 _LOOK_BEHIND = 24  # characters before a name read for the words that introduce it
 
 
@@ -89,7 +100,7 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
     first, last = text[begin], text[end - 1]
     if is_latin_alnum(last):
         after = _NEXT_WORDS.match(text, end)
-        # the possessive: the apostrophe is a separator ("luffy s bakery"); then up to two words
+        # the possessive: the apostrophe is a separator ("luffy s bakery"); then up to three words
         words = [w for w in after.groups() if w] if after else []
         if words[:1] == ["s"]:
             words = words[1:]
@@ -99,6 +110,8 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
             return True
     elif text.startswith(HAN_PLACE_AFTER, end) or _han_business_after(text, end):
         return True
+    elif is_hangul(last) and text.startswith(HANGUL_PLACE_AFTER, end + 1) and text[end] == " ":
+        return True  # 나미 카페, 루피 치킨
     before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
     if is_latin_alnum(first):
         word = before.rsplit(" ", 1)[-1]
@@ -120,7 +133,8 @@ _PERSON_BEFORE_RE = re.compile(
     r"|me and|me n|met|happy birthday to my|(?:my|our) (?:friend|bestie|buddy|roommate"
     r"|neighbou?r|coworker|colleague|classmate|teacher|grandson|granddaughter|nephew|niece|cousin|twins?))$")
 _PERSON_AFTER_RE = re.compile(
-    rf" (?:(?:and|n) (?:i|me)(?=[ \x1f]|$)|the (?:{_PET})(?=[ \x1f]|$)|(?:s )?(?:turns \d|is \d+ (?:years|months)"
+    rf" (?:(?:and|n) (?:i|me)(?=[ \x1f]|$)|the (?:[a-z]+ )?(?:{_PET})(?=[ \x1f]|$)"
+    r"|(?:s )?(?:turns \d|is \d+ (?:years|months)"
     r"|(?:first|1st) (?:steps|day|birthday|bday|tooth|words?|haircut|swim)|got (?:a promotion|married|engaged|a job)"
     r"|wedding|graduation|graduated|and (?:her|his|their) (?:boyfriend|girlfriend|husband|wife|fiance|fiancee|partner"
     r"|mom|dad|brother|sister|friends?|family|parents|kids|son|daughter))"

@@ -13,10 +13,11 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from matcher.text import ai
+from matcher.text import ai, ai_context
 from matcher.text.context import (HanWords, fandom_post, glued_hangul, katakana_compound, names_a_place, personal_post,
                                   surname_after, used_as_word)
 from matcher.text.names import expand_name
@@ -36,6 +37,9 @@ from matcher.text.scripts import (
 
 FIELDS = ("title", "description", "hashtags", "uploader_name")
 SHORT_KANA_CHARS = 2  # a kana name this short needs non-kana on both sides (ツナミ is not ナミ)
+HIRAGANA_PARTICLES = "のとがはをにもやへで"  # a hiragana name may stand between these inside hiragana text
+FOREIGN_KANA = "ぁぃぅぇぉー"  # ... when spelled as only foreign names are (ふぇるん, ちょっぱー)
+MIN_HIRAGANA_NAME_CHARS = 4  # ... or this long (ぜんいつ; かかし scarecrow and なると fish cake are words)
 SHORT_LATIN_CHARS = 3  # a Latin name this short is ambiguous (L, Ash) unless run together in a hashtag
 CHAR, WORK = "character", "work"
 # a one-word Latin name this short is often a real person's given name too (Mario, Nami, Riku, Sora): followed
@@ -180,8 +184,8 @@ class MentionDetector:
         # may be a phrase ("the cloud strife at work"), and count only with the work named
         self._phrases = frozenset(f for f in char_forms if f.count(" ") == 1 and latin_only(f)
                                   and all(w in _common_words() for w in f.split()))
-        for form, (kind, marker) in ai.marker_forms():
-            forms.setdefault(form, []).append(Entry(kind, -1, form, marker=marker))
+        for form, (kind, marker), camel_only in ai.marker_forms():  # ambiguous: counts only in camel case
+            forms.setdefault(form, []).append(Entry(kind, -1, form, camel_only, marker=marker))
         self.automaton = ahocorasick.Automaton()
         for form, entries in forms.items():
             self.automaton.add_word(form, (len(form), tuple(entries), _needs_bounds(form)))
@@ -249,6 +253,8 @@ class MentionDetector:
                         title_spans.append((begin, end + 1))
                 else:
                     ai_hits.append((fi, begin, end + 1, entry))
+        if _LEET_HINT.search(text):
+            char_hits += self._leet_hits(text, seps)
         if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
             char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
         result = Detection(id=post.get("id"))
@@ -257,8 +263,28 @@ class MentionDetector:
         if char_hits or work_hits:
             self._decide_characters(result, raw, text, char_hits, work_hits)
         if ai_hits:
-            _decide_ai(result, raw, text, post, ai_hits)
+            if char_hits:  # "AI" inside a longer name (AI HOSHINO) is the name
+                names = [(h[1], h[2]) for h in char_hits]
+                ai_hits = [h for h in ai_hits if h[3].marker != ai.BARE_AI
+                           or not any(a <= h[1] and h[2] <= b and b - a > h[2] - h[1] for a, b in names)]
+            _decide_ai(result, raw, text, post, ai_hits, seps)
         return result
+
+    def _leet_hits(self, text: str, seps: list[int]) -> list[tuple[int, int, int, Entry]]:
+        """Names written with digits for letters inside the word (G0ku, Z0r0, P1kachu): each such word read
+        again with the digits as letters, a name found only when it is the whole word (veo3ai, 4k60fps are
+        no name)."""
+        hits = []
+        for word in _LEET_WORD.finditer(text):
+            decoded = f" {word.group(0).translate(_LEET)} "
+            for end, (length, entries, _) in self.automaton.iter(decoded):
+                if length != len(decoded) - 2 or not any(e.kind == CHAR for e in entries):
+                    continue
+                begin, stop = word.start(), word.end()
+                entries = self._in_context(text, begin, stop, entries)
+                fi = bisect.bisect_left(seps, begin)
+                hits += [(fi, begin, stop, e) for e in entries if e.kind == CHAR]
+        return hits
 
     def _in_context(self, text: str, begin: int, end: int, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
         """ENTRIES of a name matched at [begin, end) as the words around it leave them: none when the name is
@@ -327,6 +353,13 @@ class MentionDetector:
         result.works = [self.work_ids[wi] for wi in dict.fromkeys(wi for _, wi in order) if wi in found]
 
 
+# digits typed for letters inside a Latin word (G0ku, Z0r0): only between letters, so that sora2, veo3, ff7 and
+# ssj3 keep their digits
+_LEET_HINT = re.compile(r"[a-z][0-9]+[a-z]")
+_LEET_WORD = re.compile(r"(?<![0-9a-z])[0-9a-z]*[a-z][0-9]+[a-z][0-9a-z]*(?![0-9a-z])")
+_LEET = str.maketrans("013457", "oieast")
+
+
 def _fields(post: dict) -> dict[str, str]:
     tags = post.get("hashtags") or []
     if isinstance(tags, str):
@@ -349,10 +382,20 @@ def _bounded(text: str, begin: int, end: int, form: str) -> bool:
         same = is_katakana if KATAKANA_CHAR.match(first) else is_hiragana
         if len(form) <= SHORT_KANA_CHARS:  # katakana after it: a compound, left to katakana_compound
             return not (same(before) or (same(after) and not is_katakana(after)))
+        if same is is_hiragana and same(before):  # inside hiragana text: a word of it, unless it stands out
+            return _between_particles(form, before, after)
         return not (same(before) and same(after))
     if HANGUL.match(first) and is_hangul(before):
         return False
     return True
+
+
+def _between_particles(form: str, before: str, after: str) -> bool:
+    """Whether a hiragana name after hiragana stands after a particle and before a particle or other script
+    (るふぃとちょっぱーの, きょうのぜんいつは; not 手作りかかし) and is no native word: spelled as only foreign names
+    are (ぇ, ー) or long (かかし the scarecrow and なると the fish cake are words)."""
+    return before in HIRAGANA_PARTICLES and (after in HIRAGANA_PARTICLES or not is_hiragana(after)) and (
+        len(form) >= MIN_HIRAGANA_NAME_CHARS or any(c in FOREIGN_KANA for c in form))
 
 
 def _han_only(form: str) -> bool:
@@ -384,7 +427,10 @@ def as_written(raw: str, wanted: str) -> str:
     return raw[a:b]
 
 
-def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> None:
+def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: list[int]) -> None:
+    """The AI markers HITS that say a generator made the clip: not those a negation overlaps (no AI), nor
+    a brand's name that is a phrase too and is not written as the brand writes it (mid journey), nor those
+    the words around deny, criticise or ask about (ai_context), nor AI in the game's sense (the CPU AI)."""
     negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
     seen = set()
     for fi, b, e, entry in hits:
@@ -392,17 +438,54 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits) -> Non
             continue
         if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations):
             continue
-        if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw[FIELDS[fi]], fi, post):
+        raw_field = raw[FIELDS[fi]]
+        if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw_field, fi, post):
             continue
-        if entry.kind == ai.GENERATOR and _reduplicated(text, b, e):
-            continue  # "pika pika", "kling kling": a sound, not a generator
+        at, stop = _raw_span(raw_field, text, seps[fi - 1] + 1 if fi else 0, b, e)
+        written = raw_field[at:stop]
+        if entry.ambiguous and not ai.camel_written(written):
+            continue  # "stopped mid journey", "minimax algorithm"
+        if entry.kind == ai.GENERATOR:
+            if _reduplicated(text, b, e) or ai_context.generator_denied(text, b) or (
+                    entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
+                continue  # "pika pika", "not made with Sora", "using Sora's keyblade"
+        elif ai_context.denied(text, b, e, raw_field, at, stop) or (
+                entry.marker == ai.BARE_AI and ai_context.game_sense(text, b, e)):
+            continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI"
+        if ai_context.asked(raw_field, at, stop):
+            continue  # "did you use AI for this?", これAIで作ったの？
         key = (entry.kind, entry.marker)
         if key in seen:
             continue
         seen.add(key)
-        result.ai_markers.append(AIMarker(entry.marker, entry.kind, as_written(raw[FIELDS[fi]], text[b:e]),
-                                          FIELDS[fi]))
+        result.ai_markers.append(AIMarker(entry.marker, entry.kind, written, FIELDS[fi]))
     result.ai_generated = bool(result.ai_markers)
+
+
+def _raw_span(raw_field: str, text: str, field_start: int, begin: int, end: int) -> tuple[int, int]:
+    """Where the match [begin, end) of TEXT (the canonical post, its field starting at FIELD_START) was
+    written in RAW_FIELD: the same occurrence of the same canonical text, through normalise_mapped."""
+    wanted = text[begin:end]
+    nth = text.count(wanted, field_start, begin)
+    folded = raw_field.casefold()
+    if len(folded) == len(raw_field):  # fast: the same occurrence in the case-folded field, when it is there
+        at = -1
+        for _ in range(nth + 1):
+            at = folded.find(wanted, at + 1)
+            if at < 0:
+                break
+        else:
+            return at, at + len(wanted)
+    canon, starts = normalise_mapped(raw_field)
+    at = -1
+    for _ in range(nth + 1):
+        at = canon.find(wanted, at + 1)
+        if at < 0:
+            return 0, 0
+    stop = starts[at + len(wanted) - 1] + 1
+    while stop < len(raw_field) and (unicodedata.combining(raw_field[stop]) or raw_field[stop] in "\uff9e\uff9f"):
+        stop += 1
+    return starts[at], stop
 
 
 def _reduplicated(text: str, begin: int, end: int) -> bool:
@@ -417,8 +500,8 @@ def _reduplicated(text: str, begin: int, end: int) -> bool:
 
 
 def _bare_ai_counts(raw_field: str, fi: int, post: dict) -> bool:
-    """A bare "ai" counts written "AI", or as a whole hashtag (#ai, #AI)."""
+    """A bare "ai" counts written "AI", or as a whole hashtag (#ai, #AI; in any field: "cooking #ai #onepiece")."""
     tags = post.get("hashtags") if isinstance(post.get("hashtags"), list) else []
     if FIELDS[fi] == "hashtags" and any(normalise(str(t)).strip() == ai.BARE_AI for t in tags):
         return True
-    return ai.upper_ai(unicodedata.normalize("NFKC", raw_field))
+    return ai.upper_ai(unicodedata.normalize("NFKC", raw_field)) or ai.hashtag_ai(raw_field)

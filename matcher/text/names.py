@@ -15,6 +15,7 @@ MIN_HIRAGANA_CHARS = 3  # ソラ is a name, そら the sky: short kana names kee
 MIN_HAN_CHARS = 2  # one Han character is a word in too many texts
 MIN_LATIN_CHARS = 2
 _LONG_VOWELS = (("ou", "o"), ("ou", "oh"), ("uu", "u"), ("ii", "i"), ("aa", "a"), ("ee", "e"), ("oo", "o"))
+_TYPED_SYMBOLS = (("×", " x "), ("✕", " x "), ("＆", " and "), ("&", " and "))  # HUNTER×HUNTER, Q&A
 _MACRONS = {"ō": ("ou", "oh", "o"), "ū": ("uu", "u"), "ā": ("aa", "a"), "ī": ("ii", "i"), "ē": ("ee", "e"),
             "ô": ("ou", "o"), "û": ("uu", "u"), "â": ("aa", "a")}
 
@@ -62,6 +63,15 @@ def macron_forms(name: str) -> set[str]:
     return forms
 
 
+def symbol_forms(name: str) -> set[str]:
+    """NAME, and the same with the symbols uploaders type as letters typed so (SPY×FAMILY -> SPY x FAMILY,
+    #spyxfamily)."""
+    forms = {name}
+    for symbol, typed in _TYPED_SYMBOLS:
+        forms |= {f.replace(symbol, typed) for f in forms if symbol in f}
+    return forms
+
+
 def word_forms(words: list[str], *, swap: bool = True) -> set[str]:
     """Words spaced and run together (a hashtag), and two-word names in both orders (SWAP)."""
     forms = {" ".join(words), "".join(words)}
@@ -74,7 +84,7 @@ def expand_name(name: str, *, swap: bool = True) -> set[str]:
     """Every canonical form (normalise.py, without the padding) under which NAME is searched (SWAP: also
     with its two words in the other order, for person names)."""
     variants: set[str] = set()
-    for spelled in macron_forms(name):
+    for spelled in {m for typed in symbol_forms(name) for m in macron_forms(typed)}:
         base = normalise(spelled).strip()
         if not base:
             continue

@@ -14,7 +14,10 @@ SPACE = " "
 FIELD_SEP = "\x1f"  # kept by normalise_fields between the fields of a post
 # separators inside names as uploaders write them (anything not a letter or digit also becomes a space)
 _KEEP_CATEGORIES = ("L", "N", "M")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# camelCase (#OnePieceLuffy), an acronym before a word (#LUFFYEdit, #AIArt), AI before a lower-case word
+# (#AIgenerated: not "A Igenerated"), and an x between capitals (SPYxFAMILY, HUNTERxHUNTER: the × of a title)
+_CAMEL = re.compile(r"(?<=[a-zA-Z])(?=[A-Za-z])(?:(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?:(?<!\bA)(?=[A-Z][a-z]{2})"
+                    r"|(?<=\bAI)(?=[a-z]{2})|(?<=[A-Z]{2})(?=x[A-Z]{2})))")
 _SPACES = re.compile(r" {2,}")
 # four or more single Latin letters or digits with a separator between each: "l u f f y" -> "luffy"
 _SPREAD = re.compile(r"(?<![0-9a-z])(?:[0-9a-z] ){3,}[0-9a-z](?![0-9a-z])"
@@ -46,13 +49,28 @@ class _FoldTable(dict):
 
 
 def _fold_letter(ch: str) -> str:
+    if ch in LOOKALIKES:
+        return LOOKALIKES[ch]
     folded = ch.casefold()
-    if "LATIN" in unicodedata.name(ch, "") or unicodedata.category(ch) == "Mn":
+    name = unicodedata.name(ch, "")
+    if "LATIN" in name or unicodedata.category(ch) == "Mn":
         base = "".join(c for c in unicodedata.normalize("NFD", folded) if unicodedata.category(c) != "Mn")
         if unicodedata.category(ch) == "Mn" and ch not in ("\u3099", "\u309a"):
             return ""  # a stray combining mark (Zalgo, accents typed apart)
+        if base and not base.isascii():  # ı, ᴍ, ɪ: the letter the Unicode name says it is a form of
+            letter = _LATIN_FORM_OF.search(name)
+            return letter.group(1).lower() if letter else base
         return base or folded
     return folded
+
+
+# Latin letters that are forms of a plain letter by their Unicode name (LATIN SMALL LETTER DOTLESS I, LATIN
+# LETTER SMALL CAPITAL M, LATIN SMALL LETTER I WITH STROKE), which NFKC keeps apart
+_LATIN_FORM_OF = re.compile(r"(?:LETTER|CAPITAL|DOTLESS) ([A-Z])(?: WITH [A-Z ]+)?$")
+# Cyrillic and Greek letters drawn as Latin ones (Unicode's confusables, UTS #39), typed into names to dodge
+# filters (Ѕаsukе: Cyrillic Ѕ, а, е)
+LOOKALIKES = dict(zip("аеорсухіјѕһԁԛԝАВЕКМНОРСТХУІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαρνκιυ",
+                      "aeopcyxijshdqwabekmhopctxyijsabezhikmnoptyxoapvkiu", strict=True))
 
 
 _TABLE = _FoldTable()

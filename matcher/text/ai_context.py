@@ -1,0 +1,175 @@
+"""What the words around an AI marker say it is, when the post does not say a generator made the clip: a
+denial ("drawn without any AI", "not using AI", AIじゃなくて, 生成AIは使っていません, 没有用AI, AI 안 쓰고), a
+critique ("I hate AI art", "AI art is theft", 抵制AI绘画), a question ("did you use AI for this?",
+これAIで作ったの？, 这是AI做的吗？, AI로 만든 거예요?), another sense of AI (the game's: "the CPU AI", "beating
+the hardest AI"), or a generator's name that is a character's ("using Sora's keyblade", "tried Sora cosplay").
+
+The fixed phrases of ai.NEGATIONS cancel the markers they overlap; these rules read the words near a marker,
+so that the conjugations and word orders no list holds are read too. Functions take the canonical text of a
+post (normalise.py) and a marker's match [begin, end) in it, or the field as it appeared (questions need the
+question mark, which the canonical text drops)."""
+
+from __future__ import annotations
+
+import re
+
+from matcher.text.normalise import normalise
+
+# words that deny or reject what follows with at most NEGATION_REACH words between ("not using AI", "without any AI",
+# "I hate AI art", "stop AI")
+NEGATORS = frozenset(("no", "not", "non", "without", "never", "zero", "nor", "didn", "don", "doesn", "wasn",
+                      "isn", "aren", "weren", "won"))
+NEGATION_REACH = 5  # words before a generic AI marker read for a negator, across only the words below
+# ... words that may stand between a negator and the marker ("not using any AI", "don't post anything AI",
+# "refuse to post AI"); any other word ends the search ("never thought AI could...": the AI is said)
+NEGATION_FILLERS = frozenset(("t", "s", "use", "used", "using", "any", "anything", "an", "a", "the", "with", "by",
+                              "of", "to", "made", "make", "making", "generated", "post", "posting", "posted",
+                              "upload", "uploading", "uploaded", "share", "sharing", "support", "supporting",
+                              "involved", "was", "is", "were", "are", "be", "been", "at", "all", "even", "for",
+                              "here", "our", "my", "your", "single", "bit", "tools", "tool", "more", "so", "called",
+                              "generative", "gen"))  # zero generative AI: its bare AI too
+# ... and words of rejection ("I hate AI art", "boycott AI", "I refuse to post AI"; not "stop": "can't stop
+# watching AI Luffy")
+CRITICS = frozenset(("hate", "hating", "against", "ban", "boycott", "anti", "fuck", "screw", "refuse", "reject"))
+# words after a generic AI marker that make it a critique ("AI art is theft", "AI ruined the fandom")
+CRITIQUE_AFTER = frozenset(("theft", "stealing", "steals", "steal", "stole", "ruining", "ruins", "ruined",
+                            "sucks", "soulless", "banned", "forbidden"))
+CRITIQUE_WINDOW = 3  # words after a generic AI marker read for a critique
+# the same before a marker in Chinese (没有用AI, 抵制AI绘画, 不是AI) and Korean (노 AI)
+CJK_NEGATORS_BEFORE = ("没有用", "沒有用", "没用", "沒用", "不用", "没有", "沒有", "无", "無", "拒绝", "拒絕", "抵制",
+                       "反对", "反對", "禁止", "不是", "并非", "並非", "非", "不要", "别用", "別用", "不使用", "노")
+CJK_NEGATOR_REACH = 2  # characters (spaces aside) that may stand between such a word and the marker (没有用过AI)
+# ... and after a marker in Japanese (AIじゃなくて, AIではない, AIは使っていません, AIなし, AI不使用; AIっぽい, AI疑惑,
+# AIかと思った: it only looks so) and Korean (AI 안
+# 쓰고, AI 아니에요, AI 사용 안 함, AI 없이, AI 미사용)
+_AFTER_NEGATION = re.compile(
+    r" ?(?:(?:は|を|も|で|に)?(?:一切|全く|まったく|全然|ぜんぜん|特に)?(?:では|じゃ|でも)?(?:な[いくし]|ありません|無し|ナシ|不使用|未使用|禁止|反対|使わ|使って(?:い)?な"
+    r"|使って(?:い)?ません|使用して(?:い)?な|使用して(?:い)?ません|頼らず|ゼロ|っぽ|疑惑|かと思)"
+    r"|(?:는|를|은|도)? ?(?:안 |안썼|아니|아님|없이|미사용|사용 ?안|사용하지 ?않|쓰지 ?않|금지|반대))")
+_NOT_ART = re.compile(r" (?:art )?(?:is not|isn t|ain t) (?:real )?art(?=[ \x1f]|$)")  # AI art isn't art
+# ... and in English, a clause ending "AI but it's not" ("AI generated, not real" and "AI Luffy but it's not that
+# bad" are no denial of the AI)
+_BUT_NOT = re.compile(r" but (?:(?:it|this|that|its) )?(?:(?:s|is|was) )?(?:not|isn t|wasn t|never)(?: ai)? ")
+# another sense of "AI": the game's computer players ("the CPU AI", "enemy AI", "AI opponents")
+GAME_BEFORE = frozenset(("cpu", "enemy", "enemies", "npc", "bot", "bots", "hardest", "toughest", "amiibo", "ally",
+                         "companion", "teammate", "opponent", "computer"))
+GAME_AFTER = frozenset(("opponent", "opponents", "difficulty", "teammate", "teammates", "controlled",
+                        "partner", "partners", "players", "bots", "enemies", "pathfinding", "behaviour", "behavior"))
+GAME_WINDOW = 2  # words before the bare AI read for a game word (level 9 cpu ai)
+# a question: the clause of the marker ends with a question mark and, in English, opens with a question word
+# or an auxiliary ("did you use AI for this?", "Was this made with Sora??"); a Japanese, Chinese or Korean
+# clause ending with a question mark asks too (これAIで作ったの？)
+QUESTION_OPENERS = frozenset(("is", "isn", "was", "wasn", "are", "were", "did", "didn", "does", "do", "who",
+                              "anyone", "somebody", "someone"))
+# ... and question words that ask only with an auxiliary or a tool after them ("how do people make these?",
+# "what AI is this?", "which app?"; not the hypotheticals of AI clips: "What if AI made One Piece?", "How AI
+# sees Naruto?")
+WH_WORDS = frozenset(("how", "what", "which", "why", "where"))
+WH_THEN = frozenset(("do", "does", "did", "is", "are", "was", "were", "can", "could", "to", "ai", "app", "apps",
+                     "tool", "tools", "software", "program", "generator", "model", "website", "site"))
+# superlatives that make a question praise ("Is this the best AI anime?")
+RHETORICAL = frozenset(("best", "worst", "greatest", "coolest", "craziest", "scariest", "funniest", "wildest",
+                        "most", "realest", "cutest", "saddest"))
+_CLAUSE_BREAK = re.compile(r"[.!?。！？\n|｜【】\[\]()（）「」『』:：,，、;；/]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
+_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
+# what may follow a generator's name that is also a character's, after "using", "tried"...: the character's
+# ("using Sora's keyblade", "tried Sora cosplay")
+CHARACTER_AFTER = frozenset(("s", "cosplay", "cosplays", "costume", "outfit", "outfits", "keyblade", "moveset",
+                             "combo", "combos", "skin", "skins", "figure", "plush", "fanart", "build", "main",
+                             "gameplay", "amiibo", "voice", "scene", "scenes"))
+
+
+def _words_before(text: str, begin: int, count: int) -> list[str]:
+    """The last COUNT words before BEGIN in the same field (canonical text: words are space separated)."""
+    chunk = text[max(0, begin - 60):begin]
+    chunk = chunk.rsplit("\x1f", 1)[-1]
+    return chunk.split()[-count:]
+
+
+def _words_after(text: str, end: int, count: int) -> list[str]:
+    chunk = text[end:end + 60].split("\x1f", 1)[0]
+    return chunk.split()[:count]
+
+
+def denied(text: str, begin: int, end: int, raw_field: str, at: int, stop_at: int) -> bool:
+    """Whether a generic AI marker at [begin, end) is denied or criticised: a negator before it in its
+    clause (RAW_FIELD, where it was written at [AT, STOP_AT): "Not gonna lie, AI Luffy" is no denial) with
+    only NEGATION_FILLERS between, a critique shortly after it, "but it's not" ending its clause, or a
+    Japanese, Chinese or Korean negation right before or after it."""
+    before = _clause_before(raw_field, at)
+    for word in reversed(before.split()[-NEGATION_REACH:]):
+        if word in NEGATORS or word in CRITICS:
+            return True
+        if word not in NEGATION_FILLERS:
+            break
+    if any(w in CRITIQUE_AFTER for w in _words_after(text, end, CRITIQUE_WINDOW)) or _NOT_ART.match(text, end):
+        return True
+    if _AFTER_NEGATION.match(text, end) or _BUT_NOT.fullmatch(_clause_after(raw_field, stop_at)):
+        return True
+    before = before[-12:].replace(" ", "")
+    return any(before[:len(before) - gap].endswith(CJK_NEGATORS_BEFORE)
+               for gap in range(min(CJK_NEGATOR_REACH, len(before)) + 1))
+
+
+def _clause_after(raw_field: str, stop_at: int) -> str:
+    """The canonical text of the clause of RAW_FIELD after STOP_AT."""
+    stop = _CLAUSE_BREAK.search(raw_field, stop_at)
+    return normalise(raw_field[stop_at:stop.start() if stop else len(raw_field)])
+
+
+def _clause_before(raw_field: str, at: int) -> str:
+    """The canonical text of the clause of RAW_FIELD before AT."""
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(raw_field, 0, at):
+        start = m.end()
+    return normalise(raw_field[start:at])
+
+
+VIA_WORDS = frozenset(("made", "with", "using", "by", "in", "via", "created", "generated", "animated", "done"))
+
+
+def generator_denied(text: str, begin: int) -> bool:
+    """Whether the word right before a generator named as such denies it ("not made with Sora", "without
+    Kling", "never Veo 3")."""
+    words = _words_before(text, begin, NEGATION_REACH)
+    while words and words[-1] in VIA_WORDS:  # "not made with | Kling"
+        words.pop()
+    return bool(words) and words[-1] in NEGATORS
+
+
+def game_sense(text: str, begin: int, end: int) -> bool:
+    """Whether the bare AI at [begin, end) is a game's computer player ("the CPU AI", "AI opponents", "Tifa
+    vs the AI")."""
+    words = _words_before(text, begin, GAME_WINDOW)
+    if any(w in GAME_BEFORE for w in words) or words in (["vs", "the"], ["versus", "the"], ["against", "the"],
+                                                         ["beat", "the"], ["beating", "the"], ["beats", "the"]):
+        return True
+    after = _words_after(text, end, 1)
+    return bool(after) and after[0] in GAME_AFTER
+
+
+def asked(raw_field: str, at: int, stop_at: int) -> bool:
+    """Whether the marker written at [AT, STOP_AT) of RAW_FIELD (the field as it appeared) stands in a
+    question."""
+    stop = _CLAUSE_BREAK.search(raw_field, stop_at)
+    if not stop or stop.group(0) not in "?？":
+        return False
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(raw_field, 0, at):
+        start = m.end()
+    clause = raw_field[start:stop.start()]
+    if _CJK.search(clause):
+        return True
+    if any(w.casefold() in RHETORICAL for w in _WORD.findall(clause)):
+        return False  # "Is this the craziest AI anime fight?": praise, not a question about the AI
+    words = [w.casefold() for w in _WORD.findall(clause, 0, 40)[:2]]
+    return bool(words) and (words[0] in QUESTION_OPENERS or (
+        words[0] in WH_WORDS and len(words) > 1 and words[1] in WH_THEN))
+
+
+def names_the_character(text: str, end: int) -> bool:
+    """Whether a generator's name after "using", "tried"... is followed by the character's possessive or
+    things of a character ("using Sora's keyblade", "tried Sora cosplay")."""
+    after = _words_after(text, end, 1)
+    return bool(after) and after[0] in CHARACTER_AFTER
