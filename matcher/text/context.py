@@ -273,7 +273,7 @@ def _word_freq(tokenizer, name: str) -> int:
 _SURNAME_AFTER = re.compile(r"[ \t]+([A-Z][a-z]{2,})(?![A-Za-z])")
 _FANDOM_RE = re.compile(
     r"(?:^|[ \x1f])(?:anime|animes|manga|edit|edits|amv|mmd|fanart|fan art|cosplay|cosplayer|episode|ep|eps|scene|scenes"
-    r"|fight|fights|vs|arc|season|opening|ending|figure|figurine|plush|gacha|transformation|domain|jutsu|gear"
+    r"|fight|fights|vs|arc|season|opening|ending|figure(?! skat)|figurine|plush|gacha|transformation|domain|jutsu|gear"
     r"|saiyan|ssj|sensei|chan|kun|sama|fandom|otaku|waifu|husbando|shonen|shounen|ova|chapter|canon|fanfic"
     r"|ship|x|cosplays|gameplay|boss|speedrun|lore|theory|reaction|react|clip|clips|cute|kawaii|fanmade|aesthetic"
     r"|pfp|icon|icons|wallpaper|ost|op|ed|power up|powerup|form|mode|final form|vtuber|game|games|gaming)(?=[ \x1f]|$)")
@@ -309,3 +309,45 @@ def used_as_word(text: str, begin: int, end: int) -> bool:
     after = _NEXT_WORDS.match(text, end)
     return bool(after) and (after.group(1) in PREPOSITIONS_AFTER or (
         after.group(1) == "in" and bool(_IN_WORDS.match(text, end))))
+
+
+# other franchises and games whose characters share names with the catalogue's (League of Legends' Nami, Banana
+# Fish's Ash, No Game No Life's Sora, Pororo's Loopy), and the words of a game's roles that only they use: in
+# such a post a name counts only with its own work named
+_OTHER_FRANCHISE = re.compile(
+    r"(?:^|[ \x1f])(?:league of legends|leagueoflegends|wild rift|wildrift|valorant|overwatch|dota 2|dota|smite"
+    r"|mobile legends|honor of kings|arena of valor|genshin impact|genshin|honkai|fortnite|apex legends"
+    r"|banana fish|bananafish|no game no life|pororo|loopy|runes|jungler|mid lane|top lane|bot lane|botlane|adc"
+    r"|support build|support main)(?=[ \x1f]|$)"
+    r"|英雄联盟|英雄聯盟|リーグ・オブ・レジェンド|リーグオブレジェンド|原神|王者荣耀|ノーゲーム・ノーライフ|ノゲノラ"
+    r"|バナナフィッシュ|뽀로로|잔망루피|리그 오브 레전드|리그오브레전드|롤 서폿|원신")
+
+
+def other_franchise(text: str) -> bool:
+    """Whether the post (canonical text) speaks of another franchise or game that shares names (see above)."""
+    return bool(_OTHER_FRANCHISE.search(text))
+
+
+# words that join two franchises' characters in one post (a crossover: "Luffy vs Goku", ルフィと悟空, 路飞和鸣人)
+_CROSSOVER = re.compile(r"(?:^|[ \x1f])(?:vs|versus|x|and|n|with|meets|meet|crossover|collab|team up)(?=[ \x1f]|$)"
+                        r"|[×&と和与與跟대랑]|コラボ|联动|聯動|콜라보")
+
+
+def crossover(text: str) -> bool:
+    """Whether the post (canonical text) joins characters of different works (vs, x, and, と, 和, 대...)."""
+    return bool(_CROSSOVER.search(text))
+
+
+# a lower-case name counted like a common noun ("the ten sephiroth of the Tree of Life", "seven lokis of"): the word
+_COUNT_WORDS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                          "many", "several", "all", "both", "few"))
+
+
+def counted_noun(text: str, begin: int, end: int) -> bool:
+    """Whether the name at [begin, end) has a number word (or a digit) right before it and "of" or
+    another preposition right after: a common noun ("the ten sephiroth of")."""
+    before = text[max(0, begin - 12):begin].rstrip(" ").rsplit(" ", 1)[-1]
+    if before not in _COUNT_WORDS and not before.isdigit():
+        return False
+    after = _NEXT_WORDS.match(text, end)
+    return bool(after) and after.group(1) in PREPOSITIONS_AFTER
