@@ -189,12 +189,13 @@ def names_the_character(text: str, end: int) -> bool:
 # AI used on existing footage (upscaled, restored, interpolated, subtitled, translated) or built into a product
 # (AI-powered, AI搭載): no generator made the clip. Stems read in the words right after a bare AI ("AI upscaled",
 # "AI frame interpolation") or right before it with "with", "by"... between ("upscaled with AI")
-OTHER_USE_STEMS = ("upscal", "enhanc", "remaster", "restor", "interpolat", "coloriz", "colouris", "denois",
+OTHER_USE_STEMS = ("upscal", "enhanc", "remaster", "restor", "interpolat", "coloriz", "coloris", "colouriz",
+                   "colouris", "denois",
                    "subtitl", "caption", "translat", "dubb", "sharpen", "stabiliz", "stabilis", "powered", "assistant",
                    "chip", "smartphone", "phone", "laptop", "camera", "chatbot", "speaker", "vacuum", "cooker",
                    "fridge", "refrigerator", "feature", "translator")
 OTHER_USE_WINDOW = 2  # words after a bare AI read for those stems (AI frame interpolation)
-OTHER_USE_VIA = frozenset(("with", "by", "using", "via", "through", "and", "then", "in", "an", "a", "the", "some"))
+OTHER_USE_REACH = 4  # words before a bare AI read for them ("dubbed in Spanish with AI")
 # ... and the same right after or shortly before AI in Japanese, Chinese and Korean (AI字幕, AI翻訳, AI搭載, AI修复,
 # 字幕はAIで, AI 자막, AI 업스케일)
 CJK_OTHER_USE = ("字幕", "翻訳", "翻译", "翻譯", "高画質", "高畫質", "高画质", "アップスケール", "アプコン", "補間", "补帧",
@@ -211,10 +212,7 @@ def other_use(text: str, begin: int, end: int) -> bool:
     if _OTHER_USE_AFTER.match(text, end) or any(
             w.startswith(OTHER_USE_STEMS) for w in _words_after(text, end, OTHER_USE_WINDOW)):
         return True
-    words = _words_before(text, begin, 4)
-    while words and words[-1] in OTHER_USE_VIA:
-        words.pop()
-    if words and words[-1].startswith(OTHER_USE_STEMS):
+    if any(w.startswith(OTHER_USE_STEMS) for w in _words_before(text, begin, OTHER_USE_REACH)):
         return True
     before = text[max(0, begin - CJK_OTHER_USE_REACH - 4):begin].replace(" ", "")
     return any(word in before[-(CJK_OTHER_USE_REACH + len(word)):] for word in CJK_OTHER_USE)
@@ -225,8 +223,10 @@ def other_use(text: str, begin: int, end: int) -> bool:
 _TALK = re.compile(
     r"(?:^|[ \x1f])(?:copyright|copyrights|lawsuit|lawsuits|sued|lawyer|lawyers|attorney|legal|law|laws|regulation"
     r"|regulations|policy|policies|news|announced|announcement|announces|interview|podcast|debate|ethics|commentary"
-    r"|webinar|seminar|lecture|conference|keynote|explained|explainer)(?=[ \x1f]|$)"
-    r"|著作権|弁護士|法律|規制|ニュース|勉強会|講演|セミナー|版权|版權|律师|律師|新闻|新聞|监管|監管|저작권|변호사|법률|규제|뉴스|세미나")
+    r"|webinar|seminar|lecture|conference|keynote|explained|explainer|review|reviews|pricing|price|prices"
+    r"|comparison|compared)(?=[ \x1f]|$)"
+    r"|著作権|弁護士|法律|規制|ニュース|勉強会|講演|セミナー|レビュー|料金|版权|版權|律师|律師|新闻|新聞|监管|監管|测评|評測"
+    r"|저작권|변호사|법률|규제|뉴스|세미나|리뷰")
 
 
 def talk_about_ai(text: str) -> bool:

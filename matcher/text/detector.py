@@ -46,6 +46,7 @@ KATAKANA_SEPARATORS = "\u30a0\u30fb"  # ゠ and ・ stand between the words of a
 # Han characters fans write right after a name (ナミ推し, ゾロ誕, ルフィ達, サスケ君, ナミ様, ゾロ戦, ゾロ編, ナミ単)
 FAN_KANJI_AFTER = "推誕達様君組派戦編単好愛曲役絵像顔化"
 HAN_GIVEN_NAME_CHARS, HAN_SURNAME_CHARS = 2, 2  # 猿飛|佐助: a Han given name after a surname in a Japanese post
+SHORT_SHARED_CHARS = 3  # a kana, hangul or Han name this short may be another work's character's too (デンジ)
 SHORT_LATIN_CHARS = 3  # a Latin name this short is ambiguous (L, Ash) unless run together in a hashtag
 CHAR, WORK = "character", "work"
 # a one-word Latin name this short is often a real person's given name too (Mario, Nami, Riku, Sora): followed
@@ -402,6 +403,25 @@ class MentionDetector:
             out.append((fi, begin, end, entry))
         return out
 
+    def _namesakes(self, text: str, char_hits, named_works: set[int]):
+        """CHAR_HITS with a short name (a namesake is likely: Denji, Ash, Riku) made ambiguous when the post
+        names another work and not the name's own, no other character of its work is named, and no word joins
+        two works' characters (vs, x, と, 和): Pokémon's gym leader デンジ in a Pokémon post is no Chainsaw Man."""
+        sure = {}
+        for *_, e in char_hits:
+            if not e.ambiguous:
+                sure.setdefault(self.characters[e.index][1], set()).add(e.index)
+        out, joined = [], None
+        for fi, begin, end, entry in char_hits:
+            wi = self.characters[entry.index][1]
+            if not entry.ambiguous and wi not in named_works and _short_name(entry.form) and (
+                    sure.get(wi, set()) <= {entry.index}):
+                joined = crossover(text) if joined is None else joined
+                if not joined:
+                    entry = dataclasses.replace(entry, ambiguous=True)
+            out.append((fi, begin, end, entry))
+        return out
+
     def _surname(self, field_text: str, form: str) -> bool:
         """Whether a one-word Latin name is followed by a capitalised word that is no English word and no
         catalogue or hashtag word: a surname (Nami Tamaki, Mario Draghi)."""
@@ -412,6 +432,8 @@ class MentionDetector:
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
         named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
+        if named_works:
+            char_hits = self._namesakes(text, char_hits, named_works)
         sure_works = named_works | {self.characters[e.index][1] for *_, e in char_hits if not e.ambiguous}
         seen: set[int] = set()
         for fi, begin, end, entry in char_hits:
@@ -443,6 +465,13 @@ def _kakasi():
     import pykakasi
 
     return pykakasi.kakasi()
+
+
+def _short_name(form: str) -> bool:
+    """Whether a name is short enough to be shared by characters of other works (Denji, Ash, デンジ, 나미)."""
+    if latin_only(form):
+        return " " not in form and len(form) <= GIVEN_NAME_CHARS
+    return len(form) <= SHORT_SHARED_CHARS
 
 
 def _kanji_word_after(text: str, begin: int, end: int) -> bool:

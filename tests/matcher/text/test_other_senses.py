@@ -102,3 +102,35 @@ def test_ai_not_making_the_clip(detector, post):
 ])
 def test_ai_said(detector, post):
     assert ai_flag(detector, **post) is True
+
+
+NAMESAKE_WORKS = WORKS + [
+    {"id": "pokemon", "titles": ["ポケモン", "Pokémon"], "characters": [{"id": "pikachu", "names": ["Pikachu", "ピカチュウ"]}]},
+    {"id": "chainsaw-man", "titles": ["Chainsaw Man"], "characters": [{"id": "denji", "names": ["デンジ", "Denji"]}]},
+]
+
+
+@pytest.fixture(scope="module")
+def namesakes():
+    return MentionDetector(NAMESAKE_WORKS)
+
+
+@pytest.mark.parametrize(("post", "expected"), [
+    ({"title": "ポケモン ダイヤモンド デンジに3タテされた"}, []),  # another work named, not the name's own
+    ({"title": "Denji gym rematch", "hashtags": ["pokemon"]}, []),
+    ({"title": "デンジとピカチュウ", "hashtags": ["ポケモン"]}, ["denji", "pikachu"]),  # joined: a crossover
+    ({"title": "Denji vs Pikachu", "hashtags": ["pokemon"]}, ["denji", "pikachu"]),
+    ({"title": "Pikachu cameo in Chainsaw Man"}, ["pikachu"]),  # a long name keeps counting
+    ({"title": "Denji and Power", "hashtags": ["chainsawman"]}, ["denji"]),
+])
+def test_namesake_of_another_work(namesakes, post, expected):
+    assert chars(namesakes, **post) == expected
+
+
+@pytest.mark.parametrize("post", [
+    {"title": "Zoro vs Kaku", "description": "old panels colorised by AI"},
+    {"title": "Luffy's speech dubbed in French with AI"},
+    {"title": "Kling 2.1 review and pricing"},
+])
+def test_ai_on_footage_or_reviewed(detector, post):
+    assert ai_flag(detector, **post) is False
