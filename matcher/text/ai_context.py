@@ -193,7 +193,7 @@ OTHER_USE_STEMS = ("upscal", "enhanc", "remaster", "restor", "interpolat", "colo
                    "colouris", "denois",
                    "subtitl", "caption", "translat", "dubb", "sharpen", "stabiliz", "stabilis", "powered", "assistant",
                    "chip", "smartphone", "phone", "laptop", "camera", "chatbot", "speaker", "vacuum", "cooker",
-                   "fridge", "refrigerator", "feature", "translator")
+                   "fridge", "refrigerator", "feature", "translator", "noise", "denoise", "deblur", "sharpen")
 OTHER_USE_WINDOW = 2  # words after a bare AI read for those stems (AI frame interpolation)
 OTHER_USE_REACH = 4  # words before a bare AI read for them ("dubbed in Spanish with AI")
 # ... and the same right after or shortly before AI in Japanese, Chinese and Korean (AI字幕, AI翻訳, AI搭載, AI修复,
@@ -202,7 +202,8 @@ CJK_OTHER_USE = ("字幕", "翻訳", "翻译", "翻譯", "高画質", "高畫質
                  "補幀", "修复", "修復", "超分", "画質", "画质", "カラー化", "上色", "搭載", "搭载", "機能", "功能", "家電",
                  "家电", "자막", "번역", "업스케일", "화질", "복원", "리마스터", "탑재", "기능", "가전")
 CJK_OTHER_USE_REACH = 4  # characters before the AI read for such a word (字幕はAIで)
-_OTHER_USE_AFTER = re.compile(r" ?(?:" + "|".join(CJK_OTHER_USE) + ")")
+# ... with a particle of means or object between (AIで高画質化, AIによる字幕, AI로 복원)
+_OTHER_USE_AFTER = re.compile(r" ?(?:で|を|に|による|によって|の|로|으로|를|을)? ?(?:" + "|".join(CJK_OTHER_USE) + ")")
 
 
 def other_use(text: str, begin: int, end: int) -> bool:

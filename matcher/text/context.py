@@ -52,7 +52,7 @@ PERSON_BEFORE = ("my name is", "name is", "named", "called", "my friend", "my so
 # the same in Japanese and Chinese, written right after or before the name (ナミ島, 娜美岛, ホテルナルト)
 HAN_PLACE_AFTER = ("島", "岛", "駅", "站", "市", "町", "村", "港", "橋", "桥", "店", "街", "海峡", "温泉", "公園",
                    "公园", "酒店", "餐厅", "餐廳", "食堂", "商店", "書店", "酒場", "旅館", "病院", "神社", "屋",
-                   "ホテル", "カフェ", "通り", "寿司", "鮨", "巻き", "巻", "そば", "うどん", "ラーメン", "整骨院", "医院")
+                   "ホテル", "カフェ", "通り", "通", "浜", "濱", "海岸", "岬", "峠", "坂", "湖", "寺", "城跡", "寿司", "鮨", "巻き", "巻", "そば", "うどん", "ラーメン", "整骨院", "医院")
 # the last character of a Han word for a shop or a hall, within the few Han characters right after a name
 # (鸣人拉面馆, ルフィ亭, ナミ美容室: ramen shop, -tei, beauty salon)
 HAN_BUSINESS_CHARS = frozenset("店館馆亭室堂屋院坊楼樓")

@@ -134,3 +134,18 @@ def test_namesake_of_another_work(namesakes, post, expected):
 ])
 def test_ai_on_footage_or_reviewed(detector, post):
     assert ai_flag(detector, **post) is False
+
+
+@pytest.mark.parametrize("post", [
+    {"title": "AIで高画質化したナミの作画"},
+    {"title": "AI noise reduction on the old Zoro fights"},
+])
+def test_ai_on_footage_with_a_particle_or_a_new_stem(detector, post):
+    assert ai_flag(detector, **post) is False
+
+
+def test_han_name_before_a_place_character():
+    works = [{"id": "jjk", "titles": ["呪術廻戦"], "characters": [{"id": "itadori", "names": ["虎杖悠仁", "虎杖"]}]}]
+    detector = MentionDetector(works)
+    assert chars(detector, title="虎杖浜で釣り") == []
+    assert chars(detector, title="虎杖の黒閃", hashtags=["呪術廻戦"]) == ["itadori"]
