@@ -5,7 +5,8 @@ name, real people in a post about sport or politics, a name used as a plural nou
 generator made the clip (AI used on existing footage, AI products, talk and news about AI, "can AI...?",
 "asking if it's AI", "AI could never", denials in romaji). The negatives fail on the matcher before these
 rules (de104e9): a name was counted or the post flagged AI; the positives are guards beside each kind, and
-the last few find what the matcher missed (AI said in words, a generator's Korean name)."""
+the last few find what the matcher missed (AI said in words, a generator's Korean name). 32 of the 48 cases fail on
+de104e9; the 16 others are guards that pass before and after."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def chars(detector, **post):
     {"title": "今日はゾロ目の日", "hashtags": ["ゾロ目"]},  # a short katakana name run into a kanji word
     {"title": "ナルト多めの塩ラーメン", "hashtags": ["ナルト巻き"]},  # the post writes the word whole too
     {"title": "잔망루피 스티커", "description": "루피 최고"},
-    {"title": "Nami mid lane guide", "description": "League of Legends season 15"},  # another franchise
+    {"title": "Nami support build for ranked", "description": "League of Legends season 15"},  # another franchise
     {"title": "Riku Tanaka takes silver in figure skating"},  # a person in sport
     {"title": "Mario Rossi interview on inflation", "uploader_name": "EconClips"},
     {"title": "the ten sephiroth of the kabbalah"},  # a common noun in lower case
@@ -117,7 +118,7 @@ def namesakes():
 
 @pytest.mark.parametrize(("post", "expected"), [
     ({"title": "ポケモン ダイヤモンド デンジに3タテされた"}, []),  # another work named, not the name's own
-    ({"title": "Denji gym rematch", "hashtags": ["pokemon"]}, []),
+    ({"title": "Denji rematch on hard mode", "hashtags": ["pokemon"]}, []),
     ({"title": "デンジとピカチュウ", "hashtags": ["ポケモン"]}, ["denji", "pikachu"]),  # joined: a crossover
     ({"title": "Denji vs Pikachu", "hashtags": ["pokemon"]}, ["denji", "pikachu"]),
     ({"title": "Pikachu cameo in Chainsaw Man"}, ["pikachu"]),  # a long name keeps counting
