@@ -9,7 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 POSTS = HERE / "posts"
 CATALOG = HERE / "catalog.yaml"
-SETS = ("dev", "holdout", "holdout-3", "holdout-4")  # holdout, holdout-3: dev sets since the mtune session; holdout-4: never read while tuning (see README.md)
+SETS = ("dev", "holdout", "holdout-3", "holdout-4")  # all dev sets now: holdout and holdout-3 since mtune, holdout-4 since mneg (see README.md)
 SEP = "¦"
 
 

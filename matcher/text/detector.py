@@ -243,19 +243,16 @@ class MentionDetector:
         work_hits: list[tuple[int, Entry, int]] = []  # (field, entry, start)
         title_spans: list[tuple[int, int]] = []  # titles that are no character's name (Super Mario)
         ai_hits: list[tuple[int, int, int, Entry]] = []
-        words: set[str] = set()  # kana, hangul and Han names the post also writes run into a longer word (ナルト巻き)
+        words: set[str] = set()  # kana, hangul and Han names the post also writes run into a word after (ナルト巻き)
         for end, (length, entries, check) in self.automaton.iter(text):
             begin = end - length + 1
             if check and not _bounded(text, begin, end + 1, entries[0].form) and not self._glued(
                     text, begin, end + 1, entries[0].form) and not self._after_hangul_name(text, begin):
-                if not is_latin_alnum(text[begin]) and any(e.kind == CHAR for e in entries):
-                    words.add(entries[0].form)
                 continue
             fi = bisect.bisect_left(seps, begin)
             if any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
                 in_context = self._in_context(text, begin, end + 1, entries)
-                if in_context is not entries and not is_latin_alnum(text[begin]) and not (
-                        end + 1 < len(text) and is_katakana(text[end + 1])):  # not マリオカート: a title too
+                if in_context is not entries and _word_goes_on(text, begin, end + 1, in_context):
                     words.add(entries[0].form)
                 entries = in_context
             for entry in entries:
@@ -465,6 +462,16 @@ def _kakasi():
     import pykakasi
 
     return pykakasi.kakasi()
+
+
+def _word_goes_on(text: str, begin: int, end: int, entries: tuple[Entry, ...]) -> bool:
+    """Whether a kana, hangul or Han name that its context made no character (ENTRIES) runs into a word after it
+    (ゾロ目, ナルト巻き, ナミ島; 나미섬, dropped): then the post writes that word, and the name alone elsewhere in it is
+    likely its short form. Not katakana after it (マリオカート, ルイージマンション: often a title holding the
+    character), nor a word before it (밀짚모자루피: an epithet), nor a Korean particle (우리 강아지 루피는)."""
+    if is_latin_alnum(text[begin]) or end >= len(text):
+        return False
+    return bool(HAN.match(text[end])) or (is_hangul(text[end]) and not any(e.kind == CHAR for e in entries))
 
 
 def _short_name(form: str) -> bool:

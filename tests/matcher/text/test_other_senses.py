@@ -5,8 +5,8 @@ name, real people in a post about sport or politics, a name used as a plural nou
 generator made the clip (AI used on existing footage, AI products, talk and news about AI, "can AI...?",
 "asking if it's AI", "AI could never", denials in romaji). The negatives fail on the matcher before these
 rules (de104e9): a name was counted or the post flagged AI; the positives are guards beside each kind, and
-the last few find what the matcher missed (AI said in words, a generator's Korean name). 32 of the 48 cases fail on
-de104e9; the 16 others are guards that pass before and after."""
+the last few find what the matcher missed (AI said in words, a generator's Korean name). 32 of the 50 cases fail on
+de104e9; the 18 others are guards that pass before and after."""
 
 from __future__ import annotations
 
@@ -70,6 +70,8 @@ def test_name_means_something_else(detector, post):
     ({"title": "Mario Galaxy speedrun clips"}, ["mario"]),
     ({"title": "Sephiroth of Final Fantasy"}, ["sephiroth"]),
     ({"title": "うちはサスケの千鳥"}, ["sasuke"]),
+    ({"title": "밀짚모자루피 팬아트", "hashtags": ["루피"]}, ["luffy"]),  # an epithet before the name: still Luffy
+    ({"title": "ナミ推し", "hashtags": ["ナミ"]}, ["nami"]),  # a fan kanji after a short name
 ])
 def test_name_still_the_character(detector, post, expected):
     assert chars(detector, **post) == expected
