@@ -351,3 +351,18 @@ def counted_noun(text: str, begin: int, end: int) -> bool:
         return False
     after = _NEXT_WORDS.match(text, end)
     return bool(after) and after.group(1) in PREPOSITIONS_AFTER
+
+
+# words that make a name the start of a longer title, a game or a show named after the character ("Mario Kart",
+# "Mario Party", "Luigi's Mansion", "Mario Odyssey"): a name inside a longer title is the work's
+TITLE_AFTER = frozenset(("kart", "party", "tennis", "golf", "strikers", "maker", "mansion", "galaxy", "odyssey",
+                         "sunshine", "olympic", "olympics", "rpg"))
+
+
+def starts_a_title(text: str, end: int) -> bool:
+    """Whether the word after a Latin name (its possessive "s" skipped) makes a longer title (Mario Kart)."""
+    after = _NEXT_WORDS.match(text, end)
+    words = [w for w in after.groups() if w] if after else []
+    if words[:1] == ["s"]:
+        words = words[1:]
+    return bool(words) and words[0] in TITLE_AFTER

@@ -21,7 +21,8 @@ import jaconv
 
 from matcher.text import ai, ai_context
 from matcher.text.context import (HanWords, counted_noun, crossover, fandom_post, glued_hangul, katakana_compound,
-                                  names_a_place, other_franchise, personal_post, surname_after, used_as_word)
+                                  names_a_place, other_franchise, personal_post, starts_a_title, surname_after,
+                                  used_as_word)
 from matcher.text.names import expand_name
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -312,7 +313,8 @@ class MentionDetector:
         if (is_hangul(first) and glued_hangul(text, begin, end, self._hangul_names)) or (
                 self._han and HAN.match(first) and self._han.inside_word(text, begin, end)):
             return tuple(e for e in entries if e.kind not in (CHAR, WORK))
-        if names_a_place(text, begin, end) or (is_katakana(text[end - 1]) and (
+        if names_a_place(text, begin, end) or (is_latin_alnum(text[end - 1]) and starts_a_title(text, end)) or (
+                is_katakana(text[end - 1]) and (
                 katakana_compound(text, end, self._katakana_names) or self._katakana_before(text, begin)
                 or _kanji_word_after(text, begin, end))) or (
                 HAN.match(first) and self._han_surname_before(text, begin, end)):
