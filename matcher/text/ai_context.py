@@ -203,6 +203,8 @@ CJK_OTHER_USE = ("字幕", "翻訳", "翻译", "翻譯", "高画質", "高畫質
                  "家电", "자막", "번역", "업스케일", "화질", "복원", "리마스터", "탑재", "기능", "가전")
 CJK_OTHER_USE_REACH = 4  # characters before the AI read for such a word (字幕はAIで)
 # ... with a particle of means or object between (AIで高画質化, AIによる字幕, AI로 복원)
+_CJK_OTHER_USE_RE = re.compile("|".join(CJK_OTHER_USE))
+_CJK_OTHER_USE_LONGEST = max(map(len, CJK_OTHER_USE))
 _OTHER_USE_AFTER = re.compile(r" ?(?:で|を|に|による|によって|の|로|으로|를|을)? ?(?:" + "|".join(CJK_OTHER_USE) + ")")
 
 
@@ -215,8 +217,8 @@ def other_use(text: str, begin: int, end: int) -> bool:
         return True
     if any(w.startswith(OTHER_USE_STEMS) for w in _words_before(text, begin, OTHER_USE_REACH)):
         return True
-    before = text[max(0, begin - CJK_OTHER_USE_REACH - 4):begin].replace(" ", "")
-    return any(word in before[-(CJK_OTHER_USE_REACH + len(word)):] for word in CJK_OTHER_USE)
+    before = text[max(0, begin - CJK_OTHER_USE_REACH - _CJK_OTHER_USE_LONGEST):begin].replace(" ", "")
+    return any(m.end() >= len(before) - CJK_OTHER_USE_REACH for m in _CJK_OTHER_USE_RE.finditer(before))
 
 
 # talk and news about AI or a generator (copyright, a lawsuit, a lawyer's lecture, a news report): in a post that

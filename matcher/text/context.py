@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
+from matcher.text.normalise import FIELD_SEP
 from matcher.text.scripts import HAN, is_hangul, is_katakana, is_latin_alnum
 
 # a word that makes the name before it the name of a place or a business ("Nami Island", "Luffy's Bakery")
@@ -94,7 +95,8 @@ _LOOK_BEHIND = 24  # characters before a name read for the words that introduce 
 
 
 def names_a_place(text: str, begin: int, end: int) -> bool:
-    """Whether the name at [begin, end) is the name of a place or a business: a place word after it
+    """Whether the name at [begin, end) is the name of a place or a business (or starts a longer title: Mario
+    Kart): a place word after it
     (possessive or not: "Nami Island", "Riku's cafe") or before it ("Hotel Naruto", ホテルナルト, ナミ島);
     or of a person or pet the words before introduce ("my name is Riku", "my dog Luffy")."""
     first, last = text[begin], text[end - 1]
@@ -106,6 +108,8 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
             words = words[1:]
         if any(w in PLACE_AFTER for w in words[:PLACE_WINDOW]) or words[1:2] and words[1] in TRADE_LAST:
             return True
+        if words[:1] and words[0] in TITLE_AFTER:
+            return True  # a game or show named after the character (Mario Kart, Luigi's Mansion): the work's
         if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end):
             return True
     elif text.startswith(HAN_PLACE_AFTER, end) or _han_business_after(text, end):
@@ -314,18 +318,24 @@ def used_as_word(text: str, begin: int, end: int) -> bool:
 # other franchises and games whose characters share names with the catalogue's (League of Legends' Nami, Banana
 # Fish's Ash, No Game No Life's Sora, Pororo's Loopy), and the words of a game's roles that only they use: in
 # such a post a name counts only with its own work named
-_OTHER_FRANCHISE = re.compile(
-    r"(?:^|[ \x1f])(?:league of legends|leagueoflegends|wild rift|wildrift|valorant|overwatch|dota 2|dota|smite"
-    r"|mobile legends|honor of kings|arena of valor|genshin impact|genshin|honkai|fortnite|apex legends"
-    r"|banana fish|bananafish|no game no life|pororo|loopy|runes|jungler|mid lane|top lane|bot lane|botlane|adc"
-    r"|support build|support main)(?=[ \x1f]|$)"
-    r"|英雄联盟|英雄聯盟|リーグ・オブ・レジェンド|リーグオブレジェンド|原神|王者荣耀|ノーゲーム・ノーライフ|ノゲノラ"
-    r"|バナナフィッシュ|뽀로로|잔망루피|리그 오브 레전드|리그오브레전드|롤 서폿|원신")
+_OTHER_FRANCHISE_WORDS = frozenset(("valorant", "overwatch", "dota", "smite", "genshin", "honkai", "fortnite",
+                                    "leagueoflegends", "wildrift", "bananafish", "pororo", "loopy", "runes", "jungler",
+                                    "adc", "botlane"))
+_OTHER_FRANCHISE_PHRASES = tuple(f" {p} " for p in (
+    "league of legends", "wild rift", "dota 2", "mobile legends", "honor of kings", "arena of valor",
+    "genshin impact", "apex legends", "banana fish", "no game no life", "mid lane", "top lane", "bot lane",
+    "support build", "support main"))
+_OTHER_FRANCHISE_CJK = ("英雄联盟", "英雄聯盟", "リーグ・オブ・レジェンド", "リーグオブレジェンド", "原神", "王者荣耀",
+                        "ノーゲーム・ノーライフ", "ノゲノラ", "バナナフィッシュ", "뽀로로", "잔망루피", "리그 오브 레전드",
+                        "리그오브레전드", "롤 서폿", "원신")
 
 
 def other_franchise(text: str) -> bool:
     """Whether the post (canonical text) speaks of another franchise or game that shares names (see above)."""
-    return bool(_OTHER_FRANCHISE.search(text))
+    if any(word in text for word in _OTHER_FRANCHISE_CJK):
+        return True
+    padded = f" {text.replace(FIELD_SEP, ' ')} "
+    return any(p in padded for p in _OTHER_FRANCHISE_PHRASES) or not _OTHER_FRANCHISE_WORDS.isdisjoint(padded.split())
 
 
 # words that join two franchises' characters in one post (a crossover: "Luffy vs Goku", ルフィと悟空, 路飞和鸣人)
@@ -353,16 +363,8 @@ def counted_noun(text: str, begin: int, end: int) -> bool:
     return bool(after) and after.group(1) in PREPOSITIONS_AFTER
 
 
-# words that make a name the start of a longer title, a game or a show named after the character ("Mario Kart",
-# "Mario Party", "Luigi's Mansion", "Mario Odyssey"): a name inside a longer title is the work's
+# words right after a name that make it the start of a longer title, a game or a show named after the character
+# ("Mario Kart", "Mario Party", "Luigi's Mansion", "Mario Odyssey"): a name inside a longer title is the work's
+# (read by names_a_place)
 TITLE_AFTER = frozenset(("kart", "party", "tennis", "golf", "strikers", "maker", "mansion", "galaxy", "odyssey",
                          "sunshine", "olympic", "olympics", "rpg"))
-
-
-def starts_a_title(text: str, end: int) -> bool:
-    """Whether the word after a Latin name (its possessive "s" skipped) makes a longer title (Mario Kart)."""
-    after = _NEXT_WORDS.match(text, end)
-    words = [w for w in after.groups() if w] if after else []
-    if words[:1] == ["s"]:
-        words = words[1:]
-    return bool(words) and words[0] in TITLE_AFTER

@@ -21,8 +21,7 @@ import jaconv
 
 from matcher.text import ai, ai_context
 from matcher.text.context import (HanWords, counted_noun, crossover, fandom_post, glued_hangul, katakana_compound,
-                                  names_a_place, other_franchise, personal_post, starts_a_title, surname_after,
-                                  used_as_word)
+                                  names_a_place, other_franchise, personal_post, surname_after, used_as_word)
 from matcher.text.names import expand_name
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -186,6 +185,7 @@ class MentionDetector:
         # "of", "in bio"... they are the word
         self._word_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f and is_common(f))
         # one-word names short enough to be a real person's given name too (Mario, Nami, Riku)
+        self._one_word_latin = frozenset(f for f in char_forms if latin_only(f) and " " not in f)
         self._given_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f
                                       and len(f) <= GIVEN_NAME_CHARS)
         # two-word names whose words are both common words (cloud strife, princess peach): lower case, they
@@ -277,7 +277,7 @@ class MentionDetector:
         result = Detection(id=post.get("id"))
         if char_hits:
             char_hits = self._people_and_phrases(raw, text, char_hits)
-        if char_hits and _JAPANESE_WORD_HINT.search(text):
+        if char_hits and KANA.search(text) and HAN.search(text):
             char_hits = self._japanese_words(text, char_hits, work_hits)
         if char_hits or work_hits:
             self._decide_characters(result, raw, text, char_hits, work_hits)
@@ -313,8 +313,7 @@ class MentionDetector:
         if (is_hangul(first) and glued_hangul(text, begin, end, self._hangul_names)) or (
                 self._han and HAN.match(first) and self._han.inside_word(text, begin, end)):
             return tuple(e for e in entries if e.kind not in (CHAR, WORK))
-        if names_a_place(text, begin, end) or (is_latin_alnum(text[end - 1]) and starts_a_title(text, end)) or (
-                is_katakana(text[end - 1]) and (
+        if names_a_place(text, begin, end) or (is_katakana(text[end - 1]) and (
                 katakana_compound(text, end, self._katakana_names) or self._katakana_before(text, begin)
                 or _kanji_word_after(text, begin, end))) or (
                 HAN.match(first) and self._han_surname_before(text, begin, end)):
@@ -376,17 +375,14 @@ class MentionDetector:
         two-common-word name written in lower case (the cloud strife at work) are made ambiguous: they count
         only with their work named elsewhere."""
         personal, fandom = personal_post(text), None
-        foreign = other_franchise(text)
         out = []
         for fi, begin, end, entry in char_hits:
             if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
                     raw[FIELDS[fi]], text[begin:end]).islower():
                 continue  # "link in bio", "the power of friendship", "saves in the cloud"
-            if latin_only(entry.form) and " " not in entry.form and counted_noun(text, begin, end) and as_written(
+            if entry.form in self._one_word_latin and counted_noun(text, begin, end) and as_written(
                     raw[FIELDS[fi]], text[begin:end]).islower():
                 continue  # "the ten sephiroth of the Tree of Life"
-            if foreign:  # League of Legends' Nami, Pororo's Loopy: counts only with its own work named
-                entry = dataclasses.replace(entry, ambiguous=True)
             if entry.ambiguous:
                 pass
             elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):
@@ -431,8 +427,11 @@ class MentionDetector:
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
         named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
-        if named_works:
-            char_hits = self._namesakes(text, char_hits, named_works)
+        if any(not e.ambiguous and self.characters[e.index][1] not in named_works for *_, e in char_hits):
+            if other_franchise(text):  # League of Legends' Nami, Pororo's Loopy: counts only with its work named
+                char_hits = [(fi, b, e, dataclasses.replace(h, ambiguous=True)) for fi, b, e, h in char_hits]
+            elif named_works:
+                char_hits = self._namesakes(text, char_hits, named_works)
         sure_works = named_works | {self.characters[e.index][1] for *_, e in char_hits if not e.ambiguous}
         seen: set[int] = set()
         for fi, begin, end, entry in char_hits:
@@ -449,7 +448,6 @@ class MentionDetector:
         result.works = [self.work_ids[wi] for wi in dict.fromkeys(wi for _, wi in order) if wi in found]
 
 
-_JAPANESE_WORD_HINT = re.compile(r"[\u3040-\u30ff].*[\u3400-\u9fff]|[\u3400-\u9fff].*[\u3040-\u30ff]", re.S)
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
