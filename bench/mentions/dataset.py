@@ -9,7 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 POSTS = HERE / "posts"
 CATALOG = HERE / "catalog.yaml"
-# holdout, holdout-3: dev sets since the mtune session; holdout-4, holdout-5: never read while tuning (see README.md)
+# holdout, holdout-3, holdout-4: dev sets now (read while tuning: mtune, mneg); holdout-5: never read while tuning (see README.md)
 SETS = ("dev", "holdout", "holdout-3", "holdout-4", "holdout-5")
 SEP = "¦"
 

@@ -60,7 +60,8 @@ GAME_WINDOW = 2  # words before the bare AI read for a game word (level 9 cpu ai
 # or an auxiliary ("did you use AI for this?", "Was this made with Sora??"); a Japanese, Chinese or Korean
 # clause ending with a question mark asks too (これAIで作ったの？)
 QUESTION_OPENERS = frozenset(("is", "isn", "was", "wasn", "are", "were", "did", "didn", "does", "do", "who",
-                              "anyone", "somebody", "someone"))
+                              "anyone", "somebody", "someone", "can", "could", "would", "will", "should", "has",
+                              "have", "might"))
 # ... and question words that ask only with an auxiliary or a tool after them ("how do people make these?",
 # "what AI is this?", "which app?"; not the hypotheticals of AI clips: "What if AI made One Piece?", "How AI
 # sees Naruto?")
@@ -70,6 +71,12 @@ WH_THEN = frozenset(("do", "does", "did", "is", "are", "was", "were", "can", "co
 # superlatives that make a question praise ("Is this the best AI anime?")
 RHETORICAL = frozenset(("best", "worst", "greatest", "coolest", "craziest", "scariest", "funniest", "wildest",
                         "most", "realest", "cutest", "saddest"))
+# "AI could never", "AI can't draw this", "AI will never": said of AI, not of the clip
+_CANNOT = re.compile(r" (?:(?:could|can|will|would|should)(?: ever)? (?:never|not)|can t|cannot|couldn t|won t|wouldn t)"
+                     r"(?=[ \x1f]|$)")
+# an indirect question about the AI ("stop asking if it's AI", "wondering whether this was AI")
+_INDIRECT_QUESTION = re.compile(r"(?:^| )(?:ask|asks|asked|asking|wonder|wonders|wondered|wondering|question|questions"
+                                r"|questioning)(?: (?:me|us|him|her|them|people))? (?:if|whether)(?= |$)")
 _CLAUSE_BREAK = re.compile(r"[.!?。！？\n|｜【】\[\]()（）「」『』:：,，、;；/]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
@@ -107,6 +114,8 @@ def denied(text: str, begin: int, end: int, raw_field: str, at: int, stop_at: in
         return True
     if _AFTER_NEGATION.match(text, end) or _BUT_NOT.fullmatch(_clause_after(raw_field, stop_at)):
         return True
+    if _CANNOT.match(text, end):
+        return True  # "AI could never", "AI can't draw hands"
     before = before[-12:].replace(" ", "")
     return any(before[:len(before) - gap].endswith(CJK_NEGATORS_BEFORE)
                for gap in range(min(CJK_NEGATOR_REACH, len(before)) + 1))
@@ -151,7 +160,9 @@ def game_sense(text: str, begin: int, end: int) -> bool:
 
 def asked(raw_field: str, at: int, stop_at: int) -> bool:
     """Whether the marker written at [AT, STOP_AT) of RAW_FIELD (the field as it appeared) stands in a
-    question."""
+    question, or in an indirect one ("stop asking if it's AI", "people wonder whether this is AI")."""
+    if _INDIRECT_QUESTION.search(_clause_before(raw_field, at)):
+        return True
     stop = _CLAUSE_BREAK.search(raw_field, stop_at)
     if not stop or stop.group(0) not in "?？":
         return False
@@ -173,3 +184,54 @@ def names_the_character(text: str, end: int) -> bool:
     things of a character ("using Sora's keyblade", "tried Sora cosplay")."""
     after = _words_after(text, end, 1)
     return bool(after) and after[0] in CHARACTER_AFTER
+
+
+# AI used on existing footage (upscaled, restored, interpolated, subtitled, translated) or built into a product
+# (AI-powered, AI搭載): no generator made the clip. Stems read in the words right after a bare AI ("AI upscaled",
+# "AI frame interpolation") or right before it with "with", "by"... between ("upscaled with AI")
+OTHER_USE_STEMS = ("upscal", "enhanc", "remaster", "restor", "interpolat", "coloriz", "coloris", "colouriz",
+                   "colouris", "denois",
+                   "subtitl", "caption", "translat", "dubb", "sharpen", "stabiliz", "stabilis", "powered", "assistant",
+                   "chip", "smartphone", "phone", "laptop", "camera", "chatbot", "speaker", "vacuum", "cooker",
+                   "fridge", "refrigerator", "feature", "translator", "noise", "denoise", "deblur", "sharpen")
+OTHER_USE_WINDOW = 2  # words after a bare AI read for those stems (AI frame interpolation)
+OTHER_USE_REACH = 4  # words before a bare AI read for them ("dubbed in Spanish with AI")
+# ... and the same right after or shortly before AI in Japanese, Chinese and Korean (AI字幕, AI翻訳, AI搭載, AI修复,
+# 字幕はAIで, AI 자막, AI 업스케일)
+CJK_OTHER_USE = ("字幕", "翻訳", "翻译", "翻譯", "高画質", "高畫質", "高画质", "アップスケール", "アプコン", "補間", "补帧",
+                 "補幀", "修复", "修復", "超分", "画質", "画质", "カラー化", "上色", "搭載", "搭载", "機能", "功能", "家電",
+                 "家电", "자막", "번역", "업스케일", "화질", "복원", "리마스터", "탑재", "기능", "가전")
+CJK_OTHER_USE_REACH = 4  # characters before the AI read for such a word (字幕はAIで)
+# ... with a particle of means or object between (AIで高画質化, AIによる字幕, AI로 복원)
+_CJK_OTHER_USE_RE = re.compile("|".join(CJK_OTHER_USE))
+_CJK_OTHER_USE_LONGEST = max(map(len, CJK_OTHER_USE))
+_OTHER_USE_AFTER = re.compile(r" ?(?:で|を|に|による|によって|の|로|으로|를|을)? ?(?:" + "|".join(CJK_OTHER_USE) + ")")
+
+
+def other_use(text: str, begin: int, end: int) -> bool:
+    """Whether the bare AI at [begin, end) was used on existing footage or is built into a product: "AI
+    upscaled from the broadcast", "enhanced with AI frame interpolation", 【AI字幕】, 字幕はAIで付けました,
+    "AI-powered rice cooker", AI搭載の炊飯器."""
+    if _OTHER_USE_AFTER.match(text, end) or any(
+            w.startswith(OTHER_USE_STEMS) for w in _words_after(text, end, OTHER_USE_WINDOW)):
+        return True
+    if any(w.startswith(OTHER_USE_STEMS) for w in _words_before(text, begin, OTHER_USE_REACH)):
+        return True
+    before = text[max(0, begin - CJK_OTHER_USE_REACH - _CJK_OTHER_USE_LONGEST):begin].replace(" ", "")
+    return any(m.end() >= len(before) - CJK_OTHER_USE_REACH for m in _CJK_OTHER_USE_RE.finditer(before))
+
+
+# talk and news about AI or a generator (copyright, a lawsuit, a lawyer's lecture, a news report): in a post that
+# names no character, its markers say nothing of how a clip was made
+_TALK = re.compile(
+    r"(?:^|[ \x1f])(?:copyright|copyrights|lawsuit|lawsuits|sued|lawyer|lawyers|attorney|legal|law|laws|regulation"
+    r"|regulations|policy|policies|news|announced|announcement|announces|interview|podcast|debate|ethics|commentary"
+    r"|webinar|seminar|lecture|conference|keynote|explained|explainer|review|reviews|pricing|price|prices"
+    r"|comparison|compared)(?=[ \x1f]|$)"
+    r"|著作権|弁護士|法律|規制|ニュース|勉強会|講演|セミナー|レビュー|料金|版权|版權|律师|律師|新闻|新聞|监管|監管|测评|評測"
+    r"|저작권|변호사|법률|규제|뉴스|세미나|리뷰")
+
+
+def talk_about_ai(text: str) -> bool:
+    """Whether the post (canonical text) is talk or news about AI (see _TALK)."""
+    return bool(_TALK.search(text))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
+from matcher.text.normalise import FIELD_SEP
 from matcher.text.scripts import HAN, is_hangul, is_katakana, is_latin_alnum
 
 # a word that makes the name before it the name of a place or a business ("Nami Island", "Luffy's Bakery")
@@ -52,7 +53,7 @@ PERSON_BEFORE = ("my name is", "name is", "named", "called", "my friend", "my so
 # the same in Japanese and Chinese, written right after or before the name (ナミ島, 娜美岛, ホテルナルト)
 HAN_PLACE_AFTER = ("島", "岛", "駅", "站", "市", "町", "村", "港", "橋", "桥", "店", "街", "海峡", "温泉", "公園",
                    "公园", "酒店", "餐厅", "餐廳", "食堂", "商店", "書店", "酒場", "旅館", "病院", "神社", "屋",
-                   "ホテル", "カフェ", "通り", "寿司", "鮨", "巻き", "巻", "そば", "うどん", "ラーメン", "整骨院", "医院")
+                   "ホテル", "カフェ", "通り", "通", "浜", "濱", "海岸", "岬", "峠", "坂", "湖", "寺", "城跡", "寿司", "鮨", "巻き", "巻", "そば", "うどん", "ラーメン", "整骨院", "医院")
 # the last character of a Han word for a shop or a hall, within the few Han characters right after a name
 # (鸣人拉面馆, ルフィ亭, ナミ美容室: ramen shop, -tei, beauty salon)
 HAN_BUSINESS_CHARS = frozenset("店館馆亭室堂屋院坊楼樓")
@@ -94,7 +95,8 @@ _LOOK_BEHIND = 24  # characters before a name read for the words that introduce 
 
 
 def names_a_place(text: str, begin: int, end: int) -> bool:
-    """Whether the name at [begin, end) is the name of a place or a business: a place word after it
+    """Whether the name at [begin, end) is the name of a place or a business (or starts a longer title: Mario
+    Kart): a place word after it
     (possessive or not: "Nami Island", "Riku's cafe") or before it ("Hotel Naruto", ホテルナルト, ナミ島);
     or of a person or pet the words before introduce ("my name is Riku", "my dog Luffy")."""
     first, last = text[begin], text[end - 1]
@@ -106,6 +108,8 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
             words = words[1:]
         if any(w in PLACE_AFTER for w in words[:PLACE_WINDOW]) or words[1:2] and words[1] in TRADE_LAST:
             return True
+        if words[:1] and words[0] in TITLE_AFTER:
+            return True  # a game or show named after the character (Mario Kart, Luigi's Mansion): the work's
         if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end):
             return True
     elif text.startswith(HAN_PLACE_AFTER, end) or _han_business_after(text, end):
@@ -273,7 +277,7 @@ def _word_freq(tokenizer, name: str) -> int:
 _SURNAME_AFTER = re.compile(r"[ \t]+([A-Z][a-z]{2,})(?![A-Za-z])")
 _FANDOM_RE = re.compile(
     r"(?:^|[ \x1f])(?:anime|animes|manga|edit|edits|amv|mmd|fanart|fan art|cosplay|cosplayer|episode|ep|eps|scene|scenes"
-    r"|fight|fights|vs|arc|season|opening|ending|figure|figurine|plush|gacha|transformation|domain|jutsu|gear"
+    r"|fight|fights|vs|arc|season|opening|ending|figure(?! skat)|figurine|plush|gacha|transformation|domain|jutsu|gear"
     r"|saiyan|ssj|sensei|chan|kun|sama|fandom|otaku|waifu|husbando|shonen|shounen|ova|chapter|canon|fanfic"
     r"|ship|x|cosplays|gameplay|boss|speedrun|lore|theory|reaction|react|clip|clips|cute|kawaii|fanmade|aesthetic"
     r"|pfp|icon|icons|wallpaper|ost|op|ed|power up|powerup|form|mode|final form|vtuber|game|games|gaming)(?=[ \x1f]|$)")
@@ -309,3 +313,58 @@ def used_as_word(text: str, begin: int, end: int) -> bool:
     after = _NEXT_WORDS.match(text, end)
     return bool(after) and (after.group(1) in PREPOSITIONS_AFTER or (
         after.group(1) == "in" and bool(_IN_WORDS.match(text, end))))
+
+
+# other franchises and games whose characters share names with the catalogue's (League of Legends' Nami, Banana
+# Fish's Ash, No Game No Life's Sora, Pororo's Loopy), and the words of a game's roles that only they use: in
+# such a post a name counts only with its own work named
+_OTHER_FRANCHISE_WORDS = frozenset(("valorant", "overwatch", "dota", "smite", "genshin", "honkai", "fortnite",
+                                    "leagueoflegends", "wildrift", "bananafish", "pororo", "loopy", "runes", "jungler",
+                                    "adc", "botlane"))
+_OTHER_FRANCHISE_PHRASES = tuple(f" {p} " for p in (
+    "league of legends", "wild rift", "dota 2", "mobile legends", "honor of kings", "arena of valor",
+    "genshin impact", "apex legends", "banana fish", "no game no life", "mid lane", "top lane", "bot lane",
+    "support build", "support main"))
+_OTHER_FRANCHISE_CJK = ("英雄联盟", "英雄聯盟", "リーグ・オブ・レジェンド", "リーグオブレジェンド", "原神", "王者荣耀",
+                        "ノーゲーム・ノーライフ", "ノゲノラ", "バナナフィッシュ", "뽀로로", "잔망루피", "리그 오브 레전드",
+                        "리그오브레전드", "롤 서폿", "원신")
+
+
+def other_franchise(text: str) -> bool:
+    """Whether the post (canonical text) speaks of another franchise or game that shares names (see above)."""
+    if any(word in text for word in _OTHER_FRANCHISE_CJK):
+        return True
+    padded = f" {text.replace(FIELD_SEP, ' ')} "
+    return any(p in padded for p in _OTHER_FRANCHISE_PHRASES) or not _OTHER_FRANCHISE_WORDS.isdisjoint(padded.split())
+
+
+# words that join two franchises' characters in one post (a crossover: "Luffy vs Goku", ルフィと悟空, 路飞和鸣人)
+_CROSSOVER = re.compile(r"(?:^|[ \x1f])(?:vs|versus|x|and|n|with|meets|meet|crossover|collab|team up)(?=[ \x1f]|$)"
+                        r"|[×&と和与與跟대랑]|コラボ|联动|聯動|콜라보")
+
+
+def crossover(text: str) -> bool:
+    """Whether the post (canonical text) joins characters of different works (vs, x, and, と, 和, 대...)."""
+    return bool(_CROSSOVER.search(text))
+
+
+# a lower-case name counted like a common noun ("the ten sephiroth of the Tree of Life", "seven lokis of"): the word
+_COUNT_WORDS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                          "many", "several", "all", "both", "few"))
+
+
+def counted_noun(text: str, begin: int, end: int) -> bool:
+    """Whether the name at [begin, end) has a number word (or a digit) right before it and "of" or
+    another preposition right after: a common noun ("the ten sephiroth of")."""
+    before = text[max(0, begin - 12):begin].rstrip(" ").rsplit(" ", 1)[-1]
+    if before not in _COUNT_WORDS and not before.isdigit():
+        return False
+    after = _NEXT_WORDS.match(text, end)
+    return bool(after) and after.group(1) in PREPOSITIONS_AFTER
+
+
+# words right after a name that make it the start of a longer title, a game or a show named after the character
+# ("Mario Kart", "Mario Party", "Luigi's Mansion", "Mario Odyssey"): a name inside a longer title is the work's
+# (read by names_a_place)
+TITLE_AFTER = frozenset(("kart", "party", "tennis", "golf", "strikers", "maker", "mansion", "galaxy", "odyssey",
+                         "sunshine", "olympic", "olympics", "rpg"))

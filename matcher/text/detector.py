@@ -17,9 +17,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import jaconv
+
 from matcher.text import ai, ai_context
-from matcher.text.context import (HanWords, fandom_post, glued_hangul, katakana_compound, names_a_place, personal_post,
-                                  surname_after, used_as_word)
+from matcher.text.context import (HanWords, counted_noun, crossover, fandom_post, glued_hangul, katakana_compound,
+                                  names_a_place, other_franchise, personal_post, surname_after, used_as_word)
 from matcher.text.names import expand_name
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -40,6 +42,11 @@ SHORT_KANA_CHARS = 2  # a kana name this short needs non-kana on both sides (ツ
 HIRAGANA_PARTICLES = "のとがはをにもやへで"  # a hiragana name may stand between these inside hiragana text
 FOREIGN_KANA = "ぁぃぅぇぉー"  # ... when spelled as only foreign names are (ふぇるん, ちょっぱー)
 MIN_HIRAGANA_NAME_CHARS = 4  # ... or this long (ぜんいつ; かかし scarecrow and なると fish cake are words)
+KATAKANA_SEPARATORS = "\u30a0\u30fb"  # ゠ and ・ stand between the words of a name (ロイド・フォージャー)
+# Han characters fans write right after a name (ナミ推し, ゾロ誕, ルフィ達, サスケ君, ナミ様, ゾロ戦, ゾロ編, ナミ単)
+FAN_KANJI_AFTER = "推誕達様君組派戦編単好愛曲役絵像顔化"
+HAN_GIVEN_NAME_CHARS, HAN_SURNAME_CHARS = 2, 2  # 猿飛|佐助: a Han given name after a surname in a Japanese post
+SHORT_SHARED_CHARS = 3  # a kana, hangul or Han name this short may be another work's character's too (デンジ)
 SHORT_LATIN_CHARS = 3  # a Latin name this short is ambiguous (L, Ash) unless run together in a hashtag
 CHAR, WORK = "character", "work"
 # a one-word Latin name this short is often a real person's given name too (Mario, Nami, Riku, Sora): followed
@@ -178,6 +185,7 @@ class MentionDetector:
         # "of", "in bio"... they are the word
         self._word_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f and is_common(f))
         # one-word names short enough to be a real person's given name too (Mario, Nami, Riku)
+        self._one_word_latin = frozenset(f for f in char_forms if latin_only(f) and " " not in f)
         self._given_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f
                                       and len(f) <= GIVEN_NAME_CHARS)
         # two-word names whose words are both common words (cloud strife, princess peach): lower case, they
@@ -236,6 +244,7 @@ class MentionDetector:
         work_hits: list[tuple[int, Entry, int]] = []  # (field, entry, start)
         title_spans: list[tuple[int, int]] = []  # titles that are no character's name (Super Mario)
         ai_hits: list[tuple[int, int, int, Entry]] = []
+        words: set[str] = set()  # kana, hangul and Han names the post also writes run into a word after (ナルト巻き)
         for end, (length, entries, check) in self.automaton.iter(text):
             begin = end - length + 1
             if check and not _bounded(text, begin, end + 1, entries[0].form) and not self._glued(
@@ -243,7 +252,10 @@ class MentionDetector:
                 continue
             fi = bisect.bisect_left(seps, begin)
             if any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
-                entries = self._in_context(text, begin, end + 1, entries)
+                in_context = self._in_context(text, begin, end + 1, entries)
+                if in_context is not entries and _word_goes_on(text, begin, end + 1, in_context):
+                    words.add(entries[0].form)
+                entries = in_context
             for entry in entries:
                 if entry.kind == CHAR:
                     char_hits.append((fi, begin, end + 1, entry))
@@ -257,9 +269,16 @@ class MentionDetector:
             char_hits += self._leet_hits(text, seps)
         if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
             char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
+        if words:  # ゾロ目 / ナルト巻き / 잔망루피 written in the post: the name alone there is that word too
+            char_hits = [(fi, b, e, dataclasses.replace(h, ambiguous=True) if h.form in words else h)
+                         for fi, b, e, h in char_hits]
+            work_hits = [(fi, dataclasses.replace(h, ambiguous=True) if h.form in words else h, at)
+                         for fi, h, at in work_hits]
         result = Detection(id=post.get("id"))
         if char_hits:
             char_hits = self._people_and_phrases(raw, text, char_hits)
+        if char_hits and KANA.search(text) and HAN.search(text):
+            char_hits = self._japanese_words(text, char_hits, work_hits)
         if char_hits or work_hits:
             self._decide_characters(result, raw, text, char_hits, work_hits)
         if ai_hits:
@@ -294,11 +313,59 @@ class MentionDetector:
         if (is_hangul(first) and glued_hangul(text, begin, end, self._hangul_names)) or (
                 self._han and HAN.match(first) and self._han.inside_word(text, begin, end)):
             return tuple(e for e in entries if e.kind not in (CHAR, WORK))
-        if names_a_place(text, begin, end) or (
-                is_katakana(text[end - 1]) and katakana_compound(text, end, self._katakana_names)):
+        if names_a_place(text, begin, end) or (is_katakana(text[end - 1]) and (
+                katakana_compound(text, end, self._katakana_names) or self._katakana_before(text, begin)
+                or _kanji_word_after(text, begin, end))) or (
+                HAN.match(first) and self._han_surname_before(text, begin, end)):
             return tuple(dataclasses.replace(e, ambiguous=True) if e.kind in (CHAR, WORK) else e
                          for e in entries)
         return entries
+
+    def _katakana_before(self, text: str, begin: int) -> bool:
+        """Whether a katakana name comes after other katakana that ends no catalogue name: the end of a longer
+        word (アンドロイド, ポラロイド, ステロイド; not #ナルトサスケ)."""
+        if not begin or not is_katakana(text[begin - 1]) or text[begin - 1] in KATAKANA_SEPARATORS:
+            return False
+        start = begin
+        while start > 0 and is_katakana(text[start - 1]) and text[start - 1] not in KATAKANA_SEPARATORS:
+            start -= 1
+        return not text[start:begin].endswith(self._katakana_names)
+
+    def _han_surname_before(self, text: str, begin: int, end: int) -> bool:
+        """Whether a two-character Han name in a Japanese post comes right after two Han characters that open
+        the run and are no catalogue name or title: a surname, and the whole a person's name (猿飛佐助)."""
+        if end - begin != HAN_GIVEN_NAME_CHARS or begin < HAN_SURNAME_CHARS or (
+                end < len(text) and HAN.match(text[end])):
+            return False
+        start = begin - HAN_SURNAME_CHARS
+        if not all(HAN.match(c) for c in text[start:begin]) or (start and HAN.match(text[start - 1])):
+            return False
+        return bool(KANA.search(text)) and text[start:begin] not in self.automaton and (
+            text[start:end] not in self.automaton)
+
+    def _japanese_words(self, text: str, char_hits, work_hits):
+        """CHAR_HITS with the kana or Han names the post also writes as an ordinary Japanese word in the other
+        script made ambiguous (counted only with the work named): a kana name whose reading is that of a Han word
+        of the post (カカシ beside 案山子, the scarecrow), a Han name whose reading the post writes in katakana
+        outside any name (虎杖 beside イタドリ, the plant)."""
+        named = {e.index for _, e, _ in work_hits if not e.ambiguous}
+        out = []
+        for fi, begin, end, entry in char_hits:
+            if not entry.ambiguous and self.characters[entry.index][1] not in named and self._written_as_word(
+                    text, entry.form):
+                entry = dataclasses.replace(entry, ambiguous=True)
+            out.append((fi, begin, end, entry))
+        return out
+
+    def _written_as_word(self, text: str, form: str) -> bool:
+        if all(is_katakana(c) or is_hiragana(c) for c in form):
+            reading = jaconv.kata2hira(form)
+            return any(reading in _han_readings(run) for run in _HAN_RUN.findall(text))
+        if all(HAN.match(c) for c in form):
+            readings = _han_readings(form)
+            return any(len(r) > 1 and (kana := jaconv.hira2kata(r)) in text and kana not in self.automaton
+                       for r in readings)
+        return False
 
     def _people_and_phrases(self, raw: dict, text: str, char_hits):
         """CHAR_HITS read against people and ordinary words: an English-word name in lower case used as the
@@ -313,6 +380,9 @@ class MentionDetector:
             if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
                     raw[FIELDS[fi]], text[begin:end]).islower():
                 continue  # "link in bio", "the power of friendship", "saves in the cloud"
+            if entry.form in self._one_word_latin and counted_noun(text, begin, end) and as_written(
+                    raw[FIELDS[fi]], text[begin:end]).islower():
+                continue  # "the ten sephiroth of the Tree of Life"
             if entry.ambiguous:
                 pass
             elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):
@@ -321,8 +391,28 @@ class MentionDetector:
                 if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
                     entry = dataclasses.replace(entry, ambiguous=True)
             elif entry.form in self._given_names and self._surname(raw[FIELDS[fi]], text[begin:end]):
-                fandom = fandom_post(text) if fandom is None else fandom
+                # words of fandom outside the uploader's name (a channel called "EuroNewsClips" is no clip of anime)
+                fandom = fandom_post(text[:text.rfind(FIELD_SEP)]) if fandom is None else fandom
                 if not fandom:
+                    entry = dataclasses.replace(entry, ambiguous=True)
+            out.append((fi, begin, end, entry))
+        return out
+
+    def _namesakes(self, text: str, char_hits, named_works: set[int]):
+        """CHAR_HITS with a short name (a namesake is likely: Denji, Ash, Riku) made ambiguous when the post
+        names another work and not the name's own, no other character of its work is named, and no word joins
+        two works' characters (vs, x, と, 和): Pokémon's gym leader デンジ in a Pokémon post is no Chainsaw Man."""
+        sure = {}
+        for *_, e in char_hits:
+            if not e.ambiguous:
+                sure.setdefault(self.characters[e.index][1], set()).add(e.index)
+        out, joined = [], None
+        for fi, begin, end, entry in char_hits:
+            wi = self.characters[entry.index][1]
+            if not entry.ambiguous and wi not in named_works and _short_name(entry.form) and (
+                    sure.get(wi, set()) <= {entry.index}):
+                joined = crossover(text) if joined is None else joined
+                if not joined:
                     entry = dataclasses.replace(entry, ambiguous=True)
             out.append((fi, begin, end, entry))
         return out
@@ -337,6 +427,11 @@ class MentionDetector:
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
         named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
+        if any(not e.ambiguous and self.characters[e.index][1] not in named_works for *_, e in char_hits):
+            if other_franchise(text):  # League of Legends' Nami, Pororo's Loopy: counts only with its work named
+                char_hits = [(fi, b, e, dataclasses.replace(h, ambiguous=True)) for fi, b, e, h in char_hits]
+            elif named_works:
+                char_hits = self._namesakes(text, char_hits, named_works)
         sure_works = named_works | {self.characters[e.index][1] for *_, e in char_hits if not e.ambiguous}
         seen: set[int] = set()
         for fi, begin, end, entry in char_hits:
@@ -351,6 +446,47 @@ class MentionDetector:
         order = sorted([(at, e.index) for _, e, at in work_hits] +
                        [(h[1], self.characters[h[3].index][1]) for h in char_hits if h[3].index in seen])
         result.works = [self.work_ids[wi] for wi in dict.fromkeys(wi for _, wi in order) if wi in found]
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _han_readings(run: str) -> frozenset[str]:
+    """The hiragana readings of the Han words of RUN (pykakasi's dictionary): 案山子 -> かかし."""
+    return frozenset(token["hira"] for token in _kakasi().convert(run) if token["hira"] != token["orig"])
+
+
+@functools.cache
+def _kakasi():
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+def _word_goes_on(text: str, begin: int, end: int, entries: tuple[Entry, ...]) -> bool:
+    """Whether a kana, hangul or Han name that its context made no character (ENTRIES) runs into a word after it
+    (ゾロ目, ナルト巻き, ナミ島; 나미섬, dropped): then the post writes that word, and the name alone elsewhere in it is
+    likely its short form. Not katakana after it (マリオカート, ルイージマンション: often a title holding the
+    character), nor a word before it (밀짚모자루피: an epithet), nor a Korean particle (우리 강아지 루피는)."""
+    if is_latin_alnum(text[begin]) or end >= len(text):
+        return False
+    return bool(HAN.match(text[end])) or (is_hangul(text[end]) and not any(e.kind == CHAR for e in entries))
+
+
+def _short_name(form: str) -> bool:
+    """Whether a name is short enough to be shared by characters of other works (Denji, Ash, デンジ, 나미)."""
+    if latin_only(form):
+        return " " not in form and len(form) <= GIVEN_NAME_CHARS
+    return len(form) <= SHORT_SHARED_CHARS
+
+
+def _kanji_word_after(text: str, begin: int, end: int) -> bool:
+    """Whether a short katakana name runs into one Han character that is no fan suffix and stops there: a word
+    of its own (ゾロ目; not ナミ推し, ゾロ誕)."""
+    return end - begin <= SHORT_KANA_CHARS and end < len(text) and bool(HAN.match(text[end])) and (
+        text[end] not in FAN_KANJI_AFTER) and (
+        end + 1 >= len(text) or not HAN.match(text[end + 1]))
 
 
 # digits typed for letters inside a Latin word (G0ku, Z0r0): only between letters, so that sora2, veo3, ff7 and
@@ -450,8 +586,8 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                     entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
-                entry.marker == ai.BARE_AI and ai_context.game_sense(text, b, e)):
-            continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI"
+                entry.marker == ai.BARE_AI and (ai_context.game_sense(text, b, e) or ai_context.other_use(text, b, e))):
+            continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI搭載
         if ai_context.asked(raw_field, at, stop):
             continue  # "did you use AI for this?", これAIで作ったの？
         key = (entry.kind, entry.marker)
@@ -459,6 +595,8 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
             continue
         seen.add(key)
         result.ai_markers.append(AIMarker(entry.marker, entry.kind, written, FIELDS[fi]))
+    if result.ai_markers and not result.characters and ai_context.talk_about_ai(text):
+        result.ai_markers = []  # news and talk about AI or a generator (copyright, a lawsuit): no clip made
     result.ai_generated = bool(result.ai_markers)
 
 
