@@ -53,6 +53,8 @@ PRECHECK_PAIRS = 6            # ... and only when this many of their coarse pair
 PRECHECK_PAIRS_TOP = 4        # ... this many for the frame's most voted model
 PRECHECK_PX = 3.0             # ... within this many frame pixels (tighter than verification: the coarse pairs of a copy are exact)
 RANSAC_PX = 6.0               # reprojection error in reference pixels (REF_FEATURE_SIDE scale)
+RANSAC_SEED = 0               # OpenCV's RANSAC draws from one generator per thread: reseeded at each scan, a clip's result
+                              # does not depend on what the process matched before it (another clip, another test)
 MIN_INLIERS = 10
 MIN_BOX_SIDE = 24             # a matched region smaller than this (analysis px) is noise
 
@@ -248,6 +250,8 @@ MONTAGE_BLOB_FILL = 0.6       # padded pictures fill this share of their boundin
                               # make one blob, cut apart on their gutters
 MONTAGE_GUTTER = 0.9          # share of a cell's width (height) on one straight edge that makes it a gutter
 MONTAGE_GUTTER_MARGIN = 0.2   # ... when it runs at least this share of the side away from the cell's border
+MONTAGE_MIN_STRIP = 0.25      # ... and leaves at least this share of the frame's side on both sides (the layouts searched
+                              # cut it in halves or thirds; a caption bar's edges cut off strips of 8-22 %)
 VIEW_SIDE = 480               # a montage cell is rescaled to this long side before ORB, a small rectified picture up to it
 VIEW_FEATURES = 800           # ORB keypoints of a rectified quadrilateral or a montage cell
 VIEW_SKIP_SCORE = 0.8         # a cell holding (REGION_INSIDE of its box inside the cell) a reference found with this score gets no search

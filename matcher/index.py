@@ -143,8 +143,14 @@ class LshDescriptorIndex:
         # np.take (not [rows]) and np.repeat (not [qid]): row gathers four times faster
         x = np.take(self.desc.view(np.uint64), rows, axis=0, mode="clip")
         np.bitwise_xor(x, np.repeat(q.view(np.uint64), per_q, axis=0), out=x)
-        d = np.bitwise_count(x).sum(axis=1, dtype=np.uint64)
-        key = (d << np.uint64(32)) | rows.astype(np.uint64)
+        # the four words' counts added column by column: NumPy's sum over a 4-long last axis costs
+        # as much as the gather, this a sixth of it
+        c = np.bitwise_count(x)
+        key = c[:, 0].astype(np.uint64)
+        for w in range(1, 4):
+            key += c[:, w]
+        key <<= np.uint64(32)
+        key |= rows.astype(np.uint64)
         has = per_q > 0
         seg = (np.cumsum(per_q) - per_q)[has]
         best = np.full(nq, none, np.uint64)

@@ -365,7 +365,7 @@ def montage_cells(bgr: np.ndarray) -> list[Box]:
     blobs = _padded_pictures(small)
     cells: list[Box] = []
     for b in blobs or [(0, 0, w, h)]:
-        cells.extend(_split_on_gutters(small, b, C.MONTAGE_MAX_CELLS))
+        cells.extend(_split_on_gutters(small, b, C.MONTAGE_MAX_CELLS, (h, w)))
     cells = [c for c in cells if c[2] * c[3] >= C.MONTAGE_MIN_CELL * w * h]
     if len(cells) < 2:
         return []
@@ -411,9 +411,11 @@ def _inside(a: Box, b: Box) -> float:
     return iw * ih / max(1, a[2] * a[3])
 
 
-def _split_on_gutters(small: np.ndarray, box: Box, limit: int) -> list[Box]:
+def _split_on_gutters(small: np.ndarray, box: Box, limit: int, frame: tuple[int, int]) -> list[Box]:
     """`box` cut on straight gutters that run right across it (the seam of two pictures cropped to fill
-    their cells), recursively, into at most `limit` boxes."""
+    their cells), recursively, into at most `limit` boxes. A cut leaves at least MONTAGE_MIN_STRIP of the
+    frame's side (`frame`: its height, width) on both sides: the edges of a caption bar run right across
+    a frame too, and the strips they cut off are no pictures of a montage."""
     x, y, bw, bh = box
     if limit < 2:
         return [box]
@@ -430,7 +432,8 @@ def _split_on_gutters(small: np.ndarray, box: Box, limit: int) -> list[Box]:
             step = _channel_max(cv2.absdiff(roi[:, 2:], roi[:, :-2])) > C.EDGE_STEP  # (bh, bw - 2)
             support = step.mean(axis=0)
         # a one-pixel-wide seam shows on two neighbouring lines at most
-        lo, hi = int(C.MONTAGE_GUTTER_MARGIN * n), int((1 - C.MONTAGE_GUTTER_MARGIN) * n)
+        strip = int(np.ceil(C.MONTAGE_MIN_STRIP * frame[axis]))
+        lo, hi = max(int(C.MONTAGE_GUTTER_MARGIN * n), strip), min(int((1 - C.MONTAGE_GUTTER_MARGIN) * n), n - strip)
         if hi - 1 <= lo:
             continue
         for k in np.argsort(-support[lo - 1:hi - 1])[:3] + lo - 1:
@@ -448,5 +451,5 @@ def _split_on_gutters(small: np.ndarray, box: Box, limit: int) -> list[Box]:
         return [box]
     _, axis, k = best
     a, b = ((x, y, bw, k), (x, y + k, bw, bh - k)) if axis == 0 else ((x, y, k, bh), (x + k, y, bw - k, bh))
-    first = _split_on_gutters(small, a, limit - 1)
-    return first + _split_on_gutters(small, b, limit - len(first))
+    first = _split_on_gutters(small, a, limit - 1, frame)
+    return first + _split_on_gutters(small, b, limit - len(first), frame)
