@@ -432,13 +432,15 @@ def _split_on_gutters(small: np.ndarray, box: Box, limit: int, frame: tuple[int,
             step = _channel_max(cv2.absdiff(roi[:, 2:], roi[:, :-2])) > C.EDGE_STEP  # (bh, bw - 2)
             support = step.mean(axis=0)
         # a one-pixel-wide seam shows on two neighbouring lines at most
-        strip = int(np.ceil(C.MONTAGE_MIN_STRIP * frame[axis]))
-        lo, hi = max(int(C.MONTAGE_GUTTER_MARGIN * n), strip), min(int((1 - C.MONTAGE_GUTTER_MARGIN) * n), n - strip)
+        lo, hi = int(C.MONTAGE_GUTTER_MARGIN * n), int((1 - C.MONTAGE_GUTTER_MARGIN) * n)
         if hi - 1 <= lo:
             continue
+        strip = C.MONTAGE_MIN_STRIP * frame[axis]
         for k in np.argsort(-support[lo - 1:hi - 1])[:3] + lo - 1:
             if support[k] < C.MONTAGE_GUTTER:
                 break
+            if min(k + 1, n - k - 1) < strip:
+                continue
             # a picture's edge against its own padding is no gutter: both sides must be picture
             # (a few lines off the seam: the seam's own blur is no picture)
             sides = (roi[:max(1, k - 2)], roi[k + 4:]) if axis == 0 else (roi[:, :max(1, k - 2)], roi[:, k + 4:])
