@@ -89,6 +89,8 @@ REGION_FEATURE_SIDE = 480     # a proposal is rescaled to this long side before 
 REGION_FEATURES = 800
 REGION_FEATURE_IOU = 0.8      # a proposal overlapping a searched one this much gets no feature search of its own
 REGION_SEARCHES = 3           # region feature searches a frame at most (the best-ranked proposals; a screen of UI boxes has dozens)
+REGION_HASH_FIRST = True      # ... its hash candidates verified first: one sure over the region (REGION_INSIDE_SCORE, REGION_INSIDE)
+                              # makes the region's index search needless
 REGION_MIN_VOTES = 4          # ... each only when a hash candidate is there or one model has this many of the frame search's pairs
                               # inside it (on the synth and ffmpeg quick sets no search under 6 found anything; 48 % are skipped)
 REGION_INSIDE = 0.8           # ... and one this much inside a reference found on the frame with a sure score

@@ -165,12 +165,20 @@ def _search_region(ctx: FrameContext, box: tuple[int, int, int, int], s: float, 
     rxy, rdesc = features(crop, n_features)
     if not len(rdesc):
         return
+    size = (crop.shape[1], crop.shape[0])
+    if hashed and C.REGION_HASH_FIRST:
+        # the region's hash candidates first: one that verifies surely over the whole region explains it, and
+        # the region's index search (most of a search's cost with a large index) is not needed
+        _verify_models(hashed, rxy, rdesc, idx, size, s, (x, y), g, best_v, None, bands, None, ctx.visible)
+        if any(v.score >= C.REGION_INSIDE_SCORE and inside(box, v.box) >= C.REGION_INSIDE
+               for ref, v in best_v.items() if any(m >> 1 == ref for m in hashed)):
+            return
     n_models = len(idx.kp_offsets) - 1
     rmatched = idx.match_frame(rdesc)
     rvotes = np.bincount(rmatched[2], minlength=n_models)
     order = np.argsort(-rvotes, kind="stable")[: C.VERIFY_TOP]
     cand = hashed | {int(m) for m in order if rvotes[m] >= C.VOTE_MIN}
-    _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v, rmatched,
+    _verify_models(cand, rxy, rdesc, idx, size, s, (x, y), g, best_v, rmatched,
                    bands, _prechecks(cand - hashed, rvotes), ctx.visible)
 
 
