@@ -113,7 +113,7 @@ class LshDescriptorIndex:
         self.order = np.empty(self.tables * n, np.int32)
         self.starts = np.empty((self.tables, 65537), np.int64)
         for t in range(self.tables):
-            k = keys[:, t]
+            k = np.ascontiguousarray(keys[:, t])    # a strided column sorts a third slower than its copy
             self.order[t * n:(t + 1) * n] = np.argsort(k, kind="stable")
             self.starts[t, 0] = 0
             np.cumsum(np.bincount(k, minlength=65536), out=self.starts[t, 1:])
