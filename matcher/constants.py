@@ -227,7 +227,9 @@ MOTION_INLIER_SHARE = 0.5     # share of followed corners the similarity must ex
 MOTION_PIXEL_TOL = 28         # grey levels: a pixel the moved frame does not explain
 MOTION_CHANGED = 0.04         # ... at most this share of the shared view (new text, a new sticker: analyse)
 MOTION_MAX_ZOOM = 1.6         # zoomed in further than this since the last analysis: small detail may now be found
-MOTION_COVER = 0.96           # share of the frame the moved analysed frame must cover
+MOTION_COVER = 0.85           # share of the frame the moved analysed frame must cover (a zoom-out shows new view at the edges:
+                              # 0.96 until the speed work re-analysed every second of a zoom-out; now a frame is analysed once
+                              # 15 % of it is new since the last analysis, so what a zoom-out reveals is still looked at)
 MOTION_BOX_SEARCH = 48        # small-frame px around a found region where it is looked for in the next frame (a moving picture-in-picture)
 MOTION_BOX_NCC = 0.6          # ... normalised correlation at which it is found there
 MOTION_REVEAL = 0.12          # share of the frame a moving region may uncover in one step (background hidden behind it)
