@@ -96,7 +96,9 @@ def write_clip(path: str | Path, frame_fn: Callable[[int], np.ndarray] | Sequenc
         s = out.add_stream(codec, rate=fps)
         s.width, s.height, s.pix_fmt = w, h, "yuv420p"
         if codec == "libx264":
-            s.options = {"crf": str(crf), "preset": "veryfast"}
+            # one encoder thread: x264's output depends on its thread count, which it takes from the CPUs the
+            # process may use, so the same frames gave other bytes under taskset or on another machine
+            s.options = {"crf": str(crf), "preset": "veryfast", "threads": "1"}
         for i in range(n):
             f = frame_fn(i) if callable(frame_fn) else frame_fn[i % len(frame_fn)]
             if f.shape[:2] != (h, w):

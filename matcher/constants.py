@@ -53,6 +53,8 @@ PRECHECK_PAIRS = 6            # ... and only when this many of their coarse pair
 PRECHECK_PAIRS_TOP = 4        # ... this many for the frame's most voted model
 PRECHECK_PX = 3.0             # ... within this many frame pixels (tighter than verification: the coarse pairs of a copy are exact)
 RANSAC_PX = 6.0               # reprojection error in reference pixels (REF_FEATURE_SIDE scale)
+RANSAC_SEED = 0               # OpenCV's RANSAC draws from one generator per thread: reseeded at each scan, a clip's result
+                              # does not depend on what the process matched before it (another clip, another test)
 MIN_INLIERS = 10
 MIN_BOX_SIDE = 24             # a matched region smaller than this (analysis px) is noise
 
@@ -87,6 +89,10 @@ REGION_FEATURE_SIDE = 480     # a proposal is rescaled to this long side before 
 REGION_FEATURES = 800
 REGION_FEATURE_IOU = 0.8      # a proposal overlapping a searched one this much gets no feature search of its own
 REGION_SEARCHES = 3           # region feature searches a frame at most (the best-ranked proposals; a screen of UI boxes has dozens)
+REGION_HASH_FIRST = True      # ... its hash candidates verified first: one sure over the region (REGION_INSIDE_SCORE, REGION_INSIDE)
+                              # makes the region's index search needless
+REGION_MIN_VOTES = 4          # ... each only when a hash candidate is there or one model has this many of the frame search's pairs
+                              # inside it (on the synth and ffmpeg quick sets no search under 6 found anything; 48 % are skipped)
 REGION_INSIDE = 0.8           # ... and one this much inside a reference found on the frame with a sure score
 REGION_INSIDE_SCORE = 0.8     # ... (a weaker match may still gain from the closer look) neither
 FEATURE_OVERSAMPLE = 3        # detect this many times the keypoints wanted, then spread them over a grid
@@ -221,7 +227,9 @@ MOTION_INLIER_SHARE = 0.5     # share of followed corners the similarity must ex
 MOTION_PIXEL_TOL = 28         # grey levels: a pixel the moved frame does not explain
 MOTION_CHANGED = 0.04         # ... at most this share of the shared view (new text, a new sticker: analyse)
 MOTION_MAX_ZOOM = 1.6         # zoomed in further than this since the last analysis: small detail may now be found
-MOTION_COVER = 0.96           # share of the frame the moved analysed frame must cover
+MOTION_COVER = 0.85           # share of the frame the moved analysed frame must cover (a zoom-out shows new view at the edges:
+                              # 0.96 until the speed work re-analysed every second of a zoom-out; now a frame is analysed once
+                              # 15 % of it is new since the last analysis, so what a zoom-out reveals is still looked at)
 MOTION_BOX_SEARCH = 48        # small-frame px around a found region where it is looked for in the next frame (a moving picture-in-picture)
 MOTION_BOX_NCC = 0.6          # ... normalised correlation at which it is found there
 MOTION_REVEAL = 0.12          # share of the frame a moving region may uncover in one step (background hidden behind it)
@@ -248,6 +256,8 @@ MONTAGE_BLOB_FILL = 0.6       # padded pictures fill this share of their boundin
                               # make one blob, cut apart on their gutters
 MONTAGE_GUTTER = 0.9          # share of a cell's width (height) on one straight edge that makes it a gutter
 MONTAGE_GUTTER_MARGIN = 0.2   # ... when it runs at least this share of the side away from the cell's border
+MONTAGE_MIN_STRIP = 0.25      # ... and leaves at least this share of the frame's side on both sides (the layouts searched
+                              # cut it in halves or thirds; a caption bar's edges cut off strips of 8-22 %)
 VIEW_SIDE = 480               # a montage cell is rescaled to this long side before ORB, a small rectified picture up to it
 VIEW_FEATURES = 800           # ORB keypoints of a rectified quadrilateral or a montage cell
 VIEW_SKIP_SCORE = 0.8         # a cell holding (REGION_INSIDE of its box inside the cell) a reference found with this score gets no search

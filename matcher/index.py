@@ -105,16 +105,18 @@ class LshDescriptorIndex:
     6 tables and multi-probe: 95 %, but 2 s to build and ~0.4 ms a query, so it saw 300 descriptors
     a frame where this sees all of them)."""
 
-    def __init__(self, desc: np.ndarray, tables: int = C.LSH_TABLES):
+    def __init__(self, desc: np.ndarray, tables: int = C.LSH_TABLES, order: np.ndarray | None = None):
+        """order: the tables' row order as an index file stores it (memory-mapped: no sorting at load)."""
         self.desc = np.ascontiguousarray(desc, dtype=np.uint8)
         n = len(self.desc)
         self.tables = min(16, tables)
         keys = self.desc.view(np.uint16)                               # (N, 16) byte pairs
-        self.order = np.empty(self.tables * n, np.int32)
+        self.order = np.empty(self.tables * n, np.int32) if order is None else order
         self.starts = np.empty((self.tables, 65537), np.int64)
         for t in range(self.tables):
-            k = keys[:, t]
-            self.order[t * n:(t + 1) * n] = np.argsort(k, kind="stable")
+            k = np.ascontiguousarray(keys[:, t])    # a strided column sorts a third slower than its copy
+            if order is None:
+                self.order[t * n:(t + 1) * n] = np.argsort(k, kind="stable")
             self.starts[t, 0] = 0
             np.cumsum(np.bincount(k, minlength=65536), out=self.starts[t, 1:])
             self.starts[t] += t * n
@@ -143,8 +145,14 @@ class LshDescriptorIndex:
         # np.take (not [rows]) and np.repeat (not [qid]): row gathers four times faster
         x = np.take(self.desc.view(np.uint64), rows, axis=0, mode="clip")
         np.bitwise_xor(x, np.repeat(q.view(np.uint64), per_q, axis=0), out=x)
-        d = np.bitwise_count(x).sum(axis=1, dtype=np.uint64)
-        key = (d << np.uint64(32)) | rows.astype(np.uint64)
+        # the four words' counts added column by column: NumPy's sum over a 4-long last axis costs
+        # as much as the gather, this a sixth of it
+        c = np.bitwise_count(x)
+        key = c[:, 0].astype(np.uint64)
+        for w in range(1, 4):
+            key += c[:, w]
+        key <<= np.uint64(32)
+        key |= rows.astype(np.uint64)
         has = per_q > 0
         seg = (np.cumsum(per_q) - per_q)[has]
         best = np.full(nq, none, np.uint64)
@@ -291,6 +299,10 @@ class ReferenceIndex:
         self._hamming = HammingMatcher()
         self._bf = self._hamming      # what scan.py hands verify() as its matcher (knnMatch)
         self._lsh: LshDescriptorIndex | None = None
+        # the approximate search's tables are saved with a large index (sorting them cost a scan 0.4 s); what
+        # they were built over, so a file saved under other vote constants is sorted again, not misread
+        self._lsh_key = [int(len(self._vote_desc)), int(C.LSH_TABLES), int(per_model)]
+        self._lsh_order: np.ndarray | None = None
         self.skipped: list[str] = []
 
     # --- building -------------------------------------------------------------------------------
@@ -375,8 +387,12 @@ class ReferenceIndex:
         meta = {"format": C.INDEX_FORMAT, "format_version": C.INDEX_FORMAT_VERSION,
                 "algorithm": C.ALGORITHM_VERSION, "version": self.version, "names": self.names,
                 "skipped": self.skipped}
+        extra = {}
+        if len(self._vote_desc) > C.LSH_ABOVE:
+            extra["lsh_order"] = np.asarray(self._lsh_search().order, np.int32)
+            meta["lsh"] = self._lsh_key
         buf = io.BytesIO()
-        np.savez(buf, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), sizes=self.sizes,
+        np.savez(buf, **extra, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), sizes=self.sizes,
                  phash=self.phash, dhash=self.dhash, hash_model=self.hash_model, hash_variant=self.hash_variant,
                  kp_xy=self.kp_xy, kp_desc=self.kp_desc, kp_offsets=self.kp_offsets, thumbs=self.thumbs,
                  thumb_masks=self.thumb_masks, coverage_full=self.coverage_full, colour_thumbs=self.colour_thumbs,
@@ -411,6 +427,11 @@ class ReferenceIndex:
                                  f"{C.ALGORITHM_VERSION}; rebuild the index")
         idx = cls(meta["names"], version=meta["version"], **arrays)
         idx.skipped = list(meta.get("skipped", []))
+        if meta.get("lsh") == idx._lsh_key:
+            try:
+                idx._lsh_order = _memmap_npz_member(path, "lsh_order")
+            except (OSError, ValueError, KeyError):
+                idx._lsh_order = None          # sorted again on first use
         return idx
 
     @classmethod
@@ -470,9 +491,7 @@ class ReferenceIndex:
             return empty, empty, empty
         query = frame_desc[: C.VOTE_QUERY]
         if len(self._vote_desc) > C.LSH_ABOVE:
-            if self._lsh is None:
-                self._lsh = LshDescriptorIndex(self._vote_desc)
-            i1, d1, i2, d2 = self._lsh.knn2(query)
+            i1, d1, i2, d2 = self._lsh_search().knn2(query)
         else:
             i1, d1, i2, d2 = self._hamming.knn2(query, self._vote_desc)
         found = i1 >= 0
@@ -483,6 +502,13 @@ class ReferenceIndex:
         ok = found & (~has2 | (d1 < C.RATIO * d2) | same) & (d1 <= C.MAX_DESC_DISTANCE)
         q = np.flatnonzero(ok)
         return q.astype(np.int64), self._vote_rows[i1[q]], ma[q].astype(np.int64)
+
+    def _lsh_search(self) -> LshDescriptorIndex:
+        if self._lsh is None:
+            order = self._lsh_order
+            ok = order is not None and order.shape == (C.LSH_TABLES * len(self._vote_desc),)
+            self._lsh = LshDescriptorIndex(self._vote_desc, order=order if ok else None)
+        return self._lsh
 
     def keypoint_votes(self, frame_desc: np.ndarray) -> np.ndarray:
         """Ratio-test nearest-neighbour votes of a frame's descriptors per model -> (2R,) counts."""

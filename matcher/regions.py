@@ -365,7 +365,7 @@ def montage_cells(bgr: np.ndarray) -> list[Box]:
     blobs = _padded_pictures(small)
     cells: list[Box] = []
     for b in blobs or [(0, 0, w, h)]:
-        cells.extend(_split_on_gutters(small, b, C.MONTAGE_MAX_CELLS))
+        cells.extend(_split_on_gutters(small, b, C.MONTAGE_MAX_CELLS, (h, w)))
     cells = [c for c in cells if c[2] * c[3] >= C.MONTAGE_MIN_CELL * w * h]
     if len(cells) < 2:
         return []
@@ -411,9 +411,11 @@ def _inside(a: Box, b: Box) -> float:
     return iw * ih / max(1, a[2] * a[3])
 
 
-def _split_on_gutters(small: np.ndarray, box: Box, limit: int) -> list[Box]:
+def _split_on_gutters(small: np.ndarray, box: Box, limit: int, frame: tuple[int, int]) -> list[Box]:
     """`box` cut on straight gutters that run right across it (the seam of two pictures cropped to fill
-    their cells), recursively, into at most `limit` boxes."""
+    their cells), recursively, into at most `limit` boxes. A cut leaves at least MONTAGE_MIN_STRIP of the
+    frame's side (`frame`: its height, width) on both sides: the edges of a caption bar run right across
+    a frame too, and the strips they cut off are no pictures of a montage."""
     x, y, bw, bh = box
     if limit < 2:
         return [box]
@@ -433,9 +435,12 @@ def _split_on_gutters(small: np.ndarray, box: Box, limit: int) -> list[Box]:
         lo, hi = int(C.MONTAGE_GUTTER_MARGIN * n), int((1 - C.MONTAGE_GUTTER_MARGIN) * n)
         if hi - 1 <= lo:
             continue
+        strip = C.MONTAGE_MIN_STRIP * frame[axis]
         for k in np.argsort(-support[lo - 1:hi - 1])[:3] + lo - 1:
             if support[k] < C.MONTAGE_GUTTER:
                 break
+            if min(k + 1, n - k - 1) < strip:
+                continue
             # a picture's edge against its own padding is no gutter: both sides must be picture
             # (a few lines off the seam: the seam's own blur is no picture)
             sides = (roi[:max(1, k - 2)], roi[k + 4:]) if axis == 0 else (roi[:, :max(1, k - 2)], roi[:, k + 4:])
@@ -448,5 +453,5 @@ def _split_on_gutters(small: np.ndarray, box: Box, limit: int) -> list[Box]:
         return [box]
     _, axis, k = best
     a, b = ((x, y, bw, k), (x, y + k, bw, bh - k)) if axis == 0 else ((x, y, k, bh), (x + k, y, bw - k, bh))
-    first = _split_on_gutters(small, a, limit - 1)
-    return first + _split_on_gutters(small, b, limit - len(first))
+    first = _split_on_gutters(small, a, limit - 1, frame)
+    return first + _split_on_gutters(small, b, limit - len(first), frame)

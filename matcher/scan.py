@@ -57,6 +57,7 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
     """Find the index's references in a video. threshold None = DEFAULT_THRESHOLD, 0 = keep every match.
     CALIBRATION_FIT: the calibration that turns evidence into scores (None: the shipped one)."""
     thr = C.DEFAULT_THRESHOLD if threshold is None else float(threshold)
+    cv2.setRNGSeed(C.RANSAC_SEED)
     reader = FrameReader(path, sample_fps=sample_fps, max_frames=max_frames, threads=threads)
     sample_times: list[float] = []
     keyframes: list[tuple[float, str]] = []

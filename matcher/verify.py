@@ -8,6 +8,7 @@ pose of the same character shares only a few details (low coverage) or no consis
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 import cv2
 import numpy as np
@@ -15,6 +16,7 @@ import numpy as np
 from matcher import constants as C
 
 _ORB_CACHE: dict[int, cv2.ORB] = {}
+_RESPONSE = attrgetter("response")
 
 
 def orb(n: int) -> cv2.ORB:
@@ -39,7 +41,7 @@ def features(grey_img: np.ndarray, n: int, mask: np.ndarray | None = None) -> tu
         gx = max(1, round((C.FEATURE_CELLS * w / h) ** 0.5))
         gy = max(1, round(C.FEATURE_CELLS / gx))
         pts = cv2.KeyPoint_convert(kps)
-        resp = np.fromiter((k.response for k in kps), np.float32, len(kps))
+        resp = np.fromiter(map(_RESPONSE, kps), np.float32, len(kps))   # (no Python frame per keypoint)
         cell = (np.minimum(gy - 1, (pts[:, 1] * gy / h).astype(int)) * gx
                 + np.minimum(gx - 1, (pts[:, 0] * gx / w).astype(int)))
         order = np.lexsort((-resp, cell))          # by cell, strongest first inside each cell
@@ -58,7 +60,7 @@ def features(grey_img: np.ndarray, n: int, mask: np.ndarray | None = None) -> tu
         return np.empty((0, 2), np.float32), np.empty((0, 32), np.uint8)
     # keep the spread order (compute may drop a few keypoints near borders, never reorders them);
     # an index keeps the head of each reference's list for its coarse search
-    order = np.arange(len(kps)) if spread_order else np.argsort([-k.response for k in kps], kind="stable")
+    order = np.arange(len(kps)) if spread_order else np.argsort(-np.fromiter(map(_RESPONSE, kps), np.float32, len(kps)), kind="stable")
     return cv2.KeyPoint_convert(kps)[order].reshape(-1, 2).astype(np.float32), desc[order]
 
 

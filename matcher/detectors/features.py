@@ -125,6 +125,16 @@ def _prechecks(vote_only: set[int], votes: np.ndarray) -> dict[int, int]:
     return {m: C.PRECHECK_PAIRS_TOP if m == top else C.PRECHECK_PAIRS for m in vote_only}
 
 
+def _votes_inside(xy: np.ndarray, matched, box: tuple[int, int, int, int]) -> int:
+    """The most pairs one model has inside box among the frame search's (frame rows, index rows, models)."""
+    if matched is None or not len(matched[0]):
+        return 0
+    x, y, w, h = box
+    p = xy[matched[0]]
+    ins = (p[:, 0] >= x) & (p[:, 0] < x + w) & (p[:, 1] >= y) & (p[:, 1] < y + h)
+    return int(np.bincount(matched[2][ins]).max()) if ins.any() else 0
+
+
 def partial_view_box(ctx: FrameContext, best_v: dict[int, Verification]) -> tuple[int, int, int, int] | None:
     """The content region (inside bars and blurred fill: the sharp band) worth a shrunk feature search, or
     None: it fills most of the frame's width, and nothing on the frame is found surely yet."""
@@ -155,12 +165,20 @@ def _search_region(ctx: FrameContext, box: tuple[int, int, int, int], s: float, 
     rxy, rdesc = features(crop, n_features)
     if not len(rdesc):
         return
+    size = (crop.shape[1], crop.shape[0])
+    if hashed and C.REGION_HASH_FIRST:
+        # the region's hash candidates first: one that verifies surely over the whole region explains it, and
+        # the region's index search (most of a search's cost with a large index) is not needed
+        _verify_models(hashed, rxy, rdesc, idx, size, s, (x, y), g, best_v, None, bands, None, ctx.visible)
+        if any(v.score >= C.REGION_INSIDE_SCORE and inside(box, v.box) >= C.REGION_INSIDE
+               for ref, v in best_v.items() if any(m >> 1 == ref for m in hashed)):
+            return
     n_models = len(idx.kp_offsets) - 1
     rmatched = idx.match_frame(rdesc)
     rvotes = np.bincount(rmatched[2], minlength=n_models)
     order = np.argsort(-rvotes, kind="stable")[: C.VERIFY_TOP]
     cand = hashed | {int(m) for m in order if rvotes[m] >= C.VOTE_MIN}
-    _verify_models(cand, rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g, best_v, rmatched,
+    _verify_models(cand, rxy, rdesc, idx, size, s, (x, y), g, best_v, rmatched,
                    bands, _prechecks(cand - hashed, rvotes), ctx.visible)
 
 
@@ -200,6 +218,10 @@ class FeatureDetector:
                 continue
             # a rectangle inside a reference already found surely on this frame is that reference's own detail
             if any(v.score >= C.REGION_INSIDE_SCORE and inside(boxes[i], v.box) >= C.REGION_INSIDE for v in best_v.values()):
+                continue
+            # cost that follows content: a rectangle is searched when something proposes a reference there (its
+            # hash is close to one, or the frame search paired enough of its keypoints with one model)
+            if not region_candidates[i] and _votes_inside(xy, matched, boxes[i]) < C.REGION_MIN_VOTES:
                 continue
             featured.append(boxes[i])
             _search_region(ctx, boxes[i], s, C.REGION_FEATURES, set(region_candidates[i]), best_v, bands)
