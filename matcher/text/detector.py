@@ -387,9 +387,10 @@ class MentionDetector:
             if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
                     raw[FIELDS[fi]], text[begin:end]).islower():
                 continue  # "link in bio", "the power of friendship", "saves in the cloud"
-            if entry.form in self._one_word_latin and counted_noun(text, begin, end) and as_written(
-                    raw[FIELDS[fi]], text[begin:end]).islower():
-                continue  # "the ten sephiroth of the Tree of Life"
+            if entry.form in self._one_word_latin and counted_noun(text, begin, end):
+                if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
+                    continue  # "the ten sephiroth of the Tree of Life"
+                entry = dataclasses.replace(entry, ambiguous=True)  # "All ten Sephiroth from the Zohar"
             if entry.ambiguous:
                 pass
             elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):

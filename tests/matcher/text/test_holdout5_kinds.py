@@ -85,6 +85,7 @@ def test_ai_still_said(detector, post):
     {"title": "鎌倉の宿儺像を見に長谷寺へ"},  # a statue at a temple
     {"title": "서유기 손오공 명장면 모음"},  # the legend's novel named
     {"title": "루피 아울렛 할인 행사"},  # a shop word after a Korean name
+    {"title": "Nine Cloud of the old legends, explained"},  # a counted name written with a capital
 ])
 def test_name_is_someone_else(detector, post):
     assert chars(detector, **post) == []
@@ -97,6 +98,7 @@ def test_name_is_someone_else(detector, post):
     ({"title": "Mario Galaxy speedrun", "hashtags": ["mario"]}, ["mario"]),  # a title: not read in others
     ({"title": "손오공 vs 베지터 드래곤볼"}, ["goku"]),
     ({"title": "ルフィ像 熊本"}, ["luffy"]),  # a statue with no temple: the character's
+    ({"title": "Two Cloud from different timelines fight", "hashtags": ["ff7"]}, ["cloud"]),  # counted, work named
 ])
 def test_name_still_the_character(detector, post, expected):
     assert chars(detector, **post) == expected
