@@ -6,7 +6,8 @@ clip is AI"), romaji "ai" (love), a generator's name in a word play (Kling Klang
 their trade (가수, singer), a pet or person named in one field and written again in another, surnames with
 accented letters, a year after a name (an event or a show), statues at a temple, a legend's novel named, shop
 words after a Korean name. The negatives fail on the matcher before these rules (c3b1b4b); the positives are
-guards beside each kind that pass before and after, but for "w/" (a generator said with "w/" was missed)."""
+guards beside each kind that pass before and after, but for "w/" (a generator said with "w/" was missed).
+22 of the 33 cases fail on c3b1b4b (the counted Sephiroth passes there, and fails on c6ec03a, before its rule)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ WORKS = [
     {"id": "super-mario", "titles": ["Super Mario"], "characters": [{"id": "mario", "names": ["Mario", "마리오"]}]},
     {"id": "kingdom-hearts", "titles": ["Kingdom Hearts"], "characters": [
         {"id": "riku", "names": ["Riku", "리쿠"]}, {"id": "sora", "names": ["Sora"]}]},
-    {"id": "ff7", "titles": ["Final Fantasy VII", "FF7"], "characters": [{"id": "cloud", "names": ["Cloud"]}]},
+    {"id": "ff7", "titles": ["Final Fantasy VII", "FF7"], "characters": [
+        {"id": "cloud", "names": ["Cloud"]}, {"id": "sephiroth", "names": ["Sephiroth"]}]},
 ]
 
 
@@ -85,7 +87,7 @@ def test_ai_still_said(detector, post):
     {"title": "鎌倉の宿儺像を見に長谷寺へ"},  # a statue at a temple
     {"title": "서유기 손오공 명장면 모음"},  # the legend's novel named
     {"title": "루피 아울렛 할인 행사"},  # a shop word after a Korean name
-    {"title": "Nine Cloud of the old legends, explained"},  # a counted name written with a capital
+    {"title": "Meditating on all ten Sephiroth from the old texts"},  # a counted name written with a capital
 ])
 def test_name_is_someone_else(detector, post):
     assert chars(detector, **post) == []
@@ -98,7 +100,7 @@ def test_name_is_someone_else(detector, post):
     ({"title": "Mario Galaxy speedrun", "hashtags": ["mario"]}, ["mario"]),  # a title: not read in others
     ({"title": "손오공 vs 베지터 드래곤볼"}, ["goku"]),
     ({"title": "ルフィ像 熊本"}, ["luffy"]),  # a statue with no temple: the character's
-    ({"title": "Two Cloud from different timelines fight", "hashtags": ["ff7"]}, ["cloud"]),  # counted, work named
+    ({"title": "Two Sephiroth from different timelines fight", "hashtags": ["ff7"]}, ["sephiroth"]),  # counted, work named
 ])
 def test_name_still_the_character(detector, post, expected):
     assert chars(detector, **post) == expected
