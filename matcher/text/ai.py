@@ -73,12 +73,14 @@ PHRASES: tuple[str, ...] = (
     # Japanese
     "ai生成", "生成ai", "aiイラスト", "ai動画", "aiアニメ", "ai画像", "ai作成", "aiで作", "ai製", "aiアート",
     "aiで生成", "aiグラビア", "aiで動", "aiに作", "ai作画", "画像生成", "動画生成",
+    "エーアイで作", "エーアイ生成", "エーアイ動画", "エーアイ製",  # AI spelled in katakana
     # Chinese
     "人工智能生成", "ai制作", "ai製作", "ai视频", "ai影片", "ai視頻", "ai绘画", "ai繪畫", "ai绘图", "ai繪圖",
     "ai动画", "ai動畫", "ai创作", "ai創作", "ai作品", "ai合成", "人工智能",
     # Korean
     "ai 생성", "ai생성", "인공지능", "ai 영상", "ai영상", "ai그림", "ai 그림", "ai아트", "ai 아트", "ai 애니",
     "ai애니", "ai로", "ai 제작", "ai제작", "생성형 ai", "생성형ai",
+    "에이아이로", "에이아이 생성", "에이아이생성", "에이아이 영상", "에이아이영상",  # AI spelled in hangul
 )
 NEGATIONS: tuple[str, ...] = (
     "no ai", "not ai", "non ai", "noai", "not made with ai", "not made by ai", "without ai", "zero ai", "0 ai",
@@ -133,6 +135,8 @@ def marker_forms() -> list[tuple[str, tuple[str, str], bool]]:
                 add(form, (GENERATOR, name))
     for p in PHRASES:
         add(p, (PHRASE, p))
+        if p.startswith(f"{BARE_AI} ") and p.isascii():
+            add(f"a i {p[3:]}", (PHRASE, p))  # spelled letter by letter: "A I generated", "A I video"
     for n in NEGATIONS:
         add(n, (NEGATION, n))
     add(BARE_AI, (PHRASE, BARE_AI))

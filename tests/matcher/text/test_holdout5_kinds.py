@@ -104,3 +104,16 @@ def test_name_is_someone_else(detector, post):
 ])
 def test_name_still_the_character(detector, post, expected):
     assert chars(detector, **post) == expected
+
+
+@pytest.mark.parametrize("post", [
+    {"title": "Sasuke walks into a bar", "description": "A I video, prompts below"},  # AI letter by letter
+    {"title": "ゾロの実写", "description": "エーアイで作りました"},  # AI in katakana
+    {"title": "고죠 실사판", "description": "에이아이로 만든 영상"},  # AI in hangul
+])
+def test_ai_spelled_out(detector, post):
+    assert ai_flag(detector, **post)
+
+
+def test_ai_spelled_out_is_still_a_product(detector):
+    assert not ai_flag(detector, title="에이아이 스피커 리뷰")
