@@ -79,8 +79,8 @@ _INDIRECT_QUESTION = re.compile(r"(?:^| )(?:ask|asks|asked|asking|wonder|wonders
                                 r"|questioning)(?: (?:me|us|him|her|them|people))? (?:if|whether)(?= |$)")
 # a Japanese or Korean denial that ends the marker's clause, words between ("AIボイスではありません", "AI로 만든 거
 # 아니에요", "AI 영상 절대 아닙니다")
-_CJK_DENIAL_END = re.compile(r"(?:では|じゃ)(?:ない|ありません|ないです|なかった)(?:よ|です|ね|よね)?|아닙니다|아니에요|아니예요"
-                             r"|아니야|아니고|아닌데|아님|아냐|않았어요|않았습니다 ?$")
+_CJK_DENIAL_END = re.compile(r"(?:(?:では|じゃ)(?:ない|ありません|ないです|なかった)(?:よ|です|ね|よね)?|아닙니다|아니에요|아니예요"
+                             r"|아니야|아니고|아닌데|아님|아냐|않았어요|않았습니다) ?$")
 # what others believe or say of the clip, in the marker's clause before it ("People think this Zoro clip is AI",
 # "everyone says my animation is AI", "commenters assume"): reported, not said
 _REPORTED = re.compile(r"(?:^| )(?:[a-z]+ers|people|everyone|everybody|they|some|many|commenters|comments|folks|viewers|someone"
@@ -111,8 +111,9 @@ def _words_after(text: str, end: int, count: int) -> list[str]:
 def denied(text: str, begin: int, end: int, raw_field: str, at: int, stop_at: int) -> bool:
     """Whether a generic AI marker at [begin, end) is denied or criticised: a negator before it in its
     clause (RAW_FIELD, where it was written at [AT, STOP_AT): "Not gonna lie, AI Luffy" is no denial) with
-    only NEGATION_FILLERS between, a critique shortly after it, "but it's not" ending its clause, or a
-    Japanese, Chinese or Korean negation right before or after it."""
+    only NEGATION_FILLERS between, a critique shortly after it, "but it's not" ending its clause, a
+    Japanese, Chinese or Korean negation right before or after it or a Japanese or Korean denial ending its
+    clause (AIボイスではありません), or what others believe before it in its clause ("people think this is AI")."""
     before = _clause_before(raw_field, at)
     for word in reversed(before.split()[-NEGATION_REACH:]):
         if word in NEGATORS or word in CRITICS:
@@ -121,12 +122,11 @@ def denied(text: str, begin: int, end: int, raw_field: str, at: int, stop_at: in
             break
     if any(w in CRITIQUE_AFTER for w in _words_after(text, end, CRITIQUE_WINDOW)) or _NOT_ART.match(text, end):
         return True
-    if _AFTER_NEGATION.match(text, end) or _BUT_NOT.fullmatch(_clause_after(raw_field, stop_at)):
-        return True
-    if _CANNOT.match(text, end):
-        return True  # "AI could never", "AI can't draw hands"
-    if _CJK_DENIAL_END.search(_clause_after(raw_field, stop_at)) or _REPORTED.search(_clause_before(raw_field, at)):
-        return True  # AIボイスではありません, AI로 만든 거 아니에요; "people think this clip is AI"
+    if _AFTER_NEGATION.match(text, end) or _CANNOT.match(text, end):
+        return True  # AIじゃなくて; "AI could never", "AI can't draw hands"
+    after = _clause_after(raw_field, stop_at)
+    if _BUT_NOT.fullmatch(after) or _CJK_DENIAL_END.search(after) or _REPORTED.search(before):
+        return True  # "but it's not"; AIボイスではありません, AI로 만든 거 아니에요; "people think this clip is AI"
     before = before[-12:].replace(" ", "")
     return any(before[:len(before) - gap].endswith(CJK_NEGATORS_BEFORE)
                for gap in range(min(CJK_NEGATOR_REACH, len(before)) + 1))

@@ -577,7 +577,7 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     the words around deny, criticise or ask about (ai_context), nor AI in the game's sense (the CPU AI)."""
     negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
     seen = set()
-    hand_made, love = ai_context.hand_made(text), ai_context.romaji_love(text)
+    hand_made = love = None  # read once, when a marker needs them
     for fi, b, e, entry in hits:
         if entry.kind == ai.NEGATION:
             continue
@@ -592,10 +592,14 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
             continue  # "stopped mid journey", "minimax algorithm"
         if " " in written.strip() and ai_context.across_clauses(written):
             continue  # "subtitles by AI, clip from ep 1": no "AI clip"
-        if love and ai.BARE_AI in entry.form.split() and not ai.upper_ai(written):
-            continue  # "kimi to ai no uta #ai": the word for love
-        if hand_made and entry.kind == ai.PHRASE:
-            continue  # "AI haters stay mad, every frame hand-drawn"
+        if ai.BARE_AI in entry.form.split() and not ai.upper_ai(written):
+            love = ai_context.romaji_love(text) if love is None else love
+            if love:
+                continue  # "kimi to ai no uta #ai": the word for love
+        if entry.kind == ai.PHRASE:
+            hand_made = ai_context.hand_made(text) if hand_made is None else hand_made
+            if hand_made:
+                continue  # "AI haters stay mad, every frame hand-drawn"
         if entry.kind == ai.GENERATOR:
             if _reduplicated(text, b, e) or ai_context.echoed(text, b, e) or ai_context.generator_denied(text, b) or (
                     entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
