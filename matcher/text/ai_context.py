@@ -27,13 +27,13 @@ NEGATION_FILLERS = frozenset(("t", "s", "use", "used", "using", "any", "anything
                               "upload", "uploading", "uploaded", "share", "sharing", "support", "supporting",
                               "involved", "was", "is", "were", "are", "be", "been", "at", "all", "even", "for",
                               "here", "our", "my", "your", "single", "bit", "tools", "tool", "more", "so", "called",
-                              "generative", "gen"))  # zero generative AI: its bare AI too
+                              "generative", "gen", "some", "just", "another"))  # zero generative AI: its bare AI too
 # ... and words of rejection ("I hate AI art", "boycott AI", "I refuse to post AI"; not "stop": "can't stop
 # watching AI Luffy")
 CRITICS = frozenset(("hate", "hating", "against", "ban", "boycott", "anti", "fuck", "screw", "refuse", "reject"))
 # words after a generic AI marker that make it a critique ("AI art is theft", "AI ruined the fandom")
 CRITIQUE_AFTER = frozenset(("theft", "stealing", "steals", "steal", "stole", "ruining", "ruins", "ruined",
-                            "sucks", "soulless", "banned", "forbidden"))
+                            "sucks", "soulless", "banned", "forbidden", "haters", "hater", "bros"))
 CRITIQUE_WINDOW = 3  # words after a generic AI marker read for a critique
 # the same before a marker in Chinese (没有用AI, 抵制AI绘画, 不是AI) and Korean (노 AI)
 CJK_NEGATORS_BEFORE = ("没有用", "沒有用", "没用", "沒用", "不用", "没有", "沒有", "无", "無", "拒绝", "拒絕", "抵制",
@@ -77,6 +77,15 @@ _CANNOT = re.compile(r" (?:(?:could|can|will|would|should)(?: ever)? (?:never|no
 # an indirect question about the AI ("stop asking if it's AI", "wondering whether this was AI")
 _INDIRECT_QUESTION = re.compile(r"(?:^| )(?:ask|asks|asked|asking|wonder|wonders|wondered|wondering|question|questions"
                                 r"|questioning)(?: (?:me|us|him|her|them|people))? (?:if|whether)(?= |$)")
+# a Japanese or Korean denial that ends the marker's clause, words between ("AIボイスではありません", "AI로 만든 거
+# 아니에요", "AI 영상 절대 아닙니다")
+_CJK_DENIAL_END = re.compile(r"(?:(?:では|じゃ)(?:ない|ありません|ないです|なかった)(?:よ|です|ね|よね)?|아닙니다|아니에요|아니예요"
+                             r"|아니야|아니고|아닌데|아님|아냐|않았어요|않았습니다) ?$")
+# what others believe or say of the clip, in the marker's clause before it ("People think this Zoro clip is AI",
+# "everyone says my animation is AI", "commenters assume"): reported, not said
+_REPORTED = re.compile(r"(?:^| )(?:[a-z]+ers|people|everyone|everybody|they|some|many|commenters|comments|folks|viewers|someone"
+                       r"|somebody|haters|ppl|y all|half)(?: [a-z]+)? (?:think|thinks|thought|say|says|said|assume|assumes"
+                       r"|assumed|claim|claims|claimed|believe|believes|swear|swears|accuse|accused|call|called)(?= |$)")
 _CLAUSE_BREAK = re.compile(r"[.!?。！？\n|｜【】\[\]()（）「」『』:：,，、;；/]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
@@ -102,8 +111,9 @@ def _words_after(text: str, end: int, count: int) -> list[str]:
 def denied(text: str, begin: int, end: int, raw_field: str, at: int, stop_at: int) -> bool:
     """Whether a generic AI marker at [begin, end) is denied or criticised: a negator before it in its
     clause (RAW_FIELD, where it was written at [AT, STOP_AT): "Not gonna lie, AI Luffy" is no denial) with
-    only NEGATION_FILLERS between, a critique shortly after it, "but it's not" ending its clause, or a
-    Japanese, Chinese or Korean negation right before or after it."""
+    only NEGATION_FILLERS between, a critique shortly after it, "but it's not" ending its clause, a
+    Japanese, Chinese or Korean negation right before or after it or a Japanese or Korean denial ending its
+    clause (AIボイスではありません), or what others believe before it in its clause ("people think this is AI")."""
     before = _clause_before(raw_field, at)
     for word in reversed(before.split()[-NEGATION_REACH:]):
         if word in NEGATORS or word in CRITICS:
@@ -112,10 +122,11 @@ def denied(text: str, begin: int, end: int, raw_field: str, at: int, stop_at: in
             break
     if any(w in CRITIQUE_AFTER for w in _words_after(text, end, CRITIQUE_WINDOW)) or _NOT_ART.match(text, end):
         return True
-    if _AFTER_NEGATION.match(text, end) or _BUT_NOT.fullmatch(_clause_after(raw_field, stop_at)):
-        return True
-    if _CANNOT.match(text, end):
-        return True  # "AI could never", "AI can't draw hands"
+    if _AFTER_NEGATION.match(text, end) or _CANNOT.match(text, end):
+        return True  # AIじゃなくて; "AI could never", "AI can't draw hands"
+    after = _clause_after(raw_field, stop_at)
+    if _BUT_NOT.fullmatch(after) or _CJK_DENIAL_END.search(after) or _REPORTED.search(before):
+        return True  # "but it's not"; AIボイスではありません, AI로 만든 거 아니에요; "people think this clip is AI"
     before = before[-12:].replace(" ", "")
     return any(before[:len(before) - gap].endswith(CJK_NEGATORS_BEFORE)
                for gap in range(min(CJK_NEGATOR_REACH, len(before)) + 1))
@@ -193,7 +204,8 @@ OTHER_USE_STEMS = ("upscal", "enhanc", "remaster", "restor", "interpolat", "colo
                    "colouris", "denois",
                    "subtitl", "caption", "translat", "dubb", "sharpen", "stabiliz", "stabilis", "powered", "assistant",
                    "chip", "smartphone", "phone", "laptop", "camera", "chatbot", "speaker", "vacuum", "cooker",
-                   "fridge", "refrigerator", "feature", "translator", "noise", "denoise", "deblur", "sharpen")
+                   "fridge", "refrigerator", "feature", "translator", "noise", "denoise", "deblur", "sharpen",
+                   "clean", "remov", "narrat", "voiceover")  # "AI-cleaned audio", "audio cleaned up with AI"
 OTHER_USE_WINDOW = 2  # words after a bare AI read for those stems (AI frame interpolation)
 OTHER_USE_REACH = 4  # words before a bare AI read for them ("dubbed in Spanish with AI")
 # ... and the same right after or shortly before AI in Japanese, Chinese and Korean (AI字幕, AI翻訳, AI搭載, AI修复,
@@ -235,3 +247,52 @@ _TALK = re.compile(
 def talk_about_ai(text: str) -> bool:
     """Whether the post (canonical text) is talk or news about AI (see _TALK)."""
     return bool(_TALK.search(text))
+
+
+# a post that says its clip was made by hand (hand-drawn, claymation, stop motion, 手描き, 직접 그린): a generic AI
+# word in it speaks of AI, not of how this clip was made (a generator named as such still counts)
+_HAND_MADE = re.compile(
+    r"(?:^|[ \x1f])(?:hand ?drawn|hand ?animated|drawn by hand|traced by hand|animated by hand|by hand|frame by frame"
+    r"|drew (?:it|this|every|each|all)|i drew|claymation|stop ?motion|handdrawn|handanimated)(?=[ \x1f]|$)"
+    r"|手描き|手書き|手作画|手绘|手繪|직접 그린|직접 그렸|손그림|손으로 그린")
+# ... unless the hand-made is denied ("no hand-drawn frames here")
+_NOT_HAND_MADE = re.compile(r"(?:^|[ \x1f])(?:no|not|zero|without) (?:hand ?drawn|hand ?animated|handdrawn)")
+
+
+def hand_made(text: str) -> bool:
+    """Whether the post (canonical text) says its clip was made by hand (see _HAND_MADE)."""
+    return bool(_HAND_MADE.search(text)) and not _NOT_HAND_MADE.search(text)
+
+
+# "ai" as the Japanese word for love in romaji, or Chinese pinyin ("kimi to ai no uta", "wo ai ni"): the lower-case
+# "ai" markers of such a post are that word
+_ROMAJI_LOVE = re.compile(r"(?:^|[ \x1f])(?:ai (?:no|wo|ga|shiteru|shite)|wo ai ni)(?=[ \x1f]|$)")
+
+
+def romaji_love(text: str) -> bool:
+    return bool(_ROMAJI_LOVE.search(text))
+
+
+# the marks that end a clause: a marker of several words is not read across one ("by AI, clip from ep 1")
+_MARKER_BREAK = re.compile(r"[,，、;；!?！？。|｜]|(?<=\w\w)\. ")  # not A.I. generated
+
+
+def across_clauses(written: str) -> bool:
+    """Whether a marker as written spans a clause break ("AI, video is the original")."""
+    return bool(_MARKER_BREAK.search(written))
+
+
+def _echo(a: str, b: str) -> bool:
+    """Whether B is A with only its vowels changed (kling klang, pika poka): a word play, not a brand."""
+    return a != b and len(a) == len(b) and all(x == y or (x in "aeiou" and y in "aeiou") for x, y in zip(a, b))
+
+
+def echoed(text: str, begin: int, end: int) -> bool:
+    """Whether the one word at [begin, end) has a word next to it that echoes it with other vowels (Kling
+    Klang studio, Pika Poka dance)."""
+    word = text[begin:end]
+    if " " in word or not word.isalpha():
+        return False
+    before = text[max(0, begin - len(word) - 1):begin].split()
+    after = text[end:end + len(word) + 1].split()
+    return bool(before and _echo(word, before[-1])) or bool(after and _echo(word, after[0]))

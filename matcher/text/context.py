@@ -49,7 +49,10 @@ PLACE_BEFORE = frozenset(("hotel", "cafe", "restaurant", "bar", "pub", "bistro",
 # words that introduce a person or a pet of the uploader's by that name ("my name is Riku", "my dog Luffy")
 PERSON_BEFORE = ("my name is", "name is", "named", "called", "my friend", "my son", "my daughter",
                  "my brother", "my sister", "my dog", "my cat", "our dog", "our cat", "my puppy", "my kitten",
-                 "my boyfriend", "my girlfriend", "my husband", "my wife", "my baby", "my nephew", "my niece")
+                 "my boyfriend", "my girlfriend", "my husband", "my wife", "my baby", "my nephew", "my niece",
+                 # a trade said before a person's name ("singer Nami", "striker Mario Gomez")
+                 "singer", "actor", "actress", "rapper", "footballer", "striker", "goalkeeper", "pitcher",
+                 "boxer", "wrestler", "comedian", "drummer", "guitarist", "anchor", "senator", "minister")
 # the same in Japanese and Chinese, written right after or before the name (ナミ島, 娜美岛, ホテルナルト)
 HAN_PLACE_AFTER = ("島", "岛", "駅", "站", "市", "町", "村", "港", "橋", "桥", "店", "街", "海峡", "温泉", "公園",
                    "公园", "酒店", "餐厅", "餐廳", "食堂", "商店", "書店", "酒場", "旅館", "病院", "神社", "屋",
@@ -80,7 +83,8 @@ KATAKANA_AFTER_NAME = ("ファン", "グッズ", "コス", "コスプレ", "フ�
 HANGUL_PLACE_AFTER = ("카페", "식당", "호텔", "섬", "역", "빵집", "베이커리", "미용실", "헤어", "네일", "학원", "병원",
                       "치과", "약국", "한의원", "치킨", "피자", "마트", "편의점", "공원", "시장", "거리", "해변", "펜션",
                       "모텔", "술집", "주점", "포차", "국밥", "분식", "김밥", "횟집", "반점", "꽃집", "세탁소", "부동산",
-                      "태권도", "어린이집", "유치원", "교회", "정육점", "떡집", "카센터", "스튜디오", "사진관")
+                      "태권도", "어린이집", "유치원", "교회", "정육점", "떡집", "카센터", "스튜디오", "사진관",
+                      "아울렛", "백화점", "쇼핑몰", "몰", "매장", "할인", "세일", "상가", "마켓")
 LONG_HANGUL_CHARS = 4  # a Korean name up to this long may be the start of another word (나미섬, 사스케이크)
 COMMON_HAN_WORD_FREQ = 20  # a Han name that is a word this frequent (jieba's dictionary) is a word too
 
@@ -101,6 +105,8 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
     or of a person or pet the words before introduce ("my name is Riku", "my dog Luffy")."""
     first, last = text[begin], text[end - 1]
     if is_latin_alnum(last):
+        if _YEAR_AFTER.match(text, end):
+            return True  # SASUKE2025, "Zoro 2024 festival": an event or a show named so
         after = _NEXT_WORDS.match(text, end)
         # the possessive: the apostrophe is a separator ("luffy s bakery"); then up to three words
         words = [w for w in after.groups() if w] if after else []
@@ -114,6 +120,8 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
             return True
     elif text.startswith(HAN_PLACE_AFTER, end) or _han_business_after(text, end):
         return True
+    elif text.startswith("像", end) and _SACRED.search(text):
+        return True  # 宿儺像 at a temple: a statue of a legend's figure, not a character's figure
     elif is_hangul(last) and text.startswith(HANGUL_PLACE_AFTER, end + 1) and text[end] == " ":
         return True  # 나미 카페, 루피 치킨
     before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
@@ -124,13 +132,40 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
     return before.endswith(KANA_PLACE_BEFORE) or before.endswith(CJK_PERSON_BEFORE)
 
 
+# a year right after a Latin name: the name of an event or a show (SASUKE2025, "Zoro 2024 festival"); a fan's "Naruto
+# 2025 edit" counts with its work named
+_YEAR_AFTER = re.compile(r" ?(?:19|20)\d\d(?![0-9])")
+# a temple, a shrine or Buddhist images in the post: a name before 像 (statue) is a legend's figure there (宿儺像)
+_SACRED = re.compile("寺|神社|神宮|仏|사찰|寺庙|寺廟")
+
+
+def names_someone(text: str, begin: int, end: int) -> bool:
+    """Whether the words around the name at [begin, end) say it is a person, a pet or an event of that name ("my
+    cat Nami", "Riku and I", 가수 나미, SASUKE2025): then the post's other writings of it are that one too (the
+    uploader "Nami the Tabby", #SASUKE). Places are not read here: "Denji at the beach" is still Denji."""
+    first, last = text[begin], text[end - 1]
+    before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
+    if is_latin_alnum(last):
+        if _YEAR_AFTER.match(text, end):
+            return True
+        after = _NEXT_WORDS.match(text, end)
+        if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end):
+            return True
+    if is_latin_alnum(first):
+        word = before.rsplit(" ", 1)[-1]
+        return word in _PERSON_BEFORE_LAST and (
+            f" {before}".endswith(_PERSON_ENDS) or bool(_PERSON_BEFORE_RE.search(before)))
+    return before.endswith(CJK_PERSON_BEFORE)
+
+
 # pets and people of the uploader's with no "my name is": "my hamster Pikachu", "Gojo the shiba inu",
 # "Riku and I went...", "me and Ash", "Anya turns 5", "Riku's first steps", "met Tifa and her boyfriend"
 _PETS = ("dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "kitty", "hamster", "bunny", "rabbit", "parrot",
          "budgie", "bird", "fish", "goldfish", "turtle", "tortoise", "horse", "pony", "ferret", "hedgehog", "shiba",
          "shiba inu", "corgi", "husky", "pug", "poodle", "bulldog", "frenchie", "retriever", "golden", "labrador",
          "lab", "chihuahua", "dachshund", "beagle", "gecko", "snake", "cockatiel", "guinea pig", "chinchilla",
-         "pet", "son", "daughter", "cow", "duck", "chicken", "hen", "rooster")
+         "pet", "son", "daughter", "cow", "duck", "chicken", "hen", "rooster", "tabby", "calico", "ginger",
+         "tomcat", "cockatoo", "sheep", "goat", "pig", "lizard")
 _PET = "|".join(sorted((re.escape(p) for p in _PETS), key=len, reverse=True))
 _PERSON_BEFORE_RE = re.compile(
     rf"(?:^|[ \x1f])(?:(?:my|our|his|her|their) (?:new |little |baby |pet |sweet |old )?(?:{_PET})"
@@ -154,7 +189,10 @@ CJK_PERSON_BEFORE = ("彼氏の", "彼女の", "息子の", "娘の", "友達の
                      "妻の", "旦那の", "嫁の", "甥の", "姪の", "孫の", "彼氏", "息子", "娘", "うちのハムスターの",
                      "我儿子", "我女儿", "我男朋友", "我女朋友", "我老公", "我老婆", "我朋友", "我弟弟", "我妹妹",
                      "我哥哥", "我姐姐", "我兒子", "我女兒", "우리 아들", "우리 딸", "남친", "여친", "내 친구",
-                     "우리 남편", "우리 아내", "우리 집 강아지", "우리 집 고양이")
+                     "우리 남편", "우리 아내", "우리 집 강아지", "우리 집 고양이",
+                     # a trade said before a person's name (가수 나미, 歌手の, 演员)
+                     "가수", "배우", "선수", "아나운서", "기자", "모델", "개그맨", "개그우먼", "앵커", "감독",
+                     "歌手の", "俳優の", "女優の", "選手", "歌手", "演员", "演員", "主播")
 # whole-post signs that the names in it are the uploader's family or friends (a child's first day at
 # kindergarten, a wedding): then a name counts only with its work named too
 _PERSONAL_POST_RE = re.compile(
@@ -274,7 +312,7 @@ def _word_freq(tokenizer, name: str) -> int:
 # a capitalised word right after a one-word name that is no English word: a surname ("Nami Tamaki",
 # "Mario Draghi", "Riku Hashimoto"), so the name may be a real person's; words of fandom anywhere in the
 # post say it is the character after all ("Zoro Sanji fight", "Tanjiro Hinokami Kagura edit")
-_SURNAME_AFTER = re.compile(r"[ \t]+([A-Z][a-z]{2,})(?![A-Za-z])")
+_SURNAME_AFTER = re.compile(r"[ \t]+([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6\u00f8-\u00ff]{2,})(?![A-Za-z])")  # Götze
 _FANDOM_RE = re.compile(
     r"(?:^|[ \x1f])(?:anime|animes|manga|edit|edits|amv|mmd|fanart|fan art|cosplay|cosplayer|episode|ep|eps|scene|scenes"
     r"|fight|fights|vs|arc|season|opening|ending|figure(?! skat)|figurine|plush|gacha|transformation|domain|jutsu|gear"
@@ -325,7 +363,7 @@ _OTHER_FRANCHISE_PHRASES = tuple(f" {p} " for p in (
     "league of legends", "wild rift", "dota 2", "mobile legends", "honor of kings", "arena of valor",
     "genshin impact", "apex legends", "banana fish", "no game no life", "mid lane", "top lane", "bot lane",
     "support build", "support main"))
-_OTHER_FRANCHISE_CJK = ("英雄联盟", "英雄聯盟", "リーグ・オブ・レジェンド", "リーグオブレジェンド", "原神", "王者荣耀",
+_OTHER_FRANCHISE_CJK = ("西游记", "西遊記", "서유기", "英雄联盟", "英雄聯盟", "リーグ・オブ・レジェンド", "リーグオブレジェンド", "原神", "王者荣耀",
                         "ノーゲーム・ノーライフ", "ノゲノラ", "バナナフィッシュ", "뽀로로", "잔망루피", "리그 오브 레전드",
                         "리그오브레전드", "롤 서폿", "원신")
 

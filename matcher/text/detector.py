@@ -21,7 +21,8 @@ import jaconv
 
 from matcher.text import ai, ai_context
 from matcher.text.context import (HanWords, counted_noun, crossover, fandom_post, glued_hangul, katakana_compound,
-                                  names_a_place, other_franchise, personal_post, surname_after, used_as_word)
+                                  names_a_place, names_someone, other_franchise, personal_post, surname_after,
+                                  used_as_word)
 from matcher.text.names import expand_name
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -245,6 +246,7 @@ class MentionDetector:
         title_spans: list[tuple[int, int]] = []  # titles that are no character's name (Super Mario)
         ai_hits: list[tuple[int, int, int, Entry]] = []
         words: set[str] = set()  # kana, hangul and Han names the post also writes run into a word after (ナルト巻き)
+        others: set[str] = set()  # names the post says are someone or something else (my cat Nami, 가수 나미, SASUKE2025)
         for end, (length, entries, check) in self.automaton.iter(text):
             begin = end - length + 1
             if check and not _bounded(text, begin, end + 1, entries[0].form) and not self._glued(
@@ -255,6 +257,8 @@ class MentionDetector:
                 in_context = self._in_context(text, begin, end + 1, entries)
                 if in_context is not entries and _word_goes_on(text, begin, end + 1, in_context):
                     words.add(entries[0].form)
+                elif in_context is not entries and names_someone(text, begin, end + 1):
+                    others.add(entries[0].form)
                 entries = in_context
             for entry in entries:
                 if entry.kind == CHAR:
@@ -269,6 +273,9 @@ class MentionDetector:
             char_hits += self._leet_hits(text, seps)
         if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
             char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
+        if others:  # "My cat Nami" in the title: "Nami the Tabby" (the uploader) is the cat too
+            char_hits = [(fi, b, e, dataclasses.replace(h, ambiguous=True) if h.form in others else h)
+                         for fi, b, e, h in char_hits]
         if words:  # ゾロ目 / ナルト巻き / 잔망루피 written in the post: the name alone there is that word too
             char_hits = [(fi, b, e, dataclasses.replace(h, ambiguous=True) if h.form in words else h)
                          for fi, b, e, h in char_hits]
@@ -380,9 +387,10 @@ class MentionDetector:
             if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
                     raw[FIELDS[fi]], text[begin:end]).islower():
                 continue  # "link in bio", "the power of friendship", "saves in the cloud"
-            if entry.form in self._one_word_latin and counted_noun(text, begin, end) and as_written(
-                    raw[FIELDS[fi]], text[begin:end]).islower():
-                continue  # "the ten sephiroth of the Tree of Life"
+            if entry.form in self._one_word_latin and counted_noun(text, begin, end):
+                if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
+                    continue  # "the ten sephiroth of the Tree of Life"
+                entry = dataclasses.replace(entry, ambiguous=True)  # "All ten Sephiroth from the Zohar"
             if entry.ambiguous:
                 pass
             elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):
@@ -569,6 +577,7 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     the words around deny, criticise or ask about (ai_context), nor AI in the game's sense (the CPU AI)."""
     negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
     seen = set()
+    hand_made = love = None  # read once, when a marker needs them
     for fi, b, e, entry in hits:
         if entry.kind == ai.NEGATION:
             continue
@@ -581,8 +590,18 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
         written = raw_field[at:stop]
         if entry.ambiguous and not ai.camel_written(written):
             continue  # "stopped mid journey", "minimax algorithm"
+        if " " in written.strip() and ai_context.across_clauses(written):
+            continue  # "subtitles by AI, clip from ep 1": no "AI clip"
+        if ai.BARE_AI in entry.form.split() and not ai.upper_ai(written):
+            love = ai_context.romaji_love(text) if love is None else love
+            if love:
+                continue  # "kimi to ai no uta #ai": the word for love
+        if entry.kind == ai.PHRASE:
+            hand_made = ai_context.hand_made(text) if hand_made is None else hand_made
+            if hand_made:
+                continue  # "AI haters stay mad, every frame hand-drawn"
         if entry.kind == ai.GENERATOR:
-            if _reduplicated(text, b, e) or ai_context.generator_denied(text, b) or (
+            if _reduplicated(text, b, e) or ai_context.echoed(text, b, e) or ai_context.generator_denied(text, b) or (
                     entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
