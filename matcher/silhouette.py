@@ -152,7 +152,7 @@ def sprite_proposals(grey_frame: np.ndarray, idx, exclude: list[tuple[int, int, 
     img = cv2.resize(grey_frame, (max(8, round(fw * s)), max(8, round(fh * s))), interpolation=cv2.INTER_AREA)
     field = orientation_field(img)
     found: list[tuple[float, tuple[int, int, int, int]]] = []
-    for model in tpl.models:
+    for model in tpl.models[::2]:      # a mirrored sprite's outline is close enough to propose its region
         ncc, _, loc, (tw, th) = _scan_box(field, tpl, model, C.SIL_PROPOSE_SCALES, L)
         if ncc < C.SIL_PROPOSE_MIN:
             continue
