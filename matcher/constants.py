@@ -221,6 +221,7 @@ SIB_HUE_SAT, SIB_HUE_TOL = 60, 30.0   # saturation (0-255) from which a pixel's 
 SIB_OCCLUDER_MIN = 0.01       # share of the thumbnail a blob must cover to be something laid over the picture
 SIB_OCCLUDER_GROW = 2         # ... grown by this (thumbnail px)
 SIB_HIDDEN_WEIGHT = 0.5       # credit lost when all the discriminating detail is hidden
+SIB_RENORM_HIDDEN = 0.1       # share of the seen picture laid over (footage, a sticker) from which colours are normalised again without it
 # --- motion (frames that only pan or zoom into what was analysed reuse its analysis) -----------------
 MOTION_SIDE = 240             # long side of the grey frame the camera motion is tracked on
 MOTION_POINTS = 120           # corners followed by optical flow
