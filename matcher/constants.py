@@ -150,7 +150,7 @@ SIL_PIXEL_LOW, SIL_PIXEL_FULL = 0.75, 0.95  # pixel agreement under the sprite: 
                                             # in a photo follows a ring icon's outline and tones to about 0.85)
 SIL_PROPOSE_SIDE = 160        # sprite proposals: the whole frame's field at this long side (a transparent sprite over
                               # footage has no rectangle around it and is smaller than any region searched)...
-SIL_PROPOSE_SCALES = (0.42, 0.32, 0.25, 0.2, 0.16)  # ... every sprite model (not its mirror) slid over it at these long sides (share of the frame's)
+SIL_PROPOSE_SCALES = (0.6, 0.48, 0.38, 0.3, 0.24, 0.19, 0.15)  # ... every sprite model (not its mirror) slid over it at these long sides (share of the frame's)
 SIL_PROPOSE_MIN = 0.42        # ... coarse correlation that makes the box around the best place a region
 SIL_PROPOSE_GROW = 0.15       # ... that box grown by this share of its side each way (the region search's scales fit it)
 SIL_PROPOSALS = 3             # ... at most this many regions a frame (the best)
