@@ -11,7 +11,10 @@ dilated mask) at a few scales. Background texture inside the mask lowers the sco
 raise it, since its orientations do not follow the outline.
 
 A coarse pass over every sprite model on every hashed region (content region, rectangle proposals)
-and a finer pass for the few that come close keep the cost to a few milliseconds a frame.
+and a finer pass for the few that come close keep the cost to a few milliseconds a frame. A sprite laid
+over footage with no rectangle round it, smaller than those regions, is proposed by its own shape
+(`sprite_proposals`: every sprite model slid over the whole frame's field at small scales), and its
+region searched like the others.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The second, independent pipeline of the accuracy benchmark: clips edited by `ffmpeg` filter graphs
 written from what short-video editors offer (green screen, split screen, duet and stitch layouts,
 stickers, zoom punches, speed ramps, captions, 9:16 centre crops of landscape footage with blurred
-fill, mirror, partial cover, rotation, perspective, tight crops, montages), over references of other
+fill, mirror, partial cover, rotation, perspective, tight crops, montages, transparent stickers over
+footage), over references of other
 kinds than the first pipeline's: playing-card scans of one deck, frames of one animated sprite, logos,
 stills of generated films, and photos.
 
