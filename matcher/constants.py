@@ -154,6 +154,15 @@ SIL_LOW, SIL_FULL = 0.48, 0.78  # fine correlation: no credit, full credit (0.63
 SIL_CHECK_SIDE = 64           # the pixel check of a silhouette match runs at this long side
 SIL_PIXEL_LOW, SIL_PIXEL_FULL = 0.75, 0.95  # pixel agreement under the sprite: no credit, full credit (a dark ring
                                             # in a photo follows a ring icon's outline and tones to about 0.85)
+SIL_PROPOSE_SIDE = 160        # sprite proposals: the whole frame's field at this long side (a transparent sprite over
+                              # footage has no rectangle around it and is smaller than any region searched)...
+SIL_PROPOSE_SCALES = (0.6, 0.48, 0.38, 0.3, 0.24, 0.19, 0.15)  # ... every sprite model (not its mirror) slid over it at these long sides (share of the frame's)
+SIL_PROPOSE_MIN = 0.42        # ... coarse correlation that makes the box around the best place a region
+SIL_PROPOSE_GROW = 0.15       # ... that box grown by this share of its side each way (the region search's scales fit it)
+SIL_PROPOSALS = 3             # ... at most this many regions a frame (the best)
+SIL_PROPOSE_SAME = 0.7        # ... one this much inside another proposal (or a searched region)...
+SIL_PROPOSE_COVERED = 1.2     # ... whose long side is at most this many times its own is not searched again
+SIL_PROPOSE_SKIP = 0.8        # ... and none on a frame where a reference is found with this score already
 # --- deskew (frames turned by a few degrees) -------------------------------------------------------
 SKEW_SIDE = 180               # the frame's short side for the line search
 SKEW_LINE = 0.5               # a line needs this share of the short side in edge votes
@@ -218,6 +227,7 @@ SIB_HUE_SAT, SIB_HUE_TOL = 60, 30.0   # saturation (0-255) from which a pixel's 
 SIB_OCCLUDER_MIN = 0.01       # share of the thumbnail a blob must cover to be something laid over the picture
 SIB_OCCLUDER_GROW = 2         # ... grown by this (thumbnail px)
 SIB_HIDDEN_WEIGHT = 0.5       # credit lost when all the discriminating detail is hidden
+SIB_RENORM_HIDDEN = 0.1       # share of the seen picture laid over (footage, a sticker) from which colours are normalised again without it
 # --- motion (frames that only pan or zoom into what was analysed reuse its analysis) -----------------
 MOTION_SIDE = 240             # long side of the grey frame the camera motion is tracked on
 MOTION_POINTS = 120           # corners followed by optical flow

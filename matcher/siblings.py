@@ -20,14 +20,20 @@ from matcher import constants as C
 from matcher.sibling_groups import aligned, colour_thumb, find_groups, members, smooth  # noqa: F401 (index.py: colour_thumb, find_groups, members)
 
 
-def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int], visible=None) -> tuple[np.ndarray, np.ndarray]:
     """The frame under the hit, warped into the reference's thumbnail frame (SIB_SIDE square), and which of
-    its pixels the frame shows (a crop or a picture running off the frame shows part of the reference)."""
+    its pixels the frame shows (a crop or a picture running off the frame shows part of the reference; VISIBLE,
+    the content region (x, y, w, h) inside bars or blurred fill, where a crop of the picture ends)."""
     side = C.SIB_SIDE * 2
     S = np.array([[ref_size[0] / side, 0, 0], [0, ref_size[1] / side, 0], [0, 0, 1]], np.float64)
     big = cv2.warpPerspective(bgr, H @ S, (side, side), flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
                               borderMode=cv2.BORDER_REPLICATE)
-    inside = cv2.warpPerspective(np.full(bgr.shape[:2], 255, np.uint8), H @ S, (side, side),
+    shown = np.full(bgr.shape[:2], 255, np.uint8)
+    if visible is not None:
+        x, y, w, h = (int(v) for v in visible)
+        shown[:] = 0
+        shown[y:y + h, x:x + w] = 255
+    inside = cv2.warpPerspective(shown, H @ S, (side, side),
                                  flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
     seen = cv2.resize(inside, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA) > 250
     return cv2.resize(big, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA), seen
@@ -43,7 +49,7 @@ def _normalise(t: np.ndarray, on: np.ndarray | None = None) -> np.ndarray:
 
 
 def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[int], thumbs: dict[int, np.ndarray],
-           ref_size: tuple[int, int], art: np.ndarray | None = None) -> dict[str, float]:
+           ref_size: tuple[int, int], art: np.ndarray | None = None, visible=None) -> dict[str, float]:
     """The clip's detail against the reference's group, on the part of the reference the frame shows, in colour
     and in grey (the better of the two counts: a hue-shifted copy keeps its shapes; a palette swap differs only
     in colour, where grey cannot tell). THUMBS: each member's thumbnail in the reference's frame (`aligned`);
@@ -58,7 +64,7 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
     indexed sibling differs); "hidden" (of the pixels that tell the reference from a sibling, the share under
     something laid over the picture, a caption or a sticker, for the sibling with most hidden: they speak for
     no member, and lower the confidence rather than pick a sibling)."""
-    p, seen = _patch(bgr, H, ref_size)
+    p, seen = _patch(bgr, H, ref_size, visible)
     thumbs = {r: t[:, ::-1] if mirrored else t for r, t in thumbs.items()}
     if art is not None:
         seen_all = seen.mean()
@@ -142,6 +148,12 @@ def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.
     # lobes are small; a caption or a sticker is not)
     hidden_mask = _laid_over(seen & (np.minimum.reduce(list(err.values())) > C.SIB_AGREE_TOL))
     shown = seen & ~hidden_mask
+    if hidden_mask.mean() >= C.SIB_RENORM_HIDDEN * seen.mean():
+        # footage or a sticker over much of the picture skews the colour normalisation everywhere: normalise
+        # again over what is left of the picture only
+        pn = _normalise(p, shown)
+        norm = {r: _normalise(t, shown) for r, t in thumbs.items()}
+        err = {r: _error(pn, norm[r], shift) for r in thumbs}
     # the clip's error where the reference has detail of its own (ink, edges)
     ink = _ink(norm[ref])
     ref_ink = shown & ink
@@ -200,9 +212,10 @@ def group_thumbs(idx, ref: int, sibs: list[int]) -> dict[int, np.ndarray]:
     return out
 
 
-def check_hits(bgr: np.ndarray, hits: list, idx) -> list:
+def check_hits(bgr: np.ndarray, hits: list, idx, visible=None) -> list:
     """Each hit on a reference with siblings: its detail checked, its score scaled by `factor`, and the
-    figures under evidence["siblings"] (a hit without geometry is placed on its box)."""
+    figures under evidence["siblings"] (a hit without geometry is placed on its box). VISIBLE: the frame's
+    content region (x, y, w, h) inside bars or blurred fill, None for the whole frame."""
     for h in hits:
         sibs = idx.siblings_of(h.reference)
         if not sibs:
@@ -219,7 +232,8 @@ def check_hits(bgr: np.ndarray, hits: list, idx) -> list:
             art = cv2.erode(cv2.resize(np.asarray(idx.thumb_masks[h.reference]), (C.SIB_SIDE, C.SIB_SIDE),
                                        interpolation=cv2.INTER_AREA),
                             np.ones((2 * C.SIB_ART_ERODE + 1, 2 * C.SIB_ART_ERODE + 1), np.uint8)) >= 128
-        fig = detail(bgr, H, mirrored, h.reference, sibs, group_thumbs(idx, h.reference, sibs), (rw, rh), art)
+        fig = detail(bgr, H, mirrored, h.reference, sibs, group_thumbs(idx, h.reference, sibs), (rw, rh), art,
+                     visible)
         f = factor(fig)
         h.score *= f
         h.evidence["siblings"] = {**{k: round(v, 4) for k, v in fig.items()}, "factor": round(f, 4),

@@ -11,7 +11,10 @@ dilated mask) at a few scales. Background texture inside the mask lowers the sco
 raise it, since its orientations do not follow the outline.
 
 A coarse pass over every sprite model on every hashed region (content region, rectangle proposals)
-and a finer pass for the few that come close keep the cost to a few milliseconds a frame.
+and a finer pass for the few that come close keep the cost to a few milliseconds a frame. A sprite laid
+over footage with no rectangle round it, smaller than those regions, is proposed by its own shape
+(`sprite_proposals`: every sprite model slid over the whole frame's field at small scales), and its
+region searched like the others.
 """
 
 from __future__ import annotations
@@ -135,6 +138,48 @@ def search(grey_frame: np.ndarray, boxes: list[tuple[int, int, int, int]], idx) 
             if hit is not None and (model not in out or hit.ncc > out[model].ncc):
                 out[model] = hit
     return out
+
+
+def sprite_proposals(grey_frame: np.ndarray, idx, exclude: list[tuple[int, int, int, int]] = ()) -> list[tuple[int, int, int, int]]:
+    """Regions where a sprite may sit that no rectangle outlines: a transparent sprite laid over footage
+    (an animated sticker) is smaller than any region searched and has no border of its own. Every sprite
+    model's field slides over the whole frame's at a few small scales; where one comes close, the box
+    around it (grown, so the region search's scales fit it) becomes a region. Boxes mostly inside a
+    region already searched (exclude) are left out: the region search saw them."""
+    tpl = _templates(idx)
+    if not tpl.models:
+        return []
+    fh, fw = grey_frame.shape[:2]
+    L = C.SIL_PROPOSE_SIDE
+    s = L / max(fw, fh)
+    img = cv2.resize(grey_frame, (max(8, round(fw * s)), max(8, round(fh * s))), interpolation=cv2.INTER_AREA)
+    field = orientation_field(img)
+    found: list[tuple[float, tuple[int, int, int, int]]] = []
+    for model in tpl.models[::2]:      # a mirrored sprite's outline is close enough to propose its region
+        ncc, _, loc, (tw, th) = _scan_box(field, tpl, model, C.SIL_PROPOSE_SCALES, L)
+        if ncc < C.SIL_PROPOSE_MIN:
+            continue
+        g = C.SIL_PROPOSE_GROW
+        x0, y0 = (loc[0] - g * tw) / s, (loc[1] - g * th) / s
+        x1, y1 = (loc[0] + (1 + g) * tw) / s, (loc[1] + (1 + g) * th) / s
+        x0, y0 = int(max(0, x0)), int(max(0, y0))
+        x1, y1 = int(min(fw, np.ceil(x1))), int(min(fh, np.ceil(y1)))
+        found.append((ncc, (x0, y0, x1 - x0, y1 - y0)))
+    out: list[tuple[int, int, int, int]] = []
+    for _, b in sorted(found, key=lambda f: -f[0]):
+        if len(out) >= C.SIL_PROPOSALS:
+            break
+        if all(_overlap(b, o) < C.SIL_PROPOSE_SAME and _overlap(o, b) < C.SIL_PROPOSE_SAME for o in out) and all(
+                _overlap(b, o) < C.SIL_PROPOSE_SAME or max(o[2], o[3]) > C.SIL_PROPOSE_COVERED * max(b[2], b[3]) for o in exclude):
+            out.append(b)
+    return out
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Share of box a's area inside box b."""
+    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return ix * iy / max(1, a[2] * a[3])
 
 
 class _Fields(dict):

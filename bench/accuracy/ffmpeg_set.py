@@ -1,7 +1,8 @@
 """The second, independent pipeline of the accuracy benchmark: clips edited by `ffmpeg` filter graphs
 written from what short-video editors offer (green screen, split screen, duet and stitch layouts,
 stickers, zoom punches, speed ramps, captions, 9:16 centre crops of landscape footage with blurred
-fill, mirror, partial cover, rotation, perspective, tight crops, montages), over references of other
+fill, mirror, partial cover, rotation, perspective, tight crops, montages, transparent stickers over
+footage), over references of other
 kinds than the first pipeline's: playing-card scans of one deck, frames of one animated sprite, logos,
 stills of generated films, and photos.
 
@@ -34,8 +35,12 @@ MPL = Path(matplotlib.__file__).parent / "mpl-data" / "sample_data"
 W, H, FPS, SECONDS = 720, 1280, 15, 4.0
 
 FAMILIES = ["full", "greenscreen", "splitscreen", "duet", "stitch", "sticker", "zoompunch", "speedramp",
-            "caption", "centrecrop", "reupload", "mirror", "cover", "rotate", "perspective", "crop40", "montage"]
+            "caption", "centrecrop", "reupload", "mirror", "cover", "rotate", "perspective", "crop40", "montage",
+            "gifsticker"]
 LANDSCAPE_ONLY = {"centrecrop", "reupload"}
+# families of art with transparency laid as it is (no plate) over the creator's footage; their clips are
+# drawn after every other clip, from a generator of their own, so adding one left the others as they were
+OVERLAY_ONLY = {"gifsticker"}
 
 
 @dataclass
@@ -304,6 +309,15 @@ def family_graph(fam: str, rng: np.random.Generator, n_arts: int) -> tuple[str, 
         x, y = rng.uniform(0, 1 - cw), rng.uniform(0, 1 - ch)
         return (f"[0]crop=iw*{cw:.3f}:ih*{ch:.3f}:iw*{x:.3f}:ih*{y:.3f},setsar=1[c];"
                 + blurfill("c", "m") + f",{text(cap, 'h*0.82', 44)}[v]"), []
+    if fam == "gifsticker":
+        # an animated sticker: the transparent art, 22-45 % of the frame's width, bobbing over sharp,
+        # busy footage the camera pans across (no rectangle around it), and a caption
+        sw = int(W * rng.uniform(0.22, 0.45))
+        x0, y0 = int(rng.integers(0, W - sw)), int(rng.integers(int(H * 0.2), int(H * 0.6)))
+        g = (f"[1]{pan(W, H, rng.uniform(0.3, 0.8))}[bg];[0]scale={sw}:-1,format=rgba[s];"
+             f"[bg][s]overlay=x='{x0}+{int(rng.integers(10, 40))}*sin(t*{rng.uniform(1, 3):.2f})'"
+             f":y='{y0}+{int(rng.integers(10, 40))}*cos(t*{rng.uniform(1, 3):.2f})',{text(cap, 'h*0.1', 48)}[v]")
+        return g, ["footage"]
     if fam == "montage":
         if n_arts == 2:
             g = "".join(f"[{i}]{fit(W, H // 2)}[c{i}];" for i in range(2)) + "[c0][c1]vstack[v]"
@@ -386,6 +400,8 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
     landscape = by_kind["still"] + [n for n in by_kind["photo"] if images[n].width > images[n].height * 1.2]
     clips: list[Clip] = []
     for fi, fam in enumerate(FAMILIES):
+        if fam in OVERLAY_ONLY:
+            continue
         for k in range(per_family):
             if fam in LANDSCAPE_ONLY:
                 pick = [landscape[(k + fi) % len(landscape)]]
@@ -405,6 +421,15 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
     for k in range(n_dis):
         clips.append(Clip(f"ff_distractor_{k:02d}", "distractor", [], "distractor",
                           extra={"seed": int(rng.integers(0, 2**31)), "k": k}))
+    transparent = [[n for n in by_kind[kind] if images[n].mode == "RGBA"] for kind in ("sprite", "logo")]
+    orng = np.random.default_rng([spec.seed, 1])
+    for fam in FAMILIES:
+        if fam not in OVERLAY_ONLY:
+            continue
+        for k in range(per_family):
+            pick = [str(orng.choice(transparent[k % 2]))]
+            clips.append(Clip(f"ff_{fam}_{k:02d}_{'+'.join(pick)}", fam, pick,
+                              extra={"seed": int(orng.integers(0, 2**31))}))
     if families is not None:
         unknown = families - set(FAMILIES)
         if unknown:
@@ -426,7 +451,7 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
             arts = []
             for j, img in enumerate(shown):
                 p = work / f"{c.name}_art{j}.png"
-                plate(img, footage[spec.footage[0]], r).save(p)
+                (img.crop(img.getbbox()) if c.family in OVERLAY_ONLY else plate(img, footage[spec.footage[0]], r)).save(p)
                 arts.append(p)
             graph, wants = family_graph(c.family, r, len(arts))
         named = {"footage": foot[0], "footage2": foot[1], "presenter": work / "presenter.png", **extras}

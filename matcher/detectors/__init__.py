@@ -3,7 +3,8 @@
 - features: ORB keypoints + RANSAC geometry, appearance and spread checks (whole frame and rectangles);
 - hashes: pHash/dHash of regions against every reference variant, appearance checked;
 - rectified: hashes and silhouettes again on the frame turned upright / a perspective quad rectified;
-- silhouettes: sprites by the shape of their edges, pixel-checked.
+- silhouettes: sprites by the shape of their edges, pixel-checked (on the frame's regions, and on regions
+  their own shapes propose: a transparent sprite over footage).
 
 They run in this order on one FrameContext (a later one may skip what an earlier one explains);
 matcher.verdict.fuse turns their hits into one hit per reference."""

@@ -3,6 +3,7 @@ regions, then checked pixel by pixel (see matcher.silhouette)."""
 
 from __future__ import annotations
 
+from matcher import constants as C
 from matcher import silhouette
 from matcher.detectors.base import FrameContext
 from matcher.verdict import FrameHit
@@ -27,4 +28,9 @@ class SilhouetteDetector:
     name = "silhouettes"
 
     def detect(self, ctx: FrameContext) -> list[FrameHit]:
-        return [h for h, _ in hits_on(ctx.g, ctx.boxes, ctx.index, ctx.t)]
+        boxes = list(ctx.boxes)
+        # a transparent sprite over footage (no rectangle around it, smaller than any region): proposed by
+        # its own shape, unless the frame already shows a reference surely (its analysis is done)
+        if not any(h.score >= C.SIL_PROPOSE_SKIP for hits in ctx.found.values() for h in hits):
+            boxes += silhouette.sprite_proposals(ctx.g, ctx.index, exclude=ctx.boxes)
+        return [h for h, _ in hits_on(ctx.g, boxes, ctx.index, ctx.t)]

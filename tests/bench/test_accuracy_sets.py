@@ -66,13 +66,13 @@ def test_siblings_differ_but_share_their_layout():
 
 @pytest.mark.skipif(not shutil.which("ffmpeg"), reason="the ffmpeg program is not installed")
 @pytest.mark.parametrize("family,n_arts", [("greenscreen", 1), ("speedramp", 1), ("reupload", 1),
-                                           ("perspective", 1), ("montage", 4)])
+                                           ("perspective", 1), ("montage", 4), ("gifsticker", 1)])
 def test_family_graph_renders_a_vertical_clip(tmp_path, family, n_arts):
     rng = np.random.default_rng(3)
     arts = []
     for j in range(n_arts):
         p = tmp_path / f"art{j}.png"
-        artgen.film_still(0, j).save(p)
+        (artgen.sprite_frame(j) if family in ffmpeg_set.OVERLAY_ONLY else artgen.film_still(0, j)).save(p)
         arts.append(p)
     graph, wants = ffmpeg_set.family_graph(family, rng, n_arts)
     extra = {"footage": tmp_path / "footage.png", "presenter": tmp_path / "presenter.png"}
@@ -97,3 +97,17 @@ def test_every_near_miss_differs_from_the_reference_it_resembles(set_name):
             ref = np.asarray(ffmpeg_set.reference_image(refs[like]).convert("RGB"), dtype=np.int16)
             if ref.shape == shown.shape:
                 assert np.abs(ref - shown).max(axis=2).astype(bool).mean() > 0.002, (miss.name, like)
+
+
+def test_overlay_families_leave_the_other_clips_as_they_were(tmp_path, monkeypatch):
+    """The gifsticker clips come from a generator of their own, after every other clip: the clips (names and
+    seeds) of the other families, the near-misses and the distractors are those of the set without them."""
+    made = []
+    monkeypatch.setattr(ffmpeg_set, "run_ffmpeg", lambda out, inputs, graph, seconds=4.0: made.append(out.name))
+    monkeypatch.setattr(ffmpeg_set.shutil, "which", lambda _: "/usr/bin/ffmpeg")
+    with_overlay = ffmpeg_set.build(tmp_path / "a", quick=True, log=lambda *_: None)
+    monkeypatch.setattr(ffmpeg_set, "FAMILIES", [f for f in ffmpeg_set.FAMILIES if f not in ffmpeg_set.OVERLAY_ONLY])
+    without = ffmpeg_set.build(tmp_path / "b", quick=True, log=lambda *_: None)
+    key = lambda m: [(c["name"], c["extra"]["seed"]) for c in m["clips"] if c["family"] not in ffmpeg_set.OVERLAY_ONLY]  # noqa: E731
+    assert key(with_overlay) == key(without)
+    assert {c["family"] for c in with_overlay["clips"]} >= ffmpeg_set.OVERLAY_ONLY

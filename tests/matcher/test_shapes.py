@@ -114,3 +114,27 @@ def test_hash_variants_are_pinned_with_the_algorithm_version():
     # off-centre 65 % crops on a 4 x 4 grid, row by row
     assert plain[6:10] == [(0, 0, 65, 52), (12, 0, 65, 52), (23, 0, 65, 52), (35, 0, 65, 52)]
     assert plain[-1] == (35, 28, 65, 52)
+
+
+def _small_icon_frame(kind: str, side: int = 120, at: tuple[int, int] = (200, 330)) -> np.ndarray:
+    """The icon laid as it is (no plate, no rectangle round it) over a full frame of texture, at a third of
+    the frame's width: an animated sticker over footage."""
+    rgba = cv2.resize(_icon(kind), (side, side), interpolation=cv2.INTER_LINEAR)
+    bgr = cv2.cvtColor(rgba[..., :3], cv2.COLOR_RGB2BGR)
+    return synth.paste(_texture(SMALL_W, SMALL_H), bgr, at[0], at[1], rgba[..., 3])
+
+
+def test_small_transparent_icon_over_texture_is_proposed_and_found(icon_index, make_clip):
+    from matcher import silhouette
+
+    frame = _small_icon_frame("magnifier")
+    g = grey(cv2.resize(frame, (540, 960), interpolation=cv2.INTER_LINEAR))
+    icon_box = (300, 495, 180, 180)                    # where the icon lies at the analysis scale
+    assert any(_iou(b, icon_box) > 0.3 for b in silhouette.sprite_proposals(g, icon_index))
+    res = matcher.scan_video(make_clip("small_magnifier_on_texture", frame), icon_index)
+    assert [m.reference for m in res.matches] == ["icon_magnifier"]
+
+
+def test_small_icon_of_another_kind_over_texture_is_not_matched(icon_index, make_clip):
+    res = matcher.scan_video(make_clip("small_arrow_on_texture", _small_icon_frame("arrow")), icon_index)
+    assert res.matches == []
