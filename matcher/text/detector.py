@@ -23,7 +23,7 @@ from matcher.text import ai, ai_context
 from matcher.text.context import (HanWords, counted_noun, crossover, fandom_post, glued_hangul, katakana_compound,
                                   names_a_place, names_someone, other_franchise, personal_post, surname_after,
                                   used_as_word)
-from matcher.text.names import expand_name
+from matcher.text.names import expand_name, given_names
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
     HAN,
@@ -162,10 +162,14 @@ class MentionDetector:
                 self.characters.append((str(character["id"]), wi))
                 names = [str(n) for n in character.get("names") or []]
                 common = common_character(names)
-                for name in names:
+                implied = given_names(names)  # 悟空 of 孫悟空: the holder did not list it alone (the Monkey King)
+                for name in names + implied:
                     one_word = " " not in normalise(name).strip()
                     for form in expand_name(name):
-                        ambiguous = is_common(form) or (common and one_word)
+                        # a Han form is a word only by the Chinese dictionary (HanWords below): 乔巴 and 林克
+                        # are transliterations, not the words chopper and link
+                        ambiguous = is_common(form) or (common and one_word and not _han_only(form)) or (
+                            name in implied and _han_only(form))
                         known = char_forms.setdefault(form, {})
                         known[ci] = known.get(ci, True) and ambiguous
         title_forms = {f for f, entries in forms.items() if entries}

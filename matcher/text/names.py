@@ -124,6 +124,35 @@ def _script_forms(form: str) -> set[str]:
     return out
 
 
+def given_names(names: list[str]) -> list[str]:
+    """Short forms the holder's own names imply: a Han full name whose last characters read (pykakasi) as a
+    one-word Latin name the holder lists, which is also a word of a longer Latin name the holder lists
+    (孫悟空 + "Son Goku" + "Goku" -> 悟空, and the reading with its long vowels: Gokuu, Son Gokuu)."""
+    latin = [normalise(n).strip() for n in names if latin_only(normalise(n).strip())]
+    singles = {_folded(w): w for w in latin if " " not in w}
+    fulls = [w.split(" ") for w in latin if " " in w]
+    out: list[str] = []
+    for name in names:
+        han = normalise(name).replace(" ", "")
+        if len(han) <= MIN_HAN_CHARS or not all(HAN.match(c) for c in han):
+            continue
+        for cut in range(1, len(han) - MIN_HAN_CHARS + 1):
+            reading = "".join(part["hepburn"] for part in _kakasi().convert(han[cut:])).lower()
+            word = singles.get(_folded(reading))
+            if not word or not reading.isalpha():
+                continue
+            for full in fulls:
+                if word in full:
+                    out += [han[cut:], reading, " ".join(reading if w == word else w for w in full)]
+            break
+    return out
+
+
+def _folded(word: str) -> str:
+    """A romaji word with its long vowels short (gokuu -> goku, tanjirou -> tanjiro)."""
+    return min(long_vowel_forms(word), key=len)
+
+
 def simplified(form: str) -> str:
     """FORM with its Han characters in simplified Chinese (OpenCC)."""
     return _opencc("t2s").convert(form)
