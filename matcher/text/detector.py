@@ -193,6 +193,15 @@ class MentionDetector:
         self._one_word_latin = frozenset(f for f in char_forms if latin_only(f) and " " not in f)
         self._given_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f
                                       and len(f) <= GIVEN_NAME_CHARS)
+        # the surnames the holder lists after a given name (Anya Forger, Tifa Lockhart): another capitalised
+        # surname after it is someone else (Anya Jenkins), even in a post with words of fandom
+        self._listed_surnames: dict[str, set[str]] = {}
+        for work in works:
+            for character in work.get("characters") or []:
+                for name in character.get("names") or []:
+                    words = normalise(str(name)).split()
+                    if len(words) == 2 and latin_only(words[0]) and latin_only(words[1]):
+                        self._listed_surnames.setdefault(words[0], set()).add(words[1])
         # two-word names whose words are both common words (cloud strife, princess peach): lower case, they
         # may be a phrase ("the cloud strife at work"), and count only with the work named
         self._phrases = frozenset(f for f in char_forms if f.count(" ") == 1 and latin_only(f)
@@ -275,6 +284,7 @@ class MentionDetector:
                     ai_hits.append((fi, begin, end + 1, entry))
         if _LEET_HINT.search(text):
             char_hits += self._leet_hits(text, seps)
+            ai_hits += self._leet_ai_hits(text, seps)
         if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
             char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
         if others:  # "My cat Nami" in the title: "Nami the Tabby" (the uploader) is the cat too
@@ -314,6 +324,26 @@ class MentionDetector:
                 entries = self._in_context(text, begin, stop, entries)
                 fi = bisect.bisect_left(seps, begin)
                 hits += [(fi, begin, stop, e) for e in entries if e.kind == CHAR]
+        return hits
+
+    def _leet_ai_hits(self, text: str, seps: list[int]) -> list[tuple[int, int, int, Entry]]:
+        """AI markers with digits for letters inside a word ("made with s0ra", "k1ing"; 1 read as i, then as l):
+        the text read again with such words decoded (same length, so places hold), a marker found only when it
+        covers the whole decoded word (veo3ai is no marker)."""
+        words = [(w.start(), w.end()) for w in _LEET_WORD.finditer(text)]
+        hits = []
+        for table in (_LEET, _LEET_L):
+            decoded = list(text)
+            for a, b in words:
+                decoded[a:b] = text[a:b].translate(table)
+            for end, (length, entries, check) in self.automaton.iter("".join(decoded)):
+                begin = end - length + 1
+                if not any(begin <= a and b <= end + 1 for a, b in words):
+                    continue
+                if check and not _bounded(text, begin, end + 1, entries[0].form):
+                    continue
+                fi = bisect.bisect_left(seps, begin)
+                hits += [(fi, begin, end + 1, e) for e in entries if e.kind not in (CHAR, WORK)]
         return hits
 
     def _in_context(self, text: str, begin: int, end: int, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
@@ -397,11 +427,16 @@ class MentionDetector:
                 entry = dataclasses.replace(entry, ambiguous=True)  # "All ten Sephiroth from the Zohar"
             if entry.ambiguous:
                 pass
+            elif HAN.match(entry.form[0]) and _dotted_after(raw[FIELDS[fi]], text[begin:end]):
+                entry = dataclasses.replace(entry, ambiguous=True)  # 克劳德·莫奈: Claude Monet, not Cloud
             elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):
                 entry = dataclasses.replace(entry, ambiguous=True)
             elif entry.form in self._phrases:
                 if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
                     entry = dataclasses.replace(entry, ambiguous=True)
+            elif entry.form in self._listed_surnames and self._other_surname(raw[FIELDS[fi]], text[begin:end],
+                                                                            self._listed_surnames[entry.form]):
+                entry = dataclasses.replace(entry, ambiguous=True)  # Anya Jenkins: the holder lists Anya Forger
             elif entry.form in self._given_names and self._surname(raw[FIELDS[fi]], text[begin:end]):
                 # words of fandom outside the uploader's name (a channel called "EuroNewsClips" is no clip of anime)
                 fandom = fandom_post(text[:text.rfind(FIELD_SEP)]) if fandom is None else fandom
@@ -429,13 +464,23 @@ class MentionDetector:
             out.append((fi, begin, end, entry))
         return out
 
-    def _surname(self, field_text: str, form: str) -> bool:
-        """Whether a one-word Latin name is followed by a capitalised word that is no English word and no
-        catalogue or hashtag word: a surname (Nami Tamaki, Mario Draghi)."""
+    def _other_surname(self, field_text: str, form: str, listed: set[str]) -> bool:
+        """Whether a given name the holder lists with a surname (Anya Forger) is followed by another capitalised
+        word that is no catalogue or hashtag word, in a field not written in title case (a lower-case word
+        follows): another person's surname, English word or not (Anya Jenkins, Tifa Morgan)."""
         if " " not in field_text:
             return False
+        alias = as_written(field_text, form)
+        found = _CAPITAL_THEN_LOWER.match(field_text, field_text.find(alias) + len(alias))
+        return bool(found) and (word := found.group(1).casefold()) not in listed and word not in self._glue
+
+    def _surname(self, field_text: str, form: str) -> str:
+        """The capitalised word after a one-word Latin name that is no English word and no catalogue or hashtag
+        word: a surname (Nami Tamaki, Mario Draghi); "" when there is none."""
+        if " " not in field_text:
+            return ""
         word = surname_after(field_text, as_written(field_text, form))
-        return bool(word) and word not in self._glue and word not in _common_words()
+        return word if word and word not in self._glue and word not in _common_words() else ""
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
         named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
@@ -506,6 +551,22 @@ def _kanji_word_after(text: str, begin: int, end: int) -> bool:
 _LEET_HINT = re.compile(r"[a-z][0-9]+[a-z]")
 _LEET_WORD = re.compile(r"(?<![0-9a-z])[0-9a-z]*[a-z][0-9]+[a-z][0-9a-z]*(?![0-9a-z])")
 _LEET = str.maketrans("013457", "oieast")
+_LEET_L = str.maketrans("013457", "oleast")  # 1 for l (k1ing)
+
+
+# a capitalised word, then a word in lower case: "Anya Jenkins best moments" (no title case)
+_CAPITAL_THEN_LOWER = re.compile(r"[ \t]+([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6\u00f8-\u00ff]{2,})[ \t]+[a-z]")
+_NAME_DOTS = "·・•‧･"  # between the given name and the surname of a foreign name written in Han or kana
+
+
+def _dotted_after(raw_field: str, form: str) -> bool:
+    """Whether a Han name is followed, as written, by a name dot and more Han: a foreign full name with another
+    surname (克劳德·莫奈, Claude Monet), not the character."""
+    if not any(d in raw_field for d in _NAME_DOTS):
+        return False
+    alias = as_written(raw_field, form)
+    at = raw_field.find(alias) + len(alias)
+    return 0 < at < len(raw_field) - 1 and raw_field[at] in _NAME_DOTS and bool(HAN.match(raw_field[at + 1]))
 
 
 def _fields(post: dict) -> dict[str, str]:
@@ -581,19 +642,27 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     the words around deny, criticise or ask about (ai_context), nor AI in the game's sense (the CPU AI)."""
     negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
     seen = set()
-    hand_made = love = None  # read once, when a marker needs them
+    hand_made = love = other_ai = None  # read once, when a marker needs them
     for fi, b, e, entry in hits:
         if entry.kind == ai.NEGATION:
             continue
         if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations):
             continue
         raw_field = raw[FIELDS[fi]]
-        if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw_field, fi, post):
-            continue
+        if entry.marker == ai.BARE_AI:
+            if not _bare_ai_counts(raw_field, fi, post) or ai_context.person_called_ai(text, e) or (
+                    text.endswith(" to ", 0, b) and not text.startswith(" ai ", e - 1)):
+                continue  # 歌手AIさん; "please don't feed it to AI" (AI the recipient, not the maker)
+            if other_ai is None:
+                other_ai = ai_context.ai_spelled_otherwise(" ".join(raw[f] for f in FIELDS))
+            if other_ai:
+                continue  # "cattle AI technician" beside "artificial insemination"
         at, stop = _raw_span(raw_field, text, seps[fi - 1] + 1 if fi else 0, b, e)
         written = raw_field[at:stop]
         if entry.ambiguous and not ai.camel_written(written):
             continue  # "stopped mid journey", "minimax algorithm"
+        if entry.kind == ai.GENERATOR and " " in written and written.islower() and text.startswith(" of ", e):
+            continue  # "stable diffusion of ink in water": the words, in lower case before "of"
         if " " in written.strip() and ai_context.across_clauses(written):
             continue  # "subtitles by AI, clip from ep 1": no "AI clip"
         if ai.BARE_AI in entry.form.split() and not ai.upper_ai(written):
@@ -611,8 +680,9 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
                 entry.marker == ai.BARE_AI and (ai_context.game_sense(text, b, e) or ai_context.other_use(text, b, e))):
             continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI搭載
-        if ai_context.asked(raw_field, at, stop):
-            continue  # "did you use AI for this?", これAIで作ったの？
+        if ai_context.asked(raw_field, at, stop) or ai_context.answered_no(
+                raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else ""):
+            continue  # "did you use AI for this?", これAIで作ったの？, "made by AI?? no, made by me"
         key = (entry.kind, entry.marker)
         if key in seen:
             continue
