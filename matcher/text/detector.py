@@ -182,6 +182,30 @@ class MentionDetector:
             for ci, ambiguous in sorted(cis.items()):
                 forms.setdefault(form, []).append(Entry(CHAR, ci, form, shared or ambiguous))
         self._longer_titles = {f for f in title_forms if f not in char_forms}
+        # hiragana forms made from a katakana name (なると of ナルト), which the holder did not write so: run into a
+        # word after them they are that word (なると金時, なるとわかめ)
+        listed = {normalise(str(n)).strip() for work in works for c in work.get("characters") or []
+                  for n in c.get("names") or []}
+        self._made_hiragana = frozenset(f for f in char_forms if f not in listed and all(
+            is_hiragana(c) for c in f))
+        # what a title writes before its character's name (超级 of 超级马力欧, スーパー of スーパーマリオ): before any form
+        # of that name (超级马里奥兄弟) it makes a longer title, the work's
+        by_character: dict[int, list[str]] = {}
+        for form, cis in char_forms.items():
+            for ci in cis:
+                by_character.setdefault(ci, []).append(form)
+        self._title_prefixes: dict[int, tuple[str, ...]] = {}
+        for form, entries in forms.items():
+            for entry in entries:
+                if entry.kind != WORK:
+                    continue
+                for ci, (_, wi) in enumerate(self.characters):
+                    if wi != entry.index:
+                        continue
+                    prefixes = {form[:at] for name in by_character.get(ci, ()) if (at := form.find(name)) > 0
+                                and form[:at].strip()}
+                    if prefixes:
+                        self._title_prefixes[ci] = tuple(sorted(set(self._title_prefixes.get(ci, ())) | prefixes))
         # Korean names and titles a Korean name may run into in a hashtag (#나루토사스케)
         self._hangul_names = tuple(sorted(f for f in forms if f and all(is_hangul(c) for c in f)))
         self._hangul_set = frozenset(self._hangul_names)
@@ -285,6 +309,14 @@ class MentionDetector:
         if _LEET_HINT.search(text):
             char_hits += self._leet_hits(text, seps)
             ai_hits += self._leet_ai_hits(text, seps)
+        if self._title_prefixes and char_hits:  # 超级马里奥兄弟: the title's word before another form of the name
+            kept = []
+            for h in char_hits:
+                if any(text.endswith(p, 0, h[1]) for p in self._title_prefixes.get(h[3].index, ())):
+                    work_hits.append((h[0], Entry(WORK, self.characters[h[3].index][1], h[3].form), h[1]))
+                else:
+                    kept.append(h)
+            char_hits = kept
         if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
             char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
         if others:  # "My cat Nami" in the title: "Nami the Tabby" (the uploader) is the cat too
@@ -354,7 +386,8 @@ class MentionDetector:
         if (is_hangul(first) and glued_hangul(text, begin, end, self._hangul_names)) or (
                 self._han and HAN.match(first) and self._han.inside_word(text, begin, end)):
             return tuple(e for e in entries if e.kind not in (CHAR, WORK))
-        if names_a_place(text, begin, end) or (is_katakana(text[end - 1]) and (
+        if names_a_place(text, begin, end) or (entries[0].form in self._made_hiragana and (
+                _hiragana_word_goes_on(text, end))) or (is_katakana(text[end - 1]) and (
                 katakana_compound(text, end, self._katakana_names) or self._katakana_before(text, begin)
                 or _kanji_word_after(text, begin, end))) or (
                 HAN.match(first) and self._han_surname_before(text, begin, end)):
@@ -536,6 +569,16 @@ def _short_name(form: str) -> bool:
     if latin_only(form):
         return " " not in form and len(form) <= GIVEN_NAME_CHARS
     return len(form) <= SHORT_SHARED_CHARS
+
+
+def _hiragana_word_goes_on(text: str, end: int) -> bool:
+    """Whether a hiragana name ending at END runs on into a word: a Han character that is no fan suffix, or
+    hiragana that is no particle (なると金時, なるとわかめ; not なるとの, なると推し)."""
+    if end >= len(text):
+        return False
+    after = text[end]
+    return (bool(HAN.match(after)) and after not in FAN_KANJI_AFTER) or (
+        is_hiragana(after) and after not in HIRAGANA_PARTICLES)
 
 
 def _kanji_word_after(text: str, begin: int, end: int) -> bool:

@@ -120,3 +120,21 @@ def test_ai_in_other_senses(detector, post, expected):
 ])
 def test_another_surname(detector, post, expected):
     assert chars(detector, **post) == expected
+
+
+# a name inside a longer title made with the title's own word before it (超级 of 超级马力欧, before 马里奥); a hiragana
+# form the holder did not write, run into a word (なると金時); a Han name before a shrine (佐助稲荷)
+@pytest.mark.parametrize("post, expected", [
+    ({"title": "超级马里奥兄弟 速通"}, []),
+    ({"title": "超级马里奥奥德赛"}, []),
+    ({"title": "なると金時のスイートポテト"}, []),
+    ({"title": "なるとわかめ入りのうどん"}, []),
+    ({"title": "佐助稲荷の鳥居"}, []),
+    ({"title": "佐助稲荷神社まで歩く"}, []),
+    # guards: the name alone, a particle after the hiragana form, fan kanji after it
+    ({"title": "马里奥和路易吉"}, ["mario"]),
+    ({"title": "なるとの修行", "hashtags": ["NARUTO"]}, ["naruto"]),
+    ({"title": "サスケの修行"}, ["sasuke"]),
+])
+def test_longer_words_and_titles(detector, post, expected):
+    assert chars(detector, **post) == expected
