@@ -202,6 +202,8 @@ _OTHER_AI = re.compile(r"\b(?:[Aa]rtificial (?![Ii]ntelligen)[Ii][a-z]+|A[a-z]{3
 def answered_no(raw_field: str, stop_at: int, next_field: str) -> bool:
     """Whether the clause of the marker ending at STOP_AT asks (question marks) and the next words, in this field or
     at the start of the next one (a title asking, the description answering), say no."""
+    if "?" not in raw_field and "？" not in raw_field:
+        return False
     rest = raw_field[stop_at:]
     if not rest.strip().startswith(("?", "？")):
         return False

@@ -312,7 +312,7 @@ class MentionDetector:
         if self._title_prefixes and char_hits:  # 超级马里奥兄弟: the title's word before another form of the name
             kept = []
             for h in char_hits:
-                if any(text.endswith(p, 0, h[1]) for p in self._title_prefixes.get(h[3].index, ())):
+                if h[3].index in self._title_prefixes and text.endswith(self._title_prefixes[h[3].index], 0, h[1]):
                     work_hits.append((h[0], Entry(WORK, self.characters[h[3].index][1], h[3].form), h[1]))
                 else:
                     kept.append(h)
@@ -501,10 +501,7 @@ class MentionDetector:
         """Whether a given name the holder lists with a surname (Anya Forger) is followed by another capitalised
         word that is no catalogue or hashtag word, in a field not written in title case (a lower-case word
         follows): another person's surname, English word or not (Anya Jenkins, Tifa Morgan)."""
-        if " " not in field_text:
-            return False
-        alias = as_written(field_text, form)
-        found = _CAPITAL_THEN_LOWER.match(field_text, field_text.find(alias) + len(alias))
+        found = _other_surname_re(form).search(field_text)
         return bool(found) and (word := found.group(1).casefold()) not in listed and word not in self._glue
 
     def _surname(self, field_text: str, form: str) -> str:
@@ -597,8 +594,11 @@ _LEET = str.maketrans("013457", "oieast")
 _LEET_L = str.maketrans("013457", "oleast")  # 1 for l (k1ing)
 
 
-# a capitalised word, then a word in lower case: "Anya Jenkins best moments" (no title case)
-_CAPITAL_THEN_LOWER = re.compile(r"[ \t]+([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6\u00f8-\u00ff]{2,})[ \t]+[a-z]")
+@functools.lru_cache(maxsize=4096)
+def _other_surname_re(form: str) -> re.Pattern:
+    """FORM as a word, a capitalised word, then a word in lower case: "Anya Jenkins best moments" (no title case)."""
+    return re.compile(rf"(?<![A-Za-z])(?i:{re.escape(form)})[ \t]+([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6"
+                      rf"\u00f8-\u00ff]{{2,}})[ \t]+[a-z]")
 _NAME_DOTS = "·・•‧･"  # between the given name and the surname of a foreign name written in Han or kana
 
 
