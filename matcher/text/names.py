@@ -131,6 +131,7 @@ def given_names(names: list[str]) -> list[str]:
     latin = [normalise(n).strip() for n in names if latin_only(normalise(n).strip())]
     singles = {_folded(w): w for w in latin if " " not in w}
     fulls = [w.split(" ") for w in latin if " " in w]
+    listed = {normalise(n).strip() for n in names}
     out: list[str] = []
     for name in names:
         han = normalise(name).replace(" ", "")
@@ -145,7 +146,7 @@ def given_names(names: list[str]) -> list[str]:
                 if word in full:
                     out += [han[cut:], reading, " ".join(reading if w == word else w for w in full)]
             break
-    return out
+    return [form for form in dict.fromkeys(out) if form not in listed]
 
 
 def _folded(word: str) -> str:

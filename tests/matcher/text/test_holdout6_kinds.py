@@ -138,3 +138,13 @@ def test_another_surname(detector, post, expected):
 ])
 def test_longer_words_and_titles(detector, post, expected):
     assert chars(detector, **post) == expected
+
+
+def test_a_listed_given_name_is_not_implied():
+    from matcher.text.names import given_names  # new in this round
+
+    # 炭治郎 is listed: it stays a sure name, not an implied (ambiguous) one
+    assert "炭治郎" not in given_names(["竈門炭治郎", "炭治郎", "Tanjirō Kamado", "Tanjirō"])
+    assert MentionDetector([{"id": "kny", "titles": ["鬼滅の刃"], "characters": [
+        {"id": "tanjiro", "names": ["竈門炭治郎", "炭治郎", "Tanjirō Kamado", "Tanjirō"]}]}]).detect(
+        {"title": "炭治郎の耳飾りを作る"}).characters[0].character == "tanjiro"
