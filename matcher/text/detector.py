@@ -23,7 +23,7 @@ from matcher.text import ai, ai_context
 from matcher.text.context import (HanWords, counted_noun, crossover, fandom_post, glued_hangul, katakana_compound,
                                   names_a_place, names_someone, other_franchise, personal_post, surname_after,
                                   used_as_word)
-from matcher.text.names import expand_name, given_names
+from matcher.text.names import expand_name, given_names, short_titles
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
     HAN,
@@ -154,7 +154,8 @@ class MentionDetector:
         char_forms: dict[str, dict[int, bool]] = {}  # form -> {character index: ambiguous}
         for wi, work in enumerate(works):
             self.work_ids.append(str(work["id"]))
-            titles = [t for title in work.get("titles") or [] for t in expand_name(str(title), swap=False)]
+            listed_titles = [str(t) for t in work.get("titles") or []]
+            titles = [t for title in listed_titles + short_titles(listed_titles) for t in expand_name(title, swap=False)]
             for form in titles:
                 forms.setdefault(form, []).append(Entry(WORK, wi, form, _common_title(form)))
             for character in work.get("characters") or []:

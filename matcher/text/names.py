@@ -149,6 +149,25 @@ def given_names(names: list[str]) -> list[str]:
     return [form for form in dict.fromkeys(out) if form not in listed]
 
 
+_GENITIVE = re.compile(r"^(.{2,}?)(?:の|ノ|의 |의|的)")
+
+
+def short_titles(titles: list[str]) -> list[str]:
+    """Short titles the holder's own titles imply: when a Latin title ends "of S" and S is listed alone (The
+    Legend of Zelda, Zelda), the genitive that opens a Japanese, Korean or Chinese title is S in that script
+    (ゼルダの伝説 -> ゼルダ, 젤다의 전설 -> 젤다). No "of" title with its part listed alone, no short title: 推しの子 does
+    not give 推し, nor 葬送のフリーレン 葬送."""
+    latin = {normalise(t).strip() for t in titles}
+    if not any(" of " in t and t.rsplit(" of ", 1)[1] in latin for t in latin if latin_only(t)):
+        return []
+    out = []
+    for title in titles:
+        found = _GENITIVE.match(normalise(title).strip())
+        if found and not latin_only(found.group(1)) and found.group(1).strip() not in latin:
+            out.append(found.group(1).strip())
+    return out
+
+
 def _folded(word: str) -> str:
     """A romaji word with its long vowels short (gokuu -> goku, tanjirou -> tanjiro)."""
     return min(long_vowel_forms(word), key=len)

@@ -148,3 +148,23 @@ def test_a_listed_given_name_is_not_implied():
     assert MentionDetector([{"id": "kny", "titles": ["鬼滅の刃"], "characters": [
         {"id": "tanjiro", "names": ["竈門炭治郎", "炭治郎", "Tanjirō Kamado", "Tanjirō"]}]}]).detect(
         {"title": "炭治郎の耳飾りを作る"}).characters[0].character == "tanjiro"
+
+
+def test_short_title_as_the_genitive_of_the_long_one():
+    from matcher.text.names import short_titles  # new in this round
+
+    assert short_titles(["ゼルダの伝説", "The Legend of Zelda", "Zelda", "젤다의 전설"]) == ["ゼルダ", "젤다"]
+    # guards: no "of" title whose part is listed alone
+    assert short_titles(["推しの子", "Oshi no Ko", "최애의 아이"]) == []
+    assert short_titles(["葬送のフリーレン", "Sousou no Frieren"]) == []
+
+
+@pytest.mark.parametrize("post, expected", [
+    ({"title": "링크 요리 모음", "hashtags": ["젤다", "링크"]}, ["link"]),
+    ({"title": "リンクの弓", "hashtags": ["ゼルダ"]}, ["link"]),
+    ({"title": "링크 공유합니다"}, []),  # guard: the word
+])
+def test_common_word_name_with_the_short_title(post, expected):
+    detector = MentionDetector([{"id": "zelda", "titles": ["ゼルダの伝説", "The Legend of Zelda", "Zelda", "젤다의 전설"],
+                                 "characters": [{"id": "link", "names": ["リンク", "Link", "링크"]}]}])
+    assert chars(detector, **post) == expected
