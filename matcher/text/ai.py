@@ -19,6 +19,9 @@ _VIA = ("made with", "made using", "made in", "created with", "created in", "gen
         "made it with", "made this in", "made this using", "did this with", "tried",
         "made w", "generated w", "created w", "animated w", "made it w", "made this w")  # "w/" for with
 VIA_STARTS = tuple(f"{via} " for via in _VIA)  # a generator's name after one of these: "made with sora"
+# ... or before one of these, in Japanese or romaji: "Veo de seisei", "Soraで作った", "Pikaで動かした"
+_VIA_AFTER = ("de seisei", "de tsukutta", "de tsukurimashita", "de sakusei", "de tsukuri", "de ugokashita",
+              "de douga", "で生成", "で作", "で動か", "で制作", "で動画化")
 # generator -> forms that name it as a generator; a "*" form is also taken after a "made with"-like word
 GENERATORS: dict[str, tuple[str, ...]] = {
     "sora": ("sora2", "sora 2", "openai sora", "sora openai", "open ai sora", "sora open ai", "sora ai", "soraai", "sora app", "sora2ai",
@@ -118,6 +121,8 @@ def marker_forms() -> list[tuple[str, tuple[str, str], bool]]:
     out: dict[str, tuple[tuple[str, str], bool]] = {}
 
     def add(form: str, value: tuple[str, str], camel_only: bool = False) -> None:
+        if " with " in f" {form} ":  # "w/" for with: "made w/ A.I."
+            add(f" {form} ".replace(" with ", " w ").strip(), value, camel_only)
         for variant in _run_together(form):
             if variant not in out or out[variant][1] and not camel_only:
                 out[variant] = (value, camel_only)
@@ -127,6 +132,8 @@ def marker_forms() -> list[tuple[str, tuple[str, str], bool]]:
             if form.startswith("*"):
                 for via in _VIA:
                     add(f"{via} {form[1:]}", (GENERATOR, name))
+                for via in _VIA_AFTER:
+                    add(f"{form[1:]} {via}" if via.isascii() else f"{form[1:]}{via}", (GENERATOR, name))
             elif form.lstrip("~") != form.lstrip("~").lower():  # a brand in its own camel case
                 brand = form.lstrip("~")
                 add(brand.lower(), (GENERATOR, name), form.startswith("~"))

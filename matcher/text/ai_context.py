@@ -190,6 +190,38 @@ def asked(raw_field: str, at: int, stop_at: int) -> bool:
         words[0] in WH_WORDS and len(words) > 1 and words[1] in WH_THEN))
 
 
+# a question answered no right after its question marks ("made with AI? nope, screen cap", "AI?? no")
+_ANSWERED_NO = re.compile(r"[?？!！]* *(?:no|nope|nah|not really|of course not|いいえ|違う|違います|ちがう|아니|아뇨|不是)"
+                          r"(?![A-Za-z])", re.IGNORECASE)
+# a person called AI: an honorific after it (歌手AIさん, AIちゃん, AI씨)
+_HONORIFIC_AFTER = re.compile(r" ?(?:さん|ちゃん|さま|様|くん|氏|씨|님)")
+# AI spelled out in the post as something else ("artificial insemination", "Amnesty International")
+_OTHER_AI = re.compile(r"\b(?:[Aa]rtificial (?![Ii]ntelligen)[Ii][a-z]+|A[a-z]{3,} I[a-z]{3,})\b")
+
+
+def answered_no(raw_field: str, stop_at: int, next_field: str) -> bool:
+    """Whether the clause of the marker ending at STOP_AT asks (question marks) and the next words, in this field or
+    at the start of the next one (a title asking, the description answering), say no."""
+    if "?" not in raw_field and "？" not in raw_field:
+        return False
+    rest = raw_field[stop_at:]
+    if not rest.strip().startswith(("?", "？")):
+        return False
+    after = rest.strip().lstrip("?？!！ ")
+    return bool(_ANSWERED_NO.match(after or next_field.strip()))
+
+
+def person_called_ai(text: str, end: int) -> bool:
+    """Whether the bare AI ending at END (canonical text) is a person's name: an honorific after it."""
+    return bool(_HONORIFIC_AFTER.match(text, end))
+
+
+def ai_spelled_otherwise(raw_text: str) -> bool:
+    """Whether the post (the fields as they appeared) spells out another AI (artificial insemination, Amnesty
+    International): then its bare AI is that."""
+    return bool(_OTHER_AI.search(raw_text))
+
+
 def names_the_character(text: str, end: int) -> bool:
     """Whether a generator's name after "using", "tried"... is followed by the character's possessive or
     things of a character ("using Sora's keyblade", "tried Sora cosplay")."""

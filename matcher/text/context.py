@@ -56,10 +56,10 @@ PERSON_BEFORE = ("my name is", "name is", "named", "called", "my friend", "my so
 # the same in Japanese and Chinese, written right after or before the name (ナミ島, 娜美岛, ホテルナルト)
 HAN_PLACE_AFTER = ("島", "岛", "駅", "站", "市", "町", "村", "港", "橋", "桥", "店", "街", "海峡", "温泉", "公園",
                    "公园", "酒店", "餐厅", "餐廳", "食堂", "商店", "書店", "酒場", "旅館", "病院", "神社", "屋",
-                   "ホテル", "カフェ", "通り", "通", "浜", "濱", "海岸", "岬", "峠", "坂", "湖", "寺", "城跡", "寿司", "鮨", "巻き", "巻", "そば", "うどん", "ラーメン", "整骨院", "医院")
+                   "ホテル", "カフェ", "通り", "通", "浜", "濱", "海岸", "岬", "峠", "坂", "湖", "寺", "城跡", "寿司", "鮨", "巻き", "巻", "そば", "うどん", "ラーメン", "整骨院", "医院", "稲荷", "稻荷", "神宮", "大社")
 # the last character of a Han word for a shop or a hall, within the few Han characters right after a name
 # (鸣人拉面馆, ルフィ亭, ナミ美容室: ramen shop, -tei, beauty salon)
-HAN_BUSINESS_CHARS = frozenset("店館馆亭室堂屋院坊楼樓")
+HAN_BUSINESS_CHARS = frozenset("店館馆亭室堂屋院坊楼樓社宮宫")  # 社, 宮: a shrine (佐助稲荷神社)
 HAN_BUSINESS_WINDOW = 4
 # ... and the words before a name that make it a place, a business, a pet or a child of the uploader's
 KANA_PLACE_BEFORE = ("ホテル", "カフェ", "レストラン", "旅館", "民宿", "ペンション", "酒店", "餐厅", "咖啡",
@@ -188,7 +188,7 @@ _PERSON_AFTER_FIRST = frozenset(("and", "n", "the", "s", "turns", "is", "first",
 CJK_PERSON_BEFORE = ("彼氏の", "彼女の", "息子の", "娘の", "友達の", "友人の", "妹の", "弟の", "兄の", "姉の", "夫の",
                      "妻の", "旦那の", "嫁の", "甥の", "姪の", "孫の", "彼氏", "息子", "娘", "うちのハムスターの",
                      "我儿子", "我女儿", "我男朋友", "我女朋友", "我老公", "我老婆", "我朋友", "我弟弟", "我妹妹",
-                     "我哥哥", "我姐姐", "我兒子", "我女兒", "우리 아들", "우리 딸", "남친", "여친", "내 친구",
+                     "我哥哥", "我姐姐", "我兒子", "我女兒", "我同事", "我同学", "我同學", "我室友", "同僚の", "우리 아들", "우리 딸", "남친", "여친", "내 친구",
                      "우리 남편", "우리 아내", "우리 집 강아지", "우리 집 고양이",
                      # a trade said before a person's name (가수 나미, 歌手の, 演员)
                      "가수", "배우", "선수", "아나운서", "기자", "모델", "개그맨", "개그우먼", "앵커", "감독",

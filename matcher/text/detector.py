@@ -23,7 +23,7 @@ from matcher.text import ai, ai_context
 from matcher.text.context import (HanWords, counted_noun, crossover, fandom_post, glued_hangul, katakana_compound,
                                   names_a_place, names_someone, other_franchise, personal_post, surname_after,
                                   used_as_word)
-from matcher.text.names import expand_name
+from matcher.text.names import expand_name, given_names, short_titles
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
     HAN,
@@ -154,7 +154,8 @@ class MentionDetector:
         char_forms: dict[str, dict[int, bool]] = {}  # form -> {character index: ambiguous}
         for wi, work in enumerate(works):
             self.work_ids.append(str(work["id"]))
-            titles = [t for title in work.get("titles") or [] for t in expand_name(str(title), swap=False)]
+            listed_titles = [str(t) for t in work.get("titles") or []]
+            titles = [t for title in listed_titles + short_titles(listed_titles) for t in expand_name(title, swap=False)]
             for form in titles:
                 forms.setdefault(form, []).append(Entry(WORK, wi, form, _common_title(form)))
             for character in work.get("characters") or []:
@@ -162,10 +163,14 @@ class MentionDetector:
                 self.characters.append((str(character["id"]), wi))
                 names = [str(n) for n in character.get("names") or []]
                 common = common_character(names)
-                for name in names:
+                implied = given_names(names)  # 悟空 of 孫悟空: the holder did not list it alone (the Monkey King)
+                for name in names + implied:
                     one_word = " " not in normalise(name).strip()
                     for form in expand_name(name):
-                        ambiguous = is_common(form) or (common and one_word)
+                        # a Han form is a word only by the Chinese dictionary (HanWords below): 乔巴 and 林克
+                        # are transliterations, not the words chopper and link
+                        ambiguous = is_common(form) or (common and one_word and not _han_only(form)) or (
+                            name in implied and _han_only(form))
                         known = char_forms.setdefault(form, {})
                         known[ci] = known.get(ci, True) and ambiguous
         title_forms = {f for f, entries in forms.items() if entries}
@@ -178,6 +183,30 @@ class MentionDetector:
             for ci, ambiguous in sorted(cis.items()):
                 forms.setdefault(form, []).append(Entry(CHAR, ci, form, shared or ambiguous))
         self._longer_titles = {f for f in title_forms if f not in char_forms}
+        # hiragana forms made from a katakana name (なると of ナルト), which the holder did not write so: run into a
+        # word after them they are that word (なると金時, なるとわかめ)
+        listed = {normalise(str(n)).strip() for work in works for c in work.get("characters") or []
+                  for n in c.get("names") or []}
+        self._made_hiragana = frozenset(f for f in char_forms if f not in listed and all(
+            is_hiragana(c) for c in f))
+        # what a title writes before its character's name (超级 of 超级马力欧, スーパー of スーパーマリオ): before any form
+        # of that name (超级马里奥兄弟) it makes a longer title, the work's
+        by_character: dict[int, list[str]] = {}
+        for form, cis in char_forms.items():
+            for ci in cis:
+                by_character.setdefault(ci, []).append(form)
+        self._title_prefixes: dict[int, tuple[str, ...]] = {}
+        for form, entries in forms.items():
+            for entry in entries:
+                if entry.kind != WORK:
+                    continue
+                for ci, (_, wi) in enumerate(self.characters):
+                    if wi != entry.index:
+                        continue
+                    prefixes = {form[:at] for name in by_character.get(ci, ()) if (at := form.find(name)) > 0
+                                and form[:at].strip()}
+                    if prefixes:
+                        self._title_prefixes[ci] = tuple(sorted(set(self._title_prefixes.get(ci, ())) | prefixes))
         # Korean names and titles a Korean name may run into in a hashtag (#나루토사스케)
         self._hangul_names = tuple(sorted(f for f in forms if f and all(is_hangul(c) for c in f)))
         self._hangul_set = frozenset(self._hangul_names)
@@ -189,6 +218,15 @@ class MentionDetector:
         self._one_word_latin = frozenset(f for f in char_forms if latin_only(f) and " " not in f)
         self._given_names = frozenset(f for f in char_forms if latin_only(f) and " " not in f
                                       and len(f) <= GIVEN_NAME_CHARS)
+        # the surnames the holder lists after a given name (Anya Forger, Tifa Lockhart): another capitalised
+        # surname after it is someone else (Anya Jenkins), even in a post with words of fandom
+        self._listed_surnames: dict[str, set[str]] = {}
+        for work in works:
+            for character in work.get("characters") or []:
+                for name in character.get("names") or []:
+                    words = normalise(str(name)).split()
+                    if len(words) == 2 and latin_only(words[0]) and latin_only(words[1]):
+                        self._listed_surnames.setdefault(words[0], set()).add(words[1])
         # two-word names whose words are both common words (cloud strife, princess peach): lower case, they
         # may be a phrase ("the cloud strife at work"), and count only with the work named
         self._phrases = frozenset(f for f in char_forms if f.count(" ") == 1 and latin_only(f)
@@ -271,6 +309,15 @@ class MentionDetector:
                     ai_hits.append((fi, begin, end + 1, entry))
         if _LEET_HINT.search(text):
             char_hits += self._leet_hits(text, seps)
+            ai_hits += self._leet_ai_hits(text, seps)
+        if self._title_prefixes and char_hits:  # 超级马里奥兄弟: the title's word before another form of the name
+            kept = []
+            for h in char_hits:
+                if h[3].index in self._title_prefixes and text.endswith(self._title_prefixes[h[3].index], 0, h[1]):
+                    work_hits.append((h[0], Entry(WORK, self.characters[h[3].index][1], h[3].form), h[1]))
+                else:
+                    kept.append(h)
+            char_hits = kept
         if title_spans:  # a name inside a title is the work's (Super Mario), not the character's
             char_hits = [h for h in char_hits if not any(a <= h[1] and h[2] <= b for a, b in title_spans)]
         if others:  # "My cat Nami" in the title: "Nami the Tabby" (the uploader) is the cat too
@@ -312,6 +359,26 @@ class MentionDetector:
                 hits += [(fi, begin, stop, e) for e in entries if e.kind == CHAR]
         return hits
 
+    def _leet_ai_hits(self, text: str, seps: list[int]) -> list[tuple[int, int, int, Entry]]:
+        """AI markers with digits for letters inside a word ("made with s0ra", "k1ing"; 1 read as i, then as l):
+        the text read again with such words decoded (same length, so places hold), a marker found only when it
+        covers the whole decoded word (veo3ai is no marker)."""
+        words = [(w.start(), w.end()) for w in _LEET_WORD.finditer(text)]
+        hits = []
+        for table in (_LEET, _LEET_L):
+            decoded = list(text)
+            for a, b in words:
+                decoded[a:b] = text[a:b].translate(table)
+            for end, (length, entries, check) in self.automaton.iter("".join(decoded)):
+                begin = end - length + 1
+                if not any(begin <= a and b <= end + 1 for a, b in words):
+                    continue
+                if check and not _bounded(text, begin, end + 1, entries[0].form):
+                    continue
+                fi = bisect.bisect_left(seps, begin)
+                hits += [(fi, begin, end + 1, e) for e in entries if e.kind not in (CHAR, WORK)]
+        return hits
+
     def _in_context(self, text: str, begin: int, end: int, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
         """ENTRIES of a name matched at [begin, end) as the words around it leave them: none when the name is
         part of a longer word (나미섬, 一路飞奔); ambiguous (counted only with the work named elsewhere) when
@@ -320,7 +387,8 @@ class MentionDetector:
         if (is_hangul(first) and glued_hangul(text, begin, end, self._hangul_names)) or (
                 self._han and HAN.match(first) and self._han.inside_word(text, begin, end)):
             return tuple(e for e in entries if e.kind not in (CHAR, WORK))
-        if names_a_place(text, begin, end) or (is_katakana(text[end - 1]) and (
+        if names_a_place(text, begin, end) or (entries[0].form in self._made_hiragana and (
+                _hiragana_word_goes_on(text, end))) or (is_katakana(text[end - 1]) and (
                 katakana_compound(text, end, self._katakana_names) or self._katakana_before(text, begin)
                 or _kanji_word_after(text, begin, end))) or (
                 HAN.match(first) and self._han_surname_before(text, begin, end)):
@@ -393,11 +461,16 @@ class MentionDetector:
                 entry = dataclasses.replace(entry, ambiguous=True)  # "All ten Sephiroth from the Zohar"
             if entry.ambiguous:
                 pass
+            elif HAN.match(entry.form[0]) and _dotted_after(raw[FIELDS[fi]], text[begin:end]):
+                entry = dataclasses.replace(entry, ambiguous=True)  # 克劳德·莫奈: Claude Monet, not Cloud
             elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):
                 entry = dataclasses.replace(entry, ambiguous=True)
             elif entry.form in self._phrases:
                 if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
                     entry = dataclasses.replace(entry, ambiguous=True)
+            elif entry.form in self._listed_surnames and self._other_surname(raw[FIELDS[fi]], text[begin:end],
+                                                                            self._listed_surnames[entry.form]):
+                entry = dataclasses.replace(entry, ambiguous=True)  # Anya Jenkins: the holder lists Anya Forger
             elif entry.form in self._given_names and self._surname(raw[FIELDS[fi]], text[begin:end]):
                 # words of fandom outside the uploader's name (a channel called "EuroNewsClips" is no clip of anime)
                 fandom = fandom_post(text[:text.rfind(FIELD_SEP)]) if fandom is None else fandom
@@ -425,13 +498,20 @@ class MentionDetector:
             out.append((fi, begin, end, entry))
         return out
 
-    def _surname(self, field_text: str, form: str) -> bool:
-        """Whether a one-word Latin name is followed by a capitalised word that is no English word and no
-        catalogue or hashtag word: a surname (Nami Tamaki, Mario Draghi)."""
+    def _other_surname(self, field_text: str, form: str, listed: set[str]) -> bool:
+        """Whether a given name the holder lists with a surname (Anya Forger) is followed by another capitalised
+        word that is no catalogue or hashtag word, in a field not written in title case (a lower-case word
+        follows): another person's surname, English word or not (Anya Jenkins, Tifa Morgan)."""
+        found = _other_surname_re(form).search(field_text)
+        return bool(found) and (word := found.group(1).casefold()) not in listed and word not in self._glue
+
+    def _surname(self, field_text: str, form: str) -> str:
+        """The capitalised word after a one-word Latin name that is no English word and no catalogue or hashtag
+        word: a surname (Nami Tamaki, Mario Draghi); "" when there is none."""
         if " " not in field_text:
-            return False
+            return ""
         word = surname_after(field_text, as_written(field_text, form))
-        return bool(word) and word not in self._glue and word not in _common_words()
+        return word if word and word not in self._glue and word not in _common_words() else ""
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
         named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
@@ -489,6 +569,16 @@ def _short_name(form: str) -> bool:
     return len(form) <= SHORT_SHARED_CHARS
 
 
+def _hiragana_word_goes_on(text: str, end: int) -> bool:
+    """Whether a hiragana name ending at END runs on into a word: a Han character that is no fan suffix, or
+    hiragana that is no particle (なると金時, なるとわかめ; not なるとの, なると推し)."""
+    if end >= len(text):
+        return False
+    after = text[end]
+    return (bool(HAN.match(after)) and after not in FAN_KANJI_AFTER) or (
+        is_hiragana(after) and after not in HIRAGANA_PARTICLES)
+
+
 def _kanji_word_after(text: str, begin: int, end: int) -> bool:
     """Whether a short katakana name runs into one Han character that is no fan suffix and stops there: a word
     of its own (ゾロ目; not ナミ推し, ゾロ誕)."""
@@ -502,6 +592,25 @@ def _kanji_word_after(text: str, begin: int, end: int) -> bool:
 _LEET_HINT = re.compile(r"[a-z][0-9]+[a-z]")
 _LEET_WORD = re.compile(r"(?<![0-9a-z])[0-9a-z]*[a-z][0-9]+[a-z][0-9a-z]*(?![0-9a-z])")
 _LEET = str.maketrans("013457", "oieast")
+_LEET_L = str.maketrans("013457", "oleast")  # 1 for l (k1ing)
+
+
+@functools.lru_cache(maxsize=4096)
+def _other_surname_re(form: str) -> re.Pattern:
+    """FORM as a word, a capitalised word, then a word in lower case: "Anya Jenkins best moments" (no title case)."""
+    return re.compile(rf"(?<![A-Za-z])(?i:{re.escape(form)})[ \t]+([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6"
+                      rf"\u00f8-\u00ff]{{2,}})[ \t]+[a-z]")
+_NAME_DOTS = "·・•‧･"  # between the given name and the surname of a foreign name written in Han or kana
+
+
+def _dotted_after(raw_field: str, form: str) -> bool:
+    """Whether a Han name is followed, as written, by a name dot and more Han: a foreign full name with another
+    surname (克劳德·莫奈, Claude Monet), not the character."""
+    if not any(d in raw_field for d in _NAME_DOTS):
+        return False
+    alias = as_written(raw_field, form)
+    at = raw_field.find(alias) + len(alias)
+    return 0 < at < len(raw_field) - 1 and raw_field[at] in _NAME_DOTS and bool(HAN.match(raw_field[at + 1]))
 
 
 def _fields(post: dict) -> dict[str, str]:
@@ -577,19 +686,27 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     the words around deny, criticise or ask about (ai_context), nor AI in the game's sense (the CPU AI)."""
     negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
     seen = set()
-    hand_made = love = None  # read once, when a marker needs them
+    hand_made = love = other_ai = None  # read once, when a marker needs them
     for fi, b, e, entry in hits:
         if entry.kind == ai.NEGATION:
             continue
         if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations):
             continue
         raw_field = raw[FIELDS[fi]]
-        if entry.marker == ai.BARE_AI and not _bare_ai_counts(raw_field, fi, post):
-            continue
+        if entry.marker == ai.BARE_AI:
+            if not _bare_ai_counts(raw_field, fi, post) or ai_context.person_called_ai(text, e) or (
+                    text.endswith(" to ", 0, b) and not text.startswith(" ai ", e - 1)):
+                continue  # 歌手AIさん; "please don't feed it to AI" (AI the recipient, not the maker)
+            if other_ai is None:
+                other_ai = ai_context.ai_spelled_otherwise(" ".join(raw[f] for f in FIELDS))
+            if other_ai:
+                continue  # "cattle AI technician" beside "artificial insemination"
         at, stop = _raw_span(raw_field, text, seps[fi - 1] + 1 if fi else 0, b, e)
         written = raw_field[at:stop]
         if entry.ambiguous and not ai.camel_written(written):
             continue  # "stopped mid journey", "minimax algorithm"
+        if entry.kind == ai.GENERATOR and " " in written and written.islower() and text.startswith(" of ", e):
+            continue  # "stable diffusion of ink in water": the words, in lower case before "of"
         if " " in written.strip() and ai_context.across_clauses(written):
             continue  # "subtitles by AI, clip from ep 1": no "AI clip"
         if ai.BARE_AI in entry.form.split() and not ai.upper_ai(written):
@@ -607,8 +724,9 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
                 entry.marker == ai.BARE_AI and (ai_context.game_sense(text, b, e) or ai_context.other_use(text, b, e))):
             continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI搭載
-        if ai_context.asked(raw_field, at, stop):
-            continue  # "did you use AI for this?", これAIで作ったの？
+        if ai_context.asked(raw_field, at, stop) or ai_context.answered_no(
+                raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else ""):
+            continue  # "did you use AI for this?", これAIで作ったの？, "made by AI?? no, made by me"
         key = (entry.kind, entry.marker)
         if key in seen:
             continue

@@ -124,6 +124,55 @@ def _script_forms(form: str) -> set[str]:
     return out
 
 
+def given_names(names: list[str]) -> list[str]:
+    """Short forms the holder's own names imply: a Han full name whose last characters read (pykakasi) as a
+    one-word Latin name the holder lists, which is also a word of a longer Latin name the holder lists
+    (孫悟空 + "Son Goku" + "Goku" -> 悟空, and the reading with its long vowels: Gokuu, Son Gokuu)."""
+    latin = [normalise(n).strip() for n in names if latin_only(normalise(n).strip())]
+    singles = {_folded(w): w for w in latin if " " not in w}
+    fulls = [w.split(" ") for w in latin if " " in w]
+    listed = {normalise(n).strip() for n in names}
+    out: list[str] = []
+    for name in names:
+        han = normalise(name).replace(" ", "")
+        if len(han) <= MIN_HAN_CHARS or not all(HAN.match(c) for c in han):
+            continue
+        for cut in range(1, len(han) - MIN_HAN_CHARS + 1):
+            reading = "".join(part["hepburn"] for part in _kakasi().convert(han[cut:])).lower()
+            word = singles.get(_folded(reading))
+            if not word or not reading.isalpha():
+                continue
+            for full in fulls:
+                if word in full:
+                    out += [han[cut:], reading, " ".join(reading if w == word else w for w in full)]
+            break
+    return [form for form in dict.fromkeys(out) if form not in listed]
+
+
+_GENITIVE = re.compile(r"^(.{2,}?)(?:の|ノ|의 |의|的)")
+
+
+def short_titles(titles: list[str]) -> list[str]:
+    """Short titles the holder's own titles imply: when a Latin title ends "of S" and S is listed alone (The
+    Legend of Zelda, Zelda), the genitive that opens a Japanese, Korean or Chinese title is S in that script
+    (ゼルダの伝説 -> ゼルダ, 젤다의 전설 -> 젤다). No "of" title with its part listed alone, no short title: 推しの子 does
+    not give 推し, nor 葬送のフリーレン 葬送."""
+    latin = {normalise(t).strip() for t in titles}
+    if not any(" of " in t and t.rsplit(" of ", 1)[1] in latin for t in latin if latin_only(t)):
+        return []
+    out = []
+    for title in titles:
+        found = _GENITIVE.match(normalise(title).strip())
+        if found and not latin_only(found.group(1)) and found.group(1).strip() not in latin:
+            out.append(found.group(1).strip())
+    return out
+
+
+def _folded(word: str) -> str:
+    """A romaji word with its long vowels short (gokuu -> goku, tanjirou -> tanjiro)."""
+    return min(long_vowel_forms(word), key=len)
+
+
 def simplified(form: str) -> str:
     """FORM with its Han characters in simplified Chinese (OpenCC)."""
     return _opencc("t2s").convert(form)
