@@ -125,6 +125,8 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
     elif is_hangul(last) and text.startswith(HANGUL_PLACE_AFTER, end + 1) and text[end] == " ":
         return True  # 나미 카페, 루피 치킨
     before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
+    if _a_pet(text, end, before, is_latin_alnum(last)):
+        return True
     if is_latin_alnum(first):
         word = before.rsplit(" ", 1)[-1]
         return word in PLACE_BEFORE or word in _PERSON_BEFORE_LAST and (
@@ -145,6 +147,8 @@ def names_someone(text: str, begin: int, end: int) -> bool:
     uploader "Nami the Tabby", #SASUKE). Places are not read here: "Denji at the beach" is still Denji."""
     first, last = text[begin], text[end - 1]
     before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
+    if _a_pet(text, end, before, is_latin_alnum(last)):
+        return True
     if is_latin_alnum(last):
         if _YEAR_AFTER.match(text, end):
             return True
@@ -167,6 +171,16 @@ _PETS = ("dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "kitty", "hamst
          "pet", "son", "daughter", "cow", "duck", "chicken", "hen", "rooster", "tabby", "calico", "ginger",
          "tomcat", "cockatoo", "sheep", "goat", "pig", "lizard")
 _PET = "|".join(sorted((re.escape(p) for p in _PETS), key=len, reverse=True))
+# the animals among them: a name right after one of these, whoever's ("our neighbour's cat Makima", "the bunny Sasuke",
+# "my hamster ねずこ"), or in apposition after the name ("Goku, our rescue husky"), is a pet's
+_ANIMALS = frozenset(_PETS) - {"pet", "son", "daughter", "golden", "ginger", "lab"}
+_ANIMAL = "|".join(sorted((re.escape(p) for p in _ANIMALS), key=len, reverse=True))
+_APPOSITION_REACH = 3  # words between "our"/"my" and the animal after a name ("Luffy, my new golden retriever puppy")
+_ANIMAL_APPOSITION = re.compile(
+    rf" (?:our|my|his|her|their) (?:[a-z]+ ){{0,{_APPOSITION_REACH}}}(?:{_ANIMAL})(?=[ \x1f]|$)")
+# ... and in Japanese, Chinese and Korean, the animal written right before the name (保護した子猫 なると, 仓鼠小八)
+CJK_ANIMALS_BEFORE = ("猫", "子猫", "仔猫", "犬", "子犬", "仔犬", "ハムスター", "うさぎ", "ウサギ", "インコ", "柴犬",
+                      "猫咪", "小猫", "小狗", "狗狗", "仓鼠", "倉鼠", "兔子", "강아지", "고양이", "햄스터", "토끼")
 _PERSON_BEFORE_RE = re.compile(
     rf"(?:^|[ \x1f])(?:(?:my|our|his|her|their) (?:new |little |baby |pet |sweet |old )?(?:{_PET})"
     r"|me and|me n|met|happy birthday to my|(?:my|our) (?:friend|bestie|buddy|roommate"
@@ -184,6 +198,19 @@ _PERSON_BEFORE_LAST = frozenset({p.split()[-1] for p in (*PERSON_BEFORE, *_PETS)
     "colleague", "classmate", "teacher", "grandson", "granddaughter", "nephew", "niece", "cousin", "twin", "twins"})
 _PERSON_AFTER_FIRST = frozenset(("and", "n", "the", "s", "turns", "is", "first", "1st", "got", "wedding",
                                  "graduation", "graduated"))
+_APPOSITION_FIRST = frozenset(("our", "my", "his", "her", "their"))
+
+
+def _a_pet(text: str, end: int, before: str, latin_last: bool) -> bool:
+    """Whether the name ending at END, BEFORE being the text before it, is a pet's: an animal word right before it
+    (in any script of the name: "my hamster ねずこ"), or after a Latin name an animal in apposition ("Goku, our
+    rescue husky"). "my cat dressed as Luffy" keeps: the word before is "as"."""
+    if before.rsplit(" ", 1)[-1] in _ANIMALS or before.replace(" ", "").endswith(CJK_ANIMALS_BEFORE):
+        return True
+    if latin_last:
+        after = _NEXT_WORDS.match(text, end)
+        return bool(after and after.group(1) in _APPOSITION_FIRST and _ANIMAL_APPOSITION.match(text, end))
+    return False
 # the same before a name in Japanese, Chinese and Korean (彼氏のリク, 我儿子, 우리 아들)
 CJK_PERSON_BEFORE = ("彼氏の", "彼女の", "息子の", "娘の", "友達の", "友人の", "妹の", "弟の", "兄の", "姉の", "夫の",
                      "妻の", "旦那の", "嫁の", "甥の", "姪の", "孫の", "彼氏", "息子", "娘", "うちのハムスターの",
