@@ -240,6 +240,11 @@ OTHER_USE_STEMS = ("upscal", "enhanc", "remaster", "restor", "interpolat", "colo
                    "clean", "remov", "narrat", "voiceover")  # "AI-cleaned audio", "audio cleaned up with AI"
 OTHER_USE_WINDOW = 2  # words after a bare AI read for those stems (AI frame interpolation)
 OTHER_USE_REACH = 4  # words before a bare AI read for them ("dubbed in Spanish with AI")
+# ... and further back in its field, up to this many words, unless a word of making stands between: "upscaled to 4K
+# using Topaz AI" is footage treated, "upscaled, then the voice made by Suno AI" a clip made
+OTHER_USE_FIELD_REACH = 10
+MAKING_WORDS = frozenset(("made", "make", "making", "generated", "generate", "generating", "created", "create",
+                          "animated", "animate", "rendered", "render", "voiced", "sung", "drawn", "produced"))
 # ... and the same right after or shortly before AI in Japanese, Chinese and Korean (AI字幕, AI翻訳, AI搭載, AI修复,
 # 字幕はAIで, AI 자막, AI 업스케일)
 CJK_OTHER_USE = ("字幕", "翻訳", "翻译", "翻譯", "高画質", "高畫質", "高画质", "アップスケール", "アプコン", "補間", "补帧",
@@ -259,8 +264,11 @@ def other_use(text: str, begin: int, end: int) -> bool:
     if _OTHER_USE_AFTER.match(text, end) or any(
             w.startswith(OTHER_USE_STEMS) for w in _words_after(text, end, OTHER_USE_WINDOW)):
         return True
-    if any(w.startswith(OTHER_USE_STEMS) for w in _words_before(text, begin, OTHER_USE_REACH)):
-        return True
+    for w in reversed(_words_before(text, begin, OTHER_USE_FIELD_REACH)):
+        if w in MAKING_WORDS:
+            break
+        if w.startswith(OTHER_USE_STEMS):
+            return True
     before = text[max(0, begin - CJK_OTHER_USE_REACH - _CJK_OTHER_USE_LONGEST):begin].replace(" ", "")
     return any(m.end() >= len(before) - CJK_OTHER_USE_REACH for m in _CJK_OTHER_USE_RE.finditer(before))
 
