@@ -717,6 +717,8 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
             hand_made = ai_context.hand_made(text) if hand_made is None else hand_made
             if hand_made:
                 continue  # "AI haters stay mad, every frame hand-drawn"
+        if entry.kind == ai.GENERATOR and HAN.match(text[b]) and not _han_generator_supported(text, b, e, hits):
+            continue  # 可灵活运用, 混元太极拳: a Chinese word; no other AI marker, no 用 before, no 生成 after
         if entry.kind == ai.GENERATOR:
             if _reduplicated(text, b, e) or ai_context.echoed(text, b, e) or ai_context.generator_denied(text, b) or (
                     entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
@@ -735,6 +737,21 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     if result.ai_markers and not result.characters and ai_context.talk_about_ai(text):
         result.ai_markers = []  # news and talk about AI or a generator (copyright, a lawsuit): no clip made
     result.ai_generated = bool(result.ai_markers)
+
+
+# a Han generator's name is also a Chinese word or a word's start (可灵活, 混元一气): it counts with support in the
+# post, another AI marker or one of these right before or after it (用可灵, 即梦生成, 可灵2.1)
+HAN_GENERATOR_BEFORE = ("用", "使用", "通过", "透過", "で")
+HAN_GENERATOR_AFTER = re.compile(r" ?(?:[0-9]|ai|生成|做|制作|製作|製|作成|で|视频|視頻|动画|動畫)")
+
+
+def _han_generator_supported(text: str, begin: int, end: int, hits) -> bool:
+    """Whether the Han generator name at [begin, end) has support: another AI marker (not a negation, not
+    another Han generator) in the post, or a word of using before or of making after it."""
+    if text.endswith(HAN_GENERATOR_BEFORE, 0, begin) or HAN_GENERATOR_AFTER.match(text, end):
+        return True
+    return any(entry.kind != ai.NEGATION and not (entry.kind == ai.GENERATOR and HAN.match(text[b]))
+               for _, b, _, entry in hits)
 
 
 def _raw_span(raw_field: str, text: str, field_start: int, begin: int, end: int) -> tuple[int, int]:
