@@ -328,6 +328,9 @@ class MentionDetector:
                          for fi, b, e, h in char_hits]
             work_hits = [(fi, dataclasses.replace(h, ambiguous=True) if h.form in words else h, at)
                          for fi, h, at in work_hits]
+        if char_hits and ai_hits:  # "Sora 2", "sora ai", ソラ2: the name written as the generator's, not the character
+            gens = [(b, e) for _, b, e, h in ai_hits if h.kind == ai.GENERATOR]
+            char_hits = [h for h in char_hits if not any(b <= h[1] and h[2] < e for b, e in gens)]
         result = Detection(id=post.get("id"))
         if char_hits:
             char_hits = self._people_and_phrases(raw, text, char_hits)

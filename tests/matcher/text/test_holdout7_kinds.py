@@ -20,6 +20,8 @@ WORKS = [
         {"id": "nezuko", "names": ["竈門禰豆子", "Nezuko Kamado", "禰豆子", "ねずこ", "Nezuko", "ネズコ"]}]},
     {"id": "jjk", "titles": ["呪術廻戦", "Jujutsu Kaisen"], "characters": [
         {"id": "gojo", "names": ["五条悟", "Satoru Gojo", "Gojo", "ゴジョウ"]}]},
+    {"id": "kingdom-hearts", "titles": ["Kingdom Hearts", "キングダムハーツ"], "characters": [
+        {"id": "sora", "names": ["ソラ", "Sora"]}, {"id": "riku", "names": ["リク", "Riku"]}]},
     {"id": "pokemon", "titles": ["ポケモン", "Pokémon"], "characters": [
         {"id": "pikachu", "names": ["ピカチュウ", "Pikachu"]}]},
 ]
@@ -84,3 +86,14 @@ def test_an_unsupported_han_generator_is_a_word(detector, title):
     ("皮卡丘散步", "用可灵做的"), ("皮卡丘散步", "即梦生成"), ("皮卡丘散步 #AI", "混元"), ("皮卡丘散步", "可灵2.1")])
 def test_a_supported_han_generator_counts(detector, title, description):
     assert ai_flag(detector, title=title, description=description) is True
+
+
+# the generator's name written as the generator ("Sora 2", "sora ai") is not the character, its work named or not
+@pytest.mark.parametrize("description", ["clip from Sora 2 #kingdomhearts", "Kingdom Hearts fan film, all Sora AI"])
+def test_a_generator_form_is_not_the_character(detector, description):
+    assert chars(detector, title="Riku on the beach", description=description) == ["riku"]
+
+
+def test_the_character_named_apart_from_the_generator(detector):  # guard: passes before and after
+    assert chars(detector, title="Sora and Riku on the beach", description="made with Sora 2 #kingdomhearts") == [
+        "riku", "sora"]
