@@ -455,6 +455,8 @@ class MentionDetector:
         personal, fandom = personal_post(text), None
         out = []
         for fi, begin, end, entry in char_hits:
+            if is_latin_alnum(text[begin]) and "." in raw[FIELDS[fi]] and _web_address(raw[FIELDS[fi]], text[begin:end]):
+                continue  # zoro.to, naruto.gg/schedule: a site named so
             if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
                     raw[FIELDS[fi]], text[begin:end]).islower():
                 continue  # "link in bio", "the power of friendship", "saves in the cloud"
@@ -614,6 +616,19 @@ def _dotted_after(raw_field: str, form: str) -> bool:
     alias = as_written(raw_field, form)
     at = raw_field.find(alias) + len(alias)
     return 0 < at < len(raw_field) - 1 and raw_field[at] in _NAME_DOTS and bool(HAN.match(raw_field[at + 1]))
+
+
+# a name written in lower case as a web address: the name, a dot, a top-level domain of two to four lower-case letters,
+# then the end, a path or a space (zoro.to, naruto.gg/...; "Luffy.exe" and "nami. to" are not)
+_ADDRESS_AFTER = re.compile(r"\.[a-z]{2,4}(?:$|[/\s])")
+
+
+def _web_address(raw_field: str, form: str) -> bool:
+    alias = as_written(raw_field, form)
+    at = raw_field.find(alias)
+    if at < 0 or not alias.islower() or (at and raw_field[at - 1].isalnum()):
+        return False
+    return bool(_ADDRESS_AFTER.match(raw_field, at + len(alias)))
 
 
 def _fields(post: dict) -> dict[str, str]:

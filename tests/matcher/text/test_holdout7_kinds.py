@@ -97,3 +97,15 @@ def test_a_generator_form_is_not_the_character(detector, description):
 def test_the_character_named_apart_from_the_generator(detector):  # guard: passes before and after
     assert chars(detector, title="Sora and Riku on the beach", description="made with Sora 2 #kingdomhearts") == [
         "riku", "sora"]
+
+
+# a name written in lower case as a web address is a site
+@pytest.mark.parametrize("title", ["stream it on zoro.to tonight", "naruto.gg/bracket is up", "sasuke.io down again?"])
+def test_a_web_address_is_no_mention(detector, title):
+    assert chars(detector, title=title) == []
+
+
+@pytest.mark.parametrize("title, expected", [  # guards: pass before and after
+    ("Luffy.exe has stopped working", ["luffy"]), ("we love zoro. to the end", ["zoro"])])
+def test_guards_for_web_addresses(detector, title, expected):
+    assert chars(detector, title=title) == expected
