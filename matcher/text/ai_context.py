@@ -11,6 +11,7 @@ question mark, which the canonical text drops)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from matcher.text.normalise import normalise
@@ -132,10 +133,16 @@ def denied(text: str, begin: int, end: int, raw_field: str, at: int, stop_at: in
                for gap in range(min(CJK_NEGATOR_REACH, len(before)) + 1))
 
 
+CLAUSE_CACHE = 8  # clauses kept normalised (the markers of one post)
+# the clauses around a marker are read by several rules in a row (denied, asked, answered_no): each normalised once.
+# Small on purpose: it serves the markers of one post (a benchmark cycling its posts gains nothing from it)
+_clause_text = functools.lru_cache(maxsize=CLAUSE_CACHE)(normalise)
+
+
 def _clause_after(raw_field: str, stop_at: int) -> str:
     """The canonical text of the clause of RAW_FIELD after STOP_AT."""
     stop = _CLAUSE_BREAK.search(raw_field, stop_at)
-    return normalise(raw_field[stop_at:stop.start() if stop else len(raw_field)])
+    return _clause_text(raw_field[stop_at:stop.start() if stop else len(raw_field)])
 
 
 def _clause_before(raw_field: str, at: int) -> str:
@@ -143,7 +150,7 @@ def _clause_before(raw_field: str, at: int) -> str:
     start = 0
     for m in _CLAUSE_BREAK.finditer(raw_field, 0, at):
         start = m.end()
-    return normalise(raw_field[start:at])
+    return _clause_text(raw_field[start:at])
 
 
 VIA_WORDS = frozenset(("made", "with", "using", "by", "in", "via", "created", "generated", "animated", "done"))

@@ -116,7 +116,8 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
             return True
         if words[:1] and words[0] in TITLE_AFTER:
             return True  # a game or show named after the character (Mario Kart, Luigi's Mansion): the work's
-        if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end):
+        if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end) or _animal_after(
+                text, end, after):
             return True
     elif text.startswith(HAN_PLACE_AFTER, end) or _han_business_after(text, end):
         return True
@@ -125,13 +126,11 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
     elif is_hangul(last) and text.startswith(HANGUL_PLACE_AFTER, end + 1) and text[end] == " ":
         return True  # 나미 카페, 루피 치킨
     before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
-    if _a_pet(text, end, before, is_latin_alnum(last)):
-        return True
     if is_latin_alnum(first):
         word = before.rsplit(" ", 1)[-1]
-        return word in PLACE_BEFORE or word in _PERSON_BEFORE_LAST and (
+        return word in PLACE_BEFORE or word in _ANIMALS or word in _PERSON_BEFORE_LAST and (
             f" {before}".endswith(_PERSON_ENDS) or bool(_PERSON_BEFORE_RE.search(before)))
-    return before.endswith(KANA_PLACE_BEFORE) or before.endswith(CJK_PERSON_BEFORE)
+    return before.endswith(KANA_PLACE_BEFORE) or before.endswith(CJK_PERSON_BEFORE) or _animal_before(before)
 
 
 # a year right after a Latin name: the name of an event or a show (SASUKE2025, "Zoro 2024 festival"); a fan's "Naruto
@@ -147,13 +146,14 @@ def names_someone(text: str, begin: int, end: int) -> bool:
     uploader "Nami the Tabby", #SASUKE). Places are not read here: "Denji at the beach" is still Denji."""
     first, last = text[begin], text[end - 1]
     before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
-    if _a_pet(text, end, before, is_latin_alnum(last)):
+    if _animal_before(before):
         return True
     if is_latin_alnum(last):
         if _YEAR_AFTER.match(text, end):
             return True
         after = _NEXT_WORDS.match(text, end)
-        if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end):
+        if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end) or _animal_after(
+                text, end, after):
             return True
     if is_latin_alnum(first):
         word = before.rsplit(" ", 1)[-1]
@@ -201,16 +201,17 @@ _PERSON_AFTER_FIRST = frozenset(("and", "n", "the", "s", "turns", "is", "first",
 _APPOSITION_FIRST = frozenset(("our", "my", "his", "her", "their"))
 
 
-def _a_pet(text: str, end: int, before: str, latin_last: bool) -> bool:
-    """Whether the name ending at END, BEFORE being the text before it, is a pet's: an animal word right before it
-    (in any script of the name: "my hamster ねずこ"), or after a Latin name an animal in apposition ("Goku, our
-    rescue husky"). "my cat dressed as Luffy" keeps: the word before is "as"."""
-    if before.rsplit(" ", 1)[-1] in _ANIMALS or before.replace(" ", "").endswith(CJK_ANIMALS_BEFORE):
-        return True
-    if latin_last:
-        after = _NEXT_WORDS.match(text, end)
-        return bool(after and after.group(1) in _APPOSITION_FIRST and _ANIMAL_APPOSITION.match(text, end))
-    return False
+def _animal_before(before: str) -> bool:
+    """Whether an animal word comes right before a name, BEFORE being the text before it (right-stripped), in any
+    script of the name: "the bunny Sasuke", "my hamster ねずこ", 保護した子猫 なると. "my cat dressed as Luffy"
+    keeps: the word before is "as"."""
+    return before[-1:].isascii() and before.rsplit(" ", 1)[-1] in _ANIMALS or before.endswith(CJK_ANIMALS_BEFORE)
+
+
+def _animal_after(text: str, end: int, after) -> bool:
+    """Whether an animal in apposition follows the Latin name ending at END ("Goku, our rescue husky"), AFTER
+    being _NEXT_WORDS matched there."""
+    return bool(after and after.group(1) in _APPOSITION_FIRST and _ANIMAL_APPOSITION.match(text, end))
 # the same before a name in Japanese, Chinese and Korean (彼氏のリク, 我儿子, 우리 아들)
 CJK_PERSON_BEFORE = ("彼氏の", "彼女の", "息子の", "娘の", "友達の", "友人の", "妹の", "弟の", "兄の", "姉の", "夫の",
                      "妻の", "旦那の", "嫁の", "甥の", "姪の", "孫の", "彼氏", "息子", "娘", "うちのハムスターの",

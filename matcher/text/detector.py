@@ -455,7 +455,7 @@ class MentionDetector:
         personal, fandom = personal_post(text), None
         out = []
         for fi, begin, end, entry in char_hits:
-            if is_latin_alnum(text[begin]) and "." in raw[FIELDS[fi]] and _web_address(raw[FIELDS[fi]], text[begin:end]):
+            if is_latin_alnum(text[begin]) and "." in raw[FIELDS[fi]] and _ADDRESS.search(raw[FIELDS[fi]]) and _web_address(raw[FIELDS[fi]], text[begin:end]):
                 continue  # zoro.to, naruto.gg/schedule: a site named so
             if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
                     raw[FIELDS[fi]], text[begin:end]).islower():
@@ -621,6 +621,7 @@ def _dotted_after(raw_field: str, form: str) -> bool:
 # a name written in lower case as a web address: the name, a dot, a top-level domain of two to four lower-case letters,
 # then the end, a path or a space (zoro.to, naruto.gg/...; "Luffy.exe" and "nami. to" are not)
 _ADDRESS_AFTER = re.compile(r"\.[a-z]{2,4}(?:$|[/\s])")
+_ADDRESS = re.compile(r"[a-z0-9]\.[a-z]{2,4}(?:$|[/\s])")  # any such address in a field: read on only then
 
 
 def _web_address(raw_field: str, form: str) -> bool:
