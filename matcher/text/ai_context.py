@@ -86,7 +86,8 @@ _CJK_DENIAL_END = re.compile(r"(?:(?:では|じゃ)(?:ない|ありません|な
 # "everyone says my animation is AI", "commenters assume"): reported, not said
 _REPORTED = re.compile(r"(?:^| )(?:[a-z]+ers|people|everyone|everybody|they|some|many|commenters|comments|folks|viewers|someone"
                        r"|somebody|haters|ppl|y all|half)(?: [a-z]+)? (?:think|thinks|thought|say|says|said|assume|assumes"
-                       r"|assumed|claim|claims|claimed|believe|believes|swear|swears|accuse|accused|call|called)(?= |$)")
+                       r"|assumed|claim|claims|claimed|believe|believes|swear|swears|accuse|accused|call|called"
+                       r"|saying|thinking|assuming|claiming|believing|swearing|accusing|calling)(?= |$)")
 _CLAUSE_BREAK = re.compile(r"[.!?。！？\n|｜【】\[\]()（）「」『』:：,，、;；/]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
@@ -211,10 +212,10 @@ def answered_no(raw_field: str, stop_at: int, next_field: str) -> bool:
     at the start of the next one (a title asking, the description answering), say no."""
     if "?" not in raw_field and "？" not in raw_field:
         return False
-    rest = raw_field[stop_at:]
-    if not rest.strip().startswith(("?", "？")):
+    stop = _CLAUSE_BREAK.search(raw_field, stop_at)  # the marker's clause, however many words, ends asking
+    if not stop or stop.group(0) not in "?？":
         return False
-    after = rest.strip().lstrip("?？!！ ")
+    after = raw_field[stop.start():].lstrip("?？!！ ")
     return bool(_ANSWERED_NO.match(after or next_field.strip()))
 
 

@@ -109,3 +109,18 @@ def test_a_web_address_is_no_mention(detector, title):
     ("Luffy.exe has stopped working", ["luffy"]), ("we love zoro. to the end", ["zoro"])])
 def test_guards_for_web_addresses(detector, title, expected):
     assert chars(detector, title=title) == expected
+
+
+# a question answered no after more words of the marker's clause; what others keep saying, in the progressive
+@pytest.mark.parametrize("description", [
+    "AI garbage? nope, it's a real LED rig",
+    "Is this AI slop or what?? no, three weeks in Blender",
+    "everyone keeps saying it's AI, I drew it",
+    "viewers keep thinking this is AI", "commenters keep calling it AI - it is not",
+])
+def test_ai_answered_no_or_reported(detector, description):
+    assert ai_flag(detector, title="Gojo hollow purple", description=description) is False
+
+
+def test_a_question_answered_yes_keeps(detector):  # guard: passes before and after
+    assert ai_flag(detector, title="Zoro", description="made in Kling, honestly? yes, all of it") is True
