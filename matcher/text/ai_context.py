@@ -11,6 +11,7 @@ question mark, which the canonical text drops)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from matcher.text.normalise import normalise
@@ -85,7 +86,8 @@ _CJK_DENIAL_END = re.compile(r"(?:(?:では|じゃ)(?:ない|ありません|な
 # "everyone says my animation is AI", "commenters assume"): reported, not said
 _REPORTED = re.compile(r"(?:^| )(?:[a-z]+ers|people|everyone|everybody|they|some|many|commenters|comments|folks|viewers|someone"
                        r"|somebody|haters|ppl|y all|half)(?: [a-z]+)? (?:think|thinks|thought|say|says|said|assume|assumes"
-                       r"|assumed|claim|claims|claimed|believe|believes|swear|swears|accuse|accused|call|called)(?= |$)")
+                       r"|assumed|claim|claims|claimed|believe|believes|swear|swears|accuse|accused|call|called"
+                       r"|saying|thinking|assuming|claiming|believing|swearing|accusing|calling)(?= |$)")
 _CLAUSE_BREAK = re.compile(r"[.!?。！？\n|｜【】\[\]()（）「」『』:：,，、;；/]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
@@ -132,10 +134,16 @@ def denied(text: str, begin: int, end: int, raw_field: str, at: int, stop_at: in
                for gap in range(min(CJK_NEGATOR_REACH, len(before)) + 1))
 
 
+CLAUSE_CACHE = 8  # clauses kept normalised (the markers of one post)
+# the clauses around a marker are read by several rules in a row (denied, asked, answered_no): each normalised once.
+# Small on purpose: it serves the markers of one post (a benchmark cycling its posts gains nothing from it)
+_clause_text = functools.lru_cache(maxsize=CLAUSE_CACHE)(normalise)
+
+
 def _clause_after(raw_field: str, stop_at: int) -> str:
     """The canonical text of the clause of RAW_FIELD after STOP_AT."""
     stop = _CLAUSE_BREAK.search(raw_field, stop_at)
-    return normalise(raw_field[stop_at:stop.start() if stop else len(raw_field)])
+    return _clause_text(raw_field[stop_at:stop.start() if stop else len(raw_field)])
 
 
 def _clause_before(raw_field: str, at: int) -> str:
@@ -143,7 +151,7 @@ def _clause_before(raw_field: str, at: int) -> str:
     start = 0
     for m in _CLAUSE_BREAK.finditer(raw_field, 0, at):
         start = m.end()
-    return normalise(raw_field[start:at])
+    return _clause_text(raw_field[start:at])
 
 
 VIA_WORDS = frozenset(("made", "with", "using", "by", "in", "via", "created", "generated", "animated", "done"))
@@ -204,10 +212,10 @@ def answered_no(raw_field: str, stop_at: int, next_field: str) -> bool:
     at the start of the next one (a title asking, the description answering), say no."""
     if "?" not in raw_field and "？" not in raw_field:
         return False
-    rest = raw_field[stop_at:]
-    if not rest.strip().startswith(("?", "？")):
+    stop = _CLAUSE_BREAK.search(raw_field, stop_at)  # the marker's clause, however many words, ends asking
+    if not stop or stop.group(0) not in "?？":
         return False
-    after = rest.strip().lstrip("?？!！ ")
+    after = raw_field[stop.start():].lstrip("?？!！ ")
     return bool(_ANSWERED_NO.match(after or next_field.strip()))
 
 
@@ -240,6 +248,11 @@ OTHER_USE_STEMS = ("upscal", "enhanc", "remaster", "restor", "interpolat", "colo
                    "clean", "remov", "narrat", "voiceover")  # "AI-cleaned audio", "audio cleaned up with AI"
 OTHER_USE_WINDOW = 2  # words after a bare AI read for those stems (AI frame interpolation)
 OTHER_USE_REACH = 4  # words before a bare AI read for them ("dubbed in Spanish with AI")
+# ... and further back in its field, up to this many words, unless a word of making stands between: "upscaled to 4K
+# using Topaz AI" is footage treated, "upscaled, then the voice made by Suno AI" a clip made
+OTHER_USE_FIELD_REACH = 10
+MAKING_WORDS = frozenset(("made", "make", "making", "generated", "generate", "generating", "created", "create",
+                          "animated", "animate", "rendered", "render", "voiced", "sung", "drawn", "produced"))
 # ... and the same right after or shortly before AI in Japanese, Chinese and Korean (AI字幕, AI翻訳, AI搭載, AI修复,
 # 字幕はAIで, AI 자막, AI 업스케일)
 CJK_OTHER_USE = ("字幕", "翻訳", "翻译", "翻譯", "高画質", "高畫質", "高画质", "アップスケール", "アプコン", "補間", "补帧",
@@ -259,8 +272,11 @@ def other_use(text: str, begin: int, end: int) -> bool:
     if _OTHER_USE_AFTER.match(text, end) or any(
             w.startswith(OTHER_USE_STEMS) for w in _words_after(text, end, OTHER_USE_WINDOW)):
         return True
-    if any(w.startswith(OTHER_USE_STEMS) for w in _words_before(text, begin, OTHER_USE_REACH)):
-        return True
+    for w in reversed(_words_before(text, begin, OTHER_USE_FIELD_REACH)):
+        if w in MAKING_WORDS:
+            break
+        if w.startswith(OTHER_USE_STEMS):
+            return True
     before = text[max(0, begin - CJK_OTHER_USE_REACH - _CJK_OTHER_USE_LONGEST):begin].replace(" ", "")
     return any(m.end() >= len(before) - CJK_OTHER_USE_REACH for m in _CJK_OTHER_USE_RE.finditer(before))
 

@@ -116,7 +116,8 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
             return True
         if words[:1] and words[0] in TITLE_AFTER:
             return True  # a game or show named after the character (Mario Kart, Luigi's Mansion): the work's
-        if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end):
+        if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end) or _animal_after(
+                text, end, after):
             return True
     elif text.startswith(HAN_PLACE_AFTER, end) or _han_business_after(text, end):
         return True
@@ -127,9 +128,9 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
     before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
     if is_latin_alnum(first):
         word = before.rsplit(" ", 1)[-1]
-        return word in PLACE_BEFORE or word in _PERSON_BEFORE_LAST and (
+        return word in PLACE_BEFORE or word in _ANIMALS or word in _PERSON_BEFORE_LAST and (
             f" {before}".endswith(_PERSON_ENDS) or bool(_PERSON_BEFORE_RE.search(before)))
-    return before.endswith(KANA_PLACE_BEFORE) or before.endswith(CJK_PERSON_BEFORE)
+    return before.endswith(KANA_PLACE_BEFORE) or before.endswith(CJK_PERSON_BEFORE) or _animal_before(before)
 
 
 # a year right after a Latin name: the name of an event or a show (SASUKE2025, "Zoro 2024 festival"); a fan's "Naruto
@@ -145,11 +146,14 @@ def names_someone(text: str, begin: int, end: int) -> bool:
     uploader "Nami the Tabby", #SASUKE). Places are not read here: "Denji at the beach" is still Denji."""
     first, last = text[begin], text[end - 1]
     before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
+    if _animal_before(before):
+        return True
     if is_latin_alnum(last):
         if _YEAR_AFTER.match(text, end):
             return True
         after = _NEXT_WORDS.match(text, end)
-        if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end):
+        if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end) or _animal_after(
+                text, end, after):
             return True
     if is_latin_alnum(first):
         word = before.rsplit(" ", 1)[-1]
@@ -167,6 +171,16 @@ _PETS = ("dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "kitty", "hamst
          "pet", "son", "daughter", "cow", "duck", "chicken", "hen", "rooster", "tabby", "calico", "ginger",
          "tomcat", "cockatoo", "sheep", "goat", "pig", "lizard")
 _PET = "|".join(sorted((re.escape(p) for p in _PETS), key=len, reverse=True))
+# the animals among them: a name right after one of these, whoever's ("our neighbour's cat Makima", "the bunny Sasuke",
+# "my hamster ねずこ"), or in apposition after the name ("Goku, our rescue husky"), is a pet's
+_ANIMALS = frozenset(_PETS) - {"pet", "son", "daughter", "golden", "ginger", "lab"}
+_ANIMAL = "|".join(sorted((re.escape(p) for p in _ANIMALS), key=len, reverse=True))
+_APPOSITION_REACH = 3  # words between "our"/"my" and the animal after a name ("Luffy, my new golden retriever puppy")
+_ANIMAL_APPOSITION = re.compile(
+    rf" (?:our|my|his|her|their) (?:[a-z]+ ){{0,{_APPOSITION_REACH}}}(?:{_ANIMAL})(?=[ \x1f]|$)")
+# ... and in Japanese, Chinese and Korean, the animal written right before the name (保護した子猫 なると, 仓鼠小八)
+CJK_ANIMALS_BEFORE = ("猫", "子猫", "仔猫", "犬", "子犬", "仔犬", "ハムスター", "うさぎ", "ウサギ", "インコ", "柴犬",
+                      "猫咪", "小猫", "小狗", "狗狗", "仓鼠", "倉鼠", "兔子", "강아지", "고양이", "햄스터", "토끼")
 _PERSON_BEFORE_RE = re.compile(
     rf"(?:^|[ \x1f])(?:(?:my|our|his|her|their) (?:new |little |baby |pet |sweet |old )?(?:{_PET})"
     r"|me and|me n|met|happy birthday to my|(?:my|our) (?:friend|bestie|buddy|roommate"
@@ -184,6 +198,20 @@ _PERSON_BEFORE_LAST = frozenset({p.split()[-1] for p in (*PERSON_BEFORE, *_PETS)
     "colleague", "classmate", "teacher", "grandson", "granddaughter", "nephew", "niece", "cousin", "twin", "twins"})
 _PERSON_AFTER_FIRST = frozenset(("and", "n", "the", "s", "turns", "is", "first", "1st", "got", "wedding",
                                  "graduation", "graduated"))
+_APPOSITION_FIRST = frozenset(("our", "my", "his", "her", "their"))
+
+
+def _animal_before(before: str) -> bool:
+    """Whether an animal word comes right before a name, BEFORE being the text before it (right-stripped), in any
+    script of the name: "the bunny Sasuke", "my hamster ねずこ", 保護した子猫 なると. "my cat dressed as Luffy"
+    keeps: the word before is "as"."""
+    return before[-1:].isascii() and before.rsplit(" ", 1)[-1] in _ANIMALS or before.endswith(CJK_ANIMALS_BEFORE)
+
+
+def _animal_after(text: str, end: int, after) -> bool:
+    """Whether an animal in apposition follows the Latin name ending at END ("Goku, our rescue husky"), AFTER
+    being _NEXT_WORDS matched there."""
+    return bool(after and after.group(1) in _APPOSITION_FIRST and _ANIMAL_APPOSITION.match(text, end))
 # the same before a name in Japanese, Chinese and Korean (彼氏のリク, 我儿子, 우리 아들)
 CJK_PERSON_BEFORE = ("彼氏の", "彼女の", "息子の", "娘の", "友達の", "友人の", "妹の", "弟の", "兄の", "姉の", "夫の",
                      "妻の", "旦那の", "嫁の", "甥の", "姪の", "孫の", "彼氏", "息子", "娘", "うちのハムスターの",

@@ -328,6 +328,9 @@ class MentionDetector:
                          for fi, b, e, h in char_hits]
             work_hits = [(fi, dataclasses.replace(h, ambiguous=True) if h.form in words else h, at)
                          for fi, h, at in work_hits]
+        if char_hits and ai_hits:  # "Sora 2", "sora ai", ソラ2: the name written as the generator's, not the character
+            gens = [(b, e) for _, b, e, h in ai_hits if h.kind == ai.GENERATOR]
+            char_hits = [h for h in char_hits if not any(b <= h[1] and h[2] < e for b, e in gens)]
         result = Detection(id=post.get("id"))
         if char_hits:
             char_hits = self._people_and_phrases(raw, text, char_hits)
@@ -452,6 +455,8 @@ class MentionDetector:
         personal, fandom = personal_post(text), None
         out = []
         for fi, begin, end, entry in char_hits:
+            if is_latin_alnum(text[begin]) and "." in raw[FIELDS[fi]] and _ADDRESS.search(raw[FIELDS[fi]]) and _web_address(raw[FIELDS[fi]], text[begin:end]):
+                continue  # zoro.to, naruto.gg/schedule: a site named so
             if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
                     raw[FIELDS[fi]], text[begin:end]).islower():
                 continue  # "link in bio", "the power of friendship", "saves in the cloud"
@@ -613,6 +618,20 @@ def _dotted_after(raw_field: str, form: str) -> bool:
     return 0 < at < len(raw_field) - 1 and raw_field[at] in _NAME_DOTS and bool(HAN.match(raw_field[at + 1]))
 
 
+# a name written in lower case as a web address: the name, a dot, a top-level domain of two to four lower-case letters,
+# then the end, a path or a space (zoro.to, naruto.gg/...; "Luffy.exe" and "nami. to" are not)
+_ADDRESS_AFTER = re.compile(r"\.[a-z]{2,4}(?:$|[/\s])")
+_ADDRESS = re.compile(r"[a-z0-9]\.[a-z]{2,4}(?:$|[/\s])")  # any such address in a field: read on only then
+
+
+def _web_address(raw_field: str, form: str) -> bool:
+    alias = as_written(raw_field, form)
+    at = raw_field.find(alias)
+    if at < 0 or not alias.islower() or (at and raw_field[at - 1].isalnum()):
+        return False
+    return bool(_ADDRESS_AFTER.match(raw_field, at + len(alias)))
+
+
 def _fields(post: dict) -> dict[str, str]:
     tags = post.get("hashtags") or []
     if isinstance(tags, str):
@@ -717,6 +736,8 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
             hand_made = ai_context.hand_made(text) if hand_made is None else hand_made
             if hand_made:
                 continue  # "AI haters stay mad, every frame hand-drawn"
+        if entry.kind == ai.GENERATOR and HAN.match(text[b]) and not _han_generator_supported(text, b, e, hits):
+            continue  # 可灵活运用, 混元太极拳: a Chinese word; no other AI marker, no 用 before, no 生成 after
         if entry.kind == ai.GENERATOR:
             if _reduplicated(text, b, e) or ai_context.echoed(text, b, e) or ai_context.generator_denied(text, b) or (
                     entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
@@ -735,6 +756,21 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     if result.ai_markers and not result.characters and ai_context.talk_about_ai(text):
         result.ai_markers = []  # news and talk about AI or a generator (copyright, a lawsuit): no clip made
     result.ai_generated = bool(result.ai_markers)
+
+
+# a Han generator's name is also a Chinese word or a word's start (可灵活, 混元一气): it counts with support in the
+# post, another AI marker or one of these right before or after it (用可灵, 即梦生成, 可灵2.1)
+HAN_GENERATOR_BEFORE = ("用", "使用", "通过", "透過", "で")
+HAN_GENERATOR_AFTER = re.compile(r" ?(?:[0-9]|ai|生成|做|制作|製作|製|作成|で|视频|視頻|动画|動畫)")
+
+
+def _han_generator_supported(text: str, begin: int, end: int, hits) -> bool:
+    """Whether the Han generator name at [begin, end) has support: another AI marker (not a negation, not
+    another Han generator) in the post, or a word of using before or of making after it."""
+    if text.endswith(HAN_GENERATOR_BEFORE, 0, begin) or HAN_GENERATOR_AFTER.match(text, end):
+        return True
+    return any(entry.kind != ai.NEGATION and not (entry.kind == ai.GENERATOR and HAN.match(text[b]))
+               for _, b, _, entry in hits)
 
 
 def _raw_span(raw_field: str, text: str, field_start: int, begin: int, end: int) -> tuple[int, int]:
