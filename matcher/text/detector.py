@@ -484,6 +484,16 @@ class MentionDetector:
             out.append((fi, begin, end, entry))
         return out
 
+    def _titled_by_a_character(self, char_hits, work_hits) -> set[int]:
+        """The works named only where a title is also a character's name (NARUTO): a crossover's other
+        character ("Luffy. Naruto too"), not another work beside a namesake."""
+        starts = {(b, self.characters[e.index][1]) for _, b, _, e in char_hits if not e.ambiguous}
+        by_work: dict[int, bool] = {}
+        for _, e, at in work_hits:
+            if not e.ambiguous:
+                by_work[e.index] = by_work.get(e.index, True) and (at, e.index) in starts
+        return {w for w, only in by_work.items() if only}
+
     def _namesakes(self, text: str, char_hits, named_works: set[int]):
         """CHAR_HITS with a short name (a namesake is likely: Denji, Ash, Riku) made ambiguous when the post
         names another work and not the name's own, no other character of its work is named, and no word joins
@@ -523,7 +533,7 @@ class MentionDetector:
         if any(not e.ambiguous and self.characters[e.index][1] not in named_works for *_, e in char_hits):
             if other_franchise(text):  # League of Legends' Nami, Pororo's Loopy: counts only with its work named
                 char_hits = [(fi, b, e, dataclasses.replace(h, ambiguous=True)) for fi, b, e, h in char_hits]
-            elif named_works:
+            elif named_works - self._titled_by_a_character(char_hits, work_hits):
                 char_hits = self._namesakes(text, char_hits, named_works)
         sure_works = named_works | {self.characters[e.index][1] for *_, e in char_hits if not e.ambiguous}
         seen: set[int] = set()
@@ -699,6 +709,14 @@ def as_written(raw: str, wanted: str) -> str:
     return raw[a:b]
 
 
+_LABEL_OPEN, _LABEL_CLOSE = "【[（(〔「『", "】]）)〕」』"
+
+
+def _label(raw_field: str, at: int, stop: int) -> bool:
+    """Whether the marker is written as the post's own label, alone in brackets (【AI】, [AI])."""
+    return 0 < at and stop < len(raw_field) and raw_field[at - 1] in _LABEL_OPEN and raw_field[stop] in _LABEL_CLOSE
+
+
 def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: list[int]) -> None:
     """The AI markers HITS that say a generator made the clip: not those a negation overlaps (no AI), nor
     a brand's name that is a phrase too and is not written as the brand writes it (mid journey), nor those
@@ -734,8 +752,8 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                 continue  # "kimi to ai no uta #ai": the word for love
         if entry.kind == ai.PHRASE:
             hand_made = ai_context.hand_made(text) if hand_made is None else hand_made
-            if hand_made:
-                continue  # "AI haters stay mad, every frame hand-drawn"
+            if hand_made and not _label(raw_field, at, stop):
+                continue  # "AI haters stay mad, every frame hand-drawn"; not the post's own label 【AI】
         if entry.kind == ai.GENERATOR and HAN.match(text[b]) and not _han_generator_supported(text, b, e, hits):
             continue  # 可灵活运用, 混元太极拳: a Chinese word; no other AI marker, no 用 before, no 生成 after
         if entry.kind == ai.GENERATOR:
