@@ -97,8 +97,10 @@ def write_clip(path: str | Path, frame_fn: Callable[[int], np.ndarray] | Sequenc
         s.width, s.height, s.pix_fmt = w, h, "yuv420p"
         if codec == "libx264":
             # one encoder thread: x264's output depends on its thread count, which it takes from the CPUs the
-            # process may use, so the same frames gave other bytes under taskset or on another machine
+            # process may use, so the same frames gave other bytes under taskset or on another machine (the
+            # "threads" option alone is overridden by PyAV's own thread_count, 0 = auto)
             s.options = {"crf": str(crf), "preset": "veryfast", "threads": "1"}
+            s.codec_context.thread_count = 1
         for i in range(n):
             f = frame_fn(i) if callable(frame_fn) else frame_fn[i % len(frame_fn)]
             if f.shape[:2] != (h, w):

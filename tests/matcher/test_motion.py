@@ -12,8 +12,8 @@ from matcher import motion
 from tests.matcher.conftest import read
 
 
-def _zoom_pan(base: np.ndarray, i: int) -> np.ndarray:
-    z, dx = 1.0 + 0.02 * i, 3 * i
+def _zoom_pan(base: np.ndarray, i: int, zoom: float = 0.02, pan: int = 3) -> np.ndarray:
+    z, dx = 1.0 + zoom * i, pan * i
     M = cv2.getRotationMatrix2D((base.shape[1] / 2 + dx, base.shape[0] / 2), 0, z)
     return cv2.warpAffine(base, M, (base.shape[1], base.shape[0]), borderMode=cv2.BORDER_REFLECT)
 
@@ -33,9 +33,12 @@ def test_similarity_follows_a_zoom_and_refuses_new_content():
 def test_a_pan_and_zoom_shot_is_tracked_not_reanalysed(index, clip_dir):
     base = synth.letterbox(read("coffee.png"), fill="blur")
     path = clip_dir / "zoom_pan.mp4"
-    synth.write_clip(path, lambda i: _zoom_pan(base, i), seconds=6, fps=12, w=360, h=640)
+    # a slow push-in (1 % a frame, 12 % between two sampled frames): at 2 % a frame only two of the five steps
+    # stayed under MOTION_MAX_ZOOM, and x264's noise decided whether those two held (one full-suite run in
+    # several tracked none)
+    synth.write_clip(path, lambda i: _zoom_pan(base, i, zoom=0.01, pan=2), seconds=6, fps=12, w=360, h=640)
     res = matcher.scan_video(path, index)
-    assert res.tracked >= 2 and res.tracked < res.frames
+    assert res.tracked >= 3 and res.tracked < res.frames
     m = {m.reference: m for m in res.matches}["coffee"]
     assert m.score >= matcher.DEFAULT_THRESHOLD and m.spans == [(0.0, 6.0)]
 
