@@ -228,6 +228,9 @@ SIB_OCCLUDER_MIN = 0.01       # share of the thumbnail a blob must cover to be s
 SIB_OCCLUDER_GROW = 2         # ... grown by this (thumbnail px)
 SIB_HIDDEN_WEIGHT = 0.5       # credit lost when all the discriminating detail is hidden
 SIB_RENORM_HIDDEN = 0.1       # share of the seen picture laid over (footage, a sticker) from which colours are normalised again without it
+SIB_NAME_BELOW = 1.0          # a hit whose sibling factor is under this: the other members of its shape are judged on its geometry
+SIB_NAME_MIN_SCORE = 0.3      # ... when its score before the sibling check is at least this
+SIB_NAME_MARGIN = 0.2         # ... and one whose factor is higher by this is named (a hit of its own)
 # --- motion (frames that only pan or zoom into what was analysed reuse its analysis) -----------------
 MOTION_SIDE = 240             # long side of the grey frame the camera motion is tracked on
 MOTION_POINTS = 120           # corners followed by optical flow

@@ -13,6 +13,8 @@ confidence without speaking for any member."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
@@ -212,10 +214,60 @@ def group_thumbs(idx, ref: int, sibs: list[int]) -> dict[int, np.ndarray]:
     return out
 
 
+def _art(idx, ref: int) -> np.ndarray | None:
+    """A transparent reference's opaque pixels in its thumbnail frame (eroded: the footage round a sprite
+    bleeds into its edge pixels once smoothed), None for an opaque one."""
+    if getattr(idx, "thumb_masks", None) is None or idx.thumb_masks[ref].min() >= 128:
+        return None
+    return cv2.erode(cv2.resize(np.asarray(idx.thumb_masks[ref]), (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA),
+                     np.ones((2 * C.SIB_ART_ERODE + 1, 2 * C.SIB_ART_ERODE + 1), np.uint8)) >= 128
+
+
+def _judge(bgr: np.ndarray, idx, ref: int, H: np.ndarray, mirrored: bool, visible) -> tuple[dict[str, float], float]:
+    """The detail figures of a hit on REF placed by H (reference px -> frame) and its score factor."""
+    sibs = idx.siblings_of(ref)
+    rw, rh = (int(v) for v in idx.sizes[ref])
+    fig = detail(bgr, H, mirrored, ref, sibs, group_thumbs(idx, ref, sibs), (rw, rh), _art(idx, ref), visible)
+    return fig, factor(fig)
+
+
+def _same_shape(idx, a: int, b: int) -> bool:
+    return abs(np.log(float(idx.sizes[a][0]) * float(idx.sizes[b][1])
+                      / max(1e-6, float(idx.sizes[a][1]) * float(idx.sizes[b][0])))) <= C.SIB_ASPECT
+
+
+def _named_sibling(bgr: np.ndarray, h, idx, H: np.ndarray, mirrored: bool, base: float, f: float, visible):
+    """The group's member whose detail the clip shows, judged on the geometry already found for h (the
+    cards of one deck share corners and frame: the keypoint vote may verify a sibling of the card shown,
+    never the card itself) -> a hit on that member, or None when no member's detail is clearly better shown
+    than h's reference's. Members of h's reference's shape only (their pixels map one to one)."""
+    if f >= C.SIB_NAME_BELOW or base < C.SIB_NAME_MIN_SCORE:
+        return None
+    best = None
+    rw, rh = (float(v) for v in idx.sizes[h.reference])
+    for s in idx.siblings_of(h.reference):
+        if not _same_shape(idx, h.reference, s):
+            continue
+        sw, sh = (float(v) for v in idx.sizes[s])
+        Hs = H @ np.array([[rw / sw, 0, 0], [0, rh / sh, 0], [0, 0, 1]], np.float64)
+        fig, fs = _judge(bgr, idx, s, Hs, mirrored, visible)
+        if fs >= f + C.SIB_NAME_MARGIN and (best is None or fs > best[1]):
+            best = (s, fs, fig, Hs)
+    if best is None:
+        return None
+    s, fs, fig, Hs = best
+    ev = {**h.evidence, "siblings": {**{k: round(v, 4) for k, v in fig.items()}, "factor": round(fs, 4),
+                                     "group": len(idx.siblings_of(s)) + 1, "named_from": int(h.reference)}}
+    return replace(h, reference=s, score=base * fs, evidence=ev, model=2 * s + int(mirrored), H=Hs)
+
+
 def check_hits(bgr: np.ndarray, hits: list, idx, visible=None) -> list:
     """Each hit on a reference with siblings: its detail checked, its score scaled by `factor`, and the
-    figures under evidence["siblings"] (a hit without geometry is placed on its box). VISIBLE: the frame's
-    content region (x, y, w, h) inside bars or blurred fill, None for the whole frame."""
+    figures under evidence["siblings"] (a hit without geometry is placed on its box). When a sibling's detail
+    is clearly better shown on the same geometry, a hit on that sibling is added (`_named_sibling`), unless
+    the frame already holds a stronger one. VISIBLE: the frame's content region (x, y, w, h) inside bars or
+    blurred fill, None for the whole frame."""
+    named = []
     for h in hits:
         sibs = idx.siblings_of(h.reference)
         if not sibs:
@@ -226,16 +278,17 @@ def check_hits(bgr: np.ndarray, hits: list, idx, visible=None) -> list:
             x, y, w, hh = h.box
             H = np.array([[w / rw, 0, x], [0, hh / rh, y], [0, 0, 1]], np.float64)
         mirrored = h.model >= 0 and bool(h.model & 1)
-        art = None
-        if getattr(idx, "thumb_masks", None) is not None and idx.thumb_masks[h.reference].min() < 128:
-            # eroded: the footage round a sprite bleeds into its edge pixels once smoothed
-            art = cv2.erode(cv2.resize(np.asarray(idx.thumb_masks[h.reference]), (C.SIB_SIDE, C.SIB_SIDE),
-                                       interpolation=cv2.INTER_AREA),
-                            np.ones((2 * C.SIB_ART_ERODE + 1, 2 * C.SIB_ART_ERODE + 1), np.uint8)) >= 128
-        fig = detail(bgr, H, mirrored, h.reference, sibs, group_thumbs(idx, h.reference, sibs), (rw, rh), art,
-                     visible)
-        f = factor(fig)
+        fig, f = _judge(bgr, idx, h.reference, H, mirrored, visible)
+        base = h.score
         h.score *= f
         h.evidence["siblings"] = {**{k: round(v, 4) for k, v in fig.items()}, "factor": round(f, 4),
                                   "group": len(sibs) + 1}
-    return hits
+        n = _named_sibling(bgr, h, idx, H, mirrored, base, f, visible)
+        if n is not None:
+            named.append(n)
+    by_ref = {h.reference: h for h in hits}
+    for n in sorted(named, key=lambda n: -n.score):
+        old = by_ref.get(n.reference)
+        if old is None or n.score > old.score:
+            by_ref[n.reference] = n
+    return list(by_ref.values())

@@ -114,3 +114,44 @@ def test_sprite_frames_of_other_widths_are_one_group(tmp_path):
     assert widths[-1] > 1.5 * widths[0]          # the shapes really differ beyond the old aspect gate
     assert sorted(idx.names[r] for r in idx.siblings_of(0)) == ["walk_f2", "walk_f3"]
     assert idx.siblings_of(3) == []
+
+
+def _card_hit(idx, shown, ref_name):
+    """A frame showing card SHOWN at a known place, and a hit on REF_NAME placed there (the geometry a
+    keypoint vote for a sibling would give: the deck's cards share corners and frame)."""
+    from matcher.verdict import FrameHit
+    img = synth.playing_card(*shown)
+    frame = np.full((640, 360, 3), 90, np.uint8)
+    w = 300
+    h = round(img.shape[0] * w / img.shape[1])
+    x, y = 30, (640 - h) // 2
+    frame[y:y + h, x:x + w] = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
+    ref = idx.names.index(ref_name)
+    rw, rh = (float(v) for v in idx.sizes[ref])
+    H = np.array([[w / rw, 0, x], [0, h / rh, y], [0, 0, 1]], np.float64)
+    return frame, FrameHit(0.0, ref, 0.95, (x, y, w, h), "orb-ransac", 1.0, None, 60, {"features": {}}, 2 * ref, H)
+
+
+@pytest.mark.parametrize("shown,voted", [(("7", "H"), "card_7S"), (("K", "D"), "card_KH"), (("3", "D"), "card_7C")],
+                         ids=lambda v: "".join(v) if isinstance(v, tuple) else v)
+def test_a_hit_on_a_sibling_names_the_card_shown_on_its_geometry(deck, shown, voted):
+    """The keypoint vote verified a sibling of the card shown (its corners and frame placed it right): the
+    detail check on that geometry names the card shown, and the sibling stays clearly below."""
+    from matcher import siblings
+    _, idx = deck
+    frame, hit = _card_hit(idx, shown, voted)
+    scores = {idx.names[h.reference]: h.score for h in siblings.check_hits(frame, [hit], idx)}
+    name = f"card_{shown[0]}{shown[1]}"
+    assert scores.get(name, 0) >= matcher.DEFAULT_THRESHOLD, scores
+    assert scores[voted] < matcher.DEFAULT_THRESHOLD - CLEARLY_BELOW, scores
+
+
+@pytest.mark.parametrize("shown", [("9", "S"), ("7", "D"), ("3", "H")], ids=lambda c: "".join(c))
+def test_a_hit_on_the_deck_for_a_card_not_indexed_names_none(deck, shown):
+    """A card of the deck that is not indexed, placed by a hit on an indexed sibling: no member is named."""
+    from matcher import siblings
+    _, idx = deck
+    frame, hit = _card_hit(idx, shown, "card_7S")
+    hits = siblings.check_hits(frame, [hit], idx)
+    assert all(h.score < matcher.DEFAULT_THRESHOLD - CLEARLY_BELOW for h in hits), \
+        [(idx.names[h.reference], h.score) for h in hits]
