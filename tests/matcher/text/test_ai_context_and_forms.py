@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.text import MentionDetector, normalise
+from matcher.text import normalise
+from tests.matcher.text.posts import ai_flag, chars
 
 WORKS = [
     {"id": "one-piece", "titles": ["ONE PIECE", "ワンピース", "원피스"], "characters": [
@@ -31,19 +32,6 @@ WORKS = [
     {"id": "spy-family", "titles": ["SPY×FAMILY"], "characters": [
         {"id": "loid", "names": ["Loid", "黄昏"]}, {"id": "anya", "names": ["Anya"]}]},
 ]
-
-
-@pytest.fixture(scope="module")
-def detector():
-    return MentionDetector(WORKS)
-
-
-def ai_flag(detector, **post):
-    return detector.detect(post).ai_generated
-
-
-def chars(detector, **post):
-    return sorted(m.character for m in detector.detect(post).characters)
 
 
 @pytest.mark.parametrize("post", [

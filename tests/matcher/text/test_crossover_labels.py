@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.text import MentionDetector
-
 WORKS = [
     {"id": "one-piece", "titles": ["ONE PIECE", "ワンピース"], "characters": [
         {"id": "luffy", "names": ["モンキー・D・ルフィ", "Monkey D. Luffy", "ルフィ", "Luffy"]}]},
@@ -19,11 +17,6 @@ WORKS = [
     {"id": "csm", "titles": ["チェンソーマン", "Chainsaw Man"], "characters": [
         {"id": "denji", "names": ["デンジ", "Denji"]}]},
 ]
-
-
-@pytest.fixture(scope="module")
-def detector() -> MentionDetector:
-    return MentionDetector(WORKS)
 
 
 def _detect(detector, title, hashtags=()):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.text import MentionDetector
+from tests.matcher.text.posts import ai_flag, chars
 
 WORKS = [
     {"id": "one-piece", "titles": ["ONE PIECE", "ワンピース", "원피스"], "characters": [
@@ -35,19 +35,6 @@ WORKS = [
     {"id": "ff7", "titles": ["Final Fantasy VII", "FF7"], "characters": [
         {"id": "cloud", "names": ["Cloud"]}, {"id": "sephiroth", "names": ["Sephiroth"]}]},
 ]
-
-
-@pytest.fixture(scope="module")
-def detector():
-    return MentionDetector(WORKS)
-
-
-def ai_flag(detector, **post):
-    return detector.detect(post).ai_generated
-
-
-def chars(detector, **post):
-    return sorted(m.character for m in detector.detect(post).characters)
 
 
 @pytest.mark.parametrize("post", [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.text import MentionDetector
+from tests.matcher.text.posts import ai_flag, chars
 
 WORKS = [
     {"id": "one-piece", "titles": ["ONE PIECE", "ワンピース", "航海王"], "characters": [
@@ -30,19 +31,6 @@ WORKS = [
     {"id": "csm", "titles": ["Chainsaw Man"], "characters": [{"id": "denji", "names": ["Denji", "デンジ"]}]},
     {"id": "kny", "titles": ["鬼滅の刃"], "characters": [{"id": "rengoku", "names": ["煉獄", "Rengoku"]}]},
 ]
-
-
-@pytest.fixture(scope="module")
-def detector():
-    return MentionDetector(WORKS)
-
-
-def ai_flag(detector, **post):
-    return detector.detect(post).ai_generated
-
-
-def chars(detector, **post):
-    return sorted(m.character for m in detector.detect(post).characters)
 
 
 @pytest.mark.parametrize("post, expected", [

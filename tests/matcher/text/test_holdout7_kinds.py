@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.text import MentionDetector
+from tests.matcher.text.posts import ai_flag, chars
 
 WORKS = [
     {"id": "one-piece", "titles": ["ONE PIECE", "ワンピース"], "characters": [
@@ -25,19 +25,6 @@ WORKS = [
     {"id": "pokemon", "titles": ["ポケモン", "Pokémon"], "characters": [
         {"id": "pikachu", "names": ["ピカチュウ", "Pikachu"]}]},
 ]
-
-
-@pytest.fixture(scope="module")
-def detector():
-    return MentionDetector(WORKS)
-
-
-def ai_flag(detector, **post):
-    return detector.detect(post).ai_generated
-
-
-def chars(detector, **post):
-    return sorted(m.character for m in detector.detect(post).characters)
 
 
 # a pet: the animal right before the name, whoever's; or after the name, "our/my ... <animal>"
