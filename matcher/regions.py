@@ -398,13 +398,13 @@ def _padded_pictures(small: np.ndarray) -> list[Box]:
         x, y, bw, bh, area = (int(v) for v in stats[i])
         if bw * bh >= C.MONTAGE_MIN_CELL * w * h and area >= C.MONTAGE_BLOB_FILL * bw * bh \
                 and min(bw, bh) >= 0.1 * min(w, h) \
-                and not any(o != (x, y, bw, bh) and o[2] * o[3] > bw * bh and _inside((x, y, bw, bh), o) >= 0.9 for o in big):
+                and not any(o != (x, y, bw, bh) and o[2] * o[3] > bw * bh and inside((x, y, bw, bh), o) >= 0.9 for o in big):
             # (a blob inside another one is no picture of its own: the inside of a dark ring in an icon)
             out.append((x, y, bw, bh))
     return out if len(out) >= 2 else []
 
 
-def _inside(a: Box, b: Box) -> float:
+def inside(a: Box, b: Box) -> float:
     """Share of box a that lies inside box b."""
     iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
     ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))

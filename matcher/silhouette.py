@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
+from matcher.regions import inside
 
 
 def orientation_field(grey_img: np.ndarray) -> np.ndarray:
@@ -169,17 +170,10 @@ def sprite_proposals(grey_frame: np.ndarray, idx, exclude: list[tuple[int, int, 
     for _, b in sorted(found, key=lambda f: -f[0]):
         if len(out) >= C.SIL_PROPOSALS:
             break
-        if all(_overlap(b, o) < C.SIL_PROPOSE_SAME and _overlap(o, b) < C.SIL_PROPOSE_SAME for o in out) and all(
-                _overlap(b, o) < C.SIL_PROPOSE_SAME or max(o[2], o[3]) > C.SIL_PROPOSE_COVERED * max(b[2], b[3]) for o in exclude):
+        if all(inside(b, o) < C.SIL_PROPOSE_SAME and inside(o, b) < C.SIL_PROPOSE_SAME for o in out) and all(
+                inside(b, o) < C.SIL_PROPOSE_SAME or max(o[2], o[3]) > C.SIL_PROPOSE_COVERED * max(b[2], b[3]) for o in exclude):
             out.append(b)
     return out
-
-
-def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    """Share of box a's area inside box b."""
-    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    return ix * iy / max(1, a[2] * a[3])
 
 
 class _Fields(dict):

@@ -172,13 +172,6 @@ def explain_away(hits: list[FrameHit]) -> list[FrameHit]:
     return kept
 
 
-def inside(a, b) -> float:
-    """Share of box a that lies inside box b."""
-    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    return iw * ih / max(1, a[2] * a[3])
-
-
 def overlap(a, b) -> float:
     """Intersection over the smaller box: two hashed regions around one picture nest rather than coincide."""
     iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))

@@ -19,6 +19,11 @@ _ORB_CACHE: dict[int, cv2.ORB] = {}
 _RESPONSE = attrgetter("response")
 
 
+def _responses(kps) -> np.ndarray:
+    """The keypoints' responses (no Python frame per keypoint)."""
+    return np.fromiter(map(_RESPONSE, kps), np.float32, len(kps))
+
+
 def orb(n: int) -> cv2.ORB:
     if n not in _ORB_CACHE:
         _ORB_CACHE[n] = cv2.ORB_create(nfeatures=n, scaleFactor=1.2, nlevels=8, edgeThreshold=15,
@@ -41,7 +46,7 @@ def features(grey_img: np.ndarray, n: int, mask: np.ndarray | None = None) -> tu
         gx = max(1, round((C.FEATURE_CELLS * w / h) ** 0.5))
         gy = max(1, round(C.FEATURE_CELLS / gx))
         pts = cv2.KeyPoint_convert(kps)
-        resp = np.fromiter(map(_RESPONSE, kps), np.float32, len(kps))   # (no Python frame per keypoint)
+        resp = _responses(kps)
         cell = (np.minimum(gy - 1, (pts[:, 1] * gy / h).astype(int)) * gx
                 + np.minimum(gx - 1, (pts[:, 0] * gx / w).astype(int)))
         order = np.lexsort((-resp, cell))          # by cell, strongest first inside each cell
@@ -60,7 +65,7 @@ def features(grey_img: np.ndarray, n: int, mask: np.ndarray | None = None) -> tu
         return np.empty((0, 2), np.float32), np.empty((0, 32), np.uint8)
     # keep the spread order (compute may drop a few keypoints near borders, never reorders them);
     # an index keeps the head of each reference's list for its coarse search
-    order = np.arange(len(kps)) if spread_order else np.argsort(-np.fromiter(map(_RESPONSE, kps), np.float32, len(kps)), kind="stable")
+    order = np.arange(len(kps)) if spread_order else np.argsort(-_responses(kps), kind="stable")
     return cv2.KeyPoint_convert(kps)[order].reshape(-1, 2).astype(np.float32), desc[order]
 
 

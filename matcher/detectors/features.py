@@ -10,8 +10,8 @@ from matcher import constants as C
 from matcher.detectors.base import FrameContext
 from matcher.detectors.hashes import hash_candidates
 from matcher.index import ReferenceIndex
-from matcher.regions import _iou
-from matcher.verdict import FrameHit, inside
+from matcher.regions import _iou, inside
+from matcher.verdict import FrameHit
 from matcher.verify import (Verification, appearance, evidence_factor, feature_score, features, on_whole_frame,
                             overlay_rows, spread_excluding, verify, window_box, window_cells, window_coverage,
                             window_factor)

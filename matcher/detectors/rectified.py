@@ -15,8 +15,8 @@ from matcher.detectors import hashes, silhouettes
 from matcher.detectors.base import FrameContext
 from matcher.detectors.views import cell_view, view_hits
 from matcher.hashing import grey
-from matcher.regions import _iou, content_boxes, content_quad, montage_cells, rectangle_proposals
-from matcher.verdict import FrameHit, inside
+from matcher.regions import _iou, content_boxes, content_quad, inside, montage_cells, rectangle_proposals
+from matcher.verdict import FrameHit
 
 
 def _upright(ctx: FrameContext, angle: float) -> dict[int, FrameHit]:
