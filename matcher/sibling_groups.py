@@ -61,7 +61,7 @@ def aligned(thumbs: np.ndarray, sizes: np.ndarray, a: int, b: int) -> tuple[np.n
     their opaque box: a stride is wider than a stance): both at one pixel scale, B shifted over A to where
     their content agrees best (every offset within the size difference, SIB_ALIGN_STEP thumbnail px apart),
     then squeezed into A's square frame; what B does not cover is its background colour."""
-    if abs(np.log(_aspect(sizes[a]) / _aspect(sizes[b]))) <= C.SIB_ASPECT:
+    if same_shape(sizes, a, b):
         return thumbs[b], _same_share(thumbs[a], thumbs[b])
     s = _pixel_scale(sizes, [a, b])
     ta, tb = _true_aspect(thumbs[a], sizes[a], s), _true_aspect(thumbs[b], sizes[b], s)
@@ -106,6 +106,11 @@ def _aspect(size) -> float:
     return float(size[0]) / max(1.0, float(size[1]))
 
 
+def same_shape(sizes, a: int, b: int) -> bool:
+    """References A and B have one shape (aspects within SIB_ASPECT): their thumbnails' pixels map one to one."""
+    return abs(np.log(_aspect(sizes[a]) / _aspect(sizes[b]))) <= C.SIB_ASPECT
+
+
 def content_phash(thumbs: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """pHash of each thumbnail at its reference's shape, centred on a square of its edge colour: two frames of
     one sprite whose widths differ hash alike although their squashed full-image hashes do not."""
@@ -135,14 +140,14 @@ def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.nda
     # candidates: the full-image pHash (a squashed image: same-shaped near-duplicates) and the pHash of each
     # thumbnail at its own shape centred on a square of its background (frames of other widths)
     shaped = content_phash(colour_thumbs, sizes)
-    same_shape = HammingIndex(full_phash).query(full_phash, C.SIB_PHASH, top=C.SIB_TOP)
+    same_shape_near = HammingIndex(full_phash).query(full_phash, C.SIB_PHASH, top=C.SIB_TOP)
     other_shape = HammingIndex(shaped).query(shaped, C.SIB_PHASH_SHAPE, top=C.SIB_TOP)
     for i in range(n):
-        for j in sorted(set(same_shape[i][0].tolist()) | set(other_shape[i][0].tolist())):
+        for j in sorted(set(same_shape_near[i][0].tolist()) | set(other_shape[i][0].tolist())):
             if j <= i:
                 continue
             da = abs(np.log(_aspect(sizes[i]) / _aspect(sizes[j])))
-            if da > C.SIB_ASPECT_MAX or (da <= C.SIB_ASPECT and j not in set(same_shape[i][0].tolist())):
+            if da > C.SIB_ASPECT_MAX or (da <= C.SIB_ASPECT and j not in set(same_shape_near[i][0].tolist())):
                 continue
             if da > C.SIB_ASPECT and _centred_share(colour_thumbs, sizes, i, j) < C.SIB_SAME - C.SIB_ALIGN_GAIN:
                 continue   # cheap look first: aligning cannot gain that much

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
-from matcher.sibling_groups import aligned, colour_thumb, find_groups, members, smooth  # noqa: F401 (index.py: colour_thumb, find_groups, members)
+from matcher.sibling_groups import aligned, colour_thumb, find_groups, members, same_shape, smooth  # noqa: F401 (index.py: colour_thumb, find_groups, members)
 
 
 def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int], visible=None) -> tuple[np.ndarray, np.ndarray]:
@@ -231,11 +231,6 @@ def _judge(bgr: np.ndarray, idx, ref: int, H: np.ndarray, mirrored: bool, visibl
     return fig, factor(fig)
 
 
-def _same_shape(idx, a: int, b: int) -> bool:
-    return abs(np.log(float(idx.sizes[a][0]) * float(idx.sizes[b][1])
-                      / max(1e-6, float(idx.sizes[a][1]) * float(idx.sizes[b][0])))) <= C.SIB_ASPECT
-
-
 def _named_sibling(bgr: np.ndarray, h, idx, H: np.ndarray, mirrored: bool, base: float, f: float, visible):
     """The group's member whose detail the clip shows, judged on the geometry already found for h (the
     cards of one deck share corners and frame: the keypoint vote may verify a sibling of the card shown,
@@ -246,7 +241,7 @@ def _named_sibling(bgr: np.ndarray, h, idx, H: np.ndarray, mirrored: bool, base:
     best = None
     rw, rh = (float(v) for v in idx.sizes[h.reference])
     for s in idx.siblings_of(h.reference):
-        if not _same_shape(idx, h.reference, s):
+        if not same_shape(idx.sizes, h.reference, s):
             continue
         sw, sh = (float(v) for v in idx.sizes[s])
         Hs = H @ np.array([[rw / sw, 0, 0], [0, rh / sh, 0], [0, 0, 1]], np.float64)
