@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,32 @@ SHARED_FIXTURES = REPO.parent / "shared" / "fixtures" / "platforms"
 # the S3 test server accepts any credentials; boto3 insists on having some
 S3_TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "mamoru-test", "AWS_SECRET_ACCESS_KEY": "mamoru-test",
                        "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def _loopback_only(connect):
+    """socket.connect for the test process: loopback and local sockets only (tests never reach the internet;
+    a test that tries says so in one line instead of waiting on a remote host)."""
+    import ipaddress
+
+    def guarded(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            try:
+                ok = ipaddress.ip_address(host.split("%")[0]).is_loopback
+            except ValueError:
+                ok = host == "localhost"
+            if not ok:
+                raise OSError(f"tests reach 127.0.0.1 only: a connection to {host}:{address[1]} was refused")
+        return connect(sock, address)
+    return guarded
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_internet():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(socket.socket, "connect", _loopback_only(socket.socket.connect))
+        mp.setattr(socket.socket, "connect_ex", _loopback_only(socket.socket.connect_ex))
+        yield
 
 
 @pytest.fixture
