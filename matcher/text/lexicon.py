@@ -1,0 +1,102 @@
+"""What else a catalogue name is in its own language: the ambiguity model of each alias, read from dictionaries
+kept in installed packages, not from lists of our own.
+
+- a romaji or hiragana name whose reading is that of a Japanese dictionary word or given name (pykakasi's kanwa
+  dictionary: なると 鳴門, かかし 案山子, いたどり 虎杖, ごく 極, そら 空, さすけ 佐助, まりお 真理雄) is a homonym;
+- a Han name that jieba's dictionary tags as a transliterated foreign person's name (克劳德 Claude, 路易吉 Luigi:
+  tag nrt) is a homonym.
+
+A homonym is the character only with something in the post that says so (its work, another of its characters,
+words of fandom, an AI marker, a hashtag: `context.corroborated`); a name that is no homonym (ルフィ, Tanjiro as
+written, 竈門炭治郎) counts alone. The spellings the holder lists in Han for the character itself (炭治郎, 禰豆子)
+do not make its reading a homonym.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+
+import jaconv
+
+from matcher.text.scripts import is_hiragana, latin_only
+
+JIEBA_FOREIGN_NAME_TAGS = frozenset(("nrt",))  # jieba: a transliterated foreign person's name (克劳德, 路易吉)
+# a reading this short is a word or a given name often (なると, かかし, そら, まりお); a longer one's namesakes in the
+# dictionary are rare words or names (ぜんいつ 全一, たんじろう 丹次郎): the character's (Tanjirou, ぜんいつ) counts alone
+MAX_HOMONYM_KANA = 3
+
+
+@functools.cache
+def _kanwa_readings() -> dict[str, frozenset[str]]:
+    """Hiragana reading -> the Han words that read so, every entry of pykakasi's kanwa dictionary."""
+    from pykakasi.properties import Configurations
+
+    with open(Configurations.dictpath(Configurations.jisyo_kanwa), "rb") as handle:
+        table = pickle.load(handle)
+    readings: dict[str, set[str]] = {}
+    for entries in table.values():
+        for word, spellings in entries.items():
+            for reading, condition in spellings:
+                if condition is None:  # an okurigana-conditioned entry is a verb stem, not a word
+                    readings.setdefault(reading, set()).add(word)
+    return {reading: frozenset(words) for reading, words in readings.items()}
+
+
+@functools.cache
+def _jieba_tags() -> dict[str, str]:
+    """Word -> part-of-speech tag, jieba's main dictionary."""
+    tags = {}
+    with open(_jieba_dict(), encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+def _jieba_dict() -> str:
+    import os
+
+    import jieba
+
+    return os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+
+
+def reading(form: str) -> str:
+    """The hiragana reading of a one-word romaji or hiragana form ('' when it has none: luffy, ルフィ)."""
+    if latin_only(form):
+        if " " in form or not form.isalpha():
+            return ""
+        kana = jaconv.kata2hira(jaconv.alphabet2kana(form))
+        return kana if all(is_hiragana(c) for c in kana) and "っ" != kana[-1] else ""
+    return form if all(is_hiragana(c) for c in form) else ""
+
+
+def japanese_readings(names: list[str]) -> frozenset[str]:
+    """The hiragana readings of a character's kana and Han names (ナルト -> なると, 宿儺 -> すくな)."""
+    from pykakasi import kakasi
+
+    converter = kakasi()
+    out = set()
+    for name in names:
+        if not latin_only(name):
+            kana = "".join(token["hira"] for token in converter.convert(name))
+            if kana and all(is_hiragana(c) or c in "ー" for c in kana):
+                out.add(kana)
+    return frozenset(out)
+
+
+def homonym(form: str, own_readings: frozenset[str] = frozenset(), own_han: frozenset[str] = frozenset()) -> bool:
+    """Whether a canonical name form is also a word or another person's name in its language: a hiragana form, or a
+    romaji form that spells one of the character's Japanese names (OWN_READINGS: Naruto of ナルト, not Luigi of
+    ルイージ), whose reading is that of a dictionary word other than the Han names the holder lists (OWN_HAN); or a
+    Han form jieba's dictionary tags as a foreign person's name."""
+    if not form:
+        return False
+    kana = reading(form)
+    if len(kana) > MAX_HOMONYM_KANA:
+        return False
+    if kana and (not latin_only(form) or kana in own_readings):
+        return bool(_kanwa_readings().get(kana, frozenset()) - own_han)
+    return _jieba_tags().get(form) in JIEBA_FOREIGN_NAME_TAGS
