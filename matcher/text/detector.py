@@ -254,7 +254,8 @@ class MentionDetector:
 
     def _glued(self, text: str, begin: int, end: int, form: str) -> bool:
         """Whether a Latin name run together with other letters (#gojoedit, #luffyxzoro) is glued only to
-        catalogue names and usual hashtag words: the rest of the word splits into them (fluffy does not)."""
+        catalogue names and usual hashtag words: the rest of the word splits into them (fluffy does not). A name
+        run together with only itself is a reduplicated word (gokugoku, naminami: gulping, waves), no hashtag."""
         if not latin_only(form) or len(form.replace(" ", "")) < MIN_GLUED_CHARS:
             return False
         start, stop = begin, end
@@ -262,6 +263,8 @@ class MentionDetector:
             start -= 1
         while stop < len(text) and is_latin_alnum(text[stop]):
             stop += 1
+        if not (text[start:begin] + text[end:stop]).replace(form, ""):
+            return False
         return self._splits(text[start:begin]) and self._splits(text[end:stop])
 
     def _after_hangul_name(self, text: str, begin: int) -> bool:

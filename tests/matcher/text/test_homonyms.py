@@ -3,7 +3,7 @@
 short romaji or hiragana name reading as a Japanese dictionary word or given name: Naruto the town and the fish
 cake, kakashi the scarecrow, Sasuke; a Han name jieba tags as a foreign person's: 克劳德 Claude) counts only with
 something in the post saying it is the character; a Han or kana name inside a dot-joined foreign name or phrase
-(ジョン・ロイド・スミス) is someone else's. The negatives fail on the matcher of 9b71e32 (the session's start) unless
+(ジョン・ロイド・スミス) is someone else's; a name run together with only itself is a reduplicated word (ぞろぞろ). The negatives fail on the matcher of 9b71e32 (the session's start) unless
 marked as guards."""
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ def test_the_ambiguity_model(form, names, expected):
     {"title": "克劳德咖啡 新品试喝"},
     {"title": "ジョン・ロイド・スミス来日インタビュー"},
     {"title": "ニコラス・サスケ・ブラウン選手のハイライト"},
+    {"title": "zorozoro to narande aruku kamo no oyako"},  # ぞろぞろ: a name run together with only itself
 ])
 def test_an_uncorroborated_homonym_is_no_mention(detector, post):
     assert chars(detector, **post) == []
