@@ -834,7 +834,7 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                     entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
-                entry.marker == ai.BARE_AI and (ai_context.game_sense(text, b, e) or ai_context.other_use(text, b, e))):
+                entry.marker == ai.BARE_AI and _other_sense(text, b, e)):
             continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI搭載
         if ai_context.asked(raw_field, at, stop) or ai_context.answered_no(
                 raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else ""):
@@ -847,6 +847,19 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     if result.ai_markers and not result.characters and ai_context.talk_about_ai(text):
         result.ai_markers = []  # news and talk about AI or a generator (copyright, a lawsuit): no clip made
     result.ai_generated = bool(result.ai_markers)
+
+
+def _other_sense(text: str, begin: int, end: int) -> bool:
+    """Whether the bare AI at [begin, end) is a tool's on existing footage where it stands, or the game's computer
+    player where it stands or where another bare AI of the same post stands: one sense of the word per post ("AI lvl
+    200cc" in a title whose description says "racing the CPU AI"). A tool used on footage is the same sense of the
+    word, not carried over ("AI upscaled intro, AI voice" may still say a voice was made)."""
+    if ai_context.game_sense(text, begin, end) or ai_context.other_use(text, begin, end):
+        return True
+    return any(ai_context.game_sense(text, m.start(), m.end()) for m in _BARE_AI.finditer(text) if m.start() != begin)
+
+
+_BARE_AI = re.compile(r"(?<![0-9a-z])ai(?![0-9a-z])")
 
 
 # a Han generator's name is also a Chinese word or a word's start (可灵活, 混元一气): it counts with support in the
