@@ -554,7 +554,7 @@ class MentionDetector:
         not another of their work's characters, not words of fandom, not an AI marker, not a hashtag, not the name
         disguised as uploaders disguise names to dodge filters (S U K U N A, ＳＡＳＵＫＥ: nobody spells a fish cake
         so)."""
-        if generated or any(fi == HASHTAGS and e.homonym for fi, *_, e in char_hits) or any(
+        if generated or any(fi == HASHTAGS and e.homonym and not e.ambiguous for fi, *_, e in char_hits) or any(
                 not e.homonym and not e.ambiguous for *_, e in char_hits) or corroborated(text):
             return char_hits  # ... nor another character named for sure ("Luffy. Naruto too")
         by_work: dict[int, set[int]] = {}
