@@ -1,8 +1,9 @@
 """What else a catalogue name is in its own language: the ambiguity model of each alias, read from dictionaries
 kept in installed packages, not from lists of our own.
 
-- a romaji or hiragana name whose reading is that of a Japanese dictionary word or given name (pykakasi's kanwa
-  dictionary: なると 鳴門, かかし 案山子, いたどり 虎杖, ごく 極, そら 空, さすけ 佐助, まりお 真理雄) is a homonym;
+- a kana name, or a romaji name spelling one of the character's Japanese names, whose reading (three kana at most)
+  is that of a Japanese dictionary word or given name (pykakasi's kanwa dictionary: ナルト/なると/Naruto 鳴門, カカシ
+  案山子, ソラ 空, サスケ 佐助, マリオ 真理雄) is a homonym;
 - a Han name that jieba's dictionary tags as a transliterated foreign person's name (克劳德 Claude, 路易吉 Luigi:
   tag nrt) is a homonym.
 
@@ -64,13 +65,14 @@ def _jieba_dict() -> str:
 
 
 def reading(form: str) -> str:
-    """The hiragana reading of a one-word romaji or hiragana form ('' when it has none: luffy, ルフィ)."""
+    """The hiragana reading of a one-word romaji or kana form ('' when it has none: luffy)."""
     if latin_only(form):
         if " " in form or not form.isalpha():
             return ""
         kana = jaconv.kata2hira(jaconv.alphabet2kana(form))
         return kana if all(is_hiragana(c) for c in kana) and "っ" != kana[-1] else ""
-    return form if all(is_hiragana(c) for c in form) else ""
+    kana = jaconv.kata2hira(form)
+    return kana if all(is_hiragana(c) for c in kana) else ""
 
 
 def japanese_readings(names: list[str]) -> frozenset[str]:
@@ -88,7 +90,7 @@ def japanese_readings(names: list[str]) -> frozenset[str]:
 
 
 def homonym(form: str, own_readings: frozenset[str] = frozenset(), own_han: frozenset[str] = frozenset()) -> bool:
-    """Whether a canonical name form is also a word or another person's name in its language: a hiragana form, or a
+    """Whether a canonical name form is also a word or another person's name in its language: a kana form, or a
     romaji form that spells one of the character's Japanese names (OWN_READINGS: Naruto of ナルト, not Luigi of
     ルイージ), whose reading is that of a dictionary word other than the Han names the holder lists (OWN_HAN); or a
     Han form jieba's dictionary tags as a foreign person's name."""

@@ -39,6 +39,8 @@ WORKS = [
     ("kakashi", ["カカシ", "Kakashi"], True),  # かかし: 案山子, the scarecrow
     ("sasuke", ["サスケ", "Sasuke"], True),  # さすけ: 佐助, a given name
     ("なると", ["ナルト"], True),
+    ("ナルト", ["ナルト"], True),  # katakana too: the fish cake is written so
+    ("ルフィ", ["ルフィ"], False),
     ("luffy", ["ルフィ", "Luffy"], False),  # no reading
     ("tanjirou", ["竈門炭治郎", "炭治郎", "Tanjiro"], False),  # a long reading: its namesakes are rare
     ("luigi", ["ルイージ", "Luigi"], False),  # るいぎ spells no Japanese name of his
@@ -59,7 +61,9 @@ def test_the_ambiguity_model(form, names, expected):
     {"title": "克劳德咖啡 新品试喝"},
     {"title": "ジョン・ロイド・スミス来日インタビュー"},
     {"title": "ニコラス・サスケ・ブラウン選手のハイライト"},
-    {"title": "zorozoro to narande aruku kamo no oyako"},  # ぞろぞろ: a name run together with only itself
+    {"title": "zorozoro to narande aruku kamo no oyako"},
+    {"title": "ラーメンに入ってるナルトの渦巻き、何で作るの"},
+    {"title": "うちのサスケは今日で3歳になりました"},  # ぞろぞろ: a name run together with only itself
 ])
 def test_an_uncorroborated_homonym_is_no_mention(detector, post):
     assert chars(detector, **post) == []
@@ -80,7 +84,9 @@ def test_an_uncorroborated_homonym_is_no_mention(detector, post):
     ({"title": "克劳德 cosplay 返场"}, ["cloud"]),
     ({"title": "ルフィ・ゾロ・ナミの三人旅"}, ["luffy", "nami", "zoro"]),  # a run of the holder's names
     ({"title": "ロイド・フォージャーの名シーン"}, ["loid"]),  # the holder's full name, matched whole
-    ({"title": "ゾ・ロ"}, ["zoro"]),  # the name's own letters dotted apart
+    ({"title": "ゾ・ロ"}, ["zoro"]),
+    ({"title": "ナルトとサスケの修行シーン"}, ["naruto", "sasuke"]),
+    ({"title": "カカシ先生の名シーンまとめ"}, ["kakashi"]),  # the name's own letters dotted apart
 ])
 def test_a_corroborated_homonym_or_a_plain_name_counts(detector, post, expected):
     assert chars(detector, **post) == expected
