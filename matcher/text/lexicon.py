@@ -30,18 +30,28 @@ MAX_HOMONYM_KANA = 3
 
 @functools.cache
 def _kanwa_readings() -> dict[str, frozenset[str]]:
-    """Hiragana reading -> the Han words that read so, every entry of pykakasi's kanwa dictionary."""
-    from pykakasi.properties import Configurations
-
-    with open(Configurations.dictpath(Configurations.jisyo_kanwa), "rb") as handle:
-        table = pickle.load(handle)
+    """Hiragana reading (MAX_HOMONYM_KANA at most) -> the Han words that read so, every entry of pykakasi's kanwa
+    dictionary (the table pykakasi itself loaded for its conversions, read once)."""
     readings: dict[str, set[str]] = {}
-    for entries in table.values():
+    for entries in _kanwa_table().values():
         for word, spellings in entries.items():
-            for reading, condition in spellings:
-                if condition is None:  # an okurigana-conditioned entry is a verb stem, not a word
-                    readings.setdefault(reading, set()).add(word)
-    return {reading: frozenset(words) for reading, words in readings.items()}
+            for kana, condition in spellings:
+                # an okurigana-conditioned entry is a verb or adjective stem, not a word
+                if condition is None and len(kana) <= MAX_HOMONYM_KANA:
+                    readings.setdefault(kana, set()).add(word)
+    return {kana: frozenset(words) for kana, words in readings.items()}
+
+
+def _kanwa_table() -> dict:
+    from pykakasi.kanji import Kanwa
+
+    table = getattr(Kanwa(), "_jisyo_table", None)  # pykakasi 2.x keeps it there once loaded
+    if table is None:
+        from pykakasi.properties import Configurations
+
+        with open(Configurations.dictpath(Configurations.jisyo_kanwa), "rb") as handle:
+            table = pickle.load(handle)
+    return table
 
 
 @functools.cache
@@ -64,6 +74,7 @@ def _jieba_dict() -> str:
     return os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
 
 
+@functools.lru_cache(maxsize=65536)
 def reading(form: str) -> str:
     """The hiragana reading of a one-word romaji or kana form ('' when it has none: luffy)."""
     if latin_only(form):
@@ -77,16 +88,22 @@ def reading(form: str) -> str:
 
 def japanese_readings(names: list[str]) -> frozenset[str]:
     """The hiragana readings of a character's kana and Han names (ナルト -> なると, 宿儺 -> すくな)."""
+    return frozenset(kana for kana in map(_name_reading, names) if kana)
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_reading(name: str) -> str:
+    if latin_only(name):
+        return ""
+    kana = "".join(token["hira"] for token in _converter().convert(name))
+    return kana if kana and all(is_hiragana(c) or c == "ー" for c in kana) else ""
+
+
+@functools.cache
+def _converter():
     from pykakasi import kakasi
 
-    converter = kakasi()
-    out = set()
-    for name in names:
-        if not latin_only(name):
-            kana = "".join(token["hira"] for token in converter.convert(name))
-            if kana and all(is_hiragana(c) or c in "ー" for c in kana):
-                out.add(kana)
-    return frozenset(out)
+    return kakasi()
 
 
 def homonym(form: str, own_readings: frozenset[str] = frozenset(), own_han: frozenset[str] = frozenset()) -> bool:
