@@ -856,7 +856,8 @@ def _other_sense(text: str, begin: int, end: int) -> bool:
     word, not carried over ("AI upscaled intro, AI voice" may still say a voice was made)."""
     if ai_context.game_sense(text, begin, end) or ai_context.other_use(text, begin, end):
         return True
-    return any(ai_context.game_sense(text, m.start(), m.end()) for m in _BARE_AI.finditer(text) if m.start() != begin)
+    return text.count("ai") > 1 and any(ai_context.game_sense(text, m.start(), m.end())
+                                        for m in _BARE_AI.finditer(text) if m.start() != begin)
 
 
 _BARE_AI = re.compile(r"(?<![0-9a-z])ai(?![0-9a-z])")
