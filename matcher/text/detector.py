@@ -575,9 +575,10 @@ class MentionDetector:
         named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
         if any(e.homonym and not e.ambiguous for *_, e in char_hits):
             # NARUTO names its work only as the name: a homonym left uncorroborated names no work either
-            self_titled = self._titled_by_a_character(char_hits, work_hits)
+            self_titled = self._titled_by_a_character(char_hits, work_hits) if named_works else set()
             char_hits = self._uncorroborated(raw, text, char_hits, named_works - self_titled, generated)
-            named_works -= self_titled - self._titled_by_a_character(char_hits, work_hits)
+            if self_titled:
+                named_works -= self_titled - self._titled_by_a_character(char_hits, work_hits)
         if any(not e.ambiguous and self.characters[e.index][1] not in named_works for *_, e in char_hits):
             if other_franchise(text):  # League of Legends' Nami, Pororo's Loopy: counts only with its work named
                 char_hits = [(fi, b, e, dataclasses.replace(h, ambiguous=True)) for fi, b, e, h in char_hits]
@@ -664,12 +665,13 @@ def _other_surname_re(form: str) -> re.Pattern:
     return re.compile(rf"(?<![A-Za-z])(?i:{re.escape(form)})[ \t]+([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6"
                       rf"\u00f8-\u00ff]{{2,}})[ \t]+[a-z]")
 _NAME_DOTS = "·・•‧･゠"  # between the words of a foreign name or phrase written in Han or kana
+_NAME_DOT = re.compile(f"[{_NAME_DOTS}]")
 
 
 def _dotted_parts(raw_field: str, form: str) -> list[str]:
     """The other parts of the name-dot-joined run of words that holds a Han or kana name as written: a foreign full
     name or phrase (克劳德·莫奈, ザ・グレート・サスケ, フランク・ロイド・ライト, アイ・アム・ア・ヒーロー); [] when none."""
-    if not any(d in raw_field for d in _NAME_DOTS):
+    if not _NAME_DOT.search(raw_field):
         return []
     alias = as_written(raw_field, form)
     at = raw_field.find(alias)
@@ -681,7 +683,7 @@ def _dotted_parts(raw_field: str, form: str) -> list[str]:
     while stop < len(raw_field) and (raw_field[stop] in _NAME_DOTS or _run_char(raw_field[stop])):
         stop += 1
     parts, offset = [], start
-    for part in re.split(f"[{_NAME_DOTS}]", raw_field[start:stop]):
+    for part in _NAME_DOT.split(raw_field[start:stop]):
         if part and (offset + len(part) <= at or offset >= at + len(alias)):  # not the name's own letters (ゾ・ロ)
             parts.append(part)
         offset += len(part) + 1
