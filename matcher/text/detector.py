@@ -342,14 +342,15 @@ class MentionDetector:
                          for fi, h, at in work_hits]
         if char_hits and ai_hits:  # "Sora 2", "sora ai", ソラ2: the name written as the generator's, not the character
             gens = [(b, e) for _, b, e, h in ai_hits if h.kind == ai.GENERATOR]
-            char_hits = [h for h in char_hits if not any(b <= h[1] and h[2] < e for b, e in gens)]
+            if gens:
+                char_hits = [h for h in char_hits if not any(b <= h[1] and h[2] < e for b, e in gens)]
         result = Detection(id=post.get("id"))
         if char_hits:
             char_hits = self._people_and_phrases(raw, text, char_hits)
         if char_hits and KANA.search(text) and HAN.search(text):
             char_hits = self._japanese_words(text, char_hits, work_hits)
         if char_hits or work_hits:
-            generated = any(h[3].kind != ai.NEGATION for h in ai_hits)
+            generated = bool(ai_hits) and any(h[3].kind != ai.NEGATION for h in ai_hits)
             self._decide_characters(result, raw, text, char_hits, work_hits, generated)
         if ai_hits:
             if char_hits:  # "AI" inside a longer name (AI HOSHINO) is the name
