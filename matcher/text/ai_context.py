@@ -266,7 +266,8 @@ _CJK_OTHER_USE_LONGEST = max(map(len, CJK_OTHER_USE))
 # AIで作った高画質MV)
 CJK_OTHER_USE_AFTER_REACH = 6
 _OTHER_USE_AFTER = re.compile(r" ?(?:で|を|に|による|によって|の|로|으로|를|을)? ?(?:(?!生成|作|描|動か|만들|제작)"
-                              rf"[^\x1f 。、，,.!?！？]){{0,{CJK_OTHER_USE_AFTER_REACH}}}?(?:" + "|".join(CJK_OTHER_USE) + ")")
+                              rf"[^\x1f 。、，,.!?！？]){{0,{CJK_OTHER_USE_AFTER_REACH}}}?"
+                              "(?:" + "|".join(CJK_OTHER_USE) + ")")
 
 
 def other_use(text: str, begin: int, end: int) -> bool:

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 import jaconv
 
 from matcher.text import ai, ai_context
-from matcher.text.context import (HanWords, corroborated, counted_noun, crossover, fandom_post, glued_hangul, katakana_compound,
-                                  names_a_place, names_someone, other_franchise, personal_post, surname_after,
+from matcher.text.context import (HanWords, corroborated, counted_noun, crossover, fandom_post, glued_hangul,
+                                  katakana_compound, names_a_place, names_someone, other_franchise, personal_post, surname_after,
                                   used_as_word)
 from matcher.text.lexicon import homonym, japanese_readings
 from matcher.text.names import expand_name, given_names, short_titles

@@ -55,15 +55,11 @@ def _kanwa_table() -> dict:
 
 
 @functools.cache
-def _jieba_tags() -> dict[str, str]:
-    """Word -> part-of-speech tag, jieba's main dictionary."""
-    tags = {}
+def _jieba_foreign_names() -> frozenset[str]:
+    """The words jieba's main dictionary tags as transliterated foreign person's names."""
     with open(_jieba_dict(), encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3:
-                tags[parts[0]] = parts[2]
-    return tags
+        return frozenset(parts[0] for parts in map(str.split, f) if len(parts) == 3
+                         and parts[2] in JIEBA_FOREIGN_NAME_TAGS)
 
 
 def _jieba_dict() -> str:
@@ -118,4 +114,4 @@ def homonym(form: str, own_readings: frozenset[str] = frozenset(), own_han: froz
         return False
     if kana and (not latin_only(form) or kana in own_readings):
         return bool(_kanwa_readings().get(kana, frozenset()) - own_han)
-    return _jieba_tags().get(form) in JIEBA_FOREIGN_NAME_TAGS
+    return form in _jieba_foreign_names()

@@ -1,10 +1,10 @@
 """Ninth round of the mentions detector (matcher/text/), structural: an ambiguity model of each alias
 (matcher/text/lexicon.py) and corroboration. A name that is also a word or someone else's name in its language (a
-short romaji or hiragana name reading as a Japanese dictionary word or given name: Naruto the town and the fish
+short romaji or kana name reading as a Japanese dictionary word or given name: Naruto the town and the fish
 cake, kakashi the scarecrow, Sasuke; a Han name jieba tags as a foreign person's: 克劳德 Claude) counts only with
 something in the post saying it is the character; a Han or kana name inside a dot-joined foreign name or phrase
-(ジョン・ロイド・スミス) is someone else's; a name run together with only itself is a reduplicated word (ぞろぞろ). The negatives fail on the matcher of 9b71e32 (the session's start) unless
-marked as guards."""
+(ジョン・ロイド・スミス) is someone else's; a name run together with only itself is a reduplicated word (ぞろぞろ).
+The negatives fail on the matcher of 9b71e32 (the session's start) unless marked as guards."""
 
 from __future__ import annotations
 
