@@ -262,7 +262,12 @@ CJK_OTHER_USE_REACH = 4  # characters before the AI read for such a word (字幕
 # ... with a particle of means or object between (AIで高画質化, AIによる字幕, AI로 복원)
 _CJK_OTHER_USE_RE = re.compile("|".join(CJK_OTHER_USE))
 _CJK_OTHER_USE_LONGEST = max(map(len, CJK_OTHER_USE))
-_OTHER_USE_AFTER = re.compile(r" ?(?:で|を|に|による|によって|の|로|으로|를|을)? ?(?:" + "|".join(CJK_OTHER_USE) + ")")
+# ... or a few characters further in the same clause, with no word of making between (AIでフレーム補間しただけ; not
+# AIで作った高画質MV)
+CJK_OTHER_USE_AFTER_REACH = 6
+_OTHER_USE_AFTER = re.compile(r" ?(?:で|を|に|による|によって|の|로|으로|를|을)? ?(?:(?!生成|作|描|動か|만들|제작)"
+                              rf"[^\x1f 。、，,.!?！？]){{0,{CJK_OTHER_USE_AFTER_REACH}}}?"
+                              "(?:" + "|".join(CJK_OTHER_USE) + ")")
 
 
 def other_use(text: str, begin: int, end: int) -> bool:

@@ -363,6 +363,18 @@ def fandom_post(text: str) -> bool:
     return bool(_FANDOM_RE.search(text))
 
 
+# words of anime and fandom in Japanese, Chinese and Korean (no word boundaries in those scripts)
+_CJK_FANDOM_RE = re.compile(
+    "アニメ|漫画|マンガ|コスプレ|イラスト|ファンアート|描いてみた|踊ってみた|切り抜き|名シーン|作画|声優|原作|推し|二次創作|フィギュア"
+    "|动漫|動漫|动画|動畫|番剧|同人|剪辑|二创|手办|名场面|코스프레|애니|만화|팬아트|명장면|피규어|덕질")
+
+
+def corroborated(text: str) -> bool:
+    """Whether the post (canonical text) has words of anime or fandom in any script: what lets a name that is also
+    a word or someone else's name (lexicon.homonym) count without its work named."""
+    return bool(_FANDOM_RE.search(text)) or bool(_CJK_FANDOM_RE.search(text))
+
+
 # the words around an English-word name that make it the word (the cloud, link in bio, power of friendship)
 DETERMINERS = frozenset(("a", "an", "the", "this", "that", "these", "those", "your", "its", "their", "some",
                          "any", "no", "every", "each", "more", "less", "much", "such"))

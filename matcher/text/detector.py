@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 import jaconv
 
 from matcher.text import ai, ai_context
-from matcher.text.context import (HanWords, counted_noun, crossover, fandom_post, glued_hangul, katakana_compound,
-                                  names_a_place, names_someone, other_franchise, personal_post, surname_after,
+from matcher.text.context import (HanWords, corroborated, counted_noun, crossover, fandom_post, glued_hangul,
+                                  katakana_compound, names_a_place, names_someone, other_franchise, personal_post, surname_after,
                                   used_as_word)
+from matcher.text.lexicon import homonym, japanese_readings
 from matcher.text.names import expand_name, given_names, short_titles
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -39,6 +40,7 @@ from matcher.text.scripts import (
 )
 
 FIELDS = ("title", "description", "hashtags", "uploader_name")
+HASHTAGS = FIELDS.index("hashtags")
 SHORT_KANA_CHARS = 2  # a kana name this short needs non-kana on both sides (ツナミ is not ナミ)
 HIRAGANA_PARTICLES = "のとがはをにもやへで"  # a hiragana name may stand between these inside hiragana text
 FOREIGN_KANA = "ぁぃぅぇぉー"  # ... when spelled as only foreign names are (ふぇるん, ちょっぱー)
@@ -105,6 +107,7 @@ class Entry:
     form: str
     ambiguous: bool = False
     marker: str = ""
+    homonym: bool = False  # also a word or someone else's name in its language: counts only corroborated
 
 
 @dataclass
@@ -152,6 +155,7 @@ class MentionDetector:
         self.characters: list[tuple[str, int]] = []  # (character id, work index)
         forms: dict[str, list[Entry]] = {}
         char_forms: dict[str, dict[int, bool]] = {}  # form -> {character index: ambiguous}
+        homonyms: set[str] = set()  # forms that are also a word or someone else's name (lexicon.homonym)
         for wi, work in enumerate(works):
             self.work_ids.append(str(work["id"]))
             listed_titles = [str(t) for t in work.get("titles") or []]
@@ -164,6 +168,8 @@ class MentionDetector:
                 names = [str(n) for n in character.get("names") or []]
                 common = common_character(names)
                 implied = given_names(names)  # 悟空 of 孫悟空: the holder did not list it alone (the Monkey King)
+                own_han = frozenset(normalise(n).strip() for n in names if _han_only(normalise(n).strip()))
+                own_readings = japanese_readings(names)
                 for name in names + implied:
                     one_word = " " not in normalise(name).strip()
                     for form in expand_name(name):
@@ -173,6 +179,8 @@ class MentionDetector:
                             name in implied and _han_only(form))
                         known = char_forms.setdefault(form, {})
                         known[ci] = known.get(ci, True) and ambiguous
+                        if homonym(form, own_readings, own_han):
+                            homonyms.add(form)
         title_forms = {f for f, entries in forms.items() if entries}
         han_names = {f for f in char_forms if _han_only(f)}
         self._han = HanWords(han_names) if han_names else None
@@ -181,7 +189,8 @@ class MentionDetector:
         for form, cis in char_forms.items():
             shared = len({self.characters[ci][1] for ci in cis}) > 1
             for ci, ambiguous in sorted(cis.items()):
-                forms.setdefault(form, []).append(Entry(CHAR, ci, form, shared or ambiguous))
+                forms.setdefault(form, []).append(Entry(CHAR, ci, form, shared or ambiguous,
+                                                        homonym=form in homonyms))
         self._longer_titles = {f for f in title_forms if f not in char_forms}
         # hiragana forms made from a katakana name (なると of ナルト), which the holder did not write so: run into a
         # word after them they are that word (なると金時, なるとわかめ)
@@ -245,7 +254,8 @@ class MentionDetector:
 
     def _glued(self, text: str, begin: int, end: int, form: str) -> bool:
         """Whether a Latin name run together with other letters (#gojoedit, #luffyxzoro) is glued only to
-        catalogue names and usual hashtag words: the rest of the word splits into them (fluffy does not)."""
+        catalogue names and usual hashtag words: the rest of the word splits into them (fluffy does not). A name
+        run together with only itself is a reduplicated word (gokugoku, naminami: gulping, waves), no hashtag."""
         if not latin_only(form) or len(form.replace(" ", "")) < MIN_GLUED_CHARS:
             return False
         start, stop = begin, end
@@ -253,6 +263,8 @@ class MentionDetector:
             start -= 1
         while stop < len(text) and is_latin_alnum(text[stop]):
             stop += 1
+        if not (text[start:begin] + text[end:stop]).replace(form, ""):
+            return False
         return self._splits(text[start:begin]) and self._splits(text[end:stop])
 
     def _after_hangul_name(self, text: str, begin: int) -> bool:
@@ -278,7 +290,7 @@ class MentionDetector:
     def detect(self, post: dict) -> Detection:
         raw = _fields(post)
         text = normalise_fields([raw[f] for f in FIELDS])  # one pass; fields kept apart by FIELD_SEP
-        seps = [i for i, ch in enumerate(text) if ch == FIELD_SEP] if FIELD_SEP in text else []
+        seps = _separators(text)
         char_hits: list[tuple[int, int, int, Entry]] = []  # (field, start, end, entry) in TEXT
         work_hits: list[tuple[int, Entry, int]] = []  # (field, entry, start)
         title_spans: list[tuple[int, int]] = []  # titles that are no character's name (Super Mario)
@@ -330,14 +342,16 @@ class MentionDetector:
                          for fi, h, at in work_hits]
         if char_hits and ai_hits:  # "Sora 2", "sora ai", ソラ2: the name written as the generator's, not the character
             gens = [(b, e) for _, b, e, h in ai_hits if h.kind == ai.GENERATOR]
-            char_hits = [h for h in char_hits if not any(b <= h[1] and h[2] < e for b, e in gens)]
+            if gens:
+                char_hits = [h for h in char_hits if not any(b <= h[1] and h[2] < e for b, e in gens)]
         result = Detection(id=post.get("id"))
         if char_hits:
             char_hits = self._people_and_phrases(raw, text, char_hits)
         if char_hits and KANA.search(text) and HAN.search(text):
             char_hits = self._japanese_words(text, char_hits, work_hits)
         if char_hits or work_hits:
-            self._decide_characters(result, raw, text, char_hits, work_hits)
+            generated = bool(ai_hits) and any(h[3].kind != ai.NEGATION for h in ai_hits)
+            self._decide_characters(result, raw, text, char_hits, work_hits, generated)
         if ai_hits:
             if char_hits:  # "AI" inside a longer name (AI HOSHINO) is the name
                 names = [(h[1], h[2]) for h in char_hits]
@@ -466,8 +480,8 @@ class MentionDetector:
                 entry = dataclasses.replace(entry, ambiguous=True)  # "All ten Sephiroth from the Zohar"
             if entry.ambiguous:
                 pass
-            elif HAN.match(entry.form[0]) and _dotted_after(raw[FIELDS[fi]], text[begin:end]):
-                entry = dataclasses.replace(entry, ambiguous=True)  # 克劳德·莫奈: Claude Monet, not Cloud
+            elif not is_latin_alnum(entry.form[0]) and self._dotted_other(raw[FIELDS[fi]], text[begin:end]):
+                entry = dataclasses.replace(entry, ambiguous=True)  # 克劳德·莫奈, フランク・ロイド・ライト: someone else
             elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):
                 entry = dataclasses.replace(entry, ambiguous=True)
             elif entry.form in self._phrases:
@@ -483,6 +497,13 @@ class MentionDetector:
                     entry = dataclasses.replace(entry, ambiguous=True)
             out.append((fi, begin, end, entry))
         return out
+
+    def _dotted_other(self, raw_field: str, form: str) -> bool:
+        """Whether a Han or kana name is one word of a name-dot-joined run none of whose other words is a catalogue
+        name or title: someone else's full name or a phrase (克劳德·莫奈, ザ・グレート・サスケ); a run of the holder's
+        names (ルフィ・ゾロ) or the holder's full name (モンキー・D・ルフィ, matched whole) is no such run."""
+        parts = _dotted_parts(raw_field, form)
+        return bool(parts) and not any(normalise(part).strip() in self.automaton for part in parts)
 
     def _titled_by_a_character(self, char_hits, work_hits) -> set[int]:
         """The works named only where a title is also a character's name (NARUTO): a crossover's other
@@ -528,8 +549,37 @@ class MentionDetector:
         word = surname_after(field_text, as_written(field_text, form))
         return word if word and word not in self._glue and word not in _common_words() else ""
 
-    def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits) -> None:
+    def _uncorroborated(self, raw: dict, text: str, char_hits, named_works: set[int], generated: bool):
+        """CHAR_HITS with the homonyms (lexicon.homonym: Naruto the fish cake and the town, kakashi the scarecrow,
+        克劳德 Claude) made ambiguous when nothing in the post says they are the characters: not their work named,
+        not another of their work's characters, not words of fandom, not an AI marker, not a hashtag, not the name
+        disguised as uploaders disguise names to dodge filters (S U K U N A, ＳＡＳＵＫＥ: nobody spells a fish cake
+        so)."""
+        if generated or any(fi == HASHTAGS and e.homonym and not e.ambiguous for fi, *_, e in char_hits) or any(
+                not e.homonym and not e.ambiguous for *_, e in char_hits) or corroborated(text):
+            return char_hits  # ... nor another character named for sure ("Luffy. Naruto too")
+        by_work: dict[int, set[int]] = {}
+        for *_, e in char_hits:
+            if not e.ambiguous:
+                by_work.setdefault(self.characters[e.index][1], set()).add(e.index)
+        out = []
+        for fi, begin, end, entry in char_hits:
+            wi = self.characters[entry.index][1]
+            if entry.homonym and not entry.ambiguous and wi not in named_works and len(by_work[wi]) < 2 and (
+                    as_written(raw[FIELDS[fi]], text[begin:end]).casefold() == entry.form):
+                entry = dataclasses.replace(entry, ambiguous=True)
+            out.append((fi, begin, end, entry))
+        return out
+
+    def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits,
+                           generated: bool = False) -> None:
         named_works = {e.index for _, e, _ in work_hits if not e.ambiguous}
+        if any(e.homonym and not e.ambiguous for *_, e in char_hits):
+            # NARUTO names its work only as the name: a homonym left uncorroborated names no work either
+            self_titled = self._titled_by_a_character(char_hits, work_hits) if named_works else set()
+            char_hits = self._uncorroborated(raw, text, char_hits, named_works - self_titled, generated)
+            if self_titled:
+                named_works -= self_titled - self._titled_by_a_character(char_hits, work_hits)
         if any(not e.ambiguous and self.characters[e.index][1] not in named_works for *_, e in char_hits):
             if other_franchise(text):  # League of Legends' Nami, Pororo's Loopy: counts only with its work named
                 char_hits = [(fi, b, e, dataclasses.replace(h, ambiguous=True)) for fi, b, e, h in char_hits]
@@ -615,17 +665,34 @@ def _other_surname_re(form: str) -> re.Pattern:
     """FORM as a word, a capitalised word, then a word in lower case: "Anya Jenkins best moments" (no title case)."""
     return re.compile(rf"(?<![A-Za-z])(?i:{re.escape(form)})[ \t]+([A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6"
                       rf"\u00f8-\u00ff]{{2,}})[ \t]+[a-z]")
-_NAME_DOTS = "·・•‧･"  # between the given name and the surname of a foreign name written in Han or kana
+_NAME_DOTS = "·・•‧･゠"  # between the words of a foreign name or phrase written in Han or kana
+_NAME_DOT = re.compile(f"[{_NAME_DOTS}]")
 
 
-def _dotted_after(raw_field: str, form: str) -> bool:
-    """Whether a Han name is followed, as written, by a name dot and more Han: a foreign full name with another
-    surname (克劳德·莫奈, Claude Monet), not the character."""
-    if not any(d in raw_field for d in _NAME_DOTS):
-        return False
+def _dotted_parts(raw_field: str, form: str) -> list[str]:
+    """The other parts of the name-dot-joined run of words that holds a Han or kana name as written: a foreign full
+    name or phrase (克劳德·莫奈, ザ・グレート・サスケ, フランク・ロイド・ライト, アイ・アム・ア・ヒーロー); [] when none."""
+    if not _NAME_DOT.search(raw_field):
+        return []
     alias = as_written(raw_field, form)
-    at = raw_field.find(alias) + len(alias)
-    return 0 < at < len(raw_field) - 1 and raw_field[at] in _NAME_DOTS and bool(HAN.match(raw_field[at + 1]))
+    at = raw_field.find(alias)
+    if at < 0:
+        return []
+    start, stop = at, at + len(alias)
+    while start > 0 and (raw_field[start - 1] in _NAME_DOTS or _run_char(raw_field[start - 1])):
+        start -= 1
+    while stop < len(raw_field) and (raw_field[stop] in _NAME_DOTS or _run_char(raw_field[stop])):
+        stop += 1
+    parts, offset = [], start
+    for part in _NAME_DOT.split(raw_field[start:stop]):
+        if part and (offset + len(part) <= at or offset >= at + len(alias)):  # not the name's own letters (ゾ・ロ)
+            parts.append(part)
+        offset += len(part) + 1
+    return parts
+
+
+def _run_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "ー々"
 
 
 # a name written in lower case as a web address: the name, a dot, a top-level domain of two to four lower-case letters,
@@ -640,6 +707,15 @@ def _web_address(raw_field: str, form: str) -> bool:
     if at < 0 or not alias.islower() or (at and raw_field[at - 1].isalnum()):
         return False
     return bool(_ADDRESS_AFTER.match(raw_field, at + len(alias)))
+
+
+def _separators(text: str) -> list[int]:
+    """Where FIELD_SEP stands in TEXT (three times in a post: found, not scanned for character by character)."""
+    seps, at = [], text.find(FIELD_SEP)
+    while at >= 0:
+        seps.append(at)
+        at = text.find(FIELD_SEP, at + 1)
+    return seps
 
 
 def _fields(post: dict) -> dict[str, str]:
@@ -761,7 +837,7 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                     entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
-                entry.marker == ai.BARE_AI and (ai_context.game_sense(text, b, e) or ai_context.other_use(text, b, e))):
+                entry.marker == ai.BARE_AI and _other_sense(text, b, e)):
             continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI搭載
         if ai_context.asked(raw_field, at, stop) or ai_context.answered_no(
                 raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else ""):
@@ -774,6 +850,20 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     if result.ai_markers and not result.characters and ai_context.talk_about_ai(text):
         result.ai_markers = []  # news and talk about AI or a generator (copyright, a lawsuit): no clip made
     result.ai_generated = bool(result.ai_markers)
+
+
+def _other_sense(text: str, begin: int, end: int) -> bool:
+    """Whether the bare AI at [begin, end) is a tool's on existing footage where it stands, or the game's computer
+    player where it stands or where another bare AI of the same post stands: one sense of the word per post ("AI lvl
+    200cc" in a title whose description says "racing the CPU AI"). A tool used on footage is the same sense of the
+    word, not carried over ("AI upscaled intro, AI voice" may still say a voice was made)."""
+    if ai_context.game_sense(text, begin, end) or ai_context.other_use(text, begin, end):
+        return True
+    return text.count("ai") > 1 and any(ai_context.game_sense(text, m.start(), m.end())
+                                        for m in _BARE_AI.finditer(text) if m.start() != begin)
+
+
+_BARE_AI = re.compile(r"(?<![0-9a-z])ai(?![0-9a-z])")
 
 
 # a Han generator's name is also a Chinese word or a word's start (可灵活, 混元一气): it counts with support in the

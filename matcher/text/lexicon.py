@@ -1,0 +1,117 @@
+"""What else a catalogue name is in its own language: the ambiguity model of each alias, read from dictionaries
+kept in installed packages, not from lists of our own.
+
+- a kana name, or a romaji name spelling one of the character's Japanese names, whose reading (three kana at most)
+  is that of a Japanese dictionary word or given name (pykakasi's kanwa dictionary: ナルト/なると/Naruto 鳴門, カカシ
+  案山子, ソラ 空, サスケ 佐助, マリオ 真理雄) is a homonym;
+- a Han name that jieba's dictionary tags as a transliterated foreign person's name (克劳德 Claude, 路易吉 Luigi:
+  tag nrt) is a homonym.
+
+A homonym is the character only with something in the post that says so (its work, another of its characters,
+words of fandom, an AI marker, a hashtag: `context.corroborated`); a name that is no homonym (ルフィ, Tanjiro as
+written, 竈門炭治郎) counts alone. The spellings the holder lists in Han for the character itself (炭治郎, 禰豆子)
+do not make its reading a homonym.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+
+import jaconv
+
+from matcher.text.scripts import is_hiragana, latin_only
+
+JIEBA_FOREIGN_NAME_TAGS = frozenset(("nrt",))  # jieba: a transliterated foreign person's name (克劳德, 路易吉)
+# a reading this short is a word or a given name often (なると, かかし, そら, まりお); a longer one's namesakes in the
+# dictionary are rare words or names (ぜんいつ 全一, たんじろう 丹次郎): the character's (Tanjirou, ぜんいつ) counts alone
+MAX_HOMONYM_KANA = 3
+
+
+@functools.cache
+def _kanwa_readings() -> dict[str, frozenset[str]]:
+    """Hiragana reading (MAX_HOMONYM_KANA at most) -> the Han words that read so, every entry of pykakasi's kanwa
+    dictionary (the table pykakasi itself loaded for its conversions, read once)."""
+    readings: dict[str, set[str]] = {}
+    for entries in _kanwa_table().values():
+        for word, spellings in entries.items():
+            for kana, condition in spellings:
+                # an okurigana-conditioned entry is a verb or adjective stem, not a word
+                if condition is None and len(kana) <= MAX_HOMONYM_KANA:
+                    readings.setdefault(kana, set()).add(word)
+    return {kana: frozenset(words) for kana, words in readings.items()}
+
+
+def _kanwa_table() -> dict:
+    from pykakasi.kanji import Kanwa
+
+    table = getattr(Kanwa(), "_jisyo_table", None)  # pykakasi 2.x keeps it there once loaded
+    if table is None:
+        from pykakasi.properties import Configurations
+
+        with open(Configurations.dictpath(Configurations.jisyo_kanwa), "rb") as handle:
+            table = pickle.load(handle)
+    return table
+
+
+@functools.cache
+def _jieba_foreign_names() -> frozenset[str]:
+    """The words jieba's main dictionary tags as transliterated foreign person's names."""
+    with open(_jieba_dict(), encoding="utf-8") as f:
+        return frozenset(parts[0] for parts in map(str.split, f) if len(parts) == 3
+                         and parts[2] in JIEBA_FOREIGN_NAME_TAGS)
+
+
+def _jieba_dict() -> str:
+    import os
+
+    import jieba
+
+    return os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+
+
+@functools.lru_cache(maxsize=65536)
+def reading(form: str) -> str:
+    """The hiragana reading of a one-word romaji or kana form ('' when it has none: luffy)."""
+    if latin_only(form):
+        if " " in form or not form.isalpha():
+            return ""
+        kana = jaconv.kata2hira(jaconv.alphabet2kana(form))
+        return kana if all(is_hiragana(c) for c in kana) and "っ" != kana[-1] else ""
+    kana = jaconv.kata2hira(form)
+    return kana if all(is_hiragana(c) for c in kana) else ""
+
+
+def japanese_readings(names: list[str]) -> frozenset[str]:
+    """The hiragana readings of a character's kana and Han names (ナルト -> なると, 宿儺 -> すくな)."""
+    return frozenset(kana for kana in map(_name_reading, names) if kana)
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_reading(name: str) -> str:
+    if latin_only(name):
+        return ""
+    kana = "".join(token["hira"] for token in _converter().convert(name))
+    return kana if kana and all(is_hiragana(c) or c == "ー" for c in kana) else ""
+
+
+@functools.cache
+def _converter():
+    from pykakasi import kakasi
+
+    return kakasi()
+
+
+def homonym(form: str, own_readings: frozenset[str] = frozenset(), own_han: frozenset[str] = frozenset()) -> bool:
+    """Whether a canonical name form is also a word or another person's name in its language: a kana form, or a
+    romaji form that spells one of the character's Japanese names (OWN_READINGS: Naruto of ナルト, not Luigi of
+    ルイージ), whose reading is that of a dictionary word other than the Han names the holder lists (OWN_HAN); or a
+    Han form jieba's dictionary tags as a foreign person's name."""
+    if not form:
+        return False
+    kana = reading(form)
+    if len(kana) > MAX_HOMONYM_KANA:
+        return False
+    if kana and (not latin_only(form) or kana in own_readings):
+        return bool(_kanwa_readings().get(kana, frozenset()) - own_han)
+    return form in _jieba_foreign_names()
