@@ -130,7 +130,7 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
         word = before.rsplit(" ", 1)[-1]
         return word in PLACE_BEFORE or word in _ANIMALS or word in _PERSON_BEFORE_LAST and (
             f" {before}".endswith(_PERSON_ENDS) or bool(_PERSON_BEFORE_RE.search(before)))
-    return before.endswith(KANA_PLACE_BEFORE) or before.endswith(CJK_PERSON_BEFORE) or _animal_before(before)
+    return before.endswith(KANA_PLACE_BEFORE) or _cjk_person_before(before) or _animal_before(before)
 
 
 # a year right after a Latin name: the name of an event or a show (SASUKE2025, "Zoro 2024 festival"); a fan's "Naruto
@@ -159,7 +159,7 @@ def names_someone(text: str, begin: int, end: int) -> bool:
         word = before.rsplit(" ", 1)[-1]
         return word in _PERSON_BEFORE_LAST and (
             f" {before}".endswith(_PERSON_ENDS) or bool(_PERSON_BEFORE_RE.search(before)))
-    return before.endswith(CJK_PERSON_BEFORE)
+    return _cjk_person_before(before)
 
 
 # pets and people of the uploader's with no "my name is": "my hamster Pikachu", "Gojo the shiba inu",
@@ -228,6 +228,19 @@ _PERSONAL_POST_RE = re.compile(
     r"|proud (?:mom|mum|dad|mama|papa|parents?|wife|husband)|proud of (?:my|our) (?:little |big |baby |younger |older )?(?:husband|wife|son|daughter|kids|boy|girl|sister|brother|sis|bro)"
     r"|kindergarten|preschool|daycare|first steps|wedding (?:day|highlights|video|film)|our wedding|newborn"
     r"|(?:my|our) (?:son|daughter|fiance|fiancee|toddler))(?=[ \x1f]|$)")
+
+
+# a name given to someone or something in Chinese, Japanese or Korean: 名叫, 叫做, 取名, 名前は, 이름은, and a bare 叫
+# ("is called") after 我家 / 家的 in the same clause (我家柯基叫路飞: whatever the pet, the uploader's own) -- the
+# counterpart of "named" / "called" in PERSON_BEFORE; a bare 叫 alone is also "shout, ask" (娜美叫路飞吃饭)
+_CJK_NAMED_RE = re.compile(r"(?:名叫|叫做|名字叫|名字是|取名(?:叫|为|為)?|起名(?:叫|为|為)?|名前は|이름은|이름이"
+                           r"|(?:我家|家的|家里的|家裡的)[^ \x1f，,。.!！?？]{0,8}叫)$")
+
+
+def _cjk_person_before(before: str) -> bool:
+    """Whether the words right before a name (BEFORE, right-stripped) introduce a person or a pet of that name in
+    Chinese, Japanese or Korean: 彼氏のリク, 가수 나미, 我家柯基叫路飞, 名前はナミ."""
+    return before.endswith(CJK_PERSON_BEFORE) or bool(_CJK_NAMED_RE.search(before))
 
 
 def _han_business_after(text: str, end: int) -> bool:

@@ -555,7 +555,7 @@ class MentionDetector:
         not another of their work's characters, not words of fandom, not an AI marker, not a hashtag, not the name
         disguised as uploaders disguise names to dodge filters (S U K U N A, ＳＡＳＵＫＥ: nobody spells a fish cake
         so)."""
-        if generated or any(fi == HASHTAGS and e.homonym and not e.ambiguous for fi, *_, e in char_hits) or any(
+        if generated or self._tag_corroborates(raw, text, char_hits) or any(
                 not e.homonym and not e.ambiguous for *_, e in char_hits) or corroborated(text):
             return char_hits  # ... nor another character named for sure ("Luffy. Naruto too")
         by_work: dict[int, set[int]] = {}
@@ -570,6 +570,18 @@ class MentionDetector:
                 entry = dataclasses.replace(entry, ambiguous=True)
             out.append((fi, begin, end, entry))
         return out
+
+    @staticmethod
+    def _tag_corroborates(raw: dict, text: str, char_hits) -> bool:
+        """Whether a homonym written as a hashtag says it is the character: not when the post's title or description
+        writes the same romaji form in lower case (kyou no nami wa takai #nami, tanbo no kakashi #kakashi): romaji
+        writes words in lower case and names capitalised, and a namesake post tags its own word."""
+        tags = {e.form for fi, *_, e in char_hits if fi == HASHTAGS and e.homonym and not e.ambiguous}
+        if not tags:
+            return False
+        words = {e.form for fi, b, end, e in char_hits if fi < HASHTAGS and e.form in tags and latin_only(e.form)
+                 and as_written(raw[FIELDS[fi]], text[b:end]).islower()}
+        return bool(tags - words)
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits,
                            generated: bool = False) -> None:

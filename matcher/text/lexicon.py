@@ -5,7 +5,11 @@ kept in installed packages, not from lists of our own.
   is that of a Japanese dictionary word or given name (pykakasi's kanwa dictionary: ナルト/なると/Naruto 鳴門, カカシ
   案山子, ソラ 空, サスケ 佐助, マリオ 真理雄) is a homonym;
 - a Han name that jieba's dictionary tags as a transliterated foreign person's name (克劳德 Claude, 路易吉 Luigi:
-  tag nrt) is a homonym.
+  tag nrt) is a homonym;
+- a Han name that SudachiPy's core dictionary holds whole, as one entry of its own, tagged a common noun or a place
+  name rather than a person's name (虎杖 the knotweed, 五条 the Kyoto street, 煉獄 purgatory, 宿儺 the legend's
+  figure; not 佐助, 善逸: 人名) is a homonym. kanwa cannot judge Han names (it lists the characters' own spellings
+  too); Sudachi's part of speech can, and it is read once per name when the detector is built, never per post.
 
 A homonym is the character only with something in the post that says so (its work, another of its characters,
 words of fandom, an AI marker, a hashtag: `context.corroborated`); a name that is no homonym (ルフィ, Tanjiro as
@@ -20,12 +24,14 @@ import pickle
 
 import jaconv
 
-from matcher.text.scripts import is_hiragana, latin_only
+from matcher.text.scripts import HAN, is_hiragana, latin_only
 
 JIEBA_FOREIGN_NAME_TAGS = frozenset(("nrt",))  # jieba: a transliterated foreign person's name (克劳德, 路易吉)
 # a reading this short is a word or a given name often (なると, かかし, そら, まりお); a longer one's namesakes in the
 # dictionary are rare words or names (ぜんいつ 全一, たんじろう 丹次郎): the character's (Tanjirou, ぜんいつ) counts alone
 MAX_HOMONYM_KANA = 3
+# Sudachi's parts of speech (second and third levels) that make a whole Han name a word or a place, not a person
+SUDACHI_WORD_POS = frozenset((("普通名詞", "一般"), ("固有名詞", "地名")))
 
 
 @functools.cache
@@ -70,6 +76,24 @@ def _jieba_dict() -> str:
     return os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
 
 
+def _sudachi_word(form: str) -> bool:
+    """Whether Sudachi's core dictionary holds the Han FORM whole as a common noun or a place name."""
+    tokens = _sudachi().tokenize(form)
+    if len(tokens) != 1 or tokens[0].is_oov() or tokens[0].surface() != form:
+        return False
+    pos = tokens[0].part_of_speech()
+    return pos[0] == "名詞" and pos[1:3] in SUDACHI_WORD_POS
+
+
+@functools.cache
+def _sudachi():
+    from sudachipy import Dictionary, SplitMode
+
+    dictionary = Dictionary(dict="core")
+    make = getattr(dictionary, "tokenizer", None) or dictionary.create  # tokenizer(): 0.7; create(): 0.6
+    return make(SplitMode.C)
+
+
 @functools.lru_cache(maxsize=65536)
 def reading(form: str) -> str:
     """The hiragana reading of a one-word romaji or kana form ('' when it has none: luffy)."""
@@ -106,7 +130,7 @@ def homonym(form: str, own_readings: frozenset[str] = frozenset(), own_han: froz
     """Whether a canonical name form is also a word or another person's name in its language: a kana form, or a
     romaji form that spells one of the character's Japanese names (OWN_READINGS: Naruto of ナルト, not Luigi of
     ルイージ), whose reading is that of a dictionary word other than the Han names the holder lists (OWN_HAN); or a
-    Han form jieba's dictionary tags as a foreign person's name."""
+    Han form jieba's dictionary tags as a foreign person's name, or Sudachi's as a common noun or a place."""
     if not form:
         return False
     kana = reading(form)
@@ -114,4 +138,4 @@ def homonym(form: str, own_readings: frozenset[str] = frozenset(), own_han: froz
         return False
     if kana and (not latin_only(form) or kana in own_readings):
         return bool(_kanwa_readings().get(kana, frozenset()) - own_han)
-    return form in _jieba_foreign_names()
+    return form in _jieba_foreign_names() or (all(map(HAN.match, form)) and _sudachi_word(form))
