@@ -382,6 +382,16 @@ _CJK_FANDOM_RE = re.compile(
     "|动漫|動漫|动画|動畫|番剧|同人|剪辑|二创|手办|名场面|코스프레|애니|만화|팬아트|명장면|피규어|덕질")
 
 
+# an honorific right after a name: a person (a word takes none: 煉獄さん, "rengoku san" are someone, not purgatory)
+_HONORIFIC_AFTER = re.compile(r"(?: |-)?(?:san|sama|sensei|kun|chan|dono)(?![a-z0-9])|さん|さま|様|先生|くん|君|ちゃん|殿|氏"
+                              r"| ?(?:님|씨)")
+
+
+def honorific_after(text: str, end: int) -> bool:
+    """Whether an honorific follows the name ending at END (canonical text): a person, in any script."""
+    return bool(_HONORIFIC_AFTER.match(text, end))
+
+
 def corroborated(text: str) -> bool:
     """Whether the post (canonical text) has words of anime or fandom in any script: what lets a name that is also
     a word or someone else's name (lexicon.homonym) count without its work named."""

@@ -21,9 +21,10 @@ import jaconv
 
 from matcher.text import ai, ai_context
 from matcher.text.context import (HanWords, corroborated, counted_noun, crossover, fandom_post, glued_hangul,
+                                  honorific_after,
                                   katakana_compound, names_a_place, names_someone, other_franchise, personal_post, surname_after,
                                   used_as_word)
-from matcher.text.lexicon import homonym, japanese_readings
+from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, word_homonym, word_readings
 from matcher.text.names import expand_name, given_names, short_titles
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -156,6 +157,7 @@ class MentionDetector:
         forms: dict[str, list[Entry]] = {}
         char_forms: dict[str, dict[int, bool]] = {}  # form -> {character index: ambiguous}
         homonyms: set[str] = set()  # forms that are also a word or someone else's name (lexicon.homonym)
+        word_forms: set[str] = set()  # ... of which a common noun or a place (lexicon.word_homonym: 虎杖, Gojo)
         for wi, work in enumerate(works):
             self.work_ids.append(str(work["id"]))
             listed_titles = [str(t) for t in work.get("titles") or []]
@@ -170,6 +172,7 @@ class MentionDetector:
                 implied = given_names(names)  # 悟空 of 孫悟空: the holder did not list it alone (the Monkey King)
                 own_han = frozenset(normalise(n).strip() for n in names if _han_only(normalise(n).strip()))
                 own_readings = japanese_readings(names)
+                words = word_readings(names)  # 虎杖 the knotweed: Itadori, いたどり are it too
                 for name in names + implied:
                     one_word = " " not in normalise(name).strip()
                     for form in expand_name(name):
@@ -179,8 +182,10 @@ class MentionDetector:
                             name in implied and _han_only(form))
                         known = char_forms.setdefault(form, {})
                         known[ci] = known.get(ci, True) and ambiguous
-                        if homonym(form, own_readings, own_han):
+                        if homonym(form, own_readings, own_han, words):
                             homonyms.add(form)
+                            if word_homonym(form, words):
+                                word_forms.add(form)
         title_forms = {f for f, entries in forms.items() if entries}
         han_names = {f for f in char_forms if _han_only(f)}
         self._han = HanWords(han_names) if han_names else None
@@ -196,6 +201,7 @@ class MentionDetector:
         # word after them they are that word (なると金時, なるとわかめ)
         listed = {normalise(str(n)).strip() for work in works for c in work.get("characters") or []
                   for n in c.get("names") or []}
+        self._word_forms = frozenset(word_forms)
         self._made_hiragana = frozenset(f for f in char_forms if f not in listed and all(
             is_hiragana(c) for c in f))
         # what a title writes before its character's name (超级 of 超级马力欧, スーパー of スーパーマリオ): before any form
@@ -230,6 +236,15 @@ class MentionDetector:
         # the surnames the holder lists after a given name (Anya Forger, Tifa Lockhart): another capitalised
         # surname after it is someone else (Anya Jenkins), even in a post with words of fandom
         self._listed_surnames: dict[str, set[str]] = {}
+        # the words of each character's Latin full names, long vowels written single (rengoku, kyojuro): one beside
+        # a homonym of the same character says it is the character's full name, however its long vowels are written
+        # ("Rengoku Kyoujuro")
+        self._name_words: dict[int, frozenset[str]] = {}
+        for ci, (cid, wi) in enumerate(self.characters):
+            character = next(c for c in works[wi].get("characters") or [] if str(c["id"]) == cid)
+            self._name_words[ci] = frozenset(loose_romaji(w) for n in character.get("names") or []
+                                             for w in normalise(str(n)).split()
+                                             if latin_only(w) and len(normalise(str(n)).split()) > 1)
         for work in works:
             for character in work.get("characters") or []:
                 for name in character.get("names") or []:
@@ -566,7 +581,9 @@ class MentionDetector:
         for fi, begin, end, entry in char_hits:
             wi = self.characters[entry.index][1]
             if entry.homonym and not entry.ambiguous and wi not in named_works and len(by_work[wi]) < 2 and (
-                    as_written(raw[FIELDS[fi]], text[begin:end]).casefold() == entry.form):
+                    as_written(raw[FIELDS[fi]], text[begin:end]).casefold() == entry.form) and not (
+                    entry.form in self._word_forms and honorific_after(text, end)) and not self._full_name(
+                    text, begin, end, entry):
                 entry = dataclasses.replace(entry, ambiguous=True)
             out.append((fi, begin, end, entry))
         return out
@@ -582,6 +599,16 @@ class MentionDetector:
         words = {e.form for fi, b, end, e in char_hits if fi < HASHTAGS and e.form in tags and latin_only(e.form)
                  and as_written(raw[FIELDS[fi]], text[b:end]).islower()}
         return bool(tags - words)
+
+    def _full_name(self, text: str, begin: int, end: int, entry: Entry) -> bool:
+        """Whether the Latin name at [begin, end) has beside it another word of one of the character's Latin full
+        names, long vowels written any way (Rengoku Kyoujuro, Itadori Yuuji): the character's full name."""
+        words = self._name_words.get(entry.index)
+        if not words or not latin_only(entry.form):
+            return False
+        after = _NEXT_WORD.match(text, end)
+        before = _PREV_WORD.search(text, 0, begin)
+        return any(m and loose_romaji(m.group(1)) in words - {loose_romaji(entry.form)} for m in (after, before))
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits,
                            generated: bool = False) -> None:
@@ -613,6 +640,8 @@ class MentionDetector:
         result.works = [self.work_ids[wi] for wi in dict.fromkeys(wi for _, wi in order) if wi in found]
 
 
+_NEXT_WORD = re.compile(r" ([a-z\u00e0-\u024f]+)")
+_PREV_WORD = re.compile(r"([a-z\u00e0-\u024f]+) $")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 

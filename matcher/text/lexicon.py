@@ -126,16 +126,56 @@ def _converter():
     return kakasi()
 
 
-def homonym(form: str, own_readings: frozenset[str] = frozenset(), own_han: frozenset[str] = frozenset()) -> bool:
+def word_readings(names: list[str]) -> frozenset[str]:
+    """The readings of a character's Han names that are words or places (Sudachi: 虎杖 -> いたどり, 五条 -> ごじょう),
+    in hiragana and in loose Hepburn romaji (long vowels single: itadori, gojo): those spellings of the name are the
+    word too (Itadori the knotweed, Gojo-dori the street)."""
+    out = set()
+    for name in names:
+        if name and all(map(HAN.match, name)) and _sudachi_word(name):
+            tokens = _converter().convert(name)
+            out.add("".join(t["hira"] for t in tokens))
+            out.add(loose_romaji("".join(t["hepburn"] for t in tokens)))
+    return frozenset(out)
+
+
+def loose_romaji(form: str) -> str:
+    """Hepburn romaji with long vowels written single (gojou, gojoo, gojō -> gojo)."""
+    form = form.casefold().translate(_MACRONS)
+    for long, short in _LONG_VOWELS:
+        form = form.replace(long, short)
+    return form
+
+
+_MACRONS = str.maketrans("āīūēôōâû", "aiueooau")
+_LONG_VOWELS = (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"), ("ii", "i"), ("ee", "e"))
+
+
+def homonym(form: str, own_readings: frozenset[str] = frozenset(), own_han: frozenset[str] = frozenset(),
+            words: frozenset[str] = frozenset()) -> bool:
     """Whether a canonical name form is also a word or another person's name in its language: a kana form, or a
     romaji form that spells one of the character's Japanese names (OWN_READINGS: Naruto of ナルト, not Luigi of
     ルイージ), whose reading is that of a dictionary word other than the Han names the holder lists (OWN_HAN); or a
-    Han form jieba's dictionary tags as a foreign person's name, or Sudachi's as a common noun or a place."""
+    Han form jieba's dictionary tags as a foreign person's name; or a word_homonym (WORDS)."""
     if not form:
         return False
+    if word_homonym(form, words):
+        return True
     kana = reading(form)
     if len(kana) > MAX_HOMONYM_KANA:
         return False
     if kana and (not latin_only(form) or kana in own_readings):
         return bool(_kanwa_readings().get(kana, frozenset()) - own_han)
-    return form in _jieba_foreign_names() or (all(map(HAN.match, form)) and _sudachi_word(form))
+    return form in _jieba_foreign_names()
+
+
+def word_homonym(form: str, words: frozenset[str] = frozenset()) -> bool:
+    """Whether a canonical name form is a common noun or a place, not a person's name: a Han form Sudachi's
+    dictionary holds so (虎杖, 五条), or a kana or romaji form that reads as one of the character's Han names that
+    are such words (WORDS, word_readings: Itadori, いたどり of 虎杖; Gojo of 五条). Such a word takes no honorific:
+    "Rengoku-san" is a person, the character."""
+    if all(map(HAN.match, form)):
+        return _sudachi_word(form)
+    if not words:
+        return False
+    return reading(form) in words or latin_only(form) and " " not in form and loose_romaji(form) in words

@@ -1,15 +1,16 @@
 """Tenth round of the mentions detector (matcher/text/), for the kinds of error holdout-9 showed, by mechanisms
 that reach beyond its posts: a Han name that Sudachi's Japanese dictionary holds as a common noun or a place
-(虎杖 the knotweed, 五条 the street) is a homonym; a name given to a pet or a person in Chinese, Japanese or Korean
+(虎杖 the knotweed, 五条 the street) is a homonym, and so are its kana and romaji spellings (itadori, Gojo-dori),
+unless an honorific or another word of the character's full name stands beside (Rengoku-san, Rengoku Kyoujuro); a name given to a pet or a person in Chinese, Japanese or Korean
 (我家柯基叫路飞, 名前は) is theirs; a romaji homonym written in lower case in the running text is not corroborated
 by its own hashtag (kyou no nami wa takai #nami). The negatives fail on the matcher of 8590943 (the session's
-start) unless marked as guards."""
+start) unless marked as guards (the module imports word_homonym, new: on 8590943 it does not load)."""
 
 from __future__ import annotations
 
 import pytest
 
-from matcher.text.lexicon import homonym
+from matcher.text.lexicon import homonym, word_homonym, word_readings
 from tests.matcher.text.posts import chars
 
 WORKS = [
@@ -23,6 +24,8 @@ WORKS = [
         {"id": "itadori", "names": ["虎杖悠仁", "Yūji Itadori", "Itadori", "虎杖"]},
         {"id": "gojo", "names": ["五条悟", "Satoru Gojō", "Gojō", "五条"]},
         {"id": "sukuna", "names": ["両面宿儺", "宿儺", "Sukuna"]}]},
+    {"id": "kny-2", "titles": ["Kimetsu no Yaiba"], "characters": [
+        {"id": "rengoku", "names": ["煉獄杏寿郎", "煉獄", "Kyōjurō Rengoku", "Rengoku"]}]},
     {"id": "kny", "titles": ["鬼滅の刃", "Demon Slayer"], "characters": [
         {"id": "zenitsu", "names": ["我妻善逸", "善逸", "Zenitsu"]}]},
 ]
@@ -41,6 +44,19 @@ def test_sudachi_tells_a_han_word_from_a_name(form, expected):
     assert homonym(form) is expected
 
 
+# ... and the kana and romaji spellings of such a word are the word too (Itadori the knotweed, Gojo-dori)
+@pytest.mark.parametrize("form,names,expected", [
+    ("itadori", ["虎杖悠仁", "虎杖", "Itadori"], True),
+    ("いたどり", ["虎杖悠仁", "虎杖", "Itadori"], True),
+    ("gojou", ["五条悟", "五条", "Gojō"], True),
+    ("gojo", ["五条悟", "五条", "Gojō"], True),  # long vowels written single
+    ("satoru", ["五条悟", "五条", "Satoru Gojō"], False),  # guard: no word reads so
+    ("zenitsu", ["我妻善逸", "善逸", "Zenitsu"], False),  # guard: 善逸 is a given name
+])
+def test_a_word_s_spellings_are_homonyms(form, names, expected):
+    assert word_homonym(form, word_readings(names)) is expected
+
+
 @pytest.mark.parametrize("post", [
     {"title": "虎杖的功效与作用 中医科普", "description": "虎杖是一味中药，清热利湿", "hashtags": ["#中医", "#中药"]},
     {"title": "虎杖の若芽を天ぷらにした", "hashtags": ["#山菜"]},
@@ -49,6 +65,8 @@ def test_sudachi_tells_a_han_word_from_a_name(form, expected):
     {"title": "kyou no nami wa takai surf vlog", "hashtags": ["#surfing", "#nami"]},  # the wave, tagged
     {"title": "Kakashi matsuri ni itte kita", "description": "tanbo no kakashi ga 100 tai!",
      "hashtags": ["#kakashi", "#inaka"]},  # the scarecrows, tagged
+    {"title": "Gojo-dori no kafe meguri", "description": "Kyoto no gojo dori", "hashtags": ["#kyoto", "#cafe"]},
+    {"title": "Japanese knotweed (itadori) is taking over my garden"},
 ])
 def test_holdout9_kinds_are_no_mentions(detector, post):
     assert chars(detector, **post) == []
@@ -64,6 +82,9 @@ def test_holdout9_kinds_are_no_mentions(detector, post):
     ({"title": "娜美叫路飞吃饭"}, ["luffy", "nami"]),  # a bare 叫 (calls) is no naming
     ({"title": "Kakashi sensei no raikiri", "hashtags": ["#kakashi"]}, ["kakashi"]),  # capitalised, tagged
     ({"title": "Naruto and Kakashi training", "hashtags": ["#kakashi"]}, ["kakashi", "naruto"]),
+    ({"title": "rengoku san arigatou"}, ["rengoku"]),  # a word takes no honorific: a person
+    ({"title": "Rengoku Kyoujuro flame hashira"}, ["rengoku"]),  # his full name, long vowels written loosely
+    ({"title": "Gojo Satoru domain expansion"}, ["gojo"]),
 ])
 def test_the_characters_named_so_count(detector, post, expected):
     assert chars(detector, **post) == expected
