@@ -41,6 +41,9 @@ PLACE_AFTER = frozenset((
     # (not "co": Luffy & Co.; not design, fitness, cleaning: "Luffy character design", "Zoro cleaning his swords")
     "company", "inc", "llc", "ltd", "corp", "corporation", "services", "plumbing", "landscaping", "consulting",
     "rentals", "movers",
+    # eateries named in Italian, Spanish or French ("Luigi's Trattoria"), as English menus keep them
+    "trattoria", "osteria", "ristorante", "taverna", "taqueria", "cantina", "brasserie", "boulangerie", "creperie",
+    "gelateria", "enoteca", "caffe", "panaderia",
 ))
 # a word that makes the name after it the name of a place or a business ("Hotel Naruto", "Cafe Tifa")
 PLACE_BEFORE = frozenset(("hotel", "cafe", "restaurant", "bar", "pub", "bistro", "club", "inn", "ryokan",
@@ -452,6 +455,12 @@ def crossover(text: str) -> bool:
 # a lower-case name counted like a common noun ("the ten sephiroth of the Tree of Life", "seven lokis of"): the word
 _COUNT_WORDS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                           "many", "several", "all", "both", "few"))
+
+
+def counted_unit(text: str, begin: int) -> bool:
+    """Whether a kana or hangul name at BEGIN is run into the digits of a number before it: a unit counted (1루피 = 16원,
+    the rupee; Japanese and Korean write counters against the number), not a character."""
+    return 0 < begin and text[begin - 1].isdigit() and (is_hangul(text[begin]) or is_katakana(text[begin]))
 
 
 def counted_noun(text: str, begin: int, end: int) -> bool:

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 import jaconv
 
 from matcher.text import ai, ai_context
-from matcher.text.context import (HanWords, corroborated, counted_noun, crossover, fandom_post, glued_hangul,
-                                  honorific_after,
+from matcher.text.context import (HanWords, corroborated, counted_noun, counted_unit, crossover, fandom_post,
+                                  glued_hangul, honorific_after,
                                   katakana_compound, names_a_place, names_someone, other_franchise, personal_post, surname_after,
                                   used_as_word)
 from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, word_homonym, word_readings
@@ -320,7 +320,8 @@ class MentionDetector:
             fi = bisect.bisect_left(seps, begin)
             if any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
                 in_context = self._in_context(text, begin, end + 1, entries)
-                if in_context is not entries and _word_goes_on(text, begin, end + 1, in_context):
+                if in_context is not entries and (_word_goes_on(text, begin, end + 1, in_context)
+                                                  or counted_unit(text, begin)):
                     words.add(entries[0].form)
                 elif in_context is not entries and names_someone(text, begin, end + 1):
                     others.add(entries[0].form)
@@ -423,7 +424,7 @@ class MentionDetector:
                 _hiragana_word_goes_on(text, end))) or (is_katakana(text[end - 1]) and (
                 katakana_compound(text, end, self._katakana_names) or self._katakana_before(text, begin)
                 or _kanji_word_after(text, begin, end))) or (
-                HAN.match(first) and self._han_surname_before(text, begin, end)):
+                HAN.match(first) and self._han_surname_before(text, begin, end)) or counted_unit(text, begin):
             return tuple(dataclasses.replace(e, ambiguous=True) if e.kind in (CHAR, WORK) else e
                          for e in entries)
         return entries

@@ -3,7 +3,8 @@ that reach beyond its posts: a Han name that Sudachi's Japanese dictionary holds
 (虎杖 the knotweed, 五条 the street) is a homonym, and so are its kana and romaji spellings (itadori, Gojo-dori),
 unless an honorific or another word of the character's full name stands beside (Rengoku-san, Rengoku Kyoujuro); a name given to a pet or a person in Chinese, Japanese or Korean
 (我家柯基叫路飞, 名前は) is theirs; a romaji homonym written in lower case in the running text is not corroborated
-by its own hashtag (kyou no nami wa takai #nami). The negatives fail on the matcher of 8590943 (the session's
+by its own hashtag (kyou no nami wa takai #nami); a kana or hangul name run into the digits before it is a counted
+unit (1루피, the rupee). The negatives fail on the matcher of 8590943 (the session's
 start) unless marked as guards (the module imports word_homonym, new: on 8590943 it does not load)."""
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from tests.matcher.text.posts import chars
 WORKS = [
     {"id": "one-piece", "titles": ["ONE PIECE", "ワンピース", "航海王"], "characters": [
         {"id": "luffy", "names": ["モンキー・D・ルフィ", "Monkey D. Luffy", "ルフィ", "Luffy", "路飞"]},
-        {"id": "nami", "names": ["ナミ", "Nami", "娜美"]}]},
+        {"id": "nami", "names": ["ナミ", "Nami", "娜美", "나미"]}]},
+    {"id": "mario", "titles": ["Super Mario"], "characters": [
+        {"id": "luigi", "names": ["ルイージ", "Luigi", "루이지"]}]},
     {"id": "naruto", "titles": ["NARUTO", "ナルト"], "characters": [
         {"id": "naruto", "names": ["うずまきナルト", "Naruto Uzumaki", "ナルト", "Naruto", "鸣人"]},
         {"id": "kakashi", "names": ["はたけカカシ", "Kakashi Hatake", "カカシ", "Kakashi"]}]},
@@ -67,6 +70,8 @@ def test_a_word_s_spellings_are_homonyms(form, names, expected):
      "hashtags": ["#kakashi", "#inaka"]},  # the scarecrows, tagged
     {"title": "Gojo-dori no kafe meguri", "description": "Kyoto no gojo dori", "hashtags": ["#kyoto", "#cafe"]},
     {"title": "Japanese knotweed (itadori) is taking over my garden"},
+    {"title": "인도 여행 경비 정리 (루피 환율)", "description": "1루피 = 16원 정도", "hashtags": ["#인도여행", "#루피"]},
+    {"title": "Luigi's Trattoria - best carbonara in Brooklyn?"},  # set-specific: one more business word
 ])
 def test_holdout9_kinds_are_no_mentions(detector, post):
     assert chars(detector, **post) == []
@@ -85,6 +90,8 @@ def test_holdout9_kinds_are_no_mentions(detector, post):
     ({"title": "rengoku san arigatou"}, ["rengoku"]),  # a word takes no honorific: a person
     ({"title": "Rengoku Kyoujuro flame hashira"}, ["rengoku"]),  # his full name, long vowels written loosely
     ({"title": "Gojo Satoru domain expansion"}, ["gojo"]),
+    ({"title": "루피 2기 명장면"}, ["luffy"]),  # a number after the name, not before
+    ({"title": "Luigi's scream compilation"}, ["luigi"]),
 ])
 def test_the_characters_named_so_count(detector, post, expected):
     assert chars(detector, **post) == expected
