@@ -16,7 +16,7 @@ from tests.matcher.text.posts import chars
 
 WORKS = [
     {"id": "one-piece", "titles": ["ONE PIECE", "ワンピース", "航海王"], "characters": [
-        {"id": "luffy", "names": ["モンキー・D・ルフィ", "Monkey D. Luffy", "ルフィ", "Luffy", "路飞"]},
+        {"id": "luffy", "names": ["モンキー・D・ルフィ", "Monkey D. Luffy", "ルフィ", "Luffy", "路飞", "루피"]},
         {"id": "nami", "names": ["ナミ", "Nami", "娜美", "나미"]}]},
     {"id": "mario", "titles": ["Super Mario"], "characters": [
         {"id": "luigi", "names": ["ルイージ", "Luigi", "루이지"]}]},
