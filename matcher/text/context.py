@@ -11,6 +11,7 @@ All functions take the canonical text of a post (normalise.py) and a match [begi
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from matcher.text.normalise import FIELD_SEP
@@ -97,6 +98,10 @@ _NEXT_WORDS = re.compile(rf" *({_LATIN_WORD})(?: +({_LATIN_WORD}))?(?: +({_LATIN
 # ... and words that make a business only as the second word after a name ("Goku Ramen Bar", "Nami Seafood
 # Kitchen"): right after it they are as often the character's own ("Tifa's bar", "Luffy's house")
 TRADE_LAST = frozenset(("bar", "house", "kitchen", "studio", "studios", "club", "lounge", "room", "works"))
+# words that end the reading for a place word: the name is somewhere, not the place's name ("Pikachu at the vet",
+# "Denji at the beach", "Luffy in the garden")
+PLACE_STOPS = frozenset(("at", "in", "on", "to", "into", "from", "near", "inside", "outside", "visits", "visiting",
+                         "goes", "went", "vs", "and", "with"))
 PLACE_WINDOW = 3  # words after a name (its possessive "s" not counted) read for a place or business word
 _LOOK_BEHIND = 24  # characters before a name read for the words that introduce it
 
@@ -115,6 +120,7 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
         words = [w for w in after.groups() if w] if after else []
         if words[:1] == ["s"]:
             words = words[1:]
+        words = list(itertools.takewhile(lambda w: w not in PLACE_STOPS, words))
         if any(w in PLACE_AFTER for w in words[:PLACE_WINDOW]) or words[1:2] and words[1] in TRADE_LAST:
             return True
         if words[:1] and words[0] in TITLE_AFTER:

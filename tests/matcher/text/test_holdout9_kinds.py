@@ -4,7 +4,8 @@ that reach beyond its posts: a Han name that Sudachi's Japanese dictionary holds
 unless an honorific or another word of the character's full name stands beside (Rengoku-san, Rengoku Kyoujuro); a name given to a pet or a person in Chinese, Japanese or Korean
 (我家柯基叫路飞, 名前は) is theirs; a romaji homonym written in lower case in the running text is not corroborated
 by its own hashtag (kyou no nami wa takai #nami); a kana or hangul name run into the digits before it is a counted
-unit (1루피, the rupee). The negatives fail on the matcher of 8590943 (the session's
+unit (1루피, the rupee); a place word read after a name stops at a preposition (Pikachu at the vet: somewhere,
+not the place's name). The negatives fail on the matcher of 8590943 (the session's
 start) unless marked as guards (the module imports word_homonym, new: on 8590943 it does not load)."""
 
 from __future__ import annotations
@@ -92,6 +93,17 @@ def test_holdout9_kinds_are_no_mentions(detector, post):
     ({"title": "Gojo Satoru domain expansion"}, ["gojo"]),
     ({"title": "루피 2기 명장면"}, ["luffy"]),  # a number after the name, not before
     ({"title": "Luigi's scream compilation"}, ["luigi"]),
+    ({"title": "Luigi at the vet, made with Sora 2"}, ["luigi"]),  # somewhere, not the place's name (fails before)
+    ({"title": "Luigi in the bakery scene"}, ["luigi"]),  # (fails before)
 ])
 def test_the_characters_named_so_count(detector, post, expected):
     assert chars(detector, **post) == expected
+
+
+# ... and the place's name itself stays a place (guards)
+@pytest.mark.parametrize("post", [
+    {"title": "Luigi's Bakery opening day"},
+    {"title": "Luigi Pizzeria in Queens, honest review"},
+])
+def test_a_place_named_so_is_no_mention(detector, post):
+    assert chars(detector, **post) == []
