@@ -24,7 +24,7 @@ from matcher.text.context import (HanWords, corroborated, counted_noun, counted_
                                   glued_hangul, honorific_after,
                                   katakana_compound, names_a_place, names_someone, other_franchise, personal_post, surname_after,
                                   used_as_word)
-from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, word_homonym, word_readings
+from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, one_word, word_homonym, word_readings
 from matcher.text.names import expand_name, given_names, short_titles
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -321,7 +321,7 @@ class MentionDetector:
             if any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
                 in_context = self._in_context(text, begin, end + 1, entries)
                 if in_context is not entries and (_word_goes_on(text, begin, end + 1, in_context)
-                                                  or counted_unit(text, begin)):
+                                                  or counted_unit(text, begin) or _katakana_word(text, begin, end + 1)):
                     words.add(entries[0].form)
                 elif in_context is not entries and names_someone(text, begin, end + 1):
                     others.add(entries[0].form)
@@ -667,6 +667,18 @@ def _word_goes_on(text: str, begin: int, end: int, entries: tuple[Entry, ...]) -
     if is_latin_alnum(text[begin]) or end >= len(text):
         return False
     return bool(HAN.match(text[end])) or (is_hangul(text[end]) and not any(e.kind == CHAR for e in entries))
+
+
+def _katakana_word(text: str, begin: int, end: int) -> bool:
+    """Whether a katakana name at [begin, end) runs into more katakana that makes one dictionary word with it
+    (リクエスト, ナミダ, ソラマチ; lexicon.one_word): then the post writes that word, and the name alone elsewhere in
+    it is likely its short form (リクありがとう of a request video)."""
+    if end >= len(text) or not is_katakana(text[end]) or not is_katakana(text[begin]):
+        return False
+    stop = end
+    while stop < len(text) and is_katakana(text[stop]):
+        stop += 1
+    return one_word(text[begin:stop])
 
 
 def _short_name(form: str) -> bool:

@@ -85,6 +85,15 @@ def _sudachi_word(form: str) -> bool:
     return pos[0] == "名詞" and pos[1:3] in SUDACHI_WORD_POS
 
 
+@functools.lru_cache(maxsize=4096)
+def one_word(run: str) -> bool:
+    """Whether Sudachi's core dictionary reads RUN (a katakana run holding a name and more: リクエスト, ナミダ, ソラマチ)
+    as one word of its own, not as the name and another word (マリオ|カート, ルイージ|マンション: titles holding the
+    character). Called only for a name run into more katakana, so rarely."""
+    tokens = _sudachi().tokenize(run)
+    return len(tokens) == 1 and not tokens[0].is_oov()
+
+
 @functools.cache
 def _sudachi():
     from sudachipy import Dictionary, SplitMode

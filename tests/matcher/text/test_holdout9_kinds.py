@@ -5,7 +5,8 @@ unless an honorific or another word of the character's full name stands beside (
 (我家柯基叫路飞, 名前は) is theirs; a romaji homonym written in lower case in the running text is not corroborated
 by its own hashtag (kyou no nami wa takai #nami); a kana or hangul name run into the digits before it is a counted
 unit (1루피, the rupee); a place word read after a name stops at a preposition (Pikachu at the vet: somewhere,
-not the place's name). The negatives fail on the matcher of 8590943 (the session's
+not the place's name); a katakana name run into a word Sudachi reads whole (リクエスト) makes the name alone elsewhere
+in the post that word's short form. The negatives fail on the matcher of 8590943 (the session's
 start) unless marked as guards (the module imports word_homonym, new: on 8590943 it does not load)."""
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ WORKS = [
         {"id": "luffy", "names": ["モンキー・D・ルフィ", "Monkey D. Luffy", "ルフィ", "Luffy", "路飞", "루피"]},
         {"id": "nami", "names": ["ナミ", "Nami", "娜美", "나미"]}]},
     {"id": "mario", "titles": ["Super Mario"], "characters": [
+        {"id": "mario", "names": ["マリオ", "Mario"]},
         {"id": "luigi", "names": ["ルイージ", "Luigi", "루이지"]}]},
+    {"id": "kingdom-hearts", "titles": ["KINGDOM HEARTS", "キングダムハーツ"], "characters": [
+        {"id": "riku", "names": ["リク", "Riku"]}]},
     {"id": "naruto", "titles": ["NARUTO", "ナルト"], "characters": [
         {"id": "naruto", "names": ["うずまきナルト", "Naruto Uzumaki", "ナルト", "Naruto", "鸣人"]},
         {"id": "kakashi", "names": ["はたけカカシ", "Kakashi Hatake", "カカシ", "Kakashi"]}]},
@@ -73,6 +77,8 @@ def test_a_word_s_spellings_are_homonyms(form, names, expected):
     {"title": "Japanese knotweed (itadori) is taking over my garden"},
     {"title": "인도 여행 경비 정리 (루피 환율)", "description": "1루피 = 16원 정도", "hashtags": ["#인도여행", "#루피"]},
     {"title": "Luigi's Trattoria - best carbonara in Brooklyn?"},  # set-specific: one more business word
+    {"title": "リクエスト多かったのでメイク動画です", "description": "リクありがとうございます💄",
+     "hashtags": ["#メイク", "#リク回答"]},  # the word written whole: リク is its short form
 ])
 def test_holdout9_kinds_are_no_mentions(detector, post):
     assert chars(detector, **post) == []
@@ -95,6 +101,8 @@ def test_holdout9_kinds_are_no_mentions(detector, post):
     ({"title": "Luigi's scream compilation"}, ["luigi"]),
     ({"title": "Luigi at the vet, made with Sora 2"}, ["luigi"]),  # somewhere, not the place's name (fails before)
     ({"title": "Luigi in the bakery scene"}, ["luigi"]),  # (fails before)
+    ({"title": "マリオカートでマリオ使ってみた", "hashtags": ["#マリオ"]}, ["mario"]),  # マリオ|カート: a title, not a word
+    ({"title": "リクエストありがとう！リクのキーブレード作ってみた", "hashtags": ["#キングダムハーツ"]}, ["riku"]),
 ])
 def test_the_characters_named_so_count(detector, post, expected):
     assert chars(detector, **post) == expected
