@@ -9,9 +9,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 POSTS = HERE / "posts"
 CATALOG = HERE / "catalog.yaml"
-# holdout, holdout-3 .. holdout-7: dev sets now (their misses read while tuning: mtune, mneg, mtune2, mtune3,
-# mtune4); holdout-8: never read while tuning (see README.md); holdout-9 and holdout-10: written blind by
-# helpers mhold9 and mhold10, never scored by their authors (see README.md)
+# holdout, holdout-3 .. holdout-9: dev sets now (their misses read while tuning: mtune, mneg, mtune2, mtune3,
+# mtune4, mtune5 (holdout-8), mtune6 (holdout-9)); holdout-10: written blind by helper mhold10, never scored by its
+# author nor read while tuning (see README.md)
 SETS = ("dev", "holdout", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "holdout-9",
         "holdout-10")
 SEP = "¦"
