@@ -172,6 +172,21 @@ def generator_denied(text: str, begin: int) -> bool:
     return bool(words) and words[-1] in NEGATORS
 
 
+# a generator as a topic: "a talk about Sora 2", "thoughts regarding Veo", 关于可灵, Sora 2について, 소라2에 대한 (talk, not a
+# clip made with it)
+TOPIC_BEFORE = frozenset(("about", "regarding", "concerning"))
+_CJK_TOPIC_BEFORE = ("关于", "關於")
+_TOPIC_AFTER = re.compile(r" ?[0-9.]* ?(?:について|に関する|に関して|についての|에 대한|에 대해|에대한|에대해)")
+
+
+def generator_as_topic(text: str, begin: int, end: int) -> bool:
+    """Whether a generator named at [begin, end) is what the words around it talk about ("a talk about Sora 2 and
+    copyright", Sora 2について, 关于可灵), not what made the clip."""
+    words = _words_before(text, begin, 1)
+    return bool(words) and words[-1] in TOPIC_BEFORE or text[max(0, begin - 3):begin].rstrip(" ").endswith(
+        _CJK_TOPIC_BEFORE) or bool(_TOPIC_AFTER.match(text, end))
+
+
 def game_sense(text: str, begin: int, end: int) -> bool:
     """Whether the bare AI at [begin, end) is a game's computer player ("the CPU AI", "AI opponents", "Tifa
     vs the AI")."""

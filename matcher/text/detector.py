@@ -888,8 +888,9 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
             continue  # 可灵活运用, 混元太极拳: a Chinese word; no other AI marker, no 用 before, no 生成 after
         if entry.kind == ai.GENERATOR:
             if _reduplicated(text, b, e) or ai_context.echoed(text, b, e) or ai_context.generator_denied(text, b) or (
-                    entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
-                continue  # "pika pika", "not made with Sora", "using Sora's keyblade"
+                    entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)) or (
+                    ai_context.generator_as_topic(text, b, e)):
+                continue  # "pika pika", "not made with Sora", "using Sora's keyblade", "a talk about Sora 2"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
                 entry.marker == ai.BARE_AI and _other_sense(text, b, e)):
             continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI搭載
