@@ -593,8 +593,10 @@ class MentionDetector:
     def _tag_corroborates(raw: dict, text: str, char_hits) -> bool:
         """Whether a homonym written as a hashtag says it is the character: not when the post's title or description
         writes the same romaji form in lower case (kyou no nami wa takai #nami, tanbo no kakashi #kakashi): romaji
-        writes words in lower case and names capitalised, and a namesake post tags its own word."""
-        tags = {e.form for fi, *_, e in char_hits if fi == HASHTAGS and e.homonym and not e.ambiguous}
+        writes words in lower case and names capitalised, and a namesake post tags its own word; nor a kana, Han or
+        hangul name run into more of its script in its tag (#宿儺かぼちゃ: the pumpkin's tag)."""
+        tags = {e.form for fi, _, end, e in char_hits if fi == HASHTAGS and e.homonym and not e.ambiguous and (
+            latin_only(e.form) or end >= len(text) or not _run_on(text[end]))}  # #宿儺かぼちゃ: the word's tag
         if not tags:
             return False
         words = {e.form for fi, b, end, e in char_hits if fi < HASHTAGS and e.form in tags and latin_only(e.form)
@@ -667,6 +669,11 @@ def _word_goes_on(text: str, begin: int, end: int, entries: tuple[Entry, ...]) -
     if is_latin_alnum(text[begin]) or end >= len(text):
         return False
     return bool(HAN.match(text[end])) or (is_hangul(text[end]) and not any(e.kind == CHAR for e in entries))
+
+
+def _run_on(ch: str) -> bool:
+    """Whether CH continues a kana, Han or hangul word."""
+    return bool(KANA.match(ch) or HAN.match(ch) or HANGUL.match(ch))
 
 
 def _katakana_word(text: str, begin: int, end: int) -> bool:

@@ -6,7 +6,8 @@ unless an honorific or another word of the character's full name stands beside (
 by its own hashtag (kyou no nami wa takai #nami); a kana or hangul name run into the digits before it is a counted
 unit (1루피, the rupee); a place word read after a name stops at a preposition (Pikachu at the vet: somewhere,
 not the place's name); a katakana name run into a word Sudachi reads whole (リクエスト) makes the name alone elsewhere
-in the post that word's short form. The negatives fail on the matcher of 8590943 (the session's
+in the post that word's short form; a kana or Han name run into more of its script in its tag (#宿儺かぼちゃ) does
+not corroborate it (learnt from a holdout-8 post). The negatives fail on the matcher of 8590943 (the session's
 start) unless marked as guards (the module imports word_homonym, new: on 8590943 it does not load)."""
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def test_a_word_s_spellings_are_homonyms(form, names, expected):
     {"title": "Luigi's Trattoria - best carbonara in Brooklyn?"},  # set-specific: one more business word
     {"title": "リクエスト多かったのでメイク動画です", "description": "リクありがとうございます💄",
      "hashtags": ["#メイク", "#リク回答"]},  # the word written whole: リク is its short form
+    {"title": "宿儺かぼちゃの煮物を作りました", "hashtags": ["#宿儺かぼちゃ", "#郷土料理"]},  # the pumpkin's own tag
 ])
 def test_holdout9_kinds_are_no_mentions(detector, post):
     assert chars(detector, **post) == []
@@ -103,6 +105,7 @@ def test_holdout9_kinds_are_no_mentions(detector, post):
     ({"title": "Luigi in the bakery scene"}, ["luigi"]),  # (fails before)
     ({"title": "マリオカートでマリオ使ってみた", "hashtags": ["#マリオ"]}, ["mario"]),  # マリオ|カート: a title, not a word
     ({"title": "リクエストありがとう！リクのキーブレード作ってみた", "hashtags": ["#キングダムハーツ"]}, ["riku"]),
+    ({"title": "宿儺の笑い方を真似してみた", "hashtags": ["#宿儺"]}, ["sukuna"]),  # the name's own tag, whole
 ])
 def test_the_characters_named_so_count(detector, post, expected):
     assert chars(detector, **post) == expected
