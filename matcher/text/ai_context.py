@@ -45,8 +45,14 @@ CJK_NEGATOR_REACH = 2  # characters (spaces aside) that may stand between such a
 # 쓰고, AI 아니에요, AI 사용 안 함, AI 없이, AI 미사용)
 _AFTER_NEGATION = re.compile(
     r" ?(?:(?:は|を|も|で|に)?(?:一切|全く|まったく|全然|ぜんぜん|特に)?(?:では|じゃ|でも)?(?:な[いくし]|ありません|無し|ナシ|不使用|未使用|禁止|反対|使わ|使って(?:い)?な"
-    r"|使って(?:い)?ません|使用して(?:い)?な|使用して(?:い)?ません|頼らず|ゼロ|っぽ|疑惑|かと思)"
-    r"|(?:는|를|은|도)? ?(?:안 |안썼|아니|아님|없이|미사용|사용 ?안|사용하지 ?않|쓰지 ?않|금지|반대))")
+    r"|使って(?:い)?ません|使用して(?:い)?な|使用して(?:い)?ません|頼らず|ゼロ|っぽ|疑惑|かと思"
+    r"|か(?:どうか)?(?:分から|わから|判別|見分け|不明))"  # 生成AIか分からない: doubt, not a claim
+    r"|(?:는|를|은|도)? ?(?:안 |안썼|아니|아님|없이|없음|없는|없어|미사용|사용 ?안|사용하지 ?않|쓰지 ?않|금지|반대"
+    r"|인지 ?(?:모르|아닌지)))")
+# ... or the same "none" one word further, the word being what AI would have done (AI加工なし, "AI 필터 없음", "AI kakou
+# nashi": no AI retouching, no AI filter)
+_NONE_AFTER_WORD = re.compile(r" ?[^ \x1f。、，,.!?！？]{1,8} ?(?:なし|無し|ナシ|不使用|未使用|없음|없이|미사용"
+                              r"|nashi|fushiyou|mishiyou)(?![a-z])")
 _NOT_ART = re.compile(r" (?:art )?(?:is not|isn t|ain t) (?:real )?art(?=[ \x1f]|$)")  # AI art isn't art
 # ... and in English, a clause ending "AI but it's not" ("AI generated, not real" and "AI Luffy but it's not that
 # bad" are no denial of the AI)
@@ -124,7 +130,7 @@ def denied(text: str, begin: int, end: int, raw_field: str, at: int, stop_at: in
             break
     if any(w in CRITIQUE_AFTER for w in _words_after(text, end, CRITIQUE_WINDOW)) or _NOT_ART.match(text, end):
         return True
-    if _AFTER_NEGATION.match(text, end) or _CANNOT.match(text, end):
+    if _AFTER_NEGATION.match(text, end) or _CANNOT.match(text, end) or _NONE_AFTER_WORD.match(text, end):
         return True  # AIじゃなくて; "AI could never", "AI can't draw hands"
     after = _clause_after(raw_field, stop_at)
     if _BUT_NOT.fullmatch(after) or _CJK_DENIAL_END.search(after) or _REPORTED.search(before):
@@ -164,6 +170,21 @@ def generator_denied(text: str, begin: int) -> bool:
     while words and words[-1] in VIA_WORDS:  # "not made with | Kling"
         words.pop()
     return bool(words) and words[-1] in NEGATORS
+
+
+# a generator as a topic: "a talk about Sora 2", "thoughts regarding Veo", 关于可灵, Sora 2について, 소라2에 대한 (talk, not a
+# clip made with it)
+TOPIC_BEFORE = frozenset(("about", "regarding", "concerning"))
+_CJK_TOPIC_BEFORE = ("关于", "關於")
+_TOPIC_AFTER = re.compile(r" ?[0-9.]* ?(?:について|に関する|に関して|についての|에 대한|에 대해|에대한|에대해)")
+
+
+def generator_as_topic(text: str, begin: int, end: int) -> bool:
+    """Whether a generator named at [begin, end) is what the words around it talk about ("a talk about Sora 2 and
+    copyright", Sora 2について, 关于可灵), not what made the clip."""
+    words = _words_before(text, begin, 1)
+    return bool(words) and words[-1] in TOPIC_BEFORE or text[max(0, begin - 3):begin].rstrip(" ").endswith(
+        _CJK_TOPIC_BEFORE) or bool(_TOPIC_AFTER.match(text, end))
 
 
 def game_sense(text: str, begin: int, end: int) -> bool:
@@ -247,6 +268,7 @@ OTHER_USE_STEMS = ("upscal", "enhanc", "remaster", "restor", "interpolat", "colo
                    "fridge", "refrigerator", "feature", "translator", "noise", "denoise", "deblur", "sharpen",
                    "clean", "remov", "narrat", "voiceover")  # "AI-cleaned audio", "audio cleaned up with AI"
 OTHER_USE_WINDOW = 2  # words after a bare AI read for those stems (AI frame interpolation)
+OTHER_USE_PURPOSE_WINDOW = 5  # ... or after "to" / "for" right after it (AI to add Spanish subtitles)
 OTHER_USE_REACH = 4  # words before a bare AI read for them ("dubbed in Spanish with AI")
 # ... and further back in its field, up to this many words, unless a word of making stands between: "upscaled to 4K
 # using Topaz AI" is footage treated, "upscaled, then the voice made by Suno AI" a clip made
@@ -274,8 +296,12 @@ def other_use(text: str, begin: int, end: int) -> bool:
     """Whether the bare AI at [begin, end) was used on existing footage or is built into a product: "AI
     upscaled from the broadcast", "enhanced with AI frame interpolation", 【AI字幕】, 字幕はAIで付けました,
     "AI-powered rice cooker", AI搭載の炊飯器."""
-    if _OTHER_USE_AFTER.match(text, end) or any(
-            w.startswith(OTHER_USE_STEMS) for w in _words_after(text, end, OTHER_USE_WINDOW)):
+    after = _words_after(text, end, OTHER_USE_PURPOSE_WINDOW)
+    if after[:1] in (["to"], ["for"]):  # "used AI to add Spanish subtitles", "AI for the upscale": its purpose
+        after = [w for w in after if w not in MAKING_WORDS][:OTHER_USE_PURPOSE_WINDOW]
+    else:
+        after = after[:OTHER_USE_WINDOW]
+    if _OTHER_USE_AFTER.match(text, end) or any(w.startswith(OTHER_USE_STEMS) for w in after):
         return True
     for w in reversed(_words_before(text, begin, OTHER_USE_FIELD_REACH)):
         if w in MAKING_WORDS:

@@ -11,6 +11,7 @@ All functions take the canonical text of a post (normalise.py) and a match [begi
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from matcher.text.normalise import FIELD_SEP
@@ -41,6 +42,9 @@ PLACE_AFTER = frozenset((
     # (not "co": Luffy & Co.; not design, fitness, cleaning: "Luffy character design", "Zoro cleaning his swords")
     "company", "inc", "llc", "ltd", "corp", "corporation", "services", "plumbing", "landscaping", "consulting",
     "rentals", "movers",
+    # eateries named in Italian, Spanish or French ("Luigi's Trattoria"), as English menus keep them
+    "trattoria", "osteria", "ristorante", "taverna", "taqueria", "cantina", "brasserie", "boulangerie", "creperie",
+    "gelateria", "enoteca", "caffe", "panaderia",
 ))
 # a word that makes the name after it the name of a place or a business ("Hotel Naruto", "Cafe Tifa")
 PLACE_BEFORE = frozenset(("hotel", "cafe", "restaurant", "bar", "pub", "bistro", "club", "inn", "ryokan",
@@ -94,6 +98,10 @@ _NEXT_WORDS = re.compile(rf" *({_LATIN_WORD})(?: +({_LATIN_WORD}))?(?: +({_LATIN
 # ... and words that make a business only as the second word after a name ("Goku Ramen Bar", "Nami Seafood
 # Kitchen"): right after it they are as often the character's own ("Tifa's bar", "Luffy's house")
 TRADE_LAST = frozenset(("bar", "house", "kitchen", "studio", "studios", "club", "lounge", "room", "works"))
+# words that end the reading for a place word: the name is somewhere, not the place's name ("Pikachu at the vet",
+# "Denji at the beach", "Luffy in the garden")
+PLACE_STOPS = frozenset(("at", "in", "on", "to", "into", "from", "near", "inside", "outside", "visits", "visiting",
+                         "goes", "went", "vs", "and", "with"))
 PLACE_WINDOW = 3  # words after a name (its possessive "s" not counted) read for a place or business word
 _LOOK_BEHIND = 24  # characters before a name read for the words that introduce it
 
@@ -112,6 +120,7 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
         words = [w for w in after.groups() if w] if after else []
         if words[:1] == ["s"]:
             words = words[1:]
+        words = list(itertools.takewhile(lambda w: w not in PLACE_STOPS, words))
         if any(w in PLACE_AFTER for w in words[:PLACE_WINDOW]) or words[1:2] and words[1] in TRADE_LAST:
             return True
         if words[:1] and words[0] in TITLE_AFTER:
@@ -130,7 +139,7 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
         word = before.rsplit(" ", 1)[-1]
         return word in PLACE_BEFORE or word in _ANIMALS or word in _PERSON_BEFORE_LAST and (
             f" {before}".endswith(_PERSON_ENDS) or bool(_PERSON_BEFORE_RE.search(before)))
-    return before.endswith(KANA_PLACE_BEFORE) or before.endswith(CJK_PERSON_BEFORE) or _animal_before(before)
+    return before.endswith(KANA_PLACE_BEFORE) or _cjk_person_before(before) or _animal_before(before)
 
 
 # a year right after a Latin name: the name of an event or a show (SASUKE2025, "Zoro 2024 festival"); a fan's "Naruto
@@ -159,7 +168,7 @@ def names_someone(text: str, begin: int, end: int) -> bool:
         word = before.rsplit(" ", 1)[-1]
         return word in _PERSON_BEFORE_LAST and (
             f" {before}".endswith(_PERSON_ENDS) or bool(_PERSON_BEFORE_RE.search(before)))
-    return before.endswith(CJK_PERSON_BEFORE)
+    return _cjk_person_before(before)
 
 
 # pets and people of the uploader's with no "my name is": "my hamster Pikachu", "Gojo the shiba inu",
@@ -228,6 +237,19 @@ _PERSONAL_POST_RE = re.compile(
     r"|proud (?:mom|mum|dad|mama|papa|parents?|wife|husband)|proud of (?:my|our) (?:little |big |baby |younger |older )?(?:husband|wife|son|daughter|kids|boy|girl|sister|brother|sis|bro)"
     r"|kindergarten|preschool|daycare|first steps|wedding (?:day|highlights|video|film)|our wedding|newborn"
     r"|(?:my|our) (?:son|daughter|fiance|fiancee|toddler))(?=[ \x1f]|$)")
+
+
+# a name given to someone or something in Chinese, Japanese or Korean: 名叫, 叫做, 取名, 名前は, 이름은, and a bare 叫
+# ("is called") after 我家 / 家的 in the same clause (我家柯基叫路飞: whatever the pet, the uploader's own) -- the
+# counterpart of "named" / "called" in PERSON_BEFORE; a bare 叫 alone is also "shout, ask" (娜美叫路飞吃饭)
+_CJK_NAMED_RE = re.compile(r"(?:名叫|叫做|名字叫|名字是|取名(?:叫|为|為)?|起名(?:叫|为|為)?|名前は|이름은|이름이"
+                           r"|(?:我家|家的|家里的|家裡的)[^ \x1f，,。.!！?？]{0,8}叫)$")
+
+
+def _cjk_person_before(before: str) -> bool:
+    """Whether the words right before a name (BEFORE, right-stripped) introduce a person or a pet of that name in
+    Chinese, Japanese or Korean: 彼氏のリク, 가수 나미, 我家柯基叫路飞, 名前はナミ."""
+    return before.endswith(CJK_PERSON_BEFORE) or bool(_CJK_NAMED_RE.search(before))
 
 
 def _han_business_after(text: str, end: int) -> bool:
@@ -369,6 +391,16 @@ _CJK_FANDOM_RE = re.compile(
     "|动漫|動漫|动画|動畫|番剧|同人|剪辑|二创|手办|名场面|코스프레|애니|만화|팬아트|명장면|피규어|덕질")
 
 
+# an honorific right after a name: a person (a word takes none: 煉獄さん, "rengoku san" are someone, not purgatory)
+_HONORIFIC_AFTER = re.compile(r"(?: |-)?(?:san|sama|sensei|kun|chan|dono)(?![a-z0-9])|さん|さま|様|先生|くん|君|ちゃん|殿|氏"
+                              r"| ?(?:님|씨)")
+
+
+def honorific_after(text: str, end: int) -> bool:
+    """Whether an honorific follows the name ending at END (canonical text): a person, in any script."""
+    return bool(_HONORIFIC_AFTER.match(text, end))
+
+
 def corroborated(text: str) -> bool:
     """Whether the post (canonical text) has words of anime or fandom in any script: what lets a name that is also
     a word or someone else's name (lexicon.homonym) count without its work named."""
@@ -429,6 +461,12 @@ def crossover(text: str) -> bool:
 # a lower-case name counted like a common noun ("the ten sephiroth of the Tree of Life", "seven lokis of"): the word
 _COUNT_WORDS = frozenset(("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                           "many", "several", "all", "both", "few"))
+
+
+def counted_unit(text: str, begin: int) -> bool:
+    """Whether a kana or hangul name at BEGIN is run into the digits of a number before it: a unit counted (1루피 = 16원,
+    the rupee; Japanese and Korean write counters against the number), not a character."""
+    return 0 < begin and text[begin - 1].isdigit() and (is_hangul(text[begin]) or is_katakana(text[begin]))
 
 
 def counted_noun(text: str, begin: int, end: int) -> bool:

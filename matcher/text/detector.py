@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 import jaconv
 
 from matcher.text import ai, ai_context
-from matcher.text.context import (HanWords, corroborated, counted_noun, crossover, fandom_post, glued_hangul,
+from matcher.text.context import (HanWords, corroborated, counted_noun, counted_unit, crossover, fandom_post,
+                                  glued_hangul, honorific_after,
                                   katakana_compound, names_a_place, names_someone, other_franchise, personal_post, surname_after,
                                   used_as_word)
-from matcher.text.lexicon import homonym, japanese_readings
+from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, one_word, word_homonym, word_readings
 from matcher.text.names import expand_name, given_names, short_titles
 from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
@@ -156,6 +157,7 @@ class MentionDetector:
         forms: dict[str, list[Entry]] = {}
         char_forms: dict[str, dict[int, bool]] = {}  # form -> {character index: ambiguous}
         homonyms: set[str] = set()  # forms that are also a word or someone else's name (lexicon.homonym)
+        word_forms: set[str] = set()  # ... of which a common noun or a place (lexicon.word_homonym: 虎杖, Gojo)
         for wi, work in enumerate(works):
             self.work_ids.append(str(work["id"]))
             listed_titles = [str(t) for t in work.get("titles") or []]
@@ -170,6 +172,7 @@ class MentionDetector:
                 implied = given_names(names)  # 悟空 of 孫悟空: the holder did not list it alone (the Monkey King)
                 own_han = frozenset(normalise(n).strip() for n in names if _han_only(normalise(n).strip()))
                 own_readings = japanese_readings(names)
+                words = word_readings(names)  # 虎杖 the knotweed: Itadori, いたどり are it too
                 for name in names + implied:
                     one_word = " " not in normalise(name).strip()
                     for form in expand_name(name):
@@ -179,8 +182,10 @@ class MentionDetector:
                             name in implied and _han_only(form))
                         known = char_forms.setdefault(form, {})
                         known[ci] = known.get(ci, True) and ambiguous
-                        if homonym(form, own_readings, own_han):
+                        if homonym(form, own_readings, own_han, words):
                             homonyms.add(form)
+                            if word_homonym(form, words):
+                                word_forms.add(form)
         title_forms = {f for f, entries in forms.items() if entries}
         han_names = {f for f in char_forms if _han_only(f)}
         self._han = HanWords(han_names) if han_names else None
@@ -196,6 +201,7 @@ class MentionDetector:
         # word after them they are that word (なると金時, なるとわかめ)
         listed = {normalise(str(n)).strip() for work in works for c in work.get("characters") or []
                   for n in c.get("names") or []}
+        self._word_forms = frozenset(word_forms)
         self._made_hiragana = frozenset(f for f in char_forms if f not in listed and all(
             is_hiragana(c) for c in f))
         # what a title writes before its character's name (超级 of 超级马力欧, スーパー of スーパーマリオ): before any form
@@ -230,6 +236,15 @@ class MentionDetector:
         # the surnames the holder lists after a given name (Anya Forger, Tifa Lockhart): another capitalised
         # surname after it is someone else (Anya Jenkins), even in a post with words of fandom
         self._listed_surnames: dict[str, set[str]] = {}
+        # the words of each character's Latin full names, long vowels written single (rengoku, kyojuro): one beside
+        # a homonym of the same character says it is the character's full name, however its long vowels are written
+        # ("Rengoku Kyoujuro")
+        self._name_words: dict[int, frozenset[str]] = {}
+        for ci, (cid, wi) in enumerate(self.characters):
+            character = next(c for c in works[wi].get("characters") or [] if str(c["id"]) == cid)
+            self._name_words[ci] = frozenset(loose_romaji(w) for n in character.get("names") or []
+                                             for w in normalise(str(n)).split()
+                                             if latin_only(w) and len(normalise(str(n)).split()) > 1)
         for work in works:
             for character in work.get("characters") or []:
                 for name in character.get("names") or []:
@@ -305,7 +320,8 @@ class MentionDetector:
             fi = bisect.bisect_left(seps, begin)
             if any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
                 in_context = self._in_context(text, begin, end + 1, entries)
-                if in_context is not entries and _word_goes_on(text, begin, end + 1, in_context):
+                if in_context is not entries and (_word_goes_on(text, begin, end + 1, in_context)
+                                                  or counted_unit(text, begin) or _katakana_word(text, begin, end + 1)):
                     words.add(entries[0].form)
                 elif in_context is not entries and names_someone(text, begin, end + 1):
                     others.add(entries[0].form)
@@ -408,7 +424,7 @@ class MentionDetector:
                 _hiragana_word_goes_on(text, end))) or (is_katakana(text[end - 1]) and (
                 katakana_compound(text, end, self._katakana_names) or self._katakana_before(text, begin)
                 or _kanji_word_after(text, begin, end))) or (
-                HAN.match(first) and self._han_surname_before(text, begin, end)):
+                HAN.match(first) and self._han_surname_before(text, begin, end)) or counted_unit(text, begin):
             return tuple(dataclasses.replace(e, ambiguous=True) if e.kind in (CHAR, WORK) else e
                          for e in entries)
         return entries
@@ -555,7 +571,7 @@ class MentionDetector:
         not another of their work's characters, not words of fandom, not an AI marker, not a hashtag, not the name
         disguised as uploaders disguise names to dodge filters (S U K U N A, ＳＡＳＵＫＥ: nobody spells a fish cake
         so)."""
-        if generated or any(fi == HASHTAGS and e.homonym and not e.ambiguous for fi, *_, e in char_hits) or any(
+        if generated or self._tag_corroborates(raw, text, char_hits) or any(
                 not e.homonym and not e.ambiguous for *_, e in char_hits) or corroborated(text):
             return char_hits  # ... nor another character named for sure ("Luffy. Naruto too")
         by_work: dict[int, set[int]] = {}
@@ -566,10 +582,36 @@ class MentionDetector:
         for fi, begin, end, entry in char_hits:
             wi = self.characters[entry.index][1]
             if entry.homonym and not entry.ambiguous and wi not in named_works and len(by_work[wi]) < 2 and (
-                    as_written(raw[FIELDS[fi]], text[begin:end]).casefold() == entry.form):
+                    as_written(raw[FIELDS[fi]], text[begin:end]).casefold() == entry.form) and not (
+                    entry.form in self._word_forms and honorific_after(text, end)) and not self._full_name(
+                    text, begin, end, entry):
                 entry = dataclasses.replace(entry, ambiguous=True)
             out.append((fi, begin, end, entry))
         return out
+
+    @staticmethod
+    def _tag_corroborates(raw: dict, text: str, char_hits) -> bool:
+        """Whether a homonym written as a hashtag says it is the character: not when the post's title or description
+        writes the same romaji form in lower case (kyou no nami wa takai #nami, tanbo no kakashi #kakashi): romaji
+        writes words in lower case and names capitalised, and a namesake post tags its own word; nor a kana, Han or
+        hangul name run into more of its script in its tag (#宿儺かぼちゃ: the pumpkin's tag)."""
+        tags = {e.form for fi, _, end, e in char_hits if fi == HASHTAGS and e.homonym and not e.ambiguous and (
+            latin_only(e.form) or end >= len(text) or not _run_on(text[end]))}  # #宿儺かぼちゃ: the word's tag
+        if not tags:
+            return False
+        words = {e.form for fi, b, end, e in char_hits if fi < HASHTAGS and e.form in tags and latin_only(e.form)
+                 and as_written(raw[FIELDS[fi]], text[b:end]).islower()}
+        return bool(tags - words)
+
+    def _full_name(self, text: str, begin: int, end: int, entry: Entry) -> bool:
+        """Whether the Latin name at [begin, end) has beside it another word of one of the character's Latin full
+        names, long vowels written any way (Rengoku Kyoujuro, Itadori Yuuji): the character's full name."""
+        words = self._name_words.get(entry.index)
+        if not words or not latin_only(entry.form):
+            return False
+        after = _NEXT_WORD.match(text, end)
+        before = _PREV_WORD.search(text, 0, begin)
+        return any(m and loose_romaji(m.group(1)) in words - {loose_romaji(entry.form)} for m in (after, before))
 
     def _decide_characters(self, result: Detection, raw: dict, text: str, char_hits, work_hits,
                            generated: bool = False) -> None:
@@ -601,6 +643,8 @@ class MentionDetector:
         result.works = [self.work_ids[wi] for wi in dict.fromkeys(wi for _, wi in order) if wi in found]
 
 
+_NEXT_WORD = re.compile(r" ([a-z\u00e0-\u024f]+)")
+_PREV_WORD = re.compile(r"([a-z\u00e0-\u024f]+) $")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
@@ -625,6 +669,23 @@ def _word_goes_on(text: str, begin: int, end: int, entries: tuple[Entry, ...]) -
     if is_latin_alnum(text[begin]) or end >= len(text):
         return False
     return bool(HAN.match(text[end])) or (is_hangul(text[end]) and not any(e.kind == CHAR for e in entries))
+
+
+def _run_on(ch: str) -> bool:
+    """Whether CH continues a kana, Han or hangul word."""
+    return bool(KANA.match(ch) or HAN.match(ch) or HANGUL.match(ch))
+
+
+def _katakana_word(text: str, begin: int, end: int) -> bool:
+    """Whether a katakana name at [begin, end) runs into more katakana that makes one dictionary word with it
+    (リクエスト, ナミダ, ソラマチ; lexicon.one_word): then the post writes that word, and the name alone elsewhere in
+    it is likely its short form (リクありがとう of a request video)."""
+    if end >= len(text) or not is_katakana(text[end]) or not is_katakana(text[begin]):
+        return False
+    stop = end
+    while stop < len(text) and is_katakana(text[stop]):
+        stop += 1
+    return one_word(text[begin:stop])
 
 
 def _short_name(form: str) -> bool:
@@ -834,8 +895,9 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
             continue  # 可灵活运用, 混元太极拳: a Chinese word; no other AI marker, no 用 before, no 生成 after
         if entry.kind == ai.GENERATOR:
             if _reduplicated(text, b, e) or ai_context.echoed(text, b, e) or ai_context.generator_denied(text, b) or (
-                    entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)):
-                continue  # "pika pika", "not made with Sora", "using Sora's keyblade"
+                    entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)) or (
+                    ai_context.generator_as_topic(text, b, e)):
+                continue  # "pika pika", "not made with Sora", "using Sora's keyblade", "a talk about Sora 2"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
                 entry.marker == ai.BARE_AI and _other_sense(text, b, e)):
             continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI搭載
