@@ -861,10 +861,15 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
     seen = set()
     hand_made = love = other_ai = None  # read once, when a marker needs them
-    for fi, b, e, entry in hits:
+    read_off: list[tuple[int, int, int, tuple]] = []  # markers the words around read as no claim (denied, asked, ...)
+    kept: list[tuple[int, AIMarker]] = []
+    # the longer markers first: a marker the words around read as no claim takes the shorter markers inside it with it
+    # (AI生成じゃなくて: the bare AI inside the denied AI生成 is denied too)
+    for fi, b, e, entry in sorted(hits, key=lambda h: h[1] - h[2]):
         if entry.kind == ai.NEGATION:
             continue
-        if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations):
+        if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations) or any(
+                rf == fi and rb <= b and e <= re_ for rf, rb, re_, _ in read_off):
             continue
         raw_field = raw[FIELDS[fi]]
         if entry.marker == ai.BARE_AI:
@@ -889,26 +894,35 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                 continue  # "kimi to ai no uta #ai": the word for love
         if entry.kind == ai.PHRASE:
             hand_made = ai_context.hand_made(text) if hand_made is None else hand_made
-            if hand_made and not _label(raw_field, at, stop):
-                continue  # "AI haters stay mad, every frame hand-drawn"; not the post's own label 【AI】
+            if hand_made and not _label(raw_field, at, stop) and not ai_context.voice_after(text, e):
+                read_off.append((fi, b, e, (entry.kind, entry.marker)))
+                continue  # "AI haters stay mad, every frame hand-drawn"; not the post's own label 【AI】; not AIボイス
         if entry.kind == ai.GENERATOR and HAN.match(text[b]) and not _han_generator_supported(text, b, e, hits):
             continue  # 可灵活运用, 混元太极拳: a Chinese word; no other AI marker, no 用 before, no 生成 after
         if entry.kind == ai.GENERATOR:
             if _reduplicated(text, b, e) or ai_context.echoed(text, b, e) or ai_context.generator_denied(text, b) or (
                     entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)) or (
                     ai_context.generator_as_topic(text, b, e)):
+                read_off.append((fi, b, e, (entry.kind, entry.marker)))
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade", "a talk about Sora 2"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
-                entry.marker == ai.BARE_AI and _other_sense(text, b, e)):
-            continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI搭載
+                (entry.marker == ai.BARE_AI or entry.marker in ai.MEANS_ONLY) and _other_sense(text, b, e)):
+            read_off.append((fi, b, e, (entry.kind, entry.marker)))
+            continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI로 업스케일
         if ai_context.asked(raw_field, at, stop) or ai_context.answered_no(
                 raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else ""):
+            read_off.append((fi, b, e, (entry.kind, entry.marker)))
             continue  # "did you use AI for this?", これAIで作ったの？, "made by AI?? no, made by me"
         key = (entry.kind, entry.marker)
         if key in seen:
             continue
         seen.add(key)
-        result.ai_markers.append(AIMarker(entry.marker, entry.kind, written, FIELDS[fi]))
+        kept.append((b, AIMarker(entry.marker, entry.kind, written, FIELDS[fi])))
+    if read_off and kept and all(m.field == "hashtags" for _, m in kept):
+        told = {key for rf, _, _, key in read_off if FIELDS[rf] != "hashtags"}
+        if all((m.kind, m.marker) in told for _, m in kept):
+            kept = []  # "这个路飞是AI做的吗？ #AI", "Sora 2 invite codes #sora2": the tag repeats the text, read as no claim
+    result.ai_markers = [m for _, m in sorted(kept, key=lambda k: k[0])]
     if result.ai_markers and not result.characters and ai_context.talk_about_ai(text):
         result.ai_markers = []  # news and talk about AI or a generator (copyright, a lawsuit): no clip made
     result.ai_generated = bool(result.ai_markers)
@@ -919,7 +933,8 @@ def _other_sense(text: str, begin: int, end: int) -> bool:
     player where it stands or where another bare AI of the same post stands: one sense of the word per post ("AI lvl
     200cc" in a title whose description says "racing the CPU AI"). A tool used on footage is the same sense of the
     word, not carried over ("AI upscaled intro, AI voice" may still say a voice was made)."""
-    if ai_context.game_sense(text, begin, end) or ai_context.other_use(text, begin, end):
+    if ai_context.game_sense(text, begin, end) or ai_context.other_use(text, begin, end) or ai_context.consulted(
+            text, begin, end):
         return True
     return text.count("ai") > 1 and any(ai_context.game_sense(text, m.start(), m.end())
                                         for m in _BARE_AI.finditer(text) if m.start() != begin)
