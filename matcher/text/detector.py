@@ -22,7 +22,7 @@ import jaconv
 from matcher.text import ai, ai_context
 from matcher.text.context import (HanWords, corroborated, counted_noun, counted_unit, crossover, fandom_post,
                                   glued_hangul, honorific_after,
-                                  katakana_compound, names_a_place, names_someone, other_franchise, personal_post, surname_after,
+                                  katakana_compound, names_a_place, names_someone, starts_a_title, other_franchise, personal_post, surname_after,
                                   used_as_word)
 from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, one_word, word_homonym, word_readings
 from matcher.text.names import expand_name, given_names, short_titles
@@ -312,6 +312,7 @@ class MentionDetector:
         ai_hits: list[tuple[int, int, int, Entry]] = []
         words: set[str] = set()  # kana, hangul and Han names the post also writes run into a word after (ナルト巻き)
         others: set[str] = set()  # names the post says are someone or something else (my cat Nami, 가수 나미, SASUKE2025)
+        elsewhere: set[int] = set()  # characters one writing of which names a place (Naruto-shi, Gojo-dori): see _one_sense
         for end, (length, entries, check) in self.automaton.iter(text):
             begin = end - length + 1
             if check and not _bounded(text, begin, end + 1, entries[0].form) and not self._glued(
@@ -321,10 +322,13 @@ class MentionDetector:
             if any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
                 in_context = self._in_context(text, begin, end + 1, entries)
                 if in_context is not entries and (_word_goes_on(text, begin, end + 1, in_context)
-                                                  or counted_unit(text, begin) or _katakana_word(text, begin, end + 1)):
+                                                  or counted_unit(text, begin, end + 1) or _katakana_word(text, begin, end + 1)):
                     words.add(entries[0].form)
                 elif in_context is not entries and names_someone(text, begin, end + 1):
                     others.add(entries[0].form)
+                elif in_context is not entries and names_a_place(text, begin, end + 1) and not starts_a_title(
+                        text, end + 1):
+                    elsewhere.update(e.index for e in entries if e.kind == CHAR)
                 entries = in_context
             for entry in entries:
                 if entry.kind == CHAR:
@@ -362,7 +366,11 @@ class MentionDetector:
                 char_hits = [h for h in char_hits if not any(b <= h[1] and h[2] < e for b, e in gens)]
         result = Detection(id=post.get("id"))
         if char_hits:
-            char_hits = self._people_and_phrases(raw, text, char_hits)
+            char_hits = self._people_and_phrases(raw, text, char_hits, elsewhere)
+            if elsewhere:  # #naruto beside Naruto-shi: the tag names the town, not the work either
+                forms = {h.form for *_, h in char_hits if h.index in elsewhere}
+                work_hits = [(fi, dataclasses.replace(h, ambiguous=True) if h.form in forms else h, at)
+                             for fi, h, at in work_hits]
         if char_hits and KANA.search(text) and HAN.search(text):
             char_hits = self._japanese_words(text, char_hits, work_hits)
         if char_hits or work_hits:
@@ -424,7 +432,7 @@ class MentionDetector:
                 _hiragana_word_goes_on(text, end))) or (is_katakana(text[end - 1]) and (
                 katakana_compound(text, end, self._katakana_names) or self._katakana_before(text, begin)
                 or _kanji_word_after(text, begin, end))) or (
-                HAN.match(first) and self._han_surname_before(text, begin, end)) or counted_unit(text, begin):
+                HAN.match(first) and self._han_surname_before(text, begin, end)) or counted_unit(text, begin, end):
             return tuple(dataclasses.replace(e, ambiguous=True) if e.kind in (CHAR, WORK) else e
                          for e in entries)
         return entries
@@ -475,28 +483,34 @@ class MentionDetector:
                        for r in readings)
         return False
 
-    def _people_and_phrases(self, raw: dict, text: str, char_hits):
+    def _people_and_phrases(self, raw: dict, text: str, char_hits, elsewhere: set[int]):
         """CHAR_HITS read against people and ordinary words: an English-word name in lower case used as the
         word (link in bio, the power of friendship) is dropped; a short one-word name (a given name too: Nami,
         Riku, Sora) in a post about the uploader's family or friends (a wedding, a first day at kindergarten),
         said twice (nami-nami) or followed by a surname (Mario Draghi) in a post with no words of fandom, and a
         two-common-word name written in lower case (the cloud strife at work) are made ambiguous: they count
-        only with their work named elsewhere."""
+        only with their work named elsewhere. The characters one writing of which is read here as a site, someone
+        else's full name or a counted noun are added to ELSEWHERE, and all their writings made ambiguous (_one_sense)."""
         personal, fandom = personal_post(text), None
         out = []
         for fi, begin, end, entry in char_hits:
             if is_latin_alnum(text[begin]) and "." in raw[FIELDS[fi]] and _ADDRESS.search(raw[FIELDS[fi]]) and _web_address(raw[FIELDS[fi]], text[begin:end]):
+                elsewhere.add(entry.index)
                 continue  # zoro.to, naruto.gg/schedule: a site named so
             if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
                     raw[FIELDS[fi]], text[begin:end]).islower():
                 continue  # "link in bio", "the power of friendship", "saves in the cloud"
             if entry.form in self._one_word_latin and counted_noun(text, begin, end):
+                elsewhere.add(entry.index)
                 if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
                     continue  # "the ten sephiroth of the Tree of Life"
                 entry = dataclasses.replace(entry, ambiguous=True)  # "All ten Sephiroth from the Zohar"
             if entry.ambiguous:
                 pass
             elif not is_latin_alnum(entry.form[0]) and self._dotted_other(raw[FIELDS[fi]], text[begin:end]):
+                if not any(h.index == entry.index and b <= begin and end <= e and e - b > end - begin
+                           for _, b, e, h in char_hits):  # ロイド inside ロイド・フォージャー matched whole: the name
+                    elsewhere.add(entry.index)
                 entry = dataclasses.replace(entry, ambiguous=True)  # 克劳德·莫奈, フランク・ロイド・ライト: someone else
             elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):
                 entry = dataclasses.replace(entry, ambiguous=True)
@@ -512,7 +526,7 @@ class MentionDetector:
                 if not fandom:
                     entry = dataclasses.replace(entry, ambiguous=True)
             out.append((fi, begin, end, entry))
-        return out
+        return _one_sense(out, elsewhere) if elsewhere else out
 
     def _dotted_other(self, raw_field: str, form: str) -> bool:
         """Whether a Han or kana name is one word of a name-dot-joined run none of whose other words is a catalogue
@@ -643,6 +657,15 @@ class MentionDetector:
         result.works = [self.work_ids[wi] for wi in dict.fromkeys(wi for _, wi in order) if wi in found]
 
 
+def _one_sense(char_hits, elsewhere: set[int]):
+    """CHAR_HITS with every writing of the characters in ELSEWHERE made ambiguous (counted only with the work named):
+    one writing of the name in the post is read as something else (a place: Naruto-shi, Gojo-dori; a site: Zoro.com;
+    someone else's full name: ロイド・アーヴィング; a counted noun: "the ten Sephiroth"), and a post uses a name in one
+    sense (#naruto beside Naruto-shi is the town, "ordered from Zoro" the site)."""
+    return [(fi, b, e, dataclasses.replace(h, ambiguous=True) if h.index in elsewhere else h)
+            for fi, b, e, h in char_hits]
+
+
 _NEXT_WORD = re.compile(r" ([a-z\u00e0-\u024f]+)")
 _PREV_WORD = re.compile(r"([a-z\u00e0-\u024f]+) $")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -762,12 +785,16 @@ _ADDRESS_AFTER = re.compile(r"\.[a-z]{2,4}(?:$|[/\s])")
 _ADDRESS = re.compile(r"[a-z0-9]\.[a-z]{2,4}(?:$|[/\s])")  # any such address in a field: read on only then
 
 
+# ... or capitalised before a domain only sites have (Zoro.com, the shop, as brands write their sites; "Luffy.exe" is not)
+_SITE_AFTER = re.compile(r"\.(?:com|net|org|co|io|jp|shop|store)(?:$|[/\s.])")
+
+
 def _web_address(raw_field: str, form: str) -> bool:
     alias = as_written(raw_field, form)
     at = raw_field.find(alias)
-    if at < 0 or not alias.islower() or (at and raw_field[at - 1].isalnum()):
+    if at < 0 or (at and raw_field[at - 1].isalnum()):
         return False
-    return bool(_ADDRESS_AFTER.match(raw_field, at + len(alias)))
+    return bool((_ADDRESS_AFTER if alias.islower() else _SITE_AFTER).match(raw_field, at + len(alias)))
 
 
 def _separators(text: str) -> list[int]:
