@@ -178,11 +178,14 @@ class MentionDetector:
                     for form in expand_name(name):
                         # a Han form is a word only by the Chinese dictionary (HanWords below): 乔巴 and 林克
                         # are transliterations, not the words chopper and link
-                        ambiguous = is_common(form) or (common and one_word and not _han_only(form)) or (
-                            name in implied and _han_only(form))
+                        long_romaji = common and _long_vowel_romaji(name, form)
+                        ambiguous = is_common(form) or (common and one_word and not _han_only(form)
+                                                        and not long_romaji) or (name in implied and _han_only(form))
                         known = char_forms.setdefault(form, {})
                         known[ci] = known.get(ci, True) and ambiguous
-                        if homonym(form, own_readings, own_han, words):
+                        if long_romaji and not ambiguous:
+                            homonyms.add(form)  # Choppaa, Pawaa: counted when corroborated, as homonyms are
+                        elif homonym(form, own_readings, own_han, words):
                             homonyms.add(form)
                             if word_homonym(form, words):
                                 word_forms.add(form)
@@ -373,6 +376,9 @@ class MentionDetector:
                              for fi, h, at in work_hits]
         if char_hits and KANA.search(text) and HAN.search(text):
             char_hits = self._japanese_words(text, char_hits, work_hits)
+        if char_hits and any(h.ambiguous for *_, h in char_hits):
+            gens = [(b, e) for _, b, e, h in ai_hits if h.kind == ai.GENERATOR]
+            char_hits = _spelled_apart(raw, text, char_hits, gens)
         if char_hits or work_hits:
             generated = bool(ai_hits) and any(h[3].kind != ai.NEGATION for h in ai_hits)
             self._decide_characters(result, raw, text, char_hits, work_hits, generated)
@@ -709,6 +715,36 @@ def _katakana_word(text: str, begin: int, end: int) -> bool:
     while stop < len(text) and is_katakana(text[stop]):
         stop += 1
     return one_word(text[begin:stop])
+
+
+# a Latin name spelled letter by letter with one separator repeated between them, not all in capitals (M.a.r.i.o,
+# P-o-w-e-r, L u i g i; not P.O.W.E.R., an acronym)
+_SPELLED_APART = re.compile(r"[A-Za-z](?P<sep>[-.*_·•~ ]+)[A-Za-z](?:(?P=sep)[A-Za-z]){2,}")
+
+
+def _spelled_apart(raw: dict, text: str, char_hits, generators: list[tuple[int, int]]):
+    """CHAR_HITS with the Latin names written letter by letter apart (M.a.r.i.o & L.u.i.g.i plumbing, P-o-w-e-r) made
+    unambiguous: uploaders spell a name so to dodge a filter; nobody spells a word, a place or a business so. Not inside
+    a generator's name ("made w/ s o r a" spells the generator)."""
+    out = []
+    for fi, b, e, h in char_hits:
+        if h.ambiguous and is_latin_alnum(text[b]) and e - b > 3 and not any(
+                gb <= b and e <= ge for gb, ge in generators):
+            written = as_written(raw[FIELDS[fi]], text[b:e])
+            if _SPELLED_APART.fullmatch(written) and not written.isupper():
+                h = dataclasses.replace(h, ambiguous=False)
+        out.append((fi, b, e, h))
+    return out
+
+
+_DOUBLED_VOWEL = re.compile(r"([aiueo])\1")
+
+
+def _long_vowel_romaji(name: str, form: str) -> bool:
+    """Whether FORM is the romaji of the katakana NAME with its long vowel written double (チョッパー: choppaa, パワー:
+    pawaa): a common-word character's name (Chopper, Power) spelled so is the Japanese name romanised, not the English
+    word, which no one writes so; it is read as a homonym (counted when the post corroborates it), not as a word."""
+    return "ー" in name and latin_only(form) and bool(_DOUBLED_VOWEL.search(form))
 
 
 def _short_name(form: str) -> bool:
