@@ -190,7 +190,7 @@ def generator_as_topic(text: str, begin: int, end: int) -> bool:
     copyright", Sora 2について, 关于可灵), or the service rather than the maker ("Sora 2 invite codes giveaway",
     Sora 2招待コード), not what made the clip."""
     words = _words_before(text, begin, 1)
-    after = text[end:end + 12].split("\x1f", 1)[0].split()
+    after = [w for w in text[end:end + 20].split("\x1f", 1)[0].split() if not w.isdigit()]  # Kling 2.1 access
     return bool(words) and words[-1] in TOPIC_BEFORE or text[max(0, begin - 3):begin].rstrip(" ").endswith(
         _CJK_TOPIC_BEFORE) or bool(_TOPIC_AFTER.match(text, end)) or bool(after) and (
         after[0] in SERVICE_AFTER or after[0].startswith(("招待", "邀请", "邀請", "초대")))

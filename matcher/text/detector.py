@@ -931,8 +931,10 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     for fi, b, e, entry in sorted(hits, key=lambda h: h[1] - h[2]):
         if entry.kind == ai.NEGATION:
             continue
-        if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations) or any(
-                rf == fi and rb <= b and e <= re_ for rf, rb, re_, _ in read_off):
+        if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations):
+            continue
+        if any(rf == fi and rb <= b and e <= re_ for rf, rb, re_, _ in read_off):
+            read_off.append((fi, b, e, (entry.kind, entry.marker)))  # read as the marker around it (for its tag too)
             continue
         raw_field = raw[FIELDS[fi]]
         if entry.marker == ai.BARE_AI:

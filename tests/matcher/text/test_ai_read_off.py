@@ -24,6 +24,8 @@ WORKS = [
     {"title": "ルフィ、AI生成じゃなくて手作りの3Dです"},
     {"title": "这个娜美是AI做的吗？", "hashtags": ["娜美", "AI"]},
     {"title": "Veo 3 waitlist opened today", "hashtags": ["veo3"]},
+    {"title": "Kling 2.1 access giveaway", "hashtags": ["kling"]},  # the version between (fails on 8d7a36c too)
+    {"title": "这段娜美是AI生成的吗？", "hashtags": ["娜美", "AI"]},  # the bare AI inside the asked AI生成 (fails on 8d7a36c too)
     {"title": "Kling pricing explained"},  # guard (no claim before either)
     {"title": "ルフィのお弁当", "description": "AIに相談して決めた献立です"},
     {"title": "Luffy trivia quiz", "description": "I asked AI for questions"},
