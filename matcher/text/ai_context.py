@@ -179,12 +179,21 @@ _CJK_TOPIC_BEFORE = ("关于", "關於")
 _TOPIC_AFTER = re.compile(r" ?[0-9.]* ?(?:について|に関する|に関して|についての|에 대한|에 대해|에대한|에대해)")
 
 
+# words right after a generator's name that make it the service, not the maker of a clip ("Sora 2 invite codes", "Veo 3
+# waitlist", "Kling pricing")
+SERVICE_AFTER = frozenset(("invite", "invites", "invitation", "code", "codes", "waitlist", "access", "account",
+                           "accounts", "subscription", "pricing", "price", "signup", "login", "招待", "邀请", "邀請", "초대"))
+
+
 def generator_as_topic(text: str, begin: int, end: int) -> bool:
     """Whether a generator named at [begin, end) is what the words around it talk about ("a talk about Sora 2 and
-    copyright", Sora 2について, 关于可灵), not what made the clip."""
+    copyright", Sora 2について, 关于可灵), or the service rather than the maker ("Sora 2 invite codes giveaway",
+    Sora 2招待コード), not what made the clip."""
     words = _words_before(text, begin, 1)
+    after = [w for w in text[end:end + 20].split("\x1f", 1)[0].split() if not w.isdigit()]  # Kling 2.1 access
     return bool(words) and words[-1] in TOPIC_BEFORE or text[max(0, begin - 3):begin].rstrip(" ").endswith(
-        _CJK_TOPIC_BEFORE) or bool(_TOPIC_AFTER.match(text, end))
+        _CJK_TOPIC_BEFORE) or bool(_TOPIC_AFTER.match(text, end)) or bool(after) and (
+        after[0] in SERVICE_AFTER or after[0].startswith(("招待", "邀请", "邀請", "초대")))
 
 
 def game_sense(text: str, begin: int, end: int) -> bool:
@@ -336,6 +345,32 @@ _HAND_MADE = re.compile(
     r"|手描き|手書き|手作画|手绘|手繪|직접 그린|직접 그렸|손그림|손으로 그린")
 # ... unless the hand-made is denied ("no hand-drawn frames here")
 _NOT_HAND_MADE = re.compile(r"(?:^|[ \x1f])(?:no|not|zero|without) (?:hand ?drawn|hand ?animated|handdrawn)")
+
+
+# what AI made when the picture is made by hand: the voice or the song ("AI voice", AIボイス, AI歌声, AI配音, AI 목소리):
+# a part of the clip made by AI still says AI made it ("声:AIボイス 映像:手描き")
+_VOICE_AFTER = re.compile(r" ?(?:voice|voices|vocal|vocals|cover|covers|dub|dubbed|singing|tts|ボイス|歌声|カバー|音声|声"
+                          r"|配音|翻唱|歌声|목소리|보이스|커버|더빙|노래)")
+
+
+def voice_after(text: str, end: int) -> bool:
+    """Whether the AI marker ending at END names a voice or a song made by AI (see _VOICE_AFTER)."""
+    return bool(_VOICE_AFTER.match(text, end))
+
+
+# AI asked for advice, the chat assistant (AIに相談した, AIに聞いてみた, "asked AI", 问AI, AI에게 물어봤다): no clip made
+_CONSULTED_AFTER = re.compile(r" ?(?:に|へ|에게|한테|께) ?(?:相談|聞|訊|きい|きく|聴い|質問|尋ね|たずね|決めて|選んで|물어|질문|상담)")
+_CONSULTED_BEFORE = frozenset(("ask", "asked", "asking", "asks", "consulted", "consult"))
+_CJK_CONSULTED_BEFORE = ("问", "問", "请教", "請教", "询问", "詢問")
+
+
+def consulted(text: str, begin: int, end: int) -> bool:
+    """Whether the bare AI at [begin, end) is asked for advice, the chat assistant (see _CONSULTED_AFTER)."""
+    if _CONSULTED_AFTER.match(text, end):
+        return True
+    words = _words_before(text, begin, 1)
+    return bool(words) and words[-1] in _CONSULTED_BEFORE or text[max(0, begin - 3):begin].rstrip(" ").endswith(
+        _CJK_CONSULTED_BEFORE)
 
 
 def hand_made(text: str) -> bool:

@@ -45,6 +45,11 @@ PLACE_AFTER = frozenset((
     # eateries named in Italian, Spanish or French ("Luigi's Trattoria"), as English menus keep them
     "trattoria", "osteria", "ristorante", "taverna", "taqueria", "cantina", "brasserie", "boulangerie", "creperie",
     "gelateria", "enoteca", "caffe", "panaderia",
+    # Japanese place words written in romaji after the name ("Naruto-shi", "Gojo-dori", "Naruto kaikyou"): a city, a
+    # ward, a street, a strait, a station, a shrine
+    "shi", "ku", "cho", "machi", "mura", "son", "gun", "ken", "dori", "doori", "douri", "kaikyo", "kaikyou", "eki",
+    "jinja", "jingu", "jinguu", "dera", "taisha", "koen", "kouen", "bashi", "hashi", "minato", "ko", "kou", "jo",
+    "jou", "shotengai", "shoutengai", "yokocho", "yokochou",
 ))
 # a word that makes the name after it the name of a place or a business ("Hotel Naruto", "Cafe Tifa")
 PLACE_BEFORE = frozenset(("hotel", "cafe", "restaurant", "bar", "pub", "bistro", "club", "inn", "ryokan",
@@ -104,6 +109,13 @@ PLACE_STOPS = frozenset(("at", "in", "on", "to", "into", "from", "near", "inside
                          "goes", "went", "vs", "and", "with"))
 PLACE_WINDOW = 3  # words after a name (its possessive "s" not counted) read for a place or business word
 _LOOK_BEHIND = 24  # characters before a name read for the words that introduce it
+
+
+def starts_a_title(text: str, end: int) -> bool:
+    """Whether the Latin name ending at END starts a longer title (Mario Kart, Luigi's Mansion): see TITLE_AFTER."""
+    after = _NEXT_WORDS.match(text, end)
+    words = [w for w in after.groups() if w] if after else []
+    return bool(words) and (words[0] in TITLE_AFTER or words[:1] == ["s"] and words[1:2] and words[1] in TITLE_AFTER)
 
 
 def names_a_place(text: str, begin: int, end: int) -> bool:
@@ -463,9 +475,16 @@ _COUNT_WORDS = frozenset(("two", "three", "four", "five", "six", "seven", "eight
                           "many", "several", "all", "both", "few"))
 
 
-def counted_unit(text: str, begin: int) -> bool:
+# a Japanese counter of things right after a number (ナルト2枚, 3切れ, 1本): the name before is a thing counted
+_COUNTED_AFTER = re.compile(r" ?[0-9]+ ?(?:枚|切れ|きれ|個|本|杯|皿|袋|箱|パック|つ|コ)")
+
+
+def counted_unit(text: str, begin: int, end: int | None = None) -> bool:
     """Whether a kana or hangul name at BEGIN is run into the digits of a number before it: a unit counted (1루피 = 16원,
-    the rupee; Japanese and Korean write counters against the number), not a character."""
+    the rupee; Japanese and Korean write counters against the number), not a character; or a katakana name ending at
+    END is followed by a number and a counter of things (ナルト2枚入ってた: the fish cake's slices)."""
+    if end is not None and is_katakana(text[end - 1]) and _COUNTED_AFTER.match(text, end):
+        return True
     return 0 < begin and text[begin - 1].isdigit() and (is_hangul(text[begin]) or is_katakana(text[begin]))
 
 

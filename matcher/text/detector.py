@@ -22,7 +22,7 @@ import jaconv
 from matcher.text import ai, ai_context
 from matcher.text.context import (HanWords, corroborated, counted_noun, counted_unit, crossover, fandom_post,
                                   glued_hangul, honorific_after,
-                                  katakana_compound, names_a_place, names_someone, other_franchise, personal_post, surname_after,
+                                  katakana_compound, names_a_place, names_someone, starts_a_title, other_franchise, personal_post, surname_after,
                                   used_as_word)
 from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, one_word, word_homonym, word_readings
 from matcher.text.names import expand_name, given_names, short_titles
@@ -178,11 +178,14 @@ class MentionDetector:
                     for form in expand_name(name):
                         # a Han form is a word only by the Chinese dictionary (HanWords below): 乔巴 and 林克
                         # are transliterations, not the words chopper and link
-                        ambiguous = is_common(form) or (common and one_word and not _han_only(form)) or (
-                            name in implied and _han_only(form))
+                        long_romaji = common and _long_vowel_romaji(name, form)
+                        ambiguous = is_common(form) or (common and one_word and not _han_only(form)
+                                                        and not long_romaji) or (name in implied and _han_only(form))
                         known = char_forms.setdefault(form, {})
                         known[ci] = known.get(ci, True) and ambiguous
-                        if homonym(form, own_readings, own_han, words):
+                        if long_romaji and not ambiguous:
+                            homonyms.add(form)  # Choppaa, Pawaa: counted when corroborated, as homonyms are
+                        elif homonym(form, own_readings, own_han, words):
                             homonyms.add(form)
                             if word_homonym(form, words):
                                 word_forms.add(form)
@@ -312,6 +315,7 @@ class MentionDetector:
         ai_hits: list[tuple[int, int, int, Entry]] = []
         words: set[str] = set()  # kana, hangul and Han names the post also writes run into a word after (ナルト巻き)
         others: set[str] = set()  # names the post says are someone or something else (my cat Nami, 가수 나미, SASUKE2025)
+        elsewhere: set[int] = set()  # characters one writing of which names a place (Naruto-shi, Gojo-dori): see _one_sense
         for end, (length, entries, check) in self.automaton.iter(text):
             begin = end - length + 1
             if check and not _bounded(text, begin, end + 1, entries[0].form) and not self._glued(
@@ -321,10 +325,13 @@ class MentionDetector:
             if any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
                 in_context = self._in_context(text, begin, end + 1, entries)
                 if in_context is not entries and (_word_goes_on(text, begin, end + 1, in_context)
-                                                  or counted_unit(text, begin) or _katakana_word(text, begin, end + 1)):
+                                                  or counted_unit(text, begin, end + 1) or _katakana_word(text, begin, end + 1)):
                     words.add(entries[0].form)
                 elif in_context is not entries and names_someone(text, begin, end + 1):
                     others.add(entries[0].form)
+                elif in_context is not entries and names_a_place(text, begin, end + 1) and not starts_a_title(
+                        text, end + 1):
+                    elsewhere.update(e.index for e in entries if e.kind == CHAR)
                 entries = in_context
             for entry in entries:
                 if entry.kind == CHAR:
@@ -362,9 +369,16 @@ class MentionDetector:
                 char_hits = [h for h in char_hits if not any(b <= h[1] and h[2] < e for b, e in gens)]
         result = Detection(id=post.get("id"))
         if char_hits:
-            char_hits = self._people_and_phrases(raw, text, char_hits)
+            char_hits = self._people_and_phrases(raw, text, char_hits, elsewhere)
+            if elsewhere:  # #naruto beside Naruto-shi: the tag names the town, not the work either
+                forms = {h.form for *_, h in char_hits if h.index in elsewhere}
+                work_hits = [(fi, dataclasses.replace(h, ambiguous=True) if h.form in forms else h, at)
+                             for fi, h, at in work_hits]
         if char_hits and KANA.search(text) and HAN.search(text):
             char_hits = self._japanese_words(text, char_hits, work_hits)
+        if char_hits and any(h.ambiguous for *_, h in char_hits):
+            gens = [(b, e) for _, b, e, h in ai_hits if h.kind == ai.GENERATOR]
+            char_hits = _spelled_apart(raw, text, char_hits, gens)
         if char_hits or work_hits:
             generated = bool(ai_hits) and any(h[3].kind != ai.NEGATION for h in ai_hits)
             self._decide_characters(result, raw, text, char_hits, work_hits, generated)
@@ -424,7 +438,7 @@ class MentionDetector:
                 _hiragana_word_goes_on(text, end))) or (is_katakana(text[end - 1]) and (
                 katakana_compound(text, end, self._katakana_names) or self._katakana_before(text, begin)
                 or _kanji_word_after(text, begin, end))) or (
-                HAN.match(first) and self._han_surname_before(text, begin, end)) or counted_unit(text, begin):
+                HAN.match(first) and self._han_surname_before(text, begin, end)) or counted_unit(text, begin, end):
             return tuple(dataclasses.replace(e, ambiguous=True) if e.kind in (CHAR, WORK) else e
                          for e in entries)
         return entries
@@ -475,28 +489,34 @@ class MentionDetector:
                        for r in readings)
         return False
 
-    def _people_and_phrases(self, raw: dict, text: str, char_hits):
+    def _people_and_phrases(self, raw: dict, text: str, char_hits, elsewhere: set[int]):
         """CHAR_HITS read against people and ordinary words: an English-word name in lower case used as the
         word (link in bio, the power of friendship) is dropped; a short one-word name (a given name too: Nami,
         Riku, Sora) in a post about the uploader's family or friends (a wedding, a first day at kindergarten),
         said twice (nami-nami) or followed by a surname (Mario Draghi) in a post with no words of fandom, and a
         two-common-word name written in lower case (the cloud strife at work) are made ambiguous: they count
-        only with their work named elsewhere."""
+        only with their work named elsewhere. The characters one writing of which is read here as a site, someone
+        else's full name or a counted noun are added to ELSEWHERE, and all their writings made ambiguous (_one_sense)."""
         personal, fandom = personal_post(text), None
         out = []
         for fi, begin, end, entry in char_hits:
             if is_latin_alnum(text[begin]) and "." in raw[FIELDS[fi]] and _ADDRESS.search(raw[FIELDS[fi]]) and _web_address(raw[FIELDS[fi]], text[begin:end]):
+                elsewhere.add(entry.index)
                 continue  # zoro.to, naruto.gg/schedule: a site named so
             if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
                     raw[FIELDS[fi]], text[begin:end]).islower():
                 continue  # "link in bio", "the power of friendship", "saves in the cloud"
             if entry.form in self._one_word_latin and counted_noun(text, begin, end):
+                elsewhere.add(entry.index)
                 if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
                     continue  # "the ten sephiroth of the Tree of Life"
                 entry = dataclasses.replace(entry, ambiguous=True)  # "All ten Sephiroth from the Zohar"
             if entry.ambiguous:
                 pass
             elif not is_latin_alnum(entry.form[0]) and self._dotted_other(raw[FIELDS[fi]], text[begin:end]):
+                if not any(h.index == entry.index and b <= begin and end <= e and e - b > end - begin
+                           for _, b, e, h in char_hits):  # ロイド inside ロイド・フォージャー matched whole: the name
+                    elsewhere.add(entry.index)
                 entry = dataclasses.replace(entry, ambiguous=True)  # 克劳德·莫奈, フランク・ロイド・ライト: someone else
             elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):
                 entry = dataclasses.replace(entry, ambiguous=True)
@@ -512,7 +532,7 @@ class MentionDetector:
                 if not fandom:
                     entry = dataclasses.replace(entry, ambiguous=True)
             out.append((fi, begin, end, entry))
-        return out
+        return _one_sense(out, elsewhere) if elsewhere else out
 
     def _dotted_other(self, raw_field: str, form: str) -> bool:
         """Whether a Han or kana name is one word of a name-dot-joined run none of whose other words is a catalogue
@@ -643,6 +663,15 @@ class MentionDetector:
         result.works = [self.work_ids[wi] for wi in dict.fromkeys(wi for _, wi in order) if wi in found]
 
 
+def _one_sense(char_hits, elsewhere: set[int]):
+    """CHAR_HITS with every writing of the characters in ELSEWHERE made ambiguous (counted only with the work named):
+    one writing of the name in the post is read as something else (a place: Naruto-shi, Gojo-dori; a site: Zoro.com;
+    someone else's full name: ロイド・アーヴィング; a counted noun: "the ten Sephiroth"), and a post uses a name in one
+    sense (#naruto beside Naruto-shi is the town, "ordered from Zoro" the site)."""
+    return [(fi, b, e, dataclasses.replace(h, ambiguous=True) if h.index in elsewhere else h)
+            for fi, b, e, h in char_hits]
+
+
 _NEXT_WORD = re.compile(r" ([a-z\u00e0-\u024f]+)")
 _PREV_WORD = re.compile(r"([a-z\u00e0-\u024f]+) $")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -686,6 +715,36 @@ def _katakana_word(text: str, begin: int, end: int) -> bool:
     while stop < len(text) and is_katakana(text[stop]):
         stop += 1
     return one_word(text[begin:stop])
+
+
+# a Latin name spelled letter by letter with one separator repeated between them, not all in capitals (M.a.r.i.o,
+# P-o-w-e-r, L u i g i; not P.O.W.E.R., an acronym)
+_SPELLED_APART = re.compile(r"[A-Za-z](?P<sep>[-.*_·•~ ]+)[A-Za-z](?:(?P=sep)[A-Za-z]){2,}")
+
+
+def _spelled_apart(raw: dict, text: str, char_hits, generators: list[tuple[int, int]]):
+    """CHAR_HITS with the Latin names written letter by letter apart (M.a.r.i.o & L.u.i.g.i plumbing, P-o-w-e-r) made
+    unambiguous: uploaders spell a name so to dodge a filter; nobody spells a word, a place or a business so. Not inside
+    a generator's name ("made w/ s o r a" spells the generator)."""
+    out = []
+    for fi, b, e, h in char_hits:
+        if h.ambiguous and is_latin_alnum(text[b]) and e - b > 3 and not any(
+                gb <= b and e <= ge for gb, ge in generators):
+            written = as_written(raw[FIELDS[fi]], text[b:e])
+            if _SPELLED_APART.fullmatch(written) and not written.isupper():
+                h = dataclasses.replace(h, ambiguous=False)
+        out.append((fi, b, e, h))
+    return out
+
+
+_DOUBLED_VOWEL = re.compile(r"([aiueo])\1")
+
+
+def _long_vowel_romaji(name: str, form: str) -> bool:
+    """Whether FORM is the romaji of the katakana NAME with its long vowel written double (チョッパー: choppaa, パワー:
+    pawaa): a common-word character's name (Chopper, Power) spelled so is the Japanese name romanised, not the English
+    word, which no one writes so; it is read as a homonym (counted when the post corroborates it), not as a word."""
+    return "ー" in name and latin_only(form) and bool(_DOUBLED_VOWEL.search(form))
 
 
 def _short_name(form: str) -> bool:
@@ -762,12 +821,16 @@ _ADDRESS_AFTER = re.compile(r"\.[a-z]{2,4}(?:$|[/\s])")
 _ADDRESS = re.compile(r"[a-z0-9]\.[a-z]{2,4}(?:$|[/\s])")  # any such address in a field: read on only then
 
 
+# ... or capitalised before a domain only sites have (Zoro.com, the shop, as brands write their sites; "Luffy.exe" is not)
+_SITE_AFTER = re.compile(r"\.(?:com|net|org|co|io|jp|shop|store)(?:$|[/\s.])")
+
+
 def _web_address(raw_field: str, form: str) -> bool:
     alias = as_written(raw_field, form)
     at = raw_field.find(alias)
-    if at < 0 or not alias.islower() or (at and raw_field[at - 1].isalnum()):
+    if at < 0 or (at and raw_field[at - 1].isalnum()):
         return False
-    return bool(_ADDRESS_AFTER.match(raw_field, at + len(alias)))
+    return bool((_ADDRESS_AFTER if alias.islower() else _SITE_AFTER).match(raw_field, at + len(alias)))
 
 
 def _separators(text: str) -> list[int]:
@@ -861,10 +924,17 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
     seen = set()
     hand_made = love = other_ai = None  # read once, when a marker needs them
-    for fi, b, e, entry in hits:
+    read_off: list[tuple[int, int, int, tuple]] = []  # markers the words around read as no claim (denied, asked, ...)
+    kept: list[tuple[int, AIMarker]] = []
+    # the longer markers first: a marker the words around read as no claim takes the shorter markers inside it with it
+    # (AI生成じゃなくて: the bare AI inside the denied AI生成 is denied too)
+    for fi, b, e, entry in sorted(hits, key=lambda h: h[1] - h[2]):
         if entry.kind == ai.NEGATION:
             continue
         if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations):
+            continue
+        if any(rf == fi and rb <= b and e <= re_ for rf, rb, re_, _ in read_off):
+            read_off.append((fi, b, e, (entry.kind, entry.marker)))  # read as the marker around it (for its tag too)
             continue
         raw_field = raw[FIELDS[fi]]
         if entry.marker == ai.BARE_AI:
@@ -889,26 +959,35 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                 continue  # "kimi to ai no uta #ai": the word for love
         if entry.kind == ai.PHRASE:
             hand_made = ai_context.hand_made(text) if hand_made is None else hand_made
-            if hand_made and not _label(raw_field, at, stop):
-                continue  # "AI haters stay mad, every frame hand-drawn"; not the post's own label 【AI】
+            if hand_made and not _label(raw_field, at, stop) and not ai_context.voice_after(text, e):
+                read_off.append((fi, b, e, (entry.kind, entry.marker)))
+                continue  # "AI haters stay mad, every frame hand-drawn"; not the post's own label 【AI】; not AIボイス
         if entry.kind == ai.GENERATOR and HAN.match(text[b]) and not _han_generator_supported(text, b, e, hits):
             continue  # 可灵活运用, 混元太极拳: a Chinese word; no other AI marker, no 用 before, no 生成 after
         if entry.kind == ai.GENERATOR:
             if _reduplicated(text, b, e) or ai_context.echoed(text, b, e) or ai_context.generator_denied(text, b) or (
                     entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)) or (
                     ai_context.generator_as_topic(text, b, e)):
+                read_off.append((fi, b, e, (entry.kind, entry.marker)))
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade", "a talk about Sora 2"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
-                entry.marker == ai.BARE_AI and _other_sense(text, b, e)):
-            continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI搭載
+                (entry.marker == ai.BARE_AI or entry.marker in ai.MEANS_ONLY) and _other_sense(text, b, e)):
+            read_off.append((fi, b, e, (entry.kind, entry.marker)))
+            continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI로 업스케일
         if ai_context.asked(raw_field, at, stop) or ai_context.answered_no(
                 raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else ""):
+            read_off.append((fi, b, e, (entry.kind, entry.marker)))
             continue  # "did you use AI for this?", これAIで作ったの？, "made by AI?? no, made by me"
         key = (entry.kind, entry.marker)
         if key in seen:
             continue
         seen.add(key)
-        result.ai_markers.append(AIMarker(entry.marker, entry.kind, written, FIELDS[fi]))
+        kept.append((b, AIMarker(entry.marker, entry.kind, written, FIELDS[fi])))
+    if read_off and kept and all(m.field == "hashtags" for _, m in kept):
+        told = {key for rf, _, _, key in read_off if FIELDS[rf] != "hashtags"}
+        if all((m.kind, m.marker) in told for _, m in kept):
+            kept = []  # "这个路飞是AI做的吗？ #AI", "Sora 2 invite codes #sora2": the tag repeats the text, read as no claim
+    result.ai_markers = [m for _, m in sorted(kept, key=lambda k: k[0])]
     if result.ai_markers and not result.characters and ai_context.talk_about_ai(text):
         result.ai_markers = []  # news and talk about AI or a generator (copyright, a lawsuit): no clip made
     result.ai_generated = bool(result.ai_markers)
@@ -919,7 +998,8 @@ def _other_sense(text: str, begin: int, end: int) -> bool:
     player where it stands or where another bare AI of the same post stands: one sense of the word per post ("AI lvl
     200cc" in a title whose description says "racing the CPU AI"). A tool used on footage is the same sense of the
     word, not carried over ("AI upscaled intro, AI voice" may still say a voice was made)."""
-    if ai_context.game_sense(text, begin, end) or ai_context.other_use(text, begin, end):
+    if ai_context.game_sense(text, begin, end) or ai_context.other_use(text, begin, end) or ai_context.consulted(
+            text, begin, end):
         return True
     return text.count("ai") > 1 and any(ai_context.game_sense(text, m.start(), m.end())
                                         for m in _BARE_AI.finditer(text) if m.start() != begin)

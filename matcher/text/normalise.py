@@ -26,6 +26,9 @@ _SPREAD = re.compile(r"(?<![0-9a-z])(?:[0-9a-z] ){3,}[0-9a-z](?![0-9a-z])"
 # "Na-ru-to", "ma.ki.ma" -> "Pikachu" (no spaces: "is a man" stays three words)
 _SYLLABLES = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{1,3}(?:[_.\-][A-Za-z]{1,3})+(?![0-9A-Za-z])")
 _SYLLABLE_SEP = re.compile(r"[_.\-]")
+# "w/" for "with" ("made w/ s o r a"): written out before letters spread apart are joined, so that the w is no letter of
+# the spread word ("w s o r a" would read "wsora")
+_WITH = re.compile(r"(?<![0-9A-Za-z/])[Ww]/([Oo](?![0-9A-Za-z]))?(?![/0-9A-Za-z]*/)")  # w/o: without
 _NEEDS_NFKC = re.compile(r"[^\u0000-\u007f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
 
 
@@ -79,10 +82,16 @@ _TABLE = _FoldTable()
 def _prepare(text: str) -> str:
     if _NEEDS_NFKC.search(text):
         text = unicodedata.normalize("NFKC", text)
+    if "/" in text:
+        text = _WITH.sub(_with, text)
     text = _CAMEL.sub(SPACE, text)
     if "_" in text or "." in text or "-" in text:
         text = _SYLLABLES.sub(_join_syllables, text)
     return text
+
+
+def _with(m: re.Match) -> str:
+    return "without " if m.group(1) else "with "
 
 
 def _join_syllables(m: re.Match) -> str:
@@ -142,6 +151,8 @@ def _mapped_prepare(text: str) -> tuple[str, list[int]]:
         text2 = "".join(chars)
     else:
         text2, starts = text, list(range(len(text)))
+    if "/" in text2:
+        text2, starts = _sub_mapped(_WITH, _with, text2, starts)
     out, src = _sub_mapped(_CAMEL, lambda m: SPACE, text2, starts)
     return _sub_mapped(_SYLLABLES, _join_syllables, out, src)
 
