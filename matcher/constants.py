@@ -130,6 +130,7 @@ OVERLAY_ROW = 0.8             # a frame row this much one tone is part of a capt
 VOTE_BUDGET = 1_000_000       # keypoints in the coarse search, shared by all models (all of them for small indexes)
 VOTE_MIN_PER_MODEL = 60      # ... but at least this many per model
 VOTE_PER_MODEL = 250          # ... and at most this many (the strongest): the search costs frame x index keypoints
+VOTE_SHARED_SLACK = 4         # a frame keypoint paired with a sibling group's member is paired with every member whose nearest keypoint is within this many bits of it
 VOTE_QUERY = 700              # frame keypoints (strongest first) in the coarse search
 HASH_CAND_VOTES = 2           # a hash candidate gets feature verification with this many coarse votes...
 PHASH_VERIFY = 8              # ... or a pHash this close

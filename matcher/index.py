@@ -43,9 +43,12 @@ class HammingMatcher:
 
     CHUNK = 1 << 18              # query rows x train rows per block: the temporaries stay in cache
 
-    def knn2(self, query: np.ndarray, train: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def knn2(self, query: np.ndarray, train: np.ndarray, labels: np.ndarray | None = None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """-> (best row, its distance, second row, its distance) per query; the second is -1 / 256 when
-        train has a single row."""
+        train has a single row. LABELS (one per train row): the second is the nearest row of another label
+        than the best's (the ratio test's rival: a twin keypoint of the same reference or sibling group is
+        none, whichever of them the order of the rows makes the best)."""
         nq, nt = len(query), len(train)
         i1 = np.zeros(nq, np.int64)
         d1 = np.full(nq, 256, np.int64)
@@ -73,10 +76,31 @@ class HammingMatcher:
             b = dn.argmin(axis=1)
             i1[s:e], d1[s:e] = b, dn[r, b]
             if nt > 1:
-                dn[r, b] = 1024
+                if labels is None:
+                    dn[r, b] = 1024
+                else:
+                    dn[labels[None, :] == labels[b][:, None]] = 1024
                 b2 = dn.argmin(axis=1)
                 i2[s:e], d2[s:e] = b2, dn[r, b2]
+        if labels is not None and nt > 1:
+            none = d2 > 256
+            i2[none], d2[none] = -1, 256
         return i1, d1, i2, d2
+
+    def distances(self, query: np.ndarray, train: np.ndarray) -> np.ndarray:
+        """Every Hamming distance, query rows x train rows (uint16)."""
+        q = np.ascontiguousarray(query, dtype=np.uint8).view(np.uint64)
+        t = np.ascontiguousarray(np.ascontiguousarray(train, dtype=np.uint8).view(np.uint64).T)
+        d = np.zeros((len(q), t.shape[1]), np.uint16)
+        if len(q) == 0 or t.shape[1] == 0:
+            return d
+        x = np.empty_like(d, dtype=np.uint64)
+        c = np.empty_like(d, dtype=np.uint8)
+        for w in range(4):
+            np.bitwise_xor(q[:, w, None], t[w][None, :], out=x)
+            np.bitwise_count(x, out=c)
+            d += c
+        return d
 
     def knnMatch(self, query: np.ndarray, train: np.ndarray, k: int = 2) -> list[list[DescriptorMatch]]:
         """cv2.DescriptorMatcher.knnMatch(query, train, k) for k <= 2."""
@@ -128,8 +152,9 @@ class LshDescriptorIndex:
         full = (self.ends - self.starts[:, :-1]) > self.bucket_cap
         self.ends[full] = self.starts[:, :-1][full]
 
-    def knn2(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Like HammingMatcher.knn2 over the candidates; a query without any: row -1, distance 256."""
+    def knn2(self, query: np.ndarray, labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Like HammingMatcher.knn2 over the candidates (LABELS likewise); a query without any: row -1,
+        distance 256."""
         q = np.ascontiguousarray(query, dtype=np.uint8)
         nq = len(q)
         none = np.uint64(1024 << 32)
@@ -160,7 +185,13 @@ class LshDescriptorIndex:
         if total:
             best[has] = np.minimum.reduceat(key, seg)
             # the same row found through two tables is one candidate, not its own runner-up
-            second[has] = np.minimum.reduceat(np.where(key == best[qid], none, key), seg)
+            if labels is None:
+                rival = key != best[qid]
+            else:
+                lab = np.asarray(labels)
+                best_row = (best & np.uint64(0xFFFFFFFF)).astype(np.int64)
+                rival = lab[rows] != lab[np.minimum(best_row, len(lab) - 1)][qid]
+            second[has] = np.minimum.reduceat(np.where(rival, key, none), seg)
         out = []
         for k in (best, second):
             dist = (k >> np.uint64(32)).astype(np.int64)
@@ -299,6 +330,9 @@ class ReferenceIndex:
         self._hamming = HammingMatcher()
         self._bf = self._hamming      # what scan.py hands verify() as its matcher (knnMatch)
         self._lsh: LshDescriptorIndex | None = None
+        self._name_rank: np.ndarray | None = None
+        self._labels: np.ndarray | None = None
+        self._group_rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         # the approximate search's tables are saved with a large index (sorting them cost a scan 0.4 s); what
         # they were built over, so a file saved under other vote constants is sorted again, not misread
         self._lsh_key = [int(len(self._vote_desc)), int(C.LSH_TABLES), int(per_model)]
@@ -490,18 +524,90 @@ class ReferenceIndex:
         if len(frame_desc) == 0 or len(self._vote_desc) < 2:
             return empty, empty, empty
         query = frame_desc[: C.VOTE_QUERY]
+        # the ratio test's rival is the nearest keypoint of another reference (either way round is one) and,
+        # for a member of a sibling group, of another group: the cards of one deck share their corners and
+        # frame, and such a keypoint counts for the group, whichever member the order of the index lists first
+        labels = self._vote_labels()
         if len(self._vote_desc) > C.LSH_ABOVE:
-            i1, d1, i2, d2 = self._lsh_search().knn2(query)
+            i1, d1, i2, d2 = self._lsh_search().knn2(query, labels)
         else:
-            i1, d1, i2, d2 = self._hamming.knn2(query, self._vote_desc)
+            i1, d1, i2, d2 = self._hamming.knn2(query, self._vote_desc, labels)
         found = i1 >= 0
         ma = self._kp_model[np.maximum(i1, 0)]
-        has2 = i2 >= 0
-        # the runner-up from the same reference (either way round) is no rival
-        same = (ma >> 1) == (self._kp_model[np.maximum(i2, 0)] >> 1)
-        ok = found & (~has2 | (d1 < C.RATIO * d2) | same) & (d1 <= C.MAX_DESC_DISTANCE)
+        ga = self.sibling_group[ma >> 1]
+        ok = found & ((i2 < 0) | (d1 < C.RATIO * d2)) & (d1 <= C.MAX_DESC_DISTANCE)
         q = np.flatnonzero(ok)
-        return q.astype(np.int64), self._vote_rows[i1[q]], ma[q].astype(np.int64)
+        rows, models = self._vote_rows[i1[q]], ma[q].astype(np.int64)
+        shared = ga[q] >= 0
+        if shared.any():
+            q, rows, models = self._group_pairs(query, q, rows, models, d1[q], shared)
+        return q.astype(np.int64), rows, models
+
+    def _group_pairs(self, query: np.ndarray, q: np.ndarray, rows: np.ndarray, models: np.ndarray,
+                     d1: np.ndarray, shared: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A frame keypoint paired with a reference of a sibling group is paired with every other member
+        that holds it too (its nearest keypoint within VOTE_SHARED_SLACK bits of the best distance): which
+        member the index search names among identical keypoints depends on the order of the index (the
+        lowest row wins a tie), and the member shown loses the pairs its precheck and votes need. Each
+        member's pairs are then what they would be were it indexed alone with its group; the detail that
+        differs decides between them later (matcher.siblings)."""
+        out_q, out_r, out_m = [q], [rows], [models]
+        groups = self.sibling_group[models >> 1]
+        for g in np.unique(groups[shared]):
+            sel = np.flatnonzero(groups == g)
+            g_rows, g_models, starts = self._group_vote_rows(int(g))
+            d = self._hamming.distances(query[q[sel]], self._vote_desc[g_rows])           # (S, G)
+            # nearest row of each member model: distance and column packed in one key, min per model segment
+            key = (d.astype(np.int64) << 32) | np.arange(len(g_rows), dtype=np.int64)[None, :]
+            best = np.minimum.reduceat(key, starts, axis=1)                               # (S, models)
+            dist, col = best >> 32, best & 0xFFFFFFFF
+            seg_model = g_models[starts]
+            take = ((dist <= (d1[sel, None] + C.VOTE_SHARED_SLACK)) & (dist <= C.MAX_DESC_DISTANCE)
+                    & ((seg_model[None, :] >> 1) != (models[sel, None] >> 1)))
+            # one pair per other member: its nearer model (the lower one on a tie)
+            dist_t = np.where(take, dist, 1 << 20)
+            ref_of = seg_model >> 1
+            for r in np.unique(ref_of[(seg_model >> 1) >= 0]):
+                cols = np.flatnonzero(ref_of == r)
+                k = cols[np.argmin(dist_t[:, cols], axis=1)]
+                hit = take[np.arange(len(sel)), k]
+                if hit.any():
+                    out_q.append(q[sel[hit]])
+                    out_r.append(self._vote_rows[g_rows[col[np.flatnonzero(hit), k[hit]]]])
+                    out_m.append(g_models[col[np.flatnonzero(hit), k[hit]]].astype(np.int64))
+        q_all, r_all, m_all = np.concatenate(out_q), np.concatenate(out_r), np.concatenate(out_m)
+        order = np.lexsort((m_all, q_all))
+        return q_all[order], r_all[order], m_all[order]
+
+    def _vote_labels(self) -> np.ndarray:
+        """Per coarse-search row: its reference's sibling group, or a label of its reference's own."""
+        if self._labels is None:
+            ref = self._kp_model >> 1
+            g = self.sibling_group[ref]
+            self._labels = np.where(g >= 0, g, int(self.sibling_group.max(initial=-1)) + 1 + ref).astype(np.int64)
+        return self._labels
+
+    def _group_vote_rows(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The coarse search's rows of sibling group g's members (model by model), their models, and where each
+        model's rows start."""
+        if g not in self._group_rows:
+            refs = np.flatnonzero(self.sibling_group == g)
+            ms = np.sort(np.concatenate([refs * 2, refs * 2 + 1]))
+            rows = np.flatnonzero(np.isin(self._kp_model, ms))
+            m = self._kp_model[rows]
+            starts = np.r_[0, np.flatnonzero(np.diff(m)) + 1]
+            self._group_rows[g] = (rows, m, starts)
+        return self._group_rows[g]
+
+    def top_models(self, votes: np.ndarray, n: int = C.VERIFY_TOP, at_least: int = C.VOTE_MIN) -> list[int]:
+        """The n most voted models with at least AT_LEAST votes; a tie goes to the reference name first
+        (then unmirrored first), never to the position in the index: the cards of one deck tie on the
+        keypoints they share, and a verdict must not depend on the order they were indexed in."""
+        if self._name_rank is None:
+            self._name_rank = np.argsort(np.argsort(np.array(self.names, dtype=object), kind="stable"), kind="stable")
+        models = np.arange(len(votes))
+        order = np.lexsort((models & 1, self._name_rank[models >> 1], -np.asarray(votes)))[:n]
+        return [int(m) for m in order if votes[m] >= at_least]
 
     def _lsh_search(self) -> LshDescriptorIndex:
         if self._lsh is None:

@@ -117,11 +117,11 @@ def _judge_window(v: Verification, r_xy: np.ndarray, ref_size: tuple[int, int], 
         v.score, v.coverage, v.appearance, v.spread, v.window = score, cov, app, spread, share
 
 
-def _prechecks(vote_only: set[int], votes: np.ndarray) -> dict[int, int]:
+def _prechecks(vote_only: set[int], votes: np.ndarray, idx: ReferenceIndex) -> dict[int, int]:
     """Coarse pairs that must agree before a candidate by votes alone gets a full feature search (which
     costs more than the rest of a frame's analysis): the most voted model fewer (art of many alike
     details, a star field, pairs up wrongly in the coarse search and still verifies), the others more."""
-    top = int(np.argmax(votes)) if len(votes) else -1
+    top = (idx.top_models(votes, 1, 0) or [-1])[0] if len(votes) else -1
     return {m: C.PRECHECK_PAIRS_TOP if m == top else C.PRECHECK_PAIRS for m in vote_only}
 
 
@@ -176,10 +176,9 @@ def _search_region(ctx: FrameContext, box: tuple[int, int, int, int], s: float, 
     n_models = len(idx.kp_offsets) - 1
     rmatched = idx.match_frame(rdesc)
     rvotes = np.bincount(rmatched[2], minlength=n_models)
-    order = np.argsort(-rvotes, kind="stable")[: C.VERIFY_TOP]
-    cand = hashed | {int(m) for m in order if rvotes[m] >= C.VOTE_MIN}
+    cand = hashed | set(idx.top_models(rvotes))
     _verify_models(cand, rxy, rdesc, idx, size, s, (x, y), g, best_v, rmatched,
-                   bands, _prechecks(cand - hashed, rvotes), ctx.visible)
+                   bands, _prechecks(cand - hashed, rvotes, idx), ctx.visible)
 
 
 class FeatureDetector:
@@ -200,14 +199,13 @@ class FeatureDetector:
         if len(desc):
             matched = idx.match_frame(desc)
             votes = np.bincount(matched[2], minlength=n_models)
-            order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
-            candidates.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
+            candidates.update(idx.top_models(votes))
         # a hash candidate is worth a feature search when some keypoints agree too, or its hash is close
         candidates.update(m for m in hash_cands
                           if votes[m] >= C.HASH_CAND_VOTES or hash_hits.get(m, (64, 64))[0] <= C.PHASH_VERIFY)
         bands = overlay_rows(g)
         _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands,
-                       _prechecks(candidates - hash_cands, votes), ctx.visible)
+                       _prechecks(candidates - hash_cands, votes, idx), ctx.visible)
         # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
         featured: list[tuple[int, int, int, int]] = []
         for i in ctx.proposals:
