@@ -43,12 +43,9 @@ class HammingMatcher:
 
     CHUNK = 1 << 18              # query rows x train rows per block: the temporaries stay in cache
 
-    def knn2(self, query: np.ndarray, train: np.ndarray, labels: np.ndarray | None = None
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def knn2(self, query: np.ndarray, train: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """-> (best row, its distance, second row, its distance) per query; the second is -1 / 256 when
-        train has a single row. LABELS (one per train row): the second is the nearest row of another label
-        than the best's (the ratio test's rival: a twin keypoint of the same reference or sibling group is
-        none, whichever of them the order of the rows makes the best)."""
+        train has a single row."""
         nq, nt = len(query), len(train)
         i1 = np.zeros(nq, np.int64)
         d1 = np.full(nq, 256, np.int64)
@@ -76,15 +73,49 @@ class HammingMatcher:
             b = dn.argmin(axis=1)
             i1[s:e], d1[s:e] = b, dn[r, b]
             if nt > 1:
-                if labels is None:
-                    dn[r, b] = 1024
-                else:
-                    dn[labels[None, :] == labels[b][:, None]] = 1024
+                dn[r, b] = 1024
                 b2 = dn.argmin(axis=1)
                 i2[s:e], d2[s:e] = b2, dn[r, b2]
-        if labels is not None and nt > 1:
-            none = d2 > 256
-            i2[none], d2[none] = -1, 256
+        return i1, d1, i2, d2
+
+    def nearest_and_rival(self, query: np.ndarray, train: np.ndarray, starts: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Like knn2 over train rows that come in labelled runs (each run starts at a row of STARTS): the second
+        is the nearest row of another run than the best's (row -1, distance 256 when there is none). One pass
+        over the distances more than knn2 (the minimum of each run), not a mask per query."""
+        nq, nt = len(query), len(train)
+        i1 = np.zeros(nq, np.int64)
+        d1 = np.full(nq, 256, np.int64)
+        i2 = np.full(nq, -1, np.int64)
+        d2 = np.full(nq, 256, np.int64)
+        if nq == 0 or nt == 0:
+            return i1, d1, i2, d2
+        run_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, nt]))
+        q = np.ascontiguousarray(query, dtype=np.uint8).view(np.uint64)
+        t = np.ascontiguousarray(np.ascontiguousarray(train, dtype=np.uint8).view(np.uint64).T)
+        step = max(1, min(nq, self.CHUNK // nt))
+        x = np.empty((step, nt), np.uint64)
+        c = np.empty((step, nt), np.uint8)
+        d = np.empty((step, nt), np.uint16)
+        for s in range(0, nq, step):
+            e = min(nq, s + step)
+            n = e - s
+            dn, xn, cn = d[:n], x[:n], c[:n]
+            np.bitwise_xor(q[s:e, 0, None], t[0][None, :], out=xn)
+            np.bitwise_count(xn, out=dn)
+            for w in range(1, 4):
+                np.bitwise_xor(q[s:e, w, None], t[w][None, :], out=xn)
+                np.bitwise_count(xn, out=cn)
+                dn += cn
+            r = np.arange(n)
+            b = dn.argmin(axis=1)
+            i1[s:e], d1[s:e] = b, dn[r, b]
+            runs = np.minimum.reduceat(dn, starts, axis=1)
+            runs[r, run_of[b]] = 1024
+            b2 = runs.argmin(axis=1)
+            has = runs[r, b2] <= 256
+            d2[s:e] = np.where(has, runs[r, b2], 256)
+            i2[s:e] = np.where(has, starts[b2], -1)
         return i1, d1, i2, d2
 
     def distances(self, query: np.ndarray, train: np.ndarray) -> np.ndarray:
@@ -331,7 +362,8 @@ class ReferenceIndex:
         self._bf = self._hamming      # what scan.py hands verify() as its matcher (knnMatch)
         self._lsh: LshDescriptorIndex | None = None
         self._name_rank: np.ndarray | None = None
-        self._labels: np.ndarray | None = None
+        self._labels: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._vote_desc_by_label: np.ndarray | None = None
         self._group_rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         # the approximate search's tables are saved with a large index (sorting them cost a scan 0.4 s); what
         # they were built over, so a file saved under other vote constants is sorted again, not misread
@@ -527,11 +559,13 @@ class ReferenceIndex:
         # the ratio test's rival is the nearest keypoint of another reference (either way round is one) and,
         # for a member of a sibling group, of another group: the cards of one deck share their corners and
         # frame, and such a keypoint counts for the group, whichever member the order of the index lists first
-        labels = self._vote_labels()
+        labels, perm, starts = self._vote_labels()
         if len(self._vote_desc) > C.LSH_ABOVE:
             i1, d1, i2, d2 = self._lsh_search().knn2(query, labels)
         else:
-            i1, d1, i2, d2 = self._hamming.knn2(query, self._vote_desc, labels)
+            # the rows in runs of one label (a stable sort: a reference's rows keep their order)
+            i1, d1, i2, d2 = self._hamming.nearest_and_rival(query, self._vote_desc_by_label, starts)
+            i1 = perm[i1]
         found = i1 >= 0
         ma = self._kp_model[np.maximum(i1, 0)]
         ga = self.sibling_group[ma >> 1]
@@ -579,12 +613,18 @@ class ReferenceIndex:
         order = np.lexsort((m_all, q_all))
         return q_all[order], r_all[order], m_all[order]
 
-    def _vote_labels(self) -> np.ndarray:
-        """Per coarse-search row: its reference's sibling group, or a label of its reference's own."""
+    def _vote_labels(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per coarse-search row: its reference's sibling group, or a label of its reference's own; the rows
+        ordered by label (stable), and where each label's run starts in that order."""
         if self._labels is None:
             ref = self._kp_model >> 1
             g = self.sibling_group[ref]
-            self._labels = np.where(g >= 0, g, int(self.sibling_group.max(initial=-1)) + 1 + ref).astype(np.int64)
+            labels = np.where(g >= 0, g, int(self.sibling_group.max(initial=-1)) + 1 + ref).astype(np.int64)
+            perm = np.argsort(labels, kind="stable")
+            starts = np.r_[0, np.flatnonzero(np.diff(labels[perm])) + 1].astype(np.int64)
+            self._labels = (labels, perm, starts)
+            self._vote_desc_by_label = (self._vote_desc if np.array_equal(perm, np.arange(len(perm)))
+                                        else np.ascontiguousarray(self._vote_desc[perm]))
         return self._labels
 
     def _group_vote_rows(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
