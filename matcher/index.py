@@ -219,9 +219,9 @@ class LshDescriptorIndex:
             if labels is None:
                 rival = key != best[qid]
             else:
-                lab = np.asarray(labels)
                 best_row = (best & np.uint64(0xFFFFFFFF)).astype(np.int64)
-                rival = lab[rows] != lab[np.minimum(best_row, len(lab) - 1)][qid]
+                best_label = np.take(labels, np.minimum(best_row, len(labels) - 1))
+                rival = np.take(labels, rows) != np.repeat(best_label, per_q)
             second[has] = np.minimum.reduceat(np.where(rival, key, none), seg)
         out = []
         for k in (best, second):
@@ -362,8 +362,8 @@ class ReferenceIndex:
         self._bf = self._hamming      # what scan.py hands verify() as its matcher (knnMatch)
         self._lsh: LshDescriptorIndex | None = None
         self._name_rank: np.ndarray | None = None
-        self._labels: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self._vote_desc_by_label: np.ndarray | None = None
+        self._labels: np.ndarray | None = None
+        self._runs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._group_rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         # the approximate search's tables are saved with a large index (sorting them cost a scan 0.4 s); what
         # they were built over, so a file saved under other vote constants is sorted again, not misread
@@ -559,12 +559,11 @@ class ReferenceIndex:
         # the ratio test's rival is the nearest keypoint of another reference (either way round is one) and,
         # for a member of a sibling group, of another group: the cards of one deck share their corners and
         # frame, and such a keypoint counts for the group, whichever member the order of the index lists first
-        labels, perm, starts = self._vote_labels()
         if len(self._vote_desc) > C.LSH_ABOVE:
-            i1, d1, i2, d2 = self._lsh_search().knn2(query, labels)
+            i1, d1, i2, d2 = self._lsh_search().knn2(query, self._vote_labels())
         else:
-            # the rows in runs of one label (a stable sort: a reference's rows keep their order)
-            i1, d1, i2, d2 = self._hamming.nearest_and_rival(query, self._vote_desc_by_label, starts)
+            perm, desc, starts = self._label_runs()
+            i1, d1, i2, d2 = self._hamming.nearest_and_rival(query, desc, starts)
             i1 = perm[i1]
         found = i1 >= 0
         ma = self._kp_model[np.maximum(i1, 0)]
@@ -613,19 +612,25 @@ class ReferenceIndex:
         order = np.lexsort((m_all, q_all))
         return q_all[order], r_all[order], m_all[order]
 
-    def _vote_labels(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per coarse-search row: its reference's sibling group, or a label of its reference's own; the rows
-        ordered by label (stable), and where each label's run starts in that order."""
+    def _vote_labels(self) -> np.ndarray:
+        """Per coarse-search row: its reference's sibling group, or a label of its reference's own."""
         if self._labels is None:
             ref = self._kp_model >> 1
             g = self.sibling_group[ref]
-            labels = np.where(g >= 0, g, int(self.sibling_group.max(initial=-1)) + 1 + ref).astype(np.int64)
+            self._labels = np.where(g >= 0, g, int(self.sibling_group.max(initial=-1)) + 1 + ref).astype(np.int64)
+        return self._labels
+
+    def _label_runs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The coarse-search rows ordered by label (stable: a reference's rows keep their order) -> (that order,
+        their descriptors in it, where each label's run starts)."""
+        if self._runs is None:
+            labels = self._vote_labels()
             perm = np.argsort(labels, kind="stable")
             starts = np.r_[0, np.flatnonzero(np.diff(labels[perm])) + 1].astype(np.int64)
-            self._labels = (labels, perm, starts)
-            self._vote_desc_by_label = (self._vote_desc if np.array_equal(perm, np.arange(len(perm)))
-                                        else np.ascontiguousarray(self._vote_desc[perm]))
-        return self._labels
+            desc = (self._vote_desc if np.array_equal(perm, np.arange(len(perm)))
+                    else np.ascontiguousarray(self._vote_desc[perm]))
+            self._runs = (perm, desc, starts)
+        return self._runs
 
     def _group_vote_rows(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The coarse search's rows of sibling group g's members (model by model), their models, and where each
