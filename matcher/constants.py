@@ -225,6 +225,7 @@ SIB_SHIFT_PX = 1.2            # reference px the clip may sit off the member whe
                               # thumbnail px only: a narrow sprite stretched into the square frame)
 SIB_ART_ERODE = 2             # thumbnail px a transparent reference's opaque mask is eroded by
 SIB_HUE_SAT, SIB_HUE_TOL = 60, 30.0   # saturation (0-255) from which a pixel's hue counts; degrees it may move
+SIB_LOST_SAT, SIB_LOST_SHARE = 120, 0.35   # a discriminating pixel this saturated in the reference (core, eroded 1 px) whose saturation in a clip in colour is under this share of it: the colour is not there
 SIB_OCCLUDER_MIN = 0.01       # share of the thumbnail a blob must cover to be something laid over the picture
 SIB_OCCLUDER_GROW = 2         # ... grown by this (thumbnail px)
 SIB_HIDDEN_WEIGHT = 0.5       # credit lost when all the discriminating detail is hidden
