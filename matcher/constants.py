@@ -48,6 +48,7 @@ FRAME_FEATURES = 1500         # ORB keypoints per analysed frame
 RATIO = 0.8                   # Lowe ratio test
 VOTE_MIN = 5                  # ratio-test matches a reference needs before RANSAC is tried
 VERIFY_TOP = 4                # references verified per frame from the coarse search
+VERIFY_GROUP_TOP = 2          # ... at most this many of one sibling group (they share the votes of the keypoints they share)
 TWIN_VOTES = 20              # a model this voted for that fails geometry has its mirror twin verified too
 PRECHECK_PAIRS = 6            # ... and only when this many of their coarse pairs agree on one similarity
 PRECHECK_PAIRS_TOP = 4        # ... this many for the frame's most voted model

@@ -80,14 +80,15 @@ class HammingMatcher:
 
     def nearest_and_rival(self, query: np.ndarray, train: np.ndarray, starts: np.ndarray
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Like knn2 over train rows that come in labelled runs (each run starts at a row of STARTS): the second
-        is the nearest row of another run than the best's (row -1, distance 256 when there is none). One pass
-        over the distances more than knn2 (the minimum of each run), not a mask per query."""
+        """The nearest of train rows that come in labelled runs (each run starts at a row of STARTS) -> (best row,
+        its distance, the distance of the nearest other row of the best's run, the distance of the nearest
+        row of another run), 1024 where there is none. One pass over the distances more than knn2 (the
+        minimum of each run), not a mask per query."""
         nq, nt = len(query), len(train)
         i1 = np.zeros(nq, np.int64)
         d1 = np.full(nq, 256, np.int64)
-        i2 = np.full(nq, -1, np.int64)
-        d2 = np.full(nq, 256, np.int64)
+        i2 = np.full(nq, 1024, np.int64)
+        d2 = np.full(nq, 1024, np.int64)
         if nq == 0 or nt == 0:
             return i1, d1, i2, d2
         run_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, nt]))
@@ -110,12 +111,12 @@ class HammingMatcher:
             r = np.arange(n)
             b = dn.argmin(axis=1)
             i1[s:e], d1[s:e] = b, dn[r, b]
+            dn[r, b] = 1024
             runs = np.minimum.reduceat(dn, starts, axis=1)
-            runs[r, run_of[b]] = 1024
-            b2 = runs.argmin(axis=1)
-            has = runs[r, b2] <= 256
-            d2[s:e] = np.where(has, runs[r, b2], 256)
-            i2[s:e] = np.where(has, starts[b2], -1)
+            own = run_of[b]
+            i2[s:e] = runs[r, own]
+            runs[r, own] = 1024
+            d2[s:e] = runs.min(axis=1)
         return i1, d1, i2, d2
 
     def distances(self, query: np.ndarray, train: np.ndarray) -> np.ndarray:
@@ -184,8 +185,9 @@ class LshDescriptorIndex:
         self.ends[full] = self.starts[:, :-1][full]
 
     def knn2(self, query: np.ndarray, labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Like HammingMatcher.knn2 over the candidates (LABELS likewise); a query without any: row -1,
-        distance 256."""
+        """Like HammingMatcher.knn2 over the candidates; a query without any: row -1, distance 256. With LABELS
+        (one per indexed row), like HammingMatcher.nearest_and_rival: (best row, its distance, the nearest
+        other row of its label's distance, the nearest row of another label's distance), 1024 for none."""
         q = np.ascontiguousarray(query, dtype=np.uint8)
         nq = len(q)
         none = np.uint64(1024 << 32)
@@ -217,12 +219,19 @@ class LshDescriptorIndex:
             best[has] = np.minimum.reduceat(key, seg)
             # the same row found through two tables is one candidate, not its own runner-up
             if labels is None:
-                rival = key != best[qid]
+                second[has] = np.minimum.reduceat(np.where(key == best[qid], none, key), seg)
             else:
                 best_row = (best & np.uint64(0xFFFFFFFF)).astype(np.int64)
                 best_label = np.take(labels, np.minimum(best_row, len(labels) - 1))
-                rival = np.take(labels, rows) != np.repeat(best_label, per_q)
-            second[has] = np.minimum.reduceat(np.where(rival, key, none), seg)
+                other = np.take(labels, rows) != np.repeat(best_label, per_q)
+                twin = np.full(nq, none, np.uint64)
+                twin[has] = np.minimum.reduceat(np.where(other | (key == best[qid]), none, key), seg)
+                second[has] = np.minimum.reduceat(np.where(other, key, none), seg)
+                row = (best & np.uint64(0xFFFFFFFF)).astype(np.int64)
+                dist = (best >> np.uint64(32)).astype(np.int64)
+                row[dist > 256] = -1
+                return (row, np.minimum(dist, 256), (twin >> np.uint64(32)).astype(np.int64),
+                        (second >> np.uint64(32)).astype(np.int64))
         out = []
         for k in (best, second):
             dist = (k >> np.uint64(32)).astype(np.int64)
@@ -556,19 +565,21 @@ class ReferenceIndex:
         if len(frame_desc) == 0 or len(self._vote_desc) < 2:
             return empty, empty, empty
         query = frame_desc[: C.VOTE_QUERY]
-        # the ratio test's rival is the nearest keypoint of another reference (either way round is one) and,
-        # for a member of a sibling group, of another group: the cards of one deck share their corners and
-        # frame, and such a keypoint counts for the group, whichever member the order of the index lists first
+        # the ratio test's rival is the nearest keypoint of another label: another reference (either way round
+        # is one) or, for a member of a sibling group, another group. The cards of one deck share their corners
+        # and frame, and such a keypoint counts for the group whichever member the order of the index lists first
         if len(self._vote_desc) > C.LSH_ABOVE:
-            i1, d1, i2, d2 = self._lsh_search().knn2(query, self._vote_labels())
+            i1, d1, d_twin, d_other = self._lsh_search().knn2(query, self._vote_labels())
         else:
             perm, desc, starts = self._label_runs()
-            i1, d1, i2, d2 = self._hamming.nearest_and_rival(query, desc, starts)
+            i1, d1, d_twin, d_other = self._hamming.nearest_and_rival(query, desc, starts)
             i1 = perm[i1]
         found = i1 >= 0
         ma = self._kp_model[np.maximum(i1, 0)]
         ga = self.sibling_group[ma >> 1]
-        ok = found & ((i2 < 0) | (d1 < C.RATIO * d2)) & (d1 <= C.MAX_DESC_DISTANCE)
+        # a runner-up of the best's own label strictly nearer than any other is no rival (a symmetric keypoint's
+        # mirror twin, a corner every card of the deck has); a tie is not decided by which row comes first
+        ok = found & ((d1 < C.RATIO * d_other) | (d_twin < d_other)) & (d1 <= C.MAX_DESC_DISTANCE)
         q = np.flatnonzero(ok)
         rows, models = self._vote_rows[i1[q]], ma[q].astype(np.int64)
         shared = ga[q] >= 0
@@ -645,14 +656,27 @@ class ReferenceIndex:
         return self._group_rows[g]
 
     def top_models(self, votes: np.ndarray, n: int = C.VERIFY_TOP, at_least: int = C.VOTE_MIN) -> list[int]:
-        """The n most voted models with at least AT_LEAST votes; a tie goes to the reference name first
-        (then unmirrored first), never to the position in the index: the cards of one deck tie on the
-        keypoints they share, and a verdict must not depend on the order they were indexed in."""
+        """The n most voted models with at least AT_LEAST votes, at most VERIFY_GROUP_TOP of one sibling group
+        (its members share the votes of the keypoints they share, and would crowd out the other references
+        of a montage); a tie goes to the reference name first (then unmirrored first), never to the position
+        in the index: the cards of one deck tie on the keypoints they share, and a verdict must not depend
+        on the order they were indexed in."""
         if self._name_rank is None:
             self._name_rank = np.argsort(np.argsort(np.array(self.names, dtype=object), kind="stable"), kind="stable")
-        models = np.arange(len(votes))
-        order = np.lexsort((models & 1, self._name_rank[models >> 1], -np.asarray(votes)))[:n]
-        return [int(m) for m in order if votes[m] >= at_least]
+        votes = np.asarray(votes)
+        models = np.flatnonzero(votes >= at_least)
+        out: list[int] = []
+        per_group: dict[int, int] = {}
+        for m in models[np.lexsort((models & 1, self._name_rank[models >> 1], -votes[models]))].tolist():
+            g = int(self.sibling_group[m >> 1])
+            if g >= 0:
+                if per_group.get(g, 0) >= C.VERIFY_GROUP_TOP:
+                    continue
+                per_group[g] = per_group.get(g, 0) + 1
+            out.append(m)
+            if len(out) >= n:
+                break
+        return out
 
     def _lsh_search(self) -> LshDescriptorIndex:
         if self._lsh is None:
