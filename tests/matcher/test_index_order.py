@@ -74,3 +74,20 @@ def test_a_covered_card_scores_alike_in_every_order(indexes, card, bottom, share
     assert scores[0] and all(s == scores[0] for s in scores[1:]), scores
     # and the card shown is the one named
     assert max(scores[0], key=scores[0].get) == f"card_{card}", scores[0]
+
+
+WEAK = pytest.mark.xfail(strict=True, reason="still weak, on main too: an 8H shown plainly passes for the indexed 7H "
+                         "(0.94; one pip and the rank glyph differ, under SIB_MISMATCH_FULL of the deck's discriminating "
+                         "ink), an AC for the AS at 0.37")
+
+
+@pytest.mark.parametrize("card", [pytest.param("8H", marks=WEAK), "7C", "7D", pytest.param("AC", marks=WEAK), "KS"])
+def test_a_card_of_the_deck_not_indexed_stays_clearly_under_in_every_order(indexes, card):
+    """The keypoints a card shares with the deck count for every member now: a card of the deck that is not
+    indexed (the 8H and 7C against the indexed 7H: other rank, other suit and colour) must still be named
+    by no member, plainly shown or under a band of footage."""
+    for frame in (synth.letterbox(_card(card), fill="blur"), _covered(card, True, 0.3)):
+        for idx in indexes.values():
+            hits = analyse_frame(frame, 0.0, idx)
+            assert all(h.score < matcher.DEFAULT_THRESHOLD - 0.25 for h in hits), \
+                [(idx.names[h.reference], round(h.score, 3)) for h in hits]
