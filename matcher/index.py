@@ -78,17 +78,19 @@ class HammingMatcher:
                 i2[s:e], d2[s:e] = b2, dn[r, b2]
         return i1, d1, i2, d2
 
-    def nearest_and_rival(self, query: np.ndarray, train: np.ndarray, starts: np.ndarray
+    def nearest_and_rival(self, query: np.ndarray, train: np.ndarray, starts: np.ndarray, labels: np.ndarray
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The nearest of train rows that come in labelled runs (each run starts at a row of STARTS) -> (best row,
-        its distance, the distance of the nearest other row of the best's run, the distance of the nearest
-        row of another run), 1024 where there is none. One pass over the distances more than knn2 (the
-        minimum of each run), not a mask per query."""
+        """The nearest of train rows that come in runs, one a reference (each starts at a row of STARTS), the runs
+        of one label consecutive (LABELS: one per run) -> (best row, its distance, the distance of the nearest
+        other row of the best's run, the distance of the nearest row of another label), 1024 where there is
+        none. One pass over the distances more than knn2 (the minimum of each run), not a mask per query."""
         nq, nt = len(query), len(train)
         i1 = np.zeros(nq, np.int64)
         d1 = np.full(nq, 256, np.int64)
         i2 = np.full(nq, 1024, np.int64)
         d2 = np.full(nq, 1024, np.int64)
+        label_starts = np.r_[0, np.flatnonzero(np.diff(labels)) + 1]
+        label_of_run = np.repeat(np.arange(len(label_starts)), np.diff(np.r_[label_starts, len(labels)]))
         if nq == 0 or nt == 0:
             return i1, d1, i2, d2
         run_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, nt]))
@@ -112,11 +114,11 @@ class HammingMatcher:
             b = dn.argmin(axis=1)
             i1[s:e], d1[s:e] = b, dn[r, b]
             dn[r, b] = 1024
-            runs = np.minimum.reduceat(dn, starts, axis=1)
-            own = run_of[b]
-            i2[s:e] = runs[r, own]
-            runs[r, own] = 1024
-            d2[s:e] = runs.min(axis=1)
+            runs = np.minimum.reduceat(dn, starts, axis=1)              # (n, references)
+            i2[s:e] = runs[r, run_of[b]]
+            by_label = np.minimum.reduceat(runs, label_starts, axis=1)  # (n, labels)
+            by_label[r, label_of_run[run_of[b]]] = 1024
+            d2[s:e] = by_label.min(axis=1)
         return i1, d1, i2, d2
 
     def distances(self, query: np.ndarray, train: np.ndarray) -> np.ndarray:
@@ -184,10 +186,12 @@ class LshDescriptorIndex:
         full = (self.ends - self.starts[:, :-1]) > self.bucket_cap
         self.ends[full] = self.starts[:, :-1][full]
 
-    def knn2(self, query: np.ndarray, labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def knn2(self, query: np.ndarray, labels: np.ndarray | None = None, refs: np.ndarray | None = None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Like HammingMatcher.knn2 over the candidates; a query without any: row -1, distance 256. With LABELS
-        (one per indexed row), like HammingMatcher.nearest_and_rival: (best row, its distance, the nearest
-        other row of its label's distance, the nearest row of another label's distance), 1024 for none."""
+        and REFS (one each per indexed row), like HammingMatcher.nearest_and_rival: (best row, its distance,
+        the distance of the nearest other row of its reference, of the nearest row of another label), 1024
+        for none."""
         q = np.ascontiguousarray(query, dtype=np.uint8)
         nq = len(q)
         none = np.uint64(1024 << 32)
@@ -224,8 +228,10 @@ class LshDescriptorIndex:
                 best_row = (best & np.uint64(0xFFFFFFFF)).astype(np.int64)
                 best_label = np.take(labels, np.minimum(best_row, len(labels) - 1))
                 other = np.take(labels, rows) != np.repeat(best_label, per_q)
+                best_ref = np.take(refs, np.minimum(best_row, len(refs) - 1))
+                own = (np.take(refs, rows) == np.repeat(best_ref, per_q)) & (key != best[qid])
                 twin = np.full(nq, none, np.uint64)
-                twin[has] = np.minimum.reduceat(np.where(other | (key == best[qid]), none, key), seg)
+                twin[has] = np.minimum.reduceat(np.where(own, key, none), seg)
                 second[has] = np.minimum.reduceat(np.where(other, key, none), seg)
                 row = (best & np.uint64(0xFFFFFFFF)).astype(np.int64)
                 dist = (best >> np.uint64(32)).astype(np.int64)
@@ -569,16 +575,18 @@ class ReferenceIndex:
         # is one) or, for a member of a sibling group, another group. The cards of one deck share their corners
         # and frame, and such a keypoint counts for the group whichever member the order of the index lists first
         if len(self._vote_desc) > C.LSH_ABOVE:
-            i1, d1, d_twin, d_other = self._lsh_search().knn2(query, self._vote_labels())
+            i1, d1, d_twin, d_other = self._lsh_search().knn2(query, self._vote_labels(), self._vote_refs)
         else:
-            perm, desc, starts = self._label_runs()
-            i1, d1, d_twin, d_other = self._hamming.nearest_and_rival(query, desc, starts)
+            perm, desc, starts, run_labels = self._label_runs()
+            i1, d1, d_twin, d_other = self._hamming.nearest_and_rival(query, desc, starts, run_labels)
             i1 = perm[i1]
         found = i1 >= 0
         ma = self._kp_model[np.maximum(i1, 0)]
         ga = self.sibling_group[ma >> 1]
-        # a runner-up of the best's own label strictly nearer than any other is no rival (a symmetric keypoint's
-        # mirror twin, a corner every card of the deck has); a tie is not decided by which row comes first
+        # a runner-up of the best's own reference strictly nearer than any other label is no rival (a symmetric
+        # keypoint's mirror twin; a tie is not decided by which row comes first). Another member of the best's
+        # group is no rival either, but no licence: a corner-like keypoint of footage that happens to lie near
+        # two cards' keypoints would pass for every card of the deck
         ok = found & ((d1 < C.RATIO * d_other) | (d_twin < d_other)) & (d1 <= C.MAX_DESC_DISTANCE)
         q = np.flatnonzero(ok)
         rows, models = self._vote_rows[i1[q]], ma[q].astype(np.int64)
@@ -626,21 +634,22 @@ class ReferenceIndex:
     def _vote_labels(self) -> np.ndarray:
         """Per coarse-search row: its reference's sibling group, or a label of its reference's own."""
         if self._labels is None:
-            ref = self._kp_model >> 1
+            ref = self._vote_refs = self._kp_model >> 1
             g = self.sibling_group[ref]
             self._labels = np.where(g >= 0, g, int(self.sibling_group.max(initial=-1)) + 1 + ref).astype(np.int64)
         return self._labels
 
-    def _label_runs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The coarse-search rows ordered by label (stable: a reference's rows keep their order) -> (that order,
-        their descriptors in it, where each label's run starts)."""
+    def _label_runs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The coarse-search rows ordered by label (stable: a reference's rows stay together and in order) ->
+        (that order, their descriptors in it, where each reference's run starts, each run's label)."""
         if self._runs is None:
             labels = self._vote_labels()
             perm = np.argsort(labels, kind="stable")
-            starts = np.r_[0, np.flatnonzero(np.diff(labels[perm])) + 1].astype(np.int64)
+            ref = (self._kp_model >> 1)[perm]
+            starts = np.r_[0, np.flatnonzero(np.diff(ref)) + 1].astype(np.int64)
             desc = (self._vote_desc if np.array_equal(perm, np.arange(len(perm)))
                     else np.ascontiguousarray(self._vote_desc[perm]))
-            self._runs = (perm, desc, starts)
+            self._runs = (perm, desc, starts, labels[perm][starts])
         return self._runs
 
     def _group_vote_rows(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -666,13 +675,14 @@ class ReferenceIndex:
         votes = np.asarray(votes)
         models = np.flatnonzero(votes >= at_least)
         out: list[int] = []
-        per_group: dict[int, int] = {}
+        per_group: dict[int, set[int]] = {}
         for m in models[np.lexsort((models & 1, self._name_rank[models >> 1], -votes[models]))].tolist():
             g = int(self.sibling_group[m >> 1])
             if g >= 0:
-                if per_group.get(g, 0) >= C.VERIFY_GROUP_TOP:
+                members = per_group.setdefault(g, set())
+                if m >> 1 not in members and len(members) >= C.VERIFY_GROUP_TOP:
                     continue
-                per_group[g] = per_group.get(g, 0) + 1
+                members.add(m >> 1)
             out.append(m)
             if len(out) >= n:
                 break
@@ -686,6 +696,15 @@ class ReferenceIndex:
         return self._lsh
 
     def keypoint_votes(self, frame_desc: np.ndarray) -> np.ndarray:
-        """Ratio-test nearest-neighbour votes of a frame's descriptors per model -> (2R,) counts."""
-        _, _, m = self.match_frame(frame_desc)
-        return np.bincount(m, minlength=len(self.kp_offsets) - 1).astype(np.int32)
+        """Ratio-test nearest-neighbour votes of a frame's descriptors per model -> (2R,) votes."""
+        return self.votes(self.match_frame(frame_desc))
+
+    def votes(self, matched: tuple[np.ndarray, np.ndarray, np.ndarray], where: np.ndarray | None = None) -> np.ndarray:
+        """Votes per model of match_frame's pairs (those WHERE is true): a frame keypoint paired with k members
+        of a sibling group gives each 1/k. The members hold all of its pairs for verification, but the deck
+        does not outvote the other references for having six cards that share a corner."""
+        q, _, m = matched
+        w = 1.0 / np.bincount(q)[q] if len(q) else np.empty(0)
+        if where is not None:
+            m, w = m[where], w[where]
+        return np.bincount(m, weights=w, minlength=len(self.kp_offsets) - 1)

@@ -125,14 +125,14 @@ def _prechecks(vote_only: set[int], votes: np.ndarray, idx: ReferenceIndex) -> d
     return {m: C.PRECHECK_PAIRS_TOP if m == top else C.PRECHECK_PAIRS for m in vote_only}
 
 
-def _votes_inside(xy: np.ndarray, matched, box: tuple[int, int, int, int]) -> int:
+def _votes_inside(idx: ReferenceIndex, xy: np.ndarray, matched, box: tuple[int, int, int, int]) -> float:
     """The most pairs one model has inside box among the frame search's (frame rows, index rows, models)."""
     if matched is None or not len(matched[0]):
         return 0
     x, y, w, h = box
     p = xy[matched[0]]
     ins = (p[:, 0] >= x) & (p[:, 0] < x + w) & (p[:, 1] >= y) & (p[:, 1] < y + h)
-    return int(np.bincount(matched[2][ins]).max()) if ins.any() else 0
+    return float(idx.votes(matched, ins).max()) if ins.any() else 0
 
 
 def partial_view_box(ctx: FrameContext, best_v: dict[int, Verification]) -> tuple[int, int, int, int] | None:
@@ -173,9 +173,8 @@ def _search_region(ctx: FrameContext, box: tuple[int, int, int, int], s: float, 
         if any(v.score >= C.REGION_INSIDE_SCORE and inside(box, v.box) >= C.REGION_INSIDE
                for ref, v in best_v.items() if any(m >> 1 == ref for m in hashed)):
             return
-    n_models = len(idx.kp_offsets) - 1
     rmatched = idx.match_frame(rdesc)
-    rvotes = np.bincount(rmatched[2], minlength=n_models)
+    rvotes = idx.votes(rmatched)
     cand = hashed | set(idx.top_models(rvotes))
     _verify_models(cand, rxy, rdesc, idx, size, s, (x, y), g, best_v, rmatched,
                    bands, _prechecks(cand - hashed, rvotes, idx), ctx.visible)
@@ -195,10 +194,10 @@ class FeatureDetector:
         candidates: set[int] = set()
         matched = None
         n_models = len(idx.kp_offsets) - 1
-        votes = np.zeros(n_models, np.int64)
+        votes = np.zeros(n_models)
         if len(desc):
             matched = idx.match_frame(desc)
-            votes = np.bincount(matched[2], minlength=n_models)
+            votes = idx.votes(matched)
             candidates.update(idx.top_models(votes))
         # a hash candidate is worth a feature search when some keypoints agree too, or its hash is close
         candidates.update(m for m in hash_cands
@@ -219,7 +218,7 @@ class FeatureDetector:
                 continue
             # cost that follows content: a rectangle is searched when something proposes a reference there (its
             # hash is close to one, or the frame search paired enough of its keypoints with one model)
-            if not region_candidates[i] and _votes_inside(xy, matched, boxes[i]) < C.REGION_MIN_VOTES:
+            if not region_candidates[i] and _votes_inside(idx, xy, matched, boxes[i]) < C.REGION_MIN_VOTES:
                 continue
             featured.append(boxes[i])
             _search_region(ctx, boxes[i], s, C.REGION_FEATURES, set(region_candidates[i]), best_v, bands)
