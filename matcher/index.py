@@ -378,7 +378,8 @@ class ReferenceIndex:
         self._lsh: LshDescriptorIndex | None = None
         self._name_rank: np.ndarray | None = None
         self._labels: np.ndarray | None = None
-        self._runs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._vote_refs: np.ndarray | None = None
+        self._runs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._group_rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         # the approximate search's tables are saved with a large index (sorting them cost a scan 0.4 s); what
         # they were built over, so a file saved under other vote constants is sorted again, not misread
@@ -575,7 +576,8 @@ class ReferenceIndex:
         # is one) or, for a member of a sibling group, another group. The cards of one deck share their corners
         # and frame, and such a keypoint counts for the group whichever member the order of the index lists first
         if len(self._vote_desc) > C.LSH_ABOVE:
-            i1, d1, d_twin, d_other = self._lsh_search().knn2(query, self._vote_labels(), self._vote_refs)
+            labels = self._vote_labels()
+            i1, d1, d_twin, d_other = self._lsh_search().knn2(query, labels, self._vote_refs)
         else:
             perm, desc, starts, run_labels = self._label_runs()
             i1, d1, d_twin, d_other = self._hamming.nearest_and_rival(query, desc, starts, run_labels)
