@@ -642,12 +642,19 @@ class ReferenceIndex:
         return self._labels
 
     def _label_runs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The coarse-search rows ordered by label (stable: a reference's rows stay together and in order) ->
+        """The coarse-search rows in runs, one a reference (its rows in order), the runs of one label together ->
         (that order, their descriptors in it, where each reference's run starts, each run's label)."""
         if self._runs is None:
+            # ordered by name within a label, and labels by their first name: of rows tied at the nearest
+            # distance, the search names the same one whatever the order of the index (its reference's own
+            # runner-up decides the ratio test)
             labels = self._vote_labels()
-            perm = np.argsort(labels, kind="stable")
-            ref = (self._kp_model >> 1)[perm]
+            rank = self._names_rank()
+            ref = self._kp_model >> 1
+            first = np.full(int(labels.max(initial=0)) + 1, len(rank), np.int64)
+            np.minimum.at(first, labels, rank[ref])
+            perm = np.lexsort((np.arange(len(ref)), rank[ref], first[labels]))
+            ref = ref[perm]
             starts = np.r_[0, np.flatnonzero(np.diff(ref)) + 1].astype(np.int64)
             desc = (self._vote_desc if np.array_equal(perm, np.arange(len(perm)))
                     else np.ascontiguousarray(self._vote_desc[perm]))
@@ -672,13 +679,12 @@ class ReferenceIndex:
         of a montage); a tie goes to the reference name first (then unmirrored first), never to the position
         in the index: the cards of one deck tie on the keypoints they share, and a verdict must not depend
         on the order they were indexed in."""
-        if self._name_rank is None:
-            self._name_rank = np.argsort(np.argsort(np.array(self.names, dtype=object), kind="stable"), kind="stable")
+        rank = self._names_rank()
         votes = np.asarray(votes)
         models = np.flatnonzero(votes >= at_least)
         out: list[int] = []
         per_group: dict[int, set[int]] = {}
-        for m in models[np.lexsort((models & 1, self._name_rank[models >> 1], -votes[models]))].tolist():
+        for m in models[np.lexsort((models & 1, rank[models >> 1], -votes[models]))].tolist():
             g = int(self.sibling_group[m >> 1])
             if g >= 0:
                 members = per_group.setdefault(g, set())
@@ -689,6 +695,12 @@ class ReferenceIndex:
             if len(out) >= n:
                 break
         return out
+
+    def _names_rank(self) -> np.ndarray:
+        """Each reference's rank by name (unique, and the same whatever the order of the index)."""
+        if self._name_rank is None:
+            self._name_rank = np.argsort(np.argsort(np.array(self.names, dtype=object), kind="stable"), kind="stable")
+        return self._name_rank
 
     def _lsh_search(self) -> LshDescriptorIndex:
         if self._lsh is None:

@@ -88,8 +88,14 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
         _judge_window(v, r_xy, tuple(idx.sizes[ref]), frame_grey, th, tm, bands, visible, idx.coverage_full_of(model))
         if v.score <= 0:
             continue
-        if ref not in best_v or v.score > best_v[ref].score:
+        if ref not in best_v or _better(v, best_v[ref]):
             best_v[ref] = v
+
+
+def _better(v: Verification, old: Verification) -> bool:
+    """v beats old for one reference: higher score; on a tie more inliers, then the unmirrored model (never the
+    one verified first: the order of verification follows the order of the index)."""
+    return (v.score, v.inliers, -(v.model & 1)) > (old.score, old.inliers, -(old.model & 1))
 
 
 def _judge_window(v: Verification, r_xy: np.ndarray, ref_size: tuple[int, int], frame_grey: np.ndarray, th, tm,
