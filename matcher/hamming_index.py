@@ -55,7 +55,8 @@ class HammingIndex:
         return np.unique(np.concatenate(hits)).astype(np.int64) if hits else np.empty(0, np.int64)
 
     def query(self, queries: np.ndarray, max_distance: int, top: int = C.HASH_TOP) -> list[tuple[np.ndarray, np.ndarray]]:
-        """For each query hash: (row indices, distances) within max_distance, nearest first, at most `top`."""
+        """For each query hash: (row indices, distances) within max_distance, nearest first, at most `top` (more
+        when rows tie with the top-th)."""
         out = []
         if len(self.hashes) == 0:
             return [(np.empty(0, np.int64), np.empty(0, np.uint8)) for _ in queries]
@@ -68,8 +69,10 @@ class HammingIndex:
             else:
                 d = hamming(self.hashes[rows], q)
             if len(rows) > top:
-                part = np.argpartition(d, top - 1)[:top]
-                rows, d = rows[part], d[part]
+                # every row tied with the top-th is kept: which of them a cut keeps would follow the order of
+                # the index (the cards of one deck hash alike), not the content
+                keep = d <= np.partition(d, top - 1)[top - 1]
+                rows, d = rows[keep], d[keep]
             order = np.argsort(d, kind="stable")
             out.append((rows[order], d[order]))
         return out

@@ -78,6 +78,64 @@ class HammingMatcher:
                 i2[s:e], d2[s:e] = b2, dn[r, b2]
         return i1, d1, i2, d2
 
+    def nearest_and_rival(self, query: np.ndarray, train: np.ndarray, starts: np.ndarray, labels: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The nearest of train rows that come in runs, one a reference (each starts at a row of STARTS), the runs
+        of one label consecutive (LABELS: one per run) -> (best row, its distance, the distance of the nearest
+        other row of the best's run, the distance of the nearest row of another label), 1024 where there is
+        none. One pass over the distances more than knn2 (the minimum of each run), not a mask per query."""
+        nq, nt = len(query), len(train)
+        i1 = np.zeros(nq, np.int64)
+        d1 = np.full(nq, 256, np.int64)
+        i2 = np.full(nq, 1024, np.int64)
+        d2 = np.full(nq, 1024, np.int64)
+        label_starts = np.r_[0, np.flatnonzero(np.diff(labels)) + 1]
+        label_of_run = np.repeat(np.arange(len(label_starts)), np.diff(np.r_[label_starts, len(labels)]))
+        if nq == 0 or nt == 0:
+            return i1, d1, i2, d2
+        run_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, nt]))
+        q = np.ascontiguousarray(query, dtype=np.uint8).view(np.uint64)
+        t = np.ascontiguousarray(np.ascontiguousarray(train, dtype=np.uint8).view(np.uint64).T)
+        step = max(1, min(nq, self.CHUNK // nt))
+        x = np.empty((step, nt), np.uint64)
+        c = np.empty((step, nt), np.uint8)
+        d = np.empty((step, nt), np.uint16)
+        for s in range(0, nq, step):
+            e = min(nq, s + step)
+            n = e - s
+            dn, xn, cn = d[:n], x[:n], c[:n]
+            np.bitwise_xor(q[s:e, 0, None], t[0][None, :], out=xn)
+            np.bitwise_count(xn, out=dn)
+            for w in range(1, 4):
+                np.bitwise_xor(q[s:e, w, None], t[w][None, :], out=xn)
+                np.bitwise_count(xn, out=cn)
+                dn += cn
+            r = np.arange(n)
+            b = dn.argmin(axis=1)
+            i1[s:e], d1[s:e] = b, dn[r, b]
+            dn[r, b] = 1024
+            runs = np.minimum.reduceat(dn, starts, axis=1)              # (n, references)
+            i2[s:e] = runs[r, run_of[b]]
+            by_label = np.minimum.reduceat(runs, label_starts, axis=1)  # (n, labels)
+            by_label[r, label_of_run[run_of[b]]] = 1024
+            d2[s:e] = by_label.min(axis=1)
+        return i1, d1, i2, d2
+
+    def distances(self, query: np.ndarray, train: np.ndarray) -> np.ndarray:
+        """Every Hamming distance, query rows x train rows (uint16)."""
+        q = np.ascontiguousarray(query, dtype=np.uint8).view(np.uint64)
+        t = np.ascontiguousarray(np.ascontiguousarray(train, dtype=np.uint8).view(np.uint64).T)
+        d = np.zeros((len(q), t.shape[1]), np.uint16)
+        if len(q) == 0 or t.shape[1] == 0:
+            return d
+        x = np.empty_like(d, dtype=np.uint64)
+        c = np.empty_like(d, dtype=np.uint8)
+        for w in range(4):
+            np.bitwise_xor(q[:, w, None], t[w][None, :], out=x)
+            np.bitwise_count(x, out=c)
+            d += c
+        return d
+
     def knnMatch(self, query: np.ndarray, train: np.ndarray, k: int = 2) -> list[list[DescriptorMatch]]:
         """cv2.DescriptorMatcher.knnMatch(query, train, k) for k <= 2."""
         if k > 2:
@@ -128,8 +186,12 @@ class LshDescriptorIndex:
         full = (self.ends - self.starts[:, :-1]) > self.bucket_cap
         self.ends[full] = self.starts[:, :-1][full]
 
-    def knn2(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Like HammingMatcher.knn2 over the candidates; a query without any: row -1, distance 256."""
+    def knn2(self, query: np.ndarray, labels: np.ndarray | None = None, refs: np.ndarray | None = None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Like HammingMatcher.knn2 over the candidates; a query without any: row -1, distance 256. With LABELS
+        and REFS (one each per indexed row), like HammingMatcher.nearest_and_rival: (best row, its distance,
+        the distance of the nearest other row of its reference, of the nearest row of another label), 1024
+        for none."""
         q = np.ascontiguousarray(query, dtype=np.uint8)
         nq = len(q)
         none = np.uint64(1024 << 32)
@@ -160,7 +222,22 @@ class LshDescriptorIndex:
         if total:
             best[has] = np.minimum.reduceat(key, seg)
             # the same row found through two tables is one candidate, not its own runner-up
-            second[has] = np.minimum.reduceat(np.where(key == best[qid], none, key), seg)
+            if labels is None:
+                second[has] = np.minimum.reduceat(np.where(key == best[qid], none, key), seg)
+            else:
+                best_row = (best & np.uint64(0xFFFFFFFF)).astype(np.int64)
+                best_label = np.take(labels, np.minimum(best_row, len(labels) - 1))
+                other = np.take(labels, rows) != np.repeat(best_label, per_q)
+                best_ref = np.take(refs, np.minimum(best_row, len(refs) - 1))
+                own = (np.take(refs, rows) == np.repeat(best_ref, per_q)) & (key != best[qid])
+                twin = np.full(nq, none, np.uint64)
+                twin[has] = np.minimum.reduceat(np.where(own, key, none), seg)
+                second[has] = np.minimum.reduceat(np.where(other, key, none), seg)
+                row = (best & np.uint64(0xFFFFFFFF)).astype(np.int64)
+                dist = (best >> np.uint64(32)).astype(np.int64)
+                row[dist > 256] = -1
+                return (row, np.minimum(dist, 256), (twin >> np.uint64(32)).astype(np.int64),
+                        (second >> np.uint64(32)).astype(np.int64))
         out = []
         for k in (best, second):
             dist = (k >> np.uint64(32)).astype(np.int64)
@@ -299,6 +376,11 @@ class ReferenceIndex:
         self._hamming = HammingMatcher()
         self._bf = self._hamming      # what scan.py hands verify() as its matcher (knnMatch)
         self._lsh: LshDescriptorIndex | None = None
+        self._name_rank: np.ndarray | None = None
+        self._labels: np.ndarray | None = None
+        self._vote_refs: np.ndarray | None = None
+        self._runs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._group_rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         # the approximate search's tables are saved with a large index (sorting them cost a scan 0.4 s); what
         # they were built over, so a file saved under other vote constants is sorted again, not misread
         self._lsh_key = [int(len(self._vote_desc)), int(C.LSH_TABLES), int(per_model)]
@@ -490,18 +572,135 @@ class ReferenceIndex:
         if len(frame_desc) == 0 or len(self._vote_desc) < 2:
             return empty, empty, empty
         query = frame_desc[: C.VOTE_QUERY]
+        # the ratio test's rival is the nearest keypoint of another label: another reference (either way round
+        # is one) or, for a member of a sibling group, another group. The cards of one deck share their corners
+        # and frame, and such a keypoint counts for the group whichever member the order of the index lists first
         if len(self._vote_desc) > C.LSH_ABOVE:
-            i1, d1, i2, d2 = self._lsh_search().knn2(query)
+            labels = self._vote_labels()
+            i1, d1, d_twin, d_other = self._lsh_search().knn2(query, labels, self._vote_refs)
         else:
-            i1, d1, i2, d2 = self._hamming.knn2(query, self._vote_desc)
+            perm, desc, starts, run_labels = self._label_runs()
+            i1, d1, d_twin, d_other = self._hamming.nearest_and_rival(query, desc, starts, run_labels)
+            i1 = perm[i1]
         found = i1 >= 0
         ma = self._kp_model[np.maximum(i1, 0)]
-        has2 = i2 >= 0
-        # the runner-up from the same reference (either way round) is no rival
-        same = (ma >> 1) == (self._kp_model[np.maximum(i2, 0)] >> 1)
-        ok = found & (~has2 | (d1 < C.RATIO * d2) | same) & (d1 <= C.MAX_DESC_DISTANCE)
+        ga = self.sibling_group[ma >> 1]
+        # a runner-up of the best's own reference strictly nearer than any other label is no rival (a symmetric
+        # keypoint's mirror twin; a tie is not decided by which row comes first). Another member of the best's
+        # group is no rival either, but no licence: a corner-like keypoint of footage that happens to lie near
+        # two cards' keypoints would pass for every card of the deck
+        ok = found & ((d1 < C.RATIO * d_other) | (d_twin < d_other)) & (d1 <= C.MAX_DESC_DISTANCE)
         q = np.flatnonzero(ok)
-        return q.astype(np.int64), self._vote_rows[i1[q]], ma[q].astype(np.int64)
+        rows, models = self._vote_rows[i1[q]], ma[q].astype(np.int64)
+        shared = ga[q] >= 0
+        if shared.any():
+            q, rows, models = self._group_pairs(query, q, rows, models, d1[q], shared)
+        return q.astype(np.int64), rows, models
+
+    def _group_pairs(self, query: np.ndarray, q: np.ndarray, rows: np.ndarray, models: np.ndarray,
+                     d1: np.ndarray, shared: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A frame keypoint paired with a reference of a sibling group is paired with every other member
+        that holds it too (its nearest keypoint within VOTE_SHARED_SLACK bits of the best distance): which
+        member the index search names among identical keypoints depends on the order of the index (the
+        lowest row wins a tie), and the member shown loses the pairs its precheck and votes need. Each
+        member's pairs are then what they would be were it indexed alone with its group; the detail that
+        differs decides between them later (matcher.siblings)."""
+        out_q, out_r, out_m = [q], [rows], [models]
+        groups = self.sibling_group[models >> 1]
+        for g in np.unique(groups[shared]):
+            sel = np.flatnonzero(groups == g)
+            g_rows, g_models, starts = self._group_vote_rows(int(g))
+            d = self._hamming.distances(query[q[sel]], self._vote_desc[g_rows])           # (S, G)
+            # nearest row of each member model: distance and column packed in one key, min per model segment
+            key = (d.astype(np.int64) << 32) | np.arange(len(g_rows), dtype=np.int64)[None, :]
+            best = np.minimum.reduceat(key, starts, axis=1)                               # (S, models)
+            dist, col = best >> 32, best & 0xFFFFFFFF
+            seg_model = g_models[starts]
+            take = ((dist <= (d1[sel, None] + C.VOTE_SHARED_SLACK)) & (dist <= C.MAX_DESC_DISTANCE)
+                    & ((seg_model[None, :] >> 1) != (models[sel, None] >> 1)))
+            # one pair per other member: its nearer model (the lower one on a tie)
+            dist_t = np.where(take, dist, 1 << 20)
+            ref_of = seg_model >> 1
+            for r in np.unique(ref_of[(seg_model >> 1) >= 0]):
+                cols = np.flatnonzero(ref_of == r)
+                k = cols[np.argmin(dist_t[:, cols], axis=1)]
+                hit = take[np.arange(len(sel)), k]
+                if hit.any():
+                    out_q.append(q[sel[hit]])
+                    out_r.append(self._vote_rows[g_rows[col[np.flatnonzero(hit), k[hit]]]])
+                    out_m.append(g_models[col[np.flatnonzero(hit), k[hit]]].astype(np.int64))
+        q_all, r_all, m_all = np.concatenate(out_q), np.concatenate(out_r), np.concatenate(out_m)
+        order = np.lexsort((m_all, q_all))
+        return q_all[order], r_all[order], m_all[order]
+
+    def _vote_labels(self) -> np.ndarray:
+        """Per coarse-search row: its reference's sibling group, or a label of its reference's own."""
+        if self._labels is None:
+            ref = self._vote_refs = self._kp_model >> 1
+            g = self.sibling_group[ref]
+            self._labels = np.where(g >= 0, g, int(self.sibling_group.max(initial=-1)) + 1 + ref).astype(np.int64)
+        return self._labels
+
+    def _label_runs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The coarse-search rows in runs, one a reference (its rows in order), the runs of one label together ->
+        (that order, their descriptors in it, where each reference's run starts, each run's label)."""
+        if self._runs is None:
+            # ordered by name within a label, and labels by their first name: of rows tied at the nearest
+            # distance, the search names the same one whatever the order of the index (its reference's own
+            # runner-up decides the ratio test)
+            labels = self._vote_labels()
+            rank = self._names_rank()
+            ref = self._kp_model >> 1
+            first = np.full(int(labels.max(initial=0)) + 1, len(rank), np.int64)
+            np.minimum.at(first, labels, rank[ref])
+            perm = np.lexsort((np.arange(len(ref)), rank[ref], first[labels]))
+            ref = ref[perm]
+            starts = np.r_[0, np.flatnonzero(np.diff(ref)) + 1].astype(np.int64)
+            desc = (self._vote_desc if np.array_equal(perm, np.arange(len(perm)))
+                    else np.ascontiguousarray(self._vote_desc[perm]))
+            self._runs = (perm, desc, starts, labels[perm][starts])
+        return self._runs
+
+    def _group_vote_rows(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The coarse search's rows of sibling group g's members (model by model), their models, and where each
+        model's rows start."""
+        if g not in self._group_rows:
+            refs = np.flatnonzero(self.sibling_group == g)
+            ms = np.sort(np.concatenate([refs * 2, refs * 2 + 1]))
+            rows = np.flatnonzero(np.isin(self._kp_model, ms))
+            m = self._kp_model[rows]
+            starts = np.r_[0, np.flatnonzero(np.diff(m)) + 1]
+            self._group_rows[g] = (rows, m, starts)
+        return self._group_rows[g]
+
+    def top_models(self, votes: np.ndarray, n: int = C.VERIFY_TOP, at_least: int = C.VOTE_MIN) -> list[int]:
+        """The n most voted models with at least AT_LEAST votes, at most VERIFY_GROUP_TOP of one sibling group
+        (its members share the votes of the keypoints they share, and would crowd out the other references
+        of a montage); a tie goes to the reference name first (then unmirrored first), never to the position
+        in the index: the cards of one deck tie on the keypoints they share, and a verdict must not depend
+        on the order they were indexed in."""
+        rank = self._names_rank()
+        votes = np.asarray(votes)
+        models = np.flatnonzero(votes >= at_least)
+        out: list[int] = []
+        per_group: dict[int, set[int]] = {}
+        for m in models[np.lexsort((models & 1, rank[models >> 1], -votes[models]))].tolist():
+            g = int(self.sibling_group[m >> 1])
+            if g >= 0:
+                members = per_group.setdefault(g, set())
+                if m >> 1 not in members and len(members) >= C.VERIFY_GROUP_TOP:
+                    continue
+                members.add(m >> 1)
+            out.append(m)
+            if len(out) >= n:
+                break
+        return out
+
+    def _names_rank(self) -> np.ndarray:
+        """Each reference's rank by name (unique, and the same whatever the order of the index)."""
+        if self._name_rank is None:
+            self._name_rank = np.argsort(np.argsort(np.array(self.names, dtype=object), kind="stable"), kind="stable")
+        return self._name_rank
 
     def _lsh_search(self) -> LshDescriptorIndex:
         if self._lsh is None:
@@ -511,6 +710,15 @@ class ReferenceIndex:
         return self._lsh
 
     def keypoint_votes(self, frame_desc: np.ndarray) -> np.ndarray:
-        """Ratio-test nearest-neighbour votes of a frame's descriptors per model -> (2R,) counts."""
-        _, _, m = self.match_frame(frame_desc)
-        return np.bincount(m, minlength=len(self.kp_offsets) - 1).astype(np.int32)
+        """Ratio-test nearest-neighbour votes of a frame's descriptors per model -> (2R,) votes."""
+        return self.votes(self.match_frame(frame_desc))
+
+    def votes(self, matched: tuple[np.ndarray, np.ndarray, np.ndarray], where: np.ndarray | None = None) -> np.ndarray:
+        """Votes per model of match_frame's pairs (those WHERE is true): a frame keypoint paired with k members
+        of a sibling group gives each 1/k. The members hold all of its pairs for verification, but the deck
+        does not outvote the other references for having six cards that share a corner."""
+        q, _, m = matched
+        w = 1.0 / np.bincount(q)[q] if len(q) else np.empty(0)
+        if where is not None:
+            m, w = m[where], w[where]
+        return np.bincount(m, weights=w, minlength=len(self.kp_offsets) - 1)

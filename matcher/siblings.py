@@ -90,17 +90,25 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
 
 def _hue_mismatch(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> float:
     """Share of the group's discriminating pixels, saturated in the clip and in the reference, whose hues
-    differ by more than SIB_HUE_TOL degrees (0 when too few such pixels)."""
+    differ by more than SIB_HUE_TOL degrees (0 when too few such pixels); or, when higher, the share of those
+    clearly saturated in the reference (the core of a red pip) where the clip has lost the colour (a black club
+    where the reference has a red heart: grey cannot tell them apart, and the hue of black means nothing).
+    The caller asks only of a clip in colour."""
     soft = {r: smooth(t) for r, t in thumbs.items()}
     diff = np.logical_or.reduce([np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL for s in sibs])
     hp = cv2.cvtColor(np.clip(smooth(p), 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV).astype(np.int16)
     hr = cv2.cvtColor(np.clip(soft[ref], 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV).astype(np.int16)
+    off = 0.0
     m = seen & diff & (hp[..., 1] >= C.SIB_HUE_SAT) & (hr[..., 1] >= C.SIB_HUE_SAT)
-    if m.sum() < C.SIB_MIN_DIFF * m.size:
-        return 0.0
-    dh = np.abs(hp[..., 0] - hr[..., 0])
-    dh = np.minimum(dh, 180 - dh) * 2          # OpenCV hue is degrees / 2
-    return float((dh[m] > C.SIB_HUE_TOL).mean())
+    if m.sum() >= C.SIB_MIN_DIFF * m.size:
+        dh = np.abs(hp[..., 0] - hr[..., 0])
+        dh = np.minimum(dh, 180 - dh) * 2          # OpenCV hue is degrees / 2
+        off = float((dh[m] > C.SIB_HUE_TOL).mean())
+    core = cv2.erode((diff & (hr[..., 1] >= C.SIB_LOST_SAT)).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    core &= seen
+    if core.sum() >= C.SIB_MIN_DIFF * core.size:
+        off = max(off, float((hp[..., 1][core] < C.SIB_LOST_SHARE * hr[..., 1][core]).mean()))
+    return off
 
 
 def _error(pn: np.ndarray, n: np.ndarray, shift: tuple[int, int] = (0, 0)) -> np.ndarray:

@@ -88,8 +88,14 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
         _judge_window(v, r_xy, tuple(idx.sizes[ref]), frame_grey, th, tm, bands, visible, idx.coverage_full_of(model))
         if v.score <= 0:
             continue
-        if ref not in best_v or v.score > best_v[ref].score:
+        if ref not in best_v or _better(v, best_v[ref]):
             best_v[ref] = v
+
+
+def _better(v: Verification, old: Verification) -> bool:
+    """v beats old for one reference: higher score; on a tie more inliers, then the unmirrored model (never the
+    one verified first: the order of verification follows the order of the index)."""
+    return (v.score, v.inliers, -(v.model & 1)) > (old.score, old.inliers, -(old.model & 1))
 
 
 def _judge_window(v: Verification, r_xy: np.ndarray, ref_size: tuple[int, int], frame_grey: np.ndarray, th, tm,
@@ -117,22 +123,22 @@ def _judge_window(v: Verification, r_xy: np.ndarray, ref_size: tuple[int, int], 
         v.score, v.coverage, v.appearance, v.spread, v.window = score, cov, app, spread, share
 
 
-def _prechecks(vote_only: set[int], votes: np.ndarray) -> dict[int, int]:
+def _prechecks(vote_only: set[int], votes: np.ndarray, idx: ReferenceIndex) -> dict[int, int]:
     """Coarse pairs that must agree before a candidate by votes alone gets a full feature search (which
     costs more than the rest of a frame's analysis): the most voted model fewer (art of many alike
     details, a star field, pairs up wrongly in the coarse search and still verifies), the others more."""
-    top = int(np.argmax(votes)) if len(votes) else -1
+    top = (idx.top_models(votes, 1, 0) or [-1])[0] if len(votes) else -1
     return {m: C.PRECHECK_PAIRS_TOP if m == top else C.PRECHECK_PAIRS for m in vote_only}
 
 
-def _votes_inside(xy: np.ndarray, matched, box: tuple[int, int, int, int]) -> int:
+def _votes_inside(idx: ReferenceIndex, xy: np.ndarray, matched, box: tuple[int, int, int, int]) -> float:
     """The most pairs one model has inside box among the frame search's (frame rows, index rows, models)."""
     if matched is None or not len(matched[0]):
         return 0
     x, y, w, h = box
     p = xy[matched[0]]
     ins = (p[:, 0] >= x) & (p[:, 0] < x + w) & (p[:, 1] >= y) & (p[:, 1] < y + h)
-    return int(np.bincount(matched[2][ins]).max()) if ins.any() else 0
+    return float(idx.votes(matched, ins).max()) if ins.any() else 0
 
 
 def partial_view_box(ctx: FrameContext, best_v: dict[int, Verification]) -> tuple[int, int, int, int] | None:
@@ -173,13 +179,11 @@ def _search_region(ctx: FrameContext, box: tuple[int, int, int, int], s: float, 
         if any(v.score >= C.REGION_INSIDE_SCORE and inside(box, v.box) >= C.REGION_INSIDE
                for ref, v in best_v.items() if any(m >> 1 == ref for m in hashed)):
             return
-    n_models = len(idx.kp_offsets) - 1
     rmatched = idx.match_frame(rdesc)
-    rvotes = np.bincount(rmatched[2], minlength=n_models)
-    order = np.argsort(-rvotes, kind="stable")[: C.VERIFY_TOP]
-    cand = hashed | {int(m) for m in order if rvotes[m] >= C.VOTE_MIN}
+    rvotes = idx.votes(rmatched)
+    cand = hashed | set(idx.top_models(rvotes))
     _verify_models(cand, rxy, rdesc, idx, size, s, (x, y), g, best_v, rmatched,
-                   bands, _prechecks(cand - hashed, rvotes), ctx.visible)
+                   bands, _prechecks(cand - hashed, rvotes, idx), ctx.visible)
 
 
 class FeatureDetector:
@@ -196,18 +200,17 @@ class FeatureDetector:
         candidates: set[int] = set()
         matched = None
         n_models = len(idx.kp_offsets) - 1
-        votes = np.zeros(n_models, np.int64)
+        votes = np.zeros(n_models)
         if len(desc):
             matched = idx.match_frame(desc)
-            votes = np.bincount(matched[2], minlength=n_models)
-            order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
-            candidates.update(int(m) for m in order if votes[m] >= C.VOTE_MIN)
+            votes = idx.votes(matched)
+            candidates.update(idx.top_models(votes))
         # a hash candidate is worth a feature search when some keypoints agree too, or its hash is close
         candidates.update(m for m in hash_cands
                           if votes[m] >= C.HASH_CAND_VOTES or hash_hits.get(m, (64, 64))[0] <= C.PHASH_VERIFY)
         bands = overlay_rows(g)
         _verify_models(candidates, xy, desc, idx, (fw, fh), 1.0, (0, 0), g, best_v, matched, bands,
-                       _prechecks(candidates - hash_cands, votes), ctx.visible)
+                       _prechecks(candidates - hash_cands, votes, idx), ctx.visible)
         # small rectangles (picture-in-picture): features again on the region, rescaled to a workable size
         featured: list[tuple[int, int, int, int]] = []
         for i in ctx.proposals:
@@ -221,7 +224,7 @@ class FeatureDetector:
                 continue
             # cost that follows content: a rectangle is searched when something proposes a reference there (its
             # hash is close to one, or the frame search paired enough of its keypoints with one model)
-            if not region_candidates[i] and _votes_inside(xy, matched, boxes[i]) < C.REGION_MIN_VOTES:
+            if not region_candidates[i] and _votes_inside(idx, xy, matched, boxes[i]) < C.REGION_MIN_VOTES:
                 continue
             featured.append(boxes[i])
             _search_region(ctx, boxes[i], s, C.REGION_FEATURES, set(region_candidates[i]), best_v, bands)

@@ -25,10 +25,8 @@ def view_hits(ctx: FrameContext, view: np.ndarray, M: np.ndarray, tag: str, how:
     if len(desc) < C.MIN_INLIERS:
         return {}
     matched = idx.match_frame(desc)
-    n_models = len(idx.kp_offsets) - 1
-    votes = np.bincount(matched[2], minlength=n_models)
-    order = np.argsort(-votes, kind="stable")[: C.VERIFY_TOP]
-    models = {int(m) for m in order if votes[m] >= C.VOTE_MIN} | set(hints)
+    votes = idx.votes(matched)
+    models = set(idx.top_models(votes)) | set(hints)
     inv = np.linalg.inv(M)
     vh, vw = view.shape[:2]
     fh, fw = ctx.g.shape[:2]
