@@ -41,3 +41,12 @@ def test_no_claim(detector, post):
 ])
 def test_claim(detector, post):
     assert ai_flag(detector, **post) is True
+
+
+@pytest.mark.parametrize("post", [
+    {"title": "Nami reviews every bento", "description": "voice is mine, visuals are Veo"},
+    {"title": "Nami at the beach", "description": "visuals: Pika, music: me"},
+    {"title": "Luffy eats", "description": "visuals by Runway"},
+])
+def test_credited_visuals(detector, post):
+    assert ai_flag(detector, **post) is True
