@@ -30,6 +30,8 @@ PLACE_AFTER = frozenset((
     "tavern", "barbershop", "barber", "lounge", "supermarket", "mart", "hospital", "church", "cinema", "library",
     "bank", "valley", "forest", "canyon", "lane", "alley", "highway", "pier", "wharf", "marina", "lodge", "campground",
     "steakhouse", "izakaya", "teahouse", "coffeehouse", "creamery", "patisserie",
+    # a seasoning named so (Vegeta, a Croatian seasoning): a product, read like a business
+    "seasoning", "seasonings", "condiment", "condiments", "bouillon",
     # businesses named "<Name> <Trade> <Shop>": the second and third words after the name count too (Sasuke
 # Ramen Shop, Goku Martial Arts Academy)
     "shop", "shops", "counter", "repair", "repairs",
