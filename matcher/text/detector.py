@@ -26,7 +26,7 @@ from matcher.text.context import (HanWords, corroborated, counted_noun, counted_
                                   used_as_word)
 from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, one_word, word_homonym, word_readings
 from matcher.text.names import expand_name, given_names, short_titles
-from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
+from matcher.text.normalise import FIELD_SEP, LOOKALIKES, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
     HAN,
     HANGUL,
@@ -731,10 +731,17 @@ def _spelled_apart(raw: dict, text: str, char_hits, generators: list[tuple[int, 
         if h.ambiguous and is_latin_alnum(text[b]) and e - b > 3 and not any(
                 gb <= b and e <= ge for gb, ge in generators):
             written = as_written(raw[FIELDS[fi]], text[b:e])
-            if _SPELLED_APART.fullmatch(written) and not written.isupper():
+            if _SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written):
                 h = dataclasses.replace(h, ambiguous=False)
         out.append((fi, b, e, h))
     return out
+
+
+def _mixed_letters(written: str) -> bool:
+    """Whether a name as written mixes plain ASCII letters with other letters drawn as Latin ones (full-width, Cyrillic
+    or Greek lookalikes: Pｏｗer, Ѕаѕuке): a disguise, as nobody types a word so; a name all in one style is a font."""
+    return any("a" <= c <= "z" or "A" <= c <= "Z" for c in written) and any(
+        "\uff21" <= c <= "\uff5a" or c in LOOKALIKES for c in written)  # not accents: Zoë is no disguise
 
 
 _DOUBLED_VOWEL = re.compile(r"([aiueo])\1")
