@@ -196,6 +196,36 @@ def generator_as_topic(text: str, begin: int, end: int) -> bool:
         after[0] in SERVICE_AFTER or after[0].startswith(("招待", "邀请", "邀請", "초대")))
 
 
+# a noun of the trend right after a bare AI: AI the industry or the fashion talked about ("a video essay on the AI wave",
+# "the AI boom", "my thoughts on the AI hype"), not the maker of this clip
+TREND_AFTER = frozenset(("wave", "boom", "hype", "bubble", "era", "race", "revolution", "industry", "takeover",
+                         "craze", "companies", "startups", "stocks"))
+# tags of the stock market beside #ai: AI the industry invested in ("📈 #ai #stocks #investing"), not a clip made
+_MARKET = re.compile(r"(?:^|[ \x1f])(?:stocks|stockmarket|investing|investor|investors|investment|nasdaq|earnings"
+                     r"|wallstreet|dividend|dividends|sp500|fintech|daytrading|株式投資|米国株|股票|美股|주식|미국주식)(?=[ \x1f]|$)")
+
+
+def trend_after(text: str, end: int) -> bool:
+    """Whether the bare AI ending at END is followed by a noun of the trend (the AI wave, the AI boom)."""
+    return any(text.startswith(f" {w}", end) and (len(text) == end + len(w) + 1 or text[end + len(w) + 1] in " \x1f")
+               for w in TREND_AFTER)
+
+
+def market_talk(text: str) -> bool:
+    """Whether the post (canonical text) speaks of the stock market (stocks, investing, earnings, 股票, 주식)."""
+    return bool(_MARKET.search(text))
+
+
+# a hyphenated given name right before a capitalised word: someone's full name (Marc-Uwe Kling, Anne-Marie Kling,
+# Jean-Luc Runway), the surname not a generator
+_GIVEN_BEFORE = re.compile(r"(?:^|[^\w-])[A-Z][a-zß-öø-ÿ]+-[A-Z][a-zß-öø-ÿ]+ $")
+
+
+def surname(raw_field: str, at: int, stop_at: int) -> bool:
+    """Whether the word written at [AT, STOP_AT) of RAW_FIELD, capitalised, follows a hyphenated given name."""
+    return raw_field[at:at + 1].isupper() and bool(_GIVEN_BEFORE.search(raw_field, max(0, at - 40), at))
+
+
 def game_sense(text: str, begin: int, end: int) -> bool:
     """Whether the bare AI at [begin, end) is a game's computer player ("the CPU AI", "AI opponents", "Tifa
     vs the AI")."""

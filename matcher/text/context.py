@@ -30,6 +30,8 @@ PLACE_AFTER = frozenset((
     "tavern", "barbershop", "barber", "lounge", "supermarket", "mart", "hospital", "church", "cinema", "library",
     "bank", "valley", "forest", "canyon", "lane", "alley", "highway", "pier", "wharf", "marina", "lodge", "campground",
     "steakhouse", "izakaya", "teahouse", "coffeehouse", "creamery", "patisserie",
+    # a seasoning named so (Vegeta, a Croatian seasoning): a product, read like a business
+    "seasoning", "seasonings", "condiment", "condiments", "bouillon",
     # businesses named "<Name> <Trade> <Shop>": the second and third words after the name count too (Sasuke
 # Ramen Shop, Goku Martial Arts Academy)
     "shop", "shops", "counter", "repair", "repairs",
@@ -140,7 +142,7 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
         if after and after.group(1) in _PERSON_AFTER_FIRST and _PERSON_AFTER_RE.match(text, end) or _animal_after(
                 text, end, after):
             return True
-    elif text.startswith(HAN_PLACE_AFTER, end) or _han_business_after(text, end):
+    elif text.startswith(HAN_PLACE_AFTER, end) or _han_business_after(text, end) or age_after(text, end):
         return True
     elif text.startswith("像", end) and _SACRED.search(text):
         return True  # 宿儺像 at a temple: a statue of a legend's figure, not a character's figure
@@ -161,13 +163,26 @@ _YEAR_AFTER = re.compile(r" ?(?:19|20)\d\d(?![0-9])")
 _SACRED = re.compile("寺|神社|神宮|仏|사찰|寺庙|寺廟")
 
 
+# the age a name turned today, right after a name in Japanese, Chinese or Korean (ルフィ、今日で3歳; ルフィ 2歳になりました;
+# 路飞今天3岁了; 루피 오늘 3살 됐어요): the uploader's pet or child, as "Anya turns 5" in English; a character's age
+# said as trivia (ルフィは17歳) or a scene's (5歳の頃) is not a birthday
+_CJK_AGE_AFTER = re.compile(
+    r" ?(?:は|が|も)? ?(?:(?:(?:今日|本日|きょう)で?|今天|今日|오늘(?:로)?) ?\d{1,2} ?(?:歳|才|岁|歲|살)"
+    r"|\d{1,2} ?(?:歳|才|岁|歲|살) ?(?:になりました|になった|になりま|の誕生日|了|生日|이 됐|이 되었|됐|생일))")
+
+
+def age_after(text: str, end: int) -> bool:
+    """Whether the CJK name ending at END is followed by the age it turned today (see _CJK_AGE_AFTER)."""
+    return not is_latin_alnum(text[end - 1]) and bool(_CJK_AGE_AFTER.match(text, end))
+
+
 def names_someone(text: str, begin: int, end: int) -> bool:
     """Whether the words around the name at [begin, end) say it is a person, a pet or an event of that name ("my
     cat Nami", "Riku and I", 가수 나미, SASUKE2025): then the post's other writings of it are that one too (the
     uploader "Nami the Tabby", #SASUKE). Places are not read here: "Denji at the beach" is still Denji."""
     first, last = text[begin], text[end - 1]
     before = text[max(0, begin - _LOOK_BEHIND):begin].rstrip(" ")
-    if _animal_before(before):
+    if _animal_before(before) or age_after(text, end):
         return True
     if is_latin_alnum(last):
         if _YEAR_AFTER.match(text, end):

@@ -26,7 +26,7 @@ from matcher.text.context import (HanWords, corroborated, counted_noun, counted_
                                   used_as_word)
 from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, one_word, word_homonym, word_readings
 from matcher.text.names import expand_name, given_names, short_titles
-from matcher.text.normalise import FIELD_SEP, normalise, normalise_fields, normalise_mapped
+from matcher.text.normalise import FIELD_SEP, LOOKALIKES, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
     HAN,
     HANGUL,
@@ -731,10 +731,17 @@ def _spelled_apart(raw: dict, text: str, char_hits, generators: list[tuple[int, 
         if h.ambiguous and is_latin_alnum(text[b]) and e - b > 3 and not any(
                 gb <= b and e <= ge for gb, ge in generators):
             written = as_written(raw[FIELDS[fi]], text[b:e])
-            if _SPELLED_APART.fullmatch(written) and not written.isupper():
+            if _SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written):
                 h = dataclasses.replace(h, ambiguous=False)
         out.append((fi, b, e, h))
     return out
+
+
+def _mixed_letters(written: str) -> bool:
+    """Whether a name as written mixes plain ASCII letters with other letters drawn as Latin ones (full-width, Cyrillic
+    or Greek lookalikes: Pｏｗer, Ѕаѕuке): a disguise, as nobody types a word so; a name all in one style is a font."""
+    return any("a" <= c <= "z" or "A" <= c <= "Z" for c in written) and any(
+        "\uff21" <= c <= "\uff5a" or c in LOOKALIKES for c in written)  # not accents: Zoë is no disguise
 
 
 _DOUBLED_VOWEL = re.compile(r"([aiueo])\1")
@@ -932,6 +939,7 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
         if entry.kind == ai.NEGATION:
             continue
         if any(nf == fi and nb < e and b < ne for nf, nb, ne in negations):
+            read_off.append((fi, b, e, (entry.kind, entry.marker)))  # for its tag too (このナミってAIですか？ #AI)
             continue
         if any(rf == fi and rb <= b and e <= re_ for rf, rb, re_, _ in read_off):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))  # read as the marker around it (for its tag too)
@@ -967,7 +975,7 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
         if entry.kind == ai.GENERATOR:
             if _reduplicated(text, b, e) or ai_context.echoed(text, b, e) or ai_context.generator_denied(text, b) or (
                     entry.form.startswith(ai.VIA_STARTS) and ai_context.names_the_character(text, e)) or (
-                    ai_context.generator_as_topic(text, b, e)):
+                    ai_context.generator_as_topic(text, b, e)) or ai_context.surname(raw_field, at, stop):
                 read_off.append((fi, b, e, (entry.kind, entry.marker)))
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade", "a talk about Sora 2"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
@@ -985,12 +993,19 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
         kept.append((b, AIMarker(entry.marker, entry.kind, written, FIELDS[fi])))
     if read_off and kept and all(m.field == "hashtags" for _, m in kept):
         told = {key for rf, _, _, key in read_off if FIELDS[rf] != "hashtags"}
-        if all((m.kind, m.marker) in told for _, m in kept):
+        if all(_tag_key(m) in told for _, m in kept):
             kept = []  # "这个路飞是AI做的吗？ #AI", "Sora 2 invite codes #sora2": the tag repeats the text, read as no claim
     result.ai_markers = [m for _, m in sorted(kept, key=lambda k: k[0])]
     if result.ai_markers and not result.characters and ai_context.talk_about_ai(text):
         result.ai_markers = []  # news and talk about AI or a generator (copyright, a lawsuit): no clip made
     result.ai_generated = bool(result.ai_markers)
+
+
+def _tag_key(marker: AIMarker) -> tuple[str, str]:
+    """The marker a hashtag marker repeats: an AI phrase made of two tags (#ai #anime) says no more than its tag #ai."""
+    if marker.marker.startswith(f"{ai.BARE_AI} ") and "#" in marker.text.lstrip("#＃").replace("＃", "#"):
+        return ai.PHRASE, ai.BARE_AI
+    return marker.kind, marker.marker
 
 
 def _other_sense(text: str, begin: int, end: int) -> bool:
@@ -999,8 +1014,8 @@ def _other_sense(text: str, begin: int, end: int) -> bool:
     200cc" in a title whose description says "racing the CPU AI"). A tool used on footage is the same sense of the
     word, not carried over ("AI upscaled intro, AI voice" may still say a voice was made)."""
     if ai_context.game_sense(text, begin, end) or ai_context.other_use(text, begin, end) or ai_context.consulted(
-            text, begin, end):
-        return True
+            text, begin, end) or ai_context.trend_after(text, end) or ai_context.market_talk(text):
+        return True  # ... or AI the industry: a noun of the trend after it (the AI wave), the stock market's tags
     return text.count("ai") > 1 and any(ai_context.game_sense(text, m.start(), m.end())
                                         for m in _BARE_AI.finditer(text) if m.start() != begin)
 

@@ -72,8 +72,8 @@ def _fold_letter(ch: str) -> str:
 _LATIN_FORM_OF = re.compile(r"(?:LETTER|CAPITAL|DOTLESS) ([A-Z])(?: WITH [A-Z ]+)?$")
 # Cyrillic and Greek letters drawn as Latin ones (Unicode's confusables, UTS #39), typed into names to dodge
 # filters (Ѕаsukе: Cyrillic Ѕ, а, е)
-LOOKALIKES = dict(zip("аеорсухіјѕһԁԛԝАВЕКМНОРСТХУІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαρνκιυ",
-                      "aeopcyxijshdqwabekmhopctxyijsabezhikmnoptyxoapvkiu", strict=True))
+LOOKALIKES = dict(zip("аеорсухіјѕһԁԛԝкӀӏАВЕКМНОРСТХУІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαρνκιυ",
+                      "aeopcyxijshdqwkllabekmhopctxyijsabezhikmnoptyxoapvkiu", strict=True))
 
 
 _TABLE = _FoldTable()
