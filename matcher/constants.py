@@ -139,9 +139,10 @@ OVERLAY_BRIGHT, OVERLAY_DARK = 200, -1   # caption bars are white (dark uniform 
 APPEAR_SMOOTH = 1.0           # Gaussian sigma (thumbnail px) before the cell comparison
 EXPLAIN_RATIO_HASH = 0.7     # ... and for two hash-only matches, the one under this share of the other score
 # --- silhouette search (sprites: references with transparency) ------------------------------------
-SIL_BACKGROUNDS = ("grey", "rim")  # a sprite's template is laid on each (the best counts): mid grey (its outline
-                              # shows against anything), its own rim's colour (no edge where the background is as dark as
-                              # a black outline: a sprite on a black screen)
+SIL_BACKGROUNDS = ("grey", "rim")  # a sprite's template is laid on each: mid grey (its outline shows against anything),
+                              # its own rim's colour (no edge where the background is as dark as a black outline: a sprite
+                              # on a black screen). The region search slides one template, the mean of their fields (the
+                              # cost of one), and once placed the best of each apart counts; sprite proposals: mid grey alone
 SIL_SMOOTH = 0.8              # Gaussian sigma before the gradients (px of the search scale)
 SIL_MIN_OPAQUE = 0.05         # a reference needs this opaque share of its thumbnail to be searched by shape
 SIL_MAX_SPRITES = 64          # sprite references searched by shape on every region (the first ones; cost grows with them)

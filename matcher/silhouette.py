@@ -53,7 +53,7 @@ class _Templates:
         self.idx = idx
         self.models: list[int] = []
         self.src: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
-        self.cache: dict[tuple[int, int, int, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.cache: dict[tuple[int, int, int, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = {}
         self.rims: dict[int, np.ndarray | None] = {}
         n_ref = len(idx.names)
         masks = np.asarray(idx.thumb_masks)
@@ -77,19 +77,17 @@ class _Templates:
             self.src[model] = (th.astype(np.float32), tm.astype(np.float32) / 255.0, rw / rh)
         return self.src[model]
 
-    def get(self, model: int, tw: int, th_: int, background: str = "grey") -> tuple[np.ndarray, np.ndarray]:
-        """The model's field and correlation mask at one template size, the sprite laid on BACKGROUND (see
-        SIL_BACKGROUNDS)."""
-        key = (model, tw, th_, background)
+    def get(self, model: int, tw: int, th_: int, backgrounds: tuple[str, ...] = ("grey",)) -> tuple[np.ndarray, np.ndarray]:
+        """The model's field and correlation mask at one template size, the sprite laid on a background (see
+        SIL_BACKGROUNDS); with several, the mean of their fields (one correlation weighs them all)."""
+        key = (model, tw, th_, backgrounds)
         hit = self.cache.get(key)
         if hit is None:
             th, tm, _ = self.source(model)
             m = cv2.resize(tm, (tw, th_), interpolation=cv2.INTER_AREA)
-            if background == "rim":
-                laid = cv2.resize(self.rim(model), (tw, th_), interpolation=cv2.INTER_AREA)
-            else:
-                laid = cv2.resize(th, (tw, th_), interpolation=cv2.INTER_AREA) * m + 128.0 * (1.0 - m)
-            field = orientation_field(laid)
+            laid = {"grey": lambda: cv2.resize(th, (tw, th_), interpolation=cv2.INTER_AREA) * m + 128.0 * (1.0 - m),
+                    "rim": lambda: cv2.resize(self.rim(model), (tw, th_), interpolation=cv2.INTER_AREA)}
+            field = np.mean([orientation_field(laid[bg]()) for bg in backgrounds], axis=0).astype(np.float32)
             mk = cv2.dilate((m > 0.2).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
             hit = (field, np.ascontiguousarray(np.dstack([mk, mk])))
             if len(self.cache) > 20000:
@@ -134,9 +132,10 @@ def _size(aspect: float, long_side: float) -> tuple[int, int]:
     return round(long_side * aspect), round(long_side)
 
 
-def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side: int
-              ) -> tuple[float, float, tuple[int, int], tuple[int, int]]:
-    """Best (ncc, scale, top-left, template size) of one model over scales on one region field."""
+def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side: int,
+              templates: tuple[tuple[str, ...], ...] = (("grey",),)) -> tuple[float, float, tuple[int, int], tuple[int, int]]:
+    """Best (ncc, scale, top-left, template size) of one model over scales on one region field, over TEMPLATES
+    (the backgrounds each one lays the model on, `_Templates.get`)."""
     ih, iw = field.shape[:2]
     aspect = tpl.source(model)[2]
     best = (-1.0, 0.0, (0, 0), (0, 0))
@@ -144,8 +143,8 @@ def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side:
         tw, th = _size(aspect, k * long_side)
         if tw > iw or th > ih or min(tw, th) < C.SIL_MIN_TEMPLATE:
             continue
-        for bg in tpl.backgrounds(model):
-            f, mk = tpl.get(model, tw, th, bg)
+        for bgs in templates:
+            f, mk = tpl.get(model, tw, th, bgs)
             res = cv2.matchTemplate(field, f, cv2.TM_CCORR_NORMED, mask=mk)
             res[~np.isfinite(res)] = -1.0
             _, mx, _, loc = cv2.minMaxLoc(res)
@@ -230,13 +229,27 @@ def _fields(grey_frame: np.ndarray, box: tuple[int, int, int, int]) -> _Fields:
     return _Fields(grey_frame, box)
 
 
+def _ncc_at(field: np.ndarray, tpl: _Templates, model: int, loc: tuple[int, int], size: tuple[int, int],
+            backgrounds: tuple[str, ...]) -> float:
+    """Correlation of one model at one place and size of a region field, laid on BACKGROUNDS."""
+    tw, th = size
+    f, mk = tpl.get(model, tw, th, backgrounds)
+    r = cv2.matchTemplate(field[loc[1]:loc[1] + th, loc[0]:loc[0] + tw], f, cv2.TM_CCORR_NORMED, mask=mk)
+    return float(r[0, 0]) if np.isfinite(r[0, 0]) else -1.0
+
+
 def _match_in(fields: dict, tpl: _Templates, model: int, box: tuple[int, int, int, int]) -> SilhouetteHit | None:
     x, y, w, h = box
-    ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE)
+    # one template on all the backgrounds at once (the cost of one); once placed, each apart (the best counts)
+    ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE,
+                             (tpl.backgrounds(model),))
     if ncc < C.SIL_COARSE_MIN:
         return None
     ff, s, pad = fields[C.SIL_FINE_SIDE]
-    ncc, k, loc, (tw, th) = _scan_box(ff, tpl, model, [k * f for f in C.SIL_FINE_STEPS], C.SIL_FINE_SIDE)
+    bgs = tpl.backgrounds(model)
+    ncc, k, loc, (tw, th) = _scan_box(ff, tpl, model, [k * f for f in C.SIL_FINE_STEPS], C.SIL_FINE_SIDE, (bgs,))
+    if len(bgs) > 1 and ncc > 0:   # placed: the background that fits best there counts
+        ncc = max([ncc] + [_ncc_at(ff, tpl, model, loc, (tw, th), (bg,)) for bg in bgs])
     if ncc <= 0:
         return None
     hb = (int(x + (loc[0] - pad) / s), int(y + (loc[1] - pad) / s), max(1, int(tw / s)), max(1, int(th / s)))
