@@ -141,8 +141,10 @@ EXPLAIN_RATIO_HASH = 0.7     # ... and for two hash-only matches, the one under 
 # --- silhouette search (sprites: references with transparency) ------------------------------------
 SIL_BACKGROUNDS = ("grey", "rim")  # a sprite's template is laid on each: mid grey (its outline shows against anything),
                               # its own rim's colour (no edge where the background is as dark as a black outline: a sprite
-                              # on a black screen). The region search slides one template, the mean of their fields (the
-                              # cost of one), and once placed the best of each apart counts; sprite proposals: mid grey alone
+                              # on a black screen). Coarse pass: one template, the mean of their fields (the cost of one);
+                              # fine pass: the first; the others at the scale found when it fits under SIL_FALLBACK_BELOW;
+                              # sprite proposals: the first alone
+SIL_FALLBACK_BELOW = 0.78     # ... (SIL_FULL: where the first background fits, nothing changes)
 SIL_SMOOTH = 0.8              # Gaussian sigma before the gradients (px of the search scale)
 SIL_MIN_OPAQUE = 0.05         # a reference needs this opaque share of its thumbnail to be searched by shape
 SIL_MAX_SPRITES = 64          # sprite references searched by shape on every region (the first ones; cost grows with them)
@@ -214,6 +216,8 @@ SIB_FLOOR = 0.15              # score factor of a hit whose detail is no closer 
 SIB_ASPECT_MAX = 0.7          # siblings of other shapes (sprite frames trimmed to their box: a stride is wider
                               # than a stance) up to this log aspect ratio, compared aligned by content
 SIB_PHASH_SHAPE = 32          # ... candidates by the pHash of the thumbnail at its own shape within this
+SIB_SAME_ALIGNED = 0.5        # ... the share two frames of other widths aligned by content must agree on (a stride's legs
+                              # lie where a stance shows background: frame 1 and 3 of one walk cycle agree on 0.50-0.53)
 SIB_ALIGN_GAIN = 0.2          # ... the share centred must be within this of SIB_SAME before aligning
 SIB_CONTENT_RATIO = 0.7       # ... their content (not background) areas within this ratio, or the share shrinks
 SIB_ALIGN_SLACK = 3           # ... offsets searched beyond the size difference (thumbnail px)

@@ -127,7 +127,7 @@ def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.nda
     """Sibling group of each reference (-1: none). Pairs come from the full-image pHash (within
     SIB_PHASH bits), so the cost follows the near-duplicates rather than the square of the references;
     a pair is kept when the aspects are within SIB_ASPECT_MAX and the thumbnails, aligned by content when
-    the shapes differ (`aligned`), agree on SIB_SAME of their pixels."""
+    the shapes differ (`aligned`), agree on SIB_SAME of their pixels (SIB_SAME_ALIGNED when aligned)."""
     n = len(colour_thumbs)
     parent = np.arange(n)
 
@@ -151,10 +151,11 @@ def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.nda
                 continue
             # either one's frame: the agreement counts the content of the one placed in the other's, so
             # the two ways differ (a stance placed in a stride's frame, a stride in a stance's)
+            same = C.SIB_SAME if da <= C.SIB_ASPECT else C.SIB_SAME_ALIGNED
             for a, b in ((i, j), (j, i)):
-                if da > C.SIB_ASPECT and _centred_share(colour_thumbs, sizes, a, b) < C.SIB_SAME - C.SIB_ALIGN_GAIN:
+                if da > C.SIB_ASPECT and _centred_share(colour_thumbs, sizes, a, b) < same - C.SIB_ALIGN_GAIN:
                     continue   # cheap look first: aligning cannot gain that much
-                if aligned(colour_thumbs, sizes, a, b)[1] >= C.SIB_SAME:
+                if aligned(colour_thumbs, sizes, a, b)[1] >= same:
                     parent[root(j)] = root(i)
                     break
     roots = np.array([root(i) for i in range(n)])

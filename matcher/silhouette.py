@@ -229,27 +229,30 @@ def _fields(grey_frame: np.ndarray, box: tuple[int, int, int, int]) -> _Fields:
     return _Fields(grey_frame, box)
 
 
-def _ncc_at(field: np.ndarray, tpl: _Templates, model: int, loc: tuple[int, int], size: tuple[int, int],
-            backgrounds: tuple[str, ...]) -> float:
-    """Correlation of one model at one place and size of a region field, laid on BACKGROUNDS."""
-    tw, th = size
-    f, mk = tpl.get(model, tw, th, backgrounds)
-    r = cv2.matchTemplate(field[loc[1]:loc[1] + th, loc[0]:loc[0] + tw], f, cv2.TM_CCORR_NORMED, mask=mk)
-    return float(r[0, 0]) if np.isfinite(r[0, 0]) else -1.0
+def _inside(loc: tuple[int, int], size: tuple[int, int], shape, pad: int) -> float:
+    """Share of a template placed at LOC on a padded region field that lies inside the region."""
+    (x, y), (w, h) = loc, size
+    iw = max(0, min(x + w, shape[1] - pad) - max(x, pad))
+    ih = max(0, min(y + h, shape[0] - pad) - max(y, pad))
+    return iw * ih / max(1, w * h)
 
 
 def _match_in(fields: dict, tpl: _Templates, model: int, box: tuple[int, int, int, int]) -> SilhouetteHit | None:
     x, y, w, h = box
-    # one template on all the backgrounds at once (the cost of one); once placed, each apart (the best counts)
-    ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE,
-                             (tpl.backgrounds(model),))
+    bgs = tpl.backgrounds(model)
+    # coarse: one template on all the backgrounds at once (the cost of one)
+    ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE, (bgs,))
     if ncc < C.SIL_COARSE_MIN:
         return None
     ff, s, pad = fields[C.SIL_FINE_SIDE]
-    bgs = tpl.backgrounds(model)
-    ncc, k, loc, (tw, th) = _scan_box(ff, tpl, model, [k * f for f in C.SIL_FINE_STEPS], C.SIL_FINE_SIDE, (bgs,))
-    if len(bgs) > 1 and ncc > 0:   # placed: the background that fits best there counts
-        ncc = max([ncc] + [_ncc_at(ff, tpl, model, loc, (tw, th), (bg,)) for bg in bgs])
+    ncc, k, loc, (tw, th) = _scan_box(ff, tpl, model, [k * f for f in C.SIL_FINE_STEPS], C.SIL_FINE_SIDE, (bgs[:1],))
+    if ncc < C.SIL_FALLBACK_BELOW:
+        # the first background does not fit well (a black outline on a black screen): the others at the scale
+        # found, kept where they fit better with the sprite mostly inside the region (not in its padding)
+        for bg in bgs[1:]:
+            alt = _scan_box(ff, tpl, model, [k], C.SIL_FINE_SIDE, ((bg,),))
+            if alt[0] > ncc and _inside(alt[2], alt[3], ff.shape, pad) >= C.SIL_MIN_VISIBLE:
+                ncc, k, loc, (tw, th) = alt
     if ncc <= 0:
         return None
     hb = (int(x + (loc[0] - pad) / s), int(y + (loc[1] - pad) / s), max(1, int(tw / s)), max(1, int(th / s)))
