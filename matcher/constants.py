@@ -141,9 +141,9 @@ EXPLAIN_RATIO_HASH = 0.7     # ... and for two hash-only matches, the one under 
 # --- silhouette search (sprites: references with transparency) ------------------------------------
 SIL_BACKGROUNDS = ("grey", "rim")  # a sprite's template is laid on each: mid grey (its outline shows against anything),
                               # its own rim's colour (no edge where the background is as dark as a black outline: a sprite
-                              # on a black screen). Coarse pass: one template, the mean of their fields (the cost of one);
-                              # fine pass: the first; the others at the scale found when it fits under SIL_FALLBACK_BELOW;
-                              # sprite proposals: the first alone
+                              # on a black screen). Coarse pass: the first, and where it misses SIL_COARSE_MIN one template,
+                              # the mean of their fields; fine pass: the first, and the others at the scale found where it
+                              # fits under SIL_FALLBACK_BELOW; sprite proposals: the first alone
 SIL_FALLBACK_BELOW = 0.78     # ... (SIL_FULL: where the first background fits, nothing changes)
 SIL_SMOOTH = 0.8              # Gaussian sigma before the gradients (px of the search scale)
 SIL_MIN_OPAQUE = 0.05         # a reference needs this opaque share of its thumbnail to be searched by shape

@@ -240,8 +240,10 @@ def _inside(loc: tuple[int, int], size: tuple[int, int], shape, pad: int) -> flo
 def _match_in(fields: dict, tpl: _Templates, model: int, box: tuple[int, int, int, int]) -> SilhouetteHit | None:
     x, y, w, h = box
     bgs = tpl.backgrounds(model)
-    # coarse: one template on all the backgrounds at once (the cost of one)
-    ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE, (bgs,))
+    # coarse: the first background; where it does not come close, one template on all of them at once
+    ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE, (bgs[:1],))
+    if ncc < C.SIL_COARSE_MIN and len(bgs) > 1:
+        ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE, (bgs,))
     if ncc < C.SIL_COARSE_MIN:
         return None
     ff, s, pad = fields[C.SIL_FINE_SIDE]
