@@ -216,8 +216,6 @@ SIB_FLOOR = 0.15              # score factor of a hit whose detail is no closer 
 SIB_ASPECT_MAX = 0.7          # siblings of other shapes (sprite frames trimmed to their box: a stride is wider
                               # than a stance) up to this log aspect ratio, compared aligned by content
 SIB_PHASH_SHAPE = 32          # ... candidates by the pHash of the thumbnail at its own shape within this
-SIB_SAME_ALIGNED = 0.5        # ... the share two frames of other widths aligned by content must agree on (a stride's legs
-                              # lie where a stance shows background: frame 1 and 3 of one walk cycle agree on 0.50-0.53)
 SIB_ALIGN_GAIN = 0.2          # ... the share centred must be within this of SIB_SAME before aligning
 SIB_CONTENT_RATIO = 0.7       # ... their content (not background) areas within this ratio, or the share shrinks
 SIB_ALIGN_SLACK = 3           # ... offsets searched beyond the size difference (thumbnail px)

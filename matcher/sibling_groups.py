@@ -127,7 +127,7 @@ def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.nda
     """Sibling group of each reference (-1: none). Pairs come from the full-image pHash (within
     SIB_PHASH bits), so the cost follows the near-duplicates rather than the square of the references;
     a pair is kept when the aspects are within SIB_ASPECT_MAX and the thumbnails, aligned by content when
-    the shapes differ (`aligned`), agree on SIB_SAME of their pixels (SIB_SAME_ALIGNED when aligned)."""
+    the shapes differ (`aligned`), agree on SIB_SAME of their pixels."""
     n = len(colour_thumbs)
     parent = np.arange(n)
 
@@ -149,15 +149,10 @@ def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.nda
             da = abs(np.log(_aspect(sizes[i]) / _aspect(sizes[j])))
             if da > C.SIB_ASPECT_MAX or (da <= C.SIB_ASPECT and j not in set(same_shape_near[i][0].tolist())):
                 continue
-            # either one's frame: the agreement counts the content of the one placed in the other's, so
-            # the two ways differ (a stance placed in a stride's frame, a stride in a stance's)
-            same = C.SIB_SAME if da <= C.SIB_ASPECT else C.SIB_SAME_ALIGNED
-            for a, b in ((i, j), (j, i)):
-                if da > C.SIB_ASPECT and _centred_share(colour_thumbs, sizes, a, b) < same - C.SIB_ALIGN_GAIN:
-                    continue   # cheap look first: aligning cannot gain that much
-                if aligned(colour_thumbs, sizes, a, b)[1] >= same:
-                    parent[root(j)] = root(i)
-                    break
+            if da > C.SIB_ASPECT and _centred_share(colour_thumbs, sizes, i, j) < C.SIB_SAME - C.SIB_ALIGN_GAIN:
+                continue   # cheap look first: aligning cannot gain that much
+            if aligned(colour_thumbs, sizes, i, j)[1] >= C.SIB_SAME:
+                parent[root(j)] = root(i)
     roots = np.array([root(i) for i in range(n)])
     counts = np.bincount(roots, minlength=n)
     return np.where(counts[roots] > 1, roots, -1).astype(np.int32)

@@ -116,22 +116,6 @@ def test_sprite_frames_of_other_widths_are_one_group(tmp_path):
     assert idx.siblings_of(3) == []
 
 
-
-@pytest.mark.parametrize("char,frames", [(2, (2, 7)), (5, (1, 3))])
-def test_a_stance_and_a_stride_group_whichever_is_indexed_first(tmp_path, char, frames):
-    """Frames of one walk cycle of other widths are one group however they are indexed: the pair test is made in
-    either frame (character 2's stance placed centred in its stride's frame agrees on too little for the cheap
-    look, the stride in the stance's does not), and aligned frames of other widths agree on less than frames of
-    one shape do (character 5's frames 1 and 3: 0.50-0.53, SIB_SAME_ALIGNED). On main neither pair was a group,
-    so no sibling check ran on either frame."""
-    from bench.accuracy import artgen
-
-    for k in frames:
-        artgen.sprite_frame(k, 8, char).save(tmp_path / f"walk_f{k}.png")
-    idx = matcher.ReferenceIndex.build([tmp_path])
-    assert [idx.names[r] for r in idx.siblings_of(0)] == [f"walk_f{frames[1]}"]
-
-
 def _card_hit(idx, shown, ref_name):
     """A frame showing card SHOWN at a known place, and a hit on REF_NAME placed there (the geometry a
     keypoint vote for a sibling would give: the deck's cards share corners and frame)."""
