@@ -141,6 +141,12 @@ OVERLAY_BRIGHT, OVERLAY_DARK = 200, -1   # caption bars are white (dark uniform 
 APPEAR_SMOOTH = 1.0           # Gaussian sigma (thumbnail px) before the cell comparison
 EXPLAIN_RATIO_HASH = 0.7     # ... and for two hash-only matches, the one under this share of the other score
 # --- silhouette search (sprites: references with transparency) ------------------------------------
+SIL_BACKGROUNDS = ("grey", "rim")  # a sprite's template is laid on each: mid grey (its outline shows against anything),
+                              # its own rim's colour (no edge where the background is as dark as a black outline: a sprite
+                              # on a black screen). Coarse pass: the first, and where it misses SIL_COARSE_MIN one template,
+                              # the mean of their fields; fine pass: the first, and the others at the scale found where it
+                              # fits under SIL_FALLBACK_BELOW; sprite proposals: the first alone
+SIL_FALLBACK_BELOW = 0.78     # ... (SIL_FULL: where the first background fits, nothing changes)
 SIL_SMOOTH = 0.8              # Gaussian sigma before the gradients (px of the search scale)
 SIL_MIN_OPAQUE = 0.05         # a reference needs this opaque share of its thumbnail to be searched by shape
 SIL_MAX_SPRITES = 64          # sprite references searched by shape on every region (the first ones; cost grows with them)

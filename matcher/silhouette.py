@@ -4,7 +4,8 @@ A flat sprite or line icon gives local features little to hold on to (a ring has
 its few keypoints were computed on whatever the reference was flattened onto), and a hash of the
 region it sits in mostly hashes the background. What survives any background is where the
 sprite's edges run and which way: so both the reference (composited on mid grey, so that its outline
-shows whatever its colour) and the frame region become fields of gradient orientation (doubled
+shows whatever its colour, and again on its own rim's colour, for a background as dark as its outline, where
+only the edges inside it show) and the frame region become fields of gradient orientation (doubled
 angle, weighted by strength: blind to contrast polarity, so dark-on-light and light-on-dark agree),
 and the reference's field is slid over the region (normalised correlation inside the sprite's
 dilated mask) at a few scales. Background texture inside the mask lowers the score; it does not
@@ -52,7 +53,8 @@ class _Templates:
         self.idx = idx
         self.models: list[int] = []
         self.src: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
-        self.cache: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}
+        self.cache: dict[tuple[int, int, int, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = {}
+        self.rims: dict[int, np.ndarray | None] = {}
         n_ref = len(idx.names)
         masks = np.asarray(idx.thumb_masks)
         for r in range(n_ref):
@@ -75,20 +77,45 @@ class _Templates:
             self.src[model] = (th.astype(np.float32), tm.astype(np.float32) / 255.0, rw / rh)
         return self.src[model]
 
-    def get(self, model: int, tw: int, th_: int) -> tuple[np.ndarray, np.ndarray]:
-        key = (model, tw, th_)
+    def get(self, model: int, tw: int, th_: int, backgrounds: tuple[str, ...] = ("grey",)) -> tuple[np.ndarray, np.ndarray]:
+        """The model's field and correlation mask at one template size, the sprite laid on a background (see
+        SIL_BACKGROUNDS); with several, the mean of their fields (one correlation weighs them all)."""
+        key = (model, tw, th_, backgrounds)
         hit = self.cache.get(key)
         if hit is None:
             th, tm, _ = self.source(model)
-            t = cv2.resize(th, (tw, th_), interpolation=cv2.INTER_AREA)
             m = cv2.resize(tm, (tw, th_), interpolation=cv2.INTER_AREA)
-            field = orientation_field(t * m + 128.0 * (1.0 - m))
+            laid = {"grey": lambda: cv2.resize(th, (tw, th_), interpolation=cv2.INTER_AREA) * m + 128.0 * (1.0 - m),
+                    "rim": lambda: cv2.resize(self.rim(model), (tw, th_), interpolation=cv2.INTER_AREA)}
+            field = np.mean([orientation_field(laid[bg]()) for bg in backgrounds], axis=0).astype(np.float32)
             mk = cv2.dilate((m > 0.2).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
             hit = (field, np.ascontiguousarray(np.dstack([mk, mk])))
             if len(self.cache) > 20000:
                 self.cache.clear()
             self.cache[key] = hit
         return hit
+
+    def backgrounds(self, model: int) -> tuple[str, ...]:
+        """What the model is laid on: every one of SIL_BACKGROUNDS for a sprite, none but grey for an opaque
+        reference (verified by shape), which has no edge against a background."""
+        return C.SIL_BACKGROUNDS if self.rim(model) is not None else ("grey",)
+
+    def rim(self, model: int) -> np.ndarray | None:
+        """The model's thumbnail with every transparent pixel given the grey of the nearest opaque one: the
+        sprite on a background of its own rim's colour (a black outline on a black screen), where its edge
+        against the background has no gradient and only the edges inside it count. None for an opaque one."""
+        if model not in self.rims:
+            th, tm, _ = self.source(model)
+            opaque = tm > 0.5
+            if not opaque.any() or opaque.all():
+                self.rims[model] = None
+            else:
+                _, lab = cv2.distanceTransformWithLabels((~opaque).astype(np.uint8), cv2.DIST_L2, 5,
+                                                         labelType=cv2.DIST_LABEL_PIXEL)
+                lut = np.zeros(int(lab.max()) + 1, np.float32)
+                lut[lab[opaque]] = th[opaque]
+                self.rims[model] = np.where(opaque, th, lut[lab]).astype(np.float32)
+        return self.rims[model]
 
 
 def _templates(idx) -> _Templates:
@@ -105,9 +132,10 @@ def _size(aspect: float, long_side: float) -> tuple[int, int]:
     return round(long_side * aspect), round(long_side)
 
 
-def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side: int
-              ) -> tuple[float, float, tuple[int, int], tuple[int, int]]:
-    """Best (ncc, scale, top-left, template size) of one model over scales on one region field."""
+def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side: int,
+              templates: tuple[tuple[str, ...], ...] = (("grey",),)) -> tuple[float, float, tuple[int, int], tuple[int, int]]:
+    """Best (ncc, scale, top-left, template size) of one model over scales on one region field, over TEMPLATES
+    (the backgrounds each one lays the model on, `_Templates.get`)."""
     ih, iw = field.shape[:2]
     aspect = tpl.source(model)[2]
     best = (-1.0, 0.0, (0, 0), (0, 0))
@@ -115,12 +143,13 @@ def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side:
         tw, th = _size(aspect, k * long_side)
         if tw > iw or th > ih or min(tw, th) < C.SIL_MIN_TEMPLATE:
             continue
-        f, mk = tpl.get(model, tw, th)
-        res = cv2.matchTemplate(field, f, cv2.TM_CCORR_NORMED, mask=mk)
-        res[~np.isfinite(res)] = -1.0
-        _, mx, _, loc = cv2.minMaxLoc(res)
-        if mx > best[0]:
-            best = (float(mx), float(k), loc, (tw, th))
+        for bgs in templates:
+            f, mk = tpl.get(model, tw, th, bgs)
+            res = cv2.matchTemplate(field, f, cv2.TM_CCORR_NORMED, mask=mk)
+            res[~np.isfinite(res)] = -1.0
+            _, mx, _, loc = cv2.minMaxLoc(res)
+            if mx > best[0]:
+                best = (float(mx), float(k), loc, (tw, th))
     return best
 
 
@@ -200,13 +229,32 @@ def _fields(grey_frame: np.ndarray, box: tuple[int, int, int, int]) -> _Fields:
     return _Fields(grey_frame, box)
 
 
+def _inside(loc: tuple[int, int], size: tuple[int, int], shape, pad: int) -> float:
+    """Share of a template placed at LOC on a padded region field that lies inside the region."""
+    (x, y), (w, h) = loc, size
+    iw = max(0, min(x + w, shape[1] - pad) - max(x, pad))
+    ih = max(0, min(y + h, shape[0] - pad) - max(y, pad))
+    return iw * ih / max(1, w * h)
+
+
 def _match_in(fields: dict, tpl: _Templates, model: int, box: tuple[int, int, int, int]) -> SilhouetteHit | None:
     x, y, w, h = box
-    ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE)
+    bgs = tpl.backgrounds(model)
+    # coarse: the first background; where it does not come close, one template on all of them at once
+    ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE, (bgs[:1],))
+    if ncc < C.SIL_COARSE_MIN and len(bgs) > 1:
+        ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE, (bgs,))
     if ncc < C.SIL_COARSE_MIN:
         return None
     ff, s, pad = fields[C.SIL_FINE_SIDE]
-    ncc, k, loc, (tw, th) = _scan_box(ff, tpl, model, [k * f for f in C.SIL_FINE_STEPS], C.SIL_FINE_SIDE)
+    ncc, k, loc, (tw, th) = _scan_box(ff, tpl, model, [k * f for f in C.SIL_FINE_STEPS], C.SIL_FINE_SIDE, (bgs[:1],))
+    if ncc < C.SIL_FALLBACK_BELOW:
+        # the first background does not fit well (a black outline on a black screen): the others at the scale
+        # found, kept where they fit better with the sprite mostly inside the region (not in its padding)
+        for bg in bgs[1:]:
+            alt = _scan_box(ff, tpl, model, [k], C.SIL_FINE_SIDE, ((bg,),))
+            if alt[0] > ncc and _inside(alt[2], alt[3], ff.shape, pad) >= C.SIL_MIN_VISIBLE:
+                ncc, k, loc, (tw, th) = alt
     if ncc <= 0:
         return None
     hb = (int(x + (loc[0] - pad) / s), int(y + (loc[1] - pad) / s), max(1, int(tw / s)), max(1, int(th / s)))

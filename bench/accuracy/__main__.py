@@ -1,4 +1,4 @@
-"""`python -m bench.accuracy [--quick] [--pipeline synth|ffmpeg|all] [--holdout] [--jobs N] [--no-baselines]`:
+"""`python -m bench.accuracy [--quick] [--pipeline synth|ffmpeg|all] [--holdout | --sprite-dev] [--jobs N] [--no-baselines]`:
 build the labelled sets of each edit pipeline, run the matcher (the same scan_video that `mamoru scan`
 runs, through its public API only) and the two baselines, print the issue's figures per pipeline."""
 
@@ -17,9 +17,10 @@ PIPELINES = ("synth", "ffmpeg")
 
 
 def build_set(pipeline: str, quick: bool, holdout: bool, out: Path | None,
-              families: frozenset[str] | None = None) -> tuple[Path, dict]:
+              families: frozenset[str] | None = None, sprite_dev: bool = False) -> tuple[Path, dict]:
     """Generate (or reuse) one pipeline's set; the holdout exists only for the ffmpeg pipeline and only here.
-    families: only these families' positive clips (and every negative); the ffmpeg pipeline only."""
+    families: only these families' positive clips (and every negative); the ffmpeg pipeline only.
+    sprite_dev: the ffmpeg pipeline's sprite development set instead of its main set."""
     from bench.accuracy import dataset, ffmpeg_set
 
     if pipeline == "synth":
@@ -27,9 +28,10 @@ def build_set(pipeline: str, quick: bool, holdout: bool, out: Path | None,
             raise SystemExit("bench.accuracy: --families is for the ffmpeg pipeline")
         folder = out or (OUT / ("quick" if quick else "full"))
         return folder, dataset.build(folder, quick=quick)
-    name = "ffmpeg-holdout" if holdout else "ffmpeg"
+    name = "ffmpeg-holdout" if holdout else f"ffmpeg-{ffmpeg_set.SPRITE_DEV}" if sprite_dev else "ffmpeg"
     folder = out or (OUT / (name + ("-quick" if quick else "-full")))
-    return folder, ffmpeg_set.build(folder, quick=quick, holdout=holdout, families=families)
+    return folder, ffmpeg_set.build(folder, quick=quick, holdout=holdout, families=families,
+                                    set_name=ffmpeg_set.SPRITE_DEV if sprite_dev else None)
 
 
 def run_pipeline(pipeline: str, folder: Path, manifest: dict, jobs: int, baselines: bool,
@@ -100,6 +102,9 @@ def main() -> None:
     ap.add_argument("--holdout", action="store_true",
                     help="the held-out ffmpeg set (other seeds, deck, sprite, logos, films, photos, footage), "
                          "generated only here into bench/out/accuracy/ffmpeg-holdout-*")
+    ap.add_argument("--sprite-dev", action="store_true",
+                    help="the ffmpeg pipeline's sprite development set (walk-cycle frames of characters neither "
+                         "the main set nor the holdout shows), into bench/out/accuracy/ffmpeg-spritedev-*")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--out", type=Path, default=None, help="where the set is generated (one pipeline only)")
@@ -111,19 +116,21 @@ def main() -> None:
                          "plus every near-miss and distractor; the same clips as in the whole set")
     args = ap.parse_args()
     families = frozenset(f.strip() for f in args.families.split(",") if f.strip()) if args.families else None
-    if families is not None and (args.pipeline != "ffmpeg" and not args.holdout):
-        ap.error("--families needs --pipeline ffmpeg (or --holdout)")
-    pipelines = ["ffmpeg"] if args.holdout else (list(PIPELINES) if args.pipeline == "all" else [args.pipeline])
+    if args.holdout and args.sprite_dev:
+        ap.error("--holdout and --sprite-dev are two sets: one at a time")
+    if families is not None and (args.pipeline != "ffmpeg" and not args.holdout and not args.sprite_dev):
+        ap.error("--families needs --pipeline ffmpeg (or --holdout, --sprite-dev)")
+    pipelines = ["ffmpeg"] if args.holdout or args.sprite_dev else (list(PIPELINES) if args.pipeline == "all" else [args.pipeline])
     if args.out and len(pipelines) > 1:
         ap.error("--out needs one --pipeline")
     t0 = time.perf_counter()
     report = {}
     saved = json.loads(args.rescore.read_text()) if args.rescore else {}
     for pl in pipelines:
-        key = pl + ("-holdout" if args.holdout else "")
+        key = pl + ("-holdout" if args.holdout else "-spritedev" if args.sprite_dev else "")
         if args.rescore and key not in saved:
             continue
-        folder, manifest = build_set(pl, args.quick, args.holdout, args.out, families)
+        folder, manifest = build_set(pl, args.quick, args.holdout, args.out, families, args.sprite_dev)
         report[key] = run_pipeline(pl, folder, manifest, args.jobs, not args.no_baselines,
                                    saved[key]["results"] if args.rescore else None)
     print(f"\ntotal wall {time.perf_counter() - t0:.0f} s")

@@ -11,7 +11,9 @@ references are drawn by `bench.accuracy.artgen` with Pillow, and every clip is o
 
 Two disjoint sets (`SETS`): "main", which anyone tuning may look at, and "holdout" (other seeds, another
 deck style, another character, other logos and films, other photos and footage), built only by
-`python -m bench.accuracy --holdout` into its own folder.
+`python -m bench.accuracy --holdout` into its own folder. A third, "spritedev" (`--sprite-dev`), is a
+development set of walk-cycle frames only, of characters neither set shows (so a matcher tuned on the main
+set's one character can be tried on others without reading the holdout).
 """
 
 from __future__ import annotations
@@ -104,7 +106,17 @@ SETS = {
             (_stills(2, [2])[0], "film2_shot0"), (_stills(3, [1])[0], "film3_shot0")]],
         footage=["hubble_deep_field.jpg", "gravel.png", "camera.png", "clock_motion.png", "@topobathy.npz"],
     ),
+    # development only: characters 2-5 (the main set draws character 0, the holdout character 1), two frames
+    # each, and as near-misses each indexed frame's k + 4 (other lean, the other leg shaded); main's footage
+    "spritedev": SetSpec(
+        seed=700_001,
+        refs=_frames(2, [2, 7]) + _frames(3, [0, 5]) + _frames(4, [3, 6]) + _frames(5, [1, 3]),
+        near_misses=[(_frames(c, [(k + 4) % 8])[0], [f"sprite{c}_f{k}"])
+                     for c, ks in ((2, [2, 7]), (3, [0, 5]), (4, [3]), (5, [3])) for k in ks],
+        footage=["grass.png", "brick.png", "motorcycle_right.png", "moon.png", "@jacksboro_fault_dem.npz"],
+    ),
 }
+SPRITE_DEV = "spritedev"
 # A reference and a near-miss can share a name only across sets; the four-colour card needs its own name.
 for _s in SETS.values():
     for _r, _ in _s.near_misses:
@@ -364,14 +376,17 @@ def blurfill_src() -> str:
 
 
 def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
-          families: frozenset[str] | None = None) -> dict:
+          families: frozenset[str] | None = None, set_name: str | None = None) -> dict:
     """Generate the set's references, clips and manifest.json under `out` (clips that exist are kept).
 
     holdout: the other set (its own seeds, deck, character, logos, films, photos and footage); only
     `python -m bench.accuracy --holdout` passes it.
     families: keep only these families' positive clips (near-misses and distractors are always kept); the
-    clips kept are the same clips, with the same seeds, as in the whole set."""
-    spec = SETS["holdout" if holdout else "main"]
+    clips kept are the same clips, with the same seeds, as in the whole set.
+    set_name: another set of `SETS` than main or holdout (the sprite development set); a family with no
+    reference of its kind in the set (landscape crops of a set of sprites) has no clips there."""
+    set_name = set_name or ("holdout" if holdout else "main")
+    spec = SETS[set_name]
     if not shutil.which("ffmpeg"):
         raise SystemExit("bench.accuracy: the ffmpeg pipeline needs the ffmpeg program (apt-get install ffmpeg)")
     refs_dir, clips_dir, work = out / "refs", out / "clips", out / "inputs"
@@ -397,10 +412,10 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
     for r in spec.refs:
         by_kind.setdefault(r.kind, []).append(r.name)
     kinds = list(by_kind)
-    landscape = by_kind["still"] + [n for n in by_kind["photo"] if images[n].width > images[n].height * 1.2]
+    landscape = by_kind.get("still", []) + [n for n in by_kind.get("photo", []) if images[n].width > images[n].height * 1.2]
     clips: list[Clip] = []
     for fi, fam in enumerate(FAMILIES):
-        if fam in OVERLAY_ONLY:
+        if fam in OVERLAY_ONLY or (fam in LANDSCAPE_ONLY and not landscape):
             continue
         for k in range(per_family):
             if fam in LANDSCAPE_ONLY:
@@ -421,13 +436,14 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
     for k in range(n_dis):
         clips.append(Clip(f"ff_distractor_{k:02d}", "distractor", [], "distractor",
                           extra={"seed": int(rng.integers(0, 2**31)), "k": k}))
-    transparent = [[n for n in by_kind[kind] if images[n].mode == "RGBA"] for kind in ("sprite", "logo")]
+    transparent = [[n for n in by_kind.get(kind, []) if images[n].mode == "RGBA"] for kind in ("sprite", "logo")]
+    transparent = [t for t in transparent if t]
     orng = np.random.default_rng([spec.seed, 1])
     for fam in FAMILIES:
         if fam not in OVERLAY_ONLY:
             continue
         for k in range(per_family):
-            pick = [str(orng.choice(transparent[k % 2]))]
+            pick = [str(orng.choice(transparent[k % len(transparent)]))]
             clips.append(Clip(f"ff_{fam}_{k:02d}_{'+'.join(pick)}", fam, pick,
                               extra={"seed": int(orng.integers(0, 2**31))}))
     if families is not None:
@@ -461,7 +477,7 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
         for p in arts:
             p.unlink()
     groups = {r.name: r.group for r in spec.refs if r.group}
-    manifest = {"pipeline": "ffmpeg", "set": "holdout" if holdout else "main", "refs": ref_files,
+    manifest = {"pipeline": "ffmpeg", "set": set_name, "refs": ref_files,
                 "ref_kinds": {r.name: r.kind for r in spec.refs}, "groups": groups,
                 "clips": [asdict(c) for c in clips]}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))

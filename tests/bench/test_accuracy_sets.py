@@ -56,11 +56,11 @@ def test_siblings_differ_but_share_their_layout():
     diff = np.abs(a - b).max(axis=2) > 40
     assert 0.005 < diff.mean() < 0.2          # other pips and rank, same frame and paper
     for s in ffmpeg_set.SETS.values():    # a frame near-miss is no copy of a reference frame
-        frames = {r.make[1:]: np.asarray(ffmpeg_set.reference_image(r), np.int16) for r in s.refs if r.kind == "sprite"}
         for nm, _ in s.near_misses:
             if nm.kind == "sprite":
                 img = np.asarray(ffmpeg_set.reference_image(nm), np.int16)
-                for ref in frames.values():
+                frames = [np.asarray(ffmpeg_set.reference_image(r), np.int16) for r in s.refs if r.group == nm.group]
+                for ref in frames:
                     assert 0.04 < (np.abs(img - ref).max(axis=2) > 40).mean() < 0.3
 
 
@@ -111,3 +111,41 @@ def test_overlay_families_leave_the_other_clips_as_they_were(tmp_path, monkeypat
     key = lambda m: [(c["name"], c["extra"]["seed"]) for c in m["clips"] if c["family"] not in ffmpeg_set.OVERLAY_ONLY]  # noqa: E731
     assert key(with_overlay) == key(without)
     assert {c["family"] for c in with_overlay["clips"]} >= ffmpeg_set.OVERLAY_ONLY
+
+
+def _plan_digest(monkeypatch, tmp_path, **kw) -> tuple[str, dict]:
+    """sha256 of a set's references and clips (names, families, labels, seeds), built without ffmpeg."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    monkeypatch.setattr(ffmpeg_set, "run_ffmpeg", lambda out, inputs, graph, seconds=4.0: None)
+    monkeypatch.setattr(ffmpeg_set.shutil, "which", lambda _: "/usr/bin/ffmpeg")
+    m = ffmpeg_set.build(tmp_path, log=lambda *_: None, **kw)
+    key = [[Path(r).name for r in m["refs"]],
+           [(c["name"], c["family"], c["labels"], c["kind"], c["extra"]["seed"]) for c in m["clips"]]]
+    return hashlib.sha256(json.dumps(key).encode()).hexdigest(), m
+
+
+def test_main_set_is_unchanged_by_the_sprite_dev_set(tmp_path, monkeypatch):
+    """The main set's references and clips (quick and full) are those of main at 9b71e32, pinned."""
+    assert _plan_digest(monkeypatch, tmp_path / "q", quick=True)[0] == \
+        "3aeb637c29b7a652cdbc94aebce8ee53312e36feb9bf91c01290e7df24ab247a"
+    assert _plan_digest(monkeypatch, tmp_path / "f", quick=False)[0] == \
+        "c72c0cad26432c734b0c1ca5c194dc38a782b05e06b42fe0e7fd524c823f4c45"
+
+
+def test_sprite_dev_set_draws_characters_no_other_set_shows(tmp_path, monkeypatch):
+    dev = ffmpeg_set.SETS[ffmpeg_set.SPRITE_DEV]
+    chars = lambda s: {r.make[2] for r in s.refs + [nm for nm, _ in s.near_misses] if r.kind == "sprite"}  # noqa: E731
+    assert not chars(dev) & (chars(ffmpeg_set.SETS["main"]) | chars(ffmpeg_set.SETS["holdout"]))
+    assert {r.kind for r in dev.refs} == {"sprite"}
+    names = {r.name: r for r in dev.refs}
+    for nm, likes in dev.near_misses:        # each near-miss is frame k + 4 of an indexed frame k, same character
+        assert nm.name not in names and all(names[x].group == nm.group for x in likes)
+        assert any((names[x].make[1] + 4) % 8 == nm.make[1] for x in likes)
+    _, m = _plan_digest(monkeypatch, tmp_path, quick=True, set_name=ffmpeg_set.SPRITE_DEV)
+    positives = [c for c in m["clips"] if c["kind"] == "positive"]
+    assert m["set"] == ffmpeg_set.SPRITE_DEV and all(lab in names for c in positives for lab in c["labels"])
+    assert {c["family"] for c in positives} == set(ffmpeg_set.FAMILIES) - ffmpeg_set.LANDSCAPE_ONLY
+    assert sum(c["kind"] == "near_miss" for c in m["clips"]) == len(dev.near_misses)

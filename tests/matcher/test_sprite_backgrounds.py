@@ -1,0 +1,49 @@
+"""A sprite with a black outline and dark clothes on a black or near-black screen (a retro game's background):
+its outline has no edge against the background there, so its silhouette is the edges inside it. Found, and its
+walk cycle's other frames (k + 4: other lean, the other leg shaded) are not taken for it."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+import matcher
+from bench import synth
+from bench.accuracy import artgen
+
+from .conftest import SMALL_H, SMALL_W
+
+# characters of bench.accuracy.artgen that no benchmark set draws (main: 0, holdout: 1, sprite dev set: 2-5)
+CHAR, INDEXED, OTHER_CHAR = 6, (2, 7), 7
+
+
+@pytest.fixture(scope="module")
+def sprite_index(tmp_path_factory):
+    d = tmp_path_factory.mktemp("dark_sprites")
+    for k in INDEXED:
+        artgen.sprite_frame(k, 8, CHAR).save(d / f"char{CHAR}_f{k}.png")
+    for k in (0, 5):
+        artgen.sprite_frame(k, 8, OTHER_CHAR).save(d / f"char{OTHER_CHAR}_f{k}.png")
+    return matcher.ReferenceIndex.build([d])
+
+
+def _on_screen(k: int, colour: tuple[int, int, int]) -> np.ndarray:
+    sprite = artgen.sprite_frame(k, 8, CHAR)
+    plate = Image.new("RGB", sprite.size, colour)
+    plate.paste(sprite, (0, 0), sprite)
+    return synth.letterbox(cv2.cvtColor(np.asarray(plate.resize((300, 360))), cv2.COLOR_RGB2BGR), SMALL_W, SMALL_H)
+
+
+@pytest.mark.parametrize("k", INDEXED)
+@pytest.mark.parametrize("colour", [(0, 0, 0), (15, 12, 25)])
+def test_dark_sprite_on_a_dark_screen_is_found(k, colour, sprite_index, make_clip):
+    res = matcher.scan_video(make_clip(f"dark_sprite_f{k}_on_{colour[1]}", _on_screen(k, colour)), sprite_index)
+    assert [m.reference for m in res.matches] == [f"char{CHAR}_f{k}"]
+
+
+@pytest.mark.parametrize("k", [(i + 4) % 8 for i in INDEXED])
+def test_other_frame_of_the_cycle_on_a_dark_screen_is_not_taken_for_one(k, sprite_index, make_clip):
+    res = matcher.scan_video(make_clip(f"dark_sprite_nearmiss_f{k}", _on_screen(k, (0, 0, 0))), sprite_index, threshold=0)
+    assert all(m.score < 0.5 for m in res.matches), [(m.reference, m.score) for m in res.matches]
