@@ -395,7 +395,10 @@ _FANDOM_RE = re.compile(
     r"|fight|fights|vs|arc|season|opening|ending|figure(?! skat)|figurine|plush|gacha|transformation|domain|jutsu|gear"
     r"|saiyan|ssj|sensei|chan|kun|sama|fandom|otaku|waifu|husbando|shonen|shounen|ova|chapter|canon|fanfic"
     r"|ship|x|cosplays|gameplay|boss|speedrun|lore|theory|reaction|react|clip|clips|cute|kawaii|fanmade|aesthetic"
-    r"|pfp|icon|icons|wallpaper|ost|op|ed|power up|powerup|form|mode|final form|vtuber|game|games|gaming)(?=[ \x1f]|$)")
+    r"|pfp|icon|icons|wallpaper|ost|op|ed|power up|powerup|form|mode|final form|vtuber|game|games|gaming"
+    # what fans do with a character: draw it, dance it, collect and sell its goods
+    r"|dance|dances|dancing|sketch|sketches|sketchbook|doodle|doodles|drawing|drawings|merch|keychain|acrylic stand"
+    r")(?=[ \x1f]|$)")
 
 
 def surname_after(raw_field: str, alias: str) -> str:
@@ -415,7 +418,9 @@ def fandom_post(text: str) -> bool:
 # words of anime and fandom in Japanese, Chinese and Korean (no word boundaries in those scripts)
 _CJK_FANDOM_RE = re.compile(
     "アニメ|漫画|マンガ|コスプレ|イラスト|ファンアート|描いてみた|踊ってみた|切り抜き|名シーン|作画|声優|原作|推し|二次創作|フィギュア"
-    "|动漫|動漫|动画|動畫|番剧|同人|剪辑|二创|手办|名场面|코스프레|애니|만화|팬아트|명장면|피규어|덕질")
+    "|动漫|動漫|动画|動畫|番剧|同人|剪辑|二创|手办|名场面|코스프레|애니|만화|팬아트|명장면|피규어|덕질"
+    # what fans do with a character: draw it, dance it, collect and sell its goods
+    "|アクスタ|缶バッジ|グッズ|ぬいぐるみ|らくがき|落書き|お絵描き|ダンス|手绘|周边|谷子|댄스|굿즈|아크릴")
 
 
 # an honorific right after a name: a person (a word takes none: 煉獄さん, "rengoku san" are someone, not purgatory)

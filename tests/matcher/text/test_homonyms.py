@@ -87,6 +87,11 @@ def test_an_uncorroborated_homonym_is_no_mention(detector, post):
     ({"title": "ゾ・ロ"}, ["zoro"]),
     ({"title": "ナルトとサスケの修行シーン"}, ["naruto", "sasuke"]),
     ({"title": "カカシ先生の名シーンまとめ"}, ["kakashi"]),  # the name's own letters dotted apart
+    # what fans do with a character (draw it, dance it, sell its goods) says it is the character: plain posts the
+    # finding kinds and the policy desk hold (tests/workers/test_finding_kinds_store.py, tests/web/test_policy_web.py)
+    ({"title": "Naruto dance"}, ["naruto"]),
+    ({"title": "my sketchbook", "description": "today: ナルト"}, ["naruto"]),
+    ({"title": "カカシ アクスタ 販売中"}, ["kakashi"]),
 ])
 def test_a_corroborated_homonym_or_a_plain_name_counts(detector, post, expected):
     assert chars(detector, **post) == expected
