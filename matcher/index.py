@@ -43,6 +43,27 @@ class HammingMatcher:
 
     CHUNK = 1 << 18              # query rows x train rows per block: the temporaries stay in cache
 
+    def _chunks(self, query: np.ndarray, train: np.ndarray):
+        """Yield (first query row, end row, distances to every train row (uint16; the caller may write into it))
+        block by block: the one loop of XOR and popcount over the four 64-bit words of each descriptor."""
+        nq, nt = len(query), len(train)
+        q = np.ascontiguousarray(query, dtype=np.uint8).view(np.uint64)          # (Q, 4)
+        t = np.ascontiguousarray(np.ascontiguousarray(train, dtype=np.uint8).view(np.uint64).T)  # (4, T)
+        step = max(1, min(nq, self.CHUNK // nt))
+        x = np.empty((step, nt), np.uint64)
+        c = np.empty((step, nt), np.uint8)
+        d = np.empty((step, nt), np.uint16)     # 256 (every bit differs) does not fit a uint8
+        for s in range(0, nq, step):
+            e = min(nq, s + step)
+            dn, xn, cn = d[:e - s], x[:e - s], c[:e - s]
+            np.bitwise_xor(q[s:e, 0, None], t[0][None, :], out=xn)
+            np.bitwise_count(xn, out=dn)
+            for w in range(1, 4):
+                np.bitwise_xor(q[s:e, w, None], t[w][None, :], out=xn)
+                np.bitwise_count(xn, out=cn)
+                dn += cn
+            yield s, e, dn
+
     def knn2(self, query: np.ndarray, train: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """-> (best row, its distance, second row, its distance) per query; the second is -1 / 256 when
         train has a single row."""
@@ -53,23 +74,8 @@ class HammingMatcher:
         d2 = np.full(nq, 256, np.int64)
         if nq == 0 or nt == 0:
             return i1[:0] if nt == 0 else i1, d1, i2, d2
-        q = np.ascontiguousarray(query, dtype=np.uint8).view(np.uint64)          # (Q, 4)
-        t = np.ascontiguousarray(np.ascontiguousarray(train, dtype=np.uint8).view(np.uint64).T)  # (4, T)
-        step = max(1, min(nq, self.CHUNK // nt))
-        x = np.empty((step, nt), np.uint64)
-        c = np.empty((step, nt), np.uint8)
-        d = np.empty((step, nt), np.uint16)     # 256 (every bit differs) does not fit a uint8
-        for s in range(0, nq, step):
-            e = min(nq, s + step)
-            n = e - s
-            dn, xn, cn = d[:n], x[:n], c[:n]
-            np.bitwise_xor(q[s:e, 0, None], t[0][None, :], out=xn)
-            np.bitwise_count(xn, out=dn)
-            for w in range(1, 4):
-                np.bitwise_xor(q[s:e, w, None], t[w][None, :], out=xn)
-                np.bitwise_count(xn, out=cn)
-                dn += cn
-            r = np.arange(n)
+        for s, e, dn in self._chunks(query, train):
+            r = np.arange(e - s)
             b = dn.argmin(axis=1)
             i1[s:e], d1[s:e] = b, dn[r, b]
             if nt > 1:
@@ -94,23 +100,8 @@ class HammingMatcher:
         if nq == 0 or nt == 0:
             return i1, d1, i2, d2
         run_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, nt]))
-        q = np.ascontiguousarray(query, dtype=np.uint8).view(np.uint64)
-        t = np.ascontiguousarray(np.ascontiguousarray(train, dtype=np.uint8).view(np.uint64).T)
-        step = max(1, min(nq, self.CHUNK // nt))
-        x = np.empty((step, nt), np.uint64)
-        c = np.empty((step, nt), np.uint8)
-        d = np.empty((step, nt), np.uint16)
-        for s in range(0, nq, step):
-            e = min(nq, s + step)
-            n = e - s
-            dn, xn, cn = d[:n], x[:n], c[:n]
-            np.bitwise_xor(q[s:e, 0, None], t[0][None, :], out=xn)
-            np.bitwise_count(xn, out=dn)
-            for w in range(1, 4):
-                np.bitwise_xor(q[s:e, w, None], t[w][None, :], out=xn)
-                np.bitwise_count(xn, out=cn)
-                dn += cn
-            r = np.arange(n)
+        for s, e, dn in self._chunks(query, train):
+            r = np.arange(e - s)
             b = dn.argmin(axis=1)
             i1[s:e], d1[s:e] = b, dn[r, b]
             dn[r, b] = 1024
