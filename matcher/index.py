@@ -114,17 +114,11 @@ class HammingMatcher:
 
     def distances(self, query: np.ndarray, train: np.ndarray) -> np.ndarray:
         """Every Hamming distance, query rows x train rows (uint16)."""
-        q = np.ascontiguousarray(query, dtype=np.uint8).view(np.uint64)
-        t = np.ascontiguousarray(np.ascontiguousarray(train, dtype=np.uint8).view(np.uint64).T)
-        d = np.zeros((len(q), t.shape[1]), np.uint16)
-        if len(q) == 0 or t.shape[1] == 0:
+        d = np.zeros((len(query), len(train)), np.uint16)
+        if len(query) == 0 or len(train) == 0:
             return d
-        x = np.empty_like(d, dtype=np.uint64)
-        c = np.empty_like(d, dtype=np.uint8)
-        for w in range(4):
-            np.bitwise_xor(q[:, w, None], t[w][None, :], out=x)
-            np.bitwise_count(x, out=c)
-            d += c
+        for s, e, dn in self._chunks(query, train):
+            d[s:e] = dn
         return d
 
     def knnMatch(self, query: np.ndarray, train: np.ndarray, k: int = 2) -> list[list[DescriptorMatch]]:
@@ -210,6 +204,7 @@ class LshDescriptorIndex:
         seg = (np.cumsum(per_q) - per_q)[has]
         best = np.full(nq, none, np.uint64)
         second = np.full(nq, none, np.uint64)
+        twin = np.full(nq, none, np.uint64)
         if total:
             best[has] = np.minimum.reduceat(key, seg)
             # the same row found through two tables is one candidate, not its own runner-up
@@ -221,21 +216,20 @@ class LshDescriptorIndex:
                 other = np.take(labels, rows) != np.repeat(best_label, per_q)
                 best_ref = np.take(refs, np.minimum(best_row, len(refs) - 1))
                 own = (np.take(refs, rows) == np.repeat(best_ref, per_q)) & (key != best[qid])
-                twin = np.full(nq, none, np.uint64)
                 twin[has] = np.minimum.reduceat(np.where(own, key, none), seg)
                 second[has] = np.minimum.reduceat(np.where(other, key, none), seg)
-                row = (best & np.uint64(0xFFFFFFFF)).astype(np.int64)
-                dist = (best >> np.uint64(32)).astype(np.int64)
-                row[dist > 256] = -1
-                return (row, np.minimum(dist, 256), (twin >> np.uint64(32)).astype(np.int64),
-                        (second >> np.uint64(32)).astype(np.int64))
-        out = []
-        for k in (best, second):
-            dist = (k >> np.uint64(32)).astype(np.int64)
-            row = (k & np.uint64(0xFFFFFFFF)).astype(np.int64)
-            row[dist > 256] = -1
-            out += [row, np.minimum(dist, 256)]
-        return out[0], out[1], out[2], out[3]
+        row, dist = _row_and_distance(best)
+        if labels is not None:
+            return row, dist, (twin >> np.uint64(32)).astype(np.int64), (second >> np.uint64(32)).astype(np.int64)
+        return (row, dist, *_row_and_distance(second))
+
+
+def _row_and_distance(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A search key (distance << 32 | row) -> (row, distance): row -1 and distance 256 where there is none."""
+    dist = (key >> np.uint64(32)).astype(np.int64)
+    row = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    row[dist > 256] = -1
+    return row, np.minimum(dist, 256)
 
 
 def _collect(paths: Iterable[str | os.PathLike]) -> list[Path]:
