@@ -231,10 +231,7 @@ def _fields(grey_frame: np.ndarray, box: tuple[int, int, int, int]) -> _Fields:
 
 def _inside(loc: tuple[int, int], size: tuple[int, int], shape, pad: int) -> float:
     """Share of a template placed at LOC on a padded region field that lies inside the region."""
-    (x, y), (w, h) = loc, size
-    iw = max(0, min(x + w, shape[1] - pad) - max(x, pad))
-    ih = max(0, min(y + h, shape[0] - pad) - max(y, pad))
-    return iw * ih / max(1, w * h)
+    return inside((*loc, *size), (pad, pad, shape[1] - 2 * pad, shape[0] - 2 * pad))
 
 
 def _match_in(fields: dict, tpl: _Templates, model: int, box: tuple[int, int, int, int]) -> SilhouetteHit | None:
