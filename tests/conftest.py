@@ -17,6 +17,9 @@ from core.db import session_scope, upgrade
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))  # test helpers (artkit) importable from every test module
+NETGUARD = Path(__file__).parent / "netguard"
+
+from netguard.sitecustomize import loopback_only  # noqa: E402
 
 from artkit import art_png  # noqa: E402
 
@@ -26,29 +29,14 @@ S3_TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "mamoru-test", "AWS_SECRET_ACCESS_KE
                        "AWS_DEFAULT_REGION": "us-east-1"}
 
 
-def _loopback_only(connect):
-    """socket.connect for the test process: loopback and local sockets only (tests never reach the internet;
-    a test that tries says so in one line instead of waiting on a remote host)."""
-    import ipaddress
-
-    def guarded(sock, address):
-        if sock.family in (socket.AF_INET, socket.AF_INET6):
-            host = address[0]
-            try:
-                ok = ipaddress.ip_address(host.split("%")[0]).is_loopback
-            except ValueError:
-                ok = host == "localhost"
-            if not ok:
-                raise OSError(f"tests reach 127.0.0.1 only: a connection to {host}:{address[1]} was refused")
-        return connect(sock, address)
-    return guarded
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _no_internet():
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(socket.socket, "connect", _loopback_only(socket.socket.connect))
-        mp.setattr(socket.socket, "connect_ex", _loopback_only(socket.socket.connect_ex))
+        mp.setattr(socket.socket, "connect", loopback_only(socket.socket.connect))
+        mp.setattr(socket.socket, "connect_ex", loopback_only(socket.socket.connect_ex))
+        # every Python process the tests start refuses them too (tests/netguard/sitecustomize.py)
+        mp.setenv("MAMORU_TEST_LOOPBACK_ONLY", "1")
+        mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(NETGUARD), os.environ.get("PYTHONPATH", "")])))
         yield
 
 

@@ -1,4 +1,5 @@
-"""Tests never reach the internet: the test process refuses connections beyond loopback (tests/conftest.py)."""
+"""Tests never reach the internet: the test process and the Python processes it starts refuse connections beyond
+loopback (tests/conftest.py, tests/netguard/sitecustomize.py)."""
 
 from __future__ import annotations
 
@@ -19,3 +20,14 @@ def test_loopback_still_connects():
         server.bind(("127.0.0.1", 0))
         server.listen(1)
         socket.create_connection(server.getsockname(), timeout=2).close()
+
+
+def test_a_child_python_process_is_refused_too():
+    """Crawler runs, Celery workers and the CLI run in child processes: tests/netguard/sitecustomize.py guards
+    them through the environment the test process hands down."""
+    import subprocess
+    import sys
+
+    code = "import socket; socket.create_connection(('93.184.216.34', 80), timeout=5)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0 and "tests reach 127.0.0.1 only" in proc.stderr
