@@ -31,6 +31,7 @@ pytest.skip("Debian's chromium is not installed at /usr/bin/chromium", allow_mod
 def run_sample(tmp_path: Path, ci: bool, module_skip: bool = False) -> subprocess.CompletedProcess:
     shutil.copy(TESTS / "conftest.py", tmp_path / "conftest.py")
     shutil.copy(TESTS / "artkit.py", tmp_path / "artkit.py")  # the conftest's own helper module
+    shutil.copytree(TESTS / "netguard", tmp_path / "netguard")  # ... and its loopback guard
     (tmp_path / "test_sample.py").write_text(SAMPLE)
     if module_skip:
         (tmp_path / "test_module_skip.py").write_text(MODULE_SKIP)
