@@ -1,4 +1,4 @@
-"""`python -m bench.mentions [--set dev|holdout|holdout-3|holdout-4|holdout-5|holdout-6|holdout-7|holdout-8|holdout-9|holdout-10|holdout-11|holdout-12|holdout-13|holdout-14|holdout-15|holdout-16|all] [--posts FILE] [--misses]`: precision and recall of
+"""`python -m bench.mentions [--set dev|holdout|holdout-3|holdout-4|holdout-5|holdout-6|holdout-7|holdout-8|holdout-9|holdout-10|holdout-11|holdout-12|holdout-13|holdout-14|holdout-15|holdout-16|holdout-17|all] [--posts FILE] [--misses]`: precision and recall of
 (post, character) pairs and of the AI flag per category, and posts a second on one core against a
 1,000-character catalogue, with a yardstick (a plain `str.find` loop over the same names) run alike.
 Rates are posts per CPU second of this one process (time.process_time): on a shared machine the wall
