@@ -1,5 +1,6 @@
-"""bench.accuracy: the figures' arithmetic, the holdout kept apart from the main set, and the ffmpeg
-pipeline's filter graphs rendering real clips (short ones) with the ffmpeg program."""
+"""bench.accuracy: the figures' arithmetic, the ffmpeg sets kept apart (main, dev2, spritedev and the holdout
+share no seed, drawing or picture), and the ffmpeg pipeline's filter graphs rendering real clips (short ones)
+with the ffmpeg program. Nothing here scans a clip of the holdout."""
 
 from __future__ import annotations
 
