@@ -163,6 +163,7 @@ def test_overlay_families_leave_the_other_clips_as_they_were(tmp_path, monkeypat
     made = []
     monkeypatch.setattr(ffmpeg_set, "run_ffmpeg", lambda out, inputs, graph, seconds=4.0: made.append(out.name))
     monkeypatch.setattr(ffmpeg_set.shutil, "which", lambda _: "/usr/bin/ffmpeg")
+    monkeypatch.setattr(ffmpeg_set, "plate", lambda img, footage, rng: Image.new("RGB", (2, 2)))
     with_overlay = ffmpeg_set.build(tmp_path / "a", quick=True, log=lambda *_: None)
     monkeypatch.setattr(ffmpeg_set, "FAMILIES", [f for f in ffmpeg_set.FAMILIES if f not in ffmpeg_set.OVERLAY_ONLY])
     without = ffmpeg_set.build(tmp_path / "b", quick=True, log=lambda *_: None)
@@ -179,6 +180,8 @@ def _plan_digest(monkeypatch, tmp_path, **kw) -> tuple[str, dict]:
 
     monkeypatch.setattr(ffmpeg_set, "run_ffmpeg", lambda out, inputs, graph, seconds=4.0: None)
     monkeypatch.setattr(ffmpeg_set.shutil, "which", lambda _: "/usr/bin/ffmpeg")
+    # the art plates are drawn after every name and seed is fixed; encoding them would be most of the cost
+    monkeypatch.setattr(ffmpeg_set, "plate", lambda img, footage, rng: Image.new("RGB", (2, 2)))
     m = ffmpeg_set.build(tmp_path, log=lambda *_: None, **kw)
     key = [[Path(r).name for r in m["refs"]],
            [(c["name"], c["family"], c["labels"], c["kind"], c["extra"]["seed"]) for c in m["clips"]]]
@@ -209,6 +212,7 @@ def test_a_folder_of_another_set_is_refused(tmp_path, monkeypatch):
 
     monkeypatch.setattr(ffmpeg_set, "run_ffmpeg", lambda out, inputs, graph, seconds=4.0: None)
     monkeypatch.setattr(ffmpeg_set.shutil, "which", lambda _: "/usr/bin/ffmpeg")
+    monkeypatch.setattr(ffmpeg_set, "plate", lambda img, footage, rng: Image.new("RGB", (2, 2)))
     m = ffmpeg_set.build(tmp_path / "main", quick=True, families=frozenset({"full"}), log=lambda *_: None)
     assert m["set"] == "main" and m["seed"] == ffmpeg_set.SETS["main"].seed
     with pytest.raises(SystemExit, match="another set"):
