@@ -9,11 +9,14 @@ stills of generated films, and photos.
 It shares no code with the matcher (nor with `bench.synth`, which the matcher's tests are made with):
 references are drawn by `bench.accuracy.artgen` with Pillow, and every clip is one `ffmpeg` process.
 
-Two disjoint sets (`SETS`): "main", which anyone tuning may look at, and "holdout" (other seeds, another
-deck style, another character, other logos and films, other photos and footage), built only by
-`python -m bench.accuracy --holdout` into its own folder. A third, "spritedev" (`--sprite-dev`), is a
-development set of walk-cycle frames only, of characters neither set shows (so a matcher tuned on the main
-set's one character can be tried on others without reading the holdout).
+Four disjoint sets (`SETS`; `tests/bench/test_accuracy_sets.py` checks they share no seed, deck, character,
+logo, film, photo or footage picture):
+- "main": what anyone tuning looks at;
+- "dev2": the first holdout (2026-12-06), read at three stops (its misses were printed by name), so now a
+  development set (`--dev2`);
+- "spritedev" (`--sprite-dev`): walk-cycle frames only, of characters no other set shows;
+- "holdout" (`HOLDOUT`, since 2026-12-07): built only by `python -m bench.accuracy --holdout`, which prints
+  its aggregate figures and never a clip's name (`bench.accuracy.report`): the part tuning never reads.
 """
 
 from __future__ import annotations
@@ -92,7 +95,8 @@ SETS = {
             (_stills(0, [2])[0], "film0_shot0"), (_stills(1, [1])[0], "film1_shot0")]],
         footage=["motorcycle_right.png", "grass.png", "brick.png", "moon.png", "@jacksboro_fault_dem.npz"],
     ),
-    "holdout": SetSpec(
+    # the first holdout (2026-12-06), read at three stops: a development set since 2026-12-07, unchanged
+    "dev2": SetSpec(
         seed=900_001,
         refs=(_cards(1, ["9C", "JD", "2H", "5S", "KH", "4C"]) + _frames(1, [1, 4, 6])
               + [RefSpec(f"logo{i}", "logo", ("logo", i)) for i in (3, 4, 5)]
@@ -106,7 +110,7 @@ SETS = {
             (_stills(2, [2])[0], "film2_shot0"), (_stills(3, [1])[0], "film3_shot0")]],
         footage=["hubble_deep_field.jpg", "gravel.png", "camera.png", "clock_motion.png", "@topobathy.npz"],
     ),
-    # development only: characters 2-5 (the main set draws character 0, the holdout character 1), two frames
+    # development only: characters 2-5 (main draws character 0, dev2 character 1, the holdout 8), two frames
     # each, and as near-misses each indexed frame's k + 4 (other lean, the other leg shaded); main's footage
     "spritedev": SetSpec(
         seed=700_001,
@@ -115,8 +119,26 @@ SETS = {
                      for c, ks in ((2, [2, 7]), (3, [0, 5]), (4, [3]), (5, [3])) for k in ks],
         footage=["grass.png", "brick.png", "motorcycle_right.png", "moon.png", "@jacksboro_fault_dem.npz"],
     ),
+    # The part tuning never reads (2026-12-07): deck 2, character 8 (tests/matcher draws 6 and 7), logos 6-8,
+    # films 4-5, photos and footage no other set shows; `python -m bench.accuracy --holdout` prints its
+    # aggregate figures only (bench.accuracy.report)
+    "holdout": SetSpec(
+        seed=1_207_003,
+        refs=(_cards(2, ["6D", "QS", "8C", "AH", "10H", "2S"]) + _frames(8, [2, 5, 7])
+              + [RefSpec(f"logo{i}", "logo", ("logo", i)) for i in (6, 7, 8)]
+              + _stills(4, [0, 1]) + _stills(5, [0])
+              + _photos(["lfw_faces", "mri_s1045"])),
+        near_misses=[(r, [like]) for r, like in [
+            (_cards(2, ["7D"])[0], "card2_6D"), (_cards(2, ["6H"])[0], "card2_6D"),
+            (_cards(2, ["QC"])[0], "card2_QS"), (_cards(2, ["9C"])[0], "card2_8C"),
+            (_cards(2, ["AD"])[0], "card2_AH"), (_cards(2, ["8C"], four_colour=True)[0], "card2_8C"),
+            (_frames(8, [6])[0], "sprite8_f2"), (_frames(8, [1])[0], "sprite8_f5"),
+            (_stills(4, [2])[0], "film4_shot0"), (_stills(5, [1])[0], "film5_shot0")]],
+        footage=["ihc.png", "motorcycle_disp.npz", "text.png", "page.png", "cell.png"],
+    ),
 }
 SPRITE_DEV = "spritedev"
+HOLDOUT = "holdout"
 # A reference and a near-miss can share a name only across sets; the four-colour card needs its own name.
 for _s in SETS.values():
     for _r, _ in _s.near_misses:
@@ -124,24 +146,52 @@ for _s in SETS.values():
             _r.name += "_4colour"
 
 
+def _face_mosaic(path: Path) -> Image.Image:
+    """The first 96 of scikit-image's 25 x 25 LFW crops (its first 100 are faces) in 8 rows of 12, twice the size."""
+    faces = np.load(path)[:96]
+    grid = faces.reshape(8, 12, 25, 25).transpose(0, 2, 1, 3).reshape(200, 300)
+    return Image.fromarray((grid * 255).round().astype(np.uint8)).convert("RGB").resize((600, 400), Image.BICUBIC)
+
+
+def _mri_slice(path: Path) -> Image.Image:
+    """Matplotlib's sample MRI slice (256 x 256, 16-bit raw, gzipped) as 8-bit grey, twice the size."""
+    import gzip
+
+    with gzip.open(path) as f:
+        mri = np.frombuffer(f.read(), np.uint16).reshape(256, 256).astype(float)
+    grey = np.clip(mri / np.percentile(mri, 99.5), 0, 1) * 255
+    return Image.fromarray(grey.astype(np.uint8)).convert("RGB").resize((512, 512), Image.BICUBIC)
+
+
+# pictures derived from a shipped file that is no picture itself: name -> (file as _source_path reads it, how)
+DERIVED = {"lfw_faces": ("lfw_subset.npy", _face_mosaic), "mri_s1045": ("@s1045.ima.gz", _mri_slice)}
+
+
 def _source_path(name: str) -> Path:
-    """'x.png' is in scikit-image's data, '@x' in Matplotlib's sample data."""
+    """'x.png' is in scikit-image's data, '@x' in Matplotlib's sample data; a DERIVED name, its file."""
+    name = DERIVED[name][0] if name in DERIVED else name
     return MPL / name[1:] if name.startswith("@") else SK / name
 
 
 def _terrain(path: Path) -> Image.Image:
-    """A hill-shaded rendering of a real elevation model shipped with Matplotlib."""
+    """A hill-shaded rendering of a real elevation model shipped with Matplotlib (or of scikit-image's
+    disparity map of the stereo motorcycle, its unknown, infinite values set to the farthest known)."""
     from matplotlib.colors import LightSource
     from matplotlib import colormaps
 
     with np.load(path) as z:
-        dem = z["elevation"] if "elevation" in z.files else z[z.files[0]]
-    rgb = LightSource(azdeg=315, altdeg=45).shade(dem.astype(float), cmap=colormaps["gist_earth"], blend_mode="soft")
+        dem = (z["elevation"] if "elevation" in z.files else z[z.files[0]]).astype(float)
+    known = np.isfinite(dem)
+    if not known.all():
+        dem = np.where(known, dem, dem[known].min())
+    rgb = LightSource(azdeg=315, altdeg=45).shade(dem, cmap=colormaps["gist_earth"], blend_mode="soft")
     return Image.fromarray((rgb[..., :3] * 255).astype(np.uint8))
 
 
 def load_picture(name: str) -> Image.Image:
     p = _source_path(name)
+    if name in DERIVED:
+        return DERIVED[name][1](p)
     if p.suffix == ".npz":
         return _terrain(p)
     with Image.open(p) as im:
@@ -375,20 +425,36 @@ def blurfill_src() -> str:
     return f"{fill(W, H)},scale=w='2*trunc({W}*(1+0.3*t/{SECONDS})/2)':h=-2:eval=frame,crop={W}:{H},setsar=1"
 
 
+def _refuse_other_set(out: Path, set_name: str, seed: int) -> None:
+    """A manifest of an older run says which set the folder's clips are; manifests from before 2026-12-07 carry
+    no seed, and the holdout's name then meant the set that is dev2 now, so a holdout folder needs one."""
+    try:
+        old = json.loads((out / "manifest.json").read_text())
+    except FileNotFoundError:
+        return
+    old_seed = old.get("seed", None if set_name == HOLDOUT else seed)
+    if old.get("set", "main") != set_name or old_seed != seed:
+        raise SystemExit(f"bench.accuracy: {out} holds the clips of another set ({old.get('set')}, seed "
+                         f"{old.get('seed', 'not recorded')}), not of {set_name} (seed {seed}): use another folder")
+
+
 def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
           families: frozenset[str] | None = None, set_name: str | None = None) -> dict:
     """Generate the set's references, clips and manifest.json under `out` (clips that exist are kept).
 
-    holdout: the other set (its own seeds, deck, character, logos, films, photos and footage); only
-    `python -m bench.accuracy --holdout` passes it.
+    holdout: the held-out set (`HOLDOUT`: its own seed, deck, character, logos, films, photos and footage);
+    only `python -m bench.accuracy --holdout` passes it.
     families: keep only these families' positive clips (near-misses and distractors are always kept); the
     clips kept are the same clips, with the same seeds, as in the whole set.
-    set_name: another set of `SETS` than main or holdout (the sprite development set); a family with no
-    reference of its kind in the set (landscape crops of a set of sprites) has no clips there."""
-    set_name = set_name or ("holdout" if holdout else "main")
+    set_name: another set of `SETS` (dev2, the sprite development set); a family with no reference of its
+    kind in the set (landscape crops of a set of sprites) has no clips there.
+    A folder that holds another set's manifest (another name, or another seed) is refused: its clips would
+    be kept and scored as this set's."""
+    set_name = set_name or (HOLDOUT if holdout else "main")
     spec = SETS[set_name]
     if not shutil.which("ffmpeg"):
         raise SystemExit("bench.accuracy: the ffmpeg pipeline needs the ffmpeg program (apt-get install ffmpeg)")
+    _refuse_other_set(out, set_name, spec.seed)
     refs_dir, clips_dir, work = out / "refs", out / "clips", out / "inputs"
     for d in (refs_dir, clips_dir, work):
         d.mkdir(parents=True, exist_ok=True)
@@ -477,7 +543,7 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
         for p in arts:
             p.unlink()
     groups = {r.name: r.group for r in spec.refs if r.group}
-    manifest = {"pipeline": "ffmpeg", "set": set_name, "refs": ref_files,
+    manifest = {"pipeline": "ffmpeg", "set": set_name, "seed": spec.seed, "refs": ref_files,
                 "ref_kinds": {r.name: r.kind for r in spec.refs}, "groups": groups,
                 "clips": [asdict(c) for c in clips]}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))

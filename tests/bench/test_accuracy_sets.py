@@ -1,10 +1,12 @@
-"""bench.accuracy: the figures' arithmetic, the holdout kept apart from the main set, and the ffmpeg
-pipeline's filter graphs rendering real clips (short ones) with the ffmpeg program."""
+"""bench.accuracy: the figures' arithmetic, the ffmpeg sets kept apart (main, dev2, spritedev and the holdout
+share no seed, drawing or picture), and the ffmpeg pipeline's filter graphs rendering real clips (short ones)
+with the ffmpeg program. Nothing here scans a clip of the holdout."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -34,21 +36,77 @@ def test_sibling_near_miss_at_threshold_is_counted():
     assert m["recall_no_distractor"] == 1.0 and m["no_distractor_threshold"] == 0.2 and m["near_miss_max"] == 0.9
 
 
-def test_holdout_shares_nothing_with_main():
-    main, hold = ffmpeg_set.SETS["main"], ffmpeg_set.SETS["holdout"]
+def _drawn(spec, kind: str, part: int) -> set:
+    """Which deck, character, logo or film the set's references and near-misses of that kind draw."""
+    return {r.make[part] for r in spec.refs + [nm for nm, _ in spec.near_misses] if r.kind == kind}
 
-    def sources(s):
-        return {r.make for r in s.refs} | {r.make for r, _ in s.near_misses}
 
-    assert not sources(main) & sources(hold)
-    assert not {r.make[3] for r in main.refs if r.kind == "card"} & {r.make[3] for r in hold.refs if r.kind == "card"}
-    assert not set(main.footage) & set(hold.footage)
-    assert not {r.make[1] for r in main.refs if r.kind == "photo"} & {r.make[1] for r in hold.refs if r.kind == "photo"}
-    assert main.seed != hold.seed
-    for s in (main, hold):   # a near-miss is never in its own set's index, and resembles one that is
+def _pictures(spec) -> set:
+    """The shipped files the set's photo references and footage are read from."""
+    return {ffmpeg_set._source_path(r.make[1]) for r in spec.refs if r.kind == "photo"} | \
+        {ffmpeg_set._source_path(n) for n in spec.footage}
+
+
+DRAWN = {"deck": ("card", 3), "character": ("sprite", 2), "logo": ("logo", 1), "film": ("still", 1)}
+
+
+@pytest.mark.parametrize("a,b", [(a, b) for a in sorted(ffmpeg_set.SETS) for b in sorted(ffmpeg_set.SETS) if a < b])
+def test_the_sets_share_no_seed_reference_near_miss_or_drawing(a, b):
+    sa, sb = ffmpeg_set.SETS[a], ffmpeg_set.SETS[b]
+    assert sa.seed != sb.seed
+    for part, (kind, i) in DRAWN.items():
+        assert not _drawn(sa, kind, i) & _drawn(sb, kind, i), (part, a, b)
+    refs = lambda s: {r.make for r in s.refs} | {r.make for r, _ in s.near_misses}  # noqa: E731
+    assert not refs(sa) & refs(sb)
+    photos = lambda s: {ffmpeg_set._source_path(r.make[1]) for r in s.refs if r.kind == "photo"}  # noqa: E731
+    assert not photos(sa) & _pictures(sb) and not photos(sb) & _pictures(sa)
+
+
+@pytest.mark.parametrize("other", sorted(set(ffmpeg_set.SETS) - {ffmpeg_set.HOLDOUT}))
+def test_the_holdout_shows_no_picture_another_set_shows(other):
+    """Photos and footage too (the sprite development set reuses main's footage; the holdout reuses nothing)."""
+    assert not _pictures(ffmpeg_set.SETS[ffmpeg_set.HOLDOUT]) & _pictures(ffmpeg_set.SETS[other])
+
+
+def test_the_holdouts_photos_are_no_reference_of_the_synth_set():
+    """The synth set (and the calibration fit built on its references) never showed the holdout's photos."""
+    from bench.accuracy import dataset
+
+    synth = {r.source for r in dataset.REFS} | set(dataset.DISTRACTOR_IMAGES) | {p for _, p in dataset.NEAR_MISS.values()}
+    hold = ffmpeg_set.SETS[ffmpeg_set.HOLDOUT]
+    assert not {ffmpeg_set._source_path(r.make[1]) for r in hold.refs if r.kind == "photo"} & synth
+
+
+def test_the_disjointness_checks_catch_a_reused_picture_or_drawing(monkeypatch):
+    hold = ffmpeg_set.SETS[ffmpeg_set.HOLDOUT]
+    monkeypatch.setattr(hold, "footage", hold.footage + ["grass.png"])
+    with pytest.raises(AssertionError):
+        test_the_holdout_shows_no_picture_another_set_shows("main")
+    monkeypatch.setattr(hold, "refs", hold.refs + ffmpeg_set._frames(1, [2]))
+    with pytest.raises(AssertionError):
+        test_the_sets_share_no_seed_reference_near_miss_or_drawing("dev2", ffmpeg_set.HOLDOUT)
+
+
+def test_every_picture_is_a_shipped_file_and_renders():
+    for spec in ffmpeg_set.SETS.values():
+        names = [r.make[1] for r in spec.refs if r.kind == "photo"] + spec.footage
+        for n in names:
+            assert ffmpeg_set._source_path(n).is_file(), n
+    for n in [r.make[1] for r in ffmpeg_set.SETS[ffmpeg_set.HOLDOUT].refs if r.kind == "photo"] + \
+            ffmpeg_set.SETS[ffmpeg_set.HOLDOUT].footage:
+        img = np.asarray(ffmpeg_set.load_picture(n))
+        assert img.ndim == 3 and min(img.shape[:2]) >= 150 and img.std() > 10, n
+
+
+def test_every_set_has_near_misses_of_each_kind_beside_its_references():
+    for name, s in ffmpeg_set.SETS.items():   # a near-miss is never in its own set's index, and resembles one that is
         names = {r.name for r in s.refs}
         for nm, like in s.near_misses:
             assert nm.name not in names and set(like) <= names
+        if name != ffmpeg_set.SPRITE_DEV:
+            kinds = {nm.kind for nm, _ in s.near_misses}
+            assert kinds == {"card", "sprite", "still"}, name
+            assert any(nm.make[4] for nm, _ in s.near_misses if nm.kind == "card"), name   # a four-colour print
 
 
 def test_siblings_differ_but_share_their_layout():
@@ -105,6 +163,7 @@ def test_overlay_families_leave_the_other_clips_as_they_were(tmp_path, monkeypat
     made = []
     monkeypatch.setattr(ffmpeg_set, "run_ffmpeg", lambda out, inputs, graph, seconds=4.0: made.append(out.name))
     monkeypatch.setattr(ffmpeg_set.shutil, "which", lambda _: "/usr/bin/ffmpeg")
+    monkeypatch.setattr(ffmpeg_set, "plate", lambda img, footage, rng: Image.new("RGB", (2, 2)))
     with_overlay = ffmpeg_set.build(tmp_path / "a", quick=True, log=lambda *_: None)
     monkeypatch.setattr(ffmpeg_set, "FAMILIES", [f for f in ffmpeg_set.FAMILIES if f not in ffmpeg_set.OVERLAY_ONLY])
     without = ffmpeg_set.build(tmp_path / "b", quick=True, log=lambda *_: None)
@@ -121,6 +180,8 @@ def _plan_digest(monkeypatch, tmp_path, **kw) -> tuple[str, dict]:
 
     monkeypatch.setattr(ffmpeg_set, "run_ffmpeg", lambda out, inputs, graph, seconds=4.0: None)
     monkeypatch.setattr(ffmpeg_set.shutil, "which", lambda _: "/usr/bin/ffmpeg")
+    # the art plates are drawn after every name and seed is fixed; encoding them would be most of the cost
+    monkeypatch.setattr(ffmpeg_set, "plate", lambda img, footage, rng: Image.new("RGB", (2, 2)))
     m = ffmpeg_set.build(tmp_path, log=lambda *_: None, **kw)
     key = [[Path(r).name for r in m["refs"]],
            [(c["name"], c["family"], c["labels"], c["kind"], c["extra"]["seed"]) for c in m["clips"]]]
@@ -135,10 +196,67 @@ def test_main_set_is_unchanged_by_the_sprite_dev_set(tmp_path, monkeypatch):
         "c72c0cad26432c734b0c1ca5c194dc38a782b05e06b42fe0e7fd524c823f4c45"
 
 
+def test_dev2_is_the_first_holdout_as_it_was(tmp_path, monkeypatch):
+    """dev2's references and clips (quick and full) are those the holdout had until 2026-12-07 (main at 7da128e),
+    pinned: the scores read at the three stops stay comparable with dev2's."""
+    assert _plan_digest(monkeypatch, tmp_path / "q", quick=True, set_name="dev2")[0] == \
+        "f6610e638d11b66b36e9446a0a7c481dce3ab7f1ef44d3017d306f0272803b2b"
+    assert _plan_digest(monkeypatch, tmp_path / "f", quick=False, set_name="dev2")[0] == \
+        "e70d15a7108dc942b513c79b01908c4ce8bf241a777df7bee5274906d5b367fa"
+
+
+def test_a_folder_of_another_set_is_refused(tmp_path, monkeypatch):
+    """Clips already in the folder are kept: a folder holding another set's (or the old holdout's, whose
+    manifest names no seed) is never built over and scored as the holdout."""
+    import json
+
+    monkeypatch.setattr(ffmpeg_set, "run_ffmpeg", lambda out, inputs, graph, seconds=4.0: None)
+    monkeypatch.setattr(ffmpeg_set.shutil, "which", lambda _: "/usr/bin/ffmpeg")
+    monkeypatch.setattr(ffmpeg_set, "plate", lambda img, footage, rng: Image.new("RGB", (2, 2)))
+    m = ffmpeg_set.build(tmp_path / "main", quick=True, families=frozenset({"full"}), log=lambda *_: None)
+    assert m["set"] == "main" and m["seed"] == ffmpeg_set.SETS["main"].seed
+    with pytest.raises(SystemExit, match="another set"):
+        ffmpeg_set.build(tmp_path / "main", quick=True, holdout=True, log=lambda *_: None)
+    old = tmp_path / "old-holdout"
+    old.mkdir()
+    (old / "manifest.json").write_text(json.dumps({"pipeline": "ffmpeg", "set": "holdout", "clips": []}))
+    with pytest.raises(SystemExit, match="another set"):
+        ffmpeg_set.build(old, quick=True, holdout=True, log=lambda *_: None)
+    legacy_main = tmp_path / "legacy-main"   # main's folders from before the seed was recorded stay usable
+    legacy_main.mkdir()
+    (legacy_main / "manifest.json").write_text(json.dumps({"pipeline": "ffmpeg", "set": "main", "clips": []}))
+    ffmpeg_set.build(legacy_main, quick=True, families=frozenset({"full"}), log=lambda *_: None)
+
+
+@pytest.mark.skipif(not shutil.which("ffmpeg"), reason="the ffmpeg program is not installed")
+def test_the_holdout_builds(tmp_path, monkeypatch):
+    """Three of the holdout's clips rendered for real (a positive one, a near-miss, a distractor over footage;
+    the others planned only). Nothing here scans them: the holdout is scored only by `--holdout`."""
+    real, rendered = ffmpeg_set.run_ffmpeg, []
+
+    def some(out, inputs, graph, seconds=4.0):
+        kind = "near" if "nearmiss" in out.name else "dis" if "distractor" in out.name else "pos"
+        if kind not in {k for k, _ in rendered} and (kind != "dis" or inputs):   # a distractor over footage
+            real(out, inputs, graph, seconds=1.0)
+            rendered.append((kind, out))
+
+    monkeypatch.setattr(ffmpeg_set, "run_ffmpeg", some)
+    m = ffmpeg_set.build(tmp_path, quick=True, holdout=True, families=frozenset({"sticker"}), log=lambda *_: None)
+    assert m["set"] == ffmpeg_set.HOLDOUT and m["seed"] == ffmpeg_set.SETS[ffmpeg_set.HOLDOUT].seed
+    assert sorted(k for k, _ in rendered) == ["dis", "near", "pos"]
+    for _, clip in rendered:
+        probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                                "stream=width,height", "-of", "csv=p=0", str(clip)], capture_output=True, text=True)
+        assert probe.stdout.strip() == "720,1280", clip.name
+    refs = {Path(p).stem for p in m["refs"]}
+    assert refs == {r.name for r in ffmpeg_set.SETS[ffmpeg_set.HOLDOUT].refs}
+    assert all(Path(p).is_file() for p in m["refs"])
+
+
 def test_sprite_dev_set_draws_characters_no_other_set_shows(tmp_path, monkeypatch):
     dev = ffmpeg_set.SETS[ffmpeg_set.SPRITE_DEV]
     chars = lambda s: {r.make[2] for r in s.refs + [nm for nm, _ in s.near_misses] if r.kind == "sprite"}  # noqa: E731
-    assert not chars(dev) & (chars(ffmpeg_set.SETS["main"]) | chars(ffmpeg_set.SETS["holdout"]))
+    assert not chars(dev) & set().union(*(chars(s) for n, s in ffmpeg_set.SETS.items() if n != ffmpeg_set.SPRITE_DEV))
     assert {r.kind for r in dev.refs} == {"sprite"}
     names = {r.name: r for r in dev.refs}
     for nm, likes in dev.near_misses:        # each near-miss is frame k + 4 of an indexed frame k, same character

@@ -15,7 +15,7 @@ from bench.accuracy import artgen
 
 from .conftest import SMALL_H, SMALL_W
 
-# characters of bench.accuracy.artgen that no benchmark set draws (main: 0, holdout: 1, sprite dev set: 2-5)
+# characters of bench.accuracy.artgen that no benchmark set draws (main: 0, dev2: 1, sprite dev set: 2-5, holdout: 8)
 CHAR, INDEXED, OTHER_CHAR = 6, (2, 7), 7
 
 
