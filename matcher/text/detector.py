@@ -930,7 +930,7 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     the words around deny, criticise or ask about (ai_context), nor AI in the game's sense (the CPU AI)."""
     negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
     seen = set()
-    hand_made = love = other_ai = None  # read once, when a marker needs them
+    hand_made = love = other_ai = person = thumbs = None  # read once, when a marker needs them
     read_off: list[tuple[int, int, int, tuple]] = []  # markers the words around read as no claim (denied, asked, ...)
     kept: list[tuple[int, AIMarker]] = []
     # the longer markers first: a marker the words around read as no claim takes the shorter markers inside it with it
@@ -953,6 +953,11 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                 other_ai = ai_context.ai_spelled_otherwise(" ".join(raw[f] for f in FIELDS))
             if other_ai:
                 continue  # "cattle AI technician" beside "artificial insemination"
+            if person is None:
+                person = ai_context.person_in_post(text)
+            if person:
+                read_off.append((fi, b, e, (entry.kind, entry.marker)))
+                continue  # 歌手のAIさんの名曲カバー: the title's "AI 新曲" and the tag #AI are the singer too
         at, stop = _raw_span(raw_field, text, seps[fi - 1] + 1 if fi else 0, b, e)
         written = raw_field[at:stop]
         if entry.ambiguous and not ai.camel_written(written):
@@ -961,6 +966,11 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
             continue  # "stable diffusion of ink in water": the words, in lower case before "of"
         if " " in written.strip() and ai_context.across_clauses(written):
             continue  # "subtitles by AI, clip from ep 1": no "AI clip"
+        if thumbs is None:
+            thumbs = bool(_THUMB_HINT.search(" ".join(raw[f] for f in FIELDS)))
+        if thumbs and ai_context.thumbnail_only(raw_field, at, stop):
+            read_off.append((fi, b, e, (entry.kind, entry.marker)))
+            continue  # "only the thumb is Midjourney", サムネはAIで: the thumbnail made, not the clip
         if ai.BARE_AI in entry.form.split() and not ai.upper_ai(written):
             love = ai_context.romaji_love(text) if love is None else love
             if love:
@@ -979,9 +989,12 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                 read_off.append((fi, b, e, (entry.kind, entry.marker)))
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade", "a talk about Sora 2"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
-                (entry.marker == ai.BARE_AI or entry.marker in ai.MEANS_ONLY) and _other_sense(text, b, e)):
+                (entry.marker == ai.BARE_AI or entry.marker in ai.MEANS_ONLY) and _other_sense(text, b, e)) or (
+                ai_context.about(text, b, e)) or (entry.marker.endswith(f" {ai.BARE_AI}") and ai_context.treated_after(
+                    raw_field, stop)):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))
-            continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI로 업스케일
+            continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI로 업스케일;
+            # 生成AIについて, "thoughts about AI art"; "subtitles made with AI translation"
         if ai_context.asked(raw_field, at, stop) or ai_context.answered_no(
                 raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else ""):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))
@@ -1021,6 +1034,7 @@ def _other_sense(text: str, begin: int, end: int) -> bool:
 
 
 _BARE_AI = re.compile(r"(?<![0-9a-z])ai(?![0-9a-z])")
+_THUMB_HINT = re.compile(r"(?i)thumb|サムネ|封面|缩略图|縮圖|썸네일")  # a post naming its thumbnail: read its markers' clauses
 
 
 # a Han generator's name is also a Chinese word or a word's start (可灵活, 混元一气): it counts with support in the
