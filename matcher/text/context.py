@@ -496,7 +496,7 @@ _COUNT_WORDS = frozenset(("two", "three", "four", "five", "six", "seven", "eight
 
 
 # a Japanese counter of things right after a number (ナルト2枚, 3切れ, 1本): the name before is a thing counted
-_COUNTED_AFTER = re.compile(r" ?[0-9]+ ?(?:枚|切れ|きれ|個|本|杯|皿|袋|箱|パック|つ|コ)")
+_COUNTED_AFTER = re.compile(r" ?(?:[0-9]+|[一二三四五六七八九十何数]+) ?(?:枚|切れ|きれ|個|本|杯|皿|袋|箱|パック|つ|コ)")  # ナルト三枚
 
 
 def counted_unit(text: str, begin: int, end: int | None = None) -> bool:

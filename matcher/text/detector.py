@@ -484,7 +484,7 @@ class MentionDetector:
             reading = jaconv.kata2hira(form)
             return any(reading in _han_readings(run) for run in _HAN_RUN.findall(text))
         if all(HAN.match(c) for c in form):
-            readings = _han_readings(form)
+            readings = _han_word_readings(form)  # 虎杖 (いたどり); not 虎杖悠仁, whose first word only is the plant
             return any(len(r) > 1 and (kana := jaconv.hira2kata(r)) in text and kana not in self.automaton
                        for r in readings)
         return False
@@ -683,6 +683,13 @@ def _han_readings(run: str) -> frozenset[str]:
     return frozenset(token["hira"] for token in _kakasi().convert(run) if token["hira"] != token["orig"])
 
 
+@functools.lru_cache(maxsize=4096)
+def _han_word_readings(run: str) -> frozenset[str]:
+    """The hiragana readings of RUN when pykakasi's dictionary reads it as one word (虎杖 -> いたどり; none for 虎杖悠仁,
+    read as two words: a full name whose first word is a plant's name is no plant)."""
+    return frozenset(t["hira"] for t in _kakasi().convert(run) if t["orig"] == run and t["hira"] != run)
+
+
 @functools.cache
 def _kakasi():
     import pykakasi
@@ -731,7 +738,8 @@ def _spelled_apart(raw: dict, text: str, char_hits, generators: list[tuple[int, 
         if h.ambiguous and is_latin_alnum(text[b]) and e - b > 3 and not any(
                 gb <= b and e <= ge for gb, ge in generators):
             written = as_written(raw[FIELDS[fi]], text[b:e])
-            if _SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written):
+            if (_SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written) or (
+                    _invisible_inside(written))) and not used_as_word(text, b, e):  # "L<ZWNJ>i<ZWNJ>n<ZWNJ>k in bio"
                 h = dataclasses.replace(h, ambiguous=False)
         out.append((fi, b, e, h))
     return out
@@ -744,14 +752,25 @@ def _mixed_letters(written: str) -> bool:
         "\uff21" <= c <= "\uff5a" or c in LOOKALIKES for c in written)  # not accents: Zoë is no disguise
 
 
+def _invisible_inside(written: str) -> bool:
+    """Whether a name as written has invisible characters between its letters (P<ZWSP>o<ZWSP>w<ZWSP>e<ZWSP>r): typed in to
+    dodge a filter, as nobody types a word so."""
+    return any(unicodedata.category(c) == "Cf" for c in written[1:-1])
+
+
 _DOUBLED_VOWEL = re.compile(r"([aiueo])\1")
+_DOUBLED_CONSONANT = re.compile(r"([bcdfghjkmprstz])\1|tch")
 
 
 def _long_vowel_romaji(name: str, form: str) -> bool:
     """Whether FORM is the romaji of the katakana NAME with its long vowel written double (チョッパー: choppaa, パワー:
-    pawaa): a common-word character's name (Chopper, Power) spelled so is the Japanese name romanised, not the English
-    word, which no one writes so; it is read as a homonym (counted when the post corroborates it), not as a word."""
-    return "ー" in name and latin_only(form) and bool(_DOUBLED_VOWEL.search(form))
+    pawaa), or with its small tsu dropped (chopa, chopaa): a common-word character's name (Chopper, Power) spelled so is
+    the Japanese name romanised, not the English word, which no one writes so; it is read as a homonym (counted when the
+    post corroborates it), not as a word. "choppa" stays a word (slang)."""
+    if not latin_only(form):
+        return False
+    return "ー" in name and bool(_DOUBLED_VOWEL.search(form)) or "ッ" in name and not _DOUBLED_CONSONANT.search(
+        form) and not is_common(form)
 
 
 def _short_name(form: str) -> bool:
