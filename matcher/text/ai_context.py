@@ -403,7 +403,8 @@ _TALK = re.compile(
     r"|webinar|seminar|lecture|conference|keynote|explained|explainer|review|reviews|pricing|price|prices"
     r"|comparison|compared)(?=[ \x1f]|$)"
     r"|著作権|弁護士|法律|規制|ニュース|勉強会|講演|セミナー|レビュー|料金|版权|版權|律师|律師|新闻|新聞|监管|監管|测评|評測"
-    r"|저작권|변호사|법률|규제|뉴스|세미나|리뷰")
+    r"|저작권|변호사|법률|규제|뉴스|세미나|리뷰"
+    r"|比較|比较|解説|解说|解說|비교|해설")  # comparison, explainer, as in English
 
 
 def talk_about_ai(text: str) -> bool:

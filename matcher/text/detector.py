@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import jaconv
 
 from matcher.text import ai, ai_context
-from matcher.text.context import (HanWords, corroborated, counted_noun, counted_unit, crossover, fandom_post,
+from matcher.text.context import (HanWords, corroborated, counted_noun, counted_unit, crossover, fan_goods, fandom_post,
                                   glued_hangul, honorific_after,
                                   katakana_compound, names_a_place, names_someone, starts_a_title, other_franchise, personal_post, surname_after,
                                   used_as_word)
@@ -158,6 +158,7 @@ class MentionDetector:
         char_forms: dict[str, dict[int, bool]] = {}  # form -> {character index: ambiguous}
         homonyms: set[str] = set()  # forms that are also a word or someone else's name (lexicon.homonym)
         word_forms: set[str] = set()  # ... of which a common noun or a place (lexicon.word_homonym: 虎杖, Gojo)
+        loan_forms: set[str] = set()  # ... the kana and hangul of an English-word character (チョッパー, 클라우드)
         for wi, work in enumerate(works):
             self.work_ids.append(str(work["id"]))
             listed_titles = [str(t) for t in work.get("titles") or []]
@@ -179,11 +180,16 @@ class MentionDetector:
                         # a Han form is a word only by the Chinese dictionary (HanWords below): 乔巴 and 林克
                         # are transliterations, not the words chopper and link
                         long_romaji = common and _long_vowel_romaji(name, form)
+                        loan = common and one_word and _kana_or_hangul(form)  # チョッパー, 쵸파, クラウド
                         ambiguous = is_common(form) or (common and one_word and not _han_only(form)
-                                                        and not long_romaji) or (name in implied and _han_only(form))
+                                                        and not long_romaji and not loan) or (
+                            name in implied and _han_only(form))
                         known = char_forms.setdefault(form, {})
                         known[ci] = known.get(ci, True) and ambiguous
-                        if long_romaji and not ambiguous:
+                        if loan and not ambiguous:
+                            homonyms.add(form)  # チョッパー, 쵸파: counted when the post says it strongly (see
+                            loan_forms.add(form)  # _uncorroborated), not by a word of fandom nor its own hashtag
+                        elif long_romaji and not ambiguous:
                             homonyms.add(form)  # Choppaa, Pawaa: counted when corroborated, as homonyms are
                         elif homonym(form, own_readings, own_han, words):
                             homonyms.add(form)
@@ -205,6 +211,7 @@ class MentionDetector:
         listed = {normalise(str(n)).strip() for work in works for c in work.get("characters") or []
                   for n in c.get("names") or []}
         self._word_forms = frozenset(word_forms)
+        self._loan_forms = frozenset(loan_forms)
         self._made_hiragana = frozenset(f for f in char_forms if f not in listed and all(
             is_hiragana(c) for c in f))
         # what a title writes before its character's name (超级 of 超级马力欧, スーパー of スーパーマリオ): before any form
@@ -591,9 +598,20 @@ class MentionDetector:
         not another of their work's characters, not words of fandom, not an AI marker, not a hashtag, not the name
         disguised as uploaders disguise names to dodge filters (S U K U N A, ＳＡＳＵＫＥ: nobody spells a fish cake
         so)."""
-        if generated or self._tag_corroborates(raw, text, char_hits) or any(
-                not e.homonym and not e.ambiguous for *_, e in char_hits) or corroborated(text):
+        loans = {e.form for *_, e in char_hits if e.form in self._loan_forms}
+        if loans and generated and ai_context.talk_about_ai(text):
+            generated = False  # クラウド比較 beside 生成AIサービスの解説: talk about AI, the loanword its word
+        if generated or any(not e.homonym and not e.ambiguous for *_, e in char_hits):
             return char_hits  # ... nor another character named for sure ("Luffy. Naruto too")
+        # the kana and hangul of an English-word character (チョッパー, 클라우드) are loanwords of everyday speech (the
+        # chopper bass, the cloud server): only the words of fan goods and art right after it say it is the character
+        # (チョッパーのぬいぐるみ, 쵸파 인형), or cosplay in the post; not its own hashtag nor "vs" or "season"
+        goods = {h.index for _, _, e, h in char_hits if h.form in loans and fan_goods(text, e)} if loans else set()
+        if self._tag_corroborates(raw, text, char_hits) or corroborated(text):
+            if not loans:
+                return char_hits
+            return [(fi, b, e, dataclasses.replace(h, ambiguous=True) if h.form in loans and h.index not in goods else h)
+                    for fi, b, e, h in char_hits]
         by_work: dict[int, set[int]] = {}
         for *_, e in char_hits:
             if not e.ambiguous:
@@ -602,6 +620,7 @@ class MentionDetector:
         for fi, begin, end, entry in char_hits:
             wi = self.characters[entry.index][1]
             if entry.homonym and not entry.ambiguous and wi not in named_works and len(by_work[wi]) < 2 and (
+                    entry.index not in goods) and (
                     as_written(raw[FIELDS[fi]], text[begin:end]).casefold() == entry.form) and not (
                     entry.form in self._word_forms and honorific_after(text, end)) and not self._full_name(
                     text, begin, end, entry):
@@ -750,6 +769,10 @@ def _mixed_letters(written: str) -> bool:
     or Greek lookalikes: Pｏｗer, Ѕаѕuке): a disguise, as nobody types a word so; a name all in one style is a font."""
     return any("a" <= c <= "z" or "A" <= c <= "Z" for c in written) and any(
         "\uff21" <= c <= "\uff5a" or c in LOOKALIKES for c in written)  # not accents: Zoë is no disguise
+
+
+def _kana_or_hangul(form: str) -> bool:
+    return all(is_katakana(c) or is_hiragana(c) or is_hangul(c) or c == "ー" for c in form)
 
 
 def _invisible_inside(written: str) -> bool:
