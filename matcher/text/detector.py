@@ -620,7 +620,7 @@ class MentionDetector:
         for fi, begin, end, entry in char_hits:
             wi = self.characters[entry.index][1]
             if entry.homonym and not entry.ambiguous and wi not in named_works and len(by_work[wi]) < 2 and (
-                    entry.index not in goods) and (
+                    entry.index not in goods) and not _english_subject(raw[FIELDS[fi]], text[begin:end]) and (
                     as_written(raw[FIELDS[fi]], text[begin:end]).casefold() == entry.form) and not (
                     entry.form in self._word_forms and honorific_after(text, end)) and not self._full_name(
                     text, begin, end, entry):
@@ -769,6 +769,26 @@ def _mixed_letters(written: str) -> bool:
     or Greek lookalikes: Pｏｗer, Ѕаѕuке): a disguise, as nobody types a word so; a name all in one style is a font."""
     return any("a" <= c <= "z" or "A" <= c <= "Z" for c in written) and any(
         "\uff21" <= c <= "\uff5a" or c in LOOKALIKES for c in written)  # not accents: Zoë is no disguise
+
+
+# a capitalised name opening an English clause, then its possessive and a noun, a verb in -ing or -ed, or a verb in -s
+# before its object ("Nami draws the map", "Riku's keyblade", "Denji eating bread"; not "Naruto whirlpools boat tour":
+# a plural noun): not after another capitalised word (Paul Mario Rossi)
+_SUBJECT = re.compile(r"(?:^\W?|[.!?,;:]\s|\s(?:and|but|when|while|so|then|as|if)\s)"
+                      r"([A-Z][a-z]+)(?:'s [a-z]+| [a-z]{2,}(?:ing|ed)| [a-z]{2,}s (?:the|a|an|his|her|my|your|their|its|our"
+                      r"|this|that|some|every|everyone|everything|him|them|me|us))(?![A-Za-z'])")
+
+
+def _english_subject(raw_field: str, form: str) -> bool:
+    """Whether the Latin name FORM (canonical) is written in RAW_FIELD as the capitalised subject of an English clause,
+    its next word an English word: a character doing something in a fan's sentence, not a Japanese word (nami the wave,
+    sora the sky), which an English sentence does not hold."""
+    if not latin_only(form) or " " in form or not raw_field[:1].isascii():
+        return False
+    for m in _SUBJECT.finditer(raw_field):
+        if m.group(1).casefold() == form:
+            return True
+    return False
 
 
 def _kana_or_hangul(form: str) -> bool:
