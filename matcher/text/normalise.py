@@ -93,7 +93,8 @@ _TABLE = _FoldTable()
 def _prepare(text: str) -> str:
     if _NEEDS_NFKC.search(text):
         text = unicodedata.normalize("NFKC", text)
-    text = _IN_WORD_LOOKALIKE.sub(_in_word_lookalike, text)
+    if "$" in text or not text.isascii():
+        text = _IN_WORD_LOOKALIKE.sub(_in_word_lookalike, text)
     if "/" in text:
         text = _WITH.sub(_with, text)
     text = _CAMEL.sub(SPACE, text)
