@@ -27,7 +27,7 @@ _VIA_AFTER = ("de seisei", "de tsukutta", "de tsukurimashita", "de sakusei", "de
 # generator -> forms that name it as a generator; a "*" form is also taken after a "made with"-like word
 GENERATORS: dict[str, tuple[str, ...]] = {
     "sora": ("sora2", "sora 2", "openai sora", "sora openai", "open ai sora", "sora open ai", "sora ai", "soraai", "sora app", "sora2ai",
-             "*sora", "sora by openai", "sora video", "sora 2 pro", "ソラ2", "소라2로", "소라 2로", "소라2 ai"),
+             "*sora", "sora by openai", "sora video", "sora 2 pro", "ソラ2", "ソラ 2", "소라2", "소라 2", "소라2로", "소라 2로", "소라2 ai"),
     "veo": ("veo3", "veo 3", "veo2", "veo 2", "google veo", "veo ai", "veoai", "*veo", "veo3 1", "flow veo"),
     "kling": ("kling", "KlingAI", "kling ai", "可灵", "可靈"),
     "runway": ("RunwayML", "runway ml", "runway gen", "runway ai", "runwayai", "*runway", "runway aleph", "런웨이로 만", "런웨이 gen", "ランウェイで作"),

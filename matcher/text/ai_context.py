@@ -87,7 +87,11 @@ _INDIRECT_QUESTION = re.compile(r"(?:^| )(?:ask|asks|asked|asking|wonder|wonders
 # a Japanese or Korean denial that ends the marker's clause, words between ("AIボイスではありません", "AI로 만든 거
 # 아니에요", "AI 영상 절대 아닙니다")
 _CJK_DENIAL_END = re.compile(r"(?:(?:では|じゃ)(?:ない|ありません|ないです|なかった)(?:よ|です|ね|よね)?|아닙니다|아니에요|아니예요"
-                             r"|아니야|아니고|아닌데|아님|아냐|않았어요|않았습니다) ?$")
+                             r"|아니야|아니고|아닌데|아님|아냐|않았어요|않았습니다"
+                             # an act with AI banned: the act made a noun (の, こと, 것) then 禁止 / 금지 end the clause
+                             # (AIに描かせるのは禁止です, AI로 만드는 것은 금지); not 転載禁止 after AIで作った (the reposting)
+                             r"|(?:の|こと)(?:は|を|も)? ?禁止(?:です|します|だ|だよ|で(?:お願い)?(?:します)?)?"
+                             r"|것(?:은|을|도)? ?금지(?:입니다|예요|이에요|해요)?) ?$")
 # what others believe or say of the clip, in the marker's clause before it ("People think this Zoro clip is AI",
 # "everyone says my animation is AI", "commenters assume"): reported, not said
 _REPORTED = re.compile(r"(?:^| )(?:[a-z]+ers|people|everyone|everybody|they|some|many|commenters|comments|folks|viewers|someone"
@@ -189,10 +193,8 @@ def generator_as_topic(text: str, begin: int, end: int) -> bool:
     """Whether a generator named at [begin, end) is what the words around it talk about ("a talk about Sora 2 and
     copyright", Sora 2について, 关于可灵), or the service rather than the maker ("Sora 2 invite codes giveaway",
     Sora 2招待コード), not what made the clip."""
-    words = _words_before(text, begin, 1)
     after = [w for w in text[end:end + 20].split("\x1f", 1)[0].split() if not w.isdigit()]  # Kling 2.1 access
-    return bool(words) and words[-1] in TOPIC_BEFORE or text[max(0, begin - 3):begin].rstrip(" ").endswith(
-        _CJK_TOPIC_BEFORE) or bool(_TOPIC_AFTER.match(text, end)) or bool(after) and (
+    return about(text, begin, end) or bool(after) and (
         after[0] in SERVICE_AFTER or after[0].startswith(("招待", "邀请", "邀請", "초대")))
 
 
@@ -284,6 +286,44 @@ def person_called_ai(text: str, end: int) -> bool:
     return bool(_HONORIFIC_AFTER.match(text, end))
 
 
+# ... and the person the post is about: AI with an honorific not followed by a particle of an agent or a means (歌手の
+# AIさんの名曲, AIさん、新曲おめでとう; not AIさんに作ってもらった, AIさんが描いた: AI as the maker, spoken of in jest)
+_PERSON_AI = re.compile(r"(?<![0-9a-z])ai ?(?:さん|ちゃん|さま|様|氏|씨|님)(?! ?(?:に|が|で|에게|한테|가|이|로))")
+
+
+def person_in_post(text: str) -> bool:
+    """Whether the post (canonical text) speaks of a person called AI (see _PERSON_AI): then its every bare AI, its
+    #AI tag too, is that person (the singer AI's new single)."""
+    return "ai" in text and bool(_PERSON_AI.search(text))
+
+
+# the thumbnail named in a marker's clause: AI or a generator that made the thumbnail only ("made this thumbnail with
+# AI", "only the thumb is Midjourney", サムネはMidjourneyで作りました), not the clip
+_THUMBNAIL = re.compile(r"(?:^| )(?:thumbnail|thumbnails|thumb|thumbs|thumbnail art)(?= |$)|サムネ|封面|缩略图|縮圖|썸네일")
+
+
+def thumbnail_only(raw_field: str, at: int, stop_at: int) -> bool:
+    """Whether the clause of RAW_FIELD holding the marker written at [AT, STOP_AT) names the thumbnail."""
+    return bool(_THUMBNAIL.search(_clause_before(raw_field, at)) or _THUMBNAIL.search(_clause_after(raw_field, stop_at)))
+
+
+def about(text: str, begin: int, end: int) -> bool:
+    """Whether the marker at [begin, end) is what the words around it talk about: "about", "regarding" right before it
+    (thoughts about AI art), 关于 before it, について / 에 대한 after it (生成AIについて思うこと)."""
+    words = _words_before(text, begin, 1)
+    return bool(words) and words[-1] in TOPIC_BEFORE or text[max(0, begin - 3):begin].rstrip(" ").endswith(
+        _CJK_TOPIC_BEFORE) or bool(_TOPIC_AFTER.match(text, end))
+
+
+TREATED_WINDOW = 2  # words after "made with AI" read, in its clause, for a treatment ("made with AI translation")
+
+
+def treated_after(raw_field: str, stop_at: int) -> bool:
+    """Whether the words right after an AI phrase ending in AI ("made with AI") and written up to STOP_AT, in its clause,
+    are a treatment of existing footage: "subtitles made with AI translation", "cleaned with AI noise removal"."""
+    return any(w.startswith(OTHER_USE_STEMS) for w in _clause_after(raw_field, stop_at).split()[:TREATED_WINDOW])
+
+
 def ai_spelled_otherwise(raw_text: str) -> bool:
     """Whether the post (the fields as they appeared) spells out another AI (artificial insemination, Amnesty
     International): then its bare AI is that."""
@@ -305,7 +345,8 @@ OTHER_USE_STEMS = ("upscal", "enhanc", "remaster", "restor", "interpolat", "colo
                    "subtitl", "caption", "translat", "dubb", "sharpen", "stabiliz", "stabilis", "powered", "assistant",
                    "chip", "smartphone", "phone", "laptop", "camera", "chatbot", "speaker", "vacuum", "cooker",
                    "fridge", "refrigerator", "feature", "translator", "noise", "denoise", "deblur", "sharpen",
-                   "clean", "remov", "narrat", "voiceover")  # "AI-cleaned audio", "audio cleaned up with AI"
+                   "clean", "remov", "narrat", "voiceover",
+                   "separat", "isolat", "extract")  # "AI vocal separation", "vocals isolated with AI": existing audio  # "AI-cleaned audio", "audio cleaned up with AI"
 OTHER_USE_WINDOW = 2  # words after a bare AI read for those stems (AI frame interpolation)
 OTHER_USE_PURPOSE_WINDOW = 5  # ... or after "to" / "for" right after it (AI to add Spanish subtitles)
 OTHER_USE_REACH = 4  # words before a bare AI read for them ("dubbed in Spanish with AI")
@@ -318,7 +359,10 @@ MAKING_WORDS = frozenset(("made", "make", "making", "generated", "generate", "ge
 # 字幕はAIで, AI 자막, AI 업스케일)
 CJK_OTHER_USE = ("字幕", "翻訳", "翻译", "翻譯", "高画質", "高畫質", "高画质", "アップスケール", "アプコン", "補間", "补帧",
                  "補幀", "修复", "修復", "超分", "画質", "画质", "カラー化", "上色", "搭載", "搭载", "機能", "功能", "家電",
-                 "家电", "자막", "번역", "업스케일", "화질", "복원", "리마스터", "탑재", "기능", "가전")
+                 "家电", "자막", "번역", "업스케일", "화질", "복원", "리마스터", "탑재", "기능", "가전",
+                 # existing audio: the vocals taken out of a song (AIでボーカル抜き, 人声分离, 보컬 제거)
+                 "ボーカル抜", "ボーカル除去", "ボーカル分離", "音源分離", "人声分离", "人聲分離", "伴奏提取", "보컬 제거",
+                 "보컬제거", "보컬 분리", "음원 분리", "음원분리")
 CJK_OTHER_USE_REACH = 4  # characters before the AI read for such a word (字幕はAIで)
 # ... with a particle of means or object between (AIで高画質化, AIによる字幕, AI로 복원)
 _CJK_OTHER_USE_RE = re.compile("|".join(CJK_OTHER_USE))
@@ -359,7 +403,8 @@ _TALK = re.compile(
     r"|webinar|seminar|lecture|conference|keynote|explained|explainer|review|reviews|pricing|price|prices"
     r"|comparison|compared)(?=[ \x1f]|$)"
     r"|著作権|弁護士|法律|規制|ニュース|勉強会|講演|セミナー|レビュー|料金|版权|版權|律师|律師|新闻|新聞|监管|監管|测评|評測"
-    r"|저작권|변호사|법률|규제|뉴스|세미나|리뷰")
+    r"|저작권|변호사|법률|규제|뉴스|세미나|리뷰"
+    r"|比較|比较|解説|解说|解說|비교|해설")  # comparison, explainer, as in English
 
 
 def talk_about_ai(text: str) -> bool:

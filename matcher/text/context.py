@@ -423,6 +423,22 @@ _CJK_FANDOM_RE = re.compile(
     "|アクスタ|缶バッジ|グッズ|ぬいぐるみ|らくがき|落書き|お絵描き|ダンス|手绘|周边|谷子|댄스|굿즈|아크릴")
 
 
+# words of fan goods and fan art in Japanese, Chinese and Korean (what fans make and buy of a character) right after a
+# name, in its field: what says the katakana or hangul of an English-word character is the character (チョッパーの
+# ぬいぐるみ, チョッパーの手描きイラスト, 쵸파 인형, 乔巴手办); or cosplay anywhere in the post (ソラのキーブレード #コスプレ)
+FAN_GOODS_REACH = 8  # characters between the name and the word of goods (の, 手描き, 의)
+_CJK_FAN_GOODS = re.compile(f"[^\x1f]{{0,{FAN_GOODS_REACH}}}?"
+                            "(?:ぬいぐるみ|ぬい|フィギュア|アクスタ|缶バッジ|グッズ|イラスト(?!素材)|ファンアート|描いてみた|らくがき|落書き"
+                            "|手办|手辦|周边|周邊|公仔|玩偶|同人|팬아트|피규어|인형|굿즈|아크릴)")
+_COSPLAY = re.compile(r"コスプレ|코스프레|角色扮演|(?:^|[ \x1f])(?:cosplay|cosplayer|cos)(?=[ \x1f]|$)")
+
+
+def fan_goods(text: str, end: int) -> bool:
+    """Whether the name ending at END is followed by a word of fan goods or art in its field, or the post (canonical
+    text) speaks of cosplay (_CJK_FAN_GOODS, _COSPLAY)."""
+    return bool(_CJK_FAN_GOODS.match(text, end)) or bool(_COSPLAY.search(text))
+
+
 # an honorific right after a name: a person (a word takes none: 煉獄さん, "rengoku san" are someone, not purgatory)
 _HONORIFIC_AFTER = re.compile(r"(?: |-)?(?:san|sama|sensei|kun|chan|dono)(?![a-z0-9])|さん|さま|様|先生|くん|君|ちゃん|殿|氏"
                               r"| ?(?:님|씨)")
@@ -496,7 +512,7 @@ _COUNT_WORDS = frozenset(("two", "three", "four", "five", "six", "seven", "eight
 
 
 # a Japanese counter of things right after a number (ナルト2枚, 3切れ, 1本): the name before is a thing counted
-_COUNTED_AFTER = re.compile(r" ?[0-9]+ ?(?:枚|切れ|きれ|個|本|杯|皿|袋|箱|パック|つ|コ)")
+_COUNTED_AFTER = re.compile(r" ?(?:[0-9]+|[一二三四五六七八九十何数]+) ?(?:枚|切れ|きれ|個|本|杯|皿|袋|箱|パック|つ|コ)")  # ナルト三枚
 
 
 def counted_unit(text: str, begin: int, end: int | None = None) -> bool:

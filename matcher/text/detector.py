@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import jaconv
 
 from matcher.text import ai, ai_context
-from matcher.text.context import (HanWords, corroborated, counted_noun, counted_unit, crossover, fandom_post,
+from matcher.text.context import (HanWords, corroborated, counted_noun, counted_unit, crossover, fan_goods, fandom_post,
                                   glued_hangul, honorific_after,
                                   katakana_compound, names_a_place, names_someone, starts_a_title, other_franchise, personal_post, surname_after,
                                   used_as_word)
@@ -158,6 +158,7 @@ class MentionDetector:
         char_forms: dict[str, dict[int, bool]] = {}  # form -> {character index: ambiguous}
         homonyms: set[str] = set()  # forms that are also a word or someone else's name (lexicon.homonym)
         word_forms: set[str] = set()  # ... of which a common noun or a place (lexicon.word_homonym: 虎杖, Gojo)
+        loan_forms: set[str] = set()  # ... the kana and hangul of an English-word character (チョッパー, 클라우드)
         for wi, work in enumerate(works):
             self.work_ids.append(str(work["id"]))
             listed_titles = [str(t) for t in work.get("titles") or []]
@@ -179,11 +180,16 @@ class MentionDetector:
                         # a Han form is a word only by the Chinese dictionary (HanWords below): 乔巴 and 林克
                         # are transliterations, not the words chopper and link
                         long_romaji = common and _long_vowel_romaji(name, form)
+                        loan = common and one_word and _kana_or_hangul(form)  # チョッパー, 쵸파, クラウド
                         ambiguous = is_common(form) or (common and one_word and not _han_only(form)
-                                                        and not long_romaji) or (name in implied and _han_only(form))
+                                                        and not long_romaji and not loan) or (
+                            name in implied and _han_only(form))
                         known = char_forms.setdefault(form, {})
                         known[ci] = known.get(ci, True) and ambiguous
-                        if long_romaji and not ambiguous:
+                        if loan and not ambiguous:
+                            homonyms.add(form)  # チョッパー, 쵸파: counted when the post says it strongly (see
+                            loan_forms.add(form)  # _uncorroborated), not by a word of fandom nor its own hashtag
+                        elif long_romaji and not ambiguous:
                             homonyms.add(form)  # Choppaa, Pawaa: counted when corroborated, as homonyms are
                         elif homonym(form, own_readings, own_han, words):
                             homonyms.add(form)
@@ -205,6 +211,7 @@ class MentionDetector:
         listed = {normalise(str(n)).strip() for work in works for c in work.get("characters") or []
                   for n in c.get("names") or []}
         self._word_forms = frozenset(word_forms)
+        self._loan_forms = frozenset(loan_forms)
         self._made_hiragana = frozenset(f for f in char_forms if f not in listed and all(
             is_hiragana(c) for c in f))
         # what a title writes before its character's name (超级 of 超级马力欧, スーパー of スーパーマリオ): before any form
@@ -484,7 +491,7 @@ class MentionDetector:
             reading = jaconv.kata2hira(form)
             return any(reading in _han_readings(run) for run in _HAN_RUN.findall(text))
         if all(HAN.match(c) for c in form):
-            readings = _han_readings(form)
+            readings = _han_word_readings(form)  # 虎杖 (いたどり); not 虎杖悠仁, whose first word only is the plant
             return any(len(r) > 1 and (kana := jaconv.hira2kata(r)) in text and kana not in self.automaton
                        for r in readings)
         return False
@@ -591,9 +598,20 @@ class MentionDetector:
         not another of their work's characters, not words of fandom, not an AI marker, not a hashtag, not the name
         disguised as uploaders disguise names to dodge filters (S U K U N A, ＳＡＳＵＫＥ: nobody spells a fish cake
         so)."""
-        if generated or self._tag_corroborates(raw, text, char_hits) or any(
-                not e.homonym and not e.ambiguous for *_, e in char_hits) or corroborated(text):
+        loans = {e.form for *_, e in char_hits if e.form in self._loan_forms}
+        if loans and generated and ai_context.talk_about_ai(text):
+            generated = False  # クラウド比較 beside 生成AIサービスの解説: talk about AI, the loanword its word
+        if generated or any(not e.homonym and not e.ambiguous for *_, e in char_hits):
             return char_hits  # ... nor another character named for sure ("Luffy. Naruto too")
+        # the kana and hangul of an English-word character (チョッパー, 클라우드) are loanwords of everyday speech (the
+        # chopper bass, the cloud server): only the words of fan goods and art right after it say it is the character
+        # (チョッパーのぬいぐるみ, 쵸파 인형), or cosplay in the post; not its own hashtag nor "vs" or "season"
+        goods = {h.index for _, _, e, h in char_hits if h.form in loans and fan_goods(text, e)} if loans else set()
+        if self._tag_corroborates(raw, text, char_hits) or corroborated(text):
+            if not loans:
+                return char_hits
+            return [(fi, b, e, dataclasses.replace(h, ambiguous=True) if h.form in loans and h.index not in goods else h)
+                    for fi, b, e, h in char_hits]
         by_work: dict[int, set[int]] = {}
         for *_, e in char_hits:
             if not e.ambiguous:
@@ -602,6 +620,7 @@ class MentionDetector:
         for fi, begin, end, entry in char_hits:
             wi = self.characters[entry.index][1]
             if entry.homonym and not entry.ambiguous and wi not in named_works and len(by_work[wi]) < 2 and (
+                    entry.index not in goods) and not _english_subject(raw[FIELDS[fi]], text[begin:end]) and (
                     as_written(raw[FIELDS[fi]], text[begin:end]).casefold() == entry.form) and not (
                     entry.form in self._word_forms and honorific_after(text, end)) and not self._full_name(
                     text, begin, end, entry):
@@ -683,6 +702,13 @@ def _han_readings(run: str) -> frozenset[str]:
     return frozenset(token["hira"] for token in _kakasi().convert(run) if token["hira"] != token["orig"])
 
 
+@functools.lru_cache(maxsize=4096)
+def _han_word_readings(run: str) -> frozenset[str]:
+    """The hiragana readings of RUN when pykakasi's dictionary reads it as one word (虎杖 -> いたどり; none for 虎杖悠仁,
+    read as two words: a full name whose first word is a plant's name is no plant)."""
+    return frozenset(t["hira"] for t in _kakasi().convert(run) if t["orig"] == run and t["hira"] != run)
+
+
 @functools.cache
 def _kakasi():
     import pykakasi
@@ -731,7 +757,8 @@ def _spelled_apart(raw: dict, text: str, char_hits, generators: list[tuple[int, 
         if h.ambiguous and is_latin_alnum(text[b]) and e - b > 3 and not any(
                 gb <= b and e <= ge for gb, ge in generators):
             written = as_written(raw[FIELDS[fi]], text[b:e])
-            if _SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written):
+            if (_SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written) or (
+                    _invisible_inside(written))) and not used_as_word(text, b, e):  # "L<ZWNJ>i<ZWNJ>n<ZWNJ>k in bio"
                 h = dataclasses.replace(h, ambiguous=False)
         out.append((fi, b, e, h))
     return out
@@ -744,14 +771,49 @@ def _mixed_letters(written: str) -> bool:
         "\uff21" <= c <= "\uff5a" or c in LOOKALIKES for c in written)  # not accents: Zoë is no disguise
 
 
+# a capitalised name opening an English clause, then its possessive and a noun, a verb in -ing or -ed, or a verb in -s
+# before its object ("Nami draws the map", "Riku's keyblade", "Denji eating bread"; not "Naruto whirlpools boat tour":
+# a plural noun): not after another capitalised word (Paul Mario Rossi)
+_SUBJECT = re.compile(r"(?:^\W?|[.!?,;:]\s|\s(?:and|but|when|while|so|then|as|if)\s)"
+                      r"([A-Z][a-z]+)(?:'s [a-z]+| [a-z]{2,}(?:ing|ed)| [a-z]{2,}s (?:the|a|an|his|her|my|your|their|its|our"
+                      r"|this|that|some|every|everyone|everything|him|them|me|us))(?![A-Za-z'])")
+
+
+def _english_subject(raw_field: str, form: str) -> bool:
+    """Whether the Latin name FORM (canonical) is written in RAW_FIELD as the capitalised subject of an English clause,
+    its next word an English word: a character doing something in a fan's sentence, not a Japanese word (nami the wave,
+    sora the sky), which an English sentence does not hold."""
+    if not latin_only(form) or " " in form or not raw_field[:1].isascii():
+        return False
+    for m in _SUBJECT.finditer(raw_field):
+        if m.group(1).casefold() == form:
+            return True
+    return False
+
+
+def _kana_or_hangul(form: str) -> bool:
+    return all(is_katakana(c) or is_hiragana(c) or is_hangul(c) or c == "ー" for c in form)
+
+
+def _invisible_inside(written: str) -> bool:
+    """Whether a name as written has invisible characters between its letters (P<ZWSP>o<ZWSP>w<ZWSP>e<ZWSP>r): typed in to
+    dodge a filter, as nobody types a word so."""
+    return any(unicodedata.category(c) == "Cf" for c in written[1:-1])
+
+
 _DOUBLED_VOWEL = re.compile(r"([aiueo])\1")
+_DOUBLED_CONSONANT = re.compile(r"([bcdfghjkmprstz])\1|tch")
 
 
 def _long_vowel_romaji(name: str, form: str) -> bool:
     """Whether FORM is the romaji of the katakana NAME with its long vowel written double (チョッパー: choppaa, パワー:
-    pawaa): a common-word character's name (Chopper, Power) spelled so is the Japanese name romanised, not the English
-    word, which no one writes so; it is read as a homonym (counted when the post corroborates it), not as a word."""
-    return "ー" in name and latin_only(form) and bool(_DOUBLED_VOWEL.search(form))
+    pawaa), or with its small tsu dropped (chopa, chopaa): a common-word character's name (Chopper, Power) spelled so is
+    the Japanese name romanised, not the English word, which no one writes so; it is read as a homonym (counted when the
+    post corroborates it), not as a word. "choppa" stays a word (slang)."""
+    if not latin_only(form):
+        return False
+    return "ー" in name and bool(_DOUBLED_VOWEL.search(form)) or "ッ" in name and not _DOUBLED_CONSONANT.search(
+        form) and not is_common(form)
 
 
 def _short_name(form: str) -> bool:
@@ -930,7 +992,7 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
     the words around deny, criticise or ask about (ai_context), nor AI in the game's sense (the CPU AI)."""
     negations = [(fi, b, e) for fi, b, e, entry in hits if entry.kind == ai.NEGATION]
     seen = set()
-    hand_made = love = other_ai = None  # read once, when a marker needs them
+    hand_made = love = other_ai = person = thumbs = None  # read once, when a marker needs them
     read_off: list[tuple[int, int, int, tuple]] = []  # markers the words around read as no claim (denied, asked, ...)
     kept: list[tuple[int, AIMarker]] = []
     # the longer markers first: a marker the words around read as no claim takes the shorter markers inside it with it
@@ -953,6 +1015,11 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                 other_ai = ai_context.ai_spelled_otherwise(" ".join(raw[f] for f in FIELDS))
             if other_ai:
                 continue  # "cattle AI technician" beside "artificial insemination"
+            if person is None:
+                person = ai_context.person_in_post(text)
+            if person:
+                read_off.append((fi, b, e, (entry.kind, entry.marker)))
+                continue  # 歌手のAIさんの名曲カバー: the title's "AI 新曲" and the tag #AI are the singer too
         at, stop = _raw_span(raw_field, text, seps[fi - 1] + 1 if fi else 0, b, e)
         written = raw_field[at:stop]
         if entry.ambiguous and not ai.camel_written(written):
@@ -961,6 +1028,11 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
             continue  # "stable diffusion of ink in water": the words, in lower case before "of"
         if " " in written.strip() and ai_context.across_clauses(written):
             continue  # "subtitles by AI, clip from ep 1": no "AI clip"
+        if thumbs is None:
+            thumbs = bool(_THUMB_HINT.search(" ".join(raw[f] for f in FIELDS)))
+        if thumbs and ai_context.thumbnail_only(raw_field, at, stop):
+            read_off.append((fi, b, e, (entry.kind, entry.marker)))
+            continue  # "only the thumb is Midjourney", サムネはAIで: the thumbnail made, not the clip
         if ai.BARE_AI in entry.form.split() and not ai.upper_ai(written):
             love = ai_context.romaji_love(text) if love is None else love
             if love:
@@ -979,9 +1051,12 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                 read_off.append((fi, b, e, (entry.kind, entry.marker)))
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade", "a talk about Sora 2"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
-                (entry.marker == ai.BARE_AI or entry.marker in ai.MEANS_ONLY) and _other_sense(text, b, e)):
+                (entry.marker == ai.BARE_AI or entry.marker in ai.MEANS_ONLY) and _other_sense(text, b, e)) or (
+                ai_context.about(text, b, e)) or (entry.marker.endswith(f" {ai.BARE_AI}") and ai_context.treated_after(
+                    raw_field, stop)):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))
-            continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI로 업스케일
+            continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI로 업스케일;
+            # 生成AIについて, "thoughts about AI art"; "subtitles made with AI translation"
         if ai_context.asked(raw_field, at, stop) or ai_context.answered_no(
                 raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else ""):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))
@@ -1021,6 +1096,7 @@ def _other_sense(text: str, begin: int, end: int) -> bool:
 
 
 _BARE_AI = re.compile(r"(?<![0-9a-z])ai(?![0-9a-z])")
+_THUMB_HINT = re.compile(r"(?i)thumb|サムネ|封面|缩略图|縮圖|썸네일")  # a post naming its thumbnail: read its markers' clauses
 
 
 # a Han generator's name is also a Chinese word or a word's start (可灵活, 混元一气): it counts with support in the

@@ -44,6 +44,15 @@ def romaji(text: str) -> list[str]:
     return [w.lower() for w in words]
 
 
+_GEMINATE = re.compile(r"([bcdfghjkmprstz])\1|t(?=ch)")
+
+
+def single_consonants(word: str) -> str:
+    """A romaji word with its doubled consonants (the small tsu っ/ッ) written single: choppaa -> chopaa, matcha ->
+    macha."""
+    return _GEMINATE.sub(lambda m: m.group(1) or "", word)
+
+
 def long_vowel_forms(word: str) -> set[str]:
     """A romaji word with its long vowels written every usual way (ou/o/oh, uu/u, ...)."""
     forms = {word}
@@ -98,6 +107,9 @@ def expand_name(name: str, *, swap: bool = True) -> set[str]:
     if roma:
         for words in _long_vowel_word_lists(roma):
             variants |= word_forms(words, swap=swap)
+        if "ッ" in name or "っ" in name:  # チョッパー: chopa, chopaa too (the small tsu dropped, as uploaders type it)
+            for words in _long_vowel_word_lists([single_consonants(w) for w in roma]):
+                variants |= word_forms(words, swap=swap)
     return {v for v in variants if _long_enough(v)}
 
 

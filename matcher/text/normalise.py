@@ -76,12 +76,25 @@ LOOKALIKES = dict(zip("аеорсухіјѕһԁԛԝкӀӏАВЕКМНОРСТХ�
                       "aeopcyxijshdqwkllabekmhopctxyijsabezhikmnoptyxoapvkiu", strict=True))
 
 
+# symbols and Han characters drawn as the letter or kana between which they stand, typed into names to dodge filters:
+# $ and € between Latin letters (A$h K€tchum), and Han characters that look like katakana between katakana (アー二ャ
+# with the kanji 二 for ニ, ロ with 口, カ with 力). Only between two of the letters they stand for: $5, 二人, 一ノ瀬 stay
+_IN_WORD_LOOKALIKES = {"$": "s", "€": "e", "二": "ニ", "口": "ロ", "力": "カ", "工": "エ", "夕": "タ", "卜": "ト", "八": "ハ"}
+_IN_WORD_LOOKALIKE = re.compile(r"[$€](?<=[A-Za-z].)(?=[A-Za-z])|[二口力工夕卜八](?<=[\u30a1-\u30fc].)(?=[\u30a1-\u30fc])")
+
+
+def _in_word_lookalike(m: re.Match) -> str:
+    return _IN_WORD_LOOKALIKES[m.group(0)]
+
+
 _TABLE = _FoldTable()
 
 
 def _prepare(text: str) -> str:
     if _NEEDS_NFKC.search(text):
         text = unicodedata.normalize("NFKC", text)
+    if "$" in text or not text.isascii():
+        text = _IN_WORD_LOOKALIKE.sub(_in_word_lookalike, text)
     if "/" in text:
         text = _WITH.sub(_with, text)
     text = _CAMEL.sub(SPACE, text)
@@ -151,6 +164,7 @@ def _mapped_prepare(text: str) -> tuple[str, list[int]]:
         text2 = "".join(chars)
     else:
         text2, starts = text, list(range(len(text)))
+    text2 = _IN_WORD_LOOKALIKE.sub(_in_word_lookalike, text2)  # one character for one: the starts hold
     if "/" in text2:
         text2, starts = _sub_mapped(_WITH, _with, text2, starts)
     out, src = _sub_mapped(_CAMEL, lambda m: SPACE, text2, starts)
