@@ -29,6 +29,9 @@ _SYLLABLE_SEP = re.compile(r"[_.\-]")
 # "w/" for "with" ("made w/ s o r a"): written out before letters spread apart are joined, so that the w is no letter of
 # the spread word ("w s o r a" would read "wsora")
 _WITH = re.compile(r"(?<![0-9A-Za-z/])[Ww]/([Oo](?![0-9A-Za-z]))?(?![/0-9A-Za-z]*/)")  # w/o: without
+# @ typed for a inside a word to dodge filters (T@njiro, demonsl@yer); not in an address (luffy@gmail.com), where a dot
+# follows the word after it
+_AT_FOR_A = re.compile(r"(?<=[A-Za-z])@(?=[A-Za-z]+(?![A-Za-z0-9.@]))")
 _NEEDS_NFKC = re.compile(r"[^\u0000-\u007f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
 
 
@@ -84,6 +87,8 @@ def _prepare(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
     if "/" in text:
         text = _WITH.sub(_with, text)
+    if "@" in text:
+        text = _AT_FOR_A.sub("a", text)
     text = _CAMEL.sub(SPACE, text)
     if "_" in text or "." in text or "-" in text:
         text = _SYLLABLES.sub(_join_syllables, text)
@@ -153,6 +158,8 @@ def _mapped_prepare(text: str) -> tuple[str, list[int]]:
         text2, starts = text, list(range(len(text)))
     if "/" in text2:
         text2, starts = _sub_mapped(_WITH, _with, text2, starts)
+    if "@" in text2:
+        text2, starts = _sub_mapped(_AT_FOR_A, lambda m: "a", text2, starts)
     out, src = _sub_mapped(_CAMEL, lambda m: SPACE, text2, starts)
     return _sub_mapped(_SYLLABLES, _join_syllables, out, src)
 
