@@ -49,6 +49,8 @@ MIN_HIRAGANA_NAME_CHARS = 4  # ... or this long (ぜんいつ; かかし scarecr
 KATAKANA_SEPARATORS = "\u30a0\u30fb"  # ゠ and ・ stand between the words of a name (ロイド・フォージャー)
 # Han characters fans write right after a name (ナミ推し, ゾロ誕, ルフィ達, サスケ君, ナミ様, ゾロ戦, ゾロ編, ナミ単)
 FAN_KANJI_AFTER = "推誕達様君組派戦編単好愛曲役絵像顔化"
+FAN_WORDS_AFTER = ("推し",)  # the fan's favourite: チョッパー推し (a chopper bike is nobody's 推し)
+HYPHEN_WORD_CHARS = 4  # a syllable or two of romaji after a hyphen make one word with a name (denji-ha, naruto-maki)
 HAN_GIVEN_NAME_CHARS, HAN_SURNAME_CHARS = 2, 2  # 猿飛|佐助: a Han given name after a surname in a Japanese post
 SHORT_SHARED_CHARS = 3  # a kana, hangul or Han name this short may be another work's character's too (デンジ)
 SHORT_LATIN_CHARS = 3  # a Latin name this short is ambiguous (L, Ash) unless run together in a hashtag
@@ -322,10 +324,13 @@ class MentionDetector:
                     text, begin, end + 1, entries[0].form) and not self._after_hangul_name(text, begin):
                 continue
             fi = bisect.bisect_left(seps, begin)
-            if any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
+            if any(e.kind == CHAR for e in entries) and _katakana_word(text, begin, end + 1):
+                words.add(entries[0].form)  # アイ|ドル, ゾロゾロ: one dictionary word holds no name, work named or not
+                entries = tuple(e for e in entries if e.kind not in (CHAR, WORK))
+            elif any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
                 in_context = self._in_context(text, begin, end + 1, entries)
                 if in_context is not entries and (_word_goes_on(text, begin, end + 1, in_context)
-                                                  or counted_unit(text, begin, end + 1) or _katakana_word(text, begin, end + 1)):
+                                                  or counted_unit(text, begin, end + 1)):
                     words.add(entries[0].form)
                 elif in_context is not entries and names_someone(text, begin, end + 1):
                     others.add(entries[0].form)
@@ -378,7 +383,7 @@ class MentionDetector:
             char_hits = self._japanese_words(text, char_hits, work_hits)
         if char_hits and any(h.ambiguous for *_, h in char_hits):
             gens = [(b, e) for _, b, e, h in ai_hits if h.kind == ai.GENERATOR]
-            char_hits = _spelled_apart(raw, text, char_hits, gens)
+            char_hits = _oshi(text, _spelled_apart(raw, text, char_hits, gens))
         if char_hits or work_hits:
             generated = bool(ai_hits) and any(h[3].kind != ai.NEGATION for h in ai_hits)
             self._decide_characters(result, raw, text, char_hits, work_hits, generated)
@@ -506,6 +511,9 @@ class MentionDetector:
             if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
                     raw[FIELDS[fi]], text[begin:end]).islower():
                 continue  # "link in bio", "the power of friendship", "saves in the cloud"
+            if entry.homonym and entry.form in self._one_word_latin and self._hyphen_word(raw[FIELDS[fi]], entry.form):
+                elsewhere.add(entry.index)
+                continue  # "denji-ha" (電磁波): the romaji of a longer word
             if entry.form in self._one_word_latin and counted_noun(text, begin, end):
                 elsewhere.add(entry.index)
                 if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
@@ -533,6 +541,19 @@ class MentionDetector:
                     entry = dataclasses.replace(entry, ambiguous=True)
             out.append((fi, begin, end, entry))
         return _one_sense(out, elsewhere) if elsewhere else out
+
+    def _hyphen_word(self, raw_field: str, form: str) -> bool:
+        """Whether a romaji homonym is written in lower case run into a short lower-case romaji syllable by a hyphen
+        (denji-ha, naruto-maki, nami-nori): Hepburn joins the parts of one word so; not an honorific (kakashi-sensei,
+        denji-kun), a hashtag word or a catalogue name (luffy-x-zoro), nor an English word (nami-swan)."""
+        if f"{form}-" not in raw_field:
+            return False
+        found = _hyphen_re(form).search(raw_field)
+        if not found:
+            return False
+        part = found.group(1)
+        return not honorific_after(f" {part} ", 0) and part not in self._glue and not (
+            len(part) > 2 and part in _common_words())
 
     def _dotted_other(self, raw_field: str, form: str) -> bool:
         """Whether a Han or kana name is one word of a name-dot-joined run none of whose other words is a catalogue
@@ -609,19 +630,27 @@ class MentionDetector:
             out.append((fi, begin, end, entry))
         return out
 
-    @staticmethod
-    def _tag_corroborates(raw: dict, text: str, char_hits) -> bool:
+    def _tag_corroborates(self, raw: dict, text: str, char_hits) -> bool:
         """Whether a homonym written as a hashtag says it is the character: not when the post's title or description
         writes the same romaji form in lower case (kyou no nami wa takai #nami, tanbo no kakashi #kakashi): romaji
-        writes words in lower case and names capitalised, and a namesake post tags its own word; nor a kana, Han or
-        hangul name run into more of its script in its tag (#宿儺かぼちゃ: the pumpkin's tag)."""
+        writes words in lower case and names capitalised, and a namesake post tags its own word; nor when it writes the
+        same form in hiragana (_hiragana_written); nor a kana, Han or hangul name run into more of its script in its tag
+        (#宿儺かぼちゃ: the pumpkin's tag); nor a common noun's tag alone (_word_tag_alone)."""
         tags = {e.form for fi, _, end, e in char_hits if fi == HASHTAGS and e.homonym and not e.ambiguous and (
             latin_only(e.form) or end >= len(text) or not _run_on(text[end]))}  # #宿儺かぼちゃ: the word's tag
         if not tags:
             return False
         words = {e.form for fi, b, end, e in char_hits if fi < HASHTAGS and e.form in tags and latin_only(e.form)
                  and as_written(raw[FIELDS[fi]], text[b:end]).islower()}
+        words |= _hiragana_written(text, tags) | self._word_tag_alone(char_hits, tags)
         return bool(tags - words)
+
+    def _word_tag_alone(self, char_hits, tags: set[str]) -> set[str]:
+        """The TAGS of common nouns or places (lexicon.word_homonym: #itadori the knotweed, #gojo the street) that the
+        title and description do not write: a word's tag among other tags (#foraging #itadori #wildfood) is the
+        word's; a fan who tags the character names it in the text too, or names its work or fandom words."""
+        written = {e.form for fi, *_, e in char_hits if fi < HASHTAGS}
+        return {form for form in tags if form in self._word_forms and form not in written}
 
     def _full_name(self, text: str, begin: int, end: int, entry: Entry) -> bool:
         """Whether the Latin name at [begin, end) has beside it another word of one of the character's Latin full
@@ -672,6 +701,11 @@ def _one_sense(char_hits, elsewhere: set[int]):
             for fi, b, e, h in char_hits]
 
 
+@functools.lru_cache(maxsize=1024)
+def _hyphen_re(form: str) -> re.Pattern:
+    return re.compile(rf"(?<![A-Za-z]){re.escape(form)}-([a-z]{{1,{HYPHEN_WORD_CHARS}}})(?![A-Za-z-])")
+
+
 _NEXT_WORD = re.compile(r" ([a-z\u00e0-\u024f]+)")
 _PREV_WORD = re.compile(r"([a-z\u00e0-\u024f]+) $")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -700,6 +734,14 @@ def _word_goes_on(text: str, begin: int, end: int, entries: tuple[Entry, ...]) -
     return bool(HAN.match(text[end])) or (is_hangul(text[end]) and not any(e.kind == CHAR for e in entries))
 
 
+def _hiragana_written(text: str, tags: set[str]) -> set[str]:
+    """The hiragana TAGS whose form the title or description of the post (canonical TEXT) writes, as a name or inside
+    hiragana text (かかしを作ったよ #かかし, うちのねずこが #ねずこ): hiragana is to a katakana or Han name what lower case
+    is to a capitalised one, the way the word is written; a namesake post tags its own word."""
+    body = text[:text.rfind(FIELD_SEP, 0, text.rfind(FIELD_SEP))]  # title and description
+    return {form for form in tags if all(map(is_hiragana, form)) and form in body}
+
+
 def _run_on(ch: str) -> bool:
     """Whether CH continues a kana, Han or hangul word."""
     return bool(KANA.match(ch) or HAN.match(ch) or HANGUL.match(ch))
@@ -707,8 +749,8 @@ def _run_on(ch: str) -> bool:
 
 def _katakana_word(text: str, begin: int, end: int) -> bool:
     """Whether a katakana name at [begin, end) runs into more katakana that makes one dictionary word with it
-    (リクエスト, ナミダ, ソラマチ; lexicon.one_word): then the post writes that word, and the name alone elsewhere in
-    it is likely its short form (リクありがとう of a request video)."""
+    (リクエスト, ナミダ, ソラマチ, アイドル, ゾロゾロ; lexicon.one_word): no name is there, and the post writes that
+    word, so the name alone elsewhere in it is likely its short form (リクありがとう of a request video)."""
     if end >= len(text) or not is_katakana(text[end]) or not is_katakana(text[begin]):
         return False
     stop = end
@@ -723,18 +765,48 @@ _SPELLED_APART = re.compile(r"[A-Za-z](?P<sep>[-.*_·•~ ]+)[A-Za-z](?:(?P=sep)
 
 
 def _spelled_apart(raw: dict, text: str, char_hits, generators: list[tuple[int, int]]):
-    """CHAR_HITS with the Latin names written letter by letter apart (M.a.r.i.o & L.u.i.g.i plumbing, P-o-w-e-r) made
-    unambiguous: uploaders spell a name so to dodge a filter; nobody spells a word, a place or a business so. Not inside
-    a generator's name ("made w/ s o r a" spells the generator)."""
-    out = []
+    """CHAR_HITS with the Latin names written letter by letter apart (M.a.r.i.o & L.u.i.g.i plumbing, P-o-w-e-r), in
+    mixed letters (Pｏｗer) or in leet (Ch0pper) made unambiguous: uploaders spell a name so to dodge a filter; nobody
+    spells a word, a place or a business so. Not inside a generator's name ("made w/ s o r a" spells the generator),
+    nor when the title or description also writes the name plainly in lower case, the word ("F e r n care ... my
+    fern": the spacing is the title's style)."""
+    out, plain = [], None
     for fi, b, e, h in char_hits:
         if h.ambiguous and is_latin_alnum(text[b]) and e - b > 3 and not any(
                 gb <= b and e <= ge for gb, ge in generators):
             written = as_written(raw[FIELDS[fi]], text[b:e])
-            if _SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written):
-                h = dataclasses.replace(h, ambiguous=False)
+            if _SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written) or (
+                    _LEET_WRITTEN.search(written)):
+                plain = _plain_lower(raw, text, char_hits) if plain is None else plain
+                if h.form not in plain:
+                    h = dataclasses.replace(h, ambiguous=False)
         out.append((fi, b, e, h))
     return out
+
+
+_LEET_WRITTEN = re.compile(r"[A-Za-z][0-9@]+[A-Za-z]")  # Ch0pper, P0w3r, T@njiro as written
+
+
+def _plain_lower(raw: dict, text: str, char_hits) -> set[str]:
+    """The forms the title or description writes as one plain lower-case word (my fern), not spelled apart."""
+    out = set()
+    for fi, b, e, h in char_hits:
+        if fi < HASHTAGS and latin_only(h.form):
+            written = as_written(raw[FIELDS[fi]], text[b:e])
+            if written.isalpha() and written.islower():
+                out.add(h.form)
+    return out
+
+
+def _oshi(text: str, char_hits):
+    """CHAR_HITS with a kana, Han or hangul name that needed its work named (a common-word character: チョッパー)
+    made unambiguous when 推し follows it: a fan's word for the favourite character, not said of a word; only where
+    one character has the name."""
+    spans: dict[tuple[int, int], int] = {}
+    for _, b, e, _h in char_hits:
+        spans[(b, e)] = spans.get((b, e), 0) + 1
+    return [(fi, b, e, dataclasses.replace(h, ambiguous=False) if h.ambiguous and not is_latin_alnum(text[b])
+             and spans[(b, e)] == 1 and text.startswith(FAN_WORDS_AFTER, e) else h) for fi, b, e, h in char_hits]
 
 
 def _mixed_letters(written: str) -> bool:
