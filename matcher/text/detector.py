@@ -25,7 +25,7 @@ from matcher.text.context import (HanWords, corroborated, counted_noun, counted_
                                   katakana_compound, names_a_place, names_someone, starts_a_title, other_franchise, personal_post, surname_after,
                                   used_as_word)
 from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, one_word, word_homonym, word_readings
-from matcher.text.names import expand_name, given_names, short_titles
+from matcher.text.names import expand_name, given_names, short_titles, transposed
 from matcher.text.normalise import FIELD_SEP, LOOKALIKES, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
     HAN,
@@ -191,6 +191,7 @@ class MentionDetector:
                             homonyms.add(form)
                             if word_homonym(form, words):
                                 word_forms.add(form)
+        self._add_typos(char_forms, forms, homonyms, word_forms)
         title_forms = {f for f, entries in forms.items() if entries}
         han_names = {f for f in char_forms if _han_only(f)}
         self._han = HanWords(han_names) if han_names else None
@@ -271,6 +272,23 @@ class MentionDetector:
         # #onepieceluffy, #aiartcommunity, #sora2video)
         self._glue = frozenset(GLUE_WORDS) | {f.replace(" ", "") for f in forms
                                                if latin_only(f) and forms[f][0].kind in (CHAR, WORK)}
+
+    @staticmethod
+    def _add_typos(char_forms: dict[str, dict[int, bool]], forms: dict, homonyms: set[str], word_forms: set[str]):
+        """CHAR_FORMS with the typos of their long one-word Latin names (names.transposed: Zenistu) added, as ambiguous
+        and as much a homonym as the name; not a typo that is another name, a title or an English word."""
+        typos: dict[str, dict[int, bool]] = {}
+        for form, cis in char_forms.items():
+            for typo in transposed(form):
+                if typo not in char_forms and typo not in forms and typo not in _common_words():
+                    known = typos.setdefault(typo, {})
+                    for ci, ambiguous in cis.items():
+                        known[ci] = known.get(ci, True) and ambiguous
+                    if form in homonyms:
+                        homonyms.add(typo)
+                    if form in word_forms:
+                        word_forms.add(typo)
+        char_forms.update(typos)
 
     def _glued(self, text: str, begin: int, end: int, form: str) -> bool:
         """Whether a Latin name run together with other letters (#gojoedit, #luffyxzoro) is glued only to

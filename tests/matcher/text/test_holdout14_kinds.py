@@ -26,7 +26,8 @@ WORKS = [
         {"id": "kakashi", "names": ["はたけカカシ", "Kakashi Hatake", "カカシ", "Kakashi"]}]},
     {"id": "demon-slayer", "titles": ["鬼滅の刃", "Demon Slayer"], "characters": [
         {"id": "tanjiro", "names": ["竈門炭治郎", "炭治郎", "Tanjirō Kamado", "Tanjiro", "たんじろう", "탄지로"]},
-        {"id": "nezuko", "names": ["竈門禰豆子", "禰豆子", "ねずこ", "Nezuko", "네즈코"]}]},
+        {"id": "nezuko", "names": ["竈門禰豆子", "禰豆子", "ねずこ", "Nezuko", "네즈코"]},
+        {"id": "zenitsu", "names": ["我妻善逸", "善逸", "Zenitsu", "ぜんいつ", "젠이츠"]}]},
     {"id": "jujutsu-kaisen", "titles": ["呪術廻戦", "Jujutsu Kaisen", "JJK"], "characters": [
         {"id": "itadori", "names": ["虎杖悠仁", "Yūji Itadori", "Itadori", "虎杖"]}]},
     {"id": "chainsaw-man", "titles": ["チェンソーマン", "Chainsaw Man"], "characters": [
@@ -94,3 +95,25 @@ def test_the_characters_named_so_count(detector, post, expected):
 def test_an_address_is_not_read_as_leet(detector):
     # guard: luffy@gmail.com is an address, not "luffyagmail"
     assert chars(detector, title="business: luffy@gmail.com") == ["luffy"]
+
+
+# a long one-word Latin name typed with two neighbouring letters swapped (the commonest typo) is the name
+@pytest.mark.parametrize("post,expected", [
+    ({"title": "Zenistu thunder breathing, frame by frame", "hashtags": ["#zenistu"]}, ["zenitsu"]),
+    ({"title": "Sephrioth one winged angel piano"}, ["sephiroth"]),
+])
+def test_a_swapped_pair_of_letters_is_a_typo_of_the_name(detector, post, expected):
+    assert chars(detector, **post) == expected
+
+
+# guards: short names have no typo forms (Lnik, Nmai), and the first letter stays
+@pytest.mark.parametrize("title", ["Lnik cable review", "Nmai test", "eZnitsu"])
+def test_short_names_and_first_letters_have_no_typos(detector, title):
+    assert chars(detector, title=title) == []
+
+
+def test_transposed_forms():
+    from matcher.text.names import transposed
+
+    assert "zenistu" in transposed("zenitsu") and "ezntisu" not in transposed("zenitsu")
+    assert transposed("link") == set() and transposed("tony tony chopper") == set()
