@@ -1076,6 +1076,9 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                 raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else ""):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))
             continue  # "did you use AI for this?", これAIで作ったの？, "made by AI?? no, made by me"
+        if ai_context.doubted(raw_field, at) or ai_context.telling_apart(text, e):
+            read_off.append((fi, b, e, (entry.kind, entry.marker)))
+            continue  # "can't tell if it's AI"; AI画像の見分け方: a guide on spotting AI pictures
         key = (entry.kind, entry.marker)
         if key in seen:
             continue
@@ -1104,7 +1107,8 @@ def _other_sense(text: str, begin: int, end: int) -> bool:
     200cc" in a title whose description says "racing the CPU AI"). A tool used on footage is the same sense of the
     word, not carried over ("AI upscaled intro, AI voice" may still say a voice was made)."""
     if ai_context.game_sense(text, begin, end) or ai_context.other_use(text, begin, end) or ai_context.consulted(
-            text, begin, end) or ai_context.trend_after(text, end) or ai_context.market_talk(text):
+            text, begin, end) or ai_context.trend_after(text, end) or ai_context.market_talk(text) or (
+            ai_context.cjk_game_sense(text, begin)):
         return True  # ... or AI the industry: a noun of the trend after it (the AI wave), the stock market's tags
     return text.count("ai") > 1 and any(ai_context.game_sense(text, m.start(), m.end())
                                         for m in _BARE_AI.finditer(text) if m.start() != begin)
