@@ -22,6 +22,9 @@ _SPACES = re.compile(r" {2,}")
 # four or more single Latin letters or digits with a separator between each: "l u f f y" -> "luffy"
 _SPREAD = re.compile(r"(?<![0-9a-z])(?:[0-9a-z] ){3,}[0-9a-z](?![0-9a-z])"
                      r"|(?<![\u3041-\u30ffー])(?:[\u3041-\u30ffー] )+[\u3041-\u30ffー](?![\u3041-\u30ffー])")
+# ... and several words spread so, with wider gaps between the words: "m a d e  w i t h  k l i n g" -> "made with kling"
+_SPREAD_WORDS = re.compile(r"(?<![0-9a-z] )(?<![0-9a-z])(?:[0-9a-z] )+[0-9a-z](?: {2,}(?:[0-9a-z] )+[0-9a-z])+(?![0-9a-z])")
+_WORD_GAP = re.compile(r" {2,}")
 # a word split in short Latin syllables with underscores, dots or dashes to dodge filters: "Pi_ka_chu",
 # "Na-ru-to", "ma.ki.ma" -> "Pikachu" (no spaces: "is a man" stays three words)
 _SYLLABLES = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{1,3}(?:[_.\-][A-Za-z]{1,3})+(?![0-9A-Za-z])")
@@ -103,9 +106,15 @@ def _join_syllables(m: re.Match) -> str:
     return _SYLLABLE_SEP.sub("", m.group(0))
 
 
+def _join_spread_words(m: re.Match) -> str:
+    return SPACE.join(word.replace(SPACE, "") for word in _WORD_GAP.split(m.group(0)))
+
+
 def normalise(text: str) -> str:
     """The canonical form of TEXT (a name or a field of a post), padded with one space on each side."""
     text = _prepare(text or "").translate(_TABLE)
+    if "  " in text:
+        text = _SPREAD_WORDS.sub(_join_spread_words, text)
     text = _SPACES.sub(SPACE, text)
     if " " in text:
         text = _SPREAD.sub(lambda m: m.group(0).replace(SPACE, ""), text)
@@ -130,7 +139,9 @@ def normalise_mapped(text: str) -> tuple[str, list[int]]:
             out.append(piece)
             src.extend([pos] * len(piece))
     s, src = "".join(out), src
-    # collapse space runs, then join spread letters, keeping the map
+    # join words spread with wider gaps, collapse space runs, then join spread letters, keeping the map
+    if "  " in s:
+        s, src = _sub_mapped(_SPREAD_WORDS, _join_spread_words, s, src)
     s, src = _sub_mapped(_SPACES, lambda m: SPACE, s, src)
     s, src = _sub_mapped(_SPREAD, lambda m: m.group(0).replace(SPACE, ""), s, src)
     lead = len(s) - len(s.lstrip(SPACE))

@@ -40,3 +40,22 @@ def test_doubt_game_and_telling_apart_are_no_claim(detector, post):
 ])
 def test_claims_stand(detector, post):
     assert ai_flag(detector, **post) is True
+
+
+# AI spelled with a hyphen or an underscore in capitals (A-I, A_I) is the bare AI, as "A I" and "A.I" are; words spread
+# letter by letter with wider gaps between the words are read word by word ("m a d e  w i t h  k l i n g")
+@pytest.mark.parametrize("post", [
+    {"title": "Luffy dance challenge", "description": "100% A-I"},
+    {"title": "L u f f y  g e a r  5", "description": "m a d e  w i t h  k l i n g"},
+])
+def test_spelled_claims_count(detector, post):
+    assert ai_flag(detector, **post) is True
+
+
+def test_spread_words_are_read_word_by_word():
+    from matcher.text.normalise import normalise, normalise_mapped
+
+    assert normalise("m a d e  w i t h  k l i n g") == " made with kling "
+    assert normalise_mapped("m a d e  w i t h  k l i n g")[0] == " made with kling "
+    assert normalise("l u f f y") == " luffy "  # one word spread, as before (guard)
+    assert normalise("a b c  is  easy") == " a b c is easy "  # guard: no two spread words, nothing joined
