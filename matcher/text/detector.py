@@ -25,7 +25,7 @@ from matcher.text.context import (HanWords, corroborated, counted_noun, counted_
                                   katakana_compound, names_a_place, names_someone, starts_a_title, other_franchise, personal_post, surname_after,
                                   used_as_word)
 from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, one_word, word_homonym, word_readings
-from matcher.text.names import expand_name, given_names, short_titles, transposed
+from matcher.text.names import expand_name, given_names, kana_with_title, short_titles, transposed
 from matcher.text.normalise import FIELD_SEP, LOOKALIKES, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
     HAN,
@@ -176,7 +176,8 @@ class MentionDetector:
                 own_readings = japanese_readings(names)
                 words = word_readings(names)  # 虎杖 the knotweed: Itadori, いたどり are it too
                 for name in names + implied:
-                    one_word = " " not in normalise(name).strip()
+                    # a kana name with a title after it (ピーチ姫) is no common word, whatever its one-word names are
+                    one_word = " " not in normalise(name).strip() and not kana_with_title(name)
                     for form in expand_name(name):
                         # a Han form is a word only by the Chinese dictionary (HanWords below): 乔巴 and 林克
                         # are transliterations, not the words chopper and link

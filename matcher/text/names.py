@@ -39,13 +39,20 @@ def _opencc(config: str):
 
 
 def romaji(text: str) -> list[str]:
-    """Hepburn romaji words of a kana name ('' for a name with Han: readings of names are guesses)."""
-    if HAN.search(text) or not KANA.search(text):
+    """Hepburn romaji words of a kana name, or of a kana name with one Han character after it, a title (ピーチ姫:
+    piichi hime); [] for other names with Han: readings of Han names are guesses."""
+    if not KANA.search(text) or HAN.search(text) and not kana_with_title(text):
         return []
     words = []
     for part in _kakasi().convert(text):
         words.extend(w for w in re.split(r"[^0-9A-Za-z]+", part["hepburn"]) if w)
     return [w.lower() for w in words]
+
+
+def kana_with_title(text: str) -> bool:
+    """Whether TEXT is a kana name and one Han character after it (ピーチ姫, クッパ姫): a title, whose reading as a word
+    is the dictionary's."""
+    return len(text) > 2 and bool(HAN.fullmatch(text[-1])) and not HAN.search(text[:-1])
 
 
 def long_vowel_forms(word: str) -> set[str]:

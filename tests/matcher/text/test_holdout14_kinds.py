@@ -36,6 +36,8 @@ WORKS = [
         {"id": "ai-hoshino", "names": ["星野アイ", "Ai Hoshino", "アイ"]}]},
     {"id": "frieren", "titles": ["葬送のフリーレン", "Frieren"], "characters": [
         {"id": "fern", "names": ["フェルン", "Fern", "菲伦", "페른"]}]},
+    {"id": "super-mario", "titles": ["Super Mario", "スーパーマリオ"], "characters": [
+        {"id": "peach", "names": ["ピーチ姫", "Princess Peach", "Peach", "碧姬公主", "피치공주"]}]},
     {"id": "final-fantasy", "titles": ["FINAL FANTASY", "FF7"], "characters": [
         {"id": "tifa", "names": ["ティファ・ロックハート", "Tifa Lockhart", "ティファ", "Tifa", "蒂法", "티파"]},
         {"id": "sephiroth", "names": ["セフィロス", "Sephiroth", "萨菲罗斯", "세피로스"]}]},
@@ -117,3 +119,18 @@ def test_transposed_forms():
 
     assert "zenistu" in transposed("zenitsu") and "ezntisu" not in transposed("zenitsu")
     assert transposed("link") == set() and transposed("tony tony chopper") == set()
+
+
+# a kana name with a title after it (ピーチ姫) is romanised with its title (Piichi-hime, pichihime) and is no common word
+@pytest.mark.parametrize("post,expected", [
+    ({"title": "Pichi-hime no doresu, nendo de"}, ["peach"]),
+    ({"title": "clay figure", "hashtags": ["#piichihime"]}, ["peach"]),
+    ({"title": "ピーチ姫のケーキ作った"}, ["peach"]),
+])
+def test_a_kana_name_with_its_title(detector, post, expected):
+    assert chars(detector, **post) == expected
+
+
+@pytest.mark.parametrize("title", ["peach cobbler recipe", "ピーチティーの作り方"])  # guards: the fruit
+def test_the_fruit_is_no_mention(detector, title):
+    assert chars(detector, title=title) == []
