@@ -522,7 +522,7 @@ def counted_noun(text: str, begin: int, end: int) -> bool:
     return bool(after) and after.group(1) in PREPOSITIONS_AFTER
 
 
-_COUNTED_AFTER_DETERMINER = frozenset(("the", "these", "those"))
+_COUNTED_AFTER_DETERMINER = frozenset(("the", "these", "those", "all"))
 
 
 # words right after a name that make it the start of a longer title, a game or a show named after the character

@@ -22,8 +22,10 @@ _SPACES = re.compile(r" {2,}")
 # four or more single Latin letters or digits with a separator between each: "l u f f y" -> "luffy"
 _SPREAD = re.compile(r"(?<![0-9a-z])(?:[0-9a-z] ){3,}[0-9a-z](?![0-9a-z])"
                      r"|(?<![\u3041-\u30ffー])(?:[\u3041-\u30ffー] )+[\u3041-\u30ffー](?![\u3041-\u30ffー])")
-# ... and several words spread so, with wider gaps between the words: "m a d e  w i t h  k l i n g" -> "made with kling"
-_SPREAD_WORDS = re.compile(r"(?<![0-9a-z] )(?<![0-9a-z])(?:[0-9a-z] )+[0-9a-z](?: {2,}(?:[0-9a-z] )+[0-9a-z])+(?![0-9a-z])")
+# ... and several words spread so, with wider gaps typed between the words: "m a d e  w i t h  k l i n g" -> "made with
+# kling" (read as typed, before symbols become spaces: "c l o u d ☁️ s k y" has no typed gap and stays one run)
+_SPREAD_WORDS = re.compile(r"(?<![0-9A-Za-z] )(?<![0-9A-Za-z])(?:[0-9A-Za-z] )+[0-9A-Za-z]"
+                           r"(?: {2,}(?:[0-9A-Za-z] )+[0-9A-Za-z])+(?![0-9A-Za-z])")
 _WORD_GAP = re.compile(r" {2,}")
 # a word split in short Latin syllables with underscores, dots or dashes to dodge filters: "Pi_ka_chu",
 # "Na-ru-to", "ma.ki.ma" -> "Pikachu" (no spaces: "is a man" stays three words)
@@ -34,7 +36,7 @@ _SYLLABLE_SEP = re.compile(r"[_.\-]")
 _WITH = re.compile(r"(?<![0-9A-Za-z/])[Ww]/([Oo](?![0-9A-Za-z]))?(?![/0-9A-Za-z]*/)")  # w/o: without
 # @ typed for a inside a word to dodge filters (T@njiro, demonsl@yer); not in an address (luffy@gmail.com), where a dot
 # follows the word after it
-_AT_FOR_A = re.compile(r"(?<=[A-Za-z])@(?=[A-Za-z]+(?![A-Za-z0-9.@]))")
+_AT_FOR_A = re.compile(r"(?<=[A-Za-z])@(?=[A-Za-z@]*[A-Za-z](?![A-Za-z0-9.@]))")  # K@k@shi: more than one
 _NEEDS_NFKC = re.compile(r"[^\u0000-\u007f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
 
 
@@ -92,6 +94,8 @@ def _prepare(text: str) -> str:
         text = _WITH.sub(_with, text)
     if "@" in text:
         text = _AT_FOR_A.sub("a", text)
+    if "  " in text:
+        text = _SPREAD_WORDS.sub(_join_spread_words, text)
     text = _CAMEL.sub(SPACE, text)
     if "_" in text or "." in text or "-" in text:
         text = _SYLLABLES.sub(_join_syllables, text)
@@ -113,8 +117,6 @@ def _join_spread_words(m: re.Match) -> str:
 def normalise(text: str) -> str:
     """The canonical form of TEXT (a name or a field of a post), padded with one space on each side."""
     text = _prepare(text or "").translate(_TABLE)
-    if "  " in text:
-        text = _SPREAD_WORDS.sub(_join_spread_words, text)
     text = _SPACES.sub(SPACE, text)
     if " " in text:
         text = _SPREAD.sub(lambda m: m.group(0).replace(SPACE, ""), text)
@@ -139,9 +141,7 @@ def normalise_mapped(text: str) -> tuple[str, list[int]]:
             out.append(piece)
             src.extend([pos] * len(piece))
     s, src = "".join(out), src
-    # join words spread with wider gaps, collapse space runs, then join spread letters, keeping the map
-    if "  " in s:
-        s, src = _sub_mapped(_SPREAD_WORDS, _join_spread_words, s, src)
+    # collapse space runs, then join spread letters, keeping the map
     s, src = _sub_mapped(_SPACES, lambda m: SPACE, s, src)
     s, src = _sub_mapped(_SPREAD, lambda m: m.group(0).replace(SPACE, ""), s, src)
     lead = len(s) - len(s.lstrip(SPACE))
@@ -171,6 +171,8 @@ def _mapped_prepare(text: str) -> tuple[str, list[int]]:
         text2, starts = _sub_mapped(_WITH, _with, text2, starts)
     if "@" in text2:
         text2, starts = _sub_mapped(_AT_FOR_A, lambda m: "a", text2, starts)
+    if "  " in text2:
+        text2, starts = _sub_mapped(_SPREAD_WORDS, _join_spread_words, text2, starts)
     out, src = _sub_mapped(_CAMEL, lambda m: SPACE, text2, starts)
     return _sub_mapped(_SYLLABLES, _join_syllables, out, src)
 

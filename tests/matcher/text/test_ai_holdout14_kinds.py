@@ -59,3 +59,5 @@ def test_spread_words_are_read_word_by_word():
     assert normalise_mapped("m a d e  w i t h  k l i n g")[0] == " made with kling "
     assert normalise("l u f f y") == " luffy "  # one word spread, as before (guard)
     assert normalise("a b c  is  easy") == " a b c is easy "  # guard: no two spread words, nothing joined
+    assert normalise("c l o u d ☁️ s k y") == " cloudsky "  # guard: no typed gap, one run as before
+    assert normalise("P r i n c e s s  P e a c h") == " princess peach "

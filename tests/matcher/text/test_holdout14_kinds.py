@@ -58,6 +58,8 @@ WORKS = [
     {"title": "F e r n care 101", "description": "watering my fern twice a week",
      "hashtags": ["#houseplants"]},  # spelled apart as a style: the post writes the plant plainly
     {"title": "The ten Sephiroth, explained", "hashtags": ["#kabbalah", "#mysticism"]},  # counted: a common noun
+    {"title": "All ten Sephiroth in one chart", "hashtags": ["#kabbalah"]},
+    {"title": "c l o u d ☁️ s k y timelapse", "hashtags": ["#clouds"]},  # guard: no typed gap, no word apart
 ])
 def test_holdout14_kinds_are_no_mentions(detector, post):
     assert chars(detector, **post) == []
@@ -67,6 +69,7 @@ def test_holdout14_kinds_are_no_mentions(detector, post):
     ({"title": "作業用BGM 2時間", "uploader_name": "チョッパー推しの浪人生"}, ["chopper"]),  # the fan's favourite
     ({"title": "Ch0pper plushie unboxing", "hashtags": ["#ch0pper"]}, ["chopper"]),  # leet: a disguise
     ({"title": "T@njiro hinokami kagura fanart"}, ["tanjiro"]),  # @ for a inside a word
+    ({"title": "K@k@shi sensei chidori"}, ["kakashi"]),  # ... twice
     ({"title": "티파 피규어 리뷰", "uploader_name": "티파러버"}, ["tifa"]),  # 러버: lover, a fan word
 ])
 def test_holdout14_kinds_count(detector, post, expected):
