@@ -25,8 +25,8 @@ _SPREAD = re.compile(r"(?<![0-9a-z])(?:[0-9a-z] ){3,}[0-9a-z](?![0-9a-z])"
 # ... and several words spread so, with wider gaps typed between the words: "m a d e  w i t h  k l i n g" -> "made with
 # kling" (read as typed, before symbols become spaces: "c l o u d ☁️ s k y" has no typed gap and stays one run)
 _SPREAD_WORDS = re.compile(r"(?<![0-9A-Za-z] )(?<![0-9A-Za-z])(?:[0-9A-Za-z] )+[0-9A-Za-z]"
-                           r"(?: {2,}(?:[0-9A-Za-z] )+[0-9A-Za-z])+(?![0-9A-Za-z])")
-_WORD_GAP = re.compile(r" {2,}")
+                           r"(?:(?: {2,}| ?[&+] ?)(?:[0-9A-Za-z] )+[0-9A-Za-z])+(?![0-9A-Za-z])")  # or & + between
+_WORD_GAP = re.compile(r"( {2,}| ?[&+] ?)")
 # a word split in short Latin syllables with underscores, dots or dashes to dodge filters: "Pi_ka_chu",
 # "Na-ru-to", "ma.ki.ma" -> "Pikachu" (no spaces: "is a man" stays three words)
 _SYLLABLES = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{1,3}(?:[_.\-][A-Za-z]{1,3})+(?![0-9A-Za-z])")
@@ -94,7 +94,7 @@ def _prepare(text: str) -> str:
         text = _WITH.sub(_with, text)
     if "@" in text:
         text = _AT_FOR_A.sub("a", text)
-    if "  " in text:
+    if "  " in text or "&" in text or "+" in text:
         text = _SPREAD_WORDS.sub(_join_spread_words, text)
     text = _CAMEL.sub(SPACE, text)
     if "_" in text or "." in text or "-" in text:
@@ -111,7 +111,9 @@ def _join_syllables(m: re.Match) -> str:
 
 
 def _join_spread_words(m: re.Match) -> str:
-    return SPACE.join(word.replace(SPACE, "") for word in _WORD_GAP.split(m.group(0)))
+    """The spread words of M joined, each typed gap kept as one space or as its symbol (L o i d & Y o r: Loid&Yor)."""
+    parts = _WORD_GAP.split(m.group(0))  # words at even places, gaps at odd ones
+    return "".join(part.replace(SPACE, "") if i % 2 == 0 else (part.strip() or SPACE) for i, part in enumerate(parts))
 
 
 def normalise(text: str) -> str:
@@ -171,7 +173,7 @@ def _mapped_prepare(text: str) -> tuple[str, list[int]]:
         text2, starts = _sub_mapped(_WITH, _with, text2, starts)
     if "@" in text2:
         text2, starts = _sub_mapped(_AT_FOR_A, lambda m: "a", text2, starts)
-    if "  " in text2:
+    if "  " in text2 or "&" in text2 or "+" in text2:
         text2, starts = _sub_mapped(_SPREAD_WORDS, _join_spread_words, text2, starts)
     out, src = _sub_mapped(_CAMEL, lambda m: SPACE, text2, starts)
     return _sub_mapped(_SYLLABLES, _join_syllables, out, src)

@@ -61,3 +61,5 @@ def test_spread_words_are_read_word_by_word():
     assert normalise("a b c  is  easy") == " a b c is easy "  # guard: no two spread words, nothing joined
     assert normalise("c l o u d ☁️ s k y") == " cloudsky "  # guard: no typed gap, one run as before
     assert normalise("P r i n c e s s  P e a c h") == " princess peach "
+    assert normalise("L u f f y & Z o r o") == " luffy zoro "  # a typed & between spread words is a gap
+    assert normalise_mapped("L u f f y & Z o r o")[0] == " luffy zoro "
