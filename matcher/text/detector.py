@@ -192,7 +192,9 @@ class MentionDetector:
                             homonyms.add(form)
                             if word_homonym(form, words):
                                 word_forms.add(form)
-        self._add_typos(char_forms, forms, homonyms, word_forms)
+        listed = {normalise(str(n)).strip() for work in works for c in work.get("characters") or []
+                  for n in c.get("names") or []}
+        self._add_typos(char_forms, forms, homonyms, word_forms, listed)
         title_forms = {f for f, entries in forms.items() if entries}
         han_names = {f for f in char_forms if _han_only(f)}
         self._han = HanWords(han_names) if han_names else None
@@ -206,8 +208,6 @@ class MentionDetector:
         self._longer_titles = {f for f in title_forms if f not in char_forms}
         # hiragana forms made from a katakana name (なると of ナルト), which the holder did not write so: run into a
         # word after them they are that word (なると金時, なるとわかめ)
-        listed = {normalise(str(n)).strip() for work in works for c in work.get("characters") or []
-                  for n in c.get("names") or []}
         self._word_forms = frozenset(word_forms)
         self._made_hiragana = frozenset(f for f in char_forms if f not in listed and all(
             is_hiragana(c) for c in f))
@@ -275,11 +275,15 @@ class MentionDetector:
                                                if latin_only(f) and forms[f][0].kind in (CHAR, WORK)}
 
     @staticmethod
-    def _add_typos(char_forms: dict[str, dict[int, bool]], forms: dict, homonyms: set[str], word_forms: set[str]):
-        """CHAR_FORMS with the typos of their long one-word Latin names (names.transposed: Zenistu) added, as ambiguous
-        and as much a homonym as the name; not a typo that is another name, a title or an English word."""
+    def _add_typos(char_forms: dict[str, dict[int, bool]], forms: dict, homonyms: set[str], word_forms: set[str],
+                   listed: set[str]):
+        """CHAR_FORMS with the typos of the long one-word Latin names as the holder LISTED them (names.transposed:
+        Zenistu; not of every long-vowel spelling, which would quadruple the patterns) added, as ambiguous and as much a
+        homonym as the name; not a typo that is another name, a title or an English word."""
         typos: dict[str, dict[int, bool]] = {}
         for form, cis in char_forms.items():
+            if form not in listed:
+                continue
             for typo in transposed(form):
                 if typo not in char_forms and typo not in forms and typo not in _common_words():
                     known = typos.setdefault(typo, {})
@@ -343,10 +347,11 @@ class MentionDetector:
                     text, begin, end + 1, entries[0].form) and not self._after_hangul_name(text, begin):
                 continue
             fi = bisect.bisect_left(seps, begin)
-            if any(e.kind == CHAR for e in entries) and _katakana_word(text, begin, end + 1):
+            names = any(e.kind == CHAR for e in entries)
+            if names and end + 1 < len(text) and is_katakana(text[end + 1]) and _katakana_word(text, begin, end + 1):
                 words.add(entries[0].form)  # アイ|ドル, ゾロゾロ: one dictionary word holds no name, work named or not
                 entries = tuple(e for e in entries if e.kind not in (CHAR, WORK))
-            elif any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
+            elif names:  # a name: is it something else here (a place, a longer word)?
                 in_context = self._in_context(text, begin, end + 1, entries)
                 if in_context is not entries and (_word_goes_on(text, begin, end + 1, in_context)
                                                   or counted_unit(text, begin, end + 1)):
