@@ -116,7 +116,7 @@ BARE_AI = "ai"  # counted when written "AI" (upper case), bracketed, or as a who
 SPELLED_AI = "a i"  # ... or spelled apart in capitals ("A I", "A.I", "A*I"), as uploaders spell a tag to dodge filters
 # AI with only a particle of means after it (AIで..., AI로): read like a bare AI for the other uses of AI (AI로 업스케일)
 MEANS_ONLY = frozenset(("ai로", "에이아이로"))
-_UPPER_AI = re.compile(r"(?<![A-Za-z])A[ .*·]?I(?![A-Za-z])")
+_UPPER_AI = re.compile(r"(?<![A-Za-z])A[ .*·_-]?I(?![A-Za-z])")  # A-I, A_I too
 _HASHTAG_AI = re.compile(r"[#＃][Aa][Ii](?![0-9A-Za-z])")
 
 

@@ -485,3 +485,39 @@ def echoed(text: str, begin: int, end: int) -> bool:
     before = text[max(0, begin - len(word) - 1):begin].split()
     after = text[end:end + len(word) + 1].split()
     return bool(before and _echo(word, before[-1])) or bool(after and _echo(word, after[0]))
+
+
+# doubt in English before AI in its clause ("can't tell if it's AI", "not sure whether this is AI", "no idea if"): the
+# English counterpart of か分からない; "you can't even tell it's AI" (no if or whether) is a brag and stands
+_DOUBT = re.compile(r"(?:^| )(?:(?:can t|cannot|can not|couldn t) (?:really |even )?tell|not sure|unsure|no idea|dunno"
+                    r"|(?:don t|do not|didn t) (?:even |really )?know|hard to (?:tell|say)) (?:if|whether)(?= |$)")
+
+
+def doubted(raw_field: str, at: int) -> bool:
+    """Whether the marker written at AT of RAW_FIELD follows an English doubt in its clause."""
+    return bool(_DOUBT.search(_clause_before(raw_field, at)))
+
+
+# the game's computer player written right before AI in Japanese, Chinese and Korean (CPUのAI, 게임 AI, 电脑AI), as
+# GAME_BEFORE does in English ("the CPU AI")
+CJK_GAME_BEFORE = ("cpuの", "cpu", "ゲームの", "敵の", "敵", "게임", "컴퓨터", "游戏", "遊戲", "电脑", "電腦", "人机", "人機")
+CJK_GAME_REACH = 6  # characters before the AI (spaces dropped) read for such a word
+
+
+def cjk_game_sense(text: str, begin: int) -> bool:
+    """Whether the bare AI at BEGIN of the canonical TEXT comes right after a word of the game in Japanese, Chinese or
+    Korean (CPUのAIがずるい, 게임 AI랑 대전): the game's computer player."""
+    before = text[max(0, begin - CJK_GAME_REACH):begin].rsplit("\x1f", 1)[-1].replace(" ", "")
+    return before.endswith(CJK_GAME_BEFORE)
+
+
+# telling AI-made pictures apart, right after the marker (AI画像の見分け方, 生成AIかどうかを見抜く, AI 이미지 구별법, AI图片的鉴别):
+# a guide on spotting them, not a clip made so
+_TELLING_APART = re.compile(r" ?(?:画像|動画|映像|イラスト|이미지|영상|사진|그림|图片|圖片|图像|圖像|视频|視頻)?"
+                            r" ?(?:の|を|か(?:どうか)?を?|的)? ?(?:見分け方|見分ける|見抜|判別|識別|鑑定|辨别|辨別|鉴别|鑑別|识别"
+                            r"|구별|판별|구분법)")
+
+
+def telling_apart(text: str, end: int) -> bool:
+    """Whether the AI marker ending at END of the canonical TEXT is followed by a word of telling it apart."""
+    return bool(_TELLING_APART.match(text, end))

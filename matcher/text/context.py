@@ -83,7 +83,8 @@ HANGUL_AFTER_NAME = ("은", "는", "이", "가", "을", "를", "의", "와", "�
                      "들", "같", "인", "임", "였", "이었", "이야", "이다", "였다", "밖에", "마저", "조차",
                      "짤", "팬", "덕", "굿즈", "그림", "영상", "편집", "코스", "피규어", "사랑", "최고", "닮",
                      "편", "형", "상", "군", "쿤", "오빠", "언니", "누나", "센세", "선생", "모음", "장면", "명장면", "합성",
-                     "먹방", "빵", "인형", "케이크", "코스프레", "선생님", "커플", "케미")  # honorifics, episodes
+                     "먹방", "빵", "인형", "케이크", "코스프레", "선생님", "커플", "케미",
+                     "러버")  # 러버: lover (티파러버, a fan's name)  # honorifics, episodes
 # katakana a katakana name may run into: fan words (ルフィファン, ピカチュウグッズ); other katakana after it makes
 # a compound (マリオカート, クラウドファンディング) where the name counts only with its work named
 KATAKANA_AFTER_NAME = ("ファン", "グッズ", "コス", "コスプレ", "フィギュア", "イラスト", "ダンス", "エディット", "スタンプ",
@@ -526,12 +527,18 @@ def counted_unit(text: str, begin: int, end: int | None = None) -> bool:
 
 def counted_noun(text: str, begin: int, end: int) -> bool:
     """Whether the name at [begin, end) has a number word (or a digit) right before it and "of" or
-    another preposition right after: a common noun ("the ten sephiroth of")."""
-    before = text[max(0, begin - 12):begin].rstrip(" ").rsplit(" ", 1)[-1]
-    if before not in _COUNT_WORDS and not before.isdigit():
+    another preposition right after ("the ten sephiroth of"), or a determiner before the number ("the ten
+    Sephiroth", "these 10 Sephiroth"): a common noun."""
+    before = text[max(0, begin - 20):begin].rstrip(" ").split(" ")
+    if before[-1] not in _COUNT_WORDS and not before[-1].isdigit():
         return False
+    if len(before) > 1 and before[-2] in _COUNTED_AFTER_DETERMINER:
+        return True
     after = _NEXT_WORDS.match(text, end)
     return bool(after) and after.group(1) in PREPOSITIONS_AFTER
+
+
+_COUNTED_AFTER_DETERMINER = frozenset(("the", "these", "those", "all"))
 
 
 # words right after a name that make it the start of a longer title, a game or a show named after the character

@@ -25,7 +25,7 @@ from matcher.text.context import (HanWords, corroborated, counted_noun, counted_
                                   katakana_compound, names_a_place, names_someone, starts_a_title, other_franchise, personal_post, surname_after,
                                   used_as_word)
 from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, one_word, word_homonym, word_readings
-from matcher.text.names import expand_name, given_names, short_titles
+from matcher.text.names import expand_name, given_names, kana_with_title, short_titles, transposed
 from matcher.text.normalise import FIELD_SEP, LOOKALIKES, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
     HAN,
@@ -49,6 +49,8 @@ MIN_HIRAGANA_NAME_CHARS = 4  # ... or this long (ぜんいつ; かかし scarecr
 KATAKANA_SEPARATORS = "\u30a0\u30fb"  # ゠ and ・ stand between the words of a name (ロイド・フォージャー)
 # Han characters fans write right after a name (ナミ推し, ゾロ誕, ルフィ達, サスケ君, ナミ様, ゾロ戦, ゾロ編, ナミ単)
 FAN_KANJI_AFTER = "推誕達様君組派戦編単好愛曲役絵像顔化"
+FAN_WORDS_AFTER = ("推し",)  # the fan's favourite: チョッパー推し (a chopper bike is nobody's 推し)
+HYPHEN_WORD_CHARS = 4  # a syllable or two of romaji after a hyphen make one word with a name (denji-ha, naruto-maki)
 HAN_GIVEN_NAME_CHARS, HAN_SURNAME_CHARS = 2, 2  # 猿飛|佐助: a Han given name after a surname in a Japanese post
 SHORT_SHARED_CHARS = 3  # a kana, hangul or Han name this short may be another work's character's too (デンジ)
 SHORT_LATIN_CHARS = 3  # a Latin name this short is ambiguous (L, Ash) unless run together in a hashtag
@@ -175,7 +177,8 @@ class MentionDetector:
                 own_readings = japanese_readings(names)
                 words = word_readings(names)  # 虎杖 the knotweed: Itadori, いたどり are it too
                 for name in names + implied:
-                    one_word = " " not in normalise(name).strip()
+                    # a kana name with a title after it (ピーチ姫) is no common word, whatever its one-word names are
+                    one_word = " " not in normalise(name).strip() and not kana_with_title(name)
                     for form in expand_name(name):
                         # a Han form is a word only by the Chinese dictionary (HanWords below): 乔巴 and 林克
                         # are transliterations, not the words chopper and link
@@ -195,6 +198,9 @@ class MentionDetector:
                             homonyms.add(form)
                             if word_homonym(form, words):
                                 word_forms.add(form)
+        listed = {normalise(str(n)).strip() for work in works for c in work.get("characters") or []
+                  for n in c.get("names") or []}
+        self._add_typos(char_forms, forms, homonyms, word_forms, listed)
         title_forms = {f for f, entries in forms.items() if entries}
         han_names = {f for f in char_forms if _han_only(f)}
         self._han = HanWords(han_names) if han_names else None
@@ -208,8 +214,6 @@ class MentionDetector:
         self._longer_titles = {f for f in title_forms if f not in char_forms}
         # hiragana forms made from a katakana name (なると of ナルト), which the holder did not write so: run into a
         # word after them they are that word (なると金時, なるとわかめ)
-        listed = {normalise(str(n)).strip() for work in works for c in work.get("characters") or []
-                  for n in c.get("names") or []}
         self._word_forms = frozenset(word_forms)
         self._loan_forms = frozenset(loan_forms)
         self._made_hiragana = frozenset(f for f in char_forms if f not in listed and all(
@@ -277,6 +281,27 @@ class MentionDetector:
         self._glue = frozenset(GLUE_WORDS) | {f.replace(" ", "") for f in forms
                                                if latin_only(f) and forms[f][0].kind in (CHAR, WORK)}
 
+    @staticmethod
+    def _add_typos(char_forms: dict[str, dict[int, bool]], forms: dict, homonyms: set[str], word_forms: set[str],
+                   listed: set[str]):
+        """CHAR_FORMS with the typos of the long one-word Latin names as the holder LISTED them (names.transposed:
+        Zenistu; not of every long-vowel spelling, which would quadruple the patterns) added, as ambiguous and as much a
+        homonym as the name; not a typo that is another name, a title or an English word."""
+        typos: dict[str, dict[int, bool]] = {}
+        for form, cis in char_forms.items():
+            if form not in listed:
+                continue
+            for typo in transposed(form):
+                if typo not in char_forms and typo not in forms and typo not in _common_words():
+                    known = typos.setdefault(typo, {})
+                    for ci, ambiguous in cis.items():
+                        known[ci] = known.get(ci, True) and ambiguous
+                    if form in homonyms:
+                        homonyms.add(typo)
+                    if form in word_forms:
+                        word_forms.add(typo)
+        char_forms.update(typos)
+
     def _glued(self, text: str, begin: int, end: int, form: str) -> bool:
         """Whether a Latin name run together with other letters (#gojoedit, #luffyxzoro) is glued only to
         catalogue names and usual hashtag words: the rest of the word splits into them (fluffy does not). A name
@@ -329,10 +354,14 @@ class MentionDetector:
                     text, begin, end + 1, entries[0].form) and not self._after_hangul_name(text, begin):
                 continue
             fi = bisect.bisect_left(seps, begin)
-            if any(e.kind == CHAR for e in entries):  # a name: is it something else here (a place, a longer word)?
+            names = any(e.kind == CHAR for e in entries)
+            if names and end + 1 < len(text) and is_katakana(text[end + 1]) and _katakana_word(text, begin, end + 1):
+                words.add(entries[0].form)  # アイ|ドル, ゾロゾロ: one dictionary word holds no name, work named or not
+                entries = tuple(e for e in entries if e.kind not in (CHAR, WORK))
+            elif names:  # a name: is it something else here (a place, a longer word)?
                 in_context = self._in_context(text, begin, end + 1, entries)
                 if in_context is not entries and (_word_goes_on(text, begin, end + 1, in_context)
-                                                  or counted_unit(text, begin, end + 1) or _katakana_word(text, begin, end + 1)):
+                                                  or counted_unit(text, begin, end + 1)):
                     words.add(entries[0].form)
                 elif in_context is not entries and names_someone(text, begin, end + 1):
                     others.add(entries[0].form)
@@ -385,7 +414,7 @@ class MentionDetector:
             char_hits = self._japanese_words(text, char_hits, work_hits)
         if char_hits and any(h.ambiguous for *_, h in char_hits):
             gens = [(b, e) for _, b, e, h in ai_hits if h.kind == ai.GENERATOR]
-            char_hits = _spelled_apart(raw, text, char_hits, gens)
+            char_hits = _oshi(text, _spelled_apart(raw, text, char_hits, gens))
         if char_hits or work_hits:
             generated = bool(ai_hits) and any(h[3].kind != ai.NEGATION for h in ai_hits)
             self._decide_characters(result, raw, text, char_hits, work_hits, generated)
@@ -513,6 +542,9 @@ class MentionDetector:
             if entry.form in self._word_names and used_as_word(text, begin, end) and as_written(
                     raw[FIELDS[fi]], text[begin:end]).islower():
                 continue  # "link in bio", "the power of friendship", "saves in the cloud"
+            if entry.homonym and entry.form in self._one_word_latin and self._hyphen_word(raw[FIELDS[fi]], entry.form):
+                elsewhere.add(entry.index)
+                continue  # "denji-ha" (電磁波): the romaji of a longer word
             if entry.form in self._one_word_latin and counted_noun(text, begin, end):
                 elsewhere.add(entry.index)
                 if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
@@ -540,6 +572,19 @@ class MentionDetector:
                     entry = dataclasses.replace(entry, ambiguous=True)
             out.append((fi, begin, end, entry))
         return _one_sense(out, elsewhere) if elsewhere else out
+
+    def _hyphen_word(self, raw_field: str, form: str) -> bool:
+        """Whether a romaji homonym is written in lower case run into a short lower-case romaji syllable by a hyphen
+        (denji-ha, naruto-maki, nami-nori): Hepburn joins the parts of one word so; not an honorific (kakashi-sensei,
+        denji-kun), a hashtag word or a catalogue name (luffy-x-zoro), nor an English word (nami-swan)."""
+        if f"{form}-" not in raw_field:
+            return False
+        found = _hyphen_re(form).search(raw_field)
+        if not found:
+            return False
+        part = found.group(1)
+        return not honorific_after(f" {part} ", 0) and part not in self._glue and not (
+            len(part) > 2 and part in _common_words())
 
     def _dotted_other(self, raw_field: str, form: str) -> bool:
         """Whether a Han or kana name is one word of a name-dot-joined run none of whose other words is a catalogue
@@ -605,8 +650,10 @@ class MentionDetector:
             return char_hits  # ... nor another character named for sure ("Luffy. Naruto too")
         # the kana and hangul of an English-word character (チョッパー, 클라우드) are loanwords of everyday speech (the
         # chopper bass, the cloud server): only the words of fan goods and art right after it say it is the character
-        # (チョッパーのぬいぐるみ, 쵸파 인형), or cosplay in the post; not its own hashtag nor "vs" or "season"
-        goods = {h.index for _, _, e, h in char_hits if h.form in loans and fan_goods(text, e)} if loans else set()
+        # (チョッパーのぬいぐるみ, 쵸파 인형), or cosplay in the post, or 推し right after it (チョッパー推し); not its own
+        # hashtag nor "vs" or "season"
+        goods = {h.index for _, _, e, h in char_hits if h.form in loans and (
+            fan_goods(text, e) or text.startswith(FAN_WORDS_AFTER, e))} if loans else set()
         if self._tag_corroborates(raw, text, char_hits) or corroborated(text):
             if not loans:
                 return char_hits
@@ -628,19 +675,27 @@ class MentionDetector:
             out.append((fi, begin, end, entry))
         return out
 
-    @staticmethod
-    def _tag_corroborates(raw: dict, text: str, char_hits) -> bool:
+    def _tag_corroborates(self, raw: dict, text: str, char_hits) -> bool:
         """Whether a homonym written as a hashtag says it is the character: not when the post's title or description
         writes the same romaji form in lower case (kyou no nami wa takai #nami, tanbo no kakashi #kakashi): romaji
-        writes words in lower case and names capitalised, and a namesake post tags its own word; nor a kana, Han or
-        hangul name run into more of its script in its tag (#宿儺かぼちゃ: the pumpkin's tag)."""
+        writes words in lower case and names capitalised, and a namesake post tags its own word; nor when it writes the
+        same form in hiragana (_hiragana_written); nor a kana, Han or hangul name run into more of its script in its tag
+        (#宿儺かぼちゃ: the pumpkin's tag); nor a common noun's tag alone (_word_tag_alone)."""
         tags = {e.form for fi, _, end, e in char_hits if fi == HASHTAGS and e.homonym and not e.ambiguous and (
             latin_only(e.form) or end >= len(text) or not _run_on(text[end]))}  # #宿儺かぼちゃ: the word's tag
         if not tags:
             return False
         words = {e.form for fi, b, end, e in char_hits if fi < HASHTAGS and e.form in tags and latin_only(e.form)
                  and as_written(raw[FIELDS[fi]], text[b:end]).islower()}
+        words |= _hiragana_written(text, tags) | self._word_tag_alone(char_hits, tags)
         return bool(tags - words)
+
+    def _word_tag_alone(self, char_hits, tags: set[str]) -> set[str]:
+        """The TAGS of common nouns or places (lexicon.word_homonym: #itadori the knotweed, #gojo the street) that the
+        title and description do not write: a word's tag among other tags (#foraging #itadori #wildfood) is the
+        word's; a fan who tags the character names it in the text too, or names its work or fandom words."""
+        written = {e.form for fi, *_, e in char_hits if fi < HASHTAGS}
+        return {form for form in tags if form in self._word_forms and form not in written}
 
     def _full_name(self, text: str, begin: int, end: int, entry: Entry) -> bool:
         """Whether the Latin name at [begin, end) has beside it another word of one of the character's Latin full
@@ -691,6 +746,11 @@ def _one_sense(char_hits, elsewhere: set[int]):
             for fi, b, e, h in char_hits]
 
 
+@functools.lru_cache(maxsize=1024)
+def _hyphen_re(form: str) -> re.Pattern:
+    return re.compile(rf"(?<![A-Za-z]){re.escape(form)}-([a-z]{{1,{HYPHEN_WORD_CHARS}}})(?![A-Za-z-])")
+
+
 _NEXT_WORD = re.compile(r" ([a-z\u00e0-\u024f]+)")
 _PREV_WORD = re.compile(r"([a-z\u00e0-\u024f]+) $")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -726,6 +786,14 @@ def _word_goes_on(text: str, begin: int, end: int, entries: tuple[Entry, ...]) -
     return bool(HAN.match(text[end])) or (is_hangul(text[end]) and not any(e.kind == CHAR for e in entries))
 
 
+def _hiragana_written(text: str, tags: set[str]) -> set[str]:
+    """The hiragana TAGS whose form the title or description of the post (canonical TEXT) writes, as a name or inside
+    hiragana text (かかしを作ったよ #かかし, うちのねずこが #ねずこ): hiragana is to a katakana or Han name what lower case
+    is to a capitalised one, the way the word is written; a namesake post tags its own word."""
+    body = text[:text.rfind(FIELD_SEP, 0, text.rfind(FIELD_SEP))]  # title and description
+    return {form for form in tags if all(map(is_hiragana, form)) and form in body}
+
+
 def _run_on(ch: str) -> bool:
     """Whether CH continues a kana, Han or hangul word."""
     return bool(KANA.match(ch) or HAN.match(ch) or HANGUL.match(ch))
@@ -733,8 +801,8 @@ def _run_on(ch: str) -> bool:
 
 def _katakana_word(text: str, begin: int, end: int) -> bool:
     """Whether a katakana name at [begin, end) runs into more katakana that makes one dictionary word with it
-    (リクエスト, ナミダ, ソラマチ; lexicon.one_word): then the post writes that word, and the name alone elsewhere in
-    it is likely its short form (リクありがとう of a request video)."""
+    (リクエスト, ナミダ, ソラマチ, アイドル, ゾロゾロ; lexicon.one_word): no name is there, and the post writes that
+    word, so the name alone elsewhere in it is likely its short form (リクありがとう of a request video)."""
     if end >= len(text) or not is_katakana(text[end]) or not is_katakana(text[begin]):
         return False
     stop = end
@@ -749,19 +817,49 @@ _SPELLED_APART = re.compile(r"[A-Za-z](?P<sep>[-.*_·•~ ]+)[A-Za-z](?:(?P=sep)
 
 
 def _spelled_apart(raw: dict, text: str, char_hits, generators: list[tuple[int, int]]):
-    """CHAR_HITS with the Latin names written letter by letter apart (M.a.r.i.o & L.u.i.g.i plumbing, P-o-w-e-r) made
-    unambiguous: uploaders spell a name so to dodge a filter; nobody spells a word, a place or a business so. Not inside
-    a generator's name ("made w/ s o r a" spells the generator)."""
-    out = []
+    """CHAR_HITS with the Latin names written letter by letter apart (M.a.r.i.o & L.u.i.g.i plumbing, P-o-w-e-r), in
+    mixed letters (Pｏｗer) or in leet (Ch0pper) made unambiguous: uploaders spell a name so to dodge a filter; nobody
+    spells a word, a place or a business so. Not inside a generator's name ("made w/ s o r a" spells the generator),
+    nor when the title or description also writes the name plainly in lower case, the word ("F e r n care ... my
+    fern": the spacing is the title's style)."""
+    out, plain = [], None
     for fi, b, e, h in char_hits:
         if h.ambiguous and is_latin_alnum(text[b]) and e - b > 3 and not any(
                 gb <= b and e <= ge for gb, ge in generators):
             written = as_written(raw[FIELDS[fi]], text[b:e])
             if (_SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written) or (
-                    _invisible_inside(written))) and not used_as_word(text, b, e):  # "L<ZWNJ>i<ZWNJ>n<ZWNJ>k in bio"
-                h = dataclasses.replace(h, ambiguous=False)
+                    _invisible_inside(written)) or _LEET_WRITTEN.search(written)) and not used_as_word(
+                    text, b, e):  # "L<ZWNJ>i<ZWNJ>n<ZWNJ>k in bio"
+                plain = _plain_lower(raw, text, char_hits) if plain is None else plain
+                if h.form not in plain:
+                    h = dataclasses.replace(h, ambiguous=False)
         out.append((fi, b, e, h))
     return out
+
+
+_LEET_WRITTEN = re.compile(r"[A-Za-z][0-9@]+[A-Za-z]")  # Ch0pper, P0w3r, T@njiro as written
+
+
+def _plain_lower(raw: dict, text: str, char_hits) -> set[str]:
+    """The forms the title or description writes as one plain lower-case word (my fern), not spelled apart."""
+    out = set()
+    for fi, b, e, h in char_hits:
+        if fi < HASHTAGS and latin_only(h.form):
+            written = as_written(raw[FIELDS[fi]], text[b:e])
+            if written.isalpha() and written.islower():
+                out.add(h.form)
+    return out
+
+
+def _oshi(text: str, char_hits):
+    """CHAR_HITS with a kana, Han or hangul name that needed its work named (a common-word character: チョッパー)
+    made unambiguous when 推し follows it: a fan's word for the favourite character, not said of a word; only where
+    one character has the name."""
+    spans: dict[tuple[int, int], int] = {}
+    for _, b, e, _h in char_hits:
+        spans[(b, e)] = spans.get((b, e), 0) + 1
+    return [(fi, b, e, dataclasses.replace(h, ambiguous=False) if h.ambiguous and not is_latin_alnum(text[b])
+             and spans[(b, e)] == 1 and text.startswith(FAN_WORDS_AFTER, e) else h) for fi, b, e, h in char_hits]
 
 
 def _mixed_letters(written: str) -> bool:
@@ -1061,6 +1159,9 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                 raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else ""):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))
             continue  # "did you use AI for this?", これAIで作ったの？, "made by AI?? no, made by me"
+        if ai_context.doubted(raw_field, at) or ai_context.telling_apart(text, e):
+            read_off.append((fi, b, e, (entry.kind, entry.marker)))
+            continue  # "can't tell if it's AI"; AI画像の見分け方: a guide on spotting AI pictures
         key = (entry.kind, entry.marker)
         if key in seen:
             continue
@@ -1089,7 +1190,8 @@ def _other_sense(text: str, begin: int, end: int) -> bool:
     200cc" in a title whose description says "racing the CPU AI"). A tool used on footage is the same sense of the
     word, not carried over ("AI upscaled intro, AI voice" may still say a voice was made)."""
     if ai_context.game_sense(text, begin, end) or ai_context.other_use(text, begin, end) or ai_context.consulted(
-            text, begin, end) or ai_context.trend_after(text, end) or ai_context.market_talk(text):
+            text, begin, end) or ai_context.trend_after(text, end) or ai_context.market_talk(text) or (
+            ai_context.cjk_game_sense(text, begin)):
         return True  # ... or AI the industry: a noun of the trend after it (the AI wave), the stock market's tags
     return text.count("ai") > 1 and any(ai_context.game_sense(text, m.start(), m.end())
                                         for m in _BARE_AI.finditer(text) if m.start() != begin)

@@ -14,6 +14,10 @@ from matcher.text.scripts import HAN, KANA, latin_only
 MIN_HIRAGANA_CHARS = 3  # ソラ is a name, そら the sky: short kana names keep the script they were given in
 MIN_HAN_CHARS = 2  # one Han character is a word in too many texts
 MIN_LATIN_CHARS = 2
+# a one-word Latin name this long is typed with two neighbouring letters swapped often enough (Zenistu for Zenitsu,
+# Sephrioth), and its swapped forms are rarely another word; a shorter one's are (Luigi/Lugii are fine, but Nami/Nmai,
+# Ash/Sah, Link/Lnik are too short to tell a typo from noise)
+MIN_TYPO_CHARS = 7
 _LONG_VOWELS = (("ou", "o"), ("ou", "oh"), ("uu", "u"), ("ii", "i"), ("aa", "a"), ("ee", "e"), ("oo", "o"))
 _TYPED_SYMBOLS = (("×", " x "), ("✕", " x "), ("＆", " and "), ("&", " and "))  # HUNTER×HUNTER, Q&A
 _MACRONS = {"ō": ("ou", "oh", "o"), "ū": ("uu", "u"), "ā": ("aa", "a"), "ī": ("ii", "i"), "ē": ("ee", "e"),
@@ -35,8 +39,9 @@ def _opencc(config: str):
 
 
 def romaji(text: str) -> list[str]:
-    """Hepburn romaji words of a kana name ('' for a name with Han: readings of names are guesses)."""
-    if HAN.search(text) or not KANA.search(text):
+    """Hepburn romaji words of a kana name, or of a kana name with one Han character after it, a title (ピーチ姫:
+    piichi hime); [] for other names with Han: readings of Han names are guesses."""
+    if not KANA.search(text) or HAN.search(text) and not kana_with_title(text):
         return []
     words = []
     for part in _kakasi().convert(text):
@@ -51,6 +56,12 @@ def single_consonants(word: str) -> str:
     """A romaji word with its doubled consonants (the small tsu っ/ッ) written single: choppaa -> chopaa, matcha ->
     macha."""
     return _GEMINATE.sub(lambda m: m.group(1) or "", word)
+
+
+def kana_with_title(text: str) -> bool:
+    """Whether TEXT is a kana name and one Han character after it (ピーチ姫, クッパ姫): a title, whose reading as a word
+    is the dictionary's."""
+    return len(text) > 2 and bool(HAN.fullmatch(text[-1])) and not HAN.search(text[:-1])
 
 
 def long_vowel_forms(word: str) -> set[str]:
@@ -197,3 +208,12 @@ def _long_enough(form: str) -> bool:
     if HAN.search(form) and not KANA.search(form):
         return len(compact) >= MIN_HAN_CHARS
     return len(compact) >= 1
+
+
+def transposed(form: str) -> set[str]:
+    """The one-word Latin FORM (MIN_TYPO_CHARS letters or more) with two neighbouring letters after the first swapped:
+    the commonest typo (Zenistu, Tanjrio); the first letter stays, as typists rarely miss it."""
+    if not latin_only(form) or " " in form or len(form) < MIN_TYPO_CHARS or not form.isalpha():
+        return set()
+    out = {form[:i] + form[i + 1] + form[i] + form[i + 2:] for i in range(1, len(form) - 1)}
+    return out - {form}

@@ -22,6 +22,11 @@ _SPACES = re.compile(r" {2,}")
 # four or more single Latin letters or digits with a separator between each: "l u f f y" -> "luffy"
 _SPREAD = re.compile(r"(?<![0-9a-z])(?:[0-9a-z] ){3,}[0-9a-z](?![0-9a-z])"
                      r"|(?<![\u3041-\u30ffー])(?:[\u3041-\u30ffー] )+[\u3041-\u30ffー](?![\u3041-\u30ffー])")
+# ... and several words spread so, with wider gaps typed between the words: "m a d e  w i t h  k l i n g" -> "made with
+# kling" (read as typed, before symbols become spaces: "c l o u d ☁️ s k y" has no typed gap and stays one run)
+_SPREAD_WORDS = re.compile(r"(?<![0-9A-Za-z] )(?<![0-9A-Za-z])(?:[0-9A-Za-z] )+[0-9A-Za-z]"
+                           r"(?:(?: {2,}| ?[&+] ?)(?:[0-9A-Za-z] )+[0-9A-Za-z])+(?![0-9A-Za-z])")  # or & + between
+_WORD_GAP = re.compile(r"( {2,}| ?[&+] ?)")
 # a word split in short Latin syllables with underscores, dots or dashes to dodge filters: "Pi_ka_chu",
 # "Na-ru-to", "ma.ki.ma" -> "Pikachu" (no spaces: "is a man" stays three words)
 _SYLLABLES = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{1,3}(?:[_.\-][A-Za-z]{1,3})+(?![0-9A-Za-z])")
@@ -29,6 +34,9 @@ _SYLLABLE_SEP = re.compile(r"[_.\-]")
 # "w/" for "with" ("made w/ s o r a"): written out before letters spread apart are joined, so that the w is no letter of
 # the spread word ("w s o r a" would read "wsora")
 _WITH = re.compile(r"(?<![0-9A-Za-z/])[Ww]/([Oo](?![0-9A-Za-z]))?(?![/0-9A-Za-z]*/)")  # w/o: without
+# @ typed for a inside a word to dodge filters (T@njiro, demonsl@yer); not in an address (luffy@gmail.com), where a dot
+# follows the word after it
+_AT_FOR_A = re.compile(r"(?<=[A-Za-z])@(?=[A-Za-z@]*[A-Za-z](?![A-Za-z0-9.@]))")  # K@k@shi: more than one
 _NEEDS_NFKC = re.compile(r"[^\u0000-\u007f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
 
 
@@ -97,6 +105,10 @@ def _prepare(text: str) -> str:
         text = _IN_WORD_LOOKALIKE.sub(_in_word_lookalike, text)
     if "/" in text:
         text = _WITH.sub(_with, text)
+    if "@" in text:
+        text = _AT_FOR_A.sub("a", text)
+    if "  " in text or "&" in text or "+" in text:
+        text = _SPREAD_WORDS.sub(_join_spread_words, text)
     text = _CAMEL.sub(SPACE, text)
     if "_" in text or "." in text or "-" in text:
         text = _SYLLABLES.sub(_join_syllables, text)
@@ -109,6 +121,12 @@ def _with(m: re.Match) -> str:
 
 def _join_syllables(m: re.Match) -> str:
     return _SYLLABLE_SEP.sub("", m.group(0))
+
+
+def _join_spread_words(m: re.Match) -> str:
+    """The spread words of M joined, each typed gap kept as one space or as its symbol (L o i d & Y o r: Loid&Yor)."""
+    parts = _WORD_GAP.split(m.group(0))  # words at even places, gaps at odd ones
+    return "".join(part.replace(SPACE, "") if i % 2 == 0 else (part.strip() or SPACE) for i, part in enumerate(parts))
 
 
 def normalise(text: str) -> str:
@@ -167,6 +185,10 @@ def _mapped_prepare(text: str) -> tuple[str, list[int]]:
     text2 = _IN_WORD_LOOKALIKE.sub(_in_word_lookalike, text2)  # one character for one: the starts hold
     if "/" in text2:
         text2, starts = _sub_mapped(_WITH, _with, text2, starts)
+    if "@" in text2:
+        text2, starts = _sub_mapped(_AT_FOR_A, lambda m: "a", text2, starts)
+    if "  " in text2 or "&" in text2 or "+" in text2:
+        text2, starts = _sub_mapped(_SPREAD_WORDS, _join_spread_words, text2, starts)
     out, src = _sub_mapped(_CAMEL, lambda m: SPACE, text2, starts)
     return _sub_mapped(_SYLLABLES, _join_syllables, out, src)
 
