@@ -1052,6 +1052,7 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade", "a talk about Sora 2"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
                 (entry.marker == ai.BARE_AI or entry.marker in ai.MEANS_ONLY) and _other_sense(text, b, e)) or (
+                entry.marker == ai.BARE_AI and ai_context.defined(raw_field, stop)) or (
                 ai_context.about(text, b, e)) or (entry.marker.endswith(f" {ai.BARE_AI}") and ai_context.treated_after(
                     raw_field, stop)):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))
@@ -1089,13 +1090,28 @@ def _other_sense(text: str, begin: int, end: int) -> bool:
     200cc" in a title whose description says "racing the CPU AI"). A tool used on footage is the same sense of the
     word, not carried over ("AI upscaled intro, AI voice" may still say a voice was made)."""
     if ai_context.game_sense(text, begin, end) or ai_context.other_use(text, begin, end) or ai_context.consulted(
-            text, begin, end) or ai_context.trend_after(text, end) or ai_context.market_talk(text):
+            text, begin, end) or ai_context.trend_after(text, end) or ai_context.market_talk(text) or (
+            ai_context.game_in_post(text)):
         return True  # ... or AI the industry: a noun of the trend after it (the AI wave), the stock market's tags
-    return text.count("ai") > 1 and any(ai_context.game_sense(text, m.start(), m.end())
-                                        for m in _BARE_AI.finditer(text) if m.start() != begin)
+    return text.count("ai") > 1 and (any(ai_context.game_sense(text, m.start(), m.end())
+                                         for m in _BARE_AI.finditer(text) if m.start() != begin) or (
+        _same_tool(text, begin, end)))
+
+
+def _same_tool(text: str, begin: int, end: int) -> bool:
+    """Whether the bare AI at [begin, end), with no word of making next to it and naming no voice, is the tool on
+    existing footage another bare AI of the post is, in any field ("AI upscaled the 1986 opening" / "Topaz Video AI";
+    "AI detector says this clip is 98% AI"); "AI upscaled intro" / "AI voice for Luffy" keeps its voice, and "AI dubbed" /
+    "the voices are AI" says AI made the voices."""
+    before = ai_context._words_before(text, begin, 2)
+    if ai_context.voice_after(text, end) or any(w in ai_context.MAKING_WORDS for w in before + ai_context._words_after(
+            text, end, 1)) or any(w.startswith(_VOICE_STEMS) for w in before):
+        return False  # "made by AI", "AI generated", "the voices are AI": AI made a part of this clip
+    return any(ai_context.other_use(text, m.start(), m.end()) for m in _BARE_AI.finditer(text) if m.start() != begin)
 
 
 _BARE_AI = re.compile(r"(?<![0-9a-z])ai(?![0-9a-z])")
+_VOICE_STEMS = ("voice", "vocal", "singing", "song", "narrat")  # before a bare AI: the voices are AI
 _THUMB_HINT = re.compile(r"(?i)thumb|サムネ|封面|缩略图|縮圖|썸네일")  # a post naming its thumbnail: read its markers' clauses
 
 
