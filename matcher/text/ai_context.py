@@ -519,3 +519,21 @@ def echoed(text: str, begin: int, end: int) -> bool:
     before = text[max(0, begin - len(word) - 1):begin].split()
     after = text[end:end + len(word) + 1].split()
     return bool(before and _echo(word, before[-1])) or bool(after and _echo(word, after[0]))
+
+
+# another clip than this one, in the marker's clause: one to come or one wished for ("AI version next week", "next
+# video will be made with Sora 2", 次回はAIで, 下期用AI做, 다음 영상은 AI로, "someone please make this with Veo 3", 誰かAIで
+# 作ってほしい); not 次回予告をAIで作ってみた (the preview, this clip), 今度はAIで作ってみた (this time)
+_ANOTHER_CLIP = re.compile(
+    r"(?:^| )(?:next (?:video|vid|vids|time|one|week|month|part|episode|ep|upload|short|clip)|coming soon|stay tuned"
+    r"|someone (?:please |pls |plz |pls pls )?(?:make|do|animate|try|remake)|i wish|if someone|if anyone)(?= |$)"
+    r"|次回は|次は|次回作|作って(?:ほしい|欲しい|ください|下さい|くれ)|誰か|予定"
+    r"|下次|下期|下一期|下个视频|下個影片|敬请期待|敬請期待|求大佬|谁能|誰能|有没有人"
+    r"|다음 ?(?:영상|편|에|엔|번)|예정|누가 ?(?:좀 )?만들|만들어 ?(?:주세요|줘)")
+
+
+def another_clip(raw_field: str, at: int, stop_at: int) -> bool:
+    """Whether the clause of RAW_FIELD holding the marker written at [AT, STOP_AT) speaks of another clip than this one:
+    one to come or one wished for (see _ANOTHER_CLIP)."""
+    return bool(_ANOTHER_CLIP.search(_clause_before(raw_field, at)) or _ANOTHER_CLIP.search(
+        _clause_after(raw_field, stop_at)))

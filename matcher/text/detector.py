@@ -1059,9 +1059,10 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
             continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI로 업스케일;
             # 生成AIについて, "thoughts about AI art"; "subtitles made with AI translation"
         if ai_context.asked(raw_field, at, stop) or ai_context.answered_no(
-                raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else ""):
+                raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else "") or ai_context.another_clip(
+                raw_field, at, stop):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))
-            continue  # "did you use AI for this?", これAIで作ったの？, "made by AI?? no, made by me"
+            continue  # "did you use AI for this?", これAIで作ったの？, "made by AI?? no, made by me"; "AI version next week"
         key = (entry.kind, entry.marker)
         if key in seen:
             continue

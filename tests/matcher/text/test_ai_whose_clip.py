@@ -81,3 +81,28 @@ def test_sora_app_in_korean_is_the_generator(detector):
 
 def test_sora_with_a_keyblade_in_korean_stays_the_character(detector):  # guard
     assert chars(detector, title="소라 키블레이드 코스프레", hashtags=["#킹덤하츠"]) == ["sora"]
+
+
+@pytest.mark.parametrize("post", [
+    # an AI clip to come or wished for: another clip than this one
+    {"title": "Luffy vs Kaido fan animation", "description": "AI version next week, this one is Blender"},
+    {"title": "Naruto run in real life", "description": "next video will be made with Sora 2!"},
+    {"title": "ナルトのコスプレ動画", "description": "次回はAIで作ってみます"},
+    {"title": "路飞cos视频", "description": "下期用AI做一个"},
+    {"title": "나루토 코스프레", "description": "다음 영상은 AI로 만들 예정"},
+    {"title": "someone please make this Luffy scene with Veo 3"},
+    {"title": "誰かAIでルフィのこのシーン作ってほしい"},
+])
+def test_another_clip(detector, post):
+    assert not ai_flag(detector, **post)
+
+
+@pytest.mark.parametrize("post", [  # guards: this clip
+    {"title": "Luffy's next adventure, made with Kling"},
+    {"title": "次回予告をAIで作ってみた", "hashtags": ["#ワンピース"]},
+    {"title": "今度はAIでルフィ作ってみた"},
+    {"title": "Naruto vs Sasuke AI anime", "description": "part 2 next week"},
+    {"title": "made with Sora 2, next video is Zoro"},
+])
+def test_this_clip(detector, post):
+    assert ai_flag(detector, **post)
