@@ -31,7 +31,7 @@ GENERATORS: dict[str, tuple[str, ...]] = {
     "veo": ("veo3", "veo 3", "veo2", "veo 2", "google veo", "veo ai", "veoai", "*veo", "veo3 1", "flow veo"),
     "kling": ("kling", "KlingAI", "kling ai", "可灵", "可靈"),
     "runway": ("RunwayML", "runway ml", "runway gen", "runway ai", "runwayai", "*runway", "runway aleph", "런웨이로 만", "런웨이 gen", "ランウェイで作"),
-    "pika": ("PikaLabs", "pika labs", "pika ai", "pikaai", "pika 2", "pika 1", "*pika", "Pikaffects"),
+    "pika": ("PikaLabs", "pika labs", "pika ai", "pikaai", "pika 2", "pika 1", "*pika", "Pikaffects", "pika effects", "pikaeffects"),
     "hailuo": ("hailuo", "HailuoAI", "海螺ai", "海螺视频", "~MiniMax", "minimax hailuo", "minimax video", "minimax ai"),
     "luma": ("LumaAI", "luma dream machine", "DreamMachine", "dream machine ai", "LumaLabs", "luma labs", "luma ray"),
     "midjourney": ("MidJourney", "NijiJourney", "midjourney ai", "미드저니", "ミッドジャーニー"),

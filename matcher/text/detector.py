@@ -1158,10 +1158,13 @@ def _raw_span(raw_field: str, text: str, field_start: int, begin: int, end: int)
 
 
 def _reduplicated(text: str, begin: int, end: int) -> bool:
-    """Whether the one word at [begin, end) is said twice in a row (kling kling, pika pika)."""
+    """Whether the one word at [begin, end) is said twice in a row (kling kling, pika pika), or the first word of a name
+    of several words is said twice right before it ("pika pika effects")."""
     word = text[begin:end]
     if " " in word:
-        return False
+        word = word.split(" ", 1)[0]
+        at = begin - len(word) - 1
+        return at >= 0 and text.startswith(f"{word} ", at) and (at == 0 or not is_latin_alnum(text[at - 1]))
     at = begin - len(word) - 1
     before = at >= 0 and text.startswith(f"{word} ", at) and (at == 0 or not is_latin_alnum(text[at - 1]))
     after = text.startswith(f" {word}", end) and not is_latin_alnum(text[end + len(word) + 1: end + len(word) + 2] or " ")

@@ -106,3 +106,12 @@ def test_another_clip(detector, post):
 ])
 def test_this_clip(detector, post):
     assert ai_flag(detector, **post)
+
+
+def test_pikaffects_written_apart_is_the_generator(detector):  # fails on 091e465
+    assert ai_flag(detector, title="Luffy plush squished with Pika effects", hashtags=["#pikaeffects"])
+    assert ai_flag(detector, title="my Naruto figure, inflated", hashtags=["#pikaeffects"])
+
+
+def test_pika_pika_effects_stay_words(detector):  # guard
+    assert not ai_flag(detector, title="pika pika effects on my Luffy drawing")
