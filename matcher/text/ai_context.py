@@ -266,9 +266,10 @@ def game_in_post(text: str) -> bool:
 _DEFINED_AFTER = re.compile(r" ?(?:[=＝]|stands for |means |is short for |is slang for )", re.IGNORECASE)
 
 
-def defined(raw_field: str, stop_at: int) -> bool:
-    """Whether the bare AI written up to STOP_AT of RAW_FIELD is defined right after (see _DEFINED_AFTER)."""
-    return bool(_DEFINED_AFTER.match(raw_field, stop_at))
+def defined(raw_field: str, at: int, stop_at: int) -> bool:
+    """Whether the bare AI written at [AT, STOP_AT) of RAW_FIELD is defined right after (see _DEFINED_AFTER); not a sum
+    ("Luffy + AI = 🔥": what AI made)."""
+    return bool(_DEFINED_AFTER.match(raw_field, stop_at)) and not raw_field[:at].rstrip().endswith(("+", "＋", "×", "&"))
 
 
 def asked(raw_field: str, at: int, stop_at: int) -> bool:

@@ -1052,7 +1052,7 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade", "a talk about Sora 2"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
                 (entry.marker == ai.BARE_AI or entry.marker in ai.MEANS_ONLY) and _other_sense(text, b, e)) or (
-                entry.marker == ai.BARE_AI and ai_context.defined(raw_field, stop)) or (
+                entry.marker == ai.BARE_AI and ai_context.defined(raw_field, at, stop)) or (
                 ai_context.about(text, b, e)) or (entry.marker.endswith(f" {ai.BARE_AI}") and ai_context.treated_after(
                     raw_field, stop)):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))

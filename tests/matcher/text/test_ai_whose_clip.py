@@ -32,7 +32,7 @@ WORKS = [
     {"title": "AI 팀원이 너무 못해요", "description": "컴퓨터 상대 모드"},
     # a question quoted from the post replied to, answered no
     {"title": 'Replying to @mika "is the Luffy one AI?"', "description": "nope, it's my brother in cosplay"},
-    {"title": "Reply to @ren: “is this Naruto AI?”", "description": "no! filmed it at the con"},
+    {"title": "Reply to @ren: “is this Naruto AI?”", "description": "no! filmed it at the con"},  # guard (: opens it)
     # a tool on existing footage, and the other bare AIs of the post
     {"title": "AI upscaled the 1999 One Piece opening", "description": "Topaz Video AI, nothing generated"},
     {"title": "AI checker says this Naruto scene is 90% AI", "description": "it's the official anime, checkers are useless"},
@@ -68,6 +68,7 @@ def test_no_clip_made(detector, post):
     {"title": "AI generated Luffy, 100% AI"},
     {"title": "AI時代だからAIでルフィ作った"},
     {"title": "Air Luffy! AI anime", "hashtags": ["#ai"]},
+    {"title": "Luffy + AI = 🔥", "hashtags": ["#onepiece"]},
 ])
 def test_clip_made(detector, post):
     assert ai_flag(detector, **post)
