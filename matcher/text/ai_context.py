@@ -104,6 +104,13 @@ _REPORTED = re.compile(r"(?:^| )(?:[a-z]+ers|people|everyone|everybody|they|some
 # quotation marks too: a question quoted from the post replied to ('Replying to @mika "is the Luffy one AI?"') is a
 # clause of its own
 _CLAUSE_BREAK = re.compile(r"[.!?。！？\n|｜【】\[\]()（）「」『』:：,，、;；/\"“”«»]")
+
+
+def clause_break(ch: str) -> bool:
+    """Whether the character CH (as written) ends a clause (see _CLAUSE_BREAK)."""
+    return bool(_CLAUSE_BREAK.match(ch))
+
+
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
 # what may follow a generator's name that is also a character's, after "using", "tried"...: the character's

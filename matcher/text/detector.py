@@ -1053,6 +1053,7 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
                 (entry.marker == ai.BARE_AI or entry.marker in ai.MEANS_ONLY) and _other_sense(text, b, e)) or (
                 entry.marker == ai.BARE_AI and ai_context.defined(raw_field, at, stop)) or (
+                entry.marker == ai.BARE_AI and text.count("ai") > 1 and _same_tool(text, b, e, raw_field, stop)) or (
                 ai_context.about(text, b, e)) or (entry.marker.endswith(f" {ai.BARE_AI}") and ai_context.treated_after(
                     raw_field, stop)):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))
@@ -1094,16 +1095,19 @@ def _other_sense(text: str, begin: int, end: int) -> bool:
             text, begin, end) or ai_context.trend_after(text, end) or ai_context.market_talk(text) or (
             ai_context.game_in_post(text)):
         return True  # ... or AI the industry: a noun of the trend after it (the AI wave), the stock market's tags
-    return text.count("ai") > 1 and (any(ai_context.game_sense(text, m.start(), m.end())
-                                         for m in _BARE_AI.finditer(text) if m.start() != begin) or (
-        _same_tool(text, begin, end)))
+    return text.count("ai") > 1 and any(ai_context.game_sense(text, m.start(), m.end())
+                                        for m in _BARE_AI.finditer(text) if m.start() != begin)
 
 
-def _same_tool(text: str, begin: int, end: int) -> bool:
-    """Whether the bare AI at [begin, end), with no word of making next to it and naming no voice, is the tool on
-    existing footage another bare AI of the post is, in any field ("AI upscaled the 1986 opening" / "Topaz Video AI";
-    "AI detector says this clip is 98% AI"); "AI upscaled intro" / "AI voice for Luffy" keeps its voice, and "AI dubbed" /
-    "the voices are AI" says AI made the voices."""
+def _same_tool(text: str, begin: int, end: int, raw_field: str, stop: int) -> bool:
+    """Whether the bare AI at [begin, end), ending its clause where it was written (up to STOP in RAW_FIELD), with no word
+    of making next to it and naming no voice, is the tool on existing footage another bare AI of the post is, in any
+    field ("AI upscaled the 1986 opening" / "Topaz Video AI, ..."); "AI upscaled intro" / "AI voice for Luffy" keeps its
+    voice, "AI dubbed" / "the voices are AI" says AI made the voices, and "AI Luffy dance" / "AI upscaled to 4K" its
+    Luffy (an AI before a word names what AI made)."""
+    rest = raw_field[stop:].lstrip()
+    if rest and not ai_context.clause_break(rest[0]):
+        return False
     before = ai_context._words_before(text, begin, 2)
     if ai_context.voice_after(text, end) or any(w in ai_context.MAKING_WORDS for w in before + ai_context._words_after(
             text, end, 1)) or any(w.startswith(_VOICE_STEMS) for w in before):
