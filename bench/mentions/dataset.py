@@ -9,10 +9,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 POSTS = HERE / "posts"
 CATALOG = HERE / "catalog.yaml"
-# holdout, holdout-3 .. holdout-12 and holdout-14: dev sets now (their misses read while tuning: mtune, mneg, mtune2,
-# mtune3, mtune4, mtune5 (holdout-8), mtune6 (holdout-9), mtune7 (holdout-10), mtune8 (holdout-11), mtune9
-# (holdout-12), mtune10 (holdout-14)); holdout-13, holdout-15, holdout-16 and holdout-17: written blind by helpers
-# mhold13 .. mhold17, never scored by their authors nor read while tuning (see README.md)
+# holdout, holdout-3 .. holdout-12, holdout-14 and holdout-16: dev sets now (their misses read while tuning: mtune,
+# mneg, mtune2, mtune3, mtune4, mtune5 (holdout-8), mtune6 (holdout-9), mtune7 (holdout-10), mtune8 (holdout-11),
+# mtune9 (holdout-12), mtune10 (holdout-14), mtune11 (holdout-16)); holdout-13, holdout-15 and holdout-17: written
+# blind by helpers mhold13, mhold15 and mhold17, never scored by their authors nor read while tuning (see README.md)
 SETS = ("dev", "holdout", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "holdout-9",
         "holdout-10", "holdout-11", "holdout-12", "holdout-13", "holdout-14", "holdout-15", "holdout-16",
         "holdout-17")

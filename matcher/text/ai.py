@@ -26,12 +26,12 @@ _VIA_AFTER = ("de seisei", "de tsukutta", "de tsukurimashita", "de sakusei", "de
               "de douga", "で生成", "で作", "で動か", "で制作", "で動画化")
 # generator -> forms that name it as a generator; a "*" form is also taken after a "made with"-like word
 GENERATORS: dict[str, tuple[str, ...]] = {
-    "sora": ("sora2", "sora 2", "openai sora", "sora openai", "open ai sora", "sora open ai", "sora ai", "soraai", "sora app", "sora2ai",
+    "sora": ("sora2", "sora 2", "openai sora", "sora openai", "open ai sora", "sora open ai", "sora ai", "soraai", "sora app", "소라 앱", "소라앱", "sora2ai",
              "*sora", "sora by openai", "sora video", "sora 2 pro", "ソラ2", "ソラ 2", "소라2", "소라 2", "소라2로", "소라 2로", "소라2 ai"),
     "veo": ("veo3", "veo 3", "veo2", "veo 2", "google veo", "veo ai", "veoai", "*veo", "veo3 1", "flow veo"),
     "kling": ("kling", "KlingAI", "kling ai", "可灵", "可靈"),
     "runway": ("RunwayML", "runway ml", "runway gen", "runway ai", "runwayai", "*runway", "runway aleph", "런웨이로 만", "런웨이 gen", "ランウェイで作"),
-    "pika": ("PikaLabs", "pika labs", "pika ai", "pikaai", "pika 2", "pika 1", "*pika", "Pikaffects"),
+    "pika": ("PikaLabs", "pika labs", "pika ai", "pikaai", "pika 2", "pika 1", "*pika", "Pikaffects", "pika effects", "pikaeffects"),
     "hailuo": ("hailuo", "HailuoAI", "海螺ai", "海螺视频", "~MiniMax", "minimax hailuo", "minimax video", "minimax ai"),
     "luma": ("LumaAI", "luma dream machine", "DreamMachine", "dream machine ai", "LumaLabs", "luma labs", "luma ray"),
     "midjourney": ("MidJourney", "NijiJourney", "midjourney ai", "미드저니", "ミッドジャーニー"),

@@ -91,14 +91,26 @@ _CJK_DENIAL_END = re.compile(r"(?:(?:では|じゃ)(?:ない|ありません|な
                              # an act with AI banned: the act made a noun (の, こと, 것) then 禁止 / 금지 end the clause
                              # (AIに描かせるのは禁止です, AI로 만드는 것은 금지); not 転載禁止 after AIで作った (the reposting)
                              r"|(?:の|こと)(?:は|を|も)? ?禁止(?:です|します|だ|だよ|で(?:お願い)?(?:します)?)?"
-                             r"|것(?:은|을|도)? ?금지(?:입니다|예요|이에요|해요)?) ?$")
+                             r"|것(?:은|을|도)? ?금지(?:입니다|예요|이에요|해요)?"
+                             # ... or asked to stop (ルフィの声をAIで作るのはやめてください, AI로 만드는 거 그만해)
+                             r"|(?:の|こと)(?:は|を|も)? ?(?:やめて|止めて|やめろ|やめよう|やめましょう)(?:ください|下さい|ほしい"
+                             r"|欲しい|くれ|ね|よ)*|(?:것|거)(?:은|을|는|좀)? ?그만(?:해|하세요|해요|해주세요|둬)?) ?$")
 # what others believe or say of the clip, in the marker's clause before it ("People think this Zoro clip is AI",
 # "everyone says my animation is AI", "commenters assume"): reported, not said
 _REPORTED = re.compile(r"(?:^| )(?:[a-z]+ers|people|everyone|everybody|they|some|many|commenters|comments|folks|viewers|someone"
                        r"|somebody|haters|ppl|y all|half)(?: [a-z]+)? (?:think|thinks|thought|say|says|said|assume|assumes"
                        r"|assumed|claim|claims|claimed|believe|believes|swear|swears|accuse|accused|call|called"
                        r"|saying|thinking|assuming|claiming|believing|swearing|accusing|calling)(?= |$)")
-_CLAUSE_BREAK = re.compile(r"[.!?。！？\n|｜【】\[\]()（）「」『』:：,，、;；/]")
+# quotation marks too: a question quoted from the post replied to ('Replying to @mika "is the Luffy one AI?"') is a
+# clause of its own
+_CLAUSE_BREAK = re.compile(r"[.!?。！？\n|｜【】\[\]()（）「」『』:：,，、;；/\"“”«»]")
+
+
+def clause_break(ch: str) -> bool:
+    """Whether the character CH (as written) ends a clause (see _CLAUSE_BREAK)."""
+    return bool(_CLAUSE_BREAK.match(ch))
+
+
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
 # what may follow a generator's name that is also a character's, after "using", "tried"...: the character's
@@ -207,9 +219,13 @@ _MARKET = re.compile(r"(?:^|[ \x1f])(?:stocks|stockmarket|investing|investor|inv
                      r"|wallstreet|dividend|dividends|sp500|fintech|daytrading|株式投資|米国株|股票|美股|주식|미국주식)(?=[ \x1f]|$)")
 
 
+# ... and in Japanese, Chinese and Korean: AI the issue, the era or the boom (AI問題, AI时代, AI 논란)
+_CJK_TREND_AFTER = re.compile(r" ?(?:問題|问题|문제|時代|时代|시대|ブーム|热潮|熱潮|붐|論争|争议|爭議|논란|バブル|泡沫|버블)")
+
+
 def trend_after(text: str, end: int) -> bool:
-    """Whether the bare AI ending at END is followed by a noun of the trend (the AI wave, the AI boom)."""
-    return any(text.startswith(f" {w}", end) and (len(text) == end + len(w) + 1 or text[end + len(w) + 1] in " \x1f")
+    """Whether the bare AI ending at END is followed by a noun of the trend (the AI wave, the AI boom, AI問題)."""
+    return bool(_CJK_TREND_AFTER.match(text, end)) or any(text.startswith(f" {w}", end) and (len(text) == end + len(w) + 1 or text[end + len(w) + 1] in " \x1f")
                for w in TREND_AFTER)
 
 
@@ -228,15 +244,39 @@ def surname(raw_field: str, at: int, stop_at: int) -> bool:
     return raw_field[at:at + 1].isupper() and bool(_GIVEN_BEFORE.search(raw_field, max(0, at - 40), at))
 
 
+# ... and in Japanese, Chinese and Korean, right after the AI (AI队友, AI対戦, AI 팀원, AI 난이도)
+_CJK_GAME_AFTER = re.compile(r" ?(?:队友|隊友|对手|對手|敌人|敵人|难度|難度|難易度|対戦|味方|チームメイト|팀원|상대|난이도|봇)")
+# the game's computer players named anywhere in the post (CPU lvl 7, 人机模式, コンピューター対戦, 컴퓨터 상대): one sense of
+# the word per post, its every bare AI is theirs (CPUのAIが強すぎ, "The AI in Street Fighter 6 is cheating")
+_GAME_IN_POST = re.compile(r"(?<![0-9a-z])(?:cpu|cpus|npc|npcs)(?![0-9a-z])|人机|人機|コンピューター?(?:対戦|戦)"
+                           r"|컴퓨터 ?(?:상대|대전)|봇전")
+
+
 def game_sense(text: str, begin: int, end: int) -> bool:
     """Whether the bare AI at [begin, end) is a game's computer player ("the CPU AI", "AI opponents", "Tifa
-    vs the AI")."""
+    vs the AI", AI队友)."""
     words = _words_before(text, begin, GAME_WINDOW)
     if any(w in GAME_BEFORE for w in words) or words in (["vs", "the"], ["versus", "the"], ["against", "the"],
                                                          ["beat", "the"], ["beating", "the"], ["beats", "the"]):
         return True
     after = _words_after(text, end, 1)
-    return bool(after) and after[0] in GAME_AFTER
+    return bool(after) and after[0] in GAME_AFTER or bool(_CJK_GAME_AFTER.match(text, end))
+
+
+def game_in_post(text: str) -> bool:
+    """Whether the post (canonical text) names the game's computer players (see _GAME_IN_POST)."""
+    return bool(_GAME_IN_POST.search(text))
+
+
+# AI defined or spelled out as a word ("AI = three-toed sloth", "AI stands for", "in Scrabble AI means a sloth"): the
+# word spoken of, not the maker of a clip
+_DEFINED_AFTER = re.compile(r" ?(?:[=＝]|stands for |means |is short for |is slang for )", re.IGNORECASE)
+
+
+def defined(raw_field: str, at: int, stop_at: int) -> bool:
+    """Whether the bare AI written at [AT, STOP_AT) of RAW_FIELD is defined right after (see _DEFINED_AFTER); not a sum
+    ("Luffy + AI = 🔥": what AI made)."""
+    return bool(_DEFINED_AFTER.match(raw_field, stop_at)) and not raw_field[:at].rstrip().endswith(("+", "＋", "×", "&"))
 
 
 def asked(raw_field: str, at: int, stop_at: int) -> bool:
@@ -266,7 +306,7 @@ _ANSWERED_NO = re.compile(r"[?？!！]* *(?:no|nope|nah|not really|of course not
 # a person called AI: an honorific after it (歌手AIさん, AIちゃん, AI씨)
 _HONORIFIC_AFTER = re.compile(r" ?(?:さん|ちゃん|さま|様|くん|氏|씨|님)")
 # AI spelled out in the post as something else ("artificial insemination", "Amnesty International")
-_OTHER_AI = re.compile(r"\b(?:[Aa]rtificial (?![Ii]ntelligen)[Ii][a-z]+|A[a-z]{3,} I[a-z]{3,})\b")
+_OTHER_AI = re.compile(r"\b(?:[Aa]rtificial (?![Ii]ntelligen)[Ii][a-z]+|A[a-z]{2,} I[a-z]{3,})\b")  # Air India
 
 
 def answered_no(raw_field: str, stop_at: int, next_field: str) -> bool:
@@ -277,7 +317,7 @@ def answered_no(raw_field: str, stop_at: int, next_field: str) -> bool:
     stop = _CLAUSE_BREAK.search(raw_field, stop_at)  # the marker's clause, however many words, ends asking
     if not stop or stop.group(0) not in "?？":
         return False
-    after = raw_field[stop.start():].lstrip("?？!！ ")
+    after = raw_field[stop.start():].lstrip("?？!！ \"“”»」』")  # the question quoted: 'Replying to "AI?"' / "nope"
     return bool(_ANSWERED_NO.match(after or next_field.strip()))
 
 
@@ -346,7 +386,8 @@ OTHER_USE_STEMS = ("upscal", "enhanc", "remaster", "restor", "interpolat", "colo
                    "chip", "smartphone", "phone", "laptop", "camera", "chatbot", "speaker", "vacuum", "cooker",
                    "fridge", "refrigerator", "feature", "translator", "noise", "denoise", "deblur", "sharpen",
                    "clean", "remov", "narrat", "voiceover",
-                   "separat", "isolat", "extract")  # "AI vocal separation", "vocals isolated with AI": existing audio  # "AI-cleaned audio", "audio cleaned up with AI"
+                   "separat", "isolat", "extract",
+                   "detect", "checker")  # an AI detector or checker reads existing footage ("AI detector says 98% AI")  # "AI vocal separation", "vocals isolated with AI": existing audio  # "AI-cleaned audio", "audio cleaned up with AI"
 OTHER_USE_WINDOW = 2  # words after a bare AI read for those stems (AI frame interpolation)
 OTHER_USE_PURPOSE_WINDOW = 5  # ... or after "to" / "for" right after it (AI to add Spanish subtitles)
 OTHER_USE_REACH = 4  # words before a bare AI read for them ("dubbed in Spanish with AI")
@@ -404,7 +445,8 @@ _TALK = re.compile(
     r"|comparison|compared)(?=[ \x1f]|$)"
     r"|著作権|弁護士|法律|規制|ニュース|勉強会|講演|セミナー|レビュー|料金|版权|版權|律师|律師|新闻|新聞|监管|監管|测评|評測"
     r"|저작권|변호사|법률|규제|뉴스|세미나|리뷰"
-    r"|比較|比较|解説|解说|解說|비교|해설")  # comparison, explainer, as in English
+    r"|比較|比较|解説|解说|解說|비교|해설"  # comparison, explainer, as in English
+    r"|インタビュー|ポッドキャスト|討論|采访|採訪|访谈|訪談|播客|讨论|인터뷰|팟캐스트|토론")  # interview, podcast, debate
 
 
 def talk_about_ai(text: str) -> bool:
@@ -521,3 +563,21 @@ _TELLING_APART = re.compile(r" ?(?:画像|動画|映像|イラスト|이미지|�
 def telling_apart(text: str, end: int) -> bool:
     """Whether the AI marker ending at END of the canonical TEXT is followed by a word of telling it apart."""
     return bool(_TELLING_APART.match(text, end))
+
+
+# another clip than this one, in the marker's clause: one to come or one wished for ("AI version next week", "next
+# video will be made with Sora 2", 次回はAIで, 下期用AI做, 다음 영상은 AI로, "someone please make this with Veo 3", 誰かAIで
+# 作ってほしい); not 次回予告をAIで作ってみた (the preview, this clip), 今度はAIで作ってみた (this time)
+_ANOTHER_CLIP = re.compile(
+    r"(?:^| )(?:next (?:video|vid|vids|time|one|week|month|part|episode|ep|upload|short|clip)|coming soon|stay tuned"
+    r"|someone (?:please |pls |plz |pls pls )?(?:make|do|animate|try|remake)|i wish|if someone|if anyone)(?= |$)"
+    r"|次回は|次は|次回作|作って(?:ほしい|欲しい|ください|下さい|くれ)|誰か|予定"
+    r"|下次|下期|下一期|下个视频|下個影片|敬请期待|敬請期待|求大佬|谁能|誰能|有没有人"
+    r"|다음 ?(?:영상|편|에|엔|번)|예정|누가 ?(?:좀 )?만들|만들어 ?(?:주세요|줘)")
+
+
+def another_clip(raw_field: str, at: int, stop_at: int) -> bool:
+    """Whether the clause of RAW_FIELD holding the marker written at [AT, STOP_AT) speaks of another clip than this one:
+    one to come or one wished for (see _ANOTHER_CLIP)."""
+    return bool(_ANOTHER_CLIP.search(_clause_before(raw_field, at)) or _ANOTHER_CLIP.search(
+        _clause_after(raw_field, stop_at)))

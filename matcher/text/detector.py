@@ -1150,15 +1150,18 @@ def _decide_ai(result: Detection, raw: dict, text: str, post: dict, hits, seps: 
                 continue  # "pika pika", "not made with Sora", "using Sora's keyblade", "a talk about Sora 2"
         elif ai_context.denied(text, b, e, raw_field, at, stop) or (
                 (entry.marker == ai.BARE_AI or entry.marker in ai.MEANS_ONLY) and _other_sense(text, b, e)) or (
+                entry.marker == ai.BARE_AI and ai_context.defined(raw_field, at, stop)) or (
+                entry.marker == ai.BARE_AI and text.count("ai") > 1 and _same_tool(text, b, e, raw_field, stop)) or (
                 ai_context.about(text, b, e)) or (entry.marker.endswith(f" {ai.BARE_AI}") and ai_context.treated_after(
                     raw_field, stop)):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))
             continue  # "without any AI", "AI art is theft", AIじゃなくて, "the CPU AI", "AI upscaled", AI로 업스케일;
             # 生成AIについて, "thoughts about AI art"; "subtitles made with AI translation"
         if ai_context.asked(raw_field, at, stop) or ai_context.answered_no(
-                raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else ""):
+                raw_field, stop, raw[FIELDS[fi + 1]] if fi + 1 < len(FIELDS) else "") or ai_context.another_clip(
+                raw_field, at, stop):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))
-            continue  # "did you use AI for this?", これAIで作ったの？, "made by AI?? no, made by me"
+            continue  # "did you use AI for this?", これAIで作ったの？, "made by AI?? no, made by me"; "AI version next week"
         if ai_context.doubted(raw_field, at) or ai_context.telling_apart(text, e):
             read_off.append((fi, b, e, (entry.kind, entry.marker)))
             continue  # "can't tell if it's AI"; AI画像の見分け方: a guide on spotting AI pictures
@@ -1191,13 +1194,30 @@ def _other_sense(text: str, begin: int, end: int) -> bool:
     word, not carried over ("AI upscaled intro, AI voice" may still say a voice was made)."""
     if ai_context.game_sense(text, begin, end) or ai_context.other_use(text, begin, end) or ai_context.consulted(
             text, begin, end) or ai_context.trend_after(text, end) or ai_context.market_talk(text) or (
-            ai_context.cjk_game_sense(text, begin)):
+            ai_context.cjk_game_sense(text, begin) or ai_context.game_in_post(text)):
         return True  # ... or AI the industry: a noun of the trend after it (the AI wave), the stock market's tags
     return text.count("ai") > 1 and any(ai_context.game_sense(text, m.start(), m.end())
                                         for m in _BARE_AI.finditer(text) if m.start() != begin)
 
 
+def _same_tool(text: str, begin: int, end: int, raw_field: str, stop: int) -> bool:
+    """Whether the bare AI at [begin, end), ending its clause where it was written (up to STOP in RAW_FIELD), with no word
+    of making next to it and naming no voice, is the tool on existing footage another bare AI of the post is, in any
+    field ("AI upscaled the 1986 opening" / "Topaz Video AI, ..."); "AI upscaled intro" / "AI voice for Luffy" keeps its
+    voice, "AI dubbed" / "the voices are AI" says AI made the voices, and "AI Luffy dance" / "AI upscaled to 4K" its
+    Luffy (an AI before a word names what AI made)."""
+    rest = raw_field[stop:].lstrip()
+    if rest and not ai_context.clause_break(rest[0]):
+        return False
+    before = ai_context._words_before(text, begin, 2)
+    if ai_context.voice_after(text, end) or any(w in ai_context.MAKING_WORDS for w in before + ai_context._words_after(
+            text, end, 1)) or any(w.startswith(_VOICE_STEMS) for w in before):
+        return False  # "made by AI", "AI generated", "the voices are AI": AI made a part of this clip
+    return any(ai_context.other_use(text, m.start(), m.end()) for m in _BARE_AI.finditer(text) if m.start() != begin)
+
+
 _BARE_AI = re.compile(r"(?<![0-9a-z])ai(?![0-9a-z])")
+_VOICE_STEMS = ("voice", "vocal", "singing", "song", "narrat")  # before a bare AI: the voices are AI
 _THUMB_HINT = re.compile(r"(?i)thumb|サムネ|封面|缩略图|縮圖|썸네일")  # a post naming its thumbnail: read its markers' clauses
 
 
@@ -1243,10 +1263,13 @@ def _raw_span(raw_field: str, text: str, field_start: int, begin: int, end: int)
 
 
 def _reduplicated(text: str, begin: int, end: int) -> bool:
-    """Whether the one word at [begin, end) is said twice in a row (kling kling, pika pika)."""
+    """Whether the one word at [begin, end) is said twice in a row (kling kling, pika pika), or the first word of a name
+    of several words is said twice right before it ("pika pika effects")."""
     word = text[begin:end]
     if " " in word:
-        return False
+        word = word.split(" ", 1)[0]
+        at = begin - len(word) - 1
+        return at >= 0 and text.startswith(f"{word} ", at) and (at == 0 or not is_latin_alnum(text[at - 1]))
     at = begin - len(word) - 1
     before = at >= 0 and text.startswith(f"{word} ", at) and (at == 0 or not is_latin_alnum(text[at - 1]))
     after = text.startswith(f" {word}", end) and not is_latin_alnum(text[end + len(word) + 1: end + len(word) + 2] or " ")
