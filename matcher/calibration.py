@@ -18,8 +18,8 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
 # the evidence figures of one (clip, reference) pair the calibration reads, in this order, each 0 where the
 # evidence is neutral: the fused detectors' score as a log-odds (0 at the 0.5 the detectors were tuned to),
-# the best frame's score above 0.5, the sibling margin (detail score above SIB_DETAIL_FULL; 0 for a
-# reference without siblings), and the log of the sibling check's score factor (0 for a reference without
+# the best frame's score above 0.5, the sibling margin (detail score above SIB_DETAIL_FULL, times the
+# check's credit when positive: `sibling_credit`; 0 for a reference without siblings), and the log of the sibling check's score factor (0 for a reference without
 # siblings or whose detail the clip shows; down to log SIB_FLOOR for one whose detail it does not show: the
 # fit can weigh the sibling check apart from the detectors' score). The model has no intercept and weights >= 0: more evidence never lowers a
 # score, and a pair whose evidence is neutral stays at 0.5.
@@ -41,13 +41,20 @@ def pair_features(hits: list, frames: int) -> dict[str, float]:
     app = max(most("features", "appearance"), most("hashes", "appearance"), most("rectified", "appearance"))
     dists = [e[d]["phash_distance"] for e in ev for d in ("hashes", "rectified") if d in e and "phash_distance" in e[d]]
     sib = best.evidence.get("siblings")
-    h = min(max(clip_score(scores), 1e-4), 1 - 1e-4)
+    # the clip-level lifts of a pair in a sibling group (more frames agreeing, the margin over the closest sibling)
+    # count in proportion to the sibling check's credit on the best frame: more frames of one doubtful card do not
+    # resolve the doubt, and being unlike every indexed sibling is no evidence of being THIS one (a card of the deck
+    # that is not indexed is unlike them all)
+    credit = sibling_credit(sib)
+    heuristic = float(best.score) + (clip_score(scores) - float(best.score)) * credit
+    margin = (float(sib["detail"]) - C.SIB_DETAIL_FULL) if sib else 0.0
+    h = min(max(heuristic, 1e-4), 1 - 1e-4)
     return {
         "heuristic_logit": math.log(h / (1 - h)),
         "best_frame_margin": float(best.score) - 0.5,
-        "detail_margin": (float(sib["detail"]) - C.SIB_DETAIL_FULL) if sib else 0.0,
+        "detail_margin": margin * credit if margin > 0 else margin,
         "sibling_log_factor": math.log(max(float(sib.get("factor", 1.0)), C.SIB_FLOOR)) if sib else 0.0,
-        "heuristic": clip_score(scores),
+        "heuristic": heuristic,
         "best_frame": float(best.score),
         "support": sum(1 for s in scores if s >= C.FRAME_HIT) / max(1, frames),
         "inliers": math.log1p(max(h.inliers for h in hits)) / math.log(200.0),
@@ -58,6 +65,14 @@ def pair_features(hits: list, frames: int) -> dict[str, float]:
         "has_siblings": 1.0 if sib else 0.0,
         "detectors": len({d for e in ev for d in e if d != "siblings"}) / 4.0,
     }
+
+
+def sibling_credit(sib: dict | None) -> float:
+    """The sibling check's credit of a hit in [0, 1]: 0 at SIB_FLOOR (the reference's own detail not shown), 1 at
+    a factor of 1 (shown) or for a reference without siblings (SIB: the hit's evidence["siblings"])."""
+    if not sib:
+        return 1.0
+    return float(min(1.0, max(0.0, (float(sib.get("factor", 1.0)) - C.SIB_FLOOR) / (1.0 - C.SIB_FLOOR))))
 
 
 @dataclass

@@ -283,3 +283,7 @@ MONTAGE_MIN_STRIP = 0.25      # ... and leaves at least this share of the frame'
 VIEW_SIDE = 480               # a montage cell is rescaled to this long side before ORB, a small rectified picture up to it
 VIEW_FEATURES = 800           # ORB keypoints of a rectified quadrilateral or a montage cell
 VIEW_SKIP_SCORE = 0.8         # a cell holding (REGION_INSIDE of its box inside the cell) a reference found with this score gets no search
+# --- sibling verdicts in the clip's score (issue 12 item 3, branch sib2) -------------------------------
+SIB_NAME_MIN_FACTOR = 0.9     # a member named on another member's geometry (siblings._named_sibling) must show its own
+                              # detail this well: its score is earned by the other card's hit (the deck's shared corners,
+                              # frame and layout), so a detail only half shown is no evidence that it is THIS card

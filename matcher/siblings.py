@@ -67,6 +67,13 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
     something laid over the picture, a caption or a sticker, for the sibling with most hidden: they speak for
     no member, and lower the confidence rather than pick a sibling)."""
     p, seen = _patch(bgr, H, ref_size, visible)
+    return detail_of_patch(p, seen, mirrored, ref, sibs, thumbs, ref_size, art)
+
+
+def detail_of_patch(p: np.ndarray, seen: np.ndarray, mirrored: bool, ref: int, sibs: list[int], thumbs: dict[int, np.ndarray],
+                    ref_size: tuple[int, int], art: np.ndarray | None = None) -> dict[str, float]:
+    """`detail` on the clip already warped into the reference's thumbnail frame (P, and SEEN: which of its
+    pixels the frame shows)."""
     thumbs = {r: t[:, ::-1] if mirrored else t for r, t in thumbs.items()}
     if art is not None:
         seen_all = seen.mean()
@@ -243,7 +250,9 @@ def _named_sibling(bgr: np.ndarray, h, idx, H: np.ndarray, mirrored: bool, base:
     """The group's member whose detail the clip shows, judged on the geometry already found for h (the
     cards of one deck share corners and frame: the keypoint vote may verify a sibling of the card shown,
     never the card itself) -> a hit on that member, or None when no member's detail is clearly better shown
-    than h's reference's. Members of h's reference's shape only (their pixels map one to one)."""
+    than h's reference's, and shown at least SIB_NAME_MIN_FACTOR (the named member's score is earned by the
+    other member's hit: a card of the deck that is not indexed, half like a member, must not inherit it).
+    Members of h's reference's shape only (their pixels map one to one)."""
     if f >= C.SIB_NAME_BELOW or base < C.SIB_NAME_MIN_SCORE:
         return None
     best = None
@@ -254,7 +263,7 @@ def _named_sibling(bgr: np.ndarray, h, idx, H: np.ndarray, mirrored: bool, base:
         sw, sh = (float(v) for v in idx.sizes[s])
         Hs = H @ np.array([[rw / sw, 0, 0], [0, rh / sh, 0], [0, 0, 1]], np.float64)
         fig, fs = _judge(bgr, idx, s, Hs, mirrored, visible)
-        if fs >= f + C.SIB_NAME_MARGIN and (best is None or fs > best[1]):
+        if fs >= max(f + C.SIB_NAME_MARGIN, C.SIB_NAME_MIN_FACTOR) and (best is None or fs > best[1]):
             best = (s, fs, fig, Hs)
     if best is None:
         return None

@@ -4,6 +4,7 @@ detectors' evidence of each pair."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 
@@ -54,3 +55,32 @@ def test_scores_stay_inside_the_open_interval(index, clip_dir):
     m = {m.reference: m for m in res.matches}["coffee"]
     assert 0.9 <= m.score < 1.0
     assert m.evidence["calibration"]["id"] == calibration.load().id
+
+
+def _hits(scores, factor, detail=0.7):
+    from matcher.verdict import FrameHit
+
+    return [FrameHit(float(t), 0, s, (0, 0, 10, 10), "phash", 1.0,
+                     evidence={"siblings": {"detail": detail, "error": 0.5, "mismatch": 0.08, "hidden": 0.0, "factor": factor}})
+            for t, s in enumerate(scores)]
+
+
+def test_frames_of_one_doubtful_sibling_do_not_lift_it_past_the_threshold():
+    """A card of the deck that is not indexed, half like a member (the sibling check's factor 0.41 on every frame
+    of a 4 s clip), scored 0.39 a frame: the frames agreeing and its margin over the other members lifted it to
+    0.51. The doubt is about which card it is, and more frames of the same card do not resolve it."""
+    cal = calibration.load()
+    doubtful = calibration.pair_features(_hits([0.386] * 4, 0.41, detail=0.53), 4)
+    assert cal.probability(doubtful) < matcher.DEFAULT_THRESHOLD - 0.05
+    assert doubtful["heuristic"] < 0.386 + 0.05
+    # a member whose detail the check confirms keeps both lifts, as does a reference without siblings
+    sure = calibration.pair_features(_hits([0.386] * 4, 1.0, detail=0.53), 4)
+    assert sure["heuristic"] > 0.45 and sure["detail_margin"] > 0.25
+    lone = calibration.pair_features([replace(h, evidence={}) for h in _hits([0.386] * 4, 1.0)], 4)
+    assert lone["heuristic"] == sure["heuristic"]
+
+
+def test_a_detail_closer_to_a_sibling_is_not_excused_by_a_low_credit():
+    """The credit gates the lifts only: a clip closer to a sibling than to the reference keeps its whole penalty."""
+    fig = calibration.pair_features(_hits([0.3] * 2, 0.15, detail=-0.4), 2)
+    assert fig["detail_margin"] == -0.4 - matcher.constants.SIB_DETAIL_FULL

@@ -155,3 +155,45 @@ def test_a_hit_on_the_deck_for_a_card_not_indexed_names_none(deck, shown):
     hits = siblings.check_hits(frame, [hit], idx)
     assert all(h.score < matcher.DEFAULT_THRESHOLD - CLEARLY_BELOW for h in hits), \
         [(idx.names[h.reference], h.score) for h in hits]
+
+
+ARTGEN_DECK = ["9C", "JD", "2H", "5S", "KH", "4C"]   # an artgen deck no accuracy set draws (deck_seed 3)
+
+
+@pytest.fixture(scope="module")
+def artgen_deck(tmp_path_factory):
+    from bench.accuracy import artgen
+
+    d = tmp_path_factory.mktemp("artgen_deck")
+    paths = []
+    for c in ARTGEN_DECK + ["9S"]:
+        img = cv2.cvtColor(np.array(artgen.playing_card(c[:-1], c[-1], 3)), cv2.COLOR_RGB2BGR)
+        cv2.imwrite(str(d / f"card_{c}.png"), img)
+        if c in ARTGEN_DECK:
+            paths.append(d / f"card_{c}.png")
+    return d, matcher.ReferenceIndex.build(paths)
+
+
+def test_a_card_not_indexed_half_like_a_member_inherits_no_hit(artgen_deck):
+    """A 9S of a deck whose 9C is indexed (spades where the 9C has clubs: the same layout, a pip shape the
+    thumbnails barely resolve), a caption bar across its middle, placed by a hit on the indexed 5S: the 9C is
+    half like it (the sibling check's factor about 0.64), and was named on the 5S's geometry with the 5S's
+    score (0.61). A member named on another member's hit must show its own detail (SIB_NAME_MIN_FACTOR)."""
+    from matcher import siblings
+    from matcher.verdict import FrameHit
+
+    d, idx = artgen_deck
+    img = cv2.imread(str(d / "card_9S.png"))
+    cv2.rectangle(img, (60, 150), (190, 185), (60, 60, 60), -1)
+    frame = np.full((640, 360, 3), 90, np.uint8)
+    w = 300
+    h = round(img.shape[0] * w / img.shape[1])
+    x, y = 30, (640 - h) // 2
+    frame[y:y + h, x:x + w] = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
+    ref = idx.names.index("card_5S")
+    rw, rh = (float(v) for v in idx.sizes[ref])
+    H = np.array([[w / rw, 0, x], [0, h / rh, y], [0, 0, 1]], np.float64)
+    hit = FrameHit(0.0, ref, 0.95, (x, y, w, h), "orb-ransac", 1.0, None, 60, {"features": {}}, 2 * ref, H)
+    hits = siblings.check_hits(frame, [hit], idx)
+    assert all(h.score < matcher.DEFAULT_THRESHOLD - CLEARLY_BELOW for h in hits), \
+        [(idx.names[h.reference], round(h.score, 3), h.evidence.get("siblings")) for h in hits]
