@@ -25,6 +25,10 @@ def detector() -> MentionDetector:
     {"title": "fake AI trailer for a space movie"},
     {"title": "AI seisei no neko ga odoru", "hashtags": ["#neko"]},
     {"title": "今日の献立", "description": "全部AIです"},
+    # the rule's cost, said plainly: claims with no other evidence, naming no character of the catalogue (these two were
+    # claims in test_ai_context_and_forms and test_other_senses, whose posts now name a character)
+    {"title": "What if AI remade the Marineford arc?"},
+    {"title": "Son Goku no kamehameha AI de saigen"},
 ])
 def test_lone_bare_ai_in_text_is_not_enough(detector, post):
     assert not ai_flag(detector, **post)
@@ -38,6 +42,7 @@ def test_lone_bare_ai_in_text_is_not_enough(detector, post):
     {"title": "AI cat dance", "description": "AI生成です"},  # an AI phrase
     {"title": "AI Luffy dance"},  # a character named
     {"title": "ルフィが踊る", "description": "全部AIです"},
+    {"title": "What if AI remade Luffy at Marineford?"},
 ])
 def test_corroborated_bare_ai_counts(detector, post):
     assert ai_flag(detector, **post)
