@@ -88,7 +88,7 @@ def test_ai_denied_criticised_asked_or_another_sense(detector, post):
     {"title": "Luffy made with Sora 2!!"},
     {"title": "Not gonna lie, AI Luffy looks better than the anime"},
     {"title": "no joke: AI generated Zoro"},
-    {"title": "What if AI remade the Marineford arc?"},
+    {"title": "What if AI remade Luffy at Marineford?"},  # a character named (mai12: a lone bare AI needs it)
     {"title": "AI animation, not real footage: Luffy in Tokyo"},
     {"title": "Never thought AI could draw Luffy like this"},
     {"title": "AI Zoro but it's not perfect yet"},
