@@ -533,7 +533,7 @@ class MentionDetector:
         two-common-word name written in lower case (the cloud strife at work) are made ambiguous: they count
         only with their work named elsewhere. The characters one writing of which is read here as a site, someone
         else's full name or a counted noun are added to ELSEWHERE, and all their writings made ambiguous (_one_sense)."""
-        personal, fandom = personal_post(text), None
+        personal, fandom = None, None  # both read only for a name that needs them
         out = []
         for fi, begin, end, entry in char_hits:
             if is_latin_alnum(text[begin]) and "." in raw[FIELDS[fi]] and _ADDRESS.search(raw[FIELDS[fi]]) and _web_address(raw[FIELDS[fi]], text[begin:end]):
@@ -557,7 +557,9 @@ class MentionDetector:
                            for _, b, e, h in char_hits):  # ロイド inside ロイド・フォージャー matched whole: the name
                     elsewhere.add(entry.index)
                 entry = dataclasses.replace(entry, ambiguous=True)  # 克劳德·莫奈, フランク・ロイド・ライト: someone else
-            elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):
+            elif entry.form in self._given_names and (
+                    (personal := personal_post(text) if personal is None else personal)
+                    or _reduplicated(text, begin, end)):
                 entry = dataclasses.replace(entry, ambiguous=True)
             elif entry.form in self._phrases:
                 if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
