@@ -273,7 +273,9 @@ class MentionDetector:
             forms.setdefault(form, []).append(Entry(kind, -1, form, camel_only, marker=marker))
         self.automaton = ahocorasick.Automaton()
         for form, entries in forms.items():
-            self.automaton.add_word(form, (len(form), tuple(entries), _needs_bounds(form)))
+            # (length, entries, whether word bounds are checked, whether an entry is a character's name)
+            self.automaton.add_word(form, (len(form), tuple(entries), _needs_bounds(form),
+                                           any(e.kind == CHAR for e in entries)))
         self.automaton.make_automaton()
         self.pattern_count = len(forms)
         # words a Latin name or AI marker may be run together with in a hashtag (#gojoedit, #luffyxzoro,
@@ -348,13 +350,12 @@ class MentionDetector:
         words: set[str] = set()  # kana, hangul and Han names the post also writes run into a word after (ナルト巻き)
         others: set[str] = set()  # names the post says are someone or something else (my cat Nami, 가수 나미, SASUKE2025)
         elsewhere: set[int] = set()  # characters one writing of which names a place (Naruto-shi, Gojo-dori): see _one_sense
-        for end, (length, entries, check) in self.automaton.iter(text):
+        for end, (length, entries, check, names) in self.automaton.iter(text):
             begin = end - length + 1
             if check and not _bounded(text, begin, end + 1, entries[0].form) and not self._glued(
                     text, begin, end + 1, entries[0].form) and not self._after_hangul_name(text, begin):
                 continue
             fi = bisect.bisect_left(seps, begin)
-            names = any(e.kind == CHAR for e in entries)
             if names and end + 1 < len(text) and is_katakana(text[end + 1]) and _katakana_word(text, begin, end + 1):
                 words.add(entries[0].form)  # アイ|ドル, ゾロゾロ: one dictionary word holds no name, work named or not
                 entries = tuple(e for e in entries if e.kind not in (CHAR, WORK))
@@ -433,8 +434,8 @@ class MentionDetector:
         hits = []
         for word in _LEET_WORD.finditer(text):
             decoded = f" {word.group(0).translate(_LEET)} "
-            for end, (length, entries, _) in self.automaton.iter(decoded):
-                if length != len(decoded) - 2 or not any(e.kind == CHAR for e in entries):
+            for end, (length, entries, _, names) in self.automaton.iter(decoded):
+                if length != len(decoded) - 2 or not names:
                     continue
                 begin, stop = word.start(), word.end()
                 entries = self._in_context(text, begin, stop, entries)
@@ -452,7 +453,7 @@ class MentionDetector:
             decoded = list(text)
             for a, b in words:
                 decoded[a:b] = text[a:b].translate(table)
-            for end, (length, entries, check) in self.automaton.iter("".join(decoded)):
+            for end, (length, entries, check, _) in self.automaton.iter("".join(decoded)):
                 begin = end - length + 1
                 if not any(begin <= a and b <= end + 1 for a, b in words):
                     continue
