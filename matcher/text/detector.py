@@ -308,7 +308,7 @@ class MentionDetector:
         """Whether a Latin name run together with other letters (#gojoedit, #luffyxzoro) is glued only to
         catalogue names and usual hashtag words: the rest of the word splits into them (fluffy does not). A name
         run together with only itself is a reduplicated word (gokugoku, naminami: gulping, waves), no hashtag."""
-        if not latin_only(form) or len(form.replace(" ", "")) < MIN_GLUED_CHARS:
+        if len(form) < MIN_GLUED_CHARS or not latin_only(form) or len(form.replace(" ", "")) < MIN_GLUED_CHARS:
             return False
         start, stop = begin, end
         while start > 0 and is_latin_alnum(text[start - 1]):
@@ -830,7 +830,8 @@ def _spelled_apart(raw: dict, text: str, char_hits, generators: list[tuple[int, 
         if h.ambiguous and is_latin_alnum(text[b]) and e - b > 3 and not any(
                 gb <= b and e <= ge for gb, ge in generators):
             written = as_written(raw[FIELDS[fi]], text[b:e])
-            if (_SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written) or (
+            if not (written.isascii() and written.isalpha()) and (  # plain letters: none of the disguises below
+                    _SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written) or (
                     _invisible_inside(written)) or _LEET_WRITTEN.search(written)) and not used_as_word(
                     text, b, e):  # "L<ZWNJ>i<ZWNJ>n<ZWNJ>k in bio"
                 plain = _plain_lower(raw, text, char_hits) if plain is None else plain
@@ -1030,6 +1031,8 @@ def _bounded(text: str, begin: int, end: int, form: str) -> bool:
         return False
     if is_latin_alnum(last) and is_latin_alnum(after):
         return False
+    if is_latin_alnum(first):
+        return True  # no kana nor hangul: nothing more to read
     if KATAKANA_CHAR.match(first) or HIRAGANA_CHAR.match(first):
         same = is_katakana if KATAKANA_CHAR.match(first) else is_hiragana
         if len(form) <= SHORT_KANA_CHARS:  # katakana after it: a compound, left to katakana_compound
