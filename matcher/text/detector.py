@@ -33,6 +33,7 @@ from matcher.text.scripts import (
     KANA,
     KATAKANA_CHAR,
     HIRAGANA_CHAR,
+    LATIN_ALNUM,
     is_hangul,
     is_hiragana,
     is_katakana,
@@ -311,9 +312,9 @@ class MentionDetector:
         if len(form) < MIN_GLUED_CHARS or not latin_only(form) or len(form.replace(" ", "")) < MIN_GLUED_CHARS:
             return False
         start, stop = begin, end
-        while start > 0 and is_latin_alnum(text[start - 1]):
+        while start > 0 and text[start - 1] in LATIN_ALNUM:
             start -= 1
-        while stop < len(text) and is_latin_alnum(text[stop]):
+        while stop < len(text) and text[stop] in LATIN_ALNUM:
             stop += 1
         if not (text[start:begin] + text[end:stop]).replace(form, ""):
             return False
@@ -1027,11 +1028,11 @@ def _bounded(text: str, begin: int, end: int, form: str) -> bool:
     kana names between non-kana, longer ones not inside a kana word, hangul names not after hangul."""
     before, after = text[begin - 1] if begin else " ", text[end] if end < len(text) else " "
     first, last = form[0], form[-1]
-    if is_latin_alnum(first) and is_latin_alnum(before):
+    if first in LATIN_ALNUM and before in LATIN_ALNUM:
         return False
-    if is_latin_alnum(last) and is_latin_alnum(after):
+    if last in LATIN_ALNUM and after in LATIN_ALNUM:
         return False
-    if is_latin_alnum(first):
+    if first in LATIN_ALNUM:
         return True  # no kana nor hangul: nothing more to read
     if KATAKANA_CHAR.match(first) or HIRAGANA_CHAR.match(first):
         same = is_katakana if KATAKANA_CHAR.match(first) else is_hiragana
