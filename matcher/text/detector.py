@@ -469,8 +469,9 @@ class MentionDetector:
         part of a longer word (나미섬, 一路飞奔); ambiguous (counted only with the work named elsewhere) when
         it names a place or a business (Nami Island, Luffy's Bakery, Hotel Naruto)."""
         first = text[begin]
-        if (is_hangul(first) and glued_hangul(text, begin, end, self._hangul_names)) or (
-                self._han and HAN.match(first) and self._han.inside_word(text, begin, end)):
+        if first not in LATIN_ALNUM and (  # a Latin name is neither hangul nor Han
+                (is_hangul(first) and glued_hangul(text, begin, end, self._hangul_names)) or (
+                self._han and HAN.match(first) and self._han.inside_word(text, begin, end))):
             return tuple(e for e in entries if e.kind not in (CHAR, WORK))
         if names_a_place(text, begin, end) or (entries[0].form in self._made_hiragana and (
                 _hiragana_word_goes_on(text, end))) or (is_katakana(text[end - 1]) and (
@@ -1019,7 +1020,7 @@ def _fields(post: dict) -> dict[str, str]:
     if isinstance(tags, str):
         tags = tags.split()
     return {"title": str(post.get("title") or ""), "description": str(post.get("description") or ""),
-            "hashtags": " ".join(f"#{str(t).lstrip('#＃')}" for t in tags),
+            "hashtags": " ".join([f"#{str(t).lstrip('#＃')}" for t in tags]),
             "uploader_name": str(post.get("uploader_name") or "")}
 
 

@@ -145,7 +145,7 @@ def normalise(text: str) -> str:
 
 def normalise_fields(texts: list[str]) -> str:
     """normalise() of several texts at once, FIELD_SEP between them (no match crosses it)."""
-    return normalise(FIELD_SEP.join(t.replace(FIELD_SEP, SPACE) for t in texts))
+    return normalise(FIELD_SEP.join([t.replace(FIELD_SEP, SPACE) for t in texts]))
 
 
 def normalise_mapped(text: str) -> tuple[str, list[int]]:
