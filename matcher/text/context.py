@@ -11,7 +11,6 @@ All functions take the canonical text of a post (normalise.py) and a match [begi
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 
 from matcher.text.normalise import FIELD_SEP
@@ -134,9 +133,12 @@ def names_a_place(text: str, begin: int, end: int) -> bool:
         # the possessive: the apostrophe is a separator ("luffy s bakery"); then up to three words
         words = [w for w in after.groups() if w] if after else []
         if words[:1] == ["s"]:
-            words = words[1:]
-        words = list(itertools.takewhile(lambda w: w not in PLACE_STOPS, words))
-        if any(w in PLACE_AFTER for w in words[:PLACE_WINDOW]) or words[1:2] and words[1] in TRADE_LAST:
+            del words[0]
+        for i, w in enumerate(words):
+            if w in PLACE_STOPS:
+                del words[i:]
+                break
+        if not PLACE_AFTER.isdisjoint(words[:PLACE_WINDOW]) or words[1:2] and words[1] in TRADE_LAST:
             return True
         if words[:1] and words[0] in TITLE_AFTER:
             return True  # a game or show named after the character (Mario Kart, Luigi's Mansion): the work's

@@ -33,6 +33,7 @@ from matcher.text.scripts import (
     KANA,
     KATAKANA_CHAR,
     HIRAGANA_CHAR,
+    LATIN_ALNUM,
     is_hangul,
     is_hiragana,
     is_katakana,
@@ -273,7 +274,9 @@ class MentionDetector:
             forms.setdefault(form, []).append(Entry(kind, -1, form, camel_only, marker=marker))
         self.automaton = ahocorasick.Automaton()
         for form, entries in forms.items():
-            self.automaton.add_word(form, (len(form), tuple(entries), _needs_bounds(form)))
+            # (length, entries, whether word bounds are checked, whether an entry is a character's name)
+            self.automaton.add_word(form, (len(form), tuple(entries), _needs_bounds(form),
+                                           any(e.kind == CHAR for e in entries)))
         self.automaton.make_automaton()
         self.pattern_count = len(forms)
         # words a Latin name or AI marker may be run together with in a hashtag (#gojoedit, #luffyxzoro,
@@ -306,12 +309,12 @@ class MentionDetector:
         """Whether a Latin name run together with other letters (#gojoedit, #luffyxzoro) is glued only to
         catalogue names and usual hashtag words: the rest of the word splits into them (fluffy does not). A name
         run together with only itself is a reduplicated word (gokugoku, naminami: gulping, waves), no hashtag."""
-        if not latin_only(form) or len(form.replace(" ", "")) < MIN_GLUED_CHARS:
+        if len(form) < MIN_GLUED_CHARS or not latin_only(form) or len(form.replace(" ", "")) < MIN_GLUED_CHARS:
             return False
         start, stop = begin, end
-        while start > 0 and is_latin_alnum(text[start - 1]):
+        while start > 0 and text[start - 1] in LATIN_ALNUM:
             start -= 1
-        while stop < len(text) and is_latin_alnum(text[stop]):
+        while stop < len(text) and text[stop] in LATIN_ALNUM:
             stop += 1
         if not (text[start:begin] + text[end:stop]).replace(form, ""):
             return False
@@ -348,13 +351,12 @@ class MentionDetector:
         words: set[str] = set()  # kana, hangul and Han names the post also writes run into a word after (ナルト巻き)
         others: set[str] = set()  # names the post says are someone or something else (my cat Nami, 가수 나미, SASUKE2025)
         elsewhere: set[int] = set()  # characters one writing of which names a place (Naruto-shi, Gojo-dori): see _one_sense
-        for end, (length, entries, check) in self.automaton.iter(text):
+        for end, (length, entries, check, names) in self.automaton.iter(text):
             begin = end - length + 1
             if check and not _bounded(text, begin, end + 1, entries[0].form) and not self._glued(
                     text, begin, end + 1, entries[0].form) and not self._after_hangul_name(text, begin):
                 continue
             fi = bisect.bisect_left(seps, begin)
-            names = any(e.kind == CHAR for e in entries)
             if names and end + 1 < len(text) and is_katakana(text[end + 1]) and _katakana_word(text, begin, end + 1):
                 words.add(entries[0].form)  # アイ|ドル, ゾロゾロ: one dictionary word holds no name, work named or not
                 entries = tuple(e for e in entries if e.kind not in (CHAR, WORK))
@@ -433,8 +435,8 @@ class MentionDetector:
         hits = []
         for word in _LEET_WORD.finditer(text):
             decoded = f" {word.group(0).translate(_LEET)} "
-            for end, (length, entries, _) in self.automaton.iter(decoded):
-                if length != len(decoded) - 2 or not any(e.kind == CHAR for e in entries):
+            for end, (length, entries, _, names) in self.automaton.iter(decoded):
+                if length != len(decoded) - 2 or not names:
                     continue
                 begin, stop = word.start(), word.end()
                 entries = self._in_context(text, begin, stop, entries)
@@ -452,7 +454,7 @@ class MentionDetector:
             decoded = list(text)
             for a, b in words:
                 decoded[a:b] = text[a:b].translate(table)
-            for end, (length, entries, check) in self.automaton.iter("".join(decoded)):
+            for end, (length, entries, check, _) in self.automaton.iter("".join(decoded)):
                 begin = end - length + 1
                 if not any(begin <= a and b <= end + 1 for a, b in words):
                     continue
@@ -467,8 +469,9 @@ class MentionDetector:
         part of a longer word (나미섬, 一路飞奔); ambiguous (counted only with the work named elsewhere) when
         it names a place or a business (Nami Island, Luffy's Bakery, Hotel Naruto)."""
         first = text[begin]
-        if (is_hangul(first) and glued_hangul(text, begin, end, self._hangul_names)) or (
-                self._han and HAN.match(first) and self._han.inside_word(text, begin, end)):
+        if first not in LATIN_ALNUM and (  # a Latin name is neither hangul nor Han
+                (is_hangul(first) and glued_hangul(text, begin, end, self._hangul_names)) or (
+                self._han and HAN.match(first) and self._han.inside_word(text, begin, end))):
             return tuple(e for e in entries if e.kind not in (CHAR, WORK))
         if names_a_place(text, begin, end) or (entries[0].form in self._made_hiragana and (
                 _hiragana_word_goes_on(text, end))) or (is_katakana(text[end - 1]) and (
@@ -533,7 +536,7 @@ class MentionDetector:
         two-common-word name written in lower case (the cloud strife at work) are made ambiguous: they count
         only with their work named elsewhere. The characters one writing of which is read here as a site, someone
         else's full name or a counted noun are added to ELSEWHERE, and all their writings made ambiguous (_one_sense)."""
-        personal, fandom = personal_post(text), None
+        personal, fandom = None, None  # both read only for a name that needs them
         out = []
         for fi, begin, end, entry in char_hits:
             if is_latin_alnum(text[begin]) and "." in raw[FIELDS[fi]] and _ADDRESS.search(raw[FIELDS[fi]]) and _web_address(raw[FIELDS[fi]], text[begin:end]):
@@ -557,7 +560,9 @@ class MentionDetector:
                            for _, b, e, h in char_hits):  # ロイド inside ロイド・フォージャー matched whole: the name
                     elsewhere.add(entry.index)
                 entry = dataclasses.replace(entry, ambiguous=True)  # 克劳德·莫奈, フランク・ロイド・ライト: someone else
-            elif entry.form in self._given_names and (personal or _reduplicated(text, begin, end)):
+            elif entry.form in self._given_names and (
+                    (personal := personal_post(text) if personal is None else personal)
+                    or _reduplicated(text, begin, end)):
                 entry = dataclasses.replace(entry, ambiguous=True)
             elif entry.form in self._phrases:
                 if as_written(raw[FIELDS[fi]], text[begin:end]).islower():
@@ -827,7 +832,8 @@ def _spelled_apart(raw: dict, text: str, char_hits, generators: list[tuple[int, 
         if h.ambiguous and is_latin_alnum(text[b]) and e - b > 3 and not any(
                 gb <= b and e <= ge for gb, ge in generators):
             written = as_written(raw[FIELDS[fi]], text[b:e])
-            if (_SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written) or (
+            if not (written.isascii() and written.isalpha()) and (  # plain letters: none of the disguises below
+                    _SPELLED_APART.fullmatch(written) and not written.isupper() or _mixed_letters(written) or (
                     _invisible_inside(written)) or _LEET_WRITTEN.search(written)) and not used_as_word(
                     text, b, e):  # "L<ZWNJ>i<ZWNJ>n<ZWNJ>k in bio"
                 plain = _plain_lower(raw, text, char_hits) if plain is None else plain
@@ -1014,7 +1020,7 @@ def _fields(post: dict) -> dict[str, str]:
     if isinstance(tags, str):
         tags = tags.split()
     return {"title": str(post.get("title") or ""), "description": str(post.get("description") or ""),
-            "hashtags": " ".join(f"#{str(t).lstrip('#＃')}" for t in tags),
+            "hashtags": " ".join([f"#{str(t).lstrip('#＃')}" for t in tags]),
             "uploader_name": str(post.get("uploader_name") or "")}
 
 
@@ -1023,10 +1029,12 @@ def _bounded(text: str, begin: int, end: int, form: str) -> bool:
     kana names between non-kana, longer ones not inside a kana word, hangul names not after hangul."""
     before, after = text[begin - 1] if begin else " ", text[end] if end < len(text) else " "
     first, last = form[0], form[-1]
-    if is_latin_alnum(first) and is_latin_alnum(before):
+    if first in LATIN_ALNUM and before in LATIN_ALNUM:
         return False
-    if is_latin_alnum(last) and is_latin_alnum(after):
+    if last in LATIN_ALNUM and after in LATIN_ALNUM:
         return False
+    if first in LATIN_ALNUM:
+        return True  # no kana nor hangul: nothing more to read
     if KATAKANA_CHAR.match(first) or HIRAGANA_CHAR.match(first):
         same = is_katakana if KATAKANA_CHAR.match(first) else is_hiragana
         if len(form) <= SHORT_KANA_CHARS:  # katakana after it: a compound, left to katakana_compound

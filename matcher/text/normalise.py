@@ -26,6 +26,9 @@ _SPREAD = re.compile(r"(?<![0-9a-z])(?:[0-9a-z] ){3,}[0-9a-z](?![0-9a-z])"
 # kling" (read as typed, before symbols become spaces: "c l o u d ☁️ s k y" has no typed gap and stays one run)
 _SPREAD_WORDS = re.compile(r"(?<![0-9A-Za-z] )(?<![0-9A-Za-z])(?:[0-9A-Za-z] )+[0-9A-Za-z]"
                            r"(?:(?: {2,}| ?[&+] ?)(?:[0-9A-Za-z] )+[0-9A-Za-z])+(?![0-9A-Za-z])")  # or & + between
+# what every match of _SPREAD holds (four Latin letters or digits, or two kana, with one space between each): a cheap
+# search first, as most posts have none (the lookbehinds opening _SPREAD make it test every position)
+_SPREAD_HINT = re.compile(r"[0-9a-z] [0-9a-z] [0-9a-z] [0-9a-z]|[\u3041-\u30ffー] [\u3041-\u30ffー]")
 _WORD_GAP = re.compile(r"( {2,}| ?[&+] ?)")
 # a word split in short Latin syllables with underscores, dots or dashes to dodge filters: "Pi_ka_chu",
 # "Na-ru-to", "ma.ki.ma" -> "Pikachu" (no spaces: "is a man" stays three words)
@@ -109,7 +112,8 @@ def _prepare(text: str) -> str:
         text = _AT_FOR_A.sub("a", text)
     if "  " in text or "&" in text or "+" in text:
         text = _SPREAD_WORDS.sub(_join_spread_words, text)
-    text = _CAMEL.sub(SPACE, text)
+    if text.lower() != text:  # every camelCase split has a capital A-Z beside it
+        text = _CAMEL.sub(SPACE, text)
     if "_" in text or "." in text or "-" in text:
         text = _SYLLABLES.sub(_join_syllables, text)
     return text
@@ -132,15 +136,16 @@ def _join_spread_words(m: re.Match) -> str:
 def normalise(text: str) -> str:
     """The canonical form of TEXT (a name or a field of a post), padded with one space on each side."""
     text = _prepare(text or "").translate(_TABLE)
-    text = _SPACES.sub(SPACE, text)
-    if " " in text:
+    if "  " in text:
+        text = _SPACES.sub(SPACE, text)
+    if _SPREAD_HINT.search(text):
         text = _SPREAD.sub(lambda m: m.group(0).replace(SPACE, ""), text)
     return f" {text.strip(SPACE)} "
 
 
 def normalise_fields(texts: list[str]) -> str:
     """normalise() of several texts at once, FIELD_SEP between them (no match crosses it)."""
-    return normalise(FIELD_SEP.join(t.replace(FIELD_SEP, SPACE) for t in texts))
+    return normalise(FIELD_SEP.join([t.replace(FIELD_SEP, SPACE) for t in texts]))
 
 
 def normalise_mapped(text: str) -> tuple[str, list[int]]:

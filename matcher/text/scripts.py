@@ -15,6 +15,10 @@ def is_latin_alnum(ch: str) -> bool:
     return ("a" <= ch <= "z") or ("0" <= ch <= "9") or ("\u00e0" <= ch <= "\u024f")
 
 
+# the characters is_latin_alnum accepts, for the hot paths that test single characters by membership (no call)
+LATIN_ALNUM = frozenset(c for c in map(chr, range(0x250)) if is_latin_alnum(c))
+
+
 def is_katakana(ch: str) -> bool:
     return "\u30a0" <= ch <= "\u30ff"
 
