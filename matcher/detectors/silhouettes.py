@@ -33,4 +33,10 @@ class SilhouetteDetector:
         # its own shape, unless the frame already shows a reference surely (its analysis is done)
         if not any(h.score >= C.SIL_PROPOSE_SKIP for hits in ctx.found.values() for h in hits):
             boxes += silhouette.sprite_proposals(ctx.g, ctx.index, exclude=ctx.boxes)
-        return [h for h, _ in hits_on(ctx.g, boxes, ctx.index, ctx.t)]
+        # a sprite and its mirror are two models of one reference: its better hit of the two (one per reference,
+        # and the one whose orientation the sibling check then judges)
+        best: dict[int, FrameHit] = {}
+        for h, _ in hits_on(ctx.g, boxes, ctx.index, ctx.t):
+            if h.reference not in best or h.score > best[h.reference].score:
+                best[h.reference] = h
+        return list(best.values())
