@@ -183,6 +183,36 @@ def _four_sides(hull: np.ndarray) -> np.ndarray | None:
     return np.float32(corners)
 
 
+def picture_band(g: np.ndarray) -> Box | None:
+    """The band of sharp picture between two straight seams across the frame (a crop of a picture laid in a
+    vertical frame over blurred fill, or its edge against the frame's): rows (or columns) where at least
+    BAND_SEAM_SHARE of the frame's width steps by BAND_SEAM_STEP grey levels, the outermost pair around the
+    middle, the band between them sharper (median row Laplacian) than the rows outside by BAND_SHARPER. A
+    caption bar is narrower than the frame, so it is no seam. None when no such band is found."""
+    g = g.astype(np.float32)
+    h, w = g.shape
+    lap = np.abs(cv2.Laplacian(g, cv2.CV_32F, ksize=1))
+    best = None
+    for axis in (0, 1):
+        step = (np.abs(g[2:] - g[:-2]) if axis == 0 else np.abs(g[:, 2:] - g[:, :-2]).T)
+        share = (step > C.BAND_SEAM_STEP).mean(axis=1)
+        n = share.size + 2
+        seams = np.flatnonzero(share >= C.BAND_SEAM_SHARE) + 1
+        before, after = seams[seams < n // 2], seams[seams > n // 2]
+        a = int(before.max()) if before.size else 0
+        b = int(after.min()) + 1 if after.size else n
+        if (a, b) == (0, n) or b - a < C.BAND_MIN_SHARE * n:
+            continue
+        sharp = lap.mean(axis=1 - axis)
+        outside = np.concatenate([sharp[:max(0, a - 2)], sharp[b + 2:]])
+        if outside.size < C.BAND_MIN_OUTSIDE * n or np.median(sharp[a:b]) < C.BAND_SHARPER * np.median(outside):
+            continue
+        box = (0, a, w, b - a) if axis == 0 else (a, 0, b - a, h)
+        if best is None or box[2] * box[3] < best[2] * best[3]:
+            best = box
+    return best
+
+
 def content_box(bgr: np.ndarray) -> Box:
     """The innermost content region (see content_boxes)."""
     return content_boxes(bgr)[-1]

@@ -27,7 +27,7 @@ class _Best:
 def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameHit]:
     """All references found in one frame, at most one hit per reference (its best)."""
     ctx = detectors.run(detectors.FrameContext.of(bgr, t, idx))
-    return fuse(ctx.found, refine=lambda hits: siblings.check_hits(bgr, hits, idx, ctx.visible))
+    return fuse(ctx.found, refine=lambda hits: siblings.check_hits(bgr, hits, idx, ctx.shown))
 
 
 def _moved(h: FrameHit, t: float, M: np.ndarray, shape=None) -> FrameHit:

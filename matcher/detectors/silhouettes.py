@@ -9,10 +9,11 @@ from matcher.detectors.base import FrameContext
 from matcher.verdict import FrameHit
 
 
-def hits_on(g, boxes, idx, t: float, tag: str = "") -> list[tuple[FrameHit, object]]:
-    """(hit, the silhouette match it came from) for each sprite found on `boxes` of the grey image g."""
+def hits_on(g, boxes, idx, t: float, tag: str = "", cut: bool = False) -> list[tuple[FrameHit, object]]:
+    """(hit, the silhouette match it came from) for each sprite found on `boxes` of the grey image g (CUT: bands of
+    picture whose edges may cut a sprite, see silhouette.search)."""
     out = []
-    for model, sh in silhouette.search(g, boxes, idx).items():
+    for model, sh in silhouette.search(g, boxes, idx, cut).items():
         ncc_s = silhouette.silhouette_score(sh.ncc)
         pix = silhouette.pixel_agreement(g, sh, idx) if ncc_s > 0 else 0.0
         s = ncc_s * silhouette.pixel_score(pix) if ncc_s > 0 else 0.0
@@ -29,6 +30,10 @@ class SilhouetteDetector:
 
     def detect(self, ctx: FrameContext) -> list[FrameHit]:
         boxes = list(ctx.boxes)
+        # a crop of a sprite laid in a band of sharp picture over blurred fill: the band is its region, searched
+        # again at larger scales (its edges cut the sprite, shown larger than the band; the pixel check leaves the
+        # fill out), even where a rectangle proposal outlines the band already
+        bands = [ctx.band] if ctx.band is not None else []
         # a transparent sprite over footage (no rectangle around it, smaller than any region): proposed by
         # its own shape, unless the frame already shows a reference surely (its analysis is done)
         if not any(h.score >= C.SIL_PROPOSE_SKIP for hits in ctx.found.values() for h in hits):
@@ -36,7 +41,7 @@ class SilhouetteDetector:
         # a sprite and its mirror are two models of one reference: its better hit of the two (one per reference,
         # and the one whose orientation the sibling check then judges)
         best: dict[int, FrameHit] = {}
-        for h, _ in hits_on(ctx.g, boxes, ctx.index, ctx.t):
+        for h, _ in hits_on(ctx.g, boxes, ctx.index, ctx.t) + hits_on(ctx.g, bands, ctx.index, ctx.t, cut=True):
             if h.reference not in best or h.score > best[h.reference].score:
                 best[h.reference] = h
         return list(best.values())
