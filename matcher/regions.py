@@ -194,10 +194,8 @@ def picture_band(g: np.ndarray) -> Box | None:
     lap = np.abs(cv2.Laplacian(g, cv2.CV_32F, ksize=1))
     best = None
     for axis in (0, 1):
-        step = (np.abs(g[2:] - g[:-2]) if axis == 0 else np.abs(g[:, 2:] - g[:, :-2]).T)
-        share = (step > C.BAND_SEAM_STEP).mean(axis=1)
-        n = share.size + 2
-        seams = np.flatnonzero(share >= C.BAND_SEAM_SHARE) + 1
+        seams = _seams(g, axis)
+        n = g.shape[axis]
         before, after = seams[seams < n // 2], seams[seams > n // 2]
         a = int(before.max()) if before.size else 0
         b = int(after.min()) + 1 if after.size else n
@@ -211,6 +209,26 @@ def picture_band(g: np.ndarray) -> Box | None:
         if best is None or box[2] * box[3] < best[2] * best[3]:
             best = box
     return best
+
+
+def _seams(g: np.ndarray, axis: int) -> np.ndarray:
+    """Rows (axis 0) or columns (1) of the float grey image g where at least BAND_SEAM_SHARE of the frame's width
+    (height) steps by BAND_SEAM_STEP grey levels over 2 px: a straight edge across the whole frame."""
+    step = np.abs(g[2:] - g[:-2]) if axis == 0 else np.abs(g[:, 2:] - g[:, :-2]).T
+    return np.flatnonzero((step > C.BAND_SEAM_STEP).mean(axis=1) >= C.BAND_SEAM_SHARE) + 1
+
+
+def picture_strips(g: np.ndarray) -> list[Box]:
+    """The strips between consecutive seams across the frame (regions.picture_band's seams, rows only: a vertical
+    frame stacks its layers), each at least STRIP_MIN_SHARE of the frame's height, when there are at least two
+    seams: a box of footage laid across a picture (a cover) leaves the picture's visible part as one strip."""
+    g = g.astype(np.float32)
+    h, w = g.shape
+    seams = _seams(g, 0)
+    if seams.size < 2:
+        return []
+    edges = [0, *seams.tolist(), h]
+    return [(0, a, w, b - a) for a, b in zip(edges[:-1], edges[1:]) if b - a >= C.STRIP_MIN_SHARE * h]
 
 
 def content_box(bgr: np.ndarray) -> Box:

@@ -44,6 +44,7 @@ class SilhouetteHit:
     ncc: float
     box: tuple[int, int, int, int]   # on the frame (analysis pixels); may reach past the region (a crop)
     region: tuple[int, int, int, int] | None = None   # the region it was found in
+    shown: float = 1.0                # share of the sprite's mask inside the region (a sprite cut by its edge)
 
 
 class _Templates:
@@ -259,18 +260,19 @@ def _match_in(fields: dict, tpl: _Templates, model: int, box: tuple[int, int, in
                 used = (bg,)
     if ncc <= 0:
         return None
-    ncc = _visible_ncc(ncc, tpl, model, (tw, th), used, loc, ff.shape, pad)
+    ncc, shown = _visible_ncc(ncc, tpl, model, (tw, th), used, loc, ff.shape, pad)
     hb = (int(x + (loc[0] - pad) / s), int(y + (loc[1] - pad) / s), max(1, int(tw / s)), max(1, int(th / s)))
-    return SilhouetteHit(model, ncc, hb, box)
+    return SilhouetteHit(model, ncc, hb, box, shown)
 
 
 def _visible_ncc(ncc: float, tpl: _Templates, model: int, size: tuple[int, int], bgs: tuple[str, ...],
-                 loc: tuple[int, int], shape, pad: int) -> float:
+                 loc: tuple[int, int], shape, pad: int) -> tuple[float, float]:
     """The correlation of a sprite cut by its region's edge (a crop, a band of picture inside blurred fill) over
     the part of it inside the region: the region's padding has no gradient, so the normalised correlation
     counted the hidden part's template energy against it. Rescaled by sqrt(template energy / energy inside)
     when at least SIL_MIN_VISIBLE of that energy is inside, never above 1; and credited by SIL_CUT_CREDIT of the
-    gain only (what is not seen is no evidence: the hidden part may be where another frame of a walk cycle differs)."""
+    gain only (what is not seen is no evidence: the hidden part may be where another frame of a walk cycle differs).
+    -> (correlation, share of the sprite's mask inside)."""
     tw, th = size
     f, mk = tpl.get(model, tw, th, bgs)
     e = (f * mk) ** 2
@@ -278,11 +280,19 @@ def _visible_ncc(ncc: float, tpl: _Templates, model: int, size: tuple[int, int],
     x0, y0 = max(0, pad - loc[0]), max(0, pad - loc[1])
     x1, y1 = min(tw, shape[1] - pad - loc[0]), min(th, shape[0] - pad - loc[1])
     if total <= 0 or x1 <= x0 or y1 <= y0:
-        return ncc
+        return ncc, 1.0
     share = float(e[y0:y1, x0:x1].sum()) / total
+    m = mk[..., 0]
+    area = float(m[y0:y1, x0:x1].sum()) / max(1.0, float(m.sum()))
     if share >= 1.0 - 1e-6 or share < C.SIL_MIN_VISIBLE:
-        return ncc
-    return ncc + C.SIL_CUT_CREDIT * (min(1.0, ncc / np.sqrt(share)) - ncc)
+        return ncc, min(1.0, area)
+    return ncc + C.SIL_CUT_CREDIT * (min(1.0, ncc / np.sqrt(share)) - ncc), area
+
+
+def shown_factor(hit: SilhouetteHit) -> float:
+    """A sprite cut by its region's edge is surer the more of it shows: SIL_CUT_FLOOR with nothing shown, rising
+    linearly to 1 with all of it (what is hidden may be where another frame of its walk cycle differs)."""
+    return C.SIL_CUT_FLOOR + (1.0 - C.SIL_CUT_FLOOR) * hit.shown
 
 
 def verify_shape(grey_frame: np.ndarray, box: tuple[int, int, int, int], model: int, idx) -> float:
@@ -301,7 +311,7 @@ def hit_score(grey_frame: np.ndarray, hit: SilhouetteHit, idx, opaque: bool = Fa
     """Frame score of a silhouette hit: its shape's correlation, times how far the pixels under it agree."""
     s = silhouette_score(hit.ncc)
     if s > 0:
-        s *= pixel_score(pixel_agreement(grey_frame, hit, idx), opaque=opaque)
+        s *= pixel_score(pixel_agreement(grey_frame, hit, idx), opaque=opaque) * shown_factor(hit)
     return s
 
 
