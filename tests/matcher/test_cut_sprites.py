@@ -1,7 +1,8 @@
 """Sprites under the edits of the weak families (issue 12): mirrored, and cropped to about half of their area in a
 band of sharp picture over blurred fill (the crop cuts the sprite: its hidden part must not count against it, and
 the fill shows none of it). Found and named; the walk cycle's other frames (k + 4) cropped the same way are not
-taken for them. A mirrored sprite is judged as mirrored: its hit carries the mirrored model."""
+taken for them, nor when a box of footage covers their head or legs (a `cover`). A mirrored sprite is judged as
+mirrored: its hit carries the mirrored model."""
 
 from __future__ import annotations
 
@@ -66,6 +67,39 @@ def test_sprite_cut_by_a_band_over_blurred_fill_is_found(k, crop, sprite_index, 
 def test_other_frame_of_the_cycle_cut_the_same_way_is_not_taken(k, crop, sprite_index, make_clip):
     res = matcher.scan_video(make_clip(f"cut_sprite_nearmiss_{crop}_f{k}", _cropped(k, CROPS[crop])), sprite_index,
                              threshold=0)
+    assert all(m.score < 0.5 for m in res.matches), [(m.reference, m.score) for m in res.matches]
+
+
+def _covered(k: int, top: bool, share: float, footage: str) -> np.ndarray:
+    """The sprite's picture at 55 % of the frame's height over its blurred fill, a box of other footage laid across
+    the frame over its top (head) or bottom (legs) SHARE: the benchmark's `cover` family."""
+    pl = _on_plate(k)
+    ph = round(0.55 * SMALL_H)
+    pw = round(ph * pl.shape[1] / pl.shape[0])
+    frame = (cv2.GaussianBlur(cv2.resize(pl, (SMALL_W, SMALL_H)), (0, 0), 25) * 0.7).astype(np.uint8)
+    y0, x0 = round(0.225 * SMALL_H), (SMALL_W - pw) // 2
+    frame[y0:y0 + ph, x0:x0 + pw] = cv2.resize(pl, (pw, ph), interpolation=cv2.INTER_AREA)
+    ch = round(ph * share)
+    y = y0 if top else y0 + ph - ch
+    frame[y:y + ch] = cv2.resize(read(footage), (SMALL_W, ch))
+    return frame
+
+
+COVERS = {"head": (True, 0.45, "grass.png"), "legs": (False, 0.45, "gravel.png")}
+
+
+@pytest.mark.parametrize("cover", COVERS)
+def test_sprite_under_a_box_of_footage_is_found(cover, sprite_index, make_clip):
+    k = INDEXED[0]
+    res = matcher.scan_video(make_clip(f"cut_sprite_cover_{cover}_f{k}", _covered(k, *COVERS[cover])), sprite_index)
+    assert [m.reference for m in res.matches] == [f"char{CHAR}_f{k}"], [(m.reference, m.score) for m in res.matches]
+
+
+@pytest.mark.parametrize("cover", COVERS)
+@pytest.mark.parametrize("k", [(i + 4) % 8 for i in INDEXED])
+def test_other_frame_of_the_cycle_under_the_same_box_is_not_taken(k, cover, sprite_index, make_clip):
+    res = matcher.scan_video(make_clip(f"cut_sprite_cover_nearmiss_{cover}_f{k}", _covered(k, *COVERS[cover])),
+                             sprite_index, threshold=0)
     assert all(m.score < 0.5 for m in res.matches), [(m.reference, m.score) for m in res.matches]
 
 
