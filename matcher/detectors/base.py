@@ -48,8 +48,9 @@ class FrameContext:
     @property
     def shown(self) -> tuple:
         """What of the frame shows picture: the content region inside solid bars, cut to the picture band when one
-        is found (a crop over blurred fill: the fill shows no part of the reference)."""
-        if self.band is None:
+        is found with fill on both sides (a crop over blurred fill: the fill shows no part of the reference). A band
+        that reaches the frame's edge may be the sharp half of a split screen, not the picture: not cut to."""
+        if self.band is None or not _between(self.band, self.g.shape):
             return self.visible
         vx, vy, vw, vh = self.visible
         bx, by, bw, bh = self.band
@@ -60,6 +61,13 @@ class FrameContext:
     @property
     def proposals(self) -> range:
         return range(self.n_content, len(self.boxes))
+
+
+def _between(band: tuple, shape: tuple) -> bool:
+    """Does a band (x, y, w, h) across the frame leave frame on both sides of it?"""
+    x, y, w, h = band
+    fh, fw = shape[:2]
+    return 0 < y and y + h < fh if w == fw else 0 < x and x + w < fw
 
 
 class Detector(Protocol):
