@@ -149,3 +149,16 @@ def test_picture_band_between_seams_over_blurred_fill():
 
 def test_no_picture_band_on_blurred_fill_with_a_caption_bar_only():
     assert regions.picture_band(cv2.cvtColor(_band_frame(caption_only=True), cv2.COLOR_BGR2GRAY)) is None
+
+
+def test_the_sibling_check_is_told_only_a_band_between_fill_shows():
+    """A picture band with blurred fill on both sides is all of the frame that shows picture; a band reaching the
+    frame's edge (the sharp footage half of a split screen) is not, and the whole content region counts."""
+    crop = FrameContext.of(_band_frame(), 0.0, None)
+    assert crop.band is not None and crop.shown == crop.band
+    frame = _band_frame()
+    visible = (0, 0, SMALL_W, SMALL_H)
+    split = FrameContext(frame, 0.0, None, crop.g, [visible], 1, visible, (0, SMALL_H // 2, SMALL_W, SMALL_H // 2))
+    assert split.shown == visible
+    inner = FrameContext(frame, 0.0, None, crop.g, [visible], 1, visible, (0, 100, SMALL_W, 300))
+    assert inner.shown == (0, 100, SMALL_W, 300)
