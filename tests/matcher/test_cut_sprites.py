@@ -162,3 +162,25 @@ def test_the_sibling_check_is_told_only_a_band_between_fill_shows():
     assert split.shown == visible
     inner = FrameContext(frame, 0.0, None, crop.g, [visible], 1, visible, (0, 100, SMALL_W, 300))
     assert inner.shown == (0, 100, SMALL_W, 300)
+
+
+def test_the_band_is_told_to_the_sibling_check_only_for_hits_in_it(monkeypatch):
+    """A montage's middle cell may be a band with frame on both sides: a card in another cell is judged on the whole
+    content region, not as hidden; a hit in the band on the band."""
+    from matcher import scan, siblings
+    told = {}
+
+    def check_hits(bgr, hits, idx, visible=None):
+        for h in hits:
+            told[h.reference] = visible
+        return hits
+
+    monkeypatch.setattr(siblings, "check_hits", check_hits)
+    frame = _band_frame()
+    visible, band = (0, 0, SMALL_W, SMALL_H), (0, 220, SMALL_W, 200)
+    ctx = FrameContext(frame, 0.0, None, cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), [visible], 1, visible, band)
+    in_band = FrameHit(0.0, 1, 0.9, (40, 180, 200, 260), "orb", 0.6, model=2)
+    above = FrameHit(0.0, 2, 0.9, (40, 10, 200, 190), "orb", 1.0, model=4)
+    out = scan._check_siblings(frame, [in_band, above], None, ctx)
+    assert sorted(h.reference for h in out) == [1, 2]
+    assert told == {1: band, 2: visible}
