@@ -171,6 +171,19 @@ SIL_PROPOSALS = 3             # ... at most this many regions a frame (the best)
 SIL_PROPOSE_SAME = 0.7        # ... one this much inside another proposal (or a searched region)...
 SIL_PROPOSE_COVERED = 1.2     # ... whose long side is at most this many times its own is not searched again
 SIL_PROPOSE_SKIP = 0.8        # ... and none on a frame where a reference is found with this score already
+# --- pictures cut by a band's edge (a crop over blurred fill; branch fam2) ---------------------------
+BAND_SEAM_STEP = 10           # picture band (regions.picture_band): a seam row steps by this many grey levels (over 2 px)...
+BAND_SEAM_SHARE = 0.8         # ... across this share of the frame (a caption bar is narrower)
+BAND_MIN_SHARE = 0.25         # ... the band between two seams spans this share of the frame's height at least
+BAND_MIN_OUTSIDE = 0.1        # ... and leaves this share of it outside (blurred fill to compare with)
+BAND_SHARPER = 1.5            # ... whose median row Laplacian is this many times the outside rows' (fill is blurred)
+BAND_HIT_INSIDE = 0.3         # ... the sibling check is told only the band shows for a hit with this share of its box in the band
+STRIP_MIN_SHARE = 0.2         # picture strips (regions.picture_strips): strips between seams at least this share of the frame's height
+SIL_CUT_SCALES = (1.9, 1.6, 1.35, 1.1, 0.95)  # ... the band is searched for sprites at these scales (a crop to 40 % of the area shows a sprite up to 1.6x the band)
+SIL_CUT_PAD = 0.5             # ... padded by this share of its long side (the sprite's hidden part fits)
+SIL_CUT_CREDIT = 0.5          # a sprite cut by its region's edge: this share of the gain its correlation makes when counted over
+                              # the visible part only (silhouette._visible_ncc)
+SIL_CUT_FLOOR = 0.5           # ... and its score times SIL_CUT_FLOOR + (1 - SIL_CUT_FLOOR) x that share (silhouette.shown_factor)
 # --- deskew (frames turned by a few degrees) -------------------------------------------------------
 SKEW_SIDE = 180               # the frame's short side for the line search
 SKEW_LINE = 0.5               # a line needs this share of the short side in edge votes

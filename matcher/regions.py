@@ -183,6 +183,54 @@ def _four_sides(hull: np.ndarray) -> np.ndarray | None:
     return np.float32(corners)
 
 
+def picture_band(g: np.ndarray) -> Box | None:
+    """The band of sharp picture between two straight seams across the frame (a crop of a picture laid in a
+    vertical frame over blurred fill, or its edge against the frame's): rows (or columns) where at least
+    BAND_SEAM_SHARE of the frame's width steps by BAND_SEAM_STEP grey levels, the outermost pair around the
+    middle, the band between them sharper (median row Laplacian) than the rows outside by BAND_SHARPER. A
+    caption bar is narrower than the frame, so it is no seam. None when no such band is found."""
+    g = g.astype(np.float32)
+    h, w = g.shape
+    lap = np.abs(cv2.Laplacian(g, cv2.CV_32F, ksize=1))
+    best = None
+    for axis in (0, 1):
+        seams = _seams(g, axis)
+        n = g.shape[axis]
+        before, after = seams[seams < n // 2], seams[seams > n // 2]
+        a = int(before.max()) if before.size else 0
+        b = int(after.min()) + 1 if after.size else n
+        if (a, b) == (0, n) or b - a < C.BAND_MIN_SHARE * n:
+            continue
+        sharp = lap.mean(axis=1 - axis)
+        outside = np.concatenate([sharp[:max(0, a - 2)], sharp[b + 2:]])
+        if outside.size < C.BAND_MIN_OUTSIDE * n or np.median(sharp[a:b]) < C.BAND_SHARPER * np.median(outside):
+            continue
+        box = (0, a, w, b - a) if axis == 0 else (a, 0, b - a, h)
+        if best is None or box[2] * box[3] < best[2] * best[3]:
+            best = box
+    return best
+
+
+def _seams(g: np.ndarray, axis: int) -> np.ndarray:
+    """Rows (axis 0) or columns (1) of the float grey image g where at least BAND_SEAM_SHARE of the frame's width
+    (height) steps by BAND_SEAM_STEP grey levels over 2 px: a straight edge across the whole frame."""
+    step = np.abs(g[2:] - g[:-2]) if axis == 0 else np.abs(g[:, 2:] - g[:, :-2]).T
+    return np.flatnonzero((step > C.BAND_SEAM_STEP).mean(axis=1) >= C.BAND_SEAM_SHARE) + 1
+
+
+def picture_strips(g: np.ndarray) -> list[Box]:
+    """The strips between consecutive seams across the frame (regions.picture_band's seams, rows only: a vertical
+    frame stacks its layers), each at least STRIP_MIN_SHARE of the frame's height, when there are at least two
+    seams: a box of footage laid across a picture (a cover) leaves the picture's visible part as one strip."""
+    g = g.astype(np.float32)
+    h, w = g.shape
+    seams = _seams(g, 0)
+    if seams.size < 2:
+        return []
+    edges = [0, *seams.tolist(), h]
+    return [(0, a, w, b - a) for a, b in zip(edges[:-1], edges[1:]) if b - a >= C.STRIP_MIN_SHARE * h]
+
+
 def content_box(bgr: np.ndarray) -> Box:
     """The innermost content region (see content_boxes)."""
     return content_boxes(bgr)[-1]

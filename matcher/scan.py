@@ -13,6 +13,7 @@ from matcher import constants as C
 from matcher import calibration, detectors, motion, siblings
 from matcher.hashing import grey, phash_hex
 from matcher.index import ReferenceIndex
+from matcher.regions import inside
 from matcher.verdict import FrameHit, Match, ScanResult, clip_evidence, fuse, spans_of, thumbnail
 from matcher.video import FrameReader
 
@@ -27,7 +28,22 @@ class _Best:
 def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameHit]:
     """All references found in one frame, at most one hit per reference (its best)."""
     ctx = detectors.run(detectors.FrameContext.of(bgr, t, idx))
-    return fuse(ctx.found, refine=lambda hits: siblings.check_hits(bgr, hits, idx, ctx.visible))
+    return fuse(ctx.found, refine=lambda hits: _check_siblings(bgr, hits, idx, ctx))
+
+
+def _check_siblings(bgr: np.ndarray, hits: list[FrameHit], idx: ReferenceIndex, ctx) -> list[FrameHit]:
+    """The sibling check, told what of the frame shows picture: the picture band (ctx.shown) for hits that lie in it
+    (BAND_HIT_INSIDE of the hit's box), the content region for the others (a montage's other cells). One hit per
+    reference, the stronger when both calls name one."""
+    if ctx.shown == ctx.visible:
+        return siblings.check_hits(bgr, hits, idx, ctx.visible)
+    inner = [h for h in hits if inside(h.box, ctx.shown) >= C.BAND_HIT_INSIDE]
+    rest = [h for h in hits if inside(h.box, ctx.shown) < C.BAND_HIT_INSIDE]
+    best: dict[int, FrameHit] = {}
+    for h in siblings.check_hits(bgr, inner, idx, ctx.shown) + siblings.check_hits(bgr, rest, idx, ctx.visible):
+        if h.reference not in best or h.score > best[h.reference].score:
+            best[h.reference] = h
+    return list(best.values())
 
 
 def _moved(h: FrameHit, t: float, M: np.ndarray, shape=None) -> FrameHit:

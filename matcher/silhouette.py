@@ -44,6 +44,7 @@ class SilhouetteHit:
     ncc: float
     box: tuple[int, int, int, int]   # on the frame (analysis pixels); may reach past the region (a crop)
     region: tuple[int, int, int, int] | None = None   # the region it was found in
+    shown: float = 1.0                # share of the sprite's mask inside the region (a sprite cut by its edge)
 
 
 class _Templates:
@@ -153,8 +154,10 @@ def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side:
     return best
 
 
-def search(grey_frame: np.ndarray, boxes: list[tuple[int, int, int, int]], idx) -> dict[int, SilhouetteHit]:
-    """The best silhouette match of every sprite model over the given regions, where it comes close."""
+def search(grey_frame: np.ndarray, boxes: list[tuple[int, int, int, int]], idx, cut: bool = False) -> dict[int, SilhouetteHit]:
+    """The best silhouette match of every sprite model over the given regions, where it comes close. CUT: the
+    regions are bands of picture whose edges may cut a sprite shown large (a crop): searched with more padding,
+    at the larger scales SIL_CUT_SCALES."""
     tpl = _templates(idx)
     out: dict[int, SilhouetteHit] = {}
     if not tpl.models:
@@ -162,9 +165,9 @@ def search(grey_frame: np.ndarray, boxes: list[tuple[int, int, int, int]], idx) 
     for (x, y, w, h) in boxes:
         if min(w, h) < C.MIN_BOX_SIDE:
             continue
-        fields = _fields(grey_frame, (x, y, w, h))
+        fields = _fields(grey_frame, (x, y, w, h), C.SIL_CUT_PAD if cut else C.SIL_PAD)
         for model in tpl.models:
-            hit = _match_in(fields, tpl, model, (x, y, w, h))
+            hit = _match_in(fields, tpl, model, (x, y, w, h), C.SIL_CUT_SCALES if cut else C.SIL_SCALES)
             if hit is not None and (model not in out or hit.ncc > out[model].ncc):
                 out[model] = hit
     return out
@@ -208,9 +211,9 @@ def sprite_proposals(grey_frame: np.ndarray, idx, exclude: list[tuple[int, int, 
 class _Fields(dict):
     """A region's orientation fields at the coarse and the fine side, each made when first asked for."""
 
-    def __init__(self, grey_frame: np.ndarray, box: tuple[int, int, int, int]) -> None:
+    def __init__(self, grey_frame: np.ndarray, box: tuple[int, int, int, int], pad: float = C.SIL_PAD) -> None:
         super().__init__()
-        self.grey_frame, self.box = grey_frame, box
+        self.grey_frame, self.box, self.pad = grey_frame, box, pad
 
     def __missing__(self, L: int):
         x, y, w, h = self.box
@@ -219,14 +222,14 @@ class _Fields(dict):
                          interpolation=cv2.INTER_AREA)
         # no gradient around the region: a sprite cropped by the region's edge still fits, and
         # pays for its hidden part in the normalisation
-        pad = round(C.SIL_PAD * L)
+        pad = round(self.pad * L)
         field = cv2.copyMakeBorder(orientation_field(img), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
         self[L] = (field, s, pad)
         return self[L]
 
 
-def _fields(grey_frame: np.ndarray, box: tuple[int, int, int, int]) -> _Fields:
-    return _Fields(grey_frame, box)
+def _fields(grey_frame: np.ndarray, box: tuple[int, int, int, int], pad: float = C.SIL_PAD) -> _Fields:
+    return _Fields(grey_frame, box, pad)
 
 
 def _inside(loc: tuple[int, int], size: tuple[int, int], shape, pad: int) -> float:
@@ -234,17 +237,19 @@ def _inside(loc: tuple[int, int], size: tuple[int, int], shape, pad: int) -> flo
     return inside((*loc, *size), (pad, pad, shape[1] - 2 * pad, shape[0] - 2 * pad))
 
 
-def _match_in(fields: dict, tpl: _Templates, model: int, box: tuple[int, int, int, int]) -> SilhouetteHit | None:
+def _match_in(fields: dict, tpl: _Templates, model: int, box: tuple[int, int, int, int],
+              scales: tuple[float, ...] = C.SIL_SCALES) -> SilhouetteHit | None:
     x, y, w, h = box
     bgs = tpl.backgrounds(model)
     # coarse: the first background; where it does not come close, one template on all of them at once
-    ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE, (bgs[:1],))
+    ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, scales, C.SIL_COARSE_SIDE, (bgs[:1],))
     if ncc < C.SIL_COARSE_MIN and len(bgs) > 1:
-        ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, C.SIL_SCALES, C.SIL_COARSE_SIDE, (bgs,))
+        ncc, k, _, _ = _scan_box(fields[C.SIL_COARSE_SIDE][0], tpl, model, scales, C.SIL_COARSE_SIDE, (bgs,))
     if ncc < C.SIL_COARSE_MIN:
         return None
     ff, s, pad = fields[C.SIL_FINE_SIDE]
     ncc, k, loc, (tw, th) = _scan_box(ff, tpl, model, [k * f for f in C.SIL_FINE_STEPS], C.SIL_FINE_SIDE, (bgs[:1],))
+    used = bgs[:1]
     if ncc < C.SIL_FALLBACK_BELOW:
         # the first background does not fit well (a black outline on a black screen): the others at the scale
         # found, kept where they fit better with the sprite mostly inside the region (not in its padding)
@@ -252,10 +257,42 @@ def _match_in(fields: dict, tpl: _Templates, model: int, box: tuple[int, int, in
             alt = _scan_box(ff, tpl, model, [k], C.SIL_FINE_SIDE, ((bg,),))
             if alt[0] > ncc and _inside(alt[2], alt[3], ff.shape, pad) >= C.SIL_MIN_VISIBLE:
                 ncc, k, loc, (tw, th) = alt
+                used = (bg,)
     if ncc <= 0:
         return None
+    ncc, shown = _visible_ncc(ncc, tpl, model, (tw, th), used, loc, ff.shape, pad)
     hb = (int(x + (loc[0] - pad) / s), int(y + (loc[1] - pad) / s), max(1, int(tw / s)), max(1, int(th / s)))
-    return SilhouetteHit(model, ncc, hb, box)
+    return SilhouetteHit(model, ncc, hb, box, shown)
+
+
+def _visible_ncc(ncc: float, tpl: _Templates, model: int, size: tuple[int, int], bgs: tuple[str, ...],
+                 loc: tuple[int, int], shape, pad: int) -> tuple[float, float]:
+    """The correlation of a sprite cut by its region's edge (a crop, a band of picture inside blurred fill) over
+    the part of it inside the region: the region's padding has no gradient, so the normalised correlation
+    counted the hidden part's template energy against it. Rescaled by sqrt(template energy / energy inside)
+    when at least SIL_MIN_VISIBLE of that energy is inside, never above 1; and credited by SIL_CUT_CREDIT of the
+    gain only (what is not seen is no evidence: the hidden part may be where another frame of a walk cycle differs).
+    -> (correlation, share of the sprite's mask inside)."""
+    tw, th = size
+    f, mk = tpl.get(model, tw, th, bgs)
+    e = (f * mk) ** 2
+    total = float(e.sum())
+    x0, y0 = max(0, pad - loc[0]), max(0, pad - loc[1])
+    x1, y1 = min(tw, shape[1] - pad - loc[0]), min(th, shape[0] - pad - loc[1])
+    if total <= 0 or x1 <= x0 or y1 <= y0:
+        return ncc, 1.0
+    share = float(e[y0:y1, x0:x1].sum()) / total
+    m = mk[..., 0]
+    area = float(m[y0:y1, x0:x1].sum()) / max(1.0, float(m.sum()))
+    if share >= 1.0 - 1e-6 or share < C.SIL_MIN_VISIBLE:
+        return ncc, min(1.0, area)
+    return ncc + C.SIL_CUT_CREDIT * (min(1.0, ncc / np.sqrt(share)) - ncc), area
+
+
+def shown_factor(hit: SilhouetteHit) -> float:
+    """A sprite cut by its region's edge is surer the more of it shows: SIL_CUT_FLOOR with nothing shown, rising
+    linearly to 1 with all of it (what is hidden may be where another frame of its walk cycle differs)."""
+    return C.SIL_CUT_FLOOR + (1.0 - C.SIL_CUT_FLOOR) * hit.shown
 
 
 def verify_shape(grey_frame: np.ndarray, box: tuple[int, int, int, int], model: int, idx) -> float:
@@ -274,7 +311,7 @@ def hit_score(grey_frame: np.ndarray, hit: SilhouetteHit, idx, opaque: bool = Fa
     """Frame score of a silhouette hit: its shape's correlation, times how far the pixels under it agree."""
     s = silhouette_score(hit.ncc)
     if s > 0:
-        s *= pixel_score(pixel_agreement(grey_frame, hit, idx), opaque=opaque)
+        s *= pixel_score(pixel_agreement(grey_frame, hit, idx), opaque=opaque) * shown_factor(hit)
     return s
 
 

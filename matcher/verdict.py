@@ -144,7 +144,10 @@ def fuse(found: dict[str, list[FrameHit]], refine=None) -> list[FrameHit]:
         if h is None:
             hits[s.reference] = s
         elif s.score > h.score:
-            hits[s.reference] = _merge(h, s, score=s.score, box=h.box if h.inliers else s.box, method=s.method)
+            # the silhouette carries it: its box and its model (a mirrored sprite is judged mirrored), unless the
+            # weaker hit placed the reference by its inliers
+            hits[s.reference] = _merge(h, s, score=s.score, box=h.box if h.inliers else s.box, method=s.method,
+                                       model=h.model if h.inliers else s.model)
         else:
             hits[s.reference] = _merge(h, s)
     merged = list(hits.values())

@@ -11,7 +11,7 @@ import numpy as np
 from matcher import constants as C
 from matcher.hashing import grey
 from matcher.index import ReferenceIndex
-from matcher.regions import _iou, content_boxes, rectangle_proposals
+from matcher.regions import _iou, content_boxes, picture_band, rectangle_proposals
 from matcher.verdict import FrameHit
 
 
@@ -27,6 +27,7 @@ class FrameContext:
     boxes: list = field(default_factory=list)
     n_content: int = 0                 # boxes[:n_content] are the frame and its content regions
     visible: tuple = None              # the content region inside solid bars
+    band: tuple = None                 # the band of sharp picture between seams over blurred fill (regions.picture_band)
     found: dict[str, list[FrameHit]] = field(default_factory=dict)   # detector name -> its hits
     shared: dict = field(default_factory=dict)                        # detector-to-detector hand-offs
 
@@ -42,11 +43,31 @@ class FrameContext:
         n_content = len(boxes)
         boxes.extend(b for b in rectangle_proposals(bgr) if all(_iou(b, o) < 0.9 for o in boxes)
                      and g[b[1]:b[1] + b[3], b[0]:b[0] + b[2]].std() >= C.REGION_MIN_STD)
-        return cls(bgr, t, index, g, boxes, n_content, cboxes[0])
+        return cls(bgr, t, index, g, boxes, n_content, cboxes[0], picture_band(g))
+
+    @property
+    def shown(self) -> tuple:
+        """What of the frame shows picture: the content region inside solid bars, cut to the picture band when one
+        is found with fill on both sides (a crop over blurred fill: the fill shows no part of the reference). A band
+        that reaches the frame's edge may be the sharp half of a split screen, not the picture: not cut to."""
+        if self.band is None or not _between(self.band, self.g.shape):
+            return self.visible
+        vx, vy, vw, vh = self.visible
+        bx, by, bw, bh = self.band
+        x0, y0 = max(vx, bx), max(vy, by)
+        x1, y1 = min(vx + vw, bx + bw), min(vy + vh, by + bh)
+        return (x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else self.visible
 
     @property
     def proposals(self) -> range:
         return range(self.n_content, len(self.boxes))
+
+
+def _between(band: tuple, shape: tuple) -> bool:
+    """Does a band (x, y, w, h) across the frame leave frame on both sides of it?"""
+    x, y, w, h = band
+    fh, fw = shape[:2]
+    return 0 < y and y + h < fh if w == fw else 0 < x and x + w < fw
 
 
 class Detector(Protocol):

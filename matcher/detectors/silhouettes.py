@@ -6,21 +6,24 @@ from __future__ import annotations
 from matcher import constants as C
 from matcher import silhouette
 from matcher.detectors.base import FrameContext
+from matcher.regions import picture_strips
 from matcher.verdict import FrameHit
 
 
-def hits_on(g, boxes, idx, t: float, tag: str = "") -> list[tuple[FrameHit, object]]:
-    """(hit, the silhouette match it came from) for each sprite found on `boxes` of the grey image g."""
+def hits_on(g, boxes, idx, t: float, tag: str = "", cut: bool = False) -> list[tuple[FrameHit, object]]:
+    """(hit, the silhouette match it came from) for each sprite found on `boxes` of the grey image g (CUT: bands of
+    picture whose edges may cut a sprite, see silhouette.search)."""
     out = []
-    for model, sh in silhouette.search(g, boxes, idx).items():
+    for model, sh in silhouette.search(g, boxes, idx, cut).items():
         ncc_s = silhouette.silhouette_score(sh.ncc)
         pix = silhouette.pixel_agreement(g, sh, idx) if ncc_s > 0 else 0.0
-        s = ncc_s * silhouette.pixel_score(pix) if ncc_s > 0 else 0.0
+        s = ncc_s * silhouette.pixel_score(pix) * silhouette.shown_factor(sh) if ncc_s > 0 else 0.0
         if s <= 0:
             continue
         out.append((FrameHit(t, model >> 1, s, sh.box, "silhouette" + tag + ("-mirror" if model & 1 else ""), 1.0,
                              None, 0, evidence={"silhouettes": {"score": round(float(s), 4), "ncc": round(float(sh.ncc), 4),
-                                                                "pixels": round(float(pix), 4)}}, model=model), sh))
+                                                                "pixels": round(float(pix), 4), "shown": round(float(sh.shown), 4)}},
+                             model=model), sh))
     return out
 
 
@@ -29,8 +32,22 @@ class SilhouetteDetector:
 
     def detect(self, ctx: FrameContext) -> list[FrameHit]:
         boxes = list(ctx.boxes)
+        # a crop of a sprite laid in a band of sharp picture over blurred fill: the band is its region, searched
+        # again at larger scales (its edges cut the sprite, shown larger than the band; the pixel check leaves the
+        # fill out), even where a rectangle proposal outlines the band already
+        bands = [ctx.band] if ctx.band is not None else []
+        if not any(h.score >= C.SIL_PROPOSE_SKIP for hits in ctx.found.values() for h in hits):
+            # a box of footage laid across a sprite's picture (a cover): the strips between the frame's seams, one of
+            # them the picture's visible part, searched as cut
+            bands += [b for b in picture_strips(ctx.g) if b != ctx.band]
         # a transparent sprite over footage (no rectangle around it, smaller than any region): proposed by
         # its own shape, unless the frame already shows a reference surely (its analysis is done)
         if not any(h.score >= C.SIL_PROPOSE_SKIP for hits in ctx.found.values() for h in hits):
             boxes += silhouette.sprite_proposals(ctx.g, ctx.index, exclude=ctx.boxes)
-        return [h for h, _ in hits_on(ctx.g, boxes, ctx.index, ctx.t)]
+        # a sprite and its mirror are two models of one reference: its better hit of the two (one per reference,
+        # and the one whose orientation the sibling check then judges)
+        best: dict[int, FrameHit] = {}
+        for h, _ in hits_on(ctx.g, boxes, ctx.index, ctx.t) + hits_on(ctx.g, bands, ctx.index, ctx.t, cut=True):
+            if h.reference not in best or h.score > best[h.reference].score:
+                best[h.reference] = h
+        return list(best.values())
