@@ -267,3 +267,52 @@ def test_sprite_dev_set_draws_characters_no_other_set_shows(tmp_path, monkeypatc
     assert m["set"] == ffmpeg_set.SPRITE_DEV and all(lab in names for c in positives for lab in c["labels"])
     assert {c["family"] for c in positives} == set(ffmpeg_set.FAMILIES) - ffmpeg_set.LANDSCAPE_ONLY
     assert sum(c["kind"] == "near_miss" for c in m["clips"]) == len(dev.near_misses)
+
+
+# artgen's drawing functions -> (the argument's position, its keyword, its default): which deck, character, logo or
+# film a call draws
+ARTGEN_DRAWS = {"playing_card": ("deck", 2, "deck_seed", 0), "sprite_frame": ("character", 2, "char_seed", 0),
+                "logo": ("logo", 0, "seed", None), "film_still": ("film", 0, "film", None)}
+
+
+def _drawn_by_tests(root: Path) -> dict[str, set]:
+    """Which decks, characters, logos and films the test modules under ROOT draw with bench.accuracy.artgen (calls
+    `artgen.X(...)`, their arguments as literals or module-level integer names such as `CHAR, OTHER = 8, 9`)."""
+    import ast
+
+    drawn: dict[str, set] = {part: set() for part, *_ in ARTGEN_DRAWS.values()}
+    for path in root.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names: dict[str, object] = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+                pairs = (zip(target.elts, value.elts) if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple)
+                         else [(target, value)])
+                for t, v in pairs:
+                    if isinstance(t, ast.Name) and isinstance(v, ast.Constant):
+                        names[t.id] = v.value
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "artgen"
+                    and node.func.attr in ARTGEN_DRAWS):
+                continue
+            part, pos, keyword, default = ARTGEN_DRAWS[node.func.attr]
+            arg = next((k.value for k in node.keywords if k.arg == keyword), None)
+            arg = arg if arg is not None else node.args[pos] if len(node.args) > pos else None
+            value = (default if arg is None else arg.value if isinstance(arg, ast.Constant)
+                     else names.get(arg.id) if isinstance(arg, ast.Name) else None)
+            if value is not None:
+                drawn[part].add(value)
+    return drawn
+
+
+def test_no_test_draws_what_the_holdout_shows():
+    """The matcher's tests are read and tuned on: none may draw the holdout's deck, character, logos or films (the
+    first holdout character, 8, was drawn by tests/matcher/test_cut_sprites.py, so it moved to 12 before any run)."""
+    tests = Path(__file__).resolve().parent.parent
+    by_tests = _drawn_by_tests(tests / "matcher")
+    assert by_tests["character"] >= {0, 6, 7, 8, 9}  # the scan reads the tests' drawings (else this proves nothing)
+    hold = ffmpeg_set.SETS[ffmpeg_set.HOLDOUT]
+    for part, (kind, i) in DRAWN.items():
+        assert not _drawn(hold, kind, i) & by_tests[part], part
