@@ -183,25 +183,28 @@ def _four_sides(hull: np.ndarray) -> np.ndarray | None:
     return np.float32(corners)
 
 
-def picture_band(g: np.ndarray) -> Box | None:
+def picture_band(g: np.ndarray, rows: np.ndarray | None = None) -> Box | None:
     """The band of sharp picture between two straight seams across the frame (a crop of a picture laid in a
     vertical frame over blurred fill, or its edge against the frame's): rows (or columns) where at least
     BAND_SEAM_SHARE of the frame's width steps by BAND_SEAM_STEP grey levels, the outermost pair around the
     middle, the band between them sharper (median row Laplacian) than the rows outside by BAND_SHARPER. A
-    caption bar is narrower than the frame, so it is no seam. None when no such band is found."""
-    g = g.astype(np.float32)
+    caption bar is narrower than the frame, so it is no seam. None when no such band is found. ROWS: the seam
+    rows (seams(g, 0)) when already found. Integer arithmetic on the uint8 image; the Laplacian only when a
+    pair of seams spans enough of the frame."""
     h, w = g.shape
-    lap = np.abs(cv2.Laplacian(g, cv2.CV_32F, ksize=1))
+    lap = None
     best = None
     for axis in (0, 1):
-        seams = _seams(g, axis)
+        found = rows if axis == 0 and rows is not None else seams(g, axis)
         n = g.shape[axis]
-        before, after = seams[seams < n // 2], seams[seams > n // 2]
+        before, after = found[found < n // 2], found[found > n // 2]
         a = int(before.max()) if before.size else 0
         b = int(after.min()) + 1 if after.size else n
         if (a, b) == (0, n) or b - a < C.BAND_MIN_SHARE * n:
             continue
-        sharp = lap.mean(axis=1 - axis)
+        if lap is None:
+            lap = np.abs(cv2.Laplacian(g, cv2.CV_16S, ksize=1))
+        sharp = _line_means(lap, axis)
         outside = np.concatenate([sharp[:max(0, a - 2)], sharp[b + 2:]])
         if outside.size < C.BAND_MIN_OUTSIDE * n or np.median(sharp[a:b]) < C.BAND_SHARPER * np.median(outside):
             continue
@@ -211,23 +214,34 @@ def picture_band(g: np.ndarray) -> Box | None:
     return best
 
 
-def _seams(g: np.ndarray, axis: int) -> np.ndarray:
-    """Rows (axis 0) or columns (1) of the float grey image g where at least BAND_SEAM_SHARE of the frame's width
-    (height) steps by BAND_SEAM_STEP grey levels over 2 px: a straight edge across the whole frame."""
-    step = np.abs(g[2:] - g[:-2]) if axis == 0 else np.abs(g[:, 2:] - g[:, :-2]).T
-    return np.flatnonzero((step > C.BAND_SEAM_STEP).mean(axis=1) >= C.BAND_SEAM_SHARE) + 1
+def _line_means(lap: np.ndarray, axis: int) -> np.ndarray:
+    """The mean of each row (axis 0) or column (1) of an integer |Laplacian| (int16) as float32: its sum (whole
+    numbers, exact in float32 below 2**24 whatever the order of adding) over the line's length, the same float32
+    a mean of the float image gives."""
+    sums = cv2.reduce(lap, 1 - axis, cv2.REDUCE_SUM, dtype=cv2.CV_32F).ravel()
+    return sums / np.float32(lap.shape[1 - axis])
 
 
-def picture_strips(g: np.ndarray) -> list[Box]:
+def seams(g: np.ndarray, axis: int) -> np.ndarray:
+    """Rows (axis 0) or columns (1) of the uint8 grey image g where at least BAND_SEAM_SHARE of the frame's width
+    (height) steps by more than BAND_SEAM_STEP grey levels over 2 px: a straight edge across the whole frame."""
+    g = np.ascontiguousarray(g, dtype=np.uint8)
+    step = cv2.absdiff(g[2:], g[:-2]) if axis == 0 else cv2.absdiff(g[:, 2:], g[:, :-2])
+    _, stepped = cv2.threshold(step, C.BAND_SEAM_STEP, 1, cv2.THRESH_BINARY)
+    count = cv2.reduce(stepped, 1 - axis, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel()
+    return np.flatnonzero(count / step.shape[1 - axis] >= C.BAND_SEAM_SHARE) + 1
+
+
+def picture_strips(g: np.ndarray, rows: np.ndarray | None = None) -> list[Box]:
     """The strips between consecutive seams across the frame (regions.picture_band's seams, rows only: a vertical
     frame stacks its layers), each at least STRIP_MIN_SHARE of the frame's height, when there are at least two
-    seams: a box of footage laid across a picture (a cover) leaves the picture's visible part as one strip."""
-    g = g.astype(np.float32)
+    seams: a box of footage laid across a picture (a cover) leaves the picture's visible part as one strip.
+    ROWS: the seam rows (seams(g, 0)) when already found."""
     h, w = g.shape
-    seams = _seams(g, 0)
-    if seams.size < 2:
+    found = seams(g, 0) if rows is None else rows
+    if found.size < 2:
         return []
-    edges = [0, *seams.tolist(), h]
+    edges = [0, *found.tolist(), h]
     return [(0, a, w, b - a) for a, b in zip(edges[:-1], edges[1:]) if b - a >= C.STRIP_MIN_SHARE * h]
 
 
