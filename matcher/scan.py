@@ -34,7 +34,9 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
 def _check_siblings(bgr: np.ndarray, hits: list[FrameHit], idx: ReferenceIndex, ctx) -> list[FrameHit]:
     """The sibling check, told what of the frame shows picture: the picture band (ctx.shown) for hits that lie in it
     (BAND_HIT_INSIDE of the hit's box), the content region for the others (a montage's other cells). One hit per
-    reference, the stronger when both calls name one."""
+    reference, the stronger when both calls name one. No hits: nothing to check (and no band to find)."""
+    if not hits:
+        return []
     if ctx.shown == ctx.visible:
         return siblings.check_hits(bgr, hits, idx, ctx.visible)
     inner = [h for h in hits if inside(h.box, ctx.shown) >= C.BAND_HIT_INSIDE]

@@ -119,6 +119,11 @@ class _Templates:
         return self.rims[model]
 
 
+def has_sprites(idx) -> bool:
+    """Does the index hold any sprite model (a silhouette to search for)?"""
+    return bool(_templates(idx).models)
+
+
 def _templates(idx) -> _Templates:
     t = getattr(idx, "_silhouette_templates", None)
     if t is None:

@@ -11,7 +11,7 @@ import numpy as np
 from matcher import constants as C
 from matcher.hashing import grey
 from matcher.index import ReferenceIndex
-from matcher.regions import _iou, content_boxes, picture_band, rectangle_proposals
+from matcher.regions import _iou, content_boxes, picture_band, picture_strips, rectangle_proposals, seams
 from matcher.verdict import FrameHit
 
 
@@ -27,9 +27,11 @@ class FrameContext:
     boxes: list = field(default_factory=list)
     n_content: int = 0                 # boxes[:n_content] are the frame and its content regions
     visible: tuple = None              # the content region inside solid bars
-    band: tuple = None                 # the band of sharp picture between seams over blurred fill (regions.picture_band)
+    _band: tuple = ...                 # the band of sharp picture between seams over blurred fill (regions.picture_band;
+                                       # ... = not yet found: found on first use, see `band`)
     found: dict[str, list[FrameHit]] = field(default_factory=dict)   # detector name -> its hits
     shared: dict = field(default_factory=dict)                        # detector-to-detector hand-offs
+    _rows: np.ndarray = None           # the frame's seam rows (regions.seams), found on first use
 
     @classmethod
     def of(cls, bgr: np.ndarray, t: float, index: ReferenceIndex) -> "FrameContext":
@@ -43,7 +45,27 @@ class FrameContext:
         n_content = len(boxes)
         boxes.extend(b for b in rectangle_proposals(bgr) if all(_iou(b, o) < 0.9 for o in boxes)
                      and g[b[1]:b[1] + b[3], b[0]:b[0] + b[2]].std() >= C.REGION_MIN_STD)
-        return cls(bgr, t, index, g, boxes, n_content, cboxes[0], picture_band(g))
+        return cls(bgr, t, index, g, boxes, n_content, cboxes[0])
+
+    @property
+    def seam_rows(self) -> np.ndarray:
+        """Rows of a straight seam across the frame (regions.seams), found once for the band and the strips."""
+        if self._rows is None:
+            self._rows = seams(self.g, 0)
+        return self._rows
+
+    @property
+    def band(self) -> tuple | None:
+        """The band of sharp picture between seams over blurred fill (regions.picture_band), found on first use
+        (most frames need none: no sprite in the index, no hit to check)."""
+        if self._band is ...:
+            self._band = picture_band(self.g, self.seam_rows)
+        return self._band
+
+    @property
+    def strips(self) -> list:
+        """The strips between the frame's seams (regions.picture_strips)."""
+        return picture_strips(self.g, self.seam_rows)
 
     @property
     def shown(self) -> tuple:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from matcher import constants as C
 from matcher import silhouette
 from matcher.detectors.base import FrameContext
-from matcher.regions import picture_strips
 from matcher.verdict import FrameHit
 
 
@@ -31,6 +30,8 @@ class SilhouetteDetector:
     name = "silhouettes"
 
     def detect(self, ctx: FrameContext) -> list[FrameHit]:
+        if not silhouette.has_sprites(ctx.index):
+            return []          # nothing to search for (and no band or strips to find)
         boxes = list(ctx.boxes)
         # a crop of a sprite laid in a band of sharp picture over blurred fill: the band is its region, searched
         # again at larger scales (its edges cut the sprite, shown larger than the band; the pixel check leaves the
@@ -39,7 +40,7 @@ class SilhouetteDetector:
         if not any(h.score >= C.SIL_PROPOSE_SKIP for hits in ctx.found.values() for h in hits):
             # a box of footage laid across a sprite's picture (a cover): the strips between the frame's seams, one of
             # them the picture's visible part, searched as cut
-            bands += [b for b in picture_strips(ctx.g) if b != ctx.band]
+            bands += [b for b in ctx.strips if b != ctx.band]
         # a transparent sprite over footage (no rectangle around it, smaller than any region): proposed by
         # its own shape, unless the frame already shows a reference surely (its analysis is done)
         if not any(h.score >= C.SIL_PROPOSE_SKIP for hits in ctx.found.values() for h in hits):

@@ -184,3 +184,46 @@ def test_the_band_is_told_to_the_sibling_check_only_for_hits_in_it(monkeypatch):
     out = scan._check_siblings(frame, [in_band, above], None, ctx)
     assert sorted(h.reference for h in out) == [1, 2]
     assert told == {1: band, 2: visible}
+
+
+def test_seams_are_edges_across_the_frame_not_a_caption_bar():
+    g = np.full((200, 120), 90, np.uint8)
+    g[120:] = 160                                  # an edge across the whole width at row 120
+    g[40:60, 10:70] = 20                           # a bar over half the width: no seam
+    assert regions.seams(g, 0).tolist() == [119, 120]
+    assert regions.seams(g, 1).size == 0
+    assert regions.seams(g.T.copy(), 1).tolist() == [119, 120]
+
+
+def test_line_means_are_the_float_images_means():
+    """The band's row and column sharpness from the integer Laplacian equals the float32 means of the float one's."""
+    g = np.random.default_rng(7).integers(0, 256, (96, 54), dtype=np.uint8)
+    lap = np.abs(cv2.Laplacian(g.astype(np.float32), cv2.CV_32F, ksize=1))
+    ilap = np.abs(cv2.Laplacian(g, cv2.CV_16S, ksize=1))
+    for axis in (0, 1):
+        assert np.array_equal(regions._line_means(ilap, axis), lap.mean(axis=1 - axis))
+
+
+def test_the_band_and_strips_are_found_once_when_asked():
+    frame = _band_frame()
+    g = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    visible = (0, 0, SMALL_W, SMALL_H)
+    ctx = FrameContext(frame, 0.0, None, g, [visible], 1, visible)
+    assert ctx._band is ... and ctx._rows is None                     # nothing found before it is asked for
+    assert ctx.band == regions.picture_band(g) is not None
+    assert ctx.strips == regions.picture_strips(g)
+    assert np.array_equal(ctx.seam_rows, regions.seams(g, 0))
+    assert regions.picture_band(g, ctx.seam_rows) == ctx.band
+
+
+def test_no_sprite_in_the_index_no_silhouette_search(sprite_index, tmp_path):
+    """An index of pictures only (no transparency) has no sprite to search for: the detector finds none and never
+    asks for the band or the strips."""
+    from matcher import silhouette
+    cv2.imwrite(str(tmp_path / "coffee.png"), read("coffee.png"))
+    pictures = matcher.ReferenceIndex.build([tmp_path])
+    assert silhouette.has_sprites(sprite_index) and not silhouette.has_sprites(pictures)
+    frame = _band_frame()
+    visible = (0, 0, SMALL_W, SMALL_H)
+    ctx = FrameContext(frame, 0.0, pictures, cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), [visible], 1, visible)
+    assert SilhouetteDetector().detect(ctx) == [] and ctx._band is ... and ctx._rows is None
