@@ -275,6 +275,10 @@ ARTGEN_DRAWS = {"playing_card": ("deck", 2, "deck_seed", 0), "sprite_frame": ("c
                 "logo": ("logo", 0, "seed", None), "film_still": ("film", 0, "film", None)}
 
 
+# tests/matcher/conftest.py's helpers that draw walk cycles -> the positions of the characters they draw
+HELPER_DRAWS = {"walk_cycle_index": [("character", 1), ("character", 3)], "sprite_on": [("character", 1)]}
+
+
 def _drawn_by_tests(root: Path) -> dict[str, set]:
     """Which decks, characters, logos and films the test modules under ROOT draw with bench.accuracy.artgen (calls
     `artgen.X(...)`, their arguments as literals or module-level integer names such as `CHAR, OTHER = 8, 9`)."""
@@ -293,17 +297,22 @@ def _drawn_by_tests(root: Path) -> dict[str, set]:
                     if isinstance(t, ast.Name) and isinstance(v, ast.Constant):
                         names[t.id] = v.value
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "artgen"
-                    and node.func.attr in ARTGEN_DRAWS):
+            if not isinstance(node, ast.Call):
                 continue
-            part, pos, keyword, default = ARTGEN_DRAWS[node.func.attr]
-            arg = next((k.value for k in node.keywords if k.arg == keyword), None)
-            arg = arg if arg is not None else node.args[pos] if len(node.args) > pos else None
-            value = (default if arg is None else arg.value if isinstance(arg, ast.Constant)
-                     else names.get(arg.id) if isinstance(arg, ast.Name) else None)
-            if value is not None:
-                drawn[part].add(value)
+            if isinstance(node.func, ast.Name) and node.func.id in HELPER_DRAWS:  # tests/matcher/conftest.py's helpers
+                draws = [(part, pos, None, None) for part, pos in HELPER_DRAWS[node.func.id]]
+            elif (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                  and node.func.value.id == "artgen" and node.func.attr in ARTGEN_DRAWS):
+                draws = [ARTGEN_DRAWS[node.func.attr]]
+            else:
+                continue
+            for part, pos, keyword, default in draws:
+                arg = next((k.value for k in node.keywords if k.arg == keyword), None)
+                arg = arg if arg is not None else node.args[pos] if len(node.args) > pos else None
+                value = (default if arg is None else arg.value if isinstance(arg, ast.Constant)
+                         else names.get(arg.id) if isinstance(arg, ast.Name) else None)
+                if value is not None:
+                    drawn[part].add(value)
     return drawn
 
 

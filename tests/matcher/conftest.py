@@ -50,3 +50,27 @@ def make_clip(clip_dir):
         return path
 
     return make
+
+
+def walk_cycle_index(folder: Path, char: int, indexed: tuple[int, ...], other_char: int) -> matcher.ReferenceIndex:
+    """An index of frames INDEXED of bench.accuracy.artgen's walk cycle of CHAR, beside frames 0 and 5 of OTHER_CHAR
+    (another character's sprites in the same index), saved as char{N}_f{k}.png."""
+    from bench.accuracy import artgen
+
+    for char_seed, frames in ((char, indexed), (other_char, (0, 5))):
+        for k in frames:
+            artgen.sprite_frame(k, 8, char_seed).save(folder / f"char{char_seed}_f{k}.png")
+    return matcher.ReferenceIndex.build([folder])
+
+
+def sprite_on(k: int, char: int, colour: tuple[int, int, int], size: tuple[int, int] | None = None) -> np.ndarray:
+    """Frame K of CHAR's walk cycle laid on a plate of COLOUR (RGB), resized to SIZE (w, h) by Pillow if given, as a
+    BGR picture."""
+    from PIL import Image
+
+    from bench.accuracy import artgen
+
+    sprite = artgen.sprite_frame(k, 8, char)
+    plate = Image.new("RGB", sprite.size, colour)
+    plate.paste(sprite, (0, 0), sprite)
+    return cv2.cvtColor(np.asarray(plate if size is None else plate.resize(size)), cv2.COLOR_RGB2BGR)

@@ -9,38 +9,28 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
 
 import matcher
 from bench import synth
-from bench.accuracy import artgen
 from matcher import regions
 from matcher.detectors import FrameContext, SilhouetteDetector
 from matcher.verdict import FrameHit, fuse
 
-from .conftest import SMALL_H, SMALL_W, read
+from .conftest import SMALL_H, SMALL_W, read, sprite_on, walk_cycle_index
 
-# characters of bench.accuracy.artgen that no benchmark set draws (main: 0, holdout: 1, sprite dev set: 2-5; the
-# dark-screen test uses 6 and 7)
+# characters of bench.accuracy.artgen that no benchmark set draws (main: 0, dev2: 1, sprite dev set: 2-5, holdout: 12;
+# the dark-screen test uses 6 and 7)
 CHAR, INDEXED, OTHER_CHAR = 8, (1, 3), 9
 PLATE = (70, 120, 165)
 
 
 @pytest.fixture(scope="module")
 def sprite_index(tmp_path_factory):
-    d = tmp_path_factory.mktemp("cut_sprites")
-    for k in INDEXED:
-        artgen.sprite_frame(k, 8, CHAR).save(d / f"char{CHAR}_f{k}.png")
-    for k in (0, 5):
-        artgen.sprite_frame(k, 8, OTHER_CHAR).save(d / f"char{OTHER_CHAR}_f{k}.png")
-    return matcher.ReferenceIndex.build([d])
+    return walk_cycle_index(tmp_path_factory.mktemp("cut_sprites"), CHAR, INDEXED, OTHER_CHAR)
 
 
 def _on_plate(k: int) -> np.ndarray:
-    sprite = artgen.sprite_frame(k, 8, CHAR)
-    plate = Image.new("RGB", sprite.size, PLATE)
-    plate.paste(sprite, (0, 0), sprite)
-    return cv2.cvtColor(np.asarray(plate), cv2.COLOR_RGB2BGR)
+    return sprite_on(k, CHAR, PLATE)
 
 
 def _cropped(k: int, box: tuple[float, float, float, float]) -> np.ndarray:

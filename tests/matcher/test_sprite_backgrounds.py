@@ -4,36 +4,25 @@ walk cycle's other frames (k + 4: other lean, the other leg shaded) are not take
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
-from PIL import Image
 
 import matcher
 from bench import synth
-from bench.accuracy import artgen
 
-from .conftest import SMALL_H, SMALL_W
+from .conftest import SMALL_H, SMALL_W, sprite_on, walk_cycle_index
 
-# characters of bench.accuracy.artgen that no benchmark set draws (main: 0, dev2: 1, sprite dev set: 2-5, holdout: 8)
+# characters of bench.accuracy.artgen that no benchmark set draws (main: 0, dev2: 1, sprite dev set: 2-5, holdout: 12)
 CHAR, INDEXED, OTHER_CHAR = 6, (2, 7), 7
 
 
 @pytest.fixture(scope="module")
 def sprite_index(tmp_path_factory):
-    d = tmp_path_factory.mktemp("dark_sprites")
-    for k in INDEXED:
-        artgen.sprite_frame(k, 8, CHAR).save(d / f"char{CHAR}_f{k}.png")
-    for k in (0, 5):
-        artgen.sprite_frame(k, 8, OTHER_CHAR).save(d / f"char{OTHER_CHAR}_f{k}.png")
-    return matcher.ReferenceIndex.build([d])
+    return walk_cycle_index(tmp_path_factory.mktemp("dark_sprites"), CHAR, INDEXED, OTHER_CHAR)
 
 
 def _on_screen(k: int, colour: tuple[int, int, int]) -> np.ndarray:
-    sprite = artgen.sprite_frame(k, 8, CHAR)
-    plate = Image.new("RGB", sprite.size, colour)
-    plate.paste(sprite, (0, 0), sprite)
-    return synth.letterbox(cv2.cvtColor(np.asarray(plate.resize((300, 360))), cv2.COLOR_RGB2BGR), SMALL_W, SMALL_H)
+    return synth.letterbox(sprite_on(k, CHAR, colour, (300, 360)), SMALL_W, SMALL_H)
 
 
 @pytest.mark.parametrize("k", INDEXED)
