@@ -19,10 +19,11 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 # the evidence figures of one (clip, reference) pair the calibration reads, in this order, each 0 where the
 # evidence is neutral: the fused detectors' score as a log-odds (0 at the 0.5 the detectors were tuned to),
 # the best frame's score above 0.5, the sibling margin (detail score above SIB_DETAIL_FULL, times the
-# check's credit when positive: `sibling_credit`; 0 for a reference without siblings), and the log of the sibling check's score factor (0 for a reference without
-# siblings or whose detail the clip shows; down to log SIB_FLOOR for one whose detail it does not show: the
-# fit can weigh the sibling check apart from the detectors' score). The model has no intercept and weights >= 0: more evidence never lowers a
-# score, and a pair whose evidence is neutral stays at 0.5.
+# check's credit when positive: `sibling_credit`; 0 for a reference without siblings), and the log of the
+# sibling check's score factor (0 for a reference without siblings or whose detail the clip shows; down to
+# log SIB_FLOOR for one whose detail it does not show: the fit can weigh the sibling check apart from the
+# detectors' score). The model has no intercept and weights >= 0: more evidence never lowers a score, and a
+# pair whose evidence is neutral stays at 0.5.
 FEATURES = ("heuristic_logit", "best_frame_margin", "detail_margin", "sibling_log_factor")
 
 

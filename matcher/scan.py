@@ -39,8 +39,9 @@ def _check_siblings(bgr: np.ndarray, hits: list[FrameHit], idx: ReferenceIndex, 
         return []
     if ctx.shown == ctx.visible:
         return siblings.check_hits(bgr, hits, idx, ctx.visible)
-    inner = [h for h in hits if inside(h.box, ctx.shown) >= C.BAND_HIT_INSIDE]
-    rest = [h for h in hits if inside(h.box, ctx.shown) < C.BAND_HIT_INSIDE]
+    inner, rest = [], []
+    for h in hits:
+        (inner if inside(h.box, ctx.shown) >= C.BAND_HIT_INSIDE else rest).append(h)
     best: dict[int, FrameHit] = {}
     for h in siblings.check_hits(bgr, inner, idx, ctx.shown) + siblings.check_hits(bgr, rest, idx, ctx.visible):
         if h.reference not in best or h.score > best[h.reference].score:

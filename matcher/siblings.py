@@ -67,13 +67,6 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
     something laid over the picture, a caption or a sticker, for the sibling with most hidden: they speak for
     no member, and lower the confidence rather than pick a sibling)."""
     p, seen = _patch(bgr, H, ref_size, visible)
-    return detail_of_patch(p, seen, mirrored, ref, sibs, thumbs, ref_size, art)
-
-
-def detail_of_patch(p: np.ndarray, seen: np.ndarray, mirrored: bool, ref: int, sibs: list[int], thumbs: dict[int, np.ndarray],
-                    ref_size: tuple[int, int], art: np.ndarray | None = None) -> dict[str, float]:
-    """`detail` on the clip already warped into the reference's thumbnail frame (P, and SEEN: which of its
-    pixels the frame shows)."""
     thumbs = {r: t[:, ::-1] if mirrored else t for r, t in thumbs.items()}
     if art is not None:
         seen_all = seen.mean()

@@ -314,10 +314,18 @@ def verify_shape(grey_frame: np.ndarray, box: tuple[int, int, int, int], model: 
 
 def hit_score(grey_frame: np.ndarray, hit: SilhouetteHit, idx, opaque: bool = False) -> float:
     """Frame score of a silhouette hit: its shape's correlation, times how far the pixels under it agree."""
+    return scored(grey_frame, hit, idx, opaque)[0]
+
+
+def scored(grey_frame: np.ndarray, hit: SilhouetteHit, idx, opaque: bool = False) -> tuple[float, float]:
+    """(frame score, pixel agreement) of a silhouette hit: the shape's correlation (silhouette_score), times how far
+    the pixels under it agree (pixel_score), times how much of the sprite shows (shown_factor); the pixels are not
+    compared (0) where the shape does not come close."""
     s = silhouette_score(hit.ncc)
-    if s > 0:
-        s *= pixel_score(pixel_agreement(grey_frame, hit, idx), opaque=opaque) * shown_factor(hit)
-    return s
+    if s <= 0:
+        return 0.0, 0.0
+    pix = pixel_agreement(grey_frame, hit, idx)
+    return s * pixel_score(pix, opaque=opaque) * shown_factor(hit), pix
 
 
 def silhouette_score(ncc: float) -> float:

@@ -14,9 +14,7 @@ def hits_on(g, boxes, idx, t: float, tag: str = "", cut: bool = False) -> list[t
     picture whose edges may cut a sprite, see silhouette.search)."""
     out = []
     for model, sh in silhouette.search(g, boxes, idx, cut).items():
-        ncc_s = silhouette.silhouette_score(sh.ncc)
-        pix = silhouette.pixel_agreement(g, sh, idx) if ncc_s > 0 else 0.0
-        s = ncc_s * silhouette.pixel_score(pix) * silhouette.shown_factor(sh) if ncc_s > 0 else 0.0
+        s, pix = silhouette.scored(g, sh, idx)
         if s <= 0:
             continue
         out.append((FrameHit(t, model >> 1, s, sh.box, "silhouette" + tag + ("-mirror" if model & 1 else ""), 1.0,
@@ -37,13 +35,12 @@ class SilhouetteDetector:
         # again at larger scales (its edges cut the sprite, shown larger than the band; the pixel check leaves the
         # fill out), even where a rectangle proposal outlines the band already
         bands = [ctx.band] if ctx.band is not None else []
+        # unless the frame already shows a reference surely (its analysis is done): a box of footage laid across a
+        # sprite's picture (a cover), whose strips between the frame's seams hold the picture's visible part,
+        # searched as cut; and a transparent sprite over footage (no rectangle around it, smaller than any region),
+        # proposed by its own shape
         if not any(h.score >= C.SIL_PROPOSE_SKIP for hits in ctx.found.values() for h in hits):
-            # a box of footage laid across a sprite's picture (a cover): the strips between the frame's seams, one of
-            # them the picture's visible part, searched as cut
             bands += [b for b in ctx.strips if b != ctx.band]
-        # a transparent sprite over footage (no rectangle around it, smaller than any region): proposed by
-        # its own shape, unless the frame already shows a reference surely (its analysis is done)
-        if not any(h.score >= C.SIL_PROPOSE_SKIP for hits in ctx.found.values() for h in hits):
             boxes += silhouette.sprite_proposals(ctx.g, ctx.index, exclude=ctx.boxes)
         # a sprite and its mirror are two models of one reference: its better hit of the two (one per reference,
         # and the one whose orientation the sibling check then judges)
