@@ -25,7 +25,7 @@ from matcher.text.context import (HanWords, corroborated, counted_noun, counted_
                                   katakana_compound, names_a_place, names_someone, starts_a_title, other_franchise, personal_post, surname_after,
                                   used_as_word)
 from matcher.text.lexicon import homonym, japanese_readings, loose_romaji, one_word, word_homonym, word_readings
-from matcher.text.names import expand_name, given_names, kana_with_title, short_titles, transposed
+from matcher.text.names import expand_name, given_names, has_geminate, kana_with_title, short_titles, transposed
 from matcher.text.normalise import FIELD_SEP, LOOKALIKES, normalise, normalise_fields, normalise_mapped
 from matcher.text.scripts import (
     HAN,
@@ -906,7 +906,6 @@ def _invisible_inside(written: str) -> bool:
 
 
 _DOUBLED_VOWEL = re.compile(r"([aiueo])\1")
-_DOUBLED_CONSONANT = re.compile(r"([bcdfghjkmprstz])\1|tch")
 
 
 def _long_vowel_romaji(name: str, form: str) -> bool:
@@ -916,8 +915,8 @@ def _long_vowel_romaji(name: str, form: str) -> bool:
     post corroborates it), not as a word. "choppa" stays a word (slang)."""
     if not latin_only(form):
         return False
-    return "ー" in name and bool(_DOUBLED_VOWEL.search(form)) or "ッ" in name and not _DOUBLED_CONSONANT.search(
-        form) and not is_common(form)
+    return "ー" in name and bool(_DOUBLED_VOWEL.search(form)) or "ッ" in name and not has_geminate(form) and (
+        not is_common(form))
 
 
 def _short_name(form: str) -> bool:

@@ -58,6 +58,11 @@ def single_consonants(word: str) -> str:
     return _GEMINATE.sub(lambda m: m.group(1) or "", word)
 
 
+def has_geminate(word: str) -> bool:
+    """Whether a romaji word writes a doubled consonant (the small tsu: choppaa, matcha)."""
+    return bool(_GEMINATE.search(word))
+
+
 def kana_with_title(text: str) -> bool:
     """Whether TEXT is a kana name and one Han character after it (ピーチ姫, クッパ姫): a title, whose reading as a word
     is the dictionary's."""
