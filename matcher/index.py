@@ -432,7 +432,8 @@ class ReferenceIndex:
                    np.array(hv), np.concatenate(xy), np.concatenate(desc), np.array(offsets), np.array(thumbs),
                    np.array(tmasks), coverage_full=np.array(cov_full, np.float32), colour_thumbs=np.array(cthumbs))
         whole = (idx.hash_variant == 0) & ((idx.hash_model & 1) == 0)   # each reference's unmirrored whole-image hash
-        idx.sibling_group = siblings.find_groups(idx.colour_thumbs, idx.sizes, idx.phash[whole][np.argsort(idx.hash_model[whole])])
+        idx.sibling_group = siblings.find_groups(idx.colour_thumbs, idx.sizes, idx.phash[whole][np.argsort(idx.hash_model[whole])],
+                                                 idx.thumb_masks)
         idx.version = idx._digest()
         idx.skipped = skipped
         return idx

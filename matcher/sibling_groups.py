@@ -123,11 +123,37 @@ def content_phash(thumbs: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return phash_batch(grey32) if len(thumbs) else np.zeros(0, np.uint64)
 
 
-def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.ndarray) -> np.ndarray:
+def palette(thumb: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
+    """The colours of a figure cut out of its background (a sprite, a transparent cut-out: MASK, its opaque
+    pixels, 0-255 at any side) as a histogram of SIB_PALETTE_BINS levels a channel summing to 1; None for an
+    opaque reference (MASK None or all opaque) or one with almost no figure."""
+    if mask is None or np.min(mask) >= 128:
+        return None
+    figure = cv2.resize(np.asarray(mask, np.uint8), thumb.shape[1::-1], interpolation=cv2.INTER_AREA) >= 128
+    if figure.mean() < C.SIB_MIN_DIFF:
+        return None
+    b = C.SIB_PALETTE_BINS
+    q = thumb[figure].astype(np.int64) * b // 256
+    h = np.bincount((q[:, 0] * b + q[:, 1]) * b + q[:, 2], minlength=b ** 3).astype(np.float32)
+    return h / h.sum()
+
+
+def _same_palette(pa: np.ndarray | None, pb: np.ndarray | None) -> bool:
+    """Two cut-out figures drawn in one palette (histogram intersection of at least SIB_PALETTE):
+    the frames of one character's animation, whose poses differ (a stride, a turn, a raised arm) while its
+    colours stay."""
+    return pa is not None and pb is not None and float(np.minimum(pa, pb).sum()) >= C.SIB_PALETTE
+
+
+def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.ndarray,
+                masks: np.ndarray | None = None) -> np.ndarray:
     """Sibling group of each reference (-1: none). Pairs come from the full-image pHash (within
-    SIB_PHASH bits), so the cost follows the near-duplicates rather than the square of the references;
-    a pair is kept when the aspects are within SIB_ASPECT_MAX and the thumbnails, aligned by content when
-    the shapes differ (`aligned`), agree on SIB_SAME of their pixels."""
+    SIB_PHASH bits) and the pHash at each thumbnail's own shape (`content_phash`), so the cost follows the
+    near-duplicates rather than the square of the references; a pair is kept when the aspects are within
+    SIB_ASPECT_MAX and either the thumbnails, aligned by content when the shapes differ (`aligned`), agree on
+    SIB_SAME of their pixels, or both are cut-out figures (MASKS: each reference's opaque pixels, None for
+    none) drawn in one palette (`_same_palette`: the frames of one character's animation, whose poses put its
+    limbs on other pixels)."""
     n = len(colour_thumbs)
     parent = np.arange(n)
 
@@ -142,12 +168,24 @@ def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.nda
     shaped = content_phash(colour_thumbs, sizes)
     same_shape_near = HammingIndex(full_phash).query(full_phash, C.SIB_PHASH, top=C.SIB_TOP)
     other_shape = HammingIndex(shaped).query(shaped, C.SIB_PHASH_SHAPE, top=C.SIB_TOP)
+    palettes: dict[int, np.ndarray | None] = {}
+
+    def pal(i: int) -> np.ndarray | None:
+        if i not in palettes:
+            palettes[i] = None if masks is None else palette(colour_thumbs[i], masks[i])
+        return palettes[i]
+
     for i in range(n):
         for j in sorted(set(same_shape_near[i][0].tolist()) | set(other_shape[i][0].tolist())):
             if j <= i:
                 continue
             da = abs(np.log(_aspect(sizes[i]) / _aspect(sizes[j])))
-            if da > C.SIB_ASPECT_MAX or (da <= C.SIB_ASPECT and j not in set(same_shape_near[i][0].tolist())):
+            if da > C.SIB_ASPECT_MAX:
+                continue
+            if _same_palette(pal(i), pal(j)):
+                parent[root(j)] = root(i)
+                continue
+            if da <= C.SIB_ASPECT and j not in set(same_shape_near[i][0].tolist()):
                 continue
             if da > C.SIB_ASPECT and _centred_share(colour_thumbs, sizes, i, j) < C.SIB_SAME - C.SIB_ALIGN_GAIN:
                 continue   # cheap look first: aligning cannot gain that much
