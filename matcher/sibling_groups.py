@@ -138,7 +138,7 @@ def palette(thumb: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
     return h / h.sum()
 
 
-def _same_palette(pa: np.ndarray | None, pb: np.ndarray | None) -> bool:
+def same_palette(pa: np.ndarray | None, pb: np.ndarray | None) -> bool:
     """Two cut-out figures drawn in one palette (histogram intersection of at least SIB_PALETTE):
     the frames of one character's animation, whose poses differ (a stride, a turn, a raised arm) while its
     colours stay."""
@@ -152,7 +152,7 @@ def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.nda
     near-duplicates rather than the square of the references; a pair is kept when the aspects are within
     SIB_ASPECT_MAX and either the thumbnails, aligned by content when the shapes differ (`aligned`), agree on
     SIB_SAME of their pixels, or both are cut-out figures (MASKS: each reference's opaque pixels, None for
-    none) drawn in one palette (`_same_palette`: the frames of one character's animation, whose poses put its
+    none) drawn in one palette (`same_palette`: the frames of one character's animation, whose poses put its
     limbs on other pixels)."""
     n = len(colour_thumbs)
     parent = np.arange(n)
@@ -182,7 +182,7 @@ def find_groups(colour_thumbs: np.ndarray, sizes: np.ndarray, full_phash: np.nda
             da = abs(np.log(_aspect(sizes[i]) / _aspect(sizes[j])))
             if da > C.SIB_ASPECT_MAX:
                 continue
-            if _same_palette(pal(i), pal(j)):
+            if same_palette(pal(i), pal(j)):
                 parent[root(j)] = root(i)
                 continue
             if da <= C.SIB_ASPECT and j not in set(same_shape_near[i][0].tolist()):

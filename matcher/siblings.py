@@ -19,7 +19,8 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
-from matcher.sibling_groups import aligned, colour_thumb, find_groups, members, same_shape, smooth  # noqa: F401 (index.py: colour_thumb, find_groups, members)
+from matcher.sibling_groups import (aligned, colour_thumb, find_groups, members, palette, same_palette,  # noqa: F401 (index.py: colour_thumb, find_groups, members)
+                                    same_shape, smooth)
 
 
 def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int], visible=None) -> tuple[np.ndarray, np.ndarray]:
@@ -51,12 +52,14 @@ def _normalise(t: np.ndarray, on: np.ndarray | None = None) -> np.ndarray:
 
 
 def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[int], thumbs: dict[int, np.ndarray],
-           ref_size: tuple[int, int], art: np.ndarray | None = None, visible=None) -> dict[str, float]:
+           ref_size: tuple[int, int], art: np.ndarray | None = None, visible=None,
+           frames: tuple[int, ...] = ()) -> dict[str, float]:
     """The clip's detail against the reference's group, on the part of the reference the frame shows, in colour
     and in grey (the better of the two counts: a hue-shifted copy keeps its shapes; a palette swap differs only
     in colour, where grey cannot tell). THUMBS: each member's thumbnail in the reference's frame (`aligned`);
     ART: the reference's opaque pixels in that frame (a sprite or a logo: what lies round it in a clip is not
-    part of it), None for all.
+    part of it), None for all. FRAMES: the siblings that are other frames of the reference's animation (one
+    palette, `frames_of`), against which "excess" is weighed.
 
     Figures: "detail" in [-1, 1] (how much closer the clip is to the reference than to its closest sibling
     where the two differ: 1 clearly closer, 0 no closer, below 0 closer to the sibling); "error" (the clip's
@@ -65,27 +68,33 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
     a card of the deck that is not indexed has other shapes there, a heart where a diamond is, even where no
     indexed sibling differs); "hidden" (of the pixels that tell the reference from a sibling, the share under
     something laid over the picture, a caption or a sticker, for the sibling with most hidden: they speak for
-    no member, and lower the confidence rather than pick a sibling)."""
+    no member, and lower the confidence rather than pick a sibling); "excess" (for the frame of FRAMES where it is
+    highest, the clip's error to the reference where the two differ over its error where they agree: a frame of
+    the animation that is not indexed, its limbs where the reference's are but the other one shaded, is closer
+    to the reference than to any indexed frame there, yet shows it no better than an edit would spoil it
+    everywhere; a true copy's error is about as high where the frames differ as where they agree)."""
     p, seen = _patch(bgr, H, ref_size, visible)
     thumbs = {r: t[:, ::-1] if mirrored else t for r, t in thumbs.items()}
     if art is not None:
         seen_all = seen.mean()
         seen = seen & (art[:, ::-1] if mirrored else art)
         if seen_all < C.SIB_MIN_SEEN or seen.mean() < C.SIB_MIN_SEEN * art.mean():
-            return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0}
+            return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0, "excess": 0.0}
     elif seen.mean() < C.SIB_MIN_SEEN:
-        return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0}
+        return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0, "excess": 0.0}
     grey = lambda t: cv2.cvtColor(cv2.cvtColor(t, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)  # noqa: E731
     grey_clip = float(cv2.cvtColor(p, cv2.COLOR_BGR2HSV)[..., 1].mean()) < C.SIB_GREY_SAT
     shift = _shift(ref_size)
-    results = [_detail_in(grey(p), {r: grey(t) for r, t in thumbs.items()}, ref, sibs, seen, shift)]
+    results = [_detail_in(grey(p), {r: grey(t) for r, t in thumbs.items()}, ref, sibs, seen, shift, frames)]
     if not grey_clip:   # a clip turned grey: colour cannot speak
-        results.append(_detail_in(p, thumbs, ref, sibs, seen, shift))
+        results.append(_detail_in(p, thumbs, ref, sibs, seen, shift, frames))
         # grey cannot see a robe printed teal instead of green: where both are saturated, the hue must agree
         # (a saturation or contrast edit keeps it)
         hue = _hue_mismatch(p, thumbs, ref, sibs, seen)
         results = [{**r, "mismatch": max(r["mismatch"], hue)} for r in results]
-    return max(results, key=factor)
+    # a limb shaded where the reference's is lit keeps its grey level more than its colour: what either sees counts
+    excess = max(r["excess"] for r in results)
+    return max(({**r, "excess": excess} for r in results), key=factor)
 
 
 def _hue_mismatch(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> float:
@@ -146,7 +155,7 @@ def _laid_over(off: np.ndarray) -> np.ndarray:
 
 
 def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray,
-               shift: tuple[int, int] = (0, 0)) -> dict[str, float]:
+               shift: tuple[int, int] = (0, 0), frames: tuple[int, ...] = ()) -> dict[str, float]:
     soft = {r: smooth(t) for r, t in thumbs.items()}
     on = seen if seen.mean() < C.SIB_NORM_ALL else None
     pn = _normalise(p, on)
@@ -176,12 +185,13 @@ def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.
     hidden = max((float((diffs[s] & hidden_mask).sum() / max(1, diffs[s].sum())) for s in sibs), default=0.0)
     judged = region & shown
     mismatch = float((err[ref][judged] > C.SIB_AGREE_TOL).mean()) if judged.sum() >= C.SIB_MIN_DIFF * seen.size else 0.0
-    worst, e_out = 1.0, e_ink
+    worst, e_out, excess = 1.0, e_ink, 0.0
     for s in sibs:
         # pairwise: the pixels where this sibling differs from the reference, and which of the two the clip shows there
         diff = diffs[s] & shown
         if diffs[s].mean() < C.SIB_MIN_DIFF:   # identical to this sibling where shown: nothing tells them apart
-            return {"detail": 0.0, "error": float(err[ref][seen].mean()), "mismatch": mismatch, "hidden": hidden}
+            return {"detail": 0.0, "error": float(err[ref][seen].mean()), "mismatch": mismatch, "hidden": hidden,
+                    "excess": 0.0}
         if diff.mean() < C.SIB_MIN_DIFF:      # what tells them apart is hidden: no verdict between the two
             continue                          # (the hidden share lowers the credit)
         e_r = float(err[ref][diff].mean())
@@ -189,19 +199,31 @@ def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.
         d = (e_s - e_r) / max(e_s + e_r, 1e-6)
         if d < worst:
             worst, e_out = d, max(e_r, e_ink)
-    return {"detail": float(worst), "error": e_out, "mismatch": mismatch, "hidden": hidden}
+        if s in frames:
+            excess = max(excess, e_r - _agreeing_error(err[ref], diffs[s], shown))
+    return {"detail": float(worst), "error": e_out, "mismatch": mismatch, "hidden": hidden, "excess": float(excess)}
+
+
+def _agreeing_error(err: np.ndarray, diff: np.ndarray, shown: np.ndarray) -> float:
+    """The clip's mean error to the reference where it agrees with one sibling (DIFF grown by SIB_DISCRIM_GROW
+    left out) and the clip shows it: what this clip's edits and geometry leave of a true copy's error, against
+    which the error where the two differ is weighed (`excess`)."""
+    k = 2 * C.SIB_DISCRIM_GROW + 1
+    same = shown & ~(cv2.dilate(diff.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0)
+    return float(err[same].mean()) if same.sum() >= C.SIB_MIN_DIFF * same.size else 0.0
 
 
 def factor(fig: dict[str, float]) -> float:
     """Score factor from the detail figures: the detail score (full credit from SIB_DETAIL_FULL, none at
     SIB_DETAIL_LOW), the clip's error to the reference on those pixels (full credit to SIB_ERROR_FULL, none
-    from SIB_ERROR_LOW) and the mismatch share (full credit to SIB_MISMATCH_FULL, none from SIB_MISMATCH_LOW):
-    the clip must show THIS member, not merely be closer to it than to the others. SIB_FLOOR at none; the
+    from SIB_ERROR_LOW), the mismatch share (full credit to SIB_MISMATCH_FULL, none from SIB_MISMATCH_LOW) and
+    the excess error (full credit to SIB_EXCESS_FULL, none from SIB_EXCESS_LOW): the clip must show THIS member, not merely be closer to it than to the others. SIB_FLOOR at none; the
     hidden share lowers the credit in proportion (detail nobody can see is no evidence either way)."""
     x = float(np.clip((fig["detail"] - C.SIB_DETAIL_LOW) / (C.SIB_DETAIL_FULL - C.SIB_DETAIL_LOW), 0.0, 1.0))
     y = float(np.clip((C.SIB_ERROR_LOW - fig["error"]) / (C.SIB_ERROR_LOW - C.SIB_ERROR_FULL), 0.0, 1.0))
     z = float(np.clip((C.SIB_MISMATCH_LOW - fig["mismatch"]) / (C.SIB_MISMATCH_LOW - C.SIB_MISMATCH_FULL), 0.0, 1.0))
-    credit = min(x, y, z) * (1.0 - C.SIB_HIDDEN_WEIGHT * fig["hidden"])
+    w = float(np.clip((C.SIB_EXCESS_LOW - fig.get("excess", 0.0)) / (C.SIB_EXCESS_LOW - C.SIB_EXCESS_FULL), 0.0, 1.0))
+    credit = min(x, y, z, w) * (1.0 - C.SIB_HIDDEN_WEIGHT * fig["hidden"])
     return C.SIB_FLOOR + (1.0 - C.SIB_FLOOR) * credit
 
 
@@ -231,11 +253,29 @@ def _art(idx, ref: int) -> np.ndarray | None:
                      np.ones((2 * C.SIB_ART_ERODE + 1, 2 * C.SIB_ART_ERODE + 1), np.uint8)) >= 128
 
 
+_FRAMES: dict[tuple[str, int], tuple[int, ...]] = {}
+
+
+def frames_of(idx, ref: int, sibs: list[int]) -> tuple[int, ...]:
+    """The siblings of REF that are other frames of its animation: cut-out figures in its palette
+    (`same_palette`; cached per index version)."""
+    key = (str(getattr(idx, "version", id(idx))), ref)
+    if key not in _FRAMES:
+        if len(_FRAMES) > C.SIB_ALIGN_CACHE:
+            _FRAMES.clear()
+        masks = getattr(idx, "thumb_masks", None)
+        pal = (lambda r: None) if masks is None else (lambda r: palette(idx.colour_thumbs[r], masks[r]))
+        own = pal(ref)
+        _FRAMES[key] = tuple(s for s in sibs if same_palette(own, pal(s))) if own is not None else ()
+    return _FRAMES[key]
+
+
 def _judge(bgr: np.ndarray, idx, ref: int, H: np.ndarray, mirrored: bool, visible) -> tuple[dict[str, float], float]:
     """The detail figures of a hit on REF placed by H (reference px -> frame) and its score factor."""
     sibs = idx.siblings_of(ref)
     rw, rh = (int(v) for v in idx.sizes[ref])
-    fig = detail(bgr, H, mirrored, ref, sibs, group_thumbs(idx, ref, sibs), (rw, rh), _art(idx, ref), visible)
+    fig = detail(bgr, H, mirrored, ref, sibs, group_thumbs(idx, ref, sibs), (rw, rh), _art(idx, ref), visible,
+                 frames_of(idx, ref, sibs))
     return fig, factor(fig)
 
 
