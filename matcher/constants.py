@@ -247,8 +247,9 @@ SIB_DISCRIM_GROW = 1          # thumbnail px the group's discriminating pixels a
 SIB_MISMATCH_FULL, SIB_MISMATCH_LOW = 0.12, 0.26   # share of discriminating ink not shown: full credit, none
 SIB_EXCESS_FULL, SIB_EXCESS_LOW = 0.3, 0.45   # the clip's error to the reference where another frame of its animation (a
                               # sibling in its palette) differs, less its error where the two agree (normalised units; the
-                              # higher of grey and colour, the worst such frame): full credit, none. On sprite-dev true frames under every edit reach 0.28 (a sticker over the
-                              # legs), frame k + 4 of a walk cycle shown for frame k (its other leg shaded) 0.48
+                              # higher of grey and colour, the worst such frame): full credit, none. On sprite-dev true
+                              # frames under every edit reach 0.28 (a sticker over the legs), frame k + 4 of a walk cycle
+                              # shown for frame k (its other leg shaded) 0.46-0.48
 SIB_NORM_ALL = 0.98           # colours normalised over the pixels shown (a sprite's, a crop's) under this share
 SIB_SHIFT_PX = 1.2            # reference px the clip may sit off the member when comparing pixels (whole
                               # thumbnail px only: a narrow sprite stretched into the square frame)

@@ -217,8 +217,9 @@ def factor(fig: dict[str, float]) -> float:
     """Score factor from the detail figures: the detail score (full credit from SIB_DETAIL_FULL, none at
     SIB_DETAIL_LOW), the clip's error to the reference on those pixels (full credit to SIB_ERROR_FULL, none
     from SIB_ERROR_LOW), the mismatch share (full credit to SIB_MISMATCH_FULL, none from SIB_MISMATCH_LOW) and
-    the excess error (full credit to SIB_EXCESS_FULL, none from SIB_EXCESS_LOW): the clip must show THIS member, not merely be closer to it than to the others. SIB_FLOOR at none; the
-    hidden share lowers the credit in proportion (detail nobody can see is no evidence either way)."""
+    the excess error (full credit to SIB_EXCESS_FULL, none from SIB_EXCESS_LOW): the clip must show THIS member,
+    not merely be closer to it than to the others. SIB_FLOOR at none; the hidden share lowers the credit in
+    proportion (detail nobody can see is no evidence either way)."""
     x = float(np.clip((fig["detail"] - C.SIB_DETAIL_LOW) / (C.SIB_DETAIL_FULL - C.SIB_DETAIL_LOW), 0.0, 1.0))
     y = float(np.clip((C.SIB_ERROR_LOW - fig["error"]) / (C.SIB_ERROR_LOW - C.SIB_ERROR_FULL), 0.0, 1.0))
     z = float(np.clip((C.SIB_MISMATCH_LOW - fig["mismatch"]) / (C.SIB_MISMATCH_LOW - C.SIB_MISMATCH_FULL), 0.0, 1.0))
