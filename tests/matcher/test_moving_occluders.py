@@ -74,7 +74,7 @@ def _analysed(monkeypatch, path, index) -> tuple[int, matcher.ScanResult]:
 def test_a_doubtful_analysis_is_redone_where_stickers_moved_and_carried_over_a_still_frame(
         monkeypatch, sprite_index, make_clip):
     moving, res = _analysed(monkeypatch, make_clip("bobbing_stickers_f2", _bobbing(2), seconds=4, fps=FPS), sprite_index)
-    assert moving == res.frames > 1
+    assert res.frames > 2 and moving > res.frames // 2
     # the same frame held still (the stickers where they are at the start) is analysed once, found or not
     still = _bobbing(2)(0)
     n, res = _analysed(monkeypatch, make_clip("still_stickers_f2", still, seconds=4, fps=FPS), sprite_index)
