@@ -280,6 +280,11 @@ MOTION_BOX_NCC = 0.6          # ... normalised correlation at which it is found 
 MOTION_REVEAL = 0.12          # share of the frame a moving region may uncover in one step (background hidden behind it)
 MOTION_MAX_CARRY = 4.0        # seconds at most an analysis is carried over once a found region moved on its own (then what it swept over is looked at)
 MOTION_SOFTEN = 1.5           # Gaussian sigma (small-frame px) before the layered pixel check
+CARRY_SURE = 0.8              # an analysis whose hits all score this (or that found nothing) is carried over as above; one that
+                              # found a reference less surely only to frames whose pixels changed (motion.changed_share, or
+CARRY_DOUBT_CHANGED = 0.005   # ... unexplained by the motion) on at most this share of the view: a sticker bobbing over a still
+                              # picture, a presenter swaying, a caption's next word change 1-4 % of it (and may show what the
+                              # analysed frame had hidden), a re-encoded still frame 0 (bench.accuracy main, dev2: gif3)
 MOTION_LAYER_PX = 2.5         # RANSAC reprojection error of the layered motion (a second between the frames compared)
 # --- shots (reference videos: shot boundaries and their keyframes, matcher/shots.py) -------------------
 SHOT_SAMPLE_FPS = 4.0         # frames a second looked at for cuts (tiny grey thumbnails and colour histograms)

@@ -97,13 +97,23 @@ def _box_mask(box: tuple[int, int, int, int], M: np.ndarray, shape: tuple[int, i
     return mask.astype(bool)
 
 
-def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> tuple[np.ndarray, list[np.ndarray]] | None:
+def changed_share(prev: np.ndarray, cur: np.ndarray) -> float:
+    """Share of the pixels of two small grey frames of one view that differ (softened, by more than
+    MOTION_PIXEL_TOL): 0 for a still picture re-encoded, a few % for a sticker bobbing over it."""
+    a = cv2.GaussianBlur(prev, (0, 0), C.MOTION_SOFTEN).astype(np.int16)
+    b = cv2.GaussianBlur(cur, (0, 0), C.MOTION_SOFTEN).astype(np.int16)
+    return float((np.abs(a - b) > C.MOTION_PIXEL_TOL).mean())
+
+
+def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, int]],
+           changed: float = C.MOTION_CHANGED) -> tuple[np.ndarray, list[np.ndarray]] | None:
     """Layered motion, prev -> cur (small-frame pixels): the camera's similarity, plus one per box (a region
     found on the last analysed frame, e.g. a picture-in-picture moving over a panning shot: its own
     similarity when enough corners inside it agree on one, else the camera's). None when cur shows
     something the layers do not explain: a pixel is explained by the camera's motion, by staying where
     it was (a caption or a text bar over the moving shot), or inside a box by that box's motion; the
-    background a moving box uncovers is new view (MOTION_REVEAL of the frame at most a step)."""
+    background a moving box uncovers is new view (MOTION_REVEAL of the frame at most a step). CHANGED: the share of
+    the view that may show something unexplained (new detail, or what a moving sticker uncovered)."""
     h, w = cur.shape
     mask = np.full((h, w), 255, np.uint8)
     for x, y, bw, bh in boxes:
@@ -133,6 +143,6 @@ def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, i
             revealed |= _box_mask(box, cam, (h, w)) & ~now
     if not seen.any() or revealed.mean() > C.MOTION_REVEAL:
         return None
-    if (~explained & seen & ~revealed).sum() > C.MOTION_CHANGED * seen.sum():
+    if (~explained & seen & ~revealed).sum() > changed * seen.sum():
         return None
     return cam, moves

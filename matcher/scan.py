@@ -89,7 +89,8 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
     moved = np.eye(3)                   # camera motion from the last analysed frame to the previous frame
     hit_moved: list[np.ndarray] = []    # each base hit's own motion since then (a moving picture-in-picture)
     swept = False                       # ... and one moved on its own (what it swept over was never looked at)
-    prev_small = None
+    prev_small = base_small = None
+    doubt = False                       # the last analysis found a reference, not surely
     tracked = 0
     for sf in reader:
         sample_times.append(sf.t)
@@ -97,10 +98,12 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
         tiny = cv2.resize(grey(sf.bgr), (32, 32), interpolation=cv2.INTER_AREA).astype(np.int16)
         small = motion.small_grey(sf.bgr)
         k = small.shape[1] / sf.bgr.shape[1]
-        if prev_tiny is not None and float(np.abs(tiny - prev_tiny).mean()) < C.STATIC_SKIP:
+        if (prev_tiny is not None and float(np.abs(tiny - prev_tiny).mean()) < C.STATIC_SKIP
+              and (not doubt or motion.changed_share(base_small, small) <= C.CARRY_DOUBT_CHANGED)):
             hits = [_moved(h, sf.t, np.eye(3)) for h in prev_hits]
         elif (prev_small is not None and small.shape == prev_small.shape
-              and (layers := motion.follow(prev_small, small, [_scaled_box(h.box, k) for h in prev_hits])) is not None
+              and (layers := motion.follow(prev_small, small, [_scaled_box(h.box, k) for h in prev_hits],
+                                           C.CARRY_DOUBT_CHANGED if doubt else C.MOTION_CHANGED)) is not None
               and motion.covers(layers[0] @ moved, small.shape)
               and (sf.t - base_t <= C.MOTION_MAX_CARRY or not (swept := swept or any(m is not layers[0] for m in layers[1])))):
             # the camera only panned or zoomed into what was analysed, and what was found there moved with
@@ -112,9 +115,13 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
             tracked += 1
         else:
             hits = analyse_frame(sf.bgr, sf.t, index)
-            prev_tiny = tiny
+            prev_tiny, base_small = tiny, small
             base_hits, base_t, moved, hit_moved = hits, sf.t, np.eye(3), [np.eye(3) for _ in hits]
             swept = False
+            # a reference found but not surely: what an occluder moving over the picture (a sticker, a presenter, a
+            # caption's next word) hides now may show in a later frame, so the analysis is carried over only to frames
+            # that show the same pixels
+            doubt = any(h.score < C.CARRY_SURE for h in hits)
         prev_small = small
         prev_hits = hits
         for h in hits:
