@@ -17,27 +17,34 @@ FOLDS = 5
 TARGET_PRECISION = 0.99
 
 
-def matrix(rows: list[dict]) -> np.ndarray:
+def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> np.ndarray:
     """The FEATURES of each row (a finding's stored evidence["score"]); a missing figure is neutral (0)."""
-    return np.array([[float(r.get(k, 0.0) or 0.0) for k in FEATURES] for r in rows], dtype=float).reshape(-1, len(FEATURES))
+    return np.array([[float(r.get(k, 0.0) or 0.0) for k in features] for r in rows],
+                    dtype=float).reshape(-1, len(features))
 
 
-def _fit_monotone(X: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
-    """No intercept, weights >= 0 (more evidence never lowers a score): a feature whose weight comes out
-    negative is left out and the rest refitted."""
+def fit_monotone(X: np.ndarray, y: np.ndarray, l2: float, intercept: bool = False) -> tuple[np.ndarray, float]:
+    """The calibration's fit, shared by `mamoru calibrate` and bench.calibration -> (weights, bias): L2 logistic
+    regression with weights >= 0, so more evidence never lowers a score (active set: the most negative weight is
+    left out, weight 0, and the rest refitted); without intercept the bias is 0 (all-neutral evidence scores 0.5)."""
     keep = list(range(X.shape[1]))
+    out = np.zeros(X.shape[1])
     while keep:
-        w, _ = fit(X[:, keep], y, l2=l2, intercept=False)
+        w, b = fit(X[:, keep], y, l2=l2, intercept=intercept)
         if (w >= 0).all():
-            out = np.zeros(X.shape[1])
             out[keep] = w
-            return out
-        keep = [k for k, wk in zip(keep, w) if wk >= 0] if (w >= 0).any() else []
-    return np.zeros(X.shape[1])
+            return out, b
+        keep.pop(int(np.argmin(w)))
+    return out, (fit(np.zeros((len(y), 0)), y, l2=l2)[1] if intercept else 0.0)
 
 
-def _probabilities(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(X @ w, -35, 35)))
+def probabilities(X: np.ndarray, w: np.ndarray, b: float = 0.0) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(X @ w + b, -35, 35)))
+
+
+def form(cal: Calibration) -> tuple[tuple[str, ...], bool]:
+    """The model form of a calibration (its features, and whether it has an intercept), which a refit keeps."""
+    return tuple(cal.weights), bool(cal.provenance.get("intercept", cal.bias != 0.0))
 
 
 def _fold_of(group: str, folds: int) -> int:
@@ -45,10 +52,11 @@ def _fold_of(group: str, folds: int) -> int:
 
 
 def refit(rows: list[dict], labels: list[int], groups: list[str], folds: int = FOLDS,
-          l2_grid: tuple[float, ...] = L2_GRID, provenance: dict | None = None) -> Calibration:
+          l2_grid: tuple[float, ...] = L2_GRID, provenance: dict | None = None,
+          features: tuple[str, ...] = FEATURES, intercept: bool = False) -> Calibration:
     """Fit a calibration on ROWS (feature dicts) and LABELS (1 copy, 0 not), choosing the L2 strength by
     cross-validation grouped by GROUPS (the clip: one clip's pairs never sit on both sides of a fold)."""
-    X, y = matrix(rows), np.asarray(labels, dtype=float)
+    X, y = matrix(rows, features), np.asarray(labels, dtype=float)
     fold = np.array([_fold_of(g, folds) for g in groups])
     cv: dict[float, float] = {}
     for l2 in l2_grid:
@@ -57,21 +65,22 @@ def refit(rows: list[dict], labels: list[int], groups: list[str], folds: int = F
             test = fold == k
             if not test.any() or test.all() or len(set(y[~test])) < 2:
                 continue
-            w = _fit_monotone(X[~test], y[~test], l2)
-            losses.append(log_loss(_probabilities(X[test], w), y[test]) * int(test.sum()))
+            w, b = fit_monotone(X[~test], y[~test], l2, intercept)
+            losses.append(log_loss(probabilities(X[test], w, b), y[test]) * int(test.sum()))
         cv[l2] = sum(losses) / max(1, len(y)) if losses else math.inf
     best = min(l2_grid, key=lambda l2: (cv[l2], l2))
-    w = _fit_monotone(X, y, best)
-    weights = {k: float(v) for k, v in zip(FEATURES, w)}
-    digest = hashlib.sha256(repr(sorted(weights.items())).encode()).hexdigest()[:7]
+    w, b = fit_monotone(X, y, best, intercept)
+    weights = {k: float(v) for k, v in zip(features, w)}
+    digest = hashlib.sha256(repr((sorted(weights.items()), b)).encode()).hexdigest()[:7]
     stamp = datetime.now(timezone.utc)
-    prov = {"model": "logistic regression (L2, Newton), no intercept (neutral evidence stays at 0.5), weights >= 0",
-            "l2": best, "cross_validation": {"folds": folds, "grouped_by": "clip", "l2_grid": list(l2_grid),
-                                             "log_loss": {str(k): round(v, 4) for k, v in cv.items()}},
+    prov = {"model": f"logistic regression (L2, Newton), {'with' if intercept else 'no'} intercept, weights >= 0",
+            "intercept": intercept, "l2": best,
+            "cross_validation": {"folds": folds, "grouped_by": "clip", "l2_grid": list(l2_grid),
+                                 "log_loss": {str(k): round(v, 4) for k, v in cv.items()}},
             "pairs": int(len(y)), "true_pairs": int(y.sum()), "fitted_at": stamp.isoformat(timespec="seconds"),
             **(provenance or {})}
-    return Calibration(id=f"refit-{stamp:%Y-%m-%d-%H%M%S}-{digest}", weights=weights, bias=0.0,
-                       mean={k: 0.0 for k in FEATURES}, scale={k: 1.0 for k in FEATURES}, provenance=prov)
+    return Calibration(id=f"refit-{stamp:%Y-%m-%d-%H%M%S}-{digest}", weights=weights, bias=float(b),
+                       mean={k: 0.0 for k in features}, scale={k: 1.0 for k in features}, provenance=prov)
 
 
 def log_loss(p: np.ndarray, y: np.ndarray) -> float:
@@ -101,7 +110,7 @@ def recall_at_precision(p: np.ndarray, y: np.ndarray, target: float = TARGET_PRE
 
 def figures(cal: Calibration, rows: list[dict], labels: list[int]) -> dict[str, float]:
     """Log-loss, average precision, recall at precision >= 0.99 and Brier score of CAL on labelled rows."""
-    p = np.array([cal.probability({k: float(r.get(k, 0.0) or 0.0) for k in FEATURES}) for r in rows])
+    p = np.array([cal.probability({k: float(r.get(k, 0.0) or 0.0) for k in cal.weights}) for r in rows])
     y = np.asarray(labels, dtype=float)
     return {"log_loss": round(log_loss(p, y), 4), "average_precision": round(average_precision(p, y), 4),
             "recall_at_p99": round(recall_at_precision(p, y), 4),
