@@ -32,10 +32,12 @@ CORE = ("heuristic_logit", "best_frame_margin", "detail_margin", "sibling_log_fa
 EXTRA = ("support", "inliers", "appearance", "hash_closeness", "detectors")
 FORMS = (
     M.Form("core, no intercept", CORE, False),
+    M.Form("core, no intercept, balanced", CORE, False, balanced=True),
     M.Form("core + intercept", CORE, True),
-    M.Form("heuristic only + intercept", ("heuristic_logit",), True),
-    M.Form("core + extra + intercept", CORE + EXTRA, True),
-    M.Form("core + intercept, isotonic on top", CORE, True, isotonic=True),
+    M.Form("core + intercept, balanced", CORE, True, balanced=True),
+    M.Form("heuristic only + intercept, balanced", ("heuristic_logit",), True, balanced=True),
+    M.Form("core + extra + intercept, balanced", CORE + EXTRA, True, balanced=True),
+    M.Form("core + intercept, balanced, isotonic on top", CORE, True, balanced=True, isotonic=True),
 )
 DEFAULT_SETS = "synth,main,dev2,spritedev"
 
@@ -175,9 +177,10 @@ def main() -> None:
             "true_pairs": int(d.y.sum()), "true_pairs_not_proposed": counts["true_pairs_not_proposed"],
             "near_miss_pairs": int((d.kind == "near_miss").sum()),
             "model": f"logistic regression (L2, Newton), {'with' if form.intercept else 'no'} intercept, weights >= 0 "
-                     "(a feature whose weight would be negative is dropped); chosen among "
+                     "(a feature whose weight would be negative is dropped)"
+                     f"{', true and false pairs weighing the same' if form.balanced else ''}; chosen among "
                      f"{[f.name for f in FORMS if not f.isotonic]} x l2 {list(L2_GRID)} by leave-one-set-out",
-            "intercept": form.intercept, "l2": l2,
+            "intercept": form.intercept, "balanced": form.balanced, "l2": l2,
             "cross_validation": {
                 "grouped_by": "set (leave-one-set-out) and source image (folds)",
                 "criterion": "mean over the sets left out of the out-of-set log-loss, among the candidates whose "

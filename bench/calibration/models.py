@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.refit import TARGET_PRECISION, average_precision, fit_monotone, log_loss, probabilities, recall_at_precision
+from matcher.refit import (TARGET_PRECISION, average_precision, balanced, fit_monotone, log_loss, probabilities,
+                          recall_at_precision)
 
 THRESHOLD = 0.5
 
@@ -19,10 +20,12 @@ THRESHOLD = 0.5
 @dataclass(frozen=True)
 class Form:
     """A model form: which pair figures (matcher.calibration.pair_features) it reads, with or without intercept,
-    and whether an isotonic map (fitted on the training part's own scores) is put on top."""
+    whether true and false pairs weigh the same (matcher.refit.balanced), and whether an isotonic map (fitted on
+    the training part's own scores) is put on top."""
     name: str
     features: tuple[str, ...]
     intercept: bool
+    balanced: bool = False
     isotonic: bool = False
 
 
@@ -55,7 +58,7 @@ class Fitted:
 
 
 def fit(form: Form, X: np.ndarray, y: np.ndarray, l2: float) -> Fitted:
-    w, b = fit_monotone(X, y, l2, form.intercept)
+    w, b = fit_monotone(X, y, l2, form.intercept, balanced(y) if form.balanced else None)
     out = Fitted(w, b)
     if form.isotonic:
         out.iso = isotonic(probabilities(X, w, b), y)
