@@ -27,7 +27,7 @@ import numpy as np
 from bench.calibration import models as M
 
 OUT = Path(__file__).resolve().parent.parent / "out" / "calibration"
-L2_GRID = (0.03, 0.3, 3.0, 30.0)
+L2_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 CORE = ("heuristic_logit", "best_frame_margin", "detail_margin", "sibling_log_factor")
 EXTRA = ("support", "inliers", "appearance", "hash_closeness", "detectors")
 FORMS = (
@@ -163,7 +163,7 @@ def main() -> None:
         data.append(f"{', '.join(ff)}: the readable sets of bench/accuracy/ffmpeg_set.py (SETS, full), the clips "
                     "python -m bench.accuracy generates; its HOLDOUT set (SETS['holdout'], python -m bench.accuracy "
                     "--holdout) is never built nor read by the fit (bench.calibration.sets.refuse_holdout)")
-    cmd = "python -m bench.calibration --jobs N" + ("" if args.sets == DEFAULT_SETS else f" --sets {args.sets}") + \
+    cmd = f"python -m bench.calibration --jobs {args.jobs}" + ("" if args.sets == DEFAULT_SETS else f" --sets {args.sets}") + \
         ("" if args.folds == 5 else f" --folds {args.folds}") + \
         ("" if args.per_family == 8 else f" --per-family {args.per_family}") + " --reuse --write"
     cal = Calibration(
