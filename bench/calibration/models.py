@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matcher.constants import DEFAULT_THRESHOLD as THRESHOLD
 from matcher.refit import (TARGET_PRECISION, average_precision, balanced, fit_monotone, log_loss, probabilities,
                           recall_at_precision)
-
-THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)

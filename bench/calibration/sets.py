@@ -93,6 +93,14 @@ def matcher_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+def scan_key(manifest: dict) -> dict:
+    """What saved scans must match to be reused: the algorithm, the matcher's code, the set's clips."""
+    import matcher
+
+    return {"algorithm": matcher.ALGORITHM_VERSION, "matcher": matcher_fingerprint(),
+            "clips": hashlib.sha256(json.dumps([c["name"] for c in manifest["clips"]]).encode()).hexdigest()[:16]}
+
+
 def scan(name: str, out: Path, manifest: dict, jobs: int, reuse: bool) -> list[dict]:
     """Every clip scanned uncalibrated with no threshold -> [{name, pairs: {ref: features}}], cached in
     OUT/scans-NAME.json (--reuse reads it while the matcher's code and the set's clips are unchanged)."""
@@ -102,8 +110,7 @@ def scan(name: str, out: Path, manifest: dict, jobs: int, reuse: bool) -> list[d
     refuse_holdout(name, manifest=manifest)
     out.mkdir(parents=True, exist_ok=True)
     cache = out / f"scans-{name}.json"
-    key = {"algorithm": matcher.ALGORITHM_VERSION, "matcher": matcher_fingerprint(),
-           "clips": hashlib.sha256(json.dumps([c["name"] for c in manifest["clips"]]).encode()).hexdigest()[:16]}
+    key = scan_key(manifest)
     if reuse and cache.exists():
         saved = json.loads(cache.read_text())
         if saved.get("key") == key:

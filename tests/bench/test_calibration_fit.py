@@ -40,9 +40,8 @@ def test_saved_scans_are_reused_only_for_the_same_matcher_code(tmp_path, monkeyp
     import matcher
 
     manifest = {"set": "main", "refs": [], "clips": [{"name": "a"}]}
-    key = {"algorithm": matcher.ALGORITHM_VERSION, "matcher": sets.matcher_fingerprint(), "clips": None}
-    import hashlib
-    key["clips"] = hashlib.sha256(json.dumps(["a"]).encode()).hexdigest()[:16]
+    key = sets.scan_key(manifest)
+    assert sets.scan_key({"clips": [{"name": "b"}]})["clips"] != key["clips"]
     (tmp_path / "scans-main.json").write_text(json.dumps({"key": key, "results": [{"name": "a", "pairs": {}}]}))
     assert sets.scan("main", tmp_path, manifest, 1, reuse=True) == [{"name": "a", "pairs": {}}]
     monkeypatch.setattr(sets, "matcher_fingerprint", lambda: "other code")
