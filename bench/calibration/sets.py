@@ -19,7 +19,6 @@ import multiprocessing as mp
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-ACCURACY_OUT = ROOT / "bench" / "out" / "accuracy"
 FFMPEG_SETS = ("main", "dev2", "spritedev")
 ALIASES = {"ffmpeg": "main"}   # the name of the main set in commands before 2026-12-07
 NAMES = ("synth",) + FFMPEG_SETS
@@ -45,10 +44,12 @@ def canonical(name: str) -> str:
 
 def clips_folder(name: str, out: Path, per_family: int) -> Path:
     """Where a set's clips are generated: synth under OUT, the ffmpeg sets where bench.accuracy generates them."""
+    from bench.accuracy.__main__ import set_folder
+
     name = canonical(name)
     if name == "synth":
         return out / "synth"
-    return ACCURACY_OUT / ("ffmpeg-full" if name == "main" else f"ffmpeg-{name}-full")
+    return set_folder("ffmpeg", name, quick=False)
 
 
 def build(name: str, out: Path, per_family: int) -> dict:

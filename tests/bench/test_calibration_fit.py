@@ -29,7 +29,7 @@ def test_the_holdout_is_refused_by_name_folder_and_manifest(tmp_path, call):
 def test_the_readable_sets_are_the_accuracy_bench_folders_and_never_the_holdouts(tmp_path):
     for name in sets.FFMPEG_SETS:
         folder = sets.clips_folder(name, tmp_path, 8)
-        assert folder.parent == sets.ACCURACY_OUT and "holdout" not in folder.name
+        assert folder.parent.name == "accuracy" and folder.name.endswith("-full") and "holdout" not in folder.name
         sets.refuse_holdout(name, folder)  # passes
     assert sets.canonical("ffmpeg") == "main"
     with pytest.raises(SystemExit, match="no tuning set"):
