@@ -1,6 +1,8 @@
-"""Refitting the calibration (matcher.calibration) on labelled pairs, and the figures that compare two
-calibrations on the same pairs. Pure: feature rows and labels in, a Calibration and figures out (the
-decisions come from the database through core.services.calibration; `mamoru calibrate` glues them)."""
+"""Fitting the calibration (matcher.calibration applies it) on labelled pairs, and the figures that compare two
+calibrations on the same pairs. Pure: feature rows and labels in, a Calibration and figures out. One fit
+(`fit_monotone`) serves both callers: bench.calibration (labelled benchmark sets; it chooses the model's form)
+and `mamoru calibrate` (the analysts' decisions, from the database through core.services.calibration; it keeps
+the installed form)."""
 
 from __future__ import annotations
 
