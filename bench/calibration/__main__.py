@@ -73,6 +73,21 @@ def load_pairs(names: list[str], out: Path, per_family: int, jobs: int, reuse: b
     return d, counts
 
 
+def accuracy_scores(cal, names: list[str], out: Path) -> dict:
+    """The ffmpeg sets' per-clip scores under CAL from the saved scans, shaped as bench.accuracy's --json."""
+    from bench.accuracy.ffmpeg_set import SETS
+    from bench.calibration import sets
+
+    report = {}
+    for name in (n for n in names if n in sets.FFMPEG_SETS):
+        results = json.loads((out / f"scans-{name}.json").read_text())["results"]
+        report["ffmpeg" if name == "main" else f"ffmpeg-{name}"] = {"seed": SETS[name].seed, "results": [
+            {"name": r["name"], "error": None, "seconds": 0.0, "cpu": 0.0,
+             "matcher": {ref: round(cal.probability({k: f.get(k, 0.0) for k in cal.weights}), 4)
+                         for ref, f in r["pairs"].items()}} for r in results]}
+    return report
+
+
 def _r(m: dict) -> dict:
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in m.items()}
 
@@ -99,6 +114,9 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="store the chosen fit in matcher/calibration.json")
     ap.add_argument("--force", action="store_true",
                     help="write even when the chosen fit's out-of-set log-loss is above the installed fit's")
+    ap.add_argument("--accuracy-json", type=Path, default=None, metavar="FILE",
+                    help="write the ffmpeg sets' scores under the chosen fit as a `python -m bench.accuracy --json` "
+                         "file, for `python -m bench.accuracy --pipeline ffmpeg [--dev2|--sprite-dev] --rescore FILE`")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     started = time.time()
@@ -208,6 +226,9 @@ def main() -> None:
             "refit_seconds": None,
         })
     print(f"\nrefit took {time.time() - started:.0f} s")
+    if args.accuracy_json:
+        args.accuracy_json.write_text(json.dumps(accuracy_scores(cal, names, args.out)))
+        print(f"wrote {args.accuracy_json} (the ffmpeg sets' scores under {cal.id}, from the saved scans)")
     worse = inst is not None and loso["mean_set_log_loss"] > inst["mean_set_log_loss"]
     if args.write and worse and not args.force:
         raise SystemExit(f"bench.calibration: not written: the chosen fit's out-of-set log-loss {loso['mean_set_log_loss']:.4f} "

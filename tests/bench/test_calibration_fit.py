@@ -101,3 +101,18 @@ def test_acceptable_refuses_a_fit_that_flags_more_near_misses_or_loses_precision
     assert M.acceptable(summ(0.995, 1), installed)
     assert not M.acceptable(summ(0.98, 1), installed)
     assert not M.acceptable(summ(1.0, 2), installed)
+
+
+def test_accuracy_scores_turn_saved_scans_into_a_rescorable_accuracy_json(tmp_path):
+    """`--accuracy-json`: a fit's scores of the saved scans, in the shape `bench.accuracy --rescore` reads."""
+    from bench.accuracy.__main__ import _saved_results
+    from bench.calibration.__main__ import accuracy_scores
+    from matcher.calibration import Calibration
+
+    feats = {"heuristic_logit": 2.0, "best_frame_margin": 0.3, "detail_margin": 0.0, "sibling_log_factor": 0.0}
+    (tmp_path / "scans-dev2.json").write_text(json.dumps({"key": {}, "results": [{"name": "c", "pairs": {"r": feats}}]}))
+    cal = Calibration("t", {"heuristic_logit": 1.0}, 0.0, {"heuristic_logit": 0.0}, {"heuristic_logit": 1.0})
+    saved = accuracy_scores(cal, ["synth", "dev2"], tmp_path)
+    assert list(saved) == ["ffmpeg-dev2"]
+    [r] = _saved_results(saved, "ffmpeg-dev2", "dev2", ffmpeg_set.SETS["dev2"].seed)
+    assert r["name"] == "c" and r["matcher"]["r"] == round(1 / (1 + np.exp(-2.0)), 4)
