@@ -95,11 +95,18 @@ def matcher_fingerprint() -> str:
 
 
 def scan_key(manifest: dict) -> dict:
-    """What saved scans must match to be reused: the algorithm, the matcher's code, the set's clips."""
+    """What saved scans must match to be reused: the algorithm, the matcher's code, the set's clips (names, and
+    each file's size and time, so a clip rendered again by a changed generator is scanned again)."""
     import matcher
 
+    def stamp(c: dict) -> list:
+        p = Path(c.get("path", ""))
+        st = p.stat() if c.get("path") and p.exists() else None
+        return [c["name"], st.st_size if st else None, st.st_mtime_ns if st else None]
+
+    clips = json.dumps([stamp(c) for c in manifest["clips"]])
     return {"algorithm": matcher.ALGORITHM_VERSION, "matcher": matcher_fingerprint(),
-            "clips": hashlib.sha256(json.dumps([c["name"] for c in manifest["clips"]]).encode()).hexdigest()[:16]}
+            "clips": hashlib.sha256(clips.encode()).hexdigest()[:16]}
 
 
 def scan(name: str, out: Path, manifest: dict, jobs: int, reuse: bool) -> list[dict]:

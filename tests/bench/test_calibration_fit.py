@@ -42,6 +42,11 @@ def test_saved_scans_are_reused_only_for_the_same_matcher_code(tmp_path, monkeyp
     manifest = {"set": "main", "refs": [], "clips": [{"name": "a"}]}
     key = sets.scan_key(manifest)
     assert sets.scan_key({"clips": [{"name": "b"}]})["clips"] != key["clips"]
+    clip = tmp_path / "a.mp4"
+    clip.write_bytes(b"x")
+    before = sets.scan_key({"clips": [{"name": "a", "path": str(clip)}]})["clips"]
+    clip.write_bytes(b"rendered again")
+    assert sets.scan_key({"clips": [{"name": "a", "path": str(clip)}]})["clips"] != before
     (tmp_path / "scans-main.json").write_text(json.dumps({"key": key, "results": [{"name": "a", "pairs": {}}]}))
     assert sets.scan("main", tmp_path, manifest, 1, reuse=True) == [{"name": "a", "pairs": {}}]
     monkeypatch.setattr(sets, "matcher_fingerprint", lambda: "other code")
