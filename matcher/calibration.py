@@ -1,6 +1,7 @@
 """The calibrated score: the probability that a clip shows a copy of a reference, from the detectors'
 evidence about the pair, by a logistic model fitted on labelled pairs (see bench/calibration and the
-provenance inside calibration.json). The matcher only applies the fit; fitting lives in bench/."""
+provenance inside calibration.json). The matcher only applies the fit; fitting lives in matcher/refit.py (used by
+bench/calibration and `mamoru calibrate`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import numpy as np
 
 from matcher import constants as C
 
@@ -113,35 +112,3 @@ def load(path: str | None = None) -> Calibration | None:
     if not p.exists():
         return None
     return Calibration.from_json(json.loads(p.read_text()))
-
-
-def fit(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50, intercept: bool = True) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression by Newton's method (IRLS) -> (weights, bias; 0 without intercept)."""
-    n, d = X.shape
-    if not intercept:
-        return _fit_origin(X, y, l2, iters), 0.0
-    A = np.hstack([X, np.ones((n, 1))])
-    w = np.zeros(d + 1)
-    reg = np.full(d + 1, l2)
-    reg[-1] = 0.0
-    for _ in range(iters):
-        p = 1.0 / (1.0 + np.exp(-np.clip(A @ w, -35, 35)))
-        g = A.T @ (p - y) + reg * w
-        Hm = (A * (p * (1 - p))[:, None]).T @ A + np.diag(reg) + 1e-9 * np.eye(d + 1)
-        step = np.linalg.solve(Hm, g)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w[:-1], float(w[-1])
-
-
-def _fit_origin(X: np.ndarray, y: np.ndarray, l2: float, iters: int) -> np.ndarray:
-    w = np.zeros(X.shape[1])
-    for _ in range(iters):
-        p = 1.0 / (1.0 + np.exp(-np.clip(X @ w, -35, 35)))
-        step = np.linalg.solve((X * (p * (1 - p))[:, None]).T @ X + (l2 + 1e-9) * np.eye(X.shape[1]),
-                               X.T @ (p - y) + l2 * w)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w

@@ -1,6 +1,8 @@
-"""Refitting the calibration (matcher.calibration) on labelled pairs, and the figures that compare two
-calibrations on the same pairs. Pure: feature rows and labels in, a Calibration and figures out (the
-decisions come from the database through core.services.calibration; `mamoru calibrate` glues them)."""
+"""Fitting the calibration (matcher.calibration applies it) on labelled pairs, and the figures that compare two
+calibrations on the same pairs. Pure: feature rows and labels in, a Calibration and figures out. One fit
+(`fit_monotone`) serves both callers: bench.calibration (labelled benchmark sets; it chooses the model's form)
+and `mamoru calibrate` (the analysts' decisions, from the database through core.services.calibration; it keeps
+the installed form)."""
 
 from __future__ import annotations
 
@@ -10,34 +12,77 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from matcher.calibration import FEATURES, Calibration, fit
+from matcher.calibration import FEATURES, Calibration
 
 L2_GRID = (0.03, 0.3, 3.0)
 FOLDS = 5
 TARGET_PRECISION = 0.99
 
 
-def matrix(rows: list[dict]) -> np.ndarray:
+def fit(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50, intercept: bool = True,
+        weight: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method (IRLS) -> (weights, bias; 0 without intercept).
+    WEIGHT: each pair's weight in the loss (default 1); the intercept is not regularised."""
+    n, d = X.shape
+    A = np.hstack([X, np.ones((n, 1))]) if intercept else X
+    k = A.shape[1]
+    c = np.ones(n) if weight is None else np.asarray(weight, dtype=float)
+    reg = np.full(k, float(l2))
+    if intercept:
+        reg[-1] = 0.0
+    w = np.zeros(k)
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(A @ w, -35, 35)))
+        g = A.T @ (c * (p - y)) + reg * w
+        Hm = (A * (c * p * (1 - p))[:, None]).T @ A + np.diag(reg) + 1e-9 * np.eye(k)
+        step = np.linalg.solve(Hm, g)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return (w[:-1], float(w[-1])) if intercept else (w, 0.0)
+
+
+def balanced(y: np.ndarray) -> np.ndarray:
+    """Pair weights under which true and false pairs weigh the same in the fit: the tuning data's share of true
+    pairs (most candidate pairs of a labelled set are true, few of what a deployment scans are) is then no prior
+    an intercept learns."""
+    y = np.asarray(y, dtype=float)
+    pos = max(1.0, float(y.sum()))
+    neg = max(1.0, float(len(y) - y.sum()))
+    return np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * neg))
+
+
+def matrix(rows: list[dict], features: tuple[str, ...] = FEATURES) -> np.ndarray:
     """The FEATURES of each row (a finding's stored evidence["score"]); a missing figure is neutral (0)."""
-    return np.array([[float(r.get(k, 0.0) or 0.0) for k in FEATURES] for r in rows], dtype=float).reshape(-1, len(FEATURES))
+    return np.array([[float(r.get(k, 0.0) or 0.0) for k in features] for r in rows],
+                    dtype=float).reshape(-1, len(features))
 
 
-def _fit_monotone(X: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
-    """No intercept, weights >= 0 (more evidence never lowers a score): a feature whose weight comes out
-    negative is left out and the rest refitted."""
+def fit_monotone(X: np.ndarray, y: np.ndarray, l2: float, intercept: bool = False,
+                 weight: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """The calibration's fit, shared by `mamoru calibrate` and bench.calibration -> (weights, bias): L2 logistic
+    regression with weights >= 0, so more evidence never lowers a score (active set: the most negative weight is
+    left out, weight 0, and the rest refitted); without intercept the bias is 0 (all-neutral evidence scores 0.5)."""
     keep = list(range(X.shape[1]))
+    out = np.zeros(X.shape[1])
     while keep:
-        w, _ = fit(X[:, keep], y, l2=l2, intercept=False)
+        w, b = fit(X[:, keep], y, l2=l2, intercept=intercept, weight=weight)
         if (w >= 0).all():
-            out = np.zeros(X.shape[1])
             out[keep] = w
-            return out
-        keep = [k for k, wk in zip(keep, w) if wk >= 0] if (w >= 0).any() else []
-    return np.zeros(X.shape[1])
+            return out, b
+        keep.pop(int(np.argmin(w)))
+    return out, (fit(np.zeros((len(y), 0)), y, l2=l2, weight=weight)[1] if intercept else 0.0)
 
 
-def _probabilities(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(X @ w, -35, 35)))
+def probabilities(X: np.ndarray, w: np.ndarray, b: float = 0.0) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(X @ w + b, -35, 35)))
+
+
+def form(cal: Calibration) -> tuple[tuple[str, ...], bool, bool]:
+    """The model form of a calibration, which a refit keeps: its features, whether it has an intercept, and
+    whether true and false pairs weighed the same in its fit (`balanced`)."""
+    return (tuple(cal.weights), bool(cal.provenance.get("intercept", cal.bias != 0.0)),
+            bool(cal.provenance.get("balanced", False)))
 
 
 def _fold_of(group: str, folds: int) -> int:
@@ -45,10 +90,11 @@ def _fold_of(group: str, folds: int) -> int:
 
 
 def refit(rows: list[dict], labels: list[int], groups: list[str], folds: int = FOLDS,
-          l2_grid: tuple[float, ...] = L2_GRID, provenance: dict | None = None) -> Calibration:
+          l2_grid: tuple[float, ...] = L2_GRID, provenance: dict | None = None,
+          features: tuple[str, ...] = FEATURES, intercept: bool = False, balance: bool = False) -> Calibration:
     """Fit a calibration on ROWS (feature dicts) and LABELS (1 copy, 0 not), choosing the L2 strength by
     cross-validation grouped by GROUPS (the clip: one clip's pairs never sit on both sides of a fold)."""
-    X, y = matrix(rows), np.asarray(labels, dtype=float)
+    X, y = matrix(rows, features), np.asarray(labels, dtype=float)
     fold = np.array([_fold_of(g, folds) for g in groups])
     cv: dict[float, float] = {}
     for l2 in l2_grid:
@@ -57,21 +103,23 @@ def refit(rows: list[dict], labels: list[int], groups: list[str], folds: int = F
             test = fold == k
             if not test.any() or test.all() or len(set(y[~test])) < 2:
                 continue
-            w = _fit_monotone(X[~test], y[~test], l2)
-            losses.append(log_loss(_probabilities(X[test], w), y[test]) * int(test.sum()))
+            w, b = fit_monotone(X[~test], y[~test], l2, intercept, balanced(y[~test]) if balance else None)
+            losses.append(log_loss(probabilities(X[test], w, b), y[test]) * int(test.sum()))
         cv[l2] = sum(losses) / max(1, len(y)) if losses else math.inf
     best = min(l2_grid, key=lambda l2: (cv[l2], l2))
-    w = _fit_monotone(X, y, best)
-    weights = {k: float(v) for k, v in zip(FEATURES, w)}
-    digest = hashlib.sha256(repr(sorted(weights.items())).encode()).hexdigest()[:7]
+    w, b = fit_monotone(X, y, best, intercept, balanced(y) if balance else None)
+    weights = {k: float(v) for k, v in zip(features, w)}
+    digest = hashlib.sha256(repr((sorted(weights.items()), b)).encode()).hexdigest()[:7]
     stamp = datetime.now(timezone.utc)
-    prov = {"model": "logistic regression (L2, Newton), no intercept (neutral evidence stays at 0.5), weights >= 0",
-            "l2": best, "cross_validation": {"folds": folds, "grouped_by": "clip", "l2_grid": list(l2_grid),
-                                             "log_loss": {str(k): round(v, 4) for k, v in cv.items()}},
+    prov = {"model": f"logistic regression (L2, Newton), {'with' if intercept else 'no'} intercept, weights >= 0"
+                     f"{', true and false pairs weighing the same' if balance else ''}",
+            "intercept": intercept, "balanced": balance, "l2": best,
+            "cross_validation": {"folds": folds, "grouped_by": "clip", "l2_grid": list(l2_grid),
+                                 "log_loss": {str(k): round(v, 4) for k, v in cv.items()}},
             "pairs": int(len(y)), "true_pairs": int(y.sum()), "fitted_at": stamp.isoformat(timespec="seconds"),
             **(provenance or {})}
-    return Calibration(id=f"refit-{stamp:%Y-%m-%d-%H%M%S}-{digest}", weights=weights, bias=0.0,
-                       mean={k: 0.0 for k in FEATURES}, scale={k: 1.0 for k in FEATURES}, provenance=prov)
+    return Calibration(id=f"refit-{stamp:%Y-%m-%d-%H%M%S}-{digest}", weights=weights, bias=float(b),
+                       mean={k: 0.0 for k in features}, scale={k: 1.0 for k in features}, provenance=prov)
 
 
 def log_loss(p: np.ndarray, y: np.ndarray) -> float:
@@ -101,7 +149,7 @@ def recall_at_precision(p: np.ndarray, y: np.ndarray, target: float = TARGET_PRE
 
 def figures(cal: Calibration, rows: list[dict], labels: list[int]) -> dict[str, float]:
     """Log-loss, average precision, recall at precision >= 0.99 and Brier score of CAL on labelled rows."""
-    p = np.array([cal.probability({k: float(r.get(k, 0.0) or 0.0) for k in FEATURES}) for r in rows])
+    p = np.array([cal.probability({k: float(r.get(k, 0.0) or 0.0) for k in cal.weights}) for r in rows])
     y = np.asarray(labels, dtype=float)
     return {"log_loss": round(log_loss(p, y), 4), "average_precision": round(average_precision(p, y), 4),
             "recall_at_p99": round(recall_at_precision(p, y), 4),

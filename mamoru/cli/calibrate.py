@@ -34,7 +34,7 @@ def calibrate(dry_run: bool, holdout_share: float, min_decisions: int) -> None:
     from core.services import calibration as service
     from core.services.errors import Invalid
     from matcher.calibration import Calibration, load
-    from matcher.refit import figures, refit
+    from matcher.refit import figures, form, refit
 
     with service_session() as (session, settings):
         pairs = service.decided_pairs(session)
@@ -44,7 +44,9 @@ def calibrate(dry_run: bool, holdout_share: float, min_decisions: int) -> None:
         current = Calibration.from_json(document) if document else load()
         if current is None:
             raise Invalid("no calibration to compare with: neither an installed one nor matcher/calibration.json")
+        features, intercept, balance = form(current)   # the refit keeps the installed fit's form (bench.calibration chose it)
         new = refit([p.features for p in fit_part], [p.label for p in fit_part], [str(p.clip_id) for p in fit_part],
+                    features=features, intercept=intercept, balance=balance,
                     provenance={"data": "analysts' decisions on copy findings (confirmed 1, dismissed 0)",
                                 "command": "mamoru calibrate", "held_back_share": holdout_share,
                                 "fit_decisions": len(fit_part), "held_back_decisions": len(held),
