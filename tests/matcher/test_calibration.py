@@ -12,6 +12,15 @@ import matcher
 from matcher import calibration, refit
 
 
+def _figure_sets(node):
+    """Every table of out-of-sample figures under a provenance's cross_validation, however nested."""
+    if isinstance(node, dict):
+        if "log_loss" in node:
+            yield node
+        for v in node.values():
+            yield from _figure_sets(v)
+
+
 def test_the_shipped_calibration_says_where_it_comes_from():
     data = json.loads(calibration.CALIBRATION_FILE.read_text())
     cal = calibration.load()
@@ -19,14 +28,17 @@ def test_the_shipped_calibration_says_where_it_comes_from():
     assert set(cal.weights) <= set(calibration.pair_features(_hits([0.5], 1.0), 1))
     prov = data["provenance"]
     assert "never" in prov["data"] and prov["algorithm"] == matcher.ALGORITHM_VERSION
-    assert "holdout" not in prov["sets"] and prov["command"].startswith("python -m bench.calibration")
-    assert prov["intercept"] == (cal.bias != 0.0)
+    assert "holdout" not in prov.get("sets", []) and prov["command"].startswith("python -m bench.calibration")
+    assert prov.get("intercept", False) == (cal.bias != 0.0)
     cv = prov["cross_validation"]
-    loso = cv["leave_one_set_out"]
-    assert set(loso["per_set"]) == set(prov["sets"]) and len(prov["sets"]) >= 2 and cv["folds"] >= 3
-    for figures in [loso["pooled"], cv["grouped_folds"]["pooled"], *loso["per_set"].values()]:
+    assert cv["folds"] >= 3
+    if "leave_one_set_out" in cv:
+        assert set(cv["leave_one_set_out"]["per_set"]) == set(prov["sets"]) and len(prov["sets"]) >= 2
+    figures = list(_figure_sets(cv))
+    assert figures
+    for fig in figures:
         for k in ("log_loss", "brier", "average_precision", "precision_at_0.5", "recall_at_0.5"):
-            assert 0 <= figures[k] <= 1
+            assert 0 <= fig[k] <= 1
 
 
 def test_fit_recovers_a_known_logistic_model():
