@@ -169,7 +169,8 @@ def main(argv: list[str] | None = None) -> None:
         ap.error("--families is for the ffmpeg pipeline")
     if families is not None and args.pipeline != "ffmpeg" and set_name == "main":
         ap.error("--families needs --pipeline ffmpeg (or another set than main)")
-    pipelines = [BLIND_PIPELINE] if set_name == BLIND else ["ffmpeg"] if set_name != "main" else (list(PIPELINES) if args.pipeline == "all" else [args.pipeline])
+    pipelines = ([BLIND_PIPELINE] if set_name == BLIND else ["ffmpeg"] if set_name != "main"
+                 else list(PIPELINES) if args.pipeline == "all" else [args.pipeline])
     if args.out and len(pipelines) > 1:
         ap.error("--out needs one --pipeline")
     sealed = set_name in SEALED and not args.reveal

@@ -372,448 +372,535 @@ def shipped_files() -> set[Path]:
 
 # ================================================================================================ the families
 
+@dataclass
+class Shot:
+    """What a family's edit works on: the clip's generator, its pictures, frame size and frame count."""
+    family: str
+    rng: np.random.Generator
+    pics: list[np.ndarray]
+    W: int
+    H: int
+    n: int
+
+    def unpack(self):
+        return self.rng, self.pics[0], self.W, self.H, self.n, Props(self.rng, self.W, self.H), self.n / FPS
+
+
+def _duet(shot: Shot) -> Frame:
+    """Duet: the picture in one half of the frame, a second video (vlog, street, noise) in the other."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    left = rng.random() < 0.5
+    foot = footage(str(rng.choice(["vlog", "street", "noise"])), rng, W // 2, int(W // 2 * 16 / 9))
+    ch = int(W // 2 * 16 / 9)
+    y0 = (H - ch) // 2
+    s, _ = still_pose(rng, img, W // 2, ch, str(rng.choice(["contain", "cover"])))
+    z = rng.uniform(0.0, 0.12)
+    label = cvart.text_layer("デュエット", int(28 * P.u), (255, 255, 255))
+
+    def duet(i):
+        f = np.zeros((H, W, 3), np.uint8)
+        t = i / FPS
+        other = foot(t)
+        ox, px = (W // 2, 0) if left else (0, W // 2)
+        f[y0:y0 + ch, ox:ox + W // 2] = other[:ch, :W // 2]
+        cell = np.zeros((ch, W // 2, 3), np.uint8)
+        put(cell, img, sim(s * (1 + z * t / dur), 0, centre(img), (W / 4, ch / 2)))
+        f[y0:y0 + ch, px:px + W // 2] = cell
+        cvart.blend(f, label, 20, max(10, y0 - 50))
+        return f
+    return duet
+
+
+def _stitch(shot: Shot) -> Frame:
+    """Stitch: 1.5-2.5 s of another video, then the picture with captions."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    foot = footage(str(rng.choice(["vlog", "street", "goog"])), rng, W, H)
+    cut = rng.uniform(1.5, 2.5)
+    s, fit = still_pose(rng, img, W, H)
+    fill = blurred_fill(img, W, H)
+    head = cvart.text_layer("Stitch", int(40 * P.u), (255, 255, 255), stroke=3)
+    caps = P.caption_layers(6)
+
+    def stitch(i):
+        t = i / FPS
+        if t < cut:
+            f = foot(t).copy()
+            cvart.blend(f, head, 30, int(H * 0.08))
+            return f
+        f = fill.copy() if fit != "cover" else np.zeros((H, W, 3), np.uint8)
+        put(f, img, sim(s * (1 + 0.05 * (t - cut)), 0, centre(img), (W / 2, H / 2)))
+        P.draw_captions(f, caps, t - cut, dur - cut, int(H * 0.72))
+        return f
+    return stitch
+
+
+def _reaction(shot: Shot) -> Frame:
+    """Reaction: the picture with a drawn face talking in a round or square picture-in-picture."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    s, fit = still_pose(rng, img, W, H, rng.choice(["contain", "mid", "cover"]))
+    fill = blurred_fill(img, W, H)
+    size = int(W * rng.uniform(0.32, 0.45))
+    corner = (int(rng.choice([0.04, 0.96 - size / W]) * W), int(rng.choice([0.06, 0.62]) * H))
+    seed = int(rng.integers(1 << 30))
+    round_ = rng.random() < 0.5
+    mask = np.zeros((size, size), np.uint8)
+    if round_:
+        cv2.circle(mask, (size // 2, size // 2), size // 2 - 2, 255, -1, cv2.LINE_AA)
+    else:
+        cv2.rectangle(mask, (0, 0), (size, size), 255, -1)
+    a = (mask.astype(np.float32) / 255)[..., None]
+
+    def reaction(i):
+        t = i / FPS
+        f = fill.copy()
+        put(f, img, sim(s, 0, centre(img), (W / 2, H / 2)))
+        face = cvart.reaction_face(size, t, seed)
+        x, y = corner
+        roi = f[y:y + size, x:x + size]
+        roi[:] = (roi * (1 - a) + face * a).astype(np.uint8)
+        if round_:
+            cv2.circle(f, (x + size // 2, y + size // 2), size // 2, (255, 255, 255), 4, cv2.LINE_AA)
+        else:
+            cv2.rectangle(f, (x, y), (x + size, y + size), (255, 255, 255), 4)
+        return f
+    return reaction
+
+
+def _greenscreen(shot: Shot) -> Frame:
+    """Green screen: the picture behind a presenter keyed out of a green wall (inRange, despill)."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    fit = "cover" if img.shape[1] <= img.shape[0] * 1.1 else str(rng.choice(["cover", "contain"]))
+    s, _ = still_pose(rng, img, W, H, fit)
+    fill = blurred_fill(img, W, H)
+    ph = int(H * rng.uniform(0.45, 0.62))
+    pres = cvart.presenter(ph, tuple(int(v) for v in rng.integers(40, 220, 3)), int(rng.integers(1 << 30)))
+    hsv = cv2.cvtColor(pres, cv2.COLOR_BGR2HSV)
+    key = cv2.inRange(hsv, (45, 120, 80), (75, 255, 255))
+    alpha = cv2.GaussianBlur(255 - key, (0, 0), 1.5).astype(np.float32)[..., None] / 255
+    spill = pres.copy()
+    spill[..., 1] = np.minimum(spill[..., 1], np.maximum(spill[..., 0], spill[..., 2]))   # despill
+    px = int(rng.uniform(-0.1, 0.45) * W)
+    zoom = rng.uniform(0, 0.1)
+
+    def green(i):
+        t = i / FPS
+        f = fill.copy() if fit == "contain" else np.zeros((H, W, 3), np.uint8)
+        put(f, img, sim(s * (1 + zoom * t / dur), 0, centre(img), (W / 2, H / 2)))
+        x = px + int(10 * np.sin(t * 1.3))
+        y = H - ph
+        pw = spill.shape[1]
+        x0, x1 = max(0, x), min(W, x + pw)
+        sub_a = alpha[:, x0 - x:x1 - x]
+        roi = f[y:y + ph, x0:x1]
+        roi[:] = (roi * (1 - sub_a) + spill[:, x0 - x:x1 - x] * sub_a).astype(np.uint8)
+        return f
+    return green
+
+
+def _blurfill(shot: Shot) -> Frame:
+    """Blurred fill: the picture fitted in a 9:16 frame over a blurred, darkened copy of itself."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    fill = blurred_fill(img, W, H, dark=rng.uniform(0.4, 0.8))
+    s = contain_scale(img, W, H) * rng.uniform(0.92, 1.0)
+    z = rng.uniform(0.0, 0.15)
+    dy = rng.uniform(-0.08, 0.08) * H
+
+    def blurfill(i):
+        t = i / dur / FPS
+        f = fill.copy()
+        put(f, img, sim(s * (1 + z * t), 0, centre(img), (W / 2, H / 2 + dy)))
+        return f
+    return blurfill
+
+
+def _pan(shot: Shot) -> Frame:
+    """Ken Burns (a slow zoom and pan with one zoom punch on the beat) or, for speedramp, the same pan at a
+    speed that ramps up and down, motion-blurred while fast."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    family = shot.family
+    wide = not coverable(img, W, H)
+    s0 = (cover_scale(img, W, H) * (contain_scale(img, W, H) if wide else cover_scale(img, W, H))) ** 0.5
+    s0 *= rng.uniform(1.0, 1.08)
+    fill = blurred_fill(img, W, H) if wide else np.zeros((H, W, 3), np.uint8)
+    z1 = rng.uniform(1.1, 1.3)
+    iw, ih = img.shape[1], img.shape[0]
+    # pan between two points of the picture that keep the frame inside it (at the widest zoom)
+    hw, hh = min(iw / 2, W / 2 / s0), min(ih / 2, H / 2 / s0)
+    lo = (hw, iw - hw, hh, ih - hh)
+    p0 = (rng.uniform(lo[0], lo[1]), rng.uniform(lo[2], lo[3]))
+    p1 = (rng.uniform(lo[0], lo[1]), rng.uniform(lo[2], lo[3]))
+    punch = rng.uniform(0.3, 0.7) * n
+    ramp_a, ramp_b = sorted(rng.uniform(0.2, 0.8, 2))
+
+    def u_of(i):
+        x = i / max(1, n - 1)
+        if family == "kenburns":
+            return ease(x)
+        # speed ramp: slow, then fast between a and b, then slow (integral of a piecewise speed)
+        v = np.where((np.linspace(0, 1, n) > ramp_a) & (np.linspace(0, 1, n) < ramp_b), 6.0, 1.0)
+        c = np.cumsum(v) / v.sum()
+        return float(c[min(n - 1, i)])
+
+    def kb_frame(u):
+        z = 1 + (z1 - 1) * u
+        c = (p0[0] + (p1[0] - p0[0]) * u, p0[1] + (p1[1] - p0[1]) * u)
+        return put(fill.copy(), img, sim(s0 * z, 0, c, (W / 2, H / 2)))
+
+    def kb(i):
+        u = u_of(i)
+        if family == "kenburns":
+            k = max(0.0, 1 - abs(i - punch) / 6)
+            f = kb_frame(u)
+            if k > 0:   # zoom punch on the beat
+                f = cv2.warpAffine(f, sim(1 + 0.18 * k, 0, (W / 2, H / 2), (W / 2, H / 2)), (W, H))
+            return f
+        du = u_of(min(n - 1, i + 1)) - u
+        if du > 1.5 / n:   # motion blur while fast
+            return np.mean([kb_frame(u + du * k / 3) for k in range(3)], axis=0).astype(np.uint8)
+        return kb_frame(u)
+    return kb
+
+
+def _shake(shot: Shot) -> Frame:
+    """Camera shake: jittered translation and rotation, motion-blurred on the strongest jolts."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    s, fit = still_pose(rng, img, W, H)
+    s *= 1.12
+    fill = blurred_fill(img, W, H)
+    amp = rng.uniform(8, 22) * P.u
+    jit = cv2.GaussianBlur(rng.normal(0, 1, (n + 8, 3)).astype(np.float32), (1, 5), 1.2)
+    k = 9
+
+    def shake(i):
+        dx, dy, da = jit[i] * np.array([amp, amp, 1.5])
+        f = fill.copy() if fit != "cover" else np.zeros((H, W, 3), np.uint8)
+        put(f, img, sim(s, float(da), centre(img), (W / 2 + dx, H / 2 + dy)))
+        if abs(dx) > amp * 0.8:
+            ker = np.zeros((k, k), np.float32)
+            ker[k // 2] = 1 / k
+            f = cv2.filter2D(f, -1, ker)
+        return f
+    return shake
+
+
+def _glitch(shot: Shot) -> Frame:
+    """Glitch: RGB split, displaced bands, a noise block and scanlines on a third of the frames."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    s, fit = still_pose(rng, img, W, H)
+    fill = blurred_fill(img, W, H)
+    base = fill.copy() if fit != "cover" else np.zeros((H, W, 3), np.uint8)
+    put(base, img, sim(s, 0, centre(img), (W / 2, H / 2)))
+    events = rng.random(n) < rng.uniform(0.25, 0.5)
+    lines = np.ones((H, 1, 1), np.float32)
+    lines[::3] = 0.8
+    gseed = int(rng.integers(1 << 30))
+
+    def glitch(i):
+        f = base.copy()
+        r = np.random.default_rng(gseed + i)
+        if events[i]:
+            off = int(r.integers(6, 26) * P.u)
+            f[..., 2] = np.roll(base[..., 2], off, axis=1)
+            f[..., 0] = np.roll(base[..., 0], -off // 2, axis=1)
+            for _ in range(int(r.integers(2, 7))):
+                y, h = int(r.integers(0, H - 40)), int(r.integers(8, 60))
+                f[y:y + h] = np.roll(f[y:y + h], int(r.integers(-80, 80) * P.u), axis=1)
+            if r.random() < 0.3:
+                y, x = int(r.integers(0, H - 100)), int(r.integers(0, W - 100))
+                f[y:y + 80, x:x + 100] = r.integers(0, 255, (80, 100, 3), dtype=np.uint8)
+        return (f * lines).astype(np.uint8)
+    return glitch
+
+
+def _grade(shot: Shot) -> Frame:
+    """Colour grade: a LUT look (teal-orange, faded, mono, warm), vignette, film grain, cinema bars."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    s, fit = still_pose(rng, img, W, H)
+    fill = blurred_fill(img, W, H)
+    look = rng.choice(["teal_orange", "faded", "mono", "warm"])
+    x = np.arange(256, dtype=np.float32) / 255
+    curves = {"teal_orange": (x ** 0.8 * 0.9 + 0.08, x, x ** 1.25),     # B, G, R
+              "faded": (0.15 + 0.75 * x, 0.12 + 0.78 * x, 0.1 + 0.8 * x),
+              "mono": (x, x, x), "warm": (x ** 1.3, x ** 1.05, x ** 0.8)}[look]
+    lut = np.dstack([np.clip(c * 255, 0, 255).astype(np.uint8) for c in curves]).reshape(1, 256, 3)
+    yy, xx = np.mgrid[0:H, 0:W]
+    vig = 1 - rng.uniform(0.35, 0.6) * (np.hypot((xx - W / 2) / (W / 2), (yy - H / 2) / (H / 2)) / 1.414) ** 2
+    vig = vig.astype(np.float32)[..., None]
+    base = fill.copy() if fit != "cover" else np.zeros((H, W, 3), np.uint8)
+    put(base, img, sim(s, 0, centre(img), (W / 2, H / 2)))
+    if look == "mono":
+        base = cv2.cvtColor(cv2.cvtColor(base, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    base = (cv2.LUT(base, lut) * vig).astype(np.int16)
+    grain = P.grain_bank(rng.uniform(5, 12))
+    bars = int(H * rng.uniform(0.08, 0.14)) if rng.random() < 0.4 else 0
+
+    def grade(i):
+        f = np.clip(base + grain[i % len(grain)], 0, 255).astype(np.uint8)
+        if bars:
+            f[:bars] = 0
+            f[H - bars:] = 0
+        return f
+    return grade
+
+
+def _captions(shot: Shot) -> Frame:
+    """TTS-style captions with the spoken word highlighted, and bouncing emoji stickers."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    s, fit = still_pose(rng, img, W, H)
+    fill = blurred_fill(img, W, H)
+    base = fill.copy() if fit != "cover" else np.zeros((H, W, 3), np.uint8)
+    put(base, img, sim(s, 0, centre(img), (W / 2, H / 2)))
+    caps = P.caption_layers(int(rng.integers(6, 13)))
+    cy = int(H * rng.uniform(0.55, 0.8))
+    stickers = []
+    for _ in range(int(rng.integers(2, 5))):
+        size = int(W * rng.uniform(0.14, 0.26))
+        stickers.append((P.sticker(str(rng.choice(["laugh", "heart", "fire", "star", "100"])), size),
+                         rng.uniform(0, W - size), rng.uniform(0.05, 0.85) * H, rng.uniform(0, 6)))
+
+    def captions(i):
+        t = i / FPS
+        f = base.copy()
+        for st, x, y, ph in stickers:
+            cvart.blend(f, st, int(x), int(y + 12 * np.sin(t * 4 + ph)))
+        P.draw_captions(f, caps, t, dur, cy)
+        return f
+    return captions
+
+
+def _transition(shot: Shot) -> Frame:
+    """Two pictures joined by a wipe, slide, spin or zoom-blur transition."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    a, b = shot.pics[0], shot.pics[1]
+    sa, fa = still_pose(rng, a, W, H)
+    sb, fb = still_pose(rng, b, W, H)
+    ta = rng.uniform(0.4, 0.6) * dur
+    td = 0.5
+    kind = rng.choice(["wipe", "slide", "spin", "zoom"])
+
+    def still(img_, s_, fit_, extra=np.eye(3)):
+        f = blurred_fill(img_, W, H) if fit_ != "cover" else np.zeros((H, W, 3), np.uint8)
+        M = np.vstack([sim(s_, 0, centre(img_), (W / 2, H / 2)), [0, 0, 1]])
+        return put(f, img_, (extra @ M)[:2]), f
+    A, _ = still(a, sa, fa)
+    B, _ = still(b, sb, fb)
+
+    def transition(i):
+        t = i / FPS
+        if t < ta:
+            return A
+        if t > ta + td:
+            return B
+        x = ease((t - ta) / td)
+        if kind == "wipe":
+            f = A.copy()
+            cut = int(W * x)
+            f[:, :cut] = B[:, :cut]
+            return f
+        if kind == "slide":
+            f = np.zeros_like(A)
+            d = int(W * x)
+            f[:, :W - d] = A[:, d:]
+            f[:, W - d:] = B[:, :d]
+            return f
+        if kind == "spin":
+            src, k = (A, x * 2) if x < 0.5 else (B, 2 - x * 2)
+            return cv2.warpAffine(src, sim(1 + 0.6 * k, 360 * k * 0.5, (W / 2, H / 2), (W / 2, H / 2)), (W, H),
+                                  borderMode=cv2.BORDER_REFLECT)
+        src = A if x < 0.5 else B
+        k = 1 - abs(x - 0.5) * 2
+        z = cv2.warpAffine(src, sim(1 + 0.4 * k, 0, (W / 2, H / 2), (W / 2, H / 2)), (W, H))
+        return cv2.addWeighted(z, 0.5, cv2.GaussianBlur(z, (0, 0), 1 + 8 * k), 0.5, 0)
+    return transition
+
+
+def _screenrec(shot: Shot) -> Frame:
+    """A phone's screen recording: status bar, tab bar, the picture as a post in a scrolling feed."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    dark = rng.random() < 0.5
+    ui_bg, ink = ((18, 18, 18), (240, 240, 240)) if dark else ((250, 250, 250), (30, 30, 30))
+    pw = int(W * rng.uniform(0.86, 1.0))
+    s = pw / img.shape[1]
+    ph = int(img.shape[0] * s)
+    sheet_h = ph + int(H * 1.2)
+    page = np.zeros((sheet_h + H, W, 3), np.uint8)
+    page[:] = ui_bg
+    y = int(H * 0.35)
+    cv2.circle(page, (int(50 * P.u), y - int(40 * P.u)), int(26 * P.u), (120, 160, 220), -1, cv2.LINE_AA)
+    cvart.blend(page, cvart.text_layer("user_" + str(int(rng.integers(1000, 9999))), int(28 * P.u), ink),
+                int(90 * P.u), y - int(60 * P.u))
+    x0 = (W - pw) // 2
+    put(page, img, sim(s, 0, (0, 0), (x0, y)))
+    yb = y + ph + int(20 * P.u)
+    for k, icon in enumerate(["♡ 1.2万", "💬 348", "↗ 共有"]):
+        cvart.blend(page, cvart.text_layer(icon.replace("💬", "□"), int(28 * P.u), ink), int((30 + 220 * k) * P.u),
+                    yb)
+    for k in range(3):
+        cv2.rectangle(page, (int(30 * P.u), yb + int((70 + 40 * k) * P.u)),
+                      (int((30 + rng.uniform(300, 640)) * P.u), yb + int((90 + 40 * k) * P.u)),
+                      (90, 90, 90) if dark else (200, 200, 200), -1)
+    fy = yb + int(240 * P.u)          # the next post: a picture no reference shows
+    filler = footage("noise", rng, pw, pw)(0.0)
+    page[fy:fy + pw, x0:x0 + pw] = filler[:max(0, min(pw, page.shape[0] - fy))]
+    scroll0, scroll1 = rng.uniform(0, 0.1) * H, (y + ph / 2) - H * rng.uniform(0.4, 0.6)
+    bar = int(44 * P.u)
+    clock = cvart.text_layer(f"{int(rng.integers(7, 23))}:{int(rng.integers(0, 60)):02d}", int(26 * P.u), ink)
+    tabs = [cvart.text_layer(w, int(24 * P.u), ink) for w in ("ホーム", "検索", "＋", "受信箱", "プロフィール")]
+
+    def screen(i):
+        t = i / max(1, n - 1)
+        off = int(scroll0 + (scroll1 - scroll0) * ease(t * 1.4))
+        off = max(0, min(sheet_h, off))
+        f = page[off:off + H].copy()
+        f[:bar] = ui_bg
+        cvart.blend(f, clock, int(24 * P.u), int(8 * P.u))
+        for k in range(3):
+            cv2.rectangle(f, (W - int((110 - 12 * k) * P.u), int((30 - 6 * k) * P.u)),
+                          (W - int((102 - 12 * k) * P.u), int(34 * P.u)), ink, -1)
+        cv2.rectangle(f, (W - int(60 * P.u), int(14 * P.u)), (W - int(20 * P.u), int(34 * P.u)), ink, 2)
+        f[H - int(90 * P.u):] = ui_bg
+        for k, tab in enumerate(tabs):
+            cvart.blend(f, tab, int((20 + k * 142) * P.u), H - int(65 * P.u))
+        if 0.2 < t < 0.5:   # the recorder's touch indicator while scrolling
+            cv2.circle(f, (W // 2, int(H * (0.75 - 0.4 * (t - 0.2)))), int(30 * P.u), (200, 200, 200), 3)
+        return f
+    return screen
+
+
+def _screenphoto(shot: Shot) -> Frame:
+    """A photo of a monitor showing the picture: perspective, moire, glare, blur, a hand's jitter."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    sw, sh = 1280, 800
+    scr = np.zeros((sh, sw, 3), np.uint8)
+    put(scr, img, sim(contain_scale(img, sw, sh), 0, centre(img), (sw / 2, sh / 2)))
+    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
+    f1, ang = rng.uniform(0.35, 0.6), rng.uniform(0, np.pi)
+    moire = 1 + rng.uniform(0.06, 0.14) * np.sin(f1 * (xx * np.cos(ang) + yy * np.sin(ang)))
+    scr = np.clip(scr * moire[..., None] * 0.92 + 10, 0, 255).astype(np.uint8)
+    bez = int(sw * 0.03)
+    mon = cv2.copyMakeBorder(scr, bez, bez, bez, bez, cv2.BORDER_CONSTANT, value=(25, 25, 28))
+    mh, mw = mon.shape[:2]
+    width = W * rng.uniform(0.8, 1.05) if rng.random() < 0.5 else W * rng.uniform(1.2, 1.6)   # some crop the screen
+    cx, cy = W / 2 + rng.uniform(-0.08, 0.08) * W, H * rng.uniform(0.4, 0.6)
+    hw, hh = width / 2, width * mh / mw / 2
+    tilt = rng.uniform(-0.12, 0.12)
+    persp = rng.uniform(-0.12, 0.12)
+    quad0 = np.float32([(cx - hw, cy - hh * (1 + persp) + tilt * hw), (cx + hw, cy - hh * (1 - persp) - tilt * hw),
+                        (cx + hw, cy + hh * (1 - persp) - tilt * hw), (cx - hw, cy + hh * (1 + persp) + tilt * hw)])
+    src = np.float32([(0, 0), (mw, 0), (mw, mh), (0, mh)])
+    room = np.zeros((H, W, 3), np.uint8)
+    room[:] = tuple(int(v) for v in rng.integers(30, 90, 3))
+    cv2.rectangle(room, (0, int(H * 0.75)), (W, H), (40, 60, 90), -1)
+    gx, gy = rng.uniform(0.2, 0.8) * W, rng.uniform(0.2, 0.7) * H
+    gyy, gxx = np.mgrid[0:H, 0:W].astype(np.float32)
+    glare = (np.exp(-((gxx - gx) ** 2 + (gyy - gy) ** 2) / (2 * (W * rng.uniform(0.12, 0.25)) ** 2))
+             * rng.uniform(60, 140)).astype(np.float32)[..., None]
+    jit = cv2.GaussianBlur(rng.normal(0, 1, (n + 8, 8)).astype(np.float32), (1, 9), 2) * 4 * P.u
+
+    def photo(i):
+        q = quad0 + jit[i].reshape(4, 2)
+        Hm = cv2.getPerspectiveTransform(src, q)
+        f = cv2.warpPerspective(mon, Hm, (W, H), dst=room.copy(), borderMode=cv2.BORDER_TRANSPARENT)
+        f = cv2.GaussianBlur(f, (0, 0), 0.8)
+        return np.clip(f + glare, 0, 255).astype(np.uint8)
+    return photo
+
+
+def _mirror(shot: Shot) -> Frame:
+    """Mirrored (the apps' flip), then blurred fill or Ken Burns, with a handle."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    flipped = np.ascontiguousarray(img[:, ::-1])
+    inner = render("blurfill" if rng.random() < 0.5 else "kenburns", rng, [flipped], W, H, n)
+    wm = P.watermark()
+
+    def mirror(i):
+        f = inner(i)
+        return cvart.blend(f, wm, int(W * 0.05), int(H * 0.9))
+    return mirror
+
+
+def _crop(shot: Shot) -> Frame:
+    """A crop of 40-65 % of the picture's area, then blurred fill, Ken Burns or captions."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    ih, iw = img.shape[:2]
+    share = rng.uniform(0.40, 0.65)
+    aspect = rng.uniform(0.6, 1.6)
+    cw = min(iw, np.sqrt(share * iw * ih * aspect))
+    chh = min(ih, share * iw * ih / cw)
+    x0, y0 = rng.uniform(0, iw - cw), rng.uniform(0, ih - chh)
+    part = np.ascontiguousarray(img[int(y0):int(y0 + chh), int(x0):int(x0 + cw)])
+    return render(str(rng.choice(["blurfill", "kenburns", "captions"])), rng, [part], W, H, n)
+
+
+def _rotate(shot: Shot) -> Frame:
+    """Rotated by 5-15 degrees (wobbling a little) over a blurred fill or a flat colour."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    ang = float(rng.choice([-1, 1]) * rng.uniform(5, 15))
+    s, fit = still_pose(rng, img, W, H)
+    grow = 1 + abs(np.sin(np.radians(ang))) * 0.6 if fit == "cover" else 0.85
+    fill = blurred_fill(img, W, H) if rng.random() < 0.6 else np.full((H, W, 3), rng.integers(0, 255, 3),
+                                                                       np.uint8)
+    wobble = rng.uniform(0, 2)
+
+    def rotate(i):
+        t = i / FPS
+        f = fill.copy()
+        return put(f, img, sim(s * grow, ang + wobble * np.sin(t * 1.5), centre(img), (W / 2, H / 2)))
+    return rotate
+
+
+def _montage(shot: Shot) -> Frame:
+    """A grid of 2-4 pictures (rows or 2 x 2), each cell zooming slowly."""
+    rng, img, W, H, n, P, dur = shot.unpack()
+    pics = shot.pics
+    k = len(pics)
+    cells = {2: [(0, 0, 1, 0.5), (0, 0.5, 1, 0.5)], 3: [(0, 0, 1, 1 / 3), (0, 1 / 3, 1, 1 / 3), (0, 2 / 3, 1, 1 / 3)],
+             4: [(0, 0, 0.5, 0.5), (0.5, 0, 0.5, 0.5), (0, 0.5, 0.5, 0.5), (0.5, 0.5, 0.5, 0.5)]}[k]
+    g = int(6 * P.u)
+    zooms = rng.uniform(0, 0.08, k)
+    fits = rng.random(k) < 0.5
+    white = np.full((H, W, 3), 245, np.uint8)
+
+    def montage(i):
+        t = i / max(1, n - 1)
+        f = white.copy()
+        for (cx, cy, cw, ch), p, z, cov in zip(cells, pics, zooms, fits):
+            x0, y0, w, h = int(cx * W) + g, int(cy * H) + g, int(cw * W) - 2 * g, int(ch * H) - 2 * g
+            cell = np.zeros((h, w, 3), np.uint8)
+            sc = (cover_scale if cov and coverable(p, w, h) else contain_scale)(p, w, h) * (1 + z * t)
+            put(cell, p, sim(sc, 0, centre(p), (w / 2, h / 2)))
+            f[y0:y0 + h, x0:x0 + w] = cell
+        return f
+    return montage
+
+
+EDITS: dict[str, Callable[[Shot], Frame]] = {
+    "duet": _duet,
+    "stitch": _stitch,
+    "reaction": _reaction,
+    "greenscreen": _greenscreen,
+    "blurfill": _blurfill,
+    "kenburns": _pan,
+    "shake": _shake,
+    "glitch": _glitch,
+    "grade": _grade,
+    "captions": _captions,
+    "transition": _transition,
+    "screenrec": _screenrec,
+    "screenphoto": _screenphoto,
+    "mirror": _mirror,
+    "crop": _crop,
+    "rotate": _rotate,
+    "montage": _montage,
+    "speedramp": _pan,
+}
+
+
 def render(family: str, rng: np.random.Generator, pics: list[np.ndarray], W: int, H: int, n: int) -> Frame:
     """The clip's frame i (BGR, H x W) for i in range(n): the family's edit of the pictures."""
-    P = Props(rng, W, H)
-    dur = n / FPS
-    img = pics[0]
-    bg = rng.choice([(0, 0, 0), (20, 20, 20), (245, 245, 245)])
-
-    if family == "duet":
-        left = rng.random() < 0.5
-        foot = footage(str(rng.choice(["vlog", "street", "noise"])), rng, W // 2, int(W // 2 * 16 / 9))
-        ch = int(W // 2 * 16 / 9)
-        y0 = (H - ch) // 2
-        s, _ = still_pose(rng, img, W // 2, ch, str(rng.choice(["contain", "cover"])))
-        z = rng.uniform(0.0, 0.12)
-        label = cvart.text_layer("デュエット", int(28 * P.u), (255, 255, 255))
-
-        def duet(i):
-            f = np.zeros((H, W, 3), np.uint8)
-            t = i / FPS
-            other = foot(t)
-            ox, px = (W // 2, 0) if left else (0, W // 2)
-            f[y0:y0 + ch, ox:ox + W // 2] = other[:ch, :W // 2]
-            cell = np.zeros((ch, W // 2, 3), np.uint8)
-            put(cell, img, sim(s * (1 + z * t / dur), 0, centre(img), (W / 4, ch / 2)))
-            f[y0:y0 + ch, px:px + W // 2] = cell
-            cvart.blend(f, label, 20, max(10, y0 - 50))
-            return f
-        return duet
-
-    if family == "stitch":
-        foot = footage(str(rng.choice(["vlog", "street", "goog"])), rng, W, H)
-        cut = rng.uniform(1.5, 2.5)
-        s, fit = still_pose(rng, img, W, H)
-        fill = blurred_fill(img, W, H)
-        head = cvart.text_layer("Stitch", int(40 * P.u), (255, 255, 255), stroke=3)
-        caps = P.caption_layers(6)
-
-        def stitch(i):
-            t = i / FPS
-            if t < cut:
-                f = foot(t).copy()
-                cvart.blend(f, head, 30, int(H * 0.08))
-                return f
-            f = fill.copy() if fit != "cover" else np.zeros((H, W, 3), np.uint8)
-            put(f, img, sim(s * (1 + 0.05 * (t - cut)), 0, centre(img), (W / 2, H / 2)))
-            P.draw_captions(f, caps, t - cut, dur - cut, int(H * 0.72))
-            return f
-        return stitch
-
-    if family == "reaction":
-        s, fit = still_pose(rng, img, W, H, rng.choice(["contain", "mid", "cover"]))
-        fill = blurred_fill(img, W, H)
-        size = int(W * rng.uniform(0.32, 0.45))
-        corner = (int(rng.choice([0.04, 0.96 - size / W]) * W), int(rng.choice([0.06, 0.62]) * H))
-        seed = int(rng.integers(1 << 30))
-        round_ = rng.random() < 0.5
-        mask = np.zeros((size, size), np.uint8)
-        if round_:
-            cv2.circle(mask, (size // 2, size // 2), size // 2 - 2, 255, -1, cv2.LINE_AA)
-        else:
-            cv2.rectangle(mask, (0, 0), (size, size), 255, -1)
-        a = (mask.astype(np.float32) / 255)[..., None]
-
-        def reaction(i):
-            t = i / FPS
-            f = fill.copy()
-            put(f, img, sim(s, 0, centre(img), (W / 2, H / 2)))
-            face = cvart.reaction_face(size, t, seed)
-            x, y = corner
-            roi = f[y:y + size, x:x + size]
-            roi[:] = (roi * (1 - a) + face * a).astype(np.uint8)
-            if round_:
-                cv2.circle(f, (x + size // 2, y + size // 2), size // 2, (255, 255, 255), 4, cv2.LINE_AA)
-            else:
-                cv2.rectangle(f, (x, y), (x + size, y + size), (255, 255, 255), 4)
-            return f
-        return reaction
-
-    if family == "greenscreen":
-        fit = "cover" if img.shape[1] <= img.shape[0] * 1.1 else str(rng.choice(["cover", "contain"]))
-        s, _ = still_pose(rng, img, W, H, fit)
-        fill = blurred_fill(img, W, H)
-        ph = int(H * rng.uniform(0.45, 0.62))
-        pres = cvart.presenter(ph, tuple(int(v) for v in rng.integers(40, 220, 3)), int(rng.integers(1 << 30)))
-        hsv = cv2.cvtColor(pres, cv2.COLOR_BGR2HSV)
-        key = cv2.inRange(hsv, (45, 120, 80), (75, 255, 255))
-        alpha = cv2.GaussianBlur(255 - key, (0, 0), 1.5).astype(np.float32)[..., None] / 255
-        spill = pres.copy()
-        spill[..., 1] = np.minimum(spill[..., 1], np.maximum(spill[..., 0], spill[..., 2]))   # despill
-        px = int(rng.uniform(-0.1, 0.45) * W)
-        zoom = rng.uniform(0, 0.1)
-
-        def green(i):
-            t = i / FPS
-            f = fill.copy() if fit == "contain" else np.zeros((H, W, 3), np.uint8)
-            put(f, img, sim(s * (1 + zoom * t / dur), 0, centre(img), (W / 2, H / 2)))
-            x = px + int(10 * np.sin(t * 1.3))
-            y = H - ph
-            pw = spill.shape[1]
-            x0, x1 = max(0, x), min(W, x + pw)
-            sub_a = alpha[:, x0 - x:x1 - x]
-            roi = f[y:y + ph, x0:x1]
-            roi[:] = (roi * (1 - sub_a) + spill[:, x0 - x:x1 - x] * sub_a).astype(np.uint8)
-            return f
-        return green
-
-    if family == "blurfill":
-        fill = blurred_fill(img, W, H, dark=rng.uniform(0.4, 0.8))
-        s = contain_scale(img, W, H) * rng.uniform(0.92, 1.0)
-        z = rng.uniform(0.0, 0.15)
-        dy = rng.uniform(-0.08, 0.08) * H
-
-        def blurfill(i):
-            t = i / dur / FPS
-            f = fill.copy()
-            put(f, img, sim(s * (1 + z * t), 0, centre(img), (W / 2, H / 2 + dy)))
-            return f
-        return blurfill
-
-    if family in ("kenburns", "speedramp"):
-        wide = not coverable(img, W, H)
-        s0 = (cover_scale(img, W, H) * (contain_scale(img, W, H) if wide else cover_scale(img, W, H))) ** 0.5
-        s0 *= rng.uniform(1.0, 1.08)
-        fill = blurred_fill(img, W, H) if wide else np.zeros((H, W, 3), np.uint8)
-        z1 = rng.uniform(1.1, 1.3)
-        iw, ih = img.shape[1], img.shape[0]
-        # pan between two points of the picture that keep the frame inside it (at the widest zoom)
-        hw, hh = min(iw / 2, W / 2 / s0), min(ih / 2, H / 2 / s0)
-        lo = (hw, iw - hw, hh, ih - hh)
-        p0 = (rng.uniform(lo[0], lo[1]), rng.uniform(lo[2], lo[3]))
-        p1 = (rng.uniform(lo[0], lo[1]), rng.uniform(lo[2], lo[3]))
-        punch = rng.uniform(0.3, 0.7) * n
-        ramp_a, ramp_b = sorted(rng.uniform(0.2, 0.8, 2))
-
-        def u_of(i):
-            x = i / max(1, n - 1)
-            if family == "kenburns":
-                return ease(x)
-            # speed ramp: slow, then fast between a and b, then slow (integral of a piecewise speed)
-            v = np.where((np.linspace(0, 1, n) > ramp_a) & (np.linspace(0, 1, n) < ramp_b), 6.0, 1.0)
-            c = np.cumsum(v) / v.sum()
-            return float(c[min(n - 1, i)])
-
-        def kb_frame(u):
-            z = 1 + (z1 - 1) * u
-            c = (p0[0] + (p1[0] - p0[0]) * u, p0[1] + (p1[1] - p0[1]) * u)
-            return put(fill.copy(), img, sim(s0 * z, 0, c, (W / 2, H / 2)))
-
-        def kb(i):
-            u = u_of(i)
-            if family == "kenburns":
-                k = max(0.0, 1 - abs(i - punch) / 6)
-                f = kb_frame(u)
-                if k > 0:   # zoom punch on the beat
-                    f = cv2.warpAffine(f, sim(1 + 0.18 * k, 0, (W / 2, H / 2), (W / 2, H / 2)), (W, H))
-                return f
-            du = u_of(min(n - 1, i + 1)) - u
-            if du > 1.5 / n:   # motion blur while fast
-                return np.mean([kb_frame(u + du * k / 3) for k in range(3)], axis=0).astype(np.uint8)
-            return kb_frame(u)
-        return kb
-
-    if family == "shake":
-        s, fit = still_pose(rng, img, W, H)
-        s *= 1.12
-        fill = blurred_fill(img, W, H)
-        amp = rng.uniform(8, 22) * P.u
-        jit = cv2.GaussianBlur(rng.normal(0, 1, (n + 8, 3)).astype(np.float32), (1, 5), 1.2)
-        k = 9
-
-        def shake(i):
-            dx, dy, da = jit[i] * np.array([amp, amp, 1.5])
-            f = fill.copy() if fit != "cover" else np.zeros((H, W, 3), np.uint8)
-            put(f, img, sim(s, float(da), centre(img), (W / 2 + dx, H / 2 + dy)))
-            if abs(dx) > amp * 0.8:
-                ker = np.zeros((k, k), np.float32)
-                ker[k // 2] = 1 / k
-                f = cv2.filter2D(f, -1, ker)
-            return f
-        return shake
-
-    if family == "glitch":
-        s, fit = still_pose(rng, img, W, H)
-        fill = blurred_fill(img, W, H)
-        base = fill.copy() if fit != "cover" else np.zeros((H, W, 3), np.uint8)
-        put(base, img, sim(s, 0, centre(img), (W / 2, H / 2)))
-        events = rng.random(n) < rng.uniform(0.25, 0.5)
-        lines = np.ones((H, 1, 1), np.float32)
-        lines[::3] = 0.8
-        gseed = int(rng.integers(1 << 30))
-
-        def glitch(i):
-            f = base.copy()
-            r = np.random.default_rng(gseed + i)
-            if events[i]:
-                off = int(r.integers(6, 26) * P.u)
-                f[..., 2] = np.roll(base[..., 2], off, axis=1)
-                f[..., 0] = np.roll(base[..., 0], -off // 2, axis=1)
-                for _ in range(int(r.integers(2, 7))):
-                    y, h = int(r.integers(0, H - 40)), int(r.integers(8, 60))
-                    f[y:y + h] = np.roll(f[y:y + h], int(r.integers(-80, 80) * P.u), axis=1)
-                if r.random() < 0.3:
-                    y, x = int(r.integers(0, H - 100)), int(r.integers(0, W - 100))
-                    f[y:y + 80, x:x + 100] = r.integers(0, 255, (80, 100, 3), dtype=np.uint8)
-            return (f * lines).astype(np.uint8)
-        return glitch
-
-    if family == "grade":
-        s, fit = still_pose(rng, img, W, H)
-        fill = blurred_fill(img, W, H)
-        look = rng.choice(["teal_orange", "faded", "mono", "warm"])
-        x = np.arange(256, dtype=np.float32) / 255
-        curves = {"teal_orange": (x ** 0.8 * 0.9 + 0.08, x, x ** 1.25),     # B, G, R
-                  "faded": (0.15 + 0.75 * x, 0.12 + 0.78 * x, 0.1 + 0.8 * x),
-                  "mono": (x, x, x), "warm": (x ** 1.3, x ** 1.05, x ** 0.8)}[look]
-        lut = np.dstack([np.clip(c * 255, 0, 255).astype(np.uint8) for c in curves]).reshape(1, 256, 3)
-        yy, xx = np.mgrid[0:H, 0:W]
-        vig = 1 - rng.uniform(0.35, 0.6) * (np.hypot((xx - W / 2) / (W / 2), (yy - H / 2) / (H / 2)) / 1.414) ** 2
-        vig = vig.astype(np.float32)[..., None]
-        base = fill.copy() if fit != "cover" else np.zeros((H, W, 3), np.uint8)
-        put(base, img, sim(s, 0, centre(img), (W / 2, H / 2)))
-        if look == "mono":
-            base = cv2.cvtColor(cv2.cvtColor(base, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
-        base = (cv2.LUT(base, lut) * vig).astype(np.int16)
-        grain = P.grain_bank(rng.uniform(5, 12))
-        bars = int(H * rng.uniform(0.08, 0.14)) if rng.random() < 0.4 else 0
-
-        def grade(i):
-            f = np.clip(base + grain[i % len(grain)], 0, 255).astype(np.uint8)
-            if bars:
-                f[:bars] = 0
-                f[H - bars:] = 0
-            return f
-        return grade
-
-    if family == "captions":
-        s, fit = still_pose(rng, img, W, H)
-        fill = blurred_fill(img, W, H)
-        base = fill.copy() if fit != "cover" else np.zeros((H, W, 3), np.uint8)
-        put(base, img, sim(s, 0, centre(img), (W / 2, H / 2)))
-        caps = P.caption_layers(int(rng.integers(6, 13)))
-        cy = int(H * rng.uniform(0.55, 0.8))
-        stickers = []
-        for _ in range(int(rng.integers(2, 5))):
-            size = int(W * rng.uniform(0.14, 0.26))
-            stickers.append((P.sticker(str(rng.choice(["laugh", "heart", "fire", "star", "100"])), size),
-                             rng.uniform(0, W - size), rng.uniform(0.05, 0.85) * H, rng.uniform(0, 6)))
-
-        def captions(i):
-            t = i / FPS
-            f = base.copy()
-            for st, x, y, ph in stickers:
-                cvart.blend(f, st, int(x), int(y + 12 * np.sin(t * 4 + ph)))
-            P.draw_captions(f, caps, t, dur, cy)
-            return f
-        return captions
-
-    if family == "transition":
-        a, b = pics[0], pics[1]
-        sa, fa = still_pose(rng, a, W, H)
-        sb, fb = still_pose(rng, b, W, H)
-        ta = rng.uniform(0.4, 0.6) * dur
-        td = 0.5
-        kind = rng.choice(["wipe", "slide", "spin", "zoom"])
-
-        def shot(img_, s_, fit_, extra=np.eye(3)):
-            f = blurred_fill(img_, W, H) if fit_ != "cover" else np.zeros((H, W, 3), np.uint8)
-            M = np.vstack([sim(s_, 0, centre(img_), (W / 2, H / 2)), [0, 0, 1]])
-            return put(f, img_, (extra @ M)[:2]), f
-        A, _ = shot(a, sa, fa)
-        B, _ = shot(b, sb, fb)
-
-        def transition(i):
-            t = i / FPS
-            if t < ta:
-                return A
-            if t > ta + td:
-                return B
-            x = ease((t - ta) / td)
-            if kind == "wipe":
-                f = A.copy()
-                cut = int(W * x)
-                f[:, :cut] = B[:, :cut]
-                return f
-            if kind == "slide":
-                f = np.zeros_like(A)
-                d = int(W * x)
-                f[:, :W - d] = A[:, d:]
-                f[:, W - d:] = B[:, :d]
-                return f
-            if kind == "spin":
-                src, k = (A, x * 2) if x < 0.5 else (B, 2 - x * 2)
-                return cv2.warpAffine(src, sim(1 + 0.6 * k, 360 * k * 0.5, (W / 2, H / 2), (W / 2, H / 2)), (W, H),
-                                      borderMode=cv2.BORDER_REFLECT)
-            src = A if x < 0.5 else B
-            k = 1 - abs(x - 0.5) * 2
-            z = cv2.warpAffine(src, sim(1 + 0.4 * k, 0, (W / 2, H / 2), (W / 2, H / 2)), (W, H))
-            return cv2.addWeighted(z, 0.5, cv2.GaussianBlur(z, (0, 0), 1 + 8 * k), 0.5, 0)
-        return transition
-
-    if family == "screenrec":
-        dark = rng.random() < 0.5
-        ui_bg, ink = ((18, 18, 18), (240, 240, 240)) if dark else ((250, 250, 250), (30, 30, 30))
-        pw = int(W * rng.uniform(0.86, 1.0))
-        s = pw / img.shape[1]
-        ph = int(img.shape[0] * s)
-        sheet_h = ph + int(H * 1.2)
-        page = np.zeros((sheet_h + H, W, 3), np.uint8)
-        page[:] = ui_bg
-        y = int(H * 0.35)
-        cv2.circle(page, (int(50 * P.u), y - int(40 * P.u)), int(26 * P.u), (120, 160, 220), -1, cv2.LINE_AA)
-        cvart.blend(page, cvart.text_layer("user_" + str(int(rng.integers(1000, 9999))), int(28 * P.u), ink),
-                    int(90 * P.u), y - int(60 * P.u))
-        x0 = (W - pw) // 2
-        put(page, img, sim(s, 0, (0, 0), (x0, y)))
-        yb = y + ph + int(20 * P.u)
-        for k, icon in enumerate(["♡ 1.2万", "💬 348", "↗ 共有"]):
-            cvart.blend(page, cvart.text_layer(icon.replace("💬", "□"), int(28 * P.u), ink), int((30 + 220 * k) * P.u),
-                        yb)
-        for k in range(3):
-            cv2.rectangle(page, (int(30 * P.u), yb + int((70 + 40 * k) * P.u)),
-                          (int((30 + rng.uniform(300, 640)) * P.u), yb + int((90 + 40 * k) * P.u)),
-                          (90, 90, 90) if dark else (200, 200, 200), -1)
-        fy = yb + int(240 * P.u)          # the next post: a picture no reference shows
-        filler = footage("noise", rng, pw, pw)(0.0)
-        page[fy:fy + pw, x0:x0 + pw] = filler[:max(0, min(pw, page.shape[0] - fy))]
-        scroll0, scroll1 = rng.uniform(0, 0.1) * H, (y + ph / 2) - H * rng.uniform(0.4, 0.6)
-        bar = int(44 * P.u)
-        clock = cvart.text_layer(f"{int(rng.integers(7, 23))}:{int(rng.integers(0, 60)):02d}", int(26 * P.u), ink)
-        tabs = [cvart.text_layer(w, int(24 * P.u), ink) for w in ("ホーム", "検索", "＋", "受信箱", "プロフィール")]
-
-        def screen(i):
-            t = i / max(1, n - 1)
-            off = int(scroll0 + (scroll1 - scroll0) * ease(t * 1.4))
-            off = max(0, min(sheet_h, off))
-            f = page[off:off + H].copy()
-            f[:bar] = ui_bg
-            cvart.blend(f, clock, int(24 * P.u), int(8 * P.u))
-            for k in range(3):
-                cv2.rectangle(f, (W - int((110 - 12 * k) * P.u), int((30 - 6 * k) * P.u)),
-                              (W - int((102 - 12 * k) * P.u), int(34 * P.u)), ink, -1)
-            cv2.rectangle(f, (W - int(60 * P.u), int(14 * P.u)), (W - int(20 * P.u), int(34 * P.u)), ink, 2)
-            f[H - int(90 * P.u):] = ui_bg
-            for k, tab in enumerate(tabs):
-                cvart.blend(f, tab, int((20 + k * 142) * P.u), H - int(65 * P.u))
-            if 0.2 < t < 0.5:   # the recorder's touch indicator while scrolling
-                cv2.circle(f, (W // 2, int(H * (0.75 - 0.4 * (t - 0.2)))), int(30 * P.u), (200, 200, 200), 3)
-            return f
-        return screen
-
-    if family == "screenphoto":
-        sw, sh = 1280, 800
-        scr = np.zeros((sh, sw, 3), np.uint8)
-        put(scr, img, sim(contain_scale(img, sw, sh), 0, centre(img), (sw / 2, sh / 2)))
-        yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
-        f1, ang = rng.uniform(0.35, 0.6), rng.uniform(0, np.pi)
-        moire = 1 + rng.uniform(0.06, 0.14) * np.sin(f1 * (xx * np.cos(ang) + yy * np.sin(ang)))
-        scr = np.clip(scr * moire[..., None] * 0.92 + 10, 0, 255).astype(np.uint8)
-        bez = int(sw * 0.03)
-        mon = cv2.copyMakeBorder(scr, bez, bez, bez, bez, cv2.BORDER_CONSTANT, value=(25, 25, 28))
-        mh, mw = mon.shape[:2]
-        width = W * rng.uniform(0.8, 1.05) if rng.random() < 0.5 else W * rng.uniform(1.2, 1.6)   # some crop the screen
-        cx, cy = W / 2 + rng.uniform(-0.08, 0.08) * W, H * rng.uniform(0.4, 0.6)
-        hw, hh = width / 2, width * mh / mw / 2
-        tilt = rng.uniform(-0.12, 0.12)
-        persp = rng.uniform(-0.12, 0.12)
-        quad0 = np.float32([(cx - hw, cy - hh * (1 + persp) + tilt * hw), (cx + hw, cy - hh * (1 - persp) - tilt * hw),
-                            (cx + hw, cy + hh * (1 - persp) - tilt * hw), (cx - hw, cy + hh * (1 + persp) + tilt * hw)])
-        src = np.float32([(0, 0), (mw, 0), (mw, mh), (0, mh)])
-        room = np.zeros((H, W, 3), np.uint8)
-        room[:] = tuple(int(v) for v in rng.integers(30, 90, 3))
-        cv2.rectangle(room, (0, int(H * 0.75)), (W, H), (40, 60, 90), -1)
-        gx, gy = rng.uniform(0.2, 0.8) * W, rng.uniform(0.2, 0.7) * H
-        gyy, gxx = np.mgrid[0:H, 0:W].astype(np.float32)
-        glare = (np.exp(-((gxx - gx) ** 2 + (gyy - gy) ** 2) / (2 * (W * rng.uniform(0.12, 0.25)) ** 2))
-                 * rng.uniform(60, 140)).astype(np.float32)[..., None]
-        jit = cv2.GaussianBlur(rng.normal(0, 1, (n + 8, 8)).astype(np.float32), (1, 9), 2) * 4 * P.u
-
-        def photo(i):
-            q = quad0 + jit[i].reshape(4, 2)
-            Hm = cv2.getPerspectiveTransform(src, q)
-            f = cv2.warpPerspective(mon, Hm, (W, H), dst=room.copy(), borderMode=cv2.BORDER_TRANSPARENT)
-            f = cv2.GaussianBlur(f, (0, 0), 0.8)
-            return np.clip(f + glare, 0, 255).astype(np.uint8)
-        return photo
-
-    if family == "mirror":
-        flipped = np.ascontiguousarray(img[:, ::-1])
-        inner = render("blurfill" if rng.random() < 0.5 else "kenburns", rng, [flipped], W, H, n)
-        wm = P.watermark()
-
-        def mirror(i):
-            f = inner(i)
-            return cvart.blend(f, wm, int(W * 0.05), int(H * 0.9))
-        return mirror
-
-    if family == "crop":
-        ih, iw = img.shape[:2]
-        share = rng.uniform(0.40, 0.65)
-        aspect = rng.uniform(0.6, 1.6)
-        cw = min(iw, np.sqrt(share * iw * ih * aspect))
-        chh = min(ih, share * iw * ih / cw)
-        x0, y0 = rng.uniform(0, iw - cw), rng.uniform(0, ih - chh)
-        part = np.ascontiguousarray(img[int(y0):int(y0 + chh), int(x0):int(x0 + cw)])
-        return render(str(rng.choice(["blurfill", "kenburns", "captions"])), rng, [part], W, H, n)
-
-    if family == "rotate":
-        ang = float(rng.choice([-1, 1]) * rng.uniform(5, 15))
-        s, fit = still_pose(rng, img, W, H)
-        grow = 1 + abs(np.sin(np.radians(ang))) * 0.6 if fit == "cover" else 0.85
-        fill = blurred_fill(img, W, H) if rng.random() < 0.6 else np.full((H, W, 3), rng.integers(0, 255, 3),
-                                                                           np.uint8)
-        wobble = rng.uniform(0, 2)
-
-        def rotate(i):
-            t = i / FPS
-            f = fill.copy()
-            return put(f, img, sim(s * grow, ang + wobble * np.sin(t * 1.5), centre(img), (W / 2, H / 2)))
-        return rotate
-
-    if family == "montage":
-        k = len(pics)
-        cells = {2: [(0, 0, 1, 0.5), (0, 0.5, 1, 0.5)], 3: [(0, 0, 1, 1 / 3), (0, 1 / 3, 1, 1 / 3), (0, 2 / 3, 1, 1 / 3)],
-                 4: [(0, 0, 0.5, 0.5), (0.5, 0, 0.5, 0.5), (0, 0.5, 0.5, 0.5), (0.5, 0.5, 0.5, 0.5)]}[k]
-        g = int(6 * P.u)
-        zooms = rng.uniform(0, 0.08, k)
-        fits = rng.random(k) < 0.5
-        white = np.full((H, W, 3), 245, np.uint8)
-
-        def montage(i):
-            t = i / max(1, n - 1)
-            f = white.copy()
-            for (cx, cy, cw, ch), p, z, cov in zip(cells, pics, zooms, fits):
-                x0, y0, w, h = int(cx * W) + g, int(cy * H) + g, int(cw * W) - 2 * g, int(ch * H) - 2 * g
-                cell = np.zeros((h, w, 3), np.uint8)
-                sc = (cover_scale if cov and coverable(p, w, h) else contain_scale)(p, w, h) * (1 + z * t)
-                put(cell, p, sim(sc, 0, centre(p), (w / 2, h / 2)))
-                f[y0:y0 + h, x0:x0 + w] = cell
-            return f
-        return montage
-
-    raise ValueError(f"unknown family {family!r}")
+    if family not in EDITS:
+        raise ValueError(f"unknown family {family!r}")
+    return EDITS[family](Shot(family, rng, pics, W, H, n))
 
 
 def with_watermark(frame_fn: Frame, rng: np.random.Generator, W: int, H: int) -> Frame:
@@ -917,7 +1004,8 @@ def plan(quick: bool = False) -> list[Planned]:
                 arts.append(next_ref(avoid=arts))
             elif fam == "montage":
                 for _ in range(int(rng.integers(1, 4))):
-                    arts.append(next_ref(avoid=arts) if rng.random() < 0.6 else FILLERS[int(rng.integers(len(FILLERS)))])
+                    arts.append(next_ref(avoid=arts) if rng.random() < 0.6
+                                else FILLERS[int(rng.integers(len(FILLERS)))])
             size, secs, re = sized()
             seed = int(rng.integers(1 << 31))
             labels = sorted({a.name for a in arts if a in REFS})
@@ -1020,7 +1108,8 @@ def build(out: Path, quick: bool = False, log=print) -> dict:
             continue
         fn, W, H, n = clip_frames(p, pictures)
         tmp = path.with_suffix(".part.mp4")
-        encode(tmp, (fn(i) for i in range(n)), W, H, crf=int(np.random.default_rng(p.clip.extra["seed"]).integers(20, 28)))
+        crf = int(np.random.default_rng(p.clip.extra["seed"]).integers(20, 28))
+        encode(tmp, (fn(i) for i in range(n)), W, H, crf=crf)
         if p.reupload:
             reupload(tmp, np.random.default_rng(p.clip.extra["seed"] + 1), W, H)
         tmp.rename(path)

@@ -90,7 +90,8 @@ def test_the_blind_set_shares_no_seed_or_shipped_file_with_the_other_sets():
     for spec in ffmpeg_set.SETS.values():
         others |= {ffmpeg_set._source_path(r.make[1]) for r in spec.refs if r.kind == "photo"}
         others |= {ffmpeg_set._source_path(n) for n in spec.footage}
-    synth = {r.source for r in dataset.REFS} | set(dataset.DISTRACTOR_IMAGES) | {p for _, p in dataset.NEAR_MISS.values()}
+    synth = ({r.source for r in dataset.REFS} | set(dataset.DISTRACTOR_IMAGES)
+             | {p for _, p in dataset.NEAR_MISS.values()})
     others = {str(p) for p in others} | {str(p) for p in synth}
     mine = cv_set.shipped_files()
     assert all(p.is_file() for p in mine)
