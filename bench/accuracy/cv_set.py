@@ -275,10 +275,11 @@ def _plot_image(which: str, w: int = 1400, h: int = 1000) -> np.ndarray:
         ax2.bar(np.arange(len(p)), p["volume"], color="tab:gray", alpha=0.4)
         ax.set_title("GOOG")
     else:
-        d = np.genfromtxt(cbook.get_sample_data(SAMPLE_DATA["stocks"], asfileobj=False), delimiter=",", names=True,
-                          usecols=range(1, 11))
-        for n in d.dtype.names[:6]:
-            ax.plot(d[n], lw=1.5, label=n)
+        path = cbook.get_sample_data(SAMPLE_DATA["stocks"], asfileobj=False)
+        names = open(path).read().splitlines()[1].split(",")[1:7]   # after the source comment, the header
+        d = np.genfromtxt(path, delimiter=",", skip_header=2, usecols=range(1, 7))
+        for k, n in enumerate(names):
+            ax.plot(d[:, k], lw=1.5, label=n)
         ax.legend()
         ax.set_yscale("log")
     ax.grid(True, alpha=0.4)

@@ -163,3 +163,11 @@ def test_blind_has_its_own_folder_and_refuses_families(tmp_path):
     (tmp_path / "manifest.json").write_text(json.dumps({"pipeline": "ffmpeg", "set": "main", "seed": 1}))
     with pytest.raises(SystemExit, match="another set"):
         cv_set.build(tmp_path, quick=True, log=lambda *_: None)
+
+
+@pytest.mark.parametrize("kind", cv_set.FOOTAGE)
+def test_every_footage_kind_renders(kind):
+    """Distractors and second videos (the charts read their Matplotlib sample data files)."""
+    f = cv_set.footage(kind, np.random.default_rng(0), 144, 256)
+    a, b = f(0.0), f(1.0)
+    assert a.shape == b.shape == (256, 144, 3) and a.dtype == np.uint8 and a.std() > 3
