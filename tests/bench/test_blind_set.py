@@ -171,3 +171,9 @@ def test_every_footage_kind_renders(kind):
     f = cv_set.footage(kind, np.random.default_rng(0), 144, 256)
     a, b = f(0.0), f(1.0)
     assert a.shape == b.shape == (256, 144, 3) and a.dtype == np.uint8 and a.std() > 3
+
+
+def test_the_quick_plan_keeps_every_family_and_kind():
+    quick = cv_set.plan(quick=True)
+    assert {p.clip.family for p in quick if p.clip.kind == "positive"} == set(cv_set.FAMILIES)
+    assert {p.clip.kind for p in quick} == {"positive", "near_miss", "distractor"} and len(quick) < len(cv_set.plan())
