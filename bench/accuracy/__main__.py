@@ -147,8 +147,8 @@ def main(argv: list[str] | None = None) -> None:
                        help="= --set spritedev: the sprite development set (walk-cycle frames of characters no other "
                             "set shows), into bench/out/accuracy/ffmpeg-spritedev-*")
     ap.add_argument("--reveal", action="store_true",
-                    help="with --holdout or --blind: print and save its misses, false positives and per-clip scores as for any "
-                         "set. This ends the set's life as a holdout: make a new one and call this one a "
+                    help="with --holdout or --blind: print and save its misses, false positives and per-clip scores "
+                         "as for any set. This ends the set's life as a holdout: make a new one and call this one a "
                          "development set (as dev2 was)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--no-baselines", action="store_true")
