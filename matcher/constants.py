@@ -174,6 +174,10 @@ SIL_PROPOSE_SKIP = 0.8        # ... and none on a frame where a reference is fou
 # --- pictures cut by a band's edge (a crop over blurred fill; branch fam2) ---------------------------
 BAND_SEAM_STEP = 10           # picture band (regions.picture_band): a seam row steps by this many grey levels (over 2 px)...
 BAND_SEAM_SHARE = 0.8         # ... across this share of the frame (a caption bar is narrower)
+BAND_SEAM_LOOSE = 0.4         # ... or across this share of it (a box of footage over fill of its tone, a picture narrower than the frame)
+BAND_SEAM_SPIKE = 4.0         # ... when that is this many times the median step share of the rows around it (texture steps anywhere)
+BAND_SEAM_AROUND = 12         # ... rows each way the median is taken over
+BAND_SEAM_PARTS, BAND_SEAM_PART = 8, 0.1   # ... and it steps across this share of each of this many parts of the line
 BAND_MIN_SHARE = 0.25         # ... the band between two seams spans this share of the frame's height at least
 BAND_MIN_OUTSIDE = 0.1        # ... and leaves this share of it outside (blurred fill to compare with)
 BAND_SHARPER = 1.5            # ... whose median row Laplacian is this many times the outside rows' (fill is blurred)
