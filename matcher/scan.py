@@ -32,16 +32,19 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
 
 
 def _check_siblings(bgr: np.ndarray, hits: list[FrameHit], idx: ReferenceIndex, ctx) -> list[FrameHit]:
-    """The sibling check, told what of the frame shows each hit's picture (`_shows`). One hit per reference, the
-    stronger when two calls name one. No hits: nothing to check (and no band to find)."""
+    """The sibling check, told what of the frame shows each hit's picture (`_shows`), and for one found cut by a region
+    that the rest of the content region is laid over (the reference's detail there hidden: no evidence either way).
+    One hit per reference, the stronger when two calls name one. No hits: nothing to check (and no band to find)."""
     if not hits:
         return []
     groups: dict[tuple, list[FrameHit]] = {}
     for h in hits:
-        groups.setdefault(_shows(h, ctx), []).append(h)
+        shown = _shows(h, ctx)
+        # found cut by a region: the rest of the content region is laid over, and the reference's detail there hidden
+        groups.setdefault((shown, ctx.visible if h.shows is not None and shown != ctx.visible else None), []).append(h)
     best: dict[int, FrameHit] = {}
-    for shown, group in groups.items():
-        for h in siblings.check_hits(bgr, group, idx, shown):
+    for (shown, covered), group in groups.items():
+        for h in siblings.check_hits(bgr, group, idx, shown, covered):
             if h.reference not in best or h.score > best[h.reference].score:
                 best[h.reference] = h
     return list(best.values())
