@@ -174,10 +174,20 @@ SIL_PROPOSE_SKIP = 0.8        # ... and none on a frame where a reference is fou
 # --- pictures cut by a band's edge (a crop over blurred fill; branch fam2) ---------------------------
 BAND_SEAM_STEP = 10           # picture band (regions.picture_band): a seam row steps by this many grey levels (over 2 px)...
 BAND_SEAM_SHARE = 0.8         # ... across this share of the frame (a caption bar is narrower)
+BAND_SEAM_LOOSE = 0.4         # ... or across this share of it (a box of footage over fill of its tone, a picture narrower than the frame)
+BAND_SEAM_SPIKE = 4.0         # ... when that is this many times the median step share of the rows around it (texture steps anywhere)
+BAND_SEAM_AROUND = 12         # ... rows each way the median is taken over
+BAND_SEAM_PARTS, BAND_SEAM_PART = 8, 0.1   # ... and it steps across this share of each of this many parts of the line
 BAND_MIN_SHARE = 0.25         # ... the band between two seams spans this share of the frame's height at least
 BAND_MIN_OUTSIDE = 0.1        # ... and leaves this share of it outside (blurred fill to compare with)
 BAND_SHARPER = 1.5            # ... whose median row Laplacian is this many times the outside rows' (fill is blurred)
 BAND_HIT_INSIDE = 0.3         # ... the sibling check is told only the band shows for a hit with this share of its box in the band
+# a feature match partly covered by a box of footage (features.shown_layer; the sibling check then judges the region
+# that shows it, where the footage over the rest would read as the reference's detail missing)
+LAYER_BOX_MIN, LAYER_BOX_MAX = 0.3, 0.92   # share of the match's box inside the region
+LAYER_INLIERS = 0.97          # ... share of its inliers inside the region (grown by LAYER_TOL px)
+LAYER_TOL = 4
+LAYER_EXPECTED = 6.0          # ... inliers the rest of the box would hold at the match's coverage (it holds none)
 STRIP_MIN_SHARE = 0.2         # picture strips (regions.picture_strips): strips between seams at least this share of the frame's height
 SIL_CUT_SCALES = (1.9, 1.6, 1.35, 1.1, 0.95)  # ... the band is searched for sprites at these scales (a crop to 40 % of the area shows a sprite up to 1.6x the band)
 SIL_CUT_PAD = 0.5             # ... padded by this share of its long side (the sprite's hidden part fits)

@@ -183,19 +183,19 @@ def _four_sides(hull: np.ndarray) -> np.ndarray | None:
     return np.float32(corners)
 
 
-def picture_band(g: np.ndarray, rows: np.ndarray | None = None) -> Box | None:
+def picture_band(g: np.ndarray, rows: np.ndarray | None = None, colour: np.ndarray | None = None) -> Box | None:
     """The band of sharp picture between two straight seams across the frame (a crop of a picture laid in a
     vertical frame over blurred fill, or its edge against the frame's): rows (or columns) where at least
     BAND_SEAM_SHARE of the frame's width steps by BAND_SEAM_STEP grey levels, the outermost pair around the
     middle, the band between them sharper (median row Laplacian) than the rows outside by BAND_SHARPER. A
     caption bar is narrower than the frame, so it is no seam. None when no such band is found. ROWS: the seam
-    rows (seams(g, 0)) when already found. Integer arithmetic on the uint8 image; the Laplacian only when a
-    pair of seams spans enough of the frame."""
+    rows (seams(g, 0)) when already found; COLOUR: the frame in colour, whose seams are looked for (else g's).
+    Integer arithmetic on the uint8 image; the Laplacian only when a pair of seams spans enough of the frame."""
     h, w = g.shape
     lap = None
     best = None
     for axis in (0, 1):
-        found = rows if axis == 0 and rows is not None else seams(g, axis)
+        found = rows if axis == 0 and rows is not None else seams(g if colour is None else colour, axis)
         n = g.shape[axis]
         before, after = found[found < n // 2], found[found > n // 2]
         a = int(before.max()) if before.size else 0
@@ -222,14 +222,32 @@ def _line_means(lap: np.ndarray, axis: int) -> np.ndarray:
     return sums / np.float32(lap.shape[1 - axis])
 
 
-def seams(g: np.ndarray, axis: int) -> np.ndarray:
-    """Rows (axis 0) or columns (1) of the uint8 grey image g where at least BAND_SEAM_SHARE of the frame's width
-    (height) steps by more than BAND_SEAM_STEP grey levels over 2 px: a straight edge across the whole frame."""
-    g = np.ascontiguousarray(g, dtype=np.uint8)
-    step = cv2.absdiff(g[2:], g[:-2]) if axis == 0 else cv2.absdiff(g[:, 2:], g[:, :-2])
+def seams(img: np.ndarray, axis: int) -> np.ndarray:
+    """Rows (axis 0) or columns (1) of the uint8 image (grey, or colour: the largest step of any channel, so that a
+    layer's edge between two colours of one brightness, a grey box over pink fill, still steps) where the picture
+    steps by more than BAND_SEAM_STEP levels over 2 px: a straight edge across the whole frame. A row steps across at
+    least BAND_SEAM_SHARE of the frame's width (height); or across BAND_SEAM_LOOSE of it and BAND_SEAM_SPIKE times as
+    much as the median row around it (BAND_SEAM_AROUND px each way), in every part of it (BAND_SEAM_PARTS, at least
+    BAND_SEAM_PART each): a box of textured footage over fill of the same tone, whose edge steps in part of the
+    columns only but in one row all across, where texture steps at random rows and a caption box's edge in the middle."""
+    img = np.ascontiguousarray(img, dtype=np.uint8)
+    step = cv2.absdiff(img[2:], img[:-2]) if axis == 0 else cv2.absdiff(img[:, 2:], img[:, :-2])
+    step = np.ascontiguousarray(_channel_max(step))
     _, stepped = cv2.threshold(step, C.BAND_SEAM_STEP, 1, cv2.THRESH_BINARY)
     count = cv2.reduce(stepped, 1 - axis, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel()
-    return np.flatnonzero(count / step.shape[1 - axis] >= C.BAND_SEAM_SHARE) + 1
+    share = count / step.shape[1 - axis]
+    seam = share >= C.BAND_SEAM_SHARE
+    maybe = np.flatnonzero(~seam & (share >= C.BAND_SEAM_LOOSE))
+    if maybe.size:
+        k = C.BAND_SEAM_AROUND
+        padded = np.pad(share, k, mode="edge")
+        around = np.median(np.lib.stride_tricks.sliding_window_view(padded, 2 * k + 1)[maybe], axis=1)
+        lines = stepped[maybe] if axis == 0 else stepped[:, maybe].T
+        # stepped all across: in every one of BAND_SEAM_PARTS parts of the line (a caption box's edge is not)
+        cuts = np.linspace(0, lines.shape[1], C.BAND_SEAM_PARTS + 1).astype(int)
+        part = np.add.reduceat(lines.astype(np.int32), cuts[:-1], axis=1) / np.diff(cuts)
+        seam[maybe] = (share[maybe] >= C.BAND_SEAM_SPIKE * around) & (part.min(axis=1) >= C.BAND_SEAM_PART)
+    return np.flatnonzero(seam) + 1
 
 
 def picture_strips(g: np.ndarray, rows: np.ndarray | None = None) -> list[Box]:

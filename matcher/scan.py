@@ -32,21 +32,37 @@ def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameH
 
 
 def _check_siblings(bgr: np.ndarray, hits: list[FrameHit], idx: ReferenceIndex, ctx) -> list[FrameHit]:
-    """The sibling check, told what of the frame shows picture: the picture band (ctx.shown) for hits that lie in it
-    (BAND_HIT_INSIDE of the hit's box), the content region for the others (a montage's other cells). One hit per
-    reference, the stronger when both calls name one. No hits: nothing to check (and no band to find)."""
+    """The sibling check, told what of the frame shows each hit's picture (`_shows`), and for one found cut by a region
+    that the rest of the content region is laid over (the reference's detail there hidden: no evidence either way).
+    One hit per reference, the stronger when two calls name one. No hits: nothing to check (and no band to find)."""
     if not hits:
         return []
-    if ctx.shown == ctx.visible:
-        return siblings.check_hits(bgr, hits, idx, ctx.visible)
-    inner, rest = [], []
+    groups: dict[tuple, list[FrameHit]] = {}
     for h in hits:
-        (inner if inside(h.box, ctx.shown) >= C.BAND_HIT_INSIDE else rest).append(h)
+        shown = _shows(h, ctx)
+        # found cut by a region: the rest of the content region is laid over, and the reference's detail there hidden
+        groups.setdefault((shown, ctx.visible if h.shows is not None and shown != ctx.visible else None), []).append(h)
     best: dict[int, FrameHit] = {}
-    for h in siblings.check_hits(bgr, inner, idx, ctx.shown) + siblings.check_hits(bgr, rest, idx, ctx.visible):
-        if h.reference not in best or h.score > best[h.reference].score:
-            best[h.reference] = h
+    for (shown, covered), group in groups.items():
+        for h in siblings.check_hits(bgr, group, idx, shown, covered):
+            if h.reference not in best or h.score > best[h.reference].score:
+                best[h.reference] = h
     return list(best.values())
+
+
+def _shows(h: FrameHit, ctx) -> tuple:
+    """What of the frame shows a hit's picture: the region it was found cut by (h.shows: footage laid over the rest,
+    which shows no part of it), the picture band (ctx.shown) when BAND_HIT_INSIDE of its box lies in it, else the
+    content region (a montage's other cells); each inside the content region."""
+    if h.shows is not None:
+        vx, vy, vw, vh = ctx.visible
+        x, y, w, hh = h.shows
+        x0, y0, x1, y1 = max(x, vx), max(y, vy), min(x + w, vx + vw), min(y + hh, vy + vh)
+        if x1 > x0 and y1 > y0:
+            return (x0, y0, x1 - x0, y1 - y0)
+    if ctx.shown != ctx.visible and inside(h.box, ctx.shown) >= C.BAND_HIT_INSIDE:
+        return ctx.shown
+    return ctx.visible
 
 
 def _moved(h: FrameHit, t: float, M: np.ndarray, shape=None) -> FrameHit:

@@ -31,15 +31,21 @@ def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int], visible=No
     S = np.array([[ref_size[0] / side, 0, 0], [0, ref_size[1] / side, 0], [0, 0, 1]], np.float64)
     big = cv2.warpPerspective(bgr, H @ S, (side, side), flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
                               borderMode=cv2.BORDER_REPLICATE)
-    shown = np.full(bgr.shape[:2], 255, np.uint8)
+    return cv2.resize(big, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA), _seen(bgr.shape, H, ref_size, visible)
+
+
+def _seen(shape, H: np.ndarray, ref_size: tuple[int, int], visible=None) -> np.ndarray:
+    """Which pixels of the reference's thumbnail frame land on the frame (of SHAPE), inside VISIBLE when given."""
+    side = C.SIB_SIDE * 2
+    S = np.array([[ref_size[0] / side, 0, 0], [0, ref_size[1] / side, 0], [0, 0, 1]], np.float64)
+    shown = np.full(shape[:2], 255, np.uint8)
     if visible is not None:
         x, y, w, h = (int(v) for v in visible)
         shown[:] = 0
         shown[y:y + h, x:x + w] = 255
     inside = cv2.warpPerspective(shown, H @ S, (side, side),
                                  flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
-    seen = cv2.resize(inside, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA) > 250
-    return cv2.resize(big, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA), seen
+    return cv2.resize(inside, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA) > 250
 
 
 def _normalise(t: np.ndarray, on: np.ndarray | None = None) -> np.ndarray:
@@ -53,7 +59,7 @@ def _normalise(t: np.ndarray, on: np.ndarray | None = None) -> np.ndarray:
 
 def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[int], thumbs: dict[int, np.ndarray],
            ref_size: tuple[int, int], art: np.ndarray | None = None, visible=None,
-           frames: tuple[int, ...] = ()) -> dict[str, float]:
+           frames: tuple[int, ...] = (), covered=None) -> dict[str, float]:
     """The clip's detail against the reference's group, on the part of the reference the frame shows, in colour
     and in grey (the better of the two counts: a hue-shifted copy keeps its shapes; a palette swap differs only
     in colour, where grey cannot tell). THUMBS: each member's thumbnail in the reference's frame (`aligned`);
@@ -72,12 +78,16 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
     highest, the clip's error to the reference where the two differ over its error where they agree: a frame of
     the animation that is not indexed, its limbs where the reference's are but the other one shaded, is closer
     to the reference than to any indexed frame there, yet shows it no better than an edit would spoil it
-    everywhere; a true copy's error is about as high where the frames differ as where they agree)."""
+    everywhere; a true copy's error is about as high where the frames differ as where they agree). COVERED: the
+    region (x, y, w, h) round VISIBLE whose part outside VISIBLE is laid over (a box of footage over the rest of a
+    picture found cut by its edge): the reference's detail there is hidden too."""
     p, seen = _patch(bgr, H, ref_size, visible)
+    beyond = None if covered is None else _seen(bgr.shape, H, ref_size, covered) & ~seen
     thumbs = {r: t[:, ::-1] if mirrored else t for r, t in thumbs.items()}
     if art is not None:
         seen_all = seen.mean()
         seen = seen & (art[:, ::-1] if mirrored else art)
+        beyond = None if beyond is None else beyond & (art[:, ::-1] if mirrored else art)
         if seen_all < C.SIB_MIN_SEEN or seen.mean() < C.SIB_MIN_SEEN * art.mean():
             return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0, "excess": 0.0}
     elif seen.mean() < C.SIB_MIN_SEEN:
@@ -85,9 +95,9 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
     grey = lambda t: cv2.cvtColor(cv2.cvtColor(t, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)  # noqa: E731
     grey_clip = float(cv2.cvtColor(p, cv2.COLOR_BGR2HSV)[..., 1].mean()) < C.SIB_GREY_SAT
     shift = _shift(ref_size)
-    results = [_detail_in(grey(p), {r: grey(t) for r, t in thumbs.items()}, ref, sibs, seen, shift, frames)]
+    results = [_detail_in(grey(p), {r: grey(t) for r, t in thumbs.items()}, ref, sibs, seen, shift, frames, beyond)]
     if not grey_clip:   # a clip turned grey: colour cannot speak
-        results.append(_detail_in(p, thumbs, ref, sibs, seen, shift, frames))
+        results.append(_detail_in(p, thumbs, ref, sibs, seen, shift, frames, beyond))
         # grey cannot see a robe printed teal instead of green: where both are saturated, the hue must agree
         # (a saturation or contrast edit keeps it)
         hue = _hue_mismatch(p, thumbs, ref, sibs, seen)
@@ -155,7 +165,9 @@ def _laid_over(off: np.ndarray) -> np.ndarray:
 
 
 def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray,
-               shift: tuple[int, int] = (0, 0), frames: tuple[int, ...] = ()) -> dict[str, float]:
+               shift: tuple[int, int] = (0, 0), frames: tuple[int, ...] = (),
+               beyond: np.ndarray | None = None) -> dict[str, float]:
+    """`detail`'s figures in one colour space; BEYOND: the reference's pixels outside SEEN laid over (hidden)."""
     soft = {r: smooth(t) for r, t in thumbs.items()}
     on = seen if seen.mean() < C.SIB_NORM_ALL else None
     pn = _normalise(p, on)
@@ -182,7 +194,12 @@ def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.
     discrim = cv2.dilate(group_diff.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
     region = discrim & seen & (ink | _ink(pn))
     # of what tells the reference from each sibling, the share hidden: the worst sibling counts
-    hidden = max((float((diffs[s] & hidden_mask).sum() / max(1, diffs[s].sum())) for s in sibs), default=0.0)
+    if beyond is not None and beyond.any():
+        over = hidden_mask | beyond
+        full = {s: (seen | beyond) & (np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL) for s in sibs}
+        hidden = max((float((full[s] & over).sum() / max(1, full[s].sum())) for s in sibs), default=0.0)
+    else:
+        hidden = max((float((diffs[s] & hidden_mask).sum() / max(1, diffs[s].sum())) for s in sibs), default=0.0)
     judged = region & shown
     mismatch = float((err[ref][judged] > C.SIB_AGREE_TOL).mean()) if judged.sum() >= C.SIB_MIN_DIFF * seen.size else 0.0
     worst, e_out, excess = 1.0, e_ink, 0.0
@@ -271,16 +288,17 @@ def frames_of(idx, ref: int, sibs: list[int]) -> tuple[int, ...]:
     return _FRAMES[key]
 
 
-def _judge(bgr: np.ndarray, idx, ref: int, H: np.ndarray, mirrored: bool, visible) -> tuple[dict[str, float], float]:
+def _judge(bgr: np.ndarray, idx, ref: int, H: np.ndarray, mirrored: bool, visible,
+           covered=None) -> tuple[dict[str, float], float]:
     """The detail figures of a hit on REF placed by H (reference px -> frame) and its score factor."""
     sibs = idx.siblings_of(ref)
     rw, rh = (int(v) for v in idx.sizes[ref])
     fig = detail(bgr, H, mirrored, ref, sibs, group_thumbs(idx, ref, sibs), (rw, rh), _art(idx, ref), visible,
-                 frames_of(idx, ref, sibs))
+                 frames_of(idx, ref, sibs), covered)
     return fig, factor(fig)
 
 
-def _named_sibling(bgr: np.ndarray, h, idx, H: np.ndarray, mirrored: bool, base: float, f: float, visible):
+def _named_sibling(bgr: np.ndarray, h, idx, H: np.ndarray, mirrored: bool, base: float, f: float, visible, covered=None):
     """The group's member whose detail the clip shows, judged on the geometry already found for h (the
     cards of one deck share corners and frame: the keypoint vote may verify a sibling of the card shown,
     never the card itself) -> a hit on that member, or None when no member's detail is clearly better shown
@@ -296,7 +314,7 @@ def _named_sibling(bgr: np.ndarray, h, idx, H: np.ndarray, mirrored: bool, base:
             continue
         sw, sh = (float(v) for v in idx.sizes[s])
         Hs = H @ np.array([[rw / sw, 0, 0], [0, rh / sh, 0], [0, 0, 1]], np.float64)
-        fig, fs = _judge(bgr, idx, s, Hs, mirrored, visible)
+        fig, fs = _judge(bgr, idx, s, Hs, mirrored, visible, covered)
         if fs >= max(f + C.SIB_NAME_MARGIN, C.SIB_NAME_MIN_FACTOR) and (best is None or fs > best[1]):
             best = (s, fs, fig, Hs)
     if best is None:
@@ -307,12 +325,12 @@ def _named_sibling(bgr: np.ndarray, h, idx, H: np.ndarray, mirrored: bool, base:
     return replace(h, reference=s, score=base * fs, evidence=ev, model=2 * s + int(mirrored), H=Hs)
 
 
-def check_hits(bgr: np.ndarray, hits: list, idx, visible=None) -> list:
+def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, covered=None) -> list:
     """Each hit on a reference with siblings: its detail checked, its score scaled by `factor`, and the
     figures under evidence["siblings"] (a hit without geometry is placed on its box). When a sibling's detail
     is clearly better shown on the same geometry, a hit on that sibling is added (`_named_sibling`), unless
     the frame already holds a stronger one. VISIBLE: the frame's content region (x, y, w, h) inside bars or
-    blurred fill, None for the whole frame."""
+    blurred fill, None for the whole frame; COVERED: the region round it whose part outside it is laid over (`detail`)."""
     named = []
     for h in hits:
         sibs = idx.siblings_of(h.reference)
@@ -324,12 +342,12 @@ def check_hits(bgr: np.ndarray, hits: list, idx, visible=None) -> list:
             x, y, w, hh = h.box
             H = np.array([[w / rw, 0, x], [0, hh / rh, y], [0, 0, 1]], np.float64)
         mirrored = h.model >= 0 and bool(h.model & 1)
-        fig, f = _judge(bgr, idx, h.reference, H, mirrored, visible)
+        fig, f = _judge(bgr, idx, h.reference, H, mirrored, visible, covered)
         base = h.score
         h.score *= f
         h.evidence["siblings"] = {**{k: round(v, 4) for k, v in fig.items()}, "factor": round(f, 4),
                                   "group": len(sibs) + 1}
-        n = _named_sibling(bgr, h, idx, H, mirrored, base, f, visible)
+        n = _named_sibling(bgr, h, idx, H, mirrored, base, f, visible, covered)
         if n is not None:
             named.append(n)
     by_ref = {h.reference: h for h in hits}

@@ -24,6 +24,8 @@ class FrameHit:
     evidence: dict[str, dict] = field(default_factory=dict)   # detector name -> the figures it rests on
     model: int = -1                   # reference * 2 + mirrored, when the detector knows it
     H: np.ndarray | None = None       # reference (feature scale) -> frame, when the detector placed it
+    shows: tuple[int, int, int, int] | None = None   # the region the detector found it cut by (a box of footage laid over
+                                      # the rest): the part of the frame that shows it, where the sibling check judges it
 
 
 @dataclass
@@ -105,7 +107,8 @@ def _merge(a: FrameHit, b: FrameHit, **over) -> FrameHit:
     ev = {**a.evidence, **{k: v for k, v in b.evidence.items() if k not in a.evidence}}
     fields = dict(t=a.t, reference=a.reference, score=a.score, box=a.box, method=a.method,
                   reference_share=a.reference_share, quad=a.quad, inliers=a.inliers, evidence=ev,
-                  model=a.model if a.H is not None or b.H is None else b.model, H=a.H if a.H is not None else b.H)
+                  model=a.model if a.H is not None or b.H is None else b.model, H=a.H if a.H is not None else b.H,
+                  shows=a.shows)
     fields.update(over)
     return FrameHit(**fields)
 
@@ -147,7 +150,7 @@ def fuse(found: dict[str, list[FrameHit]], refine=None) -> list[FrameHit]:
             # the silhouette carries it: its box and its model (a mirrored sprite is judged mirrored), unless the
             # weaker hit placed the reference by its inliers
             hits[s.reference] = _merge(h, s, score=s.score, box=h.box if h.inliers else s.box, method=s.method,
-                                       model=h.model if h.inliers else s.model)
+                                       model=h.model if h.inliers else s.model, shows=s.shows)
         else:
             hits[s.reference] = _merge(h, s)
     merged = list(hits.values())

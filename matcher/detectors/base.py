@@ -51,7 +51,7 @@ class FrameContext:
     def seam_rows(self) -> np.ndarray:
         """Rows of a straight seam across the frame (regions.seams), found once for the band and the strips."""
         if self._rows is None:
-            self._rows = seams(self.g, 0)
+            self._rows = seams(self.bgr, 0)
         return self._rows
 
     @property
@@ -59,7 +59,7 @@ class FrameContext:
         """The band of sharp picture between seams over blurred fill (regions.picture_band), found on first use
         (most frames need none: no sprite in the index, no hit to check)."""
         if self._band is ...:
-            self._band = picture_band(self.g, self.seam_rows)
+            self._band = picture_band(self.g, self.seam_rows, self.bgr)
         return self._band
 
     @property

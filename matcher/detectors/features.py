@@ -186,6 +186,31 @@ def _search_region(ctx: FrameContext, box: tuple[int, int, int, int], s: float, 
                    bands, _prechecks(cand - hashed, rvotes, idx), ctx.visible)
 
 
+def shown_layer(ctx: FrameContext, v: Verification, r_xy: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The region of the frame that shows a partly covered reference (a box of footage laid over the rest of it): a
+    rectangle proposal or strip between seams that holds LAYER_BOX_MIN to LAYER_BOX_MAX of the match's box and
+    LAYER_INLIERS of its inliers, while the rest of the box, where the reference's keypoints land on picture, would
+    hold LAYER_EXPECTED inliers at the match's coverage and holds none of them. The largest such region, or None."""
+    if v.inlier_xy is None or not len(v.inlier_xy) or v.H is None:
+        return None
+    pts = cv2.perspectiveTransform(np.float32(v.inlier_xy).reshape(-1, 1, 2), v.H).reshape(-1, 2)
+    kps = cv2.perspectiveTransform(np.float32(r_xy).reshape(-1, 1, 2), v.H).reshape(-1, 2)
+    vx, vy, vw, vh = ctx.visible
+    kps = kps[(kps[:, 0] >= vx) & (kps[:, 0] < vx + vw) & (kps[:, 1] >= vy) & (kps[:, 1] < vy + vh)]
+    best = None
+    for b in list(ctx.boxes[1:]) + ctx.strips:
+        share = inside(v.box, b)
+        if not C.LAYER_BOX_MIN <= share <= C.LAYER_BOX_MAX or (best is not None and share <= best[0]):
+            continue
+        x, y, w, h = b
+        tol = C.LAYER_TOL
+        held = float(((pts[:, 0] >= x - tol) & (pts[:, 0] < x + w + tol) & (pts[:, 1] >= y - tol) & (pts[:, 1] < y + h + tol)).mean())
+        out = ~((kps[:, 0] >= x) & (kps[:, 0] < x + w) & (kps[:, 1] >= y) & (kps[:, 1] < y + h))
+        if held >= C.LAYER_INLIERS and v.coverage * int(out.sum()) >= C.LAYER_EXPECTED:
+            best = (share, b)
+    return None if best is None else tuple(int(c) for c in best[1])
+
+
 class FeatureDetector:
     """ORB + RANSAC on the whole frame, then on the best rectangle proposals rescaled (picture-in-picture)."""
     name = "features"
@@ -247,5 +272,6 @@ class FeatureDetector:
                                                "appearance": round(float(v.appearance), 4),
                                                "spread": round(float(v.spread), 4),
                                                "window": round(float(v.window), 4)}},
-                         model=v.model, H=v.H)
+                         model=v.model, H=v.H,
+                         shows=shown_layer(ctx, v, idx.model_features(v.model)[0]) if idx.siblings_of(ref) else None)
                 for ref, v in best_v.items()]

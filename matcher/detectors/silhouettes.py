@@ -20,7 +20,7 @@ def hits_on(g, boxes, idx, t: float, tag: str = "", cut: bool = False) -> list[t
         out.append((FrameHit(t, model >> 1, s, sh.box, "silhouette" + tag + ("-mirror" if model & 1 else ""), 1.0,
                              None, 0, evidence={"silhouettes": {"score": round(float(s), 4), "ncc": round(float(sh.ncc), 4),
                                                                 "pixels": round(float(pix), 4), "shown": round(float(sh.shown), 4)}},
-                             model=model), sh))
+                             model=model, shows=sh.region if sh.shown < 1.0 else None), sh))
     return out
 
 

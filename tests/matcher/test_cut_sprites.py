@@ -164,9 +164,9 @@ def test_the_band_is_told_to_the_sibling_check_only_for_hits_in_it(monkeypatch):
     from matcher import scan, siblings
     told = {}
 
-    def check_hits(bgr, hits, idx, visible=None):
+    def check_hits(bgr, hits, idx, visible=None, covered=None):
         for h in hits:
-            told[h.reference] = visible
+            told[h.reference] = (visible, covered)
         return hits
 
     monkeypatch.setattr(siblings, "check_hits", check_hits)
@@ -175,9 +175,11 @@ def test_the_band_is_told_to_the_sibling_check_only_for_hits_in_it(monkeypatch):
     ctx = FrameContext(frame, 0.0, None, cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), [visible], 1, visible, band)
     in_band = FrameHit(0.0, 1, 0.9, (40, 180, 200, 260), "orb", 0.6, model=2)
     above = FrameHit(0.0, 2, 0.9, (40, 10, 200, 190), "orb", 1.0, model=4)
-    out = scan._check_siblings(frame, [in_band, above], None, ctx)
-    assert sorted(h.reference for h in out) == [1, 2]
-    assert told == {1: band, 2: visible}
+    # found cut by a region (a box of footage over the rest): judged there, the rest of the content region laid over
+    cut = FrameHit(0.0, 3, 0.9, (40, 300, 200, 300), "silhouette", 1.0, model=6, shows=(0, 300, SMALL_W, 150))
+    out = scan._check_siblings(frame, [in_band, above, cut], None, ctx)
+    assert sorted(h.reference for h in out) == [1, 2, 3]
+    assert told == {1: (band, None), 2: (visible, None), 3: ((0, 300, SMALL_W, 150), visible)}
 
 
 def test_seams_are_edges_across_the_frame_not_a_caption_bar():
