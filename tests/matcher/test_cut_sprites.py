@@ -78,11 +78,7 @@ def _covered(k: int, top: bool, share: float, footage: str) -> np.ndarray:
 COVERS = {"head": (True, 0.45, "grass.png"), "legs": (False, 0.45, "gravel.png")}
 
 
-@pytest.mark.parametrize("cover", [c if c != "legs" else pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=(
-    "walk3: frames 1 and 3 of the character are now one sibling group (their palette), so the sibling check runs on "
-    "this hit; its discriminating pixels are the legs, which the gravel covers, and the check does not see the "
-    "gravel as laid over (textured, it passes for a member here and there): the legs' lost colour (hue mismatch 1.0) "
-    "and their error (0.5) floor the factor; 0.82 before, 0.08 now"))) for c in COVERS])
+@pytest.mark.parametrize("cover", COVERS)
 def test_sprite_under_a_box_of_footage_is_found(cover, sprite_index, make_clip):
     k = INDEXED[0]
     res = matcher.scan_video(make_clip(f"cut_sprite_cover_{cover}_f{k}", _covered(k, *COVERS[cover])), sprite_index)
