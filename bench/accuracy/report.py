@@ -22,7 +22,7 @@ def summarize(pipeline: str, manifest: dict, results: list[dict], threshold: flo
     clips = manifest["clips"]
     errors = [r for r in results if r["error"]]
     if sealed and errors:
-        print(f"{len(errors)} clips could not be scanned (the holdout's clip names are not printed)")
+        print(f"{len(errors)} clips could not be scanned (a sealed set's clip names are not printed)")
     for r in [] if sealed else errors:
         print("error:", r["name"], r["error"])
     rows = {"matcher": (threshold, {r["name"]: r["matcher"] for r in results})}
@@ -44,8 +44,8 @@ def summarize(pipeline: str, manifest: dict, results: list[dict], threshold: flo
           f"{'not recorded' if cpu is None else f'{cpu:.0f} s in all'}"
           + ("" if wall is None else f"; pipeline wall {wall:.0f} s"))
     if sealed:
-        print(f"the holdout's misses and false positives are not printed (seed {manifest.get('seed')}; "
-              "`--reveal` prints them and ends the set's life as a holdout)")
+        print(f"this sealed set's misses and false positives are not printed (seed {manifest.get('seed')}; "
+              "`--reveal` prints them and ends the set's life as a held-out set)")
         return {"set": manifest.get("set"), "seed": manifest.get("seed"), "sealed": True, "metrics": all_m,
                 "clips": dict(kinds), "errors": len(errors), "cpu": cpu}
     misses = []
