@@ -209,6 +209,12 @@ def test_the_shown_sibling_figure_counts_an_indexed_sibling_flagged():
     assert m["near_miss_total"] == 0 and m["recall"] == 1.0
 
 
-def test_the_flag_names_the_set_and_its_folder():
-    assert cli.set_folder("ffmpeg", ffmpeg_set.SIBLING_DEV, False).name == "ffmpeg-sibdev-full"
-    assert ffmpeg_set.SIBLING_DEV in cli.FFMPEG_SETS and ffmpeg_set.SIBLING_DEV not in cli.SEALED
+def test_the_flag_builds_and_scores_the_set_readably(monkeypatch):
+    """--sibling-dev runs the ffmpeg pipeline on sibdev, in its own folder, printing everything (not sealed)."""
+    calls = []
+    monkeypatch.setattr(cli, "build_set", lambda pl, quick, set_name, out, families=None:
+                        calls.append((pl, set_name, cli.set_folder(pl, set_name, quick).name)) or (None, {}))
+    monkeypatch.setattr(cli, "run_pipeline", lambda pl, folder, manifest, jobs, baselines, saved=None, sealed=False:
+                        calls.append(("sealed", sealed)) or {})
+    cli.main(["--sibling-dev", "--quick", "--no-baselines"])
+    assert calls == [("ffmpeg", "sibdev", "ffmpeg-sibdev-quick"), ("sealed", False)]
