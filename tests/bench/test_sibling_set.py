@@ -218,3 +218,15 @@ def test_the_flag_builds_and_scores_the_set_readably(monkeypatch):
                         calls.append(("sealed", sealed)) or {})
     cli.main(["--sibling-dev", "--quick", "--no-baselines"])
     assert calls == [("ffmpeg", "sibdev", "ffmpeg-sibdev-quick"), ("sealed", False)]
+
+
+def test_the_sibling_sets_pictures_are_pinned():
+    """Every reference and near-miss picture of sibdev, as first committed on 2026-12-07 (sha256 of names, modes and
+    pixels): a change to sibart, Pillow or the fonts that redraws them fails here, as imagehash pins its hashes."""
+    h = hashlib.sha256()
+    for r in SIB.refs + [nm for nm, _ in SIB.near_misses]:
+        im = ffmpeg_set.reference_image(r)
+        h.update(r.name.encode())
+        h.update(im.mode.encode())
+        h.update(im.tobytes())
+    assert h.hexdigest() == "04aece3280f19420a05a61b88e27022d9dd1f3171fd1b4b511c985eb9d19b4c5"
