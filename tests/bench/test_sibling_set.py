@@ -194,9 +194,12 @@ def test_the_sibling_set_plan_is_pinned(tmp_path, monkeypatch):
     assert len(shown) == len(SIB.shown_siblings)
     assert sum(c["kind"] == "near_miss" for c in m["clips"]) == len(SIB.near_misses)
     assert digest == PINNED
+    quick, mq = _plan(monkeypatch, tmp_path / "q", quick=True)
+    assert quick == PINNED_QUICK and sum(c["kind"] == "near_miss" for c in mq["clips"]) == len(SIB.near_misses)
 
 
 PINNED = "e47e9b90460bb2a394beb4244138eac44bbe455d23e9f1716b4adfe573ed5143"
+PINNED_QUICK = "3c4afdc898959246cf81fc80299bda7ee2cedc9e8d8a54dd60a4790f174ce022"
 
 
 def test_the_shown_sibling_figure_counts_an_indexed_sibling_flagged():
