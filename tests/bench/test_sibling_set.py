@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from bench.accuracy import __main__ as cli
-from bench.accuracy import artgen, ffmpeg_set, sibart
+from bench.accuracy import ffmpeg_set, sibart
 from bench.accuracy.metrics import metrics
 
 SIB = ffmpeg_set.SETS[ffmpeg_set.SIBLING_DEV]
@@ -123,7 +123,6 @@ def test_the_families_seeds_meet_no_other_drawing():
     """sibart's seeds are sequences tagged per family; artgen's are single integers: no stream is shared."""
     assert len(set(sibart._TAG.values())) == len(sibart._TAG)
     assert not {t for t in sibart._TAG.values()} & {10_000, 20_000, 30_000, 40_000, 50_000, 60_000}
-    assert _a(sibart.bust(0)).shape != _a(artgen.sprite_frame(0)).shape
 
 
 def test_the_sibling_set_holds_its_kinds_and_unindexed_siblings():
