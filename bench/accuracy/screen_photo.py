@@ -47,13 +47,18 @@ def _linear_to_srgb(x: np.ndarray) -> np.ndarray:
 
 # ---- what the screen shows ------------------------------------------------------------------------
 
+def _fitted(art: Image.Image, w: int, h: int) -> Image.Image:
+    """The art scaled up or down to fit w x h (a player shows a small picture as large as it fits)."""
+    k = min(w / art.width, h / art.height)
+    return art.resize((max(1, round(art.width * k)), max(1, round(art.height * k))), Image.BICUBIC)
+
+
 def player_page(art: Image.Image, w: int, h: int, rng: np.random.Generator) -> Image.Image:
     """A landscape screen playing the art full screen (fitted, black around it), a player's progress bar and
     controls over its foot in half the clips, a browser's tab bar over its top in a quarter."""
     page = Image.new("RGB", (w, h), (0, 0, 0))
     top = int(h * 0.07) if rng.random() < 0.25 else 0
-    a = art.copy()
-    a.thumbnail((w, h - top), Image.BICUBIC)
+    a = _fitted(art, w, h - top)
     page.paste(a, ((w - a.width) // 2, top + (h - top - a.height) // 2))
     d = ImageDraw.Draw(page)
     if top:
@@ -75,8 +80,7 @@ def app_page(art: Image.Image, w: int, h: int, rng: np.random.Generator) -> Imag
     """A phone's portrait screen in a short-video app: the art fitted on black, a status bar, buttons down the
     right side, the uploader's name and a caption at the foot, a progress bar."""
     page = Image.new("RGB", (w, h), (0, 0, 0))
-    a = art.copy()
-    a.thumbnail((w, int(h * 0.8)), Image.BICUBIC)
+    a = _fitted(art, w, int(h * 0.8))
     page.paste(a, ((w - a.width) // 2, int(h * 0.46) - a.height // 2))
     d = ImageDraw.Draw(page)
     small, big = artgen.font(artgen.BOLD, max(8, w // 24)), artgen.font(artgen.BOLD, max(9, w // 18))
@@ -84,7 +88,9 @@ def app_page(art: Image.Image, w: int, h: int, rng: np.random.Generator) -> Imag
            fill=(255, 255, 255), font=small)
     bx = int(w * 0.8)
     d.rectangle((bx, int(h * 0.016), bx + int(w * 0.09), int(h * 0.034)), outline=(255, 255, 255), width=2)
-    d.rectangle((bx + 3, int(h * 0.016) + 3, bx + int(w * 0.09 * rng.uniform(0.3, 1)) - 3, int(h * 0.034) - 3), fill=(255, 255, 255))
+    x1, y1 = bx + int(w * 0.09 * rng.uniform(0.3, 1)) - 3, int(h * 0.034) - 3
+    if x1 >= bx + 3 and y1 >= int(h * 0.016) + 3:      # (a screen too small for the battery's charge to show)
+        d.rectangle((bx + 3, int(h * 0.016) + 3, x1, y1), fill=(255, 255, 255))
     d.text((int(w * 0.3), int(h * 0.05)), "Following   For You", fill=(235, 235, 235), font=small)
     r = int(w * 0.055)
     for i in range(4):
@@ -220,7 +226,9 @@ def render_frames(art: Image.Image, room: Image.Image, rng: np.random.Generator,
     sx0, sy0 = rng.uniform(-0.06, 0.06), rng.uniform(-0.08, 0.08)
     paths = [_smooth_path(rng, n, a, fps) for a in (2.5, 2.0, 1.2, 0.015, 0.015)]
     # auto-exposure meters the panel's whites: exposed under them (a dim picture) or over them (blown highlights)
-    exposure = rng.uniform(0.5, 1.6) / max(1e-3, float(np.percentile(tex[::7, ::7].max(axis=2), 99)) / 3.0)
+    # (metered on the art's own whites, in linear light: a small picture on a black page does not push it up)
+    whites = float(np.percentile(_srgb_to_linear(np.asarray(art, np.float32) / 255.0).max(axis=2), 99))
+    exposure = rng.uniform(0.5, 1.6) / max(0.1, whites)
     black = rng.uniform(0.0, 0.08)
     blur = rng.uniform(0, 1.4) if rng.random() < 0.5 else 0.0
     band_amp, band_period, band_speed = rng.uniform(0.03, 0.18), rng.uniform(40, 220), rng.uniform(0.2, 1.5)
