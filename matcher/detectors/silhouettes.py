@@ -9,11 +9,12 @@ from matcher.detectors.base import FrameContext
 from matcher.verdict import FrameHit
 
 
-def hits_on(g, boxes, idx, t: float, tag: str = "", cut: bool = False) -> list[tuple[FrameHit, object]]:
+def hits_on(g, boxes, idx, t: float, tag: str = "", cut: bool = False, colour=None) -> list[tuple[FrameHit, object]]:
     """(hit, the silhouette match it came from) for each sprite found on `boxes` of the grey image g (CUT: bands of
-    picture whose edges may cut a sprite, see silhouette.search)."""
+    picture whose edges may cut a sprite, see silhouette.search; COLOUR: the frame in colour, whose edges the shapes
+    are searched on, see `shape_image`)."""
     out = []
-    for model, sh in silhouette.search(g, boxes, idx, cut).items():
+    for model, sh in silhouette.search(g if colour is None else colour, boxes, idx, cut).items():
         s, pix = silhouette.scored(g, sh, idx)
         if s <= 0:
             continue
@@ -22,6 +23,13 @@ def hits_on(g, boxes, idx, t: float, tag: str = "", cut: bool = False) -> list[t
                                                                 "pixels": round(float(pix), 4), "shown": round(float(sh.shown), 4)}},
                              model=model, shows=sh.region if sh.shown < 1.0 else None), sh))
     return out
+
+
+def shape_image(ctx: FrameContext):
+    """The picture a sprite's shape is searched on: the frame in colour (SIL_COLOUR_FIELDS), where art of the grey of
+    the footage under it (a magenta logo on a dark-brown night shot, a saturated sticker on grey gravel) still has its
+    outline, else the grey frame."""
+    return ctx.bgr if C.SIL_COLOUR_FIELDS else ctx.g
 
 
 class SilhouetteDetector:
@@ -41,11 +49,13 @@ class SilhouetteDetector:
         # proposed by its own shape
         if not any(h.score >= C.SIL_PROPOSE_SKIP for hits in ctx.found.values() for h in hits):
             bands += [b for b in ctx.strips if b != ctx.band]
-            boxes += silhouette.sprite_proposals(ctx.g, ctx.index, exclude=ctx.boxes)
+            boxes += silhouette.sprite_proposals(shape_image(ctx), ctx.index, exclude=ctx.boxes)
         # a sprite and its mirror are two models of one reference: its better hit of the two (one per reference,
         # and the one whose orientation the sibling check then judges)
         best: dict[int, FrameHit] = {}
-        for h, _ in hits_on(ctx.g, boxes, ctx.index, ctx.t) + hits_on(ctx.g, bands, ctx.index, ctx.t, cut=True):
+        shapes = shape_image(ctx)
+        for h, _ in (hits_on(ctx.g, boxes, ctx.index, ctx.t, colour=shapes)
+                     + hits_on(ctx.g, bands, ctx.index, ctx.t, cut=True, colour=shapes)):
             if h.reference not in best or h.score > best[h.reference].score:
                 best[h.reference] = h
         return list(best.values())
