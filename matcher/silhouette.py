@@ -152,24 +152,31 @@ def _size(aspect: float, long_side: float) -> tuple[int, int]:
     return round(long_side * aspect), round(long_side)
 
 
-def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side: int,
-              templates: tuple[tuple[str, ...], ...] = (("grey",),)) -> tuple[float, float, tuple[int, int], tuple[int, int]]:
-    """Best (ncc, scale, top-left, template size) of one model over scales on one region field, over TEMPLATES
-    (the backgrounds each one lays the model on, `_Templates.get`)."""
+def _correlations(field: np.ndarray, tpl: _Templates, model: int, scales, long_side: int,
+                  templates: tuple[tuple[str, ...], ...] = (("grey",),)):
+    """(scale, template size, correlation map) of one model at each of SCALES that fits the field, over TEMPLATES
+    (the backgrounds each one lays the model on, `_Templates.get`); places the mask leaves undefined are not finite."""
     ih, iw = field.shape[:2]
     aspect = tpl.source(model)[2]
-    best = (-1.0, 0.0, (0, 0), (0, 0))
     for k in scales:
         tw, th = _size(aspect, k * long_side)
         if tw > iw or th > ih or min(tw, th) < C.SIL_MIN_TEMPLATE:
             continue
         for bgs in templates:
             f, mk = tpl.get(model, tw, th, bgs)
-            res = cv2.matchTemplate(field, f, cv2.TM_CCORR_NORMED, mask=mk)
-            res[~np.isfinite(res)] = -1.0
-            _, mx, _, loc = cv2.minMaxLoc(res)
-            if mx > best[0]:
-                best = (float(mx), float(k), loc, (tw, th))
+            yield k, (tw, th), cv2.matchTemplate(field, f, cv2.TM_CCORR_NORMED, mask=mk)
+
+
+def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side: int,
+              templates: tuple[tuple[str, ...], ...] = (("grey",),)) -> tuple[float, float, tuple[int, int], tuple[int, int]]:
+    """Best (ncc, scale, top-left, template size) of one model over scales on one region field, over TEMPLATES
+    (the backgrounds each one lays the model on, `_Templates.get`)."""
+    best = (-1.0, 0.0, (0, 0), (0, 0))
+    for k, size, res in _correlations(field, tpl, model, scales, long_side, templates):
+        res[~np.isfinite(res)] = -1.0
+        _, mx, _, loc = cv2.minMaxLoc(res)
+        if mx > best[0]:
+            best = (float(mx), float(k), loc, size)
     return best
 
 
@@ -235,22 +242,15 @@ def _standout(field: np.ndarray, tpl: _Templates, model: int, scales, long_side:
     the mean, in standard deviations, at its scale). A small flat template (a logo's badge) correlates 0.4-0.5 with any
     busy footage, while a sticker's outline over it stands out 5-10 deviations even where busy or dark footage under
     it keeps its correlation under 0.42: proposals are ranked by it, not by correlation (branch small4)."""
-    ih, iw = field.shape[:2]
-    aspect = tpl.source(model)[2]
     best = (-np.inf, -1.0, (0, 0), (0, 0))
-    for k in scales:
-        tw, th = _size(aspect, k * long_side)
-        if tw > iw or th > ih or min(tw, th) < C.SIL_MIN_TEMPLATE:
-            continue
-        f, mk = tpl.get(model, tw, th)
-        res = cv2.matchTemplate(field, f, cv2.TM_CCORR_NORMED, mask=mk)
+    for _, size, res in _correlations(field, tpl, model, scales, long_side):
         ok = np.isfinite(res)
+        vals = res[ok]
         res[~ok] = -1.0
         _, mx, _, loc = cv2.minMaxLoc(res)
-        vals = res[ok]
         peak = float((mx - vals.mean()) / (vals.std() + 1e-6)) if vals.size > 1 else 0.0
         if peak > best[0]:
-            best = (peak, float(mx), loc, (tw, th))
+            best = (peak, float(mx), loc, size)
     return best
 
 

@@ -53,6 +53,8 @@ OVERLAY_ONLY = {"gifsticker"}
 # art, a screen recording) rather than by a filter graph; drawn after every other clip, from a generator of their
 # own, so adding them left the others as they were; never in the holdout (sealed: its clips stay as they were)
 RENDERED = {"screenphoto"}
+# the edits a near-miss clip (or a clip showing one of indexed siblings) is made with, in turn
+NEGATIVE_FAMILIES = ("full", "sticker", "caption", "splitscreen", "mirror")
 
 
 @dataclass
@@ -561,11 +563,11 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
             clips.append(Clip(f"ff_{fam}_{k:02d}_{'+'.join(pick)}", fam, pick,
                               extra={"seed": int(rng.integers(0, 2**31))}))
     for nm, like in spec.near_misses:
-        fam = ["full", "sticker", "caption", "splitscreen", "mirror"][len(clips) % 5]
+        fam = NEGATIVE_FAMILIES[len(clips) % len(NEGATIVE_FAMILIES)]
         clips.append(Clip(f"ff_nearmiss_{nm.name}", fam, [], "near_miss", note=f"sibling of {', '.join(like)}",
                           extra={"seed": int(rng.integers(0, 2**31)), "sibling_of": like, "image": nm.name}))
     for shown, against in spec.shown_siblings:
-        fam = ["full", "sticker", "caption", "splitscreen", "mirror"][len(clips) % 5]
+        fam = NEGATIVE_FAMILIES[len(clips) % len(NEGATIVE_FAMILIES)]
         clips.append(Clip(f"ff_shownsib_{shown}", fam, [shown], note=f"shows {shown}; not {', '.join(against)}",
                           extra={"seed": int(rng.integers(0, 2**31)), "sibling_of": against}))
     n_dis = 6 if quick else 16

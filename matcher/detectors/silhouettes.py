@@ -39,6 +39,7 @@ class SilhouetteDetector:
         if not silhouette.has_sprites(ctx.index):
             return []          # nothing to search for (and no band or strips to find)
         boxes = list(ctx.boxes)
+        shapes = shape_image(ctx)
         # a crop of a sprite laid in a band of sharp picture over blurred fill: the band is its region, searched
         # again at larger scales (its edges cut the sprite, shown larger than the band; the pixel check leaves the
         # fill out), even where a rectangle proposal outlines the band already
@@ -49,11 +50,10 @@ class SilhouetteDetector:
         # proposed by its own shape
         if not any(h.score >= C.SIL_PROPOSE_SKIP for hits in ctx.found.values() for h in hits):
             bands += [b for b in ctx.strips if b != ctx.band]
-            boxes += silhouette.sprite_proposals(shape_image(ctx), ctx.index, exclude=ctx.boxes)
+            boxes += silhouette.sprite_proposals(shapes, ctx.index, exclude=ctx.boxes)
         # a sprite and its mirror are two models of one reference: its better hit of the two (one per reference,
         # and the one whose orientation the sibling check then judges)
         best: dict[int, FrameHit] = {}
-        shapes = shape_image(ctx)
         for h, _ in (hits_on(ctx.g, boxes, ctx.index, ctx.t, colour=shapes)
                      + hits_on(ctx.g, bands, ctx.index, ctx.t, cut=True, colour=shapes)):
             if h.reference not in best or h.score > best[h.reference].score:
