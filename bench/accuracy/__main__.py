@@ -1,5 +1,6 @@
-"""`python -m bench.accuracy [--quick] [--pipeline synth|ffmpeg|all] [--set main|dev2|spritedev|sibdev|holdout |
---holdout [--reveal] | --dev2 | --sprite-dev | --sibling-dev | --blind [--reveal]] [--jobs N] [--no-baselines]`: build the labelled sets of
+"""`python -m bench.accuracy [--quick] [--pipeline synth|ffmpeg|all] [--set main|dev2|dev3|spritedev|sibdev|holdout |
+--holdout [--reveal] | --dev2 | --dev3 | --sprite-dev | --sibling-dev | --blind [--reveal] [--blind-seed N]] [--jobs N]
+[--no-baselines]`: build the labelled sets of
 each edit pipeline, run the matcher (the same scan_video that `mamoru scan` runs, through its public API only) and
 the two baselines, print the issue's figures per pipeline.
 
@@ -43,6 +44,7 @@ def set_folder(pipeline: str, set_name: str, quick: bool) -> Path:
         return OUT / f"ffmpeg-{size}"
     if set_name == HOLDOUT:
         return OUT / f"ffmpeg-holdout-s{SETS[set_name].seed}-{size}"
+    # dev3's clips are those of ffmpeg-holdout-s1207011-*, when it was the holdout: that folder can be renamed to this
     return OUT / f"ffmpeg-{set_name}-{size}"
 
 
@@ -139,6 +141,10 @@ def main(argv: list[str] | None = None) -> None:
     which.add_argument("--dev2", action="store_const", const="dev2", dest="set_name",
                        help="= --set dev2: the first holdout, read at three stops and now a development set, "
                             "into bench/out/accuracy/ffmpeg-dev2-*")
+    which.add_argument("--dev3", action="store_const", const="dev3", dest="set_name",
+                       help="= --set dev3: the second holdout (seed 1207011; its aggregates were read three times), "
+                            "now a development set, into bench/out/accuracy/ffmpeg-dev3-* (the clips of "
+                            "ffmpeg-holdout-s1207011-*: that folder may be renamed to it)")
     which.add_argument("--blind", action="store_const", const=BLIND, dest="set_name",
                        help="the blind set: a third pipeline (OpenCV/NumPy compositing, PyAV encoding, its own drawn "
                             "references) written without reading the matcher or the other pipelines, into "

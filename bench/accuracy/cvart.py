@@ -1,7 +1,9 @@
 """References of the blind pipeline (`bench.accuracy.cv_set`), drawn with OpenCV primitives and NumPy (and Pillow
 for the Noto Sans CJK text): cel-shaded character busts, game item cards of one layout, Japanese title logos,
 landscape key visuals, and collages of skimage's lfw_subset non-face crops. Every drawing is a pure function of
-its arguments (seeded), so a reference and its siblings can be drawn again anywhere.
+its arguments (seeded), so a reference and its siblings can be drawn again anywhere. The second blind set
+(2026-12-07) draws from entries added after the first's (characters from CAST2, items 16-29, titles 10-19 in styles
+5-9, palettes 8-15); the first set's drawings are as they were (tests/bench/test_blind_set.py pins them).
 
 Written without reading the matcher, the other pipelines' generators or their art (see cv_set's docstring)."""
 
@@ -94,11 +96,25 @@ OUTFITS = [(180, 60, 40), (50, 50, 190), (60, 150, 50), (40, 170, 230), (140, 60
 BG = [(235, 220, 245), (205, 240, 250), (240, 230, 200), (210, 250, 215), (250, 215, 215), (230, 230, 230)]
 
 BUST_SIZE = (720, 900)   # width, height
+# Characters from CAST2 on (the second blind set's, 2026-12-07) take their hair and clothes colours from their own
+# seed rather than from HAIRS and OUTFITS, whose cycle would dress character c + 10 in character c's colours.
+# Characters below it are drawn as they were.
+CAST2 = 20
+
+
+def _cast2_colour(char: int, part: int) -> tuple[int, int, int]:
+    """A saturated BGR colour for a second-cast character's hair (part 0) or outfit k (part 1 + k)."""
+    import colorsys
+
+    r = np.random.default_rng([7900, char, part])
+    red, green, blue = colorsys.hsv_to_rgb(r.uniform(0, 1), r.uniform(0.45, 0.9), r.uniform(0.35, 0.95))
+    return int(blue * 255), int(green * 255), int(red * 255)
 
 
 def character_traits(char: int) -> dict:
     r = np.random.default_rng(7100 + char)
-    return {"skin": SKINS[r.integers(len(SKINS))], "hair": HAIRS[char % len(HAIRS)],
+    hair = HAIRS[char % len(HAIRS)] if char < CAST2 else _cast2_colour(char, 0)
+    return {"skin": SKINS[r.integers(len(SKINS))], "hair": hair,
             "eye": EYES[r.integers(len(EYES))], "style": int(r.integers(4)), "accessory": int(r.integers(4)),
             "bg": BG[r.integers(len(BG))], "pattern": int(r.integers(3)), "face_w": int(r.integers(150, 180)),
             "eye_gap": int(r.integers(66, 84)), "collar": int(r.integers(2))}
@@ -127,7 +143,7 @@ def bust(char: int, outfit: int = 0, expression: int = 0) -> np.ndarray:
     cx, cy, fw = W // 2, 430, t["face_w"]
     fh = int(fw * 1.1)
     hair, skin = t["hair"], t["skin"]
-    cloth = OUTFITS[(char * 3 + outfit * 7) % len(OUTFITS)]
+    cloth = OUTFITS[(char * 3 + outfit * 7) % len(OUTFITS)] if char < CAST2 else _cast2_colour(char, 1 + outfit)
     # hair behind the head
     back = _mask(img.shape, lambda m: (
         cv2.ellipse(m, (cx, cy - 20), (fw + 45, fh + 40), 0, 0, 360, 255, -1),
@@ -251,7 +267,11 @@ def bust(char: int, outfit: int = 0, expression: int = 0) -> np.ndarray:
 ITEMS = [("炎の剣", "sword"), ("氷の盾", "shield"), ("癒しの薬", "potion"), ("雷の弓", "bow"), ("星の杖", "staff"),
          ("影の短剣", "dagger"), ("月の指輪", "ring"), ("大地の斧", "axe"), ("光の冠", "crown"), ("海の宝珠", "orb"),
          ("夢の鍵", "key"), ("風の羽", "feather"), ("毒の薬", "potion"), ("鋼の盾", "shield"), ("闇の杖", "staff"),
-         ("竜の剣", "sword")]
+         ("竜の剣", "sword"),
+         # items 16-29: the second blind set's (2026-12-07)
+         ("疾風の短剣", "dagger"), ("紅玉の指輪", "ring"), ("森の弓", "bow"), ("王者の冠", "crown"), ("水晶の杖", "staff"),
+         ("太陽の盾", "shield"), ("翡翠の宝珠", "orb"), ("古城の鍵", "key"), ("鳳凰の羽", "feather"), ("巨人の斧", "axe"),
+         ("蒼天の剣", "sword"), ("妖精の薬", "potion"), ("狩人の弓", "bow"), ("銀の指輪", "ring")]
 ELEMENTS = [(40, 60, 220), (230, 180, 60), (80, 200, 80), (40, 200, 240), (200, 80, 170), (120, 120, 120)]
 RARITY = [((60, 190, 240), 5), ((200, 200, 210), 4), ((200, 90, 160), 4), ((60, 120, 190), 3)]
 CARD_SIZE = (600, 840)
@@ -383,9 +403,21 @@ def item_card(item: int, rarity: int | None = None, element: int | None = None) 
 TITLES = [("星の守護者", "STAR GUARDIAN"), ("夜明けのメロディ", "MELODY OF DAWN"), ("鋼鉄の翼", "STEEL WINGS"),
           ("魔法少女ルナ", "MAGICAL GIRL LUNA"), ("炎の剣士", "BLADE OF FLAME"), ("海辺の約束", "PROMISE BY THE SEA"),
           ("桜色の放課後", "SAKURA AFTER SCHOOL"), ("時空探偵", "TIME DETECTIVE"), ("銀河鉄道の夢", "GALAXY RAIL DREAM"),
-          ("雲の上の王国", "KINGDOM ABOVE CLOUDS")]
+          ("雲の上の王国", "KINGDOM ABOVE CLOUDS"),
+          # titles 10-19: the second blind set's (2026-12-07), in styles 5-9
+          ("紅の旅団", "THE CRIMSON BRIGADE"), ("星屑のワルツ", "STARDUST WALTZ"), ("硝子の王冠", "THE GLASS CROWN"),
+          ("春風の便り", "LETTERS ON THE SPRING WIND"), ("黄昏の騎士団", "KNIGHTS OF DUSK"), ("深海の歌", "SONG OF THE DEEP SEA"),
+          ("迷子の魔王", "THE LOST DEMON KING"), ("花火の夜に", "ON THE NIGHT OF FIREWORKS"),
+          ("白夜の探検隊", "WHITE NIGHT EXPEDITION"), ("猫と魔法の街", "CITY OF CATS AND MAGIC")]
 LOGO_FILLS = [((40, 200, 255), (20, 80, 230)), ((255, 220, 120), (200, 80, 40)), ((230, 230, 240), (120, 120, 150)),
-              ((230, 150, 255), (150, 40, 200)), ((80, 160, 255), (30, 30, 200))]
+              ((230, 150, 255), (150, 40, 200)), ((80, 160, 255), (30, 30, 200)),
+              # styles 5-9 (the second blind set's)
+              ((120, 255, 200), (40, 160, 60)), ((200, 200, 255), (60, 60, 220)), ((255, 240, 200), (200, 120, 20)),
+              ((180, 240, 255), (0, 140, 255)), ((255, 200, 255), (180, 60, 120))]
+LOGO_BACKDROPS = [(250, 245, 240), (40, 30, 30), (245, 235, 250), (60, 40, 30), (235, 250, 250),
+                  (230, 245, 230), (30, 30, 50), (250, 240, 230), (50, 40, 60), (245, 235, 245)]
+LIGHT_INK = {1, 3, 6, 8}       # styles on a dark backdrop: a light outline and subtitle
+FIRST_STYLES = 5               # a title's default style is title % FIRST_STYLES (styles 5-9 are asked for by number)
 LOGO_SIZE = (1000, 500)
 
 
@@ -393,11 +425,11 @@ def title_logo(title: int, style: int | None = None) -> np.ndarray:
     """A title logo (BGR, 1000 x 500): a gradient-filled Japanese title with a heavy outline over an emblem,
     a Latin subtitle, on a flat backdrop. style (default title % 5) picks colours and emblem."""
     jp, en = TITLES[title]
-    style = title % len(LOGO_FILLS) if style is None else style
+    style = title % FIRST_STYLES if style is None else style
     top, bottom = LOGO_FILLS[style]
     W, H = LOGO_SIZE
     img = np.zeros((H, W, 3), np.uint8)
-    img[:] = [(250, 245, 240), (40, 30, 30), (245, 235, 250), (60, 40, 30), (235, 250, 250)][style]
+    img[:] = LOGO_BACKDROPS[style]
     cx, cy = W // 2, H // 2 - 20
     emblem = style % 3
     ec = _shade(bottom, 0.8)
@@ -427,11 +459,11 @@ def title_logo(title: int, style: int | None = None) -> np.ndarray:
     x0, y0 = x - 12, y - 12
     big = np.zeros((h + 24, w + 24, 4), np.uint8)
     big[12:12 + h, 12:12 + w, 3] = outline
-    big[..., :3] = BLACK if style != 1 and style != 3 else (250, 250, 250)
+    big[..., :3] = BLACK if style not in LIGHT_INK else (250, 250, 250)
     blend(img, big, x0 + 6, y0 + 8, 0.5)
     blend(img, big, x0, y0)
     blend(img, np.dstack([fill, a]), x, y)
-    sub = text_layer(en, 40, _shade(bottom, 0.7) if style not in (1, 3) else (230, 230, 230), bold=False)
+    sub = text_layer(en, 40, _shade(bottom, 0.7) if style not in LIGHT_INK else (230, 230, 230), bold=False)
     blend(img, sub, cx - sub.shape[1] // 2, cy + h // 2 + 40)
     return img
 
@@ -447,6 +479,15 @@ PALETTES = [  # sky top, sky bottom, far hills, near hills, sun
     ((130, 60, 110), (150, 170, 250), (160, 120, 170), (80, 60, 90), (210, 220, 255)),
     ((40, 30, 20), (120, 80, 60), (70, 60, 50), (30, 25, 20), (200, 220, 240)),
     ((160, 120, 60), (220, 200, 140), (130, 150, 120), (60, 90, 60), (180, 240, 255)),
+    # palettes 8-15: the second blind set's (2026-12-07)
+    ((140, 90, 20), (230, 200, 120), (150, 130, 90), (60, 90, 40), (210, 250, 255)),
+    ((70, 30, 80), (160, 120, 240), (120, 80, 140), (60, 40, 70), (190, 220, 255)),
+    ((30, 60, 90), (80, 160, 230), (80, 100, 120), (40, 50, 60), (150, 220, 255)),
+    ((110, 100, 20), (200, 220, 160), (140, 160, 110), (70, 100, 50), (220, 255, 250)),
+    ((100, 40, 60), (220, 150, 170), (150, 100, 130), (70, 50, 60), (240, 220, 255)),
+    ((20, 20, 30), (70, 60, 110), (50, 40, 60), (20, 20, 25), (180, 200, 230)),
+    ((150, 140, 100), (240, 230, 210), (170, 170, 150), (100, 120, 90), (230, 240, 255)),
+    ((60, 90, 130), (120, 190, 250), (90, 120, 150), (40, 60, 80), (170, 230, 255)),
 ]
 KV_SIZE = (1280, 720)
 

@@ -9,17 +9,20 @@ stills of generated films, and photos.
 It shares no code with the matcher (nor with `bench.synth`, which the matcher's tests are made with):
 references are drawn by `bench.accuracy.artgen` with Pillow, and every clip is one `ffmpeg` process.
 
-Five disjoint sets (`SETS`; `tests/bench/test_accuracy_sets.py` checks they share no seed, deck, character,
-logo, film, photo or footage picture):
+Six disjoint sets (`SETS`; `tests/bench/test_accuracy_sets.py` checks they share no seed, deck, character,
+logo, film, bust, card layout, title style, palette, photo or footage picture):
 - "main": what anyone tuning looks at;
 - "dev2": the first holdout (2026-12-06), read at three stops (its misses were printed by name), so now a
   development set (`--dev2`);
+- "dev3": the second holdout (seed 1207011, 2026-12-07), whose aggregates were read three times; a development
+  set since the third holdout replaced it (`--dev3`), its clips as they were;
 - "spritedev" (`--sprite-dev`): walk-cycle frames only, of characters no other set shows;
 - "sibdev" (`--sibling-dev`): look-alike families drawn by `bench.accuracy.sibart` (character busts in other
   outfits and expressions, item cards of one layout, title logos of one style, key visuals of one palette),
   with near-misses whose sibling is indexed but which are not;
-- "holdout" (`HOLDOUT`, since 2026-12-07): built only by `python -m bench.accuracy --holdout`, which prints
-  its aggregate figures and never a clip's name (`bench.accuracy.report`): the part tuning never reads.
+- "holdout" (`HOLDOUT`, the third, seed 1207505): built only by `python -m bench.accuracy --holdout`, which prints
+  its aggregate figures and never a clip's name (`bench.accuracy.report`): the part tuning never reads. Besides
+  artgen's kinds it holds sibart's look-alike kinds, drawn from material sibdev does not show.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
+import pywt
 import skimage
 from PIL import Image, ImageFilter
 
@@ -40,6 +44,7 @@ from bench.accuracy.labels import Clip
 
 SK = Path(skimage.__file__).parent / "data"
 MPL = Path(matplotlib.__file__).parent / "mpl-data" / "sample_data"
+PYWT = Path(pywt.__file__).parent / "data"       # PyWavelets' sample data (PyWavelets is ImageHash's dependency)
 W, H, FPS, SECONDS = 720, 1280, 15, 4.0
 
 FAMILIES = ["full", "greenscreen", "splitscreen", "duet", "stitch", "sticker", "zoompunch", "speedramp",
@@ -51,7 +56,8 @@ LANDSCAPE_ONLY = {"centrecrop", "reupload"}
 OVERLAY_ONLY = {"gifsticker"}
 # families rendered frame by frame in Python (bench.accuracy.screen_photo: a phone filming a screen that shows the
 # art, a screen recording) rather than by a filter graph; drawn after every other clip, from a generator of their
-# own, so adding them left the others as they were; never in the holdout (sealed: its clips stay as they were)
+# own, so adding them left the others as they were; never in a set whose SetSpec says so (dev3, sealed when they
+# were added: its clips stay as they were)
 RENDERED = {"screenphoto"}
 # the edits a near-miss clip (or a clip showing one of indexed siblings) is made with, in turn
 NEGATIVE_FAMILIES = ("full", "sticker", "caption", "splitscreen", "mirror")
@@ -74,6 +80,9 @@ class SetSpec:
     # positive clips that show one indexed reference whose sibling(s) are indexed too: shown -> those siblings,
     # which must not be flagged (`metrics`: "indexed siblings of a shown reference")
     shown_siblings: list[tuple[str, list[str]]] = field(default_factory=list)
+    rendered: bool = True      # whether the set has the RENDERED families' clips
+    # the name the set had before (its manifests in old folders carry it with the same seed)
+    former_name: str | None = None
 
 
 def _cards(deck: int, cards: list[str], four_colour: bool = False) -> list[RefSpec]:
@@ -136,6 +145,51 @@ def _sibling_set() -> SetSpec:
                    footage=["hubble_deep_field.jpg", "gravel.png", "camera.png", "clock_motion.png", "@topobathy.npz"])
 
 
+def _holdout_set() -> SetSpec:
+    """The third holdout: material no other set and no test draws. artgen's deck 4 (decks 0-3: main, dev2, dev3,
+    tests/matcher) with ranks and suits no set shows, walk-cycle character 14 (0, 1, 2-5, 12 are other sets', 6-9
+    tests/matcher's; frames of 13-25 differ from theirs in 5-10 % of the pixels, 14's in at least 8.8 %), logos 9-11,
+    films 6-7; sibart's characters 4-7 (sibdev: 0-3), card layout 1 with items 6-11 (sibdev: layout 0, items 0-5),
+    title style 1 with titles 6-11 (sibdev: style 0, titles 0-5), palettes 2 and 3 (sibdev: 0, 1); PyWavelets'
+    two photographs; footage rendered from real data no other set reads (`_chart`). Near-misses of every kind
+    (another card of the deck, another frame of the walk, another shot of the film, another outfit or expression,
+    another card of the layout and '+1' cards, other titles of the style, other places of the palette), and clips
+    showing an indexed reference whose indexed sibling must not be flagged."""
+    cards = {c: _cards(4, [c])[0] for c in ("5H", "JC", "9D", "QD", "3C", "9H")}   # ranks and suits no set shows
+    frames = {k: _frames(14, [k])[0] for k in (0, 2, 4)}
+    stills = {(f, k): _stills(f, [k])[0] for f, k in ((6, 0), (6, 1), (7, 0))}
+    b = {(c, o): _bust(c, o) for c, o in [(4, 0), (4, 1), (5, 0), (5, 1), (6, 0), (7, 0)]}
+    items = {i: _itemcard(i, 1) for i in (6, 7, 8, 9)}
+    titles = {t: _title(t, 1) for t in (6, 8, 9)}
+    scenes = {(p, k): _scene(k, p) for p, k in [(2, 0), (2, 1), (3, 0)]}
+    refs = (list(cards.values()) + list(frames.values()) + [RefSpec(f"logo{i}", "logo", ("logo", i)) for i in (9, 10, 11)]
+            + list(stills.values()) + _photos(["pywt_ascent", "pywt_aero"]) + list(b.values()) + list(items.values())
+            + list(titles.values()) + list(scenes.values()))
+    name = lambda *rs: [r.name for r in rs]  # noqa: E731
+    near = [
+        (_cards(4, ["4H"])[0], name(cards["5H"])), (_cards(4, ["5D"])[0], name(cards["5H"])),
+        (_cards(4, ["JS"])[0], name(cards["JC"])), (_cards(4, ["10D"])[0], name(cards["9D"])),
+        (_cards(4, ["3S"])[0], name(cards["3C"])), (_cards(4, ["3C"], four_colour=True)[0], name(cards["3C"])),
+        (_frames(14, [1])[0], name(frames[0])), (_frames(14, [6])[0], name(frames[2])),
+        (_stills(6, [2])[0], name(stills[6, 0])), (_stills(7, [1])[0], name(stills[7, 0])),
+        (_bust(4, 2), name(b[4, 0], b[4, 1])), (_bust(5, 3), name(b[5, 0], b[5, 1])),     # other outfit colours
+        (_bust(6, 1), name(b[6, 0])), (_bust(7, 2), name(b[7, 0])),
+        (_bust(4, 0, 2), name(b[4, 0])), (_bust(5, 1, 3), name(b[5, 1])),                 # other expressions
+        (_bust(6, 0, 4), name(b[6, 0])), (_bust(7, 0, 1), name(b[7, 0])),
+        (_itemcard(10, 1), name(*items.values())), (_itemcard(11, 1), name(*items.values())),   # other cards
+        (_itemcard(18, 1), name(items[6])), (_itemcard(19, 1), name(items[7])),           # '+1' cards: same art
+        (_title(7, 1), name(*titles.values())), (_title(10, 1), name(*titles.values())),
+        (_title(11, 1), name(*titles.values())),
+        (_scene(2, 2), name(scenes[2, 0], scenes[2, 1])), (_scene(3, 2), name(scenes[2, 0], scenes[2, 1])),
+        (_scene(1, 3), name(scenes[3, 0])),
+    ]
+    shown = [(cards["9H"].name, name(cards["9D"])), (frames[4].name, name(frames[0])),
+             (stills[6, 1].name, name(stills[6, 0])), (b[4, 1].name, name(b[4, 0])), (b[5, 0].name, name(b[5, 1])),
+             (items[7].name, name(items[6])), (titles[8].name, name(titles[6])), (scenes[2, 1].name, name(scenes[2, 0]))]
+    return SetSpec(seed=1_207_505, refs=refs, near_misses=near, shown_siblings=shown,
+                   footage=["msft_chart", "nino_chart", "ecg_chart", "membrane_chart", "bivariate_relief"])
+
+
 SETS = {
     "main": SetSpec(
         seed=1,
@@ -166,7 +220,7 @@ SETS = {
             (_stills(2, [2])[0], "film2_shot0"), (_stills(3, [1])[0], "film3_shot0")]],
         footage=["hubble_deep_field.jpg", "gravel.png", "camera.png", "clock_motion.png", "@topobathy.npz"],
     ),
-    # development only: characters 2-5 (main draws character 0, dev2 character 1, the holdout 12), two frames
+    # development only: characters 2-5 (main draws character 0, dev2 character 1, dev3 12, the holdout 14), two frames
     # each, and as near-misses each indexed frame's k + 4 (other lean, the other leg shaded); main's footage
     "spritedev": SetSpec(
         seed=700_001,
@@ -175,11 +229,10 @@ SETS = {
                      for c, ks in ((2, [2, 7]), (3, [0, 5]), (4, [3]), (5, [3])) for k in ks],
         footage=["grass.png", "brick.png", "motorcycle_right.png", "moon.png", "@jacksboro_fault_dem.npz"],
     ),
-    # The part tuning never reads (2026-12-07): deck 2, character 12 (tests/matcher draws 0 and 6-9; character 8,
-    # first chosen, was drawn by tests/matcher/test_cut_sprites.py before the holdout was ever built), logos 6-8,
-    # films 4-5, photos and footage no other set shows; `python -m bench.accuracy --holdout` prints its
-    # aggregate figures only (bench.accuracy.report)
-    "holdout": SetSpec(
+    # The second holdout (2026-12-07), whose aggregates were read three times (aggregates only): a development
+    # set since the third holdout, unchanged (the same seed, references and clips; no RENDERED family, as when it was
+    # sealed): deck 2, character 12, logos 6-8, films 4-5, photos and footage no other set shows
+    "dev3": SetSpec(
         seed=1_207_011,
         refs=(_cards(2, ["6D", "QS", "8C", "AH", "10H", "2S"]) + _frames(12, [2, 5, 7])
               + [RefSpec(f"logo{i}", "logo", ("logo", i)) for i in (6, 7, 8)]
@@ -192,9 +245,12 @@ SETS = {
             (_frames(12, [6])[0], "sprite12_f2"), (_frames(12, [1])[0], "sprite12_f5"),
             (_stills(4, [2])[0], "film4_shot0"), (_stills(5, [1])[0], "film5_shot0")]],
         footage=["ihc.png", "motorcycle_disp.npz", "text.png", "page.png", "cell.png"],
+        rendered=False, former_name="holdout",
     ),
     # development only (2026-12-07): the sibling kinds of the blind set's description, drawn by bench.accuracy.sibart
     "sibdev": _sibling_set(),
+    # The part tuning never reads (the third holdout, 2026-12-07): see _holdout_set
+    "holdout": _holdout_set(),
 }
 SPRITE_DEV = "spritedev"
 SIBLING_DEV = "sibdev"
@@ -223,13 +279,88 @@ def _mri_slice(path: Path) -> Image.Image:
     return Image.fromarray(grey.astype(np.uint8)).convert("RGB").resize((512, 512), Image.BICUBIC)
 
 
-# pictures derived from a shipped file that is no picture itself: name -> (file as _source_path reads it, how)
-DERIVED = {"lfw_faces": ("lfw_subset.npy", _face_mosaic), "mri_s1045": ("@s1045.ima.gz", _mri_slice)}
+def _pywt_photo(path: Path) -> Image.Image:
+    """One of PyWavelets' 512 x 512 8-bit grey photographs (ascent: people on an outdoor staircase; aero: an aerial
+    view of fields, a river and a road), as RGB."""
+    with np.load(path) as z:
+        return Image.fromarray(z["data"].astype(np.uint8)).convert("RGB")
+
+
+def _chart(path: Path) -> Image.Image:
+    """Footage of real data as a screen shows it (1200 x 800, Matplotlib): Microsoft's daily prices of 2003 as
+    candles over volume bars (msft.csv), the Nino 3 sea-surface temperature anomaly of 1950-2016 as warming stripes
+    under its curve (sst_nino3.npz), an ECG on a monitor's grid (ecg.npz), a membrane recording (membrane.dat), a
+    bivariate density as a hill-shaded relief with contours (bivariate_normal.npy)."""
+    import matplotlib.pyplot as plt
+    from matplotlib import colormaps
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import LightSource
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(12, 8), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(111)
+    if path.name == "msft.csv":
+        rows = [ln.split(",") for ln in path.read_text().splitlines()[1:] if ln.strip()][::-1]
+        o, h, lo, c, v = (np.array([float(r[k]) for r in rows]) for k in (1, 2, 3, 4, 5))
+        x = np.arange(len(rows))
+        up = c >= o
+        fig.set_facecolor("#111418")
+        ax.set_facecolor("#111418")
+        ax.vlines(x, lo, h, color=np.where(up, "#26a69a", "#ef5350"), lw=1.5)
+        ax.bar(x, np.abs(c - o) + 0.02, bottom=np.minimum(o, c), color=np.where(up, "#26a69a", "#ef5350"), width=0.7)
+        vol = ax.twinx()
+        vol.bar(x, v, color="#5c6bc0", alpha=0.35, width=0.8)
+        vol.set_ylim(0, v.max() * 4)
+        ax.set_title("MSFT 2003", color="white")
+        ax.tick_params(colors="#b0b8c0")
+    elif path.name == "sst_nino3.npz":
+        with np.load(path) as z:
+            d = z["data"]
+        anom = d[:, 5]
+        ax.imshow(anom[None, :], aspect="auto", cmap="RdBu_r", extent=(0, len(anom), anom.min(), anom.max()),
+                  vmin=-2.5, vmax=2.5)
+        ax.plot(np.arange(len(anom)), anom, color="black", lw=1.2)
+        ax.set_title("Nino 3 SST anomaly")
+    elif path.name == "ecg.npz":
+        with np.load(path) as z:
+            ecg = z["data"]
+        fig.set_facecolor("black")
+        ax.set_facecolor("#001a0d")
+        ax.plot(np.tile(ecg, 3), color="#39ff6a", lw=1.6)
+        ax.grid(True, color="#0a5f2a", lw=0.6)
+        ax.tick_params(colors="#39ff6a")
+    elif path.name == "membrane.dat":
+        m = np.fromfile(path, dtype="<f4")
+        ax.plot(m, color="tab:purple", lw=0.6)
+        ax.fill_between(np.arange(len(m)), m, m.min(), color="tab:purple", alpha=0.15)
+        ax.grid(True, alpha=0.5)
+        ax.set_title("membrane potential")
+    else:
+        z = np.load(path).astype(float)
+        rgb = LightSource(azdeg=315, altdeg=35).shade(z, cmap=colormaps["terrain"], blend_mode="soft", vert_exag=50)
+        ax.imshow(rgb, extent=(0, 1, 0, 1), interpolation="bicubic")
+        ax.contour(np.flipud(z), levels=12, colors="k", linewidths=0.7, extent=(0, 1, 0, 1))
+    plt.close("all")
+    fig.canvas.draw()
+    return Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
+
+
+# pictures derived from a shipped file that is no picture itself (or that is kept in an array): name -> (file as
+# _source_path reads it, how)
+DERIVED = {"lfw_faces": ("lfw_subset.npy", _face_mosaic), "mri_s1045": ("@s1045.ima.gz", _mri_slice),
+           "pywt_ascent": ("~ascent.npz", _pywt_photo), "pywt_aero": ("~aero.npz", _pywt_photo),
+           "msft_chart": ("@msft.csv", _chart), "nino_chart": ("~sst_nino3.npz", _chart),
+           "ecg_chart": ("~ecg.npz", _chart), "membrane_chart": ("@membrane.dat", _chart),
+           "bivariate_relief": ("@axes_grid/bivariate_normal.npy", _chart)}
 
 
 def _source_path(name: str) -> Path:
-    """'x.png' is in scikit-image's data, '@x' in Matplotlib's sample data; a DERIVED name, its file."""
+    """'x.png' is in scikit-image's data, '@x' in Matplotlib's sample data, '~x' in PyWavelets' data; a DERIVED
+    name, its file."""
     name = DERIVED[name][0] if name in DERIVED else name
+    if name.startswith("~"):
+        return PYWT / name[1:]
     return MPL / name[1:] if name.startswith("@") else SK / name
 
 
@@ -501,7 +632,8 @@ def _refuse_other_set(out: Path, set_name: str, seed: int) -> None:
     except FileNotFoundError:
         return
     old_seed = old.get("seed", None if set_name == HOLDOUT else seed)
-    if old.get("set", "main") != set_name or old_seed != seed:
+    names = {set_name, SETS[set_name].former_name} - {None}     # dev3's folders of when it was the holdout
+    if old.get("set", "main") not in names or old_seed != seed:
         raise SystemExit(f"bench.accuracy: {out} holds the clips of another set ({old.get('set')}, seed "
                          f"{old.get('seed', 'not recorded')}), not of {set_name} (seed {seed}): use another folder")
 
@@ -510,14 +642,15 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
           families: frozenset[str] | None = None, set_name: str | None = None) -> dict:
     """Generate the set's references, clips and manifest.json under `out` (clips that exist are kept).
 
-    holdout: the held-out set (`HOLDOUT`: its own seed, deck, character, logos, films, photos and footage);
-    only `python -m bench.accuracy --holdout` passes it.
+    holdout: the held-out set (`HOLDOUT`: its own seed, deck, character, logos, films, sibling material, photos
+    and footage); only `python -m bench.accuracy --holdout` passes it.
     families: keep only these families' positive clips (near-misses and distractors are always kept); the
     clips kept are the same clips, with the same seeds, as in the whole set.
-    set_name: another set of `SETS` (dev2, the sprite development set); a family with no reference of its
+    set_name: another set of `SETS` (dev2, dev3, the sprite development set); a family with no reference of its
     kind in the set (landscape crops of a set of sprites) has no clips there.
     A folder that holds another set's manifest (another name, or another seed) is refused: its clips would
-    be kept and scored as this set's."""
+    be kept and scored as this set's. A folder of dev3 from when it was the holdout (its name then, its seed) is
+    dev3's: the clips are the same."""
     set_name = set_name or (HOLDOUT if holdout else "main")
     spec = SETS[set_name]
     if not shutil.which("ffmpeg"):
@@ -586,7 +719,7 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
                               extra={"seed": int(orng.integers(0, 2**31))}))
     srng = np.random.default_rng([spec.seed, 2])
     for fam in FAMILIES:
-        if fam not in RENDERED or set_name == HOLDOUT:
+        if fam not in RENDERED or not spec.rendered:
             continue
         for k in range(per_family):
             kind = kinds[k % len(kinds)]

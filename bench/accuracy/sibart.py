@@ -1,5 +1,6 @@
-"""Families of look-alike pictures for the sibling development set ("sibdev" in `bench.accuracy.ffmpeg_set`):
-pictures that share everything but one detail, as a franchise's art does.
+"""Families of look-alike pictures for the sibling development set ("sibdev" in `bench.accuracy.ffmpeg_set`) and,
+from other characters, layouts, styles and palettes, for the ffmpeg holdout: pictures that share everything but
+one detail, as a franchise's art does.
 
 - `bust`: a flat, cel-shaded character bust (head, hair, eyes, mouth, outfit, dark outline) over a plain
   backdrop; one character in several outfit colours (only the garment recoloured) and expressions (only
@@ -530,7 +531,10 @@ TITLE_SIZE = (1000, 500)
 TITLES = [("星降る王国", "KINGDOM OF FALLING STARS"), ("蒼の剣士", "THE AZURE SWORDSMAN"),
           ("夢幻の旅路", "A JOURNEY THROUGH DREAMS"), ("紅蓮の魔女", "WITCH OF THE CRIMSON FLAME"),
           ("月影の約束", "PROMISE UNDER THE MOON"), ("風の詩", "SONG OF THE WIND"),
-          ("時計塔の少女", "THE GIRL IN THE CLOCK TOWER"), ("白銀の翼", "SILVER WINGS")]
+          ("時計塔の少女", "THE GIRL IN THE CLOCK TOWER"), ("白銀の翼", "SILVER WINGS"),
+          # titles 8-11 (2026-12-07, for the third ffmpeg holdout; titles 0-7 keep their words)
+          ("虹色の迷宮", "THE RAINBOW LABYRINTH"), ("砂漠の歌姫", "DIVA OF THE DESERT"),
+          ("氷河の守り人", "KEEPER OF THE GLACIER"), ("宵闇の図書館", "THE TWILIGHT LIBRARY")]
 
 
 def _title_style(style: int) -> dict:
