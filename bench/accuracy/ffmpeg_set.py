@@ -170,7 +170,7 @@ def _holdout_set() -> SetSpec:
         (_cards(4, ["4H"])[0], name(cards["5H"])), (_cards(4, ["5D"])[0], name(cards["5H"])),
         (_cards(4, ["JS"])[0], name(cards["JC"])), (_cards(4, ["10D"])[0], name(cards["9D"])),
         (_cards(4, ["3S"])[0], name(cards["3C"])), (_cards(4, ["3C"], four_colour=True)[0], name(cards["3C"])),
-        (_frames(14, [1])[0], name(frames[0])), (_frames(14, [6])[0], name(frames[2])),
+        (_frames(14, [1])[0], name(frames[0])), (_frames(14, [3])[0], name(frames[2])),
         (_stills(6, [2])[0], name(stills[6, 0])), (_stills(7, [1])[0], name(stills[7, 0])),
         (_bust(4, 2), name(b[4, 0], b[4, 1])), (_bust(5, 3), name(b[5, 0], b[5, 1])),     # other outfit colours
         (_bust(6, 1), name(b[6, 0])), (_bust(7, 2), name(b[7, 0])),

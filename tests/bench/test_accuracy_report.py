@@ -64,7 +64,7 @@ def fake_runs(monkeypatch):
     """The CLI with the set's build and scan replaced by the fabricated table (no ffmpeg, no matcher scan)."""
     built = []
 
-    def build_set(pipeline, quick, set_name, out, families=None):
+    def build_set(pipeline, quick, set_name, out, families=None, blind_seed=None):
         built.append(set_name)
         return cli.set_folder(pipeline, set_name, quick), _manifest(set_name)
 
@@ -75,14 +75,16 @@ def fake_runs(monkeypatch):
 
 @pytest.mark.parametrize("argv,named", [(["--holdout"], False), (["--set", "holdout"], False),
                                         (["--holdout", "--reveal"], True), (["--pipeline", "ffmpeg"], True),
-                                        (["--dev2"], True), (["--set", "dev2"], True)])
+                                        (["--dev2"], True), (["--set", "dev2"], True),
+                                        (["--dev3"], True), (["--set", "dev3"], True)])
 def test_the_command_names_clips_for_every_set_but_the_holdout(fake_runs, capsys, tmp_path, argv, named):
     saved = tmp_path / "run.json"
     cli.main(argv + ["--no-baselines", "--json", str(saved)])
     out = capsys.readouterr().out + saved.read_text()
     assert all(name in out for name in SECRET) if named else not any(name in out for name in SECRET)
     assert fake_runs == [ffmpeg_set.HOLDOUT if "holdout" in argv or "--holdout" in argv
-                         else "dev2" if "dev2" in argv or "--dev2" in argv else "main"]
+                         else "dev2" if "dev2" in argv or "--dev2" in argv
+                         else "dev3" if "dev3" in argv or "--dev3" in argv else "main"]
 
 
 def test_sprite_dev_keeps_its_flag(fake_runs, capsys):
@@ -114,6 +116,9 @@ def test_each_set_has_its_own_folder_and_the_holdouts_names_its_seed():
     assert hold not in ("ffmpeg-holdout-quick", "ffmpeg-holdout-full")        # the old holdout's (dev2's) clips
     assert str(ffmpeg_set.SETS[ffmpeg_set.HOLDOUT].seed) in hold
     assert not cli.set_folder("ffmpeg", "dev2", True).name.startswith("ffmpeg-holdout")
+    # the second holdout's clips (ffmpeg-holdout-s1207011-*) are dev3's; the holdout's folder is another
+    assert cli.set_folder("ffmpeg", "dev3", False).name == "ffmpeg-dev3-full"
+    assert "s1207011" not in hold and ffmpeg_set.SETS["dev3"].seed == 1_207_011
 
 
 def test_reveal_is_for_the_holdout_only(capsys):

@@ -1,6 +1,7 @@
-"""bench.accuracy: the figures' arithmetic, the ffmpeg sets kept apart (main, dev2, spritedev and the holdout
-share no seed, drawing or picture), and the ffmpeg pipeline's filter graphs rendering real clips (short ones)
-with the ffmpeg program. Nothing here scans a clip of the holdout."""
+"""bench.accuracy: the figures' arithmetic, the ffmpeg sets kept apart (main, dev2, dev3, spritedev, sibdev and the
+holdout share no seed, drawing or picture; the holdout no file with the synth and blind sets either), the readable
+sets' plans pinned, and the ffmpeg pipeline's filter graphs rendering real clips (short ones) with the ffmpeg
+program. Nothing here scans a clip of the holdout, and nothing prints its clips."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bench.accuracy import artgen, ffmpeg_set
+from bench.accuracy import artgen, ffmpeg_set, sibart
 from bench.accuracy.metrics import average_precision, metrics, recall_at_precision
 
 
@@ -36,9 +37,11 @@ def test_sibling_near_miss_at_threshold_is_counted():
     assert m["recall_no_distractor"] == 1.0 and m["no_distractor_threshold"] == 0.2 and m["near_miss_max"] == 0.9
 
 
-def _drawn(spec, kind: str, part: int) -> set:
-    """Which deck, character, logo or film the set's references and near-misses of that kind draw."""
-    return {r.make[part] for r in spec.refs + [nm for nm, _ in spec.near_misses] if r.kind == kind}
+def _drawn(spec, kind: str, part) -> set:
+    """Which deck, character, logo, film, bust, card layout, item, title, title style or palette the set's references
+    and near-misses of that kind draw (part: the position in RefSpec.make, or a function of it)."""
+    return {part(r.make) if callable(part) else r.make[part]
+            for r in spec.refs + [nm for nm, _ in spec.near_misses] if r.kind == kind}
 
 
 def _pictures(spec) -> set:
@@ -47,7 +50,11 @@ def _pictures(spec) -> set:
         {ffmpeg_set._source_path(n) for n in spec.footage}
 
 
-DRAWN = {"deck": ("card", 3), "character": ("sprite", 2), "logo": ("logo", 1), "film": ("still", 1)}
+DRAWN = {"deck": ("card", 3), "character": ("sprite", 2), "logo": ("logo", 1), "film": ("still", 1),
+         # sibart's: a character's busts, a card layout, the item drawn (ids past the name list are '+1' cards of an
+         # item), a title's words (ids wrap round the list), a title style, a palette
+         "bust": ("bust", 1), "card layout": ("itemcard", 2), "item": ("itemcard", lambda m: m[1] % len(sibart.ITEM_NAMES)),
+         "title": ("title", lambda m: m[1] % len(sibart.TITLES)), "title style": ("title", 2), "palette": ("scene", 2)}
 
 
 @pytest.mark.parametrize("a,b", [(a, b) for a in sorted(ffmpeg_set.SETS) for b in sorted(ffmpeg_set.SETS) if a < b])
@@ -69,12 +76,40 @@ def test_the_holdout_shows_no_picture_another_set_shows(other):
 
 
 def test_the_holdouts_photos_are_no_reference_of_the_synth_set():
-    """The synth set (and the calibration fit built on its references) never showed the holdout's photos."""
-    from bench.accuracy import dataset
+    """The synth set (and the calibration fit built on its references) never showed the holdout's photos, nor its
+    footage; nor did either blind set."""
+    from bench.accuracy import cv_set, dataset
 
     synth = {r.source for r in dataset.REFS} | set(dataset.DISTRACTOR_IMAGES) | {p for _, p in dataset.NEAR_MISS.values()}
     hold = ffmpeg_set.SETS[ffmpeg_set.HOLDOUT]
-    assert not {ffmpeg_set._source_path(r.make[1]) for r in hold.refs if r.kind == "photo"} & synth
+    assert not _pictures(hold) & synth
+    assert not {str(p) for p in _pictures(hold)} & {str(p) for p in cv_set.shipped_files()}
+
+
+def test_the_holdouts_cards_show_ranks_and_suits_no_other_set_shows():
+    """Decks differ in paper, border and figures only: a rank and suit another set shows (in any deck) would be
+    nearly the same picture, so the holdout's cards (references and near-misses) are of ranks and suits of their own."""
+    cards = lambda s: {r.make[1:3] for r in s.refs + [nm for nm, _ in s.near_misses] if r.kind == "card"}  # noqa: E731
+    others = set().union(*(cards(s) for n, s in ffmpeg_set.SETS.items() if n != ffmpeg_set.HOLDOUT))
+    assert cards(ffmpeg_set.SETS[ffmpeg_set.HOLDOUT]) and not cards(ffmpeg_set.SETS[ffmpeg_set.HOLDOUT]) & others
+
+
+def test_the_holdouts_drawings_differ_from_every_other_sets():
+    """Another deck, character, logo, film, bust, layout, title or palette is another picture: every reference and
+    near-miss of the holdout differs from every drawing of the same kind and size in the other sets (in at least 5 %
+    of the pixels; a walk cycle's frames share their pose across characters, whose colours make the difference)."""
+    def arrays(specs):
+        return [(r.kind, r.name, np.asarray(ffmpeg_set.reference_image(r).convert("RGB"), np.int16))
+                for s in specs for r in s.refs + [nm for nm, _ in s.near_misses] if r.kind != "photo"]
+    mine = arrays([ffmpeg_set.SETS[ffmpeg_set.HOLDOUT]])
+    others = arrays([s for n, s in ffmpeg_set.SETS.items() if n != ffmpeg_set.HOLDOUT])
+    compared = 0
+    for kind, name, a in mine:
+        for kind2, name2, b in others:
+            if kind == kind2 and a.shape == b.shape:
+                assert (np.abs(a - b).max(axis=2) > 40).mean() > 0.05, (name, name2)
+                compared += 1
+    assert compared > 100
 
 
 def test_the_disjointness_checks_catch_a_reused_picture_or_drawing(monkeypatch):
@@ -105,6 +140,9 @@ def test_every_set_has_near_misses_of_each_kind_beside_its_references():
             assert nm.name not in names and set(like) <= names
         if name == ffmpeg_set.SIBLING_DEV:
             assert {nm.kind for nm, _ in s.near_misses} == {"bust", "itemcard", "title", "scene"}
+        elif name == ffmpeg_set.HOLDOUT:
+            assert {nm.kind for nm, _ in s.near_misses} == {"card", "sprite", "still", "bust", "itemcard", "title", "scene"}
+            assert any(nm.make[4] for nm, _ in s.near_misses if nm.kind == "card")
         elif name != ffmpeg_set.SPRITE_DEV:
             kinds = {nm.kind for nm, _ in s.near_misses}
             assert kinds == {"card", "sprite", "still"}, name
@@ -212,6 +250,50 @@ def test_dev2_is_the_first_holdout_as_it_was(tmp_path, monkeypatch):
         "e70d15a7108dc942b513c79b01908c4ce8bf241a777df7bee5274906d5b367fa"
 
 
+def test_dev3_is_the_second_holdout_as_it_was(tmp_path, monkeypatch):
+    """dev3's references and clips (quick and full) are those the holdout had until the third holdout (main at
+    3d4606c, seed 1207011), pinned, and it has no family added since (screenphoto): the clips of its old folder,
+    ffmpeg-holdout-s1207011-*, are dev3's byte for byte, and its three aggregate readings stay comparable."""
+    digest, m = _plan_digest(monkeypatch, tmp_path / "q", quick=True, set_name="dev3")
+    assert digest == "a098876a3821d4a31a5d318ae9e2e5883b8340169370d8fd2906516ca2eaa42d"
+    digest, m = _plan_digest(monkeypatch, tmp_path / "f", quick=False, set_name="dev3")
+    assert digest == "ec1b1f22d46a6c46a5e07752210fc8f8bc1ff4224e4df7792989beb8cdf8a451"
+    assert m["seed"] == 1_207_011 and not {c["family"] for c in m["clips"]} & ffmpeg_set.RENDERED
+
+
+def test_the_holdouts_plan_is_pinned_and_holds_every_family_and_kind(tmp_path, monkeypatch):
+    """The third holdout's references and clips (names, families, labels, seeds), pinned by digest only (its clip
+    list is never printed); every family of the pipeline, screenphoto's rendered clips included, and near-misses
+    and shown siblings of every kind it indexes."""
+    hold = ffmpeg_set.SETS[ffmpeg_set.HOLDOUT]
+    digest, m = _plan_digest(monkeypatch, tmp_path / "f", quick=False, holdout=True)
+    clips = m["clips"]
+    assert m["set"] == ffmpeg_set.HOLDOUT and m["seed"] == hold.seed == 1_207_505
+    positives = [c for c in clips if c["kind"] == "positive"]
+    assert {c["family"] for c in positives} == set(ffmpeg_set.FAMILIES)
+    assert sum(c["kind"] == "near_miss" for c in clips) == len(hold.near_misses) >= 25
+    shown = [c for c in positives if c["extra"].get("sibling_of")]
+    assert len(shown) == len(hold.shown_siblings) >= 8
+    kinds = {r.name: r.kind for r in hold.refs}
+    assert {kinds[c["labels"][0]] for c in shown} == {"card", "sprite", "still", "bust", "itemcard", "title", "scene"}
+    assert {kinds[lab] for c in positives for lab in c["labels"]} == set(kinds.values())
+    assert digest == "83153bc3986c3897a4131644ee8f0719538b410a0b5a622cade29198efbc531c"
+    assert _whole_plan_digest(m) == "76a2ac90a7d81fb799b3baac4133c7022bb0155f757fa2dd83ac4056f5a6558b"
+    assert _plan_digest(monkeypatch, tmp_path / "q", quick=True, holdout=True)[0] == \
+        "32e4c2a22c7404dd966937f028da30cbbdc08ac6e70f56f9a997ebe0121fd717"
+
+
+def _whole_plan_digest(manifest: dict) -> str:
+    """sha256 of every clip of a manifest (names, families, labels, kinds, seeds, screen kinds), the rendered
+    families' too: _plan_digest leaves those out, for the pins made before they came."""
+    import hashlib
+    import json
+
+    key = [(c["name"], c["family"], c["labels"], c["kind"], c["extra"]["seed"], c["extra"].get("screen"))
+           for c in manifest["clips"]]
+    return hashlib.sha256(json.dumps(key).encode()).hexdigest()
+
+
 def test_a_folder_of_another_set_is_refused(tmp_path, monkeypatch):
     """Clips already in the folder are kept: a folder holding another set's (or the old holdout's, whose
     manifest names no seed) is never built over and scored as the holdout."""
@@ -229,6 +311,14 @@ def test_a_folder_of_another_set_is_refused(tmp_path, monkeypatch):
     (old / "manifest.json").write_text(json.dumps({"pipeline": "ffmpeg", "set": "holdout", "clips": []}))
     with pytest.raises(SystemExit, match="another set"):
         ffmpeg_set.build(old, quick=True, holdout=True, log=lambda *_: None)
+    second = tmp_path / "ffmpeg-holdout-s1207011-full"   # the second holdout's folder is dev3's, not the holdout's
+    second.mkdir()
+    (second / "manifest.json").write_text(json.dumps({"pipeline": "ffmpeg", "set": "holdout", "seed": 1_207_011,
+                                                     "clips": []}))
+    with pytest.raises(SystemExit, match="another set"):
+        ffmpeg_set.build(second, quick=True, holdout=True, log=lambda *_: None)
+    assert ffmpeg_set.build(second, quick=True, set_name="dev3", families=frozenset({"full"}),
+                            log=lambda *_: None)["set"] == "dev3"
     legacy_main = tmp_path / "legacy-main"   # main's folders from before the seed was recorded stay usable
     legacy_main.mkdir()
     (legacy_main / "manifest.json").write_text(json.dumps({"pipeline": "ffmpeg", "set": "main", "clips": []}))
@@ -282,16 +372,23 @@ ARTGEN_DRAWS = {"playing_card": ("deck", 2, "deck_seed", 0), "sprite_frame": ("c
                 "logo": ("logo", 0, "seed", None), "film_still": ("film", 0, "film", None)}
 
 
+# sibart's drawing functions -> (what they draw, the argument's position, its keyword, its default)
+SIBART_DRAWS = {"bust": ("bust", 0, "char", None), "item_card": ("card layout", 1, "layout", 0),
+                "title_logo": ("title style", 1, "style", 0), "scene": ("palette", 1, "palette", 0)}
+DRAWING_MODULES = {"artgen": ARTGEN_DRAWS, "sibart": SIBART_DRAWS}
+
+
 # tests/matcher/conftest.py's helpers that draw walk cycles -> the positions of the characters they draw
 HELPER_DRAWS = {"walk_cycle_index": [("character", 1), ("character", 3)], "sprite_on": [("character", 1)]}
 
 
 def _drawn_by_tests(root: Path) -> dict[str, set]:
-    """Which decks, characters, logos and films the test modules under ROOT draw with bench.accuracy.artgen (calls
-    `artgen.X(...)`, their arguments as literals or module-level integer names such as `CHAR, OTHER = 8, 9`)."""
+    """Which decks, characters, logos and films (bench.accuracy.artgen), busts, card layouts, title styles and palettes
+    (bench.accuracy.sibart) the test modules under ROOT draw (calls `artgen.X(...)` or `sibart.X(...)`, their
+    arguments as literals or module-level integer names such as `CHAR, OTHER = 8, 9`)."""
     import ast
 
-    drawn: dict[str, set] = {part: set() for part, *_ in ARTGEN_DRAWS.values()}
+    drawn: dict[str, set] = {part: set() for table in DRAWING_MODULES.values() for part, *_ in table.values()}
     for path in root.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names: dict[str, object] = {}
@@ -309,8 +406,8 @@ def _drawn_by_tests(root: Path) -> dict[str, set]:
             if isinstance(node.func, ast.Name) and node.func.id in HELPER_DRAWS:  # tests/matcher/conftest.py's helpers
                 draws = [(part, pos, None, None) for part, pos in HELPER_DRAWS[node.func.id]]
             elif (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
-                  and node.func.value.id == "artgen" and node.func.attr in ARTGEN_DRAWS):
-                draws = [ARTGEN_DRAWS[node.func.attr]]
+                  and node.func.attr in DRAWING_MODULES.get(node.func.value.id, {})):
+                draws = [DRAWING_MODULES[node.func.value.id][node.func.attr]]
             else:
                 continue
             for part, pos, keyword, default in draws:
@@ -324,11 +421,25 @@ def _drawn_by_tests(root: Path) -> dict[str, set]:
 
 
 def test_no_test_draws_what_the_holdout_shows():
-    """The matcher's tests are read and tuned on: none may draw the holdout's deck, character, logos or films (the
-    first holdout character, 8, was drawn by tests/matcher/test_cut_sprites.py, so it moved to 12 before any run)."""
+    """The matcher's tests are read and tuned on: none may draw the holdout's deck, character, logos, films, busts, card
+    layout, title style or palettes (the second holdout's character, first 8, was drawn by
+    tests/matcher/test_cut_sprites.py, so it moved to 12 before any run; dev3's material may be drawn now)."""
     tests = Path(__file__).resolve().parent.parent
     by_tests = _drawn_by_tests(tests / "matcher")
     assert by_tests["character"] >= {0, 6, 7, 8, 9}  # the scan reads the tests' drawings (else this proves nothing)
     hold = ffmpeg_set.SETS[ffmpeg_set.HOLDOUT]
-    for part, (kind, i) in DRAWN.items():
+    checked = [part for part in DRAWN if part in by_tests]
+    assert len(checked) == 8
+    for part in checked:
+        kind, i = DRAWN[part]
         assert not _drawn(hold, kind, i) & by_tests[part], part
+
+
+def test_the_test_scan_sees_sibart_draws(tmp_path):
+    """The scan reads sibart's calls too (keywords, defaults, module-level names), so the check above can fail."""
+    (tmp_path / "test_x.py").write_text("from bench.accuracy import sibart\nCHAR = 5\n"
+                                        "sibart.bust(CHAR)\nsibart.item_card(3, layout=1)\nsibart.title_logo(2)\n"
+                                        "sibart.scene(0, 3)\n")
+    drawn = _drawn_by_tests(tmp_path)
+    assert (drawn["bust"], drawn["card layout"], drawn["title style"], drawn["palette"]) == ({5}, {1}, {0}, {3})
+    assert drawn["bust"] & _drawn(ffmpeg_set.SETS[ffmpeg_set.HOLDOUT], *DRAWN["bust"])

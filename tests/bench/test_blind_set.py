@@ -1,6 +1,7 @@
 """bench.accuracy's blind set (`cv_set`, the third pipeline): its plan and frames are the same on every run,
 it shares no seed or shipped file with the other sets, its near-misses are siblings outside the index, and
-`--blind` prints and keeps aggregate figures only. Nothing here scans a clip of the set; the frames rendered
+`--blind` prints and keeps aggregate figures only. The default set (seed 1207602) shows material the first
+(1207301, `--blind-seed 1207301`) did not, and the first is drawn and planned as it was. Nothing here scans a clip of the set; the frames rendered
 are a few of a few clips at a small size."""
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def fake_blind(monkeypatch):
     """The CLI with the blind set's build and scan replaced by a fabricated table (nothing generated or scanned)."""
     built = []
 
-    def build_set(pipeline, quick, set_name, out, families=None):
+    def build_set(pipeline, quick, set_name, out, families=None, blind_seed=None):
         built.append((pipeline, set_name))
         return cli.set_folder(pipeline, set_name, quick), {
             "pipeline": "cv", "set": "blind", "seed": cv_set.SEED, "refs": [],
@@ -177,3 +178,78 @@ def test_the_quick_plan_keeps_every_family_and_kind():
     quick = cv_set.plan(quick=True)
     assert {p.clip.family for p in quick if p.clip.kind == "positive"} == set(cv_set.FAMILIES)
     assert {p.clip.kind for p in quick} == {"positive", "near_miss", "distractor"} and len(quick) < len(cv_set.plan())
+
+
+def _pictures_digest(seed: int) -> str:
+    import hashlib
+
+    refs, near, fillers = cv_set.material(seed)
+    h = hashlib.sha256()
+    for a in refs + [nm for nm, _ in near] + fillers:
+        h.update(a.name.encode())
+        h.update(cv_set.draw(a).tobytes())
+    return h.hexdigest()
+
+
+def test_the_first_blind_set_is_drawn_and_planned_as_it_was():
+    """`--blind-seed 1207301` builds the first blind set (scored three times) as it was at 3d4606c: its pictures and
+    its plans (full and quick) are pinned, so its aggregates can be reproduced."""
+    assert _pictures_digest(cv_set.FIRST_SEED) == "ca9313cbd63f637a828a7becaee718930900b8b172f4d3558c56bfd5832abc82"
+    assert cv_set.plan_digest(cv_set.plan(seed=cv_set.FIRST_SEED)) == \
+        "00d814bb78db969acc7bdd3329d8f3cb0f22c5e351b65a7afdb599f91a50345d"
+    assert cv_set.plan_digest(cv_set.plan(quick=True, seed=cv_set.FIRST_SEED)) == \
+        "909b87353e6c1b43df26da199cffe667359e94472cc9dc9e0adf0100d12f24cd"
+
+
+def test_the_blind_sets_plan_is_pinned():
+    """The default blind set's plan (full and quick), pinned by digest only: a change to it is a new blind set."""
+    assert cv_set.plan_digest(cv_set.plan()) == "152426f4847a2b6b0ba6bd3e2a99f83d77581f95b3886b9a7a988edcdc9baac2"
+    assert cv_set.plan_digest(cv_set.plan(quick=True)) == \
+        "bd065c4a60258b91bbb82e0e08df94c61f5a9ba2b0f0631058641338e11a635c"
+    with pytest.raises(ValueError):
+        cv_set.material(1)
+
+
+def _what(seed: int) -> dict[str, set]:
+    """The characters, items, titles (words), palettes and lfw crops a blind set draws."""
+    refs, near, fillers = cv_set.material(seed)
+    arts = refs + [nm for nm, _ in near] + fillers
+    return {"character": {a.make[0] for a in arts if a.kind == "bust"},
+            "item": {cvart.ITEMS[a.make[0]][0] for a in arts if a.kind == "card"},
+            "title": {cvart.TITLES[a.make[0]] for a in arts if a.kind == "logo"},
+            "style": {a.make[1] if a.make[1] is not None else a.make[0] % cvart.FIRST_STYLES
+                      for a in arts if a.kind == "logo"},
+            "palette": {a.make[0] for a in arts if a.kind == "keyvisual"},
+            "crops": {k for a in arts if a.kind == "photo" for k in range(a.make[0], a.make[0] + 20)}}
+
+
+def test_the_second_blind_set_shows_material_the_first_did_not():
+    first, second = _what(cv_set.FIRST_SEED), _what(cv_set.SEED)
+    for part in first:
+        assert second[part] and not first[part] & second[part], part
+    assert min(second["character"]) >= cvart.CAST2
+
+
+def test_the_second_casts_busts_wear_colours_of_their_own():
+    """Characters 10 apart shared hair and clothes colours (HAIRS and OUTFITS cycle); the second cast's do not:
+    every new bust differs from every bust of the first set in at least a fifth of its pixels."""
+    def busts(seed):
+        refs, near, fillers = cv_set.material(seed)
+        return [cv_set.draw(a).astype(np.int16) for a in refs + [nm for nm, _ in near] + fillers if a.kind == "bust"]
+    old = busts(cv_set.FIRST_SEED)
+    for new in busts(cv_set.SEED)[::3]:
+        assert min((np.abs(new - b).max(axis=2) > 40).mean() for b in old) > 0.2
+
+
+def test_blind_seed_builds_the_first_set_in_its_own_folder(monkeypatch):
+    calls = []
+    monkeypatch.setattr(cli, "build_set", lambda pl, quick, set_name, out, families=None, blind_seed=None:
+                        calls.append((pl, blind_seed, cli.set_folder(pl, set_name, quick, blind_seed).name))
+                        or (None, {}))
+    monkeypatch.setattr(cli, "run_pipeline", lambda *a, **k: {})
+    cli.main(["--blind", "--blind-seed", "1207301", "--no-baselines"])
+    cli.main(["--blind", "--no-baselines"])
+    assert calls == [("cv", 1207301, "cv-blind-s1207301-full"), ("cv", None, f"cv-blind-s{cv_set.SEED}-full")]
+    assert cli.BLIND_SEEDS == cv_set.SEEDS and cv_set.SEEDS[-1] == cv_set.SEED
+    with pytest.raises(SystemExit):
+        cli.main(["--holdout", "--blind-seed", "1207301"])
