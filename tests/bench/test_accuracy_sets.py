@@ -250,6 +250,15 @@ def test_dev2_is_the_first_holdout_as_it_was(tmp_path, monkeypatch):
         "e70d15a7108dc942b513c79b01908c4ce8bf241a777df7bee5274906d5b367fa"
 
 
+def test_the_sprite_dev_set_is_as_it_was(tmp_path, monkeypatch):
+    """spritedev's references and clips (quick and full) as at 3d4606c, pinned: the new sealed pair changed no
+    readable set."""
+    assert _plan_digest(monkeypatch, tmp_path / "q", quick=True, set_name=ffmpeg_set.SPRITE_DEV)[0] == \
+        "1802566a8176471e4dff6d09ebc7ac27a05b897d4c5833567c0eb62462c19769"
+    assert _plan_digest(monkeypatch, tmp_path / "f", quick=False, set_name=ffmpeg_set.SPRITE_DEV)[0] == \
+        "5d817e366f451873b95c435346bb6a91b30dc952548f62040a126797239bb03a"
+
+
 def test_dev3_is_the_second_holdout_as_it_was(tmp_path, monkeypatch):
     """dev3's references and clips (quick and full) are those the holdout had until the third holdout (main at
     3d4606c, seed 1207011), pinned, and it has no family added since (screenphoto): the clips of its old folder,
