@@ -96,7 +96,7 @@ def test_the_blind_set_shares_no_seed_or_shipped_file_with_the_other_sets():
     others = {str(p) for p in others} | {str(p) for p in synth}
     mine = cv_set.shipped_files()
     assert all(p.is_file() for p in mine)
-    # lfw_subset.npy is dev3's too (the second ffmpeg holdout), for its 100 faces; the blind sets show only the other half
+    # lfw_subset.npy is dev3's too (the second ffmpeg holdout) for its 100 faces; the blind sets show the other half
     assert {str(p) for p in mine} & others <= {str(cvart.lfw_path())}
     sheets = [a for a in cv_set.REFS + [m for m, _ in cv_set.NEAR_MISSES] + cv_set.FILLERS if a.kind == "photo"]
     assert sheets and all(set(range(a.make[0], a.make[0] + 20)) <= set(cvart.LFW_NONFACE) for a in sheets)
