@@ -162,8 +162,9 @@ def _holdout_set() -> SetSpec:
     items = {i: _itemcard(i, 1) for i in (6, 7, 8, 9)}
     titles = {t: _title(t, 1) for t in (6, 8, 9)}
     scenes = {(p, k): _scene(k, p) for p, k in [(2, 0), (2, 1), (3, 0)]}
-    refs = (list(cards.values()) + list(frames.values()) + [RefSpec(f"logo{i}", "logo", ("logo", i)) for i in (9, 10, 11)]
-            + list(stills.values()) + _photos(["pywt_ascent", "pywt_aero"]) + list(b.values()) + list(items.values())
+    refs = (list(cards.values()) + list(frames.values())
+            + [RefSpec(f"logo{i}", "logo", ("logo", i)) for i in (9, 10, 11)] + list(stills.values())
+            + _photos(["pywt_ascent", "pywt_aero"]) + list(b.values()) + list(items.values())
             + list(titles.values()) + list(scenes.values()))
     name = lambda *rs: [r.name for r in rs]  # noqa: E731
     near = [
@@ -185,7 +186,8 @@ def _holdout_set() -> SetSpec:
     ]
     shown = [(cards["9H"].name, name(cards["9D"])), (frames[4].name, name(frames[0])),
              (stills[6, 1].name, name(stills[6, 0])), (b[4, 1].name, name(b[4, 0])), (b[5, 0].name, name(b[5, 1])),
-             (items[7].name, name(items[6])), (titles[8].name, name(titles[6])), (scenes[2, 1].name, name(scenes[2, 0]))]
+             (items[7].name, name(items[6])), (titles[8].name, name(titles[6])),
+             (scenes[2, 1].name, name(scenes[2, 0]))]
     return SetSpec(seed=1_207_505, refs=refs, near_misses=near, shown_siblings=shown,
                    footage=["msft_chart", "nino_chart", "ecg_chart", "membrane_chart", "bivariate_relief"])
 

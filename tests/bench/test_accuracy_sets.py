@@ -53,7 +53,8 @@ def _pictures(spec) -> set:
 DRAWN = {"deck": ("card", 3), "character": ("sprite", 2), "logo": ("logo", 1), "film": ("still", 1),
          # sibart's: a character's busts, a card layout, the item drawn (ids past the name list are '+1' cards of an
          # item), a title's words (ids wrap round the list), a title style, a palette
-         "bust": ("bust", 1), "card layout": ("itemcard", 2), "item": ("itemcard", lambda m: m[1] % len(sibart.ITEM_NAMES)),
+         "bust": ("bust", 1), "card layout": ("itemcard", 2),
+         "item": ("itemcard", lambda m: m[1] % len(sibart.ITEM_NAMES)),
          "title": ("title", lambda m: m[1] % len(sibart.TITLES)), "title style": ("title", 2), "palette": ("scene", 2)}
 
 

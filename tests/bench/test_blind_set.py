@@ -1,8 +1,8 @@
 """bench.accuracy's blind set (`cv_set`, the third pipeline): its plan and frames are the same on every run,
 it shares no seed or shipped file with the other sets, its near-misses are siblings outside the index, and
 `--blind` prints and keeps aggregate figures only. The default set (seed 1207602) shows material the first
-(1207301, `--blind-seed 1207301`) did not, and the first is drawn and planned as it was. Nothing here scans a clip of the set; the frames rendered
-are a few of a few clips at a small size."""
+(1207301, `--blind-seed 1207301`) did not, and the first is drawn and planned as it was. Nothing here scans a
+clip of the set; the frames rendered are a few of a few clips at a small size."""
 
 from __future__ import annotations
 
