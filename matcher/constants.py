@@ -12,8 +12,8 @@ from __future__ import annotations
 # --- index file -------------------------------------------------------------------------------
 INDEX_FORMAT = "mamoru-matcher-index"
 INDEX_FORMAT_VERSION = 1
-ALGORITHM_VERSION = "m7"  # bump when hashing/features change: stored indexes must be rebuilt (m5: coverage_full, m6: off-centre crops,
-                          # m7: colour thumbnails and sibling groups)
+ALGORITHM_VERSION = "m8"  # bump when hashing/features change: stored indexes must be rebuilt (m5: coverage_full, m6: off-centre crops,
+                          # m7: colour thumbnails and sibling groups, m8: see-through art's stable keypoints)
 
 # --- references -------------------------------------------------------------------------------
 REF_FEATURE_SIDE = 512        # long side of the reference image the features are computed on
@@ -23,6 +23,12 @@ REF_CROP_VARIANTS = (0.9, 0.8, 0.7, 0.6, 0.5)  # centre crops hashed at index ti
 REF_OFFCENTRE_CROP = 0.65     # ... and crops of this share on a grid of positions (a random 50-75 % crop of smooth
 REF_OFFCENTRE_GRID = 4        # art, which has no keypoints, hashes close to one of them 4 times in 10, vs 1 in 10)
 FLATTEN_BACKGROUND = (255, 255, 255)   # transparent pixels become white (how most uploads show them)
+SEE_THROUGH_OVERSAMPLE = 3    # see-through art (matcher/see_through.py): keypoints looked for, times REF_FEATURES, on it flattened
+                              # on white and on black...
+SEE_THROUGH_PX = 2.0          # ... a keypoint is the art's own when one of the other lies within this (reference px)...
+SEE_THROUGH_BITS = 50         # ... with a descriptor within this many bits (of 256; the same corner re-described is ~10-40)
+SEE_THROUGH_MIN = 150         # ... and art with this many such keypoints is described by them alone (title logos 220-550 of
+                              # 2100; a small walk-cycle sprite's are its silhouette's, 6-45: it keeps all its keypoints)
 
 # --- video -----------------------------------------------------------------------------------
 ANALYSIS_LONG_SIDE = 960      # frames are analysed at this long side (1080x1920 -> 540x960)
