@@ -24,13 +24,12 @@ def art_features(grey_img: np.ndarray, mask: np.ndarray | None, n: int) -> tuple
     if mask is None or mask.min() > 0:
         return features(grey_img, n)
     grown = cv2.dilate(mask, np.ones((5, 5), np.uint8))
-    xy, desc = features(grey_img, n, grown)
     many = n * C.SEE_THROUGH_OVERSAMPLE
     w_xy, w_desc = features(grey_img, many, grown)
     b_xy, b_desc = features(np.where(mask > 0, grey_img, 0).astype(np.uint8), many, grown)
     keep = np.flatnonzero(stable_keypoints(w_xy, w_desc, b_xy, b_desc))
     if len(keep) < C.SEE_THROUGH_MIN:
-        return xy, desc
+        return features(grey_img, n, grown)
     keep = keep[:n]        # features' spread order: any head of the list is spread over the art
     return w_xy[keep], w_desc[keep]
 
