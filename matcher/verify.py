@@ -331,7 +331,6 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
                                  borderMode=cv2.BORDER_REPLICATE)
     valid = cv2.warpPerspective(np.full(img.shape[:2], 255, np.uint8), Ht, (t, t),
                                 flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
-    warped = art_only(warped, thumb, thumb_mask)
     # compare detail, not shading: a smooth gradient agrees with anything on raw pixels
     # (slightly smoothed first: point-like detail such as stars must survive a pixel of misalignment)
     th_s = cv2.GaussianBlur(thumb.astype(np.float32), (0, 0), C.APPEAR_SMOOTH)
@@ -386,17 +385,6 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
         return 1.0 if total == 0 and covered == 0 else (agree / total if total else 0.0)
     # a copy may be partly covered, but not mostly: covered cells count against it beyond 40 %
     return agree / max(total, 0.6 * (total + covered))
-
-
-def art_only(warped: np.ndarray, thumb: np.ndarray, thumb_mask: np.ndarray) -> np.ndarray:
-    """The frame under a reference with transparency, with what shows through its transparent pixels
-    replaced by the reference's own flattened pixels there: a see-through logo or sticker is laid over
-    footage, which is not its art, so only its opaque pixels are compared (a cell half glyphs, half
-    gaps between them otherwise compares footage with the flattening background)."""
-    if thumb_mask.min() >= 255:
-        return warped
-    a = thumb_mask.astype(np.float32) / 255.0
-    return (warped.astype(np.float32) * a + thumb.astype(np.float32) * (1.0 - a)).round().astype(warped.dtype)
 
 
 def overlay_rows(grey_frame: np.ndarray) -> np.ndarray:
