@@ -27,7 +27,7 @@ FLATTEN_BACKGROUND = (255, 255, 255)   # transparent pixels become white (how mo
 SEE_THROUGH_OVERSAMPLE = 3    # see-through art (matcher/see_through.py): keypoints looked for, times REF_FEATURES, on it flattened
                               # on white and on black...
 SEE_THROUGH_PX = 2.0          # ... a keypoint is the art's own when one of the other lies within this (reference px)...
-SEE_THROUGH_BITS = 50         # ... with a descriptor within this many bits (of 256; the same corner re-described is ~10-40)
+SEE_THROUGH_BITS = 50         # ... with a descriptor within this many bits (of 256; unrelated descriptors differ in ~128)
 SEE_THROUGH_MIN = 150         # ... and art with this many such keypoints is described by them alone (title logos 220-550 of
                               # 2100; a small walk-cycle sprite's are its silhouette's, 6-45: it keeps all its keypoints)
 
