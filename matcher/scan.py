@@ -37,7 +37,7 @@ def _check_siblings(bgr: np.ndarray, hits: list[FrameHit], idx: ReferenceIndex, 
     One hit per reference, the stronger when two calls name one. No hits: nothing to check (and no band to find)."""
     if not hits:
         return []
-    hits = shared_placement.shared(hits, idx, ctx.shown, ctx.visible)
+    hits = shared_placement.shared(bgr, hits, idx, ctx.shown, ctx.visible)
     groups: dict[tuple, list[FrameHit]] = {}
     for h in hits:
         shown = _shows(h, ctx)
