@@ -95,13 +95,12 @@ def _leader(h, hits, idx):
 
 
 def region_of(bgr: np.ndarray, h, idx, shown, visible):
-    """h with the region it was found cut by kept inside the picture band (`in_band`), and dropped when the rest of the
+    """h with the region it was found cut by dropped when the rest of the
     content region shows see-through art's own colours as much as the region does (`art_beyond` >= SIB_STYLE_SHARE)
     and the sibling check, judging the whole picture, either finds none of the reference's detail there (another title
     of the style: its factor at SIB_FLOOR) or finds it better than on the region alone (a copy the keypoints did not
     reach across). In between (a small sticker over busy footage, placed by the region's keypoints only, whose rest
     the geometry reaches less well) the region stands."""
-    h = in_band(h, shown, visible)
     if h.shows is None or h.H is None or not art_beyond(bgr, h, idx, visible) >= C.SIB_STYLE_SHARE:
         return h
     mirrored = h.model >= 0 and bool(h.model & 1)
@@ -112,8 +111,11 @@ def region_of(bgr: np.ndarray, h, idx, shown, visible):
 
 def shared(bgr: np.ndarray, hits: list, idx, shown=None, visible=None) -> list:
     """HITS with each member hit of a sibling group judged at its picture's best-supported placement (`_leader`):
-    its geometry H (scaled to the member's size), mirroring and region; regions checked by `region_of`. Hits on
-    references without siblings are returned as they are."""
+    its geometry H (scaled to the member's size), mirroring and region; regions kept inside the picture band (`in_band`)
+    and checked by `region_of`. IDX None: the regions only."""
+    hits = [in_band(h, shown, visible) for h in hits]
+    if idx is None:
+        return hits
     hits = [region_of(bgr, h, idx, shown, visible) if idx.siblings_of(h.reference) else h for h in hits]
     out = []
     for h in hits:
