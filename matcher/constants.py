@@ -339,10 +339,10 @@ VIEW_SKIP_SCORE = 0.8         # a cell holding (REGION_INSIDE of its box inside 
 SIB_NAME_MIN_FACTOR = 0.9     # a member named on another member's geometry (siblings._named_sibling) must show its own
                               # detail this well: its score is earned by the other card's hit (the deck's shared corners,
                               # frame and layout), so a detail only half shown is no evidence that it is THIS card
-# --- one placement per picture for the sibling check (matcher/shared_placement.py, branch title5) -----------------
+# --- placements shared by a picture's sibling hits (matcher/shared_placement.py, branch title5) -----------------
 SIB_SAME_PICTURE_IOU = 0.5    # hits on members of one sibling group whose boxes overlap by this place one picture: each is
-                              # judged where the one with most inliers places it (the verdict must not depend on which
-                              # member's keypoints carried the good geometry)
+                              # judged at the placement of theirs that shows its detail best (the verdict must not depend
+                              # on which member's keypoints carried the good geometry)
 SIB_BAND_SHOWS = 0.85         # a region a hit was found cut by, cut to the frame's picture band (blurred fill is never
                               # the picture), that still covers this share of the band is the band itself (nothing laid over)
 SIB_STYLE_LAB = 12.0          # see-through art found cut by a region: a pixel shows one of the art's colours within this (Lab)...

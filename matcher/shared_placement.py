@@ -1,12 +1,13 @@
-"""One placement per picture for the sibling check: the members of a sibling group found on one picture are
-judged where the best-supported of their hits places it, whichever member's keypoints found which hit.
+"""Placements shared by the members of a sibling group found on one picture: each is judged where its own detail is
+best shown among the placements any member's hit gives, whichever member's keypoints found which hit.
 
 The cards of one deck share frame and corners, a court card reads the same turned half round, and the keypoint
 vote verifies several members on one picture, each with a geometry (and a region of the frame that shows it) of its
 own. Judged each on its own, the verdict on a member depended on which member's hit happened to carry the good
 placement: a change of the index that moves keypoints of unrelated references (see-through art) moved a card's
-verdict from 0.93 to 0.10. Here every member hit on one picture takes the placement of the hit with most inliers,
-so the verdict is a function of the frame and of the picture's best placement only.
+verdict from 0.93 to 0.10. Here every member hit on one picture is judged at
+each placement the group's hits on it give (scaled to the member's size), and keeps the one where its own detail is
+best shown: the verdict is a function of the frame and of the set of placements found for the picture only.
 
 The region a hit was found cut by (`shows`: the rest of the content region taken as laid over, its detail hidden) is
 checked too: kept inside the frame's picture band (blurred fill is never the picture: a rectangle proposal reaching
@@ -79,19 +80,24 @@ def art_beyond(bgr: np.ndarray, h, idx, visible) -> float:
     return shares[1] / max(shares[0], 1e-6)
 
 
-def _leader(h, hits, idx):
-    """The best-supported hit (most inliers, then score) placing the same picture as h: a hit on h's sibling group,
-    of h's shape, with geometry, whose box overlaps h's by SIB_SAME_PICTURE_IOU; h itself when none beats it."""
+def _placements(h, hits, idx) -> list:
+    """The hits placing the same picture as h (h first): hits on h's sibling group, of h's shape, with geometry, whose
+    boxes overlap h's by SIB_SAME_PICTURE_IOU."""
     group = idx.sibling_group[h.reference]
-    best = h
-    for o in hits:
-        if (o is h or o.H is None or group < 0 or idx.sibling_group[o.reference] != group
-                or not same_shape(idx.sizes, h.reference, o.reference)
-                or iou(h.box, o.box) < C.SIB_SAME_PICTURE_IOU):
-            continue
-        if (o.inliers, o.score) > (best.inliers, best.score) or best.H is None:
-            best = o
-    return best
+    return [h] + [o for o in hits if o is not h and o.H is not None and group >= 0
+                  and idx.sibling_group[o.reference] == group and same_shape(idx.sizes, h.reference, o.reference)
+                  and iou(h.box, o.box) >= C.SIB_SAME_PICTURE_IOU]
+
+
+def _at(h, o, idx):
+    """h placed where hit O places its picture: O's geometry scaled to h's reference's size, O's mirroring and region."""
+    if o is h:
+        return h
+    ow, oh = (float(v) for v in idx.sizes[o.reference])
+    w, hh = (float(v) for v in idx.sizes[h.reference])
+    H = o.H @ np.array([[ow / w, 0, 0], [0, oh / hh, 0], [0, 0, 1]], np.float64)
+    mirrored = o.model >= 0 and bool(o.model & 1)
+    return replace(h, H=H, model=2 * h.reference + int(mirrored), shows=o.shows)
 
 
 def region_of(bgr: np.ndarray, h, idx, shown, visible):
@@ -110,8 +116,10 @@ def region_of(bgr: np.ndarray, h, idx, shown, visible):
 
 
 def shared(bgr: np.ndarray, hits: list, idx, shown=None, visible=None) -> list:
-    """HITS with each member hit of a sibling group judged at its picture's best-supported placement (`_leader`):
-    its geometry H (scaled to the member's size), mirroring and region; regions kept inside the picture band (`in_band`)
+    """HITS with each member hit of a sibling group placed where, of the placements the group's hits give its picture
+    (`_placements`), its own detail is best shown (the sibling check's factor; its own placement on a tie): the set of
+    placements does not depend on which member's keypoints found which, and a card of a deck whose corners read the
+    same half turned is judged upright when any hit placed it so. Regions kept inside the picture band (`in_band`)
     and checked by `region_of`. IDX None: the regions only."""
     hits = [in_band(h, shown, visible) for h in hits]
     if idx is None:
@@ -119,13 +127,18 @@ def shared(bgr: np.ndarray, hits: list, idx, shown=None, visible=None) -> list:
     hits = [region_of(bgr, h, idx, shown, visible) if idx.siblings_of(h.reference) else h for h in hits]
     out = []
     for h in hits:
-        lead = _leader(h, hits, idx) if idx.siblings_of(h.reference) else h
-        if lead is h:
+        places = _placements(h, hits, idx) if idx.siblings_of(h.reference) else [h]
+        if len(places) == 1:
             out.append(h)
             continue
-        lw, lh = (float(v) for v in idx.sizes[lead.reference])
-        w, hh = (float(v) for v in idx.sizes[h.reference])
-        H = lead.H @ np.array([[lw / w, 0, 0], [0, lh / hh, 0], [0, 0, 1]], np.float64)
-        mirrored = lead.model >= 0 and bool(lead.model & 1)
-        out.append(replace(h, H=H, model=2 * h.reference + int(mirrored), shows=lead.shows))
+        best, best_f = h, -1.0
+        for o in places:
+            cand = _at(h, o, idx)
+            region = cand.shows if cand.shows is not None else (
+                shown if shown is not None and inside(cand.box, shown) >= C.BAND_HIT_INSIDE else visible)
+            _, f = _judge(bgr, idx, h.reference, cand.H, cand.model >= 0 and bool(cand.model & 1), region,
+                          visible if cand.shows is not None and region != visible else None)
+            if f > best_f + 1e-9:
+                best, best_f = cand, f
+        out.append(best)
     return out
