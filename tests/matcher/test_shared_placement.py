@@ -1,6 +1,7 @@
 """The sibling verdict on a picture does not depend on which member of its sibling group the keypoint vote verified
-with which geometry (matcher/shared_placement.py): the members found on one picture are judged where the best-supported
-hit places it, and a region a hit was found cut by never reaches into a frame's blurred fill. Cards drawn by
+with which geometry (matcher/shared_placement.py): each member found on one picture is judged at the placement, of
+those the group's hits give it, that shows its detail best, and a region a hit was found cut by never reaches into a
+frame's blurred fill. Cards drawn by
 bench.synth (the deck of tests/matcher/test_siblings.py)."""
 
 from __future__ import annotations
