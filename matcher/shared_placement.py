@@ -89,10 +89,19 @@ def _placements(h, hits, idx) -> list:
                   and iou(h.box, o.box) >= C.SIB_SAME_PICTURE_IOU]
 
 
+def _placed(h, idx):
+    """h with a geometry: its own, or (a hit without one) its reference laid on its box, as the sibling check places it."""
+    if h.H is not None:
+        return h
+    rw, rh = (float(v) for v in idx.sizes[h.reference])
+    x, y, w, hh = h.box
+    return replace(h, H=np.array([[w / rw, 0, x], [0, hh / rh, y], [0, 0, 1]], np.float64))
+
+
 def _at(h, o, idx):
     """h placed where hit O places its picture: O's geometry scaled to h's reference's size, O's mirroring and region."""
     if o is h:
-        return h
+        return _placed(h, idx)
     ow, oh = (float(v) for v in idx.sizes[o.reference])
     w, hh = (float(v) for v in idx.sizes[h.reference])
     H = o.H @ np.array([[ow / w, 0, 0], [0, oh / hh, 0], [0, 0, 1]], np.float64)
@@ -110,7 +119,8 @@ def region_of(bgr: np.ndarray, h, idx, shown, visible):
     if h.shows is None or h.H is None or not art_beyond(bgr, h, idx, visible) >= C.SIB_STYLE_SHARE:
         return h
     mirrored = h.model >= 0 and bool(h.model & 1)
-    _, whole = _judge(bgr, idx, h.reference, h.H, mirrored, shown if inside(h.box, shown) >= C.BAND_HIT_INSIDE else visible)
+    band = shown is not None and inside(h.box, shown) >= C.BAND_HIT_INSIDE
+    _, whole = _judge(bgr, idx, h.reference, h.H, mirrored, shown if band else visible)
     _, cut = _judge(bgr, idx, h.reference, h.H, mirrored, h.shows, visible)
     return replace(h, shows=None) if whole <= C.SIB_FLOOR or whole >= cut else h
 
@@ -139,6 +149,6 @@ def shared(bgr: np.ndarray, hits: list, idx, shown=None, visible=None) -> list:
             _, f = _judge(bgr, idx, h.reference, cand.H, cand.model >= 0 and bool(cand.model & 1), region,
                           visible if cand.shows is not None and region != visible else None)
             if f > best_f + 1e-9:
-                best, best_f = cand, f
+                best, best_f = (h if o is h else cand), f
         out.append(best)
     return out
