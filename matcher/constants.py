@@ -13,7 +13,8 @@ from __future__ import annotations
 INDEX_FORMAT = "mamoru-matcher-index"
 INDEX_FORMAT_VERSION = 1
 ALGORITHM_VERSION = "m7"  # bump when hashing/features change: stored indexes must be rebuilt (m5: coverage_full, m6: off-centre crops,
-                          # m7: colour thumbnails and sibling groups)
+                          # m7: colour thumbnails and sibling groups; matcher/see_through.py changes the keypoints of see-through
+                          # references: bump to m8 with the next calibration fit, whose provenance names the algorithm)
 
 # --- references -------------------------------------------------------------------------------
 REF_FEATURE_SIDE = 512        # long side of the reference image the features are computed on
@@ -23,6 +24,12 @@ REF_CROP_VARIANTS = (0.9, 0.8, 0.7, 0.6, 0.5)  # centre crops hashed at index ti
 REF_OFFCENTRE_CROP = 0.65     # ... and crops of this share on a grid of positions (a random 50-75 % crop of smooth
 REF_OFFCENTRE_GRID = 4        # art, which has no keypoints, hashes close to one of them 4 times in 10, vs 1 in 10)
 FLATTEN_BACKGROUND = (255, 255, 255)   # transparent pixels become white (how most uploads show them)
+SEE_THROUGH_OVERSAMPLE = 3    # see-through art (matcher/see_through.py): keypoints looked for, times REF_FEATURES, on it flattened
+                              # on white and on black...
+SEE_THROUGH_PX = 2.0          # ... a keypoint is the art's own when one of the other lies within this (reference px)...
+SEE_THROUGH_BITS = 50         # ... with a descriptor within this many bits (of 256; unrelated descriptors differ in ~128)
+SEE_THROUGH_MIN = 150         # ... and art with this many such keypoints is described by them alone (title logos 220-550 of
+                              # 2100; a small walk-cycle sprite's are its silhouette's, 6-45: it keeps all its keypoints)
 
 # --- video -----------------------------------------------------------------------------------
 ANALYSIS_LONG_SIDE = 960      # frames are analysed at this long side (1080x1920 -> 540x960)
@@ -332,3 +339,14 @@ VIEW_SKIP_SCORE = 0.8         # a cell holding (REGION_INSIDE of its box inside 
 SIB_NAME_MIN_FACTOR = 0.9     # a member named on another member's geometry (siblings._named_sibling) must show its own
                               # detail this well: its score is earned by the other card's hit (the deck's shared corners,
                               # frame and layout), so a detail only half shown is no evidence that it is THIS card
+# --- placements shared by a picture's sibling hits (matcher/shared_placement.py, branch title5) -----------------
+SIB_SAME_PICTURE_IOU = 0.5    # hits on members of one sibling group whose boxes overlap by this place one picture: each is
+                              # judged at the placement of theirs that shows its detail best (the verdict must not depend
+                              # on which member's keypoints carried the good geometry)
+SIB_BAND_SHOWS = 0.85         # a region a hit was found cut by, cut to the frame's picture band (blurred fill is never
+                              # the picture), that still covers this share of the band is the band itself (nothing laid over)
+SIB_STYLE_LAB = 12.0          # see-through art found cut by a region: a pixel shows one of the art's colours within this (Lab)...
+SIB_STYLE_COLOURS = 300       # ... of this many of its opaque thumbnail pixels' colours (evenly sampled)...
+SIB_STYLE_MIN_PX = 20         # ... judged when both the region and the rest hold this many of the art's thumbnail pixels...
+SIB_STYLE_SHARE = 0.7         # ... and the rest, showing the art's colours this much as the region does, is not laid over
+                              # (sibdev's titles under a box of footage 0.28-0.41; another title of the style 0.85)

@@ -24,6 +24,7 @@ from matcher.errors import IndexFileError, MatcherError
 from matcher.hamming_index import HammingIndex
 from matcher.hashing import grey, region_hashes
 from matcher.references import hash_variants, load_reference
+from matcher.see_through import art_features
 from matcher.verify import features, thumbnail_of, verify
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
@@ -417,11 +418,7 @@ class ReferenceIndex:
                 ph.extend(p.tolist()); dh.extend(d.tolist())
                 hm.extend([r * 2 + int(mirrored)] * len(boxes)); hv.extend(codes)
                 mask = ref.mask[:, ::-1].copy() if mirrored else ref.mask
-                if mask.min() == 0:
-                    mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
-                else:
-                    mask = None
-                k_xy, k_desc = features(img, C.REF_FEATURES, mask)
+                k_xy, k_desc = art_features(img, mask, C.REF_FEATURES)
                 xy.append(k_xy); desc.append(k_desc)
                 offsets.append(offsets[-1] + len(k_xy))
                 if not mirrored:

@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from matcher import constants as C
-from matcher import calibration, detectors, motion, siblings
+from matcher import calibration, detectors, motion, shared_placement, siblings
 from matcher.hashing import grey, phash_hex
 from matcher.index import ReferenceIndex
 from matcher.regions import inside
@@ -37,6 +37,7 @@ def _check_siblings(bgr: np.ndarray, hits: list[FrameHit], idx: ReferenceIndex, 
     One hit per reference, the stronger when two calls name one. No hits: nothing to check (and no band to find)."""
     if not hits:
         return []
+    hits = shared_placement.shared(bgr, hits, idx, ctx.shown, ctx.visible)
     groups: dict[tuple, list[FrameHit]] = {}
     for h in hits:
         shown = _shows(h, ctx)

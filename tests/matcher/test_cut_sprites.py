@@ -175,7 +175,8 @@ def test_the_band_is_told_to_the_sibling_check_only_for_hits_in_it(monkeypatch):
     cut = FrameHit(0.0, 3, 0.9, (40, 300, 200, 300), "silhouette", 1.0, model=6, shows=(0, 300, SMALL_W, 150))
     out = scan._check_siblings(frame, [in_band, above, cut], None, ctx)
     assert sorted(h.reference for h in out) == [1, 2, 3]
-    assert told == {1: (band, None), 2: (visible, None), 3: ((0, 300, SMALL_W, 150), visible)}
+    # ... its region kept inside the band (matcher/shared_placement.in_band: the fill is never the picture)
+    assert told == {1: (band, None), 2: (visible, None), 3: ((0, 300, SMALL_W, 120), visible)}
 
 
 def test_seams_are_edges_across_the_frame_not_a_caption_bar():
