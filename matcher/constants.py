@@ -229,6 +229,21 @@ QUAD_FILL = 0.65              # share of the quadrilateral that differs from the
 QUAD_EDGE_OFF = 2.5           # px (outline search scale) either side of a side where picture / bar is looked for
 QUAD_EDGE_IN, QUAD_EDGE_OUT = 0.6, 0.85  # shares of a side with picture just inside, bar just outside
 QUAD_EDGE_IN_WEAK = 0.4       # ... but one side of the four may have only this share (a dark edge of the picture on dark bars)
+# --- screens filmed in a room (matcher.screens: a phone filming a monitor, a TV, another phone) ---------
+SCREEN_DARK = (32, 56, 80, 110)  # grey levels (outline search scale) under which a pixel is a screen's black (its page, its
+                              # bezel; a camera's black point and glare lift it, a dark room lowers it: several levels)
+SCREEN_MIN_AREA = 0.04        # a screen's or its picture's region covers at least this share of the frame
+SCREEN_MAX_AREA = 0.9         # ... and at most this (the rest is the room: a region this large is the frame's own)
+SCREEN_FILL = 0.85            # the region fills at least this share of its quadrilateral (a screen's page and a picture
+                              # fill theirs; the room's dark or bright patches do not)
+SCREEN_CORNER_OUT = 0.1       # corners at most this share of the frame's long side outside the frame
+SCREEN_SAME_PX = 6.0          # quadrilaterals whose corners all lie within this (outline search px) are one
+SCREEN_MAX_QUADS = 3          # at most this many quadrilaterals a frame searched (the largest)
+# --- a camera's tone curve (matcher.tone: a screen's gamma, a camera's exposure, shoulder and black point) -----
+TONE_BINS = 32                # clip levels binned into this many before the monotone fit
+TONE_MIN_BIN = 4              # ... a bin counts with at least this many pixel-channels
+TONE_MIN_LEVELS = 6           # ... and a curve is fitted from at least this many bins (a flat picture has no curve)
+TONE_MIN_PIXELS = 300         # pixel-channels (where the members agree) needed to fit a curve
 # --- siblings (near-duplicate references: cards of one deck, frames of one animation) ------------------
 SIB_SIDE = 96                 # colour thumbnail side kept per reference (memory-mapped: 27 KB a reference)
 SIB_PHASH = 24                # full-image pHash distance within which two references may be siblings

@@ -1,0 +1,91 @@
+"""Screens filmed in a room: a phone filming a monitor, a TV or another phone shows the picture inside a screen turned
+in 3D, the room round it. Neither the upright rectangle proposals nor `regions.content_quad` (a picture inside solid
+bars all round the frame) hold it. What does: a screen's picture is shown on the panel's black (the player's bars, the
+bezel), so the picture is a bright blob that dark surrounds, and the screen (its black page and bezel) a dark blob
+against a brighter room; either outline is a convex quadrilateral whose sides are straight and which it fills. Edges
+alone are not enough (a room's brick and grass have straight edges that meet in quadrilaterals): here a quadrilateral
+counts only when one tone region fills it and the region's outline runs along its four sides.
+
+`screen_quads` finds those quadrilaterals; the rectified detector warps each back to a rectangle and searches it as it
+searches a picture in perspective inside bars."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from matcher import constants as C
+from matcher.regions import _four_sides
+
+
+def _upright(quad: np.ndarray) -> bool:
+    """Is a quadrilateral an upright rectangle (every corner within QUAD_MIN_SKEW of 90 degrees, a side level)?"""
+    for i in range(4):
+        a, b = quad[i - 1] - quad[i], quad[(i + 1) % 4] - quad[i]
+        cosv = float(np.dot(a, b) / max(1e-6, np.linalg.norm(a) * np.linalg.norm(b)))
+        if abs(90.0 - np.degrees(np.arccos(np.clip(cosv, -1, 1)))) > C.QUAD_MIN_SKEW:
+            return False
+    d = quad[1] - quad[0]
+    return abs(np.degrees(np.arctan2(d[1], d[0]))) <= C.QUAD_MIN_SKEW
+
+
+def _ordered(quad: np.ndarray) -> np.ndarray:
+    """Corners clockwise (on screen: y down) from the top-left one (smallest x + y)."""
+    c = quad.mean(axis=0)
+    quad = quad[np.argsort(np.arctan2(quad[:, 1] - c[1], quad[:, 0] - c[0]))]
+    return np.roll(quad, -int(np.argmin(quad.sum(axis=1))), axis=0)
+
+
+def _quad_of(contour: np.ndarray, w: int, h: int) -> np.ndarray | None:
+    """The convex quadrilateral a blob's outline fills (its hull's four straight sides), or None: the blob must fill
+    SCREEN_FILL of it and the quadrilateral explain the hull (QUAD_FIT), its corners near the frame."""
+    hull = cv2.convexHull(contour)
+    hull_area = cv2.contourArea(hull)
+    quad = _four_sides(hull.reshape(-1, 2).astype(np.float64))
+    if quad is None or not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+        return None
+    area = cv2.contourArea(quad)
+    if not hull_area * C.QUAD_FIT <= area <= hull_area / C.QUAD_FIT ** 2:
+        return None
+    if cv2.contourArea(contour) < C.SCREEN_FILL * area:
+        return None
+    m = C.SCREEN_CORNER_OUT * max(w, h)
+    if quad.min() < -m or (quad[:, 0] > w + m).any() or (quad[:, 1] > h + m).any():
+        return None
+    return quad
+
+
+def screen_quads(bgr: np.ndarray) -> list[np.ndarray]:
+    """Quadrilaterals (not upright rectangles) of one tone region each, dark (a screen's black page and bezel against a
+    brighter room) or not dark (a picture on a screen's black), at SCREEN_DARK levels of grey -> each (4, 2) float32,
+    clockwise from top-left, in frame pixels; the largest SCREEN_MAX_QUADS, none repeated."""
+    h0, w0 = bgr.shape[:2]
+    s = C.QUAD_SIDE / max(h0, w0)
+    small = cv2.resize(bgr, (max(8, round(w0 * s)), max(8, round(h0 * s))), interpolation=cv2.INTER_AREA)
+    g = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
+    h, w = g.shape
+    kernel = np.ones((3, 3), np.uint8)
+    found: list[tuple[float, np.ndarray]] = []
+    for level in C.SCREEN_DARK:
+        dark = (g < level).astype(np.uint8)
+        for mask in (dark, 1 - dark):
+            mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+            contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            for c in contours:
+                a = cv2.contourArea(c)
+                if not C.SCREEN_MIN_AREA * w * h <= a <= C.SCREEN_MAX_AREA * w * h:
+                    continue
+                quad = _quad_of(c, w, h)
+                if quad is None:
+                    continue
+                quad = _ordered(quad)
+                if _upright(quad):
+                    continue
+                found.append((cv2.contourArea(quad), quad))
+    out: list[np.ndarray] = []
+    for _, q in sorted(found, key=lambda f: -f[0]):
+        if all(np.abs(q - o).max() > C.SCREEN_SAME_PX for o in out):
+            out.append(q)
+        if len(out) >= C.SCREEN_MAX_QUADS:
+            break
+    return [q / s for q in out]
