@@ -230,13 +230,22 @@ QUAD_EDGE_OFF = 2.5           # px (outline search scale) either side of a side 
 QUAD_EDGE_IN, QUAD_EDGE_OUT = 0.6, 0.85  # shares of a side with picture just inside, bar just outside
 QUAD_EDGE_IN_WEAK = 0.4       # ... but one side of the four may have only this share (a dark edge of the picture on dark bars)
 # --- screens filmed in a room (matcher.screens: a phone filming a monitor, a TV, another phone) ---------
-SCREEN_DARK = (32, 56, 80, 110)  # grey levels (outline search scale) under which a pixel is a screen's black (its page, its
-                              # bezel; a camera's black point and glare lift it, a dark room lowers it: several levels)
+SCREEN_DARK = (32, 56, 80)    # grey levels (outline search scale) under which a pixel is a screen's black (its page, its
+                              # bezel; a camera's black point and glare lift it)
+SCREEN_PERCENTILES = (15, 30, 45, 60, 75, 90)  # ... and the frame's grey at these percentiles (a lit screen in a dark room,
+                              # a dark one in a bright room: the cut between them is one of the frame's own tones)
+SCREEN_LEVEL_STEP = 8.0       # levels closer than this (grey) to one already cut at are skipped
 SCREEN_MIN_AREA = 0.04        # a screen's or its picture's region covers at least this share of the frame
 SCREEN_MAX_AREA = 0.9         # ... and at most this (the rest is the room: a region this large is the frame's own)
 SCREEN_FILL = 0.85            # the region fills at least this share of its quadrilateral (a screen's page and a picture
                               # fill theirs; the room's dark or bright patches do not)
 SCREEN_CORNER_OUT = 0.1       # corners at most this share of the frame's long side outside the frame
+SCREEN_MEDIAN = 5             # median filter (outline search px) over the grey frame before its tones are cut
+SCREEN_OPEN = 5               # ... and each tone region opened by this square (outline search px): the thin links by which a
+                              # screen's black runs into the room's shadows are cut
+SCREEN_EDGE_STEP = 16.0       # a side of a screen's quadrilateral is a step of at least this (median grey, inside - outside)
+SCREEN_EDGE_SIDES = 3         # ... on this many of its four sides (the room's tone regions have ragged, stepless outlines)
+SCREEN_FRAME_CORNER = 0.03    # a quadrilateral with a corner this near (share of the long side) a frame corner is the room's
 SCREEN_SAME_PX = 6.0          # quadrilaterals whose corners all lie within this (outline search px) are one
 SCREEN_MAX_QUADS = 3          # at most this many quadrilaterals a frame searched (the largest)
 # --- a camera's tone curve (matcher.tone: a screen's gamma, a camera's exposure, shoulder and black point) -----

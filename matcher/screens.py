@@ -55,6 +55,29 @@ def _quad_of(contour: np.ndarray, w: int, h: int) -> np.ndarray | None:
     return quad
 
 
+def _sides_step(g: np.ndarray, quad: np.ndarray) -> int:
+    """How many of a quadrilateral's four sides are a tone step along their length: the median grey difference between
+    just inside and just outside (QUAD_EDGE_OFF px) at least SCREEN_EDGE_STEP (a side out of the frame is no step)."""
+    h, w = g.shape
+    c = quad.mean(axis=0)
+    n = 0
+    for i in range(4):
+        p, q = quad[i], quad[(i + 1) % 4]
+        pts = p + np.linspace(0.1, 0.9, 24)[:, None] * (q - p)
+        nrm = np.float32([-(q - p)[1], (q - p)[0]]) / max(1e-6, float(np.linalg.norm(q - p)))
+        if np.dot(nrm, c - (p + q) / 2) < 0:
+            nrm = -nrm
+        a = np.round(pts + C.QUAD_EDGE_OFF * nrm).astype(int)
+        b = np.round(pts - C.QUAD_EDGE_OFF * nrm).astype(int)
+        ok = ((a[:, 0] >= 0) & (a[:, 0] < w) & (a[:, 1] >= 0) & (a[:, 1] < h)
+              & (b[:, 0] >= 0) & (b[:, 0] < w) & (b[:, 1] >= 0) & (b[:, 1] < h))
+        if ok.mean() < 0.5:
+            continue
+        d = g[a[ok, 1], a[ok, 0]].astype(np.int16) - g[b[ok, 1], b[ok, 0]].astype(np.int16)
+        n += abs(float(np.median(d))) >= C.SCREEN_EDGE_STEP
+    return n
+
+
 def screen_quads(bgr: np.ndarray) -> list[np.ndarray]:
     """Quadrilaterals (not upright rectangles) of one tone region each, dark (a screen's black page and bezel against a
     brighter room) or not dark (a picture on a screen's black), at SCREEN_DARK levels of grey -> each (4, 2) float32,
@@ -63,10 +86,19 @@ def screen_quads(bgr: np.ndarray) -> list[np.ndarray]:
     s = C.QUAD_SIDE / max(h0, w0)
     small = cv2.resize(bgr, (max(8, round(w0 * s)), max(8, round(h0 * s))), interpolation=cv2.INTER_AREA)
     g = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
+    # a room's texture (gravel, brick, foliage) averaged out: its shadows would join the screen's black
+    g = cv2.medianBlur(g, C.SCREEN_MEDIAN)
     h, w = g.shape
-    kernel = np.ones((3, 3), np.uint8)
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    kernel = np.ones((C.SCREEN_OPEN, C.SCREEN_OPEN), np.uint8)
     found: list[tuple[float, np.ndarray]] = []
-    for level in C.SCREEN_DARK:
+    # a screen's black against a brighter room, a lit screen against a darker one: cut at fixed dark levels and at the
+    # frame's own tone percentiles (the room may be any tone)
+    levels: list[float] = []
+    for level in list(C.SCREEN_DARK) + [float(v) for v in np.percentile(g, C.SCREEN_PERCENTILES)]:
+        if all(abs(level - o) >= C.SCREEN_LEVEL_STEP for o in levels):
+            levels.append(level)
+    for level in levels:
         dark = (g < level).astype(np.uint8)
         for mask in (dark, 1 - dark):
             mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
@@ -79,7 +111,12 @@ def screen_quads(bgr: np.ndarray) -> list[np.ndarray]:
                 if quad is None:
                     continue
                 quad = _ordered(quad)
-                if _upright(quad):
+                # the room round a screen is cut by the frame's edges: its outline has the frame's corners
+                if _upright(quad) or (np.linalg.norm(quad[:, None] - corners[None], axis=2).min()
+                                      <= C.SCREEN_FRAME_CORNER * max(w, h)):
+                    continue
+                # each side (but one: a screen's side out of the frame, or faded into the room) a step in tone
+                if _sides_step(g, quad) < C.SCREEN_EDGE_SIDES:
                     continue
                 found.append((cv2.contourArea(quad), quad))
     out: list[np.ndarray] = []
