@@ -248,6 +248,11 @@ SCREEN_EDGE_SIDES = 3         # ... on this many of its four sides (the room's t
 SCREEN_FRAME_CORNER = 0.03    # a quadrilateral with a corner this near (share of the long side) a frame corner is the room's
 SCREEN_SAME_PX = 6.0          # quadrilaterals whose corners all lie within this (outline search px) are one
 SCREEN_MAX_QUADS = 3          # at most this many quadrilaterals a frame searched (the largest)
+SIB_BAR_FLAT = 8.0            # a row of the clip's patch whose grey spread is under this is flat (a bar laid over the picture)
+SIB_BAR_DETAIL = 16.0         # ... where the reference's row spreads over this (its own detail: not a border of the picture)
+SIB_BAR_SEEN = 0.5            # ... a row judged when this share of it is seen
+SIB_BAR_GAP = 3               # ... a bar's own marks (a progress line, a button) may break its flat rows for this many rows
+SIB_BAR_MIN_ROWS = 3          # ... this many such rows from the patch's top or bottom edge in make a bar (thumbnail px)
 # --- a camera's tone curve (matcher.tone: a screen's gamma, a camera's exposure, shoulder and black point) -----
 TONE_BINS = 32                # clip levels binned into this many before the monotone fit
 TONE_MIN_BIN = 4              # ... a bin counts with at least this many pixel-channels

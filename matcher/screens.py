@@ -126,3 +126,43 @@ def screen_quads(bgr: np.ndarray) -> list[np.ndarray]:
         if len(out) >= C.SCREEN_MAX_QUADS:
             break
     return [q / s for q in out]
+
+
+def edge_bars(clip: np.ndarray, ref: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """Rows at the top or bottom edge of a clip's patch (the reference's frame, the clip warped onto it) where a bar is
+    laid over the picture: a player's controls over its foot, a browser's tab bar over its top, a caption strip. Each
+    row flat in the clip (grey spread over its seen pixels under SIB_BAR_FLAT) where the reference's is not (over
+    SIB_BAR_DETAIL), at least SIB_BAR_MIN_ROWS of them from the edge in -> a mask of those rows' pixels (nothing laid
+    over: all False). What a bar hides speaks for no member of a sibling group (a dark bar over a green robe is no
+    evidence of the navy one)."""
+    out = np.zeros(seen.shape, bool)
+    gc = clip.astype(np.float32).mean(axis=2) if clip.ndim == 3 else clip.astype(np.float32)
+    gr = ref.astype(np.float32).mean(axis=2) if ref.ndim == 3 else ref.astype(np.float32)
+
+    def flat(r: int) -> bool:
+        on = seen[r]
+        if on.mean() < C.SIB_BAR_SEEN:
+            return False
+        return float(gc[r][on].std()) < C.SIB_BAR_FLAT and float(gr[r][on].std()) > C.SIB_BAR_DETAIL
+
+    n = seen.shape[0]
+    for rows in (range(n), range(n - 1, -1, -1)):
+        run, flat_rows, gap = [], 0, 0
+        for r in rows:
+            if not seen[r].any():
+                continue          # rows off the frame: not yet the picture's edge
+            if flat(r):
+                run.append(r)
+                flat_rows += 1
+                gap = 0
+            else:
+                # a bar's own marks (a progress line, a play button) break its flat rows for a few rows
+                gap += 1
+                if gap > C.SIB_BAR_GAP:
+                    break
+                run.append(r)
+        while run and not flat(run[-1]):
+            run.pop()
+        if flat_rows >= C.SIB_BAR_MIN_ROWS:
+            out[run] = True
+    return out & seen

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
-from matcher import tone
+from matcher import screens, tone
 from matcher.sibling_groups import (aligned, colour_thumb, find_groups, members, palette, same_palette,  # noqa: F401 (index.py: colour_thumb, find_groups, members)
                                     same_shape, smooth)
 
@@ -93,6 +93,11 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
             return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0, "excess": 0.0}
     elif seen.mean() < C.SIB_MIN_SEEN:
         return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0, "excess": 0.0}
+    bars = screens.edge_bars(p, thumbs[ref], seen)
+    if bars.any():
+        # a bar laid over the picture's edge (a player's controls, a tab bar): its pixels are hidden, not seen
+        seen = seen & ~bars
+        beyond = bars if beyond is None else beyond | bars
     shift = _shift(ref_size)
     best = _detail_of(p, thumbs, ref, sibs, seen, shift, frames, beyond)
     toned = _toned(p, thumbs, ref, sibs, seen)
