@@ -240,10 +240,11 @@ SCREEN_MAX_AREA = 0.9         # ... and at most this (the rest is the room: a re
 SCREEN_FILL = 0.85            # the region fills at least this share of its quadrilateral (a screen's page and a picture
                               # fill theirs; the room's dark or bright patches do not)
 SCREEN_CORNER_OUT = 0.1       # corners at most this share of the frame's long side outside the frame
-SCREEN_MEDIAN = 5             # median filter (outline search px) over the grey frame before its tones are cut
-SCREEN_OPEN = 5               # ... and each tone region opened by this square (outline search px): the thin links by which a
-                              # screen's black runs into the room's shadows are cut
+SCREEN_MEDIAN = 3             # median filter (outline search px) over the grey frame before its tones are cut
+SCREEN_OPEN = (3, 5)          # ... and each tone region opened by these squares (outline search px): the thin links by which a
+                              # screen's black runs into the room's shadows are cut by the larger, a thin bezel kept by the smaller
 SCREEN_EDGE_STEP = 16.0       # a side of a screen's quadrilateral is a step of at least this (median grey, inside - outside)
+SCREEN_EDGE_OFF = 1.5         # ... inside and outside sampled this far (outline search px) from the side (a bezel is 2-6 px)
 SCREEN_EDGE_SIDES = 3         # ... on this many of its four sides (the room's tone regions have ragged, stepless outlines)
 SCREEN_FRAME_CORNER = 0.03    # a quadrilateral with a corner this near (share of the long side) a frame corner is the room's
 SCREEN_SAME_PX = 6.0          # quadrilaterals whose corners all lie within this (outline search px) are one

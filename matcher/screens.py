@@ -57,7 +57,7 @@ def _quad_of(contour: np.ndarray, w: int, h: int) -> np.ndarray | None:
 
 def _sides_step(g: np.ndarray, quad: np.ndarray) -> int:
     """How many of a quadrilateral's four sides are a tone step along their length: the median grey difference between
-    just inside and just outside (QUAD_EDGE_OFF px) at least SCREEN_EDGE_STEP (a side out of the frame is no step)."""
+    just inside and just outside (SCREEN_EDGE_OFF px) at least SCREEN_EDGE_STEP (a side out of the frame is no step)."""
     h, w = g.shape
     c = quad.mean(axis=0)
     n = 0
@@ -67,8 +67,8 @@ def _sides_step(g: np.ndarray, quad: np.ndarray) -> int:
         nrm = np.float32([-(q - p)[1], (q - p)[0]]) / max(1e-6, float(np.linalg.norm(q - p)))
         if np.dot(nrm, c - (p + q) / 2) < 0:
             nrm = -nrm
-        a = np.round(pts + C.QUAD_EDGE_OFF * nrm).astype(int)
-        b = np.round(pts - C.QUAD_EDGE_OFF * nrm).astype(int)
+        a = np.round(pts + C.SCREEN_EDGE_OFF * nrm).astype(int)
+        b = np.round(pts - C.SCREEN_EDGE_OFF * nrm).astype(int)
         ok = ((a[:, 0] >= 0) & (a[:, 0] < w) & (a[:, 1] >= 0) & (a[:, 1] < h)
               & (b[:, 0] >= 0) & (b[:, 0] < w) & (b[:, 1] >= 0) & (b[:, 1] < h))
         if ok.mean() < 0.5:
@@ -90,7 +90,6 @@ def screen_quads(bgr: np.ndarray) -> list[np.ndarray]:
     g = cv2.medianBlur(g, C.SCREEN_MEDIAN)
     h, w = g.shape
     corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    kernel = np.ones((C.SCREEN_OPEN, C.SCREEN_OPEN), np.uint8)
     found: list[tuple[float, np.ndarray]] = []
     # a screen's black against a brighter room, a lit screen against a darker one: cut at fixed dark levels and at the
     # frame's own tone percentiles (the room may be any tone)
@@ -100,8 +99,8 @@ def screen_quads(bgr: np.ndarray) -> list[np.ndarray]:
             levels.append(level)
     for level in levels:
         dark = (g < level).astype(np.uint8)
-        for mask in (dark, 1 - dark):
-            mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+        for mask, k in ((dark, k) for dark in (dark, 1 - dark) for k in C.SCREEN_OPEN):
+            mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
             contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             for c in contours:
                 a = cv2.contourArea(c)
