@@ -251,6 +251,7 @@ SCREEN_SAME_PX = 6.0          # quadrilaterals whose corners all lie within this
 SCREEN_MAX_QUADS = 3          # at most this many quadrilaterals a frame searched (the largest)
 SIB_BAR_FLAT = 8.0            # a row of the clip's patch whose grey spread is under this is flat (a bar laid over the picture)
 SIB_BAR_DETAIL = 16.0         # ... where the reference's row spreads over this (its own detail: not a border of the picture)
+SIB_BAR_TONE = 25.0           # ... and whose median grey is this far from the reference's row's (a blown highlight is no bar)
 SIB_BAR_SEEN = 0.5            # ... a row judged when this share of it is seen
 SIB_BAR_GAP = 3               # ... a bar's own marks (a progress line, a button) may break its flat rows for this many rows
 SIB_BAR_MIN_ROWS = 3          # ... this many such rows from the patch's top or bottom edge in make a bar (thumbnail px)

@@ -131,7 +131,7 @@ def edge_bars(clip: np.ndarray, ref: np.ndarray, seen: np.ndarray) -> np.ndarray
     """Rows at the top or bottom edge of a clip's patch (the reference's frame, the clip warped onto it) where a bar is
     laid over the picture: a player's controls over its foot, a browser's tab bar over its top, a caption strip. Each
     row flat in the clip (grey spread over its seen pixels under SIB_BAR_FLAT) where the reference's is not (over
-    SIB_BAR_DETAIL), at least SIB_BAR_MIN_ROWS of them from the edge in -> a mask of those rows' pixels (nothing laid
+    SIB_BAR_DETAIL) and of another tone (medians SIB_BAR_TONE apart), at least SIB_BAR_MIN_ROWS of them from the edge in -> a mask of those rows' pixels (nothing laid
     over: all False). What a bar hides speaks for no member of a sibling group (a dark bar over a green robe is no
     evidence of the navy one)."""
     out = np.zeros(seen.shape, bool)
@@ -142,7 +142,11 @@ def edge_bars(clip: np.ndarray, ref: np.ndarray, seen: np.ndarray) -> np.ndarray
         on = seen[r]
         if on.mean() < C.SIB_BAR_SEEN:
             return False
-        return float(gc[r][on].std()) < C.SIB_BAR_FLAT and float(gr[r][on].std()) > C.SIB_BAR_DETAIL
+        c, f = gc[r][on], gr[r][on]
+        # flat where the reference has detail, and of another tone than the reference's there (a highlight blown to
+        # the white of a card's face is no bar)
+        return (float(c.std()) < C.SIB_BAR_FLAT and float(f.std()) > C.SIB_BAR_DETAIL
+                and abs(float(np.median(c)) - float(np.median(f))) > C.SIB_BAR_TONE)
 
     n = seen.shape[0]
     for rows in (range(n), range(n - 1, -1, -1)):
