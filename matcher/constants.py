@@ -259,6 +259,9 @@ SIB_BAR_MIN_ROWS = 3          # ... this many such rows from the patch's top or 
 TONE_BINS = 32                # clip levels binned into this many before the monotone fit
 TONE_MIN_BIN = 4              # ... a bin counts with at least this many pixel-channels
 TONE_MIN_LEVELS = 6           # ... and a curve is fitted from at least this many bins (a flat picture has no curve)
+TONE_MIN_COVER = 0.97         # ... and only when the clip's levels over all the picture seen lie, for this share, in levels
+                              # it was fitted on (where only a card's white face agrees, its ink's levels are unknown to it)
+TONE_MIN_BEND = 4.0           # ... and only when it bends: its levels' mean distance (grey) from the best straight line
 TONE_MIN_PIXELS = 300         # pixel-channels (where the members agree) needed to fit a curve
 # --- siblings (near-duplicate references: cards of one deck, frames of one animation) ------------------
 SIB_SIDE = 96                 # colour thumbnail side kept per reference (memory-mapped: 27 KB a reference)

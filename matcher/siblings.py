@@ -132,7 +132,7 @@ def _toned(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndar
     agree = seen.copy()
     for s in sibs:
         agree &= np.abs(soft[ref] - soft[s]).max(axis=2) <= C.SIB_PIXEL_TOL
-    lut = tone.fit_curve(smooth(p), soft[ref], agree)
+    lut = tone.fit_curve(smooth(p), soft[ref], agree, seen)
     return None if lut is None else tone.apply_curve(p, lut)
 
 

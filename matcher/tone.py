@@ -28,9 +28,11 @@ def _monotone(y: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.repeat(vals, sizes)
 
 
-def fit_curve(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray | None:
+def fit_curve(clip: np.ndarray, ref: np.ndarray, on: np.ndarray, judged: np.ndarray | None = None) -> np.ndarray | None:
     """The monotone curve (a 256-entry lookup table, grey levels) taking the clip's levels to the reference's on the
-    pixels ON, pooled over the channels; None when too few pixels or levels to fit it."""
+    pixels ON, pooled over the channels; None when too few pixels or levels to fit it, or when the clip's levels on the
+    pixels JUDGED (all by default) fall outside the levels it was learnt on (TONE_MIN_COVER): a curve says nothing of
+    levels it never saw (the ink of a card printed black or blue, where only its white face agrees)."""
     x = clip[on].reshape(-1).astype(np.float64)
     y = ref[on].reshape(-1).astype(np.float64)
     if x.size < C.TONE_MIN_PIXELS:
@@ -40,8 +42,17 @@ def fit_curve(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray |
     used = n >= C.TONE_MIN_BIN
     if used.sum() < C.TONE_MIN_LEVELS:
         return None
+    every = clip[judged if judged is not None else np.ones(on.shape, bool)].reshape(-1)
+    every_bins = np.clip((every * C.TONE_BINS / 256.0).astype(int), 0, C.TONE_BINS - 1)
+    if every.size == 0 or float(used[every_bins].mean()) < C.TONE_MIN_COVER:
+        return None
     sx = np.bincount(bins, x, C.TONE_BINS)[used] / n[used]
     sy = np.bincount(bins, y, C.TONE_BINS)[used] / n[used]
+    # a curve that is straight (a gain and an offset) is what the sibling check's normalisation already undoes: only a
+    # bent one (a gamma, a shoulder, a crushed black) is a tone curve to explain
+    a, b = np.polyfit(sx, sy, 1, w=np.sqrt(n[used]))
+    if float(np.average(np.abs(sy - (a * sx + b)), weights=n[used])) < C.TONE_MIN_BEND:
+        return None
     fy = _monotone(sy, n[used])
     return np.clip(np.interp(np.arange(256, dtype=np.float64), sx, fy), 0, 255).astype(np.float32)
 

@@ -62,15 +62,13 @@ def _rectified(ctx: FrameContext, quad: np.ndarray, inner: bool = False) -> dict
     return _one_picture(found)
 
 
-def _screens(ctx: FrameContext, quad: np.ndarray | None) -> dict[int, FrameHit]:
+def _screens(ctx: FrameContext) -> dict[int, FrameHit]:
     """Each screen filmed in the room (matcher.screens: a screen's black page, or the picture on it, as a quadrilateral)
     rectified and searched, the picture inside the player's bars too; one that a reference found surely on the frame
-    already covers, or the content quadrilateral already searched, gets no search."""
+    already covers gets no search."""
     sure = [h.box for hs in ctx.found.values() for h in hs if h.score >= C.VIEW_SKIP_SCORE]
     found: dict[int, FrameHit] = {}
     for q in screens.screen_quads(ctx.bgr):
-        if quad is not None and np.abs(q - quad).max() <= C.SCREEN_SAME_PX * max(ctx.g.shape) / C.QUAD_SIDE:
-            continue
         x0, y0 = q.min(axis=0)
         x1, y1 = q.max(axis=0)
         box = (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
@@ -158,6 +156,8 @@ class RectifiedDetector:
         quad = content_quad(ctx.bgr)
         if quad is not None:
             _better(found, _rectified(ctx, quad))
-        _better(found, _screens(ctx, quad))
+        else:
+            # no picture in perspective inside solid bars: a screen filmed in a room may hold one
+            _better(found, _screens(ctx))
         _better(found, _cells(ctx))
         return list(found.values())
