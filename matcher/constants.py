@@ -236,6 +236,40 @@ QUAD_FILL = 0.65              # share of the quadrilateral that differs from the
 QUAD_EDGE_OFF = 2.5           # px (outline search scale) either side of a side where picture / bar is looked for
 QUAD_EDGE_IN, QUAD_EDGE_OUT = 0.6, 0.85  # shares of a side with picture just inside, bar just outside
 QUAD_EDGE_IN_WEAK = 0.4       # ... but one side of the four may have only this share (a dark edge of the picture on dark bars)
+# --- screens filmed in a room (matcher.screens: a phone filming a monitor, a TV, another phone) ---------
+SCREEN_DARK = (32, 56, 80)    # grey levels (outline search scale) under which a pixel is a screen's black (its page, its
+                              # bezel; a camera's black point and glare lift it)
+SCREEN_PERCENTILES = (15, 30, 45, 60, 75, 90)  # ... and the frame's grey at these percentiles (a lit screen in a dark room,
+                              # a dark one in a bright room: the cut between them is one of the frame's own tones)
+SCREEN_LEVEL_STEP = 8.0       # levels closer than this (grey) to one already cut at are skipped
+SCREEN_MIN_AREA = 0.04        # a screen's or its picture's region covers at least this share of the frame
+SCREEN_MAX_AREA = 0.9         # ... and at most this (the rest is the room: a region this large is the frame's own)
+SCREEN_FILL = 0.85            # the region fills at least this share of its quadrilateral (a screen's page and a picture
+                              # fill theirs; the room's dark or bright patches do not)
+SCREEN_CORNER_OUT = 0.1       # corners at most this share of the frame's long side outside the frame
+SCREEN_MEDIAN = 3             # median filter (outline search px) over the grey frame before its tones are cut
+SCREEN_OPEN = (3, 5)          # ... and each tone region opened by these squares (outline search px): the thin links by which a
+                              # screen's black runs into the room's shadows are cut by the larger, a thin bezel kept by the smaller
+SCREEN_EDGE_STEP = 16.0       # a side of a screen's quadrilateral is a step of at least this (median grey, inside - outside)
+SCREEN_EDGE_OFF = 1.5         # ... inside and outside sampled this far (outline search px) from the side (a bezel is 2-6 px)
+SCREEN_EDGE_SIDES = 3         # ... on this many of its four sides (the room's tone regions have ragged, stepless outlines)
+SCREEN_FRAME_CORNER = 0.03    # a quadrilateral with a corner this near (share of the long side) a frame corner is the room's
+SCREEN_SAME_PX = 6.0          # quadrilaterals whose corners all lie within this (outline search px) are one
+SCREEN_MAX_QUADS = 3          # at most this many quadrilaterals a frame searched (the largest)
+SIB_BAR_FLAT = 8.0            # a row of the clip's patch whose grey spread is under this is flat (a bar laid over the picture)
+SIB_BAR_DETAIL = 16.0         # ... where the reference's row spreads over this (its own detail: not a border of the picture)
+SIB_BAR_TONE = 25.0           # ... and whose median grey is this far from the reference's row's (a blown highlight is no bar)
+SIB_BAR_SEEN = 0.5            # ... a row judged when this share of it is seen
+SIB_BAR_GAP = 3               # ... a bar's own marks (a progress line, a button) may break its flat rows for this many rows
+SIB_BAR_MIN_ROWS = 3          # ... this many such rows from the patch's top or bottom edge in make a bar (thumbnail px)
+# --- a camera's tone curve (matcher.tone: a screen's gamma, a camera's exposure, shoulder and black point) -----
+TONE_BINS = 32                # clip levels binned into this many before the monotone fit
+TONE_MIN_BIN = 4              # ... a bin counts with at least this many pixel-channels
+TONE_MIN_LEVELS = 6           # ... and a curve is fitted from at least this many bins (a flat picture has no curve)
+TONE_MIN_COVER = 0.97         # ... and only when the clip's levels over all the picture seen lie, for this share, in levels
+                              # it was fitted on (where only a card's white face agrees, its ink's levels are unknown to it)
+TONE_MIN_BEND = 4.0           # ... and only when it bends: its levels' mean distance (grey) from the best straight line
+TONE_MIN_PIXELS = 300         # pixel-channels (where the members agree) needed to fit a curve
 # --- siblings (near-duplicate references: cards of one deck, frames of one animation) ------------------
 SIB_SIDE = 96                 # colour thumbnail side kept per reference (memory-mapped: 27 KB a reference)
 SIB_PHASH = 24                # full-image pHash distance within which two references may be siblings

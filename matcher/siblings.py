@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
+from matcher import screens, tone
 from matcher.sibling_groups import (aligned, colour_thumb, find_groups, members, palette, same_palette,  # noqa: F401 (index.py: colour_thumb, find_groups, members)
                                     same_shape, smooth)
 
@@ -92,9 +93,26 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
             return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0, "excess": 0.0}
     elif seen.mean() < C.SIB_MIN_SEEN:
         return {"detail": 0.0, "error": 1.0, "mismatch": 1.0, "hidden": 0.0, "excess": 0.0}
+    bars = screens.edge_bars(p, thumbs[ref], seen)
+    if bars.any():
+        # a bar laid over the picture's edge (a player's controls, a tab bar): its pixels are hidden, not seen
+        seen = seen & ~bars
+        beyond = bars if beyond is None else beyond | bars
+    shift = _shift(ref_size)
+    best = _detail_of(p, thumbs, ref, sibs, seen, shift, frames, beyond)
+    toned = _toned(p, thumbs, ref, sibs, seen)
+    if toned is not None:
+        # a camera's tone curve (a screen filmed: its gamma, the exposure, a shoulder, a black point) undone, learnt
+        # where the members agree (matcher.tone): what is left is what the curve does not explain
+        best = max(best, _detail_of(toned, thumbs, ref, sibs, seen, shift, frames, beyond), key=factor)
+    return best
+
+
+def _detail_of(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray, shift: tuple[int, int],
+               frames: tuple[int, ...], beyond: np.ndarray | None) -> dict[str, float]:
+    """`detail`'s figures of the patch P: in grey and in colour, the better of the two."""
     grey = lambda t: cv2.cvtColor(cv2.cvtColor(t, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)  # noqa: E731
     grey_clip = float(cv2.cvtColor(p, cv2.COLOR_BGR2HSV)[..., 1].mean()) < C.SIB_GREY_SAT
-    shift = _shift(ref_size)
     results = [_detail_in(grey(p), {r: grey(t) for r, t in thumbs.items()}, ref, sibs, seen, shift, frames, beyond)]
     if not grey_clip:   # a clip turned grey: colour cannot speak
         results.append(_detail_in(p, thumbs, ref, sibs, seen, shift, frames, beyond))
@@ -105,6 +123,17 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
     # a limb shaded where the reference's is lit keeps its grey level more than its colour: what either sees counts
     excess = max(r["excess"] for r in results)
     return max(({**r, "excess": excess} for r in results), key=factor)
+
+
+def _toned(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> np.ndarray | None:
+    """The patch through the monotone tone curve, one for every channel, that takes it to the reference where every
+    member of the group agrees (tone.fit_curve), or None when none can be fitted."""
+    soft = {r: smooth(t) for r, t in thumbs.items()}
+    agree = seen.copy()
+    for s in sibs:
+        agree &= np.abs(soft[ref] - soft[s]).max(axis=2) <= C.SIB_PIXEL_TOL
+    lut = tone.fit_curve(smooth(p), soft[ref], agree, seen)
+    return None if lut is None else tone.apply_curve(p, lut)
 
 
 def _hue_mismatch(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> float:

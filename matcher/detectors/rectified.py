@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
-from matcher import deskew
+from matcher import deskew, screens
 from matcher.detectors import hashes, silhouettes
 from matcher.detectors.base import FrameContext
 from matcher.detectors.views import cell_view, view_hits
@@ -37,15 +37,21 @@ def _upright(ctx: FrameContext, angle: float) -> dict[int, FrameHit]:
     return found
 
 
-def _rectified(ctx: FrameContext, quad: np.ndarray) -> dict[int, FrameHit]:
+def _rectified(ctx: FrameContext, quad: np.ndarray, inner: bool = False) -> dict[int, FrameHit]:
+    """Hashes, silhouettes and features on the quadrilateral QUAD warped back to a rectangle; INNER: on the picture
+    inside its bars too (a screen's quadrilateral: the player's black round the picture)."""
     q = quad.astype(np.float32)
     # the near side keeps its length, the far one is shortened: the longer of two opposite sides is the
     # picture's own (the mean squeezes a tilted picture, and silhouettes, unlike hashes, need its aspect)
     w = max(8, round(float(max(np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[2] - q[3])))))
     h = max(8, round(float(max(np.linalg.norm(q[3] - q[0]), np.linalg.norm(q[2] - q[1])))))
     M = cv2.getPerspectiveTransform(q, np.float32([[0, 0], [w, 0], [w, h], [0, h]]))
-    g = grey(cv2.warpPerspective(ctx.bgr, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
-    found = _warped_hits(ctx, g, [(0, 0, w, h)], M, "-rectified", {"perspective": 1.0})
+    view = cv2.warpPerspective(ctx.bgr, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    g = grey(view)
+    boxes = [(0, 0, w, h)]
+    if inner:
+        boxes += [b for b in content_boxes(view) if all(_iou(b, o) < 0.9 for o in boxes)]
+    found = _warped_hits(ctx, g, boxes, M, "-rectified", {"perspective": 1.0})
     # ORB loses most of a steeply tilted picture's keypoints; on the rectified picture (not too small) they come back
     k = max(1.0, C.VIEW_SIDE / max(w, h))
     if k > 1.0:
@@ -54,6 +60,22 @@ def _rectified(ctx: FrameContext, quad: np.ndarray) -> dict[int, FrameHit]:
                                      borderMode=cv2.BORDER_REPLICATE))
     _better(found, view_hits(ctx, g, M, "-rectified", {"perspective": 1.0}))
     return _one_picture(found)
+
+
+def _screens(ctx: FrameContext) -> dict[int, FrameHit]:
+    """Each screen filmed in the room (matcher.screens: a screen's black page, or the picture on it, as a quadrilateral)
+    rectified and searched, the picture inside the player's bars too; one that a reference found surely on the frame
+    already covers gets no search."""
+    sure = [h.box for hs in ctx.found.values() for h in hs if h.score >= C.VIEW_SKIP_SCORE]
+    found: dict[int, FrameHit] = {}
+    for q in screens.screen_quads(ctx.bgr):
+        x0, y0 = q.min(axis=0)
+        x1, y1 = q.max(axis=0)
+        box = (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+        if any(inside(box, b) >= C.REGION_INSIDE or inside(b, box) >= C.REGION_INSIDE for b in sure):
+            continue
+        _better(found, _rectified(ctx, q, inner=True))
+    return found
 
 
 def _cells(ctx: FrameContext) -> dict[int, FrameHit]:
@@ -134,5 +156,8 @@ class RectifiedDetector:
         quad = content_quad(ctx.bgr)
         if quad is not None:
             _better(found, _rectified(ctx, quad))
+        else:
+            # no picture in perspective inside solid bars: a screen filmed in a room may hold one
+            _better(found, _screens(ctx))
         _better(found, _cells(ctx))
         return list(found.values())
