@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from matcher import constants as C
-from matcher import calibration, detectors, motion, siblings
+from matcher import calibration, detail_check, detectors, motion, siblings
 from matcher.hashing import grey, phash_hex
 from matcher.index import ReferenceIndex
 from matcher.regions import inside
@@ -44,7 +44,8 @@ def _check_siblings(bgr: np.ndarray, hits: list[FrameHit], idx: ReferenceIndex, 
         groups.setdefault((shown, ctx.visible if h.shows is not None and shown != ctx.visible else None), []).append(h)
     best: dict[int, FrameHit] = {}
     for (shown, covered), group in groups.items():
-        for h in siblings.check_hits(bgr, group, idx, shown, covered):
+        # a reference with no indexed sibling gets the detail check of its own (an unindexed sibling's detail)
+        for h in detail_check.check_hits(bgr, siblings.check_hits(bgr, group, idx, shown, covered), idx, shown):
             if h.reference not in best or h.score > best[h.reference].score:
                 best[h.reference] = h
     return list(best.values())

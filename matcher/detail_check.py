@@ -1,0 +1,271 @@
+"""The detail check of a reference with no indexed sibling (issue 12 item 3): at the geometry a hit was found
+on, the clip's pixels where the reference is shown are compared with the reference after what an edit can
+explain (a global colour grade, fitted robustly as a low-order colour transform; blur, recompression and the
+hit's geometry error, by smoothing and a one-pixel slack). What is left are blobs where the clip is not the
+reference. Each is judged:
+
+- recoloured: its colour differs while its structure agrees (a garment in another colour: an edit cannot
+  recolour one region of a picture and leave the rest);
+- laid over: colours foreign to the reference, or a straight-edged box or a band across the picture (a caption,
+  a sticker, a box of footage): the reference's detail there is hidden, evidence neither way;
+- changed: the rest, drawn in the reference's own colours inside its intact outline (another expression, a
+  card's other picture, a title's other letters, another town under the same hills).
+
+The recoloured and changed shares of the shown picture (what is not laid over) lower the hit's score (`factor`); the sibling check
+(matcher.siblings) does the same for references whose siblings are indexed."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from matcher import constants as C
+from matcher.sibling_groups import smooth
+from matcher.siblings import _art, _patch   # the sibling check's warp into the thumbnail frame and opaque mask
+
+
+def _design(x: np.ndarray, c: int) -> np.ndarray:
+    """Colour-transform terms of output channel C from pixels X (N, 3, 0-255): the three channels, channel C's
+    square, and 1 (a linear colour mix: saturation, a hue turn, white balance; bent by a curve of its own channel:
+    a grade's gamma). Each output channel bends by its own channel only: no region's hue can be remapped alone."""
+    x = x / 255.0
+    return np.concatenate([x, x[:, c:c + 1] ** 2, np.ones((len(x), 1), x.dtype)], axis=1)
+
+
+def _fit_from(X: np.ndarray, Y: np.ndarray, keep: np.ndarray) -> tuple[list, np.ndarray]:
+    """The transform refitted LONE_FIT_ROUNDS times from the pixels KEEP on those it explains best (the share
+    LONE_FIT_KEEP, or every pixel within LONE_FIT_TOL) -> its coefficients per channel and its residuals."""
+    for _ in range(C.LONE_FIT_ROUNDS):
+        if keep.sum() < C.LONE_FIT_MIN_PX:
+            keep = np.ones(len(Y), bool)
+        betas = [np.linalg.lstsq(_design(X[keep], c), Y[keep, c], rcond=None)[0] for c in range(3)]
+        res = np.abs(np.stack([_design(X, c) @ betas[c] for c in range(3)], axis=1) - Y).max(axis=1)
+        keep = res <= max(C.LONE_FIT_TOL, float(np.quantile(res, C.LONE_FIT_KEEP)))
+    return betas, res
+
+
+def _monotone(y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted isotonic (non-decreasing) regression of Y by pooling adjacent violators."""
+    vals, wts, sizes = [], [], []
+    for v, u in zip(y.tolist(), w.tolist()):
+        vals.append(v), wts.append(u), sizes.append(1)
+        while len(vals) > 1 and vals[-2] > vals[-1]:
+            u2 = wts[-2] + wts[-1]
+            v2 = (vals[-2] * wts[-2] + vals[-1] * wts[-1]) / max(u2, 1e-9)
+            n2 = sizes[-2] + sizes[-1]
+            del vals[-1], wts[-1], sizes[-1]
+            vals[-1], wts[-1], sizes[-1] = v2, u2, n2
+    return np.repeat(vals, sizes)
+
+
+def _curve(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A rising curve through pixels (x -> y, one channel): the median of Y in each of LONE_CURVE_BINS bins of X,
+    made non-decreasing (a grade's curve, a clip at white); knots (xs, ys) for np.interp."""
+    edges = np.linspace(min(0.0, float(x.min())), max(255.0, float(x.max())) + 1e-3, C.LONE_CURVE_BINS + 1)
+    b = np.clip(np.digitize(x, edges) - 1, 0, C.LONE_CURVE_BINS - 1)
+    counts = np.bincount(b, minlength=C.LONE_CURVE_BINS)
+    used = np.flatnonzero(counts >= C.LONE_CURVE_MIN_PX)
+    if len(used) < 2:
+        return np.array([0.0, 255.0]), np.array([0.0, 255.0])
+    xs = np.array([float(np.median(x[b == k])) for k in used])
+    ys = _monotone(np.array([float(np.median(y[b == k])) for k in used]), counts[used].astype(float))
+    return xs, ys
+
+
+def fit_colour(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """REF's pixels mapped by the colour transform that best explains CLIP over ON, fitted robustly (`_fit_from`)
+    from two starts, every pixel and the pixels the untouched reference already explains, the one explaining
+    its best LONE_FIT_KEEP better kept (a recoloured region or a sticker does not bend it); then each channel
+    through a rising curve fitted on the LONE_CURVE_KEEP of pixels it explains best (what the mix leaves of a
+    grade's curve, a channel clipped at white)."""
+    X, Y = ref[on].astype(np.float32), clip[on].astype(np.float32)
+    fits = [_fit_from(X, Y, np.ones(len(X), bool)),
+            _fit_from(X, Y, np.abs(X - Y).max(axis=1) <= C.LONE_FIT_TOL)]
+    betas, res = min(fits, key=lambda f: float(np.quantile(f[1], C.LONE_FIT_KEEP)))
+    mix = lambda px: np.stack([_design(px, c) @ betas[c] for c in range(3)], axis=1)  # noqa: E731
+    flat = mix(ref.reshape(-1, 3).astype(np.float32))
+    keep = res <= float(np.quantile(res, C.LONE_CURVE_KEEP))
+    inside = mix(X)[keep]
+    out = np.stack([np.interp(flat[:, c], *_curve(inside[:, c], Y[keep, c])) for c in range(3)], axis=1)
+    return np.clip(out, 0, 255).reshape(ref.shape).astype(np.float32)
+
+
+def _aligned(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """CLIP moved onto REF by the affine warp that best aligns their grey levels over ON (enhanced correlation,
+    LONE_ALIGN_ITERS steps): a hit's geometry found round a caption or a sticker is a few pixels off, which
+    leaves a patch of error along every stroke. Unchanged when the alignment fails or moves it further than
+    LONE_ALIGN_MAX thumbnail px."""
+    w = np.eye(2, 3, dtype=np.float32)
+    try:
+        _, w = cv2.findTransformECC(_grey(ref), _grey(clip), w, cv2.MOTION_AFFINE,
+                                    (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, C.LONE_ALIGN_ITERS, 1e-4),
+                                    on.astype(np.uint8), 3)
+    except cv2.error:
+        return clip
+    side = clip.shape[0]
+    corners = np.float32([[0, 0, 1], [side, 0, 1], [side, side, 1], [0, side, 1]])
+    if np.abs(corners @ w.T - corners[:, :2]).max() > C.LONE_ALIGN_MAX:
+        return clip
+    return cv2.warpAffine(clip, w, clip.shape[1::-1], flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                          borderMode=cv2.BORDER_REPLICATE)
+
+
+def _residual(clip: np.ndarray, model: np.ndarray) -> np.ndarray:
+    """Per pixel, the clip's colour error to the modelled reference (max over channels), the least within one
+    thumbnail pixel each way (the hit's geometry is never exact)."""
+    pad = cv2.copyMakeBorder(model, 1, 1, 1, 1, cv2.BORDER_REPLICATE)
+    h, w = clip.shape[:2]
+    return np.min([np.abs(pad[1 + dy:1 + dy + h, 1 + dx:1 + dx + w] - clip).max(axis=2)
+                   for dy in (-1, 0, 1) for dx in (-1, 0, 1)], axis=0)
+
+
+def _edges(g: np.ndarray) -> np.ndarray:
+    """Gradient magnitude of a grey thumbnail (float)."""
+    return cv2.magnitude(cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3))
+
+
+def _grey(t: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(np.clip(t, 0, 255).astype(np.float32), cv2.COLOR_BGR2GRAY)
+
+
+def _edge_agreement(ec: np.ndarray, em: np.ndarray, m: np.ndarray) -> float:
+    """Correlation of the clip's and the modelled reference's gradient magnitudes over M (1 when both are flat
+    there: a flat region in another colour)."""
+    a, b = ec[m], em[m]
+    if a.std() < C.LONE_FLAT_EDGE and b.std() < C.LONE_FLAT_EDGE:
+        return 1.0
+    if a.std() < 1e-6 or b.std() < 1e-6:
+        return 0.0
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def _foreign(clip_px: np.ndarray, palette: np.ndarray) -> float:
+    """Share of the clip's pixels (N, 3) further than LONE_FOREIGN_TOL from every colour of the modelled
+    reference's PALETTE (M, 3)."""
+    if not len(clip_px) or not len(palette):
+        return 0.0
+    d = np.abs(clip_px[:, None, :] - palette[None, :, :]).max(axis=2).min(axis=1)
+    return float((d > C.LONE_FOREIGN_TOL).mean())
+
+
+def _palette(model: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """The modelled reference's colours over ON, quantised to LONE_PALETTE_STEP, each covering LONE_PALETTE_MIN
+    of ON at least."""
+    q = (model[on] // C.LONE_PALETTE_STEP).astype(np.int32)
+    keys, counts = np.unique(q, axis=0, return_counts=True)
+    keep = counts >= C.LONE_PALETTE_MIN * max(1, int(on.sum()))
+    return (keys[keep].astype(np.float32) + 0.5) * C.LONE_PALETTE_STEP
+
+
+def _laid_over(blob: np.ndarray, on: np.ndarray, foreign: float) -> bool:
+    """A blob is something laid over the picture: its colours foreign to the reference, or a box with straight
+    sides (it fills LONE_BOX_FILL of its bounding box), or a band across the shown picture."""
+    if foreign >= C.LONE_FOREIGN_SHARE:
+        return True
+    ys, xs = np.nonzero(blob)
+    bw, bh = xs.max() - xs.min() + 1, ys.max() - ys.min() + 1
+    if blob.sum() >= C.LONE_BOX_FILL * bw * bh:
+        return True
+    oy, ox = np.nonzero(on)
+    return bw >= C.LONE_BAND * (ox.max() - ox.min() + 1) or bh >= C.LONE_BAND * (oy.max() - oy.min() + 1)
+
+
+def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The blobs where the clip differs from the modelled reference (error over LONE_DIFF_TOL, or LONE_DIFF_NOISE
+    times the median), judged (module doc): the recoloured ones and the ones laid over (grown by LONE_HIDDEN_GROW)."""
+    tol = max(C.LONE_DIFF_TOL, C.LONE_DIFF_NOISE * float(np.median(res[on])))
+    diff = cv2.morphologyEx(((res > tol) & on).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(diff, connectivity=8)
+    ec, em = _edges(_grey(sp)), _edges(_grey(model))
+    pal = _palette(model, on)
+    area = float(on.sum())
+    recoloured, hidden = np.zeros_like(on), np.zeros_like(on)
+    grow = np.ones((2 * C.LONE_EDGE_GROW + 1,) * 2, np.uint8)
+    for k in range(1, n):
+        if stats[k, cv2.CC_STAT_AREA] < C.LONE_BLOB_MIN * area:
+            continue
+        blob = lab == k
+        near = (cv2.dilate(blob.astype(np.uint8), grow) > 0) & on
+        if _edge_agreement(ec, em, near) >= C.LONE_EDGE_AGREE:
+            recoloured |= blob
+        elif _laid_over(blob, on, _foreign(sp[blob], pal)):
+            hidden |= blob
+    g = 2 * C.LONE_HIDDEN_GROW + 1
+    hidden = (cv2.dilate(hidden.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (g, g))) > 0) & on
+    return recoloured & ~hidden, hidden
+
+
+def _local(err: np.ndarray, clear: np.ndarray) -> np.ndarray:
+    """ERR averaged over a LONE_DENSE_SIGMA neighbourhood of the pixels CLEAR (normalised convolution)."""
+    return cv2.GaussianBlur(err * clear, (0, 0), C.LONE_DENSE_SIGMA) / np.maximum(
+        cv2.GaussianBlur(clear, (0, 0), C.LONE_DENSE_SIGMA), 1e-3)
+
+
+def _compare(sp: np.ndarray, sr: np.ndarray, on: np.ndarray, clear: np.ndarray):
+    """The clip aligned onto the reference and the reference's colours fitted to it, both over CLEAR (the shown
+    pixels not laid over) -> the aligned clip, the modelled reference and the per-pixel error."""
+    sp = _aligned(sp, sr, clear)
+    model = fit_colour(sr, sp, clear)
+    return sp, model, _residual(sp, model)
+
+
+def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, ref_size: tuple[int, int],
+            art: np.ndarray | None = None, visible=None) -> dict[str, float]:
+    """The clip (frame BGR, the hit's H: reference px -> frame) against the reference's thumbnail THUMB on the
+    part of it the frame shows (VISIBLE: the region that shows the picture; ART: a transparent reference's
+    opaque pixels). Figures: "recoloured", "changed" (shares of the shown reference not laid over), "hidden"
+    (share of the shown reference laid over), "residual" (the median colour error after the fitted transform,
+    grey levels). Two passes: what the first finds laid over is left out of the second's alignment and colour fit
+    (a caption across the picture pulls both)."""
+    p, seen = _patch(bgr, H, ref_size, visible)
+    ref = thumb[:, ::-1] if mirrored else thumb
+    on = seen if art is None else seen & (art[:, ::-1] if mirrored else art)
+    if on.mean() < C.SIB_MIN_SEEN * (1.0 if art is None else float(art.mean())):
+        return {"recoloured": 0.0, "changed": 0.0, "hidden": 0.0, "residual": 0.0}
+    p0, sr = smooth(p), smooth(ref)
+    sp, model, res = _compare(p0, sr, on, on)
+    recoloured, hidden = _blobs(sp, model, res, on)
+    if hidden.any() and (on & ~hidden).sum() >= C.LONE_FIT_MIN_PX:
+        sp, model, res = _compare(p0, sr, on, on & ~hidden)
+        recoloured, again = _blobs(sp, model, res, on)
+        hidden |= again
+    # what is left: detail drawn otherwise (strokes moved, letters, a picture), where the colour error AND the error
+    # of the fine structure (grey less its blur: what no colour transform makes) stay high over a neighbourhood (an
+    # edge off by a pixel leaves a thin line of error, not a patch; a grade the transform fits badly leaves colour
+    # error on smooth shading, not structure), each averaged over what is not laid over (an occluder's own error
+    # does not spill round it)
+    clear = (on & ~hidden).astype(np.float32)
+    fine = lambda t: np.repeat((_grey(t) - cv2.GaussianBlur(_grey(t), (0, 0), C.LONE_FINE_SIGMA))[..., None], 3, axis=2)  # noqa: E731
+    dense = ((_local(res, clear) > C.LONE_DENSE_TOL) & (_local(_residual(fine(sp), fine(model)), clear) > C.LONE_FINE_TOL)
+             & on & ~hidden & ~recoloured)
+    left = max(1.0, float(clear.sum()))
+    return {"recoloured": float(recoloured.sum()) / left, "changed": float(dense.sum()) / left,
+            "hidden": float(hidden.sum()) / float(on.sum()), "residual": float(np.median(res[on]))}
+
+
+def factor(fig: dict[str, float]) -> float:
+    """Score factor: 1 while the recoloured and changed shares of the picture left unhidden sum to at most
+    LONE_DIFF_FULL, LONE_FLOOR from LONE_DIFF_LOW."""
+    off = fig["recoloured"] + fig["changed"]
+    credit = float(np.clip((C.LONE_DIFF_LOW - off) / (C.LONE_DIFF_LOW - C.LONE_DIFF_FULL), 0.0, 1.0))
+    return C.LONE_FLOOR + (1.0 - C.LONE_FLOOR) * credit
+
+
+def check_hits(bgr: np.ndarray, hits: list, idx, visible=None) -> list:
+    """Each hit (scored LONE_MIN_SCORE or more) on a reference with no indexed sibling: its detail checked, its
+    score scaled by `factor`, the figures under evidence["detail_check"]. Hits on references with siblings are the
+    sibling check's (matcher.siblings)."""
+    for h in hits:
+        if h.score < C.LONE_MIN_SCORE or idx.siblings_of(h.reference):
+            continue
+        rw, rh = (int(v) for v in idx.sizes[h.reference])
+        H = h.H
+        if H is None:
+            x, y, w, hh = h.box
+            H = np.array([[w / rw, 0, x], [0, hh / rh, y], [0, 0, 1]], np.float64)
+        mirrored = h.model >= 0 and bool(h.model & 1)
+        fig = figures(bgr, H, mirrored, idx.colour_thumbs[h.reference], (rw, rh), _art(idx, h.reference), visible)
+        f = factor(fig)
+        h.score *= f
+        h.evidence["detail_check"] = {**{k: round(v, 4) for k, v in fig.items()}, "factor": round(f, 4)}
+    return hits
