@@ -357,5 +357,8 @@ LONE_FINE_TOL = 3.0           # ... averaged likewise is over this (grey levels)
                               # colour error on smooth shading). Own tests: true copies under grade, caption, sticker,
                               # picture-in-picture 0-0.6 % of the picture; another expression 3 %, other words 9-10 %,
                               # another card of the layout 11-13 %, another town 12-14 %
-LONE_DIFF_FULL, LONE_DIFF_LOW = 0.02, 0.08   # recoloured + changed share of the picture not laid over: full credit, none
+LONE_INK = 8.0                # ... also counted over the reference's fine detail: pixels whose fine structure is this far
+                              # from flat (grey levels; own tests: true copies 0-0.7 %, another expression 6.6-7.4 %)
+LONE_DIFF_FULL, LONE_DIFF_LOW = 0.02, 0.06   # recoloured + changed share (of the picture not laid over, or of its fine
+                              # detail, the higher): full credit, none
 LONE_FLOOR = 0.15             # score factor of a hit at no credit

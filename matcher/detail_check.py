@@ -213,7 +213,8 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
             art: np.ndarray | None = None, visible=None) -> dict[str, float]:
     """The clip (frame BGR, the hit's H: reference px -> frame) against the reference's thumbnail THUMB on the
     part of it the frame shows (VISIBLE: the region that shows the picture; ART: a transparent reference's
-    opaque pixels). Figures: "recoloured", "changed" (shares of the shown reference not laid over), "hidden"
+    opaque pixels). Figures: "recoloured", "changed" (shares of the shown reference not laid over), "changed_ink"
+    (the changed share of its fine detail, LONE_INK), "hidden"
     (share of the shown reference laid over), "residual" (the median colour error after the fitted transform,
     grey levels). Two passes: what the first finds laid over is left out of the second's alignment and colour fit
     (a caption across the picture pulls both)."""
@@ -221,7 +222,7 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     ref = thumb[:, ::-1] if mirrored else thumb
     on = seen if art is None else seen & (art[:, ::-1] if mirrored else art)
     if on.mean() < C.SIB_MIN_SEEN * (1.0 if art is None else float(art.mean())):
-        return {"recoloured": 0.0, "changed": 0.0, "hidden": 0.0, "residual": 0.0}
+        return {"recoloured": 0.0, "changed": 0.0, "changed_ink": 0.0, "hidden": 0.0, "residual": 0.0}
     p0, sr = smooth(p), smooth(ref)
     sp, model, res = _compare(p0, sr, on, on)
     recoloured, hidden = _blobs(sp, model, res, on)
@@ -239,14 +240,18 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     dense = ((_local(res, clear) > C.LONE_DENSE_TOL) & (_local(_residual(fine(sp), fine(model)), clear) > C.LONE_FINE_TOL)
              & on & ~hidden & ~recoloured)
     left = max(1.0, float(clear.sum()))
+    # ... and of the reference's own fine detail (its strokes: an expression is a small share of the picture, a
+    # large one of what tells the character's faces apart)
+    ink = (np.abs(fine(model)[..., 0]) > C.LONE_INK) & (clear > 0)
     return {"recoloured": float(recoloured.sum()) / left, "changed": float(dense.sum()) / left,
+            "changed_ink": float((dense & ink).sum()) / max(1.0, float(ink.sum())),
             "hidden": float(hidden.sum()) / float(on.sum()), "residual": float(np.median(res[on]))}
 
 
 def factor(fig: dict[str, float]) -> float:
-    """Score factor: 1 while the recoloured and changed shares of the picture left unhidden sum to at most
-    LONE_DIFF_FULL, LONE_FLOOR from LONE_DIFF_LOW."""
-    off = fig["recoloured"] + fig["changed"]
+    """Score factor: 1 while the recoloured share of the picture not laid over plus its changed share (of the
+    picture, or of its fine detail, the higher) is at most LONE_DIFF_FULL, LONE_FLOOR from LONE_DIFF_LOW."""
+    off = fig["recoloured"] + max(fig["changed"], fig.get("changed_ink", 0.0))
     credit = float(np.clip((C.LONE_DIFF_LOW - off) / (C.LONE_DIFF_LOW - C.LONE_DIFF_FULL), 0.0, 1.0))
     return C.LONE_FLOOR + (1.0 - C.LONE_FLOOR) * credit
 
