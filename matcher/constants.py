@@ -329,9 +329,13 @@ SIB_NAME_MIN_FACTOR = 0.9     # a member named on another member's geometry (sib
 LONE_MIN_SCORE = 0.2          # hits scoring at least this are checked (weaker ones cannot reach the threshold)
 LONE_ALIGN_ITERS = 30         # the clip is first aligned onto the reference's thumbnail (an affine warp, this many ECC steps)...
 LONE_ALIGN_MAX = 4.0          # ... moving no corner further than this (thumbnail px: the hit's geometry is roughly right)
+LONE_ALIGN_MOTIONS = (2,)     # ... tried in turn: cv2.MOTION_AFFINE (2) only (a shift alone, fitted where an affine warp fails, lands off on flat logos)
+LONE_BLUR_SIGMAS = (0.0, 0.6, 1.0, 1.5)   # ... the modelled reference blurred by the one of these (thumbnail px) that fits best
+LONE_FIT_RIDGE = 0.02         # ... its mixing across channels drawn toward none with this weight per pixel (a hue turn still fits)
 LONE_FIT_ROUNDS = 4           # the colour transform (per-channel curve mixed across channels) is refitted this many times...
 LONE_FIT_KEEP = 0.6           # ... on the share of pixels it explains best...
 LONE_FIT_TOL = 12.0           # ... or every pixel within this (grey levels) of it
+LONE_FIT_STRIDE = 3           # ... on every this-many-th shown pixel (smoothed neighbours say the same; the fit is most of the cost)
 LONE_FIT_MIN_PX = 200         # ... while at least this many pixels are kept
 LONE_CURVE_KEEP = 0.8         # then each channel through a rising curve fitted on this share of pixels the mix explains best
 LONE_CURVE_BINS = 16          # ... the medians of this many bins of the channel's levels...
@@ -341,11 +345,16 @@ LONE_DIFF_NOISE = 3.0         # ... the least within 1 px) or this many times th
 LONE_BLOB_MIN = 0.004         # blobs of differing pixels smaller than this share of the shown reference are noise
 LONE_EDGE_GROW = 2            # a blob's edges are compared on it grown by this (thumbnail px: its outline)...
 LONE_EDGE_AGREE = 0.7         # ... where the clip's and the reference's gradient magnitudes correlate this much, it is recoloured
+LONE_OUTLINE = 0.6            # ... and the reference outlines it: its gradient over LONE_OUTLINE_EDGE on this share of the blob's rim
+LONE_OUTLINE_EDGE = 20.0      # ... (Sobel magnitude of the smoothed grey thumbnail)
 LONE_FLAT_EDGE = 4.0          # ... (both flat: gradient spreads under this)
 LONE_FOREIGN_TOL = 48.0       # a clip pixel this far (grey levels, any channel) from every colour of the modelled reference...
 LONE_PALETTE_STEP = 32        # ... (its colours quantised to this step...
-LONE_PALETTE_MIN = 0.003      # ... each covering this share of it) is foreign to it
-LONE_FOREIGN_SHARE = 0.5      # a blob this foreign is laid over the picture (a sticker, footage)...
+LONE_PALETTE_MIN = 0.001      # ... each covering this share of it) is foreign to it
+LONE_FOREIGN_SOME = 0.4       # ... or this foreign and solid (its area this share of its convex hull's at least...
+LONE_SOLID = 0.95             # ... a sticker near the reference's colours: other letters in its colours leave a ragged blob, 0.83-0.90)
+LONE_SOLID_AREA = 0.05        # ... or solid and covering this share of the shown picture (a sticker the colour of a logo's letters)
+LONE_FOREIGN_SHARE = 0.7      # a blob this foreign is laid over the picture (a sticker, footage)...
 LONE_BOX_FILL = 0.9           # ... or one filling this share of its bounding box (a caption box, a box of footage)...
 LONE_BAND = 0.9               # ... or one spanning this share of the shown picture's width or height (a caption bar)
 LONE_HIDDEN_GROW = 4          # thumbnail px a blob laid over is grown by (the error round its edge is its own)
@@ -357,6 +366,8 @@ LONE_FINE_TOL = 3.0           # ... averaged likewise is over this (grey levels)
                               # colour error on smooth shading). Own tests: true copies under grade, caption, sticker,
                               # picture-in-picture 0-0.6 % of the picture; another expression 3 %, other words 9-10 %,
                               # another card of the layout 11-13 %, another town 12-14 %
+LONE_RECOLOUR_TOL = 20.0      # a region whose colour alone differs by this (grey levels, averaged as above) is recoloured when the
+                              # reference outlines it (a grade the transform fits badly leaves up to 18 on smooth shading)
 LONE_INK = 8.0                # ... also counted over the reference's fine detail: pixels whose fine structure is this far
                               # from flat (grey levels; own tests: true copies 0-0.7 %, another expression 6.6-7.4 %)
 LONE_DIFF_FULL, LONE_DIFF_LOW = 0.02, 0.06   # recoloured + changed share (of the picture not laid over, or of its fine

@@ -32,14 +32,26 @@ def _design(x: np.ndarray, c: int) -> np.ndarray:
     return np.concatenate([x, x[:, c:c + 1] ** 2, np.ones((len(x), 1), x.dtype)], axis=1)
 
 
-def _fit_from(X: np.ndarray, Y: np.ndarray, keep: np.ndarray) -> tuple[list, np.ndarray]:
-    """The transform refitted LONE_FIT_ROUNDS times from the pixels KEEP on those it explains best (the share
-    LONE_FIT_KEEP, or every pixel within LONE_FIT_TOL) -> its coefficients per channel and its residuals."""
+def _solve(D: np.ndarray, y: np.ndarray, c: int) -> np.ndarray:
+    """Least squares of output channel C on its design D, the other channels' terms drawn toward 0 with a weight of
+    LONE_FIT_RIDGE per pixel: a picture of few colours (a logo half under a caption) leaves a mix across channels
+    free to swing, a per-channel grade does not."""
+    lam = np.sqrt(C.LONE_FIT_RIDGE * len(y))
+    rows = np.zeros((2, D.shape[1]), D.dtype)
+    for i, j in enumerate(k for k in range(3) if k != c):
+        rows[i, j] = lam
+    return np.linalg.lstsq(np.vstack([D, rows]), np.concatenate([y, np.zeros(2, y.dtype)]), rcond=None)[0]
+
+
+def _fit_from(Ds: list, Y: np.ndarray, keep: np.ndarray) -> tuple[list, np.ndarray]:
+    """The transform (DS: each output channel's `_design` of the pixels) refitted LONE_FIT_ROUNDS times from the
+    pixels KEEP on those it explains best (the share LONE_FIT_KEEP, or every pixel within LONE_FIT_TOL) -> its
+    coefficients per channel and its residuals."""
     for _ in range(C.LONE_FIT_ROUNDS):
         if keep.sum() < C.LONE_FIT_MIN_PX:
             keep = np.ones(len(Y), bool)
-        betas = [np.linalg.lstsq(_design(X[keep], c), Y[keep, c], rcond=None)[0] for c in range(3)]
-        res = np.abs(np.stack([_design(X, c) @ betas[c] for c in range(3)], axis=1) - Y).max(axis=1)
+        betas = [_solve(Ds[c][keep], Y[keep, c], c) for c in range(3)]
+        res = np.abs(np.stack([Ds[c] @ betas[c] for c in range(3)], axis=1) - Y).max(axis=1)
         keep = res <= max(C.LONE_FIT_TOL, float(np.quantile(res, C.LONE_FIT_KEEP)))
     return betas, res
 
@@ -78,36 +90,46 @@ def fit_colour(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray:
     its best LONE_FIT_KEEP better kept (a recoloured region or a sticker does not bend it); then each channel
     through a rising curve fitted on the LONE_CURVE_KEEP of pixels it explains best (what the mix leaves of a
     grade's curve, a channel clipped at white)."""
-    X, Y = ref[on].astype(np.float32), clip[on].astype(np.float32)
-    fits = [_fit_from(X, Y, np.ones(len(X), bool)),
-            _fit_from(X, Y, np.abs(X - Y).max(axis=1) <= C.LONE_FIT_TOL)]
+    X, Y = ref[on][::C.LONE_FIT_STRIDE].astype(np.float32), clip[on][::C.LONE_FIT_STRIDE].astype(np.float32)
+    Ds = [_design(X, c) for c in range(3)]
+    fits = [_fit_from(Ds, Y, np.ones(len(X), bool)),
+            _fit_from(Ds, Y, np.abs(X - Y).max(axis=1) <= C.LONE_FIT_TOL)]
     betas, res = min(fits, key=lambda f: float(np.quantile(f[1], C.LONE_FIT_KEEP)))
     mix = lambda px: np.stack([_design(px, c) @ betas[c] for c in range(3)], axis=1)  # noqa: E731
     flat = mix(ref.reshape(-1, 3).astype(np.float32))
     keep = res <= float(np.quantile(res, C.LONE_CURVE_KEEP))
-    inside = mix(X)[keep]
-    out = np.stack([np.interp(flat[:, c], *_curve(inside[:, c], Y[keep, c])) for c in range(3)], axis=1)
+    inside = np.stack([Ds[c] @ betas[c] for c in range(3)], axis=1)[keep]
+    mixed = np.stack([np.interp(flat[:, c], *_curve(inside[:, c], Y[keep, c])) for c in range(3)], axis=1)
+    # or each channel through a rising curve of its own alone (a grade that clips a channel at white bends more
+    # than the mix's square follows), fitted on the same pixels (a caption across a gradient covers every pixel of
+    # some of its levels: fitted on all, the curve would map them to white): the one explaining the best
+    # LONE_CURVE_KEEP of pixels better
+    own = np.stack([np.interp(ref.reshape(-1, 3)[:, c], *_curve(X[keep, c], Y[keep, c])) for c in range(3)], axis=1)
+    sample = np.flatnonzero(on.reshape(-1))[::C.LONE_FIT_STRIDE]
+    spread = lambda m: float(np.quantile(np.abs(m[sample] - Y).max(axis=1), C.LONE_CURVE_KEEP))  # noqa: E731
+    out = min((mixed, own), key=spread)
     return np.clip(out, 0, 255).reshape(ref.shape).astype(np.float32)
 
 
 def _aligned(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray:
-    """CLIP moved onto REF by the affine warp that best aligns their grey levels over ON (enhanced correlation,
-    LONE_ALIGN_ITERS steps): a hit's geometry found round a caption or a sticker is a few pixels off, which
-    leaves a patch of error along every stroke. Unchanged when the alignment fails or moves it further than
-    LONE_ALIGN_MAX thumbnail px."""
-    w = np.eye(2, 3, dtype=np.float32)
-    try:
-        _, w = cv2.findTransformECC(_grey(ref), _grey(clip), w, cv2.MOTION_AFFINE,
-                                    (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, C.LONE_ALIGN_ITERS, 1e-4),
-                                    on.astype(np.uint8), 3)
-    except cv2.error:
-        return clip
+    """CLIP moved onto REF by the warp that best aligns their grey levels over ON (enhanced correlation,
+    LONE_ALIGN_ITERS steps; an affine warp, else a shift): a hit's geometry found round a caption or a sticker is a
+    few pixels off, which leaves a patch of error along every stroke. A warp that fails or moves a corner further
+    than LONE_ALIGN_MAX thumbnail px (flat art gives the correlation little to hold) is not used."""
     side = clip.shape[0]
     corners = np.float32([[0, 0, 1], [side, 0, 1], [side, side, 1], [0, side, 1]])
-    if np.abs(corners @ w.T - corners[:, :2]).max() > C.LONE_ALIGN_MAX:
-        return clip
-    return cv2.warpAffine(clip, w, clip.shape[1::-1], flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                          borderMode=cv2.BORDER_REPLICATE)
+    for motion in C.LONE_ALIGN_MOTIONS:
+        w = np.eye(2, 3, dtype=np.float32)
+        try:
+            _, w = cv2.findTransformECC(_grey(ref), _grey(clip), w, motion,
+                                        (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, C.LONE_ALIGN_ITERS, 1e-4),
+                                        on.astype(np.uint8), 3)
+        except cv2.error:
+            continue
+        if np.abs(corners @ w.T - corners[:, :2]).max() <= C.LONE_ALIGN_MAX:
+            return cv2.warpAffine(clip, w, clip.shape[1::-1], flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                                  borderMode=cv2.BORDER_REPLICATE)
+    return clip
 
 
 def _residual(clip: np.ndarray, model: np.ndarray) -> np.ndarray:
@@ -157,11 +179,45 @@ def _palette(model: np.ndarray, on: np.ndarray) -> np.ndarray:
     return (keys[keep].astype(np.float32) + 0.5) * C.LONE_PALETTE_STEP
 
 
-def _laid_over(blob: np.ndarray, on: np.ndarray, foreign: float) -> bool:
-    """A blob is something laid over the picture: its colours foreign to the reference, or a box with straight
-    sides (it fills LONE_BOX_FILL of its bounding box), or a band across the shown picture."""
+def _outlined(blob: np.ndarray, em: np.ndarray, on: np.ndarray) -> bool:
+    """Does the reference outline the blob (its gradient EM over LONE_OUTLINE_EDGE on LONE_OUTLINE of the blob's
+    rim)? A recoloured region is one of the reference's own regions; a flat sticker over a flat part of it is not."""
+    k = np.ones((3, 3), np.uint8)
+    b = blob.astype(np.uint8)
+    rim = ((cv2.dilate(b, k) - cv2.erode(b, k)) > 0) & on
+    return bool(rim.any()) and float((em[rim] > C.LONE_OUTLINE_EDGE).mean()) >= C.LONE_OUTLINE
+
+
+def _outlined_regions(mask: np.ndarray, em: np.ndarray, on: np.ndarray, area: float) -> np.ndarray:
+    """The connected regions of MASK (each LONE_BLOB_MIN of AREA at least, not `_boxed`) that the reference
+    outlines (`_outlined`)."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    out = np.zeros_like(mask)
+    for k in range(1, n):
+        if stats[k, cv2.CC_STAT_AREA] >= C.LONE_BLOB_MIN * area:
+            blob = lab == k
+            if not _boxed(blob, on) and _outlined(blob, em, on):
+                out |= blob
+    return out
+
+
+def _laid_over(blob: np.ndarray, foreign: float, on_share: float) -> bool:
+    """A blob laid over the picture by its colours or its shape: FOREIGN (the share of its pixels in no colour of
+    the reference) at least LONE_FOREIGN_SHARE; or a solid blob (its area LONE_SOLID of its convex hull's: other
+    letters or strokes leave a ragged one) LONE_FOREIGN_SOME foreign or covering LONE_SOLID_AREA of the picture
+    (ON_SHARE: the shown share of the thumbnail): a sticker in colours near the reference's."""
     if foreign >= C.LONE_FOREIGN_SHARE:
         return True
+    if foreign < C.LONE_FOREIGN_SOME and blob.mean() < C.LONE_SOLID_AREA * on_share:
+        return False
+    hull = cv2.convexHull(np.argwhere(blob)[:, ::-1].astype(np.int32))
+    return float(blob.sum()) >= C.LONE_SOLID * float(cv2.contourArea(hull))
+
+
+def _boxed(blob: np.ndarray, on: np.ndarray) -> bool:
+    """A blob laid over the picture by its shape: a box with straight sides (it fills LONE_BOX_FILL of its bounding
+    box: a caption's box, even a see-through one, a box of footage) or a band across the shown picture (a caption
+    bar). Judged before its colours: a see-through caption box darkens the picture and keeps its edges."""
     ys, xs = np.nonzero(blob)
     bw, bh = xs.max() - xs.min() + 1, ys.max() - ys.min() + 1
     if blob.sum() >= C.LONE_BOX_FILL * bw * bh:
@@ -186,9 +242,11 @@ def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray) -
             continue
         blob = lab == k
         near = (cv2.dilate(blob.astype(np.uint8), grow) > 0) & on
-        if _edge_agreement(ec, em, near) >= C.LONE_EDGE_AGREE:
+        if _boxed(blob, on):
+            hidden |= blob
+        elif _edge_agreement(ec, em, near) >= C.LONE_EDGE_AGREE and _outlined(blob, em, on):
             recoloured |= blob
-        elif _laid_over(blob, on, _foreign(sp[blob], pal)):
+        elif _laid_over(blob, _foreign(sp[blob], pal), area / on.size):
             hidden |= blob
     g = 2 * C.LONE_HIDDEN_GROW + 1
     hidden = (cv2.dilate(hidden.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (g, g))) > 0) & on
@@ -201,12 +259,32 @@ def _local(err: np.ndarray, clear: np.ndarray) -> np.ndarray:
         cv2.GaussianBlur(clear, (0, 0), C.LONE_DENSE_SIGMA), 1e-3)
 
 
+def _apart(regions: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """REGIONS less the connected ones that touch what is laid over (HIDDEN, grown): a sticker over art of nearly its
+    colour splits into a part found laid over and a part that only looks recoloured or drawn otherwise."""
+    if not hidden.any() or not regions.any():
+        return regions & ~hidden
+    n, lab = cv2.connectedComponents(regions.astype(np.uint8), connectivity=8)
+    near = cv2.dilate(hidden.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    touching = np.unique(lab[near & regions])
+    return regions & ~np.isin(lab, touching[touching > 0]) & ~hidden
+
+
 def _compare(sp: np.ndarray, sr: np.ndarray, on: np.ndarray, clear: np.ndarray):
     """The clip aligned onto the reference and the reference's colours fitted to it, both over CLEAR (the shown
     pixels not laid over) -> the aligned clip, the modelled reference and the per-pixel error."""
     sp = _aligned(sp, sr, clear)
     model = fit_colour(sr, sp, clear)
-    return sp, model, _residual(sp, model)
+    # and blurred as the clip is (a picture scaled down and up, a soft encode): the blur of LONE_BLUR_SIGMAS that
+    # leaves the least error where the picture is clear
+    best = None
+    for sigma in C.LONE_BLUR_SIGMAS:
+        m = cv2.GaussianBlur(model, (0, 0), sigma) if sigma > 0 else model
+        res = _residual(sp, m)
+        err = float(res[clear].mean())
+        if best is None or err < best[0]:
+            best = (err, m, res)
+    return sp, best[1], best[2]
 
 
 def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, ref_size: tuple[int, int],
@@ -230,6 +308,7 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
         sp, model, res = _compare(p0, sr, on, on & ~hidden)
         recoloured, again = _blobs(sp, model, res, on)
         hidden |= again
+    recoloured = _apart(recoloured, hidden)
     # what is left: detail drawn otherwise (strokes moved, letters, a picture), where the colour error AND the error
     # of the fine structure (grey less its blur: what no colour transform makes) stay high over a neighbourhood (an
     # edge off by a pixel leaves a thin line of error, not a patch; a grade the transform fits badly leaves colour
@@ -237,8 +316,14 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     # does not spill round it)
     clear = (on & ~hidden).astype(np.float32)
     fine = lambda t: np.repeat((_grey(t) - cv2.GaussianBlur(_grey(t), (0, 0), C.LONE_FINE_SIGMA))[..., None], 3, axis=2)  # noqa: E731
-    dense = ((_local(res, clear) > C.LONE_DENSE_TOL) & (_local(_residual(fine(sp), fine(model)), clear) > C.LONE_FINE_TOL)
-             & on & ~hidden & ~recoloured)
+    coloured = (_local(res, clear) > C.LONE_DENSE_TOL) & on & ~hidden & ~recoloured
+    structured = _local(_residual(fine(sp), fine(model)), clear) > C.LONE_FINE_TOL
+    dense = _apart(coloured & structured, hidden)
+    # a region whose colour alone differs (its structure agrees) is recoloured when the reference outlines it (a
+    # garment under a grade whose error stays under the blobs' tolerance; a grade fitted badly on smooth shading is
+    # outlined by nothing)
+    recoloured |= _apart(_outlined_regions(coloured & ~structured & (_local(res, clear) > C.LONE_RECOLOUR_TOL),
+                                           _edges(_grey(model)), on, clear.sum()), hidden)
     left = max(1.0, float(clear.sum()))
     # ... and of the reference's own fine detail (its strokes: an expression is a small share of the picture, a
     # large one of what tells the character's faces apart)
