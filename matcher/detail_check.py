@@ -84,31 +84,58 @@ def _curve(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xs, ys
 
 
-def fit_colour(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray:
-    """REF's pixels mapped by the colour transform that best explains CLIP over ON, fitted robustly (`_fit_from`)
-    from two starts, every pixel and the pixels the untouched reference already explains, the one explaining
-    its best LONE_FIT_KEEP better kept (a recoloured region or a sticker does not bend it); then each channel
-    through a rising curve fitted on the LONE_CURVE_KEEP of pixels it explains best (what the mix leaves of a
-    grade's curve, a channel clipped at white)."""
+def _fit_mixed(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """REF's pixels (all, flat) through the mix fitted robustly to CLIP over ON (`_fit_from`, from two starts, every
+    pixel and the pixels the untouched reference already explains; the one explaining its best LONE_FIT_KEEP better
+    kept: a recoloured region or a sticker does not bend it), then each channel through a rising curve fitted on the
+    LONE_CURVE_KEEP of pixels it explains best (what the mix leaves of a grade's curve) -> the mapped pixels and
+    which sampled pixels the curves were fitted on."""
     X, Y = ref[on][::C.LONE_FIT_STRIDE].astype(np.float32), clip[on][::C.LONE_FIT_STRIDE].astype(np.float32)
     Ds = [_design(X, c) for c in range(3)]
     fits = [_fit_from(Ds, Y, np.ones(len(X), bool)),
             _fit_from(Ds, Y, np.abs(X - Y).max(axis=1) <= C.LONE_FIT_TOL)]
     betas, res = min(fits, key=lambda f: float(np.quantile(f[1], C.LONE_FIT_KEEP)))
-    mix = lambda px: np.stack([_design(px, c) @ betas[c] for c in range(3)], axis=1)  # noqa: E731
-    flat = mix(ref.reshape(-1, 3).astype(np.float32))
+    flat = ref.reshape(-1, 3).astype(np.float32)
+    mixed = np.stack([_design(flat, c) @ betas[c] for c in range(3)], axis=1)
     keep = res <= float(np.quantile(res, C.LONE_CURVE_KEEP))
     inside = np.stack([Ds[c] @ betas[c] for c in range(3)], axis=1)[keep]
-    mixed = np.stack([np.interp(flat[:, c], *_curve(inside[:, c], Y[keep, c])) for c in range(3)], axis=1)
-    # or each channel through a rising curve of its own alone (a grade that clips a channel at white bends more
-    # than the mix's square follows), fitted on the same pixels (a caption across a gradient covers every pixel of
-    # some of its levels: fitted on all, the curve would map them to white): the one explaining the best
-    # LONE_CURVE_KEEP of pixels better
-    own = np.stack([np.interp(ref.reshape(-1, 3)[:, c], *_curve(X[keep, c], Y[keep, c])) for c in range(3)], axis=1)
+    return np.stack([np.interp(mixed[:, c], *_curve(inside[:, c], Y[keep, c])) for c in range(3)], axis=1), keep
+
+
+def _hue_turned(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray | None:
+    """REF with every hue turned by the turn most of its saturated pixels take in CLIP over ON (the mode of the hue
+    differences, LONE_HUE_BIN degrees a bin, of pixels saturated LONE_HUE_SAT in both), None when under
+    LONE_FIT_MIN_PX such pixels: a hue rotation is one turn for every colour; a recoloured garment turns alone."""
+    hr = cv2.cvtColor(np.clip(ref, 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV_FULL)
+    hc = cv2.cvtColor(np.clip(clip, 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV_FULL)
+    sat = on & (hr[..., 1] >= C.LONE_HUE_SAT) & (hc[..., 1] >= C.LONE_HUE_SAT)
+    if sat.sum() < C.LONE_FIT_MIN_PX:
+        return None
+    dh = (hc[..., 0][sat].astype(np.int32) - hr[..., 0][sat].astype(np.int32)) % 256
+    turn = int(np.argmax(np.bincount(dh // C.LONE_HUE_BIN, minlength=256 // C.LONE_HUE_BIN))) * C.LONE_HUE_BIN
+    if turn == 0:
+        return None
+    hr[..., 0] = ((hr[..., 0].astype(np.int32) + turn + C.LONE_HUE_BIN // 2) % 256).astype(np.uint8)
+    return cv2.cvtColor(hr, cv2.COLOR_HSV2BGR_FULL).astype(np.float32)
+
+
+def fit_colour(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """REF's pixels mapped by the colour transform that best explains CLIP over ON: of a robust mix with curves
+    (`_fit_mixed`: a grade, white balance, saturation), each channel through a rising curve of its own alone (a grade
+    that clips a channel at white bends more than the mix's square follows; fitted on the pixels the mix explains: a
+    caption across a gradient covers every pixel of some of its levels), and the mix after one hue turn
+    (`_hue_turned`: a hue rotation mixes the channels more than the mix may), the one explaining the best
+    LONE_CURVE_KEEP of pixels best."""
+    mixed, keep = _fit_mixed(ref, clip, on)
+    X, Y = ref[on][::C.LONE_FIT_STRIDE].astype(np.float32), clip[on][::C.LONE_FIT_STRIDE].astype(np.float32)
+    flat = ref.reshape(-1, 3).astype(np.float32)
+    candidates = [mixed, np.stack([np.interp(flat[:, c], *_curve(X[keep, c], Y[keep, c])) for c in range(3)], axis=1)]
+    turned = _hue_turned(ref, clip, on)
+    if turned is not None:
+        candidates.append(_fit_mixed(turned, clip, on)[0])
     sample = np.flatnonzero(on.reshape(-1))[::C.LONE_FIT_STRIDE]
     spread = lambda m: float(np.quantile(np.abs(m[sample] - Y).max(axis=1), C.LONE_CURVE_KEEP))  # noqa: E731
-    out = min((mixed, own), key=spread)
-    return np.clip(out, 0, 255).reshape(ref.shape).astype(np.float32)
+    return np.clip(min(candidates, key=spread), 0, 255).reshape(ref.shape).astype(np.float32)
 
 
 def _aligned(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray:

@@ -222,6 +222,10 @@ EDITS = {
                                               y_share=0.42, height_share=0.08),
     "sticker": lambda img: _sticker(synth.letterbox(img, fill="blur")),
     "pip": lambda img: synth.pip(img, synth.gradient(seed=5), 0.6, (0.5, 0.4)),
+    "hue": lambda img: synth.letterbox(synth.recolour(img, "hue"), fill="blur"),
+    "rotate": lambda img: synth.letterbox(synth.rotate(img, 9, fill=(30, 30, 30)), fill="blur"),
+    "perspective": lambda img: synth.letterbox(synth.perspective(img, 0.1, seed=2), fill="blur"),
+    "crop": lambda img: synth.letterbox(synth.centre_crop(img, 0.75), fill="blur"),
 }
 
 
