@@ -124,18 +124,19 @@ def fit_colour(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray:
     (`_fit_mixed`: a grade, white balance, saturation), each channel through a rising curve of its own alone (a grade
     that clips a channel at white bends more than the mix's square follows; fitted on the pixels the mix explains: a
     caption across a gradient covers every pixel of some of its levels), and the mix after one hue turn
-    (`_hue_turned`: a hue rotation mixes the channels more than the mix may), the one explaining the best
-    LONE_CURVE_KEEP of pixels best."""
+    (`_hue_turned`: a hue rotation mixes the channels more than the mix may; tried only when the others leave
+    LONE_FIT_TOL of error on the best LONE_CURVE_KEEP of pixels), the one explaining those pixels best."""
     mixed, keep = _fit_mixed(ref, clip, on)
     X, Y = ref[on][::C.LONE_FIT_STRIDE].astype(np.float32), clip[on][::C.LONE_FIT_STRIDE].astype(np.float32)
     flat = ref.reshape(-1, 3).astype(np.float32)
     candidates = [mixed, np.stack([np.interp(flat[:, c], *_curve(X[keep, c], Y[keep, c])) for c in range(3)], axis=1)]
-    turned = _hue_turned(ref, clip, on)
-    if turned is not None:
-        candidates.append(_fit_mixed(turned, clip, on)[0])
     sample = np.flatnonzero(on.reshape(-1))[::C.LONE_FIT_STRIDE]
     spread = lambda m: float(np.quantile(np.abs(m[sample] - Y).max(axis=1), C.LONE_CURVE_KEEP))  # noqa: E731
-    return np.clip(min(candidates, key=spread), 0, 255).reshape(ref.shape).astype(np.float32)
+    best = min(candidates, key=spread)
+    turned = _hue_turned(ref, clip, on) if spread(best) > C.LONE_FIT_TOL else None
+    if turned is not None:
+        best = min((best, _fit_mixed(turned, clip, on)[0]), key=spread)
+    return np.clip(best, 0, 255).reshape(ref.shape).astype(np.float32)
 
 
 def _aligned(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray:
@@ -162,10 +163,15 @@ def _aligned(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray:
 def _residual(clip: np.ndarray, model: np.ndarray) -> np.ndarray:
     """Per pixel, the clip's colour error to the modelled reference (max over channels), the least within one
     thumbnail pixel each way (the hit's geometry is never exact)."""
-    pad = cv2.copyMakeBorder(model, 1, 1, 1, 1, cv2.BORDER_REPLICATE)
+    pad = cv2.copyMakeBorder(np.float32(model), 1, 1, 1, 1, cv2.BORDER_REPLICATE)
+    clip = np.float32(clip)
     h, w = clip.shape[:2]
-    return np.min([np.abs(pad[1 + dy:1 + dy + h, 1 + dx:1 + dx + w] - clip).max(axis=2)
-                   for dy in (-1, 0, 1) for dx in (-1, 0, 1)], axis=0)
+    best = None
+    for dy in (0, 1, 2):
+        for dx in (0, 1, 2):
+            e = cv2.absdiff(pad[dy:dy + h, dx:dx + w], clip).max(axis=2)
+            best = e if best is None else np.minimum(best, e, out=best)
+    return best
 
 
 def _edges(g: np.ndarray) -> np.ndarray:
@@ -200,10 +206,12 @@ def _foreign(clip_px: np.ndarray, palette: np.ndarray) -> float:
 def _palette(model: np.ndarray, on: np.ndarray) -> np.ndarray:
     """The modelled reference's colours over ON, quantised to LONE_PALETTE_STEP, each covering LONE_PALETTE_MIN
     of ON at least."""
-    q = (model[on] // C.LONE_PALETTE_STEP).astype(np.int32)
-    keys, counts = np.unique(q, axis=0, return_counts=True)
-    keep = counts >= C.LONE_PALETTE_MIN * max(1, int(on.sum()))
-    return (keys[keep].astype(np.float32) + 0.5) * C.LONE_PALETTE_STEP
+    n = 256 // C.LONE_PALETTE_STEP + 1
+    q = np.clip(model[on] // C.LONE_PALETTE_STEP, 0, n - 1).astype(np.int32)
+    counts = np.bincount((q[:, 0] * n + q[:, 1]) * n + q[:, 2], minlength=n ** 3)
+    keys = np.flatnonzero(counts >= C.LONE_PALETTE_MIN * max(1, int(on.sum())))
+    cells = np.stack([keys // (n * n), keys // n % n, keys % n], axis=1)
+    return (cells.astype(np.float32) + 0.5) * C.LONE_PALETTE_STEP
 
 
 def _outlined(blob: np.ndarray, em: np.ndarray, on: np.ndarray) -> bool:
