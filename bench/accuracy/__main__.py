@@ -1,5 +1,5 @@
-"""`python -m bench.accuracy [--quick] [--pipeline synth|ffmpeg|all] [--set main|dev2|spritedev|holdout | --holdout
-[--reveal] | --dev2 | --sprite-dev | --blind [--reveal]] [--jobs N] [--no-baselines]`: build the labelled sets of
+"""`python -m bench.accuracy [--quick] [--pipeline synth|ffmpeg|all] [--set main|dev2|spritedev|sibdev|holdout |
+--holdout [--reveal] | --dev2 | --sprite-dev | --sibling-dev | --blind [--reveal]] [--jobs N] [--no-baselines]`: build the labelled sets of
 each edit pipeline, run the matcher (the same scan_video that `mamoru scan` runs, through its public API only) and
 the two baselines, print the issue's figures per pipeline.
 
@@ -18,7 +18,7 @@ import os
 import time
 from pathlib import Path
 
-from bench.accuracy.ffmpeg_set import HOLDOUT, SETS, SPRITE_DEV
+from bench.accuracy.ffmpeg_set import HOLDOUT, SETS, SIBLING_DEV, SPRITE_DEV
 
 OUT = Path(__file__).resolve().parent.parent / "out" / "accuracy"
 
@@ -146,6 +146,11 @@ def main(argv: list[str] | None = None) -> None:
     which.add_argument("--sprite-dev", action="store_const", const=SPRITE_DEV, dest="set_name",
                        help="= --set spritedev: the sprite development set (walk-cycle frames of characters no other "
                             "set shows), into bench/out/accuracy/ffmpeg-spritedev-*")
+    which.add_argument("--sibling-dev", action="store_const", const=SIBLING_DEV, dest="set_name",
+                       help="= --set sibdev: the sibling development set (character busts in other outfits and "
+                            "expressions, item cards of one layout, title logos of one style, key visuals of one "
+                            "palette, drawn by bench.accuracy.sibart; near-misses are siblings outside the index), "
+                            "into bench/out/accuracy/ffmpeg-sibdev-*")
     ap.add_argument("--reveal", action="store_true",
                     help="with --holdout or --blind: print and save its misses, false positives and per-clip scores "
                          "as for any set. This ends the set's life as a holdout: make a new one and call this one a "

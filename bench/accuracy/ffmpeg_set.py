@@ -9,12 +9,15 @@ stills of generated films, and photos.
 It shares no code with the matcher (nor with `bench.synth`, which the matcher's tests are made with):
 references are drawn by `bench.accuracy.artgen` with Pillow, and every clip is one `ffmpeg` process.
 
-Four disjoint sets (`SETS`; `tests/bench/test_accuracy_sets.py` checks they share no seed, deck, character,
+Five disjoint sets (`SETS`; `tests/bench/test_accuracy_sets.py` checks they share no seed, deck, character,
 logo, film, photo or footage picture):
 - "main": what anyone tuning looks at;
 - "dev2": the first holdout (2026-12-06), read at three stops (its misses were printed by name), so now a
   development set (`--dev2`);
 - "spritedev" (`--sprite-dev`): walk-cycle frames only, of characters no other set shows;
+- "sibdev" (`--sibling-dev`): look-alike families drawn by `bench.accuracy.sibart` (character busts in other
+  outfits and expressions, item cards of one layout, title logos of one style, key visuals of one palette),
+  with near-misses whose sibling is indexed but which are not;
 - "holdout" (`HOLDOUT`, since 2026-12-07): built only by `python -m bench.accuracy --holdout`, which prints
   its aggregate figures and never a clip's name (`bench.accuracy.report`): the part tuning never reads.
 """
@@ -24,7 +27,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import matplotlib
@@ -32,7 +35,7 @@ import numpy as np
 import skimage
 from PIL import Image, ImageFilter
 
-from bench.accuracy import artgen
+from bench.accuracy import artgen, sibart
 from bench.accuracy.labels import Clip
 
 SK = Path(skimage.__file__).parent / "data"
@@ -51,7 +54,7 @@ OVERLAY_ONLY = {"gifsticker"}
 @dataclass
 class RefSpec:
     name: str
-    kind: str          # card, sprite, logo, still, photo
+    kind: str          # card, sprite, logo, still, photo; the sibling set's bust, itemcard, title, scene
     make: tuple        # how to draw or load it (see reference_image)
     group: str = ""    # sibling group: a deck, an animation, a film
 
@@ -62,6 +65,9 @@ class SetSpec:
     refs: list[RefSpec]
     near_misses: list[tuple[RefSpec, list[str]]]   # sibling not in the index -> the references it resembles
     footage: list[str]                              # real pictures used as footage, backgrounds, distractors
+    # positive clips that show one indexed reference whose sibling(s) are indexed too: shown -> those siblings,
+    # which must not be flagged (`metrics`: "indexed siblings of a shown reference")
+    shown_siblings: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def _cards(deck: int, cards: list[str], four_colour: bool = False) -> list[RefSpec]:
@@ -78,6 +84,50 @@ def _stills(film: int, shots: list[int]) -> list[RefSpec]:
 
 def _photos(names: list[str]) -> list[RefSpec]:
     return [RefSpec(Path(n).stem, "photo", ("file", n)) for n in names]
+
+
+def _bust(char: int, outfit: int = 0, expression: int = 0) -> RefSpec:
+    return RefSpec(f"sib_bust{char}_o{outfit}e{expression}", "bust", ("bust", char, outfit, expression), f"bust{char}")
+
+
+def _itemcard(item: int, layout: int = 0) -> RefSpec:
+    return RefSpec(f"sib_card{layout}_item{item}", "itemcard", ("itemcard", item, layout), f"cardlayout{layout}")
+
+
+def _title(title: int, style: int = 0) -> RefSpec:
+    return RefSpec(f"sib_title{style}_{title}", "title", ("title", title, style), f"titlestyle{style}")
+
+
+def _scene(shot: int, palette: int = 0) -> RefSpec:
+    return RefSpec(f"sib_scene{palette}_{shot}", "scene", ("scene", shot, palette), f"palette{palette}")
+
+
+def _sibling_set() -> SetSpec:
+    """The sibling development set: per kind, indexed members and unindexed siblings of theirs (another outfit
+    colour or expression of an indexed character, another card of the layout (two of them the '+1' card of an
+    indexed one: the same art, another name and numbers), another title in the style, another place in the
+    palette), and clips that show an indexed member whose sibling is indexed too; dev2's footage."""
+    b = {(c, o, e): _bust(c, o, e) for c, o, e in [(0, 0, 0), (0, 1, 0), (1, 0, 0), (1, 1, 0), (2, 0, 0), (3, 0, 0)]}
+    cards = {i: _itemcard(i) for i in (0, 1, 2, 3)}
+    titles = {t: _title(t) for t in (0, 1, 2)}
+    scenes = {(p, k): _scene(k, p) for p, k in [(0, 0), (0, 1), (1, 0)]}
+    refs = list(b.values()) + list(cards.values()) + list(titles.values()) + list(scenes.values())
+    name = lambda *rs: [r.name for r in rs]  # noqa: E731
+    near = [
+        (_bust(0, 2, 0), name(b[0, 0, 0], b[0, 1, 0])), (_bust(1, 2, 0), name(b[1, 0, 0], b[1, 1, 0])),
+        (_bust(2, 1, 0), name(b[2, 0, 0])), (_bust(3, 3, 0), name(b[3, 0, 0])),            # other outfit colours
+        (_bust(2, 0, 1), name(b[2, 0, 0])), (_bust(3, 0, 2), name(b[3, 0, 0])),            # other expressions
+        (_bust(0, 0, 3), name(b[0, 0, 0])), (_bust(1, 1, 4), name(b[1, 1, 0])),
+        (_itemcard(4), name(*cards.values())), (_itemcard(5), name(*cards.values())),       # other cards
+        (_itemcard(12), name(cards[0])), (_itemcard(13), name(cards[1])),                 # '+1' cards: same art
+        (_title(3), name(*titles.values())), (_title(4), name(*titles.values())), (_title(5), name(*titles.values())),
+        (_scene(2, 0), name(scenes[0, 0], scenes[0, 1])), (_scene(3, 0), name(scenes[0, 0], scenes[0, 1])),
+        (_scene(1, 1), name(scenes[1, 0])),
+    ]
+    shown = [(b[0, 1, 0].name, name(b[0, 0, 0])), (b[1, 0, 0].name, name(b[1, 1, 0])),
+             (cards[1].name, name(cards[0])), (titles[2].name, name(titles[0])), (scenes[0, 1].name, name(scenes[0, 0]))]
+    return SetSpec(seed=1_207_404, refs=refs, near_misses=near, shown_siblings=shown,
+                   footage=["hubble_deep_field.jpg", "gravel.png", "camera.png", "clock_motion.png", "@topobathy.npz"])
 
 
 SETS = {
@@ -137,8 +187,11 @@ SETS = {
             (_stills(4, [2])[0], "film4_shot0"), (_stills(5, [1])[0], "film5_shot0")]],
         footage=["ihc.png", "motorcycle_disp.npz", "text.png", "page.png", "cell.png"],
     ),
+    # development only (2026-12-07): the sibling kinds of the blind set's description, drawn by bench.accuracy.sibart
+    "sibdev": _sibling_set(),
 }
 SPRITE_DEV = "spritedev"
+SIBLING_DEV = "sibdev"
 HOLDOUT = "holdout"
 # A reference and a near-miss can share a name only across sets; the four-colour card needs its own name.
 for _s in SETS.values():
@@ -209,11 +262,19 @@ def reference_image(spec: RefSpec) -> Image.Image:
         return artgen.logo(m[1])
     if m[0] == "still":
         return artgen.film_still(m[1], m[2])
+    if m[0] in SIBART:
+        return SIBART[m[0]](*m[1:])
     return load_picture(m[1])
 
 
+# the sibling set's kinds -> sibart's drawing functions (arguments: RefSpec.make after the kind)
+SIBART = {"bust": sibart.bust, "itemcard": sibart.item_card, "title": sibart.title_logo, "scene": sibart.scene}
+# kinds drawn with transparency, laid over footage as they are by the overlay families (gifsticker)
+TRANSPARENT_KINDS = ("sprite", "logo", "title")
+
+
 def _save_ref(img: Image.Image, spec: RefSpec, folder: Path) -> Path:
-    suffix = {"card": ".jpg", "still": ".jpg"}.get(spec.kind, ".png")
+    suffix = {"card": ".jpg", "still": ".jpg", "scene": ".jpg"}.get(spec.kind, ".png")
     p = folder / f"{spec.name}{suffix}"
     if not p.exists():
         (img.convert("RGB") if suffix == ".jpg" else img).save(p, quality=92)
@@ -479,7 +540,7 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
     for r in spec.refs:
         by_kind.setdefault(r.kind, []).append(r.name)
     kinds = list(by_kind)
-    landscape = by_kind.get("still", []) + [n for n in by_kind.get("photo", []) if images[n].width > images[n].height * 1.2]
+    landscape = by_kind.get("still", []) + by_kind.get("scene", []) + [n for n in by_kind.get("photo", []) if images[n].width > images[n].height * 1.2]
     clips: list[Clip] = []
     for fi, fam in enumerate(FAMILIES):
         if fam in OVERLAY_ONLY or (fam in LANDSCAPE_ONLY and not landscape):
@@ -499,11 +560,15 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
         fam = ["full", "sticker", "caption", "splitscreen", "mirror"][len(clips) % 5]
         clips.append(Clip(f"ff_nearmiss_{nm.name}", fam, [], "near_miss", note=f"sibling of {', '.join(like)}",
                           extra={"seed": int(rng.integers(0, 2**31)), "sibling_of": like, "image": nm.name}))
+    for shown, against in spec.shown_siblings:
+        fam = ["full", "sticker", "caption", "splitscreen", "mirror"][len(clips) % 5]
+        clips.append(Clip(f"ff_shownsib_{shown}", fam, [shown], note=f"shows {shown}; not {', '.join(against)}",
+                          extra={"seed": int(rng.integers(0, 2**31)), "sibling_of": against}))
     n_dis = 6 if quick else 16
     for k in range(n_dis):
         clips.append(Clip(f"ff_distractor_{k:02d}", "distractor", [], "distractor",
                           extra={"seed": int(rng.integers(0, 2**31)), "k": k}))
-    transparent = [[n for n in by_kind.get(kind, []) if images[n].mode == "RGBA"] for kind in ("sprite", "logo")]
+    transparent = [[n for n in by_kind.get(kind, []) if images[n].mode == "RGBA"] for kind in TRANSPARENT_KINDS]
     transparent = [t for t in transparent if t]
     orng = np.random.default_rng([spec.seed, 1])
     for fam in FAMILIES:

@@ -50,6 +50,8 @@ def metrics(clips: list[dict], preds: dict[str, dict[str, float]], threshold: fl
     negative_max = 0.0   # the highest score on a distractor clip (near-misses are counted apart)
     near_flagged = dis_flagged = sibling_fp = 0
     near_max = 0.0
+    shown_sib_flagged = shown_sib_total = 0   # positive clips naming an indexed sibling of what they show
+    shown_sib_max = 0.0
     for c in clips:
         p = preds.get(c["name"], {})
         labels = set(c["labels"])
@@ -63,6 +65,11 @@ def metrics(clips: list[dict], preds: dict[str, dict[str, float]], threshold: fl
         shown_groups = {groups[r] for r in labels | set(c.get("extra", {}).get("sibling_of", [])) if r in groups}
         sibling_fp += sum(1 for ref, s in p.items()
                           if ref not in labels and s >= threshold and groups.get(ref) in shown_groups)
+        if c["kind"] == "positive" and c.get("extra", {}).get("sibling_of"):
+            top_sib = max((p.get(ref, 0.0) for ref in c["extra"]["sibling_of"]), default=0.0)
+            shown_sib_total += 1
+            shown_sib_flagged += top_sib >= threshold
+            shown_sib_max = max(shown_sib_max, top_sib)
         if c["kind"] != "positive":
             top = max(p.values(), default=0.0)
             if c["kind"] == "near_miss":
@@ -84,6 +91,8 @@ def metrics(clips: list[dict], preds: dict[str, dict[str, float]], threshold: fl
             "recall_no_distractor": r_clean, "no_distractor_threshold": negative_max,
             "near_miss_flagged": near_flagged, "near_miss_total": sum(c["kind"] == "near_miss" for c in clips),
             "near_miss_max": near_max, "sibling_pairs_flagged": sibling_fp,
+            "shown_sibling_flagged": shown_sib_flagged, "shown_sibling_total": shown_sib_total,
+            "shown_sibling_max": shown_sib_max,
             "distractors_flagged": dis_flagged, "distractors_total": sum(c["kind"] == "distractor" for c in clips),
             "true_pairs_at_1": true_at_one,
             "family_recall": {f: fam_hit[f] / fam_tot[f] for f in fam_tot},
@@ -99,6 +108,9 @@ def print_metrics(name: str, threshold: float, m: dict) -> None:
     print(f"  recall, no distractor flagged {m['recall_no_distractor']:.3f}   (threshold > {m['no_distractor_threshold']:.3f})")
     print(f"  sibling near-misses >= thr    {m['near_miss_flagged']} of {m['near_miss_total']}   (highest near-miss score "
           f"{m['near_miss_max']:.3f}); sibling pairs >= thr in all clips {m['sibling_pairs_flagged']}")
+    if m.get("shown_sibling_total"):
+        print(f"  indexed siblings >= thr       {m['shown_sibling_flagged']} of {m['shown_sibling_total']}   (clips showing one "
+              f"indexed member, scored on its indexed sibling; highest {m['shown_sibling_max']:.3f})")
     print(f"  distractors flagged           {m['distractors_flagged']} of {m['distractors_total']};   true pairs scored 1.0: "
           f"{m['true_pairs_at_1']}")
     print("  recall per family: " + ", ".join(f"{f} {v:.2f} ({m['family_counts'][f]})"

@@ -103,7 +103,9 @@ def test_every_set_has_near_misses_of_each_kind_beside_its_references():
         names = {r.name for r in s.refs}
         for nm, like in s.near_misses:
             assert nm.name not in names and set(like) <= names
-        if name != ffmpeg_set.SPRITE_DEV:
+        if name == ffmpeg_set.SIBLING_DEV:
+            assert {nm.kind for nm, _ in s.near_misses} == {"bust", "itemcard", "title", "scene"}
+        elif name != ffmpeg_set.SPRITE_DEV:
             kinds = {nm.kind for nm, _ in s.near_misses}
             assert kinds == {"card", "sprite", "still"}, name
             assert any(nm.make[4] for nm, _ in s.near_misses if nm.kind == "card"), name   # a four-colour print
