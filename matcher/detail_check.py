@@ -136,6 +136,10 @@ def fit_colour(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray:
     turned = _hue_turned(ref, clip, on) if spread(best) > C.LONE_FIT_TOL else None
     if turned is not None:
         best = min((best, _fit_mixed(turned, clip, on)[0]), key=spread)
+    # the reference as it is, when it explains the clip about as well: a fit leaves a picture's rare colours (a few
+    # trees, a roof) to extrapolation
+    if spread(flat) <= spread(best) + C.LONE_FIT_PREFER:
+        best = flat
     return np.clip(best, 0, 255).reshape(ref.shape).astype(np.float32)
 
 
@@ -236,17 +240,19 @@ def _outlined_regions(mask: np.ndarray, em: np.ndarray, on: np.ndarray, area: fl
     return out
 
 
-def _laid_over(blob: np.ndarray, foreign: float, on_share: float) -> bool:
+def _laid_over(blob: np.ndarray, foreign: float, on_px: float) -> bool:
     """A blob laid over the picture by its colours or its shape: FOREIGN (the share of its pixels in no colour of
-    the reference) at least LONE_FOREIGN_SHARE; or a solid blob (its area LONE_SOLID of its convex hull's: other
-    letters or strokes leave a ragged one) LONE_FOREIGN_SOME foreign or covering LONE_SOLID_AREA of the picture
-    (ON_SHARE: the shown share of the thumbnail): a sticker in colours near the reference's."""
+    the reference) at least LONE_FOREIGN_SHARE; or a solid blob (its area LONE_SOLID of its convex hull's: a sticker
+    in any colour; other letters or strokes leave a ragged one); or LONE_FOREIGN_SOME foreign and LONE_SOLID_SOME
+    solid (a star-shaped sticker); by shape only when it covers LONE_SOLID_MIN of the shown picture (ON_PX pixels:
+    a speck's shape says nothing)."""
     if foreign >= C.LONE_FOREIGN_SHARE:
         return True
-    if foreign < C.LONE_FOREIGN_SOME and blob.mean() < C.LONE_SOLID_AREA * on_share:
+    if blob.sum() < C.LONE_SOLID_MIN * on_px:
         return False
     hull = cv2.convexHull(np.argwhere(blob)[:, ::-1].astype(np.int32))
-    return float(blob.sum()) >= C.LONE_SOLID * float(cv2.contourArea(hull))
+    solid = float(blob.sum()) / max(1.0, float(cv2.contourArea(hull)))
+    return solid >= C.LONE_SOLID or (foreign >= C.LONE_FOREIGN_SOME and solid >= C.LONE_SOLID_SOME)
 
 
 def _boxed(blob: np.ndarray, on: np.ndarray) -> bool:
@@ -281,7 +287,7 @@ def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray) -
             hidden |= blob
         elif _edge_agreement(ec, em, near) >= C.LONE_EDGE_AGREE and _outlined(blob, em, on):
             recoloured |= blob
-        elif _laid_over(blob, _foreign(sp[blob], pal), area / on.size):
+        elif _laid_over(blob, _foreign(sp[blob], pal), area):
             hidden |= blob
     g = 2 * C.LONE_HIDDEN_GROW + 1
     hidden = (cv2.dilate(hidden.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (g, g))) > 0) & on
@@ -292,6 +298,13 @@ def _local(err: np.ndarray, clear: np.ndarray) -> np.ndarray:
     """ERR averaged over a LONE_DENSE_SIGMA neighbourhood of the pixels CLEAR (normalised convolution)."""
     return cv2.GaussianBlur(err * clear, (0, 0), C.LONE_DENSE_SIGMA) / np.maximum(
         cv2.GaussianBlur(clear, (0, 0), C.LONE_DENSE_SIGMA), 1e-3)
+
+
+def _sizeable(mask: np.ndarray, area: float) -> np.ndarray:
+    """MASK less its connected regions under LONE_BLOB_MIN of AREA (a lamp's glint, a key's green fringe)."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    big = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= C.LONE_BLOB_MIN * area]
+    return np.isin(lab, big) & mask
 
 
 def _apart(regions: np.ndarray, hidden: np.ndarray) -> np.ndarray:
@@ -334,6 +347,9 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     p, seen = _patch(bgr, H, ref_size, visible)
     ref = thumb[:, ::-1] if mirrored else thumb
     on = seen if art is None else seen & (art[:, ::-1] if mirrored else art)
+    # less its rim: smoothing and the one-pixel slack bleed what lies beyond it (a bar, the frame's edge) into it
+    k = 2 * C.LONE_RIM + 1
+    on = cv2.erode(on.astype(np.uint8), np.ones((k, k), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=1) > 0
     if on.mean() < C.SIB_MIN_SEEN * (1.0 if art is None else float(art.mean())):
         return {"recoloured": 0.0, "changed": 0.0, "changed_ink": 0.0, "hidden": 0.0, "residual": 0.0}
     p0, sr = smooth(p), smooth(ref)
@@ -353,7 +369,7 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     fine = lambda t: np.repeat((_grey(t) - cv2.GaussianBlur(_grey(t), (0, 0), C.LONE_FINE_SIGMA))[..., None], 3, axis=2)  # noqa: E731
     coloured = (_local(res, clear) > C.LONE_DENSE_TOL) & on & ~hidden & ~recoloured
     structured = _local(_residual(fine(sp), fine(model)), clear) > C.LONE_FINE_TOL
-    dense = _apart(coloured & structured, hidden)
+    dense = _apart(_sizeable(coloured & structured, clear.sum()), hidden)
     # a region whose colour alone differs (its structure agrees) is recoloured when the reference outlines it (a
     # garment under a grade whose error stays under the blobs' tolerance; a grade fitted badly on smooth shading is
     # outlined by nothing)
