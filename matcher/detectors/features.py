@@ -273,5 +273,5 @@ class FeatureDetector:
                                                "spread": round(float(v.spread), 4),
                                                "window": round(float(v.window), 4)}},
                          model=v.model, H=v.H,
-                         shows=shown_layer(ctx, v, idx.model_features(v.model)[0]))
+                         shows=shown_layer(ctx, v, idx.model_features(v.model)[0]) if idx.siblings_of(ref) else None)
                 for ref, v in best_v.items()]
