@@ -376,6 +376,8 @@ LONE_RECOLOUR_TOL = 20.0      # a region whose colour alone differs by this (gre
                               # reference outlines it (a grade the transform fits badly leaves up to 18 on smooth shading)
 LONE_INK = 8.0                # ... also counted over the reference's fine detail: pixels whose fine structure is this far
                               # from flat (grey levels; own tests: true copies 0-0.7 %, another expression 6.6-7.4 %)
+LONE_INK_MIN = 0.1            # ... when that detail covers this share of the picture not laid over (a black icon's only
+                              # fine detail is its rim, where what lies round it bleeds in)
 LONE_DIFF_FULL, LONE_DIFF_LOW = 0.02, 0.06   # recoloured + changed share (of the picture not laid over, or of its fine
                               # detail, the higher): full credit, none
 LONE_FLOOR = 0.15             # score factor of a hit at no credit

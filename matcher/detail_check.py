@@ -380,7 +380,7 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     # large one of what tells the character's faces apart)
     ink = (np.abs(fine(model)[..., 0]) > C.LONE_INK) & (clear > 0)
     return {"recoloured": float(recoloured.sum()) / left, "changed": float(dense.sum()) / left,
-            "changed_ink": float((dense & ink).sum()) / max(1.0, float(ink.sum())),
+            "changed_ink": float((dense & ink).sum()) / float(ink.sum()) if ink.sum() >= C.LONE_INK_MIN * left else 0.0,
             "hidden": float(hidden.sum()) / float(on.sum()), "residual": float(np.median(res[on]))}
 
 
