@@ -392,12 +392,18 @@ def factor(fig: dict[str, float]) -> float:
     return C.LONE_FLOOR + (1.0 - C.LONE_FLOOR) * credit
 
 
-def check_hits(bgr: np.ndarray, hits: list, idx, visible=None) -> list:
+def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, memo: dict | None = None) -> list:
     """Each hit (scored LONE_MIN_SCORE or more) on a reference with no indexed sibling: its detail checked, its
     score scaled by `factor`, the figures under evidence["detail_check"]. Hits on references with siblings are the
-    sibling check's (matcher.siblings)."""
+    sibling check's (matcher.siblings). MEMO (one per scan: reference -> score and figures of a hit whose check found
+    nothing an edit cannot explain): a later hit on it scored no higher is not checked again (cost): the clip's
+    score rests on its best frame, which that hit already verified at least as high."""
     for h in hits:
         if h.score < C.LONE_MIN_SCORE or idx.siblings_of(h.reference):
+            continue
+        last = None if memo is None else memo.get(h.reference)
+        if last is not None and h.score <= last[0]:
+            h.evidence["detail_check"] = dict(last[1])
             continue
         rw, rh = (int(v) for v in idx.sizes[h.reference])
         H = h.H
@@ -409,4 +415,6 @@ def check_hits(bgr: np.ndarray, hits: list, idx, visible=None) -> list:
         f = factor(fig)
         h.score *= f
         h.evidence["detail_check"] = {**{k: round(v, 4) for k, v in fig.items()}, "factor": round(f, 4)}
+        if memo is not None and f >= 1.0:
+            memo[h.reference] = (h.score, h.evidence["detail_check"])
     return hits

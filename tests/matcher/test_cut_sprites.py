@@ -166,7 +166,7 @@ def test_the_band_is_told_to_the_sibling_check_only_for_hits_in_it(monkeypatch):
         return hits
 
     monkeypatch.setattr(siblings, "check_hits", check_hits)
-    monkeypatch.setattr(detail_check, "check_hits", lambda bgr, hits, idx, visible=None: hits)
+    monkeypatch.setattr(detail_check, "check_hits", lambda bgr, hits, idx, visible=None, memo=None: hits)
     frame = _band_frame()
     visible, band = (0, 0, SMALL_W, SMALL_H), (0, 220, SMALL_W, 200)
     ctx = FrameContext(frame, 0.0, None, cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), [visible], 1, visible, band)
