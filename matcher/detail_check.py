@@ -133,9 +133,14 @@ def fit_colour(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray:
     sample = np.flatnonzero(on.reshape(-1))[::C.LONE_FIT_STRIDE]
     spread = lambda m: float(np.quantile(np.abs(m[sample] - Y).max(axis=1), C.LONE_CURVE_KEEP))  # noqa: E731
     best = min(candidates, key=spread)
-    turned = _hue_turned(ref, clip, on) if spread(best) > C.LONE_FIT_TOL else None
-    if turned is not None:
-        best = min((best, _fit_mixed(turned, clip, on)[0]), key=spread)
+    if spread(best) > C.LONE_FIT_TOL:
+        # a clip turned grey (every channel the same mix of the reference's, which the mix is drawn away from), or
+        # one hue turn
+        grey = np.repeat(cv2.cvtColor(np.clip(ref, 0, 255).astype(np.uint8), cv2.COLOR_BGR2GRAY)[..., None], 3, axis=2)
+        best = min((best, _fit_mixed(grey.astype(np.float32), clip, on)[0]), key=spread)
+        turned = _hue_turned(ref, clip, on) if spread(best) > C.LONE_FIT_TOL else None
+        if turned is not None:
+            best = min((best, _fit_mixed(turned, clip, on)[0]), key=spread)
     # the reference as it is, when it explains the clip about as well: a fit leaves a picture's rare colours (a few
     # trees, a roof) to extrapolation
     if spread(flat) <= spread(best) + C.LONE_FIT_PREFER:
