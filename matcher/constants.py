@@ -162,15 +162,22 @@ SIL_LOW, SIL_FULL = 0.48, 0.78  # fine correlation: no credit, full credit (0.63
 SIL_CHECK_SIDE = 64           # the pixel check of a silhouette match runs at this long side
 SIL_PIXEL_LOW, SIL_PIXEL_FULL = 0.75, 0.95  # pixel agreement under the sprite: no credit, full credit (a dark ring
                                             # in a photo follows a ring icon's outline and tones to about 0.85)
-SIL_PROPOSE_SIDE = 160        # sprite proposals: the whole frame's field at this long side (a transparent sprite over
-                              # footage has no rectangle around it and is smaller than any region searched)...
+SIL_PROPOSE_SIDE = 240        # sprite proposals: the whole frame's field at this long side (a transparent sprite over
+                              # footage has no rectangle around it and is smaller than any region searched; at 160 until
+                              # small4 a logo of 22 % of the frame's width was 20 px wide there, its word mark mush)...
 SIL_PROPOSE_SCALES = (0.6, 0.48, 0.38, 0.3, 0.24, 0.19, 0.15)  # ... every sprite model (not its mirror) slid over it at these long sides (share of the frame's)
-SIL_PROPOSE_MIN = 0.42        # ... coarse correlation that makes the box around the best place a region
+SIL_PROPOSE_MIN = 0.42        # ... coarse correlation that makes the box around the best place a region...
+SIL_PROPOSE_PEAK = 5.0        # ... or a place standing out this many standard deviations from the model's correlation over the
+                              # whole frame (silhouette._standout; stickers over busy or dark footage 5.5-10, chance places up to 5.7)
+SIL_PROPOSE_FLOOR = 0.33      # ... with at least this correlation; the places ranked by how far they stand out
 SIL_PROPOSE_GROW = 0.15       # ... that box grown by this share of its side each way (the region search's scales fit it)
 SIL_PROPOSALS = 3             # ... at most this many regions a frame (the best)
 SIL_PROPOSE_SAME = 0.7        # ... one this much inside another proposal (or a searched region)...
 SIL_PROPOSE_COVERED = 1.2     # ... whose long side is at most this many times its own is not searched again
 SIL_PROPOSE_SKIP = 0.8        # ... and none on a frame where a reference is found with this score already
+SIL_COLOUR_FIELDS = True      # the frame's fields (region search and sprite proposals) from its colour structure tensor, not its
+                              # grey: a sticker whose colours have the grey of the footage under it (magenta art over a dark
+                              # night shot) has no outline in grey (branch small4)
 # --- pictures cut by a band's edge (a crop over blurred fill; branch fam2) ---------------------------
 BAND_SEAM_STEP = 10           # picture band (regions.picture_band): a seam row steps by this many grey levels (over 2 px)...
 BAND_SEAM_SHARE = 0.8         # ... across this share of the frame (a caption bar is narrower)

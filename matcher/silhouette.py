@@ -29,13 +29,27 @@ from matcher import constants as C
 from matcher.regions import inside
 
 
-def orientation_field(grey_img: np.ndarray) -> np.ndarray:
-    """(H, W, 2) float32: gradient as (gx^2 - gy^2, 2 gx gy) / |g|: doubled angle, length |g|."""
-    g = cv2.GaussianBlur(grey_img.astype(np.float32), (0, 0), C.SIL_SMOOTH)
+def orientation_field(img: np.ndarray) -> np.ndarray:
+    """(H, W, 2) float32: gradient as (gx^2 - gy^2, 2 gx gy) / |g|: doubled angle, length |g|. A colour image
+    (H, W, 3) gives its colour structure tensor's (the channels' doubled-angle terms summed: `colour_field`)."""
+    g = cv2.GaussianBlur(img.astype(np.float32), (0, 0), C.SIL_SMOOTH)
     gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
+    if g.ndim == 3:
+        return colour_field(gx, gy)
     mag = np.sqrt(gx * gx + gy * gy) + 1e-3
     return np.dstack([(gx * gx - gy * gy) / mag, 2 * gx * gy / mag]).astype(np.float32)
+
+
+def colour_field(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
+    """The doubled-angle field of a colour image from its channels' gradients (H, W, 3 each): their structure
+    tensors summed (Di Zenzo), so an edge between two colours of one grey (magenta art on dark-brown footage, a
+    saturated logo on grey gravel) runs where it runs in colour, while grey edges give what the grey field gives
+    (x sqrt 3: no matter to a normalised correlation)."""
+    a = (gx * gx - gy * gy).sum(axis=2)
+    b = (2 * gx * gy).sum(axis=2)
+    mag = np.sqrt((gx * gx + gy * gy).sum(axis=2)) + 1e-3
+    return np.dstack([a / mag, b / mag]).astype(np.float32)
 
 
 @dataclass
@@ -138,31 +152,39 @@ def _size(aspect: float, long_side: float) -> tuple[int, int]:
     return round(long_side * aspect), round(long_side)
 
 
-def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side: int,
-              templates: tuple[tuple[str, ...], ...] = (("grey",),)) -> tuple[float, float, tuple[int, int], tuple[int, int]]:
-    """Best (ncc, scale, top-left, template size) of one model over scales on one region field, over TEMPLATES
-    (the backgrounds each one lays the model on, `_Templates.get`)."""
+def _correlations(field: np.ndarray, tpl: _Templates, model: int, scales, long_side: int,
+                  templates: tuple[tuple[str, ...], ...] = (("grey",),)):
+    """(scale, template size, correlation map) of one model at each of SCALES that fits the field, over TEMPLATES
+    (the backgrounds each one lays the model on, `_Templates.get`); places the mask leaves undefined are not finite."""
     ih, iw = field.shape[:2]
     aspect = tpl.source(model)[2]
-    best = (-1.0, 0.0, (0, 0), (0, 0))
     for k in scales:
         tw, th = _size(aspect, k * long_side)
         if tw > iw or th > ih or min(tw, th) < C.SIL_MIN_TEMPLATE:
             continue
         for bgs in templates:
             f, mk = tpl.get(model, tw, th, bgs)
-            res = cv2.matchTemplate(field, f, cv2.TM_CCORR_NORMED, mask=mk)
-            res[~np.isfinite(res)] = -1.0
-            _, mx, _, loc = cv2.minMaxLoc(res)
-            if mx > best[0]:
-                best = (float(mx), float(k), loc, (tw, th))
+            yield k, (tw, th), cv2.matchTemplate(field, f, cv2.TM_CCORR_NORMED, mask=mk)
+
+
+def _scan_box(field: np.ndarray, tpl: _Templates, model: int, scales, long_side: int,
+              templates: tuple[tuple[str, ...], ...] = (("grey",),)) -> tuple[float, float, tuple[int, int], tuple[int, int]]:
+    """Best (ncc, scale, top-left, template size) of one model over scales on one region field, over TEMPLATES
+    (the backgrounds each one lays the model on, `_Templates.get`)."""
+    best = (-1.0, 0.0, (0, 0), (0, 0))
+    for k, size, res in _correlations(field, tpl, model, scales, long_side, templates):
+        res[~np.isfinite(res)] = -1.0
+        _, mx, _, loc = cv2.minMaxLoc(res)
+        if mx > best[0]:
+            best = (float(mx), float(k), loc, size)
     return best
 
 
 def search(grey_frame: np.ndarray, boxes: list[tuple[int, int, int, int]], idx, cut: bool = False) -> dict[int, SilhouetteHit]:
     """The best silhouette match of every sprite model over the given regions, where it comes close. CUT: the
     regions are bands of picture whose edges may cut a sprite shown large (a crop): searched with more padding,
-    at the larger scales SIL_CUT_SCALES."""
+    at the larger scales SIL_CUT_SCALES. GREY_FRAME may be the frame in colour (BGR): its fields are then its colour
+    structure tensor's (`colour_field`)."""
     tpl = _templates(idx)
     out: dict[int, SilhouetteHit] = {}
     if not tpl.models:
@@ -183,7 +205,8 @@ def sprite_proposals(grey_frame: np.ndarray, idx, exclude: list[tuple[int, int, 
     (an animated sticker) is smaller than any region searched and has no border of its own. Every sprite
     model's field slides over the whole frame's at a few small scales; where one comes close, the box
     around it (grown, so the region search's scales fit it) becomes a region. Boxes mostly inside a
-    region already searched (exclude) are left out: the region search saw them."""
+    region already searched (exclude) are left out: the region search saw them. GREY_FRAME may be in colour, as in
+    `search`."""
     tpl = _templates(idx)
     if not tpl.models:
         return []
@@ -194,15 +217,15 @@ def sprite_proposals(grey_frame: np.ndarray, idx, exclude: list[tuple[int, int, 
     field = orientation_field(img)
     found: list[tuple[float, tuple[int, int, int, int]]] = []
     for model in tpl.models[::2]:      # a mirrored sprite's outline is close enough to propose its region
-        ncc, _, loc, (tw, th) = _scan_box(field, tpl, model, C.SIL_PROPOSE_SCALES, L)
-        if ncc < C.SIL_PROPOSE_MIN:
+        peak, ncc, loc, (tw, th) = _standout(field, tpl, model, C.SIL_PROPOSE_SCALES, L)
+        if ncc < C.SIL_PROPOSE_MIN and (peak < C.SIL_PROPOSE_PEAK or ncc < C.SIL_PROPOSE_FLOOR):
             continue
         g = C.SIL_PROPOSE_GROW
         x0, y0 = (loc[0] - g * tw) / s, (loc[1] - g * th) / s
         x1, y1 = (loc[0] + (1 + g) * tw) / s, (loc[1] + (1 + g) * th) / s
         x0, y0 = int(max(0, x0)), int(max(0, y0))
         x1, y1 = int(min(fw, np.ceil(x1))), int(min(fh, np.ceil(y1)))
-        found.append((ncc, (x0, y0, x1 - x0, y1 - y0)))
+        found.append((peak, (x0, y0, x1 - x0, y1 - y0)))
     out: list[tuple[int, int, int, int]] = []
     for _, b in sorted(found, key=lambda f: -f[0]):
         if len(out) >= C.SIL_PROPOSALS:
@@ -211,6 +234,24 @@ def sprite_proposals(grey_frame: np.ndarray, idx, exclude: list[tuple[int, int, 
                 inside(b, o) < C.SIL_PROPOSE_SAME or max(o[2], o[3]) > C.SIL_PROPOSE_COVERED * max(b[2], b[3]) for o in exclude):
             out.append(b)
     return out
+
+
+def _standout(field: np.ndarray, tpl: _Templates, model: int, scales, long_side: int) -> tuple[float, float, tuple[int, int], tuple[int, int]]:
+    """(how far it stands out, ncc, top-left, template size) of one model's best place on a frame's field over SCALES,
+    the place that stands out most from the model's correlation everywhere else on the frame (its peak's distance from
+    the mean, in standard deviations, at its scale). A small flat template (a logo's badge) correlates 0.4-0.5 with any
+    busy footage, while a sticker's outline over it stands out 5-10 deviations even where busy or dark footage under
+    it keeps its correlation under 0.42: proposals are ranked by it, not by correlation (branch small4)."""
+    best = (-np.inf, -1.0, (0, 0), (0, 0))
+    for _, size, res in _correlations(field, tpl, model, scales, long_side):
+        ok = np.isfinite(res)
+        vals = res[ok]
+        res[~ok] = -1.0
+        _, mx, _, loc = cv2.minMaxLoc(res)
+        peak = float((mx - vals.mean()) / (vals.std() + 1e-6)) if vals.size > 1 else 0.0
+        if peak > best[0]:
+            best = (peak, float(mx), loc, size)
+    return best
 
 
 class _Fields(dict):

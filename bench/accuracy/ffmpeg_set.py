@@ -35,7 +35,7 @@ import numpy as np
 import skimage
 from PIL import Image, ImageFilter
 
-from bench.accuracy import artgen, sibart
+from bench.accuracy import artgen, screen_photo, sibart
 from bench.accuracy.labels import Clip
 
 SK = Path(skimage.__file__).parent / "data"
@@ -44,11 +44,17 @@ W, H, FPS, SECONDS = 720, 1280, 15, 4.0
 
 FAMILIES = ["full", "greenscreen", "splitscreen", "duet", "stitch", "sticker", "zoompunch", "speedramp",
             "caption", "centrecrop", "reupload", "mirror", "cover", "rotate", "perspective", "crop40", "montage",
-            "gifsticker"]
+            "gifsticker", "screenphoto"]
 LANDSCAPE_ONLY = {"centrecrop", "reupload"}
 # families of art with transparency laid as it is (no plate) over the creator's footage; their clips are
 # drawn after every other clip, from a generator of their own, so adding one left the others as they were
 OVERLAY_ONLY = {"gifsticker"}
+# families rendered frame by frame in Python (bench.accuracy.screen_photo: a phone filming a screen that shows the
+# art, a screen recording) rather than by a filter graph; drawn after every other clip, from a generator of their
+# own, so adding them left the others as they were; never in the holdout (sealed: its clips stay as they were)
+RENDERED = {"screenphoto"}
+# the edits a near-miss clip (or a clip showing one of indexed siblings) is made with, in turn
+NEGATIVE_FAMILIES = ("full", "sticker", "caption", "splitscreen", "mirror")
 
 
 @dataclass
@@ -543,7 +549,7 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
     landscape = by_kind.get("still", []) + by_kind.get("scene", []) + [n for n in by_kind.get("photo", []) if images[n].width > images[n].height * 1.2]
     clips: list[Clip] = []
     for fi, fam in enumerate(FAMILIES):
-        if fam in OVERLAY_ONLY or (fam in LANDSCAPE_ONLY and not landscape):
+        if fam in OVERLAY_ONLY or fam in RENDERED or (fam in LANDSCAPE_ONLY and not landscape):
             continue
         for k in range(per_family):
             if fam in LANDSCAPE_ONLY:
@@ -557,11 +563,11 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
             clips.append(Clip(f"ff_{fam}_{k:02d}_{'+'.join(pick)}", fam, pick,
                               extra={"seed": int(rng.integers(0, 2**31))}))
     for nm, like in spec.near_misses:
-        fam = ["full", "sticker", "caption", "splitscreen", "mirror"][len(clips) % 5]
+        fam = NEGATIVE_FAMILIES[len(clips) % len(NEGATIVE_FAMILIES)]
         clips.append(Clip(f"ff_nearmiss_{nm.name}", fam, [], "near_miss", note=f"sibling of {', '.join(like)}",
                           extra={"seed": int(rng.integers(0, 2**31)), "sibling_of": like, "image": nm.name}))
     for shown, against in spec.shown_siblings:
-        fam = ["full", "sticker", "caption", "splitscreen", "mirror"][len(clips) % 5]
+        fam = NEGATIVE_FAMILIES[len(clips) % len(NEGATIVE_FAMILIES)]
         clips.append(Clip(f"ff_shownsib_{shown}", fam, [shown], note=f"shows {shown}; not {', '.join(against)}",
                           extra={"seed": int(rng.integers(0, 2**31)), "sibling_of": against}))
     n_dis = 6 if quick else 16
@@ -578,6 +584,16 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
             pick = [str(orng.choice(transparent[k % len(transparent)]))]
             clips.append(Clip(f"ff_{fam}_{k:02d}_{'+'.join(pick)}", fam, pick,
                               extra={"seed": int(orng.integers(0, 2**31))}))
+    srng = np.random.default_rng([spec.seed, 2])
+    for fam in FAMILIES:
+        if fam not in RENDERED or set_name == HOLDOUT:
+            continue
+        for k in range(per_family):
+            kind = kinds[k % len(kinds)]
+            pick = [str(srng.choice(by_kind[kind]))]
+            clips.append(Clip(f"ff_{fam}_{k:02d}_{'+'.join(pick)}", fam, pick,
+                              extra={"seed": int(srng.integers(0, 2**31)),
+                                     "screen": screen_photo.KINDS[k % len(screen_photo.KINDS)]}))
     if families is not None:
         unknown = families - set(FAMILIES)
         if unknown:
@@ -601,6 +617,11 @@ def build(out: Path, quick: bool = False, holdout: bool = False, log=print,
                 p = work / f"{c.name}_art{j}.png"
                 (img.crop(img.getbbox()) if c.family in OVERLAY_ONLY else plate(img, footage[spec.footage[0]], r)).save(p)
                 arts.append(p)
+            if c.family in RENDERED:
+                screen_photo.render(path, Image.open(arts[0]).convert("RGB"), footage[spec.footage[int(r.integers(0, len(spec.footage)))]],
+                                    r, c.extra["screen"], W, H, FPS, SECONDS)
+                arts[0].unlink()
+                continue
             graph, wants = family_graph(c.family, r, len(arts))
         named = {"footage": foot[0], "footage2": foot[1], "presenter": work / "presenter.png", **extras}
         if "presenter" in wants and not named["presenter"].exists():

@@ -358,10 +358,12 @@ def _item_art(d: ImageDraw.ImageDraw, kind: str, c1, c2, cx: float, cy: float, s
         tx, ty = cx + ux * s * 0.8, cy + uy * s * 0.8
         if kind == "sword":
             wd = s * 0.12
-            d.polygon([(hx + ux * s * 0.3 + px * wd, hy + uy * s * 0.3 + py * wd), (tx - ux * s * 0.15 + px * wd, ty - uy * s * 0.15 + py * wd),
-                       (tx, ty), (tx - ux * s * 0.15 - px * wd, ty - uy * s * 0.15 - py * wd),
-                       (hx + ux * s * 0.3 - px * wd, hy + uy * s * 0.3 - py * wd)], fill=(225, 232, 240), outline=o, width=lw)
-            d.line([(hx + ux * s * 0.35, hy + uy * s * 0.35), (tx - ux * s * 0.2, ty - uy * s * 0.2)], fill=(170, 180, 195), width=lw)
+            def along(x, y, t, side):     # t along the blade from (x, y), side across it
+                return (x + ux * s * t + px * side, y + uy * s * t + py * side)
+
+            d.polygon([along(hx, hy, 0.3, wd), along(tx, ty, -0.15, wd), (tx, ty), along(tx, ty, -0.15, -wd),
+                       along(hx, hy, 0.3, -wd)], fill=(225, 232, 240), outline=o, width=lw)
+            d.line([along(hx, hy, 0.35, 0), along(tx, ty, -0.2, 0)], fill=(170, 180, 195), width=lw)
             gx, gy = hx + ux * s * 0.3, hy + uy * s * 0.3
             d.polygon([(gx + px * s * 0.3, gy + py * s * 0.3), (gx + px * s * 0.3 + ux * 20, gy + py * s * 0.3 + uy * 20),
                        (gx - px * s * 0.3 + ux * 20, gy - py * s * 0.3 + uy * 20), (gx - px * s * 0.3, gy - py * s * 0.3)],
@@ -374,7 +376,8 @@ def _item_art(d: ImageDraw.ImageDraw, kind: str, c1, c2, cx: float, cy: float, s
             d.line([(hx, hy), (tx, ty)], fill=(150, 100, 60) if kind != "key" else c1, width=int(s * 0.06))
             if kind == "axe":
                 bx, by = tx - ux * s * 0.25, ty - uy * s * 0.25
-                d.pieslice([bx - s * 0.45, by - s * 0.45, bx + s * 0.45, by + s * 0.45], -20, 110, fill=(205, 210, 220), outline=o, width=lw)
+                d.pieslice([bx - s * 0.45, by - s * 0.45, bx + s * 0.45, by + s * 0.45], -20, 110, fill=(205, 210, 220),
+                           outline=o, width=lw)
                 d.arc([bx - s * 0.4, by - s * 0.4, bx + s * 0.4, by + s * 0.4], -15, 105, fill=c1, width=lw * 2)
             elif kind == "staff":
                 d.ellipse([tx - s * 0.22, ty - s * 0.22, tx + s * 0.22, ty + s * 0.22], fill=c1, outline=o, width=lw)
@@ -391,17 +394,18 @@ def _item_art(d: ImageDraw.ImageDraw, kind: str, c1, c2, cx: float, cy: float, s
                     d.line([(bx, by), (bx + px * s * 0.2, by + py * s * 0.2)], fill=c1, width=int(s * 0.06))
     elif kind in ("shield", "helmet"):
         if kind == "shield":
-            pts = [(cx - s * 0.6, cy - s * 0.7), (cx + s * 0.6, cy - s * 0.7), (cx + s * 0.55, cy + s * 0.1), (cx, cy + s * 0.8),
-                   (cx - s * 0.55, cy + s * 0.1)]
+            pts = [(cx - s * 0.6, cy - s * 0.7), (cx + s * 0.6, cy - s * 0.7), (cx + s * 0.55, cy + s * 0.1),
+                   (cx, cy + s * 0.8), (cx - s * 0.55, cy + s * 0.1)]
             d.polygon(pts, fill=c1, outline=o, width=lw)
-            d.polygon([(cx, cy - s * 0.7), (cx + s * 0.6, cy - s * 0.7), (cx + s * 0.55, cy + s * 0.1), (cx, cy + s * 0.8)], fill=c1d)
+            d.polygon([(cx, cy - s * 0.7)] + pts[1:4], fill=c1d)
             d.line(pts + [pts[0]], fill=o, width=lw)
             d.regular_polygon((cx, cy - s * 0.05, s * 0.28), 4, fill=c2, outline=o, width=lw)
         else:
             d.chord([cx - s * 0.6, cy - s * 0.7, cx + s * 0.6, cy + s * 0.6], 180, 360, fill=c1, outline=o, width=lw)
             d.rectangle([cx - s * 0.6, cy - s * 0.05, cx + s * 0.6, cy + s * 0.45], fill=c1, outline=o, width=lw)
             d.rectangle([cx - s * 0.45, cy + s * 0.05, cx + s * 0.45, cy + s * 0.2], fill=(30, 30, 40))
-            d.polygon([(cx - s * 0.08, cy - s * 0.75), (cx + s * 0.08, cy - s * 0.75), (cx, cy - s * 1.0)], fill=c2, outline=o, width=lw)
+            d.polygon([(cx - s * 0.08, cy - s * 0.75), (cx + s * 0.08, cy - s * 0.75), (cx, cy - s * 1.0)], fill=c2,
+                      outline=o, width=lw)
     elif kind == "potion":
         d.ellipse([cx - s * 0.5, cy - s * 0.25, cx + s * 0.5, cy + s * 0.75], fill=(235, 240, 250), outline=o, width=lw)
         d.chord([cx - s * 0.47, cy - s * 0.22, cx + s * 0.47, cy + s * 0.72], 10, 170, fill=c1)
@@ -565,7 +569,8 @@ def title_logo(title: int, style: int = 0) -> Image.Image:
                                 stroke_fill=170)
     im.paste(Image.new("RGBA", (w, h), (0, 0, 0, 255)), (0, 0), shadow.filter(ImageFilter.GaussianBlur(4 * SS)))
     d.text((cx, cy), jp, font=f, fill=S["outer"] + (255,), anchor="mm", stroke_width=14 * SS, stroke_fill=S["outer"] + (255,))
-    d.text((cx, cy), jp, font=f, fill=S["outline"] + (255,), anchor="mm", stroke_width=7 * SS, stroke_fill=S["outline"] + (255,))
+    d.text((cx, cy), jp, font=f, fill=S["outline"] + (255,), anchor="mm", stroke_width=7 * SS,
+           stroke_fill=S["outline"] + (255,))
     x0, y0, x1, y1 = mask.getbbox()
     grad = _vgradient(w, y1 - y0, S["top"], S["bottom"]).convert("RGBA")
     fill = Image.new("RGBA", (w, h), (0, 0, 0, 0))

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from bench.accuracy import __main__ as cli
-from bench.accuracy import artgen, ffmpeg_set, sibart
+from bench.accuracy import ffmpeg_set, sibart
 from bench.accuracy.metrics import metrics
 
 SIB = ffmpeg_set.SETS[ffmpeg_set.SIBLING_DEV]
@@ -123,7 +123,6 @@ def test_the_families_seeds_meet_no_other_drawing():
     """sibart's seeds are sequences tagged per family; artgen's are single integers: no stream is shared."""
     assert len(set(sibart._TAG.values())) == len(sibart._TAG)
     assert not {t for t in sibart._TAG.values()} & {10_000, 20_000, 30_000, 40_000, 50_000, 60_000}
-    assert _a(sibart.bust(0)).shape != _a(artgen.sprite_frame(0)).shape
 
 
 def test_the_sibling_set_holds_its_kinds_and_unindexed_siblings():
@@ -194,9 +193,12 @@ def test_the_sibling_set_plan_is_pinned(tmp_path, monkeypatch):
     assert len(shown) == len(SIB.shown_siblings)
     assert sum(c["kind"] == "near_miss" for c in m["clips"]) == len(SIB.near_misses)
     assert digest == PINNED
+    quick, mq = _plan(monkeypatch, tmp_path / "q", quick=True)
+    assert quick == PINNED_QUICK and sum(c["kind"] == "near_miss" for c in mq["clips"]) == len(SIB.near_misses)
 
 
 PINNED = "e47e9b90460bb2a394beb4244138eac44bbe455d23e9f1716b4adfe573ed5143"
+PINNED_QUICK = "3c4afdc898959246cf81fc80299bda7ee2cedc9e8d8a54dd60a4790f174ce022"
 
 
 def test_the_shown_sibling_figure_counts_an_indexed_sibling_flagged():
@@ -209,6 +211,24 @@ def test_the_shown_sibling_figure_counts_an_indexed_sibling_flagged():
     assert m["near_miss_total"] == 0 and m["recall"] == 1.0
 
 
-def test_the_flag_names_the_set_and_its_folder():
-    assert cli.set_folder("ffmpeg", ffmpeg_set.SIBLING_DEV, False).name == "ffmpeg-sibdev-full"
-    assert ffmpeg_set.SIBLING_DEV in cli.FFMPEG_SETS and ffmpeg_set.SIBLING_DEV not in cli.SEALED
+def test_the_flag_builds_and_scores_the_set_readably(monkeypatch):
+    """--sibling-dev runs the ffmpeg pipeline on sibdev, in its own folder, printing everything (not sealed)."""
+    calls = []
+    monkeypatch.setattr(cli, "build_set", lambda pl, quick, set_name, out, families=None:
+                        calls.append((pl, set_name, cli.set_folder(pl, set_name, quick).name)) or (None, {}))
+    monkeypatch.setattr(cli, "run_pipeline", lambda pl, folder, manifest, jobs, baselines, saved=None, sealed=False:
+                        calls.append(("sealed", sealed)) or {})
+    cli.main(["--sibling-dev", "--quick", "--no-baselines"])
+    assert calls == [("ffmpeg", "sibdev", "ffmpeg-sibdev-quick"), ("sealed", False)]
+
+
+def test_the_sibling_sets_pictures_are_pinned():
+    """Every reference and near-miss picture of sibdev, as first committed on 2026-12-07 (sha256 of names, modes and
+    pixels): a change to sibart, Pillow or the fonts that redraws them fails here, as imagehash pins its hashes."""
+    h = hashlib.sha256()
+    for r in SIB.refs + [nm for nm, _ in SIB.near_misses]:
+        im = ffmpeg_set.reference_image(r)
+        h.update(r.name.encode())
+        h.update(im.mode.encode())
+        h.update(im.tobytes())
+    assert h.hexdigest() == "04aece3280f19420a05a61b88e27022d9dd1f3171fd1b4b511c985eb9d19b4c5"
