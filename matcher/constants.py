@@ -337,7 +337,8 @@ LONE_MIN_SCORE = 0.2          # hits scoring at least this are checked (weaker o
 LONE_RIM = 2                  # thumbnail px of the shown picture's rim left out of the check (smoothing bleeds bars into it)
 LONE_ALIGN_ITERS = 30         # the clip is first aligned onto the reference's thumbnail (an affine warp, this many ECC steps)...
 LONE_ALIGN_MAX = 4.0          # ... moving no corner further than this (thumbnail px: the hit's geometry is roughly right)
-LONE_ALIGN_MOTIONS = (2,)     # ... tried in turn: cv2.MOTION_AFFINE (2) only (a shift alone, fitted where an affine warp fails, lands off on flat logos)
+LONE_ALIGN_MOTIONS = (3, 2)   # ... tried in turn: cv2.MOTION_HOMOGRAPHY (3: a picture in perspective), cv2.MOTION_AFFINE (2)
+                              # (a shift alone, fitted where an affine warp fails, lands off on flat logos)
 LONE_BLUR_SIGMAS = (0.0, 1.0)   # ... the modelled reference blurred by the one of these (thumbnail px) that fits best
 LONE_FIT_RIDGE = 0.02         # ... its mixing across channels drawn toward none with this weight per pixel (a hue turn still fits)
 LONE_HUE_SAT = 60             # ... or after one hue turn: the mode of the hue differences of pixels this saturated (0-255)...
@@ -388,3 +389,18 @@ LONE_INK_MIN = 0.1            # ... when that detail covers this share of the pi
 LONE_DIFF_FULL, LONE_DIFF_LOW = 0.02, 0.06   # recoloured + changed share (of the picture not laid over, or of its fine
                               # detail, the higher): full credit, none
 LONE_FLOOR = 0.15             # score factor of a hit at no credit
+LONE_GROUP_AGREE_MIN = 0.3    # a member of a sibling group is checked where its group agrees when that is this share of its
+                              # thumbnail at least (a deck's cards agree on frame and layout; a walk cycle's frames on little)
+# --- made safe (branch lone5): the check gives no verdict (factor 1) where its evidence is not clean -------------------
+LONE_ENTER_FOREIGN = 0.08     # a blob reaching the shown picture's rim with this share of colours foreign to the reference
+LONE_RIM_TOUCH = 6            # ... on this many rim pixels at least is laid over from beyond the picture (a presenter,
+                              # footage pushed in; a sibling drawn in the reference's palette brings no colours of its own)
+LONE_FIT_ABSTAIN = 10.0       # no verdict when the median colour error where the picture is clear stays over this (grey
+                              # levels) after the fit: the edit is not explained (a cover box pulling the fit, a relit scene)
+LONE_CLEAR_MIN = 0.5          # ... nor when less than this share of the shown picture is clear of what is laid over
+LONE_RECOLOUR_ALL = 0.6       # recoloured regions holding this share of the reference's saturated pixels (LONE_HUE_SAT)
+                              # are one colour edit of the whole picture (pixel art of a few flat colours hue-turned), not
+                              # a garment in another colour; nor is anything recoloured in a clip turned grey (SIB_GREY_SAT)
+LONE_ADDED_INK = 0.5          # a changed region where the reference's fine detail (LONE_INK) covers under this share of
+                              # what the clip's covers is detail ADDED on a plain part (a caption's letters, an emoji's
+                              # face): laid over, not a sibling's detail drawn in place of the reference's

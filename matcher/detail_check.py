@@ -21,7 +21,7 @@ import numpy as np
 
 from matcher import constants as C
 from matcher.sibling_groups import smooth
-from matcher.siblings import _art, _patch   # the sibling check's warp into the thumbnail frame and opaque mask
+from matcher.siblings import _art, _patch, group_thumbs   # the sibling check's warp into the thumbnail frame, opaque mask, group
 
 
 def _design(x: np.ndarray, c: int) -> np.ndarray:
@@ -150,22 +150,28 @@ def fit_colour(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray:
 
 def _aligned(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray:
     """CLIP moved onto REF by the warp that best aligns their grey levels over ON (enhanced correlation,
-    LONE_ALIGN_ITERS steps; an affine warp, else a shift): a hit's geometry found round a caption or a sticker is a
+    LONE_ALIGN_ITERS steps; a homography, else an affine warp: a picture seen in perspective): a hit's geometry found round a caption or a sticker is a
     few pixels off, which leaves a patch of error along every stroke. A warp that fails or moves a corner further
     than LONE_ALIGN_MAX thumbnail px (flat art gives the correlation little to hold) is not used."""
     side = clip.shape[0]
     corners = np.float32([[0, 0, 1], [side, 0, 1], [side, side, 1], [0, side, 1]])
     for motion in C.LONE_ALIGN_MOTIONS:
-        w = np.eye(2, 3, dtype=np.float32)
+        w = np.eye(3 if motion == cv2.MOTION_HOMOGRAPHY else 2, 3, dtype=np.float32)
         try:
             _, w = cv2.findTransformECC(_grey(ref), _grey(clip), w, motion,
                                         (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, C.LONE_ALIGN_ITERS, 1e-4),
                                         on.astype(np.uint8), 3)
         except cv2.error:
             continue
-        if np.abs(corners @ w.T - corners[:, :2]).max() <= C.LONE_ALIGN_MAX:
-            return cv2.warpAffine(clip, w, clip.shape[1::-1], flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                                  borderMode=cv2.BORDER_REPLICATE)
+        moved = corners @ w.T
+        if motion == cv2.MOTION_HOMOGRAPHY:
+            if np.any(moved[:, 2] <= 1e-6):
+                continue
+            moved = moved[:, :2] / moved[:, 2:]
+        if np.abs(moved[:, :2] - corners[:, :2]).max() <= C.LONE_ALIGN_MAX:
+            warp = cv2.warpPerspective if motion == cv2.MOTION_HOMOGRAPHY else cv2.warpAffine
+            return warp(clip, w, clip.shape[1::-1], flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                        borderMode=cv2.BORDER_REPLICATE)
     return clip
 
 
@@ -240,7 +246,7 @@ def _outlined_regions(mask: np.ndarray, em: np.ndarray, on: np.ndarray, area: fl
     for k in range(1, n):
         if stats[k, cv2.CC_STAT_AREA] >= C.LONE_BLOB_MIN * area:
             blob = lab == k
-            if not _boxed(blob, on) and _outlined(blob, em, on):
+            if not _boxed(blob, on, band=False) and _outlined(blob, em, on):
                 out |= blob
     return out
 
@@ -260,23 +266,43 @@ def _laid_over(blob: np.ndarray, foreign: float, on_px: float) -> bool:
     return solid >= C.LONE_SOLID or (foreign >= C.LONE_FOREIGN_SOME and solid >= C.LONE_SOLID_SOME)
 
 
-def _boxed(blob: np.ndarray, on: np.ndarray) -> bool:
+def _entering(blob: np.ndarray, on: np.ndarray, foreign: float, on_px: float) -> bool:
+    """A blob laid over the picture from beyond its edge (a presenter keyed in front, a hand, footage pushed in):
+    it covers LONE_SOLID_MIN of the shown picture at least, reaches the shown picture's rim (LONE_RIM_TOUCH of its
+    rim's pixels) and brings colours of its own (LONE_ENTER_FOREIGN of its pixels foreign to the reference): a
+    sibling drawn in the reference's style and palette changes what lies inside the picture in its own colours."""
+    if blob.sum() < C.LONE_SOLID_MIN * on_px or foreign < C.LONE_ENTER_FOREIGN:
+        return False
+    edge = on & ~cv2.erode(on.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT,
+                           borderValue=0).astype(bool)
+    return int((blob & edge).sum()) >= C.LONE_RIM_TOUCH
+
+
+def _boxed(blob: np.ndarray, on: np.ndarray, band: bool = True) -> bool:
     """A blob laid over the picture by its shape: a box with straight sides (it fills LONE_BOX_FILL of its bounding
-    box: a caption's box, even a see-through one, a box of footage) or a band across the shown picture (a caption
-    bar). Judged before its colours: a see-through caption box darkens the picture and keeps its edges."""
+    box: a caption's box, even a see-through one, a box of footage) or, with BAND, a band across the shown picture (a
+    caption bar). Judged before its colours: a see-through caption box darkens the picture and keeps its edges."""
     ys, xs = np.nonzero(blob)
     bw, bh = xs.max() - xs.min() + 1, ys.max() - ys.min() + 1
     if blob.sum() >= C.LONE_BOX_FILL * bw * bh:
         return True
+    if not band:
+        return False
     oy, ox = np.nonzero(on)
     return bw >= C.LONE_BAND * (ox.max() - ox.min() + 1) or bh >= C.LONE_BAND * (oy.max() - oy.min() + 1)
 
 
-def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray,
+           known: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The blobs where the clip differs from the modelled reference (error over LONE_DIFF_TOL, or LONE_DIFF_NOISE
-    times the median), judged (module doc): the recoloured ones and the ones laid over (grown by LONE_HIDDEN_GROW)."""
+    times the median), judged (module doc): the recoloured ones and the ones laid over (grown by LONE_HIDDEN_GROW).
+    KNOWN: what is already found laid over, left out (a garment recoloured under a caption is two things, not one
+    band). A region the reference outlines is its own (recoloured when the clip keeps its edges) even when it spans
+    the picture (a bust's shoulders) or reaches its rim: a caption bar's straight rim or a presenter's is outlined by
+    nothing."""
     tol = max(C.LONE_DIFF_TOL, C.LONE_DIFF_NOISE * float(np.median(res[on])))
-    diff = cv2.morphologyEx(((res > tol) & on).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    free = on if known is None else on & ~known
+    diff = cv2.morphologyEx(((res > tol) & free).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     n, lab, stats, _ = cv2.connectedComponentsWithStats(diff, connectivity=8)
     ec, em = _edges(_grey(sp)), _edges(_grey(model))
     pal = _palette(model, on)
@@ -287,12 +313,14 @@ def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray) -
         if stats[k, cv2.CC_STAT_AREA] < C.LONE_BLOB_MIN * area:
             continue
         blob = lab == k
-        near = (cv2.dilate(blob.astype(np.uint8), grow) > 0) & on
-        if _boxed(blob, on):
+        near = (cv2.dilate(blob.astype(np.uint8), grow) > 0) & free
+        outlined = _outlined(blob, em, free)
+        if _boxed(blob, on, band=False):
             hidden |= blob
-        elif _edge_agreement(ec, em, near) >= C.LONE_EDGE_AGREE and _outlined(blob, em, on):
+        elif outlined and _edge_agreement(ec, em, near) >= C.LONE_EDGE_AGREE:
             recoloured |= blob
-        elif _laid_over(blob, _foreign(sp[blob], pal), area):
+        elif not outlined and (_boxed(blob, on) or _entering(blob, on, _foreign(sp[blob], pal), area)
+                               or _laid_over(blob, _foreign(sp[blob], pal), area)):
             hidden |= blob
     g = 2 * C.LONE_HIDDEN_GROW + 1
     hidden = (cv2.dilate(hidden.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (g, g))) > 0) & on
@@ -340,53 +368,103 @@ def _compare(sp: np.ndarray, sr: np.ndarray, on: np.ndarray, clear: np.ndarray):
     return sp, best[1], best[2]
 
 
+def _no_verdict(hidden: float = 0.0, residual: float = 0.0) -> dict[str, float]:
+    """The figures of a check that gives no verdict (factor 1): too little of the picture shown clear, or an edit the
+    fit does not explain."""
+    return {"recoloured": 0.0, "changed": 0.0, "changed_ink": 0.0, "hidden": hidden, "residual": residual,
+            "abstained": 1.0}
+
+
+def _global_recolour(recoloured: np.ndarray, sr: np.ndarray, sp: np.ndarray, clear: np.ndarray) -> bool:
+    """Is what reads as recoloured one colour edit of the whole picture? In a clip turned grey (mean saturation under
+    SIB_GREY_SAT) no region's colour can speak; a picture whose saturated pixels (LONE_HUE_SAT) are LONE_RECOLOUR_ALL
+    recoloured kept none of its colours (a hue turn of pixel art in a few flat colours), while a garment in another
+    colour leaves the skin, the hair and the background as they were."""
+    hsv = lambda t: cv2.cvtColor(np.clip(t, 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV_FULL)[..., 1]  # noqa: E731
+    if float(hsv(sp)[clear].mean()) < C.SIB_GREY_SAT:
+        return True
+    sat = (hsv(sr) >= C.LONE_HUE_SAT) & clear
+    return bool(sat.sum() >= C.LONE_BLOB_MIN * clear.sum()) and float((recoloured & sat).sum()) >= C.LONE_RECOLOUR_ALL * float(sat.sum())
+
+
+def _added(dense: np.ndarray, sp_fine: np.ndarray, model_fine: np.ndarray) -> np.ndarray:
+    """The connected regions of DENSE where the reference's fine detail covers under LONE_ADDED_INK of what the
+    clip's covers: detail laid on a plain part of the picture (a caption's letters, an emoji's face); a sibling draws
+    its own detail where the reference has some (another mouth, other letters, another picture)."""
+    n, lab = cv2.connectedComponents(dense.astype(np.uint8), connectivity=8)
+    out = np.zeros_like(dense)
+    ink_c, ink_m = np.abs(sp_fine) > C.LONE_INK, np.abs(model_fine) > C.LONE_INK
+    for k in range(1, n):
+        blob = lab == k
+        if float((ink_m & blob).sum()) < C.LONE_ADDED_INK * float((ink_c & blob).sum()):
+            out |= blob
+    return out
+
+
 def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, ref_size: tuple[int, int],
-            art: np.ndarray | None = None, visible=None) -> dict[str, float]:
+            art: np.ndarray | None = None, visible=None, within: np.ndarray | None = None) -> dict[str, float]:
     """The clip (frame BGR, the hit's H: reference px -> frame) against the reference's thumbnail THUMB on the
     part of it the frame shows (VISIBLE: the region that shows the picture; ART: a transparent reference's
-    opaque pixels). Figures: "recoloured", "changed" (shares of the shown reference not laid over), "changed_ink"
+    opaque pixels; WITHIN: the part of the reference to judge, in its own frame: where the members of its sibling
+    group agree). Figures: "recoloured", "changed" (shares of the shown reference not laid over), "changed_ink"
     (the changed share of its fine detail, LONE_INK), "hidden"
-    (share of the shown reference laid over), "residual" (the median colour error after the fitted transform,
-    grey levels). Two passes: what the first finds laid over is left out of the second's alignment and colour fit
-    (a caption across the picture pulls both)."""
+    (share of the shown reference laid over), "residual" (the median colour error after the fitted transform
+    where the picture is clear, grey levels), "abstained" (1: no verdict, `_no_verdict`). Two passes: what the first
+    finds laid over is left out of the second's alignment and colour fit (a caption across the picture pulls both)."""
     p, seen = _patch(bgr, H, ref_size, visible)
-    ref = thumb[:, ::-1] if mirrored else thumb
-    on = seen if art is None else seen & (art[:, ::-1] if mirrored else art)
+    flip = (lambda m: m[:, ::-1]) if mirrored else (lambda m: m)  # noqa: E731
+    ref = flip(thumb)
+    on = seen if art is None else seen & flip(art)
+    if within is not None:
+        on = on & flip(within)
     # less its rim: smoothing and the one-pixel slack bleed what lies beyond it (a bar, the frame's edge) into it
     k = 2 * C.LONE_RIM + 1
     on = cv2.erode(on.astype(np.uint8), np.ones((k, k), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=1) > 0
-    if on.mean() < C.SIB_MIN_SEEN * (1.0 if art is None else float(art.mean())):
-        return {"recoloured": 0.0, "changed": 0.0, "changed_ink": 0.0, "hidden": 0.0, "residual": 0.0}
+    whole = (1.0 if art is None else float(art.mean())) * (1.0 if within is None else float(within.mean()))
+    if on.mean() < C.SIB_MIN_SEEN * whole:
+        return _no_verdict()
     p0, sr = smooth(p), smooth(ref)
     sp, model, res = _compare(p0, sr, on, on)
     recoloured, hidden = _blobs(sp, model, res, on)
     if hidden.any() and (on & ~hidden).sum() >= C.LONE_FIT_MIN_PX:
         sp, model, res = _compare(p0, sr, on, on & ~hidden)
-        recoloured, again = _blobs(sp, model, res, on)
+        recoloured, again = _blobs(sp, model, res, on, hidden)
         hidden |= again
     recoloured = _apart(recoloured, hidden)
+    clear_b = on & ~hidden
+    hidden_share = float(hidden.sum()) / float(on.sum())
+    residual = float(np.median(res[clear_b])) if clear_b.any() else 0.0
+    if clear_b.sum() < C.LONE_CLEAR_MIN * on.sum() or residual > C.LONE_FIT_ABSTAIN:
+        return _no_verdict(hidden_share, residual)
     # what is left: detail drawn otherwise (strokes moved, letters, a picture), where the colour error AND the error
     # of the fine structure (grey less its blur: what no colour transform makes) stay high over a neighbourhood (an
     # edge off by a pixel leaves a thin line of error, not a patch; a grade the transform fits badly leaves colour
     # error on smooth shading, not structure), each averaged over what is not laid over (an occluder's own error
     # does not spill round it)
-    clear = (on & ~hidden).astype(np.float32)
+    clear = clear_b.astype(np.float32)
     fine = lambda t: np.repeat((_grey(t) - cv2.GaussianBlur(_grey(t), (0, 0), C.LONE_FINE_SIGMA))[..., None], 3, axis=2)  # noqa: E731
+    fp, fm = fine(sp), fine(model)
     coloured = (_local(res, clear) > C.LONE_DENSE_TOL) & on & ~hidden & ~recoloured
-    structured = _local(_residual(fine(sp), fine(model)), clear) > C.LONE_FINE_TOL
+    structured = _local(_residual(fp, fm), clear) > C.LONE_FINE_TOL
     dense = _apart(_sizeable(coloured & structured, clear.sum()), hidden)
+    # detail the clip adds on a plain part of the reference is laid over (a caption, an emoji)
+    added = _added(dense, fp[..., 0], fm[..., 0])
+    dense &= ~added
+    hidden_share = float((hidden | added).sum()) / float(on.sum())
     # a region whose colour alone differs (its structure agrees) is recoloured when the reference outlines it (a
     # garment under a grade whose error stays under the blobs' tolerance; a grade fitted badly on smooth shading is
     # outlined by nothing)
     recoloured |= _apart(_outlined_regions(coloured & ~structured & (_local(res, clear) > C.LONE_RECOLOUR_TOL),
                                            _edges(_grey(model)), on, clear.sum()), hidden)
+    if recoloured.any() and _global_recolour(recoloured, sr, sp, clear_b):
+        recoloured[:] = False
     left = max(1.0, float(clear.sum()))
     # ... and of the reference's own fine detail (its strokes: an expression is a small share of the picture, a
     # large one of what tells the character's faces apart)
-    ink = (np.abs(fine(model)[..., 0]) > C.LONE_INK) & (clear > 0)
+    ink = (np.abs(fm[..., 0]) > C.LONE_INK) & (clear > 0)
     return {"recoloured": float(recoloured.sum()) / left, "changed": float(dense.sum()) / left,
             "changed_ink": float((dense & ink).sum()) / float(ink.sum()) if ink.sum() >= C.LONE_INK_MIN * left else 0.0,
-            "hidden": float(hidden.sum()) / float(on.sum()), "residual": float(np.median(res[on]))}
+            "hidden": hidden_share, "residual": residual, "abstained": 0.0}
 
 
 def factor(fig: dict[str, float]) -> float:
@@ -397,14 +475,39 @@ def factor(fig: dict[str, float]) -> float:
     return C.LONE_FLOOR + (1.0 - C.LONE_FLOOR) * credit
 
 
+_AGREE: dict[tuple[str, int], np.ndarray] = {}
+
+
+def agreeing(idx, ref: int, sibs: list[int]) -> np.ndarray:
+    """The pixels of REF's thumbnail frame where every member of its sibling group agrees with it (each member
+    aligned into its frame, within SIB_PIXEL_TOL; kept SIB_DISCRIM_GROW px away from where any differs): what no
+    indexed member tells apart, so the sibling check never looks there (another expression of a character indexed
+    in two outfits, a card's name or mark that no indexed card changes). Cached per index version and reference."""
+    key = (str(getattr(idx, "version", id(idx))), ref)
+    if key not in _AGREE:
+        if len(_AGREE) > C.SIB_ALIGN_CACHE:
+            _AGREE.clear()
+        soft = {r: smooth(t) for r, t in group_thumbs(idx, ref, sibs).items()}
+        differ = np.logical_or.reduce([np.abs(soft[ref] - soft[s]).max(axis=2) > C.SIB_PIXEL_TOL for s in sibs])
+        k = 2 * C.SIB_DISCRIM_GROW + 1
+        grown = cv2.dilate(differ.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+        _AGREE[key] = ~grown
+    return _AGREE[key]
+
+
 def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, memo: dict | None = None) -> list:
-    """Each hit (scored LONE_MIN_SCORE or more) on a reference with no indexed sibling: its detail checked, its
-    score scaled by `factor`, the figures under evidence["detail_check"]. Hits on references with siblings are the
-    sibling check's (matcher.siblings). MEMO (one per scan: reference -> score and figures of a hit whose check found
-    nothing an edit cannot explain): a later hit on it scored no higher is not checked again (cost): the clip's
-    score rests on its best frame, which that hit already verified at least as high."""
+    """Each hit (scored LONE_MIN_SCORE or more, after the sibling check): its detail checked, its score scaled by
+    `factor`, the figures under evidence["detail_check"]. A reference with indexed siblings is checked on the pixels
+    where its group agrees (`agreeing`: where they differ is the sibling check's, matcher.siblings), when they are
+    LONE_GROUP_AGREE_MIN of its picture at least. MEMO (one per scan: reference -> score and figures of a hit whose
+    check found nothing an edit cannot explain): a later hit on it scored no higher is not checked again (cost): the
+    clip's score rests on its best frame, which that hit already verified at least as high."""
     for h in hits:
-        if h.score < C.LONE_MIN_SCORE or idx.siblings_of(h.reference):
+        if h.score < C.LONE_MIN_SCORE:
+            continue
+        sibs = idx.siblings_of(h.reference)
+        within = agreeing(idx, h.reference, sibs) if sibs else None
+        if within is not None and within.mean() < C.LONE_GROUP_AGREE_MIN:
             continue
         last = None if memo is None else memo.get(h.reference)
         if last is not None and h.score <= last[0]:
@@ -416,7 +519,8 @@ def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, memo: dict | None
             x, y, w, hh = h.box
             H = np.array([[w / rw, 0, x], [0, hh / rh, y], [0, 0, 1]], np.float64)
         mirrored = h.model >= 0 and bool(h.model & 1)
-        fig = figures(bgr, H, mirrored, idx.colour_thumbs[h.reference], (rw, rh), _art(idx, h.reference), visible)
+        fig = figures(bgr, H, mirrored, idx.colour_thumbs[h.reference], (rw, rh), _art(idx, h.reference), visible,
+                      within)
         f = factor(fig)
         h.score *= f
         h.evidence["detail_check"] = {**{k: round(v, 4) for k, v in fig.items()}, "factor": round(f, 4)}
