@@ -397,6 +397,8 @@ LONE_RIM_TOUCH = 6            # ... on this many rim pixels at least is laid ove
                               # footage pushed in; a sibling drawn in the reference's palette brings no colours of its own)
 LONE_FIT_ABSTAIN = 10.0       # no verdict when the median colour error where the picture is clear stays over this (grey
                               # levels) after the fit: the edit is not explained (a cover box pulling the fit, a relit scene)
+LONE_PERSPECTIVE_MAX = 2.0    # ... nor when the area a reference pixel takes in the frame differs more than this many times
+                              # between the picture's corners (strong perspective: its far side resampled from few pixels)
 LONE_CLEAR_MIN = 0.5          # ... nor when less than this share of the shown picture is clear of what is laid over
 LONE_RECOLOUR_ALL = 0.6       # recoloured regions holding this share of the reference's saturated pixels (LONE_HUE_SAT)
                               # are one colour edit of the whole picture (pixel art of a few flat colours hue-turned), not

@@ -198,6 +198,12 @@ def _grey(t: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(np.clip(t, 0, 255).astype(np.float32), cv2.COLOR_BGR2GRAY)
 
 
+def _fine(t: np.ndarray) -> np.ndarray:
+    """The fine structure of a thumbnail: its grey less its blur at LONE_FINE_SIGMA (what no colour transform makes)."""
+    g = _grey(t)
+    return g - cv2.GaussianBlur(g, (0, 0), C.LONE_FINE_SIGMA)
+
+
 def _edge_agreement(ec: np.ndarray, em: np.ndarray, m: np.ndarray) -> float:
     """Correlation of the clip's and the modelled reference's gradient magnitudes over M (1 when both are flat
     there: a flat region in another colour)."""
@@ -297,14 +303,18 @@ def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray,
     """The blobs where the clip differs from the modelled reference (error over LONE_DIFF_TOL, or LONE_DIFF_NOISE
     times the median), judged (module doc): the recoloured ones and the ones laid over (grown by LONE_HIDDEN_GROW).
     KNOWN: what is already found laid over, left out (a garment recoloured under a caption is two things, not one
-    band). A region the reference outlines is its own (recoloured when the clip keeps its edges) even when it spans
-    the picture (a bust's shoulders) or reaches its rim: a caption bar's straight rim or a presenter's is outlined by
-    nothing."""
+    band). A region the reference outlines and whose edges the clip keeps (but for fine detail laid on it: a caption's
+    letters) is recoloured even when it spans the picture (a bust's shoulders) or reaches its rim; a caption bar's
+    straight rim or a presenter's is outlined by nothing."""
     tol = max(C.LONE_DIFF_TOL, C.LONE_DIFF_NOISE * float(np.median(res[on])))
     free = on if known is None else on & ~known
     diff = cv2.morphologyEx(((res > tol) & free).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     n, lab, stats, _ = cv2.connectedComponentsWithStats(diff, connectivity=8)
     ec, em = _edges(_grey(sp)), _edges(_grey(model))
+    # fine detail the clip has where the reference has none (a caption's letters over a garment): its edges are no
+    # evidence that the region's own edges moved
+    added = cv2.dilate(((np.abs(_fine(sp)) > C.LONE_INK) & (np.abs(_fine(model)) <= C.LONE_INK)).astype(np.uint8),
+                       np.ones((3, 3), np.uint8)) > 0
     pal = _palette(model, on)
     area = float(on.sum())
     recoloured, hidden = np.zeros_like(on), np.zeros_like(on)
@@ -314,13 +324,12 @@ def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray,
             continue
         blob = lab == k
         near = (cv2.dilate(blob.astype(np.uint8), grow) > 0) & free
-        outlined = _outlined(blob, em, free)
         if _boxed(blob, on, band=False):
             hidden |= blob
-        elif outlined and _edge_agreement(ec, em, near) >= C.LONE_EDGE_AGREE:
+        elif _edge_agreement(ec, em, near & ~added) >= C.LONE_EDGE_AGREE and _outlined(blob, em, free):
             recoloured |= blob
-        elif not outlined and (_boxed(blob, on) or _entering(blob, on, _foreign(sp[blob], pal), area)
-                               or _laid_over(blob, _foreign(sp[blob], pal), area)):
+        elif (_boxed(blob, on) or _entering(blob, on, _foreign(sp[blob], pal), area)
+              or _laid_over(blob, _foreign(sp[blob], pal), area)):
             hidden |= blob
     g = 2 * C.LONE_HIDDEN_GROW + 1
     hidden = (cv2.dilate(hidden.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (g, g))) > 0) & on
@@ -340,15 +349,24 @@ def _sizeable(mask: np.ndarray, area: float) -> np.ndarray:
     return np.isin(lab, big) & mask
 
 
-def _apart(regions: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+def _apart(regions: np.ndarray, hidden: np.ndarray, larger_kept: bool = False) -> np.ndarray:
     """REGIONS less the connected ones that touch what is laid over (HIDDEN, grown): a sticker over art of nearly its
-    colour splits into a part found laid over and a part that only looks recoloured or drawn otherwise."""
+    colour splits into a part found laid over and a part that only looks recoloured or drawn otherwise. LARGER_KEPT:
+    not those larger than the part of it they touch (a garment in another colour under a caption)."""
     if not hidden.any() or not regions.any():
         return regions & ~hidden
     n, lab = cv2.connectedComponents(regions.astype(np.uint8), connectivity=8)
-    near = cv2.dilate(hidden.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    touching = np.unique(lab[near & regions])
-    return regions & ~np.isin(lab, touching[touching > 0]) & ~hidden
+    nh, hlab = cv2.connectedComponents(hidden.astype(np.uint8), connectivity=8)
+    hsize = np.bincount(hlab.ravel(), minlength=nh)
+    near = cv2.dilate(hlab.astype(np.uint16), np.ones((3, 3), np.uint8))
+    drop = []
+    for k in np.unique(lab[(near > 0) & regions]):
+        if k == 0:
+            continue
+        touched = np.unique(near[(lab == k) & (near > 0)])
+        if not larger_kept or (lab == k).sum() < hsize[touched].sum():
+            drop.append(k)
+    return regions & ~np.isin(lab, drop) & ~hidden
 
 
 def _compare(sp: np.ndarray, sr: np.ndarray, on: np.ndarray, clear: np.ndarray):
@@ -401,6 +419,21 @@ def _added(dense: np.ndarray, sp_fine: np.ndarray, model_fine: np.ndarray) -> np
     return out
 
 
+def _foreshortened(H: np.ndarray, ref_size: tuple[int, int]) -> bool:
+    """Is the picture seen in strong perspective under H (reference px -> frame)? The area one reference pixel takes in
+    the frame (the Jacobian's determinant) differs more than LONE_PERSPECTIVE_MAX times between its corners: its far
+    side resampled from a few pixels, and the hit's geometry off there by more than the alignment may move."""
+    w, h = ref_size
+    areas = []
+    for x, y in ((0, 0), (w, 0), (w, h), (0, h)):
+        p = H @ np.array([x, y, 1.0])
+        if abs(p[2]) < 1e-9:
+            return True
+        J = (H[:2, :2] * p[2] - np.outer(p[:2], H[2, :2])) / p[2] ** 2
+        areas.append(abs(float(np.linalg.det(J))))
+    return min(areas) <= 0 or max(areas) > C.LONE_PERSPECTIVE_MAX * min(areas)
+
+
 def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, ref_size: tuple[int, int],
             art: np.ndarray | None = None, visible=None, within: np.ndarray | None = None) -> dict[str, float]:
     """The clip (frame BGR, the hit's H: reference px -> frame) against the reference's thumbnail THUMB on the
@@ -411,6 +444,8 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     (share of the shown reference laid over), "residual" (the median colour error after the fitted transform
     where the picture is clear, grey levels), "abstained" (1: no verdict, `_no_verdict`). Two passes: what the first
     finds laid over is left out of the second's alignment and colour fit (a caption across the picture pulls both)."""
+    if _foreshortened(H, ref_size):
+        return _no_verdict()
     p, seen = _patch(bgr, H, ref_size, visible)
     flip = (lambda m: m[:, ::-1]) if mirrored else (lambda m: m)  # noqa: E731
     ref = flip(thumb)
@@ -430,7 +465,7 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
         sp, model, res = _compare(p0, sr, on, on & ~hidden)
         recoloured, again = _blobs(sp, model, res, on, hidden)
         hidden |= again
-    recoloured = _apart(recoloured, hidden)
+    recoloured = _apart(recoloured, hidden, larger_kept=True)
     clear_b = on & ~hidden
     hidden_share = float(hidden.sum()) / float(on.sum())
     residual = float(np.median(res[clear_b])) if clear_b.any() else 0.0
@@ -442,8 +477,7 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     # error on smooth shading, not structure), each averaged over what is not laid over (an occluder's own error
     # does not spill round it)
     clear = clear_b.astype(np.float32)
-    fine = lambda t: np.repeat((_grey(t) - cv2.GaussianBlur(_grey(t), (0, 0), C.LONE_FINE_SIGMA))[..., None], 3, axis=2)  # noqa: E731
-    fp, fm = fine(sp), fine(model)
+    fp, fm = (np.repeat(_fine(t)[..., None], 3, axis=2) for t in (sp, model))
     coloured = (_local(res, clear) > C.LONE_DENSE_TOL) & on & ~hidden & ~recoloured
     structured = _local(_residual(fp, fm), clear) > C.LONE_FINE_TOL
     dense = _apart(_sizeable(coloured & structured, clear.sum()), hidden)
