@@ -405,4 +405,7 @@ LONE_RECOLOUR_ALL = 0.6       # recoloured regions holding this share of the ref
                               # a garment in another colour; nor is anything recoloured in a clip turned grey (SIB_GREY_SAT)
 LONE_ADDED_INK = 0.5          # a changed region where the reference's fine detail (LONE_INK) covers under this share of
                               # what the clip's covers is detail ADDED on a plain part (a caption's letters, an emoji's
-                              # face): laid over, not a sibling's detail drawn in place of the reference's
+                              # face): laid over, not a sibling's detail drawn in place of the reference's...
+LONE_ADDED_HEIGHT = 0.2       # ... when the region is shaped as a caption's line or a sticker: at most this share of the
+                              # thumbnail tall and as wide as tall (own tests: captions and emoji 12-17 px of 96, wider
+                              # than tall; another town's buildings 21-45 px, taller than wide)

@@ -279,9 +279,7 @@ def _entering(blob: np.ndarray, on: np.ndarray, foreign: float, on_px: float) ->
     sibling drawn in the reference's style and palette changes what lies inside the picture in its own colours."""
     if blob.sum() < C.LONE_SOLID_MIN * on_px or foreign < C.LONE_ENTER_FOREIGN:
         return False
-    edge = on & ~cv2.erode(on.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT,
-                           borderValue=0).astype(bool)
-    return int((blob & edge).sum()) >= C.LONE_RIM_TOUCH
+    return int((blob & _rim(on)).sum()) >= C.LONE_RIM_TOUCH
 
 
 def _boxed(blob: np.ndarray, on: np.ndarray, band: bool = True) -> bool:
@@ -405,14 +403,25 @@ def _global_recolour(recoloured: np.ndarray, sr: np.ndarray, sp: np.ndarray, cle
     return bool(sat.sum() >= C.LONE_BLOB_MIN * clear.sum()) and float((recoloured & sat).sum()) >= C.LONE_RECOLOUR_ALL * float(sat.sum())
 
 
+def _rim(on: np.ndarray) -> np.ndarray:
+    """The shown picture's outermost pixels (the thumbnail's border counts)."""
+    return on & ~cv2.erode(on.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT,
+                           borderValue=0).astype(bool)
+
+
 def _added(dense: np.ndarray, sp_fine: np.ndarray, model_fine: np.ndarray) -> np.ndarray:
-    """The connected regions of DENSE where the reference's fine detail covers under LONE_ADDED_INK of what the
-    clip's covers: detail laid on a plain part of the picture (a caption's letters, an emoji's face); a sibling draws
-    its own detail where the reference has some (another mouth, other letters, another picture)."""
-    n, lab = cv2.connectedComponents(dense.astype(np.uint8), connectivity=8)
+    """The connected regions of DENSE shaped as a line of text or a sticker (at most LONE_ADDED_HEIGHT of the
+    thumbnail tall, and as wide as tall at least) where the reference's fine detail covers under LONE_ADDED_INK of
+    what the clip's covers: detail laid on a plain part of the picture (a caption's letters, an emoji's face). A
+    sibling draws its own detail where the reference has some (another mouth, other letters, another picture), or
+    stands it up from the picture's ground (another town's buildings rising over the hills: taller than wide)."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(dense.astype(np.uint8), connectivity=8)
     out = np.zeros_like(dense)
     ink_c, ink_m = np.abs(sp_fine) > C.LONE_INK, np.abs(model_fine) > C.LONE_INK
     for k in range(1, n):
+        w, h = stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]
+        if h > C.LONE_ADDED_HEIGHT * dense.shape[0] or w < h:
+            continue
         blob = lab == k
         if float((ink_m & blob).sum()) < C.LONE_ADDED_INK * float((ink_c & blob).sum()):
             out |= blob
