@@ -257,19 +257,20 @@ def _outlined_regions(mask: np.ndarray, em: np.ndarray, on: np.ndarray, area: fl
     return out
 
 
-def _laid_over(blob: np.ndarray, foreign: float, on_px: float) -> bool:
+def _laid_over(blob: np.ndarray, foreign: float, on_px: float, surely: bool = False) -> bool:
     """A blob laid over the picture by its colours or its shape: FOREIGN (the share of its pixels in no colour of
     the reference) at least LONE_FOREIGN_SHARE; or a solid blob (its area LONE_SOLID of its convex hull's: a sticker
-    in any colour; other letters or strokes leave a ragged one); or LONE_FOREIGN_SOME foreign and LONE_SOLID_SOME
-    solid (a star-shaped sticker); by shape only when it covers LONE_SOLID_MIN of the shown picture (ON_PX pixels:
-    a speck's shape says nothing)."""
+    in any colour; other letters or strokes leave a ragged one); or, unless SURELY, LONE_FOREIGN_SOME foreign and
+    LONE_SOLID_SOME solid (a star-shaped sticker; or a garment in a colour the reference lacks, which is why it is
+    asked after the recoloured test); by shape only when it covers LONE_SOLID_MIN of the shown picture (ON_PX
+    pixels: a speck's shape says nothing)."""
     if foreign >= C.LONE_FOREIGN_SHARE:
         return True
     if blob.sum() < C.LONE_SOLID_MIN * on_px:
         return False
     hull = cv2.convexHull(np.argwhere(blob)[:, ::-1].astype(np.int32))
     solid = float(blob.sum()) / max(1.0, float(cv2.contourArea(hull)))
-    return solid >= C.LONE_SOLID or (foreign >= C.LONE_FOREIGN_SOME and solid >= C.LONE_SOLID_SOME)
+    return solid >= C.LONE_SOLID or (not surely and foreign >= C.LONE_FOREIGN_SOME and solid >= C.LONE_SOLID_SOME)
 
 
 def _entering(blob: np.ndarray, on: np.ndarray, foreign: float, on_px: float) -> bool:
@@ -322,12 +323,12 @@ def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray,
             continue
         blob = lab == k
         near = (cv2.dilate(blob.astype(np.uint8), grow) > 0) & free
-        if _boxed(blob, on, band=False):
+        foreign = _foreign(sp[blob], pal)
+        if _boxed(blob, on, band=False) or _laid_over(blob, foreign, area, surely=True):
             hidden |= blob
         elif _edge_agreement(ec, em, near & ~added) >= C.LONE_EDGE_AGREE and _outlined(blob, em, free):
             recoloured |= blob
-        elif (_boxed(blob, on) or _entering(blob, on, _foreign(sp[blob], pal), area)
-              or _laid_over(blob, _foreign(sp[blob], pal), area)):
+        elif _boxed(blob, on) or _entering(blob, on, foreign, area) or _laid_over(blob, foreign, area):
             hidden |= blob
     g = 2 * C.LONE_HIDDEN_GROW + 1
     hidden = (cv2.dilate(hidden.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (g, g))) > 0) & on
