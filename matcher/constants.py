@@ -400,7 +400,7 @@ LONE_FIT_ABSTAIN = 10.0       # no verdict when the median colour error where th
 LONE_PERSPECTIVE_MAX = 2.0    # ... nor when the area a reference pixel takes in the frame differs more than this many times
                               # between the picture's corners (strong perspective: its far side resampled from few pixels)
 LONE_CLEAR_MIN = 0.5          # ... nor when less than this share of the shown picture is clear of what is laid over
-LONE_RECOLOUR_ALL = 0.6       # recoloured regions holding this share of the reference's saturated pixels (LONE_HUE_SAT)
+LONE_RECOLOUR_ALL = 0.85      # recoloured regions holding this share of the reference's saturated pixels (LONE_HUE_SAT)
                               # are one colour edit of the whole picture (pixel art of a few flat colours hue-turned), not
                               # a garment in another colour; nor is anything recoloured in a clip turned grey (SIB_GREY_SAT)
 LONE_ADDED_INK = 0.5          # a changed region where the reference's fine detail (LONE_INK) covers under this share of

@@ -302,9 +302,11 @@ def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray,
     """The blobs where the clip differs from the modelled reference (error over LONE_DIFF_TOL, or LONE_DIFF_NOISE
     times the median), judged (module doc): the recoloured ones and the ones laid over (grown by LONE_HIDDEN_GROW).
     KNOWN: what is already found laid over, left out (a garment recoloured under a caption is two things, not one
-    band). A region the reference outlines and whose edges the clip keeps (but for fine detail laid on it: a caption's
-    letters) is recoloured even when it spans the picture (a bust's shoulders) or reaches its rim; a caption bar's
-    straight rim or a presenter's is outlined by nothing."""
+    band). A region the reference outlines and whose edges the clip keeps is recoloured even when it spans the picture
+    (a bust's shoulders) or reaches its rim (a caption bar's straight rim or a presenter's is outlined by nothing);
+    failing that, a solid or mostly foreign blob is laid over (an emoji over a busy card: its face breaks the edges);
+    failing that, a region whose edges the clip keeps but for fine detail laid on it (a caption's letters over a
+    garment) is recoloured."""
     tol = max(C.LONE_DIFF_TOL, C.LONE_DIFF_NOISE * float(np.median(res[on])))
     free = on if known is None else on & ~known
     diff = cv2.morphologyEx(((res > tol) & free).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
@@ -323,10 +325,14 @@ def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray,
             continue
         blob = lab == k
         near = (cv2.dilate(blob.astype(np.uint8), grow) > 0) & free
-        foreign = _foreign(sp[blob], pal)
-        if _boxed(blob, on, band=False) or _laid_over(blob, foreign, area, surely=True):
+        foreign, outlined = _foreign(sp[blob], pal), _outlined(blob, em, free)
+        if _boxed(blob, on, band=False):
             hidden |= blob
-        elif _edge_agreement(ec, em, near & ~added) >= C.LONE_EDGE_AGREE and _outlined(blob, em, free):
+        elif outlined and _edge_agreement(ec, em, near) >= C.LONE_EDGE_AGREE:
+            recoloured |= blob
+        elif _laid_over(blob, foreign, area, surely=True):
+            hidden |= blob
+        elif outlined and _edge_agreement(ec, em, near & ~added) >= C.LONE_EDGE_AGREE:
             recoloured |= blob
         elif _boxed(blob, on) or _entering(blob, on, foreign, area) or _laid_over(blob, foreign, area):
             hidden |= blob
@@ -393,15 +399,17 @@ def _no_verdict(hidden: float = 0.0, residual: float = 0.0) -> dict[str, float]:
 
 
 def _global_recolour(recoloured: np.ndarray, sr: np.ndarray, sp: np.ndarray, clear: np.ndarray) -> bool:
-    """Is what reads as recoloured one colour edit of the whole picture? In a clip turned grey (mean saturation under
-    SIB_GREY_SAT) no region's colour can speak; a picture whose saturated pixels (LONE_HUE_SAT) are LONE_RECOLOUR_ALL
-    recoloured kept none of its colours (a hue turn of pixel art in a few flat colours), while a garment in another
-    colour leaves the skin, the hair and the background as they were."""
+    """Is what reads as recoloured one colour edit of the whole picture? Of the reference's saturated pixels
+    (LONE_HUE_SAT) shown clear: in a clip turned grey (their mean saturation in the clip under SIB_GREY_SAT) no
+    region's colour can speak; and when LONE_RECOLOUR_ALL of them are recoloured the picture kept none of its
+    colours (a hue turn of pixel art in a few flat colours), while a garment in another colour leaves the skin, the
+    hair and the badge as they were."""
     hsv = lambda t: cv2.cvtColor(np.clip(t, 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV_FULL)[..., 1]  # noqa: E731
-    if float(hsv(sp)[clear].mean()) < C.SIB_GREY_SAT:
-        return True
     sat = (hsv(sr) >= C.LONE_HUE_SAT) & clear
-    return bool(sat.sum() >= C.LONE_BLOB_MIN * clear.sum()) and float((recoloured & sat).sum()) >= C.LONE_RECOLOUR_ALL * float(sat.sum())
+    if sat.sum() < C.LONE_BLOB_MIN * clear.sum():
+        return False
+    return (float(hsv(sp)[sat].mean()) < C.SIB_GREY_SAT
+            or float((recoloured & sat).sum()) >= C.LONE_RECOLOUR_ALL * float(sat.sum()))
 
 
 def _rim(on: np.ndarray) -> np.ndarray:
@@ -478,7 +486,9 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     recoloured = _apart(recoloured, hidden, larger_kept=True)
     clear_b = on & ~hidden
     hidden_share = float(hidden.sum()) / float(on.sum())
-    residual = float(np.median(res[clear_b])) if clear_b.any() else 0.0
+    # the fit's error where the picture is neither laid over nor recoloured (a garment in another colour bends it)
+    fitted = clear_b & ~recoloured
+    residual = float(np.median(res[fitted])) if fitted.any() else 0.0
     if clear_b.sum() < C.LONE_CLEAR_MIN * on.sum() or residual > C.LONE_FIT_ABSTAIN:
         return _no_verdict(hidden_share, residual)
     # what is left: detail drawn otherwise (strokes moved, letters, a picture), where the colour error AND the error
