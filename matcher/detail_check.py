@@ -468,6 +468,9 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     flip = (lambda m: m[:, ::-1]) if mirrored else (lambda m: m)  # noqa: E731
     ref = flip(thumb)
     on = seen if art is None else seen & flip(art)
+    # the blobs' least size is a share of the whole shown picture, not of the part judged (what a sibling changes is
+    # as large in either; rotation or resampling leaves specks along a card's lines)
+    shown_px = float(on.sum())
     if within is not None:
         on = on & flip(within)
     # less its rim: smoothing and the one-pixel slack bleed what lies beyond it (a bar, the frame's edge) into it
@@ -500,7 +503,7 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     fp, fm = (np.repeat(_fine(t)[..., None], 3, axis=2) for t in (sp, model))
     coloured = (_local(res, clear) > C.LONE_DENSE_TOL) & on & ~hidden & ~recoloured
     structured = _local(_residual(fp, fm), clear) > C.LONE_FINE_TOL
-    dense = _apart(_sizeable(coloured & structured, clear.sum()), hidden)
+    dense = _apart(_sizeable(coloured & structured, max(float(clear.sum()), shown_px)), hidden)
     # detail the clip adds on a plain part of the reference is laid over (a caption, an emoji)
     added = _added(dense, fp[..., 0], fm[..., 0])
     dense &= ~added
