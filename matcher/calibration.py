@@ -45,7 +45,7 @@ def pair_features(hits: list, frames: int) -> dict[str, float]:
     # count in proportion to the sibling check's credit on the best frame: more frames of one doubtful card do not
     # resolve the doubt, and being unlike every indexed sibling is no evidence of being THIS one (a card of the deck
     # that is not indexed is unlike them all)
-    credit = sibling_credit(sib)
+    credit = min(sibling_credit(sib), detail_credit(best.evidence.get("detail_check")))
     heuristic = float(best.score) + (clip_score(scores) - float(best.score)) * credit
     margin = (float(sib["detail"]) - C.SIB_DETAIL_FULL) if sib else 0.0
     h = min(max(heuristic, 1e-4), 1 - 1e-4)
@@ -73,6 +73,15 @@ def sibling_credit(sib: dict | None) -> float:
     if not sib:
         return 1.0
     return float(min(1.0, max(0.0, (float(sib.get("factor", 1.0)) - C.SIB_FLOOR) / (1.0 - C.SIB_FLOOR))))
+
+
+def detail_credit(fig: dict | None) -> float:
+    """The credit of a hit on a reference with no indexed sibling from its detail check (matcher.detail_check) in
+    [0, 1]: 0 at LONE_FLOOR (what an edit cannot explain: a region recoloured, detail drawn otherwise), 1 at a factor
+    of 1 or unchecked (FIG: the hit's evidence["detail_check"]): more frames of a doubtful match do not lift it."""
+    if not fig:
+        return 1.0
+    return float(min(1.0, max(0.0, (float(fig.get("factor", 1.0)) - C.LONE_FLOOR) / (1.0 - C.LONE_FLOOR))))
 
 
 @dataclass

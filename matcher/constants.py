@@ -384,3 +384,82 @@ SIB_STYLE_COLOURS = 300       # ... of this many of its opaque thumbnail pixels'
 SIB_STYLE_MIN_PX = 20         # ... judged when both the region and the rest hold this many of the art's thumbnail pixels...
 SIB_STYLE_SHARE = 0.7         # ... and the rest, showing the art's colours this much as the region does, is not laid over
                               # (sibdev's titles under a box of footage 0.28-0.41; another title of the style 0.85)
+# --- the detail check of a reference with no indexed sibling (matcher/detail_check.py; issue 12 item 3, branch lone4) ----
+LONE_MIN_SCORE = 0.2          # hits scoring at least this are checked (weaker ones cannot reach the threshold)
+LONE_RIM = 2                  # thumbnail px of the shown picture's rim left out of the check (smoothing bleeds bars into it)
+LONE_ALIGN_ITERS = 30         # the clip is first aligned onto the reference's thumbnail (an affine warp, this many ECC steps)...
+LONE_ALIGN_MAX = 4.0          # ... moving no corner further than this (thumbnail px: the hit's geometry is roughly right)
+LONE_ALIGN_MOTIONS = (3, 2)   # ... tried in turn: cv2.MOTION_HOMOGRAPHY (3: a picture in perspective), cv2.MOTION_AFFINE (2)
+                              # (a shift alone, fitted where an affine warp fails, lands off on flat logos)
+LONE_BLUR_SIGMAS = (0.0, 1.0)   # ... the modelled reference blurred by the one of these (thumbnail px) that fits best
+LONE_FIT_RIDGE = 0.02         # ... its mixing across channels drawn toward none with this weight per pixel (a hue turn still fits)
+LONE_HUE_SAT = 60             # ... or after one hue turn: the mode of the hue differences of pixels this saturated (0-255)...
+LONE_HUE_BIN = 4              # ... in bins of this many steps (of 256 a turn)
+LONE_FIT_PREFER = 3.0         # ... or the reference untouched when it explains those pixels within this (grey levels) as well
+LONE_FIT_ROUNDS = 4           # the colour transform (per-channel curve mixed across channels) is refitted this many times...
+LONE_FIT_KEEP = 0.6           # ... on the share of pixels it explains best...
+LONE_FIT_TOL = 12.0           # ... or every pixel within this (grey levels) of it
+LONE_FIT_STRIDE = 3           # ... on every this-many-th shown pixel (smoothed neighbours say the same; the fit is most of the cost)
+LONE_FIT_MIN_PX = 200         # ... while at least this many pixels are kept
+LONE_CURVE_KEEP = 0.8         # then each channel through a rising curve fitted on this share of pixels the mix explains best
+LONE_CURVE_BINS = 16          # ... the medians of this many bins of the channel's levels...
+LONE_CURVE_MIN_PX = 8         # ... with at least this many pixels each
+LONE_DIFF_TOL = 30.0          # a pixel whose colour error to the modelled reference is over this (grey levels, smoothed,
+LONE_DIFF_NOISE = 3.0         # ... the least within 1 px) or this many times the median error (blur, noise) differs
+LONE_BLOB_MIN = 0.004         # blobs of differing pixels smaller than this share of the shown reference are noise
+LONE_EDGE_GROW = 2            # a blob's edges are compared on it grown by this (thumbnail px: its outline)...
+LONE_EDGE_AGREE = 0.7         # ... where the clip's and the reference's gradient magnitudes correlate this much, it is recoloured
+LONE_OUTLINE = 0.6            # ... and the reference outlines it: its gradient over LONE_OUTLINE_EDGE on this share of the blob's rim
+LONE_OUTLINE_EDGE = 20.0      # ... (Sobel magnitude of the smoothed grey thumbnail)
+LONE_FLAT_EDGE = 4.0          # ... (both flat: gradient spreads under this)
+LONE_FOREIGN_TOL = 48.0       # a clip pixel this far (grey levels, any channel) from every colour of the modelled reference...
+LONE_PALETTE_STEP = 32        # ... (its colours quantised to this step...
+LONE_PALETTE_MIN = 0.001      # ... each covering this share of it) is foreign to it
+LONE_SOLID = 0.95             # ... or solid in any colour (its area this share of its convex hull's: a sticker; other letters
+                              # or strokes in the reference's colours leave a ragged blob, 0.83-0.90)...
+LONE_FOREIGN_SOME = 0.4       # ... or this foreign and ...
+LONE_SOLID_MIN = 0.015        # ... (by shape only a blob this share of the shown picture: stickers 3-13 %; a speck's shape says nothing)
+LONE_SOLID_SOME = 0.7         # ... this solid (a star-shaped sticker)
+LONE_FOREIGN_SHARE = 0.7      # a blob this foreign is laid over the picture (a sticker, footage)...
+LONE_BOX_FILL = 0.9           # ... or one filling this share of its bounding box (a caption box, a box of footage)...
+LONE_BAND = 0.9               # ... or one spanning this share of the shown picture's width or height (a caption bar)
+LONE_HIDDEN_GROW = 4          # thumbnail px a blob laid over is grown by (the error round its edge is its own)
+LONE_DENSE_SIGMA = 2.0        # the rest: pixels where the colour error averaged over this Gaussian sigma (thumbnail px)...
+LONE_DENSE_TOL = 10.0         # ... is over this (grey levels)...
+LONE_FINE_SIGMA = 2.0         # ... and the error of the fine structure (grey less its blur at this sigma, thumbnail px)...
+LONE_FINE_TOL = 3.0           # ... averaged likewise is over this (grey levels) are changed detail (a stroke moved, other
+                              # letters: a patch of error; an edge off by a pixel leaves a thin line, a grade fitted badly
+                              # colour error on smooth shading). Own tests: true copies under grade, caption, sticker,
+                              # picture-in-picture 0-0.6 % of the picture; another expression 3 %, other words 9-10 %,
+                              # another card of the layout 11-13 %, another town 12-14 %
+LONE_RECOLOUR_TOL = 20.0      # a region whose colour alone differs by this (grey levels, averaged as above) is recoloured when the
+                              # reference outlines it (a grade the transform fits badly leaves up to 18 on smooth shading)
+LONE_INK = 8.0                # ... also counted over the reference's fine detail: pixels whose fine structure is this far
+                              # from flat (grey levels; own tests: true copies 0-0.7 %, another expression 6.6-7.4 %)
+LONE_INK_MIN = 0.1            # ... when that detail covers this share of the picture not laid over (a black icon's only
+                              # fine detail is its rim, where what lies round it bleeds in)
+LONE_DIFF_FULL, LONE_DIFF_LOW = 0.02, 0.06   # recoloured + changed share (of the picture not laid over, or of its fine
+                              # detail, the higher): full credit, none
+LONE_FLOOR = 0.15             # score factor of a hit at no credit
+LONE_GROUP_MEMBERS = False    # members of a sibling group checked too, where the group agrees (lone5): OFF, it lost 8 true
+                              # pairs of sibdev (captioned and mirrored members, montages) for 3 near-misses; to read first
+LONE_GROUP_AGREE_MIN = 0.3    # a member of a sibling group is checked where its group agrees when that is this share of its
+                              # thumbnail at least (a deck's cards agree on frame and layout; a walk cycle's frames on little)
+# --- made safe (branch lone5): the check gives no verdict (factor 1) where its evidence is not clean -------------------
+LONE_ENTER_FOREIGN = 0.08     # a blob reaching the shown picture's rim with this share of colours foreign to the reference
+LONE_RIM_TOUCH = 6            # ... on this many rim pixels at least is laid over from beyond the picture (a presenter,
+                              # footage pushed in; a sibling drawn in the reference's palette brings no colours of its own)
+LONE_FIT_ABSTAIN = 10.0       # no verdict when the median colour error where the picture is clear stays over this (grey
+                              # levels) after the fit: the edit is not explained (a cover box pulling the fit, a relit scene)
+LONE_PERSPECTIVE_MAX = 2.0    # ... nor when the area a reference pixel takes in the frame differs more than this many times
+                              # between the picture's corners (strong perspective: its far side resampled from few pixels)
+LONE_CLEAR_MIN = 0.5          # ... nor when less than this share of the shown picture is clear of what is laid over
+LONE_RECOLOUR_ALL = 0.85      # recoloured regions holding this share of the reference's saturated pixels (LONE_HUE_SAT)
+                              # are one colour edit of the whole picture (pixel art of a few flat colours hue-turned), not
+                              # a garment in another colour; nor is anything recoloured in a clip turned grey (SIB_GREY_SAT)
+LONE_ADDED_INK = 0.5          # a changed region where the reference's fine detail (LONE_INK) covers under this share of
+                              # what the clip's covers is detail ADDED on a plain part (a caption's letters, an emoji's
+                              # face): laid over, not a sibling's detail drawn in place of the reference's...
+LONE_ADDED_HEIGHT = 0.2       # ... when the region is shaped as a caption's line or a sticker: at most this share of the
+                              # thumbnail tall and as wide as tall (own tests: captions and emoji 12-17 px of 96, wider
+                              # than tall; another town's buildings 21-45 px, taller than wide)

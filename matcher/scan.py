@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from matcher import constants as C
-from matcher import calibration, detectors, motion, shared_placement, siblings
+from matcher import calibration, detail_check, detectors, motion, shared_placement, siblings
 from matcher.hashing import grey, phash_hex
 from matcher.index import ReferenceIndex
 from matcher.regions import inside
@@ -25,13 +25,15 @@ class _Best:
     bgr: np.ndarray
 
 
-def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex) -> list[FrameHit]:
-    """All references found in one frame, at most one hit per reference (its best)."""
+def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex, memo: dict | None = None) -> list[FrameHit]:
+    """All references found in one frame, at most one hit per reference (its best). MEMO: the scan's memory of
+    the detail checks it ran (matcher.detail_check.check_hits)."""
     ctx = detectors.run(detectors.FrameContext.of(bgr, t, idx))
-    return fuse(ctx.found, refine=lambda hits: _check_siblings(bgr, hits, idx, ctx))
+    return fuse(ctx.found, refine=lambda hits: _check_siblings(bgr, hits, idx, ctx, memo))
 
 
-def _check_siblings(bgr: np.ndarray, hits: list[FrameHit], idx: ReferenceIndex, ctx) -> list[FrameHit]:
+def _check_siblings(bgr: np.ndarray, hits: list[FrameHit], idx: ReferenceIndex, ctx,
+                    memo: dict | None = None) -> list[FrameHit]:
     """The sibling check, told what of the frame shows each hit's picture (`_shows`), and for one found cut by a region
     that the rest of the content region is laid over (the reference's detail there hidden: no evidence either way).
     One hit per reference, the stronger when two calls name one. No hits: nothing to check (and no band to find)."""
@@ -45,7 +47,8 @@ def _check_siblings(bgr: np.ndarray, hits: list[FrameHit], idx: ReferenceIndex, 
         groups.setdefault((shown, ctx.visible if h.shows is not None and shown != ctx.visible else None), []).append(h)
     best: dict[int, FrameHit] = {}
     for (shown, covered), group in groups.items():
-        for h in siblings.check_hits(bgr, group, idx, shown, covered):
+        # a reference with no indexed sibling gets the detail check of its own (an unindexed sibling's detail)
+        for h in detail_check.check_hits(bgr, siblings.check_hits(bgr, group, idx, shown, covered), idx, shown, memo):
             if h.reference not in best or h.score > best[h.reference].score:
                 best[h.reference] = h
     return list(best.values())
@@ -109,6 +112,7 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
     prev_small = base_small = None
     doubt = False                       # the last analysis found a reference, not surely
     tracked = 0
+    memo: dict = {}                     # the detail checks run so far (matcher.detail_check.check_hits)
     for sf in reader:
         sample_times.append(sf.t)
         keyframes.append((sf.t, phash_hex(Image.fromarray(cv2.cvtColor(sf.bgr, cv2.COLOR_BGR2RGB)))))
@@ -131,7 +135,7 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
             hits = [_moved(h, sf.t, np.linalg.inv(S) @ m @ S, sf.bgr.shape) for h, m in zip(base_hits, hit_moved)]
             tracked += 1
         else:
-            hits = analyse_frame(sf.bgr, sf.t, index)
+            hits = analyse_frame(sf.bgr, sf.t, index, memo)
             prev_tiny, base_small = tiny, small
             base_hits, base_t, moved, hit_moved = hits, sf.t, np.eye(3), [np.eye(3) for _ in hits]
             swept = False

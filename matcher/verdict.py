@@ -191,7 +191,7 @@ def clip_evidence(hits: list[FrameHit], feats: dict[str, float], cal) -> dict:
     out: dict[str, dict] = {}
     for h in hits:
         for det, ev in h.evidence.items():
-            key = "detail" if det == "siblings" else "score"
+            key = {"siblings": "detail", "detail_check": "factor"}.get(det, "score")
             if det not in out or ev.get(key, 0) > out[det].get(key, 0):
                 out[det] = dict(ev, t=round(h.t, 3))
     out["score"] = {**{k: round(v, 4) for k, v in feats.items()}, "calibrated": 1.0 if cal else 0.0}

@@ -32,7 +32,9 @@ def test_json_lines_shape_and_bad_file(tmp_path, make_clip):
     # issue 4's shape, and (issue 12) each detector's evidence under "evidence", numbers only
     assert list(m) == ["reference", "score", "spans", "best", "method", "evidence"]
     detectors = {k: v for k, v in m["evidence"].items() if k not in ("score", "calibration")}
-    assert detectors and set(detectors) <= {"features", "hashes", "rectified", "silhouettes", "siblings"}
+    assert detectors and set(detectors) <= {"features", "hashes", "rectified", "silhouettes", "siblings", "detail_check"}
+    # a reference with no indexed sibling: its detail checked (matcher.detail_check), nothing found that an edit cannot explain
+    assert m["evidence"]["detail_check"]["factor"] == 1.0
     assert all(isinstance(v, (int, float)) for ev in detectors.values() for v in ev.values())
     assert 0 <= m["evidence"]["score"]["heuristic"] <= 1
     assert m["reference"] == "coffee" and 0 <= m["score"] <= 1

@@ -157,7 +157,7 @@ def test_the_sibling_check_is_told_only_a_band_between_fill_shows():
 def test_the_band_is_told_to_the_sibling_check_only_for_hits_in_it(monkeypatch):
     """A montage's middle cell may be a band with frame on both sides: a card in another cell is judged on the whole
     content region, not as hidden; a hit in the band on the band."""
-    from matcher import scan, siblings
+    from matcher import detail_check, scan, siblings
     told = {}
 
     def check_hits(bgr, hits, idx, visible=None, covered=None):
@@ -166,6 +166,7 @@ def test_the_band_is_told_to_the_sibling_check_only_for_hits_in_it(monkeypatch):
         return hits
 
     monkeypatch.setattr(siblings, "check_hits", check_hits)
+    monkeypatch.setattr(detail_check, "check_hits", lambda bgr, hits, idx, visible=None, memo=None: hits)
     frame = _band_frame()
     visible, band = (0, 0, SMALL_W, SMALL_H), (0, 220, SMALL_W, 200)
     ctx = FrameContext(frame, 0.0, None, cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), [visible], 1, visible, band)
