@@ -21,7 +21,7 @@ import numpy as np
 
 from matcher import constants as C
 from matcher.sibling_groups import smooth
-from matcher.siblings import _art, _patch, group_thumbs   # the sibling check's warp into the thumbnail frame, opaque mask, group
+from matcher.siblings import _art, _patch, group_thumbs, placement   # the sibling check's warp into the thumbnail frame, opaque mask, group
 
 
 def _design(x: np.ndarray, c: int) -> np.ndarray:
@@ -573,11 +573,7 @@ def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, memo: dict | None
             h.evidence["detail_check"] = dict(last[1])
             continue
         rw, rh = (int(v) for v in idx.sizes[h.reference])
-        H = h.H
-        if H is None:
-            x, y, w, hh = h.box
-            H = np.array([[w / rw, 0, x], [0, hh / rh, y], [0, 0, 1]], np.float64)
-        mirrored = h.model >= 0 and bool(h.model & 1)
+        H, mirrored = placement(h, idx)
         fig = figures(bgr, H, mirrored, idx.colour_thumbs[h.reference], (rw, rh), _art(idx, h.reference), visible,
                       within)
         f = factor(fig)

@@ -101,14 +101,9 @@ def content_quad(bgr: np.ndarray) -> np.ndarray | None:
     if float(mask[inside > 0].mean()) < C.QUAD_FILL:
         return None
     # each side an edge: picture just inside it, bar just outside (not a hull's chord over a gap)
-    c = quad.mean(axis=0)
     weak = 0
     for i in range(4):
-        p, q = quad[i], quad[(i + 1) % 4]
-        pts = p + np.linspace(0.1, 0.9, 16)[:, None] * (q - p)
-        nrm = np.float32([-(q - p)[1], (q - p)[0]]) / max(1e-6, float(np.linalg.norm(q - p)))
-        if np.dot(nrm, c - (p + q) / 2) < 0:
-            nrm = -nrm
+        pts, nrm = side_samples(quad, i, 16)
         on = []
         for off in (C.QUAD_EDGE_OFF, -C.QUAD_EDGE_OFF):
             xy = np.round(pts + off * nrm).astype(int)
@@ -123,9 +118,7 @@ def content_quad(bgr: np.ndarray) -> np.ndarray | None:
             weak += 1
             if weak > 1:
                 return None
-    # order: top-left first (smallest x + y), then clockwise (on screen: y down)
-    quad = quad[np.argsort(np.arctan2(quad[:, 1] - c[1], quad[:, 0] - c[0]))]
-    quad = np.roll(quad, -int(np.argmin(quad.sum(axis=1))), axis=0)
+    quad = ordered_corners(quad)
     # an upright or turned rectangle is the content box's and the deskew's job
     angles = []
     for i in range(4):
@@ -135,6 +128,24 @@ def content_quad(bgr: np.ndarray) -> np.ndarray | None:
     if max(abs(a - 90.0) for a in angles) < C.QUAD_MIN_SKEW:
         return None
     return quad / np.float32(s)
+
+
+def ordered_corners(quad: np.ndarray) -> np.ndarray:
+    """A quadrilateral's corners clockwise (on screen: y down) from the top-left one (smallest x + y)."""
+    c = quad.mean(axis=0)
+    quad = quad[np.argsort(np.arctan2(quad[:, 1] - c[1], quad[:, 0] - c[0]))]
+    return np.roll(quad, -int(np.argmin(quad.sum(axis=1))), axis=0)
+
+
+def side_samples(quad: np.ndarray, i: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """N points along side I of a quadrilateral (from 10 % to 90 % of its length) and the side's unit normal pointing
+    into the quadrilateral: where a side is sampled just inside and just outside."""
+    p, q = quad[i], quad[(i + 1) % 4]
+    pts = p + np.linspace(0.1, 0.9, n)[:, None] * (q - p)
+    nrm = np.float32([-(q - p)[1], (q - p)[0]]) / max(1e-6, float(np.linalg.norm(q - p)))
+    if np.dot(nrm, quad.mean(axis=0) - (p + q) / 2) < 0:
+        nrm = -nrm
+    return pts, nrm
 
 
 def _four_sides(hull: np.ndarray) -> np.ndarray | None:

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
-from matcher.regions import _four_sides
+from matcher.regions import _four_sides, ordered_corners, side_samples
 
 
 def _upright(quad: np.ndarray) -> bool:
@@ -27,13 +27,6 @@ def _upright(quad: np.ndarray) -> bool:
             return False
     d = quad[1] - quad[0]
     return abs(np.degrees(np.arctan2(d[1], d[0]))) <= C.QUAD_MIN_SKEW
-
-
-def _ordered(quad: np.ndarray) -> np.ndarray:
-    """Corners clockwise (on screen: y down) from the top-left one (smallest x + y)."""
-    c = quad.mean(axis=0)
-    quad = quad[np.argsort(np.arctan2(quad[:, 1] - c[1], quad[:, 0] - c[0]))]
-    return np.roll(quad, -int(np.argmin(quad.sum(axis=1))), axis=0)
 
 
 def _quad_of(contour: np.ndarray, w: int, h: int) -> np.ndarray | None:
@@ -59,14 +52,9 @@ def _sides_step(g: np.ndarray, quad: np.ndarray) -> int:
     """How many of a quadrilateral's four sides are a tone step along their length: the median grey difference between
     just inside and just outside (SCREEN_EDGE_OFF px) at least SCREEN_EDGE_STEP (a side out of the frame is no step)."""
     h, w = g.shape
-    c = quad.mean(axis=0)
     n = 0
     for i in range(4):
-        p, q = quad[i], quad[(i + 1) % 4]
-        pts = p + np.linspace(0.1, 0.9, 24)[:, None] * (q - p)
-        nrm = np.float32([-(q - p)[1], (q - p)[0]]) / max(1e-6, float(np.linalg.norm(q - p)))
-        if np.dot(nrm, c - (p + q) / 2) < 0:
-            nrm = -nrm
+        pts, nrm = side_samples(quad, i, 24)
         a = np.round(pts + C.SCREEN_EDGE_OFF * nrm).astype(int)
         b = np.round(pts - C.SCREEN_EDGE_OFF * nrm).astype(int)
         ok = ((a[:, 0] >= 0) & (a[:, 0] < w) & (a[:, 1] >= 0) & (a[:, 1] < h)
@@ -109,7 +97,7 @@ def screen_quads(bgr: np.ndarray) -> list[np.ndarray]:
                 quad = _quad_of(c, w, h)
                 if quad is None:
                     continue
-                quad = _ordered(quad)
+                quad = ordered_corners(quad)
                 # the room round a screen is cut by the frame's edges: its outline has the frame's corners
                 if _upright(quad) or (np.linalg.norm(quad[:, None] - corners[None], axis=2).min()
                                       <= C.SCREEN_FRAME_CORNER * max(w, h)):

@@ -354,6 +354,17 @@ def _named_sibling(bgr: np.ndarray, h, idx, H: np.ndarray, mirrored: bool, base:
     return replace(h, reference=s, score=base * fs, evidence=ev, model=2 * s + int(mirrored), H=Hs)
 
 
+def placement(h, idx) -> tuple[np.ndarray, bool]:
+    """Where a hit puts its reference in the frame: its homography (from the reference's pixels), or for a hit with a
+    box only the box's scaling; and whether its view is mirrored (silhouette models of odd index are mirrored)."""
+    H = h.H
+    if H is None:
+        rw, rh = (int(v) for v in idx.sizes[h.reference])
+        x, y, w, hh = h.box
+        H = np.array([[w / rw, 0, x], [0, hh / rh, y], [0, 0, 1]], np.float64)
+    return H, h.model >= 0 and bool(h.model & 1)
+
+
 def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, covered=None) -> list:
     """Each hit on a reference with siblings: its detail checked, its score scaled by `factor`, and the
     figures under evidence["siblings"] (a hit without geometry is placed on its box). When a sibling's detail
@@ -365,12 +376,7 @@ def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, covered=None) -> 
         sibs = idx.siblings_of(h.reference)
         if not sibs:
             continue
-        rw, rh = (int(v) for v in idx.sizes[h.reference])
-        H = h.H
-        if H is None:
-            x, y, w, hh = h.box
-            H = np.array([[w / rw, 0, x], [0, hh / rh, y], [0, 0, 1]], np.float64)
-        mirrored = h.model >= 0 and bool(h.model & 1)
+        H, mirrored = placement(h, idx)
         fig, f = _judge(bgr, idx, h.reference, H, mirrored, visible, covered)
         base = h.score
         h.score *= f
