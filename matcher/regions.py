@@ -85,14 +85,10 @@ def content_quad(bgr: np.ndarray) -> np.ndarray | None:
     hull_area = cv2.contourArea(hull)
     if hull_area < C.QUAD_MIN_AREA * w * h:
         return None
-    quad = _four_sides(hull.reshape(-1, 2).astype(np.float64))
-    if quad is None or not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+    fit = hull_quad(hull, hull_area)
+    if fit is None:
         return None
-    area = cv2.contourArea(quad)
-    # the four sides' lines must explain the hull: its corners may be cut (dark corners against dark
-    # bars), not its sides bent
-    if not hull_area * C.QUAD_FIT <= area <= hull_area / C.QUAD_FIT ** 2:
-        return None
+    quad, area = fit
     if quad.min() < -0.05 * max(w, h) or (quad[:, 0] > 1.05 * w).any() or (quad[:, 1] > 1.05 * h).any():
         return None
     # the picture fills its outline (not text lines, not a dark picture's few bright spots on dark bars)
@@ -128,6 +124,18 @@ def content_quad(bgr: np.ndarray) -> np.ndarray | None:
     if max(abs(a - 90.0) for a in angles) < C.QUAD_MIN_SKEW:
         return None
     return quad / np.float32(s)
+
+
+def hull_quad(hull: np.ndarray, hull_area: float) -> tuple[np.ndarray, float] | None:
+    """The convex quadrilateral of a hull's four straight sides and its area, or None when the four sides' lines do not
+    explain the hull (QUAD_FIT): its corners may be cut (dark corners against dark bars), not its sides bent."""
+    quad = _four_sides(hull.reshape(-1, 2).astype(np.float64))
+    if quad is None or not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+        return None
+    area = cv2.contourArea(quad)
+    if not hull_area * C.QUAD_FIT <= area <= hull_area / C.QUAD_FIT ** 2:
+        return None
+    return quad, area
 
 
 def ordered_corners(quad: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
-from matcher.regions import _four_sides, ordered_corners, side_samples
+from matcher.regions import hull_quad, ordered_corners, side_samples
 
 
 def _upright(quad: np.ndarray) -> bool:
@@ -34,12 +34,10 @@ def _quad_of(contour: np.ndarray, w: int, h: int) -> np.ndarray | None:
     SCREEN_FILL of it and the quadrilateral explain the hull (QUAD_FIT), its corners near the frame."""
     hull = cv2.convexHull(contour)
     hull_area = cv2.contourArea(hull)
-    quad = _four_sides(hull.reshape(-1, 2).astype(np.float64))
-    if quad is None or not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+    fit = hull_quad(hull, hull_area)
+    if fit is None:
         return None
-    area = cv2.contourArea(quad)
-    if not hull_area * C.QUAD_FIT <= area <= hull_area / C.QUAD_FIT ** 2:
-        return None
+    quad, area = fit
     if cv2.contourArea(contour) < C.SCREEN_FILL * area:
         return None
     m = C.SCREEN_CORNER_OUT * max(w, h)
