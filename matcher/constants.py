@@ -37,6 +37,8 @@ SAMPLE_FPS = 1.0              # at least this many analysed frames a second (the
 SCENE_FPS = 6.0               # frames looked at (tiny, grey) to detect scene changes
 SCENE_CUT = 18.0              # mean abs difference (0..255) of 32x32 grey thumbnails that is a cut
 MAX_FRAMES = 240              # cap of analysed frames per clip
+FRAME_PHASH_GAP = 2.0         # a keyframe's pHash: the frame box-reduced to at least this many times 32 px first (PIL's
+                              # reducing_gap; hashing.frame_phash_hex)
 STATIC_SKIP = 3.0             # a frame this close (mean abs diff) to the last analysed one reuses its result
 TRUNCATED_SHARE = 0.5         # decoded less than this share of the declared duration -> truncated
 

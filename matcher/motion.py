@@ -12,10 +12,11 @@ import numpy as np
 from matcher import constants as C
 
 
-def small_grey(bgr: np.ndarray) -> np.ndarray:
-    h, w = bgr.shape[:2]
+def small_grey(image: np.ndarray) -> np.ndarray:
+    """The frame (BGR, or already grey) in grey at MOTION_SIDE, where camera motion is tracked."""
+    h, w = image.shape[:2]
     s = C.MOTION_SIDE / max(h, w)
-    g = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    g = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     return cv2.resize(g, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
 
 

@@ -15,6 +15,15 @@ from matcher import constants as C
 Box = tuple[int, int, int, int]
 
 
+def at_side(image: np.ndarray, side: int) -> np.ndarray:
+    """The frame (or any image) shrunk to a long side of SIDE px (INTER_AREA), where outlines and layouts are searched;
+    at least 8 px each way. One owner: the frame's context keeps it for every search at that side
+    (detectors.base.FrameContext.at_side)."""
+    h0, w0 = image.shape[:2]
+    s = side / max(h0, w0)
+    return cv2.resize(image, (max(8, round(w0 * s)), max(8, round(h0 * s))), interpolation=cv2.INTER_AREA)
+
+
 def content_boxes(bgr: np.ndarray) -> list[Box]:
     """Where the picture is, inside bars: [inside solid bars (black, white, any flat colour)] and, when
     the rows or columns around it are blurred fill, [inside the fill too]. Each (x, y, w, h)."""
@@ -55,14 +64,14 @@ def content_boxes(bgr: np.ndarray) -> list[Box]:
     return out
 
 
-def content_quad(bgr: np.ndarray) -> np.ndarray | None:
+def content_quad(bgr: np.ndarray, small: np.ndarray | None = None) -> np.ndarray | None:
     """The picture's outline when it is a quadrilateral inside solid bars but not an upright rectangle
     (a picture shown in perspective: a screen filmed at an angle, an edit's 3D tilt) -> its corners
     (4, 2) float32, clockwise from top-left, in frame pixels; None otherwise. Hashes and silhouettes
-    compare upright pictures: the caller warps the quadrilateral back to a rectangle."""
-    h0, w0 = bgr.shape[:2]
-    s = C.QUAD_SIDE / max(h0, w0)
-    small = cv2.resize(bgr, (max(8, round(w0 * s)), max(8, round(h0 * s))), interpolation=cv2.INTER_AREA)
+    compare upright pictures: the caller warps the quadrilateral back to a rectangle. SMALL: `at_side(bgr,
+    QUAD_SIDE)`, when the caller has it."""
+    s = C.QUAD_SIDE / max(bgr.shape[:2])
+    small = at_side(bgr, C.QUAD_SIDE) if small is None else small
     if small.ndim == 2:
         small = small[:, :, None]
     h, w = small.shape[:2]
@@ -447,17 +456,18 @@ def _iou(a: Box, b: Box) -> float:
     return inter / max(1, a[2] * a[3] + b[2] * b[3] - inter)
 
 
-def montage_cells(bgr: np.ndarray) -> list[Box]:
+def montage_cells(bgr: np.ndarray, small: np.ndarray | None = None) -> list[Box]:
     """The pictures of a montage (a split screen of 2-4 pictures: 2x1, 1x2, 2x2, three strips) -> their
     boxes in frame pixels, largest first; [] when the frame is not one (fewer than two cells).
 
     Two cues, both cheap: pictures fitted into their cells leave solid padding between them (each picture
     is then a near-rectangular blob that differs from the padding's colour), and pictures cropped to fill
     their cells meet on a straight gutter running right across (an edge over nearly the whole width or
-    height). Blobs are found first, then each is split on its gutters."""
+    height). Blobs are found first, then each is split on its gutters. SMALL: `at_side(bgr, MONTAGE_SIDE)`, when
+    the caller has it."""
     h0, w0 = bgr.shape[:2]
     s = C.MONTAGE_SIDE / max(h0, w0)
-    small = cv2.resize(bgr, (max(8, round(w0 * s)), max(8, round(h0 * s))), interpolation=cv2.INTER_AREA)
+    small = at_side(bgr, C.MONTAGE_SIDE) if small is None else small
     if small.ndim == 2:
         small = cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
     h, w = small.shape[:2]

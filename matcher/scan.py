@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from matcher import constants as C
 from matcher import calibration, detail_check, detectors, motion, shared_placement, siblings
-from matcher.hashing import grey, phash_hex
+from matcher.hashing import frame_phash_hex, grey
 from matcher.index import ReferenceIndex
 from matcher.regions import inside
 from matcher.verdict import FrameHit, Match, ScanResult, clip_evidence, fuse, spans_of, thumbnail
@@ -25,10 +24,11 @@ class _Best:
     bgr: np.ndarray
 
 
-def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex, memo: dict | None = None) -> list[FrameHit]:
+def analyse_frame(bgr: np.ndarray, t: float, idx: ReferenceIndex, memo: dict | None = None,
+                  g: np.ndarray | None = None) -> list[FrameHit]:
     """All references found in one frame, at most one hit per reference (its best). MEMO: the scan's memory of
-    the detail checks it ran (matcher.detail_check.check_hits)."""
-    ctx = detectors.run(detectors.FrameContext.of(bgr, t, idx))
+    the detail checks it ran (matcher.detail_check.check_hits). G: the frame in grey, when the caller has it."""
+    ctx = detectors.run(detectors.FrameContext.of(bgr, t, idx, g))
     return fuse(ctx.found, refine=lambda hits: _check_siblings(bgr, hits, idx, ctx, memo))
 
 
@@ -115,9 +115,10 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
     memo: dict = {}                     # the detail checks run so far (matcher.detail_check.check_hits)
     for sf in reader:
         sample_times.append(sf.t)
-        keyframes.append((sf.t, phash_hex(Image.fromarray(cv2.cvtColor(sf.bgr, cv2.COLOR_BGR2RGB)))))
-        tiny = cv2.resize(grey(sf.bgr), (32, 32), interpolation=cv2.INTER_AREA).astype(np.int16)
-        small = motion.small_grey(sf.bgr)
+        g = grey(sf.bgr)
+        keyframes.append((sf.t, frame_phash_hex(g)))
+        tiny = cv2.resize(g, (32, 32), interpolation=cv2.INTER_AREA).astype(np.int16)
+        small = motion.small_grey(g)
         k = small.shape[1] / sf.bgr.shape[1]
         if (prev_tiny is not None and float(np.abs(tiny - prev_tiny).mean()) < C.STATIC_SKIP
               and (not doubt or motion.changed_share(base_small, small) <= C.CARRY_DOUBT_CHANGED)):
@@ -135,7 +136,7 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
             hits = [_moved(h, sf.t, np.linalg.inv(S) @ m @ S, sf.bgr.shape) for h, m in zip(base_hits, hit_moved)]
             tracked += 1
         else:
-            hits = analyse_frame(sf.bgr, sf.t, index, memo)
+            hits = analyse_frame(sf.bgr, sf.t, index, memo, g)
             prev_tiny, base_small = tiny, small
             base_hits, base_t, moved, hit_moved = hits, sf.t, np.eye(3), [np.eye(3) for _ in hits]
             swept = False

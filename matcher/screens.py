@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
-from matcher.regions import hull_quad, ordered_corners, side_samples
+from matcher.regions import at_side, hull_quad, ordered_corners, side_samples
 
 
 def _upright(quad: np.ndarray) -> bool:
@@ -34,6 +34,10 @@ def _quad_of(contour: np.ndarray, w: int, h: int) -> np.ndarray | None:
     SCREEN_FILL of it and the quadrilateral explain the hull (QUAD_FIT), its corners near the frame."""
     hull = cv2.convexHull(contour)
     hull_area = cv2.contourArea(hull)
+    # the quadrilateral is QUAD_FIT of the hull at least, so a blob filling less of its hull fails below anyway: the
+    # ragged tone regions of a room (most of a frame's) leave before the four sides are fitted
+    if cv2.contourArea(contour) < C.SCREEN_FILL * C.QUAD_FIT * hull_area:
+        return None
     fit = hull_quad(hull, hull_area)
     if fit is None:
         return None
@@ -64,13 +68,13 @@ def _sides_step(g: np.ndarray, quad: np.ndarray) -> int:
     return n
 
 
-def screen_quads(bgr: np.ndarray) -> list[np.ndarray]:
+def screen_quads(bgr: np.ndarray, small: np.ndarray | None = None) -> list[np.ndarray]:
     """Quadrilaterals (not upright rectangles) of one tone region each, dark (a screen's black page and bezel against a
     brighter room) or not dark (a picture on a screen's black), at SCREEN_DARK levels of grey -> each (4, 2) float32,
-    clockwise from top-left, in frame pixels; the largest SCREEN_MAX_QUADS, none repeated."""
-    h0, w0 = bgr.shape[:2]
-    s = C.QUAD_SIDE / max(h0, w0)
-    small = cv2.resize(bgr, (max(8, round(w0 * s)), max(8, round(h0 * s))), interpolation=cv2.INTER_AREA)
+    clockwise from top-left, in frame pixels; the largest SCREEN_MAX_QUADS, none repeated. SMALL: `at_side(bgr,
+    QUAD_SIDE)`, when the caller has it."""
+    s = C.QUAD_SIDE / max(bgr.shape[:2])
+    small = at_side(bgr, C.QUAD_SIDE) if small is None else small
     g = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
     # a room's texture (gravel, brick, foliage) averaged out: its shadows would join the screen's black
     g = cv2.medianBlur(g, C.SCREEN_MEDIAN)

@@ -11,7 +11,7 @@ import numpy as np
 from matcher import constants as C
 from matcher.hashing import grey
 from matcher.index import ReferenceIndex
-from matcher.regions import _iou, content_boxes, picture_band, picture_strips, rectangle_proposals, seams
+from matcher.regions import _iou, at_side, content_boxes, picture_band, picture_strips, rectangle_proposals, seams
 from matcher.verdict import FrameHit
 
 
@@ -32,13 +32,22 @@ class FrameContext:
     found: dict[str, list[FrameHit]] = field(default_factory=dict)   # detector name -> its hits
     shared: dict = field(default_factory=dict)                        # detector-to-detector hand-offs
     _rows: np.ndarray = None           # the frame's seam rows (regions.seams), found on first use
+    _small: dict = field(default_factory=dict)   # long side -> the frame shrunk to it (`at_side`)
+
+    def at_side(self, side: int) -> np.ndarray:
+        """The frame shrunk to a long side of SIDE px (regions.at_side), made once for every search at that side."""
+        if side not in self._small:
+            self._small[side] = at_side(self.bgr, side)
+            self._small[side].flags.writeable = False      # shared by every search: none may draw on it
+        return self._small[side]
 
     @classmethod
-    def of(cls, bgr: np.ndarray, t: float, index: ReferenceIndex) -> "FrameContext":
-        g = grey(bgr)
+    def of(cls, bgr: np.ndarray, t: float, index: ReferenceIndex, g: np.ndarray | None = None) -> "FrameContext":
+        """G: the frame in grey when the caller has it (the scan does)."""
+        g = grey(bgr) if g is None else g
         fh, fw = g.shape
         boxes = [(0, 0, fw, fh)]
-        cboxes = content_boxes(bgr)
+        cboxes = content_boxes(g)
         for b in cboxes:
             if all(_iou(b, o) < 0.97 for o in boxes):
                 boxes.append(b)

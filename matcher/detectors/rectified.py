@@ -68,7 +68,7 @@ def _screens(ctx: FrameContext) -> dict[int, FrameHit]:
     already covers gets no search."""
     sure = [h.box for hs in ctx.found.values() for h in hs if h.score >= C.VIEW_SKIP_SCORE]
     found: dict[int, FrameHit] = {}
-    for q in screens.screen_quads(ctx.bgr):
+    for q in screens.screen_quads(ctx.bgr, ctx.at_side(C.QUAD_SIDE)):
         x0, y0 = q.min(axis=0)
         x1, y1 = q.max(axis=0)
         box = (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
@@ -83,7 +83,7 @@ def _cells(ctx: FrameContext) -> dict[int, FrameHit]:
     rescaled. A cell that a reference found surely on the frame already covers gets no search."""
     sure = [h.box for hs in ctx.found.values() for h in hs if h.score >= C.VIEW_SKIP_SCORE]
     found: dict[int, FrameHit] = {}
-    for i, (x, y, w, h) in enumerate(montage_cells(ctx.bgr)):
+    for i, (x, y, w, h) in enumerate(montage_cells(ctx.bgr, ctx.at_side(C.MONTAGE_SIDE))):
         if any(_iou((x, y, w, h), b) >= C.REGION_INSIDE or inside(b, (x, y, w, h)) >= C.REGION_INSIDE for b in sure):
             continue
         crop = ctx.bgr[y:y + h, x:x + w]
@@ -153,7 +153,7 @@ class RectifiedDetector:
         angle = deskew.skew_angle(ctx.g)
         if angle is not None:
             found.update(_upright(ctx, angle))
-        quad = content_quad(ctx.bgr)
+        quad = content_quad(ctx.bgr, ctx.at_side(C.QUAD_SIDE))
         if quad is not None:
             _better(found, _rectified(ctx, quad))
         else:

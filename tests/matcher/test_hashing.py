@@ -58,3 +58,14 @@ def test_batched_phash_matches_reference_recipe_bit_for_bit():
 def test_hamming_counts_bits():
     a = np.array([0, 0xFFFFFFFFFFFFFFFF, 0b1011], np.uint64)
     assert hamming(a, 0).tolist() == [0, 64, 3]
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_frame_phash_stays_near_imagehash(name):
+    """A keyframe's pHash is computed on a box-reduced frame (cost): on a video-sized frame it stays within 4 bits of
+    imagehash's pHash of the same frame (measured on 141 real frames: 116 equal, none over 4)."""
+    from matcher.hashing import frame_phash_hex
+
+    bgr = cv2.resize(cv2.imread(str(DATA / name), cv2.IMREAD_COLOR), (540, 960), interpolation=cv2.INTER_LINEAR)
+    full = matcher.phash_hex(Image.fromarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)))
+    assert hamming(np.uint64(int(frame_phash_hex(grey(bgr)), 16)), np.uint64(int(full, 16))) <= 4
