@@ -52,17 +52,23 @@ class HammingMatcher:
         t = np.ascontiguousarray(np.ascontiguousarray(train, dtype=np.uint8).view(np.uint64).T)  # (4, T)
         step = max(1, min(nq, self.CHUNK // nt))
         x = np.empty((step, nt), np.uint64)
+        a = np.empty((step, nt), np.uint8)
         c = np.empty((step, nt), np.uint8)
         d = np.empty((step, nt), np.uint16)     # 256 (every bit differs) does not fit a uint8
         for s in range(0, nq, step):
             e = min(nq, s + step)
-            dn, xn, cn = d[:e - s], x[:e - s], c[:e - s]
-            np.bitwise_xor(q[s:e, 0, None], t[0][None, :], out=xn)
-            np.bitwise_count(xn, out=dn)
-            for w in range(1, 4):
+            dn, xn, an, cn = d[:e - s], x[:e - s], a[:e - s], c[:e - s]
+
+            def count(w: int, out: np.ndarray) -> np.ndarray:
                 np.bitwise_xor(q[s:e, w, None], t[w][None, :], out=xn)
-                np.bitwise_count(xn, out=cn)
-                dn += cn
+                return np.bitwise_count(xn, out=out)
+
+            # counts are uint8 (popcount's own type: writing them into uint16 cast them through a buffer); three
+            # words' at most 192 bits still fit, the fourth is added in uint16
+            count(0, an)
+            an += count(1, cn)
+            an += count(2, cn)
+            np.add(an, count(3, cn), out=dn, dtype=np.uint16)
             yield s, e, dn
 
     def knn2(self, query: np.ndarray, train: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -27,9 +27,20 @@ def at_side(image: np.ndarray, side: int) -> np.ndarray:
 def content_boxes(bgr: np.ndarray) -> list[Box]:
     """Where the picture is, inside bars: [inside solid bars (black, white, any flat colour)] and, when
     the rows or columns around it are blurred fill, [inside the fill too]. Each (x, y, w, h)."""
-    g = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY).astype(np.float32) if bgr.ndim == 3 else bgr.astype(np.float32)
-    h, w = g.shape
-    row_std, col_std = g.std(axis=1), g.std(axis=0)
+    g8 = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if bgr.ndim == 3 else bgr
+    if g8.dtype != np.uint8:
+        g8 = np.clip(np.round(g8), 0, 255).astype(np.uint8)
+    h, w = g8.shape
+    # row and column statistics by cv2.reduce, exact sums of the grey levels (int32) and of their squares (float32 holds
+    # each square exactly; summed in float64): numpy's std and diff over the float frame took 7-9 ms a 540x960 frame
+    sq = cv2.multiply(g8, g8, dtype=cv2.CV_32F)
+
+    def spread(axis: int) -> np.ndarray:          # axis 0: each row's grey std; 1: each column's
+        m = _line_means(g8, axis).astype(np.float64)
+        squares = cv2.reduce(sq, 1 - axis, cv2.REDUCE_SUM, dtype=cv2.CV_64F).ravel() / g8.shape[1 - axis]
+        return np.sqrt(np.maximum(0.0, squares - m * m))
+
+    row_std, col_std = spread(0), spread(1)
 
     def flat_span(std: np.ndarray) -> tuple[int, int]:
         idx = np.flatnonzero(std > C.CONTENT_MIN_STD)
@@ -40,13 +51,14 @@ def content_boxes(bgr: np.ndarray) -> list[Box]:
     if (y1 - y0) < 16 or (x1 - x0) < 16 or (y1 - y0) * (x1 - x0) < 0.05 * h * w:
         y0, y1, x0, x1 = 0, h, 0, w
     out: list[Box] = [(x0, y0, x1 - x0, y1 - y0)]
-    inner = g[y0:y1, x0:x1]
-    dx = np.abs(np.diff(inner, axis=1))
-    dy = np.abs(np.diff(inner, axis=0))
-    row = dx.mean(axis=1)
-    row[:-1] += dy.mean(axis=1)
-    col = dy.mean(axis=0)
-    col[:-1] += dx.mean(axis=0)
+    inner = g8[y0:y1, x0:x1]
+    dx = cv2.absdiff(inner[:, 1:], inner[:, :-1])
+    dy = cv2.absdiff(inner[1:], inner[:-1])
+
+    row = _line_means(dx, 0)
+    row[:-1] += _line_means(dy, 0)
+    col = _line_means(dy, 1)
+    col[:-1] += _line_means(dx, 1)
 
     def busy_span(energy: np.ndarray) -> tuple[int, int]:
         n = len(energy)
@@ -243,9 +255,9 @@ def picture_band(g: np.ndarray, rows: np.ndarray | None = None, colour: np.ndarr
 
 
 def _line_means(lap: np.ndarray, axis: int) -> np.ndarray:
-    """The mean of each row (axis 0) or column (1) of an integer |Laplacian| (int16) as float32: its sum (whole
-    numbers, exact in float32 below 2**24 whatever the order of adding) over the line's length, the same float32
-    a mean of the float image gives."""
+    """The mean of each row (axis 0) or column (1) of an integer image (uint8 grey or steps, an int16 |Laplacian|) as
+    float32: its sum (whole numbers, exact in float32 below 2**24 whatever the order of adding) over the line's
+    length, the same float32 a mean of the float image gives, in a tenth of numpy's time."""
     sums = cv2.reduce(lap, 1 - axis, cv2.REDUCE_SUM, dtype=cv2.CV_32F).ravel()
     return sums / np.float32(lap.shape[1 - axis])
 
