@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -154,6 +155,31 @@ def timed(cmd: list[str]) -> tuple[float, float, int, str]:
         raise SystemExit(f"failed ({p.returncode}): {' '.join(cmd)}")
     peak = int(hwm.read_text()) // 1024 if hwm.exists() else 0
     return wall, cpu, peak, p.stdout.decode()
+
+
+def instructions(cmd: list[str]) -> int:
+    """Instructions the child executes, counted by valgrind's callgrind: the same count for the same code and input
+    whatever else the machine does (time on a shared 2-core machine moves by 10-30 %)."""
+    if not shutil.which("valgrind"):
+        raise SystemExit("bench.speed --instructions: valgrind is not installed (apt-get install -y valgrind)")
+    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd], cwd=REPO,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=child_env(OUT / "hwm.txt"))
+    found = re.search(r"Collected : (\d+)", p.stderr)
+    if p.returncode or not found:
+        raise SystemExit(f"bench.speed: callgrind run failed ({p.returncode}): {' '.join(cmd)}: {p.stderr[-400:]}")
+    return int(found.group(1))
+
+
+def count_instructions(label: str, clip: Path, scan_cmd: list[str]) -> None:
+    """`mamoru scan` and `ffmpeg -threads 1` decoding on one clip, in instructions (`instructions`), and their ratio.
+    Instructions are not seconds (decoding runs more of them per cycle than Python does): the ratio compares
+    versions of the matcher under any load, the timed ratio is the target's."""
+    timed(scan_cmd)                    # untimed: compiles the modules' bytecode (child_env)
+    ff = instructions(["ffmpeg", "-nostdin", "-v", "error", "-threads", "1", "-i", str(clip), "-f", "null", "-"])
+    sc = instructions(scan_cmd)
+    print(f"{label}: {clip} ({clip.stat().st_size / 1e6:.1f} MB)\n"
+          f"  ffmpeg -threads 1 decode:  {ff / 1e9:7.2f} G instructions\n"
+          f"  mamoru scan (4 references): {sc / 1e9:7.2f} G instructions   ratio {sc / ff:.2f}")
 
 
 def best_of(cmd: list[str], repeat: int) -> tuple[float, float, int, str]:
@@ -300,6 +326,9 @@ def main() -> None:
                     help="which generated clips to time, comma-separated (default: edit,grainy,clean)")
     ap.add_argument("--memory", action="store_true",
                     help="only the peak memory of `mamoru scan` with 10,000 references (--quick: 1,000), in a child")
+    ap.add_argument("--instructions", action="store_true",
+                    help="count instructions (valgrind's callgrind) of `mamoru scan` and of ffmpeg's decoding instead of "
+                         "timing them: the same figures under any load, to compare two versions (slow: ~50x)")
     args = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     import matcher
@@ -340,6 +369,10 @@ def main() -> None:
     scan_cmd = [sys.executable, "-c", SCAN_CODE, "scan", "--refs"]
     if args.memory:
         memory_only(scan_cmd, big, n_big, clips[0][1])
+        return
+    if args.instructions:
+        for label, clip in clips:
+            count_instructions(label, clip, scan_cmd + [str(small), str(clip), "--json"])
         return
     base = None
     for label, clip in clips:
