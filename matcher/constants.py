@@ -397,6 +397,10 @@ LONE_HUE_SAT = 60             # ... or after one hue turn: the mode of the hue d
 LONE_HUE_BIN = 4              # ... in bins of this many steps (of 256 a turn)
 LONE_FIT_PREFER = 3.0         # ... or the reference untouched when it explains those pixels within this (grey levels) as well
 LONE_FIT_ROUNDS = 4           # the colour transform (per-channel curve mixed across channels) is refitted this many times...
+LONE_FIT_CONSENSUS = 0.3    # when no mix explains LONE_FIT_KEEP of the pixels (half the picture under a see-through panel),
+                             # the mix is fitted on what the untouched reference explains when that is this share of them
+                             # (detail6: sibdev reupload_00's uncovered half 0.47 -> the fit followed the panel's pink,
+                             # the figure read as changed, 1.000 -> 0.114; fitted on that half: no verdict, 1.000)
 LONE_FIT_KEEP = 0.6           # ... on the share of pixels it explains best...
 LONE_FIT_TOL = 12.0           # ... or every pixel within this (grey levels) of it
 LONE_FIT_STRIDE = 3           # ... on every this-many-th shown pixel (smoothed neighbours say the same; the fit is most of the cost)
