@@ -163,17 +163,25 @@ def fit_colour(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray:
 
 def _aligned(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray:
     """CLIP moved onto REF by the warp that best aligns their grey levels over ON (enhanced correlation,
-    LONE_ALIGN_ITERS steps; a homography, else an affine warp: a picture seen in perspective): a hit's geometry found round a caption or a sticker is a
+    LONE_ALIGN_ITERS steps; a homography or an affine warp: a picture seen in perspective): a hit's geometry found round a caption or a sticker is a
     few pixels off, which leaves a patch of error along every stroke. A warp that fails or moves a corner further
-    than LONE_ALIGN_MAX thumbnail px (flat art gives the correlation little to hold) is not used."""
+    than LONE_ALIGN_MAX thumbnail px (flat art gives the correlation little to hold) is not used, nor one that
+    correlates no better than the clip as it is (fitted over a small part of the thumbnail, a see-through logo's
+    disc, a homography can settle half a pixel off across it, and a thin stroke of high contrast half a pixel off
+    reads as changed)."""
     side = clip.shape[0]
     corners = np.float32([[0, 0, 1], [side, 0, 1], [side, side, 1], [0, side, 1]])
+    g_ref, g_clip, mask = _grey(ref), _grey(clip), on.astype(np.uint8)
+    try:
+        best_cc, best = cv2.computeECC(g_ref, g_clip, mask), None
+    except cv2.error:
+        best_cc, best = -1.0, None
     for motion in C.LONE_ALIGN_MOTIONS:
         w = np.eye(3 if motion == cv2.MOTION_HOMOGRAPHY else 2, 3, dtype=np.float32)
         try:
-            _, w = cv2.findTransformECC(_grey(ref), _grey(clip), w, motion,
-                                        (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, C.LONE_ALIGN_ITERS, 1e-4),
-                                        on.astype(np.uint8), 3)
+            cc, w = cv2.findTransformECC(g_ref, g_clip, w, motion,
+                                         (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, C.LONE_ALIGN_ITERS, 1e-4),
+                                         mask, 3)
         except cv2.error:
             continue
         moved = corners @ w.T
@@ -181,11 +189,14 @@ def _aligned(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray:
             if np.any(moved[:, 2] <= 1e-6):
                 continue
             moved = moved[:, :2] / moved[:, 2:]
-        if np.abs(moved[:, :2] - corners[:, :2]).max() <= C.LONE_ALIGN_MAX:
-            warp = cv2.warpPerspective if motion == cv2.MOTION_HOMOGRAPHY else cv2.warpAffine
-            return warp(clip, w, clip.shape[1::-1], flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                        borderMode=cv2.BORDER_REPLICATE)
-    return clip
+        if np.abs(moved[:, :2] - corners[:, :2]).max() <= C.LONE_ALIGN_MAX and cc > best_cc:
+            best_cc, best = cc, (motion, w)
+    if best is None:
+        return clip
+    motion, w = best
+    warp = cv2.warpPerspective if motion == cv2.MOTION_HOMOGRAPHY else cv2.warpAffine
+    return warp(clip, w, clip.shape[1::-1], flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                borderMode=cv2.BORDER_REPLICATE)
 
 
 def _residual(clip: np.ndarray, model: np.ndarray) -> np.ndarray:
