@@ -192,7 +192,9 @@ BAND_SEAM_LOOSE = 0.4         # ... or across this share of it (a box of footage
 BAND_SEAM_SPIKE = 4.0         # ... when that is this many times the median step share of the rows around it (texture steps anywhere)
 BAND_SEAM_AROUND = 12         # ... rows each way the median is taken over
 BAND_SEAM_PARTS, BAND_SEAM_PART = 8, 0.1   # ... and it steps across this share of each of this many parts of the line
-BAND_MIN_SHARE = 0.25         # ... the band between two seams spans this share of the frame's height at least
+BAND_MIN_SHARE = 0.15         # ... the band between two seams spans this share of the frame's height at least (0.25 until
+                             # detail6: a wide logo fitted to a vertical frame's width is a band of 21-23 %; dev2 crop40 logo4
+                             # and logo5 had no band, the blurred fill was judged as their detail, 0.11 and 0.50 -> 1.00, 0.95)
 BAND_MIN_OUTSIDE = 0.1        # ... and leaves this share of it outside (blurred fill to compare with)
 BAND_SHARPER = 1.5            # ... whose median row Laplacian is this many times the outside rows' (fill is blurred)
 BAND_HIT_INSIDE = 0.3         # ... the sibling check is told only the band shows for a hit with this share of its box in the band

@@ -6,13 +6,17 @@ merges, one test per cause found (branch detail6; bench/README.md "The detail ch
   so it bent toward the panel's colour and read the uncovered half as changed. When no fit explains 60 %, it is now
   fitted on what the untouched reference explains, and the panel is a blob laid over.
 - **A picture with straight lines of its own across the frame** (a photo mosaic's grid) cropped into a band over
-  blurred fill: the picture band was looked for between the seams nearest the frame's middle (two rows of the grid),
-  so no band was found and the check compared the blurred fill with the reference.
+  blurred fill: the picture band was looked for between the seams nearest the frame's middle only (two rows of the
+  grid), so no band was found and the check compared the blurred fill with the reference.
 - **A warp that aligns worse than none**: the clip is aligned onto the reference by the first warp (homography, then
   affine) that moves no corner too far; fitted over a see-through logo's disc only (a small part of the thumbnail),
   the homography settled half a pixel off across it (correlation 0.980 where the unwarped clip had 0.998), and the
   letters' high-contrast strokes half a pixel off read as changed. The best-correlating of the warps and the clip as
   it is is now used.
+- **A thin band**: the picture band had to span a quarter of the frame's height; a wide logo (or a 40 % crop of one)
+  fitted to a vertical frame's width is a band of about a fifth, so none was found and the sibling check judged the
+  blurred fill round it as the logo's detail. The band may now be thinner (BAND_MIN_SHARE), and the outermost pair of
+  seams is tried first (the first fix: a picture's own lines make narrower pairs inside it).
 - **A near-symmetric picture mirrored** (an ace): a few keypoints on what is symmetric verify it unmirrored while the
   hash, which carries the hit, sees it mirrored; the fused hit kept the keypoints' unmirrored geometry with the
   hash's region, and the sibling check compared the corner indices the wrong way round.
@@ -30,7 +34,7 @@ import matcher
 from bench import synth
 from matcher import regions
 from matcher.verdict import FrameHit, fuse
-from tests.matcher.test_lone_siblings import CLEARLY_BELOW, scene
+from tests.matcher.test_lone_siblings import CLEARLY_BELOW, scene, title
 
 
 def mosaic(seed: int = 0, swapped: int = 0, n: int = 6, tile: int = 90) -> np.ndarray:
@@ -124,6 +128,19 @@ def test_the_band_of_a_picture_with_lines_across_it_is_found(crop):
     # between the picture's outer seams (an edge of the crop in a tile of the fill's tone is no seam: the band may
     # stop at the grid line before it), never in the fill
     assert rows.min() - 4 <= y and y + h <= rows.max() + 4 and h >= 0.6 * (rows.max() - rows.min()), (band, rows.min(), rows.max())
+
+
+def test_the_band_of_a_wide_picture_is_found():
+    """A title card 2.6 times as wide as tall fitted to a vertical frame's width is a band of 21 % of its height (the
+    sibling check of dev2's 40 % crops of wide logos judged the blurred fill round it as their detail)."""
+    pic = title("STAR QUEST")
+    frame = synth.letterbox(pic, fill="blur")
+    h = round(frame.shape[1] * pic.shape[0] / pic.shape[1])
+    top = (frame.shape[0] - h) // 2
+    band = regions.picture_band(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), None, frame)
+    assert band is not None and h < 0.25 * frame.shape[0]
+    x, y, w, bh = band
+    assert (x, w) == (0, frame.shape[1]) and abs(y - top) <= 3 and abs(y + bh - top - h) <= 3, (band, top, h)
 
 
 @pytest.mark.parametrize("crop", CROPS)
