@@ -217,12 +217,11 @@ def picture_band(g: np.ndarray, rows: np.ndarray | None = None, colour: np.ndarr
         found = rows if axis == 0 and rows is not None else seams(g if colour is None else colour, axis)
         n = g.shape[axis]
         before, after = found[found < n // 2], found[found > n // 2]
-        # the outermost pair round the middle; failing that, the innermost: a picture with straight lines of its own
-        # across the frame (a mosaic's grid, a title's rule) has seams inside its band, and a narrower band between
-        # them passes too when fill is most of what lies outside it
-        pairs = [(int(before.min()) if before.size else 0, int(after.max()) + 1 if after.size else n)]
+        # the innermost pair round the middle; failing that, the outermost (a picture with straight lines of its own
+        # across the frame, a mosaic's grid, has seams inside the band)
+        pairs = [(int(before.max()) if before.size else 0, int(after.min()) + 1 if after.size else n)]
         if before.size > 1 or after.size > 1:
-            pairs.append((int(before.max()) if before.size else 0, int(after.min()) + 1 if after.size else n))
+            pairs.append((int(before.min()) if before.size else 0, int(after.max()) + 1 if after.size else n))
         for a, b in pairs:
             if (a, b) == (0, n) or b - a < C.BAND_MIN_SHARE * n:
                 continue

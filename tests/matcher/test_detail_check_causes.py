@@ -15,8 +15,7 @@ merges, one test per cause found (branch detail6; bench/README.md "The detail ch
   it is is now used.
 - **A thin band**: the picture band had to span a quarter of the frame's height; a wide logo (or a 40 % crop of one)
   fitted to a vertical frame's width is a band of about a fifth, so none was found and the sibling check judged the
-  blurred fill round it as the logo's detail. The band may now be thinner (BAND_MIN_SHARE), and the outermost pair of
-  seams is tried first (the first fix: a picture's own lines make narrower pairs inside it).
+  blurred fill round it as the logo's detail. The band may now be thinner (BAND_MIN_SHARE).
 - **A near-symmetric picture mirrored** (an ace): a few keypoints on what is symmetric verify it unmirrored while the
   hash, which carries the hit, sees it mirrored; the fused hit kept the keypoints' unmirrored geometry with the
   hash's region, and the sibling check compared the corner indices the wrong way round.
