@@ -163,19 +163,18 @@ def fit_colour(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray:
 
 def _aligned(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray:
     """CLIP moved onto REF by the warp that best aligns their grey levels over ON (enhanced correlation,
-    LONE_ALIGN_ITERS steps; a homography or an affine warp: a picture seen in perspective): a hit's geometry found round a caption or a sticker is a
-    few pixels off, which leaves a patch of error along every stroke. A warp that fails or moves a corner further
-    than LONE_ALIGN_MAX thumbnail px (flat art gives the correlation little to hold) is not used, nor one that
-    correlates no better than the clip as it is (fitted over a small part of the thumbnail, a see-through logo's
-    disc, a homography can settle half a pixel off across it, and a thin stroke of high contrast half a pixel off
-    reads as changed)."""
+    LONE_ALIGN_ITERS steps; a homography, else an affine warp: a picture seen in perspective): a hit's geometry found round a caption or a sticker is a
+    few pixels off, which leaves a patch of error along every stroke. A warp that fails, moves a corner further
+    than LONE_ALIGN_MAX thumbnail px (flat art gives the correlation little to hold) or correlates no better than the
+    clip as it is is not used (fitted over a small part of the thumbnail, a see-through logo's disc, a homography can
+    settle half a pixel off across it, and a thin stroke of high contrast half a pixel off reads as changed)."""
     side = clip.shape[0]
     corners = np.float32([[0, 0, 1], [side, 0, 1], [side, side, 1], [0, side, 1]])
     g_ref, g_clip, mask = _grey(ref), _grey(clip), on.astype(np.uint8)
     try:
-        best_cc, best = cv2.computeECC(g_ref, g_clip, mask), None
+        as_is = cv2.computeECC(g_ref, g_clip, mask)
     except cv2.error:
-        best_cc, best = -1.0, None
+        as_is = -1.0
     for motion in C.LONE_ALIGN_MOTIONS:
         w = np.eye(3 if motion == cv2.MOTION_HOMOGRAPHY else 2, 3, dtype=np.float32)
         try:
@@ -189,14 +188,11 @@ def _aligned(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray:
             if np.any(moved[:, 2] <= 1e-6):
                 continue
             moved = moved[:, :2] / moved[:, 2:]
-        if np.abs(moved[:, :2] - corners[:, :2]).max() <= C.LONE_ALIGN_MAX and cc > best_cc:
-            best_cc, best = cc, (motion, w)
-    if best is None:
-        return clip
-    motion, w = best
-    warp = cv2.warpPerspective if motion == cv2.MOTION_HOMOGRAPHY else cv2.warpAffine
-    return warp(clip, w, clip.shape[1::-1], flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                borderMode=cv2.BORDER_REPLICATE)
+        if np.abs(moved[:, :2] - corners[:, :2]).max() <= C.LONE_ALIGN_MAX and cc > as_is:
+            warp = cv2.warpPerspective if motion == cv2.MOTION_HOMOGRAPHY else cv2.warpAffine
+            return warp(clip, w, clip.shape[1::-1], flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                        borderMode=cv2.BORDER_REPLICATE)
+    return clip
 
 
 def _residual(clip: np.ndarray, model: np.ndarray) -> np.ndarray:

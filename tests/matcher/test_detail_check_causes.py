@@ -11,8 +11,8 @@ merges, one test per cause found (branch detail6; bench/README.md "The detail ch
 - **A warp that aligns worse than none**: the clip is aligned onto the reference by the first warp (homography, then
   affine) that moves no corner too far; fitted over a see-through logo's disc only (a small part of the thumbnail),
   the homography settled half a pixel off across it (correlation 0.980 where the unwarped clip had 0.998), and the
-  letters' high-contrast strokes half a pixel off read as changed. The best-correlating of the warps and the clip as
-  it is is now used.
+  letters' high-contrast strokes half a pixel off read as changed. A warp is now used only when it correlates better
+  than the clip as it is.
 - **A thin band**: the picture band had to span a quarter of the frame's height; a wide logo (or a 40 % crop of one)
   fitted to a vertical frame's width is a band of about a fifth, so none was found and the sibling check judged the
   blurred fill round it as the logo's detail. The band may now be thinner (BAND_MIN_SHARE).
@@ -97,7 +97,7 @@ def _scores(tmp_path, refs: dict[str, np.ndarray], name: str, frame: np.ndarray)
 PANELS = {"pink": (200, 80, 230), "yellow": (40, 200, 240)}
 
 
-# a town under dusk hills, the upper half of the frame under a panel (main d25aca5: 0.11 for both colours, the fit bent
+# a town under dusk hills, the upper half of the frame under a panel (main 596d7b9: 0.11 for both colours, the fit bent
 # toward the panel and the uncovered half read as changed)
 @pytest.mark.parametrize("colour", list(PANELS))
 def test_a_reupload_half_under_a_see_through_panel_keeps_its_score(tmp_path, colour):
@@ -179,7 +179,7 @@ def on_plate(rgba: np.ndarray, plate, scale: float, w: int = 720, h: int = 1280)
     return frame
 
 
-PLATE = (200, 120, 255)     # a bright pink plate (main d25aca5: 0.11 at the frame's width; 0.54 at 0.9 of it, a guard)
+PLATE = (200, 120, 255)     # a bright pink plate (before the alignment fix: 0.11 at the frame's width; 0.54 at 0.9 of it, a guard)
 
 
 @pytest.mark.parametrize("scale", [0.9, 1.0])
