@@ -194,7 +194,9 @@ BAND_SEAM_LOOSE = 0.4         # ... or across this share of it (a box of footage
 BAND_SEAM_SPIKE = 4.0         # ... when that is this many times the median step share of the rows around it (texture steps anywhere)
 BAND_SEAM_AROUND = 12         # ... rows each way the median is taken over
 BAND_SEAM_PARTS, BAND_SEAM_PART = 8, 0.1   # ... and it steps across this share of each of this many parts of the line
-BAND_MIN_SHARE = 0.25         # ... the band between two seams spans this share of the frame's height at least
+BAND_MIN_SHARE = 0.15         # ... the band between two seams spans this share of the frame's height at least (0.25 until
+                             # detail6: a wide logo fitted to a vertical frame's width is a band of 21-23 %; dev2 crop40 logo4
+                             # and logo5 had no band, the blurred fill was judged as their detail, 0.11 and 0.50 -> 1.00, 0.95)
 BAND_MIN_OUTSIDE = 0.1        # ... and leaves this share of it outside (blurred fill to compare with)
 BAND_SHARPER = 1.5            # ... whose median row Laplacian is this many times the outside rows' (fill is blurred)
 BAND_HIT_INSIDE = 0.3         # ... the sibling check is told only the band shows for a hit with this share of its box in the band
@@ -399,6 +401,10 @@ LONE_HUE_SAT = 60             # ... or after one hue turn: the mode of the hue d
 LONE_HUE_BIN = 4              # ... in bins of this many steps (of 256 a turn)
 LONE_FIT_PREFER = 3.0         # ... or the reference untouched when it explains those pixels within this (grey levels) as well
 LONE_FIT_ROUNDS = 4           # the colour transform (per-channel curve mixed across channels) is refitted this many times...
+LONE_FIT_CONSENSUS = 0.3    # when no mix explains LONE_FIT_KEEP of the pixels (half the picture under a see-through panel),
+                             # the mix is fitted on what the untouched reference explains when that is this share of them
+                             # (detail6: sibdev reupload_00's uncovered half 0.47 -> the fit followed the panel's pink,
+                             # the figure read as changed, 1.000 -> 0.114; fitted on that half: no verdict, 1.000)
 LONE_FIT_KEEP = 0.6           # ... on the share of pixels it explains best...
 LONE_FIT_TOL = 12.0           # ... or every pixel within this (grey levels) of it
 LONE_FIT_STRIDE = 3           # ... on every this-many-th shown pixel (smoothed neighbours say the same; the fit is most of the cost)

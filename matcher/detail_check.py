@@ -43,16 +43,17 @@ def _solve(D: np.ndarray, y: np.ndarray, c: int) -> np.ndarray:
     return np.linalg.lstsq(np.vstack([D, rows]), np.concatenate([y, np.zeros(2, y.dtype)]), rcond=None)[0]
 
 
-def _fit_from(Ds: list, Y: np.ndarray, keep: np.ndarray) -> tuple[list, np.ndarray]:
+def _fit_from(Ds: list, Y: np.ndarray, keep: np.ndarray, consensus: bool = False) -> tuple[list, np.ndarray]:
     """The transform (DS: each output channel's `_design` of the pixels) refitted LONE_FIT_ROUNDS times from the
-    pixels KEEP on those it explains best (the share LONE_FIT_KEEP, or every pixel within LONE_FIT_TOL) -> its
-    coefficients per channel and its residuals."""
+    pixels KEEP on those it explains best (the share LONE_FIT_KEEP, or every pixel within LONE_FIT_TOL; with
+    CONSENSUS only those within LONE_FIT_TOL: the part of the picture one grade explains, however small a share of
+    it) -> its coefficients per channel and its residuals."""
     for _ in range(C.LONE_FIT_ROUNDS):
         if keep.sum() < C.LONE_FIT_MIN_PX:
             keep = np.ones(len(Y), bool)
         betas = [_solve(Ds[c][keep], Y[keep, c], c) for c in range(3)]
         res = np.abs(np.stack([Ds[c] @ betas[c] for c in range(3)], axis=1) - Y).max(axis=1)
-        keep = res <= max(C.LONE_FIT_TOL, float(np.quantile(res, C.LONE_FIT_KEEP)))
+        keep = res <= (C.LONE_FIT_TOL if consensus else max(C.LONE_FIT_TOL, float(np.quantile(res, C.LONE_FIT_KEEP))))
     return betas, res
 
 
@@ -84,22 +85,33 @@ def _curve(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xs, ys
 
 
-def _fit_mixed(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _fit_mixed(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """REF's pixels (all, flat) through the mix fitted robustly to CLIP over ON (`_fit_from`, from two starts, every
     pixel and the pixels the untouched reference already explains; the one explaining its best LONE_FIT_KEEP better
     kept: a recoloured region or a sticker does not bend it), then each channel through a rising curve fitted on the
-    LONE_CURVE_KEEP of pixels it explains best (what the mix leaves of a grade's curve) -> the mapped pixels and
-    which sampled pixels the curves were fitted on."""
+    LONE_CURVE_KEEP of pixels it explains best (what the mix leaves of a grade's curve) -> the mapped pixels, which
+    sampled pixels the curves were fitted on, and which sampled pixels the fit is to be judged on.
+
+    When that mix explains under LONE_FIT_KEEP of the pixels within LONE_FIT_TOL, no grade holds for most of the shown
+    picture: part of it is laid over or drawn otherwise, and a half of it under a see-through panel (a reupload's
+    tinted half) pulls a fit that must explain most pixels toward the panel's colour. Then, when the untouched
+    reference explains LONE_FIT_CONSENSUS of the pixels at least, the mix is the one fitted on the part of the picture
+    it explains (the consensus grown from there, `_fit_from` CONSENSUS), curved and judged on that part only: what is
+    laid over is left to the blobs, wherever it lies and however large."""
     X, Y = ref[on][::C.LONE_FIT_STRIDE].astype(np.float32), clip[on][::C.LONE_FIT_STRIDE].astype(np.float32)
     Ds = [_design(X, c) for c in range(3)]
-    fits = [_fit_from(Ds, Y, np.ones(len(X), bool)),
-            _fit_from(Ds, Y, np.abs(X - Y).max(axis=1) <= C.LONE_FIT_TOL)]
+    untouched = np.abs(X - Y).max(axis=1) <= C.LONE_FIT_TOL
+    fits = [_fit_from(Ds, Y, np.ones(len(X), bool)), _fit_from(Ds, Y, untouched)]
     betas, res = min(fits, key=lambda f: float(np.quantile(f[1], C.LONE_FIT_KEEP)))
+    keep = res <= float(np.quantile(res, C.LONE_CURVE_KEEP))
+    judged = np.ones(len(X), bool)
+    if (res <= C.LONE_FIT_TOL).mean() < C.LONE_FIT_KEEP and untouched.mean() >= C.LONE_FIT_CONSENSUS:
+        betas, res = _fit_from(Ds, Y, untouched, consensus=True)
+        keep = judged = res <= C.LONE_FIT_TOL
     flat = ref.reshape(-1, 3).astype(np.float32)
     mixed = np.stack([_design(flat, c) @ betas[c] for c in range(3)], axis=1)
-    keep = res <= float(np.quantile(res, C.LONE_CURVE_KEEP))
     inside = np.stack([Ds[c] @ betas[c] for c in range(3)], axis=1)[keep]
-    return np.stack([np.interp(mixed[:, c], *_curve(inside[:, c], Y[keep, c])) for c in range(3)], axis=1), keep
+    return np.stack([np.interp(mixed[:, c], *_curve(inside[:, c], Y[keep, c])) for c in range(3)], axis=1), keep, judged
 
 
 def _hue_turned(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray | None:
@@ -126,12 +138,13 @@ def fit_colour(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray:
     caption across a gradient covers every pixel of some of its levels), and the mix after one hue turn
     (`_hue_turned`: a hue rotation mixes the channels more than the mix may; tried only when the others leave
     LONE_FIT_TOL of error on the best LONE_CURVE_KEEP of pixels), the one explaining those pixels best."""
-    mixed, keep = _fit_mixed(ref, clip, on)
+    mixed, keep, judged = _fit_mixed(ref, clip, on)
     X, Y = ref[on][::C.LONE_FIT_STRIDE].astype(np.float32), clip[on][::C.LONE_FIT_STRIDE].astype(np.float32)
     flat = ref.reshape(-1, 3).astype(np.float32)
     candidates = [mixed, np.stack([np.interp(flat[:, c], *_curve(X[keep, c], Y[keep, c])) for c in range(3)], axis=1)]
-    sample = np.flatnonzero(on.reshape(-1))[::C.LONE_FIT_STRIDE]
-    spread = lambda m: float(np.quantile(np.abs(m[sample] - Y).max(axis=1), C.LONE_CURVE_KEEP))  # noqa: E731
+    # judged on the pixels the fit speaks for (all, or the part of a half-covered picture one grade explains)
+    sample = np.flatnonzero(on.reshape(-1))[::C.LONE_FIT_STRIDE][judged]
+    spread = lambda m: float(np.quantile(np.abs(m[sample] - Y[judged]).max(axis=1), C.LONE_CURVE_KEEP))  # noqa: E731
     best = min(candidates, key=spread)
     if spread(best) > C.LONE_FIT_TOL:
         # a clip turned grey (every channel the same mix of the reference's, which the mix is drawn away from), or
@@ -151,16 +164,23 @@ def fit_colour(ref: np.ndarray, clip: np.ndarray, on: np.ndarray) -> np.ndarray:
 def _aligned(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray:
     """CLIP moved onto REF by the warp that best aligns their grey levels over ON (enhanced correlation,
     LONE_ALIGN_ITERS steps; a homography, else an affine warp: a picture seen in perspective): a hit's geometry found round a caption or a sticker is a
-    few pixels off, which leaves a patch of error along every stroke. A warp that fails or moves a corner further
-    than LONE_ALIGN_MAX thumbnail px (flat art gives the correlation little to hold) is not used."""
+    few pixels off, which leaves a patch of error along every stroke. A warp that fails, moves a corner further
+    than LONE_ALIGN_MAX thumbnail px (flat art gives the correlation little to hold) or correlates no better than the
+    clip as it is is not used (fitted over a small part of the thumbnail, a see-through logo's disc, a homography can
+    settle half a pixel off across it, and a thin stroke of high contrast half a pixel off reads as changed)."""
     side = clip.shape[0]
     corners = np.float32([[0, 0, 1], [side, 0, 1], [side, side, 1], [0, side, 1]])
+    g_ref, g_clip, mask = _grey(ref), _grey(clip), on.astype(np.uint8)
+    try:
+        as_is = cv2.computeECC(g_ref, g_clip, mask)
+    except cv2.error:
+        as_is = -1.0
     for motion in C.LONE_ALIGN_MOTIONS:
         w = np.eye(3 if motion == cv2.MOTION_HOMOGRAPHY else 2, 3, dtype=np.float32)
         try:
-            _, w = cv2.findTransformECC(_grey(ref), _grey(clip), w, motion,
-                                        (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, C.LONE_ALIGN_ITERS, 1e-4),
-                                        on.astype(np.uint8), 3)
+            cc, w = cv2.findTransformECC(g_ref, g_clip, w, motion,
+                                         (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, C.LONE_ALIGN_ITERS, 1e-4),
+                                         mask, 3)
         except cv2.error:
             continue
         moved = corners @ w.T
@@ -168,7 +188,7 @@ def _aligned(clip: np.ndarray, ref: np.ndarray, on: np.ndarray) -> np.ndarray:
             if np.any(moved[:, 2] <= 1e-6):
                 continue
             moved = moved[:, :2] / moved[:, 2:]
-        if np.abs(moved[:, :2] - corners[:, :2]).max() <= C.LONE_ALIGN_MAX:
+        if np.abs(moved[:, :2] - corners[:, :2]).max() <= C.LONE_ALIGN_MAX and cc > as_is:
             warp = cv2.warpPerspective if motion == cv2.MOTION_HOMOGRAPHY else cv2.warpAffine
             return warp(clip, w, clip.shape[1::-1], flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                         borderMode=cv2.BORDER_REPLICATE)
@@ -295,6 +315,14 @@ def _boxed(blob: np.ndarray, on: np.ndarray, band: bool = True) -> bool:
         return False
     oy, ox = np.nonzero(on)
     return bw >= C.LONE_BAND * (ox.max() - ox.min() + 1) or bh >= C.LONE_BAND * (oy.max() - oy.min() + 1)
+
+
+def _noise(err: np.ndarray) -> float:
+    """The clip's noise (blur, recompression) left after the fit: the median of ERR over the pixels that show the
+    reference (within LONE_DIFF_TOL): over every shown pixel, a picture half under a panel has the panel's error as
+    its median, and its tolerance would hide the panel itself."""
+    shows = err[err <= C.LONE_DIFF_TOL]
+    return float(np.median(shows if len(shows) >= C.LONE_FIT_MIN_PX else err))
 
 
 def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray,

@@ -238,19 +238,24 @@ def picture_band(g: np.ndarray, rows: np.ndarray | None = None, colour: np.ndarr
         found = rows if axis == 0 and rows is not None else seams(g if colour is None else colour, axis)
         n = g.shape[axis]
         before, after = found[found < n // 2], found[found > n // 2]
-        a = int(before.max()) if before.size else 0
-        b = int(after.min()) + 1 if after.size else n
-        if (a, b) == (0, n) or b - a < C.BAND_MIN_SHARE * n:
-            continue
-        if lap is None:
-            lap = np.abs(cv2.Laplacian(g, cv2.CV_16S, ksize=1))
-        sharp = _line_means(lap, axis)
-        outside = np.concatenate([sharp[:max(0, a - 2)], sharp[b + 2:]])
-        if outside.size < C.BAND_MIN_OUTSIDE * n or np.median(sharp[a:b]) < C.BAND_SHARPER * np.median(outside):
-            continue
-        box = (0, a, w, b - a) if axis == 0 else (a, 0, b - a, h)
-        if best is None or box[2] * box[3] < best[2] * best[3]:
-            best = box
+        # the innermost pair round the middle; failing that, the outermost (a picture with straight lines of its own
+        # across the frame, a mosaic's grid, has seams inside the band)
+        pairs = [(int(before.max()) if before.size else 0, int(after.min()) + 1 if after.size else n)]
+        if before.size > 1 or after.size > 1:
+            pairs.append((int(before.min()) if before.size else 0, int(after.max()) + 1 if after.size else n))
+        for a, b in pairs:
+            if (a, b) == (0, n) or b - a < C.BAND_MIN_SHARE * n:
+                continue
+            if lap is None:
+                lap = np.abs(cv2.Laplacian(g, cv2.CV_16S, ksize=1))
+            sharp = _line_means(lap, axis)
+            outside = np.concatenate([sharp[:max(0, a - 2)], sharp[b + 2:]])
+            if outside.size < C.BAND_MIN_OUTSIDE * n or np.median(sharp[a:b]) < C.BAND_SHARPER * np.median(outside):
+                continue
+            box = (0, a, w, b - a) if axis == 0 else (a, 0, b - a, h)
+            if best is None or box[2] * box[3] < best[2] * best[3]:
+                best = box
+            break
     return best
 
 

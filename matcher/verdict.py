@@ -129,9 +129,13 @@ def fuse(found: dict[str, list[FrameHit]], refine=None) -> list[FrameHit]:
         hi, lo = max(h.score, s.score), min(h.score, s.score)
         combined = hi + 0.5 * lo * (1.0 - hi)
         if s.score > h.score and h.inliers:
-            # the hash carries it: the match is the hashed region, and its inliers do not speak for it
+            # the hash carries it: the match is the hashed region, and its inliers do not speak for it; nor does their
+            # geometry when it is mirrored the other way (a picture nearly symmetric left to right, an ace, matches its
+            # mirror image by a few keypoints on what is symmetric): the picture is placed on the hashed region, as the
+            # hash saw it
+            flip = {"model": s.model, "H": None} if s.model >= 0 and h.model >= 0 and (s.model ^ h.model) & 1 else {}
             hits[s.reference] = _merge(h, s, score=combined, box=s.box, method="phash+" + h.method,
-                                       reference_share=1.0, quad=None, inliers=0)
+                                       reference_share=1.0, quad=None, inliers=0, **flip)
         else:
             hits[s.reference] = _merge(h, s, score=combined, method="phash+" + h.method)
     for r in found.get("rectified", []):
