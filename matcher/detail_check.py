@@ -610,7 +610,6 @@ def _whole_view(p: np.ndarray, ref: np.ndarray, on: np.ndarray, within: np.ndarr
             "hidden": hidden_share, "residual": residual, "abstained": 0.0}
 
 
-
 def _group_figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, ref_size: tuple[int, int],
                    art: np.ndarray | None, visible, within: np.ndarray) -> dict[str, float]:
     """`figures` of a member of a sibling group, judged two ways: on the part where its group agrees alone (what is
