@@ -569,11 +569,12 @@ def _whole_view(p: np.ndarray, ref: np.ndarray, on: np.ndarray, within: np.ndarr
     a thin strip there; a bust's rare saturated eyes bend a colour fit made without its garment). Only what is
     counted is restricted to WITHIN: what the indexed members tell apart is the sibling check's."""
     shown_px, shown = float(on.sum()), on
-    k = 2 * C.LONE_RIM + 1
-    rimmed = lambda m: cv2.erode(m.astype(np.uint8), np.ones((k, k), np.uint8), borderType=cv2.BORDER_CONSTANT,  # noqa: E731
-                                 borderValue=1) > 0
-    judged = rimmed(on & within)
-    on = rimmed(on)
+    k = np.ones((2 * C.LONE_RIM + 1,) * 2, np.uint8)
+    # what is judged keeps off the thumbnail's own border too: a card's border, where every member of its deck agrees,
+    # lies there, and a hit's geometry a pixel off brings what lies beyond the card into it (a card turned a few
+    # degrees, its rim's column read as changed the height of the card); blobs are still found up to that border
+    judged = cv2.erode((on & within).astype(np.uint8), k, borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+    on = cv2.erode(on.astype(np.uint8), k, borderType=cv2.BORDER_CONSTANT, borderValue=1) > 0
     if judged.mean() < C.SIB_MIN_SEEN * opaque * float(within.mean()):
         return _no_verdict()
     p0, sr = smooth(p), smooth(ref)
