@@ -1,13 +1,15 @@
 """The detail check of a member of a sibling group (matcher/detail_check.py `_group_figures`; issue 12, branch group6):
 judged where the indexed members agree, it must not read an edit of the clip as a sibling's changed detail.
 
-- A card of a deck (four cards of one layout indexed: one frame, title band, stats row and text box; their pictures,
-  names and texts differ) under a see-through caption box laid across its bottom edge keeps its score: cut to the
-  deck's agreeing pixels (the frame and layout round holes where the picture, the name and the text lie) the box is a
-  thin strip over the card's dark frame lines, which it darkens too little to be found laid over by its colour.
-- A bust of a character indexed in two outfits, mirrored with its saturation raised (sibdev's mirror family), keeps
-  its score: a colour fit made on the face and hair alone (the garment is where the outfits differ) misses how the
-  saturation turned the rare yellow of its eyes, which then read as recoloured.
+- A card of a deck (four cards of one layout indexed: one frame, title band, row of pips and text box; their
+  pictures, names and texts differ) under a see-through caption box laid across its bottom or top edge keeps its
+  score: cut to the deck's agreeing pixels (the frame and layout round holes where the picture, the name and the text
+  lie) the box is a thin strip over the card's dark frame lines, which it darkens too little to be found laid over by
+  its colour (main 596d7b9 with LONE_GROUP_MEMBERS on: the top edge 0.23, the bottom kept).
+- A bust of a character indexed in two outfits, mirrored with its saturation raised as ffmpeg's eq filter does it
+  (sibdev's mirror family), is not read as recoloured: a colour fit made on the face and hair alone (the garment is
+  where the outfits differ) misses how the saturation turned the rare colours of its eyes (before: factor under 1
+  at brightness +0.06, the pair 0.378 -> 0.088).
 - Another expression of that character, under a see-through caption across its garment, still falls clearly below:
   the frown lies where the outfits agree, inside the picture, and is changed however what is laid over is found.
 
