@@ -449,10 +449,17 @@ LONE_INK_MIN = 0.1            # ... when that detail covers this share of the pi
 LONE_DIFF_FULL, LONE_DIFF_LOW = 0.02, 0.06   # recoloured + changed share (of the picture not laid over, or of its fine
                               # detail, the higher): full credit, none
 LONE_FLOOR = 0.15             # score factor of a hit at no credit
-LONE_GROUP_MEMBERS = False    # members of a sibling group checked too, where the group agrees (lone5): OFF, it lost 8 true
-                              # pairs of sibdev (captioned and mirrored members, montages) for 3 near-misses; to read first
+LONE_GROUP_MEMBERS = True     # members of a sibling group checked too, where the group agrees (lone5; ON since group6: judged
+                              # on that part and, when it finds changes, on the whole picture, the less changed view kept
+                              # (detail_check._group_figures): lone5's 7 true pairs lost on sibdev are back, its catch of
+                              # bust0's other expression kept; sibdev, dev2, dev3, main, sprite-dev, synth quick in bench/README)
 LONE_GROUP_AGREE_MIN = 0.3    # a member of a sibling group is checked where its group agrees when that is this share of its
                               # thumbnail at least (a deck's cards agree on frame and layout; a walk cycle's frames on little)
+LONE_RIM_REACH = 4            # a group member's changed region shaped as a caption's line or a sticker that comes this near
+                              # the shown picture's edge (thumbnail px) is laid across it from the frame, not a sibling's
+                              # detail (sibdev: captions over a card's top or bottom frame 0-3 px from it; bust0's other
+                              # expression 32 px in)
+
 # --- made safe (branch lone5): the check gives no verdict (factor 1) where its evidence is not clean -------------------
 LONE_ENTER_FOREIGN = 0.08     # a blob reaching the shown picture's rim with this share of colours foreign to the reference
 LONE_RIM_TOUCH = 6            # ... on this many rim pixels at least is laid over from beyond the picture (a presenter,

@@ -481,7 +481,8 @@ def _foreshortened(H: np.ndarray, ref_size: tuple[int, int]) -> bool:
 
 
 def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, ref_size: tuple[int, int],
-            art: np.ndarray | None = None, visible=None, within: np.ndarray | None = None) -> dict[str, float]:
+            art: np.ndarray | None = None, visible=None, within: np.ndarray | None = None,
+            part_only: bool = False) -> dict[str, float]:
     """The clip (frame BGR, the hit's H: reference px -> frame) against the reference's thumbnail THUMB on the
     part of it the frame shows (VISIBLE: the region that shows the picture; ART: a transparent reference's
     opaque pixels; WITHIN: the part of the reference to judge, in its own frame: where the members of its sibling
@@ -489,7 +490,10 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     (the changed share of its fine detail, LONE_INK), "hidden"
     (share of the shown reference laid over), "residual" (the median colour error after the fitted transform
     where the picture is clear, grey levels), "abstained" (1: no verdict, `_no_verdict`). Two passes: what the first
-    finds laid over is left out of the second's alignment and colour fit (a caption across the picture pulls both)."""
+    finds laid over is left out of the second's alignment and colour fit (a caption across the picture pulls both).
+    With WITHIN, judged both on that part alone and on the whole picture (`_group_figures`) unless PART_ONLY."""
+    if within is not None and not part_only:
+        return _group_figures(bgr, H, mirrored, thumb, ref_size, art, visible, within)
     if _foreshortened(H, ref_size):
         return _no_verdict()
     p, seen = _patch(bgr, H, ref_size, visible)
@@ -550,6 +554,109 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     return {"recoloured": float(recoloured.sum()) / left, "changed": float(dense.sum()) / left,
             "changed_ink": float((dense & ink).sum()) / float(ink.sum()) if ink.sum() >= C.LONE_INK_MIN * left else 0.0,
             "hidden": hidden_share, "residual": residual, "abstained": 0.0}
+
+
+def _across_rim(dense: np.ndarray, shown: np.ndarray) -> np.ndarray:
+    """The connected regions of DENSE shaped as a caption's line or a sticker (at most LONE_ADDED_HEIGHT of the
+    thumbnail tall, as wide as tall) that reach the edge of the shown picture SHOWN (within LONE_RIM_REACH thumbnail
+    px of it): laid across the picture's edge from the frame (a caption placed at a height of the frame that crosses
+    a card's top or bottom frame; a see-through caption box darkens the card's dark frame lines too little to be
+    found laid over by its colour). A sibling draws its own detail inside the picture's frame."""
+    edge = cv2.distanceTransform(np.pad(shown.astype(np.uint8), 1), cv2.DIST_L2, 3)[1:-1, 1:-1] <= C.LONE_RIM_REACH
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(dense.astype(np.uint8), connectivity=8)
+    out = np.zeros_like(dense)
+    for k in range(1, n):
+        w, h = stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]
+        if h > C.LONE_ADDED_HEIGHT * dense.shape[0] or w < h:
+            continue
+        blob = lab == k
+        if (blob & edge).any():
+            out |= blob
+    return out
+
+
+def _group_blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray, judged: np.ndarray,
+                 known: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`_blobs` of a group member: the recoloured blobs of the whole shown picture ON, and what is laid over there or
+    in the part judged (JUDGED: where the group agrees), which may cut a blob's shape either way: a caption box cut by
+    the holes where a card's picture and text lie keeps its shape only in the whole picture; a presenter in the
+    reference's own colours, keyed in over a bust's garment and chin, reaches the rim of the part judged (the
+    garment's edge) and not the picture's own."""
+    recoloured, hidden = _blobs(sp, model, res, on, known)
+    hidden |= _blobs(sp, model, res, judged, None if known is None else known & judged)[1]
+    return recoloured & ~hidden, hidden
+
+
+def _whole_view(p: np.ndarray, ref: np.ndarray, on: np.ndarray, within: np.ndarray, opaque: float) -> dict[str, float]:
+    """`figures` of a member of a sibling group (P: the clip warped into the reference's thumbnail frame, REF: its
+    thumbnail, both as shown; ON: the shown picture, WITHIN: where the group agrees, both in that frame; OPAQUE: the
+    share of the thumbnail the art covers). What is laid over, recoloured or changed is judged as for any reference,
+    on the whole shown picture: a caption's box, a sticker, a saturation grade are things of the clip, and cut to the
+    agreeing pixels (a card's frame and layout round holes where its picture, name and text lie; a bust's face and
+    hair without its garment) they lose their shape and their colours (a caption box reaching over a card's edge is
+    a thin strip there; a bust's rare saturated eyes bend a colour fit made without its garment). Only what is
+    counted is restricted to WITHIN: what the indexed members tell apart is the sibling check's."""
+    shown_px, shown = float(on.sum()), on
+    k = np.ones((2 * C.LONE_RIM + 1,) * 2, np.uint8)
+    # what is judged keeps off the thumbnail's own border too: a card's border, where every member of its deck agrees,
+    # lies there, and a hit's geometry a pixel off brings what lies beyond the card into it (a card turned a few
+    # degrees, its rim's column read as changed the height of the card); blobs are still found up to that border
+    judged = cv2.erode((on & within).astype(np.uint8), k, borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+    on = cv2.erode(on.astype(np.uint8), k, borderType=cv2.BORDER_CONSTANT, borderValue=1) > 0
+    if judged.mean() < C.SIB_MIN_SEEN * opaque * float(within.mean()):
+        return _no_verdict()
+    p0, sr = smooth(p), smooth(ref)
+    sp, model, res = _compare(p0, sr, on, on)
+    recoloured, hidden = _group_blobs(sp, model, res, on, judged)
+    if hidden.any() and (on & ~hidden).sum() >= C.LONE_FIT_MIN_PX:
+        sp, model, res = _compare(p0, sr, on, on & ~hidden)
+        recoloured, again = _group_blobs(sp, model, res, on, judged, hidden)
+        hidden |= again
+    recoloured = _apart(recoloured, hidden, larger_kept=True)
+    clear_b = judged & ~hidden
+    hidden_share = float((judged & hidden).sum()) / float(judged.sum())
+    fitted = clear_b & ~recoloured
+    residual = float(np.median(res[fitted])) if fitted.any() else 0.0
+    if clear_b.sum() < C.LONE_CLEAR_MIN * judged.sum() or residual > C.LONE_FIT_ABSTAIN:
+        return _no_verdict(hidden_share, residual)
+    clear = clear_b.astype(np.float32)
+    fp, fm = (np.repeat(_fine(t)[..., None], 3, axis=2) for t in (sp, model))
+    coloured = (_local(res, clear) > C.LONE_DENSE_TOL) & judged & ~hidden & ~recoloured
+    structured = _local(_residual(fp, fm), clear) > C.LONE_FINE_TOL
+    dense = _apart(_sizeable(coloured & structured, max(float(clear.sum()), shown_px)), hidden)
+    added = _added(dense, fp[..., 0], fm[..., 0]) | _across_rim(dense, shown)
+    dense &= ~added
+    hidden_share = float(((hidden | added) & judged).sum()) / float(judged.sum())
+    recoloured |= _apart(_outlined_regions(coloured & ~structured & (_local(res, clear) > C.LONE_RECOLOUR_TOL),
+                                           _edges(_grey(model)), judged, clear.sum()), hidden)
+    recoloured &= clear_b
+    if recoloured.any() and _global_recolour(recoloured, sr, sp, clear_b):
+        recoloured[:] = False
+    left = max(1.0, float(clear.sum()))
+    ink = (np.abs(fm[..., 0]) > C.LONE_INK) & clear_b
+    return {"recoloured": float(recoloured.sum()) / left, "changed": float(dense.sum()) / left,
+            "changed_ink": float((dense & ink).sum()) / float(ink.sum()) if ink.sum() >= C.LONE_INK_MIN * left else 0.0,
+            "hidden": hidden_share, "residual": residual, "abstained": 0.0}
+
+
+def _group_figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, ref_size: tuple[int, int],
+                   art: np.ndarray | None, visible, within: np.ndarray) -> dict[str, float]:
+    """`figures` of a member of a sibling group, judged two ways: on the part where its group agrees alone (what is
+    laid over found there: a presenter keyed in over a bust's garment and chin reaches that part's rim, the garment's
+    edge; a box of footage over a third of a bust spans its height), and, when that finds changed detail, on the whole
+    shown picture with only what is counted kept to that part (`_whole_view`: a caption's box reaching over a card's
+    edge, cut by the holes where the card's picture and text lie, keeps its shape only there; a bust's rare saturated
+    eyes bend a colour fit made without its garment). The view that finds the less changed speaks: a sibling's own
+    detail (another expression) is changed both ways, what an edit lays over is found laid over one way at least
+    ("whole_view": 1 when the whole picture spoke)."""
+    part = figures(bgr, H, mirrored, thumb, ref_size, art, visible, within, part_only=True)
+    if factor(part) >= 1.0 or _foreshortened(H, ref_size):
+        return part
+    p, seen = _patch(bgr, H, ref_size, visible)
+    flip = (lambda m: m[:, ::-1]) if mirrored else (lambda m: m)  # noqa: E731
+    on = seen if art is None else seen & flip(art)
+    whole = _whole_view(p, flip(thumb), on, flip(within), 1.0 if art is None else float(art.mean()))
+    return {**whole, "whole_view": 1.0} if factor(whole) > factor(part) else part
 
 
 def factor(fig: dict[str, float]) -> float:
