@@ -17,6 +17,16 @@ REFERENCES = ["astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg"]
 SMALL_W, SMALL_H = 360, 640
 
 
+def saved(folder: Path, images: dict[str, np.ndarray]) -> list[Path]:
+    """Each BGR image written to FOLDER as NAME.png, in the dict's order: reference files to index."""
+    paths = []
+    for name, img in images.items():
+        p = folder / f"{name}.png"
+        assert cv2.imwrite(str(p), img), p
+        paths.append(p)
+    return paths
+
+
 def read(name: str) -> np.ndarray:
     img = cv2.imread(str(DATA / name), cv2.IMREAD_COLOR)
     assert img is not None, name

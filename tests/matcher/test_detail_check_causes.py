@@ -33,6 +33,7 @@ import matcher
 from bench import synth
 from matcher import regions
 from matcher.verdict import FrameHit, fuse
+from tests.matcher.conftest import saved
 from tests.matcher.test_lone_siblings import CLEARLY_BELOW, scene, title
 
 
@@ -82,13 +83,8 @@ def reupload(img: np.ndarray, share: float, colour, rows: tuple[float, float], a
 
 
 def _scores(tmp_path, refs: dict[str, np.ndarray], name: str, frame: np.ndarray) -> dict[str, float]:
-    paths = []
-    for ref, img in refs.items():
-        p = tmp_path / f"{ref}.png"
-        cv2.imwrite(str(p), img)
-        paths.append(p)
-    idx = matcher.ReferenceIndex.build(paths)
-    assert not any(idx.siblings_of(r) for r in range(len(paths)))       # lone references: the detail check's
+    idx = matcher.ReferenceIndex.build(saved(tmp_path, refs))
+    assert not any(idx.siblings_of(r) for r in range(len(refs)))        # lone references: the detail check's
     clip = tmp_path / f"{name}.mp4"
     synth.write_clip(clip, [frame], seconds=1.0, fps=4, w=360, h=640)
     return {m.reference: m.score for m in matcher.scan_video(clip, idx, threshold=0).matches}

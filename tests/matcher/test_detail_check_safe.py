@@ -20,6 +20,7 @@ import pytest
 
 import matcher
 from bench import synth
+from tests.matcher.conftest import saved
 from tests.matcher.test_lone_siblings import CLEARLY_BELOW, bust, scene
 
 RED, GREEN, BLUE = (60, 60, 200), (70, 150, 60), (190, 120, 40)
@@ -99,12 +100,7 @@ REFERENCES = {
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     d = tmp_path_factory.mktemp("safe")
-    paths = []
-    for name, draw in REFERENCES.items():
-        p = d / f"{name}.png"
-        cv2.imwrite(str(p), draw())
-        paths.append(p)
-    idx = matcher.ReferenceIndex.build(paths)
+    idx = matcher.ReferenceIndex.build(saved(d, {name: draw() for name, draw in REFERENCES.items()}))
     names = list(REFERENCES)
     # the two outfits of one character form a sibling group; the rest stand alone
     assert idx.siblings_of(names.index("bust_red")) == [names.index("bust_green")]

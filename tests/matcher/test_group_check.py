@@ -24,6 +24,7 @@ import pytest
 
 import matcher
 from bench import synth
+from tests.matcher.conftest import saved
 from tests.matcher.test_lone_siblings import CLEARLY_BELOW, bust
 
 RED, GREEN = (60, 60, 200), (70, 150, 60)
@@ -110,12 +111,7 @@ def _scores(d, idx, name: str, frames: list[np.ndarray]) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory):
     d = tmp_path_factory.mktemp("deck")
-    paths = []
-    for item in ITEMS:
-        p = d / f"card_{item}.png"
-        cv2.imwrite(str(p), card(item))
-        paths.append(p)
-    idx = matcher.ReferenceIndex.build(paths)
+    idx = matcher.ReferenceIndex.build(saved(d, {f"card_{item}": card(item) for item in ITEMS}))
     assert len(idx.siblings_of(0)) == len(ITEMS) - 1, "the four cards of one layout form a sibling group"
     return d, idx
 
@@ -123,12 +119,7 @@ def deck(tmp_path_factory):
 @pytest.fixture(scope="module")
 def outfits(tmp_path_factory):
     d = tmp_path_factory.mktemp("outfits")
-    paths = []
-    for name, colour in (("bust_red", RED), ("bust_green", GREEN)):
-        p = d / f"{name}.png"
-        cv2.imwrite(str(p), bust(colour))
-        paths.append(p)
-    idx = matcher.ReferenceIndex.build(paths)
+    idx = matcher.ReferenceIndex.build(saved(d, {"bust_red": bust(RED), "bust_green": bust(GREEN)}))
     assert idx.siblings_of(0) == [1]
     return d, idx
 

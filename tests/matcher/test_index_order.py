@@ -15,6 +15,7 @@ from bench import synth
 from bench.accuracy import artgen
 from matcher.scan import analyse_frame
 from matcher.verify import features
+from tests.matcher.conftest import saved
 
 CARDS = ["7H", "AS", "KC", "3D", "10S", "QH"]
 
@@ -26,11 +27,7 @@ def _card(name: str) -> np.ndarray:
 @pytest.fixture(scope="module")
 def indexes(tmp_path_factory):
     d = tmp_path_factory.mktemp("deck_order")
-    paths = []
-    for c in CARDS:
-        p = d / f"card_{c}.png"
-        cv2.imwrite(str(p), _card(c))
-        paths.append(p)
+    paths = saved(d, {f"card_{c}": _card(c) for c in CARDS})
     orders = {"listed": paths, "reversed": paths[::-1], "rotated": paths[3:] + paths[:3]}
     return {k: matcher.ReferenceIndex.build(v) for k, v in orders.items()}
 

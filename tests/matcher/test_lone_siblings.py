@@ -14,6 +14,7 @@ import pytest
 
 import matcher
 from bench import synth
+from tests.matcher.conftest import saved
 
 CLEARLY_BELOW = 0.25   # an unindexed sibling must score under threshold - this
 
@@ -197,13 +198,8 @@ SIBLINGS = {
 @pytest.fixture(scope="module")
 def lone(tmp_path_factory):
     d = tmp_path_factory.mktemp("lone")
-    paths = []
-    for name, draw in REFERENCES.items():
-        p = d / f"{name}.png"
-        cv2.imwrite(str(p), draw())
-        paths.append(p)
-    idx = matcher.ReferenceIndex.build(paths)
-    assert all(not idx.siblings_of(r) for r in range(len(paths)))   # each one alone: no sibling group
+    idx = matcher.ReferenceIndex.build(saved(d, {name: draw() for name, draw in REFERENCES.items()}))
+    assert all(not idx.siblings_of(r) for r in range(len(idx.names)))   # each one alone: no sibling group
     return d, idx
 
 
