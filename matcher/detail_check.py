@@ -511,20 +511,31 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     whole = (1.0 if art is None else float(art.mean())) * (1.0 if within is None else float(within.mean()))
     if on.mean() < C.SIB_MIN_SEEN * whole:
         return _no_verdict()
-    p0, sr = smooth(p), smooth(ref)
+    return _judge(smooth(p), smooth(ref), on, on, lambda sp, model, res, known=None: _blobs(sp, model, res, on, known),
+                  shown_px)
+
+
+def _judge(p0: np.ndarray, sr: np.ndarray, on: np.ndarray, judged: np.ndarray, blobs, shown_px: float,
+           shown: np.ndarray | None = None) -> dict[str, float]:
+    """The figures of a check (`figures`, `_whole_view`): P0 (the clip, smoothed) against SR (the reference's thumbnail,
+    smoothed), the colour fitted on ON (what of the picture is shown, less its rim), what is recoloured, laid over or
+    changed counted on JUDGED (ON itself for a lone reference; where the group agrees for a member of a sibling group).
+    BLOBS(sp, model, res, known=None): the recoloured blobs and those laid over (`_blobs`, `_group_blobs`). SHOWN_PX:
+    the whole shown picture's pixels (the blobs' least size). SHOWN: the shown picture, when changed regions shaped as a
+    caption's line or a sticker that reach its edge are laid across it (`_across_rim`: a member's whole view)."""
     sp, model, res = _compare(p0, sr, on, on)
-    recoloured, hidden = _blobs(sp, model, res, on)
+    recoloured, hidden = blobs(sp, model, res)
     if hidden.any() and (on & ~hidden).sum() >= C.LONE_FIT_MIN_PX:
         sp, model, res = _compare(p0, sr, on, on & ~hidden)
-        recoloured, again = _blobs(sp, model, res, on, hidden)
+        recoloured, again = blobs(sp, model, res, hidden)
         hidden |= again
     recoloured = _apart(recoloured, hidden, larger_kept=True)
-    clear_b = on & ~hidden
-    hidden_share = float(hidden.sum()) / float(on.sum())
+    clear_b = judged & ~hidden
+    hidden_share = float((judged & hidden).sum()) / float(judged.sum())
     # the fit's error where the picture is neither laid over nor recoloured (a garment in another colour bends it)
     fitted = clear_b & ~recoloured
     residual = float(np.median(res[fitted])) if fitted.any() else 0.0
-    if clear_b.sum() < C.LONE_CLEAR_MIN * on.sum() or residual > C.LONE_FIT_ABSTAIN:
+    if clear_b.sum() < C.LONE_CLEAR_MIN * judged.sum() or residual > C.LONE_FIT_ABSTAIN:
         return _no_verdict(hidden_share, residual)
     # what is left: detail drawn otherwise (strokes moved, letters, a picture), where the colour error AND the error
     # of the fine structure (grey less its blur: what no colour transform makes) stay high over a neighbourhood (an
@@ -533,24 +544,27 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     # does not spill round it)
     clear = clear_b.astype(np.float32)
     fp, fm = (np.repeat(_fine(t)[..., None], 3, axis=2) for t in (sp, model))
-    coloured = (_local(res, clear) > C.LONE_DENSE_TOL) & on & ~hidden & ~recoloured
+    coloured = (_local(res, clear) > C.LONE_DENSE_TOL) & judged & ~hidden & ~recoloured
     structured = _local(_residual(fp, fm), clear) > C.LONE_FINE_TOL
     dense = _apart(_sizeable(coloured & structured, max(float(clear.sum()), shown_px)), hidden)
     # detail the clip adds on a plain part of the reference is laid over (a caption, an emoji)
     added = _added(dense, fp[..., 0], fm[..., 0])
+    if shown is not None:
+        added |= _across_rim(dense, shown)
     dense &= ~added
-    hidden_share = float((hidden | added).sum()) / float(on.sum())
+    hidden_share = float(((hidden | added) & judged).sum()) / float(judged.sum())
     # a region whose colour alone differs (its structure agrees) is recoloured when the reference outlines it (a
     # garment under a grade whose error stays under the blobs' tolerance; a grade fitted badly on smooth shading is
     # outlined by nothing)
     recoloured |= _apart(_outlined_regions(coloured & ~structured & (_local(res, clear) > C.LONE_RECOLOUR_TOL),
-                                           _edges(_grey(model)), on, clear.sum()), hidden)
+                                           _edges(_grey(model)), judged, clear.sum()), hidden)
+    recoloured &= clear_b
     if recoloured.any() and _global_recolour(recoloured, sr, sp, clear_b):
         recoloured[:] = False
     left = max(1.0, float(clear.sum()))
     # ... and of the reference's own fine detail (its strokes: an expression is a small share of the picture, a
     # large one of what tells the character's faces apart)
-    ink = (np.abs(fm[..., 0]) > C.LONE_INK) & (clear > 0)
+    ink = (np.abs(fm[..., 0]) > C.LONE_INK) & clear_b
     return {"recoloured": float(recoloured.sum()) / left, "changed": float(dense.sum()) / left,
             "changed_ink": float((dense & ink).sum()) / float(ink.sum()) if ink.sum() >= C.LONE_INK_MIN * left else 0.0,
             "hidden": hidden_share, "residual": residual, "abstained": 0.0}
@@ -605,38 +619,8 @@ def _whole_view(p: np.ndarray, ref: np.ndarray, on: np.ndarray, within: np.ndarr
     on = cv2.erode(on.astype(np.uint8), k, borderType=cv2.BORDER_CONSTANT, borderValue=1) > 0
     if judged.mean() < C.SIB_MIN_SEEN * opaque * float(within.mean()):
         return _no_verdict()
-    p0, sr = smooth(p), smooth(ref)
-    sp, model, res = _compare(p0, sr, on, on)
-    recoloured, hidden = _group_blobs(sp, model, res, on, judged)
-    if hidden.any() and (on & ~hidden).sum() >= C.LONE_FIT_MIN_PX:
-        sp, model, res = _compare(p0, sr, on, on & ~hidden)
-        recoloured, again = _group_blobs(sp, model, res, on, judged, hidden)
-        hidden |= again
-    recoloured = _apart(recoloured, hidden, larger_kept=True)
-    clear_b = judged & ~hidden
-    hidden_share = float((judged & hidden).sum()) / float(judged.sum())
-    fitted = clear_b & ~recoloured
-    residual = float(np.median(res[fitted])) if fitted.any() else 0.0
-    if clear_b.sum() < C.LONE_CLEAR_MIN * judged.sum() or residual > C.LONE_FIT_ABSTAIN:
-        return _no_verdict(hidden_share, residual)
-    clear = clear_b.astype(np.float32)
-    fp, fm = (np.repeat(_fine(t)[..., None], 3, axis=2) for t in (sp, model))
-    coloured = (_local(res, clear) > C.LONE_DENSE_TOL) & judged & ~hidden & ~recoloured
-    structured = _local(_residual(fp, fm), clear) > C.LONE_FINE_TOL
-    dense = _apart(_sizeable(coloured & structured, max(float(clear.sum()), shown_px)), hidden)
-    added = _added(dense, fp[..., 0], fm[..., 0]) | _across_rim(dense, shown)
-    dense &= ~added
-    hidden_share = float(((hidden | added) & judged).sum()) / float(judged.sum())
-    recoloured |= _apart(_outlined_regions(coloured & ~structured & (_local(res, clear) > C.LONE_RECOLOUR_TOL),
-                                           _edges(_grey(model)), judged, clear.sum()), hidden)
-    recoloured &= clear_b
-    if recoloured.any() and _global_recolour(recoloured, sr, sp, clear_b):
-        recoloured[:] = False
-    left = max(1.0, float(clear.sum()))
-    ink = (np.abs(fm[..., 0]) > C.LONE_INK) & clear_b
-    return {"recoloured": float(recoloured.sum()) / left, "changed": float(dense.sum()) / left,
-            "changed_ink": float((dense & ink).sum()) / float(ink.sum()) if ink.sum() >= C.LONE_INK_MIN * left else 0.0,
-            "hidden": hidden_share, "residual": residual, "abstained": 0.0}
+    return _judge(smooth(p), smooth(ref), on, judged,
+                  lambda sp, model, res, known=None: _group_blobs(sp, model, res, on, judged, known), shown_px, shown)
 
 
 def _group_figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, ref_size: tuple[int, int],
