@@ -31,8 +31,8 @@ def content_boxes(bgr: np.ndarray) -> list[Box]:
     if g8.dtype != np.uint8:
         g8 = np.clip(np.round(g8), 0, 255).astype(np.uint8)
     h, w = g8.shape
-    # row and column statistics by cv2.reduce, exact sums of the grey levels (int32) and of their squares (float32 holds
-    # each square exactly; summed in float64): numpy's std and diff over the float frame took 7-9 ms a 540x960 frame
+    # row and column statistics by cv2.reduce: exact sums of the grey levels (`_line_means`) and of their squares (float32
+    # holds each square exactly; summed in float64): numpy's std and diff over the float frame took 7-9 ms a 540x960 frame
     sq = cv2.multiply(g8, g8, dtype=cv2.CV_32F)
 
     def spread(axis: int) -> np.ndarray:          # axis 0: each row's grey std; 1: each column's
@@ -54,7 +54,6 @@ def content_boxes(bgr: np.ndarray) -> list[Box]:
     inner = g8[y0:y1, x0:x1]
     dx = cv2.absdiff(inner[:, 1:], inner[:, :-1])
     dy = cv2.absdiff(inner[1:], inner[:-1])
-
     row = _line_means(dx, 0)
     row[:-1] += _line_means(dy, 0)
     col = _line_means(dy, 1)
