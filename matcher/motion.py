@@ -20,30 +20,6 @@ def small_grey(image: np.ndarray) -> np.ndarray:
     return cv2.resize(g, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
 
 
-def similarity(prev: np.ndarray, cur: np.ndarray) -> np.ndarray | None:
-    """The 3x3 similarity (prev -> cur, small-frame pixels) when cur is prev moved by the camera
-    (pan, zoom, a small turn) and nothing else changed where both show the scene; else None."""
-    pts = cv2.goodFeaturesToTrack(prev, maxCorners=C.MOTION_POINTS, qualityLevel=0.01, minDistance=5)
-    if pts is None or len(pts) < C.MOTION_MIN_POINTS:
-        return None
-    nxt, st, _ = cv2.calcOpticalFlowPyrLK(prev, cur, pts, None, winSize=(21, 21), maxLevel=3)
-    ok = st.ravel() == 1
-    if ok.sum() < C.MOTION_MIN_POINTS:
-        return None
-    A, inl = cv2.estimateAffinePartial2D(pts[ok], nxt[ok], method=cv2.RANSAC, ransacReprojThreshold=C.MOTION_PX)
-    if A is None or inl is None or inl.mean() < C.MOTION_INLIER_SHARE:
-        return None
-    h, w = cur.shape
-    warped = cv2.warpAffine(prev, A, (w, h), flags=cv2.INTER_LINEAR)
-    seen = cv2.warpAffine(np.full(prev.shape, 255, np.uint8), A, (w, h), flags=cv2.INTER_NEAREST) > 0
-    if not seen.any():
-        return None
-    changed = np.abs(warped.astype(np.int16) - cur.astype(np.int16)) > C.MOTION_PIXEL_TOL
-    if (changed & seen).sum() > C.MOTION_CHANGED * seen.sum():
-        return None
-    return np.vstack([A, [0.0, 0.0, 1.0]])
-
-
 def covers(M: np.ndarray, shape: tuple[int, int]) -> bool:
     """The analysed frame moved by M (analysed -> current) covers the current frame (nothing new came
     into view) and is not zoomed in so far that detail too small before could be found now."""
@@ -60,14 +36,50 @@ def _inside_share(M: np.ndarray, shape: tuple[int, int]) -> float:
     return float((seen > 0).mean())
 
 
-def _fit(p0: np.ndarray, p1: np.ndarray, min_points: int, px: float) -> np.ndarray | None:
-    """One similarity (3x3) through corner pairs by RANSAC, or None when too few agree."""
+def _fit(p0: np.ndarray, p1: np.ndarray, min_points: int, px: float, share: float) -> np.ndarray | None:
+    """One similarity (3x3) through corner pairs by RANSAC, or None when too few agree (fewer than MIN_POINTS pairs,
+    or its inliers less than SHARE of them)."""
     if len(p0) < min_points:
         return None
     A, inl = cv2.estimateAffinePartial2D(p0, p1, method=cv2.RANSAC, ransacReprojThreshold=px)
-    if A is None or inl is None or inl.mean() < C.MOTION_INLIER_SHARE:
+    if A is None or inl is None or inl.mean() < share:
         return None
     return np.vstack([A, [0.0, 0.0, 1.0]])
+
+
+def _corner_pairs(prev: np.ndarray, cur: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Corners of PREV (where MASK is set) and where optical flow finds them in CUR: (n, 2) and (n, 2)."""
+    pts = cv2.goodFeaturesToTrack(prev, maxCorners=C.MOTION_POINTS, qualityLevel=0.01, minDistance=5, mask=mask)
+    if pts is None:
+        return np.empty((0, 2), np.float32), np.empty((0, 2), np.float32)
+    nxt, st, _ = cv2.calcOpticalFlowPyrLK(prev, cur, pts, None, winSize=(21, 21), maxLevel=4)
+    ok = st.ravel() == 1
+    return pts[ok].reshape(-1, 2), nxt[ok].reshape(-1, 2)
+
+
+def _cameras(prev: np.ndarray, cur: np.ndarray, mask: np.ndarray):
+    """Candidate camera similarities prev -> cur, best first, for the pixel check to accept or refuse:
+    - the similarity most followed corners agree on;
+    - one that fewer agree on (MOTION_LOOSE_SHARE): corners the flow loses on fine or repeated texture (gravel, a
+      starfield) and corners of a caption that stays put outvote the camera's;
+    - one fitted to corners found away from the corners that stayed put: a caption bar's letters, the strongest
+      corners of the frame, can take every corner the detector keeps (qualityLevel is relative to the strongest)
+      while a smooth picture pans and zooms under them."""
+    p0, p1 = _corner_pairs(prev, cur, mask)
+    strict = _fit(p0, p1, C.MOTION_MIN_POINTS, C.MOTION_LAYER_PX, C.MOTION_INLIER_SHARE)
+    if strict is not None:
+        yield strict
+    loose = _fit(p0, p1, C.MOTION_MIN_POINTS, C.MOTION_LAYER_PX, C.MOTION_LOOSE_SHARE)
+    if loose is not None and strict is None:
+        yield loose
+    still = np.linalg.norm(p1 - p0, axis=1) < C.MOTION_STILL_PX
+    if still.any():
+        # what did not change (a caption bar, and the pixels around it) is left out
+        changed = cv2.dilate((cv2.absdiff(prev, cur) > C.MOTION_STILL_GREY).astype(np.uint8), np.ones((5, 5), np.uint8))
+        q0, q1 = _corner_pairs(prev, cur, mask & (changed * 255))
+        moving = _fit(q0, q1, C.MOTION_MIN_POINTS, C.MOTION_LAYER_PX, C.MOTION_LOOSE_SHARE)
+        if moving is not None:
+            yield moving
 
 
 def _box_motion(prev: np.ndarray, cur: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
@@ -114,26 +126,33 @@ def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, i
     something the layers do not explain: a pixel is explained by the camera's motion, by staying where
     it was (a caption or a text bar over the moving shot), or inside a box by that box's motion; the
     background a moving box uncovers is new view (MOTION_REVEAL of the frame at most a step). CHANGED: the share of
-    the view that may show something unexplained (new detail, or what a moving sticker uncovered)."""
+    the view that may show something unexplained (new detail, or what a moving sticker uncovered). The camera's
+    candidates (`_cameras`) are tried in turn; the pixel check decides."""
     h, w = cur.shape
     mask = np.full((h, w), 255, np.uint8)
     for x, y, bw, bh in boxes:
         mask[y:y + bh, x:x + bw] = 0
-    pts = cv2.goodFeaturesToTrack(prev, maxCorners=C.MOTION_POINTS, qualityLevel=0.01, minDistance=5, mask=mask)
-    if pts is None or len(pts) < C.MOTION_MIN_POINTS:
-        return None
-    nxt, st, _ = cv2.calcOpticalFlowPyrLK(prev, cur, pts, None, winSize=(21, 21), maxLevel=4)
-    ok = st.ravel() == 1
-    cam = _fit(pts[ok].reshape(-1, 2), nxt[ok].reshape(-1, 2), C.MOTION_MIN_POINTS, C.MOTION_LAYER_PX)
-    if cam is None:
-        return None
-    moves = [_box_motion(prev, cur, b) for b in boxes]
-    moves = [cam if M is None else M for M in moves]
+    moves = None
     # compared softened: fine texture (grass, gravel) resampled at another zoom differs pixel by pixel
-    prev = cv2.GaussianBlur(prev, (0, 0), C.MOTION_SOFTEN)
+    soft_prev = cv2.GaussianBlur(prev, (0, 0), C.MOTION_SOFTEN)
     ci = cv2.GaussianBlur(cur, (0, 0), C.MOTION_SOFTEN).astype(np.int16)
-    explained = np.abs(cv2.warpAffine(prev, cam[:2], (w, h), flags=cv2.INTER_LINEAR).astype(np.int16) - ci) <= C.MOTION_PIXEL_TOL
-    explained |= np.abs(prev.astype(np.int16) - ci) <= C.MOTION_PIXEL_TOL
+    stayed = np.abs(soft_prev.astype(np.int16) - ci) <= C.MOTION_PIXEL_TOL
+    for cam in _cameras(prev, cur, mask):
+        if moves is None:
+            moves = [_box_motion(prev, cur, b) for b in boxes]
+        layers = [cam if M is None else M for M in moves]
+        if _explains(soft_prev, ci, stayed, cam, boxes, layers, changed):
+            return cam, layers
+    return None
+
+
+def _explains(prev: np.ndarray, ci: np.ndarray, stayed: np.ndarray, cam: np.ndarray,
+              boxes: list[tuple[int, int, int, int]], moves: list[np.ndarray], changed: float) -> bool:
+    """The pixel check of `follow`: the camera's motion, staying put, and each box's own motion explain all of CI
+    (the current frame, softened) but CHANGED of the view and what the boxes uncovered."""
+    h, w = ci.shape
+    explained = stayed | (np.abs(cv2.warpAffine(prev, cam[:2], (w, h), flags=cv2.INTER_LINEAR).astype(np.int16) - ci)
+                          <= C.MOTION_PIXEL_TOL)
     seen = cv2.warpAffine(np.full(prev.shape, 255, np.uint8), cam[:2], (w, h), flags=cv2.INTER_NEAREST) > 0
     revealed = np.zeros((h, w), bool)
     for box, M in zip(boxes, moves):
@@ -143,7 +162,5 @@ def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, i
         if M is not cam:
             revealed |= _box_mask(box, cam, (h, w)) & ~now
     if not seen.any() or revealed.mean() > C.MOTION_REVEAL:
-        return None
-    if (~explained & seen & ~revealed).sum() > changed * seen.sum():
-        return None
-    return cam, moves
+        return False
+    return (~explained & seen & ~revealed).sum() <= changed * seen.sum()
