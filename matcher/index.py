@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import tempfile
 from itertools import repeat
@@ -16,8 +17,11 @@ from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
 import cv2
-import faiss
 import numpy as np
+
+# FAISS's loader logs at INFO which of its builds it tried: not news to a `mamoru scan` user
+logging.getLogger("faiss.loader").setLevel(logging.WARNING)
+import faiss  # noqa: E402
 
 from matcher import constants as C
 from matcher import siblings
