@@ -81,6 +81,7 @@ COVERAGE_SELF_BLUR = 0.7      # ... softened by this Gaussian sigma (px; scaling
 COVERAGE_SELF_PAD = 40        # ... on a grey margin this wide (px)
 MIN_SPREAD = 0.02             # inliers' bounding box must cover this share of the reference area
 DECODE_THREADS = 1            # one core per clip; run more clips in parallel to use more cores
+SEARCH_THREADS = 1            # ... and one thread for FAISS's descriptor search (matcher.index)
 CONTENT_MIN_ENERGY = 1.5      # mean abs gradient under which a row/column is a bar or fill
 CONTENT_REL_ENERGY = 0.12     # ... or under this share of the frame's 90th percentile (blurred fill)
 CONTENT_MIN_STD = 4.0         # a row/column flatter than this (grey levels) is a bar

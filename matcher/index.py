@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import tempfile
 from itertools import repeat
@@ -18,6 +19,10 @@ from typing import Iterable, NamedTuple, Sequence
 import cv2
 import numpy as np
 
+# FAISS's loader logs at INFO which of its builds it tried: not news to a `mamoru scan` user
+logging.getLogger("faiss.loader").setLevel(logging.WARNING)
+import faiss  # noqa: E402
+
 from matcher import constants as C
 from matcher import siblings
 from matcher.errors import IndexFileError, MatcherError
@@ -26,6 +31,9 @@ from matcher.hashing import grey, region_hashes
 from matcher.references import hash_variants, load_reference
 from matcher.see_through import art_features
 from matcher.verify import features, thumbnail_of, verify
+
+# one core per clip, as decoding (DECODE_THREADS): workers run clips side by side
+faiss.omp_set_num_threads(C.SEARCH_THREADS)
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
 
@@ -38,11 +46,21 @@ class DescriptorMatch(NamedTuple):
 
 
 class HammingMatcher:
-    """Exact nearest two of each query descriptor by Hamming distance: cv2.BFMatcher(NORM_HAMMING)'s
-    results, ties broken the same way (lowest train row first), in about half its time (NumPy's
-    popcount; this OpenCV build has none in its baseline and spends ~10 ns a distance)."""
+    """Exact nearest descriptors by Hamming distance: cv2.BFMatcher(NORM_HAMMING)'s results, ties broken the
+    same way (lowest train row first). The nearest few come from FAISS's exact binary search (its popcount
+    kernels; a fifth of the time NumPy's popcount took, and this OpenCV build has none in its baseline); whole
+    distance tables (`distances`) from NumPy's popcount, block by block."""
 
     CHUNK = 1 << 18              # query rows x train rows per block: the temporaries stay in cache
+
+    @staticmethod
+    def _nearest(query: np.ndarray, train: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """FAISS's exact k nearest train rows of each query row -> (distances, rows), (Q, k) each, sorted by
+        distance then row (the first of equal rows: train is scanned in order and a tie never displaces one
+        kept), row -1 where train has fewer than k rows."""
+        ix = faiss.IndexBinaryFlat(256)
+        ix.add(np.ascontiguousarray(train, dtype=np.uint8))
+        return ix.search(np.ascontiguousarray(query, dtype=np.uint8), k)
 
     def _chunks(self, query: np.ndarray, train: np.ndarray):
         """Yield (first query row, end row, distances to every train row (uint16; the caller may write into it))
@@ -75,49 +93,37 @@ class HammingMatcher:
         """-> (best row, its distance, second row, its distance) per query; the second is -1 / 256 when
         train has a single row."""
         nq, nt = len(query), len(train)
-        i1 = np.zeros(nq, np.int64)
-        d1 = np.full(nq, 256, np.int64)
-        i2 = np.full(nq, -1, np.int64)
-        d2 = np.full(nq, 256, np.int64)
         if nq == 0 or nt == 0:
-            return i1[:0] if nt == 0 else i1, d1, i2, d2
-        for s, e, dn in self._chunks(query, train):
-            r = np.arange(e - s)
-            b = dn.argmin(axis=1)
-            i1[s:e], d1[s:e] = b, dn[r, b]
-            if nt > 1:
-                dn[r, b] = 1024
-                b2 = dn.argmin(axis=1)
-                i2[s:e], d2[s:e] = b2, dn[r, b2]
-        return i1, d1, i2, d2
+            return (np.zeros(0 if nt == 0 else nq, np.int64), np.full(nq, 256, np.int64),
+                    np.full(nq, -1, np.int64), np.full(nq, 256, np.int64))
+        D, I = self._nearest(query, train, 2)
+        d2 = np.where(I[:, 1] >= 0, D[:, 1], 256)
+        return I[:, 0].astype(np.int64), D[:, 0].astype(np.int64), I[:, 1].astype(np.int64), d2.astype(np.int64)
 
     def nearest_and_rival(self, query: np.ndarray, train: np.ndarray, starts: np.ndarray, labels: np.ndarray
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The nearest of train rows that come in runs, one a reference (each starts at a row of STARTS), the runs
         of one label consecutive (LABELS: one per run) -> (best row, its distance, the distance of the nearest
         other row of the best's run, the distance of the nearest row of another label), 1024 where there is
-        none. One pass over the distances more than knn2 (the minimum of each run), not a mask per query."""
+        none. The nearest two of each run: the best is the nearest of the runs' nearest (the first run on a tie,
+        so the lowest row), its twin its run's second, the rival the nearest of the other labels' runs."""
         nq, nt = len(query), len(train)
-        i1 = np.zeros(nq, np.int64)
-        d1 = np.full(nq, 256, np.int64)
-        i2 = np.full(nq, 1024, np.int64)
-        d2 = np.full(nq, 1024, np.int64)
-        label_starts = np.r_[0, np.flatnonzero(np.diff(labels)) + 1]
-        label_of_run = np.repeat(np.arange(len(label_starts)), np.diff(np.r_[label_starts, len(labels)]))
+        runs = len(starts)
         if nq == 0 or nt == 0:
-            return i1, d1, i2, d2
-        run_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, nt]))
-        for s, e, dn in self._chunks(query, train):
-            r = np.arange(e - s)
-            b = dn.argmin(axis=1)
-            i1[s:e], d1[s:e] = b, dn[r, b]
-            dn[r, b] = 1024
-            runs = np.minimum.reduceat(dn, starts, axis=1)              # (n, references)
-            i2[s:e] = runs[r, run_of[b]]
-            by_label = np.minimum.reduceat(runs, label_starts, axis=1)  # (n, labels)
-            by_label[r, label_of_run[run_of[b]]] = 1024
-            d2[s:e] = by_label.min(axis=1)
-        return i1, d1, i2, d2
+            return np.zeros(nq, np.int64), np.full(nq, 256, np.int64), np.full(nq, 1024, np.int64), np.full(nq, 1024, np.int64)
+        ends = np.r_[starts[1:], nt]
+        near = np.empty((nq, runs), np.int64)
+        row = np.empty((nq, runs), np.int64)
+        second = np.empty((nq, runs), np.int64)
+        for r, (s, e) in enumerate(zip(starts, ends)):
+            D, I = self._nearest(query, train[s:e], 2)
+            near[:, r], row[:, r] = D[:, 0], I[:, 0] + s
+            second[:, r] = np.where(I[:, 1] >= 0, D[:, 1], 1024)
+        q = np.arange(nq)
+        best = near.argmin(axis=1)
+        labels = np.asarray(labels)
+        rivals = np.where(labels[None, :] != labels[best][:, None], near, 1024)
+        return row[q, best], near[q, best], second[q, best], rivals.min(axis=1)
 
     def distances(self, query: np.ndarray, train: np.ndarray) -> np.ndarray:
         """Every Hamming distance, query rows x train rows (uint16)."""

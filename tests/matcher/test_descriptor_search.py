@@ -23,6 +23,30 @@ def test_exact_search_is_bfmatcher_ties_included():
         assert [(m.queryIdx, m.trainIdx, m.distance) for m in a] == [(m.queryIdx, m.trainIdx, m.distance) for m in b]
 
 
+def test_nearest_and_rival_is_a_full_distance_table_read_plainly():
+    # five references (runs) in three labels (a sibling group of two, one of two, one alone), with duplicate rows
+    # within a run (a twin at the best's distance), across runs of one label and across labels (ties)
+    rng = np.random.default_rng(7)
+    base = _descriptors(60, 8)
+    runs = [base[:20], np.concatenate([base[20:30], base[:3]]), base[30:40], np.concatenate([base[40:50], base[40:42]]),
+            np.concatenate([base[50:60], base[30:33]])]
+    labels = np.array([0, 0, 1, 1, 2])
+    train = np.concatenate(runs)
+    starts = np.cumsum([0] + [len(r) for r in runs[:-1]])
+    flips = (rng.random((80, 32)) < 0.04).astype(np.uint8) * rng.integers(1, 256, (80, 32), dtype=np.uint8)
+    query = np.concatenate([train[rng.integers(0, len(train), 80)] ^ flips, _descriptors(20, 9), base[:3], base[40:42]])
+    i1, d1, twin, rival = HammingMatcher().nearest_and_rival(query, train, starts, labels)
+    table = np.unpackbits(query[:, None, :] ^ train[None, :, :], axis=2).sum(axis=2)    # (Q, T)
+    run_of = np.repeat(np.arange(len(runs)), [len(r) for r in runs])
+    for q in range(len(query)):
+        best = int(np.argmin(table[q]))                       # the first of equal rows
+        same = (run_of == run_of[best]) & (np.arange(len(train)) != best)
+        other = labels[run_of] != labels[run_of[best]]
+        assert (i1[q], d1[q]) == (best, table[q, best])
+        assert twin[q] == (table[q, same].min() if same.any() else 1024)
+        assert rival[q] == (table[q, other].min() if other.any() else 1024)
+
+
 def test_exact_search_edge_cases():
     hm = HammingMatcher()
     zeros, ones = np.zeros((3, 32), np.uint8), np.full((2, 32), 255, np.uint8)
