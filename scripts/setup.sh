@@ -34,7 +34,7 @@ if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages (mamoru[$extra])"
   .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v -i "warning" || true
   .venv/bin/python -m pip install -q -e ".[$extra]" 2>&1 | grep -v -i "warning" || true
-  .venv/bin/python -c "import mamoru, celery, scrapy, yt_dlp, av, cv2" # fails loudly if the install did not
+  .venv/bin/python -c "import mamoru, celery, scrapy, yt_dlp, av, cv2, faiss" # fails loudly if the install did not
   touch "$stamp"
 fi
 echo "setup: ready (.venv/bin/mamoru)"
