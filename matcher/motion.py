@@ -120,7 +120,7 @@ def changed_share(prev: np.ndarray, cur: np.ndarray) -> float:
 
 
 def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, int]],
-           changed: float = C.MOTION_CHANGED) -> tuple[np.ndarray, list[np.ndarray]] | None:
+           changed: float = C.MOTION_CHANGED, fallbacks: bool = True) -> tuple[np.ndarray, list[np.ndarray]] | None:
     """Layered motion, prev -> cur (small-frame pixels): the camera's similarity, plus one per box (a region
     found on the last analysed frame, e.g. a picture-in-picture moving over a panning shot: its own
     similarity when enough corners inside it agree on one, else the camera's). None when cur shows
@@ -128,7 +128,7 @@ def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, i
     it was (a caption or a text bar over the moving shot), or inside a box by that box's motion; the
     background a moving box uncovers is new view (MOTION_REVEAL of the frame at most a step). CHANGED: the share of
     the view that may show something unexplained (new detail, or what a moving sticker uncovered). The camera's
-    candidates (`_cameras`) are tried in turn; the pixel check decides."""
+    candidates (`_cameras`) are tried in turn, the fallbacks only with FALLBACKS; the pixel check decides."""
     h, w = cur.shape
     mask = np.full((h, w), 255, np.uint8)
     for x, y, bw, bh in boxes:
@@ -139,6 +139,8 @@ def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, i
     ci = cv2.GaussianBlur(cur, (0, 0), C.MOTION_SOFTEN).astype(np.int16)
     stayed = np.abs(soft_prev.astype(np.int16) - ci) <= C.MOTION_PIXEL_TOL
     for cam, fallback in _cameras(prev, cur, mask):
+        if fallback and not fallbacks:
+            break
         if moves is None:
             moves = [_box_motion(prev, cur, b) for b in boxes]
         layers = [cam if M is None else M for M in moves]
