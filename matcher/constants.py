@@ -335,6 +335,10 @@ MOTION_LOOSE_SHARE = 0.25     # ... the share of its fallback (bench.speed's edi
                               # corners agree, the flow losing a starfield's and gravel's, a caption's staying put)
 MOTION_STILL_PX = 0.5         # small-frame px: a followed corner that moved less stayed put (a caption, a text bar)
 MOTION_STILL_GREY = 8         # ... grey levels: a pixel that changed less; corners are looked for again where pixels changed
+MOTION_FALLBACK_STILL = 0.2   # a fallback camera (`motion._cameras`) is refused when what only staying put explains is more than this share of
+                              # the view: then it is one part's motion in a layout whose other part stands still (a split
+                              # screen, a box of footage panning beside a still picture: 0.28 on dev2 cover_02, whose next analysis
+                              # found the picture), not a caption bar (bench.speed's edit clip: 0.14 at most)
 MOTION_PIXEL_TOL = 28         # grey levels: a pixel the moved frame does not explain
 MOTION_CHANGED = 0.04         # ... at most this share of the shared view (new text, a new sticker: analyse)
 MOTION_MAX_ZOOM = 1.6         # zoomed in further than this since the last analysis: small detail may now be found

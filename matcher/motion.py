@@ -58,7 +58,8 @@ def _corner_pairs(prev: np.ndarray, cur: np.ndarray, mask: np.ndarray) -> tuple[
 
 
 def _cameras(prev: np.ndarray, cur: np.ndarray, mask: np.ndarray):
-    """Candidate camera similarities prev -> cur, best first, for the pixel check to accept or refuse:
+    """Candidate camera similarities prev -> cur, best first, for the pixel check to accept or refuse, each with
+    whether it is a fallback (fewer corners agree on it: it may be the motion of one part of a layout):
     - the similarity most followed corners agree on;
     - one that fewer agree on (MOTION_LOOSE_SHARE): corners the flow loses on fine or repeated texture (gravel, a
       starfield) and corners of a caption that stays put outvote the camera's;
@@ -68,10 +69,10 @@ def _cameras(prev: np.ndarray, cur: np.ndarray, mask: np.ndarray):
     p0, p1 = _corner_pairs(prev, cur, mask)
     strict = _fit(p0, p1, C.MOTION_MIN_POINTS, C.MOTION_LAYER_PX, C.MOTION_INLIER_SHARE)
     if strict is not None:
-        yield strict
+        yield strict, False
     loose = _fit(p0, p1, C.MOTION_MIN_POINTS, C.MOTION_LAYER_PX, C.MOTION_LOOSE_SHARE)
     if loose is not None and strict is None:
-        yield loose
+        yield loose, True
     still = np.linalg.norm(p1 - p0, axis=1) < C.MOTION_STILL_PX
     if still.any():
         # what did not change (a caption bar, and the pixels around it) is left out
@@ -79,7 +80,7 @@ def _cameras(prev: np.ndarray, cur: np.ndarray, mask: np.ndarray):
         q0, q1 = _corner_pairs(prev, cur, mask & (changed * 255))
         moving = _fit(q0, q1, C.MOTION_MIN_POINTS, C.MOTION_LAYER_PX, C.MOTION_LOOSE_SHARE)
         if moving is not None:
-            yield moving
+            yield moving, True
 
 
 def _box_motion(prev: np.ndarray, cur: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
@@ -119,7 +120,7 @@ def changed_share(prev: np.ndarray, cur: np.ndarray) -> float:
 
 
 def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, int]],
-           changed: float = C.MOTION_CHANGED) -> tuple[np.ndarray, list[np.ndarray]] | None:
+           changed: float = C.MOTION_CHANGED, fallbacks: bool = True) -> tuple[np.ndarray, list[np.ndarray]] | None:
     """Layered motion, prev -> cur (small-frame pixels): the camera's similarity, plus one per box (a region
     found on the last analysed frame, e.g. a picture-in-picture moving over a panning shot: its own
     similarity when enough corners inside it agree on one, else the camera's). None when cur shows
@@ -127,7 +128,7 @@ def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, i
     it was (a caption or a text bar over the moving shot), or inside a box by that box's motion; the
     background a moving box uncovers is new view (MOTION_REVEAL of the frame at most a step). CHANGED: the share of
     the view that may show something unexplained (new detail, or what a moving sticker uncovered). The camera's
-    candidates (`_cameras`) are tried in turn; the pixel check decides."""
+    candidates (`_cameras`) are tried in turn, the fallbacks only with FALLBACKS; the pixel check decides."""
     h, w = cur.shape
     mask = np.full((h, w), 255, np.uint8)
     for x, y, bw, bh in boxes:
@@ -137,22 +138,26 @@ def follow(prev: np.ndarray, cur: np.ndarray, boxes: list[tuple[int, int, int, i
     soft_prev = cv2.GaussianBlur(prev, (0, 0), C.MOTION_SOFTEN)
     ci = cv2.GaussianBlur(cur, (0, 0), C.MOTION_SOFTEN).astype(np.int16)
     stayed = np.abs(soft_prev.astype(np.int16) - ci) <= C.MOTION_PIXEL_TOL
-    for cam in _cameras(prev, cur, mask):
+    for cam, fallback in _cameras(prev, cur, mask):
+        if fallback and not fallbacks:
+            break
         if moves is None:
             moves = [_box_motion(prev, cur, b) for b in boxes]
         layers = [cam if M is None else M for M in moves]
-        if _explains(soft_prev, ci, stayed, cam, boxes, layers, changed):
+        if _explains(soft_prev, ci, stayed, cam, boxes, layers, changed, C.MOTION_FALLBACK_STILL if fallback else 1.0):
             return cam, layers
     return None
 
 
 def _explains(prev: np.ndarray, ci: np.ndarray, stayed: np.ndarray, cam: np.ndarray,
-              boxes: list[tuple[int, int, int, int]], moves: list[np.ndarray], changed: float) -> bool:
+              boxes: list[tuple[int, int, int, int]], moves: list[np.ndarray], changed: float,
+              still_max: float = 1.0) -> bool:
     """The pixel check of `follow`: the camera's motion, staying put, and each box's own motion explain all of CI
-    (the current frame, softened) but CHANGED of the view and what the boxes uncovered."""
+    (the current frame, softened) but CHANGED of the view and what the boxes uncovered; and what only staying put
+    explains is at most STILL_MAX of the view."""
     h, w = ci.shape
-    explained = stayed | (np.abs(cv2.warpAffine(prev, cam[:2], (w, h), flags=cv2.INTER_LINEAR).astype(np.int16) - ci)
-                          <= C.MOTION_PIXEL_TOL)
+    moved = np.abs(cv2.warpAffine(prev, cam[:2], (w, h), flags=cv2.INTER_LINEAR).astype(np.int16) - ci) <= C.MOTION_PIXEL_TOL
+    explained = stayed | moved
     seen = cv2.warpAffine(np.full(prev.shape, 255, np.uint8), cam[:2], (w, h), flags=cv2.INTER_NEAREST) > 0
     revealed = np.zeros((h, w), bool)
     for box, M in zip(boxes, moves):
@@ -163,4 +168,10 @@ def _explains(prev: np.ndarray, ci: np.ndarray, stayed: np.ndarray, cam: np.ndar
             revealed |= _box_mask(box, cam, (h, w)) & ~now
     if not seen.any() or revealed.mean() > C.MOTION_REVEAL:
         return False
+    if still_max < 1.0:
+        in_boxes = np.zeros((h, w), bool)
+        for box, M in zip(boxes, moves):
+            in_boxes |= _box_mask(box, M, (h, w))
+        if (stayed & ~moved & seen & ~in_boxes).sum() > still_max * seen.sum():
+            return False
     return (~explained & seen & ~revealed).sum() <= changed * seen.sum()

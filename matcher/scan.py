@@ -125,7 +125,7 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
             hits = [_moved(h, sf.t, np.eye(3)) for h in prev_hits]
         elif (prev_small is not None and small.shape == prev_small.shape
               and (layers := motion.follow(prev_small, small, [_scaled_box(h.box, k) for h in prev_hits],
-                                           C.CARRY_DOUBT_CHANGED if doubt else C.MOTION_CHANGED)) is not None
+                                           C.CARRY_DOUBT_CHANGED if doubt else C.MOTION_CHANGED, not doubt)) is not None
               and motion.covers(layers[0] @ moved, small.shape)
               and (sf.t - base_t <= C.MOTION_MAX_CARRY or not (swept := swept or any(m is not layers[0] for m in layers[1])))):
             # the camera only panned or zoomed into what was analysed, and what was found there moved with
@@ -142,7 +142,8 @@ def scan_video(path: str | os.PathLike, index: ReferenceIndex, threshold: float 
             swept = False
             # a reference found but not surely: what an occluder moving over the picture (a sticker, a presenter, a
             # caption's next word) hides now may show in a later frame, so the analysis is carried over only to frames
-            # that show the same pixels
+            # that show the same pixels, moved by a camera most corners agree on (motion.follow without its fallbacks:
+            # another look at a screen photo drifting by hand is another chance, dev2 screenphoto_00 0.81 -> 0.58 with them)
             doubt = any(h.score < C.CARRY_SURE for h in hits)
         prev_small = small
         prev_hits = hits

@@ -106,3 +106,20 @@ def test_follow_tracks_a_smooth_shot_under_a_caption_that_stays_put():
     # a new picture pasted in under the same caption is still refused
     other = synth.pip(read("rocket.jpg"), _captioned(base, 5), 0.5, (0.5, 0.4))
     assert motion.follow(a, motion.small_grey(other), []) is None
+
+
+def test_follow_refuses_one_part_of_a_layout_moving_beside_a_still_picture():
+    # a still picture on the left, footage panning on the right (a split screen, a box of footage over the picture):
+    # the still half's corners outvote the footage's, so the fallback fits the footage's pan; the still half explained
+    # only by staying put is the layout's other part, not a caption bar, and the frame is analysed again
+    still = cv2.resize(read("chelsea.png"), (270, 640), interpolation=cv2.INTER_AREA)
+    footage = cv2.resize(read("rocket.jpg"), (540, 640), interpolation=cv2.INTER_AREA)
+
+    def frame(i: int) -> np.ndarray:
+        return np.hstack([still, footage[:, 100 + 8 * i:370 + 8 * i]])
+
+    a, b = motion.small_grey(frame(0)), motion.small_grey(frame(6))
+    assert motion.follow(a, b, []) is None
+    # the same pan over the whole frame under a caption bar is followed (test above); and the still half alone
+    # (nothing moved) stays followed
+    assert motion.follow(a, a.copy(), []) is not None
