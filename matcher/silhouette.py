@@ -20,7 +20,7 @@ region searched like the others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -355,6 +355,12 @@ def verify_shape(grey_frame: np.ndarray, box: tuple[int, int, int, int], model: 
     return hit_score(grey_frame, hit, idx, opaque=idx.thumb(model)[1].min() == 255)
 
 
+def laid_factor(visible: float) -> float:
+    """A sprite partly under something laid over it is surer the more of it shows: SIL_LAID_FLOOR with nothing shown,
+    rising linearly to 1 with all of it (a presenter over a walking sprite's legs hides where its frames differ most)."""
+    return C.SIL_LAID_FLOOR + (1.0 - C.SIL_LAID_FLOOR) * visible
+
+
 def hit_score(grey_frame: np.ndarray, hit: SilhouetteHit, idx, opaque: bool = False) -> float:
     """Frame score of a silhouette hit: its shape's correlation, times how far the pixels under it agree."""
     return scored(grey_frame, hit, idx, opaque)[0]
@@ -365,8 +371,8 @@ def scored(grey_frame: np.ndarray, hit: SilhouetteHit, idx, opaque: bool = False
     the pixels under it agree (pixel_score), times how much of the sprite shows (shown_factor); the pixels are not
     compared (0) where the shape does not come close. A sprite partly under something laid over it (a presenter keyed
     over it, a sticker, a caption box: `laid_over`) is judged, when that judges it better, as a sprite cut there: its
-    correlation and pixels on the part that shows, its score lowered by how little that is (as a crop's; hit.laid_over
-    says how much was hidden)."""
+    correlation and pixels on the part that shows (its correlation credited as a crop's, SIL_CUT_CREDIT), its score
+    lowered by how little that is (`laid_factor`; hit.laid_over says how much was hidden)."""
     s = silhouette_score(hit.ncc)
     if s <= 0:
         return 0.0, 0.0
@@ -377,8 +383,7 @@ def scored(grey_frame: np.ndarray, hit: SilhouetteHit, idx, opaque: bool = False
         if over is not None:
             pix_v, visible, mask = over
             ncc = hit.ncc + C.SIL_CUT_CREDIT * (min(1.0, hit.ncc / np.sqrt(visible)) - hit.ncc)
-            cut = replace(hit, ncc=ncc, shown=hit.shown * visible)
-            alt = silhouette_score(ncc) * pixel_score(pix_v) * shown_factor(cut)
+            alt = silhouette_score(ncc) * pixel_score(pix_v) * shown_factor(hit) * laid_factor(visible)
             if alt > score:
                 hit.laid_over, hit.laid = 1.0 - visible, mask
                 return alt, pix_v

@@ -26,9 +26,9 @@ class FrameHit:
     H: np.ndarray | None = None       # reference (feature scale) -> frame, when the detector placed it
     shows: tuple[int, int, int, int] | None = None   # the region the detector found it cut by (a box of footage laid over
                                       # the rest): the part of the frame that shows it, where the sibling check judges it
-    laid: np.ndarray | None = None    # where something is laid over the reference as placed on its box (a presenter keyed over a
-                                      # sprite's legs: silhouette.laid_over), a mask over the box (bool, any size): its detail
-                                      # there is hidden, for the sibling check
+    laid: np.ndarray | None = None    # where something is laid over the reference (a presenter keyed over a sprite's legs:
+                                      # silhouette.laid_over), a mask over the reference's frame as shown (bool, any size;
+                                      # mirrored when `model` is): its detail there is hidden, for the sibling check
 
 
 @dataclass
@@ -111,9 +111,14 @@ def _merge(a: FrameHit, b: FrameHit, **over) -> FrameHit:
     fields = dict(t=a.t, reference=a.reference, score=a.score, box=a.box, method=a.method,
                   reference_share=a.reference_share, quad=a.quad, inliers=a.inliers, evidence=ev,
                   model=a.model if a.H is not None or b.H is None else b.model, H=a.H if a.H is not None else b.H,
-                  shows=a.shows, laid=a.laid)
+                  shows=a.shows)
     fields.update(over)
-    return FrameHit(**fields)
+    # what one detector saw laid over the reference is laid over it whichever places it (turned to its mirroring)
+    src = a if a.laid is not None else b
+    laid = src.laid
+    if laid is not None and src.model >= 0 and fields["model"] >= 0 and (src.model ^ fields["model"]) & 1:
+        laid = laid[:, ::-1]
+    return FrameHit(**fields, laid=laid)
 
 
 def fuse(found: dict[str, list[FrameHit]], refine=None) -> list[FrameHit]:
@@ -157,8 +162,7 @@ def fuse(found: dict[str, list[FrameHit]], refine=None) -> list[FrameHit]:
             # the silhouette carries it: its box and its model (a mirrored sprite is judged mirrored), unless the
             # weaker hit placed the reference by its inliers
             hits[s.reference] = _merge(h, s, score=s.score, box=h.box if h.inliers else s.box, method=s.method,
-                                       model=h.model if h.inliers else s.model, shows=s.shows,
-                                       laid=None if h.inliers else s.laid)
+                                       model=h.model if h.inliers else s.model, shows=s.shows)
         else:
             hits[s.reference] = _merge(h, s)
     merged = list(hits.values())
