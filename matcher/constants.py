@@ -218,6 +218,10 @@ SIL_LAID_DIFF = 0.6           # a sprite pixel is not shown where the frame, its
                               # share of the sprite's grey spread (smoothed)...
 SIL_LAID_SMOOTH = 1.5         # ... the difference smoothed by this Gaussian sigma (px at SIL_CHECK_SIDE) over the sprite's pixels
 SIL_LAID_MIN_STD = 12.0       # ... the sprite's spread counted at least this (grey levels: a flat sprite is not made touchy)
+SIL_LAID_SHIFT = 1            # ... a blob must hold SIL_LAID_FIRM of the sprite's pixels still that far when each may match within
+SIL_LAID_FIRM = 0.01          # ... this many px each way (the placement is never exact: on dev3 gifsticker logo7 a wordmark and its
+                              # underline, 1-2 px thick at SIL_CHECK_SIDE, read as laid over without it, none of them firm, and
+                              # lifted the pair 0.35 -> 0.55; a presenter over a sprite's 3 px legs keeps 1-2 % firm)
 SIL_LAID_BLOB = 0.03          # ... blobs of such pixels of at least this share of the sprite's shown pixels each, reaching its outline,
 SIL_LAID_MIN = 0.08           # ... and of this share together, are laid over it (sprite-dev greenscreen: a presenter's head over a
                               # walking sprite's legs hides 8-20 % of its pixels, split in two where dark hair meets dark legs)

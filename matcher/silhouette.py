@@ -456,16 +456,36 @@ def _fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return a, float(y.mean()) - a * float(x.mean())
 
 
+def _far(f: np.ndarray, comp: np.ndarray, ink: np.ndarray, spread: float) -> tuple[np.ndarray, np.ndarray]:
+    """The sprite's pixels (INK) where the frame F (fitted to the sprite's grey levels) is far from the sprite COMP: off
+    by SIL_LAID_DIFF x SPREAD once smoothed; and those still far when each pixel may match the sprite's within
+    SIL_LAID_SHIFT px (the placement is never exact: a thin stroke placed a pixel off is not far there)."""
+    d = C.SIL_LAID_SHIFT
+    fp = cv2.copyMakeBorder(f.astype(np.float32), d, d, d, d, cv2.BORDER_REPLICATE)
+    hh, ww = f.shape
+    exact = np.abs(f - comp)
+    loose = np.min([np.abs(fp[d + dy:d + dy + hh, d + dx:d + dx + ww] - comp)
+                    for dy in range(-d, d + 1) for dx in range(-d, d + 1)], axis=0)
+    k = np.maximum(cv2.GaussianBlur(ink.astype(np.float32), (0, 0), C.SIL_LAID_SMOOTH), 1e-3)
+    out = []
+    for res in (exact, loose):
+        res = cv2.GaussianBlur(np.where(ink, res, 0.0).astype(np.float32), (0, 0), C.SIL_LAID_SMOOTH) / k
+        out.append(ink & (res > C.SIL_LAID_DIFF * spread))
+    return out[0], out[1]
+
+
 def laid_over(grey_frame: np.ndarray, hit: SilhouetteHit, idx) -> tuple[float, float, np.ndarray] | None:
     """A sprite partly under something laid over it (a presenter keyed over it, a sticker, a caption box): the pixel
     agreement over the part that shows, that part's share of the sprite's opaque pixels shown, and where it is laid over
-    (bool over the box at SIL_CHECK_SIDE); None where nothing is laid over it. Laid over: a blob of the sprite's pixels, at least SIL_LAID_MIN of them, where the frame is not the
-    sprite (off by SIL_LAID_DIFF of the sprite's spread after the frame's grey levels are fitted to the sprite's, on
-    the rest) and which reaches the sprite's outline (what covers it comes from outside it: a face's other expression
-    lies inside the art), such blobs of at least SIL_LAID_BLOB of them each making SIL_LAID_MIN of them together (an
-    occluder of the grey of the part it hides, dark hair over dark legs, splits its blob in two). At least
-    SIL_LAID_SHOWN of the sprite must show; what is hidden is no evidence either way, and the score pays for it as a
-    crop's does (`scored`)."""
+    (bool over the box at SIL_CHECK_SIDE); None where nothing is laid over it.
+
+    Laid over: blobs of the sprite's pixels where the frame is not the sprite (off by SIL_LAID_DIFF of the sprite's
+    spread once the frame's grey levels are fitted to the sprite's on the rest, `_far`), each of at least SIL_LAID_BLOB
+    of them, reaching the sprite's outline (what covers it comes from outside it: a face's other expression lies inside
+    the art) and holding SIL_LAID_FIRM of them still off where each may match within SIL_LAID_SHIFT px (a wordmark placed
+    a pixel off is not laid over); SIL_LAID_MIN of them together (an occluder of the grey of the part it hides, dark
+    hair over dark legs, splits its blob in two). At least SIL_LAID_SHOWN of the sprite must show; what is hidden is no
+    evidence either way, and the score pays for it (`scored`)."""
     under = _under(grey_frame, hit, idx)
     if under is None:
         return None
@@ -484,13 +504,12 @@ def laid_over(grey_frame: np.ndarray, hit: SilhouetteHit, idx) -> tuple[float, f
         if keep.sum() < 16:
             return None
         a, b = _fit(f[keep], comp[keep])
-        res = np.where(ink, np.abs(a * f + b - comp), 0.0).astype(np.float32)
-        k = cv2.GaussianBlur(ink.astype(np.float32), (0, 0), C.SIL_LAID_SMOOTH)
-        res = cv2.GaussianBlur(res, (0, 0), C.SIL_LAID_SMOOTH) / np.maximum(k, 1e-3)
-        off = ink & (res > C.SIL_LAID_DIFF * spread)
+        off, firm = _far(a * f + b, comp, ink, spread)
     outline = ink & ~(cv2.erode(ink.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     cnt, lab, stats, _ = cv2.connectedComponentsWithStats(off.astype(np.uint8), connectivity=8)
-    blobs = [c for c in range(1, cnt) if stats[c, cv2.CC_STAT_AREA] >= C.SIL_LAID_BLOB * n and (outline & (lab == c)).any()]
+    firm_area = np.bincount(lab[firm], minlength=cnt)
+    blobs = [c for c in range(1, cnt) if stats[c, cv2.CC_STAT_AREA] >= C.SIL_LAID_BLOB * n and (outline & (lab == c)).any()
+             and firm_area[c] >= C.SIL_LAID_FIRM * n]
     if sum(int(stats[c, cv2.CC_STAT_AREA]) for c in blobs) < C.SIL_LAID_MIN * n:
         return None
     over = cv2.dilate(np.isin(lab, blobs).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
