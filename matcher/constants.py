@@ -213,6 +213,24 @@ SIL_CUT_PAD = 0.5             # ... padded by this share of its long side (the s
 SIL_CUT_CREDIT = 0.5          # a sprite cut by its region's edge: this share of the gain its correlation makes when counted over
                               # the visible part only (silhouette._visible_ncc)
 SIL_CUT_FLOOR = 0.5           # ... and its score times SIL_CUT_FLOOR + (1 - SIL_CUT_FLOOR) x that share (silhouette.shown_factor)
+# a sprite partly under something laid over it (silhouette.laid_over: a presenter keyed over its legs, a sticker, a caption
+# box), judged on the part that shows (its correlation credited as a crop's, SIL_CUT_CREDIT; branch green7)
+SIL_LAID_DIFF = 0.6           # a sprite pixel is not shown where the frame, its grey levels fitted to the sprite's, is off by this
+                              # share of the sprite's grey spread (smoothed)...
+SIL_LAID_SMOOTH = 1.5         # ... the difference smoothed by this Gaussian sigma (px at SIL_CHECK_SIDE) over the sprite's pixels
+SIL_LAID_MIN_STD = 12.0       # ... the sprite's spread counted at least this (grey levels: a flat sprite is not made touchy)
+SIL_LAID_SHIFT = 1            # ... a blob must hold SIL_LAID_FIRM of the sprite's pixels still that far when each may match within
+SIL_LAID_FIRM = 0.01          # ... this many px each way (the placement is never exact: on dev3 gifsticker logo7 a wordmark and its
+                              # underline, 1-2 px thick at SIL_CHECK_SIDE, read as laid over without it, none of them firm, and
+                              # lifted the pair 0.35 -> 0.55; a presenter over a sprite's 3 px legs keeps 1-2 % firm)
+SIL_LAID_BLOB = 0.03          # ... blobs of such pixels of at least this share of the sprite's shown pixels each, reaching its outline,
+SIL_LAID_MIN = 0.08           # ... and of this share together, are laid over it (sprite-dev greenscreen: a presenter's head over a
+                              # walking sprite's legs hides 8-20 % of its pixels, split in two where dark hair meets dark legs)
+SIL_LAID_SHOWN = 0.65         # ... and at least this share of the sprite must still show (sprite-dev greenscreen hides 8-20 %; another
+                              # character's sprite read as half laid over, 45-48 %, is not one)
+SIL_LAID_FLOOR = 0.0          # ... its score times SIL_LAID_FLOOR + (1 - SIL_LAID_FLOOR) x the share that shows (silhouette.laid_factor):
+                              # what is hidden earns nothing (a crop's SIL_CUT_FLOOR of 0.5 let frame 7 of a walk cycle with a
+                              # presenter over its legs pass for frame 1 at 0.54, tests/matcher/test_laid_over_sprites.py)
 # --- deskew (frames turned by a few degrees) -------------------------------------------------------
 SKEW_SIDE = 180               # the frame's short side for the line search
 SKEW_LINE = 0.5               # a line needs this share of the short side in edge votes

@@ -60,7 +60,7 @@ def _normalise(t: np.ndarray, on: np.ndarray | None = None) -> np.ndarray:
 
 def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[int], thumbs: dict[int, np.ndarray],
            ref_size: tuple[int, int], art: np.ndarray | None = None, visible=None,
-           frames: tuple[int, ...] = (), covered=None) -> dict[str, float]:
+           frames: tuple[int, ...] = (), covered=None, laid=None) -> dict[str, float]:
     """The clip's detail against the reference's group, on the part of the reference the frame shows, in colour
     and in grey (the better of the two counts: a hue-shifted copy keeps its shapes; a palette swap differs only
     in colour, where grey cannot tell). THUMBS: each member's thumbnail in the reference's frame (`aligned`);
@@ -81,9 +81,15 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
     to the reference than to any indexed frame there, yet shows it no better than an edit would spoil it
     everywhere; a true copy's error is about as high where the frames differ as where they agree). COVERED: the
     region (x, y, w, h) round VISIBLE whose part outside VISIBLE is laid over (a box of footage over the rest of a
-    picture found cut by its edge): the reference's detail there is hidden too."""
+    picture found cut by its edge): the reference's detail there is hidden too. LAID: where the detector that found
+    the hit saw something laid over the reference as placed (a mask over the reference's frame, as shown: mirrored
+    when it is; `FrameHit.laid`): hidden too."""
     p, seen = _patch(bgr, H, ref_size, visible)
     beyond = None if covered is None else _seen(bgr.shape, H, ref_size, covered) & ~seen
+    if laid is not None:
+        over = cv2.resize(laid.astype(np.uint8), (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_NEAREST) > 0
+        beyond = (over & seen) if beyond is None else beyond | (over & seen)
+        seen = seen & ~over
     thumbs = {r: t[:, ::-1] if mirrored else t for r, t in thumbs.items()}
     if art is not None:
         seen_all = seen.mean()
@@ -318,12 +324,12 @@ def frames_of(idx, ref: int, sibs: list[int]) -> tuple[int, ...]:
 
 
 def _judge(bgr: np.ndarray, idx, ref: int, H: np.ndarray, mirrored: bool, visible,
-           covered=None) -> tuple[dict[str, float], float]:
+           covered=None, laid=None) -> tuple[dict[str, float], float]:
     """The detail figures of a hit on REF placed by H (reference px -> frame) and its score factor."""
     sibs = idx.siblings_of(ref)
     rw, rh = (int(v) for v in idx.sizes[ref])
     fig = detail(bgr, H, mirrored, ref, sibs, group_thumbs(idx, ref, sibs), (rw, rh), _art(idx, ref), visible,
-                 frames_of(idx, ref, sibs), covered)
+                 frames_of(idx, ref, sibs), covered, laid)
     return fig, factor(fig)
 
 
@@ -343,7 +349,7 @@ def _named_sibling(bgr: np.ndarray, h, idx, H: np.ndarray, mirrored: bool, base:
             continue
         sw, sh = (float(v) for v in idx.sizes[s])
         Hs = H @ np.array([[rw / sw, 0, 0], [0, rh / sh, 0], [0, 0, 1]], np.float64)
-        fig, fs = _judge(bgr, idx, s, Hs, mirrored, visible, covered)
+        fig, fs = _judge(bgr, idx, s, Hs, mirrored, visible, covered, h.laid)
         if fs >= max(f + C.SIB_NAME_MARGIN, C.SIB_NAME_MIN_FACTOR) and (best is None or fs > best[1]):
             best = (s, fs, fig, Hs)
     if best is None:
@@ -377,7 +383,7 @@ def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, covered=None) -> 
         if not sibs:
             continue
         H, mirrored = placement(h, idx)
-        fig, f = _judge(bgr, idx, h.reference, H, mirrored, visible, covered)
+        fig, f = _judge(bgr, idx, h.reference, H, mirrored, visible, covered, h.laid)
         base = h.score
         h.score *= f
         h.evidence["siblings"] = {**{k: round(v, 4) for k, v in fig.items()}, "factor": round(f, 4),

@@ -59,6 +59,8 @@ class SilhouetteHit:
     box: tuple[int, int, int, int]   # on the frame (analysis pixels); may reach past the region (a crop)
     region: tuple[int, int, int, int] | None = None   # the region it was found in
     shown: float = 1.0                # share of the sprite's mask inside the region (a sprite cut by its edge)
+    laid_over: float = 0.0            # share of the sprite's opaque pixels under something laid over it (`laid_over`)
+    laid: np.ndarray | None = None    # ... where (bool, over the box at SIL_CHECK_SIDE), when the score was judged without it
 
 
 class _Templates:
@@ -353,6 +355,12 @@ def verify_shape(grey_frame: np.ndarray, box: tuple[int, int, int, int], model: 
     return hit_score(grey_frame, hit, idx, opaque=idx.thumb(model)[1].min() == 255)
 
 
+def laid_factor(visible: float) -> float:
+    """A sprite partly under something laid over it is surer the more of it shows: SIL_LAID_FLOOR with nothing shown,
+    rising linearly to 1 with all of it (a presenter over a walking sprite's legs hides where its frames differ most)."""
+    return C.SIL_LAID_FLOOR + (1.0 - C.SIL_LAID_FLOOR) * visible
+
+
 def hit_score(grey_frame: np.ndarray, hit: SilhouetteHit, idx, opaque: bool = False) -> float:
     """Frame score of a silhouette hit: its shape's correlation, times how far the pixels under it agree."""
     return scored(grey_frame, hit, idx, opaque)[0]
@@ -361,12 +369,25 @@ def hit_score(grey_frame: np.ndarray, hit: SilhouetteHit, idx, opaque: bool = Fa
 def scored(grey_frame: np.ndarray, hit: SilhouetteHit, idx, opaque: bool = False) -> tuple[float, float]:
     """(frame score, pixel agreement) of a silhouette hit: the shape's correlation (silhouette_score), times how far
     the pixels under it agree (pixel_score), times how much of the sprite shows (shown_factor); the pixels are not
-    compared (0) where the shape does not come close."""
+    compared (0) where the shape does not come close. A sprite partly under something laid over it (a presenter keyed
+    over it, a sticker, a caption box: `laid_over`) is judged, when that judges it better, as a sprite cut there: its
+    correlation and pixels on the part that shows (its correlation credited as a crop's, SIL_CUT_CREDIT), its score
+    lowered by how little that is (`laid_factor`; hit.laid_over says how much was hidden)."""
     s = silhouette_score(hit.ncc)
     if s <= 0:
         return 0.0, 0.0
     pix = pixel_agreement(grey_frame, hit, idx)
-    return s * pixel_score(pix, opaque=opaque) * shown_factor(hit), pix
+    score = s * pixel_score(pix, opaque=opaque) * shown_factor(hit)
+    if not opaque and pix < C.SIL_PIXEL_FULL:
+        over = laid_over(grey_frame, hit, idx)
+        if over is not None:
+            pix_v, visible, mask = over
+            ncc = hit.ncc + C.SIL_CUT_CREDIT * (min(1.0, hit.ncc / np.sqrt(visible)) - hit.ncc)
+            alt = silhouette_score(ncc) * pixel_score(pix_v) * shown_factor(hit) * laid_factor(visible)
+            if alt > score:
+                hit.laid_over, hit.laid = 1.0 - visible, mask
+                return alt, pix_v
+    return score, pix
 
 
 def silhouette_score(ncc: float) -> float:
@@ -380,16 +401,27 @@ def pixel_agreement(grey_frame: np.ndarray, hit: SilhouetteHit, idx) -> float:
     the frame itself (so the ring compares equal and the sprite's own pixels decide, against their
     surroundings whatever they are). A ring or a blob of texture that happens to follow the outline
     does not have the sprite's tones inside it."""
+    under = _under(grey_frame, hit, idx)
+    if under is None:
+        return 0.0
+    f, comp, m, seen = under
+    band = (cv2.dilate((m > 0.5).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & seen
+    return _ncc(f[band], comp[band])
+
+
+def _under(grey_frame: np.ndarray, hit: SilhouetteHit, idx):
+    """The frame under a silhouette hit and the sprite pasted onto it, at SIL_CHECK_SIDE: (frame, composite, the
+    sprite's mask 0..1, which pixels the region shows), or None when too little of the box is inside the region."""
     x, y, w, h = hit.box
     fh, fw = grey_frame.shape
     if w < 4 or h < 4:
-        return 0.0
+        return None
     rx, ry, rw, rh = hit.region or (0, 0, fw, fh)
     # the part of the sprite's box inside the region (a crop shows part of the sprite)
     vx0, vy0 = max(x, rx, 0), max(y, ry, 0)
     vx1, vy1 = min(x + w, rx + rw, fw), min(y + h, ry + rh, fh)
     if (vx1 - vx0) * (vy1 - vy0) < C.SIL_MIN_VISIBLE * w * h:
-        return 0.0
+        return None
     th, tm = idx.thumb(hit.model)
     side = C.SIL_CHECK_SIDE
     s = side / max(w, h)
@@ -403,15 +435,89 @@ def pixel_agreement(grey_frame: np.ndarray, hit: SilhouetteHit, idx) -> float:
     a1, b1 = max(a0 + 1, min(size[0], round((vx1 - x) * s))), max(b0 + 1, min(size[1], round((vy1 - y) * s)))
     f[b0:b1, a0:a1] = cv2.resize(grey_frame[vy0:vy1, vx0:vx1], (a1 - a0, b1 - b0), interpolation=cv2.INTER_AREA)
     seen[b0:b1, a0:a1] = True
-    comp = t * m + f * (1.0 - m)
-    band = (cv2.dilate((m > 0.5).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & seen
-    a, b = f[band], comp[band]
+    return f, t * m + f * (1.0 - m), m, seen
+
+
+def _ncc(a: np.ndarray, b: np.ndarray) -> float:
     if a.size < 16:
         return 0.0
     a = a - a.mean()
     b = b - b.mean()
     den = float(np.sqrt((a * a).sum() * (b * b).sum()))
     return float((a * b).sum() / den) if den > 1e-6 else 0.0
+
+
+def _fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Least squares y ~ a x + b (a flat x: a = 0, b the mean of y)."""
+    vx = float(x.var())
+    if vx < 1e-6:
+        return 0.0, float(y.mean())
+    a = float(((x - x.mean()) * (y - y.mean())).mean()) / vx
+    return a, float(y.mean()) - a * float(x.mean())
+
+
+def _far(f: np.ndarray, comp: np.ndarray, ink: np.ndarray, spread: float) -> tuple[np.ndarray, np.ndarray]:
+    """The sprite's pixels (INK) where the frame F (fitted to the sprite's grey levels) is far from the sprite COMP: off
+    by SIL_LAID_DIFF x SPREAD once smoothed; and those still far when each pixel may match the sprite's within
+    SIL_LAID_SHIFT px (the placement is never exact: a thin stroke placed a pixel off is not far there)."""
+    d = C.SIL_LAID_SHIFT
+    fp = cv2.copyMakeBorder(f.astype(np.float32), d, d, d, d, cv2.BORDER_REPLICATE)
+    hh, ww = f.shape
+    exact = np.abs(f - comp)
+    loose = np.min([np.abs(fp[d + dy:d + dy + hh, d + dx:d + dx + ww] - comp)
+                    for dy in range(-d, d + 1) for dx in range(-d, d + 1)], axis=0)
+    k = np.maximum(cv2.GaussianBlur(ink.astype(np.float32), (0, 0), C.SIL_LAID_SMOOTH), 1e-3)
+    out = []
+    for res in (exact, loose):
+        res = cv2.GaussianBlur(np.where(ink, res, 0.0).astype(np.float32), (0, 0), C.SIL_LAID_SMOOTH) / k
+        out.append(ink & (res > C.SIL_LAID_DIFF * spread))
+    return out[0], out[1]
+
+
+def laid_over(grey_frame: np.ndarray, hit: SilhouetteHit, idx) -> tuple[float, float, np.ndarray] | None:
+    """A sprite partly under something laid over it (a presenter keyed over it, a sticker, a caption box): the pixel
+    agreement over the part that shows, that part's share of the sprite's opaque pixels shown, and where it is laid over
+    (bool over the box at SIL_CHECK_SIDE); None where nothing is laid over it.
+
+    Laid over: blobs of the sprite's pixels where the frame is not the sprite (off by SIL_LAID_DIFF of the sprite's
+    spread once the frame's grey levels are fitted to the sprite's on the rest, `_far`), each of at least SIL_LAID_BLOB
+    of them, reaching the sprite's outline (what covers it comes from outside it: a face's other expression lies inside
+    the art) and holding SIL_LAID_FIRM of them still off where each may match within SIL_LAID_SHIFT px (a wordmark placed
+    a pixel off is not laid over); SIL_LAID_MIN of them together (an occluder of the grey of the part it hides, dark
+    hair over dark legs, splits its blob in two). At least SIL_LAID_SHOWN of the sprite must show; what is hidden is no
+    evidence either way, and the score pays for it (`scored`)."""
+    under = _under(grey_frame, hit, idx)
+    if under is None:
+        return None
+    f, comp, m, seen = under
+    ink = (m > 0.5) & seen
+    n = int(ink.sum())
+    if n < 16:
+        return None
+    t = comp[ink]
+    spread = max(float(t.std()), C.SIL_LAID_MIN_STD)
+    off = np.zeros_like(ink)
+    for _ in range(2):
+        # the frame's grey levels fitted to the sprite's (a gain and an offset: brightness, contrast, encoding) on what
+        # is not laid over, then what is far from the sprite, smoothed (a stray pixel is noise, a blob is a layer)
+        keep = ink & ~off
+        if keep.sum() < 16:
+            return None
+        a, b = _fit(f[keep], comp[keep])
+        off, firm = _far(a * f + b, comp, ink, spread)
+    outline = ink & ~(cv2.erode(ink.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    cnt, lab, stats, _ = cv2.connectedComponentsWithStats(off.astype(np.uint8), connectivity=8)
+    firm_area = np.bincount(lab[firm], minlength=cnt)
+    blobs = [c for c in range(1, cnt) if stats[c, cv2.CC_STAT_AREA] >= C.SIL_LAID_BLOB * n and (outline & (lab == c)).any()
+             and firm_area[c] >= C.SIL_LAID_FIRM * n]
+    if sum(int(stats[c, cv2.CC_STAT_AREA]) for c in blobs) < C.SIL_LAID_MIN * n:
+        return None
+    over = cv2.dilate(np.isin(lab, blobs).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    visible = float((ink & ~over).sum()) / n
+    if visible < C.SIL_LAID_SHOWN:
+        return None
+    band = (cv2.dilate((m > 0.5).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & seen & ~over
+    return _ncc(f[band], comp[band]), visible, over
 
 
 def pixel_score(agreement: float, opaque: bool = False) -> float:

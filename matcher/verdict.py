@@ -26,6 +26,9 @@ class FrameHit:
     H: np.ndarray | None = None       # reference (feature scale) -> frame, when the detector placed it
     shows: tuple[int, int, int, int] | None = None   # the region the detector found it cut by (a box of footage laid over
                                       # the rest): the part of the frame that shows it, where the sibling check judges it
+    laid: np.ndarray | None = None    # where something is laid over the reference (a presenter keyed over a sprite's legs:
+                                      # silhouette.laid_over), a mask over the reference's frame as shown (bool, any size;
+                                      # mirrored when `model` is): its detail there is hidden, for the sibling check
 
 
 @dataclass
@@ -110,7 +113,12 @@ def _merge(a: FrameHit, b: FrameHit, **over) -> FrameHit:
                   model=a.model if a.H is not None or b.H is None else b.model, H=a.H if a.H is not None else b.H,
                   shows=a.shows)
     fields.update(over)
-    return FrameHit(**fields)
+    # what one detector saw laid over the reference is laid over it whichever places it (turned to its mirroring)
+    src = a if a.laid is not None else b
+    laid = src.laid
+    if laid is not None and src.model >= 0 and fields["model"] >= 0 and (src.model ^ fields["model"]) & 1:
+        laid = laid[:, ::-1]
+    return FrameHit(**fields, laid=laid)
 
 
 def fuse(found: dict[str, list[FrameHit]], refine=None) -> list[FrameHit]:

@@ -20,8 +20,9 @@ def hits_on(g, boxes, idx, t: float, tag: str = "", cut: bool = False, colour=No
             continue
         out.append((FrameHit(t, model >> 1, s, sh.box, "silhouette" + tag + ("-mirror" if model & 1 else ""), 1.0,
                              None, 0, evidence={"silhouettes": {"score": round(float(s), 4), "ncc": round(float(sh.ncc), 4),
-                                                                "pixels": round(float(pix), 4), "shown": round(float(sh.shown), 4)}},
-                             model=model, shows=sh.region if sh.shown < 1.0 else None), sh))
+                                                                "pixels": round(float(pix), 4), "shown": round(float(sh.shown), 4),
+                                                                "laid_over": round(float(sh.laid_over), 4)}},
+                             model=model, shows=sh.region if sh.shown < 1.0 else None, laid=sh.laid), sh))
     return out
 
 
