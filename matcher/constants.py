@@ -308,6 +308,12 @@ SIB_AGREE_TOL = 1.0           # normalised units: a pixel where the clip does no
 SIB_INK_NORM = 0.6            # ... this far (normalised units): ink
 SIB_DISCRIM_GROW = 1          # thumbnail px the group's discriminating pixels are grown by
 SIB_MISMATCH_FULL, SIB_MISMATCH_LOW = 0.12, 0.26   # share of discriminating ink not shown: full credit, none
+SIB_ZONE_MIN_INK = 16         # ... and, of each zone where the group differs (a connected part of the grown discriminating
+                              # pixels: a card's name, its art, its stars, a number), judged alone when it holds this many
+                              # ink pixels judged at least (thumbnail px): a card's '+1' version keeps the art (most of the
+                              # discriminating ink) and changes its name, stars and numbers, 3 % of that ink in all but
+                              # 30 % of one zone (sib8: sibdev card0_item13 for card0_item1, name zone 0.31 grey, stars
+                              # 0.30 colour; true copies of the deck's cards 0-0.09 in the better of grey and colour)
 SIB_EXCESS_FULL, SIB_EXCESS_LOW = 0.3, 0.45   # the clip's error to the reference where another frame of its animation (a
                               # sibling in its palette) differs, less its error where the two agree (normalised units; the
                               # higher of grey and colour, the worst such frame): full credit, none. On sprite-dev true
