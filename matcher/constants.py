@@ -322,6 +322,8 @@ SIB_ZONE_CLEAN = 0.25         # ... only in a clean copy: the clip's error on th
                               # reached 0.23 and the test's frames 0.27: no better)
                               # Not between the frames of one animation (`frames_of`): dev2's sticker_01_sprite1_f6 0.585 -> 0.445
                               # with them, back to 0.585 without
+                              # Nor for any reference with frames of its animation in its group (spritedev crop40_03_sprite2_f7
+                              # 0.976 -> 0.106 with them judged, 0.976 without)
 SIB_EXCESS_FULL, SIB_EXCESS_LOW = 0.3, 0.45   # the clip's error to the reference where another frame of its animation (a
                               # sibling in its palette) differs, less its error where the two agree (normalised units; the
                               # higher of grey and colour, the worst such frame): full credit, none. On sprite-dev true

@@ -231,9 +231,9 @@ def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.
         hidden = max((float((diffs[s] & hidden_mask).sum() / max(1, diffs[s].sum())) for s in sibs), default=0.0)
     judged = region & shown
     mismatch = float((err[ref][judged] > C.SIB_AGREE_TOL).mean()) if judged.sum() >= C.SIB_MIN_DIFF * seen.size else 0.0
-    # zones judged alone in a clean copy only, and not between the frames of one animation (its limbs move: a sticker
+    # zones judged alone in a clean copy only, and not for a reference with frames of its animation indexed (its limbs move: a sticker
     # over a leg is a zone off; `excess` weighs those)
-    if judged.sum() >= C.SIB_MIN_DIFF * seen.size and e_ink <= C.SIB_ZONE_CLEAN and not set(sibs) <= set(frames):
+    if judged.sum() >= C.SIB_MIN_DIFF * seen.size and e_ink <= C.SIB_ZONE_CLEAN and not frames:
         # a clean copy (a screen filmed, its moire and glare, leaves a card's small corner index off in every zone)
         mismatch = max(mismatch, _zone_mismatch(err[ref] > C.SIB_AGREE_TOL, judged, discrim & seen))
     worst, e_out, excess = 1.0, e_ink, 0.0
