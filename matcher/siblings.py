@@ -237,6 +237,11 @@ def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.
         hidden = max((float((diffs[s] & hidden_mask).sum() / max(1, diffs[s].sum())) for s in sibs), default=0.0)
     judged = region & shown
     mismatch = float((err[ref][judged] > C.SIB_AGREE_TOL).mean()) if judged.sum() >= C.SIB_MIN_DIFF * seen.size else 0.0
+    # zones judged alone in a clean copy only, and not for a reference with frames of its animation indexed (its limbs move: a sticker
+    # over a leg is a zone off; `excess` weighs those)
+    if judged.sum() >= C.SIB_MIN_DIFF * seen.size and e_ink <= C.SIB_ZONE_CLEAN and not frames:
+        # a clean copy (a screen filmed, its moire and glare, leaves a card's small corner index off in every zone)
+        mismatch = max(mismatch, _zone_mismatch(err[ref] > C.SIB_AGREE_TOL, judged, discrim & seen))
     worst, e_out, excess = 1.0, e_ink, 0.0
     for s in sibs:
         # pairwise: the pixels where this sibling differs from the reference, and which of the two the clip shows there
@@ -254,6 +259,19 @@ def _detail_in(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.
         if s in frames:
             excess = max(excess, e_r - _agreeing_error(err[ref], diffs[s], shown))
     return {"detail": float(worst), "error": e_out, "mismatch": mismatch, "hidden": hidden, "excess": float(excess)}
+
+
+def _zone_mismatch(off: np.ndarray, judged: np.ndarray, zones: np.ndarray) -> float:
+    """The highest share of judged pixels where the clip does not show the reference (OFF) in one zone of ZONES (a
+    connected part of the group's discriminating pixels: a card's name, its art, its stars, one number) holding
+    SIB_ZONE_MIN_INK judged pixels at least, 0 when none does. A member's variant that is not indexed (a card's '+1'
+    version: its art, most of what tells the deck's cards apart, kept; its name, stars and numbers not) shows the
+    reference in every zone but one or two, which the share over all the discriminating pixels dilutes."""
+    n, lab = cv2.connectedComponents(zones.astype(np.uint8), connectivity=8)
+    counts = np.bincount(lab[judged], minlength=n)
+    offs = np.bincount(lab[judged & off], minlength=n)
+    big = counts[1:] >= C.SIB_ZONE_MIN_INK
+    return float((offs[1:][big] / counts[1:][big]).max()) if big.any() else 0.0
 
 
 def _agreeing_error(err: np.ndarray, diff: np.ndarray, shown: np.ndarray) -> float:

@@ -1,0 +1,118 @@
+"""A member's variant that is not indexed, told apart where the deck's cards differ (matcher/siblings.py
+`_zone_mismatch`; branch sib8): four cards of one layout are indexed (their pictures, names, pips and numbers
+differ). A clip of a card's '+1' version (the same picture and text; the name with '+1', fewer pips lit, other
+numbers) is closer to that card than to any other member everywhere, and the picture, most of the ink that tells the
+deck's cards apart, is the card's own: judged over all the discriminating pixels at once the name, pips and numbers
+that are not the card's are a small share, and the variant kept the card's score (main d2ba62f: 1.0). Judged zone by
+zone (the name, the picture, the pips, each number), the name and the pips show it is not the card.
+
+Here the '+1' lies where the other members' longer names have letters (SWORD+1 over SHIELD's and POTION's last
+letters), as in sibdev's card0_item13. A '+1' past every member's name (SHIELD+1) lies where the whole deck agrees, on
+the plain title band, which the sibling check never judges and the detail check reads as words laid over the picture
+(a caption): not caught, and not asserted here.
+
+The cards are drawn here with OpenCV; none of the art comes from the benchmark's generators. Scores are
+`matcher.scan_video`'s on clips written with bench.synth.write_clip."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+import matcher
+from bench import synth
+from tests.matcher.conftest import saved
+from tests.matcher.test_lone_siblings import CLEARLY_BELOW
+
+ITEMS = {  # name -> (the picture's colour, its shape, how many pips are lit)
+    "sword": ((200, 200, 230), "bar", 4),
+    "shield": ((160, 60, 60), "disc", 5),
+    "potion": ((150, 40, 110), "flask", 2),
+    "staff": ((40, 160, 200), "cross", 3),
+}
+
+
+def card(item: str, plus: int = 0) -> np.ndarray:
+    """A card (BGR, 366x512) of one layout: dark rim, lilac body, a title band with the item's name (with '+PLUS'
+    when PLUS), a picture of rays with the item's shape, a row of five pips (the item's count lit gold, one fewer per
+    PLUS), two numbers, a text box with the item's text. PLUS draws the card's '+1' version: its picture and text
+    kept, its name, pips and numbers not."""
+    colour, shape, lit = ITEMS[item]
+    w, h = 366, 512
+    img = np.full((h, w, 3), (210, 160, 175), np.uint8)
+    cv2.rectangle(img, (0, 0), (w - 1, h - 1), (40, 30, 30), 6)
+    cv2.rectangle(img, (24, 22), (w - 25, 74), (40, 80, 40), -1)
+    name = item.upper() + (f"+{plus}" if plus else "")
+    cv2.putText(img, name, (36, 62), cv2.FONT_HERSHEY_SIMPLEX, 1.3, (240, 240, 240), 3, cv2.LINE_AA)
+    x0, y0, x1, y1 = 24, 88, w - 25, 290
+    cv2.rectangle(img, (x0, y0), (x1, y1), (190, 170, 240), -1)
+    cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
+    sub = img[y0:y1, x0:x1]
+    for a in range(0, 360, 30):
+        t = np.deg2rad(a)
+        pts = np.int32([(cx, cy), (cx + 400 * np.cos(t), cy + 400 * np.sin(t)),
+                        (cx + 400 * np.cos(t + 0.26), cy + 400 * np.sin(t + 0.26))])
+        cv2.fillPoly(sub, [pts - (x0, y0)], (150, 120, 225), cv2.LINE_AA)
+    if shape == "bar":
+        cv2.line(img, (cx - 60, cy + 60), (cx + 60, cy - 60), colour, 16, cv2.LINE_AA)
+    elif shape == "disc":
+        cv2.circle(img, (cx, cy), 60, colour, -1, cv2.LINE_AA)
+    elif shape == "flask":
+        cv2.circle(img, (cx, cy + 25), 50, colour, -1, cv2.LINE_AA)
+        cv2.rectangle(img, (cx - 14, cy - 60), (cx + 14, cy - 20), colour, -1)
+    else:
+        cv2.line(img, (cx, cy - 70), (cx, cy + 70), colour, 14, cv2.LINE_AA)
+        cv2.line(img, (cx - 50, cy - 20), (cx + 50, cy - 20), colour, 14, cv2.LINE_AA)
+    cv2.rectangle(img, (x0, y0), (x1, y1), (40, 150, 200), 2)
+    for k in range(5):
+        on = k < lit - plus
+        cv2.circle(img, (48 + 34 * k, 318), 13, (60, 190, 230) if on else (110, 110, 120), -1, cv2.LINE_AA)
+        cv2.circle(img, (48 + 34 * k, 318), 13, (40, 30, 30), 2, cv2.LINE_AA)
+    rng = np.random.default_rng(sum(map(ord, item)) + 1000 * plus)
+    for k in range(2):
+        cv2.putText(img, str(int(rng.integers(100, 999))), (40 + 170 * k, 372), cv2.FONT_HERSHEY_SIMPLEX, 1.2,
+                    (50, 40, 40), 3, cv2.LINE_AA)
+    cv2.rectangle(img, (24, 392), (w - 25, 488), (245, 238, 242), -1)
+    cv2.rectangle(img, (24, 392), (w - 25, 488), (90, 60, 80), 2)
+    rng = np.random.default_rng(sum(map(ord, item)))
+    for line in range(3):
+        x = 36
+        while x < w - 60:
+            n = int(rng.integers(8, 24))
+            cv2.line(img, (x, 414 + 26 * line), (min(x + n, w - 40), 414 + 26 * line), (70, 60, 60), 4)
+            x += n + int(rng.integers(6, 12))
+    return img
+
+
+def _scores(d, idx, name: str, picture: np.ndarray) -> dict[str, float]:
+    frame = np.full((640, 360, 3), 30, np.uint8)
+    pic = cv2.resize(picture, (330, 462), interpolation=cv2.INTER_AREA)
+    frame[89:89 + 462, 15:15 + 330] = pic
+    p = d / f"{name}.mp4"
+    synth.write_clip(p, [frame], seconds=2.0, fps=6, w=360, h=640)
+    return {m.reference: m.score for m in matcher.scan_video(p, idx, threshold=0).matches}
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    d = tmp_path_factory.mktemp("zones")
+    idx = matcher.ReferenceIndex.build(saved(d, {f"card_{item}": card(item) for item in ITEMS}))
+    assert len(idx.siblings_of(0)) == len(ITEMS) - 1, "the four cards of one layout form a sibling group"
+    return d, idx
+
+
+@pytest.mark.parametrize("item", list(ITEMS))
+def test_the_card_itself_keeps_its_score(deck, item):
+    d, idx = deck
+    scores = _scores(d, idx, f"true_{item}", card(item))
+    assert scores.get(f"card_{item}", 0.0) >= matcher.DEFAULT_THRESHOLD, scores
+
+
+@pytest.mark.parametrize("item", ["staff", pytest.param("sword", marks=pytest.mark.xfail(strict=True, reason=(
+    "still weak: the zones are judged only in a clean copy (SIB_ZONE_CLEAN: cards filmed off a screen leave a corner "
+    "index off), and some frames' hits on SWORD+1 have an error on the card's ink of 0.28, over it")))])
+def test_a_cards_plus_one_version_not_indexed_falls_clearly_below(deck, item):
+    d, idx = deck
+    scores = _scores(d, idx, f"plus_{item}", card(item, plus=1))
+    assert max(scores.values(), default=0.0) < matcher.DEFAULT_THRESHOLD - CLEARLY_BELOW, scores
