@@ -274,6 +274,11 @@ TONE_MIN_COVER = 0.97         # ... and only when the clip's levels over all the
                               # it was fitted on (where only a card's white face agrees, its ink's levels are unknown to it)
 TONE_MIN_BEND = 4.0           # ... and only when it bends: its levels' mean distance (grey) from the best straight line
 TONE_MIN_PIXELS = 300         # pixel-channels (where the members agree) needed to fit a curve
+# --- a smooth light field over a filmed screen (matcher.tone.fit_shading: glare on the glass, a backlight brighter at
+# the panel's centre, vignetting), undone before the sibling check judges the detail (branch screen7) --------------
+SHADE_DEGREE = 2              # the gain and the offset fields are polynomials of this degree in the pixel's position
+SHADE_MIN_PIXELS = 400        # thumbnail pixels where the members agree needed to fit them (a 96 px thumbnail has 9216)
+SHADE_RIDGE = 0.01            # ridge weight (per pixel) pulling the fields to gain 1 and offset 0 (levels 0-255)
 # --- siblings (near-duplicate references: cards of one deck, frames of one animation) ------------------
 SIB_SIDE = 96                 # colour thumbnail side kept per reference (memory-mapped: 27 KB a reference)
 SIB_PHASH = 24                # full-image pHash distance within which two references may be siblings

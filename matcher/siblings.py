@@ -99,12 +99,24 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
         seen = seen & ~bars
         beyond = bars if beyond is None else beyond | bars
     shift = _shift(ref_size)
+    return _explained(p, thumbs, ref, sibs, seen, shift, frames, beyond)
+
+
+def _explained(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray, shift: tuple[int, int],
+               frames: tuple[int, ...], beyond: np.ndarray | None) -> dict[str, float]:
+    """`_detail_of` the patch P as it is, through a camera's tone curve undone, and with a smooth light field over it
+    undone too: the best of them (`factor`)."""
     best = _detail_of(p, thumbs, ref, sibs, seen, shift, frames, beyond)
     toned = _toned(p, thumbs, ref, sibs, seen)
     if toned is not None:
         # a camera's tone curve (a screen filmed: its gamma, the exposure, a shoulder, a black point) undone, learnt
         # where the members agree (matcher.tone): what is left is what the curve does not explain
         best = max(best, _detail_of(toned, thumbs, ref, sibs, seen, shift, frames, beyond), key=factor)
+    shaded = _shaded(p if toned is None else toned, thumbs, ref, sibs, seen)
+    if shaded is not None:
+        # and a smooth light field over the picture (glare on a filmed screen's glass, an uneven backlight) undone,
+        # learnt there too (matcher.tone.fit_shading)
+        best = max(best, _detail_of(shaded, thumbs, ref, sibs, seen, shift, frames, beyond), key=factor)
     return best
 
 
@@ -134,6 +146,23 @@ def _toned(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndar
         agree &= np.abs(soft[ref] - soft[s]).max(axis=2) <= C.SIB_PIXEL_TOL
     lut = tone.fit_curve(smooth(p), soft[ref], agree, seen)
     return None if lut is None else tone.apply_curve(p, lut)
+
+
+def _agree(thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> np.ndarray:
+    """The pixels SEEN where every member of the group agrees with the reference (within SIB_PIXEL_TOL)."""
+    soft = {r: smooth(t) for r, t in thumbs.items()}
+    agree = seen.copy()
+    for s in sibs:
+        agree &= np.abs(soft[ref] - soft[s]).max(axis=2) <= C.SIB_PIXEL_TOL
+    return agree
+
+
+def _shaded(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> np.ndarray | None:
+    """The patch with the smooth light field that takes it to the reference where every member agrees undone
+    (tone.fit_shading), or None when it cannot be fitted."""
+    # fitted on smoothed levels (as the check compares them), applied to the patch's own pixels
+    out = tone.fit_shading(smooth(p), smooth(thumbs[ref]), _agree(thumbs, ref, sibs, seen), apply=p)
+    return None if out is None else np.round(out).astype(np.uint8)
 
 
 def _hue_mismatch(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> float:
