@@ -260,6 +260,9 @@ SCREEN_EDGE_SIDES = 3         # ... on this many of its four sides (the room's t
 SCREEN_FRAME_CORNER = 0.03    # a quadrilateral with a corner this near (share of the long side) a frame corner is the room's
 SCREEN_SAME_PX = 6.0          # quadrilaterals whose corners all lie within this (outline search px) are one
 SCREEN_MAX_QUADS = 3          # at most this many quadrilaterals a frame searched (the largest)
+SCREEN_FILLED_OPEN = (9, 15)  # a screen's dark ring (page and bezel round the lit picture) with its holes filled, opened by
+                              # these squares (outline search px): a room's shadow joined to it (a crater's, 8-10 px wide
+                              # on the missed phone clips of the ffmpeg sets) is cut off, the screen (30-90 px) kept
 SIB_BAR_FLAT = 8.0            # a row of the clip's patch whose grey spread is under this is flat (a bar laid over the picture)
 SIB_BAR_DETAIL = 16.0         # ... where the reference's row spreads over this (its own detail: not a border of the picture)
 SIB_BAR_TONE = 25.0           # ... and whose median grey is this far from the reference's row's (a blown highlight is no bar)
@@ -279,6 +282,12 @@ TONE_MIN_PIXELS = 300         # pixel-channels (where the members agree) needed 
 SHADE_DEGREE = 2              # the gain and the offset fields are polynomials of this degree in the pixel's position
 SHADE_MIN_PIXELS = 400        # thumbnail pixels where the members agree needed to fit them (a 96 px thumbnail has 9216)
 SHADE_RIDGE = 0.01            # ridge weight (per pixel) pulling the fields to gain 1 and offset 0 (levels 0-255)
+SIB_MOIRE_RATIO = 1.5         # a clip's patch with this many times the reference's fine texture (grey, relative to its
+                              # spread) where the members agree is grainy (a filmed screen's moire and sub-pixels)...
+SIB_SOFT_RATIO = 0.9          # ... or with under this share of it, soft (the reference's small print lost to a lens): either
+                              # way (grainy: 2.5 on sibdev's bust filmed off a monitor; soft: 0.7-0.87 on its card filmed
+                              # off a TV; 0.83-1.04 on a bust found at 0.87 already)...
+SIB_MOIRE_SIGMAS = (1.0, 2.5) # ... its detail is judged again with it and every member blurred alike by these (thumbnail px)
 # --- siblings (near-duplicate references: cards of one deck, frames of one animation) ------------------
 SIB_SIDE = 96                 # colour thumbnail side kept per reference (memory-mapped: 27 KB a reference)
 SIB_PHASH = 24                # full-image pHash distance within which two references may be siblings

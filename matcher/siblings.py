@@ -99,7 +99,34 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
         seen = seen & ~bars
         beyond = bars if beyond is None else beyond | bars
     shift = _shift(ref_size)
-    return _explained(p, thumbs, ref, sibs, seen, shift, frames, beyond)
+    best = _explained(p, thumbs, ref, sibs, seen, shift, frames, beyond)
+    if not _as_sharp(p, thumbs[ref], _agree(thumbs, ref, sibs, seen)):
+        # fine texture in the clip that the reference does not have where every member agrees (a screen's moire, its
+        # sub-pixels, a camera's noise), or the reference's fine detail (small print) lost to a camera's lens: the
+        # clip and every member blurred alike, at each of SIB_MOIRE_SIGMAS, and the detail judged again at a scale
+        # both show (a blur the same for every member speaks for none)
+        for sigma in C.SIB_MOIRE_SIGMAS:
+            b = lambda t: cv2.GaussianBlur(t, (0, 0), sigma)  # noqa: E731
+            best = max(best, _explained(b(p), {r: b(t) for r, t in thumbs.items()}, ref, sibs, seen, shift, frames,
+                                        beyond), key=factor)
+    return best
+
+
+def _fine(t: np.ndarray, on: np.ndarray) -> float:
+    """The grey picture's fine texture on the pixels ON: its mean distance from itself blurred by SIB_SMOOTH, over
+    its spread there."""
+    g = cv2.cvtColor(t, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    hp = np.abs(g - cv2.GaussianBlur(g, (0, 0), C.SIB_SMOOTH))[on]
+    return float(hp.mean()) / max(float(g[on].std()), C.SIB_MIN_STD)
+
+
+def _as_sharp(p: np.ndarray, ref: np.ndarray, agree: np.ndarray) -> bool:
+    """Is the clip's patch P about as sharp as the reference where the members agree: its fine texture between
+    SIB_SOFT_RATIO and SIB_MOIRE_RATIO times the reference's (too few such pixels: yes, nothing to judge on)?"""
+    if agree.sum() < C.SHADE_MIN_PIXELS:
+        return True
+    r = _fine(p, agree) / max(_fine(ref, agree), 1e-6)
+    return C.SIB_SOFT_RATIO < r < C.SIB_MOIRE_RATIO
 
 
 def _explained(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray, shift: tuple[int, int],
