@@ -260,9 +260,6 @@ SCREEN_EDGE_SIDES = 3         # ... on this many of its four sides (the room's t
 SCREEN_FRAME_CORNER = 0.03    # a quadrilateral with a corner this near (share of the long side) a frame corner is the room's
 SCREEN_SAME_PX = 6.0          # quadrilaterals whose corners all lie within this (outline search px) are one
 SCREEN_MAX_QUADS = 3          # at most this many quadrilaterals a frame searched (the largest)
-SCREEN_FILLED_OPEN = (9, 15)  # a screen's dark ring (page and bezel round the lit picture) with its holes filled, opened by
-                              # these squares (outline search px): a room's shadow joined to it (a crater's, 8-10 px wide
-                              # on the missed phone clips of the ffmpeg sets) is cut off, the screen (30-90 px) kept
 SIB_BAR_FLAT = 8.0            # a row of the clip's patch whose grey spread is under this is flat (a bar laid over the picture)
 SIB_BAR_DETAIL = 16.0         # ... where the reference's row spreads over this (its own detail: not a border of the picture)
 SIB_BAR_TONE = 25.0           # ... and whose median grey is this far from the reference's row's (a blown highlight is no bar)
