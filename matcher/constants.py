@@ -281,10 +281,14 @@ SHADE_MIN_PIXELS = 400        # thumbnail pixels where the members agree needed 
 SHADE_RIDGE = 0.01            # ridge weight (per pixel) pulling the fields to gain 1 and offset 0 (levels 0-255)
 SIB_MOIRE_RATIO = 1.5         # a clip's patch with this many times the reference's fine texture (grey, relative to its
                               # spread) where the members agree is grainy (a filmed screen's moire and sub-pixels)...
-SIB_SOFT_RATIO = 0.9          # ... or with under this share of it, soft (the reference's small print lost to a lens): either
-                              # way (grainy: 2.5 on sibdev's bust filmed off a monitor; soft: 0.7-0.87 on its card filmed
-                              # off a TV; 0.83-1.04 on a bust found at 0.87 already)...
-SIB_MOIRE_SIGMAS = (1.0, 2.5) # ... its detail is judged again with it and every member blurred alike by these (thumbnail px)
+SIB_SOFT_RATIO = 0.9          # ... or with under this share of it, soft (the reference's small print lost to a lens)
+                              # (grainy: 2.5 on sibdev's bust filmed off a monitor; soft: 0.7-0.87 on its card filmed off
+                              # a TV; 0.83-1.04 on a bust found at 0.87 already)...
+SIB_MOIRE_SIGMAS = (1.0, 2.5) # ... a grainy patch's detail is judged again with it and every member blurred alike by these
+                              # (thumbnail px; the bust needs 2.5: its moire is 2-3 px)...
+SIB_SOFT_SIGMAS = (1.0,)      # ... a soft one's by these (the card 0.38 -> 0.61 at 1.0; at 2.5 an encoded sprite frame not
+                              # indexed, 0.86 as fine as the indexed one, lost the limbs that tell it apart: 0.78,
+                              # tests/matcher/test_sibling_frames.py)
 # --- siblings (near-duplicate references: cards of one deck, frames of one animation) ------------------
 SIB_SIDE = 96                 # colour thumbnail side kept per reference (memory-mapped: 27 KB a reference)
 SIB_PHASH = 24                # full-image pHash distance within which two references may be siblings

@@ -100,15 +100,20 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
         beyond = bars if beyond is None else beyond | bars
     shift = _shift(ref_size)
     best = _explained(p, thumbs, ref, sibs, seen, shift, frames, beyond)
-    if not _as_sharp(p, thumbs[ref], _agree(thumbs, ref, sibs, seen)):
+    sigmas = _blurs(p, thumbs[ref], _agree(thumbs, ref, sibs, seen))
+    if sigmas:
         # fine texture in the clip that the reference does not have where every member agrees (a screen's moire, its
         # sub-pixels, a camera's noise), or the reference's fine detail (small print) lost to a camera's lens: the
-        # clip and every member blurred alike, at each of SIB_MOIRE_SIGMAS, and the detail judged again at a scale
-        # both show (a blur the same for every member speaks for none)
-        for sigma in C.SIB_MOIRE_SIGMAS:
+        # clip and every member blurred alike, at each of SIGMAS, and the detail judged again at a scale both show (a
+        # blur the same for every member speaks for none)
+        sharp = best
+        for sigma in sigmas:
             b = lambda t: cv2.GaussianBlur(t, (0, 0), sigma)  # noqa: E731
-            best = max(best, _explained(b(p), {r: b(t) for r, t in thumbs.items()}, ref, sibs, seen, shift, frames,
-                                        beyond), key=factor)
+            fig = _explained(b(p), {r: b(t) for r, t in thumbs.items()}, ref, sibs, seen, shift, frames, beyond)
+            # another frame of the animation (its limbs where the reference's are, shaded otherwise) blurred alike
+            # with every member loses what tells it from the reference: its excess, as sharp, still counts
+            fig["excess"] = max(fig["excess"], sharp["excess"])
+            best = max(best, fig, key=factor)
     return best
 
 
@@ -120,13 +125,15 @@ def _fine(t: np.ndarray, on: np.ndarray) -> float:
     return float(hp.mean()) / max(float(g[on].std()), C.SIB_MIN_STD)
 
 
-def _as_sharp(p: np.ndarray, ref: np.ndarray, agree: np.ndarray) -> bool:
-    """Is the clip's patch P about as sharp as the reference where the members agree: its fine texture between
-    SIB_SOFT_RATIO and SIB_MOIRE_RATIO times the reference's (too few such pixels: yes, nothing to judge on)?"""
+def _blurs(p: np.ndarray, ref: np.ndarray, agree: np.ndarray) -> tuple[float, ...]:
+    """How much to blur the clip's patch P and every member alike before judging the detail again, from its fine
+    texture where the members agree against the reference's: grainy (SIB_MOIRE_RATIO times the reference's or more: a
+    screen's moire) SIB_MOIRE_SIGMAS, soft (SIB_SOFT_RATIO or less: small print lost to a lens) SIB_SOFT_SIGMAS, about
+    as sharp (or too few such pixels to tell) none."""
     if agree.sum() < C.SHADE_MIN_PIXELS:
-        return True
+        return ()
     r = _fine(p, agree) / max(_fine(ref, agree), 1e-6)
-    return C.SIB_SOFT_RATIO < r < C.SIB_MOIRE_RATIO
+    return C.SIB_MOIRE_SIGMAS if r >= C.SIB_MOIRE_RATIO else C.SIB_SOFT_SIGMAS if r <= C.SIB_SOFT_RATIO else ()
 
 
 def _explained(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray, shift: tuple[int, int],
