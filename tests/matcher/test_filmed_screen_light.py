@@ -27,6 +27,9 @@ from matcher.scan import analyse_frame
 from .conftest import SMALL_H, SMALL_W, read
 
 CHAR = 1
+# the blurred re-judgement (SIB_MOIRE_SIGMAS, SIB_SOFT_SIGMAS) is switched off: it lifted main's sibling near-miss
+# ff_nearmiss_card0_8H to 0.62 for card0_7H; these cases passed with it and fail without it
+BLUR_OFF = pytest.mark.xfail(strict=True, reason="needs the blurred re-judgement, off since it passed a near-miss card")
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +57,7 @@ def _score(idx, bgr: np.ndarray, name: str) -> float:
     return max((h.score for h in _hits(idx, bgr, name)), default=0.0)
 
 
-@pytest.mark.parametrize("kind,seed", [("phone", 3), ("tv", 1)])
+@pytest.mark.parametrize("kind,seed", [("phone", 3), pytest.param("tv", 1, marks=BLUR_OFF)])
 def test_a_bust_filmed_off_a_screen_is_told_from_its_sibling(busts, kind, seed):
     assert _score(busts, _filmed(sibart.bust(CHAR, 0), kind, seed), "bust_o0") >= 0.5
 
@@ -66,6 +69,7 @@ def test_the_outfit_that_is_not_indexed_filmed_the_same_way_is_not_taken_for_eit
     assert _score(busts, bgr, "bust_o1") < 0.5
 
 
+@BLUR_OFF
 def test_a_card_filmed_off_a_monitor_under_glare_keeps_its_sibling_credit(tmp_path):
     """9H of deck 3 filmed off a monitor with a strong reflection (seed 0): found by its keypoints, its detail clearly
     9H's; main 079d39f's sibling factor was 0.33 (the glare's gradient read as detail missing)."""
@@ -119,9 +123,9 @@ def test_a_light_field_fitted_where_the_members_agree_cannot_draw_a_pip_that_is_
 def test_moire_makes_a_patch_grainier_than_its_reference_and_a_lens_softer():
     ref = cv2.GaussianBlur(_picture(pip=True), (0, 0), 1.0)
     on = np.ones(ref.shape[:2], bool)
-    assert siblings._blurs(ref, ref, on) == ()
+    assert siblings._fine(ref, on) / siblings._fine(ref, on) == 1.0
     yy, xx = np.mgrid[0:96, 0:96]
     beat = (25 * np.sin(2 * np.pi * (xx * 0.43 + yy * 0.11))).astype(np.float32)[..., None]
     grainy = np.clip(ref.astype(np.float32) + beat, 0, 255).astype(np.uint8)
-    assert siblings._blurs(grainy, ref, on) == matcher.constants.SIB_MOIRE_SIGMAS
-    assert siblings._blurs(cv2.GaussianBlur(ref, (0, 0), 2.0), ref, on) == matcher.constants.SIB_SOFT_SIGMAS
+    assert siblings._fine(grainy, on) >= matcher.constants.SIB_MOIRE_RATIO * siblings._fine(ref, on)
+    assert siblings._fine(cv2.GaussianBlur(ref, (0, 0), 2.0), on) <= matcher.constants.SIB_SOFT_RATIO * siblings._fine(ref, on)

@@ -7,10 +7,9 @@ What holds: a card of the deck that is not indexed (9D beside the indexed 9H), u
 the indexed one. What does not, yet (strict xfail): the indexed card itself in a harsher light. On main 079d39f the
 sibling check floored it (its error budget a clean copy's: the tone curve, the glare's gradient and the moire left an
 error over the whole card, 0.55-0.66 normalised units against 0.3 for full credit, though its detail was clearly the
-card's). Branch screen7 undoes a smooth light field and judges a grainy or soft patch again blurred alike with every
-member (tests/matcher/test_filmed_screen_light.py): the monitor's card keeps its sibling credit now (factor 0.33 ->
-0.99) but its detectors' score stays under 0.5 in this one frame (0.46); the TV's is found weakly (0.19, factor 0.78);
-the phone's is still floored (0.14, factor 0.15)."""
+card's). Branch screen7 undoes a smooth light field over the patch (tests/matcher/test_filmed_screen_light.py); with the
+blurred re-judgement of a grainy or soft patch (now off: it passed a near-miss card) the monitor's card kept its
+sibling credit (factor 0.33 -> 0.99, score 0.46), the TV's was found weakly (0.19), the phone's stayed floored."""
 
 from __future__ import annotations
 
