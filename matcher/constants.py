@@ -293,6 +293,23 @@ TONE_MIN_COVER = 0.97         # ... and only when the clip's levels over all the
                               # it was fitted on (where only a card's white face agrees, its ink's levels are unknown to it)
 TONE_MIN_BEND = 4.0           # ... and only when it bends: its levels' mean distance (grey) from the best straight line
 TONE_MIN_PIXELS = 300         # pixel-channels (where the members agree) needed to fit a curve
+# --- a smooth light field over a filmed screen (matcher.tone.fit_shading: glare on the glass, a backlight brighter at
+# the panel's centre, vignetting), undone before the sibling check judges the detail (branch screen7) --------------
+SHADE_DEGREE = 2              # the gain and the offset fields are polynomials of this degree in the pixel's position
+SHADE_MIN_PIXELS = 400        # thumbnail pixels where the members agree needed to fit them (a 96 px thumbnail has 9216)
+SHADE_RIDGE = 0.01            # ridge weight (per pixel) pulling the fields to gain 1 and offset 0 (levels 0-255)
+SIB_MOIRE_RATIO = 1.5         # a clip's patch with this many times the reference's fine texture (grey, relative to its
+                              # spread) where the members agree is grainy (a filmed screen's moire and sub-pixels)...
+SIB_SOFT_RATIO = 0.9          # ... or with under this share of it, soft (the reference's small print lost to a lens)
+                              # (grainy: 2.5 on sibdev's bust filmed off a monitor; soft: 0.7-0.87 on its card filmed off
+                              # a TV; 0.83-1.04 on a bust found at 0.87 already)...
+SIB_MOIRE_SIGMAS = ()          # OFF (was (1.0, 2.5): lifted main's near-miss ff_nearmiss_card0_8H to 0.62 for card0_7H, from 0.28)
+                              # ... a grainy patch's detail is judged again with it and every member blurred alike by these
+                              # (thumbnail px; the bust needs 2.5: its moire is 2-3 px)...
+SIB_SOFT_SIGMAS = ()          # OFF (was (1.0,), same near-miss)
+                              # ... a soft one's by these (the card 0.38 -> 0.61 at 1.0; at 2.5 an encoded sprite frame not
+                              # indexed, 0.86 as fine as the indexed one, lost the limbs that tell it apart: 0.78,
+                              # tests/matcher/test_sibling_frames.py)
 # --- siblings (near-duplicate references: cards of one deck, frames of one animation) ------------------
 SIB_SIDE = 96                 # colour thumbnail side kept per reference (memory-mapped: 27 KB a reference)
 SIB_PHASH = 24                # full-image pHash distance within which two references may be siblings

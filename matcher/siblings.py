@@ -105,12 +105,58 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
         seen = seen & ~bars
         beyond = bars if beyond is None else beyond | bars
     shift = _shift(ref_size)
+    best = _explained(p, thumbs, ref, sibs, seen, shift, frames, beyond)
+    sigmas = _blurs(p, thumbs[ref], _agree(thumbs, ref, sibs, seen))
+    if sigmas:
+        # fine texture in the clip that the reference does not have where every member agrees (a screen's moire, its
+        # sub-pixels, a camera's noise), or the reference's fine detail (small print) lost to a camera's lens: the
+        # clip and every member blurred alike, at each of SIGMAS, and the detail judged again at a scale both show (a
+        # blur the same for every member speaks for none)
+        sharp = best
+        for sigma in sigmas:
+            b = lambda t: cv2.GaussianBlur(t, (0, 0), sigma)  # noqa: E731
+            fig = _explained(b(p), {r: b(t) for r, t in thumbs.items()}, ref, sibs, seen, shift, frames, beyond)
+            # another frame of the animation (its limbs where the reference's are, shaded otherwise) blurred alike
+            # with every member loses what tells it from the reference: its excess, as sharp, still counts
+            fig["excess"] = max(fig["excess"], sharp["excess"])
+            best = max(best, fig, key=factor)
+    return best
+
+
+def _fine(t: np.ndarray, on: np.ndarray) -> float:
+    """The grey picture's fine texture on the pixels ON: its mean distance from itself blurred by SIB_SMOOTH, over
+    its spread there."""
+    g = cv2.cvtColor(t, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    hp = np.abs(g - cv2.GaussianBlur(g, (0, 0), C.SIB_SMOOTH))[on]
+    return float(hp.mean()) / max(float(g[on].std()), C.SIB_MIN_STD)
+
+
+def _blurs(p: np.ndarray, ref: np.ndarray, agree: np.ndarray) -> tuple[float, ...]:
+    """How much to blur the clip's patch P and every member alike before judging the detail again, from its fine
+    texture where the members agree against the reference's: grainy (SIB_MOIRE_RATIO times the reference's or more: a
+    screen's moire) SIB_MOIRE_SIGMAS, soft (SIB_SOFT_RATIO or less: small print lost to a lens) SIB_SOFT_SIGMAS, about
+    as sharp (or too few such pixels to tell) none."""
+    if agree.sum() < C.SHADE_MIN_PIXELS:
+        return ()
+    r = _fine(p, agree) / max(_fine(ref, agree), 1e-6)
+    return C.SIB_MOIRE_SIGMAS if r >= C.SIB_MOIRE_RATIO else C.SIB_SOFT_SIGMAS if r <= C.SIB_SOFT_RATIO else ()
+
+
+def _explained(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray, shift: tuple[int, int],
+               frames: tuple[int, ...], beyond: np.ndarray | None) -> dict[str, float]:
+    """`_detail_of` the patch P as it is, through a camera's tone curve undone, and with a smooth light field over it
+    undone too: the best of them (`factor`)."""
     best = _detail_of(p, thumbs, ref, sibs, seen, shift, frames, beyond)
     toned = _toned(p, thumbs, ref, sibs, seen)
     if toned is not None:
         # a camera's tone curve (a screen filmed: its gamma, the exposure, a shoulder, a black point) undone, learnt
         # where the members agree (matcher.tone): what is left is what the curve does not explain
         best = max(best, _detail_of(toned, thumbs, ref, sibs, seen, shift, frames, beyond), key=factor)
+    shaded = _shaded(p if toned is None else toned, thumbs, ref, sibs, seen)
+    if shaded is not None:
+        # and a smooth light field over the picture (glare on a filmed screen's glass, an uneven backlight) undone,
+        # learnt there too (matcher.tone.fit_shading)
+        best = max(best, _detail_of(shaded, thumbs, ref, sibs, seen, shift, frames, beyond), key=factor)
     return best
 
 
@@ -140,6 +186,23 @@ def _toned(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndar
         agree &= np.abs(soft[ref] - soft[s]).max(axis=2) <= C.SIB_PIXEL_TOL
     lut = tone.fit_curve(smooth(p), soft[ref], agree, seen)
     return None if lut is None else tone.apply_curve(p, lut)
+
+
+def _agree(thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> np.ndarray:
+    """The pixels SEEN where every member of the group agrees with the reference (within SIB_PIXEL_TOL)."""
+    soft = {r: smooth(t) for r, t in thumbs.items()}
+    agree = seen.copy()
+    for s in sibs:
+        agree &= np.abs(soft[ref] - soft[s]).max(axis=2) <= C.SIB_PIXEL_TOL
+    return agree
+
+
+def _shaded(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> np.ndarray | None:
+    """The patch with the smooth light field that takes it to the reference where every member agrees undone
+    (tone.fit_shading), or None when it cannot be fitted."""
+    # fitted on smoothed levels (as the check compares them), applied to the patch's own pixels
+    out = tone.fit_shading(smooth(p), smooth(thumbs[ref]), _agree(thumbs, ref, sibs, seen), apply=p)
+    return None if out is None else np.round(out).astype(np.uint8)
 
 
 def _hue_mismatch(p: np.ndarray, thumbs: dict, ref: int, sibs: list[int], seen: np.ndarray) -> float:

@@ -61,3 +61,37 @@ def apply_curve(img: np.ndarray, lut: np.ndarray) -> np.ndarray:
     """IMG (uint8, any channels) through the curve LUT, the same for every channel -> uint8."""
     return np.clip(np.round(lut[img]), 0, 255).astype(np.uint8)
 
+
+
+def fit_shading(clip: np.ndarray, ref: np.ndarray, on: np.ndarray, apply: np.ndarray | None = None) -> np.ndarray | None:
+    """The clip with a smooth light field over the picture undone: a screen filmed in a room is lit unevenly (a
+    lamp's or a window's soft reflection on the glass, a backlight brighter at the panel's centre, a camera's
+    vignetting), a field of low order over the picture that neither a tone curve (one for every pixel) nor the sibling
+    check's normalisation (one gain and offset for the picture) explains. Per channel, the reference's level is fitted
+    as the clip's level times a gain and plus an offset, each a polynomial of degree SHADE_DEGREE in the pixel's
+    position, on the pixels ON only (where the group's members agree: the field speaks for no member, and being smooth
+    it cannot draw a pip or a limb that is not there) -> APPLY (the clip unsmoothed, say; CLIP by default) with the
+    field undone (float32, 0-255), or None when too few pixels to fit it (SHADE_MIN_PIXELS)."""
+    if int(on.sum()) < C.SHADE_MIN_PIXELS:
+        return None
+    h, w = on.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    xx, yy = xx / max(1, w - 1) - 0.5, yy / max(1, h - 1) - 0.5
+    terms = [np.ones_like(xx)]
+    for d in range(1, C.SHADE_DEGREE + 1):
+        terms += [xx ** (d - k) * yy ** k for k in range(d + 1)]
+    basis = np.stack(terms, -1)                                   # h x w x T
+    apply = clip if apply is None else apply
+    out = np.empty(apply.shape, np.float32)
+    for c in range(clip.shape[2]):
+        x = clip[..., c].astype(np.float64)
+        feats = np.concatenate([basis * x[..., None], basis], -1)  # gain field * level + offset field
+        A, y = feats[on], ref[..., c][on].astype(np.float64)
+        # a little ridge towards the identity (gain 1, offset 0): a field the pixels leave unsettled stays flat
+        lam = C.SHADE_RIDGE * len(y)
+        prior = np.zeros(feats.shape[-1])
+        prior[0] = 1.0
+        coef = np.linalg.solve(A.T @ A + lam * np.eye(len(prior)), A.T @ y + lam * prior)
+        xa = apply[..., c].astype(np.float64)
+        out[..., c] = np.clip(np.concatenate([basis * xa[..., None], basis], -1) @ coef, 0, 255)
+    return out
