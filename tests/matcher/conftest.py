@@ -84,3 +84,27 @@ def sprite_on(k: int, char: int, colour: tuple[int, int, int], size: tuple[int, 
     plate = Image.new("RGB", sprite.size, colour)
     plate.paste(sprite, (0, 0), sprite)
     return cv2.cvtColor(np.asarray(plate if size is None else plate.resize(size)), cv2.COLOR_RGB2BGR)
+
+
+def item_picture(img: np.ndarray, box: tuple[int, int, int, int], colour: tuple[int, int, int], shape: str) -> None:
+    """Draw a deck card's picture into IMG's BOX (x0, y0, x1, y1): lilac rays around the centre and the item's shape
+    ("bar", "disc", "flask", else a cross) in COLOUR. The sibling-group tests' cards share it."""
+    x0, y0, x1, y1 = box
+    cv2.rectangle(img, (x0, y0), (x1, y1), (190, 170, 240), -1)
+    cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
+    sub = img[y0:y1, x0:x1]
+    for a in range(0, 360, 30):
+        t = np.deg2rad(a)
+        pts = np.int32([(cx, cy), (cx + 400 * np.cos(t), cy + 400 * np.sin(t)),
+                        (cx + 400 * np.cos(t + 0.26), cy + 400 * np.sin(t + 0.26))])
+        cv2.fillPoly(sub, [pts - (x0, y0)], (150, 120, 225), cv2.LINE_AA)
+    if shape == "bar":
+        cv2.line(img, (cx - 60, cy + 60), (cx + 60, cy - 60), colour, 16, cv2.LINE_AA)
+    elif shape == "disc":
+        cv2.circle(img, (cx, cy), 60, colour, -1, cv2.LINE_AA)
+    elif shape == "flask":
+        cv2.circle(img, (cx, cy + 25), 50, colour, -1, cv2.LINE_AA)
+        cv2.rectangle(img, (cx - 14, cy - 60), (cx + 14, cy - 20), colour, -1)
+    else:
+        cv2.line(img, (cx, cy - 70), (cx, cy + 70), colour, 14, cv2.LINE_AA)
+        cv2.line(img, (cx - 50, cy - 20), (cx + 50, cy - 20), colour, 14, cv2.LINE_AA)

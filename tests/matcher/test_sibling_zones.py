@@ -22,7 +22,7 @@ import pytest
 
 import matcher
 from bench import synth
-from tests.matcher.conftest import saved
+from tests.matcher.conftest import item_picture, saved
 from tests.matcher.test_lone_siblings import CLEARLY_BELOW
 
 ITEMS = {  # name -> (the picture's colour, its shape, how many pips are lit)
@@ -46,24 +46,7 @@ def card(item: str, plus: int = 0) -> np.ndarray:
     name = item.upper() + (f"+{plus}" if plus else "")
     cv2.putText(img, name, (36, 62), cv2.FONT_HERSHEY_SIMPLEX, 1.3, (240, 240, 240), 3, cv2.LINE_AA)
     x0, y0, x1, y1 = 24, 88, w - 25, 290
-    cv2.rectangle(img, (x0, y0), (x1, y1), (190, 170, 240), -1)
-    cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
-    sub = img[y0:y1, x0:x1]
-    for a in range(0, 360, 30):
-        t = np.deg2rad(a)
-        pts = np.int32([(cx, cy), (cx + 400 * np.cos(t), cy + 400 * np.sin(t)),
-                        (cx + 400 * np.cos(t + 0.26), cy + 400 * np.sin(t + 0.26))])
-        cv2.fillPoly(sub, [pts - (x0, y0)], (150, 120, 225), cv2.LINE_AA)
-    if shape == "bar":
-        cv2.line(img, (cx - 60, cy + 60), (cx + 60, cy - 60), colour, 16, cv2.LINE_AA)
-    elif shape == "disc":
-        cv2.circle(img, (cx, cy), 60, colour, -1, cv2.LINE_AA)
-    elif shape == "flask":
-        cv2.circle(img, (cx, cy + 25), 50, colour, -1, cv2.LINE_AA)
-        cv2.rectangle(img, (cx - 14, cy - 60), (cx + 14, cy - 20), colour, -1)
-    else:
-        cv2.line(img, (cx, cy - 70), (cx, cy + 70), colour, 14, cv2.LINE_AA)
-        cv2.line(img, (cx - 50, cy - 20), (cx + 50, cy - 20), colour, 14, cv2.LINE_AA)
+    item_picture(img, (x0, y0, x1, y1), colour, shape)
     cv2.rectangle(img, (x0, y0), (x1, y1), (40, 150, 200), 2)
     for k in range(5):
         on = k < lit - plus
