@@ -349,6 +349,10 @@ SIB_ZONE_MIN_INK = 16         # ... and, of each zone where the group differs (a
                               # discriminating ink) and changes its name, stars and numbers, 3 % of that ink in all but
                               # 30 % of one zone (sib8: sibdev card0_item13 for card0_item1, name zone 0.31 grey, stars
                               # 0.30 colour; true copies of the deck's cards 0-0.09 in the better of grey and colour)
+SIB_ZONE_COVERED = 0.8        # ... a zone off in this share of its judged pixels or more is covered, left out (main's
+                              # cover_00 logo0: a box of footage over the right of its thin bar, a 20 px zone 1.0 off, the
+                              # other 795 px 0; sibdev's +1 card's zones 0.29-0.33 off, tests/matcher/test_sibling_zones' variants'
+                              # 0.33-0.68 at most)
 SIB_ZONE_CLEAN = 0.25         # ... only in a clean copy: the clip's error on the reference's own ink (normalised units) at
                               # most this (sib8: sibdev's +1 card 0.145-0.16; tests/matcher/test_sibling_zones' +1 cards
                               # 0.15-0.28, SWORD+1 escaping in its frames over it (strict xfail); cards filmed off a screen,

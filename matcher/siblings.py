@@ -329,12 +329,17 @@ def _zone_mismatch(off: np.ndarray, judged: np.ndarray, zones: np.ndarray) -> fl
     connected part of the group's discriminating pixels: a card's name, its art, its stars, one number) holding
     SIB_ZONE_MIN_INK judged pixels at least, 0 when none does. A member's variant that is not indexed (a card's '+1'
     version: its art, most of what tells the deck's cards apart, kept; its name, stars and numbers not) shows the
-    reference in every zone but one or two, which the share over all the discriminating pixels dilutes."""
+    reference in every zone but one or two, which the share over all the discriminating pixels dilutes. A zone off in
+    SIB_ZONE_COVERED of its judged pixels or more counts as covered, not as another member's: a variant redraws a name or
+    a number where the reference's is, sharing some of its strokes, while a box of footage over a logo's thin bar, too
+    thin a blob to be found laid over, leaves none of it."""
     n, lab = cv2.connectedComponents(zones.astype(np.uint8), connectivity=8)
     counts = np.bincount(lab[judged], minlength=n)
     offs = np.bincount(lab[judged & off], minlength=n)
     big = counts[1:] >= C.SIB_ZONE_MIN_INK
-    return float((offs[1:][big] / counts[1:][big]).max()) if big.any() else 0.0
+    share = offs[1:][big] / np.maximum(counts[1:][big], 1)
+    share = share[share < C.SIB_ZONE_COVERED]
+    return float(share.max()) if share.size else 0.0
 
 
 def _agreeing_error(err: np.ndarray, diff: np.ndarray, shown: np.ndarray) -> float:

@@ -99,3 +99,33 @@ def test_a_cards_plus_one_version_not_indexed_falls_clearly_below(deck, item):
     d, idx = deck
     scores = _scores(d, idx, f"plus_{item}", card(item, plus=1))
     assert max(scores.values(), default=0.0) < matcher.DEFAULT_THRESHOLD - CLEARLY_BELOW, scores
+
+
+def test_a_box_over_a_logos_thin_bar_is_not_another_member(tmp_path):
+    """A box of footage over the right half of a logo's thin bar (main's cover_00 logo0): the bar's covered part, too
+    thin to be found laid over, is a zone of the group's discriminating ink that shows none of the logo; it is covered
+    (SIB_ZONE_COVERED), not another member's, and the logo keeps its score (main 6357356: 0.232)."""
+    from PIL import Image
+
+    from bench.accuracy import artgen
+
+    logos = {f"logo{k}": artgen.logo(k) for k in (0, 2)}
+    paths = []
+    for name, im in logos.items():
+        paths.append(tmp_path / f"{name}.png")
+        im.save(paths[-1])
+    idx = matcher.ReferenceIndex.build(paths)
+    assert idx.siblings_of(0), "two logos of one layout form a sibling group"
+    plate = Image.new("RGBA", (360, 640), (196, 196, 190, 255))
+    plate.alpha_composite(logos["logo0"].resize((340, 170), Image.LANCZOS), (10, 240))
+    frame = cv2.cvtColor(np.asarray(plate.convert("RGB")), cv2.COLOR_RGB2BGR)
+    # the box: the right half of the bar and the end of the word mark under footage (a brick wall drawn here)
+    box = frame[250:400, 250:360]
+    box[:] = (70, 70, 80)
+    box[::14] = (150, 150, 150)
+    box[:, ::22] = (150, 150, 150)
+    clip = tmp_path / "logo_bar_covered.mp4"
+    synth.write_clip(clip, [frame], seconds=2.0, fps=6, w=360, h=640)
+    scores = {m.reference: m.score for m in matcher.scan_video(clip, idx, threshold=0).matches}
+    assert scores.get("logo0", 0.0) >= matcher.DEFAULT_THRESHOLD, scores
+    assert scores.get("logo2", 0.0) < matcher.DEFAULT_THRESHOLD - CLEARLY_BELOW, scores
