@@ -30,7 +30,7 @@ TITLES = [("月影の剣士", "SWORDSMAN OF THE MOONLIGHT"), ("海風の約束",
 pytestmark = pytest.mark.skipif(not CJK_FONT.exists(), reason="fonts-noto-cjk is not installed")
 
 
-def title_logo(title: str, subtitle: str) -> Image.Image:
+def title_logo(title: str, subtitle: str, outline: int = 12) -> Image.Image:
     """The logo as RGBA: a hexagon emblem (outline only), the title with a top-to-bottom orange-to-yellow gradient, a
     dark purple outline and a blurred shadow, and the subtitle in white with the same outline under it."""
     canvas = Image.new("RGBA", (W, H), (0, 0, 0, 0))
@@ -40,15 +40,15 @@ def title_logo(title: str, subtitle: str) -> Image.Image:
     d.line(hexagon + hexagon[:1], fill=(60, 90, 200, 255), width=14, joint="curve")
     d.line(hexagon + hexagon[:1], fill=(170, 200, 255, 255), width=5, joint="curve")
     font = ImageFont.truetype(str(CJK_FONT), 150)
-    x0, y0, x1, y1 = d.textbbox((0, 0), title, font=font, stroke_width=12)
+    x0, y0, x1, y1 = d.textbbox((0, 0), title, font=font, stroke_width=outline)
     at = ((W - (x1 - x0)) // 2 - x0, 175 - (y1 - y0) // 2 - y0)
     # shadow: the outlined text in black at half opacity, blurred and moved down-right
     shadow = Image.new("L", (W, H), 0)
-    ImageDraw.Draw(shadow).text((at[0] + 10, at[1] + 12), title, font=font, fill=128, stroke_width=12, stroke_fill=128)
+    ImageDraw.Draw(shadow).text((at[0] + 10, at[1] + 12), title, font=font, fill=128, stroke_width=outline, stroke_fill=128)
     shadow = shadow.filter(ImageFilter.GaussianBlur(6))
     canvas.alpha_composite(Image.merge("RGBA", (*[Image.new("L", (W, H), 0)] * 3, shadow)))
     # outline, then the gradient-filled glyphs inside it
-    ImageDraw.Draw(canvas).text(at, title, font=font, fill=(70, 20, 90, 255), stroke_width=12, stroke_fill=(70, 20, 90, 255))
+    ImageDraw.Draw(canvas).text(at, title, font=font, fill=(70, 20, 90, 255), stroke_width=outline, stroke_fill=(70, 20, 90, 255))
     glyphs = Image.new("L", (W, H), 0)
     ImageDraw.Draw(glyphs).text(at, title, font=font, fill=255)
     ramp = np.linspace(0.0, 1.0, H)[:, None, None]
@@ -127,3 +127,53 @@ def test_another_title_as_a_sticker_over_a_starfield_is_not_taken_for_one(title_
     frame = _over(title_logo(*TITLES[2]), "hubble_deep_field.jpg", 260, (30, 120))
     res = matcher.scan_video(make_clip("title_nearmiss_starfield_260", frame), title_index, threshold=0)
     assert all(m.score < 0.5 for m in res.matches), [(m.reference, m.score) for m in res.matches]
+
+
+
+def _on_plate(logo: Image.Image, colour: tuple[int, int, int], width: int, at: tuple[int, int]) -> np.ndarray:
+    """The logo scaled to WIDTH px, laid (by its alpha) over a plain plate of COLOUR (RGB) filling the small frame."""
+    plate = Image.new("RGBA", (SMALL_W, SMALL_H), colour + (255,))
+    small = logo.resize((width, round(logo.height * width / logo.width)), Image.LANCZOS)
+    plate.alpha_composite(small, at)
+    return _bgr(plate)
+
+
+# plain plates (RGB): two darker than the glyphs' fill (a gap between glyphs is dark on the copy, white on the
+# reference's thumbnail, flattened on white), one light
+PLATES = {"red": (150, 25, 35), "navy": (20, 30, 90), "light": (240, 240, 240)}
+THIN = 4        # the titles' outline (px at 900 px): thin, so that their gaps show in the 64 px thumbnail
+
+
+@pytest.fixture(scope="module")
+def thin_index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("thin_titles")
+    for i, (title, subtitle) in enumerate(TITLES[:2]):
+        title_logo(title, subtitle, outline=THIN).save(folder / f"title{i}.png")
+    return matcher.ReferenceIndex.build([folder])
+
+
+def _appearance_on_plate(idx, title: int, plate: str, width: int = SMALL_W - 20, at=(10, 220)) -> float:
+    """`verify.appearance` of title0's reference on a frame showing TITLES[TITLE] over PLATE, where title0 would lie."""
+    from matcher.verify import appearance
+
+    logo = title_logo(*TITLES[title], outline=THIN)
+    g = cv2.cvtColor(_on_plate(logo, PLATES[plate], width, at), cv2.COLOR_BGR2GRAY)
+    ref = idx.names.index("title0")
+    w, _ = idx.sizes[ref]
+    ys, xs = np.nonzero(np.asarray(title_logo(*TITLES[0], outline=THIN))[..., 3] >= 128)   # the reference is its opaque box
+    s = width / W
+    k = (xs.max() + 1 - xs.min()) * s / w
+    H = np.array([[k, 0, at[0] + xs.min() * s], [0, k, at[1] + ys.min() * s], [0, 0, 1.0]])
+    return appearance(g, H, tuple(int(v) for v in idx.sizes[ref]), *idx.thumb(2 * ref))
+
+
+@pytest.mark.parametrize("plate", list(PLATES))
+def test_a_title_logos_appearance_does_not_depend_on_what_shows_through_it(plate, thin_index):
+    """Over a plain dark plate (a stitch's or a split screen's backing, a title card) the gaps between glyphs show the
+    plate's dark colour: compared with the reference's thumbnail flattened on white, the cells round the glyphs were
+    inside out (main 20c7fc7: 0.6 on the red and navy plates, 1.0 on the light one; sibdev's mirrored title0_0 0.23, so
+    not found). The reference laid over what the frame shows in its transparent part is compared instead, and another
+    title of the same style agrees no more over a dark plate than over a light one."""
+    assert _appearance_on_plate(thin_index, 0, plate) >= 0.9
+    assert _appearance_on_plate(thin_index, 2, plate) <= _appearance_on_plate(thin_index, 2, "light") + 1e-9
+
