@@ -60,7 +60,7 @@ def _normalise(t: np.ndarray, on: np.ndarray | None = None) -> np.ndarray:
 
 def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[int], thumbs: dict[int, np.ndarray],
            ref_size: tuple[int, int], art: np.ndarray | None = None, visible=None,
-           frames: tuple[int, ...] = (), covered=None, laid=None) -> dict[str, float]:
+           frames: tuple[int, ...] = (), covered=None, laid=None, opacity=None) -> dict[str, float]:
     """The clip's detail against the reference's group, on the part of the reference the frame shows, in colour
     and in grey (the better of the two counts: a hue-shifted copy keeps its shapes; a palette swap differs only
     in colour, where grey cannot tell). THUMBS: each member's thumbnail in the reference's frame (`aligned`);
@@ -83,7 +83,9 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
     region (x, y, w, h) round VISIBLE whose part outside VISIBLE is laid over (a box of footage over the rest of a
     picture found cut by its edge): the reference's detail there is hidden too. LAID: where the detector that found
     the hit saw something laid over the reference as placed (a mask over the reference's frame, as shown: mirrored
-    when it is; `FrameHit.laid`): hidden too."""
+    when it is; `FrameHit.laid`): hidden too. OPACITY: for see-through art, each member's opacity in that frame
+    (`_opacity`): a member is laid over what the clip shows where it is transparent (its thumbnail was flattened on
+    FLATTEN_BACKGROUND), so that what shows through a title's gaps speaks for no member and against none."""
     p, seen = _patch(bgr, H, ref_size, visible)
     beyond = None if covered is None else _seen(bgr.shape, H, ref_size, covered) & ~seen
     if laid is not None:
@@ -91,6 +93,11 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
         beyond = (over & seen) if beyond is None else beyond | (over & seen)
         seen = seen & ~over
     thumbs = {r: t[:, ::-1] if mirrored else t for r, t in thumbs.items()}
+    if opacity:
+        shows = p.astype(np.float32) - np.float32(C.FLATTEN_BACKGROUND[::-1])
+        for r, a in opacity.items():
+            a = a[:, ::-1] if mirrored else a
+            thumbs[r] = np.clip(thumbs[r].astype(np.float32) + shows * (1.0 - a)[..., None], 0, 255).astype(np.uint8)
     if art is not None:
         seen_all = seen.mean()
         seen = seen & (art[:, ::-1] if mirrored else art)
@@ -392,6 +399,17 @@ def _art(idx, ref: int) -> np.ndarray | None:
                      np.ones((2 * C.SIB_ART_ERODE + 1, 2 * C.SIB_ART_ERODE + 1), np.uint8)) >= 128
 
 
+def _opacity(idx, ref: int, sibs: list[int]) -> dict[int, np.ndarray] | None:
+    """For a transparent reference (as `_art` tells), the opacity (0-1, SIB_SIDE square) of the reference and of each
+    sibling of its shape in the reference's thumbnail frame (one to one: `same_shape`); None for an opaque one. A
+    sibling of another shape (aligned by content) is left as flattened."""
+    if _art(idx, ref) is None:
+        return None
+    return {r: cv2.resize(np.asarray(idx.thumb_masks[r]), (C.SIB_SIDE, C.SIB_SIDE),
+                          interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255.0
+            for r in [ref, *sibs] if r == ref or same_shape(idx.sizes, ref, r)}
+
+
 _FRAMES: dict[tuple[str, int], tuple[int, ...]] = {}
 
 
@@ -415,7 +433,7 @@ def _judge(bgr: np.ndarray, idx, ref: int, H: np.ndarray, mirrored: bool, visibl
     sibs = idx.siblings_of(ref)
     rw, rh = (int(v) for v in idx.sizes[ref])
     fig = detail(bgr, H, mirrored, ref, sibs, group_thumbs(idx, ref, sibs), (rw, rh), _art(idx, ref), visible,
-                 frames_of(idx, ref, sibs), covered, laid)
+                 frames_of(idx, ref, sibs), covered, laid, _opacity(idx, ref, sibs))
     return fig, factor(fig)
 
 
