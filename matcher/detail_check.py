@@ -496,7 +496,8 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
         return _group_figures(bgr, H, mirrored, thumb, ref_size, art, visible, within)
     if _foreshortened(H, ref_size):
         return _no_verdict()
-    p, seen = _patch(bgr, H, ref_size, visible)
+    # (THUMB's side sets the frame: SIB_SIDE, or SIB_SHARP_SIDE for a member's sharper look)
+    p, seen = _patch(bgr, H, ref_size, visible, thumb.shape[0])
     flip = (lambda m: m[:, ::-1]) if mirrored else (lambda m: m)  # noqa: E731
     ref = flip(thumb)
     on = seen if art is None else seen & flip(art)
@@ -636,7 +637,7 @@ def _group_figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.nda
     part = figures(bgr, H, mirrored, thumb, ref_size, art, visible, within, part_only=True)
     if factor(part) >= 1.0 or _foreshortened(H, ref_size):
         return part
-    p, seen = _patch(bgr, H, ref_size, visible)
+    p, seen = _patch(bgr, H, ref_size, visible, thumb.shape[0])
     flip = (lambda m: m[:, ::-1]) if mirrored else (lambda m: m)  # noqa: E731
     on = seen if art is None else seen & flip(art)
     whole = _whole_view(p, flip(thumb), on, flip(within), 1.0 if art is None else float(art.mean()))
@@ -671,6 +672,35 @@ def agreeing(idx, ref: int, sibs: list[int]) -> np.ndarray:
     return _AGREE[key]
 
 
+def _shown_scale(H: np.ndarray, ref_size: tuple[int, int], side: int) -> float:
+    """Frame px per thumbnail px (of a SIDE square) where H (reference px -> frame) puts the reference's centre: the
+    geometric mean over the two axes."""
+    w, h = ref_size
+    p = H @ np.array([w / 2.0, h / 2.0, 1.0])
+    if abs(p[2]) < 1e-9:
+        return 0.0
+    J = (H[:2, :2] * p[2] - np.outer(p[:2], H[2, :2])) / p[2] ** 2
+    return float(np.sqrt(abs(np.linalg.det(J)) * w * h)) / side
+
+
+def _sharp_figures(bgr: np.ndarray, idx, ref: int, H: np.ndarray, mirrored: bool, ref_size: tuple[int, int], visible,
+                   within: np.ndarray) -> dict[str, float] | None:
+    """`figures` of a sibling group's member on its sharper thumbnail (SIB_SHARP_SIDE, kept in the index for members
+    only), where its group agrees (WITHIN, at SIB_SIDE, scaled up): another expression of a character indexed in two
+    outfits (a mouth turned down, tears) leaves blobs at SIB_SIDE within a true copy's noise, plain at this side. None
+    when the index keeps no sharp thumbnail of REF or the clip shows the picture at under SIB_SHARP_MIN_SCALE frame px per
+    sharp thumbnail px (its detail is not in the clip). Its pixel constants (LONE_RIM, LONE_DENSE_SIGMA, ...) count the
+    sharp thumbnail's pixels."""
+    rows = getattr(idx, "sharp_row", None)
+    if rows is None or len(rows) <= ref or rows[ref] < 0:
+        return None
+    side = C.SIB_SHARP_SIDE
+    if _shown_scale(H, ref_size, side) < C.SIB_SHARP_MIN_SCALE:
+        return None
+    big = cv2.resize(within.astype(np.uint8), (side, side), interpolation=cv2.INTER_NEAREST) > 0
+    return figures(bgr, H, mirrored, np.asarray(idx.sharp_thumbs[rows[ref]]), ref_size, _art(idx, ref, side), visible, big)
+
+
 def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, memo: dict | None = None) -> list:
     """Each hit (scored LONE_MIN_SCORE or more, after the sibling check): its detail checked, its score scaled by
     `factor`, the figures under evidence["detail_check"]. A reference with indexed siblings is checked on the pixels
@@ -696,6 +726,11 @@ def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, memo: dict | None
         fig = figures(bgr, H, mirrored, idx.colour_thumbs[h.reference], (rw, rh), _art(idx, h.reference), visible,
                       within)
         f = factor(fig)
+        if within is not None and f >= 1.0:
+            # nothing found at SIB_SIDE: a member's fine detail read again on its sharper thumbnail (`_sharp_figures`)
+            sharp = _sharp_figures(bgr, idx, h.reference, H, mirrored, (rw, rh), visible, within)
+            if sharp is not None and factor(sharp) < f:
+                fig, f = {**sharp, "sharp": 1.0}, factor(sharp)
         h.score *= f
         h.evidence["detail_check"] = {**{k: round(v, 4) for k, v in fig.items()}, "factor": round(f, 4)}
         if memo is not None and f >= 1.0:
