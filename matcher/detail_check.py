@@ -726,8 +726,9 @@ def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, memo: dict | None
         fig = figures(bgr, H, mirrored, idx.colour_thumbs[h.reference], (rw, rh), _art(idx, h.reference), visible,
                       within)
         f = factor(fig)
-        if within is not None and f >= 1.0:
-            # nothing found at SIB_SIDE: a member's fine detail read again on its sharper thumbnail (`_sharp_figures`)
+        if within is not None and f > C.LONE_FLOOR:
+            # not already floored at SIB_SIDE: a member's fine detail read again on its sharper thumbnail
+            # (`_sharp_figures`; the lower factor of the two speaks)
             sharp = _sharp_figures(bgr, idx, h.reference, H, mirrored, (rw, rh), visible, within)
             if sharp is not None and factor(sharp) < f:
                 fig, f = {**sharp, "sharp": 1.0}, factor(sharp)
