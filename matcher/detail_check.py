@@ -688,9 +688,10 @@ def _sharp_figures(bgr: np.ndarray, idx, ref: int, H: np.ndarray, mirrored: bool
     """`figures` of a sibling group's member on its sharper thumbnail (SIB_SHARP_SIDE, kept in the index for members
     only), where its group agrees (WITHIN, at SIB_SIDE, scaled up): another expression of a character indexed in two
     outfits (a mouth turned down, tears) leaves blobs at SIB_SIDE within a true copy's noise, plain at this side. None
-    when the index keeps no sharp thumbnail of REF or the clip shows the picture at under SIB_SHARP_MIN_SCALE frame px per
-    sharp thumbnail px (its detail is not in the clip). Its pixel constants (LONE_RIM, LONE_DENSE_SIGMA, ...) count the
-    sharp thumbnail's pixels."""
+    when the index keeps no sharp thumbnail of REF (it keeps none of a transparent reference: its opaque mask is kept at
+    THUMB_SIDE, whose edge scaled up to this side would let the footage round a sprite be judged) or the clip shows the
+    picture at under SIB_SHARP_MIN_SCALE frame px per sharp thumbnail px (its detail is not in the clip). Its pixel
+    constants (LONE_RIM, LONE_DENSE_SIGMA, ...) count the sharp thumbnail's pixels."""
     rows = getattr(idx, "sharp_row", None)
     if rows is None or len(rows) <= ref or rows[ref] < 0:
         return None
@@ -698,7 +699,7 @@ def _sharp_figures(bgr: np.ndarray, idx, ref: int, H: np.ndarray, mirrored: bool
     if _shown_scale(H, ref_size, side) < C.SIB_SHARP_MIN_SCALE:
         return None
     big = cv2.resize(within.astype(np.uint8), (side, side), interpolation=cv2.INTER_NEAREST) > 0
-    return figures(bgr, H, mirrored, np.asarray(idx.sharp_thumbs[rows[ref]]), ref_size, _art(idx, ref, side), visible, big)
+    return figures(bgr, H, mirrored, np.asarray(idx.sharp_thumbs[rows[ref]]), ref_size, None, visible, big)
 
 
 def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, memo: dict | None = None) -> list:

@@ -359,7 +359,7 @@ class ReferenceIndex:
                               else np.asarray(colour_thumbs, np.uint8).reshape(n, C.SIB_SIDE, C.SIB_SIDE, 3))
         self.sibling_group = (np.full(n, -1, np.int32) if sibling_group is None
                               else np.asarray(sibling_group, np.int32).reshape(-1))
-        # per member of a sibling group: a sharper colour thumbnail (SIB_SHARP_SIDE), row SHARP_ROW[ref] of SHARP_THUMBS
+        # per opaque member of a sibling group: a sharper colour thumbnail (SIB_SHARP_SIDE), row SHARP_ROW[ref] of SHARP_THUMBS
         # (-1: none kept, a reference with no sibling): the detail check reads fine detail on it (another expression of
         # a face, too small to tell at SIB_SIDE; matcher.detail_check)
         side = C.SIB_SHARP_SIDE
@@ -454,8 +454,10 @@ class ReferenceIndex:
         whole = (idx.hash_variant == 0) & ((idx.hash_model & 1) == 0)   # each reference's unmirrored whole-image hash
         idx.sibling_group = siblings.find_groups(idx.colour_thumbs, idx.sizes, idx.phash[whole][np.argsort(idx.hash_model[whole])],
                                                  idx.thumb_masks)
-        # the members of a sibling group read again for their sharper thumbnails (kept for members only: a few)
-        grouped = np.flatnonzero(idx.sibling_group >= 0)
+        # the opaque members of a sibling group read again for their sharper thumbnails (kept for those only: a few; a
+        # transparent one's opaque mask is kept at THUMB_SIDE only, too coarse to judge its pixels at that side)
+        opaque = np.array([int(np.min(m)) >= 128 for m in idx.thumb_masks], bool).reshape(-1)
+        grouped = np.flatnonzero((idx.sibling_group >= 0) & opaque)
         idx.sharp_row = np.full(len(names), -1, np.int32)
         idx.sharp_row[grouped] = np.arange(len(grouped), dtype=np.int32)
         idx.sharp_thumbs = np.array([siblings.sharp_thumb(load_reference(read[r]).bgr) for r in grouped], np.uint8).reshape(
