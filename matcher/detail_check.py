@@ -369,6 +369,14 @@ def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray,
     return recoloured & ~hidden, hidden
 
 
+def _thick(mask: np.ndarray, width: float) -> np.ndarray:
+    """MASK less its connected regions whose mean width (area over the longer side of their box) is under WIDTH px."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    keep = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA]
+            >= width * max(stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT])]
+    return np.isin(lab, keep) & mask
+
+
 def _local(err: np.ndarray, clear: np.ndarray) -> np.ndarray:
     """ERR averaged over a LONE_DENSE_SIGMA neighbourhood of the pixels CLEAR (normalised convolution)."""
     return cv2.GaussianBlur(err * clear, (0, 0), C.LONE_DENSE_SIGMA) / np.maximum(
@@ -507,13 +515,19 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     if within is not None:
         on = on & flip(within)
     # less its rim: smoothing and the one-pixel slack bleed what lies beyond it (a bar, the frame's edge) into it
-    k = 2 * C.LONE_RIM + 1
+    k = 2 * _rim_px(p.shape[0]) + 1
     on = cv2.erode(on.astype(np.uint8), np.ones((k, k), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=1) > 0
     whole = (1.0 if art is None else float(art.mean())) * (1.0 if within is None else float(within.mean()))
     if on.mean() < C.SIB_MIN_SEEN * whole:
         return _no_verdict()
     return _judge(smooth(p), smooth(ref), on, on, lambda sp, model, res, known=None: _blobs(sp, model, res, on, known),
                   shown_px)
+
+
+def _rim_px(side: int) -> int:
+    """LONE_RIM (SIB_SIDE thumbnail px) in px of a SIDE square: the rim a hit's geometry error bleeds into is a share of
+    the picture, whatever side it is judged at."""
+    return int(round(C.LONE_RIM * side / C.SIB_SIDE))
 
 
 def _judge(p0: np.ndarray, sr: np.ndarray, on: np.ndarray, judged: np.ndarray, blobs, shown_px: float,
@@ -548,6 +562,10 @@ def _judge(p0: np.ndarray, sr: np.ndarray, on: np.ndarray, judged: np.ndarray, b
     coloured = (_local(res, clear) > C.LONE_DENSE_TOL) & judged & ~hidden & ~recoloured
     structured = _local(_residual(fp, fm), clear) > C.LONE_FINE_TOL
     dense = _apart(_sizeable(coloured & structured, max(float(clear.sum()), shown_px)), hidden)
+    if p0.shape[0] > C.SIB_SIDE:
+        # judged sharper than SIB_SIDE (`_sharp_figures`): a thin coloured line softened by the encoder (its chroma
+        # subsampled) is a thin line of error there, where SIB_SIDE's averaging left none
+        dense = _thick(dense, C.SIB_SHARP_MIN_WIDTH)
     # detail the clip adds on a plain part of the reference is laid over (a caption, an emoji)
     added = _added(dense, fp[..., 0], fm[..., 0])
     if shown is not None:
@@ -612,7 +630,7 @@ def _whole_view(p: np.ndarray, ref: np.ndarray, on: np.ndarray, within: np.ndarr
     a thin strip there; a bust's rare saturated eyes bend a colour fit made without its garment). Only what is
     counted is restricted to WITHIN: what the indexed members tell apart is the sibling check's."""
     shown_px, shown = float(on.sum()), on
-    k = np.ones((2 * C.LONE_RIM + 1,) * 2, np.uint8)
+    k = np.ones((2 * _rim_px(p.shape[0]) + 1,) * 2, np.uint8)
     # what is judged keeps off the thumbnail's own border too: a card's border, where every member of its deck agrees,
     # lies there, and a hit's geometry a pixel off brings what lies beyond the card into it (a card turned a few
     # degrees, its rim's column read as changed the height of the card); blobs are still found up to that border
@@ -727,9 +745,9 @@ def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, memo: dict | None
         fig = figures(bgr, H, mirrored, idx.colour_thumbs[h.reference], (rw, rh), _art(idx, h.reference), visible,
                       within)
         f = factor(fig)
-        if within is not None and f > C.LONE_FLOOR:
-            # not already floored at SIB_SIDE: a member's fine detail read again on its sharper thumbnail
-            # (`_sharp_figures`; the lower factor of the two speaks)
+        if within is not None and f > C.LONE_FLOOR and fig["hidden"] <= C.SIB_SHARP_MAX_HIDDEN:
+            # not already floored at SIB_SIDE, and nothing found laid over there: a member's fine detail read again on its
+            # sharper thumbnail (`_sharp_figures`; the lower factor of the two speaks)
             sharp = _sharp_figures(bgr, idx, h.reference, H, mirrored, (rw, rh), visible, within)
             if sharp is not None and factor(sharp) < f:
                 fig, f = {**sharp, "sharp": 1.0}, factor(sharp)
