@@ -11,7 +11,8 @@ from __future__ import annotations
 
 # --- index file -------------------------------------------------------------------------------
 INDEX_FORMAT = "mamoru-matcher-index"
-INDEX_FORMAT_VERSION = 1
+INDEX_FORMAT_VERSION = 2      # bump when what index.npz holds changes (2: sharp_thumbs / sharp_row, the sibling groups'
+                              # members at SIB_SHARP_SIDE, branch thumb9): a file of another format is refused, rebuilt
 ALGORITHM_VERSION = "m7"  # bump when hashing/features change: stored indexes must be rebuilt (m5: coverage_full, m6: off-centre crops,
                           # m7: colour thumbnails and sibling groups; matcher/see_through.py changes the keypoints of see-through
                           # references: bump to m8 with the next calibration fit, whose provenance names the algorithm)
@@ -316,6 +317,25 @@ SIB_SOFT_SIGMAS = ()          # OFF (was (1.0,), same near-miss)
                               # tests/matcher/test_sibling_frames.py)
 # --- siblings (near-duplicate references: cards of one deck, frames of one animation) ------------------
 SIB_SIDE = 96                 # colour thumbnail side kept per reference (memory-mapped: 27 KB a reference)
+SIB_SHARP_SIDE = 256          # a sharper colour thumbnail kept per member of a sibling group only (192 KB a member, memory-
+                              # mapped), on which the detail check of a member reads fine detail again when it found none at
+                              # SIB_SIDE (matcher.detail_check, branch thumb9): sibdev's bust1 'sad' near-miss (mouth turned
+                              # down, two tears) leaves blobs of 25 and 18 px at 96 px, within a true copy's noise (up to 43);
+                              # at 192 px its factor is 0.53 (changed_ink 0.04), at 256 px 0.15 (changed 0.032, changed_ink
+                              # 0.11) while the 11 true copies of bust1 scanned (cover, duet, full, greenscreen, mirror,
+                              # perspective, splitscreen, stitch, zoompunch) keep factor 1 at both
+SIB_SHARP_MIN_SCALE = 1.0     # ... read only when the clip shows the picture at this many frame px per sharp thumbnail px or
+                              # more (geometric mean; sibdev's busts 1.0-1.9): shown smaller, the sharp thumbnail's detail is
+                              # not in the clip and upsampled frame pixels would read as changed
+SIB_SHARP_MIN_WIDTH = 8.0     # ... where changed detail counts only in blobs this wide on average (sharp thumbnail px: area over
+                              # the box's longer side): a card's thin blue border line, its chroma lost to the encoder's 4:2:0
+                              # subsampling, is a 5-6 px wide line of error the height of the card on a true copy (tests/matcher/
+                              # test_siblings blurfill KD, 3D, 7S: factor 0.15 without this); sibdev's bust1 'sad' blobs are
+                              # 10.1-11.4 wide, true copies of bust1 leave blobs at most 8.1 wide (and under the size needed)
+SIB_SHARP_MAX_HIDDEN = 0.0    # ... and only when the check at SIB_SIDE found at most this share of the picture laid over: what
+                              # tells a presenter keyed over a bust or a box of footage from changed detail (LONE_RIM_TOUCH,
+                              # LONE_HIDDEN_GROW, the blobs' shapes) is tuned in SIB_SIDE px; tests/matcher/test_detail_check_safe's
+                              # bust_presenter (hidden 0.031 at 96) and bust_cover (0.073) read as changed at 256 px (factor 0.15)
 SIB_PHASH = 24                # full-image pHash distance within which two references may be siblings
 SIB_TOP = 32                  # ... at most this many candidates a reference
 SIB_ASPECT = 0.12             # ... with aspects within this (log ratio)

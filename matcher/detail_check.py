@@ -369,6 +369,14 @@ def _blobs(sp: np.ndarray, model: np.ndarray, res: np.ndarray, on: np.ndarray,
     return recoloured & ~hidden, hidden
 
 
+def _thick(mask: np.ndarray, width: float) -> np.ndarray:
+    """MASK less its connected regions whose mean width (area over the longer side of their box) is under WIDTH px."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    keep = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA]
+            >= width * max(stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT])]
+    return np.isin(lab, keep) & mask
+
+
 def _local(err: np.ndarray, clear: np.ndarray) -> np.ndarray:
     """ERR averaged over a LONE_DENSE_SIGMA neighbourhood of the pixels CLEAR (normalised convolution)."""
     return cv2.GaussianBlur(err * clear, (0, 0), C.LONE_DENSE_SIGMA) / np.maximum(
@@ -496,7 +504,8 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
         return _group_figures(bgr, H, mirrored, thumb, ref_size, art, visible, within)
     if _foreshortened(H, ref_size):
         return _no_verdict()
-    p, seen = _patch(bgr, H, ref_size, visible)
+    # (THUMB's side sets the frame: SIB_SIDE, or SIB_SHARP_SIDE for a member's sharper look)
+    p, seen = _patch(bgr, H, ref_size, visible, thumb.shape[0])
     flip = (lambda m: m[:, ::-1]) if mirrored else (lambda m: m)  # noqa: E731
     ref = flip(thumb)
     on = seen if art is None else seen & flip(art)
@@ -506,13 +515,19 @@ def figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.ndarray, r
     if within is not None:
         on = on & flip(within)
     # less its rim: smoothing and the one-pixel slack bleed what lies beyond it (a bar, the frame's edge) into it
-    k = 2 * C.LONE_RIM + 1
+    k = 2 * _rim_px(p.shape[0]) + 1
     on = cv2.erode(on.astype(np.uint8), np.ones((k, k), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=1) > 0
     whole = (1.0 if art is None else float(art.mean())) * (1.0 if within is None else float(within.mean()))
     if on.mean() < C.SIB_MIN_SEEN * whole:
         return _no_verdict()
     return _judge(smooth(p), smooth(ref), on, on, lambda sp, model, res, known=None: _blobs(sp, model, res, on, known),
                   shown_px)
+
+
+def _rim_px(side: int) -> int:
+    """LONE_RIM (SIB_SIDE thumbnail px) in px of a SIDE square: the rim a hit's geometry error bleeds into is a share of
+    the picture, whatever side it is judged at."""
+    return int(round(C.LONE_RIM * side / C.SIB_SIDE))
 
 
 def _judge(p0: np.ndarray, sr: np.ndarray, on: np.ndarray, judged: np.ndarray, blobs, shown_px: float,
@@ -547,6 +562,10 @@ def _judge(p0: np.ndarray, sr: np.ndarray, on: np.ndarray, judged: np.ndarray, b
     coloured = (_local(res, clear) > C.LONE_DENSE_TOL) & judged & ~hidden & ~recoloured
     structured = _local(_residual(fp, fm), clear) > C.LONE_FINE_TOL
     dense = _apart(_sizeable(coloured & structured, max(float(clear.sum()), shown_px)), hidden)
+    if p0.shape[0] > C.SIB_SIDE:
+        # judged sharper than SIB_SIDE (`_sharp_figures`): a thin coloured line softened by the encoder (its chroma
+        # subsampled) is a thin line of error there, where SIB_SIDE's averaging left none
+        dense = _thick(dense, C.SIB_SHARP_MIN_WIDTH)
     # detail the clip adds on a plain part of the reference is laid over (a caption, an emoji)
     added = _added(dense, fp[..., 0], fm[..., 0])
     if shown is not None:
@@ -611,7 +630,7 @@ def _whole_view(p: np.ndarray, ref: np.ndarray, on: np.ndarray, within: np.ndarr
     a thin strip there; a bust's rare saturated eyes bend a colour fit made without its garment). Only what is
     counted is restricted to WITHIN: what the indexed members tell apart is the sibling check's."""
     shown_px, shown = float(on.sum()), on
-    k = np.ones((2 * C.LONE_RIM + 1,) * 2, np.uint8)
+    k = np.ones((2 * _rim_px(p.shape[0]) + 1,) * 2, np.uint8)
     # what is judged keeps off the thumbnail's own border too: a card's border, where every member of its deck agrees,
     # lies there, and a hit's geometry a pixel off brings what lies beyond the card into it (a card turned a few
     # degrees, its rim's column read as changed the height of the card); blobs are still found up to that border
@@ -636,7 +655,7 @@ def _group_figures(bgr: np.ndarray, H: np.ndarray, mirrored: bool, thumb: np.nda
     part = figures(bgr, H, mirrored, thumb, ref_size, art, visible, within, part_only=True)
     if factor(part) >= 1.0 or _foreshortened(H, ref_size):
         return part
-    p, seen = _patch(bgr, H, ref_size, visible)
+    p, seen = _patch(bgr, H, ref_size, visible, thumb.shape[0])
     flip = (lambda m: m[:, ::-1]) if mirrored else (lambda m: m)  # noqa: E731
     on = seen if art is None else seen & flip(art)
     whole = _whole_view(p, flip(thumb), on, flip(within), 1.0 if art is None else float(art.mean()))
@@ -671,6 +690,36 @@ def agreeing(idx, ref: int, sibs: list[int]) -> np.ndarray:
     return _AGREE[key]
 
 
+def _shown_scale(H: np.ndarray, ref_size: tuple[int, int], side: int) -> float:
+    """Frame px per thumbnail px (of a SIDE square) where H (reference px -> frame) puts the reference's centre: the
+    geometric mean over the two axes."""
+    w, h = ref_size
+    p = H @ np.array([w / 2.0, h / 2.0, 1.0])
+    if abs(p[2]) < 1e-9:
+        return 0.0
+    J = (H[:2, :2] * p[2] - np.outer(p[:2], H[2, :2])) / p[2] ** 2
+    return float(np.sqrt(abs(np.linalg.det(J)) * w * h)) / side
+
+
+def _sharp_figures(bgr: np.ndarray, idx, ref: int, H: np.ndarray, mirrored: bool, ref_size: tuple[int, int], visible,
+                   within: np.ndarray) -> dict[str, float] | None:
+    """`figures` of a sibling group's member on its sharper thumbnail (SIB_SHARP_SIDE, kept in the index for members
+    only), where its group agrees (WITHIN, at SIB_SIDE, scaled up): another expression of a character indexed in two
+    outfits (a mouth turned down, tears) leaves blobs at SIB_SIDE within a true copy's noise, plain at this side. None
+    when the index keeps no sharp thumbnail of REF (it keeps none of a transparent reference: its opaque mask is kept at
+    THUMB_SIDE, whose edge scaled up to this side would let the footage round a sprite be judged) or the clip shows the
+    picture at under SIB_SHARP_MIN_SCALE frame px per sharp thumbnail px (its detail is not in the clip). Its pixel
+    constants (LONE_RIM, LONE_DENSE_SIGMA, ...) count the sharp thumbnail's pixels."""
+    rows = getattr(idx, "sharp_row", None)
+    if rows is None or len(rows) <= ref or rows[ref] < 0:
+        return None
+    side = C.SIB_SHARP_SIDE
+    if _shown_scale(H, ref_size, side) < C.SIB_SHARP_MIN_SCALE:
+        return None
+    big = cv2.resize(within.astype(np.uint8), (side, side), interpolation=cv2.INTER_NEAREST) > 0
+    return figures(bgr, H, mirrored, np.asarray(idx.sharp_thumbs[rows[ref]]), ref_size, None, visible, big)
+
+
 def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, memo: dict | None = None) -> list:
     """Each hit (scored LONE_MIN_SCORE or more, after the sibling check): its detail checked, its score scaled by
     `factor`, the figures under evidence["detail_check"]. A reference with indexed siblings is checked on the pixels
@@ -696,6 +745,12 @@ def check_hits(bgr: np.ndarray, hits: list, idx, visible=None, memo: dict | None
         fig = figures(bgr, H, mirrored, idx.colour_thumbs[h.reference], (rw, rh), _art(idx, h.reference), visible,
                       within)
         f = factor(fig)
+        if within is not None and f > C.LONE_FLOOR and fig["hidden"] <= C.SIB_SHARP_MAX_HIDDEN:
+            # not already floored at SIB_SIDE, and nothing found laid over there: a member's fine detail read again on its
+            # sharper thumbnail (`_sharp_figures`; the lower factor of the two speaks)
+            sharp = _sharp_figures(bgr, idx, h.reference, H, mirrored, (rw, rh), visible, within)
+            if sharp is not None and factor(sharp) < f:
+                fig, f = {**sharp, "sharp": 1.0}, factor(sharp)
         h.score *= f
         h.evidence["detail_check"] = {**{k: round(v, 4) for k, v in fig.items()}, "factor": round(f, 4)}
         if memo is not None and f >= 1.0:

@@ -332,7 +332,8 @@ class ReferenceIndex:
                  hash_model: np.ndarray, hash_variant: np.ndarray, kp_xy: np.ndarray, kp_desc: np.ndarray,
                  kp_offsets: np.ndarray, thumbs: np.ndarray, thumb_masks: np.ndarray, version: str | None = None,
                  coverage_full: np.ndarray | None = None, colour_thumbs: np.ndarray | None = None,
-                 sibling_group: np.ndarray | None = None):
+                 sibling_group: np.ndarray | None = None, sharp_thumbs: np.ndarray | None = None,
+                 sharp_row: np.ndarray | None = None):
         self.names = list(names)
         self.sizes = np.asarray(sizes, np.int32).reshape(-1, 2)          # (R, 2) feature-scale (w, h)
         self.phash = np.asarray(phash, np.uint64)
@@ -358,6 +359,14 @@ class ReferenceIndex:
                               else np.asarray(colour_thumbs, np.uint8).reshape(n, C.SIB_SIDE, C.SIB_SIDE, 3))
         self.sibling_group = (np.full(n, -1, np.int32) if sibling_group is None
                               else np.asarray(sibling_group, np.int32).reshape(-1))
+        # per opaque member of a sibling group: a sharper colour thumbnail (SIB_SHARP_SIDE), row SHARP_ROW[ref] of SHARP_THUMBS
+        # (-1: none kept, a reference with no sibling): the detail check reads fine detail on it (another expression of
+        # a face, too small to tell at SIB_SIDE; matcher.detail_check)
+        side = C.SIB_SHARP_SIDE
+        self.sharp_thumbs = (np.zeros((0, side, side, 3), np.uint8) if sharp_thumbs is None
+                             else sharp_thumbs if isinstance(sharp_thumbs, np.memmap)
+                             else np.asarray(sharp_thumbs, np.uint8).reshape(-1, side, side, 3))
+        self.sharp_row = (np.full(n, -1, np.int32) if sharp_row is None else np.asarray(sharp_row, np.int32).reshape(-1))
         self.hash_index = HammingIndex(self.phash)
         self.dhash_index = HammingIndex(self.dhash)
         self.version = version or self._digest()
@@ -404,6 +413,7 @@ class ReferenceIndex:
         thumbs, tmasks, cthumbs = [], [], []
         seen: set[str] = set()
         skipped: list[str] = []
+        read: list = []                    # the file of each reference indexed
         for path in files:
             try:
                 ref = load_reference(path)
@@ -415,6 +425,7 @@ class ReferenceIndex:
             if ref.name in seen:
                 raise MatcherError(f"two references are named {ref.name!r}: names are file stems and must be unique")
             seen.add(ref.name)
+            read.append(path)
             r = len(names)
             names.append(ref.name)
             h, w = ref.bgr.shape[:2]
@@ -447,6 +458,14 @@ class ReferenceIndex:
         whole = (idx.hash_variant == 0) & ((idx.hash_model & 1) == 0)   # each reference's unmirrored whole-image hash
         idx.sibling_group = siblings.find_groups(idx.colour_thumbs, idx.sizes, idx.phash[whole][np.argsort(idx.hash_model[whole])],
                                                  idx.thumb_masks)
+        # the opaque members of a sibling group read again for their sharper thumbnails (kept for those only: a few; a
+        # transparent one's opaque mask is kept at THUMB_SIDE only, too coarse to judge its pixels at that side)
+        opaque = np.array([int(np.min(m)) >= 128 for m in idx.thumb_masks], bool).reshape(-1)
+        grouped = np.flatnonzero((idx.sibling_group >= 0) & opaque)
+        idx.sharp_row = np.full(len(names), -1, np.int32)
+        idx.sharp_row[grouped] = np.arange(len(grouped), dtype=np.int32)
+        idx.sharp_thumbs = np.array([siblings.sharp_thumb(load_reference(read[r]).bgr) for r in grouped], np.uint8).reshape(
+            -1, C.SIB_SHARP_SIDE, C.SIB_SHARP_SIDE, 3)
         idx.version = idx._digest()
         idx.skipped = skipped
         return idx
@@ -457,7 +476,7 @@ class ReferenceIndex:
         h.update(json.dumps(self.names).encode())
         for a in (self.sizes, self.phash, self.dhash, self.hash_model, self.hash_variant, self.kp_xy,
                   self.kp_desc, self.kp_offsets, self.thumbs, self.thumb_masks, self.coverage_full,
-                  self.colour_thumbs, self.sibling_group):
+                  self.colour_thumbs, self.sibling_group, self.sharp_thumbs, self.sharp_row):
             h.update(np.ascontiguousarray(a).tobytes())
         return f"{C.ALGORITHM_VERSION}-{h.hexdigest()[:16]}"
 
@@ -477,7 +496,7 @@ class ReferenceIndex:
                  phash=self.phash, dhash=self.dhash, hash_model=self.hash_model, hash_variant=self.hash_variant,
                  kp_xy=self.kp_xy, kp_desc=self.kp_desc, kp_offsets=self.kp_offsets, thumbs=self.thumbs,
                  thumb_masks=self.thumb_masks, coverage_full=self.coverage_full, colour_thumbs=self.colour_thumbs,
-                 sibling_group=self.sibling_group)
+                 sibling_group=self.sibling_group, sharp_thumbs=self.sharp_thumbs, sharp_row=self.sharp_row)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".index-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
@@ -493,10 +512,12 @@ class ReferenceIndex:
                 arrays = {k: z[k] for k in ("sizes", "phash", "dhash", "hash_model", "hash_variant",
                                             "kp_offsets")}
                 # (an index of an older algorithm has none: the version check below refuses it)
-                for k in ("coverage_full", "sibling_group"):
+                for k in ("coverage_full", "sibling_group", "sharp_row"):
                     arrays[k] = z[k] if k in z.files else None
             for k in ("kp_xy", "kp_desc", "thumbs", "thumb_masks", "colour_thumbs"):
                 arrays[k] = _memmap_npz_member(path, k)
+            # (an index of an older format has none: the format check below refuses it)
+            arrays["sharp_thumbs"] = _memmap_npz_member(path, "sharp_thumbs") if arrays["sharp_row"] is not None else None
         except FileNotFoundError:
             raise IndexFileError(f"{path}: no such index file") from None
         except (OSError, ValueError, KeyError, json.JSONDecodeError) as e:

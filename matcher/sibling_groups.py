@@ -19,6 +19,12 @@ def colour_thumb(bgr: np.ndarray) -> np.ndarray:
     return cv2.resize(bgr, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA)
 
 
+def sharp_thumb(bgr: np.ndarray) -> np.ndarray:
+    """The reference (transparency already flattened) as a SIB_SHARP_SIDE square colour thumbnail (BGR): what a
+    sibling group's member keeps for the detail check's second, sharper look (matcher.detail_check)."""
+    return cv2.resize(bgr, (C.SIB_SHARP_SIDE, C.SIB_SHARP_SIDE), interpolation=cv2.INTER_AREA)
+
+
 def _same_share(a: np.ndarray, b: np.ndarray) -> float:
     """Share of thumbnail pixels where two references agree (every channel within SIB_PIXEL_TOL)."""
     d = np.abs(smooth(a) - smooth(b)).max(axis=2)

@@ -20,24 +20,28 @@ import numpy as np
 
 from matcher import constants as C
 from matcher import screens, tone
-from matcher.sibling_groups import (aligned, colour_thumb, find_groups, members, palette, same_palette,  # noqa: F401 (index.py: colour_thumb, find_groups, members)
-                                    same_shape, smooth)
+from matcher.sibling_groups import (aligned, colour_thumb, find_groups, members, palette, same_palette,  # noqa: F401 (index.py: colour_thumb, find_groups, members, sharp_thumb)
+                                    same_shape, sharp_thumb, smooth)
 
 
-def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int], visible=None) -> tuple[np.ndarray, np.ndarray]:
-    """The frame under the hit, warped into the reference's thumbnail frame (SIB_SIDE square), and which of
+def _patch(bgr: np.ndarray, H: np.ndarray, ref_size: tuple[int, int], visible=None,
+           out: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The frame under the hit, warped into the reference's thumbnail frame (SIB_SIDE square, or OUT), and which of
     its pixels the frame shows (a crop or a picture running off the frame shows part of the reference; VISIBLE,
     the content region (x, y, w, h) inside bars or blurred fill, where a crop of the picture ends)."""
-    side = C.SIB_SIDE * 2
+    out = out or C.SIB_SIDE
+    side = out * 2
     S = np.array([[ref_size[0] / side, 0, 0], [0, ref_size[1] / side, 0], [0, 0, 1]], np.float64)
     big = cv2.warpPerspective(bgr, H @ S, (side, side), flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
                               borderMode=cv2.BORDER_REPLICATE)
-    return cv2.resize(big, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA), _seen(bgr.shape, H, ref_size, visible)
+    return cv2.resize(big, (out, out), interpolation=cv2.INTER_AREA), _seen(bgr.shape, H, ref_size, visible, out)
 
 
-def _seen(shape, H: np.ndarray, ref_size: tuple[int, int], visible=None) -> np.ndarray:
-    """Which pixels of the reference's thumbnail frame land on the frame (of SHAPE), inside VISIBLE when given."""
-    side = C.SIB_SIDE * 2
+def _seen(shape, H: np.ndarray, ref_size: tuple[int, int], visible=None, out: int | None = None) -> np.ndarray:
+    """Which pixels of the reference's thumbnail frame (SIB_SIDE square, or OUT) land on the frame (of SHAPE), inside
+    VISIBLE when given."""
+    out = out or C.SIB_SIDE
+    side = out * 2
     S = np.array([[ref_size[0] / side, 0, 0], [0, ref_size[1] / side, 0], [0, 0, 1]], np.float64)
     shown = np.full(shape[:2], 255, np.uint8)
     if visible is not None:
@@ -46,7 +50,7 @@ def _seen(shape, H: np.ndarray, ref_size: tuple[int, int], visible=None) -> np.n
         shown[y:y + h, x:x + w] = 255
     inside = cv2.warpPerspective(shown, H @ S, (side, side),
                                  flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
-    return cv2.resize(inside, (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA) > 250
+    return cv2.resize(inside, (out, out), interpolation=cv2.INTER_AREA) > 250
 
 
 def _normalise(t: np.ndarray, on: np.ndarray | None = None) -> np.ndarray:
@@ -390,12 +394,13 @@ def group_thumbs(idx, ref: int, sibs: list[int]) -> dict[int, np.ndarray]:
     return out
 
 
-def _art(idx, ref: int) -> np.ndarray | None:
-    """A transparent reference's opaque pixels in its thumbnail frame (eroded: the footage round a sprite
-    bleeds into its edge pixels once smoothed), None for an opaque one."""
+def _art(idx, ref: int, side: int | None = None) -> np.ndarray | None:
+    """A transparent reference's opaque pixels in its thumbnail frame (SIB_SIDE square, or SIDE; eroded: the footage
+    round a sprite bleeds into its edge pixels once smoothed), None for an opaque one."""
     if getattr(idx, "thumb_masks", None) is None or idx.thumb_masks[ref].min() >= 128:
         return None
-    return cv2.erode(cv2.resize(np.asarray(idx.thumb_masks[ref]), (C.SIB_SIDE, C.SIB_SIDE), interpolation=cv2.INTER_AREA),
+    side = side or C.SIB_SIDE
+    return cv2.erode(cv2.resize(np.asarray(idx.thumb_masks[ref]), (side, side), interpolation=cv2.INTER_AREA),
                      np.ones((2 * C.SIB_ART_ERODE + 1, 2 * C.SIB_ART_ERODE + 1), np.uint8)) >= 128
 
 
