@@ -276,6 +276,10 @@ SCREEN_OPEN = (3, 5)          # ... and each tone region opened by these squares
 SCREEN_EDGE_STEP = 16.0       # a side of a screen's quadrilateral is a step of at least this (median grey, inside - outside)
 SCREEN_EDGE_OFF = 1.5         # ... inside and outside sampled this far (outline search px) from the side (a bezel is 2-6 px)
 SCREEN_EDGE_SIDES = 3         # ... on this many of its four sides (the room's tone regions have ragged, stepless outlines)
+SCREEN_CUT_STEPS = 2          # a screen the frame's edges cut (a TV wider than the frame, a phone filmed close: no third
+                              # side to step) holds when its other sides, at least this many, all step (main's and dev2's
+                              # TVs running off both sides of the frame: no quadrilateral before, branch screen9)
+SCREEN_BORDER_PX = 2.0        # ... a side with both ends within this (outline search px) of one frame edge is the frame's cut
 SCREEN_FRAME_CORNER = 0.03    # a quadrilateral with a corner this near (share of the long side) a frame corner is the room's
 SCREEN_SAME_PX = 6.0          # quadrilaterals whose corners all lie within this (outline search px) are one
 SCREEN_MAX_QUADS = 3          # at most this many quadrilaterals a frame searched (the largest)
