@@ -281,6 +281,10 @@ SCREEN_OPEN = (3, 5)          # ... and each tone region opened by these squares
 SCREEN_EDGE_STEP = 16.0       # a side of a screen's quadrilateral is a step of at least this (median grey, inside - outside)
 SCREEN_EDGE_OFF = 1.5         # ... inside and outside sampled this far (outline search px) from the side (a bezel is 2-6 px)
 SCREEN_EDGE_SIDES = 3         # ... on this many of its four sides (the room's tone regions have ragged, stepless outlines)
+SCREEN_CUT_STEPS = 2          # a screen the frame's edges cut (a TV wider than the frame, a phone filmed close: no third
+                              # side to step) holds when its other sides, at least this many, all step (main's and dev2's
+                              # TVs running off both sides of the frame: no quadrilateral before, branch screen9)
+SCREEN_BORDER_PX = 2.0        # ... a side with both ends within this (outline search px) of one frame edge is the frame's cut
 SCREEN_FRAME_CORNER = 0.03    # a quadrilateral with a corner this near (share of the long side) a frame corner is the room's
 SCREEN_SAME_PX = 6.0          # quadrilaterals whose corners all lie within this (outline search px) are one
 SCREEN_MAX_QUADS = 3          # at most this many quadrilaterals a frame searched (the largest)
@@ -308,10 +312,20 @@ SIB_MOIRE_RATIO = 1.5         # a clip's patch with this many times the referenc
 SIB_SOFT_RATIO = 0.9          # ... or with under this share of it, soft (the reference's small print lost to a lens)
                               # (grainy: 2.5 on sibdev's bust filmed off a monitor; soft: 0.7-0.87 on its card filmed off
                               # a TV; 0.83-1.04 on a bust found at 0.87 already)...
-SIB_MOIRE_SIGMAS = ()          # OFF (was (1.0, 2.5): lifted main's near-miss ff_nearmiss_card0_8H to 0.62 for card0_7H, from 0.28)
+SIB_GRAIN_TILE = 24           # ... the two textures compared tile by tile (thumbnail px: 16 tiles of 96 px), the median of the
+                              # tiles' ratios taken (branch screen9): moire and a lens's softness change every tile alike, a
+                              # card that is not indexed only the tile or two where its extra pip lies. Measured: main's
+                              # near-miss ff_nearmiss_card0_8H on card0_7H 1.53 over the whole patch (two tiles at 10-12: the
+                              # eighth heart), median of tiles 1.34; sibdev's bust on a monitor 2.50-2.56 -> 2.58-2.72;
+                              # its card on a TV 0.70-0.87 -> 0.72-0.86
+SIB_GRAIN_MIN_PIXELS = 100    # ... a tile counts with this many pixels where the members agree (of its 576)
+SIB_GRAIN_MIN_TILES = 4       # ... fewer tiles than this: the ratio over the whole patch
+SIB_GRAIN_FLOOR = 0.02        # ... a reference tile's fine texture (relative to its spread) is taken as at least this (a flat one)
+SIB_MOIRE_SIGMAS = (1.0, 2.5)  # ON again with the tiled ratio (screen7 had it off: the whole-patch ratio lifted main's
+                              # near-miss ff_nearmiss_card0_8H to 0.62 for card0_7H, from 0.28)
                               # ... a grainy patch's detail is judged again with it and every member blurred alike by these
                               # (thumbnail px; the bust needs 2.5: its moire is 2-3 px)...
-SIB_SOFT_SIGMAS = ()          # OFF (was (1.0,), same near-miss)
+SIB_SOFT_SIGMAS = (1.0,)      # ON again (screen7 had it off for the same near-miss)
                               # ... a soft one's by these (the card 0.38 -> 0.61 at 1.0; at 2.5 an encoded sprite frame not
                               # indexed, 0.86 as fine as the indexed one, lost the limbs that tell it apart: 0.78,
                               # tests/matcher/test_sibling_frames.py)

@@ -50,11 +50,25 @@ def _quad_of(contour: np.ndarray, w: int, h: int) -> np.ndarray | None:
     return quad
 
 
+def _on_border(quad: np.ndarray, i: int, w: int, h: int) -> bool:
+    """Does side I of a quadrilateral lie along the frame's border (both its ends within SCREEN_BORDER_PX of one edge, or
+    beyond it): the frame's edge cuts the screen there (a TV wider than the frame, a phone filmed close)."""
+    p, q = quad[i], quad[(i + 1) % 4]
+    m = C.SCREEN_BORDER_PX
+    return bool((p[0] <= m and q[0] <= m) or (p[0] >= w - 1 - m and q[0] >= w - 1 - m)
+                or (p[1] <= m and q[1] <= m) or (p[1] >= h - 1 - m and q[1] >= h - 1 - m))
+
+
 def _sides_step(g: np.ndarray, quad: np.ndarray) -> int:
     """How many of a quadrilateral's four sides are a tone step along their length: the median grey difference between
     just inside and just outside (SCREEN_EDGE_OFF px) at least SCREEN_EDGE_STEP (a side out of the frame is no step)."""
+    return len(_stepped(g, quad))
+
+
+def _stepped(g: np.ndarray, quad: np.ndarray) -> list[int]:
+    """The sides (indices) of a quadrilateral that are a tone step, as `_sides_step` counts them."""
     h, w = g.shape
-    n = 0
+    n = []
     for i in range(4):
         pts, nrm = side_samples(quad, i, 24)
         a = np.round(pts + C.SCREEN_EDGE_OFF * nrm).astype(int)
@@ -64,8 +78,21 @@ def _sides_step(g: np.ndarray, quad: np.ndarray) -> int:
         if ok.mean() < 0.5:
             continue
         d = g[a[ok, 1], a[ok, 0]].astype(np.int16) - g[b[ok, 1], b[ok, 0]].astype(np.int16)
-        n += abs(float(np.median(d))) >= C.SCREEN_EDGE_STEP
+        if abs(float(np.median(d))) >= C.SCREEN_EDGE_STEP:
+            n.append(i)
     return n
+
+
+def _edges_hold(g: np.ndarray, quad: np.ndarray) -> bool:
+    """Are a quadrilateral's sides a screen's outline: SCREEN_EDGE_SIDES of the four a step in tone, or, for a screen the
+    frame's edges cut (wider than the frame, filmed close), every side not on the frame's border a step, and at least
+    SCREEN_CUT_STEPS of them."""
+    h, w = g.shape
+    stepped = _stepped(g, quad)
+    if len(stepped) >= C.SCREEN_EDGE_SIDES:
+        return True
+    cut = [i for i in range(4) if _on_border(quad, i, w, h)]
+    return len(stepped) >= C.SCREEN_CUT_STEPS and len(set(stepped) | set(cut)) == 4
 
 
 def screen_quads(bgr: np.ndarray, small: np.ndarray | None = None) -> list[np.ndarray]:
@@ -105,7 +132,7 @@ def screen_quads(bgr: np.ndarray, small: np.ndarray | None = None) -> list[np.nd
                                       <= C.SCREEN_FRAME_CORNER * max(w, h)):
                     continue
                 # each side (but one: a screen's side out of the frame, or faded into the room) a step in tone
-                if _sides_step(g, quad) < C.SCREEN_EDGE_SIDES:
+                if not _edges_hold(g, quad):
                     continue
                 found.append((cv2.contourArea(quad), quad))
     out: list[np.ndarray] = []

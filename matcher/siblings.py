@@ -142,14 +142,39 @@ def _fine(t: np.ndarray, on: np.ndarray) -> float:
     return float(hp.mean()) / max(float(g[on].std()), C.SIB_MIN_STD)
 
 
+def _fine_ratio(p: np.ndarray, ref: np.ndarray, agree: np.ndarray) -> float:
+    """The clip's fine texture over the reference's where the members agree, as the median over SIB_GRAIN_TILE tiles
+    (those with SIB_GRAIN_MIN_PIXELS such pixels) of each tile's ratio: a screen's moire or a lens's softness changes
+    the whole picture, every tile alike, while a card that is not indexed (a pip more where every indexed member shows
+    the card's white face) adds texture in a tile or two only, which a ratio over the whole patch mistook for moire.
+    Too few tiles: the ratio over the whole patch."""
+    def hp(t: np.ndarray) -> tuple[np.ndarray, float]:
+        g = cv2.cvtColor(t, cv2.COLOR_BGR2GRAY).astype(np.float32)
+        return np.abs(g - cv2.GaussianBlur(g, (0, 0), C.SIB_SMOOTH)), max(float(g[agree].std()), C.SIB_MIN_STD)
+
+    (hc, sc), (hr, sr) = hp(p), hp(ref)
+    T = C.SIB_GRAIN_TILE
+    ratios = []
+    for y in range(0, agree.shape[0] - T + 1, T):
+        for x in range(0, agree.shape[1] - T + 1, T):
+            a = agree[y:y + T, x:x + T]
+            if a.sum() < C.SIB_GRAIN_MIN_PIXELS:
+                continue
+            c, r = hc[y:y + T, x:x + T][a].mean() / sc, hr[y:y + T, x:x + T][a].mean() / sr
+            ratios.append(float(c) / max(float(r), C.SIB_GRAIN_FLOOR))
+    if len(ratios) < C.SIB_GRAIN_MIN_TILES:
+        return _fine(p, agree) / max(_fine(ref, agree), 1e-6)
+    return float(np.median(ratios))
+
+
 def _blurs(p: np.ndarray, ref: np.ndarray, agree: np.ndarray) -> tuple[float, ...]:
     """How much to blur the clip's patch P and every member alike before judging the detail again, from its fine
-    texture where the members agree against the reference's: grainy (SIB_MOIRE_RATIO times the reference's or more: a
+    texture where the members agree against the reference's (`_fine_ratio`): grainy (SIB_MOIRE_RATIO times the reference's or more: a
     screen's moire) SIB_MOIRE_SIGMAS, soft (SIB_SOFT_RATIO or less: small print lost to a lens) SIB_SOFT_SIGMAS, about
     as sharp (or too few such pixels to tell) none."""
     if agree.sum() < C.SHADE_MIN_PIXELS:
         return ()
-    r = _fine(p, agree) / max(_fine(ref, agree), 1e-6)
+    r = _fine_ratio(p, ref, agree)
     return C.SIB_MOIRE_SIGMAS if r >= C.SIB_MOIRE_RATIO else C.SIB_SOFT_SIGMAS if r <= C.SIB_SOFT_RATIO else ()
 
 

@@ -8,8 +8,9 @@ the indexed one. What does not, yet (strict xfail): the indexed card itself in a
 sibling check floored it (its error budget a clean copy's: the tone curve, the glare's gradient and the moire left an
 error over the whole card, 0.55-0.66 normalised units against 0.3 for full credit, though its detail was clearly the
 card's). Branch screen7 undoes a smooth light field over the patch (tests/matcher/test_filmed_screen_light.py); with the
-blurred re-judgement of a grainy or soft patch (now off: it passed a near-miss card) the monitor's card kept its
-sibling credit (factor 0.33 -> 0.99, score 0.46), the TV's was found weakly (0.19), the phone's stayed floored."""
+blurred re-judgement of a grainy or soft patch (off on main 20c7fc7: it passed a near-miss card; on again in branch
+screen9, its texture ratio taken tile by tile) the monitor's card kept its sibling credit (factor 0.33 -> 0.99, score
+0.46), the TV's was found weakly (0.19), the phone's stayed floored."""
 
 from __future__ import annotations
 

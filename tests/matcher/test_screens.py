@@ -60,6 +60,19 @@ def test_a_room_alone_has_no_screen(room):
     assert screen_quads(_room(room)) == []
 
 
+# a TV across the room, wider than the frame: both its sides run off the frame (no third side to step in tone)
+WIDE = np.float32([[-70, 230], [430, 190], [440, 470], [-60, 450]])
+
+
+@pytest.mark.parametrize("room", ["brick.png", "grass.png", "gravel.png", "moon.png"])
+def test_a_screen_wider_than_the_frame_is_found_cut_by_the_frame(room):
+    frame = _on_screen(_room(room), read("chelsea.png"), WIDE)
+    quads = screen_quads(frame)
+    # its top and bottom sides stepped, its left and right the frame's edges
+    assert any(q[:, 0].min() <= 2 and q[:, 0].max() >= SMALL_W - 3 and 170 <= q[:, 1].min() and q[:, 1].max() <= 490
+               for q in quads)
+
+
 @pytest.fixture(scope="module")
 def pictures(tmp_path_factory):
     from .conftest import DATA
@@ -183,3 +196,13 @@ def test_the_other_outfit_under_a_players_bar_is_still_told_apart(tmp_path):
     sibart.bust(0, 2, 0).convert("RGB").save(tmp_path / "bust0_o2.png")
     idx = matcher.ReferenceIndex.build([tmp_path])
     assert _score(idx, _player(sibart.bust(0, 1, 0)), "bust0_o0") < 0.5
+
+
+@pytest.mark.parametrize("room", ["brick.png", "grass.png", "gravel.png"])
+@pytest.mark.parametrize("picture", ["astronaut", "chelsea"])
+def test_a_picture_on_a_screen_wider_than_the_frame_is_found(pictures, room, picture):
+    """Main 20c7fc7 found neither on any of these rooms (no quadrilateral: two sides of four step; 0.0); rectified
+    from the quadrilateral the frame cuts, both are found (1.0)."""
+    frame = _on_screen(_room(room), read(f"{picture}.png"), WIDE)
+    hits = {pictures.names[h.reference]: h.score for h in analyse_frame(frame, 0.0, pictures)}
+    assert hits.get(picture, 0.0) >= 0.5
