@@ -185,6 +185,13 @@ SIL_PROPOSALS = 3             # ... at most this many regions a frame (the best)
 SIL_PROPOSE_SAME = 0.7        # ... one this much inside another proposal (or a searched region)...
 SIL_PROPOSE_COVERED = 1.2     # ... whose long side is at most this many times its own is not searched again
 SIL_PROPOSE_SKIP = 0.8        # ... and none on a frame where a reference is found with this score already
+STICKER_FEATURE_SEARCH = True # features again on each sprite proposal (silhouette.proposals), verified against its proposers and
+                              # their siblings (detectors.features._search_sticker): a see-through title logo 240 px wide over
+                              # a star field gets 7-10 ratio-test pairs on the frame, 26-61 at 1.5-2.7x (sibdev gifsticker)
+STICKER_MIN_ZOOM = 1.2        # ... only where the proposed sprite is smaller than the index holds the proposer's keypoints by
+                              # this factor (a larger one is the frame search's; sprites shown larger than their 224 px art cost nothing)
+STICKER_MAX_ZOOM = 3.0        # ... the region enlarged at most this much (to the reference's long side)
+STICKER_FEATURES = 1500       # ... ORB keypoints on the enlarged region (800: 17-31 inliers on a 240 px title, 1500: 28-57)
 SIL_COLOUR_FIELDS = True      # the frame's fields (region search and sprite proposals) from its colour structure tensor, not its
                               # grey: a sticker whose colours have the grey of the footage under it (magenta art over a dark
                               # night shot) has no outline in grey (branch small4)
