@@ -409,14 +409,25 @@ def _compare(sp: np.ndarray, sr: np.ndarray, on: np.ndarray, clear: np.ndarray):
     model = fit_colour(sr, sp, clear)
     # and blurred as the clip is (a picture scaled down and up, a soft encode): the blur of LONE_BLUR_SIGMAS that
     # leaves the least error where the picture is clear
+    # and its colour blurred as the clip's encoding keeps it (at half resolution: a thin stroke of one hue on another
+    # keeps its grey and loses its colour), by the one of LONE_CHROMA_SIGMAS that leaves the least error
     best = None
     for sigma in C.LONE_BLUR_SIGMAS:
-        m = cv2.GaussianBlur(model, (0, 0), sigma) if sigma > 0 else model
-        res = _residual(sp, m)
-        err = float(res[clear].mean())
-        if best is None or err < best[0]:
-            best = (err, m, res)
+        blurred = cv2.GaussianBlur(model, (0, 0), sigma) if sigma > 0 else model
+        for cs in C.LONE_CHROMA_SIGMAS:
+            m = _chroma_blurred(blurred, cs) if cs > 0 else blurred
+            res = _residual(sp, m)
+            err = float(res[clear].mean())
+            if best is None or err < best[0]:
+                best = (err, m, res)
     return sp, best[1], best[2]
+
+
+def _chroma_blurred(t: np.ndarray, sigma: float) -> np.ndarray:
+    """A BGR thumbnail (float) with its colour (YCrCb's Cr and Cb) blurred by SIGMA thumbnail px and its grey kept."""
+    y = cv2.cvtColor(np.clip(t, 0, 255).astype(np.float32), cv2.COLOR_BGR2YCrCb)
+    y[..., 1:] = cv2.GaussianBlur(y[..., 1:], (0, 0), sigma)
+    return cv2.cvtColor(y, cv2.COLOR_YCrCb2BGR)
 
 
 def _no_verdict(hidden: float = 0.0, residual: float = 0.0) -> dict[str, float]:

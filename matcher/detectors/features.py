@@ -31,13 +31,14 @@ def _coarse_consistent(xy: np.ndarray, r_xy: np.ndarray, frame_rows: np.ndarray,
 
 def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, offset: tuple[int, int],
                    frame_grey: np.ndarray, best_v: dict[int, Verification], matched=None, bands=None,
-                   precheck: dict[int, int] | None = None, visible=None) -> None:
+                   precheck: dict[int, int] | None = None, visible=None, flat: bool = False) -> None:
     """Verify candidate models against features of a (possibly rescaled) region; keep the best per reference.
 
     matched: the index search's (frame rows, index rows, models); models with enough pairs there are
     verified on them, the others (hash candidates) get a search of their own.
     precheck: model -> how many of its coarse pairs must agree on one similarity before it is verified
-    (candidates by votes only); the full matching is the expensive part of a verification."""
+    (candidates by votes only); the full matching is the expensive part of a verification.
+    flat: the reference is laid flat on the frame (a sticker: a similarity, see verify)."""
     precheck = precheck or {}
     queue, tried = sorted(models), set(models)
     while queue:
@@ -62,7 +63,7 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
                 # ratio test one way round and passes it the other)
                 extra = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
         v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf, pairs,
-                   visible if scale == 1.0 and offset == (0, 0) else None, extra, idx.coverage_full_of(model))
+                   visible if scale == 1.0 and offset == (0, 0) else None, extra, idx.coverage_full_of(model), flat)
         if v is None or v.score <= 0:
             if matched is not None and model ^ 1 not in tried and int((matched[2] == model).sum()) >= C.TWIN_VOTES:
                 # nearly symmetric art: the copy's keypoints found the other model's twins first (the index
@@ -215,7 +216,7 @@ def _search_sticker(ctx: FrameContext, p: "silhouette.Proposal", best_v: dict[in
     if len(rdesc) < C.MIN_INLIERS:
         return
     _verify_models(sticker_models(idx, p.models), rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g,
-                   best_v, None, bands, None, ctx.visible)
+                   best_v, None, bands, None, ctx.visible, flat=True)
 
 
 def shown_layer(ctx: FrameContext, v: Verification, r_xy: np.ndarray) -> tuple[int, int, int, int] | None:
