@@ -467,10 +467,10 @@ LONE_ALIGN_MOTIONS = (3, 2)   # ... tried in turn: cv2.MOTION_HOMOGRAPHY (3: a p
                               # (a shift alone, fitted where an affine warp fails, lands off on flat logos)
 LONE_BLUR_SIGMAS = (0.0, 1.0)   # ... the modelled reference blurred by the one of these (thumbnail px) that fits best
 LONE_CHROMA_SIGMAS = (1.0,)    # ... and its colour (not its grey) blurred by the one of these that leaves less error over what
-                                # is not laid over (detail_check._chroma_fitted): H.264's 4:2:0 keeps colour at half resolution,
+                                # is not laid over (detail_check._blurred, _judge): H.264's 4:2:0 keeps colour at half resolution,
                                 # so a thin stroke of one hue on another (dev3 gifsticker_03 logo6's pink letters on a blue disc,
                                 # 146 px wide) keeps its grey and loses its colour; without it that clean copy read as 16-25 %
-                                # changed at 14 of 15 half-pixel offsets of its geometry, with 1.0 at 3 of 15 (1.5 and 2.0 never
+                                # changed at 14 of 15 half-pixel offsets of its geometry, with 1.0 at 3-4 of 15 (1.5 and 2.0 never
                                 # fit better). Chosen over the whole picture, a caption box over the astronaut
                                 # (tests/matcher/test_demo_families) chose it too and was read as changed, not laid over
 LONE_FIT_RIDGE = 0.02         # ... its mixing across channels drawn toward none with this weight per pixel (a hue turn still fits)
