@@ -190,6 +190,13 @@ SIL_PROPOSALS = 3             # ... at most this many regions a frame (the best)
 SIL_PROPOSE_SAME = 0.7        # ... one this much inside another proposal (or a searched region)...
 SIL_PROPOSE_COVERED = 1.2     # ... whose long side is at most this many times its own is not searched again
 SIL_PROPOSE_SKIP = 0.8        # ... and none on a frame where a reference is found with this score already
+STICKER_FEATURE_SEARCH = True # features again on each sprite proposal (silhouette.proposals), verified against its proposers and
+                              # their siblings (detectors.features._search_sticker): a see-through title logo 240 px wide over
+                              # a star field gets 7-10 ratio-test pairs on the frame, 26-61 at 1.5-2.7x (sibdev gifsticker)
+STICKER_MIN_ZOOM = 1.2        # ... only where the proposed sprite is smaller than the index holds the proposer's keypoints by
+                              # this factor (a larger one is the frame search's; sprites shown larger than their 224 px art cost nothing)
+STICKER_MAX_ZOOM = 3.0        # ... the region enlarged at most this much (to the reference's long side)
+STICKER_FEATURES = 1500       # ... ORB keypoints on the enlarged region (800: 17-31 inliers on a 240 px title, 1500: 28-57)
 SIL_COLOUR_FIELDS = True      # the frame's fields (region search and sprite proposals) from its colour structure tensor, not its
                               # grey: a sticker whose colours have the grey of the footage under it (magenta art over a dark
                               # night shot) has no outline in grey (branch small4)
@@ -497,6 +504,13 @@ LONE_ALIGN_MAX = 4.0          # ... moving no corner further than this (thumbnai
 LONE_ALIGN_MOTIONS = (3, 2)   # ... tried in turn: cv2.MOTION_HOMOGRAPHY (3: a picture in perspective), cv2.MOTION_AFFINE (2)
                               # (a shift alone, fitted where an affine warp fails, lands off on flat logos)
 LONE_BLUR_SIGMAS = (0.0, 1.0)   # ... the modelled reference blurred by the one of these (thumbnail px) that fits best
+LONE_CHROMA_SIGMAS = (1.0,)    # ... and its colour (not its grey) blurred by the one of these that leaves less error over what
+                                # is not laid over (detail_check._blurred, _judge): H.264's 4:2:0 keeps colour at half resolution,
+                                # so a thin stroke of one hue on another (dev3 gifsticker_03 logo6's pink letters on a blue disc,
+                                # 146 px wide) keeps its grey and loses its colour; without it that clean copy read as 16-25 %
+                                # changed at 14 of 15 half-pixel offsets of its geometry, with 1.0 at 3-4 of 15 (1.5 and 2.0 never
+                                # fit better). Chosen over the whole picture, a caption box over the astronaut
+                                # (tests/matcher/test_demo_families) chose it too and was read as changed, not laid over
 LONE_FIT_RIDGE = 0.02         # ... its mixing across channels drawn toward none with this weight per pixel (a hue turn still fits)
 LONE_HUE_SAT = 60             # ... or after one hue turn: the mode of the hue differences of pixels this saturated (0-255)...
 LONE_HUE_BIN = 4              # ... in bins of this many steps (of 256 a turn)

@@ -410,21 +410,39 @@ def _apart(regions: np.ndarray, hidden: np.ndarray, larger_kept: bool = False) -
     return regions & ~np.isin(lab, drop) & ~hidden
 
 
-def _compare(sp: np.ndarray, sr: np.ndarray, on: np.ndarray, clear: np.ndarray):
+def _compare(sp: np.ndarray, sr: np.ndarray, on: np.ndarray, clear: np.ndarray, chroma: bool = False):
     """The clip aligned onto the reference and the reference's colours fitted to it, both over CLEAR (the shown
-    pixels not laid over) -> the aligned clip, the modelled reference and the per-pixel error."""
+    pixels not laid over) -> the aligned clip, the modelled reference, the per-pixel error and the fitted reference
+    before any blur. CHROMA: its colour may also be blurred as the encoding keeps it (`_blurred`)."""
     sp = _aligned(sp, sr, clear)
     model = fit_colour(sr, sp, clear)
-    # and blurred as the clip is (a picture scaled down and up, a soft encode): the blur of LONE_BLUR_SIGMAS that
-    # leaves the least error where the picture is clear
+    m, res = _blurred(sp, model, clear, chroma)
+    return sp, m, res, model
+
+
+def _blurred(sp: np.ndarray, model: np.ndarray, clear: np.ndarray, chroma: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The fitted reference MODEL blurred as the clip SP is (a picture scaled down and up, a soft encode): the blur of
+    LONE_BLUR_SIGMAS that leaves the least mean error over CLEAR; with CHROMA, its colour (not its grey) blurred too by
+    one of LONE_CHROMA_SIGMAS where that leaves less (H.264's 4:2:0 keeps colour at half resolution: a thin stroke of
+    one hue on another keeps its grey and loses its colour). CHROMA is asked over pixels not laid over only (`_judge`):
+    a caption's box would choose it and hide itself. -> (modelled reference, per-pixel error)."""
     best = None
     for sigma in C.LONE_BLUR_SIGMAS:
-        m = cv2.GaussianBlur(model, (0, 0), sigma) if sigma > 0 else model
-        res = _residual(sp, m)
-        err = float(res[clear].mean())
-        if best is None or err < best[0]:
-            best = (err, m, res)
-    return sp, best[1], best[2]
+        blurred = cv2.GaussianBlur(model, (0, 0), sigma) if sigma > 0 else model
+        for cs in (0.0,) + (tuple(C.LONE_CHROMA_SIGMAS) if chroma else ()):
+            m = _chroma_blurred(blurred, cs) if cs > 0 else blurred
+            res = _residual(sp, m)
+            err = float(res[clear].mean())
+            if best is None or err < best[0]:
+                best = (err, m, res)
+    return best[1], best[2]
+
+
+def _chroma_blurred(t: np.ndarray, sigma: float) -> np.ndarray:
+    """A BGR thumbnail (float) with its colour (YCrCb's Cr and Cb) blurred by SIGMA thumbnail px and its grey kept."""
+    y = cv2.cvtColor(np.clip(t, 0, 255).astype(np.float32), cv2.COLOR_BGR2YCrCb)
+    y[..., 1:] = cv2.GaussianBlur(y[..., 1:], (0, 0), sigma)
+    return cv2.cvtColor(y, cv2.COLOR_YCrCb2BGR)
 
 
 def _no_verdict(hidden: float = 0.0, residual: float = 0.0) -> dict[str, float]:
@@ -538,12 +556,18 @@ def _judge(p0: np.ndarray, sr: np.ndarray, on: np.ndarray, judged: np.ndarray, b
     BLOBS(sp, model, res, known=None): the recoloured blobs and those laid over (`_blobs`, `_group_blobs`). SHOWN_PX:
     the whole shown picture's pixels (the blobs' least size). SHOWN: the shown picture, when changed regions shaped as a
     caption's line or a sticker that reach its edge are laid across it (`_across_rim`: a member's whole view)."""
-    sp, model, res = _compare(p0, sr, on, on)
+    sp, model, res, fitted = _compare(p0, sr, on, on)
     recoloured, hidden = blobs(sp, model, res)
     if hidden.any() and (on & ~hidden).sum() >= C.LONE_FIT_MIN_PX:
-        sp, model, res = _compare(p0, sr, on, on & ~hidden)
+        sp, model, res, _ = _compare(p0, sr, on, on & ~hidden, chroma=True)
         recoloured, again = blobs(sp, model, res, hidden)
         hidden |= again
+    elif not hidden.any() and C.LONE_CHROMA_SIGMAS:
+        # nothing laid over: the colour as the encoding keeps it, asked of the whole picture shown
+        chroma_model, chroma_res = _blurred(sp, fitted, on, chroma=True)
+        if float(chroma_res[on].mean()) < float(res[on].mean()):
+            model, res = chroma_model, chroma_res
+            recoloured, hidden = blobs(sp, model, res)
     recoloured = _apart(recoloured, hidden, larger_kept=True)
     clear_b = judged & ~hidden
     hidden_share = float((judged & hidden).sum()) / float(judged.sum())

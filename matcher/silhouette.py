@@ -202,13 +202,26 @@ def search(grey_frame: np.ndarray, boxes: list[tuple[int, int, int, int]], idx, 
     return out
 
 
+@dataclass
+class Proposal:
+    """A region where a sprite may sit that no rectangle outlines (`proposals`)."""
+    box: tuple[int, int, int, int]        # the region to search (the sprite's place grown by SIL_PROPOSE_GROW)
+    sprite: tuple[int, int, int, int]     # the place of its best proposer's template on the frame
+    models: list[int]                     # the sprite models (unmirrored) whose best place it is, best first
+
+
 def sprite_proposals(grey_frame: np.ndarray, idx, exclude: list[tuple[int, int, int, int]] = ()) -> list[tuple[int, int, int, int]]:
+    """The boxes of `proposals`."""
+    return [p.box for p in proposals(grey_frame, idx, exclude)]
+
+
+def proposals(grey_frame: np.ndarray, idx, exclude: list[tuple[int, int, int, int]] = ()) -> list[Proposal]:
     """Regions where a sprite may sit that no rectangle outlines: a transparent sprite laid over footage
     (an animated sticker) is smaller than any region searched and has no border of its own. Every sprite
     model's field slides over the whole frame's at a few small scales; where one comes close, the box
     around it (grown, so the region search's scales fit it) becomes a region. Boxes mostly inside a
     region already searched (exclude) are left out: the region search saw them. GREY_FRAME may be in colour, as in
-    `search`."""
+    `search`. Each region says which models proposed it (those whose box it is, or one mostly inside it or around it)."""
     tpl = _templates(idx)
     if not tpl.models:
         return []
@@ -217,7 +230,7 @@ def sprite_proposals(grey_frame: np.ndarray, idx, exclude: list[tuple[int, int, 
     s = L / max(fw, fh)
     img = cv2.resize(grey_frame, (max(8, round(fw * s)), max(8, round(fh * s))), interpolation=cv2.INTER_AREA)
     field = orientation_field(img)
-    found: list[tuple[float, tuple[int, int, int, int]]] = []
+    found: list[tuple[float, tuple[int, int, int, int], tuple[int, int, int, int], int]] = []
     for model in tpl.models[::2]:      # a mirrored sprite's outline is close enough to propose its region
         peak, ncc, loc, (tw, th) = _standout(field, tpl, model, C.SIL_PROPOSE_SCALES, L)
         if ncc < C.SIL_PROPOSE_MIN and (peak < C.SIL_PROPOSE_PEAK or ncc < C.SIL_PROPOSE_FLOOR):
@@ -227,14 +240,18 @@ def sprite_proposals(grey_frame: np.ndarray, idx, exclude: list[tuple[int, int, 
         x1, y1 = (loc[0] + (1 + g) * tw) / s, (loc[1] + (1 + g) * th) / s
         x0, y0 = int(max(0, x0)), int(max(0, y0))
         x1, y1 = int(min(fw, np.ceil(x1))), int(min(fh, np.ceil(y1)))
-        found.append((peak, (x0, y0, x1 - x0, y1 - y0)))
-    out: list[tuple[int, int, int, int]] = []
-    for _, b in sorted(found, key=lambda f: -f[0]):
+        sprite = (int(loc[0] / s), int(loc[1] / s), max(1, round(tw / s)), max(1, round(th / s)))
+        found.append((peak, (x0, y0, x1 - x0, y1 - y0), sprite, model))
+    out: list[Proposal] = []
+    for _, b, sprite, model in sorted(found, key=lambda f: -f[0]):
+        same = [p for p in out if inside(b, p.box) >= C.SIL_PROPOSE_SAME or inside(p.box, b) >= C.SIL_PROPOSE_SAME]
+        if same:
+            same[0].models.append(model)
+            continue
         if len(out) >= C.SIL_PROPOSALS:
-            break
-        if all(inside(b, o) < C.SIL_PROPOSE_SAME and inside(o, b) < C.SIL_PROPOSE_SAME for o in out) and all(
-                inside(b, o) < C.SIL_PROPOSE_SAME or max(o[2], o[3]) > C.SIL_PROPOSE_COVERED * max(b[2], b[3]) for o in exclude):
-            out.append(b)
+            continue
+        if all(inside(b, o) < C.SIL_PROPOSE_SAME or max(o[2], o[3]) > C.SIL_PROPOSE_COVERED * max(b[2], b[3]) for o in exclude):
+            out.append(Proposal(b, sprite, [model]))
     return out
 
 

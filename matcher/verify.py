@@ -123,14 +123,16 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
            ref_desc: np.ndarray, ref_size: tuple[int, int], frame_size: tuple[int, int],
            matcher: cv2.BFMatcher | None = None, pairs: tuple[np.ndarray, np.ndarray] | None = None,
            visible: tuple[int, int, int, int] | None = None,
-           extra: tuple[np.ndarray, np.ndarray] | None = None, coverage_full: float = C.COVERAGE_FULL
-           ) -> Verification | None:
+           extra: tuple[np.ndarray, np.ndarray] | None = None, coverage_full: float = C.COVERAGE_FULL,
+           flat: bool = False) -> Verification | None:
     """Match a frame against one reference model and fit a homography; None when it does not hold.
 
     pairs: (frame rows, reference rows) already matched by the index search; else matched here.
     visible: the part of the frame that shows picture (inside solid bars): reference keypoints that
     land on the bars are not visible, so they do not count against coverage.
-    extra: (frame rows, reference rows) added to the matches found here (the index search's pairs)."""
+    extra: (frame rows, reference rows) added to the matches found here (the index search's pairs).
+    flat: the copy is laid flat on the frame (a sticker): a similarity only, no homography (one fitted on the inliers
+    of an enlarged small sticker bends its far side a few px: the detail check then reads its wordmark as changed)."""
     if len(frame_desc) < C.MIN_INLIERS or len(ref_desc) < C.MIN_INLIERS:
         return None
     if pairs is not None:
@@ -167,7 +169,7 @@ def verify(frame_xy: np.ndarray, frame_desc: np.ndarray, model: int, ref_xy: np.
     # the homography is fitted on the similarity's inliers only (few outliers left: cheap), then
     # judged on every match
     ai = inl.ravel().astype(bool)
-    Hp, _ = cv2.findHomography(src_a[ai], dst_a[ai], cv2.RANSAC, C.RANSAC_PX, maxIters=200, confidence=0.99)
+    Hp = None if flat else cv2.findHomography(src_a[ai], dst_a[ai], cv2.RANSAC, C.RANSAC_PX, maxIters=200, confidence=0.99)[0]
     if Hp is not None:
         proj = cv2.perspectiveTransform(src_a.reshape(-1, 1, 2), Hp).reshape(-1, 2)
         inl_p = (np.linalg.norm(proj - dst_a, axis=1) <= C.RANSAC_PX).astype(np.uint8)

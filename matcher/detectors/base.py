@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from matcher import constants as C
+from matcher import silhouette
 from matcher.hashing import grey
 from matcher.index import ReferenceIndex
 from matcher.regions import _iou, at_side, content_boxes, picture_band, picture_strips, rectangle_proposals, seams
@@ -88,6 +89,14 @@ class FrameContext:
         x0, y0 = max(vx, bx), max(vy, by)
         x1, y1 = min(vx + vw, bx + bw), min(vy + vh, by + bh)
         return (x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else self.visible
+
+    def sprite_proposals(self) -> list:
+        """The regions where a transparent sprite may sit that no rectangle outlines (silhouette.proposals, on the
+        frame's shape image), found once for the detectors that search them (the shapes' and the stickers' features)."""
+        if "sprite_proposals" not in self.shared:
+            img = self.bgr if C.SIL_COLOUR_FIELDS else self.g
+            self.shared["sprite_proposals"] = silhouette.proposals(img, self.index, exclude=self.boxes)
+        return self.shared["sprite_proposals"]
 
     @property
     def proposals(self) -> range:

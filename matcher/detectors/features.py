@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
+from matcher import silhouette
 from matcher.detectors.base import FrameContext
 from matcher.detectors.hashes import hash_candidates
 from matcher.index import ReferenceIndex
@@ -30,13 +31,14 @@ def _coarse_consistent(xy: np.ndarray, r_xy: np.ndarray, frame_rows: np.ndarray,
 
 def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, offset: tuple[int, int],
                    frame_grey: np.ndarray, best_v: dict[int, Verification], matched=None, bands=None,
-                   precheck: dict[int, int] | None = None, visible=None) -> None:
+                   precheck: dict[int, int] | None = None, visible=None, flat: bool = False) -> None:
     """Verify candidate models against features of a (possibly rescaled) region; keep the best per reference.
 
     matched: the index search's (frame rows, index rows, models); models with enough pairs there are
     verified on them, the others (hash candidates) get a search of their own.
     precheck: model -> how many of its coarse pairs must agree on one similarity before it is verified
-    (candidates by votes only); the full matching is the expensive part of a verification."""
+    (candidates by votes only); the full matching is the expensive part of a verification.
+    flat: the reference is laid flat on the frame (a sticker: a similarity, see verify)."""
     precheck = precheck or {}
     queue, tried = sorted(models), set(models)
     while queue:
@@ -61,7 +63,7 @@ def _verify_models(models, xy, desc, idx: ReferenceIndex, size, scale: float, of
                 # ratio test one way round and passes it the other)
                 extra = (matched[0][sel], matched[1][sel] - idx.kp_offsets[model])
         v = verify(xy, desc, model, r_xy, r_desc, tuple(idx.sizes[ref]), size, idx._bf, pairs,
-                   visible if scale == 1.0 and offset == (0, 0) else None, extra, idx.coverage_full_of(model))
+                   visible if scale == 1.0 and offset == (0, 0) else None, extra, idx.coverage_full_of(model), flat)
         if v is None or v.score <= 0:
             if matched is not None and model ^ 1 not in tried and int((matched[2] == model).sum()) >= C.TWIN_VOTES:
                 # nearly symmetric art: the copy's keypoints found the other model's twins first (the index
@@ -186,6 +188,37 @@ def _search_region(ctx: FrameContext, box: tuple[int, int, int, int], s: float, 
                    bands, _prechecks(cand - hashed, rvotes, idx), ctx.visible)
 
 
+def sticker_models(idx: ReferenceIndex, proposers: list[int]) -> list[int]:
+    """The models a sticker's features are verified against: its proposers (unmirrored sprite models) and the
+    members of their sibling groups (another member shares the outline that proposed the place, and the sibling
+    check must see the better of them)."""
+    out: list[int] = []
+    for m in proposers:
+        for r in [m >> 1] + list(idx.siblings_of(m >> 1)):
+            if 2 * r not in out:
+                out.append(2 * r)
+    return out
+
+
+def _search_sticker(ctx: FrameContext, p: "silhouette.Proposal", best_v: dict[int, Verification], bands) -> None:
+    """A see-through sticker (a title logo, an animated sticker over busy footage: no rectangle round it) where its
+    outline proposed it (silhouette.proposals): the region's features at the scale the index holds the proposer's
+    keypoints (a small sticker's strokes are under ORB's patch on the frame, and busy footage takes the frame's
+    keypoints), verified against the proposer and its siblings only (no index search: cost that follows content)."""
+    idx, g = ctx.index, ctx.g
+    x, y, w, h = p.box
+    ref_long = float(max(idx.sizes[p.models[0] >> 1]))
+    s = min(C.STICKER_MAX_ZOOM, ref_long / max(1, max(p.sprite[2], p.sprite[3])))
+    if s < C.STICKER_MIN_ZOOM or min(w, h) < C.MIN_BOX_SIDE:
+        return
+    crop = cv2.resize(g[y:y + h, x:x + w], (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_CUBIC)
+    rxy, rdesc = features(crop, C.STICKER_FEATURES)
+    if len(rdesc) < C.MIN_INLIERS:
+        return
+    _verify_models(sticker_models(idx, p.models), rxy, rdesc, idx, (crop.shape[1], crop.shape[0]), s, (x, y), g,
+                   best_v, None, bands, None, ctx.visible, flat=True)
+
+
 def shown_layer(ctx: FrameContext, v: Verification, r_xy: np.ndarray) -> tuple[int, int, int, int] | None:
     """The region of the frame that shows a partly covered reference (a box of footage laid over the rest of it): a
     rectangle proposal or strip between seams that holds LAYER_BOX_MIN to LAYER_BOX_MAX of the match's box and
@@ -265,6 +298,12 @@ class FeatureDetector:
                 # search's to find (found here larger, a look-alike of the same layout would gain as much)
                 if quad_share_inside(v.quad, zoom) <= C.PARTIAL_MAX_SHARE and (ref not in best_v or v.score > best_v[ref].score):
                     best_v[ref] = v
+        # a see-through sticker over busy footage (no rectangle round it, smaller than the reference's keypoints):
+        # features where a sprite's outline proposes one, unless the frame shows a reference surely already
+        if C.STICKER_FEATURE_SEARCH and silhouette.has_sprites(idx) and not any(
+                v.score >= C.SIL_PROPOSE_SKIP for v in best_v.values()):
+            for p in ctx.sprite_proposals():
+                _search_sticker(ctx, p, best_v, bands)
         return [FrameHit(ctx.t, ref, v.score, v.box, "orb-ransac" + ("-mirror" if v.model & 1 else ""),
                          v.reference_share, v.quad, v.inliers,
                          evidence={self.name: {"score": round(float(v.score), 4), "inliers": int(v.inliers),

@@ -51,7 +51,7 @@ class SilhouetteDetector:
         # proposed by its own shape
         if not any(h.score >= C.SIL_PROPOSE_SKIP for hits in ctx.found.values() for h in hits):
             bands += [b for b in ctx.strips if b != ctx.band]
-            boxes += silhouette.sprite_proposals(shapes, ctx.index, exclude=ctx.boxes)
+            boxes += [p.box for p in ctx.sprite_proposals()]
         # a sprite and its mirror are two models of one reference: its better hit of the two (one per reference,
         # and the one whose orientation the sibling check then judges)
         best: dict[int, FrameHit] = {}
