@@ -73,12 +73,16 @@ def _over(logo: Image.Image, footage: str, width: int, at: tuple[int, int]) -> n
     return _bgr(plate)
 
 
+def index_of_titles(folder: Path, outline: int = 12) -> matcher.ReferenceIndex:
+    """The first two TITLES drawn with OUTLINE, saved to FOLDER as title0.png and title1.png, indexed."""
+    for i, (title, subtitle) in enumerate(TITLES[:2]):
+        title_logo(title, subtitle, outline=outline).save(folder / f"title{i}.png")
+    return matcher.ReferenceIndex.build([folder])
+
+
 @pytest.fixture(scope="module")
 def title_index(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("titles")
-    for i, (title, subtitle) in enumerate(TITLES[:2]):
-        title_logo(title, subtitle).save(folder / f"title{i}.png")
-    return matcher.ReferenceIndex.build([folder])
+    return index_of_titles(tmp_path_factory.mktemp("titles"))
 
 
 def test_title_logos_are_see_through():
@@ -146,10 +150,7 @@ THIN = 4        # the titles' outline (px at 900 px): thin, so that their gaps s
 
 @pytest.fixture(scope="module")
 def thin_index(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("thin_titles")
-    for i, (title, subtitle) in enumerate(TITLES[:2]):
-        title_logo(title, subtitle, outline=THIN).save(folder / f"title{i}.png")
-    return matcher.ReferenceIndex.build([folder])
+    return index_of_titles(tmp_path_factory.mktemp("thin_titles"), outline=THIN)
 
 
 def _placed_on_plate(idx, title: int, plate: str, width: int = SMALL_W - 20, at=(10, 220)):

@@ -18,7 +18,7 @@ import matcher
 from bench import synth
 
 from .conftest import read
-from .test_title_logos import CJK_FONT, TITLES, title_logo
+from .test_title_logos import CJK_FONT, TITLES, index_of_titles, title_logo
 
 W, H, FPS = 720, 1280, 6
 
@@ -27,10 +27,7 @@ pytestmark = pytest.mark.skipif(not CJK_FONT.exists(), reason="fonts-noto-cjk is
 
 @pytest.fixture(scope="module")
 def titles_index(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("title_stickers")
-    for i, (title, subtitle) in enumerate(TITLES[:2]):
-        title_logo(title, subtitle).save(folder / f"title{i}.png")
-    return matcher.ReferenceIndex.build([folder])
+    return index_of_titles(tmp_path_factory.mktemp("title_stickers"))
 
 
 def _sticker_clip(path, logo: Image.Image, width: int, at: tuple[int, int]):
