@@ -142,10 +142,6 @@ OVERLAY_ROW = 0.8             # a frame row this much one tone is part of a capt
 VOTE_BUDGET = 1_000_000       # keypoints in the coarse search, shared by all models (all of them for small indexes)
 VOTE_MIN_PER_MODEL = 60      # ... but at least this many per model
 VOTE_PER_MODEL = 250          # ... and at most this many (the strongest): the search costs frame x index keypoints
-VOTE_PER_MODEL_SEE_THROUGH = 500   # ... this many for a transparent reference (sibdev's rotated title logos analysed at 540 px:
-                              # 2 of the 39 inliers of a full search among the strongest 250, no candidate; with 500 both found,
-                              # 0.99 and 0.97; tests/matcher/test_title_logos' 50 small tilted titles over plates: 23 found, not 20;
-                              # 500 for every reference cost the edit-heavy clip 4.6 % more instructions, its opaque ones none)
 VOTE_SHARED_SLACK = 4         # a frame keypoint paired with a sibling group's member is paired with every member whose nearest keypoint is within this many bits of it
 VOTE_QUERY = 700              # frame keypoints (strongest first) in the coarse search
 HASH_CAND_VOTES = 2           # a hash candidate gets feature verification with this many coarse votes...

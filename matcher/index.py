@@ -373,11 +373,8 @@ class ReferenceIndex:
         # the coarse search runs over the strongest VOTE_FEATURES keypoints of each model (in memory);
         # verification reads a candidate's full list (memory-mapped from the file when loaded)
         counts = np.diff(self.kp_offsets)
-        share = max(C.VOTE_MIN_PER_MODEL, C.VOTE_BUDGET // max(1, len(counts)))
-        # see-through art (a title logo: transparent pixels) keeps more: its strongest keypoints are its glyphs'
-        # sharpest corners, which a copy shown smaller loses
-        see_through = np.repeat(self.thumb_masks.reshape(len(self.thumb_masks), -1).min(axis=1) < 128, 2)[:len(counts)]
-        take = np.minimum(counts, np.where(see_through, min(C.VOTE_PER_MODEL_SEE_THROUGH, share), min(C.VOTE_PER_MODEL, share)))
+        per_model = min(C.VOTE_PER_MODEL, max(C.VOTE_MIN_PER_MODEL, C.VOTE_BUDGET // max(1, len(counts))))
+        take = np.minimum(counts, per_model)
         self._vote_rows = (np.repeat(self.kp_offsets[:-1] - np.r_[0, np.cumsum(take)[:-1]], take)
                            + np.arange(int(take.sum()))).astype(np.int64)
         self._vote_desc = _gather_rows(self.kp_desc, self.kp_offsets[:-1], take)
@@ -393,8 +390,7 @@ class ReferenceIndex:
         self._group_rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         # the approximate search's tables are saved with a large index (sorting them cost a scan 0.4 s); what
         # they were built over, so a file saved under other vote constants is sorted again, not misread
-        self._lsh_key = [int(len(self._vote_desc)), int(C.LSH_TABLES), int(min(C.VOTE_PER_MODEL, share)),
-                         int(min(C.VOTE_PER_MODEL_SEE_THROUGH, share))]
+        self._lsh_key = [int(len(self._vote_desc)), int(C.LSH_TABLES), int(per_model)]
         self._lsh_order: np.ndarray | None = None
         self.skipped: list[str] = []
 
