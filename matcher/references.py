@@ -57,6 +57,16 @@ def load_image(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     return bgr, mask
 
 
+def laid_over(flat: np.ndarray, shows: np.ndarray, opacity: np.ndarray) -> np.ndarray:
+    """A thumbnail of see-through art, flattened on FLATTEN_BACKGROUND (`load_image`), laid over SHOWS instead where
+    OPACITY (0-1, per pixel) says it is transparent: what a copy shown over SHOWS looks like, the art's own pixels
+    unchanged. Grey (2-D) or colour (BGR) alike; uint8."""
+    colour = flat.ndim == 3
+    bg = np.float32(C.FLATTEN_BACKGROUND[::-1]) if colour else np.float32(np.mean(C.FLATTEN_BACKGROUND))
+    clear = 1.0 - (opacity[..., None] if colour else opacity)
+    return np.clip(flat.astype(np.float32) + (shows.astype(np.float32) - bg) * clear, 0, 255).astype(np.uint8)
+
+
 def trim_to_mask(bgr: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Crop a sprite to its opaque bounding box (transparent margins are not part of the art)."""
     ys, xs = np.nonzero(mask)

@@ -20,6 +20,7 @@ import numpy as np
 
 from matcher import constants as C
 from matcher import screens, tone
+from matcher.references import laid_over
 from matcher.sibling_groups import (aligned, colour_thumb, find_groups, members, palette, same_palette,  # noqa: F401 (index.py: colour_thumb, find_groups, members, sharp_thumb)
                                     same_shape, sharp_thumb, smooth)
 
@@ -97,11 +98,8 @@ def detail(bgr: np.ndarray, H: np.ndarray, mirrored: bool, ref: int, sibs: list[
         beyond = (over & seen) if beyond is None else beyond | (over & seen)
         seen = seen & ~over
     thumbs = {r: t[:, ::-1] if mirrored else t for r, t in thumbs.items()}
-    if opacity:
-        shows = p.astype(np.float32) - np.float32(C.FLATTEN_BACKGROUND[::-1])
-        for r, a in opacity.items():
-            a = a[:, ::-1] if mirrored else a
-            thumbs[r] = np.clip(thumbs[r].astype(np.float32) + shows * (1.0 - a)[..., None], 0, 255).astype(np.uint8)
+    for r, a in (opacity or {}).items():
+        thumbs[r] = laid_over(thumbs[r], p, a[:, ::-1] if mirrored else a)
     if art is not None:
         seen_all = seen.mean()
         seen = seen & (art[:, ::-1] if mirrored else art)

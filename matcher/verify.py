@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from matcher import constants as C
+from matcher.references import laid_over
 
 _ORB_CACHE: dict[int, cv2.ORB] = {}
 _RESPONSE = attrgetter("response")
@@ -337,9 +338,7 @@ def appearance(frame_grey: np.ndarray, H: np.ndarray, ref_size: tuple[int, int],
         # see-through art (a title logo, a sticker; flattened on FLATTEN_BACKGROUND when indexed): a copy shows
         # footage through its gaps, which on the white the thumbnail has there turns a gap's edges inside out. The
         # reference laid over what the frame shows there is what a copy looks like; its own pixels are unchanged
-        opaque = thumb_mask.astype(np.float32) / 255.0
-        flat = float(np.mean(C.FLATTEN_BACKGROUND))
-        thumb = np.clip(thumb.astype(np.float32) + (warped.astype(np.float32) - flat) * (1.0 - opaque), 0, 255).astype(np.uint8)
+        thumb = laid_over(thumb, warped, thumb_mask.astype(np.float32) / 255.0)
     # compare detail, not shading: a smooth gradient agrees with anything on raw pixels
     # (slightly smoothed first: point-like detail such as stars must survive a pixel of misalignment)
     th_s = cv2.GaussianBlur(thumb.astype(np.float32), (0, 0), C.APPEAR_SMOOTH)
